@@ -1,0 +1,439 @@
+"""Every write about organisations and people. Each function records its audit event."""
+
+import datetime as dt
+import secrets
+
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from leadtracker.accounts.audit import Actor, record
+from leadtracker.accounts.models import (
+    ROLE_RANK,
+    ApiToken,
+    Invitation,
+    Membership,
+    Organisation,
+    Role,
+    TokenKind,
+    User,
+    hash_secret,
+    slug_validator,
+)
+from leadtracker.lib.errors import ActionError, Conflict
+
+ORG_EDITABLE_FIELDS = (
+    "name",
+    "time_zone",
+    "phone_region",
+    "currency",
+    "day_end",
+    "support_email",
+    "support_phone",
+    "audit_retention_days",
+)
+
+
+def _check_password(password: str, user: User | None = None) -> None:
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise ActionError(" ".join(exc.messages), field="password") from None
+
+
+def _validate_org_fields(fields: dict) -> None:
+    import zoneinfo
+
+    import phonenumbers
+
+    if "time_zone" in fields and fields["time_zone"] not in zoneinfo.available_timezones():
+        raise ActionError(f"unknown time zone {fields['time_zone']!r}", field="time_zone")
+    if "phone_region" in fields:
+        region = (fields["phone_region"] or "").upper()
+        if region not in phonenumbers.SUPPORTED_REGIONS:
+            raise ActionError(f"unknown phone region {region!r}", field="phone_region")
+        fields["phone_region"] = region
+    if "currency" in fields:
+        cur = (fields["currency"] or "").upper()
+        if len(cur) != 3 or not cur.isalpha():
+            raise ActionError("use a three-letter ISO 4217 code such as INR", field="currency")
+        fields["currency"] = cur
+    if "name" in fields and not (fields["name"] or "").strip():
+        raise ActionError("may not be empty", field="name")
+
+
+@transaction.atomic
+def create_organisation(
+    *,
+    name: str,
+    slug: str,
+    owner_email: str,
+    owner_name: str = "",
+    password: str | None = None,
+    actor: Actor | None = None,
+    **org_fields,
+) -> tuple[Organisation, Membership]:
+    """A new organisation with its owner. An existing user becomes the owner as they are;
+    a new one is created (with ``password``, or unusable until they reset it)."""
+    actor = actor or Actor.system()
+    slug = (slug or "").strip().lower()
+    try:
+        slug_validator(slug)
+    except ValidationError as exc:
+        raise ActionError(" ".join(exc.messages), field="slug") from None
+    if Organisation.objects.filter(slug=slug).exists():
+        raise Conflict(f"an organisation with slug {slug!r} exists", field="slug")
+    _validate_org_fields({"name": name, **org_fields})
+    owner_email = User.objects.normalize_email(owner_email)
+    if not owner_email or "@" not in owner_email:
+        raise ActionError("a valid e-mail address is required", field="owner_email")
+    user = User.objects.filter(email=owner_email).first()
+    if user is None:
+        user = User(email=owner_email, full_name=owner_name or owner_email.split("@")[0])
+        if password:
+            _check_password(password, user)
+        user.set_password(password) if password else user.set_unusable_password()
+        user.save()
+    org = Organisation.objects.create(name=name.strip(), slug=slug, **org_fields)
+    owner = Membership.objects.create(organisation=org, user=user, role=Role.OWNER)
+    record("organisation.create", organisation=org, actor=actor, obj=org, changes={"slug": slug})
+    record("member.add", organisation=org, actor=actor, obj=owner, changes={"role": Role.OWNER})
+    return org, owner
+
+
+@transaction.atomic
+def update_organisation(org: Organisation, *, actor: Actor, **fields) -> Organisation:
+    unknown = set(fields) - set(ORG_EDITABLE_FIELDS)
+    if unknown:
+        name = sorted(unknown)[0]
+        raise ActionError("this field cannot be changed", field=name)
+    _validate_org_fields(fields)
+    changed = []
+    for key, value in fields.items():
+        if getattr(org, key) != value:
+            setattr(org, key, value)
+            changed.append(key)
+    if changed:
+        org.save(update_fields=changed)
+        record("organisation.update", organisation=org, actor=actor, obj=org, changes={"fields": changed})
+    return org
+
+
+def _invitation_email(invitation: Invitation, raw_token: str) -> None:
+    link = f"{settings.SITE_URL}/invite/{raw_token}/"
+    context = {"invitation": invitation, "link": link, "site_name": settings.SITE_NAME}
+    send_mail(
+        subject=f"You are invited to {invitation.organisation.name} on {settings.SITE_NAME}",
+        message=render_to_string("accounts/email/invitation.txt", context),
+        from_email=None,
+        recipient_list=[invitation.email],
+    )
+
+
+@transaction.atomic
+def invite_member(
+    org: Organisation,
+    *,
+    email: str,
+    role: str = Role.AGENT,
+    reports_to: Membership | None = None,
+    full_name: str = "",
+    actor: Actor,
+    inviter: Membership | None = None,
+) -> tuple[Invitation, str]:
+    email = User.objects.normalize_email(email)
+    if not email or "@" not in email:
+        raise ActionError("a valid e-mail address is required", field="email")
+    if role not in Role.values:
+        raise ActionError(f"must be one of {', '.join(Role.values)}", field="role")
+    if inviter is not None and ROLE_RANK[Role(role)] > inviter.rank:
+        raise ActionError("you cannot invite someone to a role above your own", field="role", status_code=403)
+    if reports_to is not None:
+        _check_manager(org, reports_to)
+    if Membership.objects.filter(organisation=org, user__email=email, is_active=True).exists():
+        raise Conflict("this person is already a member", field="email")
+    raw = secrets.token_urlsafe(32)
+    now = timezone.now()
+    invitation = Invitation.objects.create(
+        organisation=org,
+        email=email,
+        full_name=full_name.strip(),
+        role=role,
+        reports_to=reports_to,
+        token_hash=hash_secret(raw),
+        invited_by=actor.user,
+        created_at=now,
+        expires_at=now + dt.timedelta(days=settings.INVITATION_DAYS),
+    )
+    record("invitation.create", organisation=org, actor=actor, obj=invitation, changes={"role": role})
+    transaction.on_commit(lambda: _invitation_email(invitation, raw))
+    return invitation, raw
+
+
+def find_invitation(raw_token: str) -> Invitation | None:
+    return (
+        Invitation.objects.select_related("organisation", "reports_to")
+        .filter(token_hash=hash_secret(raw_token or ""))
+        .first()
+    )
+
+
+@transaction.atomic
+def revoke_invitation(invitation: Invitation, *, actor: Actor) -> None:
+    if invitation.accepted_at:
+        raise Conflict("this invitation was already accepted", field="invitation")
+    if invitation.revoked_at is None:
+        invitation.revoked_at = timezone.now()
+        invitation.save(update_fields=["revoked_at"])
+        record("invitation.revoke", organisation=invitation.organisation, actor=actor, obj=invitation)
+
+
+@transaction.atomic
+def accept_invitation(
+    invitation: Invitation, *, password: str, full_name: str = "", actor: Actor | None = None
+) -> Membership:
+    """Join the organisation. A new person sets their password; a person who already has
+    an account proves it is theirs with their current password."""
+    actor = actor or Actor.system()
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.state != "pending":
+        raise ActionError(f"this invitation is {invitation.state}", field="invitation", status_code=410)
+    user = User.objects.filter(email=invitation.email).first()
+    if user is None:
+        user = User(email=invitation.email, full_name=(full_name or invitation.full_name).strip())
+        if not user.full_name:
+            raise ActionError("please give your name", field="full_name")
+        _check_password(password, user)
+        user.set_password(password)
+        user.save()
+    elif not user.check_password(password):
+        raise ActionError("that is not the password of this account", field="password")
+    membership, created = Membership.objects.get_or_create(
+        organisation=invitation.organisation,
+        user=user,
+        defaults={"role": invitation.role, "reports_to": invitation.reports_to},
+    )
+    if not created:
+        membership.role = invitation.role
+        membership.reports_to = invitation.reports_to
+        membership.is_active = True
+        membership.deactivated_at = None
+        membership.save()
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["accepted_at"])
+    actor = Actor(kind="user", user=user, ip=actor.ip, user_agent=actor.user_agent)
+    record("invitation.accept", organisation=invitation.organisation, actor=actor, obj=invitation)
+    record(
+        "member.add",
+        organisation=invitation.organisation,
+        actor=actor,
+        obj=membership,
+        changes={"role": membership.role, "reports_to": membership.reports_to_id},
+    )
+    return membership
+
+
+def _owners_left(org_id: int, excluding: Membership) -> int:
+    return (
+        Membership.objects.filter(organisation_id=org_id, role=Role.OWNER, is_active=True)
+        .exclude(pk=excluding.pk)
+        .count()
+    )
+
+
+def _check_manager(org: Organisation, manager: Membership) -> None:
+    if manager.organisation_id != org.pk:
+        raise ActionError("no such member in this organisation", field="reports_to", status_code=404)
+    if not manager.is_active:
+        raise ActionError("that member is deactivated", field="reports_to")
+    if manager.role == Role.AGENT:
+        raise ActionError("an agent cannot have people reporting to them", field="reports_to")
+
+
+@transaction.atomic
+def change_role(member: Membership, role: str, *, actor: Actor, by: Membership) -> Membership:
+    if role not in Role.values:
+        raise ActionError(f"must be one of {', '.join(Role.values)}", field="role")
+    if member.role == role:
+        return member
+    # Only an owner can make or unmake owners; an admin cannot promote beyond their own rank.
+    if Role.OWNER in (role, member.role) and by.role != Role.OWNER:
+        raise ActionError("only an owner can change who is an owner", field="role", status_code=403)
+    if member.role == Role.OWNER and _owners_left(member.organisation_id, member) == 0:
+        raise Conflict("an organisation needs at least one active owner", field="role")
+    if role == Role.AGENT and member.reports.filter(is_active=True).exists():
+        raise Conflict("people report to this member; give them another manager first", field="role")
+    old = member.role
+    member.role = role
+    member.save(update_fields=["role"])
+    record(
+        "member.change_role",
+        organisation=member.organisation,
+        actor=actor,
+        obj=member,
+        changes={"role": [old, role]},
+    )
+    return member
+
+
+@transaction.atomic
+def change_manager(member: Membership, reports_to: Membership | None, *, actor: Actor) -> Membership:
+    if reports_to is not None:
+        _check_manager(member.organisation, reports_to)
+        # Walk up from the new manager: meeting the member means a cycle.
+        node = reports_to
+        while node is not None:
+            if node.pk == member.pk:
+                raise ActionError("this would make a reporting loop", field="reports_to")
+            node = node.reports_to
+    old = member.reports_to_id
+    new = reports_to.pk if reports_to else None
+    if old == new:
+        return member
+    member.reports_to = reports_to
+    member.save(update_fields=["reports_to"])
+    record(
+        "member.change_manager",
+        organisation=member.organisation,
+        actor=actor,
+        obj=member,
+        changes={"reports_to": [old, new]},
+    )
+    return member
+
+
+@transaction.atomic
+def deactivate_member(member: Membership, *, actor: Actor, by: Membership | None = None) -> Membership:
+    """Lock a member out of this organisation at once: the per-request membership check
+    stops their sessions, and their tokens here are revoked."""
+    if by is not None and by.pk == member.pk:
+        raise ActionError("you cannot deactivate yourself", field="member")
+    if by is not None and member.role == Role.OWNER and by.role != Role.OWNER:
+        raise ActionError("only an owner can deactivate an owner", field="member", status_code=403)
+    if member.role == Role.OWNER and _owners_left(member.organisation_id, member) == 0:
+        raise Conflict("an organisation needs at least one active owner", field="member")
+    if not member.is_active:
+        return member
+    now = timezone.now()
+    member.is_active = False
+    member.deactivated_at = now
+    member.save(update_fields=["is_active", "deactivated_at"])
+    revoked = ApiToken.objects.filter(
+        organisation_id=member.organisation_id, user_id=member.user_id, revoked_at__isnull=True
+    ).update(revoked_at=now)
+    # Their direct reports move up to the deactivated member's own manager.
+    member.reports.update(reports_to=member.reports_to)
+    record(
+        "member.deactivate",
+        organisation=member.organisation,
+        actor=actor,
+        obj=member,
+        changes={"tokens_revoked": revoked},
+    )
+    return member
+
+
+@transaction.atomic
+def reactivate_member(member: Membership, *, actor: Actor) -> Membership:
+    if member.is_active:
+        return member
+    member.is_active = True
+    member.deactivated_at = None
+    member.save(update_fields=["is_active", "deactivated_at"])
+    record("member.reactivate", organisation=member.organisation, actor=actor, obj=member)
+    return member
+
+
+TOKEN_PREFIXES = {TokenKind.PERSONAL: "ltp_", TokenKind.DEVICE: "ltd_"}
+
+
+@transaction.atomic
+def create_api_token(
+    member: Membership, *, name: str, actor: Actor, kind: str = TokenKind.PERSONAL
+) -> tuple[ApiToken, str]:
+    """Returns the token and its secret, which is shown once and never stored."""
+    name = (name or "").strip()
+    if not name:
+        raise ActionError("give the token a name", field="name")
+    if len(name) > 100:
+        raise ActionError("at most 100 characters", field="name")
+    if not member.is_active:
+        raise ActionError("the member is deactivated", field="member")
+    for _attempt in range(3):
+        raw = TOKEN_PREFIXES[TokenKind(kind)] + secrets.token_urlsafe(32)
+        try:
+            with transaction.atomic():
+                token = ApiToken.objects.create(
+                    organisation_id=member.organisation_id,
+                    user_id=member.user_id,
+                    kind=kind,
+                    name=name,
+                    prefix=raw[:12],
+                    token_hash=hash_secret(raw),
+                )
+            break
+        except IntegrityError:  # pragma: no cover — a 256-bit collision
+            continue
+    record("token.create", organisation=member.organisation, actor=actor, obj=token, changes={"kind": kind})
+    return token, raw
+
+
+@transaction.atomic
+def revoke_api_token(token: ApiToken, *, actor: Actor) -> ApiToken:
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        record("token.revoke", organisation=token.organisation, actor=actor, obj=token)
+    return token
+
+
+@transaction.atomic
+def sign_up(
+    *, org_name: str, slug: str, full_name: str, email: str, password: str, actor: Actor
+) -> tuple[Organisation, Membership]:
+    if not settings.SIGNUP_ENABLED:
+        raise ActionError("sign-up is switched off on this server", field="signup", status_code=403)
+    email = User.objects.normalize_email(email)
+    if User.objects.filter(email=email).exists():
+        raise Conflict(
+            "an account with this e-mail exists; log in and create the organisation there", field="email"
+        )
+    if not full_name.strip():
+        raise ActionError("please give your name", field="full_name")
+    _check_password(password, User(email=email, full_name=full_name))
+    return create_organisation(
+        name=org_name,
+        slug=slug,
+        owner_email=email,
+        owner_name=full_name.strip(),
+        password=password,
+        actor=actor,
+    )
+
+
+def record_login(user: User, membership: Membership | None, *, actor: Actor) -> None:
+    if membership is not None:
+        record("user.login", organisation=membership.organisation, actor=actor, obj=user)
+
+
+def record_password_reset(user: User, *, actor: Actor) -> None:
+    for membership in user.memberships.filter(is_active=True).select_related("organisation"):
+        record("user.password_reset", organisation=membership.organisation, actor=actor, obj=user)
+
+
+@transaction.atomic
+def purge_expired_audit_events(now=None) -> int:
+    """The retention purge: the only code allowed to delete audit events."""
+    from leadtracker.accounts.models import AuditEvent
+
+    now = now or timezone.now()
+    total = 0
+    for org in Organisation.objects.only("id", "audit_retention_days"):
+        cutoff = now - dt.timedelta(days=org.audit_retention_days)
+        deleted, _ = AuditEvent.objects.filter(organisation=org).purge_expired(before=cutoff)
+        total += deleted
+    return total

@@ -1,0 +1,336 @@
+"""/api/v1/ — the organisation, its members, invitations, personal tokens and audit log."""
+
+import datetime as dt
+
+from ninja import Router, Schema, Status
+from ninja.errors import HttpError
+from pydantic import ConfigDict, Field
+
+from leadtracker.accounts import actions, selectors
+from leadtracker.accounts.audit import Actor
+from leadtracker.accounts.models import Membership, Role
+from leadtracker.lib.pagination import keyset_page
+from leadtracker.lib.schema import Email
+
+router = Router(tags=["organisation and people"])
+
+
+class Strict(Schema):
+    # Unknown fields are refused with a message naming them, never silently dropped.
+    model_config = ConfigDict(extra="forbid")
+
+
+def require_role(request, minimum: str) -> Membership:
+    membership = request.membership
+    if not membership.has_role(minimum):
+        raise HttpError(403, f"this needs the {minimum} role or higher")
+    return membership
+
+
+class OrganisationOut(Schema):
+    id: int
+    name: str
+    slug: str
+    time_zone: str
+    phone_region: str
+    currency: str
+    day_end: dt.time
+    support_email: str
+    support_phone: str
+    audit_retention_days: int
+
+
+class OrganisationPatch(Strict):
+    name: str | None = Field(None, max_length=150)
+    time_zone: str | None = None
+    phone_region: str | None = None
+    currency: str | None = None
+    day_end: dt.time | None = None
+    support_email: Email | None = None
+    support_phone: str | None = Field(None, max_length=32)
+    audit_retention_days: int | None = Field(None, ge=30, le=3650)
+
+
+class OrgBrief(Schema):
+    id: int
+    name: str
+    slug: str
+    role: str
+
+
+class MemberOut(Schema):
+    id: int
+    user_id: int
+    email: str
+    full_name: str
+    phone: str
+    role: str
+    reports_to: int | None
+    is_active: bool
+    created_at: dt.datetime
+
+    @staticmethod
+    def from_membership(m: Membership) -> "MemberOut":
+        return MemberOut(
+            id=m.pk,
+            user_id=m.user_id,
+            email=m.user.email,
+            full_name=m.user.full_name,
+            phone=m.user.phone,
+            role=m.role,
+            reports_to=m.reports_to_id,
+            is_active=m.is_active,
+            created_at=m.created_at,
+        )
+
+
+class MeOut(Schema):
+    user_id: int
+    email: str
+    full_name: str
+    membership: MemberOut
+    organisation: OrganisationOut
+    organisations: list[OrgBrief]
+    via: str
+
+
+class Page(Schema):
+    next_cursor: int | None
+
+
+class MemberPage(Page):
+    items: list[MemberOut]
+
+
+class MemberPatch(Strict):
+    role: Role | None = None
+    reports_to: int | None = Field(None, description="member id of the new manager; null for none")
+
+
+class InvitationIn(Strict):
+    email: Email
+    role: Role = Role.AGENT
+    full_name: str = Field("", max_length=150)
+    reports_to: int | None = None
+
+
+class InvitationOut(Schema):
+    id: int
+    email: str
+    role: str
+    reports_to: int | None
+    state: str
+    created_at: dt.datetime
+    expires_at: dt.datetime
+
+
+class TokenIn(Strict):
+    name: str = Field(..., min_length=1, max_length=100)
+
+
+class TokenOut(Schema):
+    id: int
+    name: str
+    kind: str
+    prefix: str
+    created_at: dt.datetime
+    last_used_at: dt.datetime | None
+    revoked_at: dt.datetime | None
+
+
+class TokenCreated(TokenOut):
+    token: str = Field(..., description="the secret; shown this once and never again")
+
+
+class AuditEventOut(Schema):
+    id: int
+    action: str
+    actor_kind: str
+    actor_user_id: int | None
+    actor_token_id: int | None
+    object_type: str
+    object_id: str
+    at: dt.datetime
+    ip_address: str | None
+    changes: dict
+
+
+class AuditPage(Page):
+    items: list[AuditEventOut]
+
+
+def _invitation_out(inv) -> InvitationOut:
+    return InvitationOut(
+        id=inv.pk,
+        email=inv.email,
+        role=inv.role,
+        reports_to=inv.reports_to_id,
+        state=inv.state,
+        created_at=inv.created_at,
+        expires_at=inv.expires_at,
+    )
+
+
+@router.get("/me", response=MeOut, summary="Who is calling, in which organisation")
+def me(request):
+    m = request.membership
+    orgs = [
+        OrgBrief(id=x.organisation_id, name=x.organisation.name, slug=x.organisation.slug, role=x.role)
+        for x in Membership.objects.filter(user_id=m.user_id, is_active=True).select_related("organisation")
+    ]
+    token = getattr(request, "api_token", None)
+    return MeOut(
+        user_id=m.user_id,
+        email=m.user.email,
+        full_name=m.user.full_name,
+        membership=MemberOut.from_membership(m),
+        organisation=OrganisationOut.from_orm(m.organisation),
+        organisations=orgs,
+        via=token.kind if token else "session",
+    )
+
+
+@router.get("/organisation", response=OrganisationOut)
+def get_organisation(request):
+    return request.org
+
+
+@router.patch("/organisation", response=OrganisationOut)
+def patch_organisation(request, payload: OrganisationPatch):
+    require_role(request, Role.ADMIN)
+    return actions.update_organisation(
+        request.org, actor=Actor.from_request(request), **payload.model_dump(exclude_unset=True)
+    )
+
+
+@router.get("/members", response=MemberPage, summary="Members the caller may see")
+def list_members(request, cursor: int | None = None, limit: int = 50, active: bool | None = None):
+    qs = selectors.members_for(request.membership)
+    if active is not None:
+        qs = qs.filter(is_active=active)
+    rows, next_cursor = keyset_page(qs, cursor=cursor, limit=limit)
+    return MemberPage(items=[MemberOut.from_membership(m) for m in rows], next_cursor=next_cursor)
+
+
+@router.get("/members/{member_id}", response=MemberOut)
+def get_member(request, member_id: int):
+    return MemberOut.from_membership(selectors.get_member(request.membership, member_id))
+
+
+@router.patch("/members/{member_id}", response=MemberOut)
+def patch_member(request, member_id: int, payload: MemberPatch):
+    member = selectors.get_member(request.membership, member_id)
+    by = require_role(request, Role.ADMIN)
+    actor = Actor.from_request(request)
+    fields = payload.model_fields_set
+    if "reports_to" in fields:
+        manager = None
+        if payload.reports_to is not None:
+            manager = Membership.objects.filter(organisation_id=request.org.pk, pk=payload.reports_to).first()
+            if manager is None:
+                raise actions.ActionError("no such member in this organisation", field="reports_to")
+        actions.change_manager(member, manager, actor=actor)
+    if "role" in fields and payload.role is not None:
+        actions.change_role(member, payload.role, actor=actor, by=by)
+    return MemberOut.from_membership(selectors.get_member(request.membership, member_id))
+
+
+@router.post("/members/{member_id}/deactivate", response=MemberOut)
+def deactivate_member(request, member_id: int):
+    member = selectors.get_member(request.membership, member_id)
+    by = require_role(request, Role.ADMIN)
+    actions.deactivate_member(member, actor=Actor.from_request(request), by=by)
+    return MemberOut.from_membership(member)
+
+
+@router.post("/members/{member_id}/reactivate", response=MemberOut)
+def reactivate_member(request, member_id: int):
+    member = selectors.get_member(request.membership, member_id)
+    require_role(request, Role.ADMIN)
+    actions.reactivate_member(member, actor=Actor.from_request(request))
+    return MemberOut.from_membership(member)
+
+
+@router.get("/invitations", response=list[InvitationOut])
+def list_invitations(request):
+    require_role(request, Role.ADMIN)
+    return [_invitation_out(i) for i in selectors.invitations_for(request.membership).order_by("-id")[:500]]
+
+
+@router.post("/invitations", response={201: InvitationOut})
+def create_invitation(request, payload: InvitationIn):
+    by = require_role(request, Role.ADMIN)
+    manager = None
+    if payload.reports_to is not None:
+        manager = Membership.objects.filter(organisation_id=request.org.pk, pk=payload.reports_to).first()
+        if manager is None:
+            raise actions.ActionError("no such member in this organisation", field="reports_to")
+    inv, _raw = actions.invite_member(
+        request.org,
+        email=payload.email,
+        role=payload.role,
+        reports_to=manager,
+        full_name=payload.full_name,
+        actor=Actor.from_request(request),
+        inviter=by,
+    )
+    return Status(201, _invitation_out(inv))
+
+
+@router.delete("/invitations/{invitation_id}", response=InvitationOut)
+def revoke_invitation(request, invitation_id: int):
+    inv = selectors.get_invitation(request.membership, invitation_id)
+    require_role(request, Role.ADMIN)
+    actions.revoke_invitation(inv, actor=Actor.from_request(request))
+    return _invitation_out(inv)
+
+
+@router.get("/tokens", response=list[TokenOut], summary="The caller's personal API tokens")
+def list_tokens(request):
+    return list(selectors.personal_tokens_for(request.membership).order_by("-id")[:500])
+
+
+@router.post("/tokens", response={201: TokenCreated})
+def create_token(request, payload: TokenIn):
+    token, raw = actions.create_api_token(
+        request.membership, name=payload.name, actor=Actor.from_request(request)
+    )
+    return Status(201, TokenCreated(**TokenOut.from_orm(token).model_dump(), token=raw))
+
+
+@router.delete("/tokens/{token_id}", response=TokenOut)
+def revoke_token(request, token_id: int):
+    token = selectors.get_personal_token(request.membership, token_id)
+    return actions.revoke_api_token(token, actor=Actor.from_request(request))
+
+
+@router.get("/audit-events", response=AuditPage)
+def list_audit_events(
+    request,
+    cursor: int | None = None,
+    limit: int = 50,
+    action: str = "",
+    object_type: str = "",
+    object_id: str = "",
+    actor_user_id: int | None = None,
+    since: dt.datetime | None = None,
+    until: dt.datetime | None = None,
+):
+    require_role(request, Role.ADMIN)
+    qs = selectors.audit_events_for(
+        request.membership,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        actor_user_id=actor_user_id,
+        since=since,
+        until=until,
+    )
+    rows, next_cursor = keyset_page(qs, cursor=cursor, limit=limit, descending=True)
+    return AuditPage(items=rows, next_cursor=next_cursor)
+
+
+@router.get("/audit-events/{event_id}", response=AuditEventOut)
+def get_audit_event(request, event_id: int):
+    require_role(request, Role.ADMIN)
+    return selectors.get_audit_event(request.membership, event_id)

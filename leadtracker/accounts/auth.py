@@ -1,0 +1,80 @@
+"""Authentication: e-mail login for the web, bearer tokens for the API."""
+
+import datetime as dt
+
+from django.contrib.auth.backends import ModelBackend
+from django.utils import timezone
+from ninja.security import APIKeyCookie, HttpBearer
+
+from leadtracker.accounts.models import ApiToken, Membership, User, hash_secret
+
+# last_used_at is written at most this often per token, so reads stay reads.
+LAST_USED_RESOLUTION = dt.timedelta(seconds=60)
+
+
+class EmailBackend(ModelBackend):
+    def authenticate(self, request, username=None, password=None, email=None, **kwargs):
+        email = (email or username or "").strip().lower()
+        if not email or password is None:
+            return None
+        try:
+            user = User.objects.get(email=email)
+        except User.DoesNotExist:
+            # Spend the same time hashing so response time does not reveal which e-mails exist.
+            User().set_password(password)
+            return None
+        if user.check_password(password) and self.user_can_authenticate(user):
+            return user
+        return None
+
+
+def authenticate_token(raw: str) -> tuple[ApiToken, Membership] | None:
+    """The live token and the active membership it acts for, or None."""
+    if not raw or len(raw) > 200:
+        return None
+    token = (
+        ApiToken.objects.select_related("organisation", "user")
+        .filter(token_hash=hash_secret(raw), revoked_at__isnull=True)
+        .first()
+    )
+    if token is None or not token.user.is_active:
+        return None
+    membership = (
+        Membership.objects.select_related("organisation", "user")
+        .filter(organisation_id=token.organisation_id, user_id=token.user_id, is_active=True)
+        .first()
+    )
+    if membership is None:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        token.last_used_at = now
+    return token, membership
+
+
+class BearerAuth(HttpBearer):
+    """Personal API tokens and device tokens: ``Authorization: Bearer <token>``."""
+
+    def authenticate(self, request, token):
+        found = authenticate_token(token)
+        if found is None:
+            return None
+        api_token, membership = found
+        request.user = membership.user
+        request.api_token = api_token
+        request.membership = membership
+        request.org = membership.organisation
+        return api_token
+
+
+class SessionAuth(APIKeyCookie):
+    """The web app's own session, with CSRF checked on unsafe methods."""
+
+    param_name = "sessionid"
+
+    def authenticate(self, request, key):
+        membership = getattr(request, "membership", None)
+        if request.user.is_authenticated and membership is not None:
+            return request.user
+        return None

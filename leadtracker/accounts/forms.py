@@ -1,0 +1,79 @@
+import zoneinfo
+
+from django import forms
+
+from leadtracker.accounts.models import Organisation, Role
+
+
+class LoginForm(forms.Form):
+    email = forms.EmailField(widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}))
+    password = forms.CharField(widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+
+
+class SignupForm(forms.Form):
+    org_name = forms.CharField(label="Organisation name", max_length=150)
+    slug = forms.SlugField(label="Short name (used in links)", max_length=50)
+    full_name = forms.CharField(label="Your name", max_length=150)
+    email = forms.EmailField(label="Your e-mail")
+    password = forms.CharField(widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+
+
+class AcceptInvitationForm(forms.Form):
+    full_name = forms.CharField(label="Your name", max_length=150, required=False)
+    password = forms.CharField(widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+
+
+def _tz_choices():
+    return [(z, z) for z in sorted(zoneinfo.available_timezones()) if "/" in z and not z.startswith("Etc/")]
+
+
+class OrganisationForm(forms.ModelForm):
+    time_zone = forms.ChoiceField(choices=_tz_choices)
+    day_end = forms.TimeField(
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"), label="Working day ends at"
+    )
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "name",
+            "time_zone",
+            "phone_region",
+            "currency",
+            "day_end",
+            "support_email",
+            "support_phone",
+            "audit_retention_days",
+        ]
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField()
+    full_name = forms.CharField(max_length=150, required=False, label="Name (optional)")
+    role = forms.ChoiceField(choices=Role.choices, initial=Role.AGENT)
+    reports_to = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, label="Reports to")
+
+    def __init__(self, *args, managers=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reports_to"].choices = [("", "— nobody —")] + [(m.pk, str(m.user)) for m in managers]
+
+
+class MemberForm(forms.Form):
+    role = forms.ChoiceField(choices=Role.choices)
+    reports_to = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, label="Reports to")
+
+    def __init__(self, *args, managers=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reports_to"].choices = [("", "— nobody —")] + [(m.pk, str(m.user)) for m in managers]
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(max_length=100, help_text="What uses it, e.g. “website form”")
+
+
+class AuditFilterForm(forms.Form):
+    action = forms.CharField(required=False)
+    object_type = forms.CharField(required=False)
+    object_id = forms.CharField(required=False)
+    since = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))

@@ -1,0 +1,59 @@
+import signal
+import time
+
+from django.core.management.base import BaseCommand
+from django.db import close_old_connections
+from django_tasks_db.management.commands.db_worker import Worker
+
+from leadtracker.accounts.scheduler import fire_due_jobs
+
+
+class Command(BaseCommand):
+    help = "Run queued background tasks and fire the periodic jobs (Ctrl+C to stop)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--interval",
+            type=float,
+            default=2.0,
+            help="seconds to sleep when there is nothing to do (default 2)",
+        )
+        parser.add_argument(
+            "--once", action="store_true", help="fire due jobs, run every queued task, then exit"
+        )
+
+    def handle(self, *, interval, once, verbosity, **options):
+        self.stopping = False
+
+        def stop(signum, frame):
+            self.stopping = True
+
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
+        if verbosity:
+            self.stdout.write("LeadTracker worker started")
+        while not self.stopping:
+            close_old_connections()
+            fired = fire_due_jobs()
+            if fired and verbosity:
+                self.stdout.write(f"fired: {', '.join(fired)}")
+            # The database backend's worker in batch mode: take tasks with row locks
+            # (SKIP LOCKED on PostgreSQL) until none is left, then return to us.
+            Worker(
+                queue_names=["*"],
+                interval=0,
+                batch=True,
+                backend_name="default",
+                startup_delay=False,
+                max_tasks=None,
+                worker_id=f"leadtracker-{id(self):x}",
+                excluded_queue_names=[],
+            ).run()
+            if once:
+                break
+            slept = 0.0
+            while slept < interval and not self.stopping:
+                time.sleep(0.2)
+                slept += 0.2
+        if verbosity:
+            self.stdout.write("LeadTracker worker stopped")

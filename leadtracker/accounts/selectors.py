@@ -1,0 +1,74 @@
+"""Reads about organisations and people, with visibility applied."""
+
+from django.shortcuts import get_object_or_404
+
+from leadtracker.accounts.models import ApiToken, AuditEvent, Invitation, Membership, TokenKind
+from leadtracker.accounts.visibility import visible_memberships
+
+
+def members_for(viewer: Membership):
+    return visible_memberships(viewer).select_related("user", "reports_to__user")
+
+
+def get_member(viewer: Membership, member_id: int) -> Membership:
+    return get_object_or_404(members_for(viewer), pk=member_id)
+
+
+def managers_for_choice(org_id: int):
+    return (
+        Membership.objects.filter(organisation_id=org_id, is_active=True)
+        .exclude(role="agent")
+        .select_related("user")
+        .order_by("user__full_name")
+    )
+
+
+def invitations_for(viewer: Membership):
+    return Invitation.objects.filter(organisation_id=viewer.organisation_id).select_related(
+        "reports_to__user"
+    )
+
+
+def get_invitation(viewer: Membership, invitation_id: int) -> Invitation:
+    return get_object_or_404(invitations_for(viewer), pk=invitation_id)
+
+
+def personal_tokens_for(viewer: Membership):
+    """A person sees and manages only their own personal tokens in this organisation."""
+    return ApiToken.objects.filter(
+        organisation_id=viewer.organisation_id, user_id=viewer.user_id, kind=TokenKind.PERSONAL
+    ).select_related("organisation")
+
+
+def get_personal_token(viewer: Membership, token_id: int) -> ApiToken:
+    return get_object_or_404(personal_tokens_for(viewer), pk=token_id)
+
+
+def audit_events_for(
+    viewer: Membership,
+    *,
+    action: str = "",
+    object_type: str = "",
+    object_id: str = "",
+    actor_user_id: int | None = None,
+    since=None,
+    until=None,
+):
+    qs = AuditEvent.objects.filter(organisation_id=viewer.organisation_id).select_related("actor_user")
+    if action:
+        qs = qs.filter(action__startswith=action)
+    if object_type:
+        qs = qs.filter(object_type=object_type)
+    if object_id:
+        qs = qs.filter(object_id=object_id)
+    if actor_user_id:
+        qs = qs.filter(actor_user_id=actor_user_id)
+    if since:
+        qs = qs.filter(at__gte=since)
+    if until:
+        qs = qs.filter(at__lt=until)
+    return qs
+
+
+def get_audit_event(viewer: Membership, event_id: int) -> AuditEvent:
+    return get_object_or_404(audit_events_for(viewer), pk=event_id)

@@ -1,0 +1,20 @@
+import datetime as dt
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django_tasks import task
+
+from leadtracker.accounts import actions
+from leadtracker.lib.periodic import periodic
+
+
+@periodic(every=dt.timedelta(hours=6))
+@task()
+def purge_expired_audit_events() -> int:
+    """Retention: audit events older than the organisation's retention period go."""
+    return actions.purge_expired_audit_events()
+
+
+@task()
+def send_email(subject: str, body: str, to: list[str]) -> int:
+    return send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, to)

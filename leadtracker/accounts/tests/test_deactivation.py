@@ -1,0 +1,56 @@
+"""A deactivated member is locked out at once: sessions and tokens both."""
+
+from leadtracker.accounts.actions import deactivate_member, reactivate_member
+from leadtracker.accounts.audit import Actor
+from leadtracker.accounts.models import ApiToken, Membership
+
+
+def test_session_and_token_stop_working_at_once(acme, as_member, api_as):
+    web = as_member(acme.alice)
+    api = api_as(acme.alice)
+    assert web.get("/").status_code == 200
+    assert api.get("/api/v1/me").status_code == 200
+
+    deactivate_member(acme.alice, actor=Actor.for_user(acme.olga.user), by=acme.olga)
+
+    assert web.get("/").status_code == 403  # same session, next request
+    assert web.get("/api/v1/me").status_code == 401
+    assert api.get("/api/v1/me").status_code == 401
+    assert ApiToken.objects.get(user=acme.alice.user).revoked_at is not None
+
+
+def test_deactivation_through_the_members_page(acme, as_member):
+    admin = as_member(acme.adam)
+    victim = as_member(acme.bob)
+    response = admin.post(f"/members/{acme.bob.pk}/", {"deactivate": "1"})
+    assert response.status_code == 302
+    assert not Membership.objects.get(pk=acme.bob.pk).is_active
+    assert victim.get("/").status_code == 403
+
+
+def test_reports_move_up_and_reactivation(acme):
+    deactivate_member(acme.mani, actor=Actor.system(), by=acme.olga)
+    acme.bob.refresh_from_db()
+    assert acme.bob.reports_to_id == acme.maya.pk  # bob is not orphaned
+    reactivate_member(acme.mani, actor=Actor.system())
+    assert Membership.objects.get(pk=acme.mani.pk).is_active
+
+
+def test_other_organisation_membership_still_works(acme, globex, as_member):
+    from leadtracker.accounts.models import Role
+
+    # Alice of acme also joins globex; deactivation in acme leaves globex alone.
+    Membership.objects.create(organisation=globex.org, user=acme.alice.user, role=Role.AGENT)
+    web = as_member(acme.alice)
+    deactivate_member(acme.alice, actor=Actor.system(), by=acme.olga)
+    response = web.get("/")
+    assert response.status_code == 200
+    assert response.context["org"] == globex.org
+
+
+def test_agent_cannot_deactivate_and_last_owner_is_kept(acme, as_member, api_as):
+    assert api_as(acme.maya).post(f"/api/v1/members/{acme.alice.pk}/deactivate").status_code == 403
+    response = api_as(acme.adam).post(f"/api/v1/members/{acme.olga.pk}/deactivate")
+    assert response.status_code == 403  # an admin cannot deactivate an owner
+    assert as_member(acme.adam).post(f"/members/{acme.adam.pk}/", {"deactivate": "1"}).status_code == 200
+    assert Membership.objects.get(pk=acme.adam.pk).is_active  # nobody deactivates themselves

@@ -1,0 +1,363 @@
+"""Web pages: sign-in, invitations, the organisation, its members, tokens and audit log."""
+
+import datetime as dt
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth import views as auth_views
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from leadtracker.accounts import actions, selectors
+from leadtracker.accounts.audit import Actor
+from leadtracker.accounts.auth import EmailBackend
+from leadtracker.accounts.decorators import member_required
+from leadtracker.accounts.forms import (
+    AcceptInvitationForm,
+    AuditFilterForm,
+    InviteForm,
+    LoginForm,
+    MemberForm,
+    OrganisationForm,
+    SignupForm,
+    TokenForm,
+)
+from leadtracker.accounts.middleware import SESSION_ORG_KEY, active_membership
+from leadtracker.accounts.models import Membership, Role, User
+from leadtracker.accounts.throttle import clear_account_failures, login_blocked, record_login_failure
+from leadtracker.accounts.visibility import subtree_membership_ids
+from leadtracker.lib.errors import ActionError
+from leadtracker.lib.http import client_ip
+from leadtracker.lib.pagination import keyset_page
+
+BACKEND = "leadtracker.accounts.auth.EmailBackend"
+
+
+def healthz(request):
+    return HttpResponse("ok", content_type="text/plain")
+
+
+def _safe_next(request, default="home"):
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return reverse(default)
+
+
+def login_view(request):
+    if request.user.is_authenticated and request.membership is not None:
+        return redirect(_safe_next(request))
+    form = LoginForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        email = form.cleaned_data["email"]
+        ip = client_ip(request)
+        if login_blocked(email, ip):
+            form.add_error(None, "Too many failed attempts. Wait a few minutes, or reset your password.")
+            status = 429
+        else:
+            user = EmailBackend().authenticate(request, email=email, password=form.cleaned_data["password"])
+            if user is None:
+                record_login_failure(email, ip)
+                form.add_error(None, "That e-mail and password do not match an active account.")
+                status = 400
+            else:
+                clear_account_failures(email)
+                login(request, user, backend=BACKEND)
+                membership = active_membership(user)
+                if membership is not None:
+                    request.session[SESSION_ORG_KEY] = membership.organisation_id
+                actions.record_login(
+                    user,
+                    membership,
+                    actor=Actor(
+                        kind="user",
+                        user=user,
+                        ip=ip,
+                        user_agent=request.META.get("HTTP_USER_AGENT", "")[:300],
+                    ),
+                )
+                return redirect(_safe_next(request))
+    return render(
+        request, "accounts/login.html", {"form": form, "next": request.GET.get("next", "")}, status=status
+    )
+
+
+@require_POST
+def logout_view(request):
+    logout(request)
+    return redirect("login")
+
+
+def signup_view(request):
+    if not settings.SIGNUP_ENABLED:
+        raise Http404("sign-up is switched off")
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            org, owner = actions.sign_up(
+                org_name=data["org_name"],
+                slug=data["slug"],
+                full_name=data["full_name"],
+                email=data["email"],
+                password=data["password"],
+                actor=Actor.from_request(request),
+            )
+        except ActionError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            login(request, owner.user, backend=BACKEND)
+            request.session[SESSION_ORG_KEY] = org.pk
+            messages.success(request, f"Welcome to {org.name}. Invite your team from Members.")
+            return redirect("home")
+    return render(request, "accounts/signup.html", {"form": form})
+
+
+def accept_invitation_view(request, token):
+    invitation = actions.find_invitation(token)
+    if invitation is None:
+        raise Http404("no such invitation")
+    existing = User.objects.filter(email=invitation.email).exists()
+    form = AcceptInvitationForm(request.POST or None, initial={"full_name": invitation.full_name})
+    if request.method == "POST" and invitation.state == "pending" and form.is_valid():
+        try:
+            membership = actions.accept_invitation(
+                invitation,
+                password=form.cleaned_data["password"],
+                full_name=form.cleaned_data.get("full_name", ""),
+                actor=Actor.from_request(request),
+            )
+        except ActionError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            login(request, membership.user, backend=BACKEND)
+            request.session[SESSION_ORG_KEY] = membership.organisation_id
+            messages.success(request, f"You have joined {membership.organisation.name}.")
+            return redirect("home")
+    status = 200 if invitation.state == "pending" else 410
+    return render(
+        request,
+        "accounts/accept_invitation.html",
+        {"invitation": invitation, "form": form, "existing": existing},
+        status=status,
+    )
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "accounts/password_reset.html"
+    email_template_name = "accounts/email/password_reset.txt"
+    subject_template_name = "accounts/email/password_reset_subject.txt"
+    success_url = reverse_lazy("password_reset_done")
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "site_url": settings.SITE_URL}
+
+    def form_valid(self, form):
+        # Links in the e-mail point at SITE_URL, not at whatever Host header came in.
+        self.extra_email_context = {"site_url": settings.SITE_URL}
+        return super().form_valid(form)
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("password_reset_complete")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        actions.record_password_reset(
+            form.user, actor=Actor(kind="user", user=form.user, ip=client_ip(self.request))
+        )
+        return response
+
+
+@require_POST
+@member_required()
+def switch_organisation(request):
+    try:
+        org_id = int(request.POST.get("organisation", ""))
+    except ValueError:
+        raise Http404("no such organisation") from None
+    membership = get_object_or_404(Membership, user=request.user, organisation_id=org_id, is_active=True)
+    request.session[SESSION_ORG_KEY] = membership.organisation_id
+    return redirect("home")
+
+
+@member_required()
+def home(request):
+    membership = request.membership
+    team_size = len(subtree_membership_ids(membership)) - 1 if membership.role != Role.AGENT else 0
+    return render(request, "accounts/home.html", {"team_size": team_size})
+
+
+@member_required(Role.ADMIN)
+def organisation_settings(request):
+    org = request.org
+    form = OrganisationForm(request.POST or None, instance=org)
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in form.changed_data}
+        org.refresh_from_db()  # the ModelForm wrote into the instance; the action decides
+        try:
+            actions.update_organisation(org, actor=Actor.from_request(request), **fields)
+        except ActionError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, "Settings saved.")
+            return redirect("organisation_settings")
+    return render(request, "accounts/organisation_settings.html", {"form": form})
+
+
+@member_required(Role.MANAGER)
+def members(request):
+    viewer = request.membership
+    managers = selectors.managers_for_choice(viewer.organisation_id)
+    invite_form = InviteForm(request.POST or None, managers=managers)
+    if request.method == "POST":
+        if not viewer.is_admin:
+            return render(request, "403.html", {"needed_role": Role.ADMIN}, status=403)
+        if invite_form.is_valid():
+            data = invite_form.cleaned_data
+            manager = managers.filter(pk=data["reports_to"]).first() if data["reports_to"] else None
+            try:
+                actions.invite_member(
+                    request.org,
+                    email=data["email"],
+                    role=data["role"],
+                    reports_to=manager,
+                    full_name=data["full_name"],
+                    actor=Actor.from_request(request),
+                    inviter=viewer,
+                )
+            except ActionError as exc:
+                invite_form.add_error(exc.field if exc.field in invite_form.fields else None, exc.message)
+            else:
+                messages.success(request, f"Invitation sent to {data['email']}.")
+                return redirect("members")
+    rows = selectors.members_for(viewer).order_by("-is_active", "user__full_name")
+    invitations = []
+    if viewer.is_admin:
+        invitations = [
+            i for i in selectors.invitations_for(viewer).order_by("-id")[:100] if i.state == "pending"
+        ]
+    return render(
+        request,
+        "accounts/members.html",
+        {"members": rows, "invite_form": invite_form, "invitations": invitations},
+    )
+
+
+@member_required(Role.MANAGER)
+def member_detail(request, member_id):
+    viewer = request.membership
+    member = selectors.get_member(viewer, member_id)
+    managers = selectors.managers_for_choice(viewer.organisation_id).exclude(pk=member.pk)
+    form = MemberForm(
+        request.POST or None,
+        managers=managers,
+        initial={"role": member.role, "reports_to": member.reports_to_id},
+    )
+    if request.method == "POST":
+        if not viewer.is_admin:
+            return render(request, "403.html", {"needed_role": Role.ADMIN}, status=403)
+        actor = Actor.from_request(request)
+        try:
+            if "deactivate" in request.POST:
+                actions.deactivate_member(member, actor=actor, by=viewer)
+                messages.success(request, f"{member.user} is deactivated and signed out.")
+                return redirect("member_detail", member_id=member.pk)
+            if "reactivate" in request.POST:
+                actions.reactivate_member(member, actor=actor)
+                messages.success(request, f"{member.user} is active again.")
+                return redirect("member_detail", member_id=member.pk)
+            if form.is_valid():
+                manager = managers.filter(pk=form.cleaned_data["reports_to"]).first()
+                actions.change_manager(member, manager, actor=actor)
+                actions.change_role(member, form.cleaned_data["role"], actor=actor, by=viewer)
+                messages.success(request, "Saved.")
+                return redirect("member_detail", member_id=member.pk)
+        except ActionError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+    reports = member.reports.select_related("user").order_by("user__full_name")
+    return render(
+        request, "accounts/member_detail.html", {"member": member, "form": form, "reports": reports}
+    )
+
+
+@require_POST
+@member_required(Role.ADMIN)
+def revoke_invitation(request, invitation_id):
+    invitation = selectors.get_invitation(request.membership, invitation_id)
+    try:
+        actions.revoke_invitation(invitation, actor=Actor.from_request(request))
+    except ActionError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"Invitation for {invitation.email} revoked.")
+    return redirect("members")
+
+
+@member_required()
+def tokens(request):
+    form = TokenForm(request.POST or None)
+    new_secret = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            _token, new_secret = actions.create_api_token(
+                request.membership, name=form.cleaned_data["name"], actor=Actor.from_request(request)
+            )
+        except ActionError as exc:
+            form.add_error("name", exc.message)
+        else:
+            form = TokenForm()
+    rows = selectors.personal_tokens_for(request.membership).order_by("-id")
+    return render(request, "accounts/tokens.html", {"form": form, "tokens": rows, "new_secret": new_secret})
+
+
+@require_POST
+@member_required()
+def revoke_token(request, token_id):
+    token = selectors.get_personal_token(request.membership, token_id)
+    actions.revoke_api_token(token, actor=Actor.from_request(request))
+    messages.success(request, f"Token “{token.name}” revoked; it stops working now.")
+    return redirect("tokens")
+
+
+@member_required(Role.ADMIN)
+def audit_log(request):
+    form = AuditFilterForm(request.GET or None)
+    filters = {}
+    if form.is_valid():
+        data = form.cleaned_data
+        tz = request.org.tzinfo
+        filters = {
+            "action": data["action"],
+            "object_type": data["object_type"],
+            "object_id": data["object_id"],
+            "since": dt.datetime.combine(data["since"], dt.time.min, tz) if data["since"] else None,
+            "until": dt.datetime.combine(data["until"] + dt.timedelta(days=1), dt.time.min, tz)
+            if data["until"]
+            else None,
+        }
+    try:
+        cursor = int(request.GET["cursor"]) if request.GET.get("cursor") else None
+    except ValueError:
+        cursor = None
+    rows, next_cursor = keyset_page(
+        selectors.audit_events_for(request.membership, **filters), cursor=cursor, limit=50, descending=True
+    )
+    query = request.GET.copy()
+    query.pop("cursor", None)
+    context = {"form": form, "events": rows, "next_cursor": next_cursor, "query": query.urlencode()}
+    # htmx "load more" asks for the rows only.
+    template = "accounts/_audit_rows.html" if request.headers.get("HX-Request") else "accounts/audit_log.html"
+    return render(request, template, context)
+
+
+@member_required(Role.ADMIN)
+def audit_event(request, event_id):
+    event = selectors.get_audit_event(request.membership, event_id)
+    return render(request, "accounts/audit_event.html", {"event": event})

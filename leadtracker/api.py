@@ -1,0 +1,89 @@
+"""The HTTP API at /api/v1/: one NinjaAPI built from each app's router, one error shape.
+
+Every error answers ``{"detail": "...", "errors": [{"field": "...", "message": "..."}]}``.
+"""
+
+import logging
+
+from django.conf import settings
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.throttling import AnonRateThrottle, UserRateThrottle
+
+from leadtracker.accounts.api import router as accounts_router
+from leadtracker.accounts.auth import BearerAuth, SessionAuth
+from leadtracker.lib.errors import ActionError
+
+logger = logging.getLogger(__name__)
+
+api = NinjaAPI(
+    title="LeadTracker API",
+    version="1",
+    description="Authenticate with `Authorization: Bearer <token>` (personal or device token), "
+    "or with the web app's session cookie plus the CSRF token.",
+    urls_namespace="api",
+    docs_url="/docs",
+    auth=[BearerAuth(), SessionAuth()],
+    throttle=[
+        AnonRateThrottle(settings.API_RATE_ANONYMOUS),
+        UserRateThrottle(settings.API_RATE_AUTHENTICATED),
+    ],
+)
+api.add_router("/", accounts_router)
+
+
+def error_body(detail: str, errors: list[dict] | None = None) -> dict:
+    return {"detail": detail, "errors": errors or []}
+
+
+def _field_of(loc) -> str:
+    # ninja locations look like ("body", "payload", "calls", 3, "started_at"); the person
+    # needs "calls.3.started_at", not our parameter names.
+    parts = [str(p) for p in loc]
+    if parts and parts[0] in {"body", "query", "path", "header", "cookie", "form"}:
+        parts = parts[1:]
+        if parts and parts[0] == "payload":
+            parts = parts[1:]
+    return ".".join(parts)
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request, exc):
+    errors = []
+    for err in exc.errors:
+        field = _field_of(err.get("loc", ()))
+        message = err.get("msg", "invalid")
+        if err.get("type") == "extra_forbidden":
+            message = "unknown field; it is not accepted"
+        errors.append({"field": field, "message": message})
+    detail = "; ".join(f"{e['field'] or 'body'}: {e['message']}" for e in errors[:5]) or "invalid input"
+    return api.create_response(request, error_body(detail, errors), status=422)
+
+
+@api.exception_handler(ActionError)
+def on_action_error(request, exc):
+    return api.create_response(request, error_body(exc.message, [exc.as_error()]), status=exc.status_code)
+
+
+@api.exception_handler(AuthenticationError)
+def on_auth_error(request, exc):
+    return api.create_response(
+        request, error_body("authentication required: a valid bearer token or session"), status=401
+    )
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request, exc):
+    return api.create_response(request, error_body(str(exc)), status=exc.status_code)
+
+
+@api.exception_handler(Http404)
+def on_not_found(request, exc):
+    return api.create_response(request, error_body("not found"), status=404)
+
+
+@api.exception_handler(Exception)
+def on_unexpected(request, exc):
+    logger.exception("API error on %s %s", request.method, request.path)
+    return api.create_response(request, error_body("internal error; it has been logged"), status=500)

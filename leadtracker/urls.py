@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from leadtracker.api import api
+
+urlpatterns = [
+    path("api/v1/", api.urls),
+    path("django-admin/", admin.site.urls),
+    path("", include("leadtracker.accounts.urls")),
+]
+
+handler404 = "leadtracker.lib.views.not_found"
+handler403 = "leadtracker.lib.views.forbidden"

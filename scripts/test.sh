@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# The whole suite: lint, SQLite, PostgreSQL, then the browser tests in Chromium.
+# Outside CI a part that cannot run here says so loudly and is counted as not run;
+# in CI (CI=true) every part must run.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+BIN=.venv/bin
+RESULTS=var/test-results
+rm -rf "$RESULTS" && mkdir -p "$RESULTS"
+failed=0
+not_run=()
+
+loud() { printf '\n\033[1;33m!!! %s\033[0m\n\n' "$*" >&2; }
+in_ci() { [[ "${CI:-}" == "true" ]]; }
+
+echo "== ruff"
+$BIN/ruff check . || failed=1
+
+echo "== tests on SQLite"
+env -u DATABASE_URL $BIN/pytest -q --junitxml="$RESULTS/sqlite.xml" leadtracker || failed=1
+
+echo "== tests on PostgreSQL"
+PG_URL="${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/leadtracker}"
+pg_ready() { $BIN/python -c "import psycopg,sys; psycopg.connect(sys.argv[1].rsplit('/',1)[0]+'/postgres', connect_timeout=3).close()" "$PG_URL" 2>/dev/null; }
+if ! pg_ready && [[ -z "${TEST_DATABASE_URL:-}" ]] && command -v pg_ctlcluster >/dev/null; then
+  echo "PostgreSQL is not answering; starting the local cluster"
+  pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -1)" main start || true
+  for _ in $(seq 1 20); do pg_ready && break; sleep 1; done
+fi
+if pg_ready; then
+  DATABASE_URL="$PG_URL" $BIN/pytest -q --junitxml="$RESULTS/postgres.xml" leadtracker || failed=1
+else
+  loud "PostgreSQL at $PG_URL is not reachable: the PostgreSQL pass DID NOT RUN"
+  not_run+=("postgres")
+fi
+
+echo "== browser tests (Chromium)"
+CHROMIUM="${CHROMIUM:-/usr/bin/chromium}"
+if [[ ! -x "$CHROMIUM" ]]; then
+  if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
+    echo "Installing Debian's chromium"
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) || true
+  elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then
+    (sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) || true
+  fi
+fi
+if [[ -x "$CHROMIUM" ]]; then
+  env -u DATABASE_URL CHROMIUM="$CHROMIUM" $BIN/pytest -q --junitxml="$RESULTS/browser.xml" e2e || failed=1
+else
+  loud "Chromium is not installed at $CHROMIUM and could not be installed: the browser tests DID NOT RUN"
+  not_run+=("browser")
+fi
+
+$BIN/python scripts/summarise_junit.py "$RESULTS"/*.xml
+if (( ${#not_run[@]} )); then
+  loud "Parts not run: ${not_run[*]}"
+  in_ci && failed=1
+fi
+exit $failed
