@@ -9,11 +9,11 @@ from django.conf import settings
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
-from ninja.throttling import AnonRateThrottle, UserRateThrottle
 
 from leadtracker.accounts.api import router as accounts_router
 from leadtracker.accounts.auth import BearerAuth, SessionAuth
 from leadtracker.lib.errors import ActionError
+from leadtracker.lib.throttling import AnonymousThrottle, UserThrottle
 
 logger = logging.getLogger(__name__)
 
@@ -26,11 +26,16 @@ api = NinjaAPI(
     docs_url="/docs",
     auth=[BearerAuth(), SessionAuth()],
     throttle=[
-        AnonRateThrottle(settings.API_RATE_ANONYMOUS),
-        UserRateThrottle(settings.API_RATE_AUTHENTICATED),
+        AnonymousThrottle(settings.API_RATE_ANONYMOUS),
+        UserThrottle(settings.API_RATE_AUTHENTICATED),
     ],
 )
 api.add_router("/", accounts_router)
+
+
+@api.get("/health", auth=None, tags=["server"], summary="Liveness check; needs no credentials")
+def health(request):
+    return {"status": "ok", "version": api.version}
 
 
 def error_body(detail: str, errors: list[dict] | None = None) -> dict:

@@ -7,6 +7,7 @@ SITE_URL and usually DATABASE_URL; the secure defaults switch on with DEBUG=Fals
 
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -37,7 +38,10 @@ def _secret_key() -> str:
 SECRET_KEY = _secret_key()
 SITE_URL = envstr("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 SITE_NAME = envstr("SITE_NAME", "LeadTracker")
-ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"] if DEBUG else [])
+ALLOWED_HOSTS = envlist(
+    "ALLOWED_HOSTS",
+    ["127.0.0.1", "localhost", "testserver"] if DEBUG else [urlsplit(SITE_URL).hostname or ""],
+)
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [SITE_URL] if SITE_URL.startswith("https") else [])
 
 INSTALLED_APPS = [
@@ -174,7 +178,9 @@ CSRF_COOKIE_SECURE = envbool("CSRF_COOKIE_SECURE", SECURE)
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", SECURE)
 SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 31536000 if SECURE else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", SECURE)
-SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", False)
+# The "preload" directive only marks the site as eligible; nothing happens until the owner
+# submits the domain to the browsers' list. Set SECURE_HSTS_PRELOAD=false to leave it out.
+SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", SECURE)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 14 * 24 * 3600)

@@ -1,0 +1,141 @@
+"""Another organisation's object answers 404 on every page and every API operation.
+
+The test walks all URL patterns and all operations of the OpenAPI schema, so a route added
+later is covered without anyone remembering to add it.
+"""
+
+import re
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from conftest import login_client, make_org, token_client
+from leadtracker.api import api
+from leadtracker.tests.tenancy import FACTORIES, PUBLIC_PARAMETERS
+
+SKIPPED_NAMESPACES = {
+    "admin": "Django admin: superusers only, and they run the server itself",
+    "api": "walked through the OpenAPI schema below",
+}
+
+
+def walk(patterns, prefix=""):
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            if entry.namespace in SKIPPED_NAMESPACES:
+                continue
+            yield from walk(entry.url_patterns, prefix + str(entry.pattern))
+        elif isinstance(entry, URLPattern):
+            yield prefix + str(entry.pattern), entry
+
+
+PARAM = re.compile(r"<(?:(?P<conv>\w+):)?(?P<name>\w+)>")
+
+
+def web_routes():
+    routes = []
+    for route, _entry in walk(get_resolver().url_patterns):
+        names = [m.group("name") for m in PARAM.finditer(route)]
+        if names and not all(n in PUBLIC_PARAMETERS for n in names):
+            routes.append((route, names))
+    return routes
+
+
+def fill(route, values):
+    return "/" + PARAM.sub(lambda m: str(values[m.group("name")]), route)
+
+
+@pytest.fixture
+def two_orgs(db):
+    return make_org("acme"), make_org("globex")
+
+
+def object_ids(people, names):
+    missing = [n for n in names if n not in FACTORIES and n not in PUBLIC_PARAMETERS]
+    assert not missing, f"add a factory for URL parameter(s) {missing} to leadtracker/tests/tenancy.py"
+    return {n: FACTORIES[n](people) for n in names}
+
+
+def test_every_page_with_an_object_answers_404_for_another_organisation(two_orgs):
+    acme, globex = two_orgs
+    routes = web_routes()
+    assert len(routes) >= 4, routes  # the walk found the pages; it cannot pass by finding none
+    owner = login_client(acme.olga)  # the strongest role: nothing is refused for lack of rights
+    for route, names in routes:
+        theirs = fill(route, object_ids(globex, names))
+        ours = fill(route, object_ids(acme, names))
+        statuses = {method: getattr(owner, method)(theirs).status_code for method in ("get", "post")}
+        assert set(statuses.values()) <= {404, 405} and 404 in statuses.values(), (theirs, statuses)
+        # Control: the same route with our own object exists and is served.
+        ours_status = {m: getattr(owner, m)(ours).status_code for m in ("get", "post")}
+        assert any(s not in (404, 405) for s in ours_status.values()), (ours, ours_status)
+
+
+def example(schema, components):
+    """A minimal valid value for a JSON schema, so that a 404 is not hidden behind a 422."""
+    if "$ref" in schema:
+        return example(components[schema["$ref"].split("/")[-1]], components)
+    for key in ("anyOf", "oneOf", "allOf"):
+        if key in schema:
+            options = [s for s in schema[key] if s.get("type") != "null"]
+            return example(options[0], components)
+    if "enum" in schema:
+        return schema["enum"][0]
+    kind = schema.get("type")
+    if kind == "object":
+        required = schema.get("required", [])
+        props = schema.get("properties", {})
+        return {name: example(props[name], components) for name in required}
+    if kind == "array":
+        return []
+    if kind == "integer":
+        return max(1, schema.get("minimum", 1))
+    if kind == "number":
+        return 1.0
+    if kind == "boolean":
+        return False
+    fmt = schema.get("format")
+    return {"date-time": "2026-11-24T10:00:00+05:30", "date": "2026-11-24", "time": "10:00:00"}.get(
+        fmt, "walker@example.in" if "email" in str(schema.get("title", "")).lower() else "x"
+    )
+
+
+def api_operations():
+    spec = api.get_openapi_schema()
+    components = spec.get("components", {}).get("schemas", {})
+    for path, methods in spec["paths"].items():
+        names = re.findall(r"{(\w+)}", path)
+        if not names:
+            continue
+        for method, op in methods.items():
+            body = None
+            content = op.get("requestBody", {}).get("content", {}).get("application/json")
+            if content:
+                body = example(content["schema"], components)
+            yield method, path, names, body
+
+
+def test_every_api_operation_on_an_object_answers_404_for_another_organisation(two_orgs):
+    acme, globex = two_orgs
+    operations = list(api_operations())
+    assert len(operations) >= 6, operations
+    client = token_client(acme.olga)
+    for method, path, names, body in operations:
+        theirs = path.format(**object_ids(globex, names))
+        ours = path.format(**object_ids(acme, names))
+        kwargs = {"content_type": "application/json", "data": body} if body is not None else {}
+        response = getattr(client, method)(theirs, **kwargs)
+        assert response.status_code == 404, (method, theirs, response.status_code, response.content[:200])
+        assert response.json() == {"detail": "not found", "errors": []}
+        control = getattr(client, method)(ours, **kwargs)
+        assert control.status_code != 404, (method, ours, control.content[:200])
+
+
+def test_personal_token_of_a_colleague_is_404(two_orgs):
+    acme, _globex = two_orgs
+    from leadtracker.accounts.actions import create_api_token
+    from leadtracker.accounts.audit import Actor
+
+    theirs, _ = create_api_token(acme.alice, name="alice's", actor=Actor.system())
+    assert token_client(acme.olga).delete(f"/api/v1/tokens/{theirs.pk}").status_code == 404
+    assert login_client(acme.olga).post(f"/tokens/{theirs.pk}/revoke/").status_code == 404
