@@ -9,8 +9,8 @@ import re
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from conftest import login_client, make_org, token_client
 from leadtracker.api import api
+from leadtracker.testing import login_client, make_org, token_client
 from leadtracker.tests.tenancy import FACTORIES, PUBLIC_PARAMETERS
 
 SKIPPED_NAMESPACES = {

@@ -8,10 +8,10 @@ from django.core import mail
 from django.test import Client
 from django.utils import timezone
 
-from conftest import PASSWORD
 from leadtracker.accounts.actions import invite_member
 from leadtracker.accounts.audit import Actor
 from leadtracker.accounts.models import AuditEvent, Invitation, Membership
+from leadtracker.testing import PASSWORD
 
 
 def invite(acme, email="neha@example.in", **kw):

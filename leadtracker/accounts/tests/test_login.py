@@ -3,8 +3,8 @@
 import pytest
 from django.test import Client, override_settings
 
-from conftest import PASSWORD
 from leadtracker.accounts.models import AuditEvent
+from leadtracker.testing import PASSWORD
 
 
 def attempt(client, email, password, ip="203.0.113.5"):

@@ -6,8 +6,8 @@ import re
 from django.core import mail
 from django.test import Client, override_settings
 
-from conftest import PASSWORD
 from leadtracker.accounts.models import AuditEvent, Membership, Organisation, Role
+from leadtracker.testing import PASSWORD
 
 
 def test_admin_edits_settings_and_change_is_audited(acme, as_member):

@@ -1,0 +1,91 @@
+"""Browser tests: Playwright for Python driving Debian's Chromium (never a downloaded browser)."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+from leadtracker.testing import PASSWORD, make_org
+
+# Playwright's sync API runs an event loop in this thread; the Django calls the tests make
+# between browser steps are ordinary blocking ones, which is what this flag allows.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+SCREENSHOTS = Path(__file__).parent / "screenshots"
+# This machine has no network but the package registries: keep Chromium from phoning home.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}: `make test` installs Debian's chromium")
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if report.when == "call" and report.failed:
+        page = item.funcargs.get("page") or item.funcargs.get("phone")
+        if page is not None:
+            SCREENSHOTS.mkdir(exist_ok=True)
+            path = SCREENSHOTS / f"{item.name}.png"
+            page.screenshot(path=str(path), full_page=True)
+            report.sections.append(("screenshot", str(path)))
+
+
+def _page(browser, width, height):
+    context = browser.new_context(
+        viewport={"width": width, "height": height}, locale="en-IN", timezone_id="Asia/Kolkata"
+    )
+    context.set_default_timeout(10_000)
+    return context, context.new_page()
+
+
+@pytest.fixture
+def page(browser):
+    context, pg = _page(browser, 1280, 800)
+    yield pg
+    context.close()
+
+
+@pytest.fixture
+def phone(browser):
+    context, pg = _page(browser, 360, 740)
+    yield pg
+    context.close()
+
+
+@pytest.fixture
+def people(transactional_db):
+    return make_org("acme")
+
+
+def log_in(page, base_url, email, password=PASSWORD):
+    page.goto(f"{base_url}/login/")
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_load_state("networkidle")
+
+
+@pytest.fixture
+def login():
+    return log_in

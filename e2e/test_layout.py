@@ -1,0 +1,42 @@
+"""Every page fits a 360-pixel phone without sideways scrolling, and works on a desktop."""
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+SHOTS = Path(__file__).parent / "screenshots"
+PAGES = ["/", "/members/", "/settings/", "/tokens/", "/audit/"]
+
+
+def no_sideways_scroll(pg):
+    return pg.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_page_fits_a_phone(phone, live_server, people, login, path):
+    login(phone, live_server.url, "olga@acme.test")
+    response = phone.goto(f"{live_server.url}{path}")
+    assert response.status == 200
+    assert no_sideways_scroll(phone), f"{path} scrolls sideways at 360 px"
+    SHOTS.mkdir(exist_ok=True)
+    phone.screenshot(path=str(SHOTS / f"phone{path.replace('/', '_') or '_home'}.png"), full_page=True)
+
+
+def test_phone_menu_opens_and_navigates(phone, live_server, people, login):
+    login(phone, live_server.url, "olga@acme.test")
+    nav_link = phone.locator("nav a:has-text('Members')")
+    expect(nav_link).to_be_hidden()  # folded away on a phone
+    phone.click(".menu-button")
+    expect(nav_link).to_be_visible()
+    box = nav_link.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 360
+    nav_link.click()
+    expect(phone.locator("h1")).to_have_text("Members")
+
+
+def test_desktop_shows_navigation_inline(page, live_server, people, login):
+    login(page, live_server.url, "olga@acme.test")
+    expect(page.locator("nav a:has-text('Members')")).to_be_visible()
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / "desktop_home.png"), full_page=True)
