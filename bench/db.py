@@ -1,0 +1,26 @@
+"""Give each benchmark run a fresh, migrated database of its own."""
+
+import os
+
+import django
+
+
+def fresh_database():
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "leadtracker.settings")
+    url = os.environ["DATABASE_URL"]
+    if url.startswith("sqlite:///"):
+        path = url[len("sqlite:///") :]
+        for suffix in ("", "-wal", "-shm"):
+            if os.path.exists(path + suffix):
+                os.remove(path + suffix)
+    else:
+        import psycopg
+
+        base, name = url.rsplit("/", 1)
+        with psycopg.connect(base + "/postgres", autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{name}"')
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0, interactive=False)

@@ -1,0 +1,39 @@
+"""A small benchmark harness: each benchmark runs on SQLite and on PostgreSQL (when reachable)
+in a database of its own, and writes its figures as JSON and as a Markdown table."""
+
+import json
+import os
+import statistics
+import time
+from pathlib import Path
+
+RESULTS = Path(__file__).parent / "results"
+
+
+def timed(fn, repeat: int) -> list[float]:
+    """Milliseconds for each of ``repeat`` calls (after two warm-up calls)."""
+    fn()
+    fn()
+    out = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        out.append((time.perf_counter() - start) * 1000)
+    return out
+
+
+def summary(samples: list[float]) -> dict:
+    ordered = sorted(samples)
+    p95 = ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+    return {"p50_ms": round(statistics.median(ordered), 3), "p95_ms": round(p95, 3), "n": len(ordered)}
+
+
+def write(name: str, rows: list[dict], notes: str = "") -> None:
+    RESULTS.mkdir(exist_ok=True)
+    meta = {"cpu_count": os.cpu_count(), "when": time.strftime("%Y-%m-%d %H:%M:%S")}
+    (RESULTS / f"{name}.json").write_text(json.dumps({"meta": meta, "rows": rows}, indent=2))
+    columns = list(rows[0]) if rows else []
+    lines = [f"# {name}", "", notes, "", "| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+    lines += ["| " + " | ".join(str(r[c]) for c in columns) + " |" for r in rows]
+    (RESULTS / f"{name}.md").write_text("\n".join(lines) + "\n")
+    print("\n".join(lines))
