@@ -54,7 +54,8 @@ def main():
         assert manager_client.get("/api/v1/members?limit=50").status_code == 200
 
     sql = (
-        "SELECT m.id, m.user_id, u.email, u.full_name, u.phone, m.role, m.reports_to_id, m.is_active, m.created_at "
+        "SELECT m.id, m.user_id, u.email, u.full_name, u.phone, m.role, m.reports_to_id, m.is_active, "
+        "m.created_at "
         "FROM accounts_membership m JOIN accounts_user u ON u.id = m.user_id "
         "WHERE m.organisation_id = %s AND m.id > %s ORDER BY m.id LIMIT 51"
     )
