@@ -59,7 +59,7 @@ def test_worker_fires_periodic_purge(acme):
     )
     result = run_worker()
     assert result.returncode == 0, result.stderr
-    assert "purge_expired_audit_events" in result.stdout
+    assert "purge_expired_audit_events enqueued" in result.stderr
     assert not AuditEvent.objects.filter(pk=old.pk).exists()
 
 
