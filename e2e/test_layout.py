@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 SHOTS = Path(__file__).parent / "screenshots"
-PAGES = ["/", "/members/", "/settings/", "/tokens/", "/audit/"]
+PAGES = ["/", "/members/", f"/members/{1}/", "/settings/", "/tokens/", "/audit/", "/profile/", "/profile/password/"]
 
 
 def no_sideways_scroll(pg):

@@ -415,6 +415,46 @@ def sign_up(
     )
 
 
+@transaction.atomic
+def update_profile(user: User, *, actor: Actor, region: str = "IN", **fields) -> User:
+    """A person's own name and phone. The phone is kept in E.164."""
+    from leadtracker.lib.phones import InvalidPhone, normalise
+
+    changed = []
+    if "full_name" in fields:
+        name = (fields["full_name"] or "").strip()
+        if not name:
+            raise ActionError("may not be empty", field="full_name")
+        if name != user.full_name:
+            user.full_name = name
+            changed.append("full_name")
+    if "phone" in fields:
+        raw = (fields["phone"] or "").strip()
+        try:
+            phone = normalise(raw, region) if raw else ""
+        except InvalidPhone as exc:
+            raise ActionError(str(exc), field="phone") from None
+        if phone != user.phone:
+            user.phone = phone
+            changed.append("phone")
+    if changed:
+        user.save(update_fields=changed)
+        for membership in user.memberships.filter(is_active=True).select_related("organisation"):
+            record(
+                "user.update_profile",
+                organisation=membership.organisation,
+                actor=actor,
+                obj=user,
+                changes={"fields": changed},
+            )
+    return user
+
+
+def record_password_change(user: User, *, actor: Actor) -> None:
+    for membership in user.memberships.filter(is_active=True).select_related("organisation"):
+        record("user.password_change", organisation=membership.organisation, actor=actor, obj=user)
+
+
 def record_login(user: User, membership: Membership | None, *, actor: Actor) -> None:
     if membership is not None:
         record("user.login", organisation=membership.organisation, actor=actor, obj=user)

@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
 from django.utils import timezone
 from ninja.security import APIKeyCookie, HttpBearer
@@ -71,7 +72,7 @@ class BearerAuth(HttpBearer):
 class SessionAuth(APIKeyCookie):
     """The web app's own session, with CSRF checked on unsafe methods."""
 
-    param_name = "sessionid"
+    param_name = settings.SESSION_COOKIE_NAME
 
     def authenticate(self, request, key):
         membership = getattr(request, "membership", None)

@@ -77,3 +77,13 @@ class AuditFilterForm(forms.Form):
     object_id = forms.CharField(required=False)
     since = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
     until = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class ProfileForm(forms.Form):
+    full_name = forms.CharField(max_length=150, label="Your name")
+    phone = forms.CharField(
+        max_length=32,
+        required=False,
+        label="Your phone",
+        help_text="The number you call from; used to match your calls.",
+    )

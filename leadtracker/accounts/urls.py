@@ -26,6 +26,12 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(template_name="accounts/password_reset_complete.html"),
         name="password_reset_complete",
     ),
+    path("profile/", views.profile, name="profile"),
+    path(
+        "profile/password/",
+        views.member_required()(views.PasswordChangeView.as_view()),
+        name="password_change",
+    ),
     path("switch/", views.switch_organisation, name="switch_organisation"),
     path("settings/", views.organisation_settings, name="organisation_settings"),
     path("members/", views.members, name="members"),

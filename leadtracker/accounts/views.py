@@ -23,6 +23,7 @@ from leadtracker.accounts.forms import (
     LoginForm,
     MemberForm,
     OrganisationForm,
+    ProfileForm,
     SignupForm,
     TokenForm,
 )
@@ -192,6 +193,34 @@ def home(request):
     membership = request.membership
     team_size = len(subtree_membership_ids(membership)) - 1 if membership.role != Role.AGENT else 0
     return render(request, "accounts/home.html", {"team_size": team_size})
+
+
+@member_required()
+def profile(request):
+    user = request.user
+    form = ProfileForm(request.POST or None, initial={"full_name": user.full_name, "phone": user.phone})
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.update_profile(
+                user, actor=Actor.from_request(request), region=request.org.phone_region, **form.cleaned_data
+            )
+        except ActionError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, "Profile saved.")
+            return redirect("profile")
+    return render(request, "accounts/profile.html", {"form": form})
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("profile")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)  # keeps this session, ends the others
+        actions.record_password_change(self.request.user, actor=Actor.from_request(self.request))
+        messages.success(self.request, "Password changed. Other sessions are signed out.")
+        return response
 
 
 @member_required(Role.ADMIN)

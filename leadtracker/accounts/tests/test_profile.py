@@ -1,0 +1,37 @@
+"""A person's own profile: name, phone (kept in E.164), password."""
+
+from django.test import Client
+
+from leadtracker.accounts.models import AuditEvent, User
+from leadtracker.testing import PASSWORD
+
+
+def test_profile_saves_name_and_normalised_phone(acme, as_member):
+    client = as_member(acme.alice)
+    response = client.post("/profile/", {"full_name": "ऐलिस शर्मा", "phone": "098765 43210"})
+    assert response.status_code == 302
+    user = User.objects.get(pk=acme.alice.user_id)
+    assert user.full_name == "ऐलिस शर्मा" and user.phone == "+919876543210"
+    event = AuditEvent.objects.get(action="user.update_profile")
+    assert event.changes == {"fields": ["full_name", "phone"]}
+
+
+def test_bad_phone_is_refused_on_the_field(acme, as_member):
+    response = as_member(acme.alice).post("/profile/", {"full_name": "Alice", "phone": "12345"})
+    assert response.status_code == 200
+    assert "phone" in response.context["form"].errors
+
+
+def test_password_change_signs_out_other_sessions(acme, as_member):
+    here = Client()
+    here.post("/login/", {"email": "alice@acme.test", "password": PASSWORD})
+    elsewhere = Client()
+    elsewhere.post("/login/", {"email": "alice@acme.test", "password": PASSWORD})
+    new = "another-long-password-5"
+    response = here.post(
+        "/profile/password/", {"old_password": PASSWORD, "new_password1": new, "new_password2": new}
+    )
+    assert response.status_code == 302
+    assert here.get("/").status_code == 200
+    assert elsewhere.get("/").status_code == 302  # back to login
+    assert AuditEvent.objects.filter(action="user.password_change").count() == 1

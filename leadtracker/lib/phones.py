@@ -1,0 +1,50 @@
+"""Phone numbers: the one place they are parsed and normalised (libphonenumber).
+
+Stored as E.164 ("+919876543210") with the organisation's default region filling in
+numbers written without a country code; the raw form is kept for display by the caller.
+"""
+
+import phonenumbers
+from phonenumbers import NumberParseException, PhoneNumberFormat
+
+# Indian phones set to some languages write digits in their own script.
+_DIGIT_TABLE = {}
+for _zero in (0x0966, 0x09E6, 0x0A66, 0x0AE6, 0x0B66, 0x0BE6, 0x0C66, 0x0CE6, 0x0D66, 0x0660, 0x06F0):
+    for _i in range(10):
+        _DIGIT_TABLE[_zero + _i] = str(_i)
+
+
+class InvalidPhone(ValueError):
+    pass
+
+
+def to_ascii_digits(raw: str) -> str:
+    return (raw or "").translate(_DIGIT_TABLE)
+
+
+def normalise(raw: str, region: str = "IN") -> str:
+    """E.164 for a valid number, else InvalidPhone saying why."""
+    text = to_ascii_digits(raw).strip()
+    if not text:
+        raise InvalidPhone("empty")
+    if text.startswith("00"):
+        text = "+" + text[2:]
+    try:
+        number = phonenumbers.parse(text, region.upper() if region else None)
+    except NumberParseException as exc:
+        raise InvalidPhone(f"not a phone number ({exc._msg})") from None
+    if not phonenumbers.is_valid_number(number):
+        raise InvalidPhone(
+            f"not a valid number for region {phonenumbers.region_code_for_number(number) or region}"
+        )
+    return phonenumbers.format_number(number, PhoneNumberFormat.E164)
+
+
+def display(e164: str) -> str:
+    """ "+91 98765 43210": international format, the way Indian mobiles are usually written and
+    unambiguous for numbers from anywhere."""
+    try:
+        number = phonenumbers.parse(e164, None)
+    except NumberParseException:
+        return e164
+    return phonenumbers.format_number(number, PhoneNumberFormat.INTERNATIONAL)
