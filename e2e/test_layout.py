@@ -6,7 +6,16 @@ import pytest
 from playwright.sync_api import expect
 
 SHOTS = Path(__file__).parent / "screenshots"
-PAGES = ["/", "/members/", f"/members/{1}/", "/settings/", "/tokens/", "/audit/", "/profile/", "/profile/password/"]
+PAGES = [
+    "/",
+    "/members/",
+    "/members/{alice}/",
+    "/settings/",
+    "/tokens/",
+    "/audit/",
+    "/profile/",
+    "/profile/password/",
+]
 
 
 def no_sideways_scroll(pg):
@@ -16,11 +25,13 @@ def no_sideways_scroll(pg):
 @pytest.mark.parametrize("path", PAGES)
 def test_page_fits_a_phone(phone, live_server, people, login, path):
     login(phone, live_server.url, "olga@acme.test")
+    path = path.format(alice=people.alice.pk)
     response = phone.goto(f"{live_server.url}{path}")
     assert response.status == 200
     assert no_sideways_scroll(phone), f"{path} scrolls sideways at 360 px"
     SHOTS.mkdir(exist_ok=True)
-    phone.screenshot(path=str(SHOTS / f"phone{path.replace('/', '_') or '_home'}.png"), full_page=True)
+    name = path.strip("/").replace("/", "_") or "home"
+    phone.screenshot(path=str(SHOTS / f"phone_{name}.png"), full_page=True)
 
 
 def test_phone_menu_opens_and_navigates(phone, live_server, people, login):

@@ -415,6 +415,13 @@ def sign_up(
     )
 
 
+def _record_for_user(user: User, action: str, *, actor: Actor, changes: dict | None = None) -> None:
+    """An event about a person lands in each organisation they are active in, so each
+    organisation's admins see it and its retention applies."""
+    for membership in user.memberships.filter(is_active=True).select_related("organisation"):
+        record(action, organisation=membership.organisation, actor=actor, obj=user, changes=changes)
+
+
 @transaction.atomic
 def update_profile(user: User, *, actor: Actor, region: str = "IN", **fields) -> User:
     """A person's own name and phone. The phone is kept in E.164."""
@@ -439,20 +446,12 @@ def update_profile(user: User, *, actor: Actor, region: str = "IN", **fields) ->
             changed.append("phone")
     if changed:
         user.save(update_fields=changed)
-        for membership in user.memberships.filter(is_active=True).select_related("organisation"):
-            record(
-                "user.update_profile",
-                organisation=membership.organisation,
-                actor=actor,
-                obj=user,
-                changes={"fields": changed},
-            )
+        _record_for_user(user, "user.update_profile", actor=actor, changes={"fields": changed})
     return user
 
 
 def record_password_change(user: User, *, actor: Actor) -> None:
-    for membership in user.memberships.filter(is_active=True).select_related("organisation"):
-        record("user.password_change", organisation=membership.organisation, actor=actor, obj=user)
+    _record_for_user(user, "user.password_change", actor=actor)
 
 
 def record_login(user: User, membership: Membership | None, *, actor: Actor) -> None:
@@ -461,8 +460,7 @@ def record_login(user: User, membership: Membership | None, *, actor: Actor) -> 
 
 
 def record_password_reset(user: User, *, actor: Actor) -> None:
-    for membership in user.memberships.filter(is_active=True).select_related("organisation"):
-        record("user.password_reset", organisation=membership.organisation, actor=actor, obj=user)
+    _record_for_user(user, "user.password_reset", actor=actor)
 
 
 @transaction.atomic

@@ -2,6 +2,7 @@ import zoneinfo
 
 from django import forms
 
+from leadtracker.accounts.actions import ORG_EDITABLE_FIELDS
 from leadtracker.accounts.models import Organisation, Role
 
 
@@ -35,16 +36,7 @@ class OrganisationForm(forms.ModelForm):
 
     class Meta:
         model = Organisation
-        fields = [
-            "name",
-            "time_zone",
-            "phone_region",
-            "currency",
-            "day_end",
-            "support_email",
-            "support_phone",
-            "audit_retention_days",
-        ]
+        fields = list(ORG_EDITABLE_FIELDS)
 
 
 class InviteForm(forms.Form):

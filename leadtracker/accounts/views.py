@@ -34,6 +34,7 @@ from leadtracker.accounts.visibility import subtree_membership_ids
 from leadtracker.lib.errors import ActionError
 from leadtracker.lib.http import client_ip
 from leadtracker.lib.pagination import keyset_page
+from leadtracker.lib.web import show_action_error
 
 BACKEND = "leadtracker.accounts.auth.EmailBackend"
 
@@ -47,6 +48,12 @@ def _safe_next(request, default="home"):
     if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
         return target
     return reverse(default)
+
+
+def _sign_in(request, user, org_id) -> None:
+    login(request, user, backend=BACKEND)  # a new session key: no session fixation
+    if org_id is not None:
+        request.session[SESSION_ORG_KEY] = org_id
 
 
 def login_view(request):
@@ -68,10 +75,8 @@ def login_view(request):
                 status = 400
             else:
                 clear_account_failures(email)
-                login(request, user, backend=BACKEND)
                 membership = active_membership(user)
-                if membership is not None:
-                    request.session[SESSION_ORG_KEY] = membership.organisation_id
+                _sign_in(request, user, membership.organisation_id if membership else None)
                 actions.record_login(
                     user,
                     membership,
@@ -110,10 +115,9 @@ def signup_view(request):
                 actor=Actor.from_request(request),
             )
         except ActionError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            show_action_error(form, exc)
         else:
-            login(request, owner.user, backend=BACKEND)
-            request.session[SESSION_ORG_KEY] = org.pk
+            _sign_in(request, owner.user, org.pk)
             messages.success(request, f"Welcome to {org.name}. Invite your team from Members.")
             return redirect("home")
     return render(request, "accounts/signup.html", {"form": form})
@@ -134,10 +138,9 @@ def accept_invitation_view(request, token):
                 actor=Actor.from_request(request),
             )
         except ActionError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            show_action_error(form, exc)
         else:
-            login(request, membership.user, backend=BACKEND)
-            request.session[SESSION_ORG_KEY] = membership.organisation_id
+            _sign_in(request, membership.user, membership.organisation_id)
             messages.success(request, f"You have joined {membership.organisation.name}.")
             return redirect("home")
     status = 200 if invitation.state == "pending" else 410
@@ -205,7 +208,7 @@ def profile(request):
                 user, actor=Actor.from_request(request), region=request.org.phone_region, **form.cleaned_data
             )
         except ActionError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            show_action_error(form, exc)
         else:
             messages.success(request, "Profile saved.")
             return redirect("profile")
@@ -233,7 +236,7 @@ def organisation_settings(request):
         try:
             actions.update_organisation(org, actor=Actor.from_request(request), **fields)
         except ActionError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            show_action_error(form, exc)
         else:
             messages.success(request, "Settings saved.")
             return redirect("organisation_settings")
@@ -262,7 +265,7 @@ def members(request):
                     inviter=viewer,
                 )
             except ActionError as exc:
-                invite_form.add_error(exc.field if exc.field in invite_form.fields else None, exc.message)
+                show_action_error(invite_form, exc)
             else:
                 messages.success(request, f"Invitation sent to {data['email']}.")
                 return redirect("members")
@@ -309,7 +312,7 @@ def member_detail(request, member_id):
                 messages.success(request, "Saved.")
                 return redirect("member_detail", member_id=member.pk)
         except ActionError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            show_action_error(form, exc)
     reports = member.reports.select_related("user").order_by("user__full_name")
     return render(
         request, "accounts/member_detail.html", {"member": member, "form": form, "reports": reports}
