@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "ninja",
     "leadtracker.accounts",
+    "leadtracker.leads",
 ]
 
 MIDDLEWARE = [
@@ -198,6 +199,10 @@ LOGIN_THROTTLE_WINDOW = envint("LOGIN_THROTTLE_WINDOW", 15 * 60)
 API_RATE_AUTHENTICATED = envstr("API_RATE_AUTHENTICATED", "1200/m")
 API_RATE_ANONYMOUS = envstr("API_RATE_ANONYMOUS", "60/m")
 AUDIT_RETENTION_DAYS_DEFAULT = envint("AUDIT_RETENTION_DAYS_DEFAULT", 730)
+
+# Largest spreadsheet accepted for import.
+IMPORT_MAX_BYTES = envint("IMPORT_MAX_BYTES", 200 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 NINJA_PAGINATION_PER_PAGE = 50
 

@@ -24,6 +24,7 @@ from leadtracker.accounts.models import (
     hash_secret,
     slug_validator,
 )
+from leadtracker.accounts.signals import organisation_created
 from leadtracker.lib.errors import ActionError, Conflict
 
 ORG_EDITABLE_FIELDS = (
@@ -101,6 +102,7 @@ def create_organisation(
     org = Organisation.objects.create(name=name.strip(), slug=slug, **org_fields)
     owner = Membership.objects.create(organisation=org, user=user, role=Role.OWNER)
     record("organisation.create", organisation=org, actor=actor, obj=org, changes={"slug": slug})
+    organisation_created.send(sender=Organisation, organisation=org, actor=actor)
     record("member.add", organisation=org, actor=actor, obj=owner, changes={"role": Role.OWNER})
     return org, owner
 

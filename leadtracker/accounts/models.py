@@ -272,3 +272,22 @@ class PeriodicJobRun(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class Notification(models.Model):
+    """An in-app message for one person in one organisation (reminders, alerts)."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    text = models.CharField(max_length=300)
+    url = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["organisation", "user", "read_at", "-created_at"], name="notification_inbox")
+        ]
+
+    def __str__(self):
+        return self.text

@@ -1,0 +1,923 @@
+"""Every write to leads. Each function checks the actor's rights, writes the timeline and
+the audit log, and leaves the database consistent or unchanged."""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.db import IntegrityError, transaction
+from django.db.models import Min
+from django.utils import timezone
+
+from leadtracker.accounts.audit import Actor, record
+from leadtracker.accounts.models import Membership, Role
+from leadtracker.leads.models import (
+    Activity,
+    ActivityKind,
+    AssignmentRule,
+    FollowUp,
+    FollowUpKind,
+    Lead,
+    LeadPhone,
+    LeadSource,
+    LeadStatus,
+    LeadTag,
+    StatusKind,
+    Tag,
+)
+from leadtracker.leads.selectors import can_assign_to
+from leadtracker.lib.errors import ActionError, Conflict
+from leadtracker.lib.phones import InvalidPhone, normalise
+
+
+class DuplicateLead(Conflict):
+    def __init__(self, existing: Lead, matched_on: str):
+        super().__init__(f"a lead with this {matched_on} exists (lead {existing.pk})", field=matched_on)
+        self.existing = existing
+        self.matched_on = matched_on
+
+
+@dataclass
+class LeadData:
+    """A lead's fields as they arrive from a form, the API, an import or a capture —
+    cleaned by clean_lead_data() before anything is written."""
+
+    name: str = ""
+    company: str = ""
+    email: str = ""
+    phones: list = field(default_factory=list)  # raw strings, first is the main number
+    city: str = ""
+    address: str = ""
+    source: LeadSource | None = None
+    status: LeadStatus | None = None
+    owner_id: int | None = None
+    value: object = None
+    tags: list = field(default_factory=list)
+    do_not_call: bool = False
+    marketing_consent: bool = False
+    lost_reason: str = ""
+    extra: dict = field(default_factory=dict)
+    created_at: dt.datetime | None = None
+
+
+@dataclass
+class CleanLead:
+    fields: dict
+    phones: list  # [(e164, raw)]
+    tags: list
+
+
+def clean_phones(raws, region: str) -> list[tuple[str, str]]:
+    """Normalised numbers, first one first, without repeats. Raises naming the bad one."""
+    out, seen = [], set()
+    for i, raw in enumerate(r for r in raws if r and str(r).strip()):
+        raw = str(raw).strip()
+        try:
+            e164 = normalise(raw, region)
+        except InvalidPhone as exc:
+            raise ActionError(f"{raw!r} is {exc}", field="phone" if i == 0 else f"phones.{i}") from None
+        if e164 not in seen:
+            seen.add(e164)
+            out.append((e164, raw[:64]))
+    return out
+
+
+def clean_email(value: str) -> str:
+    from django.core.exceptions import ValidationError
+    from django.core.validators import validate_email
+
+    email = (value or "").strip().lower()
+    if email.startswith("mailto:"):
+        email = email[7:]
+    if not email:
+        return ""
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise ActionError(f"{value!r} is not a valid e-mail address", field="email") from None
+    return email
+
+
+def clean_value(value) -> Decimal | None:
+    if value in (None, ""):
+        return None
+    text = str(value).replace(",", "").replace("₹", "").replace("INR", "").strip()
+    try:
+        amount = Decimal(text)
+    except InvalidOperation:
+        raise ActionError(f"{value!r} is not an amount", field="value") from None
+    if amount < 0 or amount >= Decimal("1e12"):
+        raise ActionError("must be between 0 and 999,999,999,999", field="value")
+    return amount.quantize(Decimal("0.01"))
+
+
+def clean_lead_data(org, data: LeadData) -> CleanLead:
+    name = (data.name or "").strip()[:200]
+    company = (data.company or "").strip()[:200]
+    email = clean_email(data.email)
+    phones = clean_phones(data.phones, org.phone_region)
+    if not (name or company or email or phones):
+        raise ActionError("a lead needs a name, a company or a contact", field="name")
+    if not (phones or email):
+        raise ActionError("a lead needs at least one valid phone number or e-mail", field="phone")
+    if data.status is not None and data.status.organisation_id != org.pk:
+        raise ActionError("no such status", field="status")
+    if data.source is not None and data.source.organisation_id != org.pk:
+        raise ActionError("no such source", field="source")
+    tags = sorted({t.strip()[:50] for t in data.tags if t and t.strip()})
+    fields = {
+        "name": name,
+        "company": company,
+        "email": email,
+        "phone": phones[0][0] if phones else "",
+        "phone_raw": phones[0][1] if phones else "",
+        "city": (data.city or "").strip()[:100],
+        "address": (data.address or "").strip(),
+        "source": data.source,
+        "status": data.status,
+        "owner_id": data.owner_id,
+        "value": clean_value(data.value),
+        "do_not_call": bool(data.do_not_call),
+        "marketing_consent": bool(data.marketing_consent),
+        "lost_reason": (data.lost_reason or "").strip()[:200],
+        "extra": data.extra or {},
+    }
+    return CleanLead(fields=fields, phones=phones, tags=tags)
+
+
+def find_duplicate(org_id: int, phones: list[str], email: str) -> tuple[Lead, str] | None:
+    """The existing lead sharing a number or the e-mail, and which one matched."""
+    if phones:
+        match = (
+            LeadPhone.objects.filter(organisation_id=org_id, e164__in=phones).select_related("lead").first()
+        )
+        if match:
+            return match.lead, "phone"
+    if email:
+        lead = Lead.objects.filter(organisation_id=org_id, email=email).first()
+        if lead:
+            return lead, "email"
+    return None
+
+
+def default_status(org_id: int) -> LeadStatus:
+    status = LeadStatus.objects.filter(organisation_id=org_id, is_active=True, kind=StatusKind.OPEN).first()
+    if status is None:
+        raise ActionError("the organisation has no open status; add one in settings", field="status")
+    return status
+
+
+def _tag_objects(org_id: int, names: list[str]) -> list[Tag]:
+    if not names:
+        return []
+    Tag.objects.bulk_create([Tag(organisation_id=org_id, name=n) for n in names], ignore_conflicts=True)
+    return list(Tag.objects.filter(organisation_id=org_id, name__in=names))
+
+
+def _check_owner(by: Membership | None, owner_id: int | None, org_id: int) -> None:
+    if owner_id is None:
+        return
+    if by is None:
+        ok = Membership.objects.filter(organisation_id=org_id, user_id=owner_id, is_active=True).exists()
+    else:
+        ok = can_assign_to(by, owner_id)
+    if not ok:
+        raise ActionError("you cannot give a lead to that person", field="owner", status_code=403)
+
+
+@transaction.atomic
+def create_lead(
+    org,
+    data: LeadData,
+    *,
+    actor: Actor,
+    by: Membership | None,
+    on_duplicate: str = "error",
+    auto_assign: bool = True,
+) -> tuple[Lead, str]:
+    """Create a lead. Returns (lead, outcome): outcome is "created", "updated" (merged into
+    the existing duplicate) or "skipped" (the existing duplicate, untouched).
+
+    on_duplicate: "error" raises DuplicateLead; "skip"; "update" fills the existing lead;
+    "create" makes a new lead anyway, without the numbers/e-mail another lead holds (the
+    database allows one lead per number) and noted as a possible duplicate.
+    """
+    clean = clean_lead_data(org, data)
+    if by is not None and by.role == Role.AGENT and clean.fields["owner_id"] is None:
+        clean.fields["owner_id"] = by.user_id  # an agent's new lead is theirs
+    _check_owner(by, clean.fields["owner_id"], org.pk)
+    dup = find_duplicate(org.pk, [p for p, _ in clean.phones], clean.fields["email"])
+    if dup is not None:
+        existing, matched_on = dup
+        if on_duplicate == "error":
+            raise DuplicateLead(existing, matched_on)
+        if on_duplicate == "skip":
+            return existing, "skipped"
+        if on_duplicate == "update":
+            _fill_from(existing, clean, actor=actor)
+            return existing, "updated"
+        clean = _without_conflicts(org.pk, clean, existing)
+    lead = _insert(org, clean, actor=actor)
+    if dup is not None:
+        Activity.objects.create(
+            organisation=org,
+            lead=lead,
+            kind=ActivityKind.UPDATED,
+            actor=actor.user,
+            body="",
+            data={"possible_duplicate_of": dup[0].pk},
+        )
+    if lead.owner_id is None and auto_assign:
+        assign_by_rules(lead, actor=actor)
+    return lead, "created"
+
+
+def _without_conflicts(org_id, clean: CleanLead, existing: Lead) -> CleanLead:
+    taken = set(
+        LeadPhone.objects.filter(organisation_id=org_id, e164__in=[p for p, _ in clean.phones]).values_list(
+            "e164", flat=True
+        )
+    )
+    phones = [(p, r) for p, r in clean.phones if p not in taken]
+    fields = dict(clean.fields)
+    conflicts = {"possible_duplicate_of": existing.pk}
+    if taken:
+        conflicts["numbers_on_other_lead"] = sorted(taken)
+    if fields["email"] and Lead.objects.filter(organisation_id=org_id, email=fields["email"]).exists():
+        conflicts["email_on_other_lead"] = fields["email"]
+        fields["email"] = ""
+    fields["phone"] = phones[0][0] if phones else ""
+    fields["phone_raw"] = phones[0][1] if phones else ""
+    fields["extra"] = {**fields["extra"], **conflicts}
+    return CleanLead(fields=fields, phones=phones, tags=clean.tags)
+
+
+def _insert(org, clean: CleanLead, *, actor: Actor) -> Lead:
+    fields = dict(clean.fields)
+    if fields["status"] is None:
+        fields["status"] = default_status(org.pk)
+    now = timezone.now()
+    lead = Lead(organisation=org, created_at=now, updated_at=now, **fields)
+    try:
+        with transaction.atomic():
+            lead.save()
+            LeadPhone.objects.bulk_create(
+                [
+                    LeadPhone(
+                        organisation=org,
+                        lead=lead,
+                        e164=p,
+                        raw=r,
+                        position=i,
+                        digits_reversed=p.lstrip("+")[::-1],
+                    )
+                    for i, (p, r) in enumerate(clean.phones)
+                ]
+            )
+    except IntegrityError:
+        # Someone else took the number or e-mail between our check and our insert.
+        dup = find_duplicate(org.pk, [p for p, _ in clean.phones], fields["email"])
+        if dup:
+            raise DuplicateLead(*dup) from None
+        raise
+    if clean.tags:
+        LeadTag.objects.bulk_create(
+            [LeadTag(organisation=org, lead=lead, tag=t) for t in _tag_objects(org.pk, clean.tags)]
+        )
+    Activity.objects.create(
+        organisation=org,
+        lead=lead,
+        kind=ActivityKind.CREATED,
+        actor=actor.user,
+        at=now,
+        data={"source": lead.source.name if lead.source else ""},
+    )
+    record("lead.create", organisation=org, actor=actor, obj=lead)
+    _emit(lead, "lead.created", {})
+    return lead
+
+
+RICHER_TEXT_FIELDS = ("name", "company", "city", "address", "lost_reason")
+
+
+def _fill_from(lead: Lead, clean: CleanLead, *, actor: Actor) -> None:
+    """Add what the incoming data knows and the lead does not; never overwrite."""
+    changed = []
+    for name in RICHER_TEXT_FIELDS:
+        if not getattr(lead, name) and clean.fields[name]:
+            setattr(lead, name, clean.fields[name])
+            changed.append(name)
+    if (
+        not lead.email
+        and clean.fields["email"]
+        and not Lead.objects.filter(
+            organisation_id=lead.organisation_id, email=clean.fields["email"]
+        ).exists()
+    ):
+        lead.email = clean.fields["email"]
+        changed.append("email")
+    if lead.value is None and clean.fields["value"] is not None:
+        lead.value = clean.fields["value"]
+        changed.append("value")
+    if lead.source_id is None and clean.fields["source"] is not None:
+        lead.source = clean.fields["source"]
+        changed.append("source")
+    added = _add_phones(lead, clean.phones)
+    if added:
+        changed.append("phones")
+    if changed:
+        lead.updated_at = timezone.now()
+        lead.save()
+        Activity.objects.create(
+            organisation_id=lead.organisation_id,
+            lead=lead,
+            kind=ActivityKind.UPDATED,
+            actor=actor.user,
+            data={"fields": changed},
+        )
+        record(
+            "lead.update", organisation=lead.organisation, actor=actor, obj=lead, changes={"fields": changed}
+        )
+    if clean.tags:
+        add_tags(lead, clean.tags)
+
+
+def _add_phones(lead: Lead, phones) -> list[str]:
+    """Attach numbers no lead has yet; returns those attached."""
+    existing = set(
+        LeadPhone.objects.filter(
+            organisation_id=lead.organisation_id, e164__in=[p for p, _ in phones]
+        ).values_list("e164", flat=True)
+    )
+    position = LeadPhone.objects.filter(lead=lead).count()
+    added = []
+    for e164, raw in phones:
+        if e164 in existing:
+            continue
+        LeadPhone.objects.create(
+            organisation_id=lead.organisation_id, lead=lead, e164=e164, raw=raw, position=position
+        )
+        position += 1
+        added.append(e164)
+    if added and not lead.phone:
+        lead.phone, lead.phone_raw = added[0], dict(phones)[added[0]]
+    return added
+
+
+def _check_can_edit(lead: Lead, by: Membership | None) -> None:
+    if by is None or by.role != Role.AGENT:
+        return  # managers and admins reach only leads visibility lets them load
+    if lead.owner_id != by.user_id:
+        raise ActionError("agents can change only their own leads", field="lead", status_code=403)
+
+
+EDITABLE_FIELDS = (
+    "name",
+    "company",
+    "email",
+    "city",
+    "address",
+    "source",
+    "value",
+    "do_not_call",
+    "marketing_consent",
+    "lost_reason",
+)
+
+
+@transaction.atomic
+def update_lead(lead: Lead, *, actor: Actor, by: Membership | None, **fields) -> Lead:
+    """Change a lead's details. Status, owner, phones and tags have their own actions."""
+    _check_can_edit(lead, by)
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ActionError("this field cannot be changed here", field=sorted(unknown)[0])
+    if "email" in fields:
+        fields["email"] = clean_email(fields["email"])
+        if (
+            fields["email"]
+            and Lead.objects.filter(organisation_id=lead.organisation_id, email=fields["email"])
+            .exclude(pk=lead.pk)
+            .exists()
+        ):
+            raise Conflict("another lead has this e-mail", field="email")
+    if "value" in fields:
+        fields["value"] = clean_value(fields["value"])
+    if (
+        "source" in fields
+        and fields["source"] is not None
+        and fields["source"].organisation_id != lead.organisation_id
+    ):
+        raise ActionError("no such source", field="source")
+    for key in ("name", "company", "city", "lost_reason"):
+        if key in fields:
+            fields[key] = (fields[key] or "").strip()
+    changed = [k for k, v in fields.items() if getattr(lead, k) != v]
+    for key in changed:
+        setattr(lead, key, fields[key])
+    if not (lead.name or lead.company or lead.email or lead.phone):
+        raise ActionError("a lead needs a name, a company or a contact", field="name")
+    if not (lead.email or lead.phone):
+        raise ActionError("a lead needs at least one valid phone number or e-mail", field="email")
+    if changed:
+        lead.updated_at = timezone.now()
+        lead.save()
+        Activity.objects.create(
+            organisation_id=lead.organisation_id,
+            lead=lead,
+            kind=ActivityKind.UPDATED,
+            actor=actor.user,
+            data={"fields": changed},
+        )
+        record(
+            "lead.update", organisation=lead.organisation, actor=actor, obj=lead, changes={"fields": changed}
+        )
+    return lead
+
+
+@transaction.atomic
+def set_phones(lead: Lead, raws: list[str], *, actor: Actor, by: Membership | None) -> Lead:
+    """Replace the lead's numbers (the first is the main one)."""
+    _check_can_edit(lead, by)
+    phones = clean_phones(raws, lead.organisation.phone_region)
+    if not phones and not lead.email:
+        raise ActionError("a lead needs at least one valid phone number or e-mail", field="phones")
+    taken = (
+        LeadPhone.objects.filter(organisation_id=lead.organisation_id, e164__in=[p for p, _ in phones])
+        .exclude(lead=lead)
+        .first()
+    )
+    if taken:
+        raise DuplicateLead(taken.lead, "phone")
+    LeadPhone.objects.filter(lead=lead).delete()
+    LeadPhone.objects.bulk_create(
+        [
+            LeadPhone(
+                organisation_id=lead.organisation_id,
+                lead=lead,
+                e164=p,
+                raw=r,
+                position=i,
+                digits_reversed=p.lstrip("+")[::-1],
+            )
+            for i, (p, r) in enumerate(phones)
+        ]
+    )
+    lead.phone, lead.phone_raw = phones[0] if phones else ("", "")
+    lead.updated_at = timezone.now()
+    lead.save(update_fields=["phone", "phone_raw", "updated_at"])
+    Activity.objects.create(
+        organisation_id=lead.organisation_id,
+        lead=lead,
+        kind=ActivityKind.UPDATED,
+        actor=actor.user,
+        data={"fields": ["phones"]},
+    )
+    record(
+        "lead.update", organisation=lead.organisation, actor=actor, obj=lead, changes={"fields": ["phones"]}
+    )
+    return lead
+
+
+@transaction.atomic
+def change_status(
+    lead: Lead, status: LeadStatus, *, actor: Actor, by: Membership | None, lost_reason: str = ""
+) -> Lead:
+    _check_can_edit(lead, by)
+    if status.organisation_id != lead.organisation_id:
+        raise ActionError("no such status", field="status")
+    if status.pk == lead.status_id:
+        return lead
+    old = lead.status
+    lead.status = status
+    if status.kind == StatusKind.LOST and lost_reason:
+        lead.lost_reason = lost_reason.strip()[:200]
+    lead.updated_at = timezone.now()
+    lead.save(update_fields=["status", "lost_reason", "updated_at"])
+    Activity.objects.create(
+        organisation_id=lead.organisation_id,
+        lead=lead,
+        kind=ActivityKind.STATUS,
+        actor=actor.user,
+        data={
+            "from": old.pk,
+            "to": status.pk,
+            "from_name": old.name,
+            "to_name": status.name,
+            "to_kind": status.kind,
+        },
+    )
+    record(
+        "lead.status",
+        organisation=lead.organisation,
+        actor=actor,
+        obj=lead,
+        changes={"status": [old.pk, status.pk]},
+    )
+    _emit(lead, "lead.status_changed", {"from": old.name, "to": status.name})
+    return lead
+
+
+@transaction.atomic
+def assign_lead(
+    lead: Lead, owner_id: int | None, *, actor: Actor, by: Membership | None, reason: str = "manual"
+) -> Lead:
+    if by is not None:
+        if by.role == Role.AGENT:
+            raise ActionError("agents cannot reassign leads", field="owner", status_code=403)
+        _check_owner(by, owner_id, lead.organisation_id)
+    if lead.owner_id == owner_id:
+        return lead
+    old = lead.owner_id
+    lead.owner_id = owner_id
+    lead.updated_at = timezone.now()
+    lead.save(update_fields=["owner", "updated_at"])
+    FollowUp.objects.filter(lead=lead, done_at__isnull=True, assignee_id=old).update(assignee_id=owner_id)
+    Activity.objects.create(
+        organisation_id=lead.organisation_id,
+        lead=lead,
+        kind=ActivityKind.OWNER,
+        actor=actor.user,
+        data={"from": old, "to": owner_id, "reason": reason},
+    )
+    record(
+        "lead.assign",
+        organisation=lead.organisation,
+        actor=actor,
+        obj=lead,
+        changes={"owner": [old, owner_id], "reason": reason},
+    )
+    _emit(lead, "lead.assigned", {"owner_id": owner_id, "reason": reason})
+    return lead
+
+
+def assign_by_rules(lead: Lead, *, actor: Actor) -> int | None:
+    """Round-robin: the first active rule for the lead's source (or for any source) gives the
+    lead to its next agent. The rule row is locked while its pointer moves, so two leads
+    arriving together get consecutive agents."""
+    rules = AssignmentRule.objects.filter(organisation_id=lead.organisation_id, is_active=True)
+    rule = (rules.filter(source_id=lead.source_id).first() if lead.source_id else None) or rules.filter(
+        source__isnull=True
+    ).first()
+    if rule is None:
+        return None
+    with transaction.atomic():
+        rule = AssignmentRule.objects.select_for_update().get(pk=rule.pk)
+        agents = list(
+            Membership.objects.filter(
+                organisation_id=lead.organisation_id, is_active=True, user__in=rule.agents.all()
+            )
+            .order_by("user_id")
+            .values_list("user_id", flat=True)
+        )
+        if not agents:
+            return None
+        owner_id = agents[rule.turn % len(agents)]
+        AssignmentRule.objects.filter(pk=rule.pk).update(turn=rule.turn + 1)
+        assign_lead(lead, owner_id, actor=actor, by=None, reason=f"rule:{rule.pk}")
+    return owner_id
+
+
+@transaction.atomic
+def bulk_assign(leads, owner_id: int | None, *, actor: Actor, by: Membership) -> int:
+    count = 0
+    for lead in leads.select_for_update():
+        if lead.owner_id != owner_id:
+            assign_lead(lead, owner_id, actor=actor, by=by, reason="bulk")
+            count += 1
+    return count
+
+
+@transaction.atomic
+def bulk_change_status(leads, status: LeadStatus, *, actor: Actor, by: Membership) -> int:
+    count = 0
+    for lead in leads.select_related("status", "organisation"):
+        if lead.status_id != status.pk:
+            change_status(lead, status, actor=actor, by=by)
+            count += 1
+    return count
+
+
+@transaction.atomic
+def add_tags(lead: Lead, names: list[str], *, actor: Actor | None = None) -> None:
+    names = sorted({n.strip()[:50] for n in names if n and n.strip()})
+    tags = _tag_objects(lead.organisation_id, names)
+    LeadTag.objects.bulk_create(
+        [LeadTag(organisation_id=lead.organisation_id, lead=lead, tag=t) for t in tags], ignore_conflicts=True
+    )
+
+
+@transaction.atomic
+def set_tags(lead: Lead, names: list[str], *, actor: Actor, by: Membership | None) -> None:
+    _check_can_edit(lead, by)
+    names = sorted({n.strip()[:50] for n in names if n and n.strip()})
+    LeadTag.objects.filter(lead=lead).exclude(tag__name__in=names).delete()
+    add_tags(lead, names)
+
+
+@transaction.atomic
+def delete_leads(leads, *, actor: Actor, by: Membership) -> int:
+    if not by.has_role(Role.MANAGER):
+        raise ActionError("only managers and admins delete leads", field="lead", status_code=403)
+    ids = list(leads.values_list("pk", flat=True))
+    org = by.organisation
+    for lead_id in ids:
+        record("lead.delete", organisation=org, actor=actor, object_type="lead", object_id=str(lead_id))
+    Lead.objects.filter(pk__in=ids, organisation=org).delete()
+    return len(ids)
+
+
+@transaction.atomic
+def add_note(lead: Lead, body: str, *, actor: Actor, by: Membership | None) -> Activity:
+    _check_can_edit(lead, by)
+    body = (body or "").strip()
+    if not body:
+        raise ActionError("write something", field="body")
+    if len(body) > 10_000:
+        raise ActionError("at most 10,000 characters", field="body")
+    note = Activity.objects.create(
+        organisation_id=lead.organisation_id, lead=lead, kind=ActivityKind.NOTE, actor=actor.user, body=body
+    )
+    Lead.objects.filter(pk=lead.pk).update(updated_at=timezone.now())
+    record("lead.note", organisation=lead.organisation, actor=actor, obj=lead)
+    return note
+
+
+def _refresh_next_follow_up(lead: Lead) -> None:
+    nxt = FollowUp.objects.filter(lead=lead, done_at__isnull=True).aggregate(m=Min("due_at"))["m"]
+    Lead.objects.filter(pk=lead.pk).update(next_follow_up_at=nxt)
+    lead.next_follow_up_at = nxt
+
+
+@transaction.atomic
+def schedule_follow_up(
+    lead: Lead,
+    *,
+    due_at: dt.datetime,
+    kind: str = FollowUpKind.CALL,
+    assignee_id: int | None = None,
+    note: str = "",
+    remind_minutes_before: int = 15,
+    actor: Actor,
+    by: Membership | None,
+) -> FollowUp:
+    _check_can_edit(lead, by)
+    if kind not in FollowUpKind.values:
+        raise ActionError(f"must be one of {', '.join(FollowUpKind.values)}", field="kind")
+    if due_at is None or timezone.is_naive(due_at):
+        raise ActionError("give a date and time with a time zone", field="due_at")
+    if not 0 <= remind_minutes_before <= 7 * 24 * 60:
+        raise ActionError("between 0 and 10080 minutes", field="remind_minutes_before")
+    assignee_id = assignee_id or lead.owner_id or (by.user_id if by else None)
+    if by is not None and assignee_id not in (by.user_id, lead.owner_id):
+        _check_owner(by, assignee_id, lead.organisation_id)
+    fu = FollowUp.objects.create(
+        organisation_id=lead.organisation_id,
+        lead=lead,
+        assignee_id=assignee_id,
+        kind=kind,
+        due_at=due_at,
+        note=(note or "").strip(),
+        remind_minutes_before=remind_minutes_before,
+        created_by=actor.user,
+    )
+    Activity.objects.create(
+        organisation_id=lead.organisation_id,
+        lead=lead,
+        kind=ActivityKind.FOLLOW_UP,
+        actor=actor.user,
+        follow_up=fu,
+        body=fu.note,
+        data={"kind": kind, "due_at": due_at.isoformat()},
+    )
+    _refresh_next_follow_up(lead)
+    record("lead.follow_up", organisation=lead.organisation, actor=actor, obj=lead, changes={"kind": kind})
+    return fu
+
+
+@transaction.atomic
+def complete_follow_up(fu: FollowUp, *, outcome: str = "", actor: Actor, by: Membership | None) -> FollowUp:
+    _check_can_edit(fu.lead, by)
+    if fu.done_at is not None:
+        raise Conflict("this follow-up is already done", field="follow_up")
+    fu.done_at = timezone.now()
+    fu.outcome = (outcome or "").strip()[:200]
+    fu.save(update_fields=["done_at", "outcome"])
+    Activity.objects.create(
+        organisation_id=fu.organisation_id,
+        lead=fu.lead,
+        kind=ActivityKind.FOLLOW_UP_DONE,
+        actor=actor.user,
+        follow_up=fu,
+        body=fu.outcome,
+        data={"kind": fu.kind},
+    )
+    _refresh_next_follow_up(fu.lead)
+    Lead.objects.filter(pk=fu.lead_id).update(last_contacted_at=fu.done_at, updated_at=fu.done_at)
+    record("lead.follow_up_done", organisation=fu.lead.organisation, actor=actor, obj=fu.lead)
+    return fu
+
+
+# --- merge ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def merge_leads(primary: Lead, duplicate: Lead, *, actor: Actor, by: Membership | None) -> Lead:
+    """Fold ``duplicate`` into ``primary``: numbers, notes, follow-ups, tags and every row
+    of other apps that points at a lead move over; each field keeps the richer value;
+    then the duplicate is deleted."""
+    if primary.pk == duplicate.pk:
+        raise ActionError("a lead cannot be merged with itself", field="duplicate")
+    if primary.organisation_id != duplicate.organisation_id:
+        raise ActionError("no such lead", field="duplicate", status_code=404)
+    if by is not None and not by.has_role(Role.MANAGER):
+        raise ActionError("only managers and admins merge leads", field="lead", status_code=403)
+    primary = Lead.objects.select_for_update().get(pk=primary.pk)
+    duplicate = Lead.objects.select_for_update().get(pk=duplicate.pk)
+    taken = []
+    for name in RICHER_TEXT_FIELDS:
+        mine, theirs = getattr(primary, name), getattr(duplicate, name)
+        if not mine and theirs:
+            setattr(primary, name, theirs)
+            taken.append(name)
+    dup_email = duplicate.email
+    if dup_email and not primary.email:
+        duplicate.email = ""
+        duplicate.save(update_fields=["email"])  # release the unique e-mail first
+        primary.email = dup_email
+        taken.append("email")
+    if duplicate.value is not None and (primary.value is None or duplicate.value > primary.value):
+        primary.value = duplicate.value
+        taken.append("value")
+    for name in ("source", "owner"):
+        if getattr(primary, f"{name}_id") is None and getattr(duplicate, f"{name}_id") is not None:
+            setattr(primary, f"{name}_id", getattr(duplicate, f"{name}_id"))
+            taken.append(name)
+    primary.created_at = min(primary.created_at, duplicate.created_at)
+    if duplicate.last_contacted_at and (
+        not primary.last_contacted_at or duplicate.last_contacted_at > primary.last_contacted_at
+    ):
+        primary.last_contacted_at = duplicate.last_contacted_at
+    # Safety first: do-not-call if either says so; marketing consent only if both agree.
+    primary.do_not_call = primary.do_not_call or duplicate.do_not_call
+    primary.marketing_consent = primary.marketing_consent and duplicate.marketing_consent
+    primary.extra = {**duplicate.extra, **primary.extra}
+    # Numbers: the duplicate's follow the primary's, in their order.
+    offset = LeadPhone.objects.filter(lead=primary).count()
+    for i, phone in enumerate(LeadPhone.objects.filter(lead=duplicate).order_by("position", "id")):
+        LeadPhone.objects.filter(pk=phone.pk).update(lead=primary, position=offset + i)
+    if not primary.phone and duplicate.phone:
+        primary.phone, primary.phone_raw = duplicate.phone, duplicate.phone_raw
+        taken.append("phone")
+    # Tags: union.
+    for tag_id in LeadTag.objects.filter(lead=duplicate).values_list("tag_id", flat=True):
+        LeadTag.objects.get_or_create(organisation_id=primary.organisation_id, lead=primary, tag_id=tag_id)
+    LeadTag.objects.filter(lead=duplicate).delete()
+    # Everything else that points at a lead — timeline, follow-ups, and rows of apps above
+    # this one (calls) — moves by walking the model graph, so no upward import is needed.
+    moved = {}
+    for rel in Lead._meta.related_objects:
+        if rel.related_model in (LeadPhone, LeadTag) or not rel.one_to_many or not rel.field.concrete:
+            continue
+        n = rel.related_model._default_manager.filter(**{rel.field.name: duplicate}).update(
+            **{rel.field.name: primary}
+        )
+        if n:
+            moved[rel.related_model._meta.label_lower] = n
+    primary.updated_at = timezone.now()
+    primary.save()
+    _refresh_next_follow_up(primary)
+    Activity.objects.create(
+        organisation_id=primary.organisation_id,
+        lead=primary,
+        kind=ActivityKind.MERGED,
+        actor=actor.user,
+        data={"merged_lead": duplicate.pk, "fields_taken": taken},
+    )
+    record(
+        "lead.merge",
+        organisation=primary.organisation,
+        actor=actor,
+        obj=primary,
+        changes={"merged_lead": duplicate.pk, "fields_taken": taken, "moved": moved},
+    )
+    duplicate.delete()
+    return primary
+
+
+# --- pipeline settings -----------------------------------------------------------------
+
+
+@transaction.atomic
+def save_statuses(org, rows: list[dict], *, actor: Actor) -> list[LeadStatus]:
+    """Replace the pipeline: rows of {"id"?, "name", "kind"} in order. A status still used by
+    leads cannot be removed (it is hidden instead)."""
+    if not rows:
+        raise ActionError("the pipeline needs at least one status", field="statuses")
+    names = [(r.get("name") or "").strip() for r in rows]
+    if any(not n for n in names):
+        raise ActionError("every status needs a name", field="statuses")
+    if len(set(n.lower() for n in names)) != len(names):
+        raise ActionError("two statuses have the same name", field="statuses")
+    if not any(r.get("kind", StatusKind.OPEN) == StatusKind.OPEN for r in rows):
+        raise ActionError("at least one status must be open", field="statuses")
+    existing = {s.pk: s for s in LeadStatus.objects.filter(organisation=org)}
+    kept = []
+    # Rename to temporary names first so swaps of names do not trip the unique constraint.
+    for s in existing.values():
+        LeadStatus.objects.filter(pk=s.pk).update(name=f"~{s.pk}~")
+    for position, (row, name) in enumerate(zip(rows, names, strict=True)):
+        kind = row.get("kind", StatusKind.OPEN)
+        if kind not in StatusKind.values:
+            raise ActionError(
+                f"kind must be one of {', '.join(StatusKind.values)}", field=f"statuses.{position}.kind"
+            )
+        status = existing.get(row.get("id")) if row.get("id") else None
+        if status is None:
+            status = LeadStatus(organisation=org)
+        status.name, status.kind, status.position, status.is_active = name, kind, position, True
+        status.save()
+        kept.append(status)
+    kept_ids = {s.pk for s in kept}
+    for s in existing.values():
+        if s.pk in kept_ids:
+            continue
+        if Lead.objects.filter(status=s).exists():
+            LeadStatus.objects.filter(pk=s.pk).update(is_active=False, name=s.name, position=len(kept) + s.pk)
+        else:
+            s.delete()
+    record(
+        "pipeline.update",
+        organisation=org,
+        actor=actor,
+        object_type="pipeline",
+        object_id=str(org.pk),
+        changes={"statuses": [s.pk for s in kept]},
+    )
+    return kept
+
+
+@transaction.atomic
+def create_source(org, name: str, *, actor: Actor) -> LeadSource:
+    name = (name or "").strip()
+    if not name:
+        raise ActionError("give the source a name", field="name")
+    if LeadSource.objects.filter(organisation=org, name__iexact=name).exists():
+        raise Conflict("a source with this name exists", field="name")
+    source = LeadSource.objects.create(organisation=org, name=name[:80])
+    record("source.create", organisation=org, actor=actor, obj=source)
+    return source
+
+
+def source_named(org, name: str) -> LeadSource | None:
+    """The source with this name, created on first use (imports and captures name sources)."""
+    name = (name or "").strip()[:80]
+    if not name:
+        return None
+    source = LeadSource.objects.filter(organisation=org, name__iexact=name).first()
+    if source is None:
+        source, _ = LeadSource.objects.get_or_create(organisation=org, name=name)
+    return source
+
+
+@transaction.atomic
+def save_assignment_rule(
+    org,
+    *,
+    name: str,
+    agent_ids: list[int],
+    source: LeadSource | None = None,
+    rule: AssignmentRule | None = None,
+    is_active: bool = True,
+    actor: Actor,
+) -> AssignmentRule:
+    name = (name or "").strip()
+    if not name:
+        raise ActionError("give the rule a name", field="name")
+    agents = list(
+        Membership.objects.filter(organisation=org, is_active=True, user_id__in=agent_ids).values_list(
+            "user_id", flat=True
+        )
+    )
+    if not agents or len(agents) != len(set(agent_ids)):
+        raise ActionError("choose one or more active members of this organisation", field="agents")
+    if source is not None and source.organisation_id != org.pk:
+        raise ActionError("no such source", field="source")
+    rule = rule or AssignmentRule(organisation=org)
+    rule.name, rule.source, rule.is_active = name[:80], source, is_active
+    rule.save()
+    rule.agents.set(agents)
+    record(
+        "assignment_rule.save", organisation=org, actor=actor, obj=rule, changes={"agents": sorted(agents)}
+    )
+    return rule
+
+
+# --- outgoing events -------------------------------------------------------------------
+
+
+def _emit(lead: Lead, event: str, data: dict) -> None:
+    """Queue webhook deliveries for this event (sent by the worker after the commit)."""
+    from leadtracker.leads.webhooks import queue_event
+
+    queue_event(lead, event, data)

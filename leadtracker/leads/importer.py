@@ -1,0 +1,514 @@
+"""Importing leads from a spreadsheet, in batches with bulk statements, in constant memory.
+
+Each row is cleaned on its own: a broken row is reported (row number, field, reason) and the
+rest go on. Duplicates — of leads already stored or of earlier rows — are counted and then
+skipped, used to fill in the existing lead, or created anyway, as asked.
+"""
+
+import csv
+import datetime as dt
+import json
+import os
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from leadtracker.accounts.audit import Actor, record
+from leadtracker.accounts.models import Membership, User
+from leadtracker.leads import actions
+from leadtracker.leads.models import (
+    Activity,
+    ActivityKind,
+    ImportJob,
+    ImportState,
+    Lead,
+    LeadPhone,
+    LeadStatus,
+    LeadTag,
+)
+from leadtracker.leads.tabular import FIELDS, UnreadableFile, guess_mapping, open_table
+from leadtracker.lib.errors import ActionError
+
+BATCH = 1000
+ON_DUPLICATE = ("skip", "update", "create")
+TRUE_WORDS = {"1", "yes", "y", "true", "t", "x", "✓", "haan", "ha"}
+
+
+def import_dir() -> Path:
+    path = Path(settings.VAR_DIR) / "imports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@dataclass
+class Counts:
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    duplicates: int = 0
+    errors: int = 0
+
+    def as_dict(self):
+        return {
+            "rows": self.rows,
+            "created": self.created,
+            "updated": self.updated,
+            "duplicates": self.duplicates,
+            "errors": self.errors,
+        }
+
+
+@dataclass
+class Pending:
+    """A new lead of the current batch, not yet written."""
+
+    row_number: int
+    clean: actions.CleanLead
+    notes: str = ""
+    status: LeadStatus | None = None
+    keys: set = field(default_factory=set)
+
+
+class RowError(Exception):
+    def __init__(self, field_name, message):
+        super().__init__(message)
+        self.field = field_name
+        self.message = message
+
+
+class Importer:
+    def __init__(
+        self,
+        org,
+        *,
+        mapping: dict[str, str],
+        actor: Actor,
+        on_duplicate: str = "skip",
+        owner: User | None = None,
+        source_name: str = "",
+        error_sink=None,
+    ):
+        if on_duplicate not in ON_DUPLICATE:
+            raise ActionError(f"must be one of {', '.join(ON_DUPLICATE)}", field="on_duplicate")
+        unknown = sorted(set(mapping.values()) - set(FIELDS))
+        if unknown:
+            raise ActionError(f"unknown lead field {unknown[0]!r}", field="mapping")
+        self.org = org
+        self.mapping = {int(k): v for k, v in mapping.items() if v}
+        self.actor = actor
+        self.on_duplicate = on_duplicate
+        self.owner = owner
+        self.default_source = actions.source_named(org, source_name) if source_name else None
+        self.counts = Counts()
+        self.error_sink = error_sink  # callable(row_number, field, message, cells)
+        self.statuses = {s.name.lower(): s for s in LeadStatus.objects.filter(organisation=org)}
+        self.default_status = actions.default_status(org.pk)
+        self.sources = {}
+        self.owners = {
+            m.user.email: m.user_id
+            for m in Membership.objects.filter(organisation=org, is_active=True).select_related("user")
+        }
+
+    # -- one row ---------------------------------------------------------------------
+    def _row_to_data(
+        self, cells: list, headers: list[str]
+    ) -> tuple[actions.LeadData, str, LeadStatus | None]:
+        data = actions.LeadData(extra={})
+        first = last = notes = ""
+        status = None
+        for index, raw in enumerate(cells):
+            value = str(raw).strip() if raw is not None else ""
+            if not value:
+                continue
+            target = self.mapping.get(index)
+            if target is None:
+                if index < len(headers) and headers[index]:
+                    data.extra[headers[index][:60]] = value[:500]
+                continue
+            if target == "phone":
+                data.phones.append(
+                    value[2:] if value.lower().startswith("p:") else value
+                )  # Facebook's "p:+91…"
+            elif target == "first_name":
+                first = value
+            elif target == "last_name":
+                last = value
+            elif target == "notes":
+                notes = f"{notes}\n{value}".strip()
+            elif target == "tags":
+                data.tags += [t for t in value.replace(";", ",").split(",") if t.strip()]
+            elif target == "source":
+                data.source = self._source(value)
+            elif target == "status":
+                status = self.statuses.get(value.lower())
+                if status is None:
+                    raise RowError("status", f"no status named {value!r} in this organisation")
+            elif target == "owner":
+                owner_id = self.owners.get(value.lower())
+                if owner_id is None:
+                    raise RowError("owner", f"{value!r} is not an active member")
+                data.owner_id = owner_id
+            elif target in ("do_not_call", "marketing_consent"):
+                setattr(data, target, value.lower() in TRUE_WORDS)
+            elif target == "created_at":
+                data.created_at = self._parse_time(value)
+            else:
+                setattr(data, target, value)
+        if not data.name and (first or last):
+            data.name = f"{first} {last}".strip()
+        if data.source is None:
+            data.source = self.default_source
+        if self.owner is not None and data.owner_id is None:
+            data.owner_id = self.owner.pk
+        return data, notes, status
+
+    def _source(self, name):
+        key = name.strip().lower()
+        if key not in self.sources:
+            self.sources[key] = actions.source_named(self.org, name)
+        return self.sources[key]
+
+    def _parse_time(self, value: str):
+        text = value.strip().replace("Z", "+00:00")
+        parsed = None
+        try:
+            parsed = dt.datetime.fromisoformat(text)
+        except ValueError:
+            for fmt in ("%d/%m/%Y %H:%M", "%d/%m/%Y", "%d-%m-%Y %H:%M", "%d-%m-%Y", "%d %b %Y"):
+                try:
+                    parsed = dt.datetime.strptime(text, fmt)  # noqa: DTZ007 — zone added below
+                    break
+                except ValueError:
+                    continue
+        if parsed is None:
+            raise RowError("created_at", f"{value!r} is not a date")
+        if timezone.is_naive(parsed):
+            parsed = parsed.replace(tzinfo=self.org.tzinfo)  # the sheet's times are the organisation's
+        return parsed
+
+    # -- batches ---------------------------------------------------------------------
+    def run(self, table, *, on_progress=None) -> Counts:
+        batch = []
+        for cells in table.rows:
+            self.counts.rows += 1
+            batch.append((self.counts.rows + 1, cells))  # +1: the header is row 1 of the sheet
+            if len(batch) >= BATCH:
+                self._batch(batch, table.headers)
+                batch = []
+                if on_progress:
+                    on_progress(table.progress(), self.counts)
+        if batch:
+            self._batch(batch, table.headers)
+        if on_progress:
+            on_progress(1.0, self.counts)
+        return self.counts
+
+    def _error(self, row_number, field_name, message, cells):
+        self.counts.errors += 1
+        if self.error_sink:
+            self.error_sink(row_number, field_name, message, cells)
+
+    def _batch(self, batch, headers):
+        cleaned = []
+        for row_number, cells in batch:
+            try:
+                data, notes, status = self._row_to_data(cells, headers)
+                clean = actions.clean_lead_data(self.org, data)
+            except RowError as exc:
+                self._error(row_number, exc.field, exc.message, cells)
+                continue
+            except ActionError as exc:
+                self._error(row_number, exc.field, exc.message, cells)
+                continue
+            if data.created_at:
+                clean.fields["created_at"] = data.created_at
+            cleaned.append((row_number, cells, clean, notes, status))
+        # Which of this batch's numbers and e-mails are already stored: two queries.
+        phones = {p for _, _, c, _, _ in cleaned for p, _ in c.phones}
+        emails = {c.fields["email"] for _, _, c, _, _ in cleaned if c.fields["email"]}
+        stored = dict(
+            LeadPhone.objects.filter(organisation=self.org, e164__in=phones).values_list("e164", "lead_id")
+        )
+        stored.update(
+            {
+                f"@{e}": pk
+                for e, pk in Lead.objects.filter(organisation=self.org, email__in=emails).values_list(
+                    "email", "pk"
+                )
+            }
+        )
+        pending: list[Pending] = []
+        by_key: dict[str, Pending] = {}
+        for row_number, cells, clean, notes, status in cleaned:
+            keys = {p for p, _ in clean.phones} | (
+                {f"@{clean.fields['email']}"} if clean.fields["email"] else set()
+            )
+            existing_id = next((stored[k] for k in keys if k in stored), None)
+            earlier = next((by_key[k] for k in keys if k in by_key), None)
+            if existing_id is None and earlier is None:
+                p = Pending(row_number, clean, notes, status, keys)
+                pending.append(p)
+                for k in keys:
+                    by_key[k] = p
+                continue
+            self.counts.duplicates += 1
+            if self.on_duplicate == "skip":
+                continue
+            if self.on_duplicate == "update":
+                if earlier is not None:
+                    self._fill_pending(earlier, clean, by_key, stored)
+                else:
+                    self._update_existing(existing_id, clean, row_number, cells)
+                continue
+            # "create": a new lead without the numbers/e-mail another lead already holds.
+            free = actions.CleanLead(
+                fields=dict(clean.fields),
+                phones=[(p, r) for p, r in clean.phones if p not in stored and p not in by_key],
+                tags=clean.tags,
+            )
+            if free.fields["email"] and (
+                f"@{free.fields['email']}" in stored or f"@{free.fields['email']}" in by_key
+            ):
+                free.fields["email"] = ""
+            free.fields["extra"] = {**free.fields["extra"], "possible_duplicate": True}
+            free.fields["phone"], free.fields["phone_raw"] = free.phones[0] if free.phones else ("", "")
+            p = Pending(row_number, free, notes, status, set())
+            pending.append(p)
+        self._write(pending)
+
+    def _fill_pending(self, earlier: Pending, clean, by_key, stored):
+        for name in actions.RICHER_TEXT_FIELDS + ("email",):
+            if not earlier.clean.fields[name] and clean.fields[name]:
+                if name == "email" and (
+                    f"@{clean.fields['email']}" in by_key or f"@{clean.fields['email']}" in stored
+                ):
+                    continue
+                earlier.clean.fields[name] = clean.fields[name]
+        for p, r in clean.phones:
+            if p not in by_key and p not in stored:
+                earlier.clean.phones.append((p, r))
+                by_key[p] = earlier
+
+    def _update_existing(self, lead_id, clean, row_number, cells):
+        lead = Lead.objects.select_related("organisation", "status").get(pk=lead_id)
+        try:
+            with transaction.atomic():
+                actions._fill_from(lead, clean, actor=self.actor)
+        except (ActionError, IntegrityError) as exc:
+            self._error(row_number, getattr(exc, "field", "row"), getattr(exc, "message", str(exc)), cells)
+            return
+        self.counts.updated += 1
+
+    def _write(self, pending: list[Pending]):
+        if not pending:
+            return
+        try:
+            with transaction.atomic():
+                self._bulk_insert(pending)
+        except IntegrityError:
+            # A number or e-mail was taken meanwhile (a capture, another import): one by one.
+            for p in pending:
+                try:
+                    with transaction.atomic():
+                        self._bulk_insert([p])
+                except IntegrityError:
+                    self.counts.duplicates += 1
+
+    def _bulk_insert(self, pending: list[Pending]):
+        now = timezone.now()
+        leads = []
+        for p in pending:
+            fields = dict(p.clean.fields)
+            fields["status"] = p.status or fields["status"] or self.default_status
+            created_at = fields.pop("created_at", None) or now
+            leads.append(Lead(organisation=self.org, created_at=created_at, updated_at=now, **fields))
+        Lead.objects.bulk_create(leads, batch_size=500)
+        LeadPhone.objects.bulk_create(
+            [
+                LeadPhone(
+                    organisation=self.org,
+                    lead=lead,
+                    e164=e164,
+                    raw=raw,
+                    position=i,
+                    digits_reversed=e164.lstrip("+")[::-1],
+                )
+                for lead, p in zip(leads, pending, strict=True)
+                for i, (e164, raw) in enumerate(p.clean.phones)
+            ],
+            batch_size=1000,
+        )
+        tag_names = sorted({t for p in pending for t in p.clean.tags})
+        if tag_names:
+            tags = {t.name: t for t in actions._tag_objects(self.org.pk, tag_names)}
+            LeadTag.objects.bulk_create(
+                [
+                    LeadTag(organisation=self.org, lead=lead, tag=tags[name])
+                    for lead, p in zip(leads, pending, strict=True)
+                    for name in p.clean.tags
+                ],
+                batch_size=1000,
+            )
+        activities = []
+        for lead, p in zip(leads, pending, strict=True):
+            activities.append(
+                Activity(
+                    organisation=self.org,
+                    lead=lead,
+                    kind=ActivityKind.CREATED,
+                    actor=self.actor.user,
+                    at=now,
+                    data={"import": True},
+                )
+            )
+            if p.notes:
+                activities.append(
+                    Activity(
+                        organisation=self.org,
+                        lead=lead,
+                        kind=ActivityKind.NOTE,
+                        actor=self.actor.user,
+                        at=now,
+                        body=p.notes[:10_000],
+                    )
+                )
+        Activity.objects.bulk_create(activities, batch_size=1000)
+        self.counts.created += len(leads)
+
+
+# --- jobs ------------------------------------------------------------------------------
+
+
+def store_upload(org, uploaded, *, by: Membership, max_bytes: int | None = None) -> ImportJob:
+    """Save an uploaded file and read its headers; the import itself runs in the worker."""
+    max_bytes = max_bytes or settings.IMPORT_MAX_BYTES
+    if uploaded.size > max_bytes:
+        raise ActionError(f"the file is larger than {max_bytes // (1024 * 1024)} MB", field="file")
+    path = import_dir() / f"{uuid.uuid4().hex}{Path(uploaded.name).suffix.lower()[:8]}"
+    with open(path, "wb") as out:
+        for chunk in uploaded.chunks():
+            out.write(chunk)
+    try:
+        table = open_table(str(path))
+        headers = table.headers
+        table.close()
+    except (UnreadableFile, UnicodeError, csv.Error) as exc:
+        os.remove(path)
+        raise ActionError(f"cannot read this file: {exc}", field="file") from None
+    return ImportJob.objects.create(
+        organisation=org,
+        created_by=by.user,
+        file_name=uploaded.name[:255],
+        stored_path=str(path),
+        file_size=uploaded.size,
+        headers=headers,
+        mapping=guess_mapping(headers),
+    )
+
+
+def preview(job: ImportJob, rows: int = 10) -> list[list[str]]:
+    table = open_table(job.stored_path)
+    try:
+        out = []
+        for cells in table.rows:
+            out.append([str(c) for c in cells])
+            if len(out) >= rows:
+                break
+        return out
+    finally:
+        table.close()
+
+
+def run_import_job(job_id: int) -> dict:
+    job = ImportJob.objects.select_related("organisation", "created_by", "owner").get(pk=job_id)
+    if job.state not in (ImportState.QUEUED, ImportState.UPLOADED):
+        return job.summary()
+    ImportJob.objects.filter(pk=job.pk).update(state=ImportState.RUNNING, started_at=timezone.now())
+    report_path = import_dir() / f"import-{job.pk}-errors.csv"
+    actor = Actor.for_user(job.created_by) if job.created_by else Actor.system()
+    with open(report_path, "w", newline="", encoding="utf-8-sig") as report:
+        writer = csv.writer(report)
+        writer.writerow(["row", "field", "error", *job.headers])
+
+        def sink(row_number, field_name, message, cells):
+            writer.writerow([row_number, field_name, message, *cells])
+
+        def progress(fraction, counts):
+            ImportJob.objects.filter(pk=job.pk).update(progress=round(fraction, 4), **counts.as_dict())
+
+        try:
+            importer = Importer(
+                job.organisation,
+                mapping=job.mapping,
+                actor=actor,
+                on_duplicate=job.on_duplicate,
+                owner=job.owner,
+                source_name=job.source_name,
+                error_sink=sink,
+            )
+            table = open_table(job.stored_path)
+            try:
+                counts = importer.run(table, on_progress=progress)
+            finally:
+                table.close()
+        except Exception as exc:
+            ImportJob.objects.filter(pk=job.pk).update(
+                state=ImportState.FAILED, failure=str(exc)[:500], finished_at=timezone.now()
+            )
+            raise
+    ImportJob.objects.filter(pk=job.pk).update(
+        state=ImportState.DONE,
+        progress=1.0,
+        finished_at=timezone.now(),
+        error_report_path=str(report_path) if counts.errors else "",
+        **counts.as_dict(),
+    )
+    if not counts.errors:
+        os.remove(report_path)
+    record("lead.import", organisation=job.organisation, actor=actor, obj=job, changes=counts.as_dict())
+    return counts.as_dict()
+
+
+def import_file(
+    org,
+    path: str,
+    *,
+    actor: Actor,
+    owner: User | None = None,
+    source_name: str = "",
+    on_duplicate: str = "skip",
+    mapping: dict | None = None,
+    error_sink=None,
+) -> Counts:
+    """Import a file straight away (the command line); returns the counts."""
+    table = open_table(path)
+    try:
+        importer = Importer(
+            org,
+            mapping=mapping or guess_mapping(table.headers),
+            actor=actor,
+            on_duplicate=on_duplicate,
+            owner=owner,
+            source_name=source_name,
+            error_sink=error_sink,
+        )
+        counts = importer.run(table)
+    finally:
+        table.close()
+    record(
+        "lead.import",
+        organisation=org,
+        actor=actor,
+        object_type="file",
+        object_id=Path(path).name[:64],
+        changes=counts.as_dict(),
+    )
+    return counts
+
+
+def summary_json(counts: Counts) -> str:
+    return json.dumps(counts.as_dict())

@@ -1,0 +1,382 @@
+"""Leads, their pipeline, numbers, tags, timeline, follow-ups and assignment rules."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from leadtracker.accounts.models import Organisation
+
+
+class StatusKind(models.TextChoices):
+    OPEN = "open", "Open"
+    WON = "won", "Won"
+    LOST = "lost", "Lost"
+
+
+DEFAULT_STATUSES = [
+    ("New", StatusKind.OPEN),
+    ("Contacted", StatusKind.OPEN),
+    ("Interested", StatusKind.OPEN),
+    ("Meeting/Site visit", StatusKind.OPEN),
+    ("Negotiation", StatusKind.OPEN),
+    ("Won", StatusKind.WON),
+    ("Lost", StatusKind.LOST),
+]
+
+
+class LeadStatus(models.Model):
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="lead_statuses")
+    name = models.CharField(max_length=60)
+    kind = models.CharField(max_length=8, choices=StatusKind.choices, default=StatusKind.OPEN)
+    position = models.PositiveIntegerField(default=0)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [models.UniqueConstraint(fields=["organisation", "name"], name="status_unique_name")]
+        verbose_name_plural = "lead statuses"
+
+    def __str__(self):
+        return self.name
+
+
+class LeadSource(models.Model):
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="lead_sources")
+    name = models.CharField(max_length=80)
+    # Web capture: the key in POST /api/v1/capture/{key}. Not a secret in the strict sense
+    # (it sits in a public web form), so it is stored as is and can be rotated.
+    capture_key = models.CharField(max_length=40, blank=True, default="")
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "name"], name="source_unique_name"),
+            models.UniqueConstraint(
+                fields=["capture_key"], condition=~Q(capture_key=""), name="source_unique_capture_key"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Tag(models.Model):
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="tags")
+    name = models.CharField(max_length=50)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["organisation", "name"], name="tag_unique_name")]
+
+    def __str__(self):
+        return self.name
+
+
+class Lead(models.Model):
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="leads")
+    name = models.CharField(max_length=200, blank=True)
+    company = models.CharField(max_length=200, blank=True)
+    # Lower-cased; unique per organisation when present (see constraints).
+    email = models.CharField(max_length=254, blank=True)
+    # The main number, E.164, copied from the first LeadPhone for lists and links;
+    # LeadPhone holds every number and enforces one lead per number.
+    phone = models.CharField(max_length=20, blank=True)
+    phone_raw = models.CharField(max_length=64, blank=True)
+    city = models.CharField(max_length=100, blank=True)
+    address = models.TextField(blank=True)
+    source = models.ForeignKey(LeadSource, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    status = models.ForeignKey(LeadStatus, on_delete=models.PROTECT, related_name="+")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="owned_leads"
+    )
+    value = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    tags = models.ManyToManyField(Tag, through="LeadTag", related_name="leads", blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    last_contacted_at = models.DateTimeField(null=True, blank=True)
+    next_follow_up_at = models.DateTimeField(null=True, blank=True)
+    do_not_call = models.BooleanField(default=False)
+    marketing_consent = models.BooleanField(default=False)
+    lost_reason = models.CharField(max_length=200, blank=True)
+    # Columns an import brought that have no field of their own (ad ids, form names …).
+    extra = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "email"], condition=~Q(email=""), name="lead_unique_email"
+            ),
+        ]
+        indexes = [
+            # The agent's list: my leads in a status, next follow-up first.
+            models.Index(
+                fields=["organisation", "owner", "status", "next_follow_up_at", "id"],
+                name="lead_owner_status_next",
+            ),
+            models.Index(
+                fields=["organisation", "status", "next_follow_up_at", "id"], name="lead_status_next"
+            ),
+            models.Index(fields=["organisation", "next_follow_up_at", "id"], name="lead_next"),
+            models.Index(fields=["organisation", "created_at", "id"], name="lead_created"),
+            models.Index(fields=["organisation", "updated_at", "id"], name="lead_updated"),
+            models.Index(fields=["organisation", "source"], name="lead_source"),
+        ]
+
+    def __str__(self):
+        return self.name or self.company or self.email or self.phone or f"Lead {self.pk}"
+
+    @property
+    def display_name(self) -> str:
+        return str(self)
+
+
+def reversed_digits(e164: str) -> str:
+    return e164.lstrip("+")[::-1]
+
+
+class LeadPhone(models.Model):
+    """Every number of a lead. One lead per number per organisation — by constraint."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="phones")
+    e164 = models.CharField(max_length=20)
+    raw = models.CharField(max_length=64, blank=True)
+    # The digits reversed, so "ends with 43210" is a range scan on an index (both databases).
+    digits_reversed = models.CharField(max_length=20)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [models.UniqueConstraint(fields=["organisation", "e164"], name="lead_phone_unique")]
+        indexes = [models.Index(fields=["organisation", "digits_reversed"], name="lead_phone_suffix")]
+
+    def __str__(self):
+        return self.e164
+
+    def save(self, *args, **kwargs):
+        self.digits_reversed = reversed_digits(self.e164)
+        super().save(*args, **kwargs)
+
+
+class LeadTag(models.Model):
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    lead = models.ForeignKey(Lead, on_delete=models.CASCADE)
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "lead", "tag"], name="lead_tag_unique")
+        ]
+        indexes = [models.Index(fields=["organisation", "tag", "lead"], name="lead_tag_by_tag")]
+
+    def __str__(self):
+        return f"{self.lead_id}:{self.tag_id}"
+
+
+class FollowUpKind(models.TextChoices):
+    CALL = "call", "Call"
+    MEETING = "meeting", "Meeting"
+    VISIT = "visit", "Visit"
+    WHATSAPP = "whatsapp", "WhatsApp"
+
+
+class FollowUp(models.Model):
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="follow_ups")
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    kind = models.CharField(max_length=10, choices=FollowUpKind.choices, default=FollowUpKind.CALL)
+    due_at = models.DateTimeField()
+    note = models.TextField(blank=True)
+    remind_minutes_before = models.PositiveIntegerField(default=15)
+    # due_at minus the reminder lead time, kept as a column so the worker finds due
+    # reminders with an index instead of date arithmetic that differs per database.
+    remind_at = models.DateTimeField()
+    reminder_sent_at = models.DateTimeField(null=True, blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["organisation", "assignee", "done_at", "due_at"], name="followup_agenda"),
+            models.Index(fields=["done_at", "reminder_sent_at", "remind_at"], name="followup_reminders"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} at {self.due_at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        import datetime as dt
+
+        self.remind_at = self.due_at - dt.timedelta(minutes=self.remind_minutes_before)
+        super().save(*args, **kwargs)
+
+
+class ActivityKind(models.TextChoices):
+    CREATED = "created", "Created"
+    NOTE = "note", "Note"
+    STATUS = "status", "Status changed"
+    OWNER = "owner", "Owner changed"
+    FOLLOW_UP = "follow_up", "Follow-up planned"
+    FOLLOW_UP_DONE = "follow_up_done", "Follow-up done"
+    MERGED = "merged", "Merged"
+    UPDATED = "updated", "Details changed"
+    CALL = "call", "Call"
+
+
+class Activity(models.Model):
+    """One entry of a lead's timeline. Notes are activities with a body."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="activities")
+    kind = models.CharField(max_length=20, choices=ActivityKind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+    body = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    follow_up = models.ForeignKey(
+        FollowUp, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["lead", "-at", "-id"], name="activity_timeline"),
+            models.Index(fields=["organisation", "kind", "at"], name="activity_kind_at"),
+        ]
+        verbose_name_plural = "activities"
+
+    def __str__(self):
+        return f"{self.kind} on lead {self.lead_id}"
+
+
+class AssignmentRule(models.Model):
+    """Round-robin among chosen agents, for one source or all. The pointer moves under a row
+    lock, so concurrent arrivals take turns and nobody is skipped."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="assignment_rules")
+    name = models.CharField(max_length=80)
+    source = models.ForeignKey(
+        LeadSource,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text="empty: leads from any source",
+    )
+    agents = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="+")
+    is_active = models.BooleanField(default=True)
+    position = models.PositiveIntegerField(default=0, help_text="rules are tried in this order")
+    # How many leads this rule has handed out: the next goes to agents[turn % len(agents)].
+    turn = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self):
+        return self.name
+
+
+class WebhookEndpoint(models.Model):
+    """Where lead events are POSTed, signed with HMAC-SHA256 of the body under ``secret``."""
+
+    EVENTS = ["lead.created", "lead.status_changed", "lead.assigned"]
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="webhooks")
+    url = models.URLField(max_length=500)
+    secret = models.CharField(max_length=64)
+    events = models.JSONField(default=list)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return self.url
+
+
+class DeliveryState(models.TextChoices):
+    PENDING = "pending", "Pending"
+    DELIVERED = "delivered", "Delivered"
+    FAILED = "failed", "Failed for good"
+
+
+class WebhookDelivery(models.Model):
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    endpoint = models.ForeignKey(WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries")
+    event = models.CharField(max_length=40)
+    # The lead's id only, not its data: the body is built when sent, so an erased lead's
+    # personal data never sits in a queue.
+    lead = models.ForeignKey(Lead, null=True, on_delete=models.SET_NULL, related_name="+")
+    data = models.JSONField(default=dict)
+    state = models.CharField(max_length=10, choices=DeliveryState.choices, default=DeliveryState.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    last_status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["state", "next_attempt_at"], name="webhook_due")]
+        verbose_name_plural = "webhook deliveries"
+
+    def __str__(self):
+        return f"{self.event} → {self.endpoint_id} ({self.state})"
+
+
+class ImportState(models.TextChoices):
+    UPLOADED = "uploaded", "Uploaded"
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+
+
+class ImportJob(models.Model):
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    file_name = models.CharField(max_length=255)
+    stored_path = models.CharField(max_length=500)
+    file_size = models.PositiveBigIntegerField(default=0)
+    headers = models.JSONField(default=list)
+    # Column index (as a string) -> lead field name; columns not in it go to lead.extra.
+    mapping = models.JSONField(default=dict)
+    on_duplicate = models.CharField(max_length=8, default="skip")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    source_name = models.CharField(max_length=80, blank=True)
+    state = models.CharField(max_length=10, choices=ImportState.choices, default=ImportState.UPLOADED)
+    progress = models.FloatField(default=0.0)  # 0..1
+    rows = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    duplicates = models.PositiveIntegerField(default=0)
+    errors = models.PositiveIntegerField(default=0)
+    error_report_path = models.CharField(max_length=500, blank=True)
+    failure = models.CharField(max_length=500, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"import {self.pk} ({self.state})"
+
+    def summary(self) -> dict:
+        return {
+            "rows": self.rows,
+            "created": self.created,
+            "updated": self.updated,
+            "duplicates": self.duplicates,
+            "errors": self.errors,
+        }

@@ -1,0 +1,44 @@
+"""Follow-up reminders: an e-mail and an in-app notification, a set time before it is due."""
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+
+from leadtracker.accounts.notifications import notify
+from leadtracker.leads.models import FollowUp
+
+# A reminder more than this late is pointless (the worker was down): mark it, do not send.
+STALE_AFTER = dt.timedelta(hours=2)
+
+
+def send_due_reminders(now=None) -> int:
+    now = now or timezone.now()
+    sent = 0
+    due = (
+        FollowUp.objects.filter(done_at__isnull=True, reminder_sent_at__isnull=True, remind_at__lte=now)
+        .select_related("lead", "assignee", "organisation")
+        .order_by("remind_at")[:500]
+    )
+    for fu in due:
+        with transaction.atomic():
+            claimed = FollowUp.objects.filter(pk=fu.pk, reminder_sent_at__isnull=True).update(
+                reminder_sent_at=now
+            )
+            if not claimed or fu.assignee is None or now - fu.due_at > STALE_AFTER:
+                continue
+            tz = fu.organisation.tzinfo
+            when = fu.due_at.astimezone(tz).strftime("%d %b, %I:%M %p")
+            text = f"{fu.get_kind_display()} with {fu.lead} at {when}"
+            url = f"/leads/{fu.lead_id}/"
+            notify(organisation_id=fu.organisation_id, user_id=fu.assignee_id, text=text, url=url)
+            body = f"Reminder: {text}.\n\n{fu.note}\n\nOpen the lead: {settings.SITE_URL}{url}\n"
+            transaction.on_commit(
+                lambda b=body, t=text, to=fu.assignee.email: send_mail(
+                    f"Reminder: {t}", b, None, [to], fail_silently=True
+                )
+            )
+            sent += 1
+    return sent

@@ -1,0 +1,28 @@
+import datetime as dt
+
+from django_tasks import task
+
+from leadtracker.lib.periodic import periodic
+
+
+@periodic(every=dt.timedelta(minutes=1))
+@task()
+def send_due_webhooks() -> int:
+    from leadtracker.leads.webhooks import send_due
+
+    return send_due()
+
+
+@periodic(every=dt.timedelta(minutes=1))
+@task()
+def send_follow_up_reminders() -> int:
+    from leadtracker.leads.reminders import send_due_reminders
+
+    return send_due_reminders()
+
+
+@task()
+def run_import(job_id: int) -> dict:
+    from leadtracker.leads.importer import run_import_job
+
+    return run_import_job(job_id)

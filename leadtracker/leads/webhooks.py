@@ -1,0 +1,143 @@
+"""Outgoing webhooks: queued with the change, sent by the worker, signed, retried with backoff.
+
+Receivers check ``X-LeadTracker-Signature: sha256=<hex>``, the HMAC-SHA256 of the raw body
+under the endpoint's secret, and may use ``X-LeadTracker-Delivery`` to ignore repeats.
+"""
+
+import datetime as dt
+import hashlib
+import hmac
+import json
+import logging
+import secrets
+import urllib.error
+import urllib.request
+
+from django.db import transaction
+from django.utils import timezone
+
+from leadtracker.leads.models import DeliveryState, Lead, WebhookDelivery, WebhookEndpoint
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 8
+TIMEOUT_SECONDS = 10
+
+
+def backoff(attempts: int) -> dt.timedelta:
+    """1 min, 2, 4 … capped at 6 h between tries."""
+    return dt.timedelta(minutes=min(2 ** (attempts - 1), 360))
+
+
+def new_secret() -> str:
+    return secrets.token_hex(32)
+
+
+def sign(secret: str, body: bytes) -> str:
+    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def queue_event(lead: Lead, event: str, data: dict) -> int:
+    endpoints = [
+        e
+        for e in WebhookEndpoint.objects.filter(organisation_id=lead.organisation_id, is_active=True)
+        if event in e.events
+    ]
+    if not endpoints:
+        return 0
+    WebhookDelivery.objects.bulk_create(
+        [
+            WebhookDelivery(
+                organisation_id=lead.organisation_id, endpoint=e, event=event, lead=lead, data=data
+            )
+            for e in endpoints
+        ]
+    )
+    from leadtracker.leads.tasks import send_due_webhooks
+
+    transaction.on_commit(lambda: send_due_webhooks.enqueue())
+    return len(endpoints)
+
+
+def payload(delivery: WebhookDelivery) -> dict:
+    lead = delivery.lead
+    body = {
+        "id": str(delivery.pk),
+        "event": delivery.event,
+        "created_at": delivery.created_at.isoformat(),
+        "data": delivery.data,
+        "lead": None,
+    }
+    if lead is not None:
+        body["lead"] = {
+            "id": lead.pk,
+            "name": lead.name,
+            "company": lead.company,
+            "email": lead.email,
+            "phone": lead.phone,
+            "city": lead.city,
+            "status": lead.status.name,
+            "owner_id": lead.owner_id,
+            "source": lead.source.name if lead.source_id else None,
+            "value": str(lead.value) if lead.value is not None else None,
+        }
+    return body
+
+
+def deliver(delivery: WebhookDelivery, now=None) -> bool:
+    """One attempt. Success is any 2xx; anything else is retried later, up to MAX_ATTEMPTS."""
+    now = now or timezone.now()
+    endpoint = delivery.endpoint
+    body = json.dumps(payload(delivery), ensure_ascii=False).encode()
+    request = urllib.request.Request(  # noqa: S310 — the admin set this URL; http(s) is checked on save
+        endpoint.url,
+        data=body,
+        method="POST",
+        headers={
+            "Content-Type": "application/json",
+            "User-Agent": "LeadTracker-Webhook/1",
+            "X-LeadTracker-Event": delivery.event,
+            "X-LeadTracker-Delivery": str(delivery.pk),
+            "X-LeadTracker-Signature": sign(endpoint.secret, body),
+        },
+    )
+    delivery.attempts += 1
+    status, error = None, ""
+    try:
+        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310 — admin-set URL
+            status = response.status
+    except urllib.error.HTTPError as exc:
+        status, error = exc.code, f"HTTP {exc.code}"
+    except (urllib.error.URLError, OSError, ValueError) as exc:
+        error = str(getattr(exc, "reason", exc))[:300]
+    delivery.last_status_code = status
+    delivery.last_error = error
+    if status is not None and 200 <= status < 300:
+        delivery.state = DeliveryState.DELIVERED
+        delivery.delivered_at = now
+    elif delivery.attempts >= MAX_ATTEMPTS:
+        delivery.state = DeliveryState.FAILED
+    else:
+        delivery.next_attempt_at = now + backoff(delivery.attempts)
+    delivery.save()
+    return delivery.state == DeliveryState.DELIVERED
+
+
+def send_due(now=None, limit: int = 200) -> int:
+    """Send every delivery that is due; returns how many were attempted."""
+    now = now or timezone.now()
+    sent = 0
+    while sent < limit:
+        with transaction.atomic():
+            delivery = (
+                WebhookDelivery.objects.select_for_update(skip_locked=True)
+                .select_related("endpoint", "lead__status", "lead__source")
+                .filter(state=DeliveryState.PENDING, next_attempt_at__lte=now)
+                .order_by("next_attempt_at", "id")
+                .first()
+            )
+            if delivery is None:
+                break
+            deliver(delivery, now)
+        sent += 1
+    return sent
