@@ -300,8 +300,9 @@ def _insert(org, clean: CleanLead, *, actor: Actor) -> Lead:
 RICHER_TEXT_FIELDS = ("name", "company", "city", "address", "lost_reason")
 
 
-def _fill_from(lead: Lead, clean: CleanLead, *, actor: Actor) -> None:
-    """Add what the incoming data knows and the lead does not; never overwrite."""
+def _fill_from(lead: Lead, clean: CleanLead, *, actor: Actor) -> bool:
+    """Add what the incoming data knows and the lead does not; never overwrite. True if
+    anything was added."""
     changed = []
     for name in RICHER_TEXT_FIELDS:
         if not getattr(lead, name) and clean.fields[name]:

@@ -297,11 +297,12 @@ class Importer:
         lead = Lead.objects.select_related("organisation", "status").get(pk=lead_id)
         try:
             with transaction.atomic():
-                actions._fill_from(lead, clean, actor=self.actor)
+                changed = actions._fill_from(lead, clean, actor=self.actor)
         except (ActionError, IntegrityError) as exc:
             self._error(row_number, getattr(exc, "field", "row"), getattr(exc, "message", str(exc)), cells)
             return
-        self.counts.updated += 1
+        if changed:
+            self.counts.updated += 1
 
     def _write(self, pending: list[Pending]):
         if not pending:
