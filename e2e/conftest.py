@@ -43,12 +43,13 @@ def pytest_runtest_makereport(item, call):
     outcome = yield
     report = outcome.get_result()
     if report.when == "call" and report.failed:
-        page = item.funcargs.get("page") or item.funcargs.get("phone")
-        if page is not None:
-            SCREENSHOTS.mkdir(exist_ok=True)
-            path = SCREENSHOTS / f"{item.name}.png"
-            page.screenshot(path=str(path), full_page=True)
-            report.sections.append(("screenshot", str(path)))
+        for name in ("page", "phone"):
+            pg = item.funcargs.get(name)
+            if pg is not None:
+                SCREENSHOTS.mkdir(exist_ok=True)
+                path = SCREENSHOTS / f"{item.name}-{name}.png"
+                pg.screenshot(path=str(path), full_page=True)
+                report.sections.append((f"screenshot of {name}", str(path)))
 
 
 def _page(browser, width, height):

@@ -3,7 +3,7 @@ from playwright.sync_api import expect
 from leadtracker.accounts.models import Membership
 
 
-def test_admin_invites_and_invitee_joins(page, browser, live_server, people, login):
+def test_admin_invites_and_invitee_joins(page, phone, live_server, people, login):
     from django.core import mail
 
     login(page, live_server.url, "adam@acme.test")
@@ -16,7 +16,7 @@ def test_admin_invites_and_invitee_joins(page, browser, live_server, people, log
     link = next(word for word in mail.outbox[-1].body.split() if "/invite/" in word)
     path = link[link.index("/invite/") :]
 
-    guest = browser.new_context(viewport={"width": 360, "height": 740}).new_page()
+    guest = phone  # the invitee opens the link on a phone, in a browser of their own
     guest.goto(f"{live_server.url}{path}")
     expect(guest.locator("h1")).to_have_text("Join Acme")
     expect(guest.locator("input[name=full_name]")).to_have_value("नेहा गुप्ता")

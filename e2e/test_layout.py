@@ -18,6 +18,9 @@ PAGES = [
 ]
 
 
+PUBLIC_PAGES = ["/login/", "/signup/", "/password-reset/", "/password-reset/sent/", "/invite/{invite}/"]
+
+
 def no_sideways_scroll(pg):
     return pg.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
@@ -32,6 +35,17 @@ def test_page_fits_a_phone(phone, live_server, people, login, path):
     SHOTS.mkdir(exist_ok=True)
     name = path.strip("/").replace("/", "_") or "home"
     phone.screenshot(path=str(SHOTS / f"phone_{name}.png"), full_page=True)
+
+
+@pytest.mark.parametrize("path", PUBLIC_PAGES)
+def test_public_page_fits_a_phone(phone, live_server, people, path):
+    from leadtracker.accounts.actions import invite_member
+    from leadtracker.accounts.audit import Actor
+
+    _inv, raw = invite_member(people.org, email="guest@example.in", actor=Actor.system())
+    response = phone.goto(f"{live_server.url}{path.format(invite=raw)}")
+    assert response.status == 200
+    assert no_sideways_scroll(phone), f"{path} scrolls sideways at 360 px"
 
 
 def test_phone_menu_opens_and_navigates(phone, live_server, people, login):

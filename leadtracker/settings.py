@@ -172,8 +172,10 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # Behind a TLS proxy: trust its X-Forwarded-Proto header (and, if asked, X-Forwarded-For).
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-USE_X_FORWARDED_FOR = envbool("USE_X_FORWARDED_FOR", False)
 SECURE = not DEBUG
+# Production runs behind a TLS proxy (docs): without this every client would share the
+# proxy's address, and one person's failed logins would lock everyone out.
+USE_X_FORWARDED_FOR = envbool("USE_X_FORWARDED_FOR", SECURE)
 SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", SECURE)
 CSRF_COOKIE_SECURE = envbool("CSRF_COOKIE_SECURE", SECURE)
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", SECURE)
@@ -196,6 +198,11 @@ INVITATION_DAYS = envint("INVITATION_DAYS", 7)
 LOGIN_THROTTLE_PER_ACCOUNT = envint("LOGIN_THROTTLE_PER_ACCOUNT", 5)
 LOGIN_THROTTLE_PER_ADDRESS = envint("LOGIN_THROTTLE_PER_ADDRESS", 20)
 LOGIN_THROTTLE_WINDOW = envint("LOGIN_THROTTLE_WINDOW", 15 * 60)
+# Requests with a wrong bearer token, per address and window, before the address gets 429.
+API_AUTH_FAILURES_PER_ADDRESS = envint("API_AUTH_FAILURES_PER_ADDRESS", 60)
+PASSWORD_RESET_PER_ACCOUNT = envint("PASSWORD_RESET_PER_ACCOUNT", 3)
+PASSWORD_RESET_PER_ADDRESS = envint("PASSWORD_RESET_PER_ADDRESS", 10)
+PASSWORD_RESET_WINDOW = envint("PASSWORD_RESET_WINDOW", 3600)
 API_RATE_AUTHENTICATED = envstr("API_RATE_AUTHENTICATED", "1200/m")
 API_RATE_ANONYMOUS = envstr("API_RATE_ANONYMOUS", "60/m")
 AUDIT_RETENTION_DAYS_DEFAULT = envint("AUDIT_RETENTION_DAYS_DEFAULT", 730)

@@ -15,6 +15,7 @@ in_ci() { [[ "${CI:-}" == "true" ]]; }
 
 echo "== ruff"
 $BIN/ruff check . || failed=1
+$BIN/ruff format --check . || failed=1
 
 echo "== tests on SQLite"
 env -u DATABASE_URL $BIN/pytest -q --junitxml="$RESULTS/sqlite.xml" leadtracker || failed=1

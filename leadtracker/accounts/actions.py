@@ -27,6 +27,11 @@ from leadtracker.accounts.models import (
 from leadtracker.accounts.signals import organisation_created
 from leadtracker.lib.errors import ActionError, Conflict
 
+# The audit log is kept at least a month, so no setting can wipe it (including the change
+# of the setting itself), and at most ten years.
+AUDIT_RETENTION_MIN = 30
+AUDIT_RETENTION_MAX = 3650
+
 ORG_EDITABLE_FIELDS = (
     "name",
     "time_zone",
@@ -65,6 +70,15 @@ def _validate_org_fields(fields: dict) -> None:
         fields["currency"] = cur
     if "name" in fields and not (fields["name"] or "").strip():
         raise ActionError("may not be empty", field="name")
+    for key in ("day_end", "audit_retention_days", "support_email", "support_phone"):
+        if key in fields and fields[key] is None:
+            raise ActionError("may not be empty (send an empty string to clear a contact)", field=key)
+    if "audit_retention_days" in fields:
+        days = fields["audit_retention_days"]
+        if not isinstance(days, int) or not AUDIT_RETENTION_MIN <= days <= AUDIT_RETENTION_MAX:
+            raise ActionError(
+                f"between {AUDIT_RETENTION_MIN} and {AUDIT_RETENTION_MAX} days", field="audit_retention_days"
+            )
 
 
 @transaction.atomic
@@ -158,6 +172,8 @@ def invite_member(
         _check_manager(org, reports_to)
     if Membership.objects.filter(organisation=org, user__email=email, is_active=True).exists():
         raise Conflict("this person is already a member", field="email")
+    # A new invitation replaces any earlier one, so an old link cannot grant an old role.
+    _revoke_pending_invitations(org, email, actor=actor)
     raw = secrets.token_urlsafe(32)
     now = timezone.now()
     invitation = Invitation.objects.create(
@@ -174,6 +190,27 @@ def invite_member(
     record("invitation.create", organisation=org, actor=actor, obj=invitation, changes={"role": role})
     transaction.on_commit(lambda: _invitation_email(invitation, raw))
     return invitation, raw
+
+
+def _revoke_pending_invitations(org, email: str, *, actor: Actor, keep: Invitation | None = None) -> int:
+    now = timezone.now()
+    pending = Invitation.objects.filter(
+        organisation=org, email=email, accepted_at__isnull=True, revoked_at__isnull=True
+    )
+    if keep is not None:
+        pending = pending.exclude(pk=keep.pk)
+    count = 0
+    for invitation in pending:
+        Invitation.objects.filter(pk=invitation.pk).update(revoked_at=now)
+        record(
+            "invitation.revoke",
+            organisation=org,
+            actor=actor,
+            obj=invitation,
+            changes={"reason": "superseded"},
+        )
+        count += 1
+    return count
 
 
 def find_invitation(raw_token: str) -> Invitation | None:
@@ -205,7 +242,9 @@ def accept_invitation(
     if invitation.state != "pending":
         raise ActionError(f"this invitation is {invitation.state}", field="invitation", status_code=410)
     user = User.objects.filter(email=invitation.email).first()
-    if user is None:
+    if user is not None and not user.has_usable_password():
+        user = _set_first_password(user, password, full_name)
+    elif user is None:
         user = User(email=invitation.email, full_name=(full_name or invitation.full_name).strip())
         if not user.full_name:
             raise ActionError("please give your name", field="full_name")
@@ -214,37 +253,78 @@ def accept_invitation(
         user.save()
     elif not user.check_password(password):
         raise ActionError("that is not the password of this account", field="password")
-    membership, created = Membership.objects.get_or_create(
-        organisation=invitation.organisation,
-        user=user,
-        defaults={"role": invitation.role, "reports_to": invitation.reports_to},
+    membership = (
+        Membership.objects.select_for_update().filter(organisation=invitation.organisation, user=user).first()
     )
-    if not created:
-        membership.role = invitation.role
-        membership.reports_to = invitation.reports_to
-        membership.is_active = True
-        membership.deactivated_at = None
+    if membership is not None and membership.is_active:
+        raise Conflict("you are already a member of this organisation", field="invitation")
+    if (
+        membership is not None
+        and membership.deactivated_at
+        and invitation.created_at <= membership.deactivated_at
+    ):
+        # Only an invitation sent after the deactivation may bring someone back.
+        raise ActionError(
+            "this invitation was sent before your access was removed; ask for a new one",
+            field="invitation",
+            status_code=410,
+        )
+    manager = invitation.reports_to
+    if manager is not None and (not manager.is_active or manager.role == Role.AGENT):
+        manager = None  # the manager named in the invitation has since left or changed role
+    joined = Actor(kind="user", user=user, ip=actor.ip, user_agent=actor.user_agent)
+    if membership is None:
+        membership = Membership.objects.create(
+            organisation=invitation.organisation, user=user, role=invitation.role, reports_to=manager
+        )
+        record(
+            "member.add",
+            organisation=invitation.organisation,
+            actor=joined,
+            obj=membership,
+            changes={"role": membership.role, "reports_to": membership.reports_to_id},
+        )
+    else:
+        old_role = membership.role
+        membership.role, membership.reports_to = invitation.role, manager
+        membership.is_active, membership.deactivated_at = True, None
         membership.save()
+        record(
+            "member.reactivate",
+            organisation=invitation.organisation,
+            actor=joined,
+            obj=membership,
+            changes={
+                "role": [old_role, membership.role],
+                "reports_to": membership.reports_to_id,
+                "via": "invitation",
+            },
+        )
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
-    actor = Actor(kind="user", user=user, ip=actor.ip, user_agent=actor.user_agent)
-    record("invitation.accept", organisation=invitation.organisation, actor=actor, obj=invitation)
-    record(
-        "member.add",
-        organisation=invitation.organisation,
-        actor=actor,
-        obj=membership,
-        changes={"role": membership.role, "reports_to": membership.reports_to_id},
-    )
+    record("invitation.accept", organisation=invitation.organisation, actor=joined, obj=invitation)
+    _revoke_pending_invitations(invitation.organisation, invitation.email, actor=joined, keep=invitation)
     return membership
 
 
+def _set_first_password(user: User, password: str, full_name: str) -> User:
+    """A person created without a password (by create-org) sets theirs on first use."""
+    if full_name.strip():
+        user.full_name = full_name.strip()
+    _check_password(password, user)
+    user.set_password(password)
+    user.save()
+    return user
+
+
 def _owners_left(org_id: int, excluding: Membership) -> int:
-    return (
-        Membership.objects.filter(organisation_id=org_id, role=Role.OWNER, is_active=True)
-        .exclude(pk=excluding.pk)
-        .count()
+    # Lock the owner rows so that two owners demoting each other at once cannot both pass.
+    owners = list(
+        Membership.objects.select_for_update()
+        .filter(organisation_id=org_id, role=Role.OWNER, is_active=True)
+        .values_list("pk", flat=True)
     )
+    return len([pk for pk in owners if pk != excluding.pk])
 
 
 def _check_manager(org: Organisation, manager: Membership) -> None:
@@ -309,6 +389,24 @@ def change_manager(member: Membership, reports_to: Membership | None, *, actor: 
 
 
 @transaction.atomic
+def update_member(
+    member: Membership,
+    *,
+    actor: Actor,
+    by: Membership,
+    role: str | None = None,
+    reports_to: Membership | None = None,
+    set_reports_to: bool = False,
+) -> Membership:
+    """Change role and/or manager together: either both apply or neither does."""
+    if set_reports_to:
+        change_manager(member, reports_to, actor=actor)
+    if role is not None:
+        change_role(member, role, actor=actor, by=by)
+    return member
+
+
+@transaction.atomic
 def deactivate_member(member: Membership, *, actor: Actor, by: Membership | None = None) -> Membership:
     """Lock a member out of this organisation at once: the per-request membership check
     stops their sessions, and their tokens here are revoked."""
@@ -328,7 +426,9 @@ def deactivate_member(member: Membership, *, actor: Actor, by: Membership | None
         organisation_id=member.organisation_id, user_id=member.user_id, revoked_at__isnull=True
     ).update(revoked_at=now)
     # Their direct reports move up to the deactivated member's own manager.
-    member.reports.update(reports_to=member.reports_to)
+    for report in member.reports.all():
+        change_manager(report, member.reports_to, actor=actor)
+    _revoke_pending_invitations(member.organisation, member.user.email, actor=actor)
     record(
         "member.deactivate",
         organisation=member.organisation,
@@ -340,12 +440,17 @@ def deactivate_member(member: Membership, *, actor: Actor, by: Membership | None
 
 
 @transaction.atomic
-def reactivate_member(member: Membership, *, actor: Actor) -> Membership:
+def reactivate_member(member: Membership, *, actor: Actor, by: Membership | None = None) -> Membership:
+    if by is not None and member.role == Role.OWNER and by.role != Role.OWNER:
+        raise ActionError("only an owner can reactivate an owner", field="member", status_code=403)
     if member.is_active:
         return member
     member.is_active = True
     member.deactivated_at = None
-    member.save(update_fields=["is_active", "deactivated_at"])
+    manager = member.reports_to
+    if manager is not None and (not manager.is_active or manager.role == Role.AGENT):
+        member.reports_to = None
+    member.save(update_fields=["is_active", "deactivated_at", "reports_to"])
     record("member.reactivate", organisation=member.organisation, actor=actor, obj=member)
     return member
 

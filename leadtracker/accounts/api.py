@@ -8,6 +8,7 @@ from pydantic import ConfigDict, Field
 
 from leadtracker.accounts import actions, selectors
 from leadtracker.accounts.audit import Actor
+from leadtracker.accounts.auth import SessionAuth
 from leadtracker.accounts.models import Membership, Role
 from leadtracker.lib.pagination import keyset_page
 from leadtracker.lib.schema import Email
@@ -221,18 +222,27 @@ def get_member(request, member_id: int):
 def patch_member(request, member_id: int, payload: MemberPatch):
     member = selectors.get_member(request.membership, member_id)
     by = require_role(request, Role.ADMIN)
-    actor = Actor.from_request(request)
     fields = payload.model_fields_set
-    if "reports_to" in fields:
-        manager = None
-        if payload.reports_to is not None:
-            manager = Membership.objects.filter(organisation_id=request.org.pk, pk=payload.reports_to).first()
-            if manager is None:
-                raise actions.ActionError("no such member in this organisation", field="reports_to")
-        actions.change_manager(member, manager, actor=actor)
-    if "role" in fields and payload.role is not None:
-        actions.change_role(member, payload.role, actor=actor, by=by)
+    manager = None
+    if "reports_to" in fields and payload.reports_to is not None:
+        manager = _member_in_org(request, payload.reports_to, "reports_to")
+    actions.update_member(
+        member,
+        actor=Actor.from_request(request),
+        by=by,
+        role=payload.role if "role" in fields else None,
+        reports_to=manager,
+        set_reports_to="reports_to" in fields,
+    )
     return MemberOut.from_membership(selectors.get_member(request.membership, member_id))
+
+
+def _member_in_org(request, member_id: int, field: str) -> Membership:
+    """A member id sent in a body: another organisation's answers 404, like a path id."""
+    manager = Membership.objects.filter(organisation_id=request.org.pk, pk=member_id).first()
+    if manager is None:
+        raise actions.ActionError("no such member in this organisation", field=field, status_code=404)
+    return manager
 
 
 @router.post("/members/{member_id}/deactivate", response=MemberOut)
@@ -246,8 +256,8 @@ def deactivate_member(request, member_id: int):
 @router.post("/members/{member_id}/reactivate", response=MemberOut)
 def reactivate_member(request, member_id: int):
     member = selectors.get_member(request.membership, member_id)
-    require_role(request, Role.ADMIN)
-    actions.reactivate_member(member, actor=Actor.from_request(request))
+    by = require_role(request, Role.ADMIN)
+    actions.reactivate_member(member, actor=Actor.from_request(request), by=by)
     return MemberOut.from_membership(member)
 
 
@@ -260,11 +270,9 @@ def list_invitations(request):
 @router.post("/invitations", response={201: InvitationOut})
 def create_invitation(request, payload: InvitationIn):
     by = require_role(request, Role.ADMIN)
-    manager = None
-    if payload.reports_to is not None:
-        manager = Membership.objects.filter(organisation_id=request.org.pk, pk=payload.reports_to).first()
-        if manager is None:
-            raise actions.ActionError("no such member in this organisation", field="reports_to")
+    manager = (
+        _member_in_org(request, payload.reports_to, "reports_to") if payload.reports_to is not None else None
+    )
     inv, _raw = actions.invite_member(
         request.org,
         email=payload.email,
@@ -290,7 +298,12 @@ def list_tokens(request):
     return list(selectors.personal_tokens_for(request.membership).order_by("-id")[:500])
 
 
-@router.post("/tokens", response={201: TokenCreated})
+@router.post(
+    "/tokens",
+    response={201: TokenCreated},
+    auth=[SessionAuth()],
+    summary="Create a personal API token (signed-in session only, so a leaked token cannot mint more)",
+)
 def create_token(request, payload: TokenIn):
     token, raw = actions.create_api_token(
         request.membership, name=payload.name, actor=Actor.from_request(request)
@@ -300,7 +313,7 @@ def create_token(request, payload: TokenIn):
 
 @router.delete("/tokens/{token_id}", response=TokenOut)
 def revoke_token(request, token_id: int):
-    token = selectors.get_personal_token(request.membership, token_id)
+    token = selectors.get_revocable_token(request.membership, token_id)
     return actions.revoke_api_token(token, actor=Actor.from_request(request))
 
 

@@ -5,9 +5,12 @@ import datetime as dt
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
 from django.utils import timezone
+from ninja.errors import Throttled
 from ninja.security import APIKeyCookie, HttpBearer
 
-from leadtracker.accounts.models import ApiToken, Membership, User, hash_secret
+from leadtracker.accounts import throttle
+from leadtracker.accounts.models import ApiToken, Membership, TokenKind, User, hash_secret
+from leadtracker.lib.http import client_ip
 
 # last_used_at is written at most this often per token, so reads stay reads.
 LAST_USED_RESOLUTION = dt.timedelta(seconds=60)
@@ -55,11 +58,27 @@ def authenticate_token(raw: str) -> tuple[ApiToken, Membership] | None:
 
 
 class BearerAuth(HttpBearer):
-    """Personal API tokens and device tokens: ``Authorization: Bearer <token>``."""
+    """``Authorization: Bearer <token>``. By default personal API tokens only: a device
+    token (from pairing a phone) works only on the device endpoints, which ask for it.
+    Wrong tokens are counted per address; too many answer 429."""
+
+    def __init__(self, kinds: tuple[str, ...] = (TokenKind.PERSONAL,)):
+        super().__init__()
+        self.kinds = kinds
+
+    def __call__(self, request):
+        result = super().__call__(request)
+        if result is None and request.headers.get("Authorization", "").lower().startswith("bearer"):
+            # Counted only on failure, so a valid token costs no extra query.
+            ip = client_ip(request)
+            if throttle.blocked(throttle.API_AUTH, ip=ip):
+                raise Throttled(wait=None)
+            throttle.hit(throttle.API_AUTH, ip=ip)
+        return result
 
     def authenticate(self, request, token):
         found = authenticate_token(token)
-        if found is None:
+        if found is None or found[0].kind not in self.kinds:
             return None
         api_token, membership = found
         request.user = membership.user

@@ -1,6 +1,7 @@
 import zoneinfo
 
 from django import forms
+from django.contrib.auth.forms import PasswordResetForm
 
 from leadtracker.accounts.actions import ORG_EDITABLE_FIELDS
 from leadtracker.accounts.models import Organisation, Role
@@ -79,3 +80,13 @@ class ProfileForm(forms.Form):
         label="Your phone",
         help_text="The number you call from; used to match your calls.",
     )
+
+
+class ResetForm(PasswordResetForm):
+    """Django's form, but a person created without a password (create-org without
+    --password) may use it to set their first one."""
+
+    def get_users(self, email):
+        from leadtracker.accounts.models import User
+
+        return User.objects.filter(email=email.strip().lower(), is_active=True)

@@ -1,3 +1,5 @@
+from django.utils import timezone
+
 from leadtracker.accounts.models import Membership
 
 SESSION_ORG_KEY = "org_id"
@@ -33,4 +35,10 @@ class CurrentOrganisationMiddleware:
                 request.org = membership.organisation
                 if request.session.get(SESSION_ORG_KEY) != membership.organisation_id:
                     request.session[SESSION_ORG_KEY] = membership.organisation_id
-        return self.get_response(request)
+        if request.org is not None:
+            # Pages show times in the organisation's zone, whatever the server's is.
+            timezone.activate(request.org.tzinfo)
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()

@@ -73,6 +73,12 @@ slug_validator = RegexValidator(
 )
 
 
+def default_audit_retention() -> int:
+    from django.conf import settings
+
+    return settings.AUDIT_RETENTION_DAYS_DEFAULT
+
+
 class Organisation(models.Model):
     name = models.CharField(max_length=150)
     slug = models.SlugField(max_length=50, unique=True, validators=[slug_validator])
@@ -83,7 +89,7 @@ class Organisation(models.Model):
     day_end = models.TimeField(default=dt.time(21, 0))
     support_email = models.EmailField(blank=True)
     support_phone = models.CharField(max_length=32, blank=True)
-    audit_retention_days = models.PositiveIntegerField(default=730)
+    audit_retention_days = models.PositiveIntegerField(default=default_audit_retention)
     created_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self):

@@ -40,8 +40,23 @@ def personal_tokens_for(viewer: Membership):
     ).select_related("organisation")
 
 
-def get_personal_token(viewer: Membership, token_id: int) -> ApiToken:
-    return get_object_or_404(personal_tokens_for(viewer), pk=token_id)
+def revocable_tokens_for(viewer: Membership):
+    """Tokens the viewer may revoke: their own of any kind; an admin, any in the organisation
+    (a lost phone or a leaked script token must be stoppable without the person)."""
+    qs = ApiToken.objects.filter(organisation_id=viewer.organisation_id).select_related(
+        "organisation", "user"
+    )
+    if viewer.has_role("admin"):
+        return qs
+    return qs.filter(user_id=viewer.user_id)
+
+
+def get_revocable_token(viewer: Membership, token_id: int) -> ApiToken:
+    return get_object_or_404(revocable_tokens_for(viewer), pk=token_id)
+
+
+def tokens_of_member(viewer: Membership, member: Membership):
+    return revocable_tokens_for(viewer).filter(user_id=member.user_id).order_by("-id")
 
 
 def audit_events_for(

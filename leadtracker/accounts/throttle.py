@@ -1,6 +1,8 @@
-"""Counting failures in a shared cache, for login throttling per account and per address."""
+"""Counting attempts in the shared cache: failed logins, failed API credentials, password
+reset e-mails — per account and per client address, in fixed windows."""
 
 import time
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
@@ -8,37 +10,67 @@ from django.core.cache import cache
 from leadtracker.accounts.models import hash_secret
 
 
-def _keys(email: str, ip: str | None) -> list[tuple[str, int]]:
-    # Keys are hashed so that the cache table holds no e-mail addresses.
-    keys = [(f"login-fail:acct:{hash_secret(email.strip().lower())}", settings.LOGIN_THROTTLE_PER_ACCOUNT)]
+@dataclass(frozen=True)
+class Limit:
+    name: str
+    per_account: str | None  # names of settings, read at call time
+    per_address: str
+    window: str
+
+
+LOGIN = Limit(
+    "login-fail", "LOGIN_THROTTLE_PER_ACCOUNT", "LOGIN_THROTTLE_PER_ADDRESS", "LOGIN_THROTTLE_WINDOW"
+)
+API_AUTH = Limit("api-auth-fail", None, "API_AUTH_FAILURES_PER_ADDRESS", "LOGIN_THROTTLE_WINDOW")
+PASSWORD_RESET = Limit(
+    "reset", "PASSWORD_RESET_PER_ACCOUNT", "PASSWORD_RESET_PER_ADDRESS", "PASSWORD_RESET_WINDOW"
+)
+
+
+def _keys(limit: Limit, account: str | None, ip: str | None) -> list[tuple[str, int]]:
+    window = getattr(settings, limit.window)
+    slot = int(time.time() // window)
+    keys = []
+    # Hashed, so that the cache table holds no e-mail or IP addresses.
+    if account and limit.per_account:
+        keys.append(
+            (
+                f"{limit.name}:acct:{hash_secret(account.strip().lower())}:{slot}",
+                getattr(settings, limit.per_account),
+            )
+        )
     if ip:
-        keys.append((f"login-fail:ip:{hash_secret(ip)}", settings.LOGIN_THROTTLE_PER_ADDRESS))
+        keys.append((f"{limit.name}:ip:{hash_secret(ip)}:{slot}", getattr(settings, limit.per_address)))
     return keys
 
 
-def _window_key(key: str) -> str:
-    window = settings.LOGIN_THROTTLE_WINDOW
-    return f"{key}:{int(time.time() // window)}"
+def blocked(limit: Limit, *, account: str | None = None, ip: str | None = None) -> bool:
+    return any((cache.get(key) or 0) >= allowed for key, allowed in _keys(limit, account, ip))
 
 
+def hit(limit: Limit, *, account: str | None = None, ip: str | None = None) -> None:
+    timeout = getattr(settings, limit.window)
+    for key, _allowed in _keys(limit, account, ip):
+        if not cache.add(key, 1, timeout=timeout):
+            try:
+                cache.incr(key)
+            except ValueError:  # expired between add and incr
+                cache.set(key, 1, timeout=timeout)
+
+
+def clear_account(limit: Limit, account: str) -> None:
+    for key, _allowed in _keys(limit, account, None):
+        cache.delete(key)
+
+
+# Login, by name, for readability at the call sites.
 def login_blocked(email: str, ip: str | None) -> bool:
-    """True when the account or the address has used up its failed attempts in this window."""
-    for key, limit in _keys(email, ip):
-        if (cache.get(_window_key(key)) or 0) >= limit:
-            return True
-    return False
+    return blocked(LOGIN, account=email, ip=ip)
 
 
 def record_login_failure(email: str, ip: str | None) -> None:
-    for key, _limit in _keys(email, ip):
-        wkey = _window_key(key)
-        if not cache.add(wkey, 1, timeout=settings.LOGIN_THROTTLE_WINDOW):
-            try:
-                cache.incr(wkey)
-            except ValueError:  # expired between add and incr
-                cache.set(wkey, 1, timeout=settings.LOGIN_THROTTLE_WINDOW)
+    hit(LOGIN, account=email, ip=ip)
 
 
 def clear_account_failures(email: str) -> None:
-    key = _keys(email, None)[0][0]
-    cache.delete(_window_key(key))
+    clear_account(LOGIN, email)

@@ -12,7 +12,7 @@ from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from leadtracker.accounts import actions, selectors
+from leadtracker.accounts import actions, selectors, throttle
 from leadtracker.accounts.audit import Actor
 from leadtracker.accounts.auth import EmailBackend
 from leadtracker.accounts.decorators import member_required
@@ -24,6 +24,7 @@ from leadtracker.accounts.forms import (
     MemberForm,
     OrganisationForm,
     ProfileForm,
+    ResetForm,
     SignupForm,
     TokenForm,
 )
@@ -127,23 +128,36 @@ def accept_invitation_view(request, token):
     invitation = actions.find_invitation(token)
     if invitation is None:
         raise Http404("no such invitation")
-    existing = User.objects.filter(email=invitation.email).exists()
+    user = User.objects.filter(email=invitation.email).first()
+    existing = user is not None and user.has_usable_password()
     form = AcceptInvitationForm(request.POST or None, initial={"full_name": invitation.full_name})
+    status = 200
     if request.method == "POST" and invitation.state == "pending" and form.is_valid():
-        try:
-            membership = actions.accept_invitation(
-                invitation,
-                password=form.cleaned_data["password"],
-                full_name=form.cleaned_data.get("full_name", ""),
-                actor=Actor.from_request(request),
-            )
-        except ActionError as exc:
-            show_action_error(form, exc)
+        ip = client_ip(request)
+        # Typing an existing account's password here is a login: throttled the same way.
+        if existing and login_blocked(invitation.email, ip):
+            form.add_error(None, "Too many failed attempts. Wait a few minutes, or reset your password.")
+            status = 429
         else:
-            _sign_in(request, membership.user, membership.organisation_id)
-            messages.success(request, f"You have joined {membership.organisation.name}.")
-            return redirect("home")
-    status = 200 if invitation.state == "pending" else 410
+            try:
+                membership = actions.accept_invitation(
+                    invitation,
+                    password=form.cleaned_data["password"],
+                    full_name=form.cleaned_data.get("full_name", ""),
+                    actor=Actor.from_request(request),
+                )
+            except ActionError as exc:
+                if existing and exc.field == "password":
+                    record_login_failure(invitation.email, ip)
+                show_action_error(form, exc)
+                status = exc.status_code if exc.status_code != 400 else 200
+            else:
+                _sign_in(request, membership.user, membership.organisation_id)
+                messages.success(request, f"You have joined {membership.organisation.name}.")
+                return redirect("home")
+    invitation.refresh_from_db()
+    if invitation.state != "pending":
+        status = 410
     return render(
         request,
         "accounts/accept_invitation.html",
@@ -153,6 +167,7 @@ def accept_invitation_view(request, token):
 
 
 class PasswordResetView(auth_views.PasswordResetView):
+    form_class = ResetForm
     template_name = "accounts/password_reset.html"
     email_template_name = "accounts/email/password_reset.txt"
     subject_template_name = "accounts/email/password_reset_subject.txt"
@@ -162,9 +177,26 @@ class PasswordResetView(auth_views.PasswordResetView):
         return {**super().get_context_data(**kwargs), "site_url": settings.SITE_URL}
 
     def form_valid(self, form):
+        email, ip = form.cleaned_data["email"], client_ip(self.request)
+        # Limit e-mails per address and per account, so the form cannot be used to flood
+        # someone's inbox; the answer looks the same either way.
+        if throttle.blocked(throttle.PASSWORD_RESET, account=email, ip=ip):
+            return redirect(self.success_url)
+        throttle.hit(throttle.PASSWORD_RESET, account=email, ip=ip)
         # Links in the e-mail point at SITE_URL, not at whatever Host header came in.
         self.extra_email_context = {"site_url": settings.SITE_URL}
         return super().form_valid(form)
+
+
+def set_password_link(user) -> str:
+    """The password-reset link for a user, as e-mailed (for commands that create people)."""
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    return settings.SITE_URL + reverse("password_reset_confirm", kwargs={"uidb64": uid, "token": token})
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
@@ -302,20 +334,29 @@ def member_detail(request, member_id):
                 messages.success(request, f"{member.user} is deactivated and signed out.")
                 return redirect("member_detail", member_id=member.pk)
             if "reactivate" in request.POST:
-                actions.reactivate_member(member, actor=actor)
+                actions.reactivate_member(member, actor=actor, by=viewer)
                 messages.success(request, f"{member.user} is active again.")
                 return redirect("member_detail", member_id=member.pk)
             if form.is_valid():
                 manager = managers.filter(pk=form.cleaned_data["reports_to"]).first()
-                actions.change_manager(member, manager, actor=actor)
-                actions.change_role(member, form.cleaned_data["role"], actor=actor, by=viewer)
+                actions.update_member(
+                    member,
+                    actor=actor,
+                    by=viewer,
+                    role=form.cleaned_data["role"],
+                    reports_to=manager,
+                    set_reports_to=True,
+                )
                 messages.success(request, "Saved.")
                 return redirect("member_detail", member_id=member.pk)
         except ActionError as exc:
             show_action_error(form, exc)
     reports = member.reports.select_related("user").order_by("user__full_name")
+    tokens = selectors.tokens_of_member(viewer, member) if viewer.is_admin else []
     return render(
-        request, "accounts/member_detail.html", {"member": member, "form": form, "reports": reports}
+        request,
+        "accounts/member_detail.html",
+        {"member": member, "form": form, "reports": reports, "tokens": tokens},
     )
 
 
@@ -352,10 +393,10 @@ def tokens(request):
 @require_POST
 @member_required()
 def revoke_token(request, token_id):
-    token = selectors.get_personal_token(request.membership, token_id)
+    token = selectors.get_revocable_token(request.membership, token_id)
     actions.revoke_api_token(token, actor=Actor.from_request(request))
     messages.success(request, f"Token “{token.name}” revoked; it stops working now.")
-    return redirect("tokens")
+    return redirect(_safe_next(request, default="tokens"))
 
 
 @member_required(Role.ADMIN)

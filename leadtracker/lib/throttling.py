@@ -4,9 +4,15 @@ changed by configuration and by tests without rebuilding the API)."""
 from django.conf import settings
 from ninja.throttling import AnonRateThrottle, UserRateThrottle
 
+from leadtracker.lib.http import client_ip
+
 
 class _FromSettings:
     setting_name = ""
+
+    def get_ident(self, request):
+        # The same notion of "the client's address" as login throttling and the audit log.
+        return client_ip(request)
 
     def allow_request(self, request):
         self.rate = getattr(settings, self.setting_name)

@@ -108,3 +108,77 @@ def test_inviting_an_active_member_is_a_conflict(acme, api_as):
     )
     assert response.status_code == 409
     assert response.json()["errors"] == [{"field": "email", "message": "this person is already a member"}]
+
+
+def test_a_new_invitation_replaces_the_old_one(acme):
+    old, old_raw = invite(acme, role="admin")
+    new, new_raw = invite(acme, role="agent")
+    assert Invitation.objects.get(pk=old.pk).state == "revoked"
+    assert Client().post(f"/invite/{old_raw}/", {"full_name": "N", "password": PASSWORD}).status_code == 410
+    assert Client().post(f"/invite/{new_raw}/", {"full_name": "N", "password": PASSWORD}).status_code == 302
+    assert Membership.objects.get(user__email="neha@example.in").role == "agent"
+
+
+def test_old_link_cannot_bring_back_a_deactivated_member(acme):
+    from leadtracker.accounts.actions import deactivate_member
+
+    _first, first_raw = invite(acme, email="ravi@example.in", role="agent")
+    Client().post(f"/invite/{first_raw}/", {"full_name": "Ravi", "password": PASSWORD})
+    member = Membership.objects.get(user__email="ravi@example.in")
+    deactivate_member(member, actor=Actor.system(), by=acme.olga)
+    assert Client().post(f"/invite/{first_raw}/", {"password": PASSWORD}).status_code == 410
+    assert not Membership.objects.get(pk=member.pk).is_active
+
+
+def test_new_invitation_after_deactivation_brings_back_with_its_role_and_audit(acme):
+    from leadtracker.accounts.actions import deactivate_member
+
+    deactivate_member(acme.bob, actor=Actor.system(), by=acme.olga)
+    _inv, raw = invite(acme, email="bob@acme.test", role="manager", reports_to=acme.mark)
+    assert Client().post(f"/invite/{raw}/", {"password": PASSWORD}).status_code == 302
+    bob = Membership.objects.get(pk=acme.bob.pk)
+    assert bob.is_active and bob.role == "manager" and bob.reports_to == acme.mark
+    event = AuditEvent.objects.filter(action="member.reactivate", object_id=str(bob.pk)).get()
+    assert event.changes["role"] == ["agent", "manager"] and event.changes["via"] == "invitation"
+
+
+def test_deactivation_revokes_pending_invitations(acme):
+    from leadtracker.accounts.actions import deactivate_member, reactivate_member
+
+    deactivate_member(acme.bob, actor=Actor.system(), by=acme.olga)
+    for_bob, _ = invite(acme, email="bob@acme.test")
+    for_someone_else, _ = invite(acme, email="ravi@example.in")
+    # Bob is let back in directly while his invitation is still pending, then leaves again.
+    reactivate_member(Membership.objects.get(pk=acme.bob.pk), actor=Actor.system(), by=acme.olga)
+    deactivate_member(Membership.objects.get(pk=acme.bob.pk), actor=Actor.system(), by=acme.olga)
+    assert Invitation.objects.get(pk=for_bob.pk).state == "revoked"
+    assert Invitation.objects.get(pk=for_someone_else.pk).state == "pending"
+
+
+def test_invitation_naming_a_departed_manager_joins_without_one(acme):
+    from leadtracker.accounts.actions import deactivate_member
+
+    _inv, raw = invite(acme, reports_to=acme.mark)
+    Membership.objects.filter(pk=acme.carl.pk).update(reports_to=acme.olga)  # mark's report moves first
+    deactivate_member(acme.mark, actor=Actor.system(), by=acme.olga)
+    Client().post(f"/invite/{raw}/", {"full_name": "Neha", "password": PASSWORD})
+    assert Membership.objects.get(user__email="neha@example.in").reports_to is None
+
+
+def test_active_member_cannot_accept_again(acme):
+    from leadtracker.accounts.actions import accept_invitation
+    from leadtracker.lib.errors import ActionError
+
+    inv, _raw = invite(acme)
+    accept_invitation(inv, password=PASSWORD, full_name="Neha")
+    Invitation.objects.filter(pk=inv.pk).update(accepted_at=None)  # as if a second link existed
+    with pytest.raises(ActionError, match="already a member"):
+        accept_invitation(Invitation.objects.get(pk=inv.pk), password=PASSWORD)
+
+
+def test_wrong_password_on_invitation_is_throttled_like_login(acme, globex, settings):
+    settings.LOGIN_THROTTLE_PER_ACCOUNT = 2
+    _inv, raw = invite(acme, email="carl@globex.test")
+    for _ in range(2):
+        assert Client().post(f"/invite/{raw}/", {"password": "wrong-wrong-wrong"}).status_code == 200
+    assert Client().post(f"/invite/{raw}/", {"password": PASSWORD}).status_code == 429

@@ -39,7 +39,7 @@ def test_agent_cannot_be_a_manager(acme, api_as):
 
 def test_manager_from_another_organisation_is_refused(acme, globex, api_as):
     response = patch(api_as(acme.olga), acme.bob, {"reports_to": globex.maya.pk})
-    assert response.status_code == 400
+    assert response.status_code == 404  # another organisation's id, even in a body
     assert Membership.objects.get(pk=acme.bob.pk).reports_to_id == acme.mani.pk
 
 
@@ -63,3 +63,22 @@ def test_members_page_edit_as_admin_and_view_as_manager(acme, as_member):
     manager = as_member(acme.mark)
     assert manager.get(f"/members/{acme.alice.pk}/").status_code == 200
     assert manager.post(f"/members/{acme.alice.pk}/", {"role": "manager"}).status_code == 403
+
+
+def test_role_and_manager_change_together_or_not_at_all(acme, api_as, as_member):
+    response = patch(api_as(acme.adam), acme.carl, {"reports_to": acme.maya.pk, "role": "owner"})
+    assert response.status_code == 403
+    assert Membership.objects.get(pk=acme.carl.pk).reports_to_id == acme.mark.pk  # unchanged
+    admin = as_member(acme.adam)
+    admin.post(f"/members/{acme.bob.pk}/", {"role": "owner", "reports_to": acme.mark.pk})
+    bob = Membership.objects.get(pk=acme.bob.pk)
+    assert (bob.role, bob.reports_to_id) == ("agent", acme.mani.pk)
+
+
+def test_invitation_with_another_organisations_manager_is_404(acme, globex, api_as):
+    response = api_as(acme.adam).post(
+        "/api/v1/invitations",
+        {"email": "x@example.in", "reports_to": globex.maya.pk},
+        content_type="application/json",
+    )
+    assert response.status_code == 404

@@ -3,6 +3,7 @@
 import datetime as dt
 import re
 
+import pytest
 from django.core import mail
 from django.test import Client, override_settings
 
@@ -126,3 +127,69 @@ def test_password_reset_round_trip(acme):
 def test_password_reset_for_unknown_address_says_the_same(db):
     response = Client().post("/password-reset/", {"email": "nobody@example.in"})
     assert response.status_code == 302 and len(mail.outbox) == 0
+
+
+def test_audit_retention_cannot_be_set_below_a_month(acme, as_member, api_as):
+    client = as_member(acme.adam)
+    form = {
+        "name": "Acme",
+        "time_zone": "Asia/Kolkata",
+        "phone_region": "IN",
+        "currency": "INR",
+        "day_end": "21:00",
+        "support_email": "",
+        "support_phone": "",
+        "audit_retention_days": 0,
+    }
+    response = client.post("/settings/", form)
+    assert response.status_code == 200 and "audit_retention_days" in response.context["form"].errors
+    response = api_as(acme.olga).patch(
+        "/api/v1/organisation", {"audit_retention_days": 29}, content_type="application/json"
+    )
+    assert response.status_code in (400, 422)
+    assert Organisation.objects.get(pk=acme.org.pk).audit_retention_days == 730
+
+
+@pytest.mark.parametrize(
+    "field", ["day_end", "support_email", "support_phone", "audit_retention_days", "name"]
+)
+def test_null_values_are_refused_with_the_field(acme, api_as, field):
+    response = api_as(acme.olga).patch("/api/v1/organisation", {field: None}, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["field"] == field
+
+
+def test_pages_show_times_in_the_organisations_zone(acme, as_member):
+    Organisation.objects.filter(pk=acme.org.pk).update(time_zone="America/New_York")
+    client = as_member(acme.olga)
+    event = AuditEvent.objects.filter(organisation=acme.org).first()
+    page = client.get(f"/audit/{event.pk}/").content.decode()
+    assert event.at.astimezone(__import__("zoneinfo").ZoneInfo("America/New_York")).strftime("%H:%M") in page
+    assert "EST" in page or "EDT" in page
+
+
+def test_owner_created_without_password_sets_one_by_link(db):
+    import io
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("create_org", name="Nova", slug="nova", owner_email="owner@nova.in", stdout=out)
+    link = out.getvalue().strip().split()[-1]
+    path = link[link.index("/password-reset/") :]
+    client = Client()
+    page = client.get(path, follow=True)
+    assert page.context["validlink"]
+    new = "first-password-for-nova"
+    assert (
+        client.post(page.redirect_chain[-1][0], {"new_password1": new, "new_password2": new}).status_code
+        == 302
+    )
+    assert Client().post("/login/", {"email": "owner@nova.in", "password": new}).status_code == 302
+
+
+def test_password_reset_mails_are_limited(acme, settings):
+    settings.PASSWORD_RESET_PER_ACCOUNT = 2
+    for _ in range(4):
+        assert Client().post("/password-reset/", {"email": "alice@acme.test"}).status_code == 302
+    assert len(mail.outbox) == 2

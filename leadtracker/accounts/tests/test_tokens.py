@@ -48,9 +48,11 @@ def test_wrong_and_malformed_tokens_fail(acme, client):
         assert client.get("/api/v1/me", HTTP_AUTHORIZATION=header).status_code == 401
 
 
-def test_create_list_revoke_through_api(acme, api_as):
+def test_create_list_revoke_through_api(acme, api_as, as_member):
     client = api_as(acme.bob)
-    created = client.post("/api/v1/tokens", {"name": "script"}, content_type="application/json")
+    # A token cannot mint tokens (a leaked one would outlive its revocation); a session can.
+    assert client.post("/api/v1/tokens", {"name": "x"}, content_type="application/json").status_code == 401
+    created = as_member(acme.bob).post("/api/v1/tokens", {"name": "script"}, content_type="application/json")
     assert created.status_code == 201
     secret = created.json()["token"]
     listed = client.get("/api/v1/tokens").json()
@@ -71,3 +73,40 @@ def test_tokens_page_shows_secret_once(acme, as_member):
     assert token.prefix in first and "shown only this once" in first
     again = client.get("/tokens/").content.decode()
     assert token.prefix in again and "shown only this once" not in again
+
+
+def test_device_token_is_refused_outside_the_device_endpoints(acme, api_as):
+    device = api_as(acme.adam, kind="device")
+    assert device.raw_token.startswith("ltd_")
+    assert device.get("/api/v1/me").status_code == 401
+    assert device.post(f"/api/v1/members/{acme.alice.pk}/deactivate").status_code == 401
+
+
+def test_wrong_tokens_are_throttled_per_address(acme, api_as, settings):
+    from django.test import Client
+
+    settings.API_AUTH_FAILURES_PER_ADDRESS = 3
+    statuses = [
+        Client()
+        .get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer ltp_wrong{i}", REMOTE_ADDR="198.51.100.20")
+        .status_code
+        for i in range(5)
+    ]
+    assert statuses == [401, 401, 401, 429, 429]
+    other = Client().get("/api/v1/me", HTTP_AUTHORIZATION="Bearer ltp_wrong", REMOTE_ADDR="198.51.100.21")
+    assert other.status_code == 401
+    good = api_as(acme.alice).get("/api/v1/me", REMOTE_ADDR="198.51.100.20")
+    assert good.status_code == 200  # a valid token from that address still works
+
+
+def test_admin_sees_and_revokes_a_members_device_token(acme, api_as, as_member):
+    device = api_as(acme.alice, kind="device")
+    token = ApiToken.objects.get(user=acme.alice.user, kind="device")
+    admin = as_member(acme.adam)
+    page = admin.get(f"/members/{acme.alice.pk}/").content.decode()
+    assert token.prefix in page and "Device token" in page
+    assert (
+        admin.post(f"/tokens/{token.pk}/revoke/", {"next": f"/members/{acme.alice.pk}/"}).status_code == 302
+    )
+    assert ApiToken.objects.get(pk=token.pk).revoked_at is not None
+    assert device.raw_token  # the secret itself was never stored

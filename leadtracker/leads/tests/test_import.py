@@ -68,7 +68,10 @@ def write(tmp_path, name, text, encoding="utf-8"):
     return path
 
 
-SHEET = "Customer Name;Contact No.;Mobile No;E-mail ID;City\nरमेश कुमार;98765 43210;+91 91234 56789;ramesh@example.in;Pune\n"
+SHEET = (
+    "Customer Name;Contact No.;Mobile No;E-mail ID;City\n"
+    "रमेश कुमार;98765 43210;+91 91234 56789;ramesh@example.in;Pune\n"
+)
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16"])

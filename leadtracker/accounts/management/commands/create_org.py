@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from leadtracker.accounts import actions
+from leadtracker.accounts.views import set_password_link
 from leadtracker.lib.errors import ActionError
 
 
@@ -36,3 +37,5 @@ class Command(BaseCommand):
         except ActionError as exc:
             raise CommandError(f"{exc.field}: {exc.message}") from None
         self.stdout.write(f"Created organisation {org.slug} (id {org.pk}) owned by {owner.user.email}")
+        if not owner.user.has_usable_password():
+            self.stdout.write(f"The owner sets a password here (valid 24 h): {set_password_link(owner.user)}")
