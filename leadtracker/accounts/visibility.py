@@ -6,7 +6,7 @@ through ``visible()`` (or the helpers below), always scoped to one organisation,
 organisation's row can only ever answer 404.
 """
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from leadtracker.accounts.models import Membership, Role
 
@@ -49,14 +49,26 @@ def visible_user_ids(viewer: Membership) -> set[int] | None:
 
 
 def visible(
-    qs: QuerySet, viewer: Membership, *, owner_field: str = "owner", org_field: str = "organisation"
+    qs: QuerySet,
+    viewer: Membership,
+    *,
+    owner_field: str = "owner",
+    org_field: str = "organisation",
+    unowned_to_managers: bool = False,
 ) -> QuerySet:
-    """Rows of ``qs`` the viewer may see: always this organisation only, then by owner."""
+    """Rows of ``qs`` the viewer may see: always this organisation only, then by owner.
+
+    ``unowned_to_managers``: rows nobody owns yet (a new lead waiting to be assigned) are
+    visible to managers too, who hand them out; agents see only what is theirs.
+    """
     qs = qs.filter(**{f"{org_field}_id": viewer.organisation_id})
     user_ids = visible_user_ids(viewer)
     if user_ids is None:
         return qs
-    return qs.filter(**{f"{owner_field}_id__in": user_ids})
+    condition = Q(**{f"{owner_field}_id__in": user_ids})
+    if unowned_to_managers and viewer.role == Role.MANAGER:
+        condition |= Q(**{f"{owner_field}_id__isnull": True})
+    return qs.filter(condition)
 
 
 def visible_memberships(viewer: Membership) -> QuerySet:

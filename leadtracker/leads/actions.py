@@ -914,6 +914,28 @@ def save_assignment_rule(
     return rule
 
 
+@transaction.atomic
+def save_webhook(org, *, url: str, events: list[str], actor: Actor, endpoint=None, is_active: bool = True):
+    """Create or change a webhook endpoint. Only http(s) URLs; a new endpoint gets a secret."""
+    from urllib.parse import urlsplit
+
+    from leadtracker.leads.models import WebhookEndpoint
+    from leadtracker.leads.webhooks import new_secret
+
+    url = (url or "").strip()
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ActionError("must be an http:// or https:// address", field="url")
+    unknown = sorted(set(events) - set(WebhookEndpoint.EVENTS))
+    if unknown or not events:
+        raise ActionError(f"choose from {', '.join(WebhookEndpoint.EVENTS)}", field="events")
+    endpoint = endpoint or WebhookEndpoint(organisation=org, secret=new_secret())
+    endpoint.url, endpoint.events, endpoint.is_active = url[:500], sorted(set(events)), is_active
+    endpoint.save()
+    record("webhook.save", organisation=org, actor=actor, obj=endpoint, changes={"events": endpoint.events})
+    return endpoint
+
+
 # --- outgoing events -------------------------------------------------------------------
 
 

@@ -1,0 +1,93 @@
+"""Follow-ups: the agent's agenda, the lead's next follow-up, and reminders sent by the worker."""
+
+import datetime as dt
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from leadtracker.accounts.audit import Actor
+from leadtracker.accounts.models import Notification
+from leadtracker.leads import actions, selectors
+from leadtracker.leads.models import Lead
+from leadtracker.leads.reminders import send_due_reminders
+from leadtracker.lib.errors import ActionError
+
+IST = dt.timezone(dt.timedelta(hours=5, minutes=30))
+
+
+def test_agenda_overdue_today_upcoming(acme, new_lead):
+    lead = new_lead(acme, name="Raj", phone="98765 43210", by=acme.alice)
+    actor = Actor.for_user(acme.alice.user)
+    now = dt.datetime(2026, 11, 24, 11, 0, tzinfo=IST)
+    for hours in (-3, 2, 30, 24 * 10):
+        actions.schedule_follow_up(lead, due_at=now + dt.timedelta(hours=hours), actor=actor, by=acme.alice)
+    agenda = selectors.agenda(acme.alice, acme.org.tzinfo, now=now)
+    assert [len(agenda[k]) for k in ("overdue", "today", "upcoming")] == [
+        1,
+        1,
+        1,
+    ]  # +10 days is beyond a week
+    assert Lead.objects.get(pk=lead.pk).next_follow_up_at == now - dt.timedelta(hours=3)
+
+
+def test_done_follow_up_moves_next_and_last_contacted(acme, new_lead):
+    lead = new_lead(acme, name="Raj", phone="98765 43210", by=acme.alice)
+    actor = Actor.for_user(acme.alice.user)
+    soon = timezone.now() + dt.timedelta(hours=1)
+    later = timezone.now() + dt.timedelta(days=2)
+    first = actions.schedule_follow_up(lead, due_at=soon, kind="meeting", actor=actor, by=acme.alice)
+    actions.schedule_follow_up(lead, due_at=later, actor=actor, by=acme.alice)
+    actions.complete_follow_up(first, outcome="Site visit fixed", actor=actor, by=acme.alice)
+    lead.refresh_from_db()
+    assert lead.next_follow_up_at == later and lead.last_contacted_at is not None
+    with pytest.raises(ActionError, match="already done"):
+        actions.complete_follow_up(first, actor=actor, by=acme.alice)
+    kinds = [a.kind for a in selectors.timeline(lead)]
+    assert kinds[:3] == ["follow_up_done", "follow_up", "follow_up"] and kinds[-1] == "created"
+
+
+def test_follow_up_needs_an_aware_time_and_known_kind(acme, new_lead):
+    lead = new_lead(acme, name="Raj", phone="98765 43210", by=acme.alice)
+    actor = Actor.for_user(acme.alice.user)
+    with pytest.raises(ActionError) as caught:
+        actions.schedule_follow_up(lead, due_at=dt.datetime(2026, 12, 1, 10, 0), actor=actor, by=acme.alice)
+    assert caught.value.field == "due_at"
+    with pytest.raises(ActionError) as caught:
+        actions.schedule_follow_up(lead, due_at=timezone.now(), kind="telepathy", actor=actor, by=acme.alice)
+    assert caught.value.field == "kind"
+
+
+def test_agent_cannot_plan_on_someone_elses_lead(acme, new_lead):
+    lead = new_lead(acme, name="Raj", phone="98765 43210", by=acme.bob)
+    with pytest.raises(ActionError) as caught:
+        actions.schedule_follow_up(lead, due_at=timezone.now(), actor=Actor.system(), by=acme.alice)
+    assert caught.value.status_code == 403
+
+
+def test_reminder_by_email_and_in_app_once(acme, new_lead, django_capture_on_commit_callbacks):
+    lead = new_lead(acme, name="Raj Sharma", phone="98765 43210", by=acme.alice)
+    due = timezone.now() + dt.timedelta(minutes=10)
+    actions.schedule_follow_up(
+        lead, due_at=due, actor=Actor.system(), by=acme.alice
+    )  # reminder 15 min before
+    not_yet = actions.schedule_follow_up(
+        lead, due_at=timezone.now() + dt.timedelta(hours=3), actor=Actor.system(), by=acme.alice
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_due_reminders() == 1
+        assert send_due_reminders() == 0  # never twice
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == ["alice@acme.test"]
+    assert "Raj Sharma" in mail.outbox[0].subject
+    note = Notification.objects.get(user=acme.alice.user)
+    assert note.url == f"/leads/{lead.pk}/"
+    assert not_yet.reminder_sent_at is None
+
+
+def test_stale_reminders_are_marked_not_sent(acme, new_lead):
+    lead = new_lead(acme, name="Raj", phone="98765 43210", by=acme.alice)
+    actions.schedule_follow_up(
+        lead, due_at=timezone.now() - dt.timedelta(days=1), actor=Actor.system(), by=acme.alice
+    )
+    assert send_due_reminders() == 0
+    assert len(mail.outbox) == 0
