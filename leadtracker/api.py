@@ -12,6 +12,8 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from leadtracker.accounts.api import router as accounts_router
 from leadtracker.accounts.auth import BearerAuth, SessionAuth
+from leadtracker.leads.api import router as leads_router
+from leadtracker.leads.capture import router as capture_router
 from leadtracker.lib.errors import ActionError
 from leadtracker.lib.throttling import AnonymousThrottle, UserThrottle
 
@@ -31,6 +33,8 @@ api = NinjaAPI(
     ],
 )
 api.add_router("/", accounts_router)
+api.add_router("/", leads_router)
+api.add_router("/", capture_router)
 
 
 @api.get("/health", auth=None, tags=["server"], summary="Liveness check; needs no credentials")

@@ -174,15 +174,14 @@ def _tag_objects(org_id: int, names: list[str]) -> list[Tag]:
     return list(Tag.objects.filter(organisation_id=org_id, name__in=names))
 
 
-def _check_owner(by: Membership | None, owner_id: int | None, org_id: int) -> None:
+def check_owner(by: Membership | None, owner_id: int | None, org_id: int, field: str = "owner") -> None:
     if owner_id is None:
         return
-    if by is None:
-        ok = Membership.objects.filter(organisation_id=org_id, user_id=owner_id, is_active=True).exists()
-    else:
-        ok = can_assign_to(by, owner_id)
-    if not ok:
-        raise ActionError("you cannot give a lead to that person", field="owner", status_code=403)
+    if not Membership.objects.filter(organisation_id=org_id, user_id=owner_id, is_active=True).exists():
+        # Someone from elsewhere (or nobody): as unknown as another organisation's lead.
+        raise ActionError("no such active member in this organisation", field=field, status_code=404)
+    if by is not None and not can_assign_to(by, owner_id):
+        raise ActionError("you cannot give a lead to that person", field=field, status_code=403)
 
 
 @transaction.atomic
@@ -205,7 +204,7 @@ def create_lead(
     clean = clean_lead_data(org, data)
     if by is not None and by.role == Role.AGENT and clean.fields["owner_id"] is None:
         clean.fields["owner_id"] = by.user_id  # an agent's new lead is theirs
-    _check_owner(by, clean.fields["owner_id"], org.pk)
+    check_owner(by, clean.fields["owner_id"], org.pk)
     dup = find_duplicate(org.pk, [p for p, _ in clean.phones], clean.fields["email"])
     if dup is not None:
         existing, matched_on = dup
@@ -526,7 +525,7 @@ def assign_lead(
     if by is not None:
         if by.role == Role.AGENT:
             raise ActionError("agents cannot reassign leads", field="owner", status_code=403)
-        _check_owner(by, owner_id, lead.organisation_id)
+        check_owner(by, owner_id, lead.organisation_id)
     if lead.owner_id == owner_id:
         return lead
     old = lead.owner_id
@@ -670,8 +669,8 @@ def schedule_follow_up(
     if not 0 <= remind_minutes_before <= 7 * 24 * 60:
         raise ActionError("between 0 and 10080 minutes", field="remind_minutes_before")
     assignee_id = assignee_id or lead.owner_id or (by.user_id if by else None)
-    if by is not None and assignee_id not in (by.user_id, lead.owner_id):
-        _check_owner(by, assignee_id, lead.organisation_id)
+    if assignee_id not in ((by.user_id if by else None), lead.owner_id):
+        check_owner(by, assignee_id, lead.organisation_id, field="assignee_id")
     fu = FollowUp.objects.create(
         organisation_id=lead.organisation_id,
         lead=lead,
@@ -934,6 +933,37 @@ def save_webhook(org, *, url: str, events: list[str], actor: Actor, endpoint=Non
     endpoint.save()
     record("webhook.save", organisation=org, actor=actor, obj=endpoint, changes={"events": endpoint.events})
     return endpoint
+
+
+@transaction.atomic
+def delete_webhook(endpoint, *, actor: Actor) -> None:
+    record("webhook.delete", organisation=endpoint.organisation, actor=actor, obj=endpoint)
+    endpoint.delete()
+
+
+@transaction.atomic
+def delete_assignment_rule(rule: AssignmentRule, *, actor: Actor) -> None:
+    record("assignment_rule.delete", organisation=rule.organisation, actor=actor, obj=rule)
+    rule.delete()
+
+
+@transaction.atomic
+def rotate_capture_key(source: LeadSource, *, actor: Actor) -> LeadSource:
+    """Turn on web capture for a source, or replace its key (the old one stops at once)."""
+    import secrets
+
+    source.capture_key = secrets.token_urlsafe(24)
+    source.save(update_fields=["capture_key"])
+    record("source.capture_key", organisation=source.organisation, actor=actor, obj=source)
+    return source
+
+
+@transaction.atomic
+def disable_capture(source: LeadSource, *, actor: Actor) -> LeadSource:
+    source.capture_key = ""
+    source.save(update_fields=["capture_key"])
+    record("source.capture_off", organisation=source.organisation, actor=actor, obj=source)
+    return source
 
 
 # --- outgoing events -------------------------------------------------------------------

@@ -411,6 +411,49 @@ def store_upload(org, uploaded, *, by: Membership, max_bytes: int | None = None)
     )
 
 
+def start_job(
+    job: ImportJob,
+    *,
+    mapping: dict | None,
+    on_duplicate: str,
+    owner_id: int | None,
+    source: str,
+    by: Membership,
+) -> ImportJob:
+    """Confirm the mapping and options and queue the import for the worker."""
+    from leadtracker.leads.tasks import run_import
+
+    if job.state != ImportState.UPLOADED:
+        raise ActionError(
+            f"this import is already {job.get_state_display().lower()}", field="import", status_code=409
+        )
+    if on_duplicate not in ON_DUPLICATE:
+        raise ActionError(f"must be one of {', '.join(ON_DUPLICATE)}", field="on_duplicate")
+    mapping = job.mapping if mapping is None else {k: v for k, v in mapping.items() if v}
+    unknown = sorted(set(mapping.values()) - set(FIELDS))
+    if unknown:
+        raise ActionError(f"unknown lead field {unknown[0]!r}", field="mapping")
+    bad_columns = [k for k in mapping if not k.isdigit() or int(k) >= len(job.headers)]
+    if bad_columns:
+        raise ActionError(f"no column {bad_columns[0]!r} in the file", field="mapping")
+    if not any(v in ("phone", "email") for v in mapping.values()):
+        raise ActionError("map at least one column to Phone or E-mail", field="mapping")
+    owner = None
+    if owner_id is not None:
+        actions.check_owner(by, owner_id, job.organisation_id, field="owner_id")
+        owner = User.objects.get(pk=owner_id)
+    job.mapping, job.on_duplicate, job.owner, job.source_name = (
+        mapping,
+        on_duplicate,
+        owner,
+        source.strip()[:80],
+    )
+    job.state = ImportState.QUEUED
+    job.save(update_fields=["mapping", "on_duplicate", "owner", "source_name", "state"])
+    transaction.on_commit(lambda: run_import.enqueue(job.pk))
+    return job
+
+
 def preview(job: ImportJob, rows: int = 10) -> list[list[str]]:
     table = open_table(job.stored_path)
     try:

@@ -157,3 +157,39 @@ def agenda(viewer: Membership, tz, now=None) -> dict:
             ]
         ),
     }
+
+
+HONORIFICS = {"mr", "mrs", "ms", "dr", "shri", "smt", "sri", "kumari", "miss", "prof"}
+
+
+def _name_key(name: str) -> str:
+    words = [
+        w for w in "".join(c if c.isalnum() else " " for c in name.lower()).split() if w not in HONORIFICS
+    ]
+    return " ".join(words)
+
+
+def duplicate_pairs(viewer: Membership, limit: int = 200) -> list[dict]:
+    """Likely duplicates among the leads the viewer sees. Numbers and e-mails are unique by
+    constraint, so what is left: leads created anyway over a duplicate, and the same name
+    (ignoring case, punctuation and honorifics) at the same company."""
+    leads = leads_for(viewer)
+    pairs, seen = [], set()
+    flagged = leads.filter(extra__has_key="possible_duplicate_of").values_list("pk", "extra")
+    for pk, extra in flagged[:limit]:
+        other = extra.get("possible_duplicate_of")
+        if other and leads.filter(pk=other).exists() and (pk, other) not in seen:
+            seen.add((pk, other))
+            pairs.append({"lead_id": other, "other_id": pk, "reason": "created anyway over a duplicate"})
+    groups: dict[tuple, list[int]] = {}
+    rows = leads.exclude(company="").exclude(name="").values_list("pk", "name", "company").order_by("company")
+    for pk, name, company in rows.iterator(chunk_size=2000):
+        groups.setdefault((_name_key(company), _name_key(name)), []).append(pk)
+        if len(pairs) >= limit:
+            break
+    for ids in groups.values():
+        for other in ids[1:]:
+            if len(pairs) >= limit:
+                return pairs
+            pairs.append({"lead_id": ids[0], "other_id": other, "reason": "same name at the same company"})
+    return pairs

@@ -19,3 +19,53 @@ def keyset_page(qs: QuerySet, *, cursor: int | None, limit: int, descending: boo
     rows = list(qs[: limit + 1])
     next_cursor = rows[limit - 1].pk if len(rows) > limit else None
     return rows[:limit], next_cursor
+
+
+def encode_cursor(values) -> str:
+    import base64
+    import json
+
+    return base64.urlsafe_b64encode(json.dumps(values, default=str).encode()).decode().rstrip("=")
+
+
+def decode_cursor(token: str):
+    import base64
+    import json
+
+    try:
+        padded = token + "=" * (-len(token) % 4)
+        return json.loads(base64.urlsafe_b64decode(padded.encode()))
+    except (ValueError, TypeError):
+        return None
+
+
+def keyset_sorted(
+    qs: QuerySet, *, field: str, descending: bool, cursor: str | None, limit: int, parse=lambda v: v
+):
+    """A page of ``qs`` ordered by ``field`` (nulls last) then id, continuing after an opaque
+    cursor. No OFFSET: the database seeks straight to the page through the index."""
+    from django.db.models import F, Q
+
+    limit = max(1, min(limit, MAX_LIMIT))
+    order = F(field).desc(nulls_last=True) if descending else F(field).asc(nulls_last=True)
+    id_order = "-pk" if descending else "pk"
+    qs = qs.order_by(order, id_order)
+    after = decode_cursor(cursor) if cursor else None
+    if after and isinstance(after, list) and len(after) == 2:
+        value, last_id = after
+        beyond = "lt" if descending else "gt"
+        if value is None:
+            qs = qs.filter(**{f"{field}__isnull": True, f"pk__{beyond}": last_id})
+        else:
+            value = parse(value)
+            qs = qs.filter(
+                Q(**{f"{field}__{beyond}": value})
+                | Q(**{field: value, f"pk__{beyond}": last_id})
+                | Q(**{f"{field}__isnull": True})
+            )
+    rows = list(qs[: limit + 1])
+    next_cursor = None
+    if len(rows) > limit:
+        last = rows[limit - 1]
+        next_cursor = encode_cursor([getattr(last, field), last.pk])
+    return rows[:limit], next_cursor

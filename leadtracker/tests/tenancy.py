@@ -7,6 +7,7 @@ fails the test, so a new route cannot slip through untested. Apps add their fact
 from leadtracker.accounts.actions import create_api_token, invite_member
 from leadtracker.accounts.audit import Actor
 from leadtracker.accounts.models import AuditEvent
+from leadtracker.leads.models import Lead
 
 
 def _invitation(people):
@@ -20,11 +21,78 @@ def _personal_token(people):
     return token.pk
 
 
+def _lead(people):
+    from leadtracker.leads.actions import LeadData, create_lead
+
+    n = Lead.objects.filter(organisation=people.org).count()
+    lead, _ = create_lead(
+        people.org,
+        LeadData(name=f"Walk {n}", phones=[f"+9198765{n:05d}"]),
+        actor=Actor.system(),
+        by=people.olga,
+        on_duplicate="create",
+    )
+    return lead
+
+
+def _follow_up(people):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from leadtracker.leads.actions import schedule_follow_up
+
+    fu = schedule_follow_up(
+        _lead(people), due_at=timezone.now() + dt.timedelta(days=1), actor=Actor.system(), by=people.olga
+    )
+    return fu.pk
+
+
+def _source(people):
+    from leadtracker.leads.actions import source_named
+
+    return source_named(people.org, "Walk-in").pk
+
+
+def _rule(people):
+    from leadtracker.leads.actions import save_assignment_rule
+
+    return save_assignment_rule(
+        people.org, name="RR", agent_ids=[people.alice.user_id], actor=Actor.system()
+    ).pk
+
+
+def _webhook(people):
+    from leadtracker.leads.actions import save_webhook
+
+    return save_webhook(
+        people.org, url="http://127.0.0.1:9/hook", events=["lead.created"], actor=Actor.system()
+    ).pk
+
+
+def _import(people):
+    from leadtracker.leads.models import ImportJob
+
+    return ImportJob.objects.create(
+        organisation=people.org,
+        file_name="x.csv",
+        stored_path="/nonexistent",
+        headers=["Name", "Phone"],
+        mapping={"0": "name", "1": "phone"},
+    ).pk
+
+
 FACTORIES = {
     "member_id": lambda people: people.alice.pk,
     "invitation_id": _invitation,
     "token_id": _personal_token,
     "event_id": lambda people: AuditEvent.objects.filter(organisation=people.org).order_by("pk").first().pk,
+    "lead_id": lambda people: _lead(people).pk,
+    "follow_up_id": _follow_up,
+    "source_id": _source,
+    "rule_id": _rule,
+    "webhook_id": _webhook,
+    "import_id": _import,
 }
 
 # Parameters that name no organisation's object: secrets handed out by link, valid for
@@ -32,4 +100,25 @@ FACTORIES = {
 PUBLIC_PARAMETERS = {
     "token": "invitation secret from an e-mailed link",
     "uidb64": "password-reset link",
+    "key": "web-capture key of a source: public by design, it sits in a website's form",
+}
+
+
+def _status(people):
+    from leadtracker.leads.models import LeadStatus
+
+    return LeadStatus.objects.filter(organisation=people.org, name="Contacted").get().pk
+
+
+# Object ids sent in request bodies, by property name. The walker sends another
+# organisation's ids in each of these and expects 404, exactly as for ids in paths.
+BODY_FACTORIES = {
+    "reports_to": lambda people: people.maya.pk,
+    "duplicate_id": lambda people: _lead(people).pk,
+    "status_id": _status,
+    "source_id": _source,
+    "owner_id": lambda people: people.alice.user_id,
+    "assignee_id": lambda people: people.alice.user_id,
+    "agent_ids": lambda people: [people.alice.user_id],
+    "ids": lambda people: [_lead(people).pk],
 }

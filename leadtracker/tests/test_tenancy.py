@@ -11,7 +11,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from leadtracker.api import api
 from leadtracker.testing import login_client, make_org, token_client
-from leadtracker.tests.tenancy import FACTORIES, PUBLIC_PARAMETERS
+from leadtracker.tests.tenancy import BODY_FACTORIES, FACTORIES, PUBLIC_PARAMETERS
 
 SKIPPED_NAMESPACES = {
     "admin": "Django admin: superusers only, and they run the server itself",
@@ -71,23 +71,27 @@ def test_every_page_with_an_object_answers_404_for_another_organisation(two_orgs
         assert any(s not in (404, 405) for s in ours_status.values()), (ours, ours_status)
 
 
-def example(schema, components):
-    """A minimal valid value for a JSON schema, so that a 404 is not hidden behind a 422."""
+def example(schema, components, ids=None):
+    """A minimal valid value for a JSON schema, so that a 404 is not hidden behind a 422.
+    Properties naming objects (``ids``) are filled with the given organisation's ids."""
+    ids = ids or {}
     if "$ref" in schema:
-        return example(components[schema["$ref"].split("/")[-1]], components)
+        return example(components[schema["$ref"].split("/")[-1]], components, ids)
     for key in ("anyOf", "oneOf", "allOf"):
         if key in schema:
             options = [s for s in schema[key] if s.get("type") != "null"]
-            return example(options[0], components)
+            return example(options[0], components, ids)
     if "enum" in schema:
         return schema["enum"][0]
     kind = schema.get("type")
     if kind == "object":
         required = schema.get("required", [])
         props = schema.get("properties", {})
-        return {name: example(props[name], components) for name in required}
+        body = {name: example(props[name], components, ids) for name in required}
+        body.update({name: ids[name] for name in props if name in ids})
+        return body
     if kind == "array":
-        return []
+        return [example(schema["items"], components)] if schema.get("minItems") else []
     if kind == "integer":
         return max(1, schema.get("minimum", 1))
     if kind == "number":
@@ -105,14 +109,12 @@ def api_operations():
     components = spec.get("components", {}).get("schemas", {})
     for path, methods in spec["paths"].items():
         names = re.findall(r"{(\w+)}", path)
-        if not names:
+        if not names or all(n in PUBLIC_PARAMETERS for n in names):
             continue
         for method, op in methods.items():
-            body = None
             content = op.get("requestBody", {}).get("content", {}).get("application/json")
-            if content:
-                body = example(content["schema"], components)
-            yield method, path, names, body
+            schema = content["schema"] if content else None
+            yield method, path, names, schema, components
 
 
 @pytest.mark.parametrize("auth", ["token", "session"])
@@ -121,15 +123,29 @@ def test_every_api_operation_on_an_object_answers_404_for_another_organisation(t
     operations = list(api_operations())
     assert len(operations) >= 6, operations
     client = token_client(acme.olga) if auth == "token" else login_client(acme.olga)
-    for method, path, names, body in operations:
+    for method, path, names, schema, components in operations:
         theirs = path.format(**object_ids(globex, names))
         ours = path.format(**object_ids(acme, names))
-        kwargs = {"content_type": "application/json", "data": body} if body is not None else {}
-        response = getattr(client, method)(theirs, **kwargs)
+
+        def send(url, people):
+            if schema is None:
+                return getattr(client, method)(url)
+            body = example(schema, components, {k: f(people) for k, f in BODY_FACTORIES.items()})
+            return getattr(client, method)(url, data=body, content_type="application/json")
+
+        response = send(theirs, acme)
         assert response.status_code == 404, (method, theirs, response.status_code, response.content[:200])
-        assert response.json() == {"detail": "not found", "errors": []}
-        control = getattr(client, method)(ours, **kwargs)
-        assert control.status_code != 404, (method, ours, control.content[:200])
+        assert response.json()["detail"] and response.json()["errors"] is not None
+        if schema is not None and body_has_ids(schema, components):
+            # Our object, but another organisation's ids in the body.
+            response = send(ours, globex)
+            assert response.status_code == 404, (method, ours, "their body ids", response.content[:300])
+        control = send(ours, acme)
+        assert control.status_code != 404, (method, ours, control.content[:300])
+
+
+def body_has_ids(schema, components) -> bool:
+    return bool(set(BODY_FACTORIES) & set(example(schema, components, {k: 1 for k in BODY_FACTORIES})))
 
 
 def test_personal_token_of_a_colleague_is_404(two_orgs):

@@ -1,0 +1,868 @@
+"""/api/v1/ — leads, their timeline and follow-ups, pipeline settings, rules, webhooks,
+imports, exports and web capture."""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from ninja import File, Query, Router, Schema, Status, UploadedFile
+from ninja.errors import HttpError
+from pydantic import ConfigDict, Field
+
+from leadtracker.accounts.audit import Actor
+from leadtracker.accounts.models import Role
+from leadtracker.leads import actions, selectors
+from leadtracker.leads.models import (
+    AssignmentRule,
+    FollowUp,
+    FollowUpKind,
+    ImportJob,
+    Lead,
+    LeadSource,
+    LeadStatus,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
+from leadtracker.lib.errors import ActionError
+from leadtracker.lib.pagination import keyset_page, keyset_sorted
+
+router = Router(tags=["leads"])
+
+
+class Strict(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+
+def need(request, role: str):
+    if not request.membership.has_role(role):
+        raise HttpError(403, f"this needs the {role} role or higher")
+    return request.membership
+
+
+def actor_of(request) -> Actor:
+    return Actor.from_request(request)
+
+
+# --- schemas ---------------------------------------------------------------------------
+
+
+class PhoneOut(Schema):
+    e164: str
+    raw: str
+
+
+class LeadOut(Schema):
+    id: int
+    name: str
+    company: str
+    email: str
+    phone: str
+    phones: list[str]
+    city: str
+    address: str
+    source: str | None
+    source_id: int | None
+    status: str
+    status_id: int
+    status_kind: str
+    owner_id: int | None
+    value: Decimal | None
+    tags: list[str]
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    last_contacted_at: dt.datetime | None
+    next_follow_up_at: dt.datetime | None
+    do_not_call: bool
+    marketing_consent: bool
+    lost_reason: str
+    extra: dict
+
+    @staticmethod
+    def of(lead: Lead, phones=None, tags=None) -> "LeadOut":
+        if phones is None:
+            phones = [p.e164 for p in lead.phones.all()]
+        if tags is None:
+            tags = [t.name for t in lead.tags.all()]
+        return LeadOut(
+            id=lead.pk,
+            name=lead.name,
+            company=lead.company,
+            email=lead.email,
+            phone=lead.phone,
+            phones=phones,
+            city=lead.city,
+            address=lead.address,
+            source=lead.source.name if lead.source_id else None,
+            source_id=lead.source_id,
+            status=lead.status.name,
+            status_id=lead.status_id,
+            status_kind=lead.status.kind,
+            owner_id=lead.owner_id,
+            value=lead.value,
+            tags=tags,
+            created_at=lead.created_at,
+            updated_at=lead.updated_at,
+            last_contacted_at=lead.last_contacted_at,
+            next_follow_up_at=lead.next_follow_up_at,
+            do_not_call=lead.do_not_call,
+            marketing_consent=lead.marketing_consent,
+            lost_reason=lead.lost_reason,
+            extra=lead.extra,
+        )
+
+
+class LeadPage(Schema):
+    items: list[LeadOut]
+    next_cursor: str | None
+
+
+class LeadIn(Strict):
+    name: str = Field("", max_length=200)
+    company: str = Field("", max_length=200)
+    email: str = Field("", max_length=254)
+    phones: list[str] = Field(default_factory=list, max_length=10, description="the first is the main number")
+    city: str = Field("", max_length=100)
+    address: str = Field("", max_length=2000)
+    source_id: int | None = None
+    status_id: int | None = None
+    owner_id: int | None = None
+    value: Decimal | None = Field(None, ge=0)
+    tags: list[str] = Field(default_factory=list, max_length=50)
+    do_not_call: bool = False
+    marketing_consent: bool = False
+    note: str = Field("", max_length=10_000)
+
+
+class LeadPatch(Strict):
+    name: str | None = Field(None, max_length=200)
+    company: str | None = Field(None, max_length=200)
+    email: str | None = Field(None, max_length=254)
+    city: str | None = Field(None, max_length=100)
+    address: str | None = Field(None, max_length=2000)
+    source_id: int | None = None
+    value: Decimal | None = Field(None, ge=0)
+    do_not_call: bool | None = None
+    marketing_consent: bool | None = None
+    lost_reason: str | None = Field(None, max_length=200)
+
+
+class LeadFilters(Schema):
+    q: str = ""
+    status: int | None = None
+    owner: int | None = None
+    team: int | None = Field(None, description="a manager's member id: their subtree")
+    source: int | None = None
+    tag: int | None = None
+    follow_up: str | None = Field(None, pattern="^(overdue|today)$")
+    created_from: dt.date | None = None
+    created_to: dt.date | None = None
+    unassigned: bool = False
+    sort: str = Field("next_follow_up", pattern="^-?(next_follow_up|created|updated|name)$")
+
+
+class StatusIn(Strict):
+    status_id: int
+    lost_reason: str = Field("", max_length=200)
+
+
+class AssignIn(Strict):
+    owner_id: int | None
+
+
+class PhonesIn(Strict):
+    phones: list[str] = Field(..., max_length=10)
+
+
+class TagsIn(Strict):
+    tags: list[str] = Field(..., max_length=50)
+
+
+class NoteIn(Strict):
+    body: str = Field(..., min_length=1, max_length=10_000)
+
+
+class ActivityOut(Schema):
+    id: int
+    kind: str
+    at: dt.datetime
+    actor_id: int | None
+    body: str
+    data: dict
+    follow_up_id: int | None
+
+
+class FollowUpIn(Strict):
+    due_at: dt.datetime
+    kind: FollowUpKind = FollowUpKind.CALL
+    assignee_id: int | None = None
+    note: str = Field("", max_length=2000)
+    remind_minutes_before: int = Field(15, ge=0, le=10080)
+
+
+class FollowUpOut(Schema):
+    id: int
+    lead_id: int
+    lead_name: str
+    assignee_id: int | None
+    kind: str
+    due_at: dt.datetime
+    note: str
+    remind_minutes_before: int
+    done_at: dt.datetime | None
+    outcome: str
+
+    @staticmethod
+    def of(fu: FollowUp) -> "FollowUpOut":
+        return FollowUpOut(
+            id=fu.pk,
+            lead_id=fu.lead_id,
+            lead_name=str(fu.lead),
+            assignee_id=fu.assignee_id,
+            kind=fu.kind,
+            due_at=fu.due_at,
+            note=fu.note,
+            remind_minutes_before=fu.remind_minutes_before,
+            done_at=fu.done_at,
+            outcome=fu.outcome,
+        )
+
+
+class DoneIn(Strict):
+    outcome: str = Field("", max_length=200)
+
+
+class AgendaOut(Schema):
+    overdue: list[FollowUpOut]
+    today: list[FollowUpOut]
+    upcoming: list[FollowUpOut]
+
+
+class MergeIn(Strict):
+    duplicate_id: int
+
+
+class BulkIn(Strict):
+    ids: list[int] = Field(..., min_length=1, max_length=1000)
+    action: str = Field(..., pattern="^(assign|status|tag|delete)$")
+    owner_id: int | None = None
+    status_id: int | None = None
+    tags: list[str] = Field(default_factory=list, max_length=50)
+
+
+class BulkOut(Schema):
+    changed: int
+
+
+class DuplicatePair(Schema):
+    lead_id: int
+    other_id: int
+    reason: str
+
+
+class StatusRow(Schema):
+    id: int | None = None
+    name: str = Field(..., max_length=60)
+    kind: str = "open"
+
+
+class StatusOut(Schema):
+    id: int
+    name: str
+    kind: str
+    position: int
+
+
+class PipelineIn(Strict):
+    statuses: list[StatusRow] = Field(..., min_length=1, max_length=30)
+
+
+class SourceIn(Strict):
+    name: str = Field(..., min_length=1, max_length=80)
+
+
+class SourceOut(Schema):
+    id: int
+    name: str
+    capture_key: str
+
+
+class RuleIn(Strict):
+    name: str = Field(..., max_length=80)
+    agent_ids: list[int] = Field(..., min_length=1, max_length=500)
+    source_id: int | None = None
+    is_active: bool = True
+
+
+class RuleOut(Schema):
+    id: int
+    name: str
+    source_id: int | None
+    agent_ids: list[int]
+    is_active: bool
+
+
+class WebhookIn(Strict):
+    url: str = Field(..., max_length=500)
+    events: list[str] = Field(..., min_length=1)
+    is_active: bool = True
+
+
+class WebhookOut(Schema):
+    id: int
+    url: str
+    events: list[str]
+    is_active: bool
+
+
+class WebhookCreated(WebhookOut):
+    secret: str = Field(..., description="for checking X-LeadTracker-Signature; shown once")
+
+
+class DeliveryOut(Schema):
+    id: int
+    event: str
+    state: str
+    attempts: int
+    last_status_code: int | None
+    last_error: str
+    created_at: dt.datetime
+    delivered_at: dt.datetime | None
+
+
+class ImportOut(Schema):
+    id: int
+    file_name: str
+    state: str
+    headers: list[str]
+    mapping: dict
+    progress: float
+    rows: int
+    created: int
+    updated: int
+    duplicates: int
+    errors: int
+    has_error_report: bool
+    failure: str
+
+    @staticmethod
+    def of(job: ImportJob) -> "ImportOut":
+        return ImportOut(
+            id=job.pk,
+            file_name=job.file_name,
+            state=job.state,
+            headers=job.headers,
+            mapping=job.mapping,
+            progress=job.progress,
+            rows=job.rows,
+            created=job.created,
+            updated=job.updated,
+            duplicates=job.duplicates,
+            errors=job.errors,
+            has_error_report=bool(job.error_report_path),
+            failure=job.failure,
+        )
+
+
+class ImportStart(Strict):
+    mapping: dict[str, str] | None = None
+    on_duplicate: str = Field("skip", pattern="^(skip|update|create)$")
+    owner_id: int | None = None
+    source: str = Field("", max_length=80)
+
+
+# --- helpers ---------------------------------------------------------------------------
+
+
+def _lead(request, lead_id: int) -> Lead:
+    return selectors.get_lead(request.membership, lead_id)
+
+
+def _status(request, status_id: int) -> LeadStatus:
+    status = LeadStatus.objects.filter(organisation_id=request.org.pk, pk=status_id).first()
+    if status is None:
+        raise ActionError("no such status in this organisation", field="status_id", status_code=404)
+    return status
+
+
+def _source(request, source_id: int | None) -> LeadSource | None:
+    if source_id is None:
+        return None
+    source = LeadSource.objects.filter(organisation_id=request.org.pk, pk=source_id).first()
+    if source is None:
+        raise ActionError("no such source in this organisation", field="source_id", status_code=404)
+    return source
+
+
+def with_related(qs):
+    return qs.select_related("status", "source").prefetch_related("phones", "tags")
+
+
+def filtered(request, filters: LeadFilters):
+    viewer = request.membership
+    qs = selectors.leads_for(viewer)
+    qs = selectors.filter_leads(
+        qs,
+        viewer,
+        status=filters.status,
+        owner=filters.owner,
+        team=filters.team,
+        source=filters.source,
+        tag=filters.tag,
+        follow_up=filters.follow_up,
+        created_from=filters.created_from,
+        created_to=filters.created_to,
+        unassigned=filters.unassigned,
+        tz=request.org.tzinfo,
+    )
+    return selectors.search(qs, filters.q, request.org.pk, request.org.phone_region)
+
+
+SORT_FIELDS = {
+    "next_follow_up": "next_follow_up_at",
+    "created": "created_at",
+    "updated": "updated_at",
+    "name": "name",
+}
+
+
+def _parse_sort_value(field):
+    if field == "name":
+        return lambda v: v
+    return lambda v: dt.datetime.fromisoformat(v)
+
+
+# --- leads -----------------------------------------------------------------------------
+
+
+@router.get("/leads", response=LeadPage, summary="Leads the caller may see, filtered, sorted, keyset-paged")
+def list_leads(request, filters: Query[LeadFilters], cursor: str | None = None, limit: int = 50):
+    field = SORT_FIELDS[filters.sort.lstrip("-")]
+    rows, next_cursor = keyset_sorted(
+        with_related(filtered(request, filters)),
+        field=field,
+        descending=filters.sort.startswith("-"),
+        cursor=cursor,
+        limit=limit,
+        parse=_parse_sort_value(field),
+    )
+    return LeadPage(items=[LeadOut.of(lead) for lead in rows], next_cursor=next_cursor)
+
+
+@router.post("/leads", response={201: LeadOut}, summary="Create a lead (409 if its number or e-mail exists)")
+def create_lead(
+    request, payload: LeadIn, on_duplicate: str = Query("error", pattern="^(error|skip|update|create)$")
+):
+    data = actions.LeadData(
+        name=payload.name,
+        company=payload.company,
+        email=payload.email,
+        phones=payload.phones,
+        city=payload.city,
+        address=payload.address,
+        source=_source(request, payload.source_id),
+        status=_status(request, payload.status_id) if payload.status_id else None,
+        owner_id=payload.owner_id,
+        value=payload.value,
+        tags=payload.tags,
+        do_not_call=payload.do_not_call,
+        marketing_consent=payload.marketing_consent,
+    )
+    try:
+        lead, _outcome = actions.create_lead(
+            request.org, data, actor=actor_of(request), by=request.membership, on_duplicate=on_duplicate
+        )
+    except actions.DuplicateLead as exc:
+        visible = selectors.leads_for(request.membership).filter(pk=exc.existing.pk).exists()
+        detail = exc.message if visible else f"a lead with this {exc.matched_on} exists"
+        raise ActionError(detail, field=exc.field, status_code=409) from None
+    if payload.note:
+        actions.add_note(lead, payload.note, actor=actor_of(request), by=None)
+    return Status(201, LeadOut.of(with_related(Lead.objects.filter(pk=lead.pk)).get()))
+
+
+@router.get("/leads/duplicates", response=list[DuplicatePair], summary="Likely duplicate pairs")
+def duplicates(request):
+    need(request, Role.MANAGER)
+    return [DuplicatePair(**p) for p in selectors.duplicate_pairs(request.membership)]
+
+
+@router.get("/leads/export", summary="The filtered list as CSV or XLSX (audited)")
+def export_leads(request, filters: Query[LeadFilters], format: str = Query("csv", pattern="^(csv|xlsx)$")):
+    from leadtracker.leads.export import export_response
+
+    need(request, Role.MANAGER)
+    return export_response(request, filtered(request, filters), format)
+
+
+@router.post("/leads/bulk", response=BulkOut, summary="Assign, change status, tag or delete many leads")
+def bulk(request, payload: BulkIn):
+    by = need(request, Role.MANAGER)
+    leads = selectors.leads_for(by).filter(pk__in=payload.ids)
+    if leads.count() != len(set(payload.ids)):
+        raise ActionError(
+            "some of these leads do not exist or are not yours to change", field="ids", status_code=404
+        )
+    actor = actor_of(request)
+    if payload.action == "assign":
+        return BulkOut(changed=actions.bulk_assign(leads, payload.owner_id, actor=actor, by=by))
+    if payload.action == "status":
+        if payload.status_id is None:
+            raise ActionError("choose a status", field="status_id")
+        return BulkOut(
+            changed=actions.bulk_change_status(leads, _status(request, payload.status_id), actor=actor, by=by)
+        )
+    if payload.action == "tag":
+        if not payload.tags:
+            raise ActionError("give one or more tags", field="tags")
+        return BulkOut(changed=sum(bool(actions.add_tags(lead, payload.tags, actor=actor)) for lead in leads))
+    return BulkOut(changed=actions.delete_leads(leads, actor=actor, by=by))
+
+
+@router.get("/leads/{lead_id}", response=LeadOut)
+def get_lead(request, lead_id: int):
+    return LeadOut.of(
+        with_related(selectors.leads_for(request.membership)).get(pk=_lead(request, lead_id).pk)
+    )
+
+
+@router.patch("/leads/{lead_id}", response=LeadOut)
+def patch_lead(request, lead_id: int, payload: LeadPatch):
+    lead = _lead(request, lead_id)
+    fields = payload.model_dump(exclude_unset=True)
+    if "source_id" in fields:
+        fields["source"] = _source(request, fields.pop("source_id"))
+    actions.update_lead(lead, actor=actor_of(request), by=request.membership, **fields)
+    return get_lead(request, lead_id)
+
+
+@router.delete("/leads/{lead_id}", response={204: None})
+def delete_lead(request, lead_id: int):
+    lead = _lead(request, lead_id)
+    actions.delete_leads(Lead.objects.filter(pk=lead.pk), actor=actor_of(request), by=request.membership)
+    return Status(204, None)
+
+
+@router.post("/leads/{lead_id}/status", response=LeadOut)
+def change_status(request, lead_id: int, payload: StatusIn):
+    lead = _lead(request, lead_id)
+    actions.change_status(
+        lead,
+        _status(request, payload.status_id),
+        actor=actor_of(request),
+        by=request.membership,
+        lost_reason=payload.lost_reason,
+    )
+    return get_lead(request, lead_id)
+
+
+@router.post("/leads/{lead_id}/assign", response=LeadOut)
+def assign(request, lead_id: int, payload: AssignIn):
+    lead = _lead(request, lead_id)
+    actions.assign_lead(lead, payload.owner_id, actor=actor_of(request), by=request.membership)
+    return get_lead(request, lead_id)
+
+
+@router.put("/leads/{lead_id}/phones", response=LeadOut)
+def set_phones(request, lead_id: int, payload: PhonesIn):
+    lead = _lead(request, lead_id)
+    try:
+        actions.set_phones(lead, payload.phones, actor=actor_of(request), by=request.membership)
+    except actions.DuplicateLead:
+        raise ActionError("another lead has this number", field="phones", status_code=409) from None
+    return get_lead(request, lead_id)
+
+
+@router.put("/leads/{lead_id}/tags", response=LeadOut)
+def set_tags(request, lead_id: int, payload: TagsIn):
+    lead = _lead(request, lead_id)
+    actions.set_tags(lead, payload.tags, actor=actor_of(request), by=request.membership)
+    return get_lead(request, lead_id)
+
+
+@router.get("/leads/{lead_id}/timeline", response=list[ActivityOut], summary="Newest first")
+def timeline(request, lead_id: int):
+    return selectors.timeline(_lead(request, lead_id))
+
+
+@router.post("/leads/{lead_id}/notes", response={201: ActivityOut})
+def add_note(request, lead_id: int, payload: NoteIn):
+    note = actions.add_note(
+        _lead(request, lead_id), payload.body, actor=actor_of(request), by=request.membership
+    )
+    return Status(201, note)
+
+
+@router.get("/leads/{lead_id}/follow-ups", response=list[FollowUpOut])
+def lead_follow_ups(request, lead_id: int):
+    lead = _lead(request, lead_id)
+    return [FollowUpOut.of(f) for f in lead.follow_ups.select_related("lead").order_by("-due_at")[:200]]
+
+
+@router.post("/leads/{lead_id}/follow-ups", response={201: FollowUpOut})
+def add_follow_up(request, lead_id: int, payload: FollowUpIn):
+    fu = actions.schedule_follow_up(
+        _lead(request, lead_id),
+        due_at=payload.due_at,
+        kind=payload.kind,
+        assignee_id=payload.assignee_id,
+        note=payload.note,
+        remind_minutes_before=payload.remind_minutes_before,
+        actor=actor_of(request),
+        by=request.membership,
+    )
+    return Status(201, FollowUpOut.of(fu))
+
+
+@router.post("/leads/{lead_id}/merge", response=LeadOut, summary="Fold another lead into this one")
+def merge(request, lead_id: int, payload: MergeIn):
+    primary = _lead(request, lead_id)
+    duplicate = get_object_or_404(selectors.leads_for(request.membership), pk=payload.duplicate_id)
+    actions.merge_leads(primary, duplicate, actor=actor_of(request), by=request.membership)
+    return get_lead(request, lead_id)
+
+
+@router.post("/follow-ups/{follow_up_id}/done", response=FollowUpOut)
+def follow_up_done(request, follow_up_id: int, payload: DoneIn):
+    fu = get_object_or_404(
+        FollowUp.objects.select_related("lead__organisation").filter(
+            lead__in=selectors.leads_for(request.membership)
+        ),
+        pk=follow_up_id,
+    )
+    return FollowUpOut.of(
+        actions.complete_follow_up(
+            fu, outcome=payload.outcome, actor=actor_of(request), by=request.membership
+        )
+    )
+
+
+@router.get("/agenda", response=AgendaOut, summary="The caller's follow-ups: overdue, today, next 7 days")
+def agenda(request):
+    items = selectors.agenda(request.membership, request.org.tzinfo)
+    return AgendaOut(**{k: [FollowUpOut.of(f) for f in v] for k, v in items.items()})
+
+
+# --- pipeline, sources, rules ----------------------------------------------------------
+
+
+@router.get("/statuses", response=list[StatusOut], tags=["settings"])
+def list_statuses(request):
+    return list(selectors.statuses(request.org.pk))
+
+
+@router.put(
+    "/statuses", response=list[StatusOut], tags=["settings"], summary="Replace the pipeline, in order"
+)
+def put_statuses(request, payload: PipelineIn):
+    need(request, Role.ADMIN)
+    ids = {r.id for r in payload.statuses if r.id}
+    known = set(
+        LeadStatus.objects.filter(organisation_id=request.org.pk, pk__in=ids).values_list("pk", flat=True)
+    )
+    if ids - known:
+        raise ActionError("no such status in this organisation", field="statuses", status_code=404)
+    return actions.save_statuses(
+        request.org, [r.model_dump() for r in payload.statuses], actor=actor_of(request)
+    )
+
+
+@router.get("/sources", response=list[SourceOut], tags=["settings"])
+def list_sources(request):
+    sources = list(selectors.sources(request.org.pk))
+    if not request.membership.has_role(Role.ADMIN):
+        for s in sources:
+            s.capture_key = ""
+    return sources
+
+
+@router.post("/sources", response={201: SourceOut}, tags=["settings"])
+def create_source(request, payload: SourceIn):
+    need(request, Role.ADMIN)
+    return Status(201, actions.create_source(request.org, payload.name, actor=actor_of(request)))
+
+
+@router.post(
+    "/sources/{source_id}/capture-key",
+    response=SourceOut,
+    tags=["settings"],
+    summary="Turn on web capture for this source, or rotate its key",
+)
+def rotate_capture_key(request, source_id: int):
+    source = _source(request, source_id)
+    need(request, Role.ADMIN)
+    return actions.rotate_capture_key(source, actor=actor_of(request))
+
+
+def _rule_out(rule: AssignmentRule) -> RuleOut:
+    return RuleOut(
+        id=rule.pk,
+        name=rule.name,
+        source_id=rule.source_id,
+        agent_ids=sorted(rule.agents.values_list("pk", flat=True)),
+        is_active=rule.is_active,
+    )
+
+
+@router.get("/assignment-rules", response=list[RuleOut], tags=["settings"])
+def list_rules(request):
+    need(request, Role.MANAGER)
+    return [_rule_out(r) for r in AssignmentRule.objects.filter(organisation_id=request.org.pk)]
+
+
+@router.post("/assignment-rules", response={201: RuleOut}, tags=["settings"])
+def create_rule(request, payload: RuleIn):
+    need(request, Role.ADMIN)
+    rule = actions.save_assignment_rule(
+        request.org,
+        name=payload.name,
+        agent_ids=payload.agent_ids,
+        source=_source(request, payload.source_id),
+        is_active=payload.is_active,
+        actor=actor_of(request),
+    )
+    return Status(201, _rule_out(rule))
+
+
+@router.put("/assignment-rules/{rule_id}", response=RuleOut, tags=["settings"])
+def update_rule(request, rule_id: int, payload: RuleIn):
+    rule = get_object_or_404(AssignmentRule, organisation_id=request.org.pk, pk=rule_id)
+    need(request, Role.ADMIN)
+    rule = actions.save_assignment_rule(
+        request.org,
+        name=payload.name,
+        agent_ids=payload.agent_ids,
+        source=_source(request, payload.source_id),
+        is_active=payload.is_active,
+        rule=rule,
+        actor=actor_of(request),
+    )
+    return _rule_out(rule)
+
+
+@router.delete("/assignment-rules/{rule_id}", response={204: None}, tags=["settings"])
+def delete_rule(request, rule_id: int):
+    rule = get_object_or_404(AssignmentRule, organisation_id=request.org.pk, pk=rule_id)
+    need(request, Role.ADMIN)
+    actions.delete_assignment_rule(rule, actor=actor_of(request))
+    return Status(204, None)
+
+
+# --- webhooks --------------------------------------------------------------------------
+
+
+@router.get("/webhooks", response=list[WebhookOut], tags=["settings"])
+def list_webhooks(request):
+    need(request, Role.ADMIN)
+    return list(WebhookEndpoint.objects.filter(organisation_id=request.org.pk).order_by("id"))
+
+
+@router.post("/webhooks", response={201: WebhookCreated}, tags=["settings"])
+def create_webhook(request, payload: WebhookIn):
+    need(request, Role.ADMIN)
+    hook = actions.save_webhook(
+        request.org,
+        url=payload.url,
+        events=payload.events,
+        is_active=payload.is_active,
+        actor=actor_of(request),
+    )
+    return Status(
+        201,
+        WebhookCreated(
+            id=hook.pk, url=hook.url, events=hook.events, is_active=hook.is_active, secret=hook.secret
+        ),
+    )
+
+
+@router.delete("/webhooks/{webhook_id}", response={204: None}, tags=["settings"])
+def delete_webhook(request, webhook_id: int):
+    hook = get_object_or_404(WebhookEndpoint, organisation_id=request.org.pk, pk=webhook_id)
+    need(request, Role.ADMIN)
+    actions.delete_webhook(hook, actor=actor_of(request))
+    return Status(204, None)
+
+
+@router.get(
+    "/webhooks/{webhook_id}/deliveries",
+    response=list[DeliveryOut],
+    tags=["settings"],
+    summary="The delivery log, newest first",
+)
+def webhook_deliveries(request, webhook_id: int, cursor: int | None = None, limit: int = 50):
+    hook = get_object_or_404(WebhookEndpoint, organisation_id=request.org.pk, pk=webhook_id)
+    need(request, Role.ADMIN)
+    rows, _next = keyset_page(
+        WebhookDelivery.objects.filter(endpoint=hook), cursor=cursor, limit=limit, descending=True
+    )
+    return rows
+
+
+# --- imports ---------------------------------------------------------------------------
+
+
+def _job(request, import_id: int) -> ImportJob:
+    return get_object_or_404(ImportJob, organisation_id=request.org.pk, pk=import_id)
+
+
+@router.post(
+    "/imports",
+    response={201: ImportOut},
+    tags=["import"],
+    summary="Upload a CSV or XLSX file; returns the detected columns and mapping",
+)
+def upload_import(request, file: File[UploadedFile]):
+    by = need(request, Role.MANAGER)
+    from leadtracker.leads.importer import store_upload
+
+    return Status(201, ImportOut.of(store_upload(request.org, file, by=by)))
+
+
+@router.get("/imports/{import_id}", response=ImportOut, tags=["import"])
+def get_import(request, import_id: int):
+    job = _job(request, import_id)
+    need(request, Role.MANAGER)
+    return ImportOut.of(job)
+
+
+@router.post(
+    "/imports/{import_id}/start",
+    response=ImportOut,
+    tags=["import"],
+    summary="Confirm the mapping and options; the worker imports the file",
+)
+def start_import(request, import_id: int, payload: ImportStart):
+    job = _job(request, import_id)
+    by = need(request, Role.MANAGER)
+    from leadtracker.leads.importer import start_job
+
+    return ImportOut.of(
+        start_job(
+            job,
+            mapping=payload.mapping,
+            on_duplicate=payload.on_duplicate,
+            owner_id=payload.owner_id,
+            source=payload.source,
+            by=by,
+        )
+    )
+
+
+@router.get(
+    "/imports/{import_id}/errors", tags=["import"], summary="The rows that failed, with reasons (CSV)"
+)
+def import_errors(request, import_id: int):
+    job = _job(request, import_id)
+    need(request, Role.MANAGER)
+    if job.state not in ("done", "failed"):
+        raise HttpError(
+            409, f"the import is {job.get_state_display().lower()}; the report comes when it ends"
+        )
+    if job.error_report_path:
+        with open(job.error_report_path, "rb") as fh:
+            content = fh.read()
+    else:  # no row failed: the report is just its header
+        content = ("\ufeff" + ",".join(["row", "field", "error", *job.headers]) + "\r\n").encode()
+    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="import-{job.pk}-errors.csv"'
+    return response

@@ -1,0 +1,105 @@
+"""Web capture: a website's form posts straight to POST /api/v1/capture/{key}.
+
+No login: the key names the source (and so the organisation). A hidden honeypot field
+catches bots; requests are throttled per address; bad input gets a 4xx naming the field and
+nothing is stored; a returning enquirer is folded into their existing lead.
+"""
+
+import json
+
+from django.http import HttpResponse, JsonResponse
+from django.utils.html import escape
+from ninja import Router
+
+from leadtracker.accounts.audit import Actor
+from leadtracker.leads import actions
+from leadtracker.leads.models import Activity, ActivityKind, LeadSource
+from leadtracker.lib.errors import ActionError
+
+router = Router(tags=["capture"])
+
+HONEYPOT = "website"
+ACCEPTED = {"name", "full_name", "phone", "mobile", "email", "company", "city", "message", "notes", HONEYPOT}
+MAX_FIELD = 2000
+
+
+def _fields(request) -> dict:
+    if request.content_type == "application/json":
+        try:
+            body = json.loads(request.body or b"{}")
+        except ValueError:
+            raise ActionError("the body is not valid JSON", field="body", status_code=400) from None
+        if not isinstance(body, dict):
+            raise ActionError("send a JSON object", field="body", status_code=400)
+        return body
+    return {k: request.POST.get(k) for k in request.POST}
+
+
+def _answer(request, status: int, body: dict):
+    wants_html = request.content_type != "application/json" and "text/html" in request.headers.get(
+        "Accept", ""
+    )
+    if wants_html:
+        if status < 300:
+            html = "<!doctype html><meta charset=utf-8><title>Thank you</title><p>Thank you — we will call you soon."
+        else:
+            html = f"<!doctype html><meta charset=utf-8><title>Not sent</title><p>{escape(body['detail'])}"
+        return HttpResponse(html, status=status)
+    return JsonResponse(body, status=status)
+
+
+@router.post(
+    "/capture/{key}", auth=None, summary="Create (or update) a lead from a website form, JSON or form-encoded"
+)
+def capture(request, key: str):
+    source = LeadSource.objects.select_related("organisation").filter(capture_key=key, is_active=True).first()
+    if not key or source is None:
+        return _answer(request, 404, {"detail": "unknown capture key", "errors": []})
+    try:
+        fields = _fields(request)
+    except ActionError as exc:
+        return _answer(request, exc.status_code, {"detail": exc.message, "errors": [exc.as_error()]})
+    unknown = sorted(set(fields) - ACCEPTED - {"csrfmiddlewaretoken"})
+    if unknown:
+        error = {"field": unknown[0], "message": "unknown field; it is not accepted"}
+        return _answer(request, 422, {"detail": f"{unknown[0]}: unknown field", "errors": [error]})
+    for name, value in fields.items():
+        if value is not None and not isinstance(value, str):
+            error = {"field": name, "message": "must be text"}
+            return _answer(request, 422, {"detail": f"{name}: must be text", "errors": [error]})
+        if value and len(value) > MAX_FIELD:
+            error = {"field": name, "message": f"at most {MAX_FIELD} characters"}
+            return _answer(request, 422, {"detail": f"{name}: too long", "errors": [error]})
+    if (fields.get(HONEYPOT) or "").strip():
+        # A bot filled the field people cannot see: answer as if all went well, keep nothing.
+        return _answer(request, 202, {"received": True})
+    org = source.organisation
+    data = actions.LeadData(
+        name=(fields.get("name") or fields.get("full_name") or ""),
+        phones=[v for v in (fields.get("phone"), fields.get("mobile")) if v],
+        email=fields.get("email") or "",
+        company=fields.get("company") or "",
+        city=fields.get("city") or "",
+        source=source,
+    )
+    message = (fields.get("message") or fields.get("notes") or "").strip()
+    actor = Actor.from_request(request)
+    try:
+        lead, outcome = actions.create_lead(org, data, actor=actor, by=None, on_duplicate="update")
+    except ActionError as exc:
+        return _answer(
+            request,
+            422 if exc.status_code == 400 else exc.status_code,
+            {"detail": f"{exc.field}: {exc.message}", "errors": [exc.as_error()]},
+        )
+    if message or outcome != "created":
+        body = message or f"Enquired again through {source.name}."
+        Activity.objects.create(
+            organisation=org,
+            lead=lead,
+            kind=ActivityKind.NOTE,
+            body=body[:10_000],
+            data={"capture": source.name},
+        )
+    # The answer never says whether the person was already known.
+    return _answer(request, 201, {"received": True})
