@@ -21,6 +21,7 @@ router = Router(tags=["capture"])
 HONEYPOT = "website"
 ACCEPTED = {"name", "full_name", "phone", "mobile", "email", "company", "city", "message", "notes", HONEYPOT}
 MAX_FIELD = 2000
+THANKS = "<!doctype html><meta charset=utf-8><title>Thank you</title><p>Thank you, we will call you soon."
 
 
 def _fields(request) -> dict:
@@ -41,7 +42,7 @@ def _answer(request, status: int, body: dict):
     )
     if wants_html:
         if status < 300:
-            html = "<!doctype html><meta charset=utf-8><title>Thank you</title><p>Thank you — we will call you soon."
+            html = THANKS
         else:
             html = f"<!doctype html><meta charset=utf-8><title>Not sent</title><p>{escape(body['detail'])}"
         return HttpResponse(html, status=status)

@@ -127,7 +127,7 @@ def test_every_api_operation_on_an_object_answers_404_for_another_organisation(t
         theirs = path.format(**object_ids(globex, names))
         ours = path.format(**object_ids(acme, names))
 
-        def send(url, people):
+        def send(url, people, method=method, schema=schema, components=components):
             if schema is None:
                 return getattr(client, method)(url)
             body = example(schema, components, {k: f(people) for k, f in BODY_FACTORIES.items()})
