@@ -339,7 +339,8 @@ def _fill_from(lead: Lead, clean: CleanLead, *, actor: Actor) -> bool:
             "lead.update", organisation=lead.organisation, actor=actor, obj=lead, changes={"fields": changed}
         )
     if clean.tags:
-        add_tags(lead, clean.tags)
+        changed += add_tags(lead, clean.tags)
+    return bool(changed)
 
 
 def _add_phones(lead: Lead, phones) -> list[str]:
@@ -599,12 +600,15 @@ def bulk_change_status(leads, status: LeadStatus, *, actor: Actor, by: Membershi
 
 
 @transaction.atomic
-def add_tags(lead: Lead, names: list[str], *, actor: Actor | None = None) -> None:
+def add_tags(lead: Lead, names: list[str], *, actor: Actor | None = None) -> list[str]:
+    """Returns the names of the tags the lead did not have."""
     names = sorted({n.strip()[:50] for n in names if n and n.strip()})
-    tags = _tag_objects(lead.organisation_id, names)
+    had = set(LeadTag.objects.filter(lead=lead).values_list("tag__name", flat=True))
+    tags = [t for t in _tag_objects(lead.organisation_id, names) if t.name not in had]
     LeadTag.objects.bulk_create(
         [LeadTag(organisation_id=lead.organisation_id, lead=lead, tag=t) for t in tags], ignore_conflicts=True
     )
+    return [t.name for t in tags]
 
 
 @transaction.atomic

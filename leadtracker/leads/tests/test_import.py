@@ -123,6 +123,10 @@ def test_duplicates_within_the_file_and_modes(acme, tmp_path):
     assert lead.phones.count() == 2
     summary, _ = run_command(path, on_duplicate="update")
     assert summary["duplicates"] == 3 and summary["updated"] == 0  # nothing new to add
+    more = write(tmp_path, "more.csv", "Name,Mobile,Company\nRavi,9876543210,Ravi Motors\nRavi,9876543210,\n")
+    summary, _ = run_command(more, on_duplicate="update")
+    assert summary == {"rows": 2, "created": 0, "updated": 1, "duplicates": 2, "errors": 0}
+    assert Lead.objects.get(organisation=acme.org).company == "Ravi Motors"
     summary, _ = run_command(path, on_duplicate="create")
     assert summary["created"] == 3 and summary["duplicates"] == 3
     # The database still holds each number and e-mail once.
