@@ -31,7 +31,6 @@ from leadtracker.accounts.forms import (
 from leadtracker.accounts.middleware import SESSION_ORG_KEY, active_membership
 from leadtracker.accounts.models import Membership, Role, User
 from leadtracker.accounts.throttle import clear_account_failures, login_blocked, record_login_failure
-from leadtracker.accounts.visibility import subtree_membership_ids
 from leadtracker.lib.errors import ActionError
 from leadtracker.lib.http import client_ip
 from leadtracker.lib.pagination import keyset_page
@@ -221,13 +220,6 @@ def switch_organisation(request):
     membership = get_object_or_404(Membership, user=request.user, organisation_id=org_id, is_active=True)
     request.session[SESSION_ORG_KEY] = membership.organisation_id
     return redirect("home")
-
-
-@member_required()
-def home(request):
-    membership = request.membership
-    team_size = len(subtree_membership_ids(membership)) - 1 if membership.role != Role.AGENT else 0
-    return render(request, "accounts/home.html", {"team_size": team_size})
 
 
 @member_required()

@@ -854,15 +854,13 @@ def start_import(request, import_id: int, payload: ImportStart):
 def import_errors(request, import_id: int):
     job = _job(request, import_id)
     need(request, Role.MANAGER)
-    if job.state not in ("done", "failed"):
+    from leadtracker.leads.importer import error_report
+
+    content = error_report(job)
+    if content is None:
         raise HttpError(
             409, f"the import is {job.get_state_display().lower()}; the report comes when it ends"
         )
-    if job.error_report_path:
-        with open(job.error_report_path, "rb") as fh:
-            content = fh.read()
-    else:  # no row failed: the report is just its header
-        content = ("\ufeff" + ",".join(["row", "field", "error", *job.headers]) + "\r\n").encode()
     response = HttpResponse(content, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="import-{job.pk}-errors.csv"'
     return response

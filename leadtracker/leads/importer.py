@@ -454,6 +454,16 @@ def start_job(
     return job
 
 
+def error_report(job: ImportJob) -> bytes | None:
+    """The rows that failed, as CSV (just the header when none did); None until the import ends."""
+    if job.state not in (ImportState.DONE, ImportState.FAILED):
+        return None
+    if job.error_report_path:
+        with open(job.error_report_path, "rb") as fh:
+            return fh.read()
+    return ("\ufeff" + ",".join(["row", "field", "error", *job.headers]) + "\r\n").encode()
+
+
 def preview(job: ImportJob, rows: int = 10) -> list[list[str]]:
     table = open_table(job.stored_path)
     try:

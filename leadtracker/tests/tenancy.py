@@ -71,12 +71,15 @@ def _webhook(people):
 
 
 def _import(people):
+    from leadtracker.leads.importer import import_dir
     from leadtracker.leads.models import ImportJob
 
+    path = import_dir() / f"walk-{people.org.slug}.csv"
+    path.write_text("Name,Phone\nRaj,9876543210\n")
     return ImportJob.objects.create(
         organisation=people.org,
         file_name="x.csv",
-        stored_path="/nonexistent",
+        stored_path=str(path),
         headers=["Name", "Phone"],
         mapping={"0": "name", "1": "phone"},
     ).pk

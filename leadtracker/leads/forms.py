@@ -1,0 +1,69 @@
+from django import forms
+
+from leadtracker.leads.models import FollowUpKind
+
+
+class LeadForm(forms.Form):
+    name = forms.CharField(max_length=200, required=False)
+    company = forms.CharField(max_length=200, required=False)
+    phones = forms.CharField(
+        max_length=300,
+        required=False,
+        label="Phone numbers",
+        help_text="One or more, separated by commas; any format.",
+    )
+    email = forms.CharField(max_length=254, required=False, label="E-mail")
+    city = forms.CharField(max_length=100, required=False)
+    address = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    source = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
+    owner = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
+    value = forms.DecimalField(
+        required=False, min_value=0, max_digits=14, decimal_places=2, label="Value (₹)"
+    )
+    tags = forms.CharField(max_length=300, required=False, help_text="Comma-separated.")
+    do_not_call = forms.BooleanField(required=False, label="Do not call")
+    marketing_consent = forms.BooleanField(required=False, label="Agreed to marketing messages")
+    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=10_000)
+
+    def __init__(self, *args, sources=(), owners=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["source"].choices = [("", "—")] + [(s.pk, s.name) for s in sources]
+        self.fields["owner"].choices = [("", "— unassigned —")] + [(m.user_id, str(m.user)) for m in owners]
+
+
+class LeadEditForm(LeadForm):
+    lost_reason = forms.CharField(max_length=200, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["note"]
+        del self.fields["owner"]
+
+
+class NoteForm(forms.Form):
+    body = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "What happened?"}),
+        max_length=10_000,
+        label="Note",
+    )
+
+
+class FollowUpForm(forms.Form):
+    due_at = forms.DateTimeField(
+        label="When",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+    kind = forms.ChoiceField(choices=FollowUpKind.choices, initial=FollowUpKind.CALL)
+    note = forms.CharField(max_length=2000, required=False)
+    remind_minutes_before = forms.IntegerField(
+        min_value=0, max_value=10080, initial=15, label="Remind (minutes before)"
+    )
+
+
+class DoneForm(forms.Form):
+    outcome = forms.CharField(max_length=200, required=False)
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(help_text="CSV (any delimiter or encoding) or XLSX, from any CRM or sheet.")

@@ -1,0 +1,26 @@
+from django.urls import path
+
+from leadtracker.leads import views
+
+urlpatterns = [
+    path("", views.today, name="home"),
+    path("leads/", views.lead_list, name="lead_list"),
+    path("leads/new/", views.lead_new, name="lead_new"),
+    path("leads/bulk/", views.bulk, name="lead_bulk"),
+    path("leads/board/", views.board, name="board"),
+    path("leads/export/", views.export, name="lead_export"),
+    path("leads/duplicates/", views.duplicates, name="duplicates"),
+    path("leads/import/", views.import_upload, name="import_upload"),
+    path("leads/import/<int:import_id>/", views.import_detail, name="import_detail"),
+    path("leads/import/<int:import_id>/errors/", views.import_errors, name="import_errors"),
+    path("leads/settings/", views.lead_settings, name="lead_settings"),
+    path("leads/<int:lead_id>/", views.lead_detail, name="lead_detail"),
+    path("leads/<int:lead_id>/edit/", views.lead_edit, name="lead_edit"),
+    path("leads/<int:lead_id>/note/", views.lead_note, name="lead_note"),
+    path("leads/<int:lead_id>/status/", views.lead_status, name="lead_status"),
+    path("leads/<int:lead_id>/assign/", views.lead_assign, name="lead_assign"),
+    path("leads/<int:lead_id>/follow-up/", views.lead_follow_up, name="lead_follow_up"),
+    path("leads/<int:lead_id>/merge/", views.merge, name="lead_merge"),
+    path("leads/<int:lead_id>/move/", views.board_move, name="board_move"),
+    path("follow-ups/<int:follow_up_id>/done/", views.follow_up_done, name="follow_up_done"),
+]

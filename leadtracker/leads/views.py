@@ -1,0 +1,646 @@
+"""Web pages for leads: the list, the board, a lead, new lead, import, duplicates, settings."""
+
+import datetime as dt
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from leadtracker.accounts.audit import Actor
+from leadtracker.accounts.decorators import member_required
+from leadtracker.accounts.models import Role
+from leadtracker.leads import actions, importer, selectors
+from leadtracker.leads.forms import DoneForm, FollowUpForm, LeadEditForm, LeadForm, NoteForm, UploadForm
+from leadtracker.leads.models import (
+    AssignmentRule,
+    FollowUp,
+    ImportJob,
+    LeadSource,
+    LeadStatus,
+    WebhookEndpoint,
+)
+from leadtracker.leads.tabular import FIELDS
+from leadtracker.lib.errors import ActionError
+from leadtracker.lib.pagination import keyset_sorted
+
+PAGE = 50
+SORTS = {
+    "next_follow_up": ("next_follow_up_at", "Next follow-up"),
+    "-created": ("created_at", "Newest"),
+    "-updated": ("updated_at", "Recently changed"),
+    "name": ("name", "Name"),
+}
+
+
+def _int(value):
+    try:
+        return int(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _date(value):
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def _filters(request):
+    g = request.GET
+    return {
+        "status": _int(g.get("status")),
+        "owner": _int(g.get("owner")),
+        "team": _int(g.get("team")),
+        "source": _int(g.get("source")),
+        "tag": _int(g.get("tag")),
+        "follow_up": g.get("follow_up") if g.get("follow_up") in ("overdue", "today") else None,
+        "created_from": _date(g.get("created_from")),
+        "created_to": _date(g.get("created_to")),
+        "unassigned": g.get("unassigned") == "1",
+    }
+
+
+def _filtered(request):
+    viewer = request.membership
+    qs = selectors.filter_leads(
+        selectors.leads_for(viewer), viewer, tz=request.org.tzinfo, **_filters(request)
+    )
+    return selectors.search(qs, request.GET.get("q", ""), request.org.pk, request.org.phone_region)
+
+
+def _choices(request):
+    org_id = request.org.pk
+    viewer = request.membership
+    return {
+        "statuses": list(selectors.statuses(org_id)),
+        "sources": list(selectors.sources(org_id)),
+        "tags": list(selectors.tags(org_id)),
+        "owners": list(selectors.assignable_members(viewer)) if viewer.role != Role.AGENT else [],
+        "teams": [m for m in selectors.assignable_members(viewer) if m.role != Role.AGENT]
+        if viewer.role != Role.AGENT
+        else [],
+    }
+
+
+@member_required()
+def lead_list(request):
+    sort = request.GET.get("sort", "next_follow_up")
+    field, _label = SORTS.get(sort, SORTS["next_follow_up"])
+    descending = sort.startswith("-")
+    parse = (lambda v: v) if field == "name" else dt.datetime.fromisoformat
+    qs = _filtered(request).select_related("status", "source", "owner")
+    rows, next_cursor = keyset_sorted(
+        qs, field=field, descending=descending, cursor=request.GET.get("cursor"), limit=PAGE, parse=parse
+    )
+    query = request.GET.copy()
+    query.pop("cursor", None)
+    context = {
+        "leads": rows,
+        "next_cursor": next_cursor,
+        "query": query.urlencode(),
+        "sort": sort,
+        "sorts": SORTS,
+        "q": request.GET.get("q", ""),
+        "f": _filters(request),
+        **_choices(request),
+        "now": timezone.now(),
+    }
+    if request.headers.get("HX-Request") and request.GET.get("cursor"):
+        return render(request, "leads/_rows.html", context)
+    return render(request, "leads/list.html", context)
+
+
+@require_POST
+@member_required(Role.MANAGER)
+def bulk(request):
+    viewer = request.membership
+    ids = [i for i in (_int(x) for x in request.POST.getlist("ids")) if i]
+    leads = selectors.leads_for(viewer).filter(pk__in=ids)
+    action = request.POST.get("action")
+    actor = Actor.from_request(request)
+    try:
+        if not ids:
+            raise ActionError("tick one or more leads first", field="ids")
+        if action == "assign":
+            n = actions.bulk_assign(leads, _int(request.POST.get("owner")), actor=actor, by=viewer)
+        elif action == "status":
+            status = get_object_or_404(
+                LeadStatus, organisation=request.org, pk=_int(request.POST.get("status"))
+            )
+            n = actions.bulk_change_status(leads, status, actor=actor, by=viewer)
+        elif action == "tag":
+            tags = [t for t in request.POST.get("tags", "").split(",") if t.strip()]
+            if not tags:
+                raise ActionError("type one or more tags", field="tags")
+            n = sum(bool(actions.add_tags(lead, tags, actor=actor)) for lead in leads)
+        elif action == "delete":
+            n = actions.delete_leads(leads, actor=actor, by=viewer)
+        else:
+            raise ActionError("choose what to do", field="action")
+    except ActionError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"{n} lead{'s' if n != 1 else ''} changed.")
+    return redirect(request.POST.get("back") or reverse("lead_list"))
+
+
+def _lead_data(request, data) -> actions.LeadData:
+    source = (
+        LeadSource.objects.filter(organisation=request.org, pk=data.get("source")).first()
+        if data.get("source")
+        else None
+    )
+    return actions.LeadData(
+        name=data["name"],
+        company=data["company"],
+        email=data["email"],
+        phones=[p for p in data["phones"].split(",") if p.strip()],
+        city=data["city"],
+        address=data["address"],
+        source=source,
+        owner_id=data.get("owner"),
+        value=data["value"],
+        tags=[t for t in data["tags"].split(",") if t.strip()],
+        do_not_call=data["do_not_call"],
+        marketing_consent=data["marketing_consent"],
+    )
+
+
+@member_required()
+def lead_new(request):
+    choices = _choices(request)
+    form = LeadForm(request.POST or None, sources=choices["sources"], owners=choices["owners"])
+    if request.method == "POST" and form.is_valid():
+        try:
+            lead, _ = actions.create_lead(
+                request.org,
+                _lead_data(request, form.cleaned_data),
+                actor=Actor.from_request(request),
+                by=request.membership,
+            )
+            if form.cleaned_data["note"]:
+                actions.add_note(lead, form.cleaned_data["note"], actor=Actor.from_request(request), by=None)
+        except actions.DuplicateLead as exc:
+            if selectors.leads_for(request.membership).filter(pk=exc.existing.pk).exists():
+                link = reverse("lead_detail", args=[exc.existing.pk])
+                form.add_error(
+                    None, f"This {exc.matched_on} belongs to an existing lead: {exc.existing} ({link})"
+                )
+            else:
+                form.add_error(None, f"A lead with this {exc.matched_on} exists; ask your manager.")
+        except ActionError as exc:
+            field = "phones" if exc.field.startswith("phone") else exc.field
+            form.add_error(field if field in form.fields else None, exc.message)
+        else:
+            messages.success(request, f"Lead “{lead}” created.")
+            return redirect("lead_detail", lead_id=lead.pk)
+    return render(request, "leads/new.html", {"form": form})
+
+
+def _links(lead, request):
+    """tel:, WhatsApp and sms: links with a greeting filled in — the person sends it themselves."""
+    if not lead.phone:
+        return {}
+    agent = request.user.get_short_name()
+    greeting = f"Hello {lead.name or ''}, this is {agent} from {request.org.name}.".replace("  ", " ")
+    digits = lead.phone.lstrip("+")
+    return {
+        "tel": f"tel:{lead.phone}",
+        "whatsapp": f"https://wa.me/{digits}?text={quote(greeting)}",
+        "sms": f"sms:{lead.phone}?body={quote(greeting)}",
+    }
+
+
+@member_required()
+def lead_detail(request, lead_id):
+    lead = selectors.get_lead(request.membership, lead_id)
+    context = {
+        "lead": lead,
+        "phones": list(lead.phones.all()),
+        "tags": list(lead.tags.all()),
+        "timeline": selectors.timeline(lead),
+        "links": _links(lead, request),
+        "open_follow_ups": list(
+            FollowUp.objects.filter(lead=lead, done_at__isnull=True)
+            .select_related("assignee")
+            .order_by("due_at")
+        ),
+        "note_form": NoteForm(),
+        "follow_up_form": FollowUpForm(),
+        "done_form": DoneForm(),
+        **_choices(request),
+    }
+    return render(request, "leads/detail.html", context)
+
+
+def _act(request, lead_id, fn, success):
+    lead = selectors.get_lead(request.membership, lead_id)
+    try:
+        fn(lead, Actor.from_request(request))
+    except ActionError as exc:
+        messages.error(request, f"{exc.field}: {exc.message}" if exc.field else exc.message)
+    else:
+        if success:
+            messages.success(request, success)
+    return redirect(request.POST.get("back") or reverse("lead_detail", args=[lead.pk]))
+
+
+@require_POST
+@member_required()
+def lead_note(request, lead_id):
+    form = NoteForm(request.POST)
+    body = form.data.get("body", "")
+    return _act(
+        request,
+        lead_id,
+        lambda lead, actor: actions.add_note(lead, body, actor=actor, by=request.membership),
+        "Note added.",
+    )
+
+
+@require_POST
+@member_required()
+def lead_status(request, lead_id):
+    selectors.get_lead(request.membership, lead_id)  # 404 before anything else
+    status = LeadStatus.objects.filter(organisation=request.org, pk=_int(request.POST.get("status"))).first()
+    if status is None:
+        messages.error(request, "status: choose one of the pipeline's statuses")
+        return redirect("lead_detail", lead_id=lead_id)
+    reason = request.POST.get("lost_reason", "")
+    return _act(
+        request,
+        lead_id,
+        lambda lead, actor: actions.change_status(
+            lead, status, actor=actor, by=request.membership, lost_reason=reason
+        ),
+        f"Moved to {status.name}.",
+    )
+
+
+@require_POST
+@member_required(Role.MANAGER)
+def lead_assign(request, lead_id):
+    owner = _int(request.POST.get("owner"))
+    return _act(
+        request,
+        lead_id,
+        lambda lead, actor: actions.assign_lead(lead, owner, actor=actor, by=request.membership),
+        "Assigned.",
+    )
+
+
+@require_POST
+@member_required()
+def lead_follow_up(request, lead_id):
+    selectors.get_lead(request.membership, lead_id)  # another organisation's lead: 404 first
+    form = FollowUpForm(request.POST)
+    if not form.is_valid():
+        first = next(iter(form.errors.items()))
+        messages.error(request, f"{first[0]}: {first[1][0]}")
+        return redirect("lead_detail", lead_id=lead_id)
+    data = form.cleaned_data
+    due = data["due_at"]
+    if timezone.is_naive(due):
+        due = due.replace(tzinfo=request.org.tzinfo)
+    return _act(
+        request,
+        lead_id,
+        lambda lead, actor: actions.schedule_follow_up(
+            lead,
+            due_at=due,
+            kind=data["kind"],
+            note=data["note"],
+            remind_minutes_before=data["remind_minutes_before"],
+            actor=actor,
+            by=request.membership,
+        ),
+        "Follow-up planned.",
+    )
+
+
+@require_POST
+@member_required()
+def follow_up_done(request, follow_up_id):
+    fu = get_object_or_404(
+        FollowUp.objects.select_related("lead__organisation").filter(
+            lead__in=selectors.leads_for(request.membership)
+        ),
+        pk=follow_up_id,
+    )
+    outcome = request.POST.get("outcome", "")
+    try:
+        actions.complete_follow_up(
+            fu, outcome=outcome, actor=Actor.from_request(request), by=request.membership
+        )
+    except ActionError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "Follow-up done.")
+    return redirect(request.POST.get("back") or reverse("lead_detail", args=[fu.lead_id]))
+
+
+@member_required()
+def lead_edit(request, lead_id):
+    lead = selectors.get_lead(request.membership, lead_id)
+    choices = _choices(request)
+    initial = {
+        "name": lead.name,
+        "company": lead.company,
+        "email": lead.email,
+        "city": lead.city,
+        "address": lead.address,
+        "source": lead.source_id,
+        "value": lead.value,
+        "phones": ", ".join(p.raw or p.e164 for p in lead.phones.all()),
+        "tags": ", ".join(t.name for t in lead.tags.all()),
+        "do_not_call": lead.do_not_call,
+        "marketing_consent": lead.marketing_consent,
+        "lost_reason": lead.lost_reason,
+    }
+    form = LeadEditForm(request.POST or None, initial=initial, sources=choices["sources"])
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        actor = Actor.from_request(request)
+        source = (
+            LeadSource.objects.filter(organisation=request.org, pk=d["source"]).first()
+            if d["source"]
+            else None
+        )
+        try:
+            from django.db import transaction
+
+            with transaction.atomic():
+                actions.set_phones(
+                    lead, [p for p in d["phones"].split(",") if p.strip()], actor=actor, by=request.membership
+                )
+                actions.update_lead(
+                    lead,
+                    actor=actor,
+                    by=request.membership,
+                    name=d["name"],
+                    company=d["company"],
+                    email=d["email"],
+                    city=d["city"],
+                    address=d["address"],
+                    source=source,
+                    value=d["value"],
+                    do_not_call=d["do_not_call"],
+                    marketing_consent=d["marketing_consent"],
+                    lost_reason=d["lost_reason"],
+                )
+                actions.set_tags(lead, d["tags"].split(","), actor=actor, by=request.membership)
+        except actions.DuplicateLead:
+            form.add_error("phones", "another lead has one of these numbers")
+        except ActionError as exc:
+            field = "phones" if exc.field.startswith("phone") else exc.field
+            form.add_error(field if field in form.fields else None, exc.message)
+        else:
+            messages.success(request, "Saved.")
+            return redirect("lead_detail", lead_id=lead.pk)
+    return render(request, "leads/edit.html", {"form": form, "lead": lead})
+
+
+@member_required()
+def board(request):
+    statuses = list(selectors.statuses(request.org.pk))
+    qs = _filtered(request).select_related("owner")
+    columns = []
+    for status in statuses:
+        cards = list(qs.filter(status=status).order_by("next_follow_up_at", "-updated_at")[:50])
+        columns.append({"status": status, "cards": cards, "count": qs.filter(status=status).count()})
+    return render(
+        request, "leads/board.html", {"columns": columns, "statuses": statuses, "q": request.GET.get("q", "")}
+    )
+
+
+@require_POST
+@member_required()
+def board_move(request, lead_id):
+    lead = selectors.get_lead(request.membership, lead_id)
+    status = LeadStatus.objects.filter(organisation=request.org, pk=_int(request.POST.get("status"))).first()
+    if status is None:
+        messages.error(request, "status: choose one of the pipeline's statuses")
+        return redirect(request.POST.get("back") or reverse("board"))
+    try:
+        actions.change_status(lead, status, actor=Actor.from_request(request), by=request.membership)
+    except ActionError as exc:
+        if request.headers.get("HX-Request") or request.headers.get("X-Requested-With"):
+            return HttpResponse(exc.message, status=exc.status_code)
+        messages.error(request, exc.message)
+    if request.headers.get("X-Requested-With"):
+        return HttpResponse(status=204)
+    return redirect(request.POST.get("back") or reverse("board"))
+
+
+@member_required(Role.MANAGER)
+def duplicates(request):
+    pairs = selectors.duplicate_pairs(request.membership)
+    ids = {p["lead_id"] for p in pairs} | {p["other_id"] for p in pairs}
+    leads = {
+        lead.pk: lead
+        for lead in selectors.leads_for(request.membership)
+        .filter(pk__in=ids)
+        .select_related("status", "owner")
+    }
+    rows = [
+        (leads[p["lead_id"]], leads[p["other_id"]], p["reason"])
+        for p in pairs
+        if p["lead_id"] in leads and p["other_id"] in leads
+    ]
+    return render(request, "leads/duplicates.html", {"rows": rows})
+
+
+@require_POST
+@member_required(Role.MANAGER)
+def merge(request, lead_id):
+    selectors.get_lead(request.membership, lead_id)
+    other = selectors.leads_for(request.membership).filter(pk=_int(request.POST.get("duplicate"))).first()
+    if other is None:
+        messages.error(request, "duplicate: no such lead")
+        return redirect("lead_detail", lead_id=lead_id)
+    return _act(
+        request,
+        lead_id,
+        lambda lead, actor: actions.merge_leads(lead, other, actor=actor, by=request.membership),
+        "Merged.",
+    )
+
+
+# --- import ----------------------------------------------------------------------------
+
+
+@member_required(Role.MANAGER)
+def import_upload(request):
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = importer.store_upload(request.org, form.cleaned_data["file"], by=request.membership)
+        except ActionError as exc:
+            form.add_error("file", exc.message)
+        else:
+            return redirect("import_detail", import_id=job.pk)
+    recent = ImportJob.objects.filter(organisation=request.org).order_by("-id")[:10]
+    return render(request, "leads/import_upload.html", {"form": form, "recent": recent})
+
+
+@member_required(Role.MANAGER)
+def import_detail(request, import_id):
+    job = get_object_or_404(ImportJob, organisation=request.org, pk=import_id)
+    if request.method == "POST":
+        mapping = {str(i): request.POST.get(f"col{i}", "") for i in range(len(job.headers))}
+        try:
+            importer.start_job(
+                job,
+                mapping=mapping,
+                on_duplicate=request.POST.get("on_duplicate", "skip"),
+                owner_id=_int(request.POST.get("owner")),
+                source=request.POST.get("source", ""),
+                by=request.membership,
+            )
+        except ActionError as exc:
+            messages.error(request, f"{exc.field}: {exc.message}")
+        return redirect("import_detail", import_id=job.pk)
+    if request.headers.get("HX-Request"):
+        return render(request, "leads/_import_progress.html", {"job": job})
+    preview = importer.preview(job) if job.state == "uploaded" else []
+    columns = [
+        {
+            "index": i,
+            "header": h,
+            "field": job.mapping.get(str(i), ""),
+            "samples": [row[i] if i < len(row) else "" for row in preview[:3]],
+        }
+        for i, h in enumerate(job.headers)
+    ]
+    return render(
+        request,
+        "leads/import_detail.html",
+        {"job": job, "columns": columns, "fields": FIELDS, "preview": preview, **_choices(request)},
+    )
+
+
+@member_required(Role.MANAGER)
+def import_errors(request, import_id):
+    job = get_object_or_404(ImportJob, organisation=request.org, pk=import_id)
+    content = importer.error_report(job)
+    if content is None:
+        messages.info(request, "The report is ready when the import ends.")
+        return redirect("import_detail", import_id=job.pk)
+    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="import-{job.pk}-errors.csv"'
+    return response
+
+
+@member_required(Role.MANAGER)
+def export(request):
+    from leadtracker.leads.export import export_response
+
+    fmt = request.GET.get("format", "csv")
+    return export_response(request, _filtered(request), fmt if fmt in ("csv", "xlsx") else "csv")
+
+
+# --- settings --------------------------------------------------------------------------
+
+
+@member_required(Role.ADMIN)
+def lead_settings(request):
+    org = request.org
+    actor = Actor.from_request(request)
+    if request.method == "POST":
+        what = request.POST.get("what")
+        try:
+            if what == "pipeline":
+                rows = []
+                for i in range(int(request.POST.get("rows", "0"))):
+                    name = request.POST.get(f"name{i}", "").strip()
+                    if name:
+                        rows.append(
+                            {
+                                "id": _int(request.POST.get(f"id{i}")),
+                                "name": name,
+                                "kind": request.POST.get(f"kind{i}", "open"),
+                            }
+                        )
+                known = set(LeadStatus.objects.filter(organisation=org).values_list("pk", flat=True))
+                for row in rows:
+                    if row["id"] and row["id"] not in known:
+                        raise Http404("no such status")
+                actions.save_statuses(org, rows, actor=actor)
+            elif what == "source":
+                actions.create_source(org, request.POST.get("name", ""), actor=actor)
+            elif what == "capture":
+                source = get_object_or_404(LeadSource, organisation=org, pk=_int(request.POST.get("source")))
+                actions.rotate_capture_key(source, actor=actor)
+            elif what == "rule":
+                source = LeadSource.objects.filter(
+                    organisation=org, pk=_int(request.POST.get("source"))
+                ).first()
+                actions.save_assignment_rule(
+                    org,
+                    name=request.POST.get("name", ""),
+                    source=source,
+                    agent_ids=[_int(a) for a in request.POST.getlist("agents") if _int(a)],
+                    actor=actor,
+                )
+            elif what == "delete_rule":
+                rule = get_object_or_404(AssignmentRule, organisation=org, pk=_int(request.POST.get("rule")))
+                actions.delete_assignment_rule(rule, actor=actor)
+            elif what == "webhook":
+                hook = actions.save_webhook(
+                    org, url=request.POST.get("url", ""), events=request.POST.getlist("events"), actor=actor
+                )
+                messages.info(request, f"Signing secret (shown once): {hook.secret}")
+            elif what == "delete_webhook":
+                hook = get_object_or_404(
+                    WebhookEndpoint, organisation=org, pk=_int(request.POST.get("webhook"))
+                )
+                actions.delete_webhook(hook, actor=actor)
+        except ActionError as exc:
+            messages.error(request, f"{exc.field}: {exc.message}" if exc.field else exc.message)
+        else:
+            messages.success(request, "Saved.")
+        return redirect("lead_settings")
+    from django.conf import settings as dj_settings
+
+    members = list(selectors.assignable_members(request.membership))
+    statuses = list(LeadStatus.objects.filter(organisation=org, is_active=True).order_by("position"))
+    return render(
+        request,
+        "leads/settings.html",
+        {
+            "pipeline_rows": statuses + [None, None],
+            "sources": list(selectors.sources(org.pk)),
+            "rules": list(
+                AssignmentRule.objects.filter(organisation=org)
+                .prefetch_related("agents")
+                .select_related("source")
+            ),
+            "webhooks": list(WebhookEndpoint.objects.filter(organisation=org).prefetch_related("deliveries")),
+            "members": members,
+            "site_url": dj_settings.SITE_URL,
+            "events": WebhookEndpoint.EVENTS,
+            "kinds": ["open", "won", "lost"],
+        },
+    )
+
+
+@member_required()
+def today(request):
+    """An agent's day: follow-ups overdue, today and coming; a manager's team at a glance."""
+    from leadtracker.accounts.visibility import subtree_membership_ids
+
+    membership = request.membership
+    team_size = len(subtree_membership_ids(membership)) - 1 if membership.role != Role.AGENT else 0
+    leads = selectors.leads_for(membership)
+    context = {
+        "agenda": selectors.agenda(membership, request.org.tzinfo),
+        "team_size": team_size,
+        "my_open_leads": leads.filter(owner=request.user, status__kind="open").count(),
+        "unassigned": leads.filter(owner__isnull=True).count() if membership.role != Role.AGENT else 0,
+    }
+    return render(request, "leads/today.html", context)

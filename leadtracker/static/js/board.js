@@ -1,0 +1,38 @@
+// Kanban board: drag a card to another column to change the lead's status.
+// Without this script (or on a phone) each card's "Move" form does the same.
+(function () {
+  "use strict";
+  function csrf() {
+    var m = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    return m ? decodeURIComponent(m[1]) : "";
+  }
+  var dragged = null;
+  document.querySelectorAll(".lead-card").forEach(function (card) {
+    card.addEventListener("dragstart", function (e) {
+      dragged = card;
+      e.dataTransfer.setData("text/plain", card.dataset.lead);
+      card.classList.add("dragging");
+    });
+    card.addEventListener("dragend", function () { card.classList.remove("dragging"); });
+  });
+  document.querySelectorAll(".column").forEach(function (column) {
+    column.addEventListener("dragover", function (e) { e.preventDefault(); column.classList.add("over"); });
+    column.addEventListener("dragleave", function () { column.classList.remove("over"); });
+    column.addEventListener("drop", function (e) {
+      e.preventDefault();
+      column.classList.remove("over");
+      if (!dragged || dragged.closest(".column") === column) { return; }
+      var card = dragged;
+      var body = new URLSearchParams({ status: column.dataset.status });
+      fetch("/leads/" + card.dataset.lead + "/move/", {
+        method: "POST", body: body, credentials: "same-origin",
+        headers: { "X-CSRFToken": csrf(), "X-Requested-With": "fetch" }
+      }).then(function (r) {
+        if (!r.ok) { return r.text().then(function (t) { alert(t || "Could not move the lead."); }); }
+        column.querySelector(".cards").prepend(card);
+        var select = card.querySelector("select[name=status]");
+        if (select) { select.value = column.dataset.status; }
+      });
+    });
+  });
+})();
