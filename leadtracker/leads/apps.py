@@ -6,4 +6,9 @@ class LeadsConfig(AppConfig):
     label = "leads"
 
     def ready(self):
+        from leadtracker.accounts.demo import DEMO_HOOKS
         from leadtracker.leads import receivers  # noqa: F401 — connects signal receivers
+        from leadtracker.leads.demo import add_demo_leads
+
+        if add_demo_leads not in DEMO_HOOKS:
+            DEMO_HOOKS.append(add_demo_leads)
