@@ -7,6 +7,14 @@ from playwright.sync_api import expect
 
 SHOTS = Path(__file__).parent / "screenshots"
 PAGES = [
+    "/leads/",
+    "/leads/new/",
+    "/leads/board/",
+    "/leads/{lead}/",
+    "/leads/{lead}/edit/",
+    "/leads/import/",
+    "/leads/duplicates/",
+    "/leads/settings/",
     "/",
     "/members/",
     "/members/{alice}/",
@@ -28,7 +36,20 @@ def no_sideways_scroll(pg):
 @pytest.mark.parametrize("path", PAGES)
 def test_page_fits_a_phone(phone, live_server, people, login, path):
     login(phone, live_server.url, "olga@acme.test")
-    path = path.format(alice=people.alice.pk)
+    from leadtracker.accounts.audit import Actor
+    from leadtracker.leads.actions import LeadData, create_lead
+
+    lead, _ = create_lead(
+        people.org,
+        LeadData(
+            name="Lakshmi Narayanan Venkataraman",
+            company="Sri Venkateswara Constructions Private Limited",
+            phones=["98765 43210"],
+        ),
+        actor=Actor.system(),
+        by=people.olga,
+    )
+    path = path.format(alice=people.alice.pk, lead=lead.pk)
     response = phone.goto(f"{live_server.url}{path}")
     assert response.status == 200
     assert no_sideways_scroll(phone), f"{path} scrolls sideways at 360 px"

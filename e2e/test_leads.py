@@ -1,0 +1,97 @@
+"""The lead loop in a real browser: create, find by number, plan a follow-up, move on the
+board, import a spreadsheet and watch the worker finish it."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+from playwright.sync_api import expect
+
+
+def test_create_find_follow_up_and_move(page, live_server, people, login):
+    login(page, live_server.url, "alice@acme.test")
+    page.goto(f"{live_server.url}/leads/new/")
+    page.fill("input[name=name]", "Sunita Rao")
+    page.fill("input[name=phones]", "98765 43210")
+    page.fill("input[name=company]", "Rao Textiles")
+    page.click("button:has-text('Create lead')")
+    expect(page.locator("h1")).to_have_text("Sunita Rao")
+
+    # Find it again by typing the number the way someone else writes it.
+    page.goto(f"{live_server.url}/leads/")
+    page.fill("input[name=q]", "+91-98765-43210")
+    page.click("button:has-text('Apply')")
+    expect(page.locator("table.leads tbody tr")).to_have_count(1)
+    page.click("table.leads a:has-text('Sunita Rao')")
+
+    page.fill("#follow-up-form input[name=due_at]", "2030-01-05T10:30")
+    page.select_option("#follow-up-form select[name=kind]", "visit")
+    page.click("button:has-text('Plan follow-up')")
+    expect(page.locator(".flash")).to_contain_text("Follow-up planned")
+    expect(page.locator(".timeline")).to_contain_text("Planned visit")
+
+    page.goto(f"{live_server.url}/leads/board/")
+    card = page.locator(".lead-card", has_text="Sunita Rao")
+    card.locator("select[name=status]").select_option(label="Interested")
+    card.locator("button:has-text('Move')").click()
+    expect(page.locator("section[aria-label='Interested'] .lead-card", has_text="Sunita Rao")).to_be_visible()
+
+
+def test_drag_on_the_board(page, live_server, people, login):
+    from leadtracker.accounts.audit import Actor
+    from leadtracker.leads.actions import LeadData, create_lead
+    from leadtracker.leads.models import Lead
+
+    lead, _ = create_lead(
+        people.org, LeadData(name="Drag Me", phones=["91234 56789"]), actor=Actor.system(), by=people.alice
+    )
+    login(page, live_server.url, "alice@acme.test")
+    page.goto(f"{live_server.url}/leads/board/")
+    page.drag_and_drop(
+        f".lead-card[data-lead='{lead.pk}']",
+        "section[aria-label='Contacted']",
+        source_position={"x": 4, "y": 4},
+    )  # the card's edge, not its link or form
+    expect(page.locator("section[aria-label='Contacted'] .lead-card", has_text="Drag Me")).to_be_visible()
+    assert Lead.objects.get(pk=lead.pk).status.name == "Contacted"
+
+
+@pytest.fixture
+def worker(transactional_db):
+    """A real `leadtracker worker` process on the test database."""
+    db = settings.DATABASES["default"]
+    env = dict(os.environ, DATABASE_URL=f"sqlite:///{db['NAME']}")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "leadtracker.cli", "worker", "--interval", "0.5"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    yield proc
+    proc.terminate()
+    proc.wait(10)
+
+
+def test_import_a_csv_and_watch_it_finish(page, live_server, people, login, worker, tmp_path):
+    rows = (
+        ["Customer Name,Mobile No,City"]
+        + [f"Person {i},98{i:08d},Pune" for i in range(300)]
+        + ["Bad,12,Pune"]
+    )
+    path = tmp_path / "leads.csv"
+    path.write_text("\n".join(rows) + "\n")
+    login(page, live_server.url, "maya@acme.test")
+    page.goto(f"{live_server.url}/leads/import/")
+    page.set_input_files("input[name=file]", str(path))
+    page.click("button:has-text('Upload')")
+    expect(page.locator("select[name=col0]")).to_have_value("name")
+    expect(page.locator("select[name=col1]")).to_have_value("phone")
+    page.select_option("select[name=owner]", label="Alice Acme")
+    page.click("button:has-text('Import')")
+    expect(page.locator("progress")).to_be_visible()
+    expect(page.locator("#progress")).to_contain_text("Done", timeout=30_000)
+    expect(page.locator("#progress")).to_contain_text("300 created")
+    expect(page.locator("#progress")).to_contain_text("1 errors")
+    expect(page.locator("a:has-text('Download the rows with errors')")).to_be_visible()
