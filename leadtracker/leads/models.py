@@ -88,7 +88,8 @@ class Lead(models.Model):
     city = models.CharField(max_length=100, blank=True)
     address = models.TextField(blank=True)
     source = models.ForeignKey(LeadSource, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    status = models.ForeignKey(LeadStatus, on_delete=models.PROTECT, related_name="+")
+    # RESTRICT: a status in use cannot be deleted on its own, but goes with its organisation.
+    status = models.ForeignKey(LeadStatus, on_delete=models.RESTRICT, related_name="+")
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="owned_leads"
     )

@@ -130,7 +130,7 @@ def send_due(now=None, limit: int = 200) -> int:
     while sent < limit:
         with transaction.atomic():
             delivery = (
-                WebhookDelivery.objects.select_for_update(skip_locked=True)
+                WebhookDelivery.objects.select_for_update(skip_locked=True, of=("self",))
                 .select_related("endpoint", "lead__status", "lead__source")
                 .filter(state=DeliveryState.PENDING, next_attempt_at__lte=now)
                 .order_by("next_attempt_at", "id")
