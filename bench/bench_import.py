@@ -79,8 +79,9 @@ def main():
         f"import_{label}",
         [row],
         notes=(
-            f"A {size / 1024 / 1024:.1f} MB CSV of {N_ROWS:,} rows (1% broken, ~1% duplicates), imported end to end "
-            "(read, clean, normalise numbers, dedupe, bulk insert leads, numbers and timeline) in one process; "
+            f"A {size / 1024 / 1024:.1f} MB CSV of {N_ROWS:,} rows (1% broken, ~1% duplicates), "
+            "imported end to end (read, clean, normalise numbers, dedupe, bulk insert leads, numbers "
+            "and timeline) in one process; "
             "peak_rss_mb is that process's peak resident memory as the OS reports it."
         ),
     )

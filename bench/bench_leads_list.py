@@ -144,7 +144,8 @@ def main():
     )
     search_sql = (
         "SELECT l.* FROM leads_lead l WHERE l.organisation_id = %s AND l.id IN (SELECT p.lead_id FROM "
-        "leads_leadphone p WHERE p.organisation_id = %s AND p.digits_reversed >= %s AND p.digits_reversed < %s) "
+        "leads_leadphone p WHERE p.organisation_id = %s "
+        "AND p.digits_reversed >= %s AND p.digits_reversed < %s) "
         f"ORDER BY l.next_follow_up_at ASC {nulls_last}, l.id ASC LIMIT 51"
     )
     rev = suffix[::-1]
@@ -205,7 +206,8 @@ def main():
         f"leads_list_{label}",
         rows,
         notes=(
-            f"{N_LEADS:,} leads, {N_AGENTS} agents, 7 statuses, one organisation; loaded in {load_seconds:.0f} s. "
+            f"{N_LEADS:,} leads, {N_AGENTS} agents, 7 statuses, one organisation; "
+            f"loaded in {load_seconds:.0f} s. "
             f"{REPEAT} requests each, in-process (no network). api = the whole request through /api/v1/leads "
             "(token auth, throttle, visibility, keyset page, serialisation incl. numbers and tags); "
             "orm = the selector and keyset page only; sql = the hand-written query."

@@ -1,6 +1,7 @@
 """Plain multi-row INSERTs for bulk ingest, where building a model object per row costs more
 than the insert itself (imports, call sync). Values must already be database-ready."""
 
+import datetime as dt
 import json
 
 from django.db import connection
@@ -18,11 +19,19 @@ def json_param(value):
     return json.dumps(value, ensure_ascii=False)
 
 
+def _params(rows) -> list:
+    # Datetimes go through the backend's own adapter, as the ORM would: SQLite stores them
+    # as UTC text, and a raw aware value would otherwise keep its offset and sort wrongly.
+    adapt = connection.ops.adapt_datetimefield_value
+    return [adapt(v) if isinstance(v, dt.datetime) else v for row in rows for v in row]
+
+
 def _sql(model, columns, rows_in_statement, suffix=""):
     table = connection.ops.quote_name(model._meta.db_table)
     quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
     row = "(" + ", ".join(["%s"] * len(columns)) + ")"
-    return f"INSERT INTO {table} ({quoted}) VALUES {', '.join([row] * rows_in_statement)}{suffix}"
+    values = ", ".join([row] * rows_in_statement)
+    return f"INSERT INTO {table} ({quoted}) VALUES {values}{suffix}"  # noqa: S608 — names from models
 
 
 def insert_rows(model, columns: list[str], rows: list[tuple], *, ignore_conflicts: bool = False) -> None:
@@ -32,7 +41,7 @@ def insert_rows(model, columns: list[str], rows: list[tuple], *, ignore_conflict
     with connection.cursor() as cursor:
         for start in range(0, len(rows), CHUNK):
             chunk = rows[start : start + CHUNK]
-            cursor.execute(_sql(model, columns, len(chunk), suffix), [v for row in chunk for v in row])
+            cursor.execute(_sql(model, columns, len(chunk), suffix), _params(chunk))
 
 
 def insert_returning_ids(model, columns: list[str], rows: list[tuple]) -> list[int]:
@@ -42,8 +51,6 @@ def insert_returning_ids(model, columns: list[str], rows: list[tuple]) -> list[i
     with connection.cursor() as cursor:
         for start in range(0, len(rows), CHUNK):
             chunk = rows[start : start + CHUNK]
-            cursor.execute(
-                _sql(model, columns, len(chunk), " RETURNING id"), [v for row in chunk for v in row]
-            )
+            cursor.execute(_sql(model, columns, len(chunk), " RETURNING id"), _params(chunk))
             ids += [r[0] for r in cursor.fetchall()]
     return ids
