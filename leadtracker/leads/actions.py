@@ -970,6 +970,52 @@ def disable_capture(source: LeadSource, *, actor: Actor) -> LeadSource:
     return source
 
 
+TEMPLATE_PLACEHOLDERS = ("name", "company", "agent", "organisation")
+
+
+def render_template(body: str, *, lead: Lead, agent_name: str, organisation_name: str) -> str:
+    """Fill the placeholders; an unknown one is left as typed rather than failing."""
+    values = {
+        "name": lead.name or "",
+        "company": lead.company or "",
+        "agent": agent_name,
+        "organisation": organisation_name,
+    }
+    out = body
+    for key, value in values.items():
+        out = out.replace("{" + key + "}", value)
+    return " ".join(out.split(" ")).strip()
+
+
+@transaction.atomic
+def save_message_template(org, *, name: str, body: str, actor: Actor, template=None):
+    from leadtracker.leads.models import MessageTemplate
+
+    name, body = (name or "").strip(), (body or "").strip()
+    if not name:
+        raise ActionError("give the template a name", field="name")
+    if not body or len(body) > 1000:
+        raise ActionError("write the message (at most 1,000 characters)", field="body")
+    clash = MessageTemplate.objects.filter(organisation=org, name__iexact=name)
+    if template is not None:
+        clash = clash.exclude(pk=template.pk)
+    if clash.exists():
+        raise Conflict("a template with this name exists", field="name")
+    template = template or MessageTemplate(
+        organisation=org, position=MessageTemplate.objects.filter(organisation=org).count()
+    )
+    template.name, template.body = name[:60], body
+    template.save()
+    record("message_template.save", organisation=org, actor=actor, obj=template)
+    return template
+
+
+@transaction.atomic
+def delete_message_template(template, *, actor: Actor) -> None:
+    record("message_template.delete", organisation=template.organisation, actor=actor, obj=template)
+    template.delete()
+
+
 # --- outgoing events -------------------------------------------------------------------
 
 

@@ -280,6 +280,10 @@ class Importer:
             free.fields["phone"], free.fields["phone_raw"] = free.phones[0] if free.phones else ("", "")
             p = Pending(row_number, free, notes, status, set())
             pending.append(p)
+            for key in {e for e, _ in free.phones} | (
+                {f"@{free.fields['email']}"} if free.fields["email"] else set()
+            ):
+                by_key.setdefault(key, p)
         self._write(pending)
 
     def _fill_pending(self, earlier: Pending, clean, by_key, stored):

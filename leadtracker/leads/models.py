@@ -381,3 +381,40 @@ class ImportJob(models.Model):
             "duplicates": self.duplicates,
             "errors": self.errors,
         }
+
+
+class MessageTemplate(models.Model):
+    """A message an agent sends from their own phone by WhatsApp or SMS. The server never
+    sends it: it only fills in the link the person taps. Placeholders: {name}, {company},
+    {agent}, {organisation}."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="message_templates")
+    name = models.CharField(max_length=60)
+    body = models.TextField(max_length=1000)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [models.UniqueConstraint(fields=["organisation", "name"], name="message_template_name")]
+
+    def __str__(self):
+        return self.name
+
+
+DEFAULT_TEMPLATES = [
+    (
+        "Introduction",
+        "Hello {name}, this is {agent} from {organisation}. Thank you for your enquiry. "
+        "When is a good time to talk?",
+    ),
+    (
+        "Missed you",
+        "Hello {name}, I tried calling you just now. Please call me back on this number "
+        "when you are free. — {agent}, {organisation}",
+    ),
+    (
+        "Site visit",
+        "Hello {name}, confirming your visit with {organisation}. Reply here if you need "
+        "directions. — {agent}",
+    ),
+]

@@ -1,7 +1,7 @@
 from django.dispatch import receiver
 
 from leadtracker.accounts.signals import organisation_created
-from leadtracker.leads.models import DEFAULT_STATUSES, LeadStatus
+from leadtracker.leads.models import DEFAULT_STATUSES, DEFAULT_TEMPLATES, LeadStatus, MessageTemplate
 
 
 @receiver(organisation_created)
@@ -10,5 +10,15 @@ def create_default_statuses(sender, organisation, **kwargs):
         [
             LeadStatus(organisation=organisation, name=name, kind=kind, position=i)
             for i, (name, kind) in enumerate(DEFAULT_STATUSES)
+        ]
+    )
+
+
+@receiver(organisation_created)
+def create_default_message_templates(sender, organisation, **kwargs):
+    MessageTemplate.objects.bulk_create(
+        [
+            MessageTemplate(organisation=organisation, name=name, body=body, position=i)
+            for i, (name, body) in enumerate(DEFAULT_TEMPLATES)
         ]
     )

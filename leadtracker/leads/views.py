@@ -21,6 +21,7 @@ from leadtracker.leads.models import (
     ImportJob,
     LeadSource,
     LeadStatus,
+    MessageTemplate,
     WebhookEndpoint,
 )
 from leadtracker.leads.tabular import FIELDS
@@ -203,16 +204,32 @@ def lead_new(request):
 
 
 def _links(lead, request):
-    """tel:, WhatsApp and sms: links with a greeting filled in — the person sends it themselves."""
+    """tel:, and per message template a WhatsApp and an sms: link with the text filled in —
+    the person sends it from their own phone; the server never sends anything."""
     if not lead.phone:
         return {}
-    agent = request.user.get_short_name()
-    greeting = f"Hello {lead.name or ''}, this is {agent} from {request.org.name}.".replace("  ", " ")
     digits = lead.phone.lstrip("+")
+    messages_out = []
+    for template in MessageTemplate.objects.filter(organisation=request.org):
+        text = actions.render_template(
+            template.body,
+            lead=lead,
+            agent_name=request.user.get_short_name(),
+            organisation_name=request.org.name,
+        )
+        messages_out.append(
+            {
+                "name": template.name,
+                "text": text,
+                "whatsapp": f"https://wa.me/{digits}?text={quote(text)}",
+                "sms": f"sms:{lead.phone}?body={quote(text)}",
+            }
+        )
     return {
         "tel": f"tel:{lead.phone}",
-        "whatsapp": f"https://wa.me/{digits}?text={quote(greeting)}",
-        "sms": f"sms:{lead.phone}?body={quote(greeting)}",
+        "whatsapp": f"https://wa.me/{digits}",
+        "sms": f"sms:{lead.phone}",
+        "messages": messages_out,
     }
 
 
@@ -595,6 +612,24 @@ def lead_settings(request):
                     org, url=request.POST.get("url", ""), events=request.POST.getlist("events"), actor=actor
                 )
                 messages.info(request, f"Signing secret (shown once): {hook.secret}")
+            elif what == "template":
+                template = None
+                if _int(request.POST.get("template")):
+                    template = get_object_or_404(
+                        MessageTemplate, organisation=org, pk=_int(request.POST.get("template"))
+                    )
+                actions.save_message_template(
+                    org,
+                    name=request.POST.get("name", ""),
+                    body=request.POST.get("body", ""),
+                    template=template,
+                    actor=actor,
+                )
+            elif what == "delete_template":
+                template = get_object_or_404(
+                    MessageTemplate, organisation=org, pk=_int(request.POST.get("template"))
+                )
+                actions.delete_message_template(template, actor=actor)
             elif what == "delete_webhook":
                 hook = get_object_or_404(
                     WebhookEndpoint, organisation=org, pk=_int(request.POST.get("webhook"))

@@ -34,8 +34,22 @@ def _sql(model, columns, rows_in_statement, suffix=""):
     return f"INSERT INTO {table} ({quoted}) VALUES {values}{suffix}"  # noqa: S608 — names from models
 
 
+def _copy(cursor, model, columns, rows) -> None:
+    """PostgreSQL's COPY: no SQL text to parse per row, the fastest way in."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
+    # Through Django's error wrapper, so a unique violation is an IntegrityError as usual.
+    with connection.wrap_database_errors, cursor.cursor.copy(f"COPY {table} ({quoted}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
 def insert_rows(model, columns: list[str], rows: list[tuple], *, ignore_conflicts: bool = False) -> None:
     if not rows:
+        return
+    if connection.vendor == "postgresql" and not ignore_conflicts:
+        with connection.cursor() as cursor:
+            _copy(cursor, model, columns, rows)
         return
     suffix = " ON CONFLICT DO NOTHING" if ignore_conflicts else ""
     with connection.cursor() as cursor:
@@ -48,6 +62,16 @@ def insert_returning_ids(model, columns: list[str], rows: list[tuple]) -> list[i
     """Insert and return the new primary keys in the order of ``rows`` (both databases
     return RETURNING rows in insertion order for a multi-row VALUES, as Django relies on too)."""
     ids = []
+    if connection.vendor == "postgresql":
+        # Take the ids from the table's sequence first, then COPY the rows with them.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                [model._meta.db_table, len(rows)],
+            )
+            ids = [r[0] for r in cursor.fetchall()]
+            _copy(cursor, model, ["id", *columns], [(pk, *row) for pk, row in zip(ids, rows, strict=True)])
+        return ids
     with connection.cursor() as cursor:
         for start in range(0, len(rows), CHUNK):
             chunk = rows[start : start + CHUNK]

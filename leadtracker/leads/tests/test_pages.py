@@ -154,3 +154,14 @@ def test_phone_and_money_the_indian_way(acme, new_lead, as_member):
     lead = new_lead(acme, name="Raj", phone="98765 43210", by=acme.alice, value="4500000")
     page = as_member(acme.alice).get(f"/leads/{lead.pk}/").content.decode()
     assert "₹45,00,000" in page
+
+
+def test_message_templates_fill_in_the_lead_and_agent(acme, new_lead, as_member):
+    lead = new_lead(acme, name="Raj Sharma", phone="98765 43210", by=acme.alice)
+    page = as_member(acme.alice).get(f"/leads/{lead.pk}/").content.decode()
+    assert "https://wa.me/919876543210?text=Hello%20Raj%20Sharma%2C%20this%20is%20Alice%20from%20Acme" in page
+    assert "sms:+919876543210?body=Hello%20Raj%20Sharma" in page
+    admin = as_member(acme.adam)
+    admin.post("/leads/settings/", {"what": "template", "name": "Diwali", "body": "Happy Diwali {name}! 🪔"})
+    page = as_member(acme.alice).get(f"/leads/{lead.pk}/").content.decode()
+    assert "Happy%20Diwali%20Raj%20Sharma%21%20%F0%9F%AA%94" in page
