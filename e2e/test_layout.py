@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 SHOTS = Path(__file__).parent / "screenshots"
 PAGES = [
+    "/notifications/",
     "/leads/",
     "/leads/new/",
     "/leads/board/",
@@ -26,7 +27,14 @@ PAGES = [
 ]
 
 
-PUBLIC_PAGES = ["/login/", "/signup/", "/password-reset/", "/password-reset/sent/", "/invite/{invite}/"]
+PUBLIC_PAGES = [
+    "/notifications/",
+    "/login/",
+    "/signup/",
+    "/password-reset/",
+    "/password-reset/sent/",
+    "/invite/{invite}/",
+]
 
 
 def no_sideways_scroll(pg):

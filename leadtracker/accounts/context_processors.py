@@ -13,7 +13,13 @@ def shell(request):
             .select_related("organisation")
             .order_by("organisation__name")
         )
+    unread = 0
+    if membership is not None:
+        from leadtracker.accounts.notifications import unread_count
+
+        unread = unread_count(membership)
     return {
+        "unread_notifications": unread,
         "membership": membership,
         "org": getattr(request, "org", None),
         "other_memberships": switchable,

@@ -223,6 +223,16 @@ def switch_organisation(request):
 
 
 @member_required()
+def notifications(request):
+    from leadtracker.accounts import notifications as inbox
+
+    if request.method == "POST":
+        inbox.mark_all_read(request.membership)
+        return redirect("notifications")
+    return render(request, "accounts/notifications.html", {"items": list(inbox.inbox(request.membership))})
+
+
+@member_required()
 def profile(request):
     user = request.user
     form = ProfileForm(request.POST or None, initial={"full_name": user.full_name, "phone": user.phone})

@@ -35,3 +35,15 @@ def test_password_change_signs_out_other_sessions(acme, as_member):
     assert here.get("/").status_code == 200
     assert elsewhere.get("/").status_code == 302  # back to login
     assert AuditEvent.objects.filter(action="user.password_change").count() == 1
+
+
+def test_notifications_inbox_and_unread_count(acme, as_member):
+    from leadtracker.accounts.notifications import notify
+
+    notify(organisation_id=acme.org.pk, user_id=acme.alice.user_id, text="Call Raj at 4 PM", url="/leads/1/")
+    client = as_member(acme.alice)
+    page = client.get("/notifications/")
+    assert "Call Raj at 4 PM" in page.content.decode() and page.context["unread_notifications"] == 1
+    assert as_member(acme.bob).get("/").context["unread_notifications"] == 0  # someone else's
+    client.post("/notifications/")
+    assert client.get("/notifications/").context["unread_notifications"] == 0
