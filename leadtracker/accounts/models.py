@@ -297,3 +297,20 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.text
+
+
+class RateCounter(models.Model):
+    """Requests counted per client and fixed time window, for API throttling. One upsert per
+    request (see lib/throttling.py); old windows are purged by a periodic job."""
+
+    key = models.CharField(max_length=100)
+    window = models.BigIntegerField()
+    hits = models.PositiveIntegerField(default=0)
+    ends_at = models.BigIntegerField(help_text="end of the window, seconds since the epoch")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["key", "window"], name="rate_counter_slot")]
+        indexes = [models.Index(fields=["ends_at"], name="rate_counter_ends")]
+
+    def __str__(self):
+        return f"{self.key}@{self.window}: {self.hits}"

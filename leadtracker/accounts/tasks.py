@@ -18,3 +18,15 @@ def purge_expired_audit_events() -> int:
 @task()
 def send_email(subject: str, body: str, to: list[str]) -> int:
     return send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, to)
+
+
+@periodic(every=dt.timedelta(hours=1))
+@task()
+def purge_old_rate_counters() -> int:
+    """Throttling windows older than a day count for nothing any more."""
+    import time
+
+    from leadtracker.accounts.models import RateCounter
+
+    deleted, _ = RateCounter.objects.filter(ends_at__lt=int(time.time()) - 86400).delete()
+    return deleted

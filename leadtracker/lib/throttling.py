@@ -1,32 +1,81 @@
-"""API request throttling, with rates read from settings at request time (so they can be
-changed by configuration and by tests without rebuilding the API)."""
+"""API request throttling in fixed windows, counted in the database with one upsert per
+request — shared by every gunicorn worker, no cache server to run. Rates are read from
+settings at request time, so configuration and tests can change them."""
 
+import hashlib
+import time
+
+from django.apps import apps
 from django.conf import settings
-from ninja.throttling import AnonRateThrottle, UserRateThrottle
+from django.db import connection
+from ninja.throttling import BaseThrottle, SimpleRateThrottle
 
 from leadtracker.lib.http import client_ip
 
 
-class _FromSettings:
+class _WindowThrottle(SimpleRateThrottle):
     setting_name = ""
+    scope = ""
+
+    def __init__(self, rate=None):
+        super().__init__(rate or getattr(settings, self.setting_name))
 
     def get_ident(self, request):
         # The same notion of "the client's address" as login throttling and the audit log.
         return client_ip(request)
 
-    def allow_request(self, request):
-        self.rate = getattr(settings, self.setting_name)
-        self.num_requests, self.duration = self.parse_rate(self.rate)
-        return super().allow_request(request)
+    def ident_for(self, request) -> str | None:
+        raise NotImplementedError
+
+    def allow_request(self, request) -> bool:
+        self.num_requests, self.duration = self.parse_rate(getattr(settings, self.setting_name))
+        ident = self.ident_for(request)
+        if ident is None or not self.num_requests:
+            return True
+        now = time.time()
+        window = int(now // self.duration)
+        self._window_end = (window + 1) * self.duration
+        self._now = now
+        key = hashlib.sha256(f"{self.scope}:{ident}".encode()).hexdigest()[:40]
+        q = connection.ops.quote_name  # "window" is a reserved word in PostgreSQL
+        table = q(apps.get_model("accounts", "RateCounter")._meta.db_table)
+        slot = f"{q('key')}, {q('window')}"
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} ({slot}, hits, ends_at) VALUES (%s, %s, 1, %s) "  # noqa: S608
+                f"ON CONFLICT ({slot}) DO UPDATE SET hits = {table}.hits + 1 RETURNING hits",
+                [key, window, int(self._window_end)],
+            )
+            hits = cursor.fetchone()[0]
+        return hits <= self.num_requests
+
+    def wait(self):
+        return max(1.0, self._window_end - self._now)
 
 
-class AnonymousThrottle(_FromSettings, AnonRateThrottle):
-    """Requests without valid credentials, counted per client address."""
+class AnonymousThrottle(_WindowThrottle):
+    """Requests without credentials (capture, health), counted per client address."""
 
     setting_name = "API_RATE_ANONYMOUS"
+    scope = "anon"
+
+    def ident_for(self, request):
+        if getattr(request, "auth", None) is not None:
+            return None
+        return self.get_ident(request)
 
 
-class UserThrottle(_FromSettings, UserRateThrottle):
+class UserThrottle(_WindowThrottle):
     """Requests by a signed-in user or token, counted per user."""
 
     setting_name = "API_RATE_AUTHENTICATED"
+    scope = "user"
+
+    def ident_for(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            return f"u{user.pk}"
+        return None  # anonymous requests are the other throttle's
+
+
+__all__ = ["AnonymousThrottle", "BaseThrottle", "UserThrottle"]
