@@ -326,21 +326,24 @@ def _fill_from(lead: Lead, clean: CleanLead, *, actor: Actor) -> bool:
     if added:
         changed.append("phones")
     if changed:
-        lead.updated_at = timezone.now()
-        lead.save()
-        Activity.objects.create(
-            organisation_id=lead.organisation_id,
-            lead=lead,
-            kind=ActivityKind.UPDATED,
-            actor=actor.user,
-            data={"fields": changed},
-        )
-        record(
-            "lead.update", organisation=lead.organisation, actor=actor, obj=lead, changes={"fields": changed}
-        )
+        _saved_update(lead, changed, actor)
     if clean.tags:
         changed += add_tags(lead, clean.tags)
     return bool(changed)
+
+
+def _saved_update(lead: Lead, changed: list[str], actor: Actor) -> None:
+    """Save a lead whose ``changed`` fields were set, with its timeline entry and audit event."""
+    lead.updated_at = timezone.now()
+    lead.save()
+    Activity.objects.create(
+        organisation_id=lead.organisation_id,
+        lead=lead,
+        kind=ActivityKind.UPDATED,
+        actor=actor.user,
+        data={"fields": changed},
+    )
+    record("lead.update", organisation=lead.organisation, actor=actor, obj=lead, changes={"fields": changed})
 
 
 def _add_phones(lead: Lead, phones) -> list[str]:
@@ -421,18 +424,7 @@ def update_lead(lead: Lead, *, actor: Actor, by: Membership | None, **fields) ->
     if not (lead.email or lead.phone):
         raise ActionError("a lead needs at least one valid phone number or e-mail", field="email")
     if changed:
-        lead.updated_at = timezone.now()
-        lead.save()
-        Activity.objects.create(
-            organisation_id=lead.organisation_id,
-            lead=lead,
-            kind=ActivityKind.UPDATED,
-            actor=actor.user,
-            data={"fields": changed},
-        )
-        record(
-            "lead.update", organisation=lead.organisation, actor=actor, obj=lead, changes={"fields": changed}
-        )
+        _saved_update(lead, changed, actor)
     return lead
 
 
