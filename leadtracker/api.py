@@ -12,6 +12,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from leadtracker.accounts.api import router as accounts_router
 from leadtracker.accounts.auth import BearerAuth, SessionAuth
+from leadtracker.attendance.api import router as attendance_router
 from leadtracker.leads.api import router as leads_router
 from leadtracker.leads.capture import router as capture_router
 from leadtracker.lib.errors import ActionError
@@ -33,6 +34,7 @@ api = NinjaAPI(
     ],
 )
 api.add_router("/", accounts_router)
+api.add_router("/", attendance_router)
 api.add_router("/", leads_router)
 api.add_router("/", capture_router)
 

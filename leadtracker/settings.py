@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "ninja",
     "leadtracker.accounts",
+    "leadtracker.attendance",
     "leadtracker.leads",
 ]
 

@@ -7,6 +7,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),
     path("", include("leadtracker.accounts.urls")),
+    path("", include("leadtracker.attendance.urls")),
     path("", include("leadtracker.leads.urls")),
 ]
 

@@ -39,6 +39,7 @@ class OrganisationOut(Schema):
     support_email: str
     support_phone: str
     audit_retention_days: int
+    shift_location: bool
 
 
 class OrganisationPatch(Strict):
@@ -50,6 +51,7 @@ class OrganisationPatch(Strict):
     support_email: Email | None = None
     support_phone: str | None = Field(None, max_length=32)
     audit_retention_days: int | None = Field(None, ge=30, le=3650)
+    shift_location: bool | None = None
 
 
 class OrgBrief(Schema):

@@ -90,6 +90,8 @@ class Organisation(models.Model):
     support_email = models.EmailField(blank=True)
     support_phone = models.CharField(max_length=32, blank=True)
     audit_retention_days = models.PositiveIntegerField(default=default_audit_retention)
+    # Ask for the browser's or phone's location at punch-in and punch-out.
+    shift_location = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self):

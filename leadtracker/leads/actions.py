@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from leadtracker.accounts.audit import Actor, record
 from leadtracker.accounts.models import Membership, Role
+from leadtracker.attendance.selectors import users_on_shift
 from leadtracker.leads.models import (
     Activity,
     ActivityKind,
@@ -565,8 +566,17 @@ def assign_by_rules(lead: Lead, *, actor: Actor) -> int | None:
         )
         if not agents:
             return None
-        owner_id = agents[rule.turn % len(agents)]
-        AssignmentRule.objects.filter(pk=rule.pk).update(turn=rule.turn + 1)
+        on_shift = users_on_shift(lead.organisation_id, agents) if rule.only_on_shift else set(agents)
+        # Walk the rotation from the rule's turn to the first agent who may take the lead, so
+        # turns stay in order and nobody is skipped who was available.
+        for step in range(len(agents)):
+            candidate = agents[(rule.turn + step) % len(agents)]
+            if candidate in on_shift:
+                owner_id = candidate
+                AssignmentRule.objects.filter(pk=rule.pk).update(turn=rule.turn + step + 1)
+                break
+        else:
+            return None
         assign_lead(lead, owner_id, actor=actor, by=None, reason=f"rule:{rule.pk}")
     return owner_id
 
@@ -881,6 +891,7 @@ def save_assignment_rule(
     org,
     *,
     name: str,
+    only_on_shift: bool = False,
     agent_ids: list[int],
     source: LeadSource | None = None,
     rule: AssignmentRule | None = None,
@@ -900,7 +911,7 @@ def save_assignment_rule(
     if source is not None and source.organisation_id != org.pk:
         raise ActionError("no such source", field="source")
     rule = rule or AssignmentRule(organisation=org)
-    rule.name, rule.source, rule.is_active = name[:80], source, is_active
+    rule.name, rule.source, rule.is_active, rule.only_on_shift = name[:80], source, is_active, only_on_shift
     rule.save()
     rule.agents.set(agents)
     record(

@@ -292,6 +292,7 @@ class RuleIn(Strict):
     agent_ids: list[int] = Field(..., min_length=1, max_length=500)
     source_id: int | None = None
     is_active: bool = True
+    only_on_shift: bool = Field(False, description="skip agents who are not punched in")
 
 
 class RuleOut(Schema):
@@ -300,6 +301,7 @@ class RuleOut(Schema):
     source_id: int | None
     agent_ids: list[int]
     is_active: bool
+    only_on_shift: bool
 
 
 class WebhookIn(Strict):
@@ -701,6 +703,7 @@ def _rule_out(rule: AssignmentRule) -> RuleOut:
         source_id=rule.source_id,
         agent_ids=sorted(rule.agents.values_list("pk", flat=True)),
         is_active=rule.is_active,
+        only_on_shift=rule.only_on_shift,
     )
 
 
@@ -719,6 +722,7 @@ def create_rule(request, payload: RuleIn):
         agent_ids=payload.agent_ids,
         source=_source(request, payload.source_id),
         is_active=payload.is_active,
+        only_on_shift=payload.only_on_shift,
         actor=actor_of(request),
     )
     return Status(201, _rule_out(rule))
@@ -734,6 +738,7 @@ def update_rule(request, rule_id: int, payload: RuleIn):
         agent_ids=payload.agent_ids,
         source=_source(request, payload.source_id),
         is_active=payload.is_active,
+        only_on_shift=payload.only_on_shift,
         rule=rule,
         actor=actor_of(request),
     )

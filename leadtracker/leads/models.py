@@ -275,6 +275,8 @@ class AssignmentRule(models.Model):
         help_text="empty: leads from any source",
     )
     agents = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="+")
+    # Skip agents who are not punched in; with nobody on shift the lead waits unassigned.
+    only_on_shift = models.BooleanField(default=False)
     is_active = models.BooleanField(default=True)
     position = models.PositiveIntegerField(default=0, help_text="rules are tried in this order")
     # How many leads this rule has handed out: the next goes to agents[turn % len(agents)].

@@ -602,6 +602,7 @@ def lead_settings(request):
                     name=request.POST.get("name", ""),
                     source=source,
                     agent_ids=[_int(a) for a in request.POST.getlist("agents") if _int(a)],
+                    only_on_shift=request.POST.get("only_on_shift") == "1",
                     actor=actor,
                 )
             elif what == "delete_rule":
@@ -672,7 +673,10 @@ def today(request):
     membership = request.membership
     team_size = len(subtree_membership_ids(membership)) - 1 if membership.role != Role.AGENT else 0
     leads = selectors.leads_for(membership)
+    from leadtracker.attendance.actions import open_shift
+
     context = {
+        "shift": open_shift(membership),
         "agenda": selectors.agenda(membership, request.org.tzinfo),
         "team_size": team_size,
         "my_open_leads": leads.filter(owner=request.user, status__kind="open").count(),

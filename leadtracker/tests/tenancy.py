@@ -85,6 +85,22 @@ def _import(people):
     ).pk
 
 
+def _shift(people):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from leadtracker.attendance.models import Shift
+
+    end = timezone.now() - dt.timedelta(days=2)
+    return Shift.objects.create(
+        organisation=people.org,
+        user_id=people.alice.user_id,
+        started_at=end - dt.timedelta(hours=8),
+        ended_at=end,
+    ).pk
+
+
 FACTORIES = {
     "member_id": lambda people: people.alice.pk,
     "invitation_id": _invitation,
@@ -96,6 +112,7 @@ FACTORIES = {
     "rule_id": _rule,
     "webhook_id": _webhook,
     "import_id": _import,
+    "shift_id": _shift,
 }
 
 # Parameters that name no organisation's object: secrets handed out by link, valid for

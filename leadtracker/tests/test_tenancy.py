@@ -100,7 +100,10 @@ def example(schema, components, ids=None):
         return False
     fmt = schema.get("format")
     return {"date-time": "2026-11-24T10:00:00+05:30", "date": "2026-11-24", "time": "10:00:00"}.get(
-        fmt, "walker@example.in" if "email" in str(schema.get("title", "")).lower() else "x"
+        fmt,
+        "walker@example.in"
+        if "email" in str(schema.get("title", "")).lower()
+        else "x" * max(1, schema.get("minLength", 1)),
     )
 
 

@@ -95,3 +95,39 @@ def test_concurrent_arrivals_take_turns_without_skipping(acme):
         counts[owner] = counts.get(owner, 0) + 1
     assert counts == {a.user_id: 2 for a in agents}
     assert AssignmentRule.objects.get().turn == 8
+
+
+def test_only_agents_on_shift_take_turns(acme, new_lead, api_as):
+    from leadtracker.attendance.actions import punch_in, punch_out
+
+    actions.save_assignment_rule(
+        acme.org,
+        name="On shift",
+        agent_ids=[acme.alice.user_id, acme.bob.user_id, acme.carl.user_id],
+        only_on_shift=True,
+        actor=Actor.system(),
+    )
+    # Nobody punched in: the lead waits for a manager.
+    assert new_lead(acme, name="L0", phone="98765 43210").owner_id is None
+    punch_in(acme.alice, actor=Actor.system())
+    punch_in(acme.carl, actor=Actor.system())
+    owners = [new_lead(acme, name=f"L{i}", phone=f"98765 4321{i}").owner_id for i in range(1, 5)]
+    assert owners == [acme.alice.user_id, acme.carl.user_id, acme.alice.user_id, acme.carl.user_id]
+    punch_out(acme.carl, actor=Actor.system())
+    punch_in(acme.bob, actor=Actor.system())
+    owners = [new_lead(acme, name=f"M{i}", phone=f"91234 5678{i}").owner_id for i in range(3)]
+    assert owners == [acme.alice.user_id, acme.bob.user_id, acme.alice.user_id]
+
+
+def test_rules_through_the_api(acme, api_as):
+    admin = api_as(acme.olga)
+    body = {"name": "Web", "agent_ids": [acme.alice.user_id, acme.bob.user_id], "only_on_shift": True}
+    created = admin.post("/api/v1/assignment-rules", body, content_type="application/json")
+    assert created.status_code == 201 and created.json()["only_on_shift"] is True
+    assert admin.get("/api/v1/assignment-rules").json()[0]["agent_ids"] == sorted(
+        [acme.alice.user_id, acme.bob.user_id]
+    )
+    assert (
+        api_as(acme.maya).post("/api/v1/assignment-rules", body, content_type="application/json").status_code
+        == 403
+    )

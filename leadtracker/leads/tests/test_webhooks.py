@@ -125,3 +125,24 @@ def test_only_http_urls_are_accepted(acme, url):
         endpoint(acme, url)
     assert caught.value.field == "url"
     assert not WebhookEndpoint.objects.exists()
+
+
+def test_admin_manages_webhooks_through_the_api(acme, api_as):
+    admin = api_as(acme.olga)
+    created = admin.post(
+        "/api/v1/webhooks",
+        {"url": "https://example.in/hook", "events": ["lead.created"]},
+        content_type="application/json",
+    )
+    assert created.status_code == 201 and len(created.json()["secret"]) == 64
+    listed = admin.get("/api/v1/webhooks").json()
+    assert listed == [
+        {
+            "id": created.json()["id"],
+            "url": "https://example.in/hook",
+            "events": ["lead.created"],
+            "is_active": True,
+        }
+    ]  # the secret is not shown again
+    assert api_as(acme.maya).get("/api/v1/webhooks").status_code == 403
+    assert admin.delete(f"/api/v1/webhooks/{created.json()['id']}").status_code == 204

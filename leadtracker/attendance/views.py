@@ -1,0 +1,176 @@
+"""Pages: the punch button, who is on shift, timesheets (and their CSV), correcting a shift."""
+
+import csv
+import datetime as dt
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from leadtracker.accounts.audit import Actor
+from leadtracker.accounts.decorators import member_required
+from leadtracker.accounts.models import Role
+from leadtracker.accounts.visibility import visible_memberships
+from leadtracker.attendance import actions, selectors
+from leadtracker.lib.errors import ActionError
+
+
+def _location(request):
+    try:
+        lat, lon = float(request.POST["lat"]), float(request.POST["lon"])
+    except (KeyError, ValueError):
+        return None
+    try:
+        accuracy = float(request.POST.get("accuracy", ""))
+    except ValueError:
+        accuracy = None
+    return actions.Location(lat=lat, lon=lon, accuracy_m=accuracy)
+
+
+@member_required()
+def attendance(request):
+    member = request.membership
+    shift = actions.open_shift(member)
+    recent = selectors.shifts_for(member).filter(user_id=member.user_id).order_by("-started_at")[:10]
+    context = {"shift": shift, "recent": recent, "now": timezone.now()}
+    if member.has_role(Role.MANAGER):
+        context["team"] = selectors.on_shift_now(member)
+    return render(request, "attendance/attendance.html", context)
+
+
+@require_POST
+@member_required()
+def punch(request):
+    member = request.membership
+    actor = Actor.from_request(request)
+    try:
+        if request.POST.get("action") == "out":
+            actions.punch_out(member, actor=actor, location=_location(request))
+            messages.success(request, "Punched out. Call tracking has stopped.")
+        else:
+            _shift, created = actions.punch_in(member, actor=actor, location=_location(request))
+            messages.success(
+                request,
+                "Punched in. Calls are tracked until you punch out."
+                if created
+                else "You were already punched in.",
+            )
+    except ActionError as exc:
+        messages.error(request, exc.message)
+    return redirect(request.POST.get("back") or "attendance")
+
+
+def _period(request, tz):
+    today = timezone.now().astimezone(tz).date()
+    try:
+        date_from = dt.date.fromisoformat(request.GET.get("from", ""))
+    except ValueError:
+        date_from = today - dt.timedelta(days=6)
+    try:
+        date_to = dt.date.fromisoformat(request.GET.get("to", ""))
+    except ValueError:
+        date_to = today
+    if date_to < date_from:
+        date_from, date_to = date_to, date_from
+    date_from = max(date_from, date_to - dt.timedelta(days=92))
+    return date_from, date_to
+
+
+@member_required()
+def timesheets(request):
+    tz = request.org.tzinfo
+    date_from, date_to = _period(request, tz)
+    try:
+        user_id = int(request.GET.get("user") or 0) or None
+    except ValueError:
+        user_id = None
+    rows = selectors.timesheet(request.membership, date_from, date_to, tz, user_id=user_id)
+    if request.GET.get("format") == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="timesheet-{date_from}-{date_to}.csv"'
+        response.write("\ufeff")
+        out = csv.writer(response)
+        out.writerow(
+            [
+                "date",
+                "person",
+                "email",
+                "first_in",
+                "last_out",
+                "hours",
+                "break_minutes",
+                "shifts",
+                "closed_automatically",
+                "corrected",
+            ]
+        )
+        for r in rows:
+            out.writerow(
+                [
+                    r["day"].isoformat(),
+                    r["user"].full_name,
+                    r["user"].email,
+                    r["first_in"].astimezone(tz).strftime("%H:%M"),
+                    "" if r["still_open"] else r["last_out"].astimezone(tz).strftime("%H:%M"),
+                    f"{r['hours']:.2f}",
+                    r["break_minutes"],
+                    r["shifts"],
+                    "yes" if r["auto_closed"] else "",
+                    "yes" if r["corrected"] else "",
+                ]
+            )
+        return response
+    people = (
+        [m for m in visible_memberships(request.membership).select_related("user")]
+        if request.membership.role != Role.AGENT
+        else []
+    )
+    return render(
+        request,
+        "attendance/timesheets.html",
+        {
+            "rows": rows,
+            "date_from": date_from,
+            "date_to": date_to,
+            "people": people,
+            "user_id": user_id,
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+@member_required(Role.MANAGER)
+def shift_detail(request, shift_id):
+    shift = selectors.get_shift(request.membership, shift_id)
+    tz = request.org.tzinfo
+    if request.method == "POST":
+
+        def parse(name):
+            value = request.POST.get(name, "")
+            if not value:
+                return None
+            try:
+                return dt.datetime.fromisoformat(value).replace(tzinfo=tz)
+            except ValueError:
+                raise ActionError("not a date and time", field=name) from None
+
+        try:
+            started = parse("started_at")
+            if started is None:
+                raise ActionError("give the start", field="started_at")
+            actions.correct_shift(
+                shift,
+                started_at=started,
+                ended_at=parse("ended_at"),
+                reason=request.POST.get("reason", ""),
+                actor=Actor.from_request(request),
+                by=request.membership,
+            )
+        except ActionError as exc:
+            messages.error(request, f"{exc.field}: {exc.message}")
+        else:
+            messages.success(request, "Shift corrected.")
+            return redirect("timesheets")
+    return render(request, "attendance/shift.html", {"shift": shift})
