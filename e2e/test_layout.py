@@ -7,6 +7,9 @@ from playwright.sync_api import expect
 
 SHOTS = Path(__file__).parent / "screenshots"
 PAGES = [
+    "/attendance/",
+    "/attendance/timesheets/",
+    "/attendance/shifts/{shift}/",
     "/notifications/",
     "/leads/",
     "/leads/new/",
@@ -57,7 +60,9 @@ def test_page_fits_a_phone(phone, live_server, people, login, path):
         actor=Actor.system(),
         by=people.olga,
     )
-    path = path.format(alice=people.alice.pk, lead=lead.pk)
+    from leadtracker.tests.tenancy import _shift
+
+    path = path.format(alice=people.alice.pk, lead=lead.pk, shift=_shift(people))
     response = phone.goto(f"{live_server.url}{path}")
     assert response.status == 200
     assert no_sideways_scroll(phone), f"{path} scrolls sideways at 360 px"

@@ -46,6 +46,7 @@ def load_demo(*, reset: bool = False) -> tuple[Organisation, bool]:
         owner_email=email_of("owner"),
         owner_name="Asha Verma",
         support_email=f"support@{DEMO_DOMAIN}",
+        shift_location=True,
         support_phone="+911140000000",
     )
     members = {"owner": owner}

@@ -5,3 +5,10 @@ class AttendanceConfig(AppConfig):
     name = "leadtracker.attendance"
     label = "attendance"
     verbose_name = "Shifts"
+
+    def ready(self):
+        from leadtracker.accounts.demo import DEMO_HOOKS
+        from leadtracker.attendance.demo import add_demo_shifts
+
+        if add_demo_shifts not in DEMO_HOOKS:
+            DEMO_HOOKS.append(add_demo_shifts)
