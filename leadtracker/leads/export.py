@@ -31,6 +31,15 @@ COLUMNS = [
 ]
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe(text: str) -> str:
+    """A cell a spreadsheet would run as a formula (=HYPERLINK(…), +cmd|…) is written as text.
+    Applied to everything people typed; numbers we normalised ourselves are left alone."""
+    return "'" + text if text and text.startswith(FORMULA_START) else text
+
+
 def rows(qs, tz):
     qs = qs.select_related("status", "source", "owner").prefetch_related("phones", "tags").order_by("pk")
 
@@ -42,24 +51,24 @@ def rows(qs, tz):
         phones = [p.e164 for p in lead.phones.all()]
         yield [
             lead.pk,
-            lead.name,
-            lead.company,
+            safe(lead.name),
+            safe(lead.company),
             lead.phone,
             " ".join(phones[1:]),
-            lead.email,
-            lead.city,
-            lead.address,
-            lead.source.name if lead.source_id else "",
-            lead.status.name,
+            safe(lead.email),
+            safe(lead.city),
+            safe(lead.address),
+            safe(lead.source.name) if lead.source_id else "",
+            safe(lead.status.name),
             lead.owner.email if lead.owner_id else "",
             "" if lead.value is None else str(lead.value),
-            ", ".join(t.name for t in lead.tags.all()),
+            safe(", ".join(t.name for t in lead.tags.all())),
             when(lead.created_at),
             when(lead.last_contacted_at),
             when(lead.next_follow_up_at),
             "yes" if lead.do_not_call else "",
             "yes" if lead.marketing_consent else "",
-            lead.lost_reason,
+            safe(lead.lost_reason),
         ]
 
 

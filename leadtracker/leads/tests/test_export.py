@@ -36,3 +36,18 @@ def test_xlsx_export_and_visibility(acme, api_as, new_lead):
     names = [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert names == ["Bob's"]  # mani's team only
     assert api_as(acme.alice).get("/api/v1/leads/export").status_code == 403
+
+
+def test_cells_that_would_run_as_formulas_are_written_as_text(acme, api_as, new_lead):
+    new_lead(
+        acme,
+        name='=HYPERLINK("http://evil.example","click")',
+        company="+cmd|' /C calc'!A0",
+        phone="98765 43210",
+        by=acme.alice,
+    )
+    response = api_as(acme.olga).get("/api/v1/leads/export?format=csv")
+    header, row = list(csv.reader(io.StringIO(content(response).decode("utf-8-sig"))))
+    assert row[header.index("name")].startswith("'=HYPERLINK")
+    assert row[header.index("company")].startswith("'+cmd")
+    assert row[header.index("phone")] == "+919876543210"  # our own normalised number stays as it is
