@@ -208,6 +208,10 @@ API_RATE_AUTHENTICATED = envstr("API_RATE_AUTHENTICATED", "1200/m")
 API_RATE_ANONYMOUS = envstr("API_RATE_ANONYMOUS", "60/m")
 AUDIT_RETENTION_DAYS_DEFAULT = envint("AUDIT_RETENTION_DAYS_DEFAULT", 730)
 
+# Webhooks may be sent to private or loopback addresses only when the operator says so
+# (receivers on an intranet); otherwise a webhook could probe the server's own network.
+WEBHOOK_ALLOW_PRIVATE_ADDRESSES = envbool("WEBHOOK_ALLOW_PRIVATE_ADDRESSES", False)
+
 # Largest spreadsheet accepted for import.
 IMPORT_MAX_BYTES = envint("IMPORT_MAX_BYTES", 200 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -15,6 +15,7 @@ from leadtracker.accounts.models import Role
 from leadtracker.accounts.visibility import visible_memberships
 from leadtracker.attendance import actions, selectors
 from leadtracker.lib.errors import ActionError
+from leadtracker.lib.web import safe_back
 
 
 def _location(request):
@@ -59,7 +60,7 @@ def punch(request):
             )
     except ActionError as exc:
         messages.error(request, exc.message)
-    return redirect(request.POST.get("back") or "attendance")
+    return redirect(safe_back(request, "attendance"))
 
 
 def _period(request, tz):

@@ -209,7 +209,9 @@ def create_lead(
     dup = find_duplicate(org.pk, [p for p, _ in clean.phones], clean.fields["email"])
     if dup is not None:
         existing, matched_on = dup
-        if on_duplicate == "error":
+        if on_duplicate == "error" or (by is not None and not _may_change(by, existing)):
+            # Someone who may not open that lead learns only that it exists: skipping would
+            # hand it over, filling it in would change it, and "create anyway" would show its id.
             raise DuplicateLead(existing, matched_on)
         if on_duplicate == "skip":
             return existing, "skipped"
@@ -217,7 +219,15 @@ def create_lead(
             _fill_from(existing, clean, actor=actor)
             return existing, "updated"
         clean = _without_conflicts(org.pk, clean, existing)
-    lead = _insert(org, clean, actor=actor)
+    try:
+        lead = _insert(org, clean, actor=actor)
+    except DuplicateLead as exc:
+        # The number or e-mail was taken between our look and our insert (a form sent twice).
+        if on_duplicate == "skip" or (on_duplicate == "update" and by is None):
+            if on_duplicate == "update":
+                _fill_from(exc.existing, clean, actor=actor)
+            return exc.existing, "skipped" if on_duplicate == "skip" else "updated"
+        raise
     if dup is not None:
         Activity.objects.create(
             organisation=org,
@@ -369,6 +379,14 @@ def _add_phones(lead: Lead, phones) -> list[str]:
     return added
 
 
+def _may_change(by: Membership, lead: Lead) -> bool:
+    from leadtracker.leads.selectors import leads_for
+
+    if not leads_for(by).filter(pk=lead.pk).exists():
+        return False
+    return by.role != Role.AGENT or lead.owner_id == by.user_id
+
+
 def _check_can_edit(lead: Lead, by: Membership | None) -> None:
     if by is None or by.role != Role.AGENT:
         return  # managers and admins reach only leads visibility lets them load
@@ -397,6 +415,9 @@ def update_lead(lead: Lead, *, actor: Actor, by: Membership | None, **fields) ->
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise ActionError("this field cannot be changed here", field=sorted(unknown)[0])
+    for key, value in fields.items():
+        if value is None and key not in ("source", "value"):
+            raise ActionError("may not be empty (send an empty string to clear it)", field=key)
     if "email" in fields:
         fields["email"] = clean_email(fields["email"])
         if (
@@ -526,7 +547,9 @@ def assign_lead(
     lead.owner_id = owner_id
     lead.updated_at = timezone.now()
     lead.save(update_fields=["owner", "updated_at"])
-    FollowUp.objects.filter(lead=lead, done_at__isnull=True, assignee_id=old).update(assignee_id=owner_id)
+    # The lead's open follow-ups go with it: its new owner works them, and nobody keeps a task
+    # on a lead they can no longer open.
+    FollowUp.objects.filter(lead=lead, done_at__isnull=True).update(assignee_id=owner_id)
     Activity.objects.create(
         organisation_id=lead.organisation_id,
         lead=lead,
@@ -668,6 +691,7 @@ def schedule_follow_up(
     by: Membership | None,
 ) -> FollowUp:
     _check_can_edit(lead, by)
+    Lead.objects.select_for_update().filter(pk=lead.pk).first()  # one writer of next_follow_up_at
     if kind not in FollowUpKind.values:
         raise ActionError(f"must be one of {', '.join(FollowUpKind.values)}", field="kind")
     if due_at is None or timezone.is_naive(due_at):
@@ -704,11 +728,12 @@ def schedule_follow_up(
 @transaction.atomic
 def complete_follow_up(fu: FollowUp, *, outcome: str = "", actor: Actor, by: Membership | None) -> FollowUp:
     _check_can_edit(fu.lead, by)
-    if fu.done_at is not None:
+    Lead.objects.select_for_update().filter(pk=fu.lead_id).first()
+    done_at, outcome = timezone.now(), (outcome or "").strip()[:200]
+    # Conditional, so two taps on "Done" complete it once.
+    if not FollowUp.objects.filter(pk=fu.pk, done_at__isnull=True).update(done_at=done_at, outcome=outcome):
         raise Conflict("this follow-up is already done", field="follow_up")
-    fu.done_at = timezone.now()
-    fu.outcome = (outcome or "").strip()[:200]
-    fu.save(update_fields=["done_at", "outcome"])
+    fu.done_at, fu.outcome = done_at, outcome
     Activity.objects.create(
         organisation_id=fu.organisation_id,
         lead=fu.lead,
@@ -767,7 +792,16 @@ def merge_leads(primary: Lead, duplicate: Lead, *, actor: Actor, by: Membership 
     # Safety first: do-not-call if either says so; marketing consent only if both agree.
     primary.do_not_call = primary.do_not_call or duplicate.do_not_call
     primary.marketing_consent = primary.marketing_consent and duplicate.marketing_consent
-    primary.extra = {**duplicate.extra, **primary.extra}
+    markers = {"possible_duplicate_of", "numbers_on_other_lead", "email_on_other_lead", "possible_duplicate"}
+    primary.extra = {k: v for k, v in {**duplicate.extra, **primary.extra}.items() if k not in markers}
+    # What the duplicate said differently is kept on the timeline rather than lost.
+    differing = {
+        name: getattr(duplicate, name)
+        for name in ("name", "company", "email", "city")
+        if getattr(duplicate, name)
+        and getattr(primary, name)
+        and getattr(duplicate, name) != getattr(primary, name)
+    }
     # Numbers: the duplicate's follow the primary's, in their order.
     offset = LeadPhone.objects.filter(lead=primary).count()
     for i, phone in enumerate(LeadPhone.objects.filter(lead=duplicate).order_by("position", "id")):
@@ -798,8 +832,11 @@ def merge_leads(primary: Lead, duplicate: Lead, *, actor: Actor, by: Membership 
         lead=primary,
         kind=ActivityKind.MERGED,
         actor=actor.user,
+        body="; ".join(f"{k}: {v}" for k, v in differing.items()),
         data={"merged_lead": duplicate.pk, "fields_taken": taken},
     )
+    if primary.owner_id:
+        FollowUp.objects.filter(lead=primary, done_at__isnull=True).update(assignee_id=primary.owner_id)
     record(
         "lead.merge",
         organisation=primary.organisation,
@@ -840,7 +877,15 @@ def save_statuses(org, rows: list[dict], *, actor: Actor) -> list[LeadStatus]:
             )
         status = existing.get(row.get("id")) if row.get("id") else None
         if status is None:
-            status = LeadStatus(organisation=org)
+            # A hidden status of that name (removed while still in use) comes back, not a twin.
+            status = next(
+                (
+                    x
+                    for x in existing.values()
+                    if not x.is_active and x.name.lower() == name.lower() and x.pk not in {k.pk for k in kept}
+                ),
+                None,
+            ) or LeadStatus(organisation=org)
         status.name, status.kind, status.position, status.is_active = name, kind, position, True
         status.save()
         kept.append(status)
@@ -932,6 +977,12 @@ def save_webhook(org, *, url: str, events: list[str], actor: Actor, endpoint=Non
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise ActionError("must be an http:// or https:// address", field="url")
+    from leadtracker.leads.webhooks import BlockedAddress, check_destination
+
+    try:
+        check_destination(url)
+    except BlockedAddress as exc:
+        raise ActionError(str(exc), field="url") from None
     unknown = sorted(set(events) - set(WebhookEndpoint.EVENTS))
     if unknown or not events:
         raise ActionError(f"choose from {', '.join(WebhookEndpoint.EVENTS)}", field="events")

@@ -86,20 +86,33 @@ def capture(request, key: str):
     message = (fields.get("message") or fields.get("notes") or "").strip()
     actor = Actor.from_request(request)
     try:
-        lead, outcome = actions.create_lead(org, data, actor=actor, by=None, on_duplicate="update")
+        # An anonymous form never changes a lead that exists: a returning enquirer gets a note
+        # with what they sent, for a person to look at.
+        lead, outcome = actions.create_lead(org, data, actor=actor, by=None, on_duplicate="skip")
     except ActionError as exc:
         return _answer(
             request,
             422 if exc.status_code == 400 else exc.status_code,
             {"detail": f"{exc.field}: {exc.message}", "errors": [exc.as_error()]},
         )
-    if message or outcome != "created":
-        body = message or f"Enquired again through {source.name}."
+    if outcome != "created":
+        sent = ", ".join(
+            f"{k}: {v}" for k, v in fields.items() if v and k not in ("message", "notes", HONEYPOT)
+        )
+        body = f"Enquired again through {source.name} ({sent})." + (f"\n{message}" if message else "")
         Activity.objects.create(
             organisation=org,
             lead=lead,
             kind=ActivityKind.NOTE,
             body=body[:10_000],
+            data={"capture": source.name},
+        )
+    elif message:
+        Activity.objects.create(
+            organisation=org,
+            lead=lead,
+            kind=ActivityKind.NOTE,
+            body=message[:10_000],
             data={"capture": source.name},
         )
     # The answer never says whether the person was already known.

@@ -31,11 +31,19 @@ from leadtracker.leads.models import (
     LeadStatus,
     LeadTag,
 )
-from leadtracker.leads.tabular import FIELDS, UnreadableFile, guess_mapping, open_table
+from leadtracker.leads.tabular import FIELDS, BrokenLine, UnreadableFile, guess_mapping, open_table
 from leadtracker.lib.bulk import insert_returning_ids, insert_rows, json_param
 from leadtracker.lib.errors import ActionError
 
 BATCH = 1000
+# Keys of lead.extra that the app itself sets; a spreadsheet column cannot write them.
+RESERVED_EXTRA = {
+    "possible_duplicate_of",
+    "numbers_on_other_lead",
+    "email_on_other_lead",
+    "possible_duplicate",
+    "invalid_numbers",
+}
 ON_DUPLICATE = ("skip", "update", "create")
 TRUE_WORDS = {"1", "yes", "y", "true", "t", "x", "✓", "haan", "ha"}
 
@@ -93,6 +101,7 @@ class Importer:
         owner: User | None = None,
         source_name: str = "",
         error_sink=None,
+        by: Membership | None = None,
     ):
         if on_duplicate not in ON_DUPLICATE:
             raise ActionError(f"must be one of {', '.join(ON_DUPLICATE)}", field="on_duplicate")
@@ -110,10 +119,15 @@ class Importer:
         self.statuses = {s.name.lower(): s for s in LeadStatus.objects.filter(organisation=org)}
         self.default_status = actions.default_status(org.pk)
         self.sources = {}
-        self.owners = {
-            m.user.email: m.user_id
-            for m in Membership.objects.filter(organisation=org, is_active=True).select_related("user")
-        }
+        # The person importing may give leads only to whom they could by hand (their team), and
+        # may fill in only leads they could change; the command line (by=None) may do anything.
+        self.by = by
+        members = Membership.objects.filter(organisation=org, is_active=True).select_related("user")
+        if by is not None:
+            from leadtracker.leads.selectors import assignable_members
+
+            members = assignable_members(by)
+        self.owners = {m.user.email: m.user_id for m in members}
 
     # -- one row ---------------------------------------------------------------------
     def _row_to_data(
@@ -128,7 +142,7 @@ class Importer:
                 continue
             target = self.mapping.get(index)
             if target is None:
-                if index < len(headers) and headers[index]:
+                if index < len(headers) and headers[index] and headers[index] not in RESERVED_EXTRA:
                     data.extra[headers[index][:60]] = value[:500]
                 continue
             if target == "phone":
@@ -160,6 +174,7 @@ class Importer:
                 data.created_at = self._parse_time(value)
             else:
                 setattr(data, target, value)
+        data.phones = self._usable_phones(data)
         if not data.name and (first or last):
             data.name = f"{first} {last}".strip()
         if data.source is None:
@@ -167,6 +182,23 @@ class Importer:
         if self.owner is not None and data.owner_id is None:
             data.owner_id = self.owner.pk
         return data, notes, status
+
+    def _usable_phones(self, data) -> list[str]:
+        """A row with at least one good number (or an e-mail) keeps its good numbers; "N/A" or a
+        short number in a second column is kept aside in extra, not a reason to lose the row."""
+        from leadtracker.lib.phones import InvalidPhone, normalise
+
+        good, bad = [], []
+        for raw in data.phones:
+            try:
+                normalise(raw, self.org.phone_region)
+                good.append(raw)
+            except InvalidPhone:
+                bad.append(raw)
+        if bad and (good or data.email):
+            data.extra["invalid_numbers"] = ", ".join(bad)[:200]
+            return good
+        return data.phones  # nothing usable: cleaning reports the first bad number
 
     def _source(self, name):
         key = name.strip().lower()
@@ -197,6 +229,9 @@ class Importer:
         batch = []
         for cells in table.rows:
             self.counts.rows += 1
+            if isinstance(cells, BrokenLine):
+                self._error(self.counts.rows + 1, "row", cells.message, [])
+                continue
             batch.append((self.counts.rows + 1, cells))  # +1: the header is row 1 of the sheet
             if len(batch) >= BATCH:
                 self._batch(batch, table.headers)
@@ -277,6 +312,8 @@ class Importer:
             ):
                 free.fields["email"] = ""
             free.fields["extra"] = {**free.fields["extra"], "possible_duplicate": True}
+            if existing_id is not None:
+                free.fields["extra"]["possible_duplicate_of"] = existing_id
             free.fields["phone"], free.fields["phone_raw"] = free.phones[0] if free.phones else ("", "")
             p = Pending(row_number, free, notes, status, set())
             pending.append(p)
@@ -301,6 +338,8 @@ class Importer:
 
     def _update_existing(self, lead_id, clean, row_number, cells):
         lead = Lead.objects.select_related("organisation", "status").get(pk=lead_id)
+        if self.by is not None and not actions._may_change(self.by, lead):
+            return  # someone else's lead: counted as a duplicate, left untouched
         try:
             with transaction.atomic():
                 changed = actions._fill_from(lead, clean, actor=self.actor)
@@ -504,6 +543,8 @@ def preview(job: ImportJob, rows: int = 10) -> list[list[str]]:
     try:
         out = []
         for cells in table.rows:
+            if isinstance(cells, BrokenLine):
+                continue
             out.append([str(c) for c in cells])
             if len(out) >= rows:
                 break
@@ -538,6 +579,13 @@ def run_import_job(job_id: int) -> dict:
                 owner=job.owner,
                 source_name=job.source_name,
                 error_sink=sink,
+                by=Membership.objects.filter(
+                    organisation=job.organisation, user=job.created_by, is_active=True
+                )
+                .select_related("organisation")
+                .first()
+                if job.created_by
+                else None,
             )
             table = open_table(job.stored_path)
             try:

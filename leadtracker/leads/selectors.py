@@ -143,7 +143,10 @@ def agenda(viewer: Membership, tz, now=None) -> dict:
     start_tomorrow = dt.datetime.combine(now.astimezone(tz).date() + dt.timedelta(days=1), dt.time.min, tz)
     open_items = (
         FollowUp.objects.filter(
-            organisation_id=viewer.organisation_id, assignee_id=viewer.user_id, done_at__isnull=True
+            organisation_id=viewer.organisation_id,
+            assignee_id=viewer.user_id,
+            done_at__isnull=True,
+            lead__in=leads_for(viewer),  # never a lead they cannot open
         )
         .select_related("lead")
         .order_by("due_at", "id")

@@ -17,6 +17,19 @@ class UnreadableFile(ValueError):
     pass
 
 
+class BrokenLine:
+    """A line the CSV reader could not read (a stray quote, a NUL byte, a huge cell): reported
+    as that row's error while the reading goes on."""
+
+    def __init__(self, message: str):
+        self.message = message
+
+
+# A notes cell may be long, but not unbounded.
+csv.field_size_limit(1024 * 1024)
+MAX_BROKEN_IN_A_ROW = 1000
+
+
 @dataclass
 class Table:
     headers: list[str]
@@ -72,7 +85,19 @@ def open_csv(path: str) -> Table:
     headers = [h.lstrip("\ufeff").strip() for h in headers]
 
     def rows():
-        for row in reader:
+        broken = 0
+        while True:
+            try:
+                row = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                broken += 1
+                if broken > MAX_BROKEN_IN_A_ROW:
+                    raise UnreadableFile(f"too many unreadable lines in a row ({exc})") from None
+                yield BrokenLine(f"unreadable line: {exc}")
+                continue
+            broken = 0
             if any(cell.strip() for cell in row):
                 yield row
 

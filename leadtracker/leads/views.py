@@ -27,6 +27,7 @@ from leadtracker.leads.models import (
 from leadtracker.leads.tabular import FIELDS
 from leadtracker.lib.errors import ActionError
 from leadtracker.lib.pagination import keyset_sorted
+from leadtracker.lib.web import safe_back
 
 PAGE = 50
 SORTS = {
@@ -95,9 +96,14 @@ def lead_list(request):
     descending = sort.startswith("-")
     parse = (lambda v: v) if field == "name" else dt.datetime.fromisoformat
     qs = _filtered(request).select_related("status", "source", "owner")
-    rows, next_cursor = keyset_sorted(
-        qs, field=field, descending=descending, cursor=request.GET.get("cursor"), limit=PAGE, parse=parse
-    )
+    try:
+        rows, next_cursor = keyset_sorted(
+            qs, field=field, descending=descending, cursor=request.GET.get("cursor"), limit=PAGE, parse=parse
+        )
+    except ActionError:  # a cursor that was not ours: start at the top
+        query = request.GET.copy()
+        query.pop("cursor", None)
+        return redirect(f"{request.path}?{query.urlencode()}")
     query = request.GET.copy()
     query.pop("cursor", None)
     context = {
@@ -147,7 +153,7 @@ def bulk(request):
         messages.error(request, exc.message)
     else:
         messages.success(request, f"{n} lead{'s' if n != 1 else ''} changed.")
-    return redirect(request.POST.get("back") or reverse("lead_list"))
+    return redirect(safe_back(request, reverse("lead_list")))
 
 
 def _lead_data(request, data) -> actions.LeadData:
@@ -264,7 +270,7 @@ def _act(request, lead_id, fn, success):
     else:
         if success:
             messages.success(request, success)
-    return redirect(request.POST.get("back") or reverse("lead_detail", args=[lead.pk]))
+    return redirect(safe_back(request, reverse("lead_detail", args=[lead.pk])))
 
 
 @require_POST
@@ -358,7 +364,7 @@ def follow_up_done(request, follow_up_id):
         messages.error(request, exc.message)
     else:
         messages.success(request, "Follow-up done.")
-    return redirect(request.POST.get("back") or reverse("lead_detail", args=[fu.lead_id]))
+    return redirect(safe_back(request, reverse("lead_detail", args=[fu.lead_id])))
 
 
 @member_required()
@@ -442,7 +448,7 @@ def board_move(request, lead_id):
     status = LeadStatus.objects.filter(organisation=request.org, pk=_int(request.POST.get("status"))).first()
     if status is None:
         messages.error(request, "status: choose one of the pipeline's statuses")
-        return redirect(request.POST.get("back") or reverse("board"))
+        return redirect(safe_back(request, reverse("board")))
     try:
         actions.change_status(lead, status, actor=Actor.from_request(request), by=request.membership)
     except ActionError as exc:
@@ -451,7 +457,7 @@ def board_move(request, lead_id):
         messages.error(request, exc.message)
     if request.headers.get("X-Requested-With"):
         return HttpResponse(status=204)
-    return redirect(request.POST.get("back") or reverse("board"))
+    return redirect(safe_back(request, reverse("board")))
 
 
 @member_required(Role.MANAGER)
@@ -656,7 +662,11 @@ def lead_settings(request):
                 .prefetch_related("agents")
                 .select_related("source")
             ),
-            "webhooks": list(WebhookEndpoint.objects.filter(organisation=org).prefetch_related("deliveries")),
+            "webhooks": [
+                (hook, list(hook.deliveries.order_by("-id")[:10]))
+                for hook in WebhookEndpoint.objects.filter(organisation=org).order_by("id")
+            ],
+            "templates": list(MessageTemplate.objects.filter(organisation=org)),
             "members": members,
             "site_url": dj_settings.SITE_URL,
             "events": WebhookEndpoint.EVENTS,

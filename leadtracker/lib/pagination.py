@@ -53,11 +53,17 @@ def keyset_sorted(
     after = decode_cursor(cursor) if cursor else None
     if after and isinstance(after, list) and len(after) == 2:
         value, last_id = after
+        try:
+            last_id = int(last_id)
+            value = None if value is None else parse(value)
+        except (TypeError, ValueError):
+            from leadtracker.lib.errors import ActionError
+
+            raise ActionError("not a cursor this list gave out", field="cursor") from None
         beyond = "lt" if descending else "gt"
         if value is None:
             qs = qs.filter(**{f"{field}__isnull": True, f"pk__{beyond}": last_id})
         else:
-            value = parse(value)
             qs = qs.filter(
                 Q(**{f"{field}__{beyond}": value})
                 | Q(**{field: value, f"pk__{beyond}": last_id})

@@ -63,10 +63,10 @@ def _rule(people):
 
 
 def _webhook(people):
-    from leadtracker.leads.actions import save_webhook
+    from leadtracker.leads.models import WebhookEndpoint
 
-    return save_webhook(
-        people.org, url="http://127.0.0.1:9/hook", events=["lead.created"], actor=Actor.system()
+    return WebhookEndpoint.objects.create(
+        organisation=people.org, url="https://hooks.example.in/x", secret="s" * 64, events=["lead.created"]
     ).pk
 
 

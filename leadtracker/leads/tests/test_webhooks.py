@@ -44,6 +44,12 @@ class Receiver:
         self.server.server_close()
 
 
+@pytest.fixture(autouse=True)
+def local_receivers_allowed(settings):
+    # The receivers in these tests listen on loopback, which production refuses by default.
+    settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES = True
+
+
 @pytest.fixture
 def receiver():
     made = []
@@ -127,7 +133,7 @@ def test_only_http_urls_are_accepted(acme, url):
     assert not WebhookEndpoint.objects.exists()
 
 
-def test_admin_manages_webhooks_through_the_api(acme, api_as):
+def test_admin_manages_webhooks_through_the_api(acme, api_as, settings):
     admin = api_as(acme.olga)
     created = admin.post(
         "/api/v1/webhooks",
@@ -146,3 +152,40 @@ def test_admin_manages_webhooks_through_the_api(acme, api_as):
     ]  # the secret is not shown again
     assert api_as(acme.maya).get("/api/v1/webhooks").status_code == 403
     assert admin.delete(f"/api/v1/webhooks/{created.json()['id']}").status_code == 204
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:8000/x",
+        "http://[::1]/x",
+        "http://169.254.169.254/latest",
+        "http://10.0.0.5/hook",
+        "http://localhost/hook",
+    ],
+)
+def test_private_addresses_are_refused_by_default(acme, settings, url):
+    from leadtracker.lib.errors import ActionError
+
+    settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES = False
+    with pytest.raises(ActionError) as caught:
+        endpoint(acme, url)
+    assert caught.value.field == "url"
+
+
+def test_delivery_refuses_an_address_that_became_private(acme, new_lead, receiver, settings):
+    r = receiver()
+    endpoint(acme, r.url, events=["lead.created"])
+    settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES = False
+    new_lead(acme, name="Raj", phone="98765 43210")
+    send_due()
+    delivery = WebhookDelivery.objects.get()
+    assert delivery.state == "pending" and delivery.last_error.startswith("refused") and not r.received
+
+
+def test_redirects_are_not_followed(acme, new_lead, receiver):
+    r = receiver(statuses=[302])
+    endpoint(acme, r.url, events=["lead.created"])
+    new_lead(acme, name="Raj", phone="98765 43210")
+    send_due()
+    assert WebhookDelivery.objects.get().last_status_code == 302
