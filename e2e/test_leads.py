@@ -11,6 +11,16 @@ from playwright.sync_api import expect
 
 
 def test_create_find_follow_up_and_move(page, live_server, people, login):
+    from leadtracker.accounts.audit import Actor
+    from leadtracker.leads.actions import LeadData, create_lead
+
+    for i in range(3):  # other leads of hers, so that finding one is a real search
+        create_lead(
+            people.org,
+            LeadData(name=f"Other {i}", phones=[f"91234 5678{i}"]),
+            actor=Actor.system(),
+            by=people.alice,
+        )
     login(page, live_server.url, "alice@acme.test")
     page.goto(f"{live_server.url}/leads/new/")
     page.fill("input[name=name]", "Sunita Rao")
@@ -24,6 +34,7 @@ def test_create_find_follow_up_and_move(page, live_server, people, login):
     page.fill("input[name=q]", "+91-98765-43210")
     page.click("button:has-text('Apply')")
     expect(page.locator("table.leads tbody tr")).to_have_count(1)
+    expect(page.locator("table.leads tbody")).to_contain_text("Sunita Rao")
     page.click("table.leads a:has-text('Sunita Rao')")
 
     page.fill("#follow-up-form input[name=due_at]", "2030-01-05T10:30")
