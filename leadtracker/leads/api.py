@@ -869,3 +869,15 @@ def import_errors(request, import_id: int):
     response = HttpResponse(content, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="import-{job.pk}-errors.csv"'
     return response
+
+
+@router.delete(
+    "/sources/{source_id}/capture-key",
+    response=SourceOut,
+    tags=["settings"],
+    summary="Turn web capture off for this source (its key stops working at once)",
+)
+def disable_capture(request, source_id: int):
+    source = _source(request, source_id)
+    need(request, Role.ADMIN)
+    return actions.disable_capture(source, actor=actor_of(request))

@@ -528,6 +528,25 @@ def start_job(
     return job
 
 
+FILE_RETENTION = dt.timedelta(days=7)
+
+
+def purge_old_files(now=None) -> int:
+    """Delete the uploaded file and error report of imports that ended (or were left
+    unstarted) more than a week ago; the job's counts stay."""
+    now = now or timezone.now()
+    cutoff = now - FILE_RETENTION
+    old = ImportJob.objects.filter(created_at__lt=cutoff).exclude(stored_path="", error_report_path="")
+    removed = 0
+    for job in old.exclude(state__in=[ImportState.QUEUED, ImportState.RUNNING]):
+        for path in (job.stored_path, job.error_report_path):
+            if path and os.path.exists(path):
+                os.remove(path)
+                removed += 1
+        ImportJob.objects.filter(pk=job.pk).update(stored_path="", error_report_path="")
+    return removed
+
+
 def error_report(job: ImportJob) -> bytes | None:
     """The rows that failed, as CSV (just the header when none did); None until the import ends."""
     if job.state not in (ImportState.DONE, ImportState.FAILED):

@@ -26,3 +26,12 @@ def run_import(job_id: int) -> dict:
     from leadtracker.leads.importer import run_import_job
 
     return run_import_job(job_id)
+
+
+@periodic(every=dt.timedelta(hours=6))
+@task()
+def purge_old_import_files() -> int:
+    """Uploaded spreadsheets and error reports hold personal data: kept a week after the import."""
+    from leadtracker.leads.importer import purge_old_files
+
+    return purge_old_files()

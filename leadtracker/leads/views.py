@@ -599,6 +599,9 @@ def lead_settings(request):
             elif what == "capture":
                 source = get_object_or_404(LeadSource, organisation=org, pk=_int(request.POST.get("source")))
                 actions.rotate_capture_key(source, actor=actor)
+            elif what == "capture_off":
+                source = get_object_or_404(LeadSource, organisation=org, pk=_int(request.POST.get("source")))
+                actions.disable_capture(source, actor=actor)
             elif what == "rule":
                 source = LeadSource.objects.filter(
                     organisation=org, pk=_int(request.POST.get("source"))

@@ -94,3 +94,10 @@ def test_rotated_key_stops_the_old_one(acme, key):
     source = acme.org.lead_sources.get(name="Website")
     actions.rotate_capture_key(source, actor=Actor.system())
     assert Client().post(f"/api/v1/capture/{key}", {"name": "X", "phone": "98765 43210"}).status_code == 404
+
+
+def test_capture_can_be_turned_off(acme, key, api_as):
+    source = acme.org.lead_sources.get(name="Website")
+    response = api_as(acme.olga).delete(f"/api/v1/sources/{source.pk}/capture-key")
+    assert response.status_code == 200 and response.json()["capture_key"] == ""
+    assert Client().post(f"/api/v1/capture/{key}", {"name": "X", "phone": "98765 43210"}).status_code == 404

@@ -102,3 +102,19 @@ def test_the_worker_process_runs_the_import(acme):
     assert result.returncode == 0, result.stderr
     assert ImportJob.objects.get(pk=job["id"]).state == "done"
     assert Lead.objects.filter(organisation=acme.org).count() == 1
+
+
+def test_uploaded_files_are_purged_after_a_week(acme, as_member):
+    import datetime as dt
+    import os
+
+    from django.utils import timezone
+
+    from leadtracker.leads.importer import purge_old_files
+
+    job = ImportJob.objects.get(pk=upload(as_member(acme.maya)).json()["id"])
+    assert os.path.exists(job.stored_path)
+    assert purge_old_files() == 0  # fresh
+    assert purge_old_files(now=timezone.now() + dt.timedelta(days=8)) == 1
+    job.refresh_from_db()
+    assert job.stored_path == "" and not ImportJob.objects.filter(stored_path__startswith="/").exists()
