@@ -202,10 +202,10 @@ def create_lead(
     "create" makes a new lead anyway, without the numbers/e-mail another lead holds (the
     database allows one lead per number) and noted as a possible duplicate.
     """
+    check_owner(by, data.owner_id, org.pk)  # an unknown person is a 404 before any other complaint
     clean = clean_lead_data(org, data)
     if by is not None and by.role == Role.AGENT and clean.fields["owner_id"] is None:
         clean.fields["owner_id"] = by.user_id  # an agent's new lead is theirs
-    check_owner(by, clean.fields["owner_id"], org.pk)
     dup = find_duplicate(org.pk, [p for p, _ in clean.phones], clean.fields["email"])
     if dup is not None:
         existing, matched_on = dup
@@ -951,7 +951,9 @@ def save_assignment_rule(
             "user_id", flat=True
         )
     )
-    if not agents or len(agents) != len(set(agent_ids)):
+    if len(agents) != len(set(agent_ids)):
+        raise ActionError("no such active member in this organisation", field="agents", status_code=404)
+    if not agents:
         raise ActionError("choose one or more active members of this organisation", field="agents")
     if source is not None and source.organisation_id != org.pk:
         raise ActionError("no such source", field="source")

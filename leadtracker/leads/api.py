@@ -506,14 +506,16 @@ def bulk(request, payload: BulkIn):
             "some of these leads do not exist or are not yours to change", field="ids", status_code=404
         )
     actor = actor_of(request)
+    # Every id a request names is checked, used by this action or not.
+    status = _status(request, payload.status_id) if payload.status_id is not None else None
+    if payload.owner_id is not None:
+        actions.check_owner(by, payload.owner_id, request.org.pk, field="owner_id")
     if payload.action == "assign":
         return BulkOut(changed=actions.bulk_assign(leads, payload.owner_id, actor=actor, by=by))
     if payload.action == "status":
         if payload.status_id is None:
             raise ActionError("choose a status", field="status_id")
-        return BulkOut(
-            changed=actions.bulk_change_status(leads, _status(request, payload.status_id), actor=actor, by=by)
-        )
+        return BulkOut(changed=actions.bulk_change_status(leads, status, actor=actor, by=by))
     if payload.action == "tag":
         if not payload.tags:
             raise ActionError("give one or more tags", field="tags")

@@ -603,9 +603,11 @@ def lead_settings(request):
                 source = get_object_or_404(LeadSource, organisation=org, pk=_int(request.POST.get("source")))
                 actions.disable_capture(source, actor=actor)
             elif what == "rule":
-                source = LeadSource.objects.filter(
-                    organisation=org, pk=_int(request.POST.get("source"))
-                ).first()
+                source = None
+                if _int(request.POST.get("source")):  # named but not ours: 404, never "any source"
+                    source = get_object_or_404(
+                        LeadSource, organisation=org, pk=_int(request.POST.get("source"))
+                    )
                 actions.save_assignment_rule(
                     org,
                     name=request.POST.get("name", ""),

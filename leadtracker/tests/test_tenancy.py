@@ -98,6 +98,9 @@ def example(schema, components, ids=None):
         return 1.0
     if kind == "boolean":
         return False
+    choices = re.fullmatch(r"\^-?\(([^()]+)\)\$", schema.get("pattern", ""))
+    if choices:  # a pattern such as ^(assign|status)$: its first choice
+        return choices.group(1).split("|")[0]
     fmt = schema.get("format")
     return {"date-time": "2026-11-24T10:00:00+05:30", "date": "2026-11-24", "time": "10:00:00"}.get(
         fmt,
@@ -161,3 +164,55 @@ def test_personal_token_of_a_colleague_is_404(two_orgs):
     assert token_client(acme.maya).delete(f"/api/v1/tokens/{theirs.pk}").status_code == 404
     assert login_client(acme.maya).post(f"/tokens/{theirs.pk}/revoke/").status_code == 404
     assert login_client(acme.adam).post(f"/tokens/{theirs.pk}/revoke/").status_code == 302
+
+
+def body_id_operations():
+    """Operations with no id in the path whose body names objects (owner_id, status_id, ids …)."""
+    spec = api.get_openapi_schema()
+    components = spec.get("components", {}).get("schemas", {})
+    for path, methods in spec["paths"].items():
+        if re.findall(r"{(\w+)}", path):
+            continue
+        for method, op in methods.items():
+            content = op.get("requestBody", {}).get("content", {}).get("application/json")
+            if content and body_has_ids(content["schema"], components):
+                yield method, path, content["schema"], components
+
+
+@pytest.mark.parametrize("field", sorted(BODY_FACTORIES))
+def test_another_organisations_id_in_any_body_answers_404(two_orgs, field):
+    """Each object-naming body field on its own (so one 404 cannot hide another): another
+    organisation's id answers 404 and changes nothing; our own is accepted."""
+    acme, globex = two_orgs
+    client = token_client(acme.olga)
+    checked = 0
+    for method, path, schema, components in body_id_operations():
+        ours = {k: f(acme) for k, f in BODY_FACTORIES.items()}
+        if field not in example(schema, components, ours):
+            continue
+        theirs = dict(ours, **{field: BODY_FACTORIES[field](globex)})
+        response = getattr(client, method)(
+            path, data=example(schema, components, theirs), content_type="application/json"
+        )
+        assert response.status_code == 404, (
+            method,
+            path,
+            field,
+            response.status_code,
+            response.content[:300],
+        )
+        checked += 1
+    for method, path, names, schema, components in api_operations():
+        if schema is None:
+            continue
+        ours = {k: f(acme) for k, f in BODY_FACTORIES.items()}
+        if field not in example(schema, components, ours):
+            continue
+        theirs = dict(ours, **{field: BODY_FACTORIES[field](globex)})
+        url = path.format(**object_ids(acme, names))
+        response = getattr(client, method)(
+            url, data=example(schema, components, theirs), content_type="application/json"
+        )
+        assert response.status_code == 404, (method, url, field, response.status_code, response.content[:300])
+        checked += 1
+    assert checked, f"no operation takes {field}: remove it from BODY_FACTORIES"

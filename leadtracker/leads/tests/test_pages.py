@@ -165,3 +165,13 @@ def test_message_templates_fill_in_the_lead_and_agent(acme, new_lead, as_member)
     admin.post("/leads/settings/", {"what": "template", "name": "Diwali", "body": "Happy Diwali {name}! 🪔"})
     page = as_member(acme.alice).get(f"/leads/{lead.pk}/").content.decode()
     assert "Happy%20Diwali%20Raj%20Sharma%21%20%F0%9F%AA%94" in page
+
+
+def test_settings_rule_with_another_organisations_source_is_404(acme, globex, as_member):
+    theirs = actions.source_named(globex.org, "Their source")
+    response = as_member(acme.adam).post(
+        "/leads/settings/",
+        {"what": "rule", "name": "RR", "source": theirs.pk, "agents": [acme.alice.user_id]},
+    )
+    assert response.status_code == 404
+    assert not acme.org.assignment_rules.exists()
