@@ -116,6 +116,10 @@ class Importer:
         self.default_source = actions.source_named(org, source_name) if source_name else None
         self.counts = Counts()
         self.error_sink = error_sink  # callable(row_number, field, message, cells)
+        # New leads nobody was given go round the organisation's assignment rules, as any lead
+        # arriving does; the command line's and the form's owner take precedence.
+        self.assign = True
+        self._endpoints = None
         self.statuses = {s.name.lower(): s for s in LeadStatus.objects.filter(organisation=org)}
         self.default_status = actions.default_status(org.pk)
         self.sources = {}
@@ -385,8 +389,82 @@ class Importer:
         "extra",
     ]
 
+    def _assign_by_rules(self, pending: list[Pending]) -> None:
+        """Round-robin for the batch's unowned leads, as if they arrived one by one: each rule
+        is locked once per batch and its turn moves on by as many leads as it handed out."""
+        from leadtracker.attendance.selectors import users_on_shift
+        from leadtracker.leads.models import AssignmentRule
+
+        unowned = [p for p in pending if p.clean.fields["owner_id"] is None]
+        if not unowned:
+            return
+        rules = list(
+            AssignmentRule.objects.select_for_update()
+            .filter(organisation=self.org, is_active=True)
+            .order_by("position", "id")
+        )
+        if not rules:
+            return
+        agents_of = {}
+        for rule in rules:
+            agents = list(
+                Membership.objects.filter(organisation=self.org, is_active=True, user__in=rule.agents.all())
+                .order_by("user_id")
+                .values_list("user_id", flat=True)
+            )
+            on_shift = users_on_shift(self.org.pk, agents) if rule.only_on_shift else set(agents)
+            agents_of[rule.pk] = (agents, on_shift)
+        general = next((r for r in rules if r.source_id is None), None)
+        by_source = {}
+        for r in rules:
+            if r.source_id is not None:
+                by_source.setdefault(r.source_id, r)
+        turns = {r.pk: r.turn for r in rules}
+        for p in unowned:
+            source = p.clean.fields["source"]
+            rule = (by_source.get(source.pk) if source else None) or general
+            if rule is None:
+                continue
+            agents, on_shift = agents_of[rule.pk]
+            for step in range(len(agents)):
+                candidate = agents[(turns[rule.pk] + step) % len(agents)]
+                if candidate in on_shift:
+                    p.clean.fields["owner_id"] = candidate
+                    turns[rule.pk] += step + 1
+                    break
+        for rule in rules:
+            if turns[rule.pk] != rule.turn:
+                AssignmentRule.objects.filter(pk=rule.pk).update(turn=turns[rule.pk])
+
+    def _queue_webhooks(self, lead_ids: list[int]) -> None:
+        from leadtracker.leads.models import WebhookDelivery, WebhookEndpoint
+
+        if self._endpoints is None:
+            self._endpoints = [
+                e
+                for e in WebhookEndpoint.objects.filter(organisation=self.org, is_active=True)
+                if "lead.created" in e.events
+            ]
+        if not self._endpoints or not lead_ids:
+            return
+        WebhookDelivery.objects.bulk_create(
+            [
+                WebhookDelivery(
+                    organisation=self.org, endpoint=e, event="lead.created", lead_id=pk, data={"import": True}
+                )
+                for e in self._endpoints
+                for pk in lead_ids
+            ],
+            batch_size=1000,
+        )
+        from leadtracker.leads.tasks import send_due_webhooks
+
+        transaction.on_commit(lambda: send_due_webhooks.enqueue())
+
     def _bulk_insert(self, pending: list[Pending]):
         now = timezone.now()
+        if self.assign:
+            self._assign_by_rules(pending)
         rows = []
         for p in pending:
             f = p.clean.fields
@@ -416,6 +494,7 @@ class Importer:
         # One multi-row INSERT per 500 leads, ids back in order: what bulk_create does, without
         # building 500 model objects first.
         leads = [SimpleNamespace(pk=pk) for pk in insert_returning_ids(Lead, self.LEAD_COLUMNS, rows)]
+        self._queue_webhooks([lead.pk for lead in leads])
         # Numbers and timeline rows need no ids back: plain INSERTs, several times cheaper
         # than building a model object for each.
         insert_rows(
