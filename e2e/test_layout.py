@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 SHOTS = Path(__file__).parent / "screenshots"
 PAGES = [
+    "/devices/",
     "/attendance/",
     "/attendance/timesheets/",
     "/attendance/shifts/{shift}/",
@@ -31,6 +32,7 @@ PAGES = [
 
 
 PUBLIC_PAGES = [
+    "/devices/",
     "/notifications/",
     "/login/",
     "/signup/",

@@ -13,6 +13,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from leadtracker.accounts.api import router as accounts_router
 from leadtracker.accounts.auth import BearerAuth, SessionAuth
 from leadtracker.attendance.api import router as attendance_router
+from leadtracker.calls.api import router as calls_router
 from leadtracker.leads.api import router as leads_router
 from leadtracker.leads.capture import router as capture_router
 from leadtracker.lib.errors import ActionError
@@ -37,6 +38,7 @@ api.add_router("/", accounts_router)
 api.add_router("/", attendance_router)
 api.add_router("/", leads_router)
 api.add_router("/", capture_router)
+api.add_router("/", calls_router)
 
 
 @api.get("/health", auth=None, tags=["server"], summary="Liveness check; needs no credentials")

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "leadtracker.accounts",
     "leadtracker.attendance",
     "leadtracker.leads",
+    "leadtracker.calls",
 ]
 
 MIDDLEWARE = [
@@ -211,6 +212,9 @@ AUDIT_RETENTION_DAYS_DEFAULT = envint("AUDIT_RETENTION_DAYS_DEFAULT", 730)
 # Webhooks may be sent to private or loopback addresses only when the operator says so
 # (receivers on an intranet); otherwise a webhook could probe the server's own network.
 WEBHOOK_ALLOW_PRIVATE_ADDRESSES = envbool("WEBHOOK_ALLOW_PRIVATE_ADDRESSES", False)
+
+# A device whose person is on shift is "stale" when it has not synced for this long.
+DEVICE_STALE_MINUTES = envint("DEVICE_STALE_MINUTES", 30)
 
 # Largest spreadsheet accepted for import.
 IMPORT_MAX_BYTES = envint("IMPORT_MAX_BYTES", 200 * 1024 * 1024)

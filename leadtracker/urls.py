@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("leadtracker.accounts.urls")),
     path("", include("leadtracker.attendance.urls")),
     path("", include("leadtracker.leads.urls")),
+    path("", include("leadtracker.calls.urls")),
 ]
 
 handler404 = "leadtracker.lib.views.not_found"

@@ -85,6 +85,14 @@ def _import(people):
     ).pk
 
 
+def _device(people):
+    from leadtracker.calls.actions import create_pairing_code, pair_device
+
+    _code, raw = create_pairing_code(people.alice, actor=Actor.system(), by=None)
+    device, _token = pair_device(raw, name="Walk phone", actor=Actor.system())
+    return device.pk
+
+
 def _shift(people):
     import datetime as dt
 
@@ -113,6 +121,7 @@ FACTORIES = {
     "webhook_id": _webhook,
     "import_id": _import,
     "shift_id": _shift,
+    "device_id": _device,
 }
 
 # Parameters that name no organisation's object: secrets handed out by link, valid for
@@ -133,6 +142,7 @@ def _status(people):
 # Object ids sent in request bodies, by property name. The walker sends another
 # organisation's ids in each of these and expects 404, exactly as for ids in paths.
 BODY_FACTORIES = {
+    "member_id": lambda people: people.alice.pk,
     "reports_to": lambda people: people.maya.pk,
     "duplicate_id": lambda people: _lead(people).pk,
     "status_id": _status,
