@@ -3,29 +3,16 @@
 import datetime as dt
 
 from ninja import Router, Schema, Status
-from ninja.errors import HttpError
-from pydantic import ConfigDict, Field
+from pydantic import Field
 
 from leadtracker.accounts import actions, selectors
 from leadtracker.accounts.audit import Actor
 from leadtracker.accounts.auth import SessionAuth
 from leadtracker.accounts.models import Membership, Role
 from leadtracker.lib.pagination import keyset_page
-from leadtracker.lib.schema import Email
+from leadtracker.lib.schema import Email, Strict, require_role
 
 router = Router(tags=["organisation and people"])
-
-
-class Strict(Schema):
-    # Unknown fields are refused with a message naming them, never silently dropped.
-    model_config = ConfigDict(extra="forbid")
-
-
-def require_role(request, minimum: str) -> Membership:
-    membership = request.membership
-    if not membership.has_role(minimum):
-        raise HttpError(403, f"this needs the {minimum} role or higher")
-    return membership
 
 
 class OrganisationOut(Schema):

@@ -4,7 +4,7 @@ import datetime as dt
 
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError, ValidationError
-from pydantic import ConfigDict, Field
+from pydantic import Field
 from pydantic import ValidationError as PydanticError
 
 from leadtracker.accounts.audit import Actor
@@ -12,15 +12,12 @@ from leadtracker.accounts.auth import BearerAuth, SessionAuth
 from leadtracker.accounts.models import Role, TokenKind
 from leadtracker.attendance import actions, selectors
 from leadtracker.attendance.models import Shift, ShiftSource
+from leadtracker.lib.schema import Strict, require_role
 
 router = Router(tags=["attendance"])
 
 # Phones punch in with their device token; people with the web session or a personal token.
 PUNCH_AUTH = [BearerAuth(kinds=(TokenKind.PERSONAL, TokenKind.DEVICE)), SessionAuth()]
-
-
-class Strict(Schema):
-    model_config = ConfigDict(extra="forbid")
 
 
 class LocationIn(Strict):
@@ -179,8 +176,7 @@ def current_shift(request):
 
 @router.get("/attendance/on-shift", response=list[OnShiftOut], summary="Who is on shift now (team or all)")
 def on_shift(request):
-    if not request.membership.has_role(Role.MANAGER):
-        raise HttpError(403, "this needs the manager role or higher")
+    require_role(request, Role.MANAGER)
     return [
         OnShiftOut(
             member_id=r["member"].pk,

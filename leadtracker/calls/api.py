@@ -3,7 +3,7 @@
 import datetime as dt
 
 from ninja import Router, Schema, Status
-from pydantic import ConfigDict, Field
+from pydantic import Field
 
 from leadtracker.accounts.audit import Actor
 from leadtracker.accounts.auth import BearerAuth, SessionAuth
@@ -11,6 +11,7 @@ from leadtracker.accounts.models import TokenKind
 from leadtracker.calls import actions, selectors
 from leadtracker.calls.models import Device
 from leadtracker.lib.errors import ActionError
+from leadtracker.lib.schema import Strict
 
 router = Router(tags=["devices"])
 
@@ -42,10 +43,6 @@ class DeviceAuth(BearerAuth):
 
 
 DEVICE_AUTH = [DeviceAuth()]
-
-
-class Strict(Schema):
-    model_config = ConfigDict(extra="forbid")
 
 
 class PairIn(Strict):

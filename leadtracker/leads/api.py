@@ -8,7 +8,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import File, Query, Router, Schema, Status, UploadedFile
 from ninja.errors import HttpError
-from pydantic import ConfigDict, Field
+from pydantic import Field
 
 from leadtracker.accounts.audit import Actor
 from leadtracker.accounts.models import Role
@@ -26,18 +26,9 @@ from leadtracker.leads.models import (
 )
 from leadtracker.lib.errors import ActionError
 from leadtracker.lib.pagination import keyset_page, keyset_sorted
+from leadtracker.lib.schema import Strict, require_role
 
 router = Router(tags=["leads"])
-
-
-class Strict(Schema):
-    model_config = ConfigDict(extra="forbid")
-
-
-def need(request, role: str):
-    if not request.membership.has_role(role):
-        raise HttpError(403, f"this needs the {role} role or higher")
-    return request.membership
 
 
 def actor_of(request) -> Actor:
@@ -485,7 +476,7 @@ def create_lead(
 
 @router.get("/leads/duplicates", response=list[DuplicatePair], summary="Likely duplicate pairs")
 def duplicates(request):
-    need(request, Role.MANAGER)
+    require_role(request, Role.MANAGER)
     return [DuplicatePair(**p) for p in selectors.duplicate_pairs(request.membership)]
 
 
@@ -493,13 +484,13 @@ def duplicates(request):
 def export_leads(request, filters: Query[LeadFilters], format: str = Query("csv", pattern="^(csv|xlsx)$")):
     from leadtracker.leads.export import export_response
 
-    need(request, Role.MANAGER)
+    require_role(request, Role.MANAGER)
     return export_response(request, filtered(request, filters), format)
 
 
 @router.post("/leads/bulk", response=BulkOut, summary="Assign, change status, tag or delete many leads")
 def bulk(request, payload: BulkIn):
-    by = need(request, Role.MANAGER)
+    by = require_role(request, Role.MANAGER)
     leads = selectors.leads_for(by).filter(pk__in=payload.ids)
     if leads.count() != len(set(payload.ids)):
         raise ActionError(
@@ -659,7 +650,7 @@ def list_statuses(request):
     "/statuses", response=list[StatusOut], tags=["settings"], summary="Replace the pipeline, in order"
 )
 def put_statuses(request, payload: PipelineIn):
-    need(request, Role.ADMIN)
+    require_role(request, Role.ADMIN)
     ids = {r.id for r in payload.statuses if r.id}
     known = set(
         LeadStatus.objects.filter(organisation_id=request.org.pk, pk__in=ids).values_list("pk", flat=True)
@@ -682,7 +673,7 @@ def list_sources(request):
 
 @router.post("/sources", response={201: SourceOut}, tags=["settings"])
 def create_source(request, payload: SourceIn):
-    need(request, Role.ADMIN)
+    require_role(request, Role.ADMIN)
     return Status(201, actions.create_source(request.org, payload.name, actor=actor_of(request)))
 
 
@@ -694,7 +685,7 @@ def create_source(request, payload: SourceIn):
 )
 def rotate_capture_key(request, source_id: int):
     source = _source(request, source_id)
-    need(request, Role.ADMIN)
+    require_role(request, Role.ADMIN)
     return actions.rotate_capture_key(source, actor=actor_of(request))
 
 
@@ -711,13 +702,13 @@ def _rule_out(rule: AssignmentRule) -> RuleOut:
 
 @router.get("/assignment-rules", response=list[RuleOut], tags=["settings"])
 def list_rules(request):
-    need(request, Role.MANAGER)
+    require_role(request, Role.MANAGER)
     return [_rule_out(r) for r in AssignmentRule.objects.filter(organisation_id=request.org.pk)]
 
 
 @router.post("/assignment-rules", response={201: RuleOut}, tags=["settings"])
 def create_rule(request, payload: RuleIn):
-    need(request, Role.ADMIN)
+    require_role(request, Role.ADMIN)
     rule = actions.save_assignment_rule(
         request.org,
         name=payload.name,
@@ -733,7 +724,7 @@ def create_rule(request, payload: RuleIn):
 @router.put("/assignment-rules/{rule_id}", response=RuleOut, tags=["settings"])
 def update_rule(request, rule_id: int, payload: RuleIn):
     rule = get_object_or_404(AssignmentRule, organisation_id=request.org.pk, pk=rule_id)
-    need(request, Role.ADMIN)
+    require_role(request, Role.ADMIN)
     rule = actions.save_assignment_rule(
         request.org,
         name=payload.name,
@@ -750,7 +741,7 @@ def update_rule(request, rule_id: int, payload: RuleIn):
 @router.delete("/assignment-rules/{rule_id}", response={204: None}, tags=["settings"])
 def delete_rule(request, rule_id: int):
     rule = get_object_or_404(AssignmentRule, organisation_id=request.org.pk, pk=rule_id)
-    need(request, Role.ADMIN)
+    require_role(request, Role.ADMIN)
     actions.delete_assignment_rule(rule, actor=actor_of(request))
     return Status(204, None)
 
@@ -760,13 +751,13 @@ def delete_rule(request, rule_id: int):
 
 @router.get("/webhooks", response=list[WebhookOut], tags=["settings"])
 def list_webhooks(request):
-    need(request, Role.ADMIN)
+    require_role(request, Role.ADMIN)
     return list(WebhookEndpoint.objects.filter(organisation_id=request.org.pk).order_by("id"))
 
 
 @router.post("/webhooks", response={201: WebhookCreated}, tags=["settings"])
 def create_webhook(request, payload: WebhookIn):
-    need(request, Role.ADMIN)
+    require_role(request, Role.ADMIN)
     hook = actions.save_webhook(
         request.org,
         url=payload.url,
@@ -785,7 +776,7 @@ def create_webhook(request, payload: WebhookIn):
 @router.delete("/webhooks/{webhook_id}", response={204: None}, tags=["settings"])
 def delete_webhook(request, webhook_id: int):
     hook = get_object_or_404(WebhookEndpoint, organisation_id=request.org.pk, pk=webhook_id)
-    need(request, Role.ADMIN)
+    require_role(request, Role.ADMIN)
     actions.delete_webhook(hook, actor=actor_of(request))
     return Status(204, None)
 
@@ -798,7 +789,7 @@ def delete_webhook(request, webhook_id: int):
 )
 def webhook_deliveries(request, webhook_id: int, cursor: int | None = None, limit: int = 50):
     hook = get_object_or_404(WebhookEndpoint, organisation_id=request.org.pk, pk=webhook_id)
-    need(request, Role.ADMIN)
+    require_role(request, Role.ADMIN)
     rows, _next = keyset_page(
         WebhookDelivery.objects.filter(endpoint=hook), cursor=cursor, limit=limit, descending=True
     )
@@ -819,7 +810,7 @@ def _job(request, import_id: int) -> ImportJob:
     summary="Upload a CSV or XLSX file; returns the detected columns and mapping",
 )
 def upload_import(request, file: File[UploadedFile]):
-    by = need(request, Role.MANAGER)
+    by = require_role(request, Role.MANAGER)
     from leadtracker.leads.importer import store_upload
 
     return Status(201, ImportOut.of(store_upload(request.org, file, by=by)))
@@ -828,7 +819,7 @@ def upload_import(request, file: File[UploadedFile]):
 @router.get("/imports/{import_id}", response=ImportOut, tags=["import"])
 def get_import(request, import_id: int):
     job = _job(request, import_id)
-    need(request, Role.MANAGER)
+    require_role(request, Role.MANAGER)
     return ImportOut.of(job)
 
 
@@ -840,7 +831,7 @@ def get_import(request, import_id: int):
 )
 def start_import(request, import_id: int, payload: ImportStart):
     job = _job(request, import_id)
-    by = need(request, Role.MANAGER)
+    by = require_role(request, Role.MANAGER)
     from leadtracker.leads.importer import start_job
 
     return ImportOut.of(
@@ -860,7 +851,7 @@ def start_import(request, import_id: int, payload: ImportStart):
 )
 def import_errors(request, import_id: int):
     job = _job(request, import_id)
-    need(request, Role.MANAGER)
+    require_role(request, Role.MANAGER)
     from leadtracker.leads.importer import error_report
 
     content = error_report(job)
@@ -881,5 +872,5 @@ def import_errors(request, import_id: int):
 )
 def disable_capture(request, source_id: int):
     source = _source(request, source_id)
-    need(request, Role.ADMIN)
+    require_role(request, Role.ADMIN)
     return actions.disable_capture(source, actor=actor_of(request))

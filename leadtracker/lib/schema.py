@@ -4,7 +4,9 @@ from typing import Annotated
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from pydantic import AfterValidator
+from ninja import Schema
+from ninja.errors import HttpError
+from pydantic import AfterValidator, ConfigDict
 
 
 def _email(value: str) -> str:
@@ -18,3 +20,17 @@ def _email(value: str) -> str:
 
 
 Email = Annotated[str, AfterValidator(_email)]
+
+
+class Strict(Schema):
+    """Input schemas: unknown fields are refused with a message naming them, never dropped."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+def require_role(request, minimum: str):
+    """The caller's membership, if its role is at least ``minimum``; else 403."""
+    membership = request.membership
+    if not membership.has_role(minimum):
+        raise HttpError(403, f"this needs the {minimum} role or higher")
+    return membership
