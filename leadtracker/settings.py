@@ -215,6 +215,8 @@ WEBHOOK_ALLOW_PRIVATE_ADDRESSES = envbool("WEBHOOK_ALLOW_PRIVATE_ADDRESSES", Fal
 
 # A device whose person is on shift is "stale" when it has not synced for this long.
 DEVICE_STALE_MINUTES = envint("DEVICE_STALE_MINUTES", 30)
+# Usage counters (per organisation, day, event and app version) are purged after this.
+USAGE_RETENTION_DAYS = envint("USAGE_RETENTION_DAYS", 180)
 
 # Largest spreadsheet accepted for import.
 IMPORT_MAX_BYTES = envint("IMPORT_MAX_BYTES", 200 * 1024 * 1024)

@@ -92,6 +92,10 @@ class Organisation(models.Model):
     audit_retention_days = models.PositiveIntegerField(default=default_audit_retention)
     # Ask for the browser's or phone's location at punch-in and punch-out.
     shift_location = models.BooleanField(default=False)
+    # A synced call from a number no lead has creates a lead (named from the phone's contact).
+    calls_create_leads = models.BooleanField(default=False)
+    # Count usage events (per day and app version, nobody named) for the admins' usage page.
+    usage_events = models.BooleanField(default=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self):

@@ -1,14 +1,16 @@
 """/api/v1/devices/ — pairing a phone, its state, and the devices list (sync protocol)."""
 
 import datetime as dt
+import json
 
 from ninja import Router, Schema, Status
+from ninja.errors import ValidationError
 from pydantic import Field
 
 from leadtracker.accounts.audit import Actor
 from leadtracker.accounts.auth import BearerAuth, SessionAuth
 from leadtracker.accounts.models import TokenKind
-from leadtracker.calls import actions, selectors
+from leadtracker.calls import actions, selectors, sync
 from leadtracker.calls.models import Device
 from leadtracker.lib.errors import ActionError
 from leadtracker.lib.schema import Strict
@@ -156,3 +158,67 @@ def pairing_code(request, payload: PairingCodeIn):
             raise ActionError("no such member", field="member_id", status_code=404)
     code, raw = actions.create_pairing_code(member, actor=Actor.from_request(request), by=request.membership)
     return Status(201, PairingCodeOut(code=raw, expires_at=code.expires_at))
+
+
+# --- calls -------------------------------------------------------------------------------
+
+
+class CallIn(Strict):
+    """One call-log row, exactly the protocol's CALL; any other field is refused."""
+
+    device_call_id: str | None = Field(
+        None, max_length=64, description="the call-log row id, if the source has one"
+    )
+    number: str = Field(..., max_length=64, description='as the phone has it; "" when withheld')
+    country_iso: str | None = Field(None, max_length=2)
+    type: str = Field(
+        ..., pattern="^(incoming|outgoing|missed|rejected|blocked|voicemail|answered_externally)$"
+    )
+    started_at: str = Field(..., description="RFC 3339 with offset")
+    duration_s: int = Field(..., ge=0)
+    sim: str | None = Field(None, max_length=8)
+    contact_name: str | None = Field(None, max_length=200, description="only used to name a new lead")
+
+
+class SyncIn(Strict):
+    calls: list[CallIn] = Field(..., max_length=500)
+
+
+class RejectedOut(Schema):
+    index: int
+    error: str
+
+
+class SyncOut(Schema):
+    received: int
+    stored: int
+    duplicates: int
+    outside_shift: int
+    rejected: list[RejectedOut]
+
+
+SYNC_DOC = {
+    "requestBody": {"required": True, "content": {"application/json": {"schema": SyncIn.model_json_schema()}}}
+}
+
+
+@router.post(
+    "/calls/sync",
+    auth=DEVICE_AUTH,
+    response=SyncOut,
+    tags=["calls"],
+    summary="Send up to 500 call-log rows; safe to resend",
+    description="received = stored + duplicates + outside_shift + len(rejected), always. A bad row is "
+    "reported by its index and skipped; an unknown field anywhere rejects the request (422).",
+    openapi_extra=SYNC_DOC,
+)
+def sync_calls(request):
+    if request.content_type != "application/json":
+        raise ValidationError(
+            [{"loc": ("body",), "msg": "send JSON (Content-Type: application/json)", "type": "content_type"}]
+        )
+    try:
+        body = json.loads(request.body or b"null")
+    except (ValueError, UnicodeDecodeError):
+        raise ValidationError([{"loc": ("body",), "msg": "not valid JSON", "type": "json"}]) from None
+    return sync.sync(request.device, body, actor=Actor.from_request(request))

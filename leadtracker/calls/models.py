@@ -1,7 +1,8 @@
-"""Paired phones (devices) and the codes that pair them. Calls come with the sync issue."""
+"""Paired phones (devices), the codes that pair them, and the calls they sync."""
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 
 from leadtracker.accounts.models import ApiToken, Organisation
@@ -58,3 +59,195 @@ class Device(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class CallType(models.TextChoices):
+    """What the phone's call log says (sync protocol)."""
+
+    INCOMING = "incoming", "Incoming"
+    OUTGOING = "outgoing", "Outgoing"
+    MISSED = "missed", "Missed"
+    REJECTED = "rejected", "Rejected"
+    BLOCKED = "blocked", "Blocked"
+    VOICEMAIL = "voicemail", "Voicemail"
+    ANSWERED_EXTERNALLY = "answered_externally", "Answered on another device"
+
+
+class CallStatus(models.TextChoices):
+    """What the server derives from type and duration (sync protocol: Status)."""
+
+    ANSWERED = "answered", "Answered"
+    CONNECTED = "connected", "Connected"
+    NOT_CONNECTED = "not_connected", "Not connected"
+    MISSED = "missed", "Missed"
+    REJECTED = "rejected", "Rejected"
+    BLOCKED = "blocked", "Blocked"
+    VOICEMAIL = "voicemail", "Voicemail"
+    ANSWERED_ELSEWHERE = "answered_elsewhere", "Answered elsewhere"
+
+
+# A conversation took place: these close a call-back and count as talk time.
+TALKED = frozenset({CallStatus.ANSWERED, CallStatus.CONNECTED, CallStatus.ANSWERED_ELSEWHERE})
+# The lead tried to reach us and did not: these open a call-back.
+UNANSWERED = frozenset({CallStatus.MISSED, CallStatus.REJECTED, CallStatus.VOICEMAIL})
+
+
+class Direction(models.TextChoices):
+    IN = "in", "Incoming"
+    OUT = "out", "Outgoing"
+
+
+class CallVia(models.TextChoices):
+    DEVICE = "device", "Synced from the phone"
+    MANUAL = "manual", "Logged by hand"
+
+
+class Disposition(models.Model):
+    """An outcome an agent records after a call; the list is the organisation's own."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="dispositions")
+    name = models.CharField(max_length=60)
+    position = models.PositiveIntegerField(default=0)
+    # The form asks for the next follow-up when this outcome is chosen ("call back later").
+    asks_follow_up = models.BooleanField(default=False)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [models.UniqueConstraint(fields=["organisation", "name"], name="disposition_name")]
+
+    def __str__(self):
+        return self.name
+
+
+DEFAULT_DISPOSITIONS = [
+    ("Interested", True),
+    ("Call back later", True),
+    ("Not interested", False),
+    ("Wrong number", False),
+    ("No answer", True),
+    ("Switched off / not reachable", True),
+    ("Busy", True),
+    ("Already bought", False),
+]
+
+
+class Call(models.Model):
+    """One call-log row: metadata only — never audio, never SMS. Stored only when it started
+    inside a shift of its person (sync protocol: Shift window)."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calls")
+    device = models.ForeignKey(Device, null=True, blank=True, on_delete=models.SET_NULL, related_name="calls")
+    lead = models.ForeignKey(
+        "leads.Lead", null=True, blank=True, on_delete=models.SET_NULL, related_name="calls"
+    )
+    # The phone's call-log row id; "" when the source has none (then number + second + type).
+    device_call_id = models.CharField(max_length=64, blank=True)
+    # E.164 when the number is valid; what the phone had (digits) when it is not, e.g. a
+    # service short code; "" when withheld.
+    number = models.CharField(max_length=32, blank=True)
+    country_iso = models.CharField(max_length=2, blank=True)
+    type = models.CharField(max_length=20, choices=CallType.choices)
+    status = models.CharField(max_length=20, choices=CallStatus.choices)
+    direction = models.CharField(max_length=3, choices=Direction.choices)
+    # Whole seconds: the second is part of the call's identity.
+    started_at = models.DateTimeField()
+    duration_s = models.PositiveIntegerField(default=0)
+    sim = models.CharField(max_length=8, blank=True)
+    via = models.CharField(max_length=8, choices=CallVia.choices, default=CallVia.DEVICE)
+    disposition = models.ForeignKey(
+        Disposition, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = models.TextField(blank=True)
+    disposed_at = models.DateTimeField(null=True, blank=True)
+    disposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    received_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            # Idempotency, held by the database so concurrent resends cannot both store a call.
+            models.UniqueConstraint(
+                fields=["organisation", "device", "device_call_id"],
+                condition=~Q(device_call_id=""),
+                name="call_device_row",
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "user", "number", "started_at", "type"], name="call_same_call"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["organisation", "started_at", "id"], name="call_org_time"),
+            models.Index(fields=["organisation", "user", "started_at", "id"], name="call_user_time"),
+            models.Index(fields=["organisation", "number", "started_at"], name="call_number_time"),
+            models.Index(fields=["lead", "started_at"], name="call_lead_time"),
+        ]
+
+    def __str__(self):
+        return f"{self.type} call {self.pk}"
+
+    @property
+    def talked(self) -> bool:
+        return self.status in TALKED
+
+
+class CallBack(models.Model):
+    """A missed call from a lead waiting to be returned. The next call with a conversation
+    with that number, either way, closes it and records how long the lead waited."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    lead = models.ForeignKey("leads.Lead", on_delete=models.CASCADE, related_name="call_backs")
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    number = models.CharField(max_length=32)
+    missed_call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="+")
+    missed_at = models.DateTimeField()
+    last_missed_at = models.DateTimeField()
+    missed_count = models.PositiveIntegerField(default=1)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closing_call = models.ForeignKey(Call, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    seconds_to_return = models.PositiveIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "number"],
+                condition=Q(closed_at__isnull=True),
+                name="one_open_call_back",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["organisation", "closed_at", "missed_at"], name="call_back_open"),
+            models.Index(
+                fields=["organisation", "assignee", "closed_at", "missed_at"], name="call_back_mine"
+            ),
+        ]
+
+    def __str__(self):
+        return f"call-back {self.pk}"
+
+
+class UsageDay(models.Model):
+    """Usage data, counted per organisation, day, event and app version — no person in it.
+    Switchable off per organisation; purged after USAGE_RETENTION_DAYS."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    event = models.CharField(max_length=40)
+    app_version = models.CharField(max_length=60, blank=True)
+    os = models.CharField(max_length=60, blank=True)
+    count = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "day", "event", "app_version", "os"], name="usage_day_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.event} on {self.day}: {self.count}"

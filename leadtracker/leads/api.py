@@ -174,7 +174,7 @@ class NoteIn(Strict):
 
 
 class ActivityOut(Schema):
-    id: int
+    id: int | None = Field(None, description="none for calls, which carry data.call_id")
     kind: str
     at: dt.datetime
     actor_id: int | None

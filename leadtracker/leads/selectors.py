@@ -132,9 +132,16 @@ def filter_leads(
 
 
 def timeline(lead: Lead, limit: int = 200) -> list[Activity]:
-    return list(
+    """Newest first: the lead's activities and what other apps add (calls)."""
+    from leadtracker.leads.timeline import SOURCES
+
+    entries = list(
         Activity.objects.filter(lead=lead).select_related("actor", "follow_up").order_by("-at", "-id")[:limit]
     )
+    for source in SOURCES:
+        entries += source(lead, limit)
+    entries.sort(key=lambda a: a.at, reverse=True)
+    return entries[:limit]
 
 
 def agenda(viewer: Membership, tz, now=None) -> dict:

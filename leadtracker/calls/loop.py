@@ -1,0 +1,91 @@
+"""The missed-call loop: a lead who called and was not answered waits in "missed calls to
+return" until someone talks with that number, either way; the wait is measured.
+
+Calls arrive late and out of order (a phone syncs hours after, a second phone syncs
+before the first), so each batch is replayed in time order together with what is already
+stored: a missed call that arrives after the call that returned it is opened and closed
+at once, with the right wait.
+"""
+
+import datetime as dt
+from typing import Protocol
+
+from leadtracker.calls.models import TALKED, UNANSWERED, Call, CallBack
+
+
+class StoredCall(Protocol):
+    number: str
+    valid: bool
+    status: str
+    started_at: dt.datetime
+    lead_id: int | None
+    owner_id: int | None
+
+
+def on_calls_stored(org, stored: list[tuple[int, StoredCall]], *, user_id: int) -> None:
+    """``stored``: (call id, call) of the calls just written by ``user_id``'s phone or hand."""
+    missed = [(pk, c) for pk, c in stored if c.lead_id and c.valid and c.status in UNANSWERED]
+    talked = [(pk, c) for pk, c in stored if c.valid and c.status in TALKED]
+    numbers = {c.number for _, c in missed} | {c.number for _, c in talked}
+    if not numbers:
+        return
+    open_now = {
+        cb.number: cb
+        for cb in CallBack.objects.select_for_update().filter(
+            organisation_id=org.pk, number__in=numbers, closed_at__isnull=True
+        )
+    }
+    if not missed and not open_now:
+        return  # the common case: calls that return nobody
+    # (time, order, call id, number, call or None); missed before talked within one second.
+    events = [(c.started_at, 0, pk, c.number, c) for pk, c in missed]
+    events += [(c.started_at, 1, pk, c.number, None) for pk, c in talked]
+    if missed:
+        ids = {pk for pk, _ in stored}
+        earlier = min(c.started_at for _, c in missed)
+        for pk, number, started_at in Call.objects.filter(
+            organisation_id=org.pk,
+            number__in={c.number for _, c in missed},
+            status__in=TALKED,
+            started_at__gte=earlier,
+        ).values_list("id", "number", "started_at"):
+            if pk not in ids:
+                events.append((started_at, 1, pk, number, None))
+    events.sort(key=lambda e: (e[0], e[1], e[2]))
+    new, changed = [], {}
+    for moment, order, pk, number, call in events:
+        cb = open_now.get(number)
+        if order == 0:
+            if cb is None:
+                cb = CallBack(
+                    organisation_id=org.pk,
+                    lead_id=call.lead_id,
+                    # The lead's owner returns it; a lead nobody owns goes to whoever's phone rang.
+                    assignee_id=call.owner_id or user_id,
+                    number=number,
+                    missed_call_id=pk,
+                    missed_at=moment,
+                    last_missed_at=moment,
+                )
+                open_now[number] = cb
+                new.append(cb)
+            else:
+                cb.missed_count += 1
+                cb.last_missed_at = max(cb.last_missed_at, moment)
+                if cb.pk:
+                    changed[cb.pk] = cb
+        elif cb is not None and cb.missed_at <= moment:
+            cb.closed_at = moment
+            cb.closing_call_id = pk
+            cb.seconds_to_return = int((moment - cb.missed_at).total_seconds())
+            del open_now[number]
+            if cb.pk:
+                changed[cb.pk] = cb
+    # Closed ones first: a number may have one closed and one newly open call-back, and the
+    # open one must not meet the old one, still open in the table, on the unique constraint.
+    for cb in changed.values():
+        cb.save(
+            update_fields=["missed_count", "last_missed_at", "closed_at", "closing_call", "seconds_to_return"]
+        )
+    if new:
+        CallBack.objects.bulk_create(new)

@@ -1,0 +1,386 @@
+"""POST /api/v1/calls/sync, the server side of the sync protocol (../shared/docs/sync-protocol.md).
+
+One batch is checked, cleaned row by row, cut to the shift window, matched to leads and
+stored with one INSERT that skips what is already there, so a resent batch and four
+phones sending it at once store each call once. Then the leads it touched, the
+missed-call loop and the device's health follow, all in the same transaction.
+"""
+
+import dataclasses
+import datetime as dt
+import re
+
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Case, DateTimeField, F, Q, Value, When
+from django.db.models.functions import Coalesce, Greatest
+from django.utils import timezone
+from ninja.errors import ValidationError
+
+from leadtracker.accounts.audit import Actor
+from leadtracker.attendance.models import Shift
+from leadtracker.calls.models import Call, CallStatus, CallType, CallVia, Device, Direction
+from leadtracker.lib.phones import InvalidPhone, normalise, to_ascii_digits
+
+MAX_CALLS = 500
+FIELDS = (
+    "device_call_id",
+    "number",
+    "country_iso",
+    "type",
+    "started_at",
+    "duration_s",
+    "sim",
+    "contact_name",
+)
+REQUIRED = ("number", "type", "started_at", "duration_s")
+TYPES = frozenset(CallType.values)
+# Accepted ahead of the server's clock: phones' clocks drift (the punch rule uses the same).
+FUTURE_SLACK = dt.timedelta(minutes=5)
+LONGEST_CALL_S = 24 * 3600
+RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$")
+# What Android and Termux put in the number column when there is none to show.
+WITHHELD = frozenset(
+    {"", "-1", "-2", "-3", "-4", "unknown", "unknown_caller", "private", "withheld", "anonymous"}
+)
+
+
+class RowError(ValueError):
+    pass
+
+
+def derive_status(call_type: str, duration_s: int) -> str:
+    """Sync protocol, Status. Silent in the protocol: an incoming call of 0 seconds was picked
+    up and dropped at once (or never connected) — no conversation, so it counts as missed."""
+    if call_type == CallType.INCOMING:
+        return CallStatus.ANSWERED if duration_s > 0 else CallStatus.MISSED
+    if call_type == CallType.OUTGOING:
+        return CallStatus.CONNECTED if duration_s > 0 else CallStatus.NOT_CONNECTED
+    if call_type == CallType.ANSWERED_EXTERNALLY:
+        return CallStatus.ANSWERED_ELSEWHERE
+    return call_type  # missed, rejected, blocked, voicemail: as sent
+
+
+@dataclasses.dataclass(slots=True)
+class CleanCall:
+    index: int
+    device_call_id: str
+    number: str  # E.164, or the digits of an invalid number, or "" when withheld
+    valid: bool  # number is a valid E.164 number that can match a lead
+    country_iso: str
+    type: str
+    status: str
+    direction: str
+    started_at: dt.datetime
+    duration_s: int
+    sim: str
+    contact_name: str
+    lead_id: int | None = None
+    owner_id: int | None = None
+
+
+def check_shape(body) -> list:
+    """The whole request: an object with ``calls``, a list of at most 500 objects, and no field
+    the protocol does not name anywhere — else 422 naming it (no SMS, no audio, ever)."""
+
+    def fail(loc, msg, kind="invalid"):
+        raise ValidationError([{"loc": ("body", *loc), "msg": msg, "type": kind}])
+
+    if not isinstance(body, dict):
+        fail((), "send a JSON object with a `calls` list")
+    for key in body:
+        if key != "calls":
+            fail((key,), "unknown field; it is not accepted", "extra_forbidden")
+    calls = body.get("calls")
+    if not isinstance(calls, list):
+        fail(("calls",), "required: a list of calls")
+    if len(calls) > MAX_CALLS:
+        fail(("calls",), f"at most {MAX_CALLS} calls a request, got {len(calls)}")
+    for i, row in enumerate(calls):
+        if isinstance(row, dict):
+            for key in row:
+                if key not in FIELDS:
+                    fail(("calls", i, key), "unknown field; it is not accepted", "extra_forbidden")
+    return calls
+
+
+def _text(row, name, limit, *, required=False) -> str:
+    value = row.get(name)
+    if value is None:
+        if required:
+            raise RowError(f"{name}: required")
+        return ""
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise RowError(f"{name}: must be a string")
+    value = str(value).strip()
+    if len(value) > limit:
+        raise RowError(f"{name}: longer than {limit} characters")
+    return value
+
+
+def parse_time(value) -> dt.datetime:
+    if not isinstance(value, str) or not RFC3339.match(value):
+        raise RowError("started_at: not a valid RFC 3339 time")
+    try:
+        moment = dt.datetime.fromisoformat(value.upper().replace(" ", "T"))
+    except ValueError:
+        raise RowError("started_at: not a valid RFC 3339 time") from None
+    # The call's identity is to the second (sync protocol: Idempotent).
+    return moment.astimezone(dt.UTC).replace(microsecond=0)
+
+
+def clean_row(index: int, row, *, region: str, now: dt.datetime, cache: dict) -> CleanCall:
+    if not isinstance(row, dict):
+        raise RowError("not an object")
+    for name in REQUIRED:
+        if name not in row:
+            raise RowError(f"{name}: required")
+    call_type = row.get("type")
+    if call_type not in TYPES:
+        raise RowError(f"type: must be one of {', '.join(CallType.values)}")
+    started_at = parse_time(row.get("started_at"))
+    if started_at > now + FUTURE_SLACK:
+        raise RowError("started_at: in the future (check the phone's clock)")
+    duration = row.get("duration_s")
+    if isinstance(duration, bool) or not isinstance(duration, int) or duration < 0:
+        raise RowError("duration_s: must be a whole number of seconds, 0 or more")
+    if duration > LONGEST_CALL_S:
+        raise RowError("duration_s: longer than a day")
+    country = _text(row, "country_iso", 2).upper()
+    if country and not (len(country) == 2 and country.isalpha() and country.isascii()):
+        raise RowError("country_iso: must be a two-letter country code such as IN")
+    raw = _text(row, "number", 64, required=True)
+    number, valid = _number(raw, country or region, cache)
+    return CleanCall(
+        index=index,
+        device_call_id=_text(row, "device_call_id", 64),
+        number=number,
+        valid=valid,
+        country_iso=country,
+        type=call_type,
+        status=derive_status(call_type, duration),
+        direction=Direction.OUT if call_type == CallType.OUTGOING else Direction.IN,
+        started_at=started_at,
+        duration_s=duration,
+        sim=_text(row, "sim", 8),
+        contact_name=_text(row, "contact_name", 200),
+    )
+
+
+def _number(raw: str, region: str, cache: dict) -> tuple[str, bool]:
+    key = (raw, region)
+    found = cache.get(key)
+    if found is None:
+        if raw.lower() in WITHHELD:
+            found = ("", False)
+        else:
+            try:
+                found = (normalise(raw, region), True)
+            except InvalidPhone:
+                # A short code or a malformed number: kept as digits, never matched to a lead.
+                digits = "".join(ch for ch in to_ascii_digits(raw) if ch.isdigit() or ch == "+")
+                if not digits or len(digits) > 32:
+                    raise RowError("number: not a phone number") from None
+                found = (digits, False)
+        cache[key] = found
+    return found
+
+
+def in_shift(shifts: list[tuple[dt.datetime, dt.datetime | None]], moment: dt.datetime) -> bool:
+    return any(start <= moment and (end is None or moment <= end) for start, end in shifts)
+
+
+def sync(device: Device, body, *, actor: Actor, now: dt.datetime | None = None) -> dict:
+    """Store one batch from ``device``; answer with the protocol's counts."""
+    calls = check_shape(body)
+    now = now or timezone.now()
+    org = device.organisation
+    rejected, good, cache = [], [], {}
+    for i, row in enumerate(calls):
+        try:
+            good.append(clean_row(i, row, region=org.phone_region, now=now, cache=cache))
+        except RowError as exc:
+            rejected.append({"index": i, "error": str(exc)})
+    for attempt in range(3):
+        try:
+            with transaction.atomic():
+                counts = _store(device, org, good, actor=actor, now=now)
+            break
+        except IntegrityError:
+            # Another request stored a call-back for the same number between our read and our
+            # write; the calls it stored are now duplicates for us. Everything is re-read.
+            if attempt == 2:
+                raise
+    return {"received": len(calls), **counts, "rejected": rejected}
+
+
+def _store(device: Device, org, rows: list[CleanCall], *, actor: Actor, now: dt.datetime) -> dict:
+    from leadtracker.calls import loop
+
+    # Outside every shift of the device's person: counted, dropped, nothing of it kept.
+    kept, outside = [], 0
+    if rows:
+        first = min(r.started_at for r in rows)
+        last = max(r.started_at for r in rows)
+        shifts = list(
+            Shift.objects.filter(organisation_id=org.pk, user_id=device.user_id, started_at__lte=last)
+            .filter(Q(ended_at__isnull=True) | Q(ended_at__gte=first))
+            .values_list("started_at", "ended_at")
+        )
+        for r in rows:
+            if in_shift(shifts, r.started_at):
+                kept.append(r)
+            else:
+                outside += 1
+    # Duplicates inside the batch (a phone that read the same row twice).
+    unique, seen_ids, seen_keys = [], set(), set()
+    for r in kept:
+        key = (r.number, r.started_at, r.type)
+        if (r.device_call_id and r.device_call_id in seen_ids) or key in seen_keys:
+            continue
+        seen_keys.add(key)
+        if r.device_call_id:
+            seen_ids.add(r.device_call_id)
+        unique.append(r)
+    _match(org, unique, device=device, actor=actor)
+    stored = _insert(org, device, unique, now=now)
+    duplicates = len(kept) - len(stored)
+    if stored:
+        _touch_leads(stored)
+        loop.on_calls_stored(org, stored, user_id=device.user_id)
+    seen = [r.started_at for r in kept]
+    Device.objects.filter(pk=device.pk).update(last_sync_at=now, last_seen_at=now)
+    if seen:
+        Device.objects.filter(pk=device.pk).filter(
+            Q(newest_call_at__isnull=True) | Q(newest_call_at__lt=max(seen))
+        ).update(newest_call_at=max(seen))
+    return {"stored": len(stored), "duplicates": duplicates, "outside_shift": outside}
+
+
+def _match(org, rows: list[CleanCall], *, device: Device, actor: Actor) -> None:
+    """Link each call to the lead with its number; create leads for unknown numbers when the
+    organisation asks for it (named from the phone's contact, owned by the device's person)."""
+    from leadtracker.leads.models import LeadPhone
+
+    numbers = {r.number for r in rows if r.valid}
+    if not numbers:
+        return
+    found = {
+        e164: (lead_id, owner_id)
+        for e164, lead_id, owner_id in LeadPhone.objects.filter(
+            organisation_id=org.pk, e164__in=numbers
+        ).values_list("e164", "lead_id", "lead__owner_id")
+    }
+    if org.calls_create_leads:
+        for number in sorted(numbers - found.keys()):
+            name = next((r.contact_name for r in rows if r.number == number and r.contact_name), "")
+            lead = _lead_for_unknown(org, number, name, device=device, actor=actor)
+            found[number] = (lead.pk, lead.owner_id)
+    for r in rows:
+        if r.valid and r.number in found:
+            r.lead_id, r.owner_id = found[r.number]
+
+
+def _lead_for_unknown(org, number: str, name: str, *, device: Device, actor: Actor):
+    from leadtracker.leads.actions import LeadData, create_lead
+
+    data = LeadData(name=name, phones=[number], owner_id=device.user_id)
+    lead, _ = create_lead(org, data, actor=actor, by=None, on_duplicate="skip", auto_assign=False)
+    return lead
+
+
+COLUMNS = [
+    "organisation_id",
+    "user_id",
+    "device_id",
+    "lead_id",
+    "device_call_id",
+    "number",
+    "country_iso",
+    "type",
+    "status",
+    "direction",
+    "started_at",
+    "duration_s",
+    "sim",
+    "via",
+    "note",
+    "received_at",
+]
+
+
+def _insert(org, device: Device, rows: list[CleanCall], *, now: dt.datetime) -> list[tuple[int, CleanCall]]:
+    """One INSERT … ON CONFLICT DO NOTHING RETURNING per chunk: what comes back is what was
+    new; the rest were stored before (by this phone, or by a concurrent resend)."""
+    if not rows:
+        return []
+    adapt = connection.ops.adapt_datetimefield_value
+    stored = []
+    by_id = {r.device_call_id: r for r in rows if r.device_call_id}
+    by_key = {(r.number, r.type, adapt(r.started_at)): r for r in rows}
+    table = connection.ops.quote_name(Call._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(c) for c in COLUMNS)
+    placeholder = "(" + ", ".join(["%s"] * len(COLUMNS)) + ")"
+    received = adapt(now)
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), 250):
+            chunk = rows[start : start + 250]
+            params = []
+            for r in chunk:
+                params += [
+                    org.pk,
+                    device.user_id,
+                    device.pk,
+                    r.lead_id,
+                    r.device_call_id,
+                    r.number,
+                    r.country_iso,
+                    r.type,
+                    r.status,
+                    r.direction,
+                    adapt(r.started_at),
+                    r.duration_s,
+                    r.sim,
+                    CallVia.DEVICE,
+                    "",
+                    received,
+                ]
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) VALUES {', '.join([placeholder] * len(chunk))} "  # noqa: S608
+                'ON CONFLICT DO NOTHING RETURNING "id", "device_call_id", "number", "type", "started_at"',
+                params,
+            )
+            for pk, call_id, number, call_type, started in cursor.fetchall():
+                row = by_id.get(call_id) if call_id else None
+                if row is None:
+                    row = by_key[(number, call_type, adapt(_as_datetime(started)))]
+                stored.append((pk, row))
+    return stored
+
+
+def _as_datetime(value) -> dt.datetime:
+    # SQLite hands the column back as the text Django wrote; PostgreSQL as a datetime.
+    if isinstance(value, str):
+        return dt.datetime.fromisoformat(value).replace(tzinfo=dt.UTC)
+    return value
+
+
+def _touch_leads(stored: list[tuple[int, CleanCall]]) -> None:
+    """Each lead's last-contacted time follows its newest call (any call, either way: an
+    attempt is contact too, as most CRMs count it)."""
+    from leadtracker.leads.models import Lead
+
+    newest: dict[int, dt.datetime] = {}
+    for _, r in stored:
+        if r.lead_id and (r.lead_id not in newest or r.started_at > newest[r.lead_id]):
+            newest[r.lead_id] = r.started_at
+    if not newest:
+        return
+    # One UPDATE for the batch; GREATEST keeps a newer time already there (an older batch
+    # arriving late must not move it back).
+    when = Case(
+        *[When(pk=lead_id, then=Value(moment)) for lead_id, moment in newest.items()],
+        output_field=DateTimeField(),
+    )
+    Lead.objects.filter(pk__in=list(newest)).update(
+        last_contacted_at=Greatest(Coalesce(F("last_contacted_at"), when), when)
+    )

@@ -1,0 +1,52 @@
+import datetime as dt
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from leadtracker.accounts.audit import Actor
+from leadtracker.attendance.models import Shift
+from leadtracker.calls import actions
+
+
+def paired_client(member, name="Test phone"):
+    """A client holding a real device token, obtained through the pairing exchange."""
+    _code, raw = actions.create_pairing_code(member, actor=Actor.system(), by=None)
+    device, token = actions.pair_device(raw, name=name, actor=Actor.system())
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+    client.device = device
+    return client
+
+
+def open_shift(member, hours_ago=8):
+    return Shift.objects.create(
+        organisation_id=member.organisation_id,
+        user_id=member.user_id,
+        started_at=timezone.now() - dt.timedelta(hours=hours_ago),
+    )
+
+
+def call(n=0, *, number="+919876543210", type="outgoing", minutes_ago=60, duration_s=30, **extra):
+    started = timezone.now().astimezone(dt.timezone(dt.timedelta(hours=5, minutes=30))) - dt.timedelta(
+        minutes=minutes_ago
+    )
+    row = {
+        "device_call_id": str(1000 + n),
+        "number": number,
+        "type": type,
+        "started_at": started.replace(microsecond=0).isoformat(),
+        "duration_s": duration_s,
+    }
+    row.update(extra)
+    return row
+
+
+def send(client, calls):
+    return client.post("/api/v1/calls/sync", {"calls": calls}, content_type="application/json")
+
+
+@pytest.fixture
+def phone(acme):
+    """Alice's paired phone, with Alice on shift since 8 hours ago."""
+    open_shift(acme.alice)
+    return paired_client(acme.alice)

@@ -1,0 +1,33 @@
+"""Calls on a lead's timeline: read from the calls table when the page is built, never
+copied into activities, so an outcome recorded later or an erasure shows at once."""
+
+from leadtracker.calls.models import Call
+from leadtracker.leads.models import Activity, ActivityKind
+
+
+def call_entries(lead, limit: int) -> list[Activity]:
+    calls = (
+        Call.objects.filter(lead=lead)
+        .select_related("user", "disposition")
+        .order_by("-started_at", "-id")[:limit]
+    )
+    return [
+        Activity(
+            organisation_id=c.organisation_id,
+            lead=lead,
+            kind=ActivityKind.CALL,
+            actor=c.user,
+            at=c.started_at,
+            body=c.note,
+            data={
+                "call_id": c.pk,
+                "direction": c.direction,
+                "status": c.status,
+                "status_label": c.get_status_display(),
+                "duration_s": c.duration_s,
+                "disposition": c.disposition.name if c.disposition else "",
+                "via": c.via,
+            },
+        )
+        for c in calls
+    ]
