@@ -42,7 +42,12 @@ ORG_EDITABLE_FIELDS = (
     "support_phone",
     "audit_retention_days",
     "shift_location",
+    "calls_create_leads",
+    "usage_events",
 )
+
+
+BOOLEAN_SETTINGS = ("shift_location", "calls_create_leads", "usage_events")
 
 
 def _check_password(password: str, user: User | None = None) -> None:
@@ -71,7 +76,7 @@ def _validate_org_fields(fields: dict) -> None:
         fields["currency"] = cur
     if "name" in fields and not (fields["name"] or "").strip():
         raise ActionError("may not be empty", field="name")
-    for key in ("day_end", "audit_retention_days", "support_email", "support_phone", "shift_location"):
+    for key in ("day_end", "audit_retention_days", "support_email", "support_phone", *BOOLEAN_SETTINGS):
         if key in fields and fields[key] is None:
             raise ActionError("may not be empty (send an empty string to clear a contact)", field=key)
     if "audit_retention_days" in fields:

@@ -27,6 +27,8 @@ class OrganisationOut(Schema):
     support_phone: str
     audit_retention_days: int
     shift_location: bool
+    calls_create_leads: bool
+    usage_events: bool
 
 
 class OrganisationPatch(Strict):
@@ -39,6 +41,8 @@ class OrganisationPatch(Strict):
     support_phone: str | None = Field(None, max_length=32)
     audit_retention_days: int | None = Field(None, ge=30, le=3650)
     shift_location: bool | None = None
+    calls_create_leads: bool | None = None
+    usage_events: bool | None = None
 
 
 class OrgBrief(Schema):

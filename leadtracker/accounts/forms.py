@@ -38,6 +38,10 @@ class OrganisationForm(forms.ModelForm):
     class Meta:
         model = Organisation
         fields = list(ORG_EDITABLE_FIELDS)
+        labels = {
+            "calls_create_leads": "A synced call from an unknown number creates a lead",
+            "usage_events": "Count usage data (per day and app version; nobody is named)",
+        }
 
 
 class InviteForm(forms.Form):

@@ -1,15 +1,26 @@
-"""Pairing phones, their reported state, and revoking them."""
+"""Pairing phones, their state and revoking them; call outcomes, manual calls, dispositions, usage."""
 
+import dataclasses
 import datetime as dt
 import secrets
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from leadtracker.accounts.actions import create_api_token, revoke_api_token
 from leadtracker.accounts.audit import Actor, record
 from leadtracker.accounts.models import Membership, Role, TokenKind, hash_secret
-from leadtracker.calls.models import Device, PairingCode, Permission
+from leadtracker.calls.models import (
+    Call,
+    CallStatus,
+    CallType,
+    CallVia,
+    Device,
+    Disposition,
+    PairingCode,
+    Permission,
+    UsageDay,
+)
 from leadtracker.lib.errors import ActionError
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud or typed on a phone
@@ -133,3 +144,243 @@ def revoke_device(device: Device, *, actor: Actor, by: Membership) -> Device:
         revoke_api_token(device.token, actor=actor)
         record("device.revoke", organisation=device.organisation, actor=actor, obj=device)
     return device
+
+
+# --- outcomes, manual calls, dispositions, usage ---------------------------------------------
+
+
+@dataclasses.dataclass
+class NextFollowUp:
+    due_at: dt.datetime
+    kind: str = "call"
+    note: str = ""
+
+
+def _check_disposition(org_id: int, disposition_id: int | None) -> Disposition | None:
+    if disposition_id is None:
+        return None
+    found = Disposition.objects.filter(organisation_id=org_id, pk=disposition_id, is_active=True).first()
+    if found is None:
+        raise ActionError("no such outcome", field="disposition_id", status_code=404)
+    return found
+
+
+@transaction.atomic
+def record_outcome(
+    call: Call,
+    *,
+    disposition_id: int | None,
+    note: str = "",
+    follow_up: NextFollowUp | None = None,
+    actor: Actor,
+    by: Membership,
+) -> Call:
+    """After a call: its outcome, a note, and the next follow-up on its lead. The person who
+    made the call records it, or a manager above them (the view loads the call through
+    visibility); recording again replaces the outcome and note."""
+    from leadtracker.leads.actions import schedule_follow_up
+
+    if by.user_id != call.user_id and not by.has_role(Role.MANAGER):
+        raise ActionError(
+            "only the caller or their manager records the outcome", field="call", status_code=403
+        )
+    disposition = _check_disposition(call.organisation_id, disposition_id)
+    note = (note or "").strip()
+    if len(note) > 2000:
+        raise ActionError("at most 2000 characters", field="note")
+    if follow_up is not None and call.lead_id is None:
+        raise ActionError("this call has no lead to follow up; create the lead first", field="follow_up")
+    call.disposition = disposition
+    call.note = note
+    call.disposed_at = timezone.now()
+    call.disposed_by = actor.user
+    call.save(update_fields=["disposition", "note", "disposed_at", "disposed_by"])
+    if follow_up is not None:
+        schedule_follow_up(
+            call.lead,
+            due_at=follow_up.due_at,
+            kind=follow_up.kind,
+            note=follow_up.note or (disposition.name if disposition else ""),
+            actor=actor,
+            by=by,
+        )
+    return call
+
+
+MANUAL_STATUSES = {
+    # (direction, connected) -> (type the phone would have written, status)
+    ("out", True): (CallType.OUTGOING, CallStatus.CONNECTED),
+    ("out", False): (CallType.OUTGOING, CallStatus.NOT_CONNECTED),
+    ("in", True): (CallType.INCOMING, CallStatus.ANSWERED),
+    ("in", False): (CallType.MISSED, CallStatus.MISSED),
+}
+
+
+@transaction.atomic
+def log_call(
+    member: Membership,
+    *,
+    lead=None,
+    number: str = "",
+    direction: str = "out",
+    connected: bool = True,
+    started_at: dt.datetime | None = None,
+    duration_s: int = 0,
+    disposition_id: int | None = None,
+    note: str = "",
+    follow_up: NextFollowUp | None = None,
+    actor: Actor,
+) -> tuple[Call, bool]:
+    """A call logged by hand, for people whose phone cannot share its call log (the protocol
+    allows it while the permission is revoked). It is the person's own statement, so it is
+    not bound to a shift. Returns (call, created): the same form sent twice logs one call."""
+    from leadtracker.calls import loop
+    from leadtracker.calls.sync import CleanCall
+    from leadtracker.leads.models import Lead
+    from leadtracker.lib.phones import InvalidPhone, normalise
+
+    org = member.organisation
+    if (direction, bool(connected)) not in MANUAL_STATUSES:
+        raise ActionError("must be in or out", field="direction")
+    call_type, status = MANUAL_STATUSES[(direction, bool(connected))]
+    now = timezone.now()
+    started_at = (started_at or now).replace(microsecond=0)
+    if timezone.is_naive(started_at):
+        raise ActionError("give a date and time with a time zone", field="started_at")
+    if started_at > now + dt.timedelta(minutes=5):
+        raise ActionError("cannot be in the future", field="started_at")
+    if started_at < now - dt.timedelta(days=30):
+        raise ActionError("only calls of the last 30 days can be logged", field="started_at")
+    if not isinstance(duration_s, int) or not 0 <= duration_s <= 24 * 3600:
+        raise ActionError("a whole number of seconds up to a day", field="duration_s")
+    if not connected:
+        duration_s = 0
+    if lead is not None:
+        number = lead.phone
+        if not number:
+            raise ActionError("this lead has no phone number", field="lead_id")
+    else:
+        try:
+            number = normalise(number, org.phone_region)
+        except InvalidPhone as exc:
+            raise ActionError(f"not a valid number: {exc}", field="number") from None
+        lead = Lead.objects.filter(organisation_id=org.pk, phones__e164=number).first()
+    disposition = _check_disposition(org.pk, disposition_id)
+    existing = Call.objects.filter(
+        organisation_id=org.pk, user_id=member.user_id, number=number, started_at=started_at, type=call_type
+    ).first()
+    if existing is not None:
+        return existing, False
+    call = Call.objects.create(
+        organisation_id=org.pk,
+        user_id=member.user_id,
+        lead=lead,
+        number=number,
+        type=call_type,
+        status=status,
+        direction=direction,
+        started_at=started_at,
+        duration_s=duration_s,
+        via=CallVia.MANUAL,
+        disposition=disposition,
+        note=(note or "").strip()[:2000],
+        disposed_at=now if disposition or note else None,
+        disposed_by=actor.user if disposition or note else None,
+    )
+    clean = CleanCall(
+        index=0,
+        device_call_id="",
+        number=number,
+        valid=True,
+        country_iso="",
+        type=call_type,
+        status=status,
+        direction=direction,
+        started_at=started_at,
+        duration_s=duration_s,
+        sim="",
+        contact_name="",
+        lead_id=lead.pk if lead else None,
+        owner_id=lead.owner_id if lead else None,
+    )
+    from leadtracker.calls.sync import touch_leads
+
+    touch_leads([(call.pk, clean)])
+    loop.on_calls_stored(org, [(call.pk, clean)], user_id=member.user_id)
+    if follow_up is not None:
+        record_outcome(
+            call, disposition_id=disposition_id, note=call.note, follow_up=follow_up, actor=actor, by=member
+        )
+    count_usage(org, "call.manual")
+    return call, True
+
+
+@transaction.atomic
+def save_disposition(
+    org,
+    *,
+    name: str,
+    asks_follow_up: bool = False,
+    is_active: bool = True,
+    position: int | None = None,
+    disposition: Disposition | None = None,
+    actor: Actor,
+) -> Disposition:
+    name = (name or "").strip()
+    if not name or len(name) > 60:
+        raise ActionError("give a name of at most 60 characters", field="name")
+    clash = Disposition.objects.filter(organisation_id=org.pk, name__iexact=name)
+    if disposition is not None:
+        clash = clash.exclude(pk=disposition.pk)
+    if clash.exists():
+        raise ActionError("an outcome with this name exists", field="name", status_code=409)
+    if disposition is None:
+        last = Disposition.objects.filter(organisation_id=org.pk).order_by("-position").first()
+        disposition = Disposition(organisation=org, position=(last.position + 1) if last else 0)
+    disposition.name = name
+    disposition.asks_follow_up = bool(asks_follow_up)
+    disposition.is_active = bool(is_active)
+    if position is not None:
+        disposition.position = max(0, int(position))
+    created = disposition.pk is None
+    disposition.save()
+    record(
+        "disposition.create" if created else "disposition.update",
+        organisation=org,
+        actor=actor,
+        obj=disposition,
+        changes={"asks_follow_up": disposition.asks_follow_up, "is_active": disposition.is_active},
+    )
+    return disposition
+
+
+def count_usage(org, event: str, *, app_version: str = "", os: str = "", n: int = 1) -> None:
+    """Add to today's counter for ``event``, unless the organisation switched usage data off.
+    One upsert; nobody is named in it."""
+    if not org.usage_events:
+        return
+    from django.db.models import F
+
+    day = timezone.localdate()
+    key = {
+        "organisation_id": org.pk,
+        "day": day,
+        "event": event[:40],
+        "app_version": app_version[:60],
+        "os": os[:60],
+    }
+    if not UsageDay.objects.filter(**key).update(count=F("count") + n):
+        try:
+            with transaction.atomic():
+                UsageDay.objects.create(**key, count=n)
+        except IntegrityError:
+            UsageDay.objects.filter(**key).update(count=F("count") + n)
+
+
+def purge_usage(now=None) -> int:
+    """Usage counters older than USAGE_RETENTION_DAYS go (the privacy issue may shorten it)."""
+    from django.conf import settings
+
+    cutoff = (now or timezone.now()).date() - dt.timedelta(days=settings.USAGE_RETENTION_DAYS)
+    deleted, _ = UsageDay.objects.filter(day__lt=cutoff).delete()
+    return deleted

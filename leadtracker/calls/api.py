@@ -1,19 +1,21 @@
-"""/api/v1/devices/ — pairing a phone, its state, and the devices list (sync protocol)."""
+"""/api/v1/ devices and calls — pairing a phone, its state, call sync (the sync protocol), the
+calls list, outcomes, manual calls, missed calls to return, dispositions and usage data."""
 
 import datetime as dt
 import json
 
+from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 from ninja.errors import ValidationError
 from pydantic import Field
 
 from leadtracker.accounts.audit import Actor
 from leadtracker.accounts.auth import BearerAuth, SessionAuth
-from leadtracker.accounts.models import TokenKind
+from leadtracker.accounts.models import Role, TokenKind
 from leadtracker.calls import actions, selectors, sync
-from leadtracker.calls.models import Device
+from leadtracker.calls.models import Device, Disposition
 from leadtracker.lib.errors import ActionError
-from leadtracker.lib.schema import Strict
+from leadtracker.lib.schema import Strict, require_role
 
 router = Router(tags=["devices"])
 
@@ -222,3 +224,225 @@ def sync_calls(request):
     except (ValueError, UnicodeDecodeError):
         raise ValidationError([{"loc": ("body",), "msg": "not valid JSON", "type": "json"}]) from None
     return sync.sync(request.device, body, actor=Actor.from_request(request))
+
+
+class CallOut(Schema):
+    id: int
+    user_id: int
+    device_id: int | None
+    lead_id: int | None
+    number: str
+    type: str
+    status: str
+    direction: str
+    started_at: dt.datetime
+    duration_s: int
+    sim: str
+    via: str
+    disposition_id: int | None
+    note: str
+    disposed_at: dt.datetime | None
+
+
+class CallPage(Schema):
+    items: list[CallOut]
+    next_cursor: str | None
+
+
+class FollowUpNext(Strict):
+    due_at: dt.datetime
+    kind: str = Field("call", pattern="^(call|meeting|visit|whatsapp)$")
+    note: str = Field("", max_length=2000)
+
+
+class OutcomeIn(Strict):
+    disposition_id: int | None = None
+    note: str = Field("", max_length=2000)
+    follow_up: FollowUpNext | None = None
+
+
+class ManualCallIn(Strict):
+    lead_id: int | None = Field(None, description="the lead called; or give number")
+    number: str = Field("", max_length=64)
+    direction: str = Field("out", pattern="^(in|out)$")
+    connected: bool = True
+    started_at: dt.datetime | None = Field(None, description="default now")
+    duration_s: int = Field(0, ge=0, le=86400)
+    disposition_id: int | None = None
+    note: str = Field("", max_length=2000)
+    follow_up: FollowUpNext | None = None
+
+
+class CallBackOut(Schema):
+    id: int
+    lead_id: int
+    lead_name: str
+    number: str
+    assignee_id: int | None
+    missed_at: dt.datetime
+    last_missed_at: dt.datetime
+    missed_count: int
+    closed_at: dt.datetime | None
+    seconds_to_return: int | None
+
+
+class DispositionOut(Schema):
+    id: int
+    name: str
+    position: int
+    asks_follow_up: bool
+    is_active: bool
+
+
+class DispositionIn(Strict):
+    name: str = Field(..., min_length=1, max_length=60)
+    asks_follow_up: bool = False
+    is_active: bool = True
+    position: int | None = Field(None, ge=0, le=10_000)
+
+
+def _next(payload) -> "actions.NextFollowUp | None":
+    f = payload.follow_up
+    return actions.NextFollowUp(due_at=f.due_at, kind=f.kind, note=f.note) if f else None
+
+
+@router.get("/calls", response=CallPage, tags=["calls"], summary="Calls you may see, newest first")
+def list_calls(
+    request,
+    user_id: int | None = None,
+    team_of: int | None = None,
+    status: str = "",
+    direction: str = "",
+    start: dt.datetime | None = None,
+    end: dt.datetime | None = None,
+    lead: str = "",
+    cursor: str | None = None,
+    limit: int = 50,
+):
+    from leadtracker.lib.pagination import keyset_sorted
+
+    if direction not in ("", "in", "out"):
+        raise ActionError("must be in or out", field="direction")
+    f = selectors.CallFilter(
+        user_id=user_id, team_of=team_of, status=status, direction=direction, start=start, end=end, lead=lead
+    )
+    rows, next_cursor = keyset_sorted(
+        selectors.filter_calls(request.membership, f),
+        field="started_at",
+        descending=True,
+        cursor=cursor,
+        limit=limit,
+        parse=dt.datetime.fromisoformat,
+    )
+    return {"items": rows, "next_cursor": next_cursor}
+
+
+@router.post("/calls", response={201: CallOut, 200: CallOut}, tags=["calls"], summary="Log a call by hand")
+def log_call(request, payload: ManualCallIn):
+    from leadtracker.leads.selectors import get_lead
+
+    lead = get_lead(request.membership, payload.lead_id) if payload.lead_id is not None else None
+    call, created = actions.log_call(
+        request.membership,
+        lead=lead,
+        number=payload.number,
+        direction=payload.direction,
+        connected=payload.connected,
+        started_at=payload.started_at,
+        duration_s=payload.duration_s,
+        disposition_id=payload.disposition_id,
+        note=payload.note,
+        follow_up=_next(payload),
+        actor=Actor.from_request(request),
+    )
+    return Status(201 if created else 200, call)
+
+
+@router.get(
+    "/calls/missed",
+    response=list[CallBackOut],
+    tags=["calls"],
+    summary="Missed calls to return, oldest first",
+)
+def missed(request):
+    return [
+        CallBackOut(
+            id=cb.pk,
+            lead_id=cb.lead_id,
+            lead_name=str(cb.lead),
+            number=cb.number,
+            assignee_id=cb.assignee_id,
+            missed_at=cb.missed_at,
+            last_missed_at=cb.last_missed_at,
+            missed_count=cb.missed_count,
+            closed_at=cb.closed_at,
+            seconds_to_return=cb.seconds_to_return,
+        )
+        for cb in selectors.missed_to_return(request.membership)
+    ]
+
+
+@router.get("/calls/{call_id}", response=CallOut, tags=["calls"], summary="One call")
+def get_call(request, call_id: int):
+    return selectors.get_call(request.membership, call_id)
+
+
+@router.post(
+    "/calls/{call_id}/outcome",
+    response=CallOut,
+    tags=["calls"],
+    summary="Record the outcome, a note, the next follow-up",
+)
+def outcome(request, call_id: int, payload: OutcomeIn):
+    call = selectors.get_call(request.membership, call_id)
+    return actions.record_outcome(
+        call,
+        disposition_id=payload.disposition_id,
+        note=payload.note,
+        follow_up=_next(payload),
+        actor=Actor.from_request(request),
+        by=request.membership,
+    )
+
+
+@router.get(
+    "/dispositions", response=list[DispositionOut], tags=["calls"], summary="Call outcomes to choose from"
+)
+def list_dispositions(request, include_hidden: bool = False):
+    return list(selectors.dispositions(request.membership.organisation_id, active_only=not include_hidden))
+
+
+@router.post(
+    "/dispositions", response={201: DispositionOut}, tags=["calls"], summary="Add an outcome (admins)"
+)
+def create_disposition(request, payload: DispositionIn):
+    member = require_role(request, Role.ADMIN)
+    d = actions.save_disposition(member.organisation, **payload.dict(), actor=Actor.from_request(request))
+    return Status(201, d)
+
+
+@router.put(
+    "/dispositions/{disposition_id}",
+    response=DispositionOut,
+    tags=["calls"],
+    summary="Rename, reorder or hide an outcome (admins)",
+)
+def update_disposition(request, disposition_id: int, payload: DispositionIn):
+    member = require_role(request, Role.ADMIN)
+    d = get_object_or_404(Disposition, organisation_id=member.organisation_id, pk=disposition_id)
+    return actions.save_disposition(
+        member.organisation, **payload.dict(), disposition=d, actor=Actor.from_request(request)
+    )
+
+
+class UsageOut(Schema):
+    days: int
+    by_event: dict[str, int]
+    versions: list[dict]
+    daily: list[dict]
+
+
+@router.get("/usage", response=UsageOut, tags=["calls"], summary="Usage data, counted per day (admins)")
+def usage(request, days: int = 30):
+    member = require_role(request, Role.ADMIN)
+    return selectors.usage_summary(member.organisation_id, max(1, min(days, 365)))

@@ -1,15 +1,17 @@
-"""Reads of devices, with visibility: own devices; a manager's team's; an admin's all."""
+"""Reads of devices and calls, with visibility: your own; a manager's team's; an admin's all."""
 
+import dataclasses
 import datetime as dt
 
 from django.conf import settings
+from django.db.models import Count, Sum
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from leadtracker.accounts.models import Membership
-from leadtracker.accounts.visibility import visible
+from leadtracker.accounts.visibility import visible, visible_memberships, visible_user_ids
 from leadtracker.attendance.selectors import users_on_shift
-from leadtracker.calls.models import Device
+from leadtracker.calls.models import Call, CallBack, Device, Disposition, UsageDay
 
 
 def devices_for(viewer: Membership):
@@ -38,3 +40,97 @@ def health(viewer: Membership, now=None) -> list[dict]:
             }
         )
     return rows
+
+
+# --- calls ---------------------------------------------------------------------------------
+
+
+def calls_for(viewer: Membership):
+    """Calls the viewer may see: their own; a manager's team's; an admin's all."""
+    return visible(Call.objects.all(), viewer, owner_field="user")
+
+
+def get_call(viewer: Membership, call_id: int) -> Call:
+    return get_object_or_404(calls_for(viewer).select_related("user", "lead", "disposition"), pk=call_id)
+
+
+def call_backs_for(viewer: Membership):
+    return visible(CallBack.objects.all(), viewer, owner_field="assignee", unowned_to_managers=True)
+
+
+def missed_to_return(viewer: Membership, limit: int = 200) -> list[CallBack]:
+    """Missed calls from leads nobody has talked with since, oldest first."""
+    return list(
+        call_backs_for(viewer)
+        .filter(closed_at__isnull=True)
+        .select_related("lead", "assignee")
+        .order_by("missed_at", "id")[:limit]
+    )
+
+
+def dispositions(org_id: int, *, active_only: bool = True):
+    qs = Disposition.objects.filter(organisation_id=org_id)
+    return qs.filter(is_active=True) if active_only else qs
+
+
+@dataclasses.dataclass
+class CallFilter:
+    user_id: int | None = None
+    team_of: int | None = None  # a manager's membership id: their subtree
+    status: str = ""
+    direction: str = ""
+    start: dt.datetime | None = None
+    end: dt.datetime | None = None
+    lead: str = ""  # "", "lead" (linked to a lead), "unknown" (not), or a lead id
+
+
+def filter_calls(viewer: Membership, f: CallFilter):
+    qs = calls_for(viewer)
+    if f.user_id:
+        qs = qs.filter(user_id=f.user_id)
+    if f.team_of:
+        team = visible_memberships(viewer).filter(pk=f.team_of).first()
+        if team is None:
+            return qs.none()
+        ids = visible_user_ids(team)
+        if ids is not None:  # None: an admin's "team" is everyone
+            qs = qs.filter(user_id__in=ids)
+    if f.status:
+        qs = qs.filter(status=f.status)
+    if f.direction:
+        qs = qs.filter(direction=f.direction)
+    if f.start:
+        qs = qs.filter(started_at__gte=f.start)
+    if f.end:
+        qs = qs.filter(started_at__lt=f.end)
+    if f.lead == "lead":
+        qs = qs.filter(lead__isnull=False)
+    elif f.lead == "unknown":
+        qs = qs.filter(lead__isnull=True)
+    elif f.lead.isdigit():
+        qs = qs.filter(lead_id=int(f.lead))
+    return qs
+
+
+def recent_calls(viewer: Membership, limit: int = 50) -> list[Call]:
+    """The viewer's own latest calls, for recording outcomes on a phone."""
+    return list(
+        Call.objects.filter(organisation_id=viewer.organisation_id, user_id=viewer.user_id)
+        .select_related("lead", "disposition")
+        .order_by("-started_at", "-id")[:limit]
+    )
+
+
+def usage_summary(org_id: int, days: int = 30) -> dict:
+    """Admins' usage page: events per day, and which app versions and systems report."""
+    since = timezone.localdate() - dt.timedelta(days=days)
+    rows = UsageDay.objects.filter(organisation_id=org_id, day__gte=since)
+    by_event = dict(rows.values("event").annotate(n=Sum("count")).order_by("event").values_list("event", "n"))
+    versions = list(
+        Device.objects.filter(organisation_id=org_id, revoked_at__isnull=True)
+        .values("app_version", "os_version", "platform")
+        .annotate(devices=Count("id"))
+        .order_by("-devices", "app_version")
+    )
+    daily = list(rows.values("day", "event").annotate(n=Sum("count")).order_by("day", "event"))
+    return {"by_event": by_event, "versions": versions, "daily": daily, "days": days}

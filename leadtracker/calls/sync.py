@@ -215,6 +215,7 @@ def sync(device: Device, body, *, actor: Actor, now: dt.datetime | None = None) 
 
 def _store(device: Device, org, rows: list[CleanCall], *, actor: Actor, now: dt.datetime) -> dict:
     from leadtracker.calls import loop
+    from leadtracker.calls.actions import count_usage
 
     # Outside every shift of the device's person: counted, dropped, nothing of it kept.
     kept, outside = [], 0
@@ -245,8 +246,9 @@ def _store(device: Device, org, rows: list[CleanCall], *, actor: Actor, now: dt.
     stored = _insert(org, device, unique, now=now)
     duplicates = len(kept) - len(stored)
     if stored:
-        _touch_leads(stored)
+        touch_leads(stored)
         loop.on_calls_stored(org, stored, user_id=device.user_id)
+    count_usage(org, "calls.sync", app_version=device.app_version, os=device.os_version)
     seen = [r.started_at for r in kept]
     Device.objects.filter(pk=device.pk).update(last_sync_at=now, last_seen_at=now)
     if seen:
@@ -364,7 +366,7 @@ def _as_datetime(value) -> dt.datetime:
     return value
 
 
-def _touch_leads(stored: list[tuple[int, CleanCall]]) -> None:
+def touch_leads(stored: list[tuple[int, CleanCall]]) -> None:
     """Each lead's last-contacted time follows its newest call (any call, either way: an
     attempt is contact too, as most CRMs count it)."""
     from leadtracker.leads.models import Lead

@@ -1,14 +1,25 @@
-"""The devices page: pair a phone, see each device's sync health, revoke."""
+"""Pages: phones and their sync health; calls, recent calls, outcomes, manual calls, missed
+calls to return; outcome settings and usage data for admins."""
+
+import csv
+import datetime as dt
+import io
 
 from django.contrib import messages
-from django.shortcuts import redirect, render
+from django.http import StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from leadtracker.accounts.audit import Actor
 from leadtracker.accounts.decorators import member_required
+from leadtracker.accounts.models import Role
 from leadtracker.accounts.visibility import visible_memberships
-from leadtracker.calls import actions, selectors
+from leadtracker.calls import actions, forms, selectors
+from leadtracker.calls.models import Disposition
 from leadtracker.lib.errors import ActionError
+from leadtracker.lib.web import safe_back, show_action_error
 
 
 @member_required()
@@ -47,3 +58,227 @@ def revoke(request, device_id):
     else:
         messages.success(request, f"“{device.name}” is revoked; it can no longer sync.")
     return redirect("devices")
+
+
+# --- calls ---------------------------------------------------------------------------------
+
+CSV_COLUMNS = [
+    "id",
+    "started_at",
+    "agent",
+    "direction",
+    "status",
+    "duration_s",
+    "number",
+    "lead_id",
+    "lead",
+    "outcome",
+    "note",
+    "via",
+]
+
+
+def _day_bounds(f: forms.CallFilterForm, tz):
+    start = end = None
+    if f.cleaned_data.get("start"):
+        start = dt.datetime.combine(f.cleaned_data["start"], dt.time.min, tz)
+    if f.cleaned_data.get("end"):
+        end = dt.datetime.combine(f.cleaned_data["end"] + dt.timedelta(days=1), dt.time.min, tz)
+    return start, end
+
+
+def _csv(qs, tz):
+    from leadtracker.leads.export import safe
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    buffer.write("\ufeff")  # Excel opens it as UTF-8: Hindi names stay readable
+    writer.writerow(CSV_COLUMNS)
+    for c in (
+        qs.select_related("user", "lead", "disposition")
+        .order_by("-started_at", "-id")
+        .iterator(chunk_size=2000)
+    ):
+        writer.writerow(
+            [
+                c.pk,
+                c.started_at.astimezone(tz).strftime("%Y-%m-%d %H:%M:%S"),
+                safe(str(c.user)),
+                c.get_direction_display(),
+                c.get_status_display(),
+                c.duration_s,
+                c.number,
+                c.lead_id or "",
+                safe(str(c.lead)) if c.lead_id else "",
+                safe(c.disposition.name) if c.disposition else "",
+                safe(c.note),
+                c.via,
+            ]
+        )
+        if buffer.tell() > 64 * 1024:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
+
+
+@member_required()
+def calls_list(request):
+    from leadtracker.calls.models import CallStatus
+    from leadtracker.lib.pagination import keyset_sorted
+
+    member = request.membership
+    tz = request.org.tzinfo
+    people = list(visible_memberships(member).select_related("user").order_by("user__full_name"))
+    teams = [m for m in people if m.role == Role.MANAGER] if member.has_role(Role.MANAGER) else []
+    f = forms.CallFilterForm(
+        request.GET or None,
+        people=people if len(people) > 1 else (),
+        teams=teams,
+        statuses=CallStatus.choices,
+    )
+    flt = selectors.CallFilter()
+    if f.is_bound and f.is_valid():
+        start, end = _day_bounds(f, tz)
+        flt = selectors.CallFilter(
+            user_id=f.cleaned_data["user"],
+            team_of=f.cleaned_data["team"],
+            status=f.cleaned_data["status"],
+            direction=f.cleaned_data["direction"],
+            start=start,
+            end=end,
+            lead=f.cleaned_data["lead"],
+        )
+    qs = selectors.filter_calls(member, flt)
+    if request.GET.get("format") == "csv":
+        response = StreamingHttpResponse(_csv(qs, tz), content_type="text/csv; charset=utf-8")
+        stamp = timezone.localdate().isoformat()
+        response["Content-Disposition"] = f'attachment; filename="calls-{stamp}.csv"'
+        return response
+    try:
+        rows, next_cursor = keyset_sorted(
+            qs.select_related("user", "lead", "disposition"),
+            field="started_at",
+            descending=True,
+            cursor=request.GET.get("cursor"),
+            limit=50,
+            parse=dt.datetime.fromisoformat,
+        )
+    except ActionError:  # a cursor that was not ours: start at the top
+        rows, next_cursor = keyset_sorted(qs, field="started_at", descending=True, cursor=None, limit=50)
+    query = request.GET.copy()
+    query.pop("cursor", None)
+    return render(
+        request,
+        "calls/list.html",
+        {"form": f, "rows": rows, "next_cursor": next_cursor, "query": query.urlencode()},
+    )
+
+
+@member_required()
+def recent(request):
+    return render(request, "calls/recent.html", {"rows": selectors.recent_calls(request.membership)})
+
+
+@member_required()
+def missed(request):
+    return render(request, "calls/missed.html", {"rows": selectors.missed_to_return(request.membership)})
+
+
+def _next_follow_up(form) -> "actions.NextFollowUp | None":
+    when = form.cleaned_data.get("follow_up_at")
+    if not when:
+        return None
+    return actions.NextFollowUp(due_at=when, kind=form.cleaned_data["follow_up_kind"])
+
+
+@member_required()
+def call_detail(request, call_id):
+    member = request.membership
+    call = selectors.get_call(member, call_id)
+    choices = list(selectors.dispositions(member.organisation_id))
+    initial = {"disposition": call.disposition_id, "note": call.note}
+    form = forms.OutcomeForm(request.POST or None, initial=initial, dispositions=choices)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.record_outcome(
+                call,
+                disposition_id=form.cleaned_data["disposition"],
+                note=form.cleaned_data["note"],
+                follow_up=_next_follow_up(form),
+                actor=Actor.from_request(request),
+                by=member,
+            )
+        except ActionError as exc:
+            show_action_error(form, exc)
+        else:
+            messages.success(request, "Outcome saved.")
+            return redirect(safe_back(request, reverse("recent_calls")))
+    asks = [d.pk for d in choices if d.asks_follow_up]
+    return render(request, "calls/detail.html", {"call": call, "form": form, "asks_follow_up": asks})
+
+
+@member_required()
+def log(request):
+    from leadtracker.leads.selectors import get_lead
+
+    member = request.membership
+    lead = None
+    lead_id = request.GET.get("lead") or request.POST.get("lead")
+    if lead_id and str(lead_id).isdigit():
+        lead = get_lead(member, int(lead_id))
+    form = forms.ManualCallForm(
+        request.POST or None, dispositions=selectors.dispositions(member.organisation_id)
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            call, _created = actions.log_call(
+                member,
+                lead=lead,
+                number=data["number"],
+                direction=data["direction"],
+                connected=data["connected"],
+                started_at=data["started_at"],
+                duration_s=(data["minutes"] or 0) * 60,
+                disposition_id=data["disposition"],
+                note=data["note"],
+                follow_up=_next_follow_up(form),
+                actor=Actor.from_request(request),
+            )
+        except ActionError as exc:
+            show_action_error(form, exc)
+        else:
+            messages.success(request, "Call logged.")
+            return redirect("lead_detail", call.lead_id) if call.lead_id else redirect("recent_calls")
+    return render(request, "calls/log.html", {"form": form, "lead": lead})
+
+
+@member_required(Role.ADMIN)
+def dispositions(request):
+    org = request.org
+    form = forms.DispositionForm(request.POST or None)
+    if request.method == "POST":
+        editing = None
+        if request.POST.get("id"):
+            editing = get_object_or_404(Disposition, organisation_id=org.pk, pk=request.POST["id"])
+        if form.is_valid():
+            try:
+                actions.save_disposition(
+                    org, **form.cleaned_data, disposition=editing, actor=Actor.from_request(request)
+                )
+            except ActionError as exc:
+                show_action_error(form, exc)
+            else:
+                messages.success(request, "Saved.")
+                return redirect("dispositions")
+    rows = list(selectors.dispositions(org.pk, active_only=False))
+    return render(request, "calls/dispositions.html", {"form": form, "rows": rows})
+
+
+@member_required(Role.ADMIN)
+def usage(request):
+    from django.conf import settings
+
+    context = {"usage": selectors.usage_summary(request.org.pk), "retention": settings.USAGE_RETENTION_DAYS}
+    return render(request, "calls/usage.html", context)

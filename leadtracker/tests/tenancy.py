@@ -4,6 +4,8 @@ The tenancy test walks every URL pattern and API operation; a parameter it canno
 fails the test, so a new route cannot slip through untested. Apps add their factories here.
 """
 
+import itertools
+
 from leadtracker.accounts.actions import create_api_token, invite_member
 from leadtracker.accounts.audit import Actor
 from leadtracker.accounts.models import AuditEvent
@@ -109,6 +111,35 @@ def _shift(people):
     ).pk
 
 
+_CALLS = itertools.count()  # each call its own second: the second is part of a call's identity
+
+
+def _call(people):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from leadtracker.calls.models import Call
+
+    return Call.objects.create(
+        organisation=people.org,
+        user_id=people.alice.user_id,
+        lead=_lead(people),
+        number="+919876543210",
+        type="outgoing",
+        status="connected",
+        direction="out",
+        started_at=timezone.now().replace(microsecond=0) - dt.timedelta(hours=1, seconds=next(_CALLS)),
+        duration_s=60,
+    ).pk
+
+
+def _disposition(people):
+    from leadtracker.calls.models import Disposition
+
+    return Disposition.objects.filter(organisation=people.org).order_by("pk").first().pk
+
+
 FACTORIES = {
     "member_id": lambda people: people.alice.pk,
     "invitation_id": _invitation,
@@ -122,6 +153,8 @@ FACTORIES = {
     "import_id": _import,
     "shift_id": _shift,
     "device_id": _device,
+    "call_id": _call,
+    "disposition_id": _disposition,
 }
 
 # Parameters that name no organisation's object: secrets handed out by link, valid for
@@ -151,4 +184,6 @@ BODY_FACTORIES = {
     "assignee_id": lambda people: people.alice.user_id,
     "agent_ids": lambda people: [people.alice.user_id],
     "ids": lambda people: [_lead(people).pk],
+    "lead_id": lambda people: _lead(people).pk,
+    "disposition_id": _disposition,
 }

@@ -1,0 +1,65 @@
+from django import forms
+
+from leadtracker.leads.models import FollowUpKind
+
+LOCAL = {
+    "widget": forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    "input_formats": ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+}
+
+
+class OutcomeForm(forms.Form):
+    disposition = forms.TypedChoiceField(label="Outcome", coerce=int, required=False, empty_value=None)
+    note = forms.CharField(max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    follow_up_at = forms.DateTimeField(label="Next follow-up", required=False, **LOCAL)
+    follow_up_kind = forms.ChoiceField(label="Kind", choices=FollowUpKind.choices, initial=FollowUpKind.CALL)
+
+    def __init__(self, *args, dispositions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["disposition"].choices = [("", "— choose —")] + [(d.pk, d.name) for d in dispositions]
+
+
+class ManualCallForm(OutcomeForm):
+    number = forms.CharField(max_length=64, required=False, help_text="or open the lead and log from there")
+    direction = forms.ChoiceField(choices=[("out", "I called"), ("in", "They called")], initial="out")
+    connected = forms.TypedChoiceField(
+        label="Did you talk?",
+        choices=[("1", "Yes, we talked"), ("0", "No answer")],
+        coerce=lambda v: v == "1",
+        initial="1",
+    )
+    started_at = forms.DateTimeField(label="When", required=False, help_text="empty: now", **LOCAL)
+    minutes = forms.IntegerField(
+        label="Minutes talked", min_value=0, max_value=1440, required=False, initial=0
+    )
+
+
+class DispositionForm(forms.Form):
+    name = forms.CharField(max_length=60)
+    asks_follow_up = forms.BooleanField(required=False, label="Ask for the next follow-up")
+    is_active = forms.BooleanField(required=False, initial=True, label="In use")
+
+
+STATUS_CHOICES = [("", "Any status")]
+
+
+class CallFilterForm(forms.Form):
+    user = forms.TypedChoiceField(label="Agent", coerce=int, required=False, empty_value=None)
+    team = forms.TypedChoiceField(label="Team", coerce=int, required=False, empty_value=None)
+    status = forms.ChoiceField(required=False)
+    direction = forms.ChoiceField(
+        required=False, choices=[("", "Both ways"), ("in", "Incoming"), ("out", "Outgoing")]
+    )
+    start = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    lead = forms.ChoiceField(
+        label="Number",
+        required=False,
+        choices=[("", "Any number"), ("lead", "A lead"), ("unknown", "Not a lead")],
+    )
+
+    def __init__(self, *args, people=(), teams=(), statuses=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].choices = [("", "Everyone")] + [(m.user_id, str(m.user)) for m in people]
+        self.fields["team"].choices = [("", "All teams")] + [(m.pk, f"{m.user}'s team") for m in teams]
+        self.fields["status"].choices = [("", "Any status"), *statuses]
