@@ -26,10 +26,19 @@ def open_shift(member, hours_ago=8):
     )
 
 
+_ANCHOR = {"now": timezone.now()}
+
+
+@pytest.fixture(autouse=True)
+def _anchor():
+    """One "now" per test, so two calls built 20 minutes apart are exactly 20 minutes apart
+    even when the clock ticks over a second between building them."""
+    _ANCHOR["now"] = timezone.now().replace(microsecond=0)
+
+
 def call(n=0, *, number="+919876543210", type="outgoing", minutes_ago=60, duration_s=30, **extra):
-    started = timezone.now().astimezone(dt.timezone(dt.timedelta(hours=5, minutes=30))) - dt.timedelta(
-        minutes=minutes_ago
-    )
+    ist = dt.timezone(dt.timedelta(hours=5, minutes=30))
+    started = _ANCHOR["now"].astimezone(ist) - dt.timedelta(minutes=minutes_ago)
     row = {
         "device_call_id": str(1000 + n),
         "number": number,
