@@ -7,9 +7,14 @@ class CallsConfig(AppConfig):
     verbose_name = "Devices and calls"
 
     def ready(self):
+        from leadtracker.accounts.demo import DEMO_HOOKS
         from leadtracker.calls import receivers  # noqa: F401 — connects signal receivers
+        from leadtracker.calls.demo import add_demo_calls
         from leadtracker.calls.timeline import call_entries
         from leadtracker.leads.timeline import SOURCES
 
         if call_entries not in SOURCES:
             SOURCES.append(call_entries)
+
+        if add_demo_calls not in DEMO_HOOKS:
+            DEMO_HOOKS.append(add_demo_calls)

@@ -34,7 +34,8 @@ class Permission(models.TextChoices):
 class Device(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="devices")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="devices")
-    token = models.OneToOneField(ApiToken, on_delete=models.PROTECT, related_name="device")
+    # CASCADE: the token goes only with its organisation (revoking keeps it), and so does the device.
+    token = models.OneToOneField(ApiToken, on_delete=models.CASCADE, related_name="device")
     name = models.CharField(max_length=100)
     platform = models.CharField(max_length=40, blank=True)
     os_version = models.CharField(max_length=60, blank=True)
