@@ -384,66 +384,125 @@ def post_batches(port: int, token: str, bodies: list[bytes], batch_sizes: list[i
 # --- the raw baseline ----------------------------------------------------------------------
 
 
-def raw_baseline(url: str, org_id: int) -> tuple[int, float]:
-    """Read back what the server stored, delete it, and insert the same rows again with the
-    database driver alone, in one transaction: multi-row INSERTs of 500 on PostgreSQL,
-    executemany on SQLite. Answers the rows and seconds of the insert."""
+def raw_baseline(url: str, org_id: int) -> dict[str, float]:
+    """Read back what the server stored, then, for each way the driver has, delete it and
+    insert the same rows again with the database driver alone, in one transaction (commit
+    and PostgreSQL's deferred foreign-key checks included). PostgreSQL: multi-row INSERTs of
+    500, and executemany (psycopg pipelines it); SQLite: executemany. Answers rows/s by way."""
     from leadtracker.calls.sync import COLUMNS
 
     columns = ", ".join(COLUMNS)
-    conn = raw_connect(url)
     pg = not url.startswith("sqlite:///")
     mark = "%s" if pg else "?"
+    one = "(" + ", ".join([mark] * len(COLUMNS)) + ")"
+    conn = raw_connect(url)
     cur = conn.cursor()
     cur.execute(f"SELECT {columns} FROM calls_call WHERE organisation_id = {mark} ORDER BY id", [org_id])  # noqa: S608
     rows = cur.fetchall()
-    cur.execute(f"DELETE FROM calls_callback WHERE organisation_id = {mark}", [org_id])  # noqa: S608
-    cur.execute(f"DELETE FROM calls_call WHERE organisation_id = {mark}", [org_id])  # noqa: S608
     if pg:
         conn.commit()
-        conn.autocommit = True
-        cur.execute("VACUUM ANALYZE calls_call")
-        cur.execute("VACUUM ANALYZE calls_callback")
-        conn.autocommit = False
-    one = "(" + ", ".join([mark] * len(COLUMNS)) + ")"
-    started = time.perf_counter()
-    if pg:
-        for start in range(0, len(rows), BATCH):
-            chunk = rows[start : start + BATCH]
-            params = [value for row in chunk for value in row]
-            cur.execute(f"INSERT INTO calls_call ({columns}) VALUES {', '.join([one] * len(chunk))}", params)  # noqa: S608
-        conn.commit()
-    else:
-        cur.execute("BEGIN IMMEDIATE")
-        cur.executemany(f"INSERT INTO calls_call ({columns}) VALUES {one}", rows)  # noqa: S608
-        cur.execute("COMMIT")
-    seconds = time.perf_counter() - started
-    cur.execute(f"SELECT count(*) FROM calls_call WHERE organisation_id = {mark}", [org_id])  # noqa: S608
-    assert cur.fetchone()[0] == len(rows)
+    out = {}
+    for way in ("multi-row INSERT of 500", "executemany") if pg else ("executemany",):
+        cur.execute(f"DELETE FROM calls_callback WHERE organisation_id = {mark}", [org_id])  # noqa: S608
+        cur.execute(f"DELETE FROM calls_call WHERE organisation_id = {mark}", [org_id])  # noqa: S608
+        if pg:
+            conn.commit()
+            conn.autocommit = True
+            cur.execute("VACUUM ANALYZE calls_call")
+            cur.execute("VACUUM ANALYZE calls_callback")
+            conn.autocommit = False
+        started = time.perf_counter()
+        if not pg:
+            cur.execute("BEGIN IMMEDIATE")
+        if way == "executemany":
+            cur.executemany(f"INSERT INTO calls_call ({columns}) VALUES {one}", rows)  # noqa: S608
+        else:
+            for start in range(0, len(rows), BATCH):
+                chunk = rows[start : start + BATCH]
+                params = [value for row in chunk for value in row]
+                values = ", ".join([one] * len(chunk))
+                cur.execute(f"INSERT INTO calls_call ({columns}) VALUES {values}", params)  # noqa: S608
+        if pg:
+            conn.commit()
+        else:
+            cur.execute("COMMIT")
+        out[way] = len(rows) / (time.perf_counter() - started)
+        cur.execute(f"SELECT count(*) FROM calls_call WHERE organisation_id = {mark}", [org_id])  # noqa: S608
+        assert cur.fetchone()[0] == len(rows)
+        if pg:
+            conn.commit()
     conn.close()
-    return len(rows), seconds
+    return out
 
 
 # --- in-process: queries and profile ------------------------------------------------------
 
-WATCH = [
-    ("leadtracker/calls/api.py", "sync_calls", "view (JSON parse + sync)"),
-    ("leadtracker/calls/sync.py", "sync", "sync.sync"),
-    ("leadtracker/calls/sync.py", "clean_row", "  clean_row (validate, parse time, number)"),
-    ("leadtracker/calls/sync.py", "_number", "    _number (libphonenumber, cached per batch)"),
-    ("leadtracker/calls/sync.py", "_store", "  _store (one transaction)"),
-    ("leadtracker/calls/sync.py", "_match", "    _match (LeadPhone lookup)"),
-    ("leadtracker/calls/sync.py", "_insert", "    _insert (INSERT … ON CONFLICT RETURNING)"),
-    ("leadtracker/calls/sync.py", "touch_leads", "    touch_leads (UPDATE … CASE)"),
-    ("leadtracker/calls/loop.py", "on_calls_stored", "    loop.on_calls_stored (call-backs)"),
-    ("leadtracker/calls/actions.py", "count_usage", "    count_usage"),
-    ("leadtracker/calls/api.py", "authenticate", "auth (token, membership, device)"),
-    ("leadtracker/lib/throttling.py", "allow_request", "throttle upsert"),
-]
+
+def watched():
+    """What to time inside one request: (owner, attribute, title)."""
+    from leadtracker.calls import actions, api, loop, sync
+    from leadtracker.lib import throttling
+
+    return [
+        (api.DeviceAuth, "authenticate", "auth: token, membership, device (3 SELECTs)"),
+        (throttling._WindowThrottle, "allow_request", "throttle upsert (x2 throttles)"),
+        (sync, "sync", "sync.sync: the batch after JSON parsing"),
+        (sync, "clean_row", "  clean_row x500: validate, parse time, number"),
+        (sync, "_number", "    _number: libphonenumber (cached within the batch)"),
+        (sync, "_store", "  _store: inside the transaction"),
+        (sync, "_match", "    _match: LeadPhone lookup"),
+        (sync, "_insert", "    _insert: INSERT ... ON CONFLICT DO NOTHING RETURNING"),
+        (sync, "touch_leads", "    touch_leads: UPDATE leads_lead ... CASE WHEN"),
+        (loop, "on_calls_stored", "    loop.on_calls_stored: call-backs"),
+        (actions, "count_usage", "    count_usage"),
+    ]
+
+
+def timed_parts(post, bodies) -> tuple[list[float], list[tuple[str, float]]]:
+    """Post ``bodies`` with the functions of ``watched()`` wrapped in timers (no profiler, so
+    the figures are real time); answers each request's ms and each part's ms per request."""
+    spent: dict[str, float] = {}
+    saved = []
+
+    def wrap(fn, title):
+        def timed(*args, **kwargs):
+            t0 = time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                spent[title] = spent.get(title, 0.0) + time.perf_counter() - t0
+
+        return timed
+
+    for owner, attr, title in watched():
+        fn = owner.__dict__[attr]
+        saved.append((owner, attr, fn))
+        spent[title] = 0.0
+        setattr(owner, attr, wrap(fn, title))
+    try:
+        timings = []
+        for body in bodies:
+            t0 = time.perf_counter()
+            post(body)
+            timings.append((time.perf_counter() - t0) * 1000)
+    finally:
+        for owner, attr, fn in saved:
+            setattr(owner, attr, fn)
+    per = len(bodies)
+    parts = [(title, seconds * 1000 / per) for title, seconds in spent.items()]
+    ms = dict(parts)
+    top = [title for title in ms if not title.startswith(" ")]  # not nested in each other
+    sync_title = next(title for title in top if title.startswith("sync.sync"))
+    children = [title for title in ms if title.startswith("  ") and not title.startswith("    ")]
+    parts.append(("  rest of sync.sync: shape check, COMMIT", ms[sync_title] - sum(ms[t] for t in children)))
+    outside = sum(timings) / per - sum(ms[t] for t in top)
+    parts.append(("rest of the request: JSON parse, middleware, ninja, test client", outside))
+    return timings, parts
 
 
 def in_process(token: str, bodies: list[bytes], label: str) -> dict:
-    """The same request in this process: queries of one batch, time of two, profile of the rest."""
+    """The same request in this process: the queries of one batch, the real time of its parts
+    over two, and a cProfile of the rest (written to bench/results/)."""
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -461,50 +520,38 @@ def in_process(token: str, bodies: list[bytes], label: str) -> dict:
         post(bodies[0])
     queries = list(context.captured_queries)  # read now: the next request clears the log
     sql_ms = sum(float(q["time"]) for q in queries) * 1000
-    timings = []
-    for body in bodies[1:3]:
-        t0 = time.perf_counter()
-        post(body)
-        timings.append((time.perf_counter() - t0) * 1000)
+    timings, parts = timed_parts(post, bodies[1:3])
     profile = cProfile.Profile()
     profiled = bodies[3:]
     profile.enable()
     for body in profiled:
         post(body)
     profile.disable()
-    stats = pstats.Stats(profile)
-    total = stats.total_tt
-    breakdown = []
-    for path, func, title in WATCH:
-        cum = sum(
-            v[3] for (file, _line, name), v in stats.stats.items() if name == func and file.endswith(path)
-        )
-        breakdown.append((title, cum / len(profiled) * 1000))
     text = io.StringIO()
-    pstats.Stats(profile, stream=text).sort_stats("cumulative").print_stats(40)
+    pstats.Stats(profile, stream=text).sort_stats("cumulative").print_stats(45)
     pstats.Stats(profile, stream=text).sort_stats("tottime").print_stats(30)
     RESULTS.mkdir(exist_ok=True)
     lines = [
-        f"# sync profile on {label}: {len(profiled)} batches of {BATCH} in-process, under cProfile",
-        f"# one batch: {len(queries)} queries, {sql_ms:.1f} ms in SQL (unprofiled)",
+        f"# sync on {label}: where one request's time goes (in-process, Django's test client)",
         "",
-        "per batch, cumulative ms under the profiler:",
-        *(f"  {ms:9.1f}  {title}" for title, ms in breakdown),
-        f"  {total / len(profiled) * 1000:9.1f}  whole request (profiler total)",
+        f"real time per batch of {BATCH}, mean of {len(timings)} (timers around functions, no profiler):",
+        *(f"  {ms:9.1f} ms  {title}" for title, ms in parts),
+        f"  {statistics.mean(timings):9.1f} ms  whole request",
         "",
-        "queries of one batch:",
-        *(f"  {float(q['time']) * 1000:7.2f} ms  {q['sql'][:160]}" for q in queries),
+        f"queries of one batch: {len(queries)}, {sql_ms:.1f} ms as Django's cursor times them "
+        "(driver included, to the millisecond):",
+        *(f"  {float(q['time']) * 1000:7.2f} ms  {q['sql'][:200]}" for q in queries),
         "",
+        f"cProfile of {len(profiled)} batches (the profiler slows Python code, not the database):",
         text.getvalue(),
     ]
     (RESULTS / f"{NAME}_{label}_profile.txt").write_text("\n".join(lines))
     return {
         "queries": len(queries),
         "sql_ms": sql_ms,
-        "inproc_ms": statistics.median(timings),
-        "breakdown": breakdown,
-        "profile_total_ms": total / len(profiled) * 1000,
-        "query_lines": [(float(q["time"]) * 1000, q["sql"][:120]) for q in queries],
+        "inproc_ms": statistics.mean(timings),
+        "parts": parts,
+        "query_lines": [(float(q["time"]) * 1000, q["sql"][:110]) for q in queries],
     }
 
 
@@ -600,10 +647,11 @@ def run(args) -> None:
     )
 
     connection.close()
-    raw_rows, raw_seconds = raw_baseline(url, org.pk)
-    raw_per_s = raw_rows / raw_seconds
+    raw = raw_baseline(url, org.pk)
+    raw_way, raw_per_s = max(raw.items(), key=lambda item: item[1])
     ratio = calls_per_s / raw_per_s
-    print(f"-- {label}: raw insert of the same {raw_rows:,} rows: {raw_per_s:,.0f} rows/s", flush=True)
+    for way, per_s in raw.items():
+        print(f"-- {label}: raw insert of the same {stored:,} rows, {way}: {per_s:,.0f} rows/s", flush=True)
 
     kept_bodies = [
         json.dumps({"calls": kept_back[i : i + BATCH]}).encode() for i in range(0, len(kept_back), BATCH)
@@ -644,19 +692,20 @@ def run(args) -> None:
         f"over loopback to gunicorn {gunicorn.__version__} ({args.workers} sync worker(s), DEBUG off, "
         f"DB_CONN_MAX_AGE={os.environ.get('DB_CONN_MAX_AGE', '0')}) from this process (http.client). "
         "wall_s: first request sent to last answer read; batch_*: one request's round trip. "
-        "raw = the same rows (the columns the server writes) inserted again with the database driver "
-        f"alone after deleting the synced ones, in one transaction "
-        f"({'multi-row INSERTs of 500 (psycopg)' if label != 'sqlite' else 'sqlite3 executemany'}); "
+        "raw = the same rows (the columns the server writes) inserted again into calls_call with the "
+        "database driver alone after deleting the synced ones, in one transaction, commit included; "
+        f"{'; '.join(f'{way}: {per_s:,.0f} rows/s' for way, per_s in raw.items())}; "
+        f"raw_rows_per_s is the faster ({raw_way}). "
         "ratio = calls_per_s / raw_rows_per_s. inproc_batch_ms and queries_per_batch: the same request "
         "in-process (test client, no network), a fresh batch. "
         f"{machine()}, {db_version}. Profile: bench/results/{NAME}_{label}_profile.txt."
     )
     write(f"{NAME}_{label}", [row], notes=notes)
-    print(f"\nper batch, in-process under cProfile ({label}):")
-    for title, ms in prof["breakdown"]:
+    print(f"\nper batch of {BATCH}, in-process, real time ({label}):")
+    for title, ms in prof["parts"]:
         print(f"  {ms:9.1f} ms  {title}")
-    print(f"  {prof['profile_total_ms']:9.1f} ms  whole request (profiler total)")
-    print(f"  one batch unprofiled: {prof['queries']} queries, {prof['sql_ms']:.1f} ms of it in SQL")
+    print(f"  {prof['inproc_ms']:9.1f} ms  whole request")
+    print(f"  one batch: {prof['queries']} queries, {prof['sql_ms']:.1f} ms of it in SQL (driver included)")
     for ms, sql in prof["query_lines"]:
         print(f"    {ms:7.2f} ms  {sql}")
 

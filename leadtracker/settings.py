@@ -109,7 +109,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     # A file, not memory, so that a real worker process and the browser tests' server
     # see the same test database as the test itself.
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+    # Named after the database, so two checkouts or runs with different DATABASE_URLs
+    # never share a test database.
+    _name = Path(DATABASES["default"]["NAME"])
+    DATABASES["default"]["TEST"] = {"NAME": str(_name.with_name(f"test_{_name.name}"))}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # A shared cache (in the database) so throttling counts across gunicorn workers and the worker.

@@ -47,6 +47,9 @@ class DeviceAuth(BearerAuth):
 
 
 DEVICE_AUTH = [DeviceAuth()]
+# A phone may also log calls by hand, see the outcomes and record one (sync protocol: a device
+# whose call-log permission is revoked stays usable for manual call logging).
+PERSON_OR_DEVICE = [BearerAuth(kinds=(TokenKind.PERSONAL, TokenKind.DEVICE)), SessionAuth()]
 
 
 class PairIn(Strict):
@@ -337,7 +340,13 @@ def list_calls(
     return {"items": rows, "next_cursor": next_cursor}
 
 
-@router.post("/calls", response={201: CallOut, 200: CallOut}, tags=["calls"], summary="Log a call by hand")
+@router.post(
+    "/calls",
+    auth=PERSON_OR_DEVICE,
+    response={201: CallOut, 200: CallOut},
+    tags=["calls"],
+    summary="Log a call by hand",
+)
 def log_call(request, payload: ManualCallIn):
     from leadtracker.leads.selectors import get_lead
 
@@ -389,6 +398,7 @@ def get_call(request, call_id: int):
 
 @router.post(
     "/calls/{call_id}/outcome",
+    auth=PERSON_OR_DEVICE,
     response=CallOut,
     tags=["calls"],
     summary="Record the outcome, a note, the next follow-up",
@@ -406,7 +416,11 @@ def outcome(request, call_id: int, payload: OutcomeIn):
 
 
 @router.get(
-    "/dispositions", response=list[DispositionOut], tags=["calls"], summary="Call outcomes to choose from"
+    "/dispositions",
+    auth=PERSON_OR_DEVICE,
+    response=list[DispositionOut],
+    tags=["calls"],
+    summary="Call outcomes to choose from",
 )
 def list_dispositions(request, include_hidden: bool = False):
     return list(selectors.dispositions(request.membership.organisation_id, active_only=not include_hidden))

@@ -205,3 +205,21 @@ def test_admins_manage_outcomes_and_others_may_not(acme, as_member):
         page.status_code == 302
         and Disposition.objects.filter(organisation=acme.org, name="Demo booked").exists()
     )
+
+
+def test_a_phone_without_call_log_permission_still_logs_calls_by_hand(acme, phone):
+    lead = make_lead(acme, owner=acme.alice)
+    state = phone.post(
+        "/api/v1/devices/state", {"call_log_permission": "revoked"}, content_type="application/json"
+    )
+    assert state.status_code == 200
+    outcomes = phone.get("/api/v1/dispositions").json()
+    body = {"lead_id": lead.pk, "connected": True, "duration_s": 60, "disposition_id": outcomes[0]["id"]}
+    response = phone.post("/api/v1/calls", body, content_type="application/json")
+    assert response.status_code == 201
+    assert (
+        response.json()["user_id"] == acme.alice.user_id
+        and response.json()["disposition_id"] == outcomes[0]["id"]
+    )
+    # A device token opens nothing else of the API.
+    assert phone.get("/api/v1/calls").status_code == 401
