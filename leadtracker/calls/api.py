@@ -4,9 +4,10 @@ calls list, outcomes, manual calls, missed calls to return, dispositions and usa
 import datetime as dt
 import json
 
+from django.core.exceptions import RequestDataTooBig
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
-from ninja.errors import ValidationError
+from ninja.errors import HttpError, ValidationError
 from pydantic import Field
 
 from leadtracker.accounts.audit import Actor
@@ -223,7 +224,11 @@ def sync_calls(request):
             [{"loc": ("body",), "msg": "send JSON (Content-Type: application/json)", "type": "content_type"}]
         )
     try:
-        body = json.loads(request.body or b"null")
+        raw = request.body
+    except RequestDataTooBig:
+        raise HttpError(413, "the request is too large: send at most 500 calls a request") from None
+    try:
+        body = json.loads(raw or b"null")
     except (ValueError, UnicodeDecodeError):
         raise ValidationError([{"loc": ("body",), "msg": "not valid JSON", "type": "json"}]) from None
     return sync.sync(request.device, body, actor=Actor.from_request(request))

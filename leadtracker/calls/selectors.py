@@ -134,3 +134,16 @@ def usage_summary(org_id: int, days: int = 30) -> dict:
     )
     daily = list(rows.values("day", "event").annotate(n=Sum("count")).order_by("day", "event"))
     return {"by_event": by_event, "versions": versions, "daily": daily, "days": days}
+
+
+def mark_visible_leads(viewer: Membership, calls) -> list:
+    """Set ``lead_visible`` on each call: a call may match a colleague's lead, whose name the
+    viewer must not see (visibility is decided by the leads' rule, not by the call's)."""
+    from leadtracker.leads.selectors import leads_for
+
+    calls = list(calls)
+    ids = {c.lead_id for c in calls if c.lead_id}
+    seen = set(leads_for(viewer).filter(pk__in=ids).values_list("pk", flat=True)) if ids else set()
+    for c in calls:
+        c.lead_visible = c.lead_id in seen
+    return calls

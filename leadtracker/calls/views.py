@@ -166,6 +166,7 @@ def calls_list(request):
         )
     except ActionError:  # a cursor that was not ours: start at the top
         rows, next_cursor = keyset_sorted(qs, field="started_at", descending=True, cursor=None, limit=50)
+    rows = selectors.mark_visible_leads(member, rows)
     query = request.GET.copy()
     query.pop("cursor", None)
     return render(
@@ -177,7 +178,8 @@ def calls_list(request):
 
 @member_required()
 def recent(request):
-    return render(request, "calls/recent.html", {"rows": selectors.recent_calls(request.membership)})
+    rows = selectors.mark_visible_leads(request.membership, selectors.recent_calls(request.membership))
+    return render(request, "calls/recent.html", {"rows": rows})
 
 
 @member_required()
@@ -196,6 +198,7 @@ def _next_follow_up(form) -> "actions.NextFollowUp | None":
 def call_detail(request, call_id):
     member = request.membership
     call = selectors.get_call(member, call_id)
+    selectors.mark_visible_leads(member, [call])
     choices = list(selectors.dispositions(member.organisation_id))
     initial = {"disposition": call.disposition_id, "note": call.note}
     form = forms.OutcomeForm(request.POST or None, initial=initial, dispositions=choices)

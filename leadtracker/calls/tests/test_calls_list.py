@@ -83,3 +83,18 @@ def test_usage_counts_syncs_and_can_be_switched_off(acme, as_member):
     assert as_member(acme.adam).get("/api/v1/usage").json()["by_event"]["calls.sync"] == 2
     assert as_member(acme.maya).get("/api/v1/usage").status_code == 403
     assert "calls.sync" in as_member(acme.adam).get("/calls/usage/").content.decode()
+
+
+def test_a_call_to_a_colleagues_lead_does_not_show_its_name(acme, as_member):
+    make_lead(acme, phones=["+919800000007"], owner=acme.carl, name="Carl's Secret Client")
+    open_shift(acme.alice)
+    send(paired_client(acme.alice), [call(1, number="+919800000007")])
+    client = as_member(acme.alice)
+    for url in ("/calls/recent/", "/calls/"):
+        page = client.get(url).content.decode()
+        assert "Carl's Secret Client" not in page and "a colleague's lead" in page
+    from leadtracker.calls.models import Call
+
+    detail = client.get(f"/calls/{Call.objects.get().pk}/").content.decode()
+    assert "Carl&#x27;s Secret Client" not in detail and "Carl's Secret Client" not in detail
+    assert "Carl&#x27;s Secret Client" in as_member(acme.adam).get("/calls/").content.decode()

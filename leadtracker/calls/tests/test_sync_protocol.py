@@ -231,3 +231,11 @@ def test_sync_health_follows_the_sync(phone):
     assert device.last_sync_at is not None
     newest = Call.objects.order_by("-started_at").first().started_at
     assert device.newest_call_at == newest
+
+
+def test_an_oversized_body_is_413_not_an_error(phone, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10_000
+    rows = [call(i, contact_name="x" * 150) for i in range(200)]
+    response = send(phone, rows)
+    assert response.status_code == 413 and "500 calls" in response.json()["detail"]
+    assert not Call.objects.exists()
