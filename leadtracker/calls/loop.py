@@ -83,9 +83,10 @@ def on_calls_stored(org, stored: list[tuple[int, StoredCall]], *, user_id: int) 
                 changed[cb.pk] = cb
     # Closed ones first: a number may have one closed and one newly open call-back, and the
     # open one must not meet the old one, still open in the table, on the unique constraint.
-    for cb in changed.values():
-        cb.save(
-            update_fields=["missed_count", "last_missed_at", "closed_at", "closing_call", "seconds_to_return"]
+    if changed:
+        CallBack.objects.bulk_update(
+            list(changed.values()),
+            ["missed_count", "last_missed_at", "closed_at", "closing_call", "seconds_to_return"],
         )
     if new:
         CallBack.objects.bulk_create(new)

@@ -311,7 +311,8 @@ COLUMNS = [
 
 
 def _insert(org, device: Device, rows: list[CleanCall], *, now: dt.datetime) -> list[tuple[int, CleanCall]]:
-    """One INSERT … ON CONFLICT DO NOTHING RETURNING per chunk: what comes back is what was
+    """One INSERT … ON CONFLICT DO NOTHING RETURNING per batch (500 rows × 16 columns stay
+    within both databases' parameter limits): what comes back is what was
     new; the rest were stored before (by this phone, or by a concurrent resend)."""
     if not rows:
         return []
@@ -324,8 +325,8 @@ def _insert(org, device: Device, rows: list[CleanCall], *, now: dt.datetime) -> 
     placeholder = "(" + ", ".join(["%s"] * len(COLUMNS)) + ")"
     received = adapt(now)
     with connection.cursor() as cursor:
-        for start in range(0, len(rows), 250):
-            chunk = rows[start : start + 250]
+        for start in range(0, len(rows), MAX_CALLS):
+            chunk = rows[start : start + MAX_CALLS]
             params = []
             for r in chunk:
                 params += [

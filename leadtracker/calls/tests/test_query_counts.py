@@ -1,0 +1,60 @@
+"""The calls pages and the sync endpoint read a fixed number of queries, however many calls."""
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from leadtracker.calls.tests.conftest import call, make_lead, send
+
+
+def count(fn):
+    with CaptureQueriesContext(connection) as ctx:
+        fn()
+    return len(ctx.captured_queries)
+
+
+def _sync(phone, start, n, minutes_ago=100, **kw):
+    """n calls with row ids from ``start``; their numbers are the first leads' (0, 1, …) when
+    start is 1000 or more, else start, start + 1, …"""
+    rows = [
+        call(start + i, number=f"+91980000{(start + i) % 1000:04d}", minutes_ago=minutes_ago, **kw)
+        for i in range(n)
+    ]
+    body = send(phone, rows).json()
+    assert body["stored"] == n, body
+    return body
+
+
+def test_calls_pages_do_not_grow_with_calls(acme, phone, as_member):
+    for i in range(30):
+        make_lead(acme, phones=[f"+91980000{i:04d}"], owner=acme.alice)
+    _sync(phone, 0, 3)
+    _sync(phone, 1100, 2, 50, type="missed", duration_s=0)
+    agent, admin = as_member(acme.alice), as_member(acme.adam)
+    pages = [
+        (agent, "/calls/recent/"),
+        (agent, "/calls/missed/"),
+        (admin, "/calls/"),
+        (admin, "/calls/?status=connected"),
+    ]
+    for client, url in pages:
+        client.get(url)
+    small = [count(lambda c=c, u=u: c.get(u)) for c, u in pages]
+    _sync(phone, 3, 27)
+    _sync(phone, 1010, 20, 40, type="missed", duration_s=0)
+    large = [count(lambda c=c, u=u: c.get(u)) for c, u in pages]
+    assert small == large, (small, large)
+
+
+def test_sync_costs_the_same_queries_for_5_or_500_calls(acme, phone):
+    for i in range(20):
+        make_lead(acme, phones=[f"+91980000{i:04d}"], owner=acme.alice)
+    _sync(phone, 9000, 1)  # first use of the token writes last_used_at
+    # Both batches match leads, miss calls from leads and return them.
+    small = count(lambda: (_sync(phone, 0, 5, 90, type="missed", duration_s=0), _sync(phone, 1000, 5, 80)))
+    large = count(
+        lambda: (_sync(phone, 10, 10, 90, type="missed", duration_s=0), _sync(phone, 1010, 490, 80))
+    )
+    assert large == small, (small, large)
+    from leadtracker.calls.models import CallBack
+
+    assert CallBack.objects.filter(closed_at__isnull=False).count() == 15  # the loop ran in both
