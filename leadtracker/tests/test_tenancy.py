@@ -56,18 +56,29 @@ def object_ids(people, names):
     return {n: FACTORIES[n](people) for n in names}
 
 
-def test_every_page_with_an_object_answers_404_for_another_organisation(two_orgs):
+@pytest.mark.parametrize("role", ["olga", "alice"])
+def test_every_page_with_an_object_answers_404_for_another_organisation(two_orgs, role):
+    """As the owner (the strongest role: nothing is refused for lack of rights, so a 404 can only
+    come from the organisation check) and as an agent (the weakest: another organisation's object
+    must be answered like one that does not exist)."""
     acme, globex = two_orgs
     routes = web_routes()
     assert len(routes) >= 4, routes  # the walk found the pages; it cannot pass by finding none
-    owner = login_client(acme.olga)  # the strongest role: nothing is refused for lack of rights
+    client = login_client(getattr(acme, role))
     for route, names in routes:
         theirs = fill(route, object_ids(globex, names))
         ours = fill(route, object_ids(acme, names))
-        statuses = {method: getattr(owner, method)(theirs).status_code for method in ("get", "post")}
+        statuses = {method: getattr(client, method)(theirs).status_code for method in ("get", "post")}
+        if role != "olga":
+            # A weaker role may be refused the page for its role (403) before any lookup; what
+            # matters is that another organisation's id is answered exactly like an id that
+            # does not exist, so nothing is learnt about it.
+            nowhere = fill(route, {n: 987654321 for n in names})
+            assert statuses == {m: getattr(client, m)(nowhere).status_code for m in ("get", "post")}, theirs
+            continue
         assert set(statuses.values()) <= {404, 405} and 404 in statuses.values(), (theirs, statuses)
         # Control: the same route with our own object exists and is served.
-        ours_status = {m: getattr(owner, m)(ours).status_code for m in ("get", "post")}
+        ours_status = {m: getattr(client, m)(ours).status_code for m in ("get", "post")}
         assert any(s not in (404, 405) for s in ours_status.values()), (ours, ours_status)
 
 
@@ -123,12 +134,13 @@ def api_operations():
             yield method, path, names, schema, components
 
 
-@pytest.mark.parametrize("auth", ["token", "session"])
-def test_every_api_operation_on_an_object_answers_404_for_another_organisation(two_orgs, auth):
+@pytest.mark.parametrize(("auth", "role"), [("token", "olga"), ("session", "olga"), ("token", "alice")])
+def test_every_api_operation_on_an_object_answers_404_for_another_organisation(two_orgs, auth, role):
     acme, globex = two_orgs
     operations = list(api_operations())
     assert len(operations) >= 6, operations
-    client = token_client(acme.olga) if auth == "token" else login_client(acme.olga)
+    member = getattr(acme, role)
+    client = token_client(member) if auth == "token" else login_client(member)
     for method, path, names, schema, components in operations:
         theirs = path.format(**object_ids(globex, names))
         ours = path.format(**object_ids(acme, names))
@@ -140,6 +152,12 @@ def test_every_api_operation_on_an_object_answers_404_for_another_organisation(t
             return getattr(client, method)(url, data=body, content_type="application/json")
 
         response = send(theirs, acme)
+        if role != "olga":
+            # As for pages: answered exactly like an id that does not exist (404, or a 403 for
+            # the role that comes before any lookup).
+            nowhere = send(path.format(**{n: 987654321 for n in names}), acme)
+            assert response.status_code == nowhere.status_code in (403, 404), (method, theirs)
+            continue
         assert response.status_code == 404, (method, theirs, response.status_code, response.content[:200])
         assert response.json()["detail"] and response.json()["errors"] is not None
         if schema is not None and body_has_ids(schema, components):
