@@ -378,9 +378,18 @@ def count_usage(org, event: str, *, app_version: str = "", os: str = "", n: int 
 
 
 def purge_usage(now=None) -> int:
-    """Usage counters older than USAGE_RETENTION_DAYS go (the privacy issue may shorten it)."""
+    """Usage data expires after USAGE_RETENTION_DAYS (the privacy issue may shorten it): the
+    counters, and the app version and system of phones revoked that long ago."""
     from django.conf import settings
 
-    cutoff = (now or timezone.now()).date() - dt.timedelta(days=settings.USAGE_RETENTION_DAYS)
-    deleted, _ = UsageDay.objects.filter(day__lt=cutoff).delete()
-    return deleted
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(days=settings.USAGE_RETENTION_DAYS)
+    # Days are counted in the server's zone (count_usage uses localdate too).
+    days_cutoff = timezone.localdate(now) - dt.timedelta(days=settings.USAGE_RETENTION_DAYS)
+    deleted, _ = UsageDay.objects.filter(day__lt=days_cutoff).delete()
+    cleared = (
+        Device.objects.filter(revoked_at__lt=cutoff)
+        .exclude(app_version="", os_version="", platform="")
+        .update(app_version="", os_version="", platform="")
+    )
+    return deleted + cleared
