@@ -1,0 +1,558 @@
+"""What the commands do: punches, the sync round (punches, shift, read, send, report), watch."""
+
+from __future__ import annotations
+
+import bisect
+import contextlib
+import dataclasses
+import datetime as dt
+import os
+import platform
+import shutil
+import subprocess
+import time
+
+from leadtracker_agent import readers
+from leadtracker_agent.calls import Call, iso
+from leadtracker_agent.client import AuthError, Client, HttpError, NetworkError
+from leadtracker_agent.config import Config
+from leadtracker_agent.privacy import Exclusions
+from leadtracker_agent.store import Store
+
+# Re-read this much before the last read every time: a call's row is written when it ends
+# but dated when it starts (sync protocol, client duties).
+OVERLAP_S = 24 * 3600
+MAX_BATCH = 500  # protocol: at most 500 calls a request
+ENQUEUE_CHUNK = 1000
+# A row the server refused as "in the future" is the phone's clock running ahead: kept and
+# offered again after this long instead of being lost.
+FUTURE_RETRY_S = 300
+# After the shift ends, watch keeps reading this long: a call still going at punch-out is
+# written to the log only when it ends.
+LATE_CALL_S = 2 * 3600
+
+
+class ProtocolError(Exception):
+    """The server's answer does not follow the protocol; nothing is removed from the outbox."""
+
+
+class BusyError(Exception):
+    pass
+
+
+# --- the source ------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class Source:
+    kind: str  # termux | adb | file
+    path: str | None = None
+    fmt: str | None = None
+
+    @property
+    def label(self) -> str:
+        return f"file:{self.path}" if self.kind == "file" else self.kind
+
+    @classmethod
+    def parse(cls, spec: str | None, fmt: str | None) -> Source:
+        if fmt is not None and fmt not in readers.FORMATS:
+            raise readers.SourceError(f"--format: {fmt!r} is not one of {', '.join(readers.FORMATS)}")
+        if not spec:
+            if shutil.which("termux-call-log"):
+                spec = "termux"
+            elif shutil.which("adb"):
+                spec = "adb"
+            else:
+                raise readers.SourceError(
+                    "--source: neither termux-call-log nor adb is installed; give --source file:PATH "
+                    "(or set a default: leadtracker-agent config source file:PATH)"
+                )
+        if spec in ("termux", "adb"):
+            return cls(spec)
+        if spec.startswith("file:") and len(spec) > 5:
+            return cls("file", spec[5:], fmt)
+        raise readers.SourceError(f"--source: {spec!r} is not termux, adb or file:PATH")
+
+    def rows(self, since_epoch: int, tz, *, page_size: int, timeout: float, progress):
+        if self.kind == "termux":
+            return readers.termux_live(
+                since_epoch, tz, page_size=page_size, timeout=timeout, progress=progress
+            )
+        if self.kind == "adb":
+            return readers.adb_live(since_epoch, tz, timeout=timeout, progress=progress)
+        progress(f"read: {self.path}")
+        return readers.read_file(self.path, self.fmt, tz)
+
+
+class ShiftWindow:
+    """Is a moment inside one of the known shifts (start and end included, as the server has it)?"""
+
+    def __init__(self, shifts: list[tuple[float, float | None]]):
+        self.shifts = sorted(shifts)
+        self.starts = [s for s, _ in self.shifts]
+
+    def __contains__(self, moment: float) -> bool:
+        i = bisect.bisect_right(self.starts, moment) - 1
+        # Shifts do not overlap on the server; looking at a few before covers any local overlap.
+        for j in range(i, max(-1, i - 3), -1):
+            start, end = self.shifts[j]
+            if start <= moment and (end is None or moment <= end):
+                return True
+        return False
+
+
+# --- the device ------------------------------------------------------------------------------
+
+
+def device_info() -> dict[str, str]:
+    """platform and os_version for pairing and the X-OS header."""
+    if os.environ.get("TERMUX_VERSION") or "com.termux" in os.environ.get("PREFIX", ""):
+        release = ""
+        with contextlib.suppress(OSError, subprocess.SubprocessError):
+            release = subprocess.run(
+                ["getprop", "ro.build.version.release"],  # noqa: S607
+                capture_output=True,
+                text=True,
+                timeout=5,
+                check=False,
+            ).stdout.strip()
+        return {"platform": "android", "os_version": f"Android {release}".strip()}
+    return {
+        "platform": platform.system().lower() or "unknown",
+        "os_version": f"{platform.system()} {platform.release()}",
+    }
+
+
+@contextlib.contextmanager
+def locked(path, *, wait: float):
+    """One agent process at a time works on the state (watch from Termux:Boot and a sync by
+    hand). The kernel drops the lock when the holder dies, even by SIGKILL."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: no flock; SQLite transactions still keep the state whole
+        yield
+        return
+    fh = open(path, "a+")  # noqa: SIM115
+    deadline = time.monotonic() + wait
+    try:
+        while True:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise BusyError(
+                        f"another leadtracker-agent is working on {path.parent}; try again later"
+                    ) from None
+                time.sleep(0.05)
+        yield
+    finally:
+        fh.close()
+
+
+# --- the sync round --------------------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class Result:
+    punches_sent: int = 0
+    punches_refused: list[str] = dataclasses.field(default_factory=list)
+    read: int | None = None  # None: the call log was not read
+    read_note: str = ""
+    problems: list[str] = dataclasses.field(default_factory=list)
+    excluded: int = 0
+    outside_shift: int = 0
+    queued: int = 0
+    batches: int = 0
+    sent: int = 0
+    stored: int = 0
+    duplicates: int = 0
+    server_outside_shift: int = 0
+    rejected: int = 0
+    held: int = 0
+    refused: int = 0
+    outbox: int = 0
+    punches_waiting: int = 0
+    error: str = ""
+    source_error: str = ""
+    fatal: bool = False  # the token was refused: nothing more can be done without pairing
+    shift_open: bool | None = None
+
+    def line(self) -> str:
+        parts = []
+        if self.punches_sent or self.punches_refused:
+            parts.append(
+                f"{self.punches_sent} punch(es) sent"
+                + (f", {len(self.punches_refused)} refused" if self.punches_refused else "")
+            )
+        if self.read is None:
+            parts.append(f"call log not read ({self.read_note})" if self.read_note else "call log not read")
+        else:
+            text = f"read {self.read} calls, {self.queued} new queued"
+            extra = [
+                f"{n} {what}"
+                for n, what in (
+                    (self.outside_shift, "outside the shift"),
+                    (self.excluded, "excluded"),
+                    (len(self.problems), "unreadable"),
+                )
+                if n
+            ]
+            parts.append(text + (f" ({', '.join(extra)})" if extra else ""))
+        if self.batches:
+            parts.append(
+                f"sent {self.sent} in {self.batches} batch(es): {self.stored} stored, "
+                f"{self.duplicates} duplicates, "
+                f"{self.server_outside_shift} outside shift, {self.rejected} rejected"
+            )
+        elif not self.error:
+            parts.append("nothing to send")
+        parts.append(f"outbox {self.outbox}")
+        if self.punches_waiting:
+            parts.append(f"{self.punches_waiting} punch(es) waiting")
+        if self.source_error:
+            parts.append(f"CALL LOG: {self.source_error}")
+        if self.error:
+            parts.append(f"STOPPED: {self.error}")
+        return "sync: " + "; ".join(parts)
+
+
+class Agent:
+    def __init__(
+        self,
+        config: Config,
+        store: Store,
+        client: Client,
+        *,
+        source: Source | None = None,
+        tz=None,
+        batch_size: int = MAX_BATCH,
+        page_size: int = 100,
+        source_timeout: float = 60,
+        progress=None,
+    ):
+        self.config = config
+        self.store = store
+        self.client = client
+        self.source = source
+        self.tz = tz
+        self.batch_size = max(1, min(MAX_BATCH, batch_size))
+        self.page_size = max(1, page_size)
+        self.source_timeout = source_timeout
+        self.progress = progress or (lambda message: None)
+
+    # punches -----------------------------------------------------------------------------------
+
+    def punch(self, kind: str, at: float, location: dict | None) -> tuple[str, int]:
+        """Record the punch at once (the phone may be offline), then try to send all waiting
+        punches in order. Returns a message and an exit status."""
+        self.store.add_punch(kind, at, location)
+        when = dt.datetime.fromtimestamp(at).astimezone().strftime("%H:%M:%S")
+        word = "punch-in" if kind == "in" else "punch-out"
+        try:
+            result = Result()
+            self.flush_punches(result)
+        except NetworkError as exc:
+            waiting = self.store.counts()["punches"]
+            return (
+                f"{word} at {when} recorded; the server is unreachable ({exc}). It is sent with its real "
+                f"time at the next sync ({waiting} punch(es) waiting).",
+                0,
+            )
+        if result.punches_refused:
+            return f"{word} at {when}: the server refused it: {'; '.join(result.punches_refused)}", 1
+        self.store.set(clock_offset=self.client.clock_offset)
+        return f"{word} at {when}: done ({result.punches_sent} punch(es) sent)", 0
+
+    def flush_punches(self, result: Result) -> None:
+        """Send waiting punches oldest first. A 4xx drops that punch (never resent as is); a
+        network error or 5xx leaves it and every later one waiting."""
+        for punch_id, kind, at, location, shift_id in self.store.pending_punches():
+            body: dict = {"at": dt.datetime.fromtimestamp(at, dt.UTC).isoformat(timespec="seconds")}
+            if location:
+                body["location"] = location
+            path = "/attendance/punch-in" if kind == "in" else "/attendance/punch-out"
+            self.progress(f"punch: sending {kind} of {iso(at)}")
+            try:
+                _, shift = self.client.call("POST", path, body)
+            except AuthError:
+                raise
+            except HttpError as exc:
+                self.store.punch_refused(punch_id, kind, shift_id)
+                result.punches_refused.append(f"punch-{kind} of {iso(at)}: {exc.detail} ({exc.status})")
+                continue
+            self.store.punch_done(
+                punch_id, shift if isinstance(shift, dict) else None, observed_at=time.time()
+            )
+            result.punches_sent += 1
+
+    def refresh_shift(self, result: Result) -> None:
+        try:
+            _, shift = self.client.call("GET", "/attendance/shift")
+        except HttpError as exc:
+            if isinstance(exc, AuthError):
+                raise
+            self.progress(f"shift: the server did not say ({exc}); using what the phone knows")
+            return
+        with self.store.tx():
+            self.store.record_server_shift(
+                shift if isinstance(shift, dict) else None, observed_at=time.time()
+            )
+        result.shift_open = isinstance(shift, dict) and not shift.get("ended_at")
+
+    # reading -----------------------------------------------------------------------------------
+
+    def read(self, result: Result, *, now: float, only_if_needed: bool = False) -> str | None:
+        """Read the window, queue the calls inside a shift and not excluded. Returns the
+        permission state to report ("granted"/"revoked") or None."""
+        shifts = self.store.shifts()
+        if not shifts:
+            result.read_note = "no shift known: punch in first"
+            return None
+        kind = self.source.kind
+        earliest = shifts[0][0]
+        last_read = None if kind == "file" else self.store.get(f"read_started:{kind}")
+        since = earliest if last_read is None else max(earliest, last_read - OVERLAP_S)
+        if not any(end is None or end >= since for _, end in shifts):
+            result.read_note = "no shift since the last read"
+            return None
+        if only_if_needed:
+            last_end = max((end for _, end in shifts if end is not None), default=None)
+            open_now = any(end is None for _, end in shifts)
+            if not open_now and last_end is not None and last_read is not None:
+                if last_read > last_end and now - last_end > LATE_CALL_S:
+                    result.read_note = "off shift"
+                    return None
+        window = ShiftWindow(shifts)
+        exclusions = Exclusions(self.config.get("exclude", []))
+        read_started = now
+        result.read = 0
+        chunk: list[Call] = []
+        try:
+            rows = self.source.rows(
+                int(since),
+                self.tz,
+                page_size=self.page_size,
+                timeout=self.source_timeout,
+                progress=self.progress,
+            )
+            for item in rows:
+                if isinstance(item, readers.Problem):
+                    result.problems.append(str(item))
+                    self.progress(f"read: skipped {item}")
+                    continue
+                result.read += 1
+                if item.number in exclusions:
+                    result.excluded += 1
+                elif item.epoch not in window:
+                    result.outside_shift += 1
+                else:
+                    chunk.append(item)
+                    if len(chunk) >= ENQUEUE_CHUNK:
+                        result.queued += self.store.enqueue(chunk)
+                        chunk = []
+        except readers.SourceError as exc:
+            if chunk:
+                result.queued += self.store.enqueue(chunk)
+            result.source_error = str(exc)
+            return "revoked" if exc.permission else None
+        # The watermark moves with the last rows, in one transaction: killed before it, the
+        # next read covers the same window.
+        meta = {"last_read_at": read_started, "last_read_source": self.source.label}
+        if kind != "file":
+            meta[f"read_started:{kind}"] = read_started
+        result.queued += self.store.enqueue(chunk, meta=meta)
+        self.progress(f"read: done, {result.read} rows, queued {result.queued}")
+        return "granted" if kind != "file" else None
+
+    # sending ----------------------------------------------------------------------------------
+
+    def send(self, result: Result) -> None:
+        exclusions = Exclusions(self.config.get("exclude", []))
+        while True:
+            batch = self.store.next_batch(self.batch_size, now=time.time())
+            if not batch:
+                return
+            # A number excluded after its calls were queued is still never uploaded.
+            excluded = [row[0] for row in batch if row[2] in exclusions]
+            if excluded:
+                self.store.drop_excluded(excluded)
+                result.excluded += len(excluded)
+                continue
+            self._send_batch(batch, result)
+
+    def _send_batch(self, batch: list, result: Result) -> None:
+        body = ('{"calls":[' + ",".join(row[3] for row in batch) + "]}").encode()
+        self.progress(f"send: batch of {len(batch)}")
+        try:
+            _, answer = self.client.call("POST", "/calls/sync", body)
+        except AuthError:
+            raise
+        except HttpError as exc:
+            if exc.status not in (400, 413, 422):
+                raise  # not about the calls (404, 409, 429 …): keep them, stop this round
+            # The request as a whole was refused because of some row(s): never resend it as
+            # is. Set aside the row the server names, or halve the batch until one row is left.
+            culprit = _row_named(exc.body, len(batch))
+            if len(batch) == 1 or culprit is not None:
+                index = culprit if culprit is not None else 0
+                self.store.refuse(batch[index], f"{exc.status}: {exc.detail}")
+                result.refused += 1
+                self.progress(f"send: the server refused call {batch[index][0]}: {exc.detail}")
+                rest = batch[:index] + batch[index + 1 :]
+                if rest:
+                    self._send_batch(rest, result)
+                return
+            half = len(batch) // 2
+            self._send_batch(batch[:half], result)
+            self._send_batch(batch[half:], result)
+            return
+        check_answer(answer, len(batch))
+        refused, held = {}, {}
+        retry_at = time.time() + FUTURE_RETRY_S
+        for rejection in answer["rejected"]:
+            if "future" in rejection["error"]:
+                held[rejection["index"]] = retry_at
+            else:
+                refused[rejection["index"]] = rejection["error"]
+        self.store.answer(batch, refused=refused, held=held, meta={"last_send_at": time.time()})
+        result.batches += 1
+        result.sent += len(batch)
+        result.stored += answer["stored"]
+        result.duplicates += answer["duplicates"]
+        result.server_outside_shift += answer["outside_shift"]
+        result.rejected += len(answer["rejected"])
+        result.held += len(held)
+        self.progress(
+            f"send: answered {answer['stored']} stored, {answer['duplicates']} duplicates, "
+            f"{answer['outside_shift']} outside shift, {len(answer['rejected'])} rejected"
+        )
+
+    def report_state(self, permission: str | None, *, retry: bool = False) -> dict | None:
+        body: dict = {"queue_length": self.store.counts()["outbox"]}
+        if permission:
+            body["call_log_permission"] = permission
+        last_read = self.store.get("last_read_at")
+        if last_read:
+            body["last_call_log_read_at"] = iso(last_read)
+        _, answer = self.client.call("POST", "/devices/state", body, retry=retry)
+        return answer
+
+    # the round --------------------------------------------------------------------------------
+
+    def sync(self, *, only_if_needed: bool = False) -> Result:
+        """One round: punches, the open shift, the call log, the outbox, the device state.
+        Offline, the call log is still read and queued (Android drops rows beyond 500)."""
+        result = Result()
+        now = time.time()
+        online = True
+        try:
+            self.flush_punches(result)
+        except NetworkError as exc:
+            online, result.error = False, f"server unreachable: {exc}"
+        except AuthError as exc:
+            return self._fatal(result, exc)
+        waiting = self.store.counts()["punches"]
+        if online and not waiting:
+            try:
+                self.refresh_shift(result)
+            except NetworkError as exc:
+                online, result.error = False, f"server unreachable: {exc}"
+            except AuthError as exc:
+                return self._fatal(result, exc)
+        permission = self.read(result, now=now, only_if_needed=only_if_needed)
+        if online and waiting:
+            # A call sent before the punch-in that covers it would be dropped as outside the shift.
+            result.error = result.error or "punches still waiting; calls held until they are sent"
+        elif online:
+            try:
+                self.send(result)
+            except NetworkError as exc:
+                result.error = f"server unreachable: {exc}"
+                online = False
+            except AuthError as exc:
+                return self._fatal(result, exc)
+            except HttpError as exc:
+                result.error = f"the server refused the batch: {exc}"
+            except ProtocolError as exc:
+                result.error = str(exc)
+        if online:
+            with contextlib.suppress(NetworkError, HttpError):
+                self.report_state(permission)
+        counts = self.store.counts()
+        result.outbox, result.punches_waiting = counts["outbox"], counts["punches"]
+        facts = {
+            "last_sync_at": time.time(),
+            "last_sync": result.line(),
+            "clock_offset": self.client.clock_offset,
+        }
+        if result.error or result.source_error:
+            facts.update(last_error=result.error or result.source_error, last_error_at=time.time())
+        self.store.set(**facts)
+        self.store.prune(now)
+        return result
+
+    def _fatal(self, result: Result, exc: AuthError) -> Result:
+        result.error, result.fatal = str(exc), True
+        counts = self.store.counts()
+        result.outbox, result.punches_waiting = counts["outbox"], counts["punches"]
+        self.store.set(last_error=str(exc), last_error_at=time.time())
+        return result
+
+
+def _row_named(body, size: int) -> int | None:
+    """The index of the call a 422 names (``calls.17.sms_body``), if any."""
+    if not isinstance(body, dict):
+        return None
+    for error in body.get("errors") or []:
+        field = str(error.get("field", "")) if isinstance(error, dict) else ""
+        parts = field.split(".")
+        if len(parts) >= 2 and parts[0] == "calls" and parts[1].isdigit() and int(parts[1]) < size:
+            return int(parts[1])
+    return None
+
+
+def check_answer(answer, sent: int) -> None:
+    def bad(why: str):
+        raise ProtocolError(
+            f"the server's answer does not follow the protocol ({why}); nothing removed from the outbox"
+        )
+
+    if not isinstance(answer, dict):
+        bad("not a JSON object")
+    for key in ("received", "stored", "duplicates", "outside_shift"):
+        value = answer.get(key)
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            bad(f"{key}: not a count")
+    rejected = answer.get("rejected")
+    if not isinstance(rejected, list):
+        bad("rejected: not a list")
+    if answer["received"] != sent:
+        bad(f"received {answer['received']} of {sent} sent")
+    if (
+        answer["stored"] + answer["duplicates"] + answer["outside_shift"] + len(rejected)
+        != answer["received"]
+    ):
+        bad("stored + duplicates + outside_shift + rejected is not received")
+    seen = set()
+    for item in rejected:
+        index = item.get("index") if isinstance(item, dict) else None
+        if isinstance(index, bool) or not isinstance(index, int) or not 0 <= index < sent or index in seen:
+            bad("rejected: an index out of the batch")
+        if not isinstance(item.get("error"), str):
+            bad("rejected: an error that is not text")
+        seen.add(index)
+
+
+def make_client(config: Config, *, timeout: float, retries: int, backoff: float, progress=None) -> Client:
+    info = device_info()
+    return Client(
+        config.get("server"),
+        config.get("token"),
+        timeout=timeout,
+        retries=retries,
+        backoff=backoff,
+        ca_file=config.get("ca_file"),
+        os_name=info["os_version"],
+        progress=progress,
+    )
