@@ -69,6 +69,10 @@ class Server:
             PYTHONUNBUFFERED="1",
         )
         self.env.pop("DJANGO_SETTINGS_MODULE", None)
+        # Another tree of the server's code to run instead of the installed one (e.g. a
+        # `git archive HEAD` snapshot while the working tree is being edited).
+        if os.environ.get("LEADTRACKER_SERVER_SRC"):
+            self.env["PYTHONPATH"] = os.environ["LEADTRACKER_SERVER_SRC"]
         self.proc: subprocess.Popen | None = None
         self._orgs: set[str] = set()
         self._lock = threading.Lock()
@@ -249,7 +253,7 @@ ANDROID_CODES = {
     "answered_externally": 7,
 }
 
-FAKE_TOOL = r"""#!{python} -I -S
+FAKE_TOOL = r"""#!{python} -IS
 # A stand-in for {name}: prints the call log in $FAKE_CALL_LOG (JSON) as the real tool does.
 import datetime as dt, json, os, random, re, sys, time
 IST = dt.timezone(dt.timedelta(hours=5, minutes=30))

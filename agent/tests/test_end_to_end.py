@@ -1,0 +1,228 @@
+"""The agent as a person uses it, against the real server process: pair, punch in, sync a
+sample, see the calls on the server, punch out; offline punches; privacy; revocation."""
+
+import datetime as dt
+import json
+import re
+import stat
+import time
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from support import FIXTURES, FaultProxy, run_agent, write_fake_tools, write_json_atomic
+
+SAMPLE_TYPES = {
+    1: "incoming",
+    2: "outgoing",
+    3: "missed",
+    4: "voicemail",
+    5: "rejected",
+    6: "blocked",
+    7: "answered_externally",
+}
+
+
+def moved_sample(tmp_path, *, last_call_at: float, extra: tuple = ()) -> tuple:
+    """The SMS Backup & Restore sample, moved in time so its last call is at ``last_call_at``
+    (the server only takes punches of the last 24 h, and calls inside a shift), plus ``extra``
+    calls (number, epoch, type code, duration) where they are. Returns the path and the
+    sample's (number, epoch, type)."""
+    tree = ET.parse(FIXTURES / "sbr-calls.xml")  # noqa: S314 - our own fixture
+    root = tree.getroot()
+    calls = root.findall("call")
+    shift = int(last_call_at * 1000) - max(int(c.get("date")) for c in calls)
+    for call in calls:
+        call.set("date", str(int(call.get("date")) + shift))
+    for number, epoch, code, duration in extra:
+        ET.SubElement(
+            root, "call", number=number, date=str(epoch * 1000), type=str(code), duration=str(duration)
+        )
+    path = tmp_path / "calls-sample.xml"
+    tree.write(path, encoding="utf-8", xml_declaration=True)
+    return path, [
+        (c.get("number"), int(c.get("date")) // 1000, SAMPLE_TYPES[int(c.get("type"))]) for c in calls
+    ]
+
+
+def rfc3339(epoch: float) -> str:
+    return dt.datetime.fromtimestamp(epoch, dt.UTC).isoformat(timespec="seconds")
+
+
+def server_calls(server, token: str) -> list[dict]:
+    status, page = server.api("GET", "/calls?limit=200", token)
+    assert status == 200, page
+    return sorted(page["items"], key=lambda c: c["started_at"])
+
+
+def test_pair_punch_in_sync_see_calls_punch_out(server, tmp_path):
+    home = tmp_path / "phone"
+    token = server.personal_token("e2e")
+
+    # Pair: the token lands in a file only the user can read.
+    done = run_agent(
+        home, "pair", "--server", server.url, "--code", server.pairing_code("e2e"), "--name", "Asha's phone"
+    )
+    assert done.returncode == 0, done.stderr
+    assert "paired: device" in done.stdout
+    assert stat.S_IMODE((home / "config.json").stat().st_mode) == 0o600
+    assert stat.S_IMODE(home.stat().st_mode) == 0o700
+    config = json.loads((home / "config.json").read_text())
+    assert config["server"] == server.url and config["token"]
+    status, devices = server.api("GET", "/devices", token)
+    device = next(d for d in devices if d["id"] == config["device_id"])
+    assert device["name"] == "Asha's phone" and device["app_version"] == "0.1.0"
+
+    # Punch in as the person did 12 hours ago (the sample is a day of calls).
+    now = time.time()
+    punched_at = int(now - 12 * 3600)
+    done = run_agent(home, "punch-in", "--at", rfc3339(punched_at))
+    assert done.returncode == 0, done.stderr
+    status, shift = server.api("GET", "/attendance/shift", token)
+    assert status == 200 and shift["ended_at"] is None
+    assert dt.datetime.fromisoformat(shift["started_at"]).timestamp() == punched_at
+
+    # One call from before the punch-in: in the call log, never queued, never sent.
+    before = ("+919000000009", punched_at - 600, 2, 30)
+    sample, rows = moved_sample(tmp_path, last_call_at=now - 600, extra=[before])
+
+    done = run_agent(home, "sync", "--source", f"file:{sample}", "--tz", "Asia/Kolkata")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.startswith(
+        "sync: read 7 calls, 6 new queued (1 outside the shift); sent 6 in 1 batch(es): 6 stored, 0 duplicates"
+    ), done.stdout
+    assert "outbox 0" in done.stdout
+
+    calls = server_calls(server, token)
+    got = [(c["number"], c["type"], c["status"], c["duration_s"], c["device_id"], c["via"]) for c in calls]
+    assert got == [
+        ("+919876543210", "missed", "missed", 0, config["device_id"], "device"),
+        ("+919845012345", "outgoing", "connected", 207, config["device_id"], "device"),
+        ("", "rejected", "rejected", 0, config["device_id"], "device"),
+        ("+918023456789", "incoming", "answered", 3725, config["device_id"], "device"),
+        ("+919876543210", "outgoing", "connected", 95, config["device_id"], "device"),
+        ("+917000000001", "blocked", "blocked", 0, config["device_id"], "device"),
+    ]
+    started = [dt.datetime.fromisoformat(c["started_at"]).timestamp() for c in calls]
+    assert started == [epoch for _, epoch, _ in rows]
+
+    # Read again (the 24 h overlap): nothing new, nothing doubled.
+    done = run_agent(home, "sync", "--source", f"file:{sample}", "--tz", "Asia/Kolkata")
+    assert done.returncode == 0 and "0 new queued" in done.stdout and "nothing to send" in done.stdout
+    assert len(server_calls(server, token)) == 6
+
+    done = run_agent(home, "status")
+    assert done.returncode == 0, done.stdout
+    assert re.search(r"token:\s+valid", done.stdout) and "0 call(s) waiting" in done.stdout
+    done = run_agent(home, "doctor", "--source", f"file:{sample}")
+    assert done.returncode == 0, done.stdout
+    assert "device state sent" in done.stdout
+    status, devices = server.api("GET", "/devices", token)
+    device = next(d for d in devices if d["id"] == config["device_id"])
+    assert device["queue_length"] == 0 and device["last_sync_at"]
+    # (the API's device shape leaves out the last read; the table has it)
+    assert server.query("SELECT last_call_log_read_at FROM calls_device WHERE id = ?", (device["id"],))[0][0]
+
+    done = run_agent(home, "punch-out")
+    assert done.returncode == 0, done.stderr
+    assert server.api("GET", "/attendance/shift", token) == (200, None)
+
+    # watch, off shift with nothing to send, stops when asked to.
+    done = run_agent(
+        home, "watch", "--interval", "0.2", "--until-off-shift", "--source", f"file:{sample}", timeout=30
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "off shift and nothing left to send" in done.stdout
+
+
+def test_offline_punch_keeps_its_time_privacy_holds_and_revocation_stops(server, tmp_path):
+    home = tmp_path / "phone"
+    fake_bin = write_fake_tools(tmp_path / "bin")
+    log_path = tmp_path / "log.json"
+    token = server.personal_token("offline")
+    proxy = FaultProxy(server.port)
+    try:
+        done = run_agent(home, "pair", "--server", proxy.url, "--code", server.pairing_code("offline"))
+        assert done.returncode == 0, done.stderr
+        assert run_agent(home, "exclude", "add", "+91 99999 11111").returncode == 0
+
+        # The network is down (every request answers 500): the punch is kept with its time.
+        proxy.policy = lambda method, path, body: "error"
+        now = int(time.time())
+        punched_at = now - 3600
+        done = run_agent(home, "punch-in", "--at", rfc3339(punched_at), "--retries", "1", "--backoff", "0.01")
+        assert done.returncode == 0, done.stderr
+        assert "recorded; the server is unreachable" in done.stdout
+        assert server.api("GET", "/attendance/shift", token) == (200, None)
+
+        def call(epoch, number, kind="outgoing", duration=60):
+            return {
+                "epoch": epoch,
+                "ms": 0,
+                "number": number,
+                "type": kind,
+                "duration": duration,
+                "name": None,
+                "sim": "1",
+                "row_id": epoch,
+            }
+
+        log = [
+            call(punched_at - 900, "+919800000001"),  # before the punch-in
+            call(punched_at - 5, "+919800000002"),
+            call(punched_at + 60, "09800000003"),
+            call(punched_at + 120, "98000 00004", "missed", 0),
+            call(punched_at + 180, "+91 99999 11111"),  # a personal number
+            call(punched_at + 240, "", "rejected", 0),
+        ]
+        write_json_atomic(log_path, log)
+        args = ("sync", "--source", "termux", "--tz", "Asia/Kolkata", "--retries", "1", "--backoff", "0.01")
+        done = run_agent(home, *args, fake_bin=fake_bin, FAKE_CALL_LOG=str(log_path))
+        assert done.returncode == 1
+        # The window starts at the punch-in: the calls before it are not even read.
+        assert "read 4 calls, 3 new queued (1 excluded)" in done.stdout
+        assert "STOPPED: server unreachable" in done.stdout and "outbox 3" in done.stdout
+
+        # Back online: the punch goes first, with the time the person punched, then the calls.
+        proxy.policy = lambda method, path, body: "pass"
+        done = run_agent(home, *args, fake_bin=fake_bin, FAKE_CALL_LOG=str(log_path))
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert "1 punch(es) sent" in done.stdout and "3 stored" in done.stdout
+        status, shift = server.api("GET", "/attendance/shift", token)
+        assert dt.datetime.fromisoformat(shift["started_at"]).timestamp() == punched_at
+        assert sorted(c["number"] for c in server_calls(server, token)) == [
+            "",
+            "+919800000003",
+            "+919800000004",
+        ]
+        # Nothing outside the shift and no personal number ever went over the wire.
+        for body in proxy.sync_bodies:
+            for sent in json.loads(body)["calls"]:
+                assert "99999" not in sent["number"].replace(" ", "")
+                assert dt.datetime.fromisoformat(sent["started_at"]).timestamp() >= punched_at
+
+        # Revoked in the web app: the token fails at once, the agent says to pair again.
+        config = json.loads((home / "config.json").read_text())
+        status, _ = server.api("DELETE", f"/devices/{config['device_id']}", token)
+        assert status == 200
+        done = run_agent(home, *args, fake_bin=fake_bin, FAKE_CALL_LOG=str(log_path))
+        assert done.returncode == 3
+        assert "pair it again" in done.stdout
+        done = run_agent(home, "status")
+        assert done.returncode == 1 and "REFUSED" in done.stdout
+    finally:
+        proxy.close()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("sync", "--source", "file:/nowhere.xml"), "not paired"),
+        (("pair", "--server", "ftp://x", "--code", "ABCD-EFGH"), "--server: 'ftp://x' must be an address"),
+        (("punch-in", "--lat", "91", "--lon", "0"), "not paired"),
+    ],
+)
+def test_usage_errors_name_the_field(tmp_path, args, message):
+    done = run_agent(tmp_path / "phone", *args)
+    assert done.returncode == 2
+    assert message in done.stderr
