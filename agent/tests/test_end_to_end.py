@@ -9,7 +9,6 @@ import time
 import xml.etree.ElementTree as ET
 
 import pytest
-
 from support import FIXTURES, FaultProxy, run_agent, write_fake_tools, write_json_atomic
 
 SAMPLE_TYPES = {
@@ -89,7 +88,8 @@ def test_pair_punch_in_sync_see_calls_punch_out(server, tmp_path):
     done = run_agent(home, "sync", "--source", f"file:{sample}", "--tz", "Asia/Kolkata")
     assert done.returncode == 0, done.stdout + done.stderr
     assert done.stdout.startswith(
-        "sync: read 7 calls, 6 new queued (1 outside the shift); sent 6 in 1 batch(es): 6 stored, 0 duplicates"
+        "sync: read 7 calls, 6 new queued (1 outside the shift); "
+        "sent 6 in 1 batch(es): 6 stored, 0 duplicates"
     ), done.stdout
     assert "outbox 0" in done.stdout
 
