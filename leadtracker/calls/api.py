@@ -31,7 +31,9 @@ class DeviceAuth(BearerAuth):
         found = super().authenticate(request, token)
         if found is None:
             return None
-        device = Device.objects.filter(token=found, revoked_at__isnull=True).first()
+        device = (
+            Device.objects.select_related("organisation").filter(token=found, revoked_at__isnull=True).first()
+        )
         if device is None:
             return None
         changed = {}

@@ -22,6 +22,22 @@ class StoredCall(Protocol):
     owner_id: int | None
 
 
+NEW_COLUMNS = [
+    "organisation_id",
+    "lead_id",
+    "assignee_id",
+    "number",
+    "missed_call_id",
+    "missed_at",
+    "last_missed_at",
+    "missed_count",
+    "closed_at",
+    "closing_call_id",
+    "seconds_to_return",
+    "created_at",
+]
+
+
 def on_calls_stored(org, stored: list[tuple[int, StoredCall]], *, user_id: int) -> None:
     """``stored``: (call id, call) of the calls just written by ``user_id``'s phone or hand."""
     missed = [(pk, c) for pk, c in stored if c.lead_id and c.valid and c.status in UNANSWERED]
@@ -89,4 +105,12 @@ def on_calls_stored(org, stored: list[tuple[int, StoredCall]], *, user_id: int) 
             ["missed_count", "last_missed_at", "closed_at", "closing_call", "seconds_to_return"],
         )
     if new:
-        CallBack.objects.bulk_create(new)
+        # Plain rows (COPY on PostgreSQL): bulk_create costs ~0.5 ms a row in Django itself.
+        from django.utils import timezone
+
+        from leadtracker.lib.bulk import insert_rows
+
+        now = timezone.now()
+        insert_rows(
+            CallBack, NEW_COLUMNS, [tuple(getattr(cb, c) for c in NEW_COLUMNS[:-1]) + (now,) for cb in new]
+        )

@@ -11,8 +11,7 @@ import datetime as dt
 import re
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Case, DateTimeField, F, Q, Value, When
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 from ninja.errors import ValidationError
 
@@ -249,12 +248,14 @@ def _store(device: Device, org, rows: list[CleanCall], *, actor: Actor, now: dt.
         touch_leads(stored)
         loop.on_calls_stored(org, stored, user_id=device.user_id)
     count_usage(org, "calls.sync", app_version=device.app_version, os=device.os_version)
-    seen = [r.started_at for r in kept]
-    Device.objects.filter(pk=device.pk).update(last_sync_at=now, last_seen_at=now)
-    if seen:
-        Device.objects.filter(pk=device.pk).filter(
-            Q(newest_call_at__isnull=True) | Q(newest_call_at__lt=max(seen))
-        ).update(newest_call_at=max(seen))
+    health = {"last_sync_at": now, "last_seen_at": now}
+    if kept:
+        newest = max(r.started_at for r in kept)
+        health["newest_call_at"] = Case(
+            When(Q(newest_call_at__isnull=True) | Q(newest_call_at__lt=newest), then=Value(newest)),
+            default=F("newest_call_at"),
+        )
+    Device.objects.filter(pk=device.pk).update(**health)
     return {"stored": len(stored), "duplicates": duplicates, "outside_shift": outside}
 
 
@@ -316,7 +317,7 @@ def _insert(org, device: Device, rows: list[CleanCall], *, now: dt.datetime) -> 
     new; the rest were stored before (by this phone, or by a concurrent resend)."""
     if not rows:
         return []
-    adapt = connection.ops.adapt_datetimefield_value
+    adapt = db_time()
     stored = []
     by_id = {r.device_call_id: r for r in rows if r.device_call_id}
     by_key = {(r.number, r.type, adapt(r.started_at)): r for r in rows}
@@ -360,11 +361,20 @@ def _insert(org, device: Device, rows: list[CleanCall], *, now: dt.datetime) -> 
     return stored
 
 
+def db_time():
+    """How a UTC time goes into a raw statement: what Django's adapter gives, minus its cost
+    (it converts zones on every call; ours are all UTC already, 1,000 a batch)."""
+    if connection.vendor == "sqlite":
+        return lambda moment: str(moment.astimezone(dt.UTC).replace(tzinfo=None))
+    return lambda moment: moment
+
+
 def _as_datetime(value) -> dt.datetime:
-    # SQLite hands the column back as the text Django wrote; PostgreSQL as a datetime.
+    # SQLite hands the column back as the text Django wrote, or as a naive datetime when its
+    # type converters run; either is UTC. PostgreSQL gives an aware datetime.
     if isinstance(value, str):
-        return dt.datetime.fromisoformat(value).replace(tzinfo=dt.UTC)
-    return value
+        value = dt.datetime.fromisoformat(value)
+    return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value
 
 
 def touch_leads(stored: list[tuple[int, CleanCall]]) -> None:
@@ -378,12 +388,19 @@ def touch_leads(stored: list[tuple[int, CleanCall]]) -> None:
             newest[r.lead_id] = r.started_at
     if not newest:
         return
-    # One UPDATE for the batch; GREATEST keeps a newer time already there (an older batch
-    # arriving late must not move it back).
-    when = Case(
-        *[When(pk=lead_id, then=Value(moment)) for lead_id, moment in newest.items()],
-        output_field=DateTimeField(),
-    )
-    Lead.objects.filter(pk__in=list(newest)).update(
-        last_contacted_at=Greatest(Coalesce(F("last_contacted_at"), when), when)
-    )
+    # One UPDATE for the batch, joined to a VALUES list (Django's CASE WHEN for 500 leads
+    # costs 100 ms to compile); the guard keeps a newer time already there, so an older
+    # batch arriving late never moves it back. UPDATE … FROM works on SQLite 3.33+ too.
+    table = connection.ops.quote_name(Lead._meta.db_table)
+    cast = ("::bigint", "::timestamptz") if connection.vendor == "postgresql" else ("", "")
+    values = ", ".join([f"(%s{cast[0]}, %s{cast[1]})"] * len(newest))
+    adapt = db_time()
+    params = [p for lead_id, moment in newest.items() for p in (lead_id, adapt(moment))]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH v(id, at) AS (VALUES {values}) "  # noqa: S608 — names from the model
+            f"UPDATE {table} SET last_contacted_at = v.at FROM v "
+            f"WHERE {table}.id = v.id "
+            f"AND ({table}.last_contacted_at IS NULL OR {table}.last_contacted_at < v.at)",
+            params,
+        )

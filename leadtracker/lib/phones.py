@@ -4,6 +4,8 @@ Stored as E.164 ("+919876543210") with the organisation's default region filling
 numbers written without a country code; the raw form is kept for display by the caller.
 """
 
+import re
+
 import phonenumbers
 from phonenumbers import NumberParseException, PhoneNumberFormat
 
@@ -22,11 +24,32 @@ def to_ascii_digits(raw: str) -> str:
     return (raw or "").translate(_DIGIT_TABLE)
 
 
+# Indian mobile numbers, the bulk of what phones and imports bring, in the three ways they are
+# written. libphonenumber's metadata makes every one of them a valid number (a test checks
+# that against the library for a large sample), so they skip its parser: imports and call
+# sync normalise hundreds of numbers a request, and the parser costs ~30 µs a number.
+_IN_MOBILE_E164 = re.compile(r"\+91[6-9]\d{9}")
+_IN_MOBILE_NATIONAL = re.compile(r"0?([6-9]\d{9})")
+
+
+def _fast_indian_mobile(text: str, region: str) -> str | None:
+    if _IN_MOBILE_E164.fullmatch(text):
+        return text
+    if region == "IN":
+        found = _IN_MOBILE_NATIONAL.fullmatch(text)
+        if found:
+            return "+91" + found.group(1)
+    return None
+
+
 def normalise(raw: str, region: str = "IN") -> str:
     """E.164 for a valid number, else InvalidPhone saying why."""
     text = to_ascii_digits(raw).strip()
     if not text:
         raise InvalidPhone("empty")
+    fast = _fast_indian_mobile(text, (region or "").upper())
+    if fast is not None:
+        return fast
     if text.startswith("00"):
         text = "+" + text[2:]
     try:

@@ -30,3 +30,26 @@ def test_display_is_international():
     assert display("+919876543210") == "+91 98765 43210"
     assert display("+14155552671") == "+1 415-555-2671"
     assert display("garbage") == "garbage"
+
+
+def test_the_fast_path_for_indian_mobiles_agrees_with_libphonenumber():
+    """normalise() skips the parser for Indian mobiles written +91XXXXXXXXXX, 0XXXXXXXXXX or
+    XXXXXXXXXX; libphonenumber must agree on every one (if its metadata ever changes, this fails)."""
+    import random
+
+    import phonenumbers
+
+    from leadtracker.lib.phones import _fast_indian_mobile
+
+    rng = random.Random(91)
+    for _ in range(20_000):
+        national = str(rng.randrange(6_000_000_000, 10_000_000_000))
+        for text in (f"+91{national}", national, f"0{national}"):
+            fast = _fast_indian_mobile(text, "IN")
+            parsed = phonenumbers.parse(text, "IN")
+            assert phonenumbers.is_valid_number(parsed), text
+            assert fast == phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164), text
+    # Not for other regions' national numbers, nor other shapes.
+    assert _fast_indian_mobile("9876543210", "US") is None
+    assert _fast_indian_mobile("+91 98765 43210", "IN") is None  # spaced: the parser's job
+    assert _fast_indian_mobile("5876543210", "IN") is None
