@@ -376,8 +376,9 @@ class Agent:
             # A number excluded after its calls were queued is still never uploaded.
             excluded = [row[0] for row in batch if row[2] in exclusions]
             if excluded:
+                # (counted as excluded when the call log was read, not again here)
                 self.store.drop_excluded(excluded)
-                result.excluded += len(excluded)
+                self.progress(f"send: dropped {len(excluded)} queued call(s) of numbers now excluded")
                 continue
             self._send_batch(batch, result)
 

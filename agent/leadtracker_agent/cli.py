@@ -235,7 +235,12 @@ class Output:
 
     def progress(self, text: str) -> None:
         if self.verbose:
-            print(f"[{time.strftime('%H:%M:%S')}] {text}", file=sys.stderr, flush=True)
+            now = time.time()
+            print(
+                f"[{time.strftime('%H:%M:%S', time.localtime(now))}.{int(now % 1 * 1000):03d}] {text}",
+                file=sys.stderr,
+                flush=True,
+            )
 
 
 # --- helpers -----------------------------------------------------------------------------------

@@ -106,7 +106,7 @@ class Server:
                 "--bind",
                 f"127.0.0.1:{self.port}",
                 "--workers",
-                "2",
+                "3",
                 "--timeout",
                 "60",
                 "--graceful-timeout",
