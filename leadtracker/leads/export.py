@@ -2,8 +2,9 @@
 
 import csv
 import io
+import tempfile
 
-from django.http import StreamingHttpResponse
+from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 
 from leadtracker.accounts.audit import Actor, record
@@ -86,17 +87,29 @@ def _csv_stream(qs, tz):
     yield buffer.getvalue()
 
 
-def _xlsx_bytes(qs, tz) -> bytes:
+def _xlsx_file(qs, tz):
+    """The workbook in a temporary file, written row by row: openpyxl's write-only mode
+    streams each row to disk as it is appended, and the zip is written to a file, not to
+    memory, so a million leads cost the same memory as ten. The file has no name on disk
+    (TemporaryFile), so it vanishes when the response closes it — or if the worker dies."""
     from openpyxl import Workbook
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-    workbook = Workbook(write_only=True)  # rows go straight to the file, not kept in memory
+    workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Leads")
     sheet.append(COLUMNS)
     for row in rows(qs, tz):
-        sheet.append(row)
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+        # Control characters (a stray \x0b from an imported sheet) are not allowed in XLSX;
+        # openpyxl would refuse the whole export over one cell.
+        sheet.append([ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in row])
+    out = tempfile.TemporaryFile(suffix=".xlsx")
+    try:
+        workbook.save(out)
+    except BaseException:
+        out.close()
+        raise
+    out.seek(0)
+    return out
 
 
 def export_response(request, qs, fmt: str):
@@ -112,8 +125,9 @@ def export_response(request, qs, fmt: str):
     )
     stamp = timezone.now().astimezone(org.tzinfo).strftime("%Y%m%d-%H%M")
     if fmt == "xlsx":
-        response = StreamingHttpResponse(
-            [_xlsx_bytes(qs, org.tzinfo)],
+        # FileResponse sends the file in blocks and closes (so deletes) it when done.
+        response = FileResponse(
+            _xlsx_file(qs, org.tzinfo),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
     else:
