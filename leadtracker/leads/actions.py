@@ -549,7 +549,7 @@ def assign_lead(
     lead.save(update_fields=["owner", "updated_at"])
     # The lead's open follow-ups go with it: its new owner works them, and nobody keeps a task
     # on a lead they can no longer open.
-    FollowUp.objects.filter(lead=lead, done_at__isnull=True).update(assignee_id=owner_id)
+    FollowUp.objects.filter(lead=lead).open().update(assignee_id=owner_id)
     Activity.objects.create(
         organisation_id=lead.organisation_id,
         lead=lead,
@@ -673,7 +673,7 @@ def add_note(lead: Lead, body: str, *, actor: Actor, by: Membership | None) -> A
 
 
 def _refresh_next_follow_up(lead: Lead) -> None:
-    nxt = FollowUp.objects.filter(lead=lead, done_at__isnull=True).aggregate(m=Min("due_at"))["m"]
+    nxt = FollowUp.objects.filter(lead=lead).open().aggregate(m=Min("due_at"))["m"]
     Lead.objects.filter(pk=lead.pk).update(next_follow_up_at=nxt)
     lead.next_follow_up_at = nxt
 
@@ -692,15 +692,13 @@ def schedule_follow_up(
 ) -> FollowUp:
     _check_can_edit(lead, by)
     Lead.objects.select_for_update().filter(pk=lead.pk).first()  # one writer of next_follow_up_at
-    if kind not in FollowUpKind.values:
-        raise ActionError(f"must be one of {', '.join(FollowUpKind.values)}", field="kind")
-    if due_at is None or timezone.is_naive(due_at):
-        raise ActionError("give a date and time with a time zone", field="due_at")
-    if not 0 <= remind_minutes_before <= 7 * 24 * 60:
-        raise ActionError("between 0 and 10080 minutes", field="remind_minutes_before")
+    _check_kind(kind)
+    _check_due_at(due_at)
+    _check_remind_minutes(remind_minutes_before)
     assignee_id = assignee_id or lead.owner_id or (by.user_id if by else None)
     if assignee_id not in ((by.user_id if by else None), lead.owner_id):
         check_owner(by, assignee_id, lead.organisation_id, field="assignee_id")
+        _check_assignee_sees(lead, assignee_id)
     fu = FollowUp.objects.create(
         organisation_id=lead.organisation_id,
         lead=lead,
@@ -731,8 +729,8 @@ def complete_follow_up(fu: FollowUp, *, outcome: str = "", actor: Actor, by: Mem
     Lead.objects.select_for_update().filter(pk=fu.lead_id).first()
     done_at, outcome = timezone.now(), (outcome or "").strip()[:200]
     # Conditional, so two taps on "Done" complete it once.
-    if not FollowUp.objects.filter(pk=fu.pk, done_at__isnull=True).update(done_at=done_at, outcome=outcome):
-        raise Conflict("this follow-up is already done", field="follow_up")
+    if not FollowUp.objects.open().filter(pk=fu.pk).update(done_at=done_at, outcome=outcome):
+        _refuse_closed(fu)
     fu.done_at, fu.outcome = done_at, outcome
     Activity.objects.create(
         organisation_id=fu.organisation_id,
@@ -746,6 +744,140 @@ def complete_follow_up(fu: FollowUp, *, outcome: str = "", actor: Actor, by: Mem
     _refresh_next_follow_up(fu.lead)
     Lead.objects.filter(pk=fu.lead_id).update(last_contacted_at=fu.done_at, updated_at=fu.done_at)
     record("lead.follow_up_done", organisation=fu.lead.organisation, actor=actor, obj=fu.lead)
+    return fu
+
+
+def _check_kind(kind: str) -> None:
+    if kind not in FollowUpKind.values:
+        raise ActionError(f"must be one of {', '.join(FollowUpKind.values)}", field="kind")
+
+
+def _check_due_at(due_at) -> None:
+    if due_at is None or timezone.is_naive(due_at):
+        raise ActionError("give a date and time with a time zone", field="due_at")
+
+
+def _check_remind_minutes(minutes) -> None:
+    if minutes is None or not 0 <= minutes <= 7 * 24 * 60:
+        raise ActionError("between 0 and 10080 minutes", field="remind_minutes_before")
+
+
+def _refuse_closed(fu: FollowUp) -> None:
+    """Raise the 409 for a follow-up that is no longer open, saying how it ended."""
+    state = FollowUp.objects.get(pk=fu.pk).state
+    raise Conflict(f"this follow-up is already {state}; plan a new one", field="follow_up")
+
+
+FOLLOW_UP_EDITABLE = ("due_at", "kind", "note", "assignee_id", "remind_minutes_before")
+
+
+@transaction.atomic
+def update_follow_up(fu: FollowUp, *, actor: Actor, by: Membership | None, **fields) -> FollowUp:
+    """Change an open follow-up: when, what, who, the note, the reminder. A done or cancelled
+    one is history and stays as it was (409)."""
+    lead = fu.lead
+    _check_can_edit(lead, by)
+    Lead.objects.select_for_update().filter(pk=lead.pk).first()  # one writer of next_follow_up_at
+    fu = FollowUp.objects.select_for_update().get(pk=fu.pk)
+    if fu.state != "open":
+        _refuse_closed(fu)
+    unknown = set(fields) - set(FOLLOW_UP_EDITABLE)
+    if unknown:
+        raise ActionError("this field cannot be changed here", field=sorted(unknown)[0])
+    if "kind" in fields:
+        _check_kind(fields["kind"])
+    if "due_at" in fields:
+        _check_due_at(fields["due_at"])
+    if "remind_minutes_before" in fields:
+        _check_remind_minutes(fields["remind_minutes_before"])
+    if "note" in fields:
+        if fields["note"] is None:
+            raise ActionError("may not be empty (send an empty string to clear it)", field="note")
+        fields["note"] = fields["note"].strip()
+        if len(fields["note"]) > 2000:
+            raise ActionError("at most 2,000 characters", field="note")
+    if "assignee_id" in fields:
+        if fields["assignee_id"] is None:
+            raise ActionError("a follow-up needs someone to do it", field="assignee_id")
+        if fields["assignee_id"] != fu.assignee_id:
+            check_owner(by, fields["assignee_id"], lead.organisation_id, field="assignee_id")
+            _check_assignee_sees(lead, fields["assignee_id"])
+    changed = [k for k, v in fields.items() if getattr(fu, k) != v]
+    if not changed:
+        return fu
+    old_remind_at, old_assignee = fu.remind_at, fu.assignee_id
+    for key in changed:
+        setattr(fu, key, fields[key])
+    fu.save()  # recomputes remind_at
+    if fu.remind_at != old_remind_at or fu.assignee_id != old_assignee:
+        # The reminder belongs to a person and a moment; change either and it is owed again
+        # (an agent who moved a call to tomorrow wants tomorrow's reminder too).
+        FollowUp.objects.filter(pk=fu.pk).update(reminder_sent_at=None)
+        fu.reminder_sent_at = None
+    Activity.objects.create(
+        organisation_id=lead.organisation_id,
+        lead=lead,
+        kind=ActivityKind.FOLLOW_UP_CHANGED,
+        actor=actor.user,
+        follow_up=fu,
+        body=fu.note,
+        data={"kind": fu.kind, "due_at": fu.due_at.isoformat(), "fields": changed},
+    )
+    _refresh_next_follow_up(lead)
+    record(
+        "lead.follow_up_update",
+        organisation=lead.organisation,
+        actor=actor,
+        obj=lead,
+        changes={"follow_up": fu.pk, "fields": changed},
+    )
+    return fu
+
+
+def _check_assignee_sees(lead: Lead, user_id: int) -> None:
+    """A follow-up is done by someone who can open its lead: the agenda shows only such
+    follow-ups, so one given to anyone else would silently never be seen."""
+    from leadtracker.leads.selectors import leads_for
+
+    member = Membership.objects.get(organisation_id=lead.organisation_id, user_id=user_id, is_active=True)
+    if not leads_for(member).filter(pk=lead.pk).exists():
+        raise ActionError(
+            "that person cannot open this lead; assign the lead to them first", field="assignee_id"
+        )
+
+
+@transaction.atomic
+def cancel_follow_up(fu: FollowUp, *, reason: str = "", actor: Actor, by: Membership | None) -> FollowUp:
+    """Call off a follow-up that will not happen. It is kept, marked with who and when (see
+    FollowUp), and leaves the agenda, the reminders and the lead's next follow-up."""
+    _check_can_edit(fu.lead, by)
+    Lead.objects.select_for_update().filter(pk=fu.lead_id).first()
+    now, reason = timezone.now(), (reason or "").strip()[:200]
+    # Conditional, like "Done": a follow-up is closed once, by whichever came first.
+    if (
+        not FollowUp.objects.open()
+        .filter(pk=fu.pk)
+        .update(cancelled_at=now, cancelled_by=actor.user, outcome=reason)
+    ):
+        _refuse_closed(fu)
+    fu.refresh_from_db()
+    Activity.objects.create(
+        organisation_id=fu.organisation_id,
+        lead=fu.lead,
+        kind=ActivityKind.FOLLOW_UP_CANCELLED,
+        actor=actor.user,
+        follow_up=fu,
+        body=reason,
+        data={"kind": fu.kind, "due_at": fu.due_at.isoformat()},
+    )
+    _refresh_next_follow_up(fu.lead)
+    record(
+        "lead.follow_up_cancel",
+        organisation=fu.lead.organisation,
+        actor=actor,
+        obj=fu.lead,
+        changes={"follow_up": fu.pk},
+    )
     return fu
 
 
@@ -836,7 +968,7 @@ def merge_leads(primary: Lead, duplicate: Lead, *, actor: Actor, by: Membership 
         data={"merged_lead": duplicate.pk, "fields_taken": taken},
     )
     if primary.owner_id:
-        FollowUp.objects.filter(lead=primary, done_at__isnull=True).update(assignee_id=primary.owner_id)
+        FollowUp.objects.filter(lead=primary).open().update(assignee_id=primary.owner_id)
     record(
         "lead.merge",
         organisation=primary.organisation,
@@ -1002,6 +1134,19 @@ def delete_webhook(endpoint, *, actor: Actor) -> None:
 
 
 @transaction.atomic
+def rotate_webhook_secret(endpoint, *, actor: Actor):
+    """A new signing secret, in force at once (a leaked one stops being useful the moment it
+    is replaced). Deliveries still queued are signed when sent, so they carry the new one;
+    the receiver should accept both while it switches over."""
+    from leadtracker.leads.webhooks import new_secret
+
+    endpoint.secret = new_secret()
+    endpoint.save(update_fields=["secret"])
+    record("webhook.secret", organisation=endpoint.organisation, actor=actor, obj=endpoint)
+    return endpoint
+
+
+@transaction.atomic
 def delete_assignment_rule(rule: AssignmentRule, *, actor: Actor) -> None:
     record("assignment_rule.delete", organisation=rule.organisation, actor=actor, obj=rule)
     rule.delete()
@@ -1070,6 +1215,71 @@ def save_message_template(org, *, name: str, body: str, actor: Actor, template=N
 def delete_message_template(template, *, actor: Actor) -> None:
     record("message_template.delete", organisation=template.organisation, actor=actor, obj=template)
     template.delete()
+
+
+# --- tags ------------------------------------------------------------------------------
+
+
+def _clean_tag_name(name: str) -> str:
+    name = (name or "").strip()
+    if not name:
+        raise ActionError("give the tag a name", field="name")
+    if len(name) > 50:
+        raise ActionError("at most 50 characters", field="name")
+    if "," in name:
+        # The web forms take tags as a comma-separated list: such a tag could never be typed.
+        raise ActionError("a tag cannot contain a comma", field="name")
+    return name
+
+
+def _check_tag_name_free(org_id: int, name: str, tag: Tag | None = None) -> None:
+    # Case-insensitively, like sources and templates: "VIP" and "vip" side by side in the
+    # filter would split the leads between them.
+    clash = Tag.objects.filter(organisation_id=org_id, name__iexact=name)
+    if tag is not None:
+        clash = clash.exclude(pk=tag.pk)
+    if clash.exists():
+        raise Conflict("a tag with this name exists", field="name")
+
+
+@transaction.atomic
+def create_tag(org, name: str, *, actor: Actor) -> Tag:
+    name = _clean_tag_name(name)
+    _check_tag_name_free(org.pk, name)
+    try:
+        with transaction.atomic():
+            tag = Tag.objects.create(organisation=org, name=name)
+    except IntegrityError:  # the same name created between our look and our insert
+        raise Conflict("a tag with this name exists", field="name") from None
+    record("tag.create", organisation=org, actor=actor, obj=tag)
+    return tag
+
+
+@transaction.atomic
+def rename_tag(tag: Tag, name: str, *, actor: Actor) -> Tag:
+    """Rename a tag everywhere at once: leads point at the tag, not at its name."""
+    name = _clean_tag_name(name)
+    if name == tag.name:
+        return tag
+    _check_tag_name_free(tag.organisation_id, name, tag)
+    try:
+        with transaction.atomic():
+            Tag.objects.filter(pk=tag.pk).update(name=name)
+    except IntegrityError:
+        raise Conflict("a tag with this name exists", field="name") from None
+    tag.name = name
+    record("tag.rename", organisation=tag.organisation, actor=actor, obj=tag, changes={"fields": ["name"]})
+    return tag
+
+
+@transaction.atomic
+def delete_tag(tag: Tag, *, actor: Actor) -> int:
+    """Remove a tag from the organisation and from every lead that had it. Returns how many
+    leads had it (recorded, since the change reaches leads the caller may not see)."""
+    count = LeadTag.objects.filter(tag=tag).count()
+    record("tag.delete", organisation=tag.organisation, actor=actor, obj=tag, changes={"leads": count})
+    tag.delete()
+    return count
 
 
 # --- outgoing events -------------------------------------------------------------------

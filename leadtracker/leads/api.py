@@ -21,6 +21,8 @@ from leadtracker.leads.models import (
     Lead,
     LeadSource,
     LeadStatus,
+    MessageTemplate,
+    Tag,
     WebhookDelivery,
     WebhookEndpoint,
 )
@@ -191,6 +193,18 @@ class FollowUpIn(Strict):
     remind_minutes_before: int = Field(15, ge=0, le=10080)
 
 
+class FollowUpPatch(Strict):
+    due_at: dt.datetime | None = None
+    kind: FollowUpKind | None = None
+    assignee_id: int | None = None
+    note: str | None = Field(None, max_length=2000)
+    remind_minutes_before: int | None = Field(None, ge=0, le=10080)
+
+
+class CancelIn(Strict):
+    reason: str = Field("", max_length=200, description="why it will not happen; kept as the outcome")
+
+
 class FollowUpOut(Schema):
     id: int
     lead_id: int
@@ -200,8 +214,11 @@ class FollowUpOut(Schema):
     due_at: dt.datetime
     note: str
     remind_minutes_before: int
+    state: str = Field(..., description="open, done or cancelled")
     done_at: dt.datetime | None
-    outcome: str
+    cancelled_at: dt.datetime | None
+    cancelled_by_id: int | None
+    outcome: str = Field(..., description="what happened (done) or why not (cancelled)")
 
     @staticmethod
     def of(fu: FollowUp) -> "FollowUpOut":
@@ -214,7 +231,10 @@ class FollowUpOut(Schema):
             due_at=fu.due_at,
             note=fu.note,
             remind_minutes_before=fu.remind_minutes_before,
+            state=fu.state,
             done_at=fu.done_at,
+            cancelled_at=fu.cancelled_at,
+            cancelled_by_id=fu.cancelled_by_id,
             outcome=fu.outcome,
         )
 
@@ -310,6 +330,32 @@ class WebhookOut(Schema):
 
 class WebhookCreated(WebhookOut):
     secret: str = Field(..., description="for checking X-LeadTracker-Signature; shown once")
+
+
+class TemplateIn(Strict):
+    name: str = Field(..., min_length=1, max_length=60)
+    body: str = Field(
+        ...,
+        min_length=1,
+        max_length=1000,
+        description="placeholders: {name}, {company}, {agent}, {organisation}",
+    )
+
+
+class TemplateOut(Schema):
+    id: int
+    name: str
+    body: str
+    position: int
+
+
+class TagIn(Strict):
+    name: str = Field(..., min_length=1, max_length=50)
+
+
+class TagOut(Schema):
+    id: int
+    name: str
 
 
 class DeliveryOut(Schema):
@@ -619,16 +665,37 @@ def merge(request, lead_id: int, payload: MergeIn):
 
 @router.post("/follow-ups/{follow_up_id}/done", response=FollowUpOut)
 def follow_up_done(request, follow_up_id: int, payload: DoneIn):
-    fu = get_object_or_404(
-        FollowUp.objects.select_related("lead__organisation").filter(
-            lead__in=selectors.leads_for(request.membership)
-        ),
-        pk=follow_up_id,
-    )
+    fu = selectors.get_follow_up(request.membership, follow_up_id)
     return FollowUpOut.of(
         actions.complete_follow_up(
             fu, outcome=payload.outcome, actor=actor_of(request), by=request.membership
         )
+    )
+
+
+@router.patch(
+    "/follow-ups/{follow_up_id}",
+    response=FollowUpOut,
+    summary="Change an open follow-up: when, kind, who, note, reminder (409 once done or cancelled)",
+)
+def update_follow_up(request, follow_up_id: int, payload: FollowUpPatch):
+    fu = selectors.get_follow_up(request.membership, follow_up_id)
+    fields = payload.model_dump(exclude_unset=True)
+    if fields.get("kind") is not None:
+        fields["kind"] = FollowUpKind(fields["kind"]).value
+    fu = actions.update_follow_up(fu, actor=actor_of(request), by=request.membership, **fields)
+    return FollowUpOut.of(selectors.get_follow_up(request.membership, fu.pk))
+
+
+@router.post(
+    "/follow-ups/{follow_up_id}/cancel",
+    response=FollowUpOut,
+    summary="Call off a follow-up that will not happen (kept, marked cancelled with who and when)",
+)
+def cancel_follow_up(request, follow_up_id: int, payload: CancelIn):
+    fu = selectors.get_follow_up(request.membership, follow_up_id)
+    return FollowUpOut.of(
+        actions.cancel_follow_up(fu, reason=payload.reason, actor=actor_of(request), by=request.membership)
     )
 
 
@@ -781,6 +848,21 @@ def delete_webhook(request, webhook_id: int):
     return Status(204, None)
 
 
+@router.post(
+    "/webhooks/{webhook_id}/secret",
+    response=WebhookCreated,
+    tags=["settings"],
+    summary="Replace the signing secret (the old one stops at once); the new one is shown once",
+)
+def rotate_webhook_secret(request, webhook_id: int):
+    hook = get_object_or_404(WebhookEndpoint, organisation_id=request.org.pk, pk=webhook_id)
+    require_role(request, Role.ADMIN)
+    hook = actions.rotate_webhook_secret(hook, actor=actor_of(request))
+    return WebhookCreated(
+        id=hook.pk, url=hook.url, events=hook.events, is_active=hook.is_active, secret=hook.secret
+    )
+
+
 @router.get(
     "/webhooks/{webhook_id}/deliveries",
     response=list[DeliveryOut],
@@ -794,6 +876,72 @@ def webhook_deliveries(request, webhook_id: int, cursor: int | None = None, limi
         WebhookDelivery.objects.filter(endpoint=hook), cursor=cursor, limit=limit, descending=True
     )
     return rows
+
+
+# --- message templates and tags -------------------------------------------------------
+# Everyone reads them (agents send the templates and tag their leads); only admins change
+# them, as with the rest of the organisation's lead settings.
+
+
+@router.get("/message-templates", response=list[TemplateOut], tags=["settings"])
+def list_message_templates(request):
+    return list(selectors.message_templates(request.org.pk))
+
+
+@router.post("/message-templates", response={201: TemplateOut}, tags=["settings"])
+def create_message_template(request, payload: TemplateIn):
+    require_role(request, Role.ADMIN)
+    return Status(
+        201,
+        actions.save_message_template(
+            request.org, name=payload.name, body=payload.body, actor=actor_of(request)
+        ),
+    )
+
+
+@router.put("/message-templates/{template_id}", response=TemplateOut, tags=["settings"])
+def update_message_template(request, template_id: int, payload: TemplateIn):
+    template = get_object_or_404(MessageTemplate, organisation_id=request.org.pk, pk=template_id)
+    require_role(request, Role.ADMIN)
+    return actions.save_message_template(
+        request.org, name=payload.name, body=payload.body, template=template, actor=actor_of(request)
+    )
+
+
+@router.delete("/message-templates/{template_id}", response={204: None}, tags=["settings"])
+def delete_message_template(request, template_id: int):
+    template = get_object_or_404(MessageTemplate, organisation_id=request.org.pk, pk=template_id)
+    require_role(request, Role.ADMIN)
+    actions.delete_message_template(template, actor=actor_of(request))
+    return Status(204, None)
+
+
+@router.get("/tags", response=list[TagOut], tags=["settings"])
+def list_tags(request):
+    return list(selectors.tags(request.org.pk))
+
+
+@router.post("/tags", response={201: TagOut}, tags=["settings"])
+def create_tag(request, payload: TagIn):
+    require_role(request, Role.ADMIN)
+    return Status(201, actions.create_tag(request.org, payload.name, actor=actor_of(request)))
+
+
+@router.patch("/tags/{tag_id}", response=TagOut, tags=["settings"], summary="Rename a tag on every lead")
+def rename_tag(request, tag_id: int, payload: TagIn):
+    tag = get_object_or_404(Tag, organisation_id=request.org.pk, pk=tag_id)
+    require_role(request, Role.ADMIN)
+    return actions.rename_tag(tag, payload.name, actor=actor_of(request))
+
+
+@router.delete(
+    "/tags/{tag_id}", response={204: None}, tags=["settings"], summary="Remove a tag from every lead"
+)
+def delete_tag(request, tag_id: int):
+    tag = get_object_or_404(Tag, organisation_id=request.org.pk, pk=tag_id)
+    require_role(request, Role.ADMIN)
+    actions.delete_tag(tag, actor=actor_of(request))
+    return Status(204, None)
 
 
 # --- imports ---------------------------------------------------------------------------

@@ -61,6 +61,16 @@ class FollowUpForm(forms.Form):
     )
 
 
+class FollowUpEditForm(FollowUpForm):
+    # Validated by the action (an active member the editor may give work to, who can open
+    # the lead); empty leaves the assignee as it is.
+    assignee = forms.IntegerField(required=False)
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(max_length=200, required=False)
+
+
 class DoneForm(forms.Form):
     outcome = forms.CharField(max_length=200, required=False)
 

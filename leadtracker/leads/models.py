@@ -2,7 +2,8 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Lower, Replace
 from django.utils import timezone
 
 from leadtracker.accounts.models import Organisation
@@ -75,6 +76,23 @@ class Tag(models.Model):
         return self.name
 
 
+# What a company name is compared without, so "Acme Pvt. Ltd.", "ACME PVT LTD" and
+# "acme-pvt-ltd" are one company to the duplicate finder. Spaces go too: "Sai Traders" and
+# "SaiTraders" are typed for the same shop.
+COMPANY_IGNORED_CHARACTERS = " \u00a0\t.,-_'\u2019\"&()/\\:;!?"
+
+
+def company_key_expression():
+    # Computed by the database (a generated column), so every writer — imports, bulk
+    # statements, raw COPY in the benchmarks — keeps it right without remembering to.
+    # LOWER is ASCII-only on SQLite and Unicode-aware on PostgreSQL; Indian scripts have no
+    # case, and each database compares its own keys, so the difference never mixes.
+    expression = F("company")
+    for character in COMPANY_IGNORED_CHARACTERS:
+        expression = Replace(expression, Value(character), Value(""))
+    return Lower(expression)
+
+
 class Lead(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="leads")
     name = models.CharField(max_length=200, blank=True)
@@ -104,6 +122,12 @@ class Lead(models.Model):
     lost_reason = models.CharField(max_length=200, blank=True)
     # Columns an import brought that have no field of their own (ad ids, form names …).
     extra = models.JSONField(default=dict, blank=True)
+    # The company as the duplicate finder compares it: the database groups leads by it.
+    company_key = models.GeneratedField(
+        expression=company_key_expression(),
+        output_field=models.CharField(max_length=200),
+        db_persist=True,
+    )
 
     class Meta:
         constraints = [
@@ -124,6 +148,12 @@ class Lead(models.Model):
             models.Index(fields=["organisation", "created_at", "id"], name="lead_created"),
             models.Index(fields=["organisation", "updated_at", "id"], name="lead_updated"),
             models.Index(fields=["organisation", "source"], name="lead_source"),
+            # The duplicate finder's GROUP BY company (newest group first), read from the index.
+            models.Index(
+                fields=["organisation", "company_key", "id"],
+                name="lead_company_key",
+                condition=~Q(company_key=""),
+            ),
         ]
 
     def __str__(self):
@@ -184,7 +214,22 @@ class FollowUpKind(models.TextChoices):
     WHATSAPP = "whatsapp", "WhatsApp"
 
 
+class FollowUpQuerySet(models.QuerySet):
+    def open(self):
+        """Still to be done: neither done nor cancelled. Agenda, reminders, the lead's next
+        follow-up and reassignment all read this one definition."""
+        return self.filter(done_at__isnull=True, cancelled_at__isnull=True)
+
+
 class FollowUp(models.Model):
+    """A planned call, meeting, visit or message.
+
+    A follow-up that will not happen is cancelled, not deleted: the lead's timeline already
+    says it was planned, and a manager asking "why was this customer never visited?" needs
+    the answer — who called it off, when and why — rather than a gap. It leaves the agenda,
+    the reminders and the lead's next follow-up like a done one, but is never counted as done
+    (that would make an agent's completed work look larger than it was)."""
+
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="follow_ups")
     assignee = models.ForeignKey(
@@ -199,11 +244,18 @@ class FollowUp(models.Model):
     remind_at = models.DateTimeField()
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
     done_at = models.DateTimeField(null=True, blank=True)
+    # How it ended: what happened when done, or why it was called off when cancelled.
     outcome = models.CharField(max_length=200, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
+
+    objects = FollowUpQuerySet.as_manager()
 
     class Meta:
         indexes = [
@@ -220,6 +272,12 @@ class FollowUp(models.Model):
         self.remind_at = self.due_at - dt.timedelta(minutes=self.remind_minutes_before)
         super().save(*args, **kwargs)
 
+    @property
+    def state(self) -> str:
+        if self.cancelled_at:
+            return "cancelled"
+        return "done" if self.done_at else "open"
+
 
 class ActivityKind(models.TextChoices):
     CREATED = "created", "Created"
@@ -228,6 +286,8 @@ class ActivityKind(models.TextChoices):
     OWNER = "owner", "Owner changed"
     FOLLOW_UP = "follow_up", "Follow-up planned"
     FOLLOW_UP_DONE = "follow_up_done", "Follow-up done"
+    FOLLOW_UP_CHANGED = "follow_up_changed", "Follow-up changed"
+    FOLLOW_UP_CANCELLED = "follow_up_cancelled", "Follow-up cancelled"
     MERGED = "merged", "Merged"
     UPDATED = "updated", "Details changed"
     CALL = "call", "Call"

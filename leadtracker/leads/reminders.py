@@ -18,14 +18,18 @@ def send_due_reminders(now=None) -> int:
     now = now or timezone.now()
     sent = 0
     due = (
-        FollowUp.objects.filter(done_at__isnull=True, reminder_sent_at__isnull=True, remind_at__lte=now)
+        FollowUp.objects.open()
+        .filter(reminder_sent_at__isnull=True, remind_at__lte=now)
         .select_related("lead", "assignee", "organisation")
         .order_by("remind_at")[:500]
     )
     for fu in due:
         with transaction.atomic():
-            claimed = FollowUp.objects.filter(pk=fu.pk, reminder_sent_at__isnull=True).update(
-                reminder_sent_at=now
+            # Still open and unsent: cancelled or done since the list was read means no reminder.
+            claimed = (
+                FollowUp.objects.open()
+                .filter(pk=fu.pk, reminder_sent_at__isnull=True)
+                .update(reminder_sent_at=now)
             )
             if not claimed or fu.assignee is None or now - fu.due_at > STALE_AFTER:
                 continue

@@ -1,14 +1,28 @@
 """Reads of leads, with visibility applied: every query of leads starts from leads_for()."""
 
 import datetime as dt
+import unicodedata
+from collections import Counter
+from difflib import SequenceMatcher
+from itertools import permutations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, F, Max, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from leadtracker.accounts.models import Membership, Role
 from leadtracker.accounts.visibility import subtree_membership_ids, visible
-from leadtracker.leads.models import Activity, FollowUp, Lead, LeadPhone, LeadSource, LeadStatus, Tag
+from leadtracker.leads.models import (
+    Activity,
+    FollowUp,
+    Lead,
+    LeadPhone,
+    LeadSource,
+    LeadStatus,
+    MessageTemplate,
+    Tag,
+)
 from leadtracker.lib.phones import InvalidPhone, normalise, to_ascii_digits
 
 
@@ -30,6 +44,18 @@ def sources(org_id: int) -> QuerySet:
 
 def tags(org_id: int) -> QuerySet:
     return Tag.objects.filter(organisation_id=org_id).order_by("name")
+
+
+def message_templates(org_id: int) -> QuerySet:
+    return MessageTemplate.objects.filter(organisation_id=org_id).order_by("position", "id")
+
+
+def get_follow_up(viewer: Membership, follow_up_id: int) -> FollowUp:
+    """A follow-up on a lead the viewer may see, else 404 (whoever it is assigned to)."""
+    return get_object_or_404(
+        FollowUp.objects.select_related("lead__organisation").filter(lead__in=leads_for(viewer)),
+        pk=follow_up_id,
+    )
 
 
 def assignable_members(viewer: Membership) -> QuerySet:
@@ -149,10 +175,10 @@ def agenda(viewer: Membership, tz, now=None) -> dict:
     now = now or timezone.now()
     start_tomorrow = dt.datetime.combine(now.astimezone(tz).date() + dt.timedelta(days=1), dt.time.min, tz)
     open_items = (
-        FollowUp.objects.filter(
+        FollowUp.objects.open()
+        .filter(
             organisation_id=viewer.organisation_id,
             assignee_id=viewer.user_id,
-            done_at__isnull=True,
             lead__in=leads_for(viewer),  # never a lead they cannot open
         )
         .select_related("lead")
@@ -169,37 +195,193 @@ def agenda(viewer: Membership, tz, now=None) -> dict:
     }
 
 
-HONORIFICS = {"mr", "mrs", "ms", "dr", "shri", "smt", "sri", "kumari", "miss", "prof"}
+# Dropped before names are compared: "Mr. R. Kumar" is compared as "r kumar".
+HONORIFICS = {
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "shri",
+    "smt",
+    "sri",
+    "kumari",
+    "miss",
+    "prof",
+    "ji",
+    "श्री",
+    "श्रीमती",
+    "सुश्री",
+    "डॉ",
+    "जी",
+}
+
+# Two names are "similar" when their words, sorted, are at least this alike by difflib's
+# ratio (2 × matching characters / total characters): "Rajesh Kumaar" ~ "Rajesh Kumar" (0.96),
+# "Priya Sarma" ~ "Priya Sharma" (0.96), but not "Anil Kumar" ~ "Akhil Kumar" (0.86), who
+# are two people. One changed letter in a long name still passes ("Ramesh"/"Rajesh Patel",
+# 0.92): the finder proposes pairs for a person to look at, at the same company only.
+SIMILAR_NAMES = 0.9
+# Bounds, so the finder costs the same at a million leads as at a thousand: the companies
+# with the newest leads first, and within a company its newest leads. At worst that is
+# 200 × (50 × 49 / 2) ≈ 250,000 name comparisons, about a second of Python; companies
+# with two or three leads, the usual case, take a fraction of that.
+COMPANIES_COMPARED = 200
+LEADS_PER_COMPANY = 50
+COMPANY_BATCH = 100
 
 
-def _name_key(name: str) -> str:
-    words = [
-        w for w in "".join(c if c.isalnum() else " " for c in name.lower()).split() if w not in HONORIFICS
-    ]
-    return " ".join(words)
+def name_words(name: str) -> list[str]:
+    """A name's words for comparing: Unicode-normalised, case-folded, punctuation dropped,
+    honorifics dropped. Letters, digits and combining marks count as word characters, so
+    Devanagari vowel signs stay in their word ("राजेश", not "र ज श")."""
+    text = unicodedata.normalize("NFKC", name).casefold()
+    text = "".join(c if unicodedata.category(c)[0] in "LMN" else " " for c in text)
+    return [w for w in text.split() if w not in HONORIFICS]
+
+
+def _initial_of(a: str, b: str) -> bool:
+    return (len(a) == 1 and b.startswith(a)) or (len(b) == 1 and a.startswith(b))
+
+
+def initials_match(a: list[str], b: list[str]) -> bool:
+    """ "R. Kumar" ~ "Rajesh Kumar", "R K Sharma" ~ "Rajesh Kumar Sharma": as many words on
+    each side, at least one full word (longer than a letter) in common, and every other word
+    an initial of its counterpart. "R. Kumar" and "S. Kumar" do not match."""
+    if len(a) != len(b) or len(a) < 2 or not any(len(w) == 1 for w in a + b):
+        return False
+    common = Counter(a) & Counter(b)
+    if not any(len(w) > 1 for w in common):
+        return False
+    left = list((Counter(a) - common).elements())
+    right = list((Counter(b) - common).elements())
+    if len(left) > 5:  # nobody has six initials; and it keeps the permutations small
+        return False
+    return any(
+        all(_initial_of(x, y) for x, y in zip(left, order, strict=True)) for order in permutations(right)
+    )
+
+
+class _Name:
+    """One lead's name, prepared once for comparing with every other at its company."""
+
+    __slots__ = ("pk", "words", "same", "sorted_text", "written_text", "has_initial")
+
+    def __init__(self, pk: int, words: list[str]):
+        self.pk, self.words = pk, words
+        self.sorted_text = " ".join(sorted(words))
+        self.written_text = " ".join(words)
+        self.has_initial = any(len(w) == 1 for w in words)
+        # Equal for the same words in any order or spacing: "Kumar Rajesh", "राजेश  कुमार",
+        # and "Rajkumar" / "Raj Kumar".
+        self.same = ("".join(words), self.sorted_text)
+
+
+def _matchers(later: _Name) -> tuple[SequenceMatcher, SequenceMatcher]:
+    # difflib indexes its second sequence once; each earlier name is then set as the first.
+    return (
+        SequenceMatcher(None, "", later.sorted_text, autojunk=False),
+        SequenceMatcher(None, "", later.written_text, autojunk=False),
+    )
+
+
+def _similar(earlier: _Name, later: _Name, matchers: tuple[SequenceMatcher, SequenceMatcher]) -> bool:
+    """The words, sorted (or as written), at least SIMILAR_NAMES alike."""
+    a, b = len(earlier.sorted_text), len(later.sorted_text)
+    if 2 * min(a, b) / (a + b) < SIMILAR_NAMES:  # the lengths alone rule most pairs out
+        return False
+    for matcher, text in zip(matchers, (earlier.sorted_text, earlier.written_text), strict=True):
+        matcher.set_seq1(text)
+        if matcher.quick_ratio() >= SIMILAR_NAMES and matcher.ratio() >= SIMILAR_NAMES:
+            return True
+    return False
+
+
+def _similar_in_company(rows: list[tuple[int, str]]) -> list[tuple[int, int, str]]:
+    """Pairs (earlier, later, reason) among one company's leads. Two names (as name_words)
+    are likely one person when they have:
+
+    - "same name": the same words in any order or spacing;
+    - "similar name": their words, sorted (or as written), at least SIMILAR_NAMES alike;
+    - "same initials and surname": see initials_match.
+
+    Each lead is paired at most once — with the oldest lead of the same name, else the first
+    earlier lead it resembles — so three records of one person give two pairs (both merge
+    into the oldest), not three."""
+    pairs = []
+    seen: list[_Name] = []
+    first_with: dict[str, int] = {}
+    for pk, raw in sorted(rows):
+        words = name_words(raw)
+        if not words:
+            continue
+        name = _Name(pk, words)
+        same = next((first_with[key] for key in name.same if key in first_with), None)
+        if same is not None:
+            pairs.append((same, pk, "same name"))
+        else:
+            matchers = _matchers(name)
+            for earlier in seen:
+                if _similar(earlier, name, matchers):
+                    pairs.append((earlier.pk, pk, "similar name"))
+                    break
+                if (earlier.has_initial or name.has_initial) and initials_match(earlier.words, words):
+                    pairs.append((earlier.pk, pk, "same initials and surname"))
+                    break
+        for key in name.same:
+            first_with.setdefault(key, pk)
+        seen.append(name)
+    return pairs
 
 
 def duplicate_pairs(viewer: Membership, limit: int = 200) -> list[dict]:
     """Likely duplicates among the leads the viewer sees. Numbers and e-mails are unique by
-    constraint, so what is left: leads created anyway over a duplicate, and the same name
-    (ignoring case, punctuation and honorifics) at the same company."""
+    constraint, so what is left: leads created anyway over a duplicate, and the same or a
+    similar name (see _similar_in_company) at the same company (compared by Lead.company_key:
+    case, spaces and punctuation aside).
+
+    The database finds the companies with two or more leads (GROUP BY on the indexed
+    company_key); only those companies' names are read, a bounded number of each."""
     leads = leads_for(viewer)
     pairs, seen = [], set()
-    flagged = leads.filter(extra__has_key="possible_duplicate_of").values_list("pk", "extra")
-    for pk, extra in flagged[:limit]:
+    flagged = list(leads.filter(extra__has_key="possible_duplicate_of").values_list("pk", "extra")[:limit])
+    others = {extra.get("possible_duplicate_of") for _pk, extra in flagged}
+    # One query for all: only pairs whose other lead the viewer may see too.
+    visible_others = set(
+        leads.filter(pk__in=[o for o in others if isinstance(o, int)]).values_list("pk", flat=True)
+    )
+    for pk, extra in flagged:
         other = extra.get("possible_duplicate_of")
-        if other and leads.filter(pk=other).exists() and (pk, other) not in seen:
+        if other in visible_others and (pk, other) not in seen:
             seen.add((pk, other))
             pairs.append({"lead_id": other, "other_id": pk, "reason": "created anyway over a duplicate"})
-    groups: dict[tuple, list[int]] = {}
-    rows = leads.exclude(company="").exclude(name="").values_list("pk", "name", "company").order_by("company")
-    for pk, name, company in rows.iterator(chunk_size=2000):
-        groups.setdefault((_name_key(company), _name_key(name)), []).append(pk)
+    companies = list(
+        leads.exclude(company_key="")
+        .values("company_key")
+        .annotate(leads=Count("pk"), newest=Max("pk"))
+        .filter(leads__gte=2)
+        .order_by("-newest")
+        .values_list("company_key", flat=True)[:COMPANIES_COMPARED]
+    )
+    for start in range(0, len(companies), COMPANY_BATCH):
         if len(pairs) >= limit:
             break
-    for ids in groups.values():
-        for other in ids[1:]:
-            if len(pairs) >= limit:
-                return pairs
-            pairs.append({"lead_id": ids[0], "other_id": other, "reason": "same name at the same company"})
+        batch = companies[start : start + COMPANY_BATCH]
+        newest_first = Window(RowNumber(), partition_by=[F("company_key")], order_by=F("pk").desc())
+        rows = (
+            leads.filter(company_key__in=batch)
+            .exclude(name="")
+            .annotate(rank=newest_first)
+            .filter(rank__lte=LEADS_PER_COMPANY)
+            .values_list("company_key", "pk", "name")
+        )
+        by_company: dict[str, list[tuple[int, str]]] = {key: [] for key in batch}
+        for key, pk, name in rows:
+            by_company[key].append((pk, name))
+        for key in batch:  # newest company first, as chosen above
+            for earlier, later, reason in _similar_in_company(by_company[key]):
+                if len(pairs) >= limit:
+                    return pairs
+                pairs.append(
+                    {"lead_id": earlier, "other_id": later, "reason": f"{reason} at the same company"}
+                )
     return pairs

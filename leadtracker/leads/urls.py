@@ -23,4 +23,6 @@ urlpatterns = [
     path("leads/<int:lead_id>/merge/", views.merge, name="lead_merge"),
     path("leads/<int:lead_id>/move/", views.board_move, name="board_move"),
     path("follow-ups/<int:follow_up_id>/done/", views.follow_up_done, name="follow_up_done"),
+    path("follow-ups/<int:follow_up_id>/edit/", views.follow_up_edit, name="follow_up_edit"),
+    path("follow-ups/<int:follow_up_id>/cancel/", views.follow_up_cancel, name="follow_up_cancel"),
 ]

@@ -14,14 +14,25 @@ from leadtracker.accounts.audit import Actor
 from leadtracker.accounts.decorators import member_required
 from leadtracker.accounts.models import Role
 from leadtracker.leads import actions, importer, selectors
-from leadtracker.leads.forms import DoneForm, FollowUpForm, LeadEditForm, LeadForm, NoteForm, UploadForm
+from leadtracker.leads.forms import (
+    CancelForm,
+    DoneForm,
+    FollowUpEditForm,
+    FollowUpForm,
+    LeadEditForm,
+    LeadForm,
+    NoteForm,
+    UploadForm,
+)
 from leadtracker.leads.models import (
     AssignmentRule,
     FollowUp,
+    FollowUpKind,
     ImportJob,
     LeadSource,
     LeadStatus,
     MessageTemplate,
+    Tag,
     WebhookEndpoint,
 )
 from leadtracker.leads.tabular import FIELDS
@@ -242,6 +253,7 @@ def _links(lead, request):
 @member_required()
 def lead_detail(request, lead_id):
     lead = selectors.get_lead(request.membership, lead_id)
+    choices = _choices(request)
     context = {
         "lead": lead,
         "phones": list(lead.phones.all()),
@@ -249,14 +261,14 @@ def lead_detail(request, lead_id):
         "timeline": selectors.timeline(lead),
         "links": _links(lead, request),
         "open_follow_ups": list(
-            FollowUp.objects.filter(lead=lead, done_at__isnull=True)
-            .select_related("assignee")
-            .order_by("due_at")
+            FollowUp.objects.filter(lead=lead).open().select_related("assignee").order_by("due_at")
         ),
         "note_form": NoteForm(),
         "follow_up_form": FollowUpForm(),
         "done_form": DoneForm(),
-        **_choices(request),
+        "follow_up_kinds": FollowUpKind.choices,
+        "owner_ids": [m.user_id for m in choices["owners"]],
+        **choices,
     }
     return render(request, "leads/detail.html", context)
 
@@ -349,12 +361,7 @@ def lead_follow_up(request, lead_id):
 @require_POST
 @member_required()
 def follow_up_done(request, follow_up_id):
-    fu = get_object_or_404(
-        FollowUp.objects.select_related("lead__organisation").filter(
-            lead__in=selectors.leads_for(request.membership)
-        ),
-        pk=follow_up_id,
-    )
+    fu = selectors.get_follow_up(request.membership, follow_up_id)
     outcome = request.POST.get("outcome", "")
     try:
         actions.complete_follow_up(
@@ -364,6 +371,52 @@ def follow_up_done(request, follow_up_id):
         messages.error(request, exc.message)
     else:
         messages.success(request, "Follow-up done.")
+    return redirect(safe_back(request, reverse("lead_detail", args=[fu.lead_id])))
+
+
+@require_POST
+@member_required()
+def follow_up_edit(request, follow_up_id):
+    fu = selectors.get_follow_up(request.membership, follow_up_id)
+    back = redirect(safe_back(request, reverse("lead_detail", args=[fu.lead_id])))
+    form = FollowUpEditForm(request.POST)
+    if not form.is_valid():
+        field, errors = next(iter(form.errors.items()))
+        messages.error(request, f"{field}: {errors[0]}")
+        return back
+    data = form.cleaned_data
+    due = data["due_at"]
+    if timezone.is_naive(due):
+        due = due.replace(tzinfo=request.org.tzinfo)
+    fields = {
+        "due_at": due,
+        "kind": data["kind"],
+        "note": data["note"],
+        "remind_minutes_before": data["remind_minutes_before"],
+    }
+    if data["assignee"]:
+        fields["assignee_id"] = data["assignee"]
+    try:
+        actions.update_follow_up(fu, actor=Actor.from_request(request), by=request.membership, **fields)
+    except ActionError as exc:
+        messages.error(request, f"{exc.field}: {exc.message}" if exc.field else exc.message)
+    else:
+        messages.success(request, "Follow-up changed.")
+    return back
+
+
+@require_POST
+@member_required()
+def follow_up_cancel(request, follow_up_id):
+    fu = selectors.get_follow_up(request.membership, follow_up_id)
+    form = CancelForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    try:
+        actions.cancel_follow_up(fu, reason=reason, actor=Actor.from_request(request), by=request.membership)
+    except ActionError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "Follow-up cancelled.")
     return redirect(safe_back(request, reverse("lead_detail", args=[fu.lead_id])))
 
 
@@ -624,6 +677,22 @@ def lead_settings(request):
                     org, url=request.POST.get("url", ""), events=request.POST.getlist("events"), actor=actor
                 )
                 messages.info(request, f"Signing secret (shown once): {hook.secret}")
+            elif what == "webhook_secret":
+                hook = get_object_or_404(
+                    WebhookEndpoint, organisation=org, pk=_int(request.POST.get("webhook"))
+                )
+                hook = actions.rotate_webhook_secret(hook, actor=actor)
+                messages.info(
+                    request, f"New signing secret (shown once; the old one no longer works): {hook.secret}"
+                )
+            elif what == "tag":
+                actions.create_tag(org, request.POST.get("name", ""), actor=actor)
+            elif what == "rename_tag":
+                tag = get_object_or_404(Tag, organisation=org, pk=_int(request.POST.get("tag")))
+                actions.rename_tag(tag, request.POST.get("name", ""), actor=actor)
+            elif what == "delete_tag":
+                tag = get_object_or_404(Tag, organisation=org, pk=_int(request.POST.get("tag")))
+                actions.delete_tag(tag, actor=actor)
             elif what == "template":
                 template = None
                 if _int(request.POST.get("template")):
@@ -671,7 +740,8 @@ def lead_settings(request):
                 (hook, list(hook.deliveries.order_by("-id")[:10]))
                 for hook in WebhookEndpoint.objects.filter(organisation=org).order_by("id")
             ],
-            "templates": list(MessageTemplate.objects.filter(organisation=org)),
+            "templates": list(selectors.message_templates(org.pk)),
+            "tags": list(selectors.tags(org.pk)),
             "members": members,
             "site_url": dj_settings.SITE_URL,
             "events": WebhookEndpoint.EVENTS,

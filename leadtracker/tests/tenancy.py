@@ -72,6 +72,23 @@ def _webhook(people):
     ).pk
 
 
+_NAMES = itertools.count()  # a new name per call: one operation may delete what the next renames
+
+
+def _message_template(people):
+    from leadtracker.leads.models import MessageTemplate
+
+    return MessageTemplate.objects.create(
+        organisation=people.org, name=f"Walk {next(_NAMES)}", body="Hello {name}"
+    ).pk
+
+
+def _tag(people):
+    from leadtracker.leads.models import Tag
+
+    return Tag.objects.create(organisation=people.org, name=f"walk-{next(_NAMES)}").pk
+
+
 def _import(people):
     from leadtracker.leads.importer import import_dir
     from leadtracker.leads.models import ImportJob
@@ -150,6 +167,8 @@ FACTORIES = {
     "source_id": _source,
     "rule_id": _rule,
     "webhook_id": _webhook,
+    "template_id": _message_template,
+    "tag_id": _tag,
     "import_id": _import,
     "shift_id": _shift,
     "device_id": _device,
