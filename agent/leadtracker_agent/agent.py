@@ -274,7 +274,18 @@ class Agent:
             path = "/attendance/punch-in" if kind == "in" else "/attendance/punch-out"
             self.progress(f"punch: sending {kind} of {iso(at)}")
             try:
-                _, shift = self.client.call("POST", path, body)
+                try:
+                    _, shift = self.client.call("POST", path, body)
+                except HttpError as exc:
+                    offset = self.client.clock_offset
+                    if exc.status != 422 or "future" not in exc.detail or offset is None or offset > -1:
+                        raise
+                    # The phone's clock runs ahead of the server's: the punch is real, its time is
+                    # the phone's. Sent once more (not as it was) in the server's time, measured
+                    # from the Date of the answer just received.
+                    body["at"] = dt.datetime.fromtimestamp(at + offset, dt.UTC).isoformat(timespec="seconds")
+                    self.progress(f"punch: the phone is {-offset:.0f} s ahead; sending {body['at']}")
+                    _, shift = self.client.call("POST", path, body)
             except AuthError:
                 raise
             except HttpError as exc:
@@ -329,6 +340,8 @@ class Agent:
         result.read = 0
         chunk: list[Call] = []
         try:
+            if kind == "adb":
+                self._check_adb_phone()
             rows = self.source.rows(
                 int(since),
                 self.tz,
@@ -364,6 +377,20 @@ class Agent:
         result.queued += self.store.enqueue(chunk, meta=meta)
         self.progress(f"read: done, {result.read} rows, queued {result.queued}")
         return "granted" if kind != "file" else None
+
+    def _check_adb_phone(self) -> None:
+        """Row ids (`_id`) are unique within one phone only. A laptop that reads a second phone
+        with the same agent home would take that phone's row 1201 for the first phone's and
+        never send it: each phone is paired as a device of its own, with its own --home."""
+        serial = readers.adb_serial(timeout=self.source_timeout)
+        known = self.store.get("adb_serial")
+        if known is None:
+            self.store.set(adb_serial=serial)
+        elif known != serial:
+            raise readers.SourceError(
+                f"adb: the attached phone is {serial}, but this agent home syncs phone {known}; pair "
+                f"each phone as its own device with its own --home (or unplug {serial})"
+            )
 
     # sending ----------------------------------------------------------------------------------
 

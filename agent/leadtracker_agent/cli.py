@@ -69,8 +69,8 @@ def build_parser() -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=help_text, description=help_text)
         sub.add_argument(
             "--home",
-            help="where config and state live "
-            "(default: $LEADTRACKER_AGENT_HOME, else ~/.config/leadtracker-agent)",
+            help="where config and state live (default: $LEADTRACKER_AGENT_HOME, else "
+            "$XDG_CONFIG_HOME/leadtracker-agent, else ~/.config/leadtracker-agent)",
         )
         sub.add_argument("-v", "--verbose", action="store_true", help="print each step on standard error")
         if network:
@@ -419,8 +419,14 @@ def cmd_punch(kind: str):
     return handler
 
 
+def _check_batch(args) -> None:
+    if getattr(args, "batch_size", 0) > 500:
+        raise UsageError(f"--batch-size: {args.batch_size} is more than the protocol's 500 calls a request")
+
+
 def cmd_sync(args, config: Config, out: Output) -> int:
     _paired(config)
+    _check_batch(args)
     store = _open_store(config)
     with locked(config.lock_path, wait=60):
         result = _agent(args, config, out, store).sync()
@@ -436,6 +442,7 @@ def _status_of(result: Result) -> int:
 
 def cmd_watch(args, config: Config, out: Output) -> int:
     _paired(config)
+    _check_batch(args)
     interval = args.interval or float(config.get("interval") or 300)
     store = _open_store(config)
     agent = _agent(args, config, out, store)
@@ -569,14 +576,16 @@ def _report(args, config: Config, out: Output, *, probe_source: bool) -> int:
             )
             if offset is not None:
                 store.set(clock_offset=offset)
+                # Beyond a couple of minutes call times drift across the shift's edges, and from
+                # 5 minutes ahead the server refuses calls as "in the future".
                 late = abs(offset) > 120
                 side = "behind" if offset > 0 else "ahead of"
-                row(
-                    "clock",
-                    f"this device is {_duration(offset)} {side} the server"
-                    + (" — set the phone's time automatically" if late else ""),
-                    late,
+                text = (
+                    "in step with the server (within 2 s; the Date header has whole seconds)"
+                    if abs(offset) < 2
+                    else f"this device is {_duration(offset)} {side} the server"
                 )
+                row("clock", text + (" — set the phone's time automatically" if late else ""), late)
     if shift_text is None:
         local = store.open_shift()
         shift_text = (

@@ -354,6 +354,16 @@ def adb_rows(lines: Iterable[str], tz: dt.tzinfo | None, *, origin: str = "adb")
         yield finish(*pending)
 
 
+def adb_serial(*, command: str = "adb", timeout: float = 30) -> str:
+    exe = shutil.which(command)
+    if exe is None:
+        raise SourceError(f"{command} not found: install Android platform-tools (apt install adb)")
+    serial = run_tool([exe, "get-serialno"], timeout=timeout, name=command).strip()
+    if not serial or serial == "unknown":
+        raise SourceError(f"{command}: no phone attached (USB debugging on, this computer accepted?)")
+    return serial
+
+
 def adb_live(
     since_epoch: int, tz: dt.tzinfo | None, *, command: str = "adb", timeout: float = 120, progress=None
 ):

@@ -280,6 +280,8 @@ if "{name}" == "termux-call-log":
     print(json.dumps(out, indent=2))
 elif args[:1] == ["get-state"]:
     print("device")
+elif args[:1] == ["get-serialno"]:
+    print(os.environ.get("FAKE_SERIAL", "FAKE0001"))
 else:
     remote = " ".join(args[1:])
     since = int(re.search(r"date>=(\d+)", remote).group(1)) if "date>=" in remote else 0

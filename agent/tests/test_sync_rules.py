@@ -2,6 +2,7 @@
 with jitter on network errors and 5xx, never a 4xx retried as is, only answered calls leave the
 outbox, punches before calls, privacy on the phone."""
 
+import datetime as dt
 import json
 import threading
 import time
@@ -9,6 +10,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from leadtracker_agent.agent import Agent, ProtocolError, Source, check_answer
+from leadtracker_agent.calls import resolve_tz
 from leadtracker_agent.client import AuthError, Client, HttpError, NetworkError
 from leadtracker_agent.config import Config
 from leadtracker_agent.store import Store
@@ -20,11 +22,15 @@ class FakeServer:
     def __init__(self):
         self.requests: list[tuple[str, str, object]] = []
         self.handle = lambda method, path, body: (200, {}, {})
+        self.clock_shift = 0.0  # the server's clock minus the real one, in its Date header
         outer = self
 
         class Handler(BaseHTTPRequestHandler):
             def log_message(self, *args):
                 pass
+
+            def date_time_string(self, timestamp=None):
+                return super().date_time_string(time.time() + outer.clock_shift)
 
             def _serve(self):
                 length = int(self.headers.get("Content-Length") or 0)
@@ -44,7 +50,11 @@ class FakeServer:
 
             do_GET = do_POST = _serve
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        class Quiet(ThreadingHTTPServer):
+            def handle_error(self, request, client_address):
+                pass  # a client that timed out and left (the stall test)
+
+        self.httpd = Quiet(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.httpd.server_port}"
         threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True).start()
 
@@ -165,8 +175,6 @@ def make_agent(tmp_path, fake, log, *, exclude=(), batch_size=500):
     path.write_text(json.dumps(log))
     client = Client(fake.url, "tok", retries=1, backoff=0.01, sleep=Sleeps())
     source = Source("file", str(path), "termux")
-    from leadtracker_agent.calls import resolve_tz
-
     agent = Agent(config, store, client, source=source, tz=resolve_tz("UTC"), batch_size=batch_size)
     return agent, store
 
@@ -310,8 +318,6 @@ def test_waiting_punches_go_first_and_hold_the_calls_back(fake, tmp_path):
 
     fake.handle = handle
     agent, store = make_agent(tmp_path, fake, [row(1), row(2)])
-    import datetime as dt
-
     at = dt.datetime(2026, 11, 24, 10, 0, tzinfo=dt.UTC).timestamp()
     message, status = agent.punch("in", at, None)
     assert status == 0 and "unreachable" in message
@@ -353,3 +359,36 @@ def test_no_shift_known_means_the_call_log_is_not_even_read(fake, tmp_path):
     agent.source.path = str(tmp_path / "does-not-exist.json")  # it would fail if it were read
     result = agent.sync()
     assert result.read is None and "no shift known" in result.line() and not result.source_error
+
+
+def test_a_punch_refused_as_in_the_future_is_sent_again_in_the_servers_time(fake, tmp_path):
+    fake.clock_shift = -600  # the phone runs ten minutes ahead of the server
+
+    def handle(method, path, body):
+        at = dt.datetime.fromisoformat(body["at"]).timestamp()
+        if at > time.time() - 600 + 300:
+            return 422, {"detail": "at: is more than 5 minutes in the future"}, {}
+        return 201, {"id": 3, "started_at": body["at"], "ended_at": None}, {}
+
+    fake.handle = handle
+    agent, store = make_agent(tmp_path, fake, [])
+    message, status = agent.punch("in", float(int(time.time())), None)
+    assert status == 0, message
+    sent = [dt.datetime.fromisoformat(b["at"]).timestamp() for m, p, b in fake.requests]
+    assert len(sent) == 2 and abs(sent[1] - (sent[0] - 600)) <= 2
+    assert store.shifts() == [(sent[1], None)]
+
+
+def test_one_agent_home_reads_one_phone_over_adb(fake, tmp_path, monkeypatch):
+    from leadtracker_agent import readers
+
+    fake.handle = lambda m, p, b: (200, shift(), {}) if p == "/attendance/shift" else (200, {}, {})
+    agent, store = make_agent(tmp_path, fake, [])
+    agent.source = Source("adb")
+    serial = {"now": "PHONE-A"}
+    monkeypatch.setattr(readers, "adb_serial", lambda timeout: serial["now"])
+    monkeypatch.setattr(Source, "rows", lambda self, *a, **k: iter([]))
+    assert agent.sync().source_error == ""
+    serial["now"] = "PHONE-B"
+    result = agent.sync()
+    assert "the attached phone is PHONE-B, but this agent home syncs phone PHONE-A" in result.source_error
