@@ -306,6 +306,8 @@ def free_port() -> int:
 
 def start_server(port: int, workers: int, log):
     env = dict(os.environ, **SETTINGS_ENV)
+    # The code next to this file, whichever checkout that is.
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     command = [
         str(Path(sys.executable).parent / "gunicorn"),
         "leadtracker.wsgi:application",
@@ -576,6 +578,26 @@ def machine() -> str:
     return f"{os.cpu_count()} cores ({cpu}){mem}, Python {platform.python_version()}"
 
 
+def code_version() -> str:
+    """The commit measured (and whether the tree had changes), or BENCH_COMMIT when not a checkout."""
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(ROOT), "describe", "--always", "--dirty"], capture_output=True, text=True
+        )
+    except OSError:
+        done = None
+    if done is not None and done.returncode == 0:
+        return done.stdout.strip()
+    return os.environ.get("BENCH_COMMIT", "?")
+
+
+def load_average() -> str:
+    try:
+        return "/".join(f"{x:.1f}" for x in os.getloadavg())
+    except OSError:
+        return "?"
+
+
 def run(args) -> None:
     label = args.db
     os.environ["DATABASE_URL"] = url = database_url(label)
@@ -622,7 +644,9 @@ def run(args) -> None:
                 f"gunicorn on 127.0.0.1:{port} ({args.workers} sync worker(s))",
                 flush=True,
             )
+            load_before = load_average()
             latencies, totals, wall = post_batches(port, token, bodies, [len(b) for b in batches])
+            load_after = load_average()
         except BaseException:
             log.seek(0)
             print(log.read()[-5000:], file=sys.stderr)
@@ -639,6 +663,8 @@ def run(args) -> None:
     assert matched == with_lead_sent, (matched, with_lead_sent)
     calls_per_s = stored / wall
     lat = summary(latencies)
+    tenth = max(1, len(latencies) // 10)
+    first_tenth, last_tenth = summary(latencies[:tenth])["p50_ms"], summary(latencies[-tenth:])["p50_ms"]
     print(
         f"-- {label}: {stored:,} stored in {wall:.1f} s = {calls_per_s:,.0f} calls/s; "
         f"batch p50 {lat['p50_ms']:.0f} ms, p95 {lat['p95_ms']:.0f} ms; "
@@ -691,14 +717,17 @@ def run(args) -> None:
         f"sent in {len(bodies)} batches of {BATCH} to POST /api/v1/calls/sync, one after another, "
         f"over loopback to gunicorn {gunicorn.__version__} ({args.workers} sync worker(s), DEBUG off, "
         f"DB_CONN_MAX_AGE={os.environ.get('DB_CONN_MAX_AGE', '0')}) from this process (http.client). "
-        "wall_s: first request sent to last answer read; batch_*: one request's round trip. "
+        "wall_s: first request sent to last answer read; batch_*: one request's round trip "
+        f"(p50 {first_tenth:.0f} ms over the first tenth of the batches, {last_tenth:.0f} ms over the last). "
         "raw = the same rows (the columns the server writes) inserted again into calls_call with the "
         "database driver alone after deleting the synced ones, in one transaction, commit included; "
         f"{'; '.join(f'{way}: {per_s:,.0f} rows/s' for way, per_s in raw.items())}; "
         f"raw_rows_per_s is the faster ({raw_way}). "
         "ratio = calls_per_s / raw_rows_per_s. inproc_batch_ms and queries_per_batch: the same request "
         "in-process (test client, no network), a fresh batch. "
-        f"{machine()}, {db_version}. Profile: bench/results/{NAME}_{label}_profile.txt."
+        f"{machine()}, {db_version}; load average (1/5/15 min) {load_before} before the sync run, "
+        f"{load_after} after it. Code: {code_version()}. "
+        f"Profile: bench/results/{NAME}_{label}_profile.txt."
     )
     write(f"{NAME}_{label}", [row], notes=notes)
     print(f"\nper batch of {BATCH}, in-process, real time ({label}):")
