@@ -56,6 +56,12 @@ def _non_negative_int(text: str) -> int:
     return value
 
 
+HOME_HELP = (
+    "where config and state live (default: $LEADTRACKER_AGENT_HOME, else "
+    "$XDG_CONFIG_HOME/leadtracker-agent, else ~/.config/leadtracker-agent)"
+)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="leadtracker-agent",
@@ -63,15 +69,13 @@ def build_parser() -> argparse.ArgumentParser:
         "while on shift.",
     )
     parser.add_argument("--version", action="version", version=f"leadtracker-agent {__version__}")
+    parser.add_argument("--home", help=HOME_HELP)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     def command(name: str, help_text: str, *, network: bool = False, source: bool = False):
         sub = commands.add_parser(name, help=help_text, description=help_text)
-        sub.add_argument(
-            "--home",
-            help="where config and state live (default: $LEADTRACKER_AGENT_HOME, else "
-            "$XDG_CONFIG_HOME/leadtracker-agent, else ~/.config/leadtracker-agent)",
-        )
+        # SUPPRESS: a --home given before the command name is not overwritten by this default.
+        sub.add_argument("--home", default=argparse.SUPPRESS, help=HOME_HELP)
         sub.add_argument("-v", "--verbose", action="store_true", help="print each step on standard error")
         if network:
             sub.add_argument(

@@ -118,7 +118,8 @@ class Client:
         headers = {
             "Accept": "application/json",
             "User-Agent": f"leadtracker-agent/{__version__}",
-            "X-App-Version": f"leadtracker-agent {__version__}",
+            # The same value pairing sent as app_version, so the server does not see it change.
+            "X-App-Version": __version__,
         }
         if self.os_name:
             headers["X-OS"] = self.os_name

@@ -77,3 +77,10 @@ def test_sync_refuses_a_batch_above_the_protocol_limit(tmp_path):
     config.save()
     status, _, err = run("sync", "--home", str(tmp_path), "--batch-size", "501", "--source", "file:x")
     assert status == 2 and "--batch-size: 501 is more than the protocol's 500" in err
+
+
+def test_home_may_come_before_or_after_the_command(tmp_path):
+    assert run("--home", str(tmp_path / "a"), "exclude", "add", "121")[0] == 0
+    assert run("exclude", "add", "122", "--home", str(tmp_path / "b"))[0] == 0
+    assert json.loads((tmp_path / "a" / "config.json").read_text())["exclude"] == ["121"]
+    assert json.loads((tmp_path / "b" / "config.json").read_text())["exclude"] == ["122"]

@@ -120,6 +120,9 @@ def test_pair_punch_in_sync_see_calls_punch_out(server, tmp_path):
     status, devices = server.api("GET", "/devices", token)
     device = next(d for d in devices if d["id"] == config["device_id"])
     assert device["queue_length"] == 0 and device["last_sync_at"]
+    assert (
+        device["app_version"] == "0.1.0" and device["call_log_permission"] == "unknown"
+    )  # a file: no permission
     # (the API's device shape leaves out the last read; the table has it)
     assert server.query("SELECT last_call_log_read_at FROM calls_device WHERE id = ?", (device["id"],))[0][0]
 
