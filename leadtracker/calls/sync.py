@@ -311,53 +311,74 @@ COLUMNS = [
 ]
 
 
+# Per-row columns, in COLUMNS order, with their PostgreSQL array types for unnest().
+ROW_COLUMNS = [
+    ("lead_id", "bigint"),
+    ("device_call_id", "text"),
+    ("number", "text"),
+    ("country_iso", "text"),
+    ("type", "text"),
+    ("status", "text"),
+    ("direction", "text"),
+    ("started_at", "timestamptz"),
+    ("duration_s", "integer"),
+    ("sim", "text"),
+]
+RETURNING = ' ON CONFLICT DO NOTHING RETURNING "id", "device_call_id", "number", "type", "started_at"'
+
+
 def _insert(org, device: Device, rows: list[CleanCall], *, now: dt.datetime) -> list[tuple[int, CleanCall]]:
-    """One INSERT … ON CONFLICT DO NOTHING RETURNING per batch (500 rows × 16 columns stay
-    within both databases' parameter limits): what comes back is what was
-    new; the rest were stored before (by this phone, or by a concurrent resend)."""
+    """One INSERT … ON CONFLICT DO NOTHING RETURNING for the batch: what comes back is what
+    was new; the rest were stored before (by this phone, or by a concurrent resend)."""
     if not rows:
         return []
     adapt = db_time()
-    stored = []
     by_id = {r.device_call_id: r for r in rows if r.device_call_id}
     by_key = {(r.number, r.type, adapt(r.started_at)): r for r in rows}
     table = connection.ops.quote_name(Call._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(c) for c in COLUMNS)
-    placeholder = "(" + ", ".join(["%s"] * len(COLUMNS)) + ")"
-    received = adapt(now)
+    fixed = [org.pk, device.user_id, device.pk, CallVia.DEVICE, "", adapt(now)]
+    values = [
+        (
+            r.lead_id,
+            r.device_call_id,
+            r.number,
+            r.country_iso,
+            r.type,
+            r.status,
+            r.direction,
+            adapt(r.started_at),
+            r.duration_s,
+            r.sim,
+        )
+        for r in rows
+    ]
     with connection.cursor() as cursor:
-        for start in range(0, len(rows), MAX_CALLS):
-            chunk = rows[start : start + MAX_CALLS]
-            params = []
-            for r in chunk:
-                params += [
-                    org.pk,
-                    device.user_id,
-                    device.pk,
-                    r.lead_id,
-                    r.device_call_id,
-                    r.number,
-                    r.country_iso,
-                    r.type,
-                    r.status,
-                    r.direction,
-                    adapt(r.started_at),
-                    r.duration_s,
-                    r.sim,
-                    CallVia.DEVICE,
-                    "",
-                    received,
-                ]
+        if connection.vendor == "postgresql":
+            # One array per column instead of 8,000 placeholders: the driver spends ~30 ms
+            # splitting a statement that long, and PostgreSQL parses it once either way.
+            arrays = ", ".join(f"%s::{kind}[]" for _, kind in ROW_COLUMNS)
+            names = ", ".join(name for name, _ in ROW_COLUMNS)
+            # Column names and types come from ROW_COLUMNS; every value is bound.
+            select = (
+                "SELECT %s, %s, %s, lead_id, device_call_id, number, country_iso, type, status, direction, "
+                f"started_at, duration_s, sim, %s, %s, %s FROM unnest({arrays}) AS u({names})"  # noqa: S608
+            )
+            params = fixed + [list(col) for col in zip(*values, strict=True)]
+            cursor.execute(f"INSERT INTO {table} ({columns}) {select}{RETURNING}", params)  # noqa: S608
+        else:
+            placeholder = "(" + ", ".join(["%s"] * len(COLUMNS)) + ")"
+            params = [p for v in values for p in (*fixed[:3], *v, *fixed[3:])]
             cursor.execute(
-                f"INSERT INTO {table} ({columns}) VALUES {', '.join([placeholder] * len(chunk))} "  # noqa: S608
-                'ON CONFLICT DO NOTHING RETURNING "id", "device_call_id", "number", "type", "started_at"',
+                f"INSERT INTO {table} ({columns}) VALUES {', '.join([placeholder] * len(values))}{RETURNING}",  # noqa: S608
                 params,
             )
-            for pk, call_id, number, call_type, started in cursor.fetchall():
-                row = by_id.get(call_id) if call_id else None
-                if row is None:
-                    row = by_key[(number, call_type, adapt(_as_datetime(started)))]
-                stored.append((pk, row))
+        stored = []
+        for pk, call_id, number, call_type, started in cursor.fetchall():
+            row = by_id.get(call_id) if call_id else None
+            if row is None:
+                row = by_key[(number, call_type, adapt(_as_datetime(started)))]
+            stored.append((pk, row))
     return stored
 
 
