@@ -324,6 +324,7 @@ ROW_COLUMNS = [
     ("duration_s", "integer"),
     ("sim", "text"),
 ]
+ROW_NAMES = ", ".join(name for name, _ in ROW_COLUMNS)
 RETURNING = ' ON CONFLICT DO NOTHING RETURNING "id", "device_call_id", "number", "type", "started_at"'
 
 
@@ -358,12 +359,8 @@ def _insert(org, device: Device, rows: list[CleanCall], *, now: dt.datetime) -> 
             # One array per column instead of 8,000 placeholders: the driver spends ~30 ms
             # splitting a statement that long, and PostgreSQL parses it once either way.
             arrays = ", ".join(f"%s::{kind}[]" for _, kind in ROW_COLUMNS)
-            names = ", ".join(name for name, _ in ROW_COLUMNS)
             # Column names and types come from ROW_COLUMNS; every value is bound.
-            select = (
-                "SELECT %s, %s, %s, lead_id, device_call_id, number, country_iso, type, status, direction, "
-                f"started_at, duration_s, sim, %s, %s, %s FROM unnest({arrays}) AS u({names})"  # noqa: S608
-            )
+            select = f"SELECT %s, %s, %s, {ROW_NAMES}, %s, %s, %s FROM unnest({arrays}) AS u({ROW_NAMES})"  # noqa: S608
             params = fixed + [list(col) for col in zip(*values, strict=True)]
             cursor.execute(f"INSERT INTO {table} ({columns}) {select}{RETURNING}", params)  # noqa: S608
         else:
