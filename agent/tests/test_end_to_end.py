@@ -229,3 +229,48 @@ def test_usage_errors_name_the_field(tmp_path, args, message):
     done = run_agent(tmp_path / "phone", *args)
     assert done.returncode == 2
     assert message in done.stderr
+
+
+def test_watch_syncs_while_on_shift_and_stops_on_sigterm(server, tmp_path):
+    import signal
+    import subprocess
+
+    from support import agent_cmd, agent_env
+
+    home = tmp_path / "phone"
+    fake_bin = write_fake_tools(tmp_path / "bin")
+    log_path = tmp_path / "log.json"
+    write_json_atomic(log_path, [])
+    token = server.personal_token("watch")
+    assert (
+        run_agent(home, "pair", "--server", server.url, "--code", server.pairing_code("watch")).returncode
+        == 0
+    )
+    now = int(time.time())
+    assert run_agent(home, "punch-in", "--at", rfc3339(now - 600)).returncode == 0
+    env = agent_env(home, fake_bin=fake_bin, FAKE_CALL_LOG=str(log_path))
+    watch = subprocess.Popen(
+        agent_cmd("watch", "--interval", "0.3", "--source", "termux", "--tz", "Asia/Kolkata"),
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        # Calls made while watch runs reach the server without anyone running sync.
+        for i, number in enumerate(["+919811100001", "+919811100002"]):
+            call = {"epoch": now - 300 + i, "ms": 0, "number": number, "type": "outgoing", "duration": 20}
+            log = json.loads(log_path.read_text()) + [{**call, "name": None, "sim": "1", "row_id": i + 1}]
+            write_json_atomic(log_path, log)
+            deadline = time.monotonic() + 20
+            while len(server_calls(server, token)) < i + 1 and time.monotonic() < deadline:
+                time.sleep(0.2)
+            assert len(server_calls(server, token)) == i + 1
+        watch.send_signal(signal.SIGTERM)
+        out, err = watch.communicate(timeout=10)
+    finally:
+        if watch.poll() is None:
+            watch.kill()
+    assert watch.returncode == 0, err
+    assert out.startswith("watch: every 0.3 s from termux")
+    assert sorted(c["number"] for c in server_calls(server, token)) == ["+919811100001", "+919811100002"]
