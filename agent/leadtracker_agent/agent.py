@@ -88,7 +88,7 @@ class ShiftWindow:
     """Is a moment inside one of the known shifts (start and end included, as the server has it)?"""
 
     def __init__(self, shifts: list[tuple[float, float | None]]):
-        self.shifts = sorted(shifts)
+        self.shifts = sorted(shifts, key=lambda shift: shift[0])  # an open end is None: not comparable
         self.starts = [s for s, _ in self.shifts]
 
     def __contains__(self, moment: float) -> bool:
