@@ -2,12 +2,15 @@
 imports, exports and web capture."""
 
 import datetime as dt
+import json
 from decimal import Decimal
 
+from django.db.models import F
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import File, Query, Router, Schema, Status, UploadedFile
 from ninja.errors import HttpError
+from ninja.responses import NinjaJSONEncoder
 from pydantic import Field
 
 from leadtracker.accounts.audit import Actor
@@ -19,8 +22,10 @@ from leadtracker.leads.models import (
     FollowUpKind,
     ImportJob,
     Lead,
+    LeadPhone,
     LeadSource,
     LeadStatus,
+    LeadTag,
     MessageTemplate,
     Tag,
     WebhookDelivery,
@@ -478,14 +483,98 @@ def _parse_sort_value(field):
 def list_leads(request, filters: Query[LeadFilters], cursor: str | None = None, limit: int = 50):
     field = SORT_FIELDS[filters.sort.lstrip("-")]
     rows, next_cursor = keyset_sorted(
-        with_related(filtered(request, filters)),
+        filtered(request, filters).values(*LIST_FIELDS, **LIST_RELATED),
         field=field,
         descending=filters.sort.startswith("-"),
         cursor=cursor,
         limit=limit,
         parse=_parse_sort_value(field),
     )
-    return LeadPage(items=[LeadOut.of(lead) for lead in rows], next_cursor=next_cursor)
+    return _page_response(rows, next_cursor)
+
+
+# The list is the API's hottest read. It reads plain rows (no model objects) and writes the
+# JSON itself: building 50 models and letting ninja validate them again through its
+# attribute-by-attribute getter cost ~10 ms a page, several times the queries. The output is
+# LeadPage exactly (a test compares it with LeadOut.of for the same leads); the OpenAPI
+# document still describes it with the declared schema.
+LIST_FIELDS = (
+    "id",
+    "name",
+    "company",
+    "email",
+    "phone",
+    "city",
+    "address",
+    "source_id",
+    "status_id",
+    "owner_id",
+    "value",
+    "created_at",
+    "updated_at",
+    "last_contacted_at",
+    "next_follow_up_at",
+    "do_not_call",
+    "marketing_consent",
+    "lost_reason",
+    "extra",
+)
+LIST_RELATED = {
+    "source_name": F("source__name"),
+    "status_name": F("status__name"),
+    "status_kind": F("status__kind"),
+}
+
+
+def _page_response(rows: list[dict], next_cursor: str | None) -> HttpResponse:
+    ids = [r["id"] for r in rows]
+    phones: dict[int, list[str]] = {}
+    tags: dict[int, list[str]] = {}
+    if ids:
+        for lead_id, e164 in (
+            LeadPhone.objects.filter(lead_id__in=ids)
+            .order_by("position", "id")
+            .values_list("lead_id", "e164")
+        ):
+            phones.setdefault(lead_id, []).append(e164)
+        for lead_id, name in (
+            LeadTag.objects.filter(lead_id__in=ids)
+            .order_by("tag__name", "tag_id")
+            .values_list("lead_id", "tag__name")
+        ):
+            tags.setdefault(lead_id, []).append(name)
+    items = []
+    for r in rows:
+        items.append(
+            {
+                "id": r["id"],
+                "name": r["name"],
+                "company": r["company"],
+                "email": r["email"],
+                "phone": r["phone"],
+                "phones": phones.get(r["id"], []),
+                "city": r["city"],
+                "address": r["address"],
+                "source": r["source_name"],
+                "source_id": r["source_id"],
+                "status": r["status_name"],
+                "status_id": r["status_id"],
+                "status_kind": r["status_kind"],
+                "owner_id": r["owner_id"],
+                "value": r["value"],
+                "tags": tags.get(r["id"], []),
+                "created_at": r["created_at"],
+                "updated_at": r["updated_at"],
+                "last_contacted_at": r["last_contacted_at"],
+                "next_follow_up_at": r["next_follow_up_at"],
+                "do_not_call": r["do_not_call"],
+                "marketing_consent": r["marketing_consent"],
+                "lost_reason": r["lost_reason"],
+                "extra": r["extra"],
+            }
+        )
+    body = json.dumps({"items": items, "next_cursor": next_cursor}, cls=NinjaJSONEncoder)
+    return HttpResponse(body, content_type="application/json; charset=utf-8")
 
 
 @router.post("/leads", response={201: LeadOut}, summary="Create a lead (409 if its number or e-mail exists)")

@@ -73,5 +73,8 @@ def keyset_sorted(
     next_cursor = None
     if len(rows) > limit:
         last = rows[limit - 1]
-        next_cursor = encode_cursor([getattr(last, field), last.pk])
+        if isinstance(last, dict):  # a .values() query: rows are dicts
+            next_cursor = encode_cursor([last[field], last["id"]])
+        else:
+            next_cursor = encode_cursor([getattr(last, field), last.pk])
     return rows[:limit], next_cursor
