@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The whole suite: lint, SQLite, PostgreSQL, then the browser tests in Chromium.
+# The whole suite: lint, SQLite, PostgreSQL, the browser tests in Chromium, then the device agent.
 # Outside CI a part that cannot run here says so loudly and is counted as not run;
 # in CI (CI=true) every part must run.
 set -uo pipefail
@@ -51,6 +51,15 @@ else
   loud "Chromium is not installed at $CHROMIUM and could not be installed: the browser tests DID NOT RUN"
   not_run+=("browser")
 fi
+
+echo "== device agent: installs alone with plain pip, then its tests against a real server"
+AGENT_VENV=var/agent-venv
+rm -rf "$AGENT_VENV" && python3 -m venv "$AGENT_VENV" \
+  && "$AGENT_VENV/bin/pip" install --quiet --disable-pip-version-check ./agent \
+  && "$AGENT_VENV/bin/leadtracker-agent" parse agent/tests/fixtures/sbr-calls.xml --tz Asia/Kolkata >/dev/null \
+  || { loud "the device agent did not install on its own"; failed=1; }
+rm -rf agent/build agent/*.egg-info
+(cd agent && env -u DATABASE_URL "../$BIN/pytest" -q --junitxml="../$RESULTS/agent.xml") || failed=1
 
 $BIN/python scripts/summarise_junit.py "$RESULTS"/*.xml
 if (( ${#not_run[@]} )); then

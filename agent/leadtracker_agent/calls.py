@@ -32,7 +32,7 @@ PRESENTATION_ALLOWED = 1
 
 # The server's column limits (calls/api.py CallIn). A longer value would get the whole row
 # rejected and the call lost over a label, so the agent trims labels before queueing.
-SIM_MAX = 8
+SIM_MAX = 64
 NAME_MAX = 200
 
 # Phones set to some Indian languages print digits in their own script (Termux:API formats
@@ -116,8 +116,8 @@ def clean_sim(value) -> str | None:
     text = str(value).strip()
     if text.lower() in ("", "-1", "null"):
         return None
-    # Some phones name the SIM by its ICCID or a subscription id of 20 characters; the server
-    # keeps 8. The tail is what tells two SIMs of one phone apart.
+    # Some phones name the SIM by its ICCID or a subscription id of 20 characters, which the
+    # server keeps (up to 64); anything longer is trimmed to its tail, which tells SIMs apart.
     return text[-SIM_MAX:]
 
 

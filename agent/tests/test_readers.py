@@ -187,7 +187,7 @@ def test_adb_unescaped_values_nulls_line_breaks_and_crlf():
     }
     assert second.number == ""  # presentation 2: withheld, whatever the column says
     assert second.country_iso == "IN"
-    assert second.sim == "00001234"  # the server keeps 8 characters: the tail tells SIMs apart
+    assert second.sim == "89910000000000001234"  # an ICCID as the phone names the SIM, kept whole
     assert second.contact_name == "Two\nLine, of a name"
 
 

@@ -189,10 +189,20 @@ def on_shift(request):
     ]
 
 
-@router.get("/attendance/shifts", response=list[ShiftOut], summary="Shifts overlapping a period")
+@router.get(
+    "/attendance/shifts",
+    auth=PUNCH_AUTH,
+    response=list[ShiftOut],
+    summary="Shifts overlapping a period (a phone: its own person's only)",
+)
 def list_shifts(request, start: dt.datetime, end: dt.datetime, user_id: int | None = None):
     if end <= start or end - start > dt.timedelta(days=93):
         raise HttpError(400, "end must be after start, at most 93 days later")
+    token = getattr(request, "api_token", None)
+    if token is not None and token.kind == TokenKind.DEVICE:
+        # A phone learns its person's shifts (punched on the web while it was off) so that it
+        # sends the calls made in them; never a colleague's, whatever the person's role.
+        user_id = request.membership.user_id
     rows = selectors.shifts_between(request.membership, start, end, user_id)[:5000]
     return [ShiftOut.of(s) for s in rows]
 

@@ -89,6 +89,7 @@ class DeviceOut(Schema):
     newest_call_at: dt.datetime | None
     queue_length: int | None
     call_log_permission: str
+    last_call_log_read_at: dt.datetime | None
     revoked_at: dt.datetime | None
 
 
@@ -184,7 +185,7 @@ class CallIn(Strict):
     )
     started_at: str = Field(..., description="RFC 3339 with offset")
     duration_s: int = Field(..., ge=0)
-    sim: str | None = Field(None, max_length=8)
+    sim: str | None = Field(None, max_length=64)
     contact_name: str | None = Field(None, max_length=200, description="only used to name a new lead")
 
 

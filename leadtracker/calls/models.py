@@ -155,7 +155,8 @@ class Call(models.Model):
     # Whole seconds: the second is part of the call's identity.
     started_at = models.DateTimeField()
     duration_s = models.PositiveIntegerField(default=0)
-    sim = models.CharField(max_length=8, blank=True)
+    # The phone account: a slot number, or on some phones the SIM's ICCID (20 digits).
+    sim = models.CharField(max_length=64, blank=True)
     via = models.CharField(max_length=8, choices=CallVia.choices, default=CallVia.DEVICE)
     disposition = models.ForeignKey(
         Disposition, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

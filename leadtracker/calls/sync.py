@@ -160,7 +160,7 @@ def clean_row(index: int, row, *, region: str, now: dt.datetime, cache: dict) ->
         direction=Direction.OUT if call_type == CallType.OUTGOING else Direction.IN,
         started_at=started_at,
         duration_s=duration,
-        sim=_text(row, "sim", 8),
+        sim=_text(row, "sim", 64),
         contact_name=_text(row, "contact_name", 200),
     )
 

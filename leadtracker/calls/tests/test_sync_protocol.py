@@ -239,3 +239,29 @@ def test_an_oversized_body_is_413_not_an_error(phone, settings):
     response = send(phone, rows)
     assert response.status_code == 413 and "500 calls" in response.json()["detail"]
     assert not Call.objects.exists()
+
+
+def test_a_sim_given_as_the_cards_iccid_is_kept(phone):
+    body = send(phone, [call(1, sim="89910000000000001234")]).json()
+    assert body["stored"] == 1, body
+    assert Call.objects.get().sim == "89910000000000001234"
+
+
+def test_a_phone_reads_its_own_persons_shifts_only(acme, as_member):
+    from leadtracker.attendance.models import Shift
+
+    mgr_phone = paired_client(acme.maya)  # a manager's phone: still only her own shifts
+    open_shift(acme.maya, hours_ago=3)
+    open_shift(acme.alice, hours_ago=3)
+    start = (timezone.now() - dt.timedelta(days=1)).isoformat()
+    end = (timezone.now() + dt.timedelta(hours=1)).isoformat()
+    response = mgr_phone.get(
+        "/api/v1/attendance/shifts", {"start": start, "end": end, "user_id": acme.alice.user_id}
+    )
+    assert response.status_code == 200
+    assert [s["user_id"] for s in response.json()] == [acme.maya.user_id]
+    assert Shift.objects.count() == 2
+    state = mgr_phone.post(
+        "/api/v1/devices/state", {"last_call_log_read_at": end}, content_type="application/json"
+    )
+    assert state.json()["last_call_log_read_at"] is not None
