@@ -123,6 +123,8 @@ def report_state(
         device.call_log_permission = call_log_permission
         fields.append("call_log_permission")
     if last_call_log_read_at is not None:
+        if timezone.is_naive(last_call_log_read_at):
+            raise ActionError("give a time with a UTC offset", field="last_call_log_read_at")
         device.last_call_log_read_at = last_call_log_read_at
         fields.append("last_call_log_read_at")
     if queue_length is not None:

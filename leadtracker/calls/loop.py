@@ -8,6 +8,7 @@ at once, with the right wait.
 """
 
 import datetime as dt
+import hashlib
 from typing import Protocol
 
 from leadtracker.calls.models import TALKED, UNANSWERED, Call, CallBack
@@ -38,6 +39,24 @@ NEW_COLUMNS = [
 ]
 
 
+def _lock_numbers(org_id: int, numbers) -> None:
+    """Serialise the loop per number on PostgreSQL until the transaction ends. Without it, a
+    phone storing a lead's missed call and another storing the call that returned it, at the
+    same moment, each miss the other's uncommitted row and the call-back stays open for good.
+    Locks are taken in sorted order so two batches never wait on each other in a circle.
+    (SQLite runs one writing transaction at a time already.)"""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    keys = sorted(
+        int.from_bytes(hashlib.sha256(f"callback:{org_id}:{n}".encode()).digest()[:8], "big", signed=True)
+        for n in numbers
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(pg_advisory_xact_lock(k)) FROM unnest(%s::bigint[]) AS k", [keys])
+
+
 def on_calls_stored(org, stored: list[tuple[int, StoredCall]], *, user_id: int) -> None:
     """``stored``: (call id, call) of the calls just written by ``user_id``'s phone or hand."""
     missed = [(pk, c) for pk, c in stored if c.lead_id and c.valid and c.status in UNANSWERED]
@@ -45,6 +64,7 @@ def on_calls_stored(org, stored: list[tuple[int, StoredCall]], *, user_id: int) 
     numbers = {c.number for _, c in missed} | {c.number for _, c in talked}
     if not numbers:
         return
+    _lock_numbers(org.pk, numbers)
     open_now = {
         cb.number: cb
         for cb in CallBack.objects.select_for_update().filter(
@@ -85,6 +105,34 @@ def on_calls_stored(org, stored: list[tuple[int, StoredCall]], *, user_id: int) 
                 )
                 open_now[number] = cb
                 new.append(cb)
+            elif cb.missed_at > moment:
+                # An earlier miss arriving late (another phone synced after). If someone talked
+                # with the number between the two, this miss was returned then: its own, closed
+                # call-back. If not, the lead has been waiting since this earlier miss.
+                returned = next(
+                    (e for e in events if e[1] == 1 and e[3] == number and moment <= e[0] <= cb.missed_at),
+                    None,
+                )
+                if returned is not None:
+                    new.append(
+                        CallBack(
+                            organisation_id=org.pk,
+                            lead_id=call.lead_id,
+                            assignee_id=call.owner_id or user_id,
+                            number=number,
+                            missed_call_id=pk,
+                            missed_at=moment,
+                            last_missed_at=moment,
+                            closed_at=returned[0],
+                            closing_call_id=returned[2],
+                            seconds_to_return=int((returned[0] - moment).total_seconds()),
+                        )
+                    )
+                else:
+                    cb.missed_at, cb.missed_call_id = moment, pk
+                    cb.missed_count += 1
+                    if cb.pk:
+                        changed[cb.pk] = cb
             else:
                 cb.missed_count += 1
                 cb.last_missed_at = max(cb.last_missed_at, moment)
@@ -102,7 +150,15 @@ def on_calls_stored(org, stored: list[tuple[int, StoredCall]], *, user_id: int) 
     if changed:
         CallBack.objects.bulk_update(
             list(changed.values()),
-            ["missed_count", "last_missed_at", "closed_at", "closing_call", "seconds_to_return"],
+            [
+                "missed_call",
+                "missed_at",
+                "missed_count",
+                "last_missed_at",
+                "closed_at",
+                "closing_call",
+                "seconds_to_return",
+            ],
         )
     if new:
         # Plain rows (COPY on PostgreSQL): bulk_create costs ~0.5 ms a row in Django itself.

@@ -1,7 +1,8 @@
 from django.dispatch import receiver
 
 from leadtracker.accounts.signals import organisation_created
-from leadtracker.calls.models import DEFAULT_DISPOSITIONS, Disposition
+from leadtracker.calls.models import DEFAULT_DISPOSITIONS, CallBack, Disposition
+from leadtracker.leads.signals import lead_owner_changed
 
 
 @receiver(organisation_created)
@@ -12,3 +13,10 @@ def create_default_dispositions(sender, organisation, **kwargs):
             for i, (name, ask) in enumerate(DEFAULT_DISPOSITIONS)
         ]
     )
+
+
+@receiver(lead_owner_changed)
+def move_open_call_backs(sender, lead, old_owner_id, new_owner_id, **kwargs):
+    """A reassigned lead's missed calls go to its new owner (or, unassigned, to the managers),
+    as its open follow-ups do: nobody keeps a call-back for a lead they can no longer open."""
+    CallBack.objects.filter(lead_id=lead.pk, closed_at__isnull=True).update(assignee_id=new_owner_id)

@@ -8,9 +8,10 @@ missed-call loop and the device's health follow, all in the same transaction.
 
 import dataclasses
 import datetime as dt
+import logging
 import re
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 from ninja.errors import ValidationError
@@ -18,7 +19,10 @@ from ninja.errors import ValidationError
 from leadtracker.accounts.audit import Actor
 from leadtracker.attendance.models import Shift
 from leadtracker.calls.models import Call, CallStatus, CallType, CallVia, Device, Direction
+from leadtracker.lib.errors import ActionError
 from leadtracker.lib.phones import InvalidPhone, normalise, to_ascii_digits
+
+logger = logging.getLogger(__name__)
 
 MAX_CALLS = 500
 FIELDS = (
@@ -121,10 +125,13 @@ def parse_time(value) -> dt.datetime:
         raise RowError("started_at: not a valid RFC 3339 time")
     try:
         moment = dt.datetime.fromisoformat(value.upper().replace(" ", "T"))
-    except ValueError:
+        # The call's identity is to the second (sync protocol: Idempotent).
+        moment = moment.astimezone(dt.UTC).replace(microsecond=0)
+    except (ValueError, OverflowError):  # OverflowError: year 1 or 9999 moved by its offset
         raise RowError("started_at: not a valid RFC 3339 time") from None
-    # The call's identity is to the second (sync protocol: Idempotent).
-    return moment.astimezone(dt.UTC).replace(microsecond=0)
+    if moment.year < 2000:
+        raise RowError("started_at: before the year 2000 (check the phone's clock)")
+    return moment
 
 
 def clean_row(index: int, row, *, region: str, now: dt.datetime, cache: dict) -> CleanCall:
@@ -134,7 +141,7 @@ def clean_row(index: int, row, *, region: str, now: dt.datetime, cache: dict) ->
         if name not in row:
             raise RowError(f"{name}: required")
     call_type = row.get("type")
-    if call_type not in TYPES:
+    if not isinstance(call_type, str) or call_type not in TYPES:
         raise RowError(f"type: must be one of {', '.join(CallType.values)}")
     started_at = parse_time(row.get("started_at"))
     if started_at > now + FUTURE_SLACK:
@@ -204,9 +211,12 @@ def sync(device: Device, body, *, actor: Actor, now: dt.datetime | None = None) 
             with transaction.atomic():
                 counts = _store(device, org, good, actor=actor, now=now)
             break
-        except IntegrityError:
+        except (IntegrityError, OperationalError) as exc:
+            if isinstance(exc, OperationalError) and "deadlock" not in str(exc).lower():
+                raise
             # Another request stored a call-back for the same number between our read and our
-            # write; the calls it stored are now duplicates for us. Everything is re-read.
+            # write (the calls it stored are now duplicates for us), or two batches updating
+            # the same leads deadlocked on PostgreSQL. Everything is re-read and redone.
             if attempt == 2:
                 raise
     return {"received": len(calls), **counts, "rejected": rejected}
@@ -277,7 +287,8 @@ def _match(org, rows: list[CleanCall], *, device: Device, actor: Actor) -> None:
         for number in sorted(numbers - found.keys()):
             name = next((r.contact_name for r in rows if r.number == number and r.contact_name), "")
             lead = _lead_for_unknown(org, number, name, device=device, actor=actor)
-            found[number] = (lead.pk, lead.owner_id)
+            if lead is not None:
+                found[number] = (lead.pk, lead.owner_id)
     for r in rows:
         if r.valid and r.number in found:
             r.lead_id, r.owner_id = found[r.number]
@@ -287,7 +298,13 @@ def _lead_for_unknown(org, number: str, name: str, *, device: Device, actor: Act
     from leadtracker.leads.actions import LeadData, create_lead
 
     data = LeadData(name=name, phones=[number], owner_id=device.user_id)
-    lead, _ = create_lead(org, data, actor=actor, by=None, on_duplicate="skip", auto_assign=False)
+    try:
+        lead, _ = create_lead(org, data, actor=actor, by=None, on_duplicate="skip", auto_assign=False)
+    except ActionError:
+        # The organisation's settings cannot make a lead (no open status left, say): the call
+        # is stored without one rather than the whole batch refused.
+        logger.warning("could not create a lead for a synced call in organisation %s", org.pk)
+        return None
     return lead
 
 

@@ -87,8 +87,14 @@ def _day_bounds(f: forms.CallFilterForm, tz):
     return start, end
 
 
-def _csv(qs, tz):
+def _csv(qs, tz, viewer):
+    from django.db.models import Exists, OuterRef
+
     from leadtracker.leads.export import safe
+    from leadtracker.leads.selectors import leads_for
+
+    # A call may match a colleague's lead: its name only where the viewer may open the lead.
+    qs = qs.annotate(lead_visible=Exists(leads_for(viewer).filter(pk=OuterRef("lead_id"))))
 
     buffer = io.StringIO()
     writer = csv.writer(buffer)
@@ -109,7 +115,7 @@ def _csv(qs, tz):
                 c.duration_s,
                 c.number,
                 c.lead_id or "",
-                safe(str(c.lead)) if c.lead_id else "",
+                safe(str(c.lead)) if c.lead_id and c.lead_visible else "",
                 safe(c.disposition.name) if c.disposition else "",
                 safe(c.note),
                 c.via,
@@ -151,7 +157,15 @@ def calls_list(request):
         )
     qs = selectors.filter_calls(member, flt)
     if request.GET.get("format") == "csv":
-        response = StreamingHttpResponse(_csv(qs, tz), content_type="text/csv; charset=utf-8")
+        from leadtracker.accounts.audit import record
+
+        record(
+            "call.export",
+            organisation=request.org,
+            actor=Actor.from_request(request),
+            changes={"format": "csv"},
+        )
+        response = StreamingHttpResponse(_csv(qs, tz, member), content_type="text/csv; charset=utf-8")
         stamp = timezone.localdate().isoformat()
         response["Content-Disposition"] = f'attachment; filename="calls-{stamp}.csv"'
         return response

@@ -27,6 +27,7 @@ from leadtracker.leads.models import (
     Tag,
 )
 from leadtracker.leads.selectors import can_assign_to
+from leadtracker.leads.signals import lead_owner_changed
 from leadtracker.lib.errors import ActionError, Conflict
 from leadtracker.lib.phones import InvalidPhone, normalise
 
@@ -550,6 +551,7 @@ def assign_lead(
     # The lead's open follow-ups go with it: its new owner works them, and nobody keeps a task
     # on a lead they can no longer open.
     FollowUp.objects.filter(lead=lead).open().update(assignee_id=owner_id)
+    lead_owner_changed.send(sender=Lead, lead=lead, old_owner_id=old, new_owner_id=owner_id)
     Activity.objects.create(
         organisation_id=lead.organisation_id,
         lead=lead,

@@ -28,8 +28,8 @@ def to_ascii_digits(raw: str) -> str:
 # written. libphonenumber's metadata makes every one of them a valid number (a test checks
 # that against the library for a large sample), so they skip its parser: imports and call
 # sync normalise hundreds of numbers a request, and the parser costs ~30 µs a number.
-_IN_MOBILE_E164 = re.compile(r"\+91[6-9]\d{9}")
-_IN_MOBILE_NATIONAL = re.compile(r"0?([6-9]\d{9})")
+_IN_MOBILE_E164 = re.compile(r"\+91[6-9][0-9]{9}")
+_IN_MOBILE_NATIONAL = re.compile(r"0?([6-9][0-9]{9})")
 
 
 def _fast_indian_mobile(text: str, region: str) -> str | None:

@@ -1,0 +1,6 @@
+"""Signals that let higher apps (calls) follow lead events without leads importing them."""
+
+from django.dispatch import Signal
+
+# Sent inside the transaction that changes a lead's owner; kwargs: lead, old_owner_id, new_owner_id.
+lead_owner_changed = Signal()
