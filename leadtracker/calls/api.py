@@ -14,7 +14,7 @@ from leadtracker.accounts.audit import Actor
 from leadtracker.accounts.auth import BearerAuth, SessionAuth
 from leadtracker.accounts.models import Role, TokenKind
 from leadtracker.calls import actions, selectors, sync
-from leadtracker.calls.models import Device, Disposition
+from leadtracker.calls.models import Device, Disposition, Permission
 from leadtracker.lib.errors import ActionError
 from leadtracker.lib.schema import Strict, require_role
 
@@ -234,6 +234,15 @@ def sync_calls(request):
         body = json.loads(raw or b"null")
     except (ValueError, UnicodeDecodeError):
         raise ValidationError([{"loc": ("body",), "msg": "not valid JSON", "type": "json"}]) from None
+    if request.device.call_log_permission == Permission.REVOKED:
+        # The phone said it may no longer read the call log; whatever it sends now was not read
+        # with the person's permission. Punching and manual logging keep working.
+        raise ActionError(
+            "this phone reported its call-log permission revoked: calls are not accepted from it until "
+            "it reports the permission granted again (POST /api/v1/devices/state)",
+            field="call_log_permission",
+            status_code=409,
+        )
     return sync.sync(request.device, body, actor=Actor.from_request(request))
 
 

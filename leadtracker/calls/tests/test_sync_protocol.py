@@ -265,3 +265,13 @@ def test_a_phone_reads_its_own_persons_shifts_only(acme, as_member):
         "/api/v1/devices/state", {"last_call_log_read_at": end}, content_type="application/json"
     )
     assert state.json()["last_call_log_read_at"] is not None
+
+
+def test_a_phone_that_reported_the_permission_revoked_cannot_upload_calls(phone):
+    phone.post("/api/v1/devices/state", {"call_log_permission": "revoked"}, content_type="application/json")
+    response = send(phone, [call(1)])
+    assert response.status_code == 409
+    assert response.json()["errors"][0]["field"] == "call_log_permission"
+    assert "revoked" in response.json()["detail"] and not Call.objects.exists()
+    phone.post("/api/v1/devices/state", {"call_log_permission": "granted"}, content_type="application/json")
+    assert send(phone, [call(1)]).json()["stored"] == 1
