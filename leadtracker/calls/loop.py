@@ -57,6 +57,25 @@ def _lock_numbers(org_id: int, numbers) -> None:
         cursor.execute("SELECT count(pg_advisory_xact_lock(k)) FROM unnest(%s::bigint[]) AS k", [keys])
 
 
+def _call_back(org, call: StoredCall, call_id: int, moment: dt.datetime, user_id: int) -> CallBack:
+    return CallBack(
+        organisation_id=org.pk,
+        lead_id=call.lead_id,
+        # The lead's owner returns it; a lead nobody owns goes to whoever's phone rang.
+        assignee_id=call.owner_id or user_id,
+        number=call.number,
+        missed_call_id=call_id,
+        missed_at=moment,
+        last_missed_at=moment,
+    )
+
+
+def _close(cb: CallBack, moment: dt.datetime, call_id: int) -> None:
+    cb.closed_at = moment
+    cb.closing_call_id = call_id
+    cb.seconds_to_return = int((moment - cb.missed_at).total_seconds())
+
+
 def on_calls_stored(org, stored: list[tuple[int, StoredCall]], *, user_id: int) -> None:
     """``stored``: (call id, call) of the calls just written by ``user_id``'s phone or hand."""
     missed = [(pk, c) for pk, c in stored if c.lead_id and c.valid and c.status in UNANSWERED]
@@ -93,16 +112,7 @@ def on_calls_stored(org, stored: list[tuple[int, StoredCall]], *, user_id: int) 
         cb = open_now.get(number)
         if order == 0:
             if cb is None:
-                cb = CallBack(
-                    organisation_id=org.pk,
-                    lead_id=call.lead_id,
-                    # The lead's owner returns it; a lead nobody owns goes to whoever's phone rang.
-                    assignee_id=call.owner_id or user_id,
-                    number=number,
-                    missed_call_id=pk,
-                    missed_at=moment,
-                    last_missed_at=moment,
-                )
+                cb = _call_back(org, call, pk, moment, user_id)
                 open_now[number] = cb
                 new.append(cb)
             elif cb.missed_at > moment:
@@ -114,20 +124,9 @@ def on_calls_stored(org, stored: list[tuple[int, StoredCall]], *, user_id: int) 
                     None,
                 )
                 if returned is not None:
-                    new.append(
-                        CallBack(
-                            organisation_id=org.pk,
-                            lead_id=call.lead_id,
-                            assignee_id=call.owner_id or user_id,
-                            number=number,
-                            missed_call_id=pk,
-                            missed_at=moment,
-                            last_missed_at=moment,
-                            closed_at=returned[0],
-                            closing_call_id=returned[2],
-                            seconds_to_return=int((returned[0] - moment).total_seconds()),
-                        )
-                    )
+                    early = _call_back(org, call, pk, moment, user_id)
+                    _close(early, returned[0], returned[2])
+                    new.append(early)
                 else:
                     cb.missed_at, cb.missed_call_id = moment, pk
                     cb.missed_count += 1
@@ -139,9 +138,7 @@ def on_calls_stored(org, stored: list[tuple[int, StoredCall]], *, user_id: int) 
                 if cb.pk:
                     changed[cb.pk] = cb
         elif cb is not None and cb.missed_at <= moment:
-            cb.closed_at = moment
-            cb.closing_call_id = pk
-            cb.seconds_to_return = int((moment - cb.missed_at).total_seconds())
+            _close(cb, moment, pk)
             del open_now[number]
             if cb.pk:
                 changed[cb.pk] = cb
