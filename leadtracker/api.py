@@ -18,6 +18,7 @@ from leadtracker.leads.api import router as leads_router
 from leadtracker.leads.capture import router as capture_router
 from leadtracker.lib.errors import ActionError
 from leadtracker.lib.throttling import AnonymousThrottle, UserThrottle
+from leadtracker.privacy.api import router as privacy_router
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +40,7 @@ api.add_router("/", attendance_router)
 api.add_router("/", leads_router)
 api.add_router("/", capture_router)
 api.add_router("/", calls_router)
+api.add_router("/", privacy_router)
 
 
 @api.get("/health", auth=None, tags=["server"], summary="Liveness check; needs no credentials")

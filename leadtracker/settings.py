@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "leadtracker.attendance",
     "leadtracker.leads",
     "leadtracker.calls",
+    "leadtracker.privacy",
 ]
 
 MIDDLEWARE = [
@@ -70,6 +71,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "leadtracker.accounts.middleware.CurrentOrganisationMiddleware",
+    "leadtracker.privacy.middleware.NoticeAcceptanceMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("leadtracker.attendance.urls")),
     path("", include("leadtracker.leads.urls")),
     path("", include("leadtracker.calls.urls")),
+    path("", include("leadtracker.privacy.urls")),
 ]
 
 handler404 = "leadtracker.lib.views.not_found"

@@ -206,3 +206,14 @@ BODY_FACTORIES = {
     "lead_id": lambda people: _lead(people).pk,
     "disposition_id": _disposition,
 }
+
+
+def _privacy_notice(people):
+    # A fresh draft each time: one operation may publish what the next one edits.
+    from leadtracker.privacy.actions import create_draft
+
+    return create_draft(people.org, actor=Actor.system()).pk
+
+
+FACTORIES["notice_id"] = _privacy_notice
+PUBLIC_PARAMETERS["org_slug"] = "an organisation's public privacy notice: published for anyone to read"

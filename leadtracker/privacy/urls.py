@@ -1,0 +1,11 @@
+from django.urls import path
+
+from leadtracker.privacy import views
+
+urlpatterns = [
+    path("privacy/<slug:org_slug>/", views.public_notice, name="privacy_public"),
+    path("privacy-notice/", views.accept, name="privacy_accept"),
+    path("settings/privacy/", views.notices, name="privacy_notices"),
+    path("settings/privacy/<int:notice_id>/", views.notice_detail, name="privacy_notice"),
+    path("settings/privacy/<int:notice_id>/publish/", views.publish, name="privacy_publish"),
+]

@@ -1,0 +1,175 @@
+"""Pages: the public notice of an organisation, the acceptance page members are sent to, and
+the admins' pages to draft and publish versions."""
+
+import datetime as dt
+
+from django.contrib import messages
+from django.db.models import Count
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from leadtracker.accounts.audit import Actor
+from leadtracker.accounts.decorators import member_required
+from leadtracker.accounts.models import Organisation, Role
+from leadtracker.lib.errors import ActionError
+from leadtracker.privacy import actions, selectors
+from leadtracker.privacy.middleware import forget
+from leadtracker.privacy.models import LegalBasis, PrivacyNotice
+
+BLANK_ROWS = 2  # empty item rows under a draft's items, to add new ones without script
+
+
+def public_notice(request, org_slug):
+    org = Organisation.objects.filter(slug=org_slug).first()
+    if org is None:
+        raise Http404
+    current = selectors.effective_notice(org.pk)
+    upcoming = (
+        PrivacyNotice.objects.filter(
+            organisation_id=org.pk, published_at__isnull=False, effective_at__gt=timezone.now()
+        )
+        .order_by("effective_at")
+        .first()
+    )
+    return render(
+        request,
+        "privacy/public.html",
+        {"organisation": org, "notice": current, "upcoming": upcoming, "bases": dict(LegalBasis.choices)},
+    )
+
+
+def _next(request) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return "/"
+
+
+@member_required()
+def accept(request):
+    pending = selectors.pending_notice(request.membership)
+    if pending is None:
+        forget(request)
+        return redirect(_next(request))
+    if request.method == "POST":
+        if str(pending.pk) != request.POST.get("notice"):
+            # A newer version took effect while the page was open: show that one.
+            messages.warning(request, "The notice has changed since you opened it; please read this version.")
+        else:
+            actions.accept_notice(request.membership, pending)
+            forget(request)
+            messages.success(
+                request, f"Thank you: you accepted version {pending.version} of the privacy notice."
+            )
+            return redirect(_next(request))
+    return render(
+        request,
+        "privacy/accept.html",
+        {"notice": pending, "next": _next(request), "bases": dict(LegalBasis.choices)},
+    )
+
+
+@member_required(Role.ADMIN)
+def notices(request):
+    org = request.org
+    if request.method == "POST":
+        draft = actions.create_draft(org, actor=Actor.from_request(request))
+        messages.success(request, "New draft started.")
+        return redirect("privacy_notice", draft.pk)
+    rows = list(selectors.notices(org.pk).annotate(accepted=Count("acceptances")))
+    return render(
+        request,
+        "privacy/notices.html",
+        {"rows": rows, "current": selectors.effective_notice(org.pk), "now": timezone.now()},
+    )
+
+
+def _own_notice(request, notice_id) -> PrivacyNotice:
+    try:
+        return selectors.notice(request.org.pk, notice_id)
+    except PrivacyNotice.DoesNotExist:
+        raise Http404 from None
+
+
+def _items_from_post(post) -> list[dict]:
+    fields = ("data", "purpose", "legal_basis", "retention")
+    columns = [post.getlist(f) for f in fields]
+    rows = []
+    for values in zip(*columns, strict=False):
+        row = dict(zip(fields, values, strict=True))
+        # A row with nothing typed in it is one of the spare rows, not an item.
+        if any(row[f].strip() for f in ("data", "purpose", "retention")):
+            rows.append(row)
+    return rows
+
+
+def _date_start(org, value: str, field: str):
+    if not value:
+        return None
+    try:
+        day = dt.date.fromisoformat(value)
+    except ValueError:
+        raise ActionError("not a date (YYYY-MM-DD)", field=field) from None
+    start = dt.datetime.combine(day, dt.time.min, tzinfo=org.tzinfo)
+    # Today means "now": the start of today has passed already.
+    return max(start, timezone.now()) if day == timezone.localdate(timezone=org.tzinfo) else start
+
+
+@member_required(Role.ADMIN)
+def notice_detail(request, notice_id):
+    notice = _own_notice(request, notice_id)
+    error = None
+    items = notice.items
+    if request.method == "POST":
+        if notice.is_published:
+            messages.error(request, actions.FROZEN)
+            return redirect("privacy_notice", notice.pk)
+        items = _items_from_post(request.POST)
+        try:
+            notice = actions.update_draft(
+                notice,
+                actor=Actor.from_request(request),
+                title=request.POST.get("title", ""),
+                introduction=request.POST.get("introduction", ""),
+                items=items,
+                effective_at=_date_start(
+                    request.org, request.POST.get("effective_date", ""), "effective_date"
+                ),
+            )
+        except ActionError as exc:
+            error = exc
+        else:
+            messages.success(request, "Draft saved.")
+            return redirect("privacy_notice", notice.pk)
+    return render(
+        request,
+        "privacy/notice.html",
+        {
+            "notice": notice,
+            "items": items,
+            "blank_rows": range(BLANK_ROWS),
+            "error": error,
+            "bases": LegalBasis.choices,
+            "base_names": dict(LegalBasis.choices),
+            "today": timezone.localdate(timezone=request.org.tzinfo).isoformat(),
+        },
+        status=400 if error else 200,
+    )
+
+
+@require_POST
+@member_required(Role.ADMIN)
+def publish(request, notice_id):
+    notice = _own_notice(request, notice_id)
+    try:
+        when = _date_start(request.org, request.POST.get("effective_date", ""), "effective_date")
+        notice = actions.publish_notice(notice, actor=Actor.from_request(request), effective_at=when)
+    except ActionError as exc:
+        messages.error(request, f"{exc.field.replace('_', ' ')}: {exc.message}" if exc.field else exc.message)
+        return redirect("privacy_notice", notice.pk)
+    forget(request)
+    messages.success(request, f"Version {notice.version} published.")
+    return redirect("privacy_notices")
