@@ -1,4 +1,4 @@
-"""What the commands do: punches, the sync round (punches, shift, read, send, report), watch."""
+"""What the commands do: punches, the sync round (punches, shifts, read, send, report), watch."""
 
 from __future__ import annotations
 
@@ -11,13 +11,14 @@ import platform
 import shutil
 import subprocess
 import time
+import urllib.parse
 
 from leadtracker_agent import readers
-from leadtracker_agent.calls import Call, iso
+from leadtracker_agent.calls import Call, iso, resolve_tz
 from leadtracker_agent.client import AuthError, Client, HttpError, NetworkError
-from leadtracker_agent.config import Config
+from leadtracker_agent.config import Config, ConfigError
 from leadtracker_agent.privacy import Exclusions
-from leadtracker_agent.store import Store
+from leadtracker_agent.store import KEEP_DAYS, Store
 
 # Re-read this much before the last read every time: a call's row is written when it ends
 # but dated when it starts (sync protocol, client duties).
@@ -30,6 +31,14 @@ FUTURE_RETRY_S = 300
 # After the shift ends, watch keeps reading this long: a call still going at punch-out is
 # written to the log only when it ends.
 LATE_CALL_S = 2 * 3600
+# The server takes punches up to 5 minutes in the future: ask for shifts a little past now.
+FUTURE_S = 600
+# The only answers to a punch that are a verdict on the punch itself (attendance.actions):
+# 409 (not punched in; starts before the previous shift ended) and 422 (a bad time or place).
+# Anything else — a redirect, 404, 408, 429 — says nothing about the punch: it is kept.
+FINAL_PUNCH_STATUSES = (409, 422)
+# A Retry-After beyond this is not believed (a broken proxy must not silence the agent for days).
+MAX_WAIT_S = 3600
 
 
 class ProtocolError(Exception):
@@ -173,10 +182,10 @@ class Result:
     refused: int = 0
     outbox: int = 0
     punches_waiting: int = 0
+    dropped: int = 0  # queued calls dropped unsent: their number excluded or their shift closed since
     error: str = ""
     source_error: str = ""
     fatal: bool = False  # the token was refused: nothing more can be done without pairing
-    shift_open: bool | None = None
 
     def line(self) -> str:
         parts = []
@@ -205,7 +214,11 @@ class Result:
                 f"{self.duplicates} duplicates, "
                 f"{self.server_outside_shift} outside shift, {self.rejected} rejected"
             )
-        elif not self.error:
+        if self.refused:
+            parts.append(f"{self.refused} refused by the server (set aside, never resent: status -v)")
+        if self.dropped:
+            parts.append(f"{self.dropped} queued dropped unsent (number excluded or off shift since)")
+        if not (self.batches or self.refused or self.dropped or self.error):
             parts.append("nothing to send")
         parts.append(f"outbox {self.outbox}")
         if self.punches_waiting:
@@ -226,6 +239,7 @@ class Agent:
         *,
         source: Source | None = None,
         tz=None,
+        tz_from_config: bool = False,
         batch_size: int = MAX_BATCH,
         page_size: int = 100,
         source_timeout: float = 60,
@@ -236,6 +250,8 @@ class Agent:
         self.client = client
         self.source = source
         self.tz = tz
+        # True when no --tz was given: the zone is config.json's, read again every round.
+        self.tz_from_config = tz_from_config
         self.batch_size = max(1, min(MAX_BATCH, batch_size))
         self.page_size = max(1, page_size)
         self.source_timeout = source_timeout
@@ -247,17 +263,33 @@ class Agent:
         """Record the punch at once (the phone may be offline), then try to send all waiting
         punches in order. Returns a message and an exit status."""
         self.store.add_punch(kind, at, location)
-        when = dt.datetime.fromtimestamp(at).astimezone().strftime("%H:%M:%S")
+        when = _clock(at)
         word = "punch-in" if kind == "in" else "punch-out"
+        later = "It is sent with its real time at the next sync ({} punch(es) waiting)."
+        wait_until = self._server_wait()
+        if wait_until is not None:
+            waiting = self.store.counts()["punches"]
+            return (
+                f"{word} at {when} recorded; the server asked to wait until {_clock(wait_until)} (429). "
+                + later.format(waiting),
+                0,
+            )
         try:
             result = Result()
             self.flush_punches(result)
         except NetworkError as exc:
             waiting = self.store.counts()["punches"]
+            message = f"{word} at {when} recorded; the server is unreachable ({exc}). "
+            return message + later.format(waiting), 0
+        except AuthError:
+            raise
+        except HttpError as exc:
+            self._note_wait(exc)
+            waiting = self.store.counts()["punches"]
             return (
-                f"{word} at {when} recorded; the server is unreachable ({exc}). It is sent with its real "
-                f"time at the next sync ({waiting} punch(es) waiting).",
-                0,
+                f"{word} at {when} recorded and kept, not taken by the server yet: {exc.detail} "
+                f"({exc.status}). " + later.format(waiting),
+                1,
             )
         if result.punches_refused:
             return f"{word} at {when}: the server refused it: {'; '.join(result.punches_refused)}", 1
@@ -265,9 +297,10 @@ class Agent:
         return f"{word} at {when}: done ({result.punches_sent} punch(es) sent)", 0
 
     def flush_punches(self, result: Result) -> None:
-        """Send waiting punches oldest first. A 4xx drops that punch (never resent as is); a
-        network error or 5xx leaves it and every later one waiting."""
-        for punch_id, kind, at, location, shift_id in self.store.pending_punches():
+        """Send waiting punches oldest first. A 409 or 422 drops that punch (never resent as
+        is). A network error or 5xx, and any other 4xx (raised: the round stops), leave it and
+        every later one waiting, in order."""
+        for punch_id, kind, at, location, _shift_id in self.store.pending_punches():
             body: dict = {"at": dt.datetime.fromtimestamp(at, dt.UTC).isoformat(timespec="seconds")}
             if location:
                 body["location"] = location
@@ -289,27 +322,61 @@ class Agent:
             except AuthError:
                 raise
             except HttpError as exc:
-                self.store.punch_refused(punch_id, kind, shift_id)
+                if exc.status not in FINAL_PUNCH_STATUSES:
+                    raise
+                self.store.punch_refused(punch_id)
                 result.punches_refused.append(f"punch-{kind} of {iso(at)}: {exc.detail} ({exc.status})")
                 continue
-            self.store.punch_done(
-                punch_id, shift if isinstance(shift, dict) else None, observed_at=time.time()
-            )
+            self.store.punch_done(punch_id, shift if _is_shift(shift) else None)
             result.punches_sent += 1
 
-    def refresh_shift(self, result: Result) -> None:
-        try:
-            _, shift = self.client.call("GET", "/attendance/shift")
-        except HttpError as exc:
-            if isinstance(exc, AuthError):
-                raise
-            self.progress(f"shift: the server did not say ({exc}); using what the phone knows")
-            return
+    def shifts_period(self, now: float) -> tuple[float, float]:
+        """What to ask the server's shifts for: the read window (24 h before the last read, or
+        before now on a first read) and back to the oldest call still queued, which is checked
+        against them before it is sent."""
+        kind = self.source.kind if self.source else None
+        last_read = self.store.get(f"read_started:{kind}") if kind in ("termux", "adb") else None
+        start = min(now, last_read if last_read is not None else now) - OVERLAP_S
+        oldest = self.store.oldest_queued()
+        if oldest is not None:
+            start = min(start, oldest)
+        # The phone keeps nothing older (and the server answers at most 93 days).
+        start = max(start, now - KEEP_DAYS * 86400)
+        return start, now + FUTURE_S
+
+    def refresh_shifts(self, now: float) -> None:
+        """The person's shifts from the server, the truth for the period: closed on the web or
+        at the day's end (the phone would otherwise queue and send calls after the close), or
+        opened and closed on the web between two syncs (whose calls it would never send)."""
+        start, end = self.shifts_period(now)
+        query = urllib.parse.urlencode({"start": iso(start), "end": iso(end)})
+        _, answer = self.client.call("GET", f"/attendance/shifts?{query}")
+        if not isinstance(answer, list) or not all(_is_shift(shift) for shift in answer):
+            raise ProtocolError("the server's shifts are not a list of shifts; nothing sent")
         with self.store.tx():
-            self.store.record_server_shift(
-                shift if isinstance(shift, dict) else None, observed_at=time.time()
-            )
-        result.shift_open = isinstance(shift, dict) and not shift.get("ended_at")
+            self.store.replace_server_shifts(start, end, answer)
+        self.progress(f"shifts: {len(answer)} from the server since {iso(start)}")
+
+    def reload_config(self) -> None:
+        """Read config.json again. `exclude add`, `config tz` and `pair --force` write it from
+        their own process while a watch runs; a watch that kept the Config it started with
+        would upload calls of a number excluded since, or go on with a replaced token."""
+        fresh = Config(self.config.home)
+        if not fresh.paired:
+            raise ConfigError(f"not paired any more ({fresh.path} has no server or token): pair again")
+        tz = resolve_tz(fresh.get("tz")) if self.tz_from_config else self.tz
+        self.config, self.tz = fresh, tz
+        self.client.server = fresh.get("server").rstrip("/")
+        self.client.token = fresh.get("token")
+
+    def _server_wait(self) -> float | None:
+        """Until when the server asked us (429, Retry-After) to send nothing; None: go ahead."""
+        until = self.store.get("server_wait_until")
+        return until if until is not None and time.time() < until else None
+
+    def _note_wait(self, exc: HttpError) -> None:
+        if exc.status == 429 and exc.retry_after:
+            self.store.set(server_wait_until=time.time() + min(exc.retry_after, MAX_WAIT_S))
 
     # reading -----------------------------------------------------------------------------------
 
@@ -324,10 +391,15 @@ class Agent:
         earliest = shifts[0][0]
         last_read = None if kind == "file" else self.store.get(f"read_started:{kind}")
         since = earliest if last_read is None else max(earliest, last_read - OVERLAP_S)
+        # A shift learned from the server after the call log was read over it (punched on the
+        # web, backdated, while the phone was off or off shift): read back to it once.
+        reread = None if kind == "file" else self.store.get("reread_from")
+        if reread is not None:
+            since = max(earliest, min(since, reread))
         if not any(end is None or end >= since for _, end in shifts):
             result.read_note = "no shift since the last read"
             return None
-        if only_if_needed:
+        if only_if_needed and reread is None:
             last_end = max((end for _, end in shifts if end is not None), default=None)
             open_now = any(end is None for _, end in shifts)
             if not open_now and last_end is not None and last_read is not None:
@@ -335,7 +407,7 @@ class Agent:
                     result.read_note = "off shift"
                     return None
         window = ShiftWindow(shifts)
-        exclusions = Exclusions(self.config.get("exclude", []))
+        exclusions = Exclusions(self.config.get("exclude", []))  # read again at the round's start
         read_started = now
         result.read = 0
         chunk: list[Call] = []
@@ -374,6 +446,7 @@ class Agent:
         meta = {"last_read_at": read_started, "last_read_source": self.source.label}
         if kind != "file":
             meta[f"read_started:{kind}"] = read_started
+            meta["reread_from"] = None
         result.queued += self.store.enqueue(chunk, meta=meta)
         self.progress(f"read: done, {result.read} rows, queued {result.queued}")
         return "granted" if kind != "file" else None
@@ -395,46 +468,65 @@ class Agent:
     # sending ----------------------------------------------------------------------------------
 
     def send(self, result: Result) -> None:
-        exclusions = Exclusions(self.config.get("exclude", []))
+        """The outbox in batches, oldest first. Call only after this round's refresh_shifts."""
         while True:
-            batch = self.store.next_batch(self.batch_size, now=time.time())
+            now = time.time()
+            batch = self.store.next_batch(self.batch_size, now=now)
             if not batch:
                 return
-            # A number excluded after its calls were queued is still never uploaded.
-            excluded = [row[0] for row in batch if row[2] in exclusions]
-            if excluded:
-                # (counted as excluded when the call log was read, not again here)
-                self.store.drop_excluded(excluded)
-                self.progress(f"send: dropped {len(excluded)} queued call(s) of numbers now excluded")
+            # Every batch is checked again, not only when the call log was read: a number
+            # excluded since (`exclude add` writes config.json from its own process, even
+            # during this round) and a shift the server closed earlier than the phone thought
+            # keep their calls on the phone. Calls older than what the phone remembers of the
+            # shifts are left to the server to judge.
+            exclusions = Exclusions(Config(self.config.home).get("exclude", []))
+            window = ShiftWindow(self.store.shifts())
+            horizon = now - KEEP_DAYS * 86400
+            drop = [
+                row[0]
+                for row in batch
+                if row[2] in exclusions or (row[1] >= horizon and row[1] not in window)
+            ]
+            if drop:
+                self.store.drop(drop)
+                result.dropped += len(drop)
+                self.progress(f"send: dropped {len(drop)} queued call(s) now excluded or off shift")
                 continue
             self._send_batch(batch, result)
 
     def _send_batch(self, batch: list, result: Result) -> None:
-        body = ('{"calls":[' + ",".join(row[3] for row in batch) + "]}").encode()
-        self.progress(f"send: batch of {len(batch)}")
-        try:
-            _, answer = self.client.call("POST", "/calls/sync", body)
-        except AuthError:
-            raise
-        except HttpError as exc:
-            if exc.status not in (400, 413, 422):
-                raise  # not about the calls (404, 409, 429 …): keep them, stop this round
-            # The request as a whole was refused because of some row(s): never resend it as
-            # is. Set aside the row the server names, or halve the batch until one row is left.
-            culprit = _row_named(exc.body, len(batch))
-            if len(batch) == 1 or culprit is not None:
-                index = culprit if culprit is not None else 0
-                self.store.refuse(batch[index], f"{exc.status}: {exc.detail}")
-                result.refused += 1
-                self.progress(f"send: the server refused call {batch[index][0]}: {exc.detail}")
-                rest = batch[:index] + batch[index + 1 :]
-                if rest:
-                    self._send_batch(rest, result)
-                return
-            half = len(batch) // 2
-            self._send_batch(batch[:half], result)
-            self._send_batch(batch[half:], result)
-            return
+        """Send one batch. A refused request is never sent again as it was: the calls a 422
+        names are set aside and the rest sent again, a 413 halves the request, and any other
+        4xx (about the request or the server, not a call) stops the round with every call kept."""
+        parts = [batch]
+        while parts:
+            part = parts.pop()
+            body = ('{"calls":[' + ",".join(row[3] for row in part) + "]}").encode()
+            self.progress(f"send: batch of {len(part)}")
+            try:
+                _, answer = self.client.call("POST", "/calls/sync", body)
+            except AuthError:
+                raise
+            except HttpError as exc:
+                named = _rows_named(exc.body, len(part)) if exc.status == 422 else {}
+                if named:
+                    # Something in those calls the server never takes (calls.3.sms_body): only they go.
+                    indexes = sorted(named)
+                    self.store.refuse([part[i] for i in indexes], [f"422: {named[i]}" for i in indexes])
+                    result.refused += len(indexes)
+                    self.progress(f"send: the server refused {len(indexes)} call(s): {exc.detail}")
+                    rest = [row for i, row in enumerate(part) if i not in named]
+                    if rest:
+                        parts.append(rest)
+                    continue
+                if exc.status == 413 and len(part) > 1:
+                    half = len(part) // 2
+                    parts += [part[half:], part[:half]]  # the older half goes first
+                    continue
+                raise
+            self._answered(part, answer, result)
+
+    def _answered(self, batch: list, answer, result: Result) -> None:
         check_answer(answer, len(batch))
         refused, held = {}, {}
         retry_at = time.time() + FUTURE_RETRY_S
@@ -444,6 +536,7 @@ class Agent:
             else:
                 refused[rejection["index"]] = rejection["error"]
         self.store.answer(batch, refused=refused, held=held, meta={"last_send_at": time.time()})
+        result.refused += len(refused)
         result.batches += 1
         result.sent += len(batch)
         result.stored += answer["stored"]
@@ -469,30 +562,38 @@ class Agent:
     # the round --------------------------------------------------------------------------------
 
     def sync(self, *, only_if_needed: bool = False) -> Result:
-        """One round: punches, the open shift, the call log, the outbox, the device state.
-        Offline, the call log is still read and queued (Android drops rows beyond 500)."""
+        """One round: punches, the server's shifts, the call log, the outbox, the device state.
+        Offline, the call log is still read and queued (Android drops rows beyond 500) against
+        the shifts the phone knows; calls are sent only once this round has the server's."""
+        self.reload_config()
         result = Result()
         now = time.time()
         online = True
-        try:
-            self.flush_punches(result)
-        except NetworkError as exc:
-            online, result.error = False, f"server unreachable: {exc}"
-        except AuthError as exc:
-            return self._fatal(result, exc)
-        waiting = self.store.counts()["punches"]
-        if online and not waiting:
+        wait_until = self._server_wait()
+        if wait_until is not None:
+            online = False
+            result.error = f"the server asked to wait until {_clock(wait_until)} (429)"
+        steps = (
+            (lambda: self.flush_punches(result), "a punch was not taken, kept for the next round"),
+            (lambda: self.refresh_shifts(now), "the server did not give the shifts; calls kept"),
+        )
+        for step, why in steps:
+            if not online:
+                break
             try:
-                self.refresh_shift(result)
+                step()
             except NetworkError as exc:
                 online, result.error = False, f"server unreachable: {exc}"
             except AuthError as exc:
                 return self._fatal(result, exc)
+            except (HttpError, ProtocolError) as exc:
+                # Stop asking: sending calls without the server's shifts could send what the
+                # server drops, and a server that did not take a punch would drop its calls.
+                online, result.error = False, f"{why}: {exc}"
+                if isinstance(exc, HttpError):
+                    self._note_wait(exc)
         permission = self.read(result, now=now, only_if_needed=only_if_needed)
-        if online and waiting:
-            # A call sent before the punch-in that covers it would be dropped as outside the shift.
-            result.error = result.error or "punches still waiting; calls held until they are sent"
-        elif online:
+        if online:
             try:
                 self.send(result)
             except NetworkError as exc:
@@ -501,7 +602,9 @@ class Agent:
             except AuthError as exc:
                 return self._fatal(result, exc)
             except HttpError as exc:
-                result.error = f"the server refused the batch: {exc}"
+                result.error = f"the server refused the batch, all calls kept: {exc}"
+                self._note_wait(exc)
+                online = exc.status != 429
             except ProtocolError as exc:
                 result.error = str(exc)
         if online:
@@ -528,16 +631,43 @@ class Agent:
         return result
 
 
-def _row_named(body, size: int) -> int | None:
-    """The index of the call a 422 names (``calls.17.sms_body``), if any."""
-    if not isinstance(body, dict):
-        return None
-    for error in body.get("errors") or []:
+def _rows_named(body, size: int) -> dict[int, str]:
+    """The calls a 422 names (``calls.17.sms_body``): index → what the server said of it."""
+    named: dict[int, str] = {}
+    errors = body.get("errors") if isinstance(body, dict) else None
+    for error in errors if isinstance(errors, list) else []:
         field = str(error.get("field", "")) if isinstance(error, dict) else ""
         parts = field.split(".")
         if len(parts) >= 2 and parts[0] == "calls" and parts[1].isdigit() and int(parts[1]) < size:
-            return int(parts[1])
-    return None
+            message = f"{field}: {error.get('message', 'refused')}"
+            index = int(parts[1])
+            named[index] = f"{named[index]}; {message}" if index in named else message
+    return named
+
+
+def _is_shift(shift) -> bool:
+    """A shift as the API gives it (ShiftOut), with the fields the phone uses."""
+    if (
+        not isinstance(shift, dict)
+        or isinstance(shift.get("id"), bool)
+        or not isinstance(shift.get("id"), int)
+    ):
+        return False
+    try:
+        for key in ("started_at", "ended_at"):
+            value = shift.get(key)
+            if (key == "started_at" or value is not None) and (
+                not isinstance(value, str)
+                or dt.datetime.fromisoformat(value.replace("Z", "+00:00")).tzinfo is None
+            ):
+                return False
+    except ValueError:
+        return False
+    return True
+
+
+def _clock(epoch: float) -> str:
+    return dt.datetime.fromtimestamp(epoch).astimezone().strftime("%H:%M:%S")
 
 
 def check_answer(answer, sent: int) -> None:

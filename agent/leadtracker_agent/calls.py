@@ -178,7 +178,12 @@ def from_epoch(epoch_s: int, tz: dt.tzinfo | None) -> dt.datetime:
 
 
 def from_local(naive: dt.datetime, tz: dt.tzinfo | None) -> dt.datetime:
-    """A wall-clock time the phone printed without an offset, placed in its zone."""
+    """A wall-clock time the phone printed without an offset, placed in its zone.
+
+    In the hour that repeats when daylight saving time ends, a wall-clock time is two instants
+    and the row says nothing of which: fold=0 (the default) takes the first, always the same one,
+    so the derived id of the row stays stable from read to read. A call in the second pass is
+    read an hour early (docs/agent.md says so; India, the main market, has no DST)."""
     if tz is None:
         # astimezone() on a naive time asks the C library, which knows the machine's rules.
         return naive.astimezone()

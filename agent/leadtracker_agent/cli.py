@@ -284,6 +284,8 @@ def _agent(args, config: Config, out: Output, store: Store) -> Agent:
         _client(args, config, out),
         source=_source(args, config),
         tz=_tz(args, config),
+        # Without --tz the zone is the configured one, which `config tz` may change mid-watch.
+        tz_from_config=not args.tz,
         batch_size=args.batch_size,
         page_size=args.page_size,
         source_timeout=args.source_timeout,
@@ -441,7 +443,9 @@ def cmd_sync(args, config: Config, out: Output) -> int:
 def _status_of(result: Result) -> int:
     if result.fatal:
         return AUTH
-    return INCOMPLETE if result.error or result.source_error else OK
+    # A punch or a call the server refused for good is not done either (docs/agent.md).
+    incomplete = result.error or result.source_error or result.punches_refused or result.refused
+    return INCOMPLETE if incomplete else OK
 
 
 def cmd_watch(args, config: Config, out: Output) -> int:
@@ -449,6 +453,7 @@ def cmd_watch(args, config: Config, out: Output) -> int:
     _check_batch(args)
     interval = args.interval or float(config.get("interval") or 300)
     store = _open_store(config)
+    # Built once; every round reads config.json again (exclusions, token, zone) under the lock.
     agent = _agent(args, config, out, store)
     stop = []
     # SIGTERM (Termux:Boot, kill) ends the loop between rounds, never inside a transaction.
@@ -593,7 +598,7 @@ def _report(args, config: Config, out: Output, *, probe_source: bool) -> int:
     if shift_text is None:
         local = store.open_shift()
         shift_text = (
-            f"open since {_ago(local[2])} (as this device knows)"
+            f"open since {_ago(local)} (as this device knows)"
             if local
             else "none open (as this device knows)"
         )

@@ -26,11 +26,22 @@ class NetworkError(ClientError):
 class HttpError(ClientError):
     """The server answered 4xx (or a redirect): retrying the same request will not help."""
 
-    def __init__(self, status: int, detail: str, body=None, *, method: str = "", path: str = ""):
+    def __init__(
+        self,
+        status: int,
+        detail: str,
+        body=None,
+        *,
+        method: str = "",
+        path: str = "",
+        retry_after: float | None = None,
+    ):
         super().__init__(f"{method} {path} answered {status}: {detail}".strip())
         self.status = status
         self.detail = detail
         self.body = body
+        # Seconds the server asked us to wait (Retry-After, typically with a 429).
+        self.retry_after = retry_after
 
 
 class AuthError(HttpError):
@@ -175,7 +186,14 @@ class Client:
                 path=path,
             )
         if status >= 400:
-            raise HttpError(status, _detail(body, "no detail"), body, method=method, path=path)
+            raise HttpError(
+                status,
+                _detail(body, "no detail"),
+                body,
+                method=method,
+                path=path,
+                retry_after=_retry_after(headers),
+            )
         return status, body
 
     def _clock(self, headers, sent_at: float) -> None:
@@ -197,9 +215,16 @@ class _Retryable(Exception):
 
 
 def _retry_after(headers) -> float | None:
-    value = headers.get("Retry-After") if headers else None
-    if value and value.strip().isdigit():
-        return float(value.strip())
+    """Retry-After as seconds from now: a number of seconds or an HTTP date (RFC 9110)."""
+    value = (headers.get("Retry-After") if headers else None) or ""
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    if value:
+        try:
+            return max(0.0, email.utils.parsedate_to_datetime(value).timestamp() - time.time())
+        except (TypeError, ValueError):
+            return None
     return None
 
 

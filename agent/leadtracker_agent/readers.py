@@ -280,16 +280,26 @@ def split_adb_row(text: str) -> dict[str, str | None]:
     return values
 
 
+def _adb_value(values: dict[str, str | None], column: str, what: str) -> str:
+    """A column a call cannot do without. split_adb_row gives None for NULL; a column the row
+    lacks altogether was left out of the query's --projection."""
+    if column not in values:
+        raise RowError(f"{column}: missing (add {column} to --projection)")
+    value = values[column]
+    if value is None or not value.strip():
+        raise RowError(f"{column}: {'NULL' if value is None else 'empty'} (the phone recorded no {what})")
+    return value
+
+
 def adb_row(values: dict[str, str | None], tz: dt.tzinfo | None) -> Call:
-    if values.get("date") is None:
-        raise RowError("date: missing (add date to --projection)")
-    epoch = _epoch_from_ms(values["date"])
-    if values.get("type") is None:
-        raise RowError("type: missing (add type to --projection)")
-    call_type = _android_type(values["type"])
-    if values.get("duration") is None:
+    epoch = _epoch_from_ms(_adb_value(values, "date", "time for this call"))
+    call_type = _android_type(_adb_value(values, "type", "type for this call"))
+    if "duration" not in values:
         raise RowError("duration: missing (add duration to --projection)")
-    duration = _duration(values["duration"])
+    # Some phones leave the duration of a missed or rejected call empty or NULL: it lasted 0 s
+    # (as the SMS Backup & Restore reader reads an absent one). Dropping the row would lose the
+    # call for good.
+    duration = _duration((values["duration"] or "").strip() or "0")
     presentation = values.get("presentation")
     presentation = (
         PRESENTATION_ALLOWED if presentation in (None, "") else _int(presentation, "presentation", "1 to 5")

@@ -16,6 +16,7 @@ doubles" work with that:
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import json
 import sqlite3
 import time
@@ -56,11 +57,13 @@ CREATE TABLE punches (
     kind TEXT NOT NULL CHECK (kind IN ('in', 'out')),
     at REAL NOT NULL,                     -- when the person punched (sent as `at`)
     location TEXT,                        -- JSON {"lat", "lon", "accuracy_m"} or NULL
-    shift_id INTEGER,                     -- the local shift a punch-in opened
+    shift_id INTEGER,                     -- unused (older agents: the local shift it opened)
     created_at REAL NOT NULL
 );
--- Shifts as the phone knows them: from its own punches and from the server's open shift.
--- Only calls inside one are queued (the server enforces the same rule).
+-- The person's shifts as the server has them (GET /attendance/shifts, and the answers to
+-- punches). Punches still waiting are applied over them when read (Store.shifts). Only calls
+-- inside one are queued and sent (the server enforces the same rule). Rows without server_id
+-- were written by older agents from their own punches: the next fetch replaces them.
 CREATE TABLE shifts (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     server_id INTEGER UNIQUE,
@@ -85,6 +88,7 @@ class Store:
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
         with self.tx():
+            # (SCHEMA is split at every ";": none may appear in its comments.)
             version = self.db.execute("PRAGMA user_version").fetchone()[0]
             if version == 0:
                 for statement in SCHEMA.split(";"):
@@ -131,87 +135,104 @@ class Store:
     # --- shifts -------------------------------------------------------------------------------
 
     def shifts(self) -> list[tuple[float, float | None]]:
-        return self.db.execute("SELECT started_at, ended_at FROM shifts ORDER BY started_at").fetchall()
+        """The shifts as the phone knows them: the server's (as last fetched, or as a punch's
+        answer gave them), with the punches still waiting applied on top the way the server
+        will apply them. Works offline: it is all in this file."""
+        known = [
+            [start, end]
+            for start, end in self.db.execute("SELECT started_at, ended_at FROM shifts ORDER BY started_at")
+        ]
+        for _id, kind, at, _location, _shift_id in self.pending_punches():
+            _apply_punch(known, kind, at)
+        # By start only: an open end (None) does not compare with a closed one.
+        return sorted(((start, end) for start, end in known), key=lambda shift: shift[0])
 
-    def open_shift(self) -> tuple[int, int | None, float] | None:
-        return self.db.execute(
-            "SELECT id, server_id, started_at FROM shifts WHERE ended_at IS NULL "
-            "ORDER BY started_at DESC LIMIT 1"
-        ).fetchone()
+    def open_shift(self) -> float | None:
+        """When the open shift started, as the phone knows it; None when off shift."""
+        starts = [start for start, end in self.shifts() if end is None]
+        return max(starts) if starts else None
 
-    def record_server_shift(self, shift: dict | None, *, observed_at: float) -> None:
-        """What the server says about the person's shift (a punch's answer, or GET
-        /attendance/shift). Call inside tx(), and only with no punch waiting to be sent: then
-        the server's view already includes all of ours."""
-        if shift is None:
-            # Closed elsewhere (the web app, or automatically at the day's end) at a time we do
-            # not know: close it now. The calls of the gap are sent and the server drops them.
-            self.db.execute("UPDATE shifts SET ended_at = ? WHERE ended_at IS NULL", (observed_at,))
-            return
-        server_id = int(shift["id"])
-        started = parse_server_time(shift["started_at"])
-        ended = parse_server_time(shift["ended_at"]) if shift.get("ended_at") else None
-        row = self.db.execute("SELECT id FROM shifts WHERE server_id = ?", (server_id,)).fetchone()
-        if row is None:
-            row = self.db.execute(
-                "SELECT id FROM shifts WHERE server_id IS NULL "
-                "AND (ended_at IS NULL OR abs(started_at - ?) < 1) "
-                "ORDER BY started_at DESC LIMIT 1",
-                (started,),
+    def record_server_shift(self, shift: dict) -> None:
+        """A shift the server sent in answer to a punch. Call inside tx()."""
+        server_id, started, ended = _shift_fields(shift)
+        if ended is None:
+            # The server has one open shift at a time, so one we still think open has ended, at
+            # the latest when this one started. Only a guess until the next fetch of the
+            # shifts, which every round makes before sending anything.
+            self.db.execute(
+                "UPDATE shifts SET ended_at = max(started_at, ?) WHERE ended_at IS NULL AND "
+                "(server_id IS NULL OR server_id != ?)",
+                (started, server_id),
+            )
+        self._upsert_shift(server_id, started, ended)
+
+    def replace_server_shifts(self, start: float, end: float, shifts: list[dict]) -> None:
+        """The server's answer to GET /attendance/shifts for [start, end): the truth for that
+        period. What the phone held for it and the server no longer lists (deleted, or moved by
+        a manager's correction) goes; shifts the phone did not know, or knew shorter, are noted
+        so that the next read goes back to them. Call inside tx()."""
+        listed = [_shift_fields(shift) for shift in shifts]
+        ids = {server_id for server_id, _, _ in listed}
+        # The server's own overlap rule (attendance.selectors.shifts_between).
+        stale = self.db.execute(
+            "SELECT id, server_id FROM shifts WHERE started_at < ? AND (ended_at IS NULL OR ended_at > ?)",
+            (end, start),
+        ).fetchall()
+        for row_id, server_id in stale:
+            # Rows without a server id were written by older agents from their own punches.
+            if server_id is None or server_id not in ids:
+                self.db.execute("DELETE FROM shifts WHERE id = ?", (row_id,))
+        reread = self.get("reread_from")
+        for server_id, started, ended in listed:
+            before = self.db.execute(
+                "SELECT started_at, ended_at FROM shifts WHERE server_id = ?", (server_id,)
             ).fetchone()
-        if row is None:
-            if ended is None:
-                # Only one shift is open at a time: any other one we think open has ended.
-                self.db.execute("UPDATE shifts SET ended_at = ? WHERE ended_at IS NULL", (max(started, 0),))
-            self.db.execute(
-                "INSERT INTO shifts (server_id, started_at, ended_at) VALUES (?, ?, ?)",
-                (server_id, started, ended),
-            )
-        else:
-            self.db.execute(
-                "UPDATE shifts SET server_id = ?, started_at = ?, ended_at = ? WHERE id = ?",
-                (server_id, started, ended, row[0]),
-            )
+            gained = None
+            if before is None:
+                gained = started
+            elif started < before[0]:
+                gained = started
+            elif before[1] is not None and (ended is None or ended > before[1]):
+                gained = before[1]
+            if gained is not None:
+                reread = gained if reread is None else min(reread, gained)
+            self._upsert_shift(server_id, started, ended)
+        if reread is not None:
+            self.put("reread_from", reread)
+
+    def _upsert_shift(self, server_id: int, started: float, ended: float | None) -> None:
+        self.db.execute(
+            "INSERT INTO shifts (server_id, started_at, ended_at) VALUES (?, ?, ?) "
+            "ON CONFLICT (server_id) DO UPDATE SET started_at = excluded.started_at, "
+            "ended_at = excluded.ended_at",
+            (server_id, started, ended),
+        )
 
     # --- punches ------------------------------------------------------------------------------
 
     def add_punch(self, kind: str, at: float, location: dict | None) -> int:
-        """Record a punch and what it means for the phone's own view of the shift, at once."""
+        """Record a punch at once; until it is sent, shifts() applies it over the server's."""
         with self.tx():
-            shift_id = None
-            current = self.open_shift()
-            if kind == "in":
-                if current is None:
-                    shift_id = self.db.execute("INSERT INTO shifts (started_at) VALUES (?)", (at,)).lastrowid
-                else:
-                    shift_id = current[0]
-            elif current is not None:
-                self.db.execute(
-                    "UPDATE shifts SET ended_at = ? WHERE id = ?", (max(at, current[2]), current[0])
-                )
             return self.db.execute(
-                "INSERT INTO punches (kind, at, location, shift_id, created_at) VALUES (?, ?, ?, ?, ?)",
-                (kind, at, json.dumps(location) if location else None, shift_id, time.time()),
+                "INSERT INTO punches (kind, at, location, created_at) VALUES (?, ?, ?, ?)",
+                (kind, at, json.dumps(location) if location else None, time.time()),
             ).lastrowid
 
     def pending_punches(self) -> list[tuple[int, str, float, dict | None, int | None]]:
         rows = self.db.execute("SELECT id, kind, at, location, shift_id FROM punches ORDER BY id").fetchall()
         return [(i, k, at, json.loads(loc) if loc else None, s) for i, k, at, loc, s in rows]
 
-    def punch_done(self, punch_id: int, shift: dict | None, *, observed_at: float) -> None:
+    def punch_done(self, punch_id: int, shift: dict | None) -> None:
         with self.tx():
             self.db.execute("DELETE FROM punches WHERE id = ?", (punch_id,))
             if shift is not None:
-                self.record_server_shift(shift, observed_at=observed_at)
+                self.record_server_shift(shift)
 
-    def punch_refused(self, punch_id: int, kind: str, shift_id: int | None) -> None:
-        """The server refused a punch (4xx): it is not sent again. A refused punch-in opened no
-        shift on the server, so the phone's shift it opened goes too (unless the server later
-        says a shift is open)."""
+    def punch_refused(self, punch_id: int) -> None:
+        """The server refused a punch for good (409, 422): it is not sent again, and the shift
+        it opened or closed on the phone goes with it (shifts() no longer applies it)."""
         with self.tx():
             self.db.execute("DELETE FROM punches WHERE id = ?", (punch_id,))
-            if kind == "in" and shift_id is not None:
-                self.db.execute("DELETE FROM shifts WHERE id = ? AND server_id IS NULL", (shift_id,))
 
     # --- outbox -------------------------------------------------------------------------------
 
@@ -248,7 +269,11 @@ class Store:
             (now, limit),
         ).fetchall()
 
-    def drop_excluded(self, ids: list[str]) -> None:
+    def oldest_queued(self) -> float | None:
+        return self.db.execute("SELECT min(started_at) FROM outbox").fetchone()[0]
+
+    def drop(self, ids: list[str]) -> None:
+        """Calls that must not leave the phone after all (excluded, or outside every shift)."""
         with self.tx():
             self.db.executemany("DELETE FROM outbox WHERE device_call_id = ?", [(i,) for i in ids])
 
@@ -286,8 +311,9 @@ class Store:
             for key, value in (meta or {}).items():
                 self.put(key, value)
 
-    def refuse(self, row: tuple[str, int, str, str], error: str) -> None:
-        self.answer([row], refused={0: error}, held={})
+    def refuse(self, rows: list[tuple[str, int, str, str]], errors: list[str]) -> None:
+        """The server refused these calls, and only them (a 422 naming them): set aside."""
+        self.answer(rows, refused=dict(enumerate(errors)), held={})
 
     def counts(self) -> dict[str, int]:
         one = self.db.execute
@@ -311,6 +337,35 @@ class Store:
 
 
 def parse_server_time(text: str) -> float:
-    import datetime as dt
+    moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    if moment.tzinfo is None:
+        raise ValueError(f"{text!r} has no offset")
+    return moment.timestamp()
 
-    return dt.datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
+
+def _shift_fields(shift: dict) -> tuple[int, float, float | None]:
+    """(server id, start, end or None) of a shift as the API gives it (ShiftOut)."""
+    ended = shift.get("ended_at")
+    return (
+        int(shift["id"]),
+        parse_server_time(shift["started_at"]),
+        parse_server_time(ended) if ended else None,
+    )
+
+
+def _apply_punch(known: list[list], kind: str, at: float) -> None:
+    """A punch not yet sent, applied to ``known`` ([start, end] lists) as the server will apply
+    it (attendance.actions): punching in with a shift open is that shift; punching in before
+    the last shift ended is refused, as is punching out with none open or before its start."""
+    open_ = [shift for shift in known if shift[1] is None]
+    if kind == "in":
+        if open_:
+            return
+        last_end = max((end for _, end in known), default=None)
+        if last_end is not None and at < last_end:
+            return
+        known.append([at, None])
+        return
+    for shift in open_:
+        if shift[0] <= at:
+            shift[1] = at

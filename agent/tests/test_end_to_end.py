@@ -4,6 +4,7 @@ sample, see the calls on the server, punch out; offline punches; privacy; revoca
 import datetime as dt
 import json
 import re
+import sqlite3
 import stat
 import time
 import xml.etree.ElementTree as ET
@@ -274,3 +275,156 @@ def test_watch_syncs_while_on_shift_and_stops_on_sigterm(server, tmp_path):
     assert watch.returncode == 0, err
     assert out.startswith("watch: every 0.3 s from termux")
     assert sorted(c["number"] for c in server_calls(server, token)) == ["+919811100001", "+919811100002"]
+
+
+# --- the shift is the server's: closed on the web or at day end, opened and closed on the web ----
+
+
+def log_call(epoch: int, number: str, row_id: int) -> dict:
+    return {
+        "epoch": epoch,
+        "ms": 0,
+        "number": number,
+        "type": "outgoing",
+        "duration": 45,
+        "name": None,
+        "sim": "1",
+        "row_id": row_id,
+    }
+
+
+def numbers_sent(proxy) -> list[str]:
+    return [c["number"] for body in proxy.sync_bodies for c in json.loads(body)["calls"]]
+
+
+class Phone:
+    """A paired phone reading a fake termux-call-log through a proxy that records the wire."""
+
+    def __init__(self, server, tmp_path, slug: str):
+        self.server, self.slug = server, slug
+        self.home = tmp_path / "phone"
+        self.fake_bin = write_fake_tools(tmp_path / "bin")
+        self.log_path = tmp_path / "log.json"
+        write_json_atomic(self.log_path, [])
+        self.token = server.personal_token(slug)  # the same person, on the web
+        self.proxy = FaultProxy(server.port)
+        done = self.agent("pair", "--server", self.proxy.url, "--code", server.pairing_code(slug))
+        assert done.returncode == 0, done.stderr
+
+    def agent(self, *args: str, **kw):
+        return run_agent(self.home, *args, fake_bin=self.fake_bin, FAKE_CALL_LOG=str(self.log_path), **kw)
+
+    def sync(self, *extra: str):
+        return self.agent(
+            "sync",
+            "--source",
+            "termux",
+            "--tz",
+            "Asia/Kolkata",
+            "--retries",
+            "1",
+            "--backoff",
+            "0.01",
+            *extra,
+        )
+
+    def web(self, kind: str, at: float):
+        status, shift = self.server.api("POST", f"/attendance/punch-{kind}", self.token, {"at": rfc3339(at)})
+        assert status in (200, 201), shift
+        return shift
+
+    def stored(self) -> list[str]:
+        return [c["number"] for c in server_calls(self.server, self.token)]
+
+
+def test_calls_queued_before_a_web_punch_out_that_fall_after_it_never_leave_the_phone(server, tmp_path):
+    phone = Phone(server, tmp_path, "web-out")
+    try:
+        now = int(time.time())
+        assert phone.agent("punch-in", "--at", rfc3339(now - 3 * 3600)).returncode == 0
+        write_json_atomic(
+            phone.log_path,
+            [log_call(now - 9000, "+919810000001", 1), log_call(now - 3600, "+919810000002", 2)],
+        )
+        phone.proxy.policy = lambda method, path, body: "error"  # offline
+        done = phone.sync()
+        assert done.returncode == 1 and "2 new queued" in done.stdout, done.stdout
+        # The person punched out on the web two hours ago, while the phone was offline.
+        phone.web("out", now - 2 * 3600)
+        phone.proxy.policy = lambda method, path, body: "pass"
+        done = phone.sync()
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert "outbox 0" in done.stdout
+        assert phone.stored() == ["+919810000001"]
+        assert numbers_sent(phone.proxy) == ["+919810000001"]  # the other one never on the wire
+    finally:
+        phone.proxy.close()
+
+
+def test_a_shift_closed_automatically_at_day_end_bounds_the_calls(server, tmp_path):
+    phone = Phone(server, tmp_path, "day-end")
+    try:
+        now = int(time.time())
+        assert phone.agent("punch-in", "--at", rfc3339(now - 3 * 3600)).returncode == 0
+        status, shift = server.api("GET", "/attendance/shift", phone.token)
+        # The worker's close at the organisation's day end, as it writes it.
+        end = dt.datetime.fromtimestamp(now - 2 * 3600, dt.UTC).strftime("%Y-%m-%d %H:%M:%S")
+        db = sqlite3.connect(server.db_path, timeout=30)
+        try:
+            with db:
+                db.execute(
+                    "UPDATE attendance_shift SET ended_at = ?, ended_via = '', closed_automatically = 1 "
+                    "WHERE id = ?",
+                    (end, shift["id"]),
+                )
+        finally:
+            db.close()
+        write_json_atomic(
+            phone.log_path,
+            [log_call(now - 9000, "+919820000001", 1), log_call(now - 5400, "+919820000002", 2)],
+        )
+        done = phone.sync()
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert "1 new queued (1 outside the shift)" in done.stdout, done.stdout
+        assert phone.stored() == ["+919820000001"]
+        assert numbers_sent(phone.proxy) == ["+919820000001"]
+    finally:
+        phone.proxy.close()
+
+
+def test_a_shift_punched_in_and_out_on_the_web_between_two_syncs_is_synced_by_watch(server, tmp_path):
+    phone = Phone(server, tmp_path, "web-shift")
+    try:
+        now = int(time.time())
+        # A morning shift on the phone, synced (the phone has read its call log since).
+        assert phone.agent("punch-in", "--at", rfc3339(now - 10 * 3600)).returncode == 0
+        assert phone.agent("punch-out", "--at", rfc3339(now - 9 * 3600)).returncode == 0
+        write_json_atomic(
+            phone.log_path,
+            [
+                log_call(now - 34200, "+919830000001", 1),  # in the phone's shift
+                log_call(now - 16200, "+919830000002", 2),  # in the web shift below
+                log_call(now - 12600, "+919830000003", 3),  # after it
+            ],
+        )
+        done = phone.sync()
+        assert done.returncode == 0 and phone.stored() == ["+919830000001"], done.stdout
+        # Later, on the web, the person records an afternoon shift (punch-in and out, backdated).
+        phone.web("in", now - 5 * 3600)
+        phone.web("out", now - 4 * 3600)
+        done = phone.agent(
+            "watch",
+            "--interval",
+            "0.2",
+            "--until-off-shift",
+            "--source",
+            "termux",
+            "--tz",
+            "Asia/Kolkata",
+            timeout=30,
+        )
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert phone.stored() == ["+919830000001", "+919830000002"], done.stdout
+        assert "+919830000003" not in numbers_sent(phone.proxy)
+    finally:
+        phone.proxy.close()

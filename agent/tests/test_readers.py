@@ -347,3 +347,19 @@ def test_exclusions_match_any_way_a_number_is_written():
     for other in ("9876543211", "", None, "1210", "+9112"):
         assert other not in excluded
     assert "121" in excluded
+
+
+def test_adb_empty_or_null_duration_is_zero_and_a_missing_column_is_named():
+    text = (
+        "Row: 0 _id=1, number=98450 12345, date=1795407521000, duration=, type=3, presentation=1\n"
+        "Row: 1 _id=2, number=98450 12345, date=1795407600000, duration=NULL, type=5, presentation=1\n"
+        "Row: 2 _id=3, number=98450 12345, date=1795407700000, type=3, presentation=1\n"
+        "Row: 3 _id=4, number=98450 12345, date=NULL, duration=0, type=3, presentation=1\n"
+    )
+    items = list(readers.adb_rows(io.StringIO(text), KOLKATA, origin="saved.txt"))
+    # A missed or rejected call has no duration; some phones leave the column empty or NULL.
+    assert [(c.device_call_id, c.duration_s) for c in calls_of(items)] == [("1", 0), ("2", 0)]
+    assert problems_of(items) == [
+        "saved.txt row 2: duration: missing (add duration to --projection)",
+        "saved.txt row 3: date: NULL (the phone recorded no time for this call)",
+    ]
