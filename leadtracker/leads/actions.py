@@ -971,6 +971,8 @@ def merge_leads(primary: Lead, duplicate: Lead, *, actor: Actor, by: Membership 
     )
     if primary.owner_id:
         FollowUp.objects.filter(lead=primary).open().update(assignee_id=primary.owner_id)
+        # The duplicate's open work in other apps (missed calls to return) follows too.
+        lead_owner_changed.send(sender=Lead, lead=primary, old_owner_id=None, new_owner_id=primary.owner_id)
     record(
         "lead.merge",
         organisation=primary.organisation,

@@ -165,3 +165,15 @@ def test_started_at_a_day_ago_in_another_zone_is_the_same_instant(phone):
     moment = (timezone.now() - dt.timedelta(hours=2)).replace(microsecond=0)
     send(phone, [call(1, started_at=moment.astimezone(dt.timezone(dt.timedelta(hours=-5))).isoformat())])
     assert Call.objects.get().started_at == moment
+
+
+def test_merging_leads_gives_the_duplicates_call_backs_to_the_primarys_owner(acme, phone):
+    from leadtracker.leads.actions import merge_leads
+
+    primary = make_lead(acme, phones=["+919800000001"], owner=acme.bob)
+    duplicate = make_lead(acme, phones=["+919800000002"], owner=acme.alice, email="d@example.in")
+    send(phone, [call(1, number="+919800000002", type="missed", duration_s=0)])
+    assert CallBack.objects.get().assignee_id == acme.alice.user_id
+    merge_leads(primary, duplicate, actor=Actor.for_user(acme.olga.user), by=acme.olga)
+    cb = CallBack.objects.get()
+    assert cb.lead_id == primary.pk and cb.assignee_id == acme.bob.user_id
