@@ -14,6 +14,16 @@ from leadtracker.leads.models import FollowUp
 STALE_AFTER = dt.timedelta(hours=2)
 
 
+def _may_open(fu: FollowUp) -> bool:
+    from leadtracker.accounts.models import Membership
+    from leadtracker.leads.selectors import leads_for
+
+    member = Membership.objects.filter(
+        organisation_id=fu.organisation_id, user_id=fu.assignee_id, is_active=True
+    ).first()
+    return member is not None and leads_for(member).filter(pk=fu.lead_id).exists()
+
+
 def send_due_reminders(now=None) -> int:
     now = now or timezone.now()
     sent = 0
@@ -32,6 +42,10 @@ def send_due_reminders(now=None) -> int:
                 .update(reminder_sent_at=now)
             )
             if not claimed or fu.assignee is None or now - fu.due_at > STALE_AFTER:
+                continue
+            if not _may_open(fu):
+                # The assignee left or can no longer open the lead: a reminder would show them
+                # the lead's name. (Reassigning a lead moves its follow-ups; this catches the rest.)
                 continue
             tz = fu.organisation.tzinfo
             when = fu.due_at.astimezone(tz).strftime("%d %b, %I:%M %p")

@@ -91,3 +91,24 @@ def test_stale_reminders_are_marked_not_sent(acme, new_lead):
     )
     assert send_due_reminders() == 0
     assert len(mail.outbox) == 0
+
+
+def test_no_reminder_to_someone_who_can_no_longer_open_the_lead(acme, new_lead):
+    """A follow-up left with a person who cannot open its lead (they left, or the data predates
+    reassignment moving follow-ups) sends no reminder: it would show them the lead's name."""
+    from leadtracker.accounts.models import Membership
+    from leadtracker.leads.models import FollowUp
+
+    lead = new_lead(acme, name="Raj Sharma", phone="98765 43210", by=acme.alice)
+    fu = actions.schedule_follow_up(
+        lead, due_at=timezone.now() + dt.timedelta(minutes=10), actor=Actor.system(), by=acme.alice
+    )
+    FollowUp.objects.filter(pk=fu.pk).update(assignee_id=acme.bob.user_id)  # old data: not Bob's lead
+    assert send_due_reminders() == 0
+    assert not Notification.objects.filter(user=acme.bob.user).exists() and len(mail.outbox) == 0
+    lead2 = new_lead(acme, name="Gone Lead", phone="98765 43211", by=acme.carl)
+    actions.schedule_follow_up(
+        lead2, due_at=timezone.now() + dt.timedelta(minutes=10), actor=Actor.system(), by=acme.carl
+    )
+    Membership.objects.filter(pk=acme.carl.pk).update(is_active=False)
+    assert send_due_reminders() == 0
