@@ -8,7 +8,7 @@ from pydantic import Field
 from leadtracker.accounts import actions, selectors
 from leadtracker.accounts.audit import Actor
 from leadtracker.accounts.auth import SessionAuth
-from leadtracker.accounts.models import Membership, Role
+from leadtracker.accounts.models import Membership, Role, SupportStatus
 from leadtracker.lib.pagination import keyset_page
 from leadtracker.lib.schema import Email, Strict, require_role
 
@@ -340,3 +340,86 @@ def list_audit_events(
 def get_audit_event(request, event_id: int):
     require_role(request, Role.ADMIN)
     return selectors.get_audit_event(request.membership, event_id)
+
+
+class SupportRequestIn(Strict):
+    subject: str = Field(..., min_length=1, max_length=actions.SUPPORT_SUBJECT_MAX)
+    message: str = Field(..., min_length=1, max_length=actions.SUPPORT_TEXT_MAX)
+
+
+class SupportAnswerIn(Strict):
+    answer: str = Field(..., min_length=1, max_length=actions.SUPPORT_TEXT_MAX)
+
+
+class SupportRequestOut(Schema):
+    id: int
+    requester_id: int
+    requester_name: str
+    subject: str
+    message: str
+    status: str
+    answer: str
+    answered_by_id: int | None
+    answered_at: dt.datetime | None
+    closed_at: dt.datetime | None
+    created_at: dt.datetime
+
+    @staticmethod
+    def resolve_requester_name(obj) -> str:
+        return str(obj.requester)
+
+
+class SupportRequestPage(Page):
+    items: list[SupportRequestOut]
+
+
+@router.get(
+    "/support-requests",
+    response=SupportRequestPage,
+    tags=["support"],
+    summary="Support requests: an admin's or owner's list holds everyone's, anyone else's their own",
+)
+def list_support_requests(
+    request, cursor: int | None = None, limit: int = 50, status: SupportStatus | None = None
+):
+    qs = selectors.support_requests_for(request.membership)
+    if status is not None:
+        qs = qs.filter(status=status)
+    rows, next_cursor = keyset_page(qs, cursor=cursor, limit=limit, descending=True)
+    return SupportRequestPage(items=rows, next_cursor=next_cursor)
+
+
+@router.post("/support-requests", response={201: SupportRequestOut}, tags=["support"])
+def create_support_request(request, payload: SupportRequestIn):
+    filed = actions.file_support_request(
+        request.membership,
+        subject=payload.subject,
+        message=payload.message,
+        actor=Actor.from_request(request),
+    )
+    return Status(201, selectors.get_support_request(request.membership, filed.pk))
+
+
+@router.get("/support-requests/{support_request_id}", response=SupportRequestOut, tags=["support"])
+def get_support_request(request, support_request_id: int):
+    return selectors.get_support_request(request.membership, support_request_id)
+
+
+@router.post(
+    "/support-requests/{support_request_id}/answer",
+    response=SupportRequestOut,
+    tags=["support"],
+    summary="Answer a request (admin or owner); the requester gets a notification",
+)
+def answer_support_request(request, support_request_id: int, payload: SupportAnswerIn):
+    item = selectors.get_support_request(request.membership, support_request_id)
+    by = require_role(request, Role.ADMIN)
+    actions.answer_support_request(item, answer=payload.answer, actor=Actor.from_request(request), by=by)
+    return selectors.get_support_request(request.membership, support_request_id)
+
+
+@router.post("/support-requests/{support_request_id}/close", response=SupportRequestOut, tags=["support"])
+def close_support_request(request, support_request_id: int):
+    item = selectors.get_support_request(request.membership, support_request_id)
+    by = require_role(request, Role.ADMIN)
+    return actions.close_support_request(item, actor=Actor.from_request(request), by=by)

@@ -94,3 +94,14 @@ class ResetForm(PasswordResetForm):
         from leadtracker.accounts.models import User
 
         return User.objects.filter(email=email.strip().lower(), is_active=True)
+
+
+class SupportRequestForm(forms.Form):
+    # Emptiness and lengths are checked by the action, one rule for the web and the API. No
+    # maxlength attribute: browsers count UTF-16 units, so an emoji would count twice there.
+    subject = forms.CharField(required=False)
+    message = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 6}))
+
+
+class SupportAnswerForm(forms.Form):
+    answer = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 6}))

@@ -320,3 +320,33 @@ class RateCounter(models.Model):
 
     def __str__(self):
         return f"{self.key}@{self.window}: {self.hits}"
+
+
+class SupportStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    ANSWERED = "answered", "Answered"
+    CLOSED = "closed", "Closed"
+
+
+class SupportRequest(models.Model):
+    """A member's question to the organisation's admins, and the admins' written answer."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="support_requests")
+    requester = models.ForeignKey(User, on_delete=models.CASCADE, related_name="support_requests")
+    subject = models.CharField(max_length=150)
+    message = models.TextField()
+    status = models.CharField(max_length=16, choices=SupportStatus.choices, default=SupportStatus.OPEN)
+    answer = models.TextField(blank=True)
+    answered_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    answered_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["organisation", "status", "-created_at"], name="support_queue"),
+            models.Index(fields=["organisation", "requester", "-created_at"], name="support_mine"),
+        ]
+
+    def __str__(self):
+        return f"support request {self.pk} ({self.status})"

@@ -1,8 +1,17 @@
 """Reads about organisations and people, with visibility applied."""
 
+from django.db.models import Case, IntegerField, Value, When
 from django.shortcuts import get_object_or_404
 
-from leadtracker.accounts.models import ApiToken, AuditEvent, Invitation, Membership, TokenKind
+from leadtracker.accounts.models import (
+    ApiToken,
+    AuditEvent,
+    Invitation,
+    Membership,
+    SupportRequest,
+    SupportStatus,
+    TokenKind,
+)
 from leadtracker.accounts.visibility import visible_memberships
 
 
@@ -87,3 +96,32 @@ def audit_events_for(
 
 def get_audit_event(viewer: Membership, event_id: int) -> AuditEvent:
     return get_object_or_404(audit_events_for(viewer), pk=event_id)
+
+
+def support_requests_for(viewer: Membership):
+    """Admins and owners answer everyone's requests; anyone else sees only their own."""
+    qs = SupportRequest.objects.filter(organisation_id=viewer.organisation_id).select_related(
+        "requester", "answered_by"
+    )
+    if viewer.is_admin:
+        return qs
+    return qs.filter(requester_id=viewer.user_id)
+
+
+def own_support_requests(viewer: Membership):
+    """The viewer's own requests, newest first (an admin's "my requests" too)."""
+    return support_requests_for(viewer).filter(requester_id=viewer.user_id).order_by("-created_at", "-id")
+
+
+def support_queue(viewer: Membership, limit: int = 200):
+    """The admins' list: open requests first (oldest waiting longest on top), then the rest,
+    newest first."""
+    waiting = Case(
+        When(status=SupportStatus.OPEN, then=Value(0)), default=Value(1), output_field=IntegerField()
+    )
+    rows = support_requests_for(viewer).annotate(waiting=waiting)
+    return rows.order_by("waiting", "-created_at", "-id")[:limit]
+
+
+def get_support_request(viewer: Membership, support_request_id: int) -> SupportRequest:
+    return get_object_or_404(support_requests_for(viewer), pk=support_request_id)

@@ -39,6 +39,9 @@ urlpatterns = [
     path("invitations/<int:invitation_id>/revoke/", views.revoke_invitation, name="revoke_invitation"),
     path("tokens/", views.tokens, name="tokens"),
     path("tokens/<int:token_id>/revoke/", views.revoke_token, name="revoke_token"),
+    path("help/", views.help_page, name="help"),
+    path("help/requests/<int:support_request_id>/", views.support_request, name="support_request"),
+    path("support/", views.support_requests, name="support_requests"),
     path("audit/", views.audit_log, name="audit_log"),
     path("audit/<int:event_id>/", views.audit_event, name="audit_event"),
 ]

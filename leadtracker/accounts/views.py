@@ -26,6 +26,8 @@ from leadtracker.accounts.forms import (
     ProfileForm,
     ResetForm,
     SignupForm,
+    SupportAnswerForm,
+    SupportRequestForm,
     TokenForm,
 )
 from leadtracker.accounts.middleware import SESSION_ORG_KEY, active_membership
@@ -436,3 +438,60 @@ def audit_log(request):
 def audit_event(request, event_id):
     event = selectors.get_audit_event(request.membership, event_id)
     return render(request, "accounts/audit_event.html", {"event": event})
+
+
+@member_required()
+def help_page(request):
+    form = SupportRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            filed = actions.file_support_request(
+                request.membership,
+                subject=form.cleaned_data["subject"],
+                message=form.cleaned_data["message"],
+                actor=Actor.from_request(request),
+            )
+        except ActionError as exc:
+            show_action_error(form, exc)
+        else:
+            messages.success(
+                request, f"Request #{filed.pk} sent. The answer will appear here and in your notifications."
+            )
+            return redirect("help")
+    mine = selectors.own_support_requests(request.membership)[:50]
+    status = 400 if form.errors else 200
+    return render(request, "accounts/help.html", {"form": form, "mine": mine}, status=status)
+
+
+@member_required()
+def support_request(request, support_request_id):
+    viewer = request.membership
+    # Looked up before the role check, so another organisation's id is a 404 for everyone.
+    item = selectors.get_support_request(viewer, support_request_id)
+    form = SupportAnswerForm(request.POST or None, initial={"answer": item.answer})
+    status = 200
+    if request.method == "POST":
+        if not viewer.is_admin:
+            return render(request, "403.html", {"needed_role": Role.ADMIN}, status=403)
+        actor = Actor.from_request(request)
+        try:
+            if "close" in request.POST:
+                actions.close_support_request(item, actor=actor, by=viewer)
+                messages.success(request, f"Request #{item.pk} closed.")
+                return redirect("support_requests")
+            if form.is_valid():
+                actions.answer_support_request(
+                    item, answer=form.cleaned_data["answer"], actor=actor, by=viewer
+                )
+                messages.success(request, f"Answer sent to {item.requester}.")
+                return redirect("support_requests")
+        except ActionError as exc:
+            show_action_error(form, exc)
+            status = exc.status_code
+    return render(request, "accounts/support_request.html", {"item": item, "form": form}, status=status)
+
+
+@member_required(Role.ADMIN)
+def support_requests(request):
+    rows = list(selectors.support_queue(request.membership))
+    return render(request, "accounts/support_requests.html", {"rows": rows})

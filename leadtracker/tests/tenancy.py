@@ -217,3 +217,15 @@ def _privacy_notice(people):
 
 FACTORIES["notice_id"] = _privacy_notice
 PUBLIC_PARAMETERS["org_slug"] = "an organisation's public privacy notice: published for anyone to read"
+
+
+def _support_request(people):
+    # Filed by an agent: the owner walking the pages must still reach it (admins see all).
+    from leadtracker.accounts.actions import file_support_request
+
+    return file_support_request(
+        people.alice, subject="Walk", message="Cannot log a call", actor=Actor.system()
+    ).pk
+
+
+FACTORIES["support_request_id"] = _support_request
