@@ -68,3 +68,119 @@ class NoticeAcceptance(models.Model):
 
     def __str__(self):
         return f"v{self.version} accepted by user {self.user_id}"
+
+
+class PrivacySettings(models.Model):
+    """Per-organisation privacy settings that belong to the privacy app, not to accounts.
+
+    A missing row means the defaults: the row is created the first time an admin changes one.
+    """
+
+    organisation = models.OneToOneField(
+        "accounts.Organisation", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    # DPDP Rules and GDPR art. 12(3) both allow about a month; an organisation may promise less.
+    request_period_days = models.PositiveSmallIntegerField(default=30)
+
+    def __str__(self):
+        return f"privacy settings of organisation {self.organisation_id}"
+
+
+class RequestKind(models.TextChoices):
+    ACCESS = "access", "Access"
+    CORRECTION = "correction", "Correction"
+    ERASURE = "erasure", "Erasure"
+    GRIEVANCE = "grievance", "Grievance"
+
+
+class RequestStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    IN_PROGRESS = "in_progress", "In progress"
+    DONE = "done", "Done"
+    REFUSED = "refused", "Refused"
+
+
+CLOSED_STATUSES = (RequestStatus.DONE, RequestStatus.REFUSED)
+
+
+class RequestChannel(models.TextChoices):
+    EMAIL = "email", "E-mail"
+    PHONE = "phone", "Phone call"
+    IN_PERSON = "in_person", "In person"
+    LETTER = "letter", "Letter"
+    WEB = "web", "Web form"
+    OTHER = "other", "Other"
+
+
+class DataRequest(models.Model):
+    """A data principal's request (access, correction, erasure) or grievance, with its deadline.
+
+    The subject is a lead or a member; SET_NULL keeps the register's row (that a request was
+    made and how it was answered) when the person's own record is erased.
+    """
+
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=16, choices=RequestKind.choices)
+    lead = models.ForeignKey("leads.Lead", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    member = models.ForeignKey(
+        "accounts.Membership", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Who asked: the person, or someone acting for them (a parent, a lawyer).
+    requested_by = models.CharField(max_length=200)
+    channel = models.CharField(max_length=16, choices=RequestChannel.choices)
+    details = models.TextField(blank=True)
+    received_at = models.DateTimeField()
+    due_at = models.DateTimeField()
+    status = models.CharField(max_length=16, choices=RequestStatus.choices, default=RequestStatus.OPEN)
+    verification_note = models.TextField(blank=True)
+    outcome = models.TextField(blank=True)
+    refusal_reason = models.TextField(blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Set when the admins were told it is overdue: the worker alerts once, not every run.
+    overdue_alerted_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(lead__isnull=False, member__isnull=False),
+                name="data_request_one_subject",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status=RequestStatus.REFUSED, refusal_reason=""),
+                name="data_request_refusal_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=CLOSED_STATUSES, closed_at__isnull=False)
+                | (~models.Q(status__in=CLOSED_STATUSES) & models.Q(closed_at__isnull=True)),
+                name="data_request_closed_has_time",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["organisation", "closed_at", "due_at"], name="data_request_register"),
+            # The overdue job's scan: open requests past their date not yet alerted.
+            models.Index(fields=["due_at", "overdue_alerted_at"], name="data_request_overdue"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} request #{self.pk}"
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status in CLOSED_STATUSES
+
+    def is_overdue(self, now=None) -> bool:
+        from django.utils import timezone
+
+        return not self.is_closed and self.due_at < (now or timezone.now())
+
+    @property
+    def subject_kind(self) -> str:
+        return "lead" if self.lead_id else "member" if self.member_id else ""

@@ -1,12 +1,19 @@
-"""Reads: an organisation's notices, the one in effect, and whether a member has accepted it.
+"""Reads: an organisation's notices, the one in effect, and whether a member has accepted it;
+the data requests register and the people a request can be about.
 
 Notices are not personal data and belong to the organisation: admins see all of its versions,
 anyone sees the effective one (the public page); visibility is the organisation alone.
+Data requests are personal data handled by admins and owners only: the views and the API check
+the role, these reads apply the organisation, so another organisation's id is not found.
 """
 
+from django.db.models import Case, IntegerField, Value, When
 from django.utils import timezone
 
-from leadtracker.privacy.models import NoticeAcceptance, PrivacyNotice
+from leadtracker.accounts.models import Membership, Role
+from leadtracker.leads.models import Lead
+from leadtracker.lib.phones import normalise
+from leadtracker.privacy.models import DataRequest, NoticeAcceptance, PrivacyNotice, PrivacySettings
 
 
 def notices(org_id):
@@ -60,3 +67,64 @@ def pending_notice(membership, now=None) -> PrivacyNotice | None:
     if current is None or has_accepted(membership.user_id, current):
         return None
     return current
+
+
+def request_period_days(org_id) -> int:
+    row = PrivacySettings.objects.filter(organisation_id=org_id).first()
+    return row.request_period_days if row else PrivacySettings._meta.get_field("request_period_days").default
+
+
+def data_requests(org_id):
+    """The register: open and in-progress requests first, each part by due date."""
+    return (
+        DataRequest.objects.filter(organisation_id=org_id)
+        .select_related("lead", "member__user", "closed_by")
+        .annotate(
+            closed_rank=Case(
+                When(closed_at__isnull=True, then=Value(0)), default=Value(1), output_field=IntegerField()
+            )
+        )
+        .order_by("closed_rank", "due_at", "pk")
+    )
+
+
+def data_request(org_id, request_id):
+    """The organisation's request, or DataRequest.DoesNotExist (another organisation's id too)."""
+    return DataRequest.objects.select_related("lead", "member__user", "closed_by", "created_by").get(
+        organisation_id=org_id, pk=request_id
+    )
+
+
+def lead_by_phone(org, raw_phone: str):
+    """The lead holding this number, written in any format; None if none does.
+    InvalidPhone if it is not a number at all."""
+    e164 = normalise(raw_phone, org.phone_region)
+    return Lead.objects.filter(organisation_id=org.pk, phones__e164=e164).first()
+
+
+def lead_by_email(org, email: str):
+    # Lead e-mails are stored lower-cased, so an equality keeps to the index.
+    return Lead.objects.filter(organisation_id=org.pk, email=email.strip().lower()).first()
+
+
+def lead_in(org_id, lead_id):
+    return Lead.objects.filter(organisation_id=org_id, pk=lead_id).first()
+
+
+def member_in(org_id, member_id):
+    return Membership.objects.select_related("user").filter(organisation_id=org_id, pk=member_id).first()
+
+
+def members(org_id):
+    return (
+        Membership.objects.filter(organisation_id=org_id)
+        .select_related("user")
+        .order_by("user__full_name", "user__email")
+    )
+
+
+def request_handlers(org_id):
+    """Who is told about overdue requests: the organisation's active admins and owners."""
+    return Membership.objects.filter(
+        organisation_id=org_id, is_active=True, role__in=[Role.ADMIN, Role.OWNER], user__is_active=True
+    )

@@ -229,3 +229,19 @@ def _support_request(people):
 
 
 FACTORIES["support_request_id"] = _support_request
+
+
+def _data_request(people):
+    from leadtracker.privacy.actions import create_request
+
+    return create_request(
+        people.org,
+        actor=Actor.system(),
+        kind="access",
+        requested_by="Walker",
+        channel="email",
+        lead=_lead(people),
+    ).pk
+
+
+FACTORIES["request_id"] = _data_request

@@ -1,0 +1,14 @@
+import datetime as dt
+
+from django_tasks import task
+
+from leadtracker.lib.periodic import periodic
+
+
+# Hourly: a request falls due at the hour it was received, and a day late is too late to hear of it.
+@periodic(every=dt.timedelta(hours=1))
+@task()
+def alert_overdue_requests() -> int:
+    from leadtracker.privacy.actions import alert_overdue_requests as alert
+
+    return alert()
