@@ -5,12 +5,10 @@ from leadtracker.privacy import views
 urlpatterns = [
     path("privacy/<slug:org_slug>/", views.public_notice, name="privacy_public"),
     path("privacy-notice/", views.accept, name="privacy_accept"),
-    # Before the notice routes: the tenancy walker goes in this order, and publishing a notice
-    # there puts its owner behind the acceptance gate for every page after it.
-    path("settings/privacy/requests/", views.data_requests, name="privacy_requests"),
-    path("settings/privacy/requests/new/", views.new_data_request, name="privacy_request_new"),
-    path("settings/privacy/requests/<int:request_id>/", views.data_request_detail, name="privacy_request"),
     path("settings/privacy/", views.notices, name="privacy_notices"),
     path("settings/privacy/<int:notice_id>/", views.notice_detail, name="privacy_notice"),
     path("settings/privacy/<int:notice_id>/publish/", views.publish, name="privacy_publish"),
+    path("settings/privacy/requests/", views.data_requests, name="privacy_requests"),
+    path("settings/privacy/requests/new/", views.new_data_request, name="privacy_request_new"),
+    path("settings/privacy/requests/<int:request_id>/", views.data_request_detail, name="privacy_request"),
 ]

@@ -209,10 +209,18 @@ BODY_FACTORIES = {
 
 
 def _privacy_notice(people):
-    # A fresh draft each time: one operation may publish what the next one edits.
+    # A fresh draft each time: one operation may publish what the next one edits. Dated a month
+    # ahead, so that publishing it while walking does not put the walker behind the acceptance
+    # gate for the pages that follow (the walk would then see redirects, not answers).
+    import datetime as dt
+
+    from django.utils import timezone
+
     from leadtracker.privacy.actions import create_draft
 
-    return create_draft(people.org, actor=Actor.system()).pk
+    return create_draft(
+        people.org, actor=Actor.system(), effective_at=timezone.now() + dt.timedelta(days=30)
+    ).pk
 
 
 FACTORIES["notice_id"] = _privacy_notice
