@@ -81,6 +81,11 @@ class PrivacySettings(models.Model):
     )
     # DPDP Rules and GDPR art. 12(3) both allow about a month; an organisation may promise less.
     request_period_days = models.PositiveSmallIntegerField(default=30)
+    # Retention periods in days; bounds and the audit log's period live in privacy/retention.py.
+    call_record_days = models.PositiveSmallIntegerField(default=365)
+    shift_location_days = models.PositiveSmallIntegerField(default=90)
+    usage_days = models.PositiveSmallIntegerField(default=180)
+    import_file_days = models.PositiveSmallIntegerField(default=7)
 
     def __str__(self):
         return f"privacy settings of organisation {self.organisation_id}"
@@ -184,3 +189,33 @@ class DataRequest(models.Model):
     @property
     def subject_kind(self) -> str:
         return "lead" if self.lead_id else "member" if self.member_id else ""
+
+
+class LegalHold(models.Model):
+    """While unreleased, the retention purge keeps the calls and shift locations of this lead
+    or member: a dispute or an investigation may need them past their period."""
+
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="+")
+    lead = models.ForeignKey("leads.Lead", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    member = models.ForeignKey(
+        "accounts.Membership", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    reason = models.TextField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    released_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(lead__isnull=False, member__isnull=True)
+                | models.Q(lead__isnull=True, member__isnull=False),
+                name="legal_hold_one_subject",
+            ),
+        ]
+        indexes = [models.Index(fields=["organisation", "released_at"], name="legal_hold_active")]
+
+    def __str__(self):
+        return f"legal hold #{self.pk}"

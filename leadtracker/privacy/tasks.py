@@ -12,3 +12,12 @@ def alert_overdue_requests() -> int:
     from leadtracker.privacy.actions import alert_overdue_requests as alert
 
     return alert()
+
+
+@periodic(every=dt.timedelta(hours=24))
+@task()
+def purge_expired_data() -> dict:
+    """Nightly retention purge: every kind of data past its organisation's period."""
+    from leadtracker.privacy.retention import purge
+
+    return purge()
