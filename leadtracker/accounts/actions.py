@@ -31,7 +31,8 @@ from leadtracker.lib.errors import ActionError, Conflict
 
 # The audit log is kept at least a month, so no setting can wipe it (including the change
 # of the setting itself), and at most ten years.
-AUDIT_RETENTION_MIN = 30
+# At least a year: the privacy issue's floor, so access to personal data can be answered for.
+AUDIT_RETENTION_MIN = 365
 AUDIT_RETENTION_MAX = 3650
 
 ORG_EDITABLE_FIELDS = (
@@ -586,7 +587,8 @@ def purge_expired_audit_events(now=None) -> int:
     now = now or timezone.now()
     total = 0
     for org in Organisation.objects.only("id", "audit_retention_days"):
-        cutoff = now - dt.timedelta(days=org.audit_retention_days)
+        # Never under the floor, also for organisations that chose less before it was raised.
+        cutoff = now - dt.timedelta(days=max(org.audit_retention_days, AUDIT_RETENTION_MIN))
         deleted, _ = AuditEvent.objects.filter(organisation=org).purge_expired(before=cutoff)
         total += deleted
     return total

@@ -39,7 +39,7 @@ class OrganisationPatch(Strict):
     day_end: dt.time | None = None
     support_email: Email | None = None
     support_phone: str | None = Field(None, max_length=32)
-    audit_retention_days: int | None = Field(None, ge=30, le=3650)
+    audit_retention_days: int | None = Field(None, ge=365, le=3650)
     shift_location: bool | None = None
     calls_create_leads: bool | None = None
     usage_events: bool | None = None

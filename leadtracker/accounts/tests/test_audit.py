@@ -114,3 +114,23 @@ def test_audit_api_is_admin_only_and_filtered(acme, api_as):
     assert api_as(acme.maya).get("/api/v1/audit-events").status_code == 403
     body = api_as(acme.adam).get("/api/v1/audit-events?action=member.add").json()
     assert {e["action"] for e in body["items"]} == {"member.add"}
+
+
+def test_audit_events_are_kept_at_least_a_year_whatever_was_chosen(acme, as_member):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from leadtracker.accounts.actions import purge_expired_audit_events
+    from leadtracker.accounts.models import AuditEvent, Organisation
+
+    Organisation.objects.filter(pk=acme.org.pk).update(audit_retention_days=30)  # chosen before the floor
+    kept = AuditEvent.objects.create(
+        organisation=acme.org, action="test.kept", at=timezone.now() - dt.timedelta(days=300)
+    )
+    purge_expired_audit_events()
+    assert AuditEvent.objects.filter(pk=kept.pk).exists()
+    response = as_member(acme.olga).patch(
+        "/api/v1/organisation", {"audit_retention_days": 90}, content_type="application/json"
+    )
+    assert response.status_code == 422 and "audit_retention_days" in response.json()["detail"]
