@@ -40,9 +40,6 @@ class DispositionForm(forms.Form):
     is_active = forms.BooleanField(required=False, initial=True, label="In use")
 
 
-STATUS_CHOICES = [("", "Any status")]
-
-
 class CallFilterForm(forms.Form):
     user = forms.TypedChoiceField(label="Agent", coerce=int, required=False, empty_value=None)
     team = forms.TypedChoiceField(label="Team", coerce=int, required=False, empty_value=None)

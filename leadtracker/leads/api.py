@@ -336,6 +336,12 @@ class WebhookOut(Schema):
 class WebhookCreated(WebhookOut):
     secret: str = Field(..., description="for checking X-LeadTracker-Signature; shown once")
 
+    @staticmethod
+    def of(hook: WebhookEndpoint) -> "WebhookCreated":
+        return WebhookCreated(
+            id=hook.pk, url=hook.url, events=hook.events, is_active=hook.is_active, secret=hook.secret
+        )
+
 
 class TemplateIn(Strict):
     name: str = Field(..., min_length=1, max_length=60)
@@ -921,12 +927,7 @@ def create_webhook(request, payload: WebhookIn):
         is_active=payload.is_active,
         actor=actor_of(request),
     )
-    return Status(
-        201,
-        WebhookCreated(
-            id=hook.pk, url=hook.url, events=hook.events, is_active=hook.is_active, secret=hook.secret
-        ),
-    )
+    return Status(201, WebhookCreated.of(hook))
 
 
 @router.delete("/webhooks/{webhook_id}", response={204: None}, tags=["settings"])
@@ -946,10 +947,7 @@ def delete_webhook(request, webhook_id: int):
 def rotate_webhook_secret(request, webhook_id: int):
     hook = get_object_or_404(WebhookEndpoint, organisation_id=request.org.pk, pk=webhook_id)
     require_role(request, Role.ADMIN)
-    hook = actions.rotate_webhook_secret(hook, actor=actor_of(request))
-    return WebhookCreated(
-        id=hook.pk, url=hook.url, events=hook.events, is_active=hook.is_active, secret=hook.secret
-    )
+    return WebhookCreated.of(actions.rotate_webhook_secret(hook, actor=actor_of(request)))
 
 
 @router.get(
