@@ -96,6 +96,8 @@ class Organisation(models.Model):
     calls_create_leads = models.BooleanField(default=False)
     # Count usage events (per day and app version, nobody named) for the admins' usage page.
     usage_events = models.BooleanField(default=True)
+    # Agents see only the last four digits of numbers of leads that are not theirs.
+    mask_other_numbers = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self):

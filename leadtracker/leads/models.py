@@ -120,6 +120,9 @@ class Lead(models.Model):
     do_not_call = models.BooleanField(default=False)
     marketing_consent = models.BooleanField(default=False)
     lost_reason = models.CharField(max_length=200, blank=True)
+    # Set when the lead's personal data was erased (privacy): the row stays, anonymised, so that
+    # counts, durations, the funnel and conversion by source still add up.
+    erased_at = models.DateTimeField(null=True, blank=True)
     # Columns an import brought that have no field of their own (ad ids, form names …).
     extra = models.JSONField(default=dict, blank=True)
     # The company as the duplicate finder compares it: the database groups leads by it.
