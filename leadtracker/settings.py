@@ -151,6 +151,8 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "leadtracker" / "static"]
+# Files that hold personal data (access exports): never served by WhiteNoise or as media.
+PRIVATE_FILES_DIR = Path(envstr("LEADTRACKER_PRIVATE_DIR", str(VAR_DIR / "private")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

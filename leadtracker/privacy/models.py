@@ -1,4 +1,4 @@
-"""Privacy notices (versioned, frozen once published) and members' acceptances of them."""
+"""Privacy: notices and acceptances, data requests, legal holds, access exports, the erasure ledger."""
 
 from django.conf import settings
 from django.db import models
@@ -86,6 +86,8 @@ class PrivacySettings(models.Model):
     shift_location_days = models.PositiveSmallIntegerField(default=90)
     usage_days = models.PositiveSmallIntegerField(default=180)
     import_file_days = models.PositiveSmallIntegerField(default=7)
+    # How long a built access export can be downloaded before the purge deletes it.
+    export_days = models.PositiveSmallIntegerField(default=7)
 
     def __str__(self):
         return f"privacy settings of organisation {self.organisation_id}"
@@ -219,3 +221,83 @@ class LegalHold(models.Model):
 
     def __str__(self):
         return f"legal hold #{self.pk}"
+
+
+class ExportStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Building"
+    READY = "ready", "Ready"
+    FAILED = "failed", "Failed"
+    EXPIRED = "expired", "Expired"
+
+
+class AccessExport(models.Model):
+    """A zip of everything held about one lead or member, built by the worker for an admin.
+
+    The file itself is personal data: it lives outside static and media, is downloadable only
+    until ``expires_at`` and is deleted by the retention purge after that.
+    """
+
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="+")
+    data_request = models.ForeignKey(
+        DataRequest, null=True, blank=True, on_delete=models.SET_NULL, related_name="exports"
+    )
+    lead = models.ForeignKey("leads.Lead", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    member = models.ForeignKey(
+        "accounts.Membership", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(max_length=16, choices=ExportStatus.choices, default=ExportStatus.QUEUED)
+    # 0–100, shown while the worker builds the file.
+    progress = models.PositiveSmallIntegerField(default=0)
+    # Relative to settings.PRIVATE_FILES_DIR (never served as a static or media file).
+    file_name = models.CharField(max_length=255, blank=True)
+    size_bytes = models.BigIntegerField(null=True, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    downloads = models.PositiveIntegerField(default=0)
+    last_downloaded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["organisation", "created_at"], name="access_export_list"),
+            models.Index(fields=["status", "expires_at"], name="access_export_expiry"),
+        ]
+
+    def __str__(self):
+        return f"access export #{self.pk}"
+
+
+class ErasureRecord(models.Model):
+    """The erasure ledger: one row per erasure, holding only keyed hashes of the identifiers.
+
+    ``identifier_hashes`` are HMAC-SHA256 hex digests (key from settings, ``key_id`` names it) of
+    every normalised identifier the person had (E.164 numbers, lower-cased e-mail), so a restored
+    backup can be searched for them again without the ledger itself re-identifying anyone.
+    """
+
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="+")
+    subject_kind = models.CharField(max_length=8, choices=[("lead", "Lead"), ("member", "Member")])
+    identifier_hashes = models.JSONField(default=list)
+    key_id = models.CharField(max_length=16)
+    erased_at = models.DateTimeField()
+    erased_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    data_request = models.ForeignKey(
+        DataRequest, null=True, blank=True, on_delete=models.SET_NULL, related_name="erasures"
+    )
+    # What went, counted per kind ({"calls": 12, "notes": 3}): no names, no numbers.
+    counts = models.JSONField(default=dict)
+
+    class Meta:
+        indexes = [models.Index(fields=["organisation", "erased_at"], name="erasure_ledger")]
+
+    def __str__(self):
+        return f"erasure #{self.pk} ({self.subject_kind})"
