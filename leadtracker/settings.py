@@ -65,6 +65,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "leadtracker.lib.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -179,9 +180,13 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
-# Behind a TLS proxy: trust its X-Forwarded-Proto header (and, if asked, X-Forwarded-For).
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE = not DEBUG
+# Behind a TLS proxy: trust its X-Forwarded-Proto header (and, if asked, X-Forwarded-For).
+# On by default in production, where the documented set-up is a proxy that overwrites the
+# header; TRUST_X_FORWARDED_PROTO=false when clients reach gunicorn without one.
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_X_FORWARDED_PROTO", "https") if envbool("TRUST_X_FORWARDED_PROTO", SECURE) else None
+)
 # Production runs behind a TLS proxy (docs): without this every client would share the
 # proxy's address, and one person's failed logins would lock everyone out.
 USE_X_FORWARDED_FOR = envbool("USE_X_FORWARDED_FOR", SECURE)
@@ -199,6 +204,21 @@ SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 14 * 24 * 3600)
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# No inline script or style anywhere (templates are crawled by a test to keep it so).
+CONTENT_SECURITY_POLICY = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self'",
+    "img-src": "'self' data:",
+    "connect-src": "'self'",
+    "font-src": "'self'",
+    "frame-ancestors": "'none'",
+    "base-uri": "'self'",
+    "form-action": "'self'",
+    "object-src": "'none'",
+}
+CONTENT_SECURITY_POLICY_REPORT_ONLY = envbool("CSP_REPORT_ONLY", False)
 
 # Product switches.
 SIGNUP_ENABLED = envbool("SIGNUP_ENABLED", True)
