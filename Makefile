@@ -21,9 +21,11 @@ node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 
 # Front-end assets come from the npm registry (package-lock.json) and are served by WhiteNoise.
+# Chart.js's source map goes too: production's manifest storage follows its sourceMappingURL.
 assets: node_modules/.package-lock.json
 	mkdir -p leadtracker/static/vendor
 	cp node_modules/htmx.org/dist/htmx.min.js node_modules/chart.js/dist/chart.umd.min.js leadtracker/static/vendor/
+	cp node_modules/chart.js/dist/chart.umd.min.js.map leadtracker/static/vendor/
 
 run: install
 	$(BIN)/leadtracker migrate --no-input -v 0

@@ -1,0 +1,130 @@
+"""`leadtracker serve`: gunicorn in production settings, static files by WhiteNoise, security
+headers, an access log on stdout, a warning for unapplied migrations, and a graceful stop."""
+
+import json
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from leadtracker.accounts.management.commands.serve import MAX_WORKERS, default_workers
+
+
+@pytest.mark.parametrize(("cores", "workers"), [(1, 3), (2, 5), (4, 9), (16, MAX_WORKERS)])
+def test_workers_are_twice_the_cores_plus_one_capped(cores, workers):
+    assert default_workers(cores) == workers
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def get(url, headers=None):
+    request = urllib.request.Request(url, headers=headers or {})
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+
+    opener = urllib.request.build_opener(NoRedirect)
+    try:
+        with opener.open(request, timeout=10) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()
+
+
+@pytest.fixture
+def production_server(tmp_path):
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DEBUG")}
+    env.update(
+        DEBUG="False",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="127.0.0.1",
+        SITE_URL="https://127.0.0.1",
+        LEADTRACKER_VAR_DIR=str(tmp_path),  # an empty SQLite database: nothing migrated
+    )
+    bin_dir = Path(sys.executable).parent
+    process = subprocess.Popen(
+        [str(bin_dir / "leadtracker"), "serve", "--bind", f"127.0.0.1:{port}", "--workers", "2"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        try:
+            get(f"{base}/healthz")
+            break
+        except OSError:
+            assert process.poll() is None, process.communicate()
+            time.sleep(0.3)
+    else:
+        process.kill()
+        pytest.fail("leadtracker serve did not answer within 90 s: " + str(process.communicate()))
+    yield process, base, tmp_path
+    if process.poll() is None:
+        process.kill()
+        process.communicate()
+
+
+def test_serve_runs_gunicorn_with_static_files_headers_and_a_graceful_stop(production_server):
+    process, base, var_dir = production_server
+    proxied = {"X-Forwarded-Proto": "https"}  # as the TLS proxy on this host sends it
+
+    status, headers, body = get(f"{base}/healthz", proxied)
+    assert (status, body) == (200, b"ok")
+    assert headers["Content-Security-Policy"].startswith("default-src 'self'; script-src 'self'")
+    assert headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"] == "same-origin"
+    assert headers["X-Frame-Options"] == "DENY"
+    assert headers["Server"] == "gunicorn"
+
+    # Plain HTTP that did not come through the proxy is sent to HTTPS.
+    status, headers, _ = get(f"{base}/login/")
+    assert status == 301 and headers["Location"].startswith("https://")
+
+    # Static files were collected with hashed names and are served by WhiteNoise for a year.
+    manifest = json.loads((var_dir / "static" / "staticfiles.json").read_text())
+    hashed = manifest["paths"]["css/app.css"]
+    assert hashed != "css/app.css"
+    status, headers, body = get(f"{base}/static/{hashed}", proxied)
+    assert status == 200 and b".wrap-anywhere" in body
+    assert "max-age=315360000" in headers["Cache-Control"] and "immutable" in headers["Cache-Control"]
+
+    process.send_signal(signal.SIGTERM)
+    stdout, stderr = process.communicate(timeout=60)
+    assert process.returncode == 0, stderr
+    assert "Serving on 127.0.0.1" in stdout and "with 2 workers" in stdout
+    assert "Unapplied migrations: run `leadtracker migrate`" in stderr
+    # The access log goes to stdout, one line per request, with the time taken.
+    log = stdout + stderr
+    assert '"GET /healthz HTTP/1.1" 200 2' in log and f'"GET /static/{hashed} HTTP/1.1" 200' in log
+    assert "Shutting down" in log or "Handling signal: term" in log
+
+
+def test_serve_refuses_a_non_positive_worker_count(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"} | {
+        "LEADTRACKER_VAR_DIR": str(tmp_path)
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "leadtracker.cli", "serve", "--workers", "0"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2 and "--workers: invalid positive value: '0'" in result.stderr
