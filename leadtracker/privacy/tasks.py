@@ -21,3 +21,10 @@ def purge_expired_data() -> dict:
     from leadtracker.privacy.retention import purge
 
     return purge()
+
+
+@task()
+def build_access_export(export_id: int) -> str:
+    from leadtracker.privacy.export import build_export
+
+    return build_export(export_id)
