@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "leadtracker.accounts.middleware.CurrentOrganisationMiddleware",
+    "leadtracker.accounts.mfa.EnrolmentGateMiddleware",
     "leadtracker.privacy.middleware.NoticeAcceptanceMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -232,6 +233,17 @@ API_AUTH_FAILURES_PER_ADDRESS = envint("API_AUTH_FAILURES_PER_ADDRESS", 60)
 PASSWORD_RESET_PER_ACCOUNT = envint("PASSWORD_RESET_PER_ACCOUNT", 3)
 PASSWORD_RESET_PER_ADDRESS = envint("PASSWORD_RESET_PER_ADDRESS", 10)
 PASSWORD_RESET_WINDOW = envint("PASSWORD_RESET_WINDOW", 3600)
+# Wrong second-factor codes per account (and per address) before a lockout of the window.
+MFA_FAILURES_PER_ACCOUNT = envint("MFA_FAILURES_PER_ACCOUNT", 5)
+MFA_FAILURES_PER_ADDRESS = envint("MFA_FAILURES_PER_ADDRESS", 20)
+MFA_LOCKOUT_WINDOW = envint("MFA_LOCKOUT_WINDOW", 15 * 60)
+# Wrong pairing codes per address and window (a pairing code is short: keep guessing slow).
+PAIRING_FAILURES_PER_ADDRESS = envint("PAIRING_FAILURES_PER_ADDRESS", 10)
+PAIRING_WINDOW = envint("PAIRING_WINDOW", 15 * 60)
+# Call syncs per device (a phone syncs every 30 s; a backlog goes up in batches of 500).
+SYNC_RATE_PER_DEVICE = envstr("SYNC_RATE_PER_DEVICE", "30/m")
+# Web capture posts per capture key, on top of the per-address limit of anonymous requests.
+CAPTURE_RATE_PER_KEY = envstr("CAPTURE_RATE_PER_KEY", "120/m")
 API_RATE_AUTHENTICATED = envstr("API_RATE_AUTHENTICATED", "1200/m")
 API_RATE_ANONYMOUS = envstr("API_RATE_ANONYMOUS", "60/m")
 AUDIT_RETENTION_DAYS_DEFAULT = envint("AUDIT_RETENTION_DAYS_DEFAULT", 730)
@@ -247,6 +259,12 @@ USAGE_RETENTION_DAYS = envint("USAGE_RETENTION_DAYS", 180)
 
 # Largest spreadsheet accepted for import.
 IMPORT_MAX_BYTES = envint("IMPORT_MAX_BYTES", 200 * 1024 * 1024)
+# Rows read from one import; the rest of a larger file is reported, not imported.
+IMPORT_MAX_ROWS = envint("IMPORT_MAX_ROWS", 1_000_000)
+# An XLSX is a zip: refuse one that would unpack to more than this, or whose members are
+# compressed more than IMPORT_XLSX_MAX_RATIO times (a zip bomb), before it is opened.
+IMPORT_XLSX_MAX_UNPACKED = envint("IMPORT_XLSX_MAX_UNPACKED", 1024 * 1024 * 1024)
+IMPORT_XLSX_MAX_RATIO = envint("IMPORT_XLSX_MAX_RATIO", 200)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 NINJA_PAGINATION_PER_PAGE = 50

@@ -47,10 +47,11 @@ ORG_EDITABLE_FIELDS = (
     "shift_location",
     "calls_create_leads",
     "usage_events",
+    "require_mfa",
 )
 
 
-BOOLEAN_SETTINGS = ("shift_location", "calls_create_leads", "usage_events")
+BOOLEAN_SETTINGS = ("shift_location", "calls_create_leads", "usage_events", "require_mfa")
 
 
 def _check_password(password: str, user: User | None = None) -> None:

@@ -29,6 +29,7 @@ class OrganisationOut(Schema):
     shift_location: bool
     calls_create_leads: bool
     usage_events: bool
+    require_mfa: bool
 
 
 class OrganisationPatch(Strict):
@@ -43,6 +44,7 @@ class OrganisationPatch(Strict):
     shift_location: bool | None = None
     calls_create_leads: bool | None = None
     usage_events: bool | None = None
+    require_mfa: bool | None = Field(None, description="owners and admins must sign in with TOTP")
 
 
 class OrgBrief(Schema):

@@ -41,6 +41,7 @@ class OrganisationForm(forms.ModelForm):
         labels = {
             "calls_create_leads": "A synced call from an unknown number creates a lead",
             "usage_events": "Count usage data (per day and app version; nobody is named)",
+            "require_mfa": "Owners and admins must use two-factor sign-in",
         }
 
 

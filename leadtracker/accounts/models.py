@@ -98,6 +98,9 @@ class Organisation(models.Model):
     usage_events = models.BooleanField(default=True)
     # Agents see only the last four digits of numbers of leads that are not theirs.
     mask_other_numbers = models.BooleanField(default=False)
+    # Owners and admins must sign in with a second factor (TOTP); until they enrol they
+    # reach only the enrolment page.
+    require_mfa = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self):
@@ -352,3 +355,34 @@ class SupportRequest(models.Model):
 
     def __str__(self):
         return f"support request {self.pk} ({self.status})"
+
+
+class TotpDevice(models.Model):
+    """A person's authenticator app (RFC 6238). One per person: MFA belongs to the login, not
+    to an organisation. The shared secret is kept sealed (see accounts/mfa.py)."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="totp_device")
+    secret_sealed = models.CharField(max_length=200)
+    # Unconfirmed until the person types a code from the app: only then does login ask for one.
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    # The newest time step accepted; a code of this step or an older one is never accepted again.
+    last_step = models.BigIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"authenticator of user {self.user_id} ({'on' if self.confirmed_at else 'pending'})"
+
+
+class RecoveryCode(models.Model):
+    """A single-use code for when the authenticator is lost. Only a keyed hash is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="recovery_codes")
+    code_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "code_hash"], name="recovery_code_unique")]
+
+    def __str__(self):
+        return f"recovery code {self.pk} of user {self.user_id}"

@@ -25,6 +25,8 @@ API_AUTH = Limit("api-auth-fail", None, "API_AUTH_FAILURES_PER_ADDRESS", "LOGIN_
 PASSWORD_RESET = Limit(
     "reset", "PASSWORD_RESET_PER_ACCOUNT", "PASSWORD_RESET_PER_ADDRESS", "PASSWORD_RESET_WINDOW"
 )
+# Wrong pairing codes per address: a code is short, so guessing must stay slow.
+PAIRING = Limit("pairing-fail", None, "PAIRING_FAILURES_PER_ADDRESS", "PAIRING_WINDOW")
 
 
 def _keys(limit: Limit, account: str | None, ip: str | None) -> list[tuple[str, int]]:
@@ -46,6 +48,16 @@ def _keys(limit: Limit, account: str | None, ip: str | None) -> list[tuple[str, 
 
 def blocked(limit: Limit, *, account: str | None = None, ip: str | None = None) -> bool:
     return any((cache.get(key) or 0) >= allowed for key, allowed in _keys(limit, account, ip))
+
+
+def count(limit: Limit, *, account: str | None = None, ip: str | None = None) -> int:
+    return max((cache.get(key) or 0 for key, _allowed in _keys(limit, account, ip)), default=0)
+
+
+def retry_after(limit: Limit) -> int:
+    """Seconds until the current window ends (the Retry-After of a 429)."""
+    window = getattr(settings, limit.window)
+    return max(1, int(window - time.time() % window) + 1)
 
 
 def hit(limit: Limit, *, account: str | None = None, ip: str | None = None) -> None:

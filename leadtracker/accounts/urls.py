@@ -1,11 +1,12 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from leadtracker.accounts import views
+from leadtracker.accounts import mfa_views, views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("login/", views.login_view, name="login"),
+    path("login/code/", mfa_views.login_code, name="login_code"),
     path("logout/", views.logout_view, name="logout"),
     path("signup/", views.signup_view, name="signup"),
     path("invite/<str:token>/", views.accept_invitation_view, name="accept_invitation"),
@@ -26,6 +27,7 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("profile/", views.profile, name="profile"),
+    path("profile/security/", mfa_views.mfa_settings, name="mfa_settings"),
     path("notifications/", views.notifications, name="notifications"),
     path(
         "profile/password/",
@@ -36,6 +38,7 @@ urlpatterns = [
     path("settings/", views.organisation_settings, name="organisation_settings"),
     path("members/", views.members, name="members"),
     path("members/<int:member_id>/", views.member_detail, name="member_detail"),
+    path("members/<int:member_id>/mfa-reset/", mfa_views.reset_member_mfa, name="member_mfa_reset"),
     path("invitations/<int:invitation_id>/revoke/", views.revoke_invitation, name="revoke_invitation"),
     path("tokens/", views.tokens, name="tokens"),
     path("tokens/<int:token_id>/revoke/", views.revoke_token, name="revoke_token"),

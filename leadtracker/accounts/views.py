@@ -12,7 +12,7 @@ from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from leadtracker.accounts import actions, selectors, throttle
+from leadtracker.accounts import actions, mfa, mfa_views, selectors, throttle
 from leadtracker.accounts.audit import Actor
 from leadtracker.accounts.auth import EmailBackend
 from leadtracker.accounts.decorators import member_required
@@ -62,13 +62,14 @@ def login_view(request):
     if request.user.is_authenticated and request.membership is not None:
         return redirect(_safe_next(request))
     form = LoginForm(request.POST or None)
-    status = 200
+    status, retry_after = 200, None
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"]
         ip = client_ip(request)
         if login_blocked(email, ip):
             form.add_error(None, "Too many failed attempts. Wait a few minutes, or reset your password.")
             status = 429
+            retry_after = throttle.retry_after(throttle.LOGIN)
         else:
             user = EmailBackend().authenticate(request, email=email, password=form.cleaned_data["password"])
             if user is None:
@@ -77,6 +78,9 @@ def login_view(request):
                 status = 400
             else:
                 clear_account_failures(email)
+                if mfa.has_mfa(user):
+                    # Not signed in yet: the session only remembers who passed the password.
+                    return mfa_views.begin_second_step(request, user, _safe_next(request))
                 membership = active_membership(user)
                 _sign_in(request, user, membership.organisation_id if membership else None)
                 actions.record_login(
@@ -90,9 +94,12 @@ def login_view(request):
                     ),
                 )
                 return redirect(_safe_next(request))
-    return render(
+    response = render(
         request, "accounts/login.html", {"form": form, "next": request.GET.get("next", "")}, status=status
     )
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
+    return response
 
 
 @require_POST
@@ -153,6 +160,10 @@ def accept_invitation_view(request, token):
                 show_action_error(form, exc)
                 status = exc.status_code if exc.status_code != 400 else 200
             else:
+                if existing and mfa.has_mfa(membership.user):
+                    # An existing account's password is only half of its sign-in.
+                    messages.success(request, f"You have joined {membership.organisation.name}.")
+                    return mfa_views.begin_second_step(request, membership.user, reverse("home"))
                 _sign_in(request, membership.user, membership.organisation_id)
                 messages.success(request, f"You have joined {membership.organisation.name}.")
                 return redirect("home")
@@ -180,9 +191,13 @@ class PasswordResetView(auth_views.PasswordResetView):
     def form_valid(self, form):
         email, ip = form.cleaned_data["email"], client_ip(self.request)
         # Limit e-mails per address and per account, so the form cannot be used to flood
-        # someone's inbox; the answer looks the same either way.
+        # someone's inbox. The 429 tells nothing about whether the account exists: unknown
+        # addresses are counted the same way.
         if throttle.blocked(throttle.PASSWORD_RESET, account=email, ip=ip):
-            return redirect(self.success_url)
+            form.add_error(None, "Too many reset e-mails asked for. Wait an hour and try again.")
+            response = self.render_to_response(self.get_context_data(form=form), status=429)
+            response["Retry-After"] = str(throttle.retry_after(throttle.PASSWORD_RESET))
+            return response
         throttle.hit(throttle.PASSWORD_RESET, account=email, ip=ip)
         # Links in the e-mail point at SITE_URL, not at whatever Host header came in.
         self.extra_email_context = {"site_url": settings.SITE_URL}
