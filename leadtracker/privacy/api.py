@@ -316,3 +316,9 @@ def update_settings(request, payload: PrivacySettingsPatch):
         request.org, payload.request_period_days, actor=Actor.from_request(request)
     )
     return PrivacySettingsOut(request_period_days=row.request_period_days)
+
+
+# Access exports: their own module, mounted here so the API has one privacy router.
+from leadtracker.privacy.export_api import router as export_router  # noqa: E402
+
+router.add_router("", export_router)

@@ -1166,14 +1166,19 @@ def _fail(export, message: str) -> str:
     return ExportStatus.FAILED
 
 
+def is_expired(export, now=None) -> bool:
+    """Expired by status, or past its date before the purge has come round to it."""
+    now = now or timezone.now()
+    if export.status == ExportStatus.EXPIRED:
+        return True
+    return export.status == ExportStatus.READY and export.expires_at is not None and export.expires_at <= now
+
+
 def downloadable_path(export, *, now=None) -> Path:
     """The file of a ready export, or ActionError: 409 while it is being built or failed,
     410 once expired."""
 
-    now = now or timezone.now()
-    if export.status == ExportStatus.EXPIRED or (
-        export.status == ExportStatus.READY and export.expires_at and export.expires_at <= now
-    ):
+    if is_expired(export, now):
         raise ActionError("this export has expired; prepare a new one", field="export", status_code=410)
     if export.status != ExportStatus.READY:
         raise ActionError(

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from leadtracker.accounts import audit
 from leadtracker.lib.errors import ActionError
+from leadtracker.privacy.export import expire_exports, expired_exports
 from leadtracker.privacy.models import LegalHold, PrivacySettings
 
 AUDIT_MIN_DAYS = 365
@@ -50,7 +51,16 @@ BOUNDS = {
     "import_file_days": (1, _import_max),
 }
 
-KINDS = ("calls", "call_backs", "shift_locations", "usage", "import_files", "audit_events", "task_results")
+KINDS = (
+    "calls",
+    "call_backs",
+    "shift_locations",
+    "usage",
+    "import_files",
+    "audit_events",
+    "exports",
+    "task_results",
+)
 
 
 def periods_of(org) -> dict[str, int]:
@@ -154,6 +164,9 @@ def purge_organisation(org, *, now=None, dry_run=False) -> dict[str, int]:
         "usage": usage.count(),
         "import_files": imports.count(),
         "audit_events": audit_events.count(),
+        # Access exports past their PrivacySettings.export_days (a legal hold keeps the data,
+        # not the copies made of it).
+        "exports": expired_exports(org, now).count(),
     }
     if dry_run or not any(counts.values()):
         return counts
@@ -182,6 +195,7 @@ def purge_organisation(org, *, now=None, dry_run=False) -> dict[str, int]:
             stored_path="", error_report_path=""
         )
         counts["import_files"] = len(jobs)
+        counts["exports"] = expire_exports(expired_exports(org, now))
         # Recorded after the audit purge so this event itself is never the one purged.
         audit.record(
             "retention.purged",

@@ -128,3 +128,28 @@ def request_handlers(org_id):
     return Membership.objects.filter(
         organisation_id=org_id, is_active=True, role__in=[Role.ADMIN, Role.OWNER], user__is_active=True
     )
+
+
+def data_request_or_none(org_id, request_id):
+    return (
+        DataRequest.objects.select_related("lead", "member__user")
+        .filter(organisation_id=org_id, pk=request_id)
+        .first()
+    )
+
+
+def access_exports(org_id):
+    """The organisation's access exports, newest first. Admins and owners only (checked by the
+    views and the API): each one names whom it is about."""
+    from leadtracker.privacy.models import AccessExport
+
+    return (
+        AccessExport.objects.filter(organisation_id=org_id)
+        .select_related("lead", "member__user", "requested_by", "data_request")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def access_export(org_id, export_id):
+    """The organisation's export, or None (another organisation's id too)."""
+    return access_exports(org_id).filter(pk=export_id).first()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from leadtracker.privacy import views
+from leadtracker.privacy import export_views, views
 
 urlpatterns = [
     path("privacy/<slug:org_slug>/", views.public_notice, name="privacy_public"),
@@ -11,4 +11,16 @@ urlpatterns = [
     path("settings/privacy/requests/", views.data_requests, name="privacy_requests"),
     path("settings/privacy/requests/new/", views.new_data_request, name="privacy_request_new"),
     path("settings/privacy/requests/<int:request_id>/", views.data_request_detail, name="privacy_request"),
+    path(
+        "settings/privacy/requests/<int:request_id>/export/",
+        export_views.export_for_request,
+        name="privacy_export_for_request",
+    ),
+    path("settings/privacy/exports/", export_views.exports, name="privacy_exports"),
+    path("settings/privacy/exports/<int:export_id>/", export_views.export_detail, name="privacy_export"),
+    path(
+        "settings/privacy/exports/<int:export_id>/download/",
+        export_views.export_download,
+        name="privacy_export_download",
+    ),
 ]

@@ -253,3 +253,14 @@ def _data_request(people):
 
 
 FACTORIES["request_id"] = _data_request
+
+
+def _access_export(people):
+    # A queued export is enough: the pages and the API find it (or not) before its state matters.
+    from leadtracker.privacy.models import AccessExport
+
+    return AccessExport.objects.create(organisation=people.org, lead=_lead(people)).pk
+
+
+FACTORIES["export_id"] = _access_export
+BODY_FACTORIES["data_request_id"] = _data_request

@@ -96,6 +96,7 @@ def test_each_kind_goes_after_its_period_and_stays_before(acme, rows):
 
     assert counts == {
         "calls": 1, "call_backs": 1, "shift_locations": 1, "usage": 1, "import_files": 1, "audit_events": 1,
+        "exports": 0,
     }  # fmt: skip
     old_call, new_call = mine["calls"]
     assert not Call.objects.filter(pk=old_call.pk).exists() and Call.objects.filter(pk=new_call.pk).exists()
@@ -136,6 +137,7 @@ def test_dry_run_changes_nothing_and_reports_counts(acme, rows):
     report = retention.purge(dry_run=True, now=NOW)
     assert report["acme"] == report["globex"] == {
         "calls": 1, "call_backs": 1, "shift_locations": 1, "usage": 1, "import_files": 1, "audit_events": 1,
+        "exports": 0,
     }  # fmt: skip
     assert (
         Call.objects.count(),
