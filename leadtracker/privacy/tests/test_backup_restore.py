@@ -1,0 +1,138 @@
+"""`leadtracker backup` and `leadtracker restore`: a real backup file, restored by the real
+command in its own process into a database of its own (never the test database), on SQLite and
+PostgreSQL. Then the acceptance test: erase, restore an older backup, replay — the person is
+gone again."""
+
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+from leadtracker.accounts.audit import Actor
+from leadtracker.leads.actions import LeadData, create_lead
+from leadtracker.leads.models import Lead
+from leadtracker.privacy.erasure import erase_lead
+
+RESTORE_DB = "leadtracker_eraser_restore"
+LEADTRACKER = str(Path(sys.executable).with_name("leadtracker"))
+
+
+@pytest.fixture
+def ledger_file(settings, tmp_path):
+    settings.ERASURE_LEDGER_PATH = tmp_path / "erasure-ledger.jsonl"
+    return settings.ERASURE_LEDGER_PATH
+
+
+@pytest.fixture
+def target(tmp_path):
+    """A database of our own to restore into, and how to read it back."""
+    if connection.vendor == "sqlite":
+        path = tmp_path / "restored.sqlite3"
+
+        def query(sql):
+            with sqlite3.connect(path) as db:
+                return db.execute(sql).fetchall()
+
+        yield f"sqlite:///{path}", query
+        return
+    import psycopg
+
+    db = connection.settings_dict
+    server = f"postgresql://{db['USER']}@{db['HOST']}:{db['PORT']}"
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
+        admin.execute(f"DROP DATABASE IF EXISTS {RESTORE_DB}")
+        admin.execute(f"CREATE DATABASE {RESTORE_DB}")
+
+    def query(sql):
+        with psycopg.connect(f"{server}/{RESTORE_DB}") as conn:
+            return conn.execute(sql).fetchall()
+
+    yield f"{server}/{RESTORE_DB}", query
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
+        admin.execute(f"DROP DATABASE IF EXISTS {RESTORE_DB} WITH (FORCE)")
+
+
+def run_restore(url, backup_file, ledger_file, settings):
+    env = dict(
+        os.environ,
+        DATABASE_URL=url,
+        SECRET_KEY=settings.SECRET_KEY,
+        ERASURE_LEDGER_PATH=str(ledger_file),
+        LEADTRACKER_VAR_DIR=str(ledger_file.parent),
+    )
+    return subprocess.run(
+        [LEADTRACKER, "restore", str(backup_file), "--yes"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def lead(people, name, phone, email=""):
+    made, _ = create_lead(
+        people.org, LeadData(name=name, phones=[phone], email=email), actor=Actor.system(), by=people.olga
+    )
+    return made
+
+
+@pytest.mark.django_db(transaction=True)
+def test_backup_and_restore_round_trip(acme, tmp_path, target, ledger_file, settings):
+    kept = lead(acme, "Kavya Rao", "+919811111111", "kavya@example.in")
+    out = tmp_path / "backup.bin"
+    call_command("backup", out=str(out))
+    assert out.stat().st_size > 0 and oct(out.stat().st_mode)[-3:] == "600"
+    lead(acme, "After The Backup", "+919822222222")
+
+    url, query = target
+    result = run_restore(url, out, ledger_file, settings)
+    assert result.returncode == 0, result.stderr
+    assert "Restored" in result.stdout and "Erasures replayed: 0 leads" in result.stdout
+
+    names = {row[0] for row in query("SELECT name FROM leads_lead")}
+    assert "Kavya Rao" in names and "After The Backup" not in names
+    assert query(f"SELECT e164 FROM leads_leadphone WHERE lead_id = {kept.pk}") == [("+919811111111",)]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_erase_restore_an_older_backup_replay_and_the_person_is_gone_again(
+    acme, tmp_path, target, ledger_file, settings
+):
+    person = lead(acme, "Suresh Menon", "+919833333333", "suresh@example.in")
+    other = lead(acme, "Anita Desai", "+919844444444")
+    older = tmp_path / "older.bin"
+    call_command("backup", out=str(older))
+
+    erase_lead(person, actor=Actor.for_user(acme.olga.user), by=acme.olga)
+    assert Lead.objects.get(pk=person.pk).erased_at is not None
+    assert ledger_file.read_text().count("\n") == 1
+
+    url, query = target
+    result = run_restore(url, older, ledger_file, settings)
+    assert result.returncode == 0, result.stderr
+    # The backup predates the erasure: its ledger table lacks it, the file brings it back.
+    assert "Erasures replayed: 1 leads" in result.stdout, result.stdout
+    assert "1 rows restored to the table" in result.stdout, result.stdout
+
+    rows = query(f"SELECT name, email, phone, erased_at FROM leads_lead WHERE id = {person.pk}")
+    assert rows and rows[0][:3] == ("", "", "") and rows[0][3] is not None
+    assert query(f"SELECT COUNT(*) FROM leads_leadphone WHERE lead_id = {person.pk}") == [(0,)]
+    assert query(f"SELECT name FROM leads_lead WHERE id = {other.pk}") == [("Anita Desai",)]
+    assert query("SELECT COUNT(*) FROM privacy_erasurerecord") == [(1,)]
+
+    # Replaying again changes nothing: an erased person has nothing left to match.
+    again = run_restore(url, older, ledger_file, settings)
+    assert "Erasures replayed: 1 leads" in again.stdout  # the older state came back once more
+    env = dict(
+        os.environ, DATABASE_URL=url, SECRET_KEY=settings.SECRET_KEY, ERASURE_LEDGER_PATH=str(ledger_file)
+    )
+    replay = subprocess.run(
+        [LEADTRACKER, "privacy", "replay-erasures"], env=env, capture_output=True, text=True, timeout=300
+    )
+    assert replay.returncode == 0, replay.stderr
+    assert "leads: 0" in replay.stdout and "rows restored: 0" in replay.stdout, replay.stdout
