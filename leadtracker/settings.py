@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "leadtracker.leads",
     "leadtracker.calls",
     "leadtracker.privacy",
+    "leadtracker.reports",
 ]
 
 MIDDLEWARE = [
@@ -155,6 +156,11 @@ STATIC_ROOT.mkdir(exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "leadtracker" / "static"]
 # Files that hold personal data (access exports): never served by WhiteNoise or as media.
 PRIVATE_FILES_DIR = Path(envstr("LEADTRACKER_PRIVATE_DIR", str(VAR_DIR / "private")))
+# The erasure ledger's key (HMAC of erased people's identifiers); empty: derived from SECRET_KEY.
+# Set it explicitly before ever rotating SECRET_KEY, or older ledger entries stop matching.
+ERASURE_LEDGER_KEY = envstr("ERASURE_LEDGER_KEY", "")
+# A copy of the ledger outside the database, so restoring an older backup cannot lose an erasure.
+ERASURE_LEDGER_PATH = Path(envstr("ERASURE_LEDGER_PATH", str(VAR_DIR / "erasure-ledger.jsonl")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -256,6 +262,8 @@ WEBHOOK_ALLOW_PRIVATE_ADDRESSES = envbool("WEBHOOK_ALLOW_PRIVATE_ADDRESSES", Fal
 DEVICE_STALE_MINUTES = envint("DEVICE_STALE_MINUTES", 30)
 # Usage counters (per organisation, day, event and app version) are purged after this.
 USAGE_RETENTION_DAYS = envint("USAGE_RETENTION_DAYS", 180)
+# The daily digest e-mail to managers goes out when the organisation's clock passes this hour.
+DIGEST_HOUR = envint("DIGEST_HOUR", 8)
 
 # Largest spreadsheet accepted for import.
 IMPORT_MAX_BYTES = envint("IMPORT_MAX_BYTES", 200 * 1024 * 1024)

@@ -9,6 +9,7 @@ from django.utils import timezone
 from leadtracker.accounts.audit import Actor, record
 from leadtracker.accounts.models import Membership, Organisation, Role
 from leadtracker.attendance.models import Shift, ShiftSource
+from leadtracker.attendance.signals import shift_changed
 from leadtracker.lib.errors import ActionError, Conflict
 
 # A phone that was offline sends the time the person really punched (sync protocol).
@@ -128,6 +129,9 @@ def punch_out(
         setattr(shift, key, value)
     shift.save()
     record("shift.punch_out", organisation=member.organisation, actor=actor, obj=shift, changes={"via": via})
+    shift_changed.send(
+        sender=Shift, organisation=member.organisation, user_id=shift.user_id, spans=[(shift.started_at, at)]
+    )
     return shift
 
 
@@ -155,6 +159,12 @@ def close_open_shifts(now=None) -> int:
             )
             if updated:
                 record("shift.auto_close", organisation=shift.organisation, actor=Actor.system(), obj=shift)
+                shift_changed.send(
+                    sender=Shift,
+                    organisation=shift.organisation,
+                    user_id=shift.user_id,
+                    spans=[(shift.started_at, end)],
+                )
                 closed += 1
     return closed
 
@@ -199,10 +209,17 @@ def correct_shift(
         for name, value in (("started_at", started_at), ("ended_at", ended_at))
         if getattr(shift, name) != value
     ]
+    before = (shift.started_at, shift.ended_at)
     shift.started_at, shift.ended_at = started_at, ended_at
     shift.corrected_by_id, shift.correction_reason = by.user_id, reason[:300]
     shift.save()
     record(
         "shift.correct", organisation=shift.organisation, actor=actor, obj=shift, changes={"fields": changed}
+    )
+    shift_changed.send(
+        sender=Shift,
+        organisation=shift.organisation,
+        user_id=shift.user_id,
+        spans=[before, (started_at, ended_at)],
     )
     return shift

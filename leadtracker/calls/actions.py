@@ -21,6 +21,7 @@ from leadtracker.calls.models import (
     Permission,
     UsageDay,
 )
+from leadtracker.calls.signals import calls_stored
 from leadtracker.lib.errors import ActionError
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud or typed on a phone
@@ -308,7 +309,14 @@ def log_call(
     from leadtracker.calls.sync import touch_leads
 
     touch_leads([(call.pk, clean)])
-    loop.on_calls_stored(org, [(call.pk, clean)], user_id=member.user_id)
+    returned = loop.on_calls_stored(org, [(call.pk, clean)], user_id=member.user_id)
+    calls_stored.send(
+        sender=Call,
+        organisation=org,
+        user_id=member.user_id,
+        moments=[started_at],
+        call_back_call_ids=returned,
+    )
     if follow_up is not None:
         record_outcome(
             call, disposition_id=disposition_id, note=call.note, follow_up=follow_up, actor=actor, by=member

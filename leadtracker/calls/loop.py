@@ -76,13 +76,15 @@ def _close(cb: CallBack, moment: dt.datetime, call_id: int) -> None:
     cb.seconds_to_return = int((moment - cb.missed_at).total_seconds())
 
 
-def on_calls_stored(org, stored: list[tuple[int, StoredCall]], *, user_id: int) -> None:
-    """``stored``: (call id, call) of the calls just written by ``user_id``'s phone or hand."""
+def on_calls_stored(org, stored: list[tuple[int, StoredCall]], *, user_id: int) -> set[int]:
+    """``stored``: (call id, call) of the calls just written by ``user_id``'s phone or hand.
+    Returns the ids of the missed calls whose call-back opened, closed or moved (before and
+    after), for the roll-ups."""
     missed = [(pk, c) for pk, c in stored if c.lead_id and c.valid and c.status in UNANSWERED]
     talked = [(pk, c) for pk, c in stored if c.valid and c.status in TALKED]
     numbers = {c.number for _, c in missed} | {c.number for _, c in talked}
     if not numbers:
-        return
+        return set()
     _lock_numbers(org.pk, numbers)
     open_now = {
         cb.number: cb
@@ -91,7 +93,8 @@ def on_calls_stored(org, stored: list[tuple[int, StoredCall]], *, user_id: int) 
         )
     }
     if not missed and not open_now:
-        return  # the common case: calls that return nobody
+        return set()  # the common case: calls that return nobody
+    measured_from = {cb.pk: cb.missed_call_id for cb in open_now.values()}
     # (time, order, call id, number, call or None); missed before talked within one second.
     events = [(c.started_at, 0, pk, c.number, c) for pk, c in missed]
     events += [(c.started_at, 1, pk, c.number, None) for pk, c in talked]
@@ -167,3 +170,8 @@ def on_calls_stored(org, stored: list[tuple[int, StoredCall]], *, user_id: int) 
         insert_rows(
             CallBack, NEW_COLUMNS, [tuple(getattr(cb, c) for c in NEW_COLUMNS[:-1]) + (now,) for cb in new]
         )
+    return (
+        {cb.missed_call_id for cb in new}
+        | {cb.missed_call_id for cb in changed.values()}
+        | {measured_from[pk] for pk in changed}
+    )

@@ -225,6 +225,7 @@ def sync(device: Device, body, *, actor: Actor, now: dt.datetime | None = None) 
 def _store(device: Device, org, rows: list[CleanCall], *, actor: Actor, now: dt.datetime) -> dict:
     from leadtracker.calls import loop
     from leadtracker.calls.actions import count_usage
+    from leadtracker.calls.signals import calls_stored
 
     # Outside every shift of the device's person: counted, dropped, nothing of it kept.
     kept, outside = [], 0
@@ -256,7 +257,14 @@ def _store(device: Device, org, rows: list[CleanCall], *, actor: Actor, now: dt.
     duplicates = len(kept) - len(stored)
     if stored:
         touch_leads(stored)
-        loop.on_calls_stored(org, stored, user_id=device.user_id)
+        returned = loop.on_calls_stored(org, stored, user_id=device.user_id)
+        calls_stored.send(
+            sender=Call,
+            organisation=org,
+            user_id=device.user_id,
+            moments=[r.started_at for _, r in stored],
+            call_back_call_ids=returned,
+        )
     count_usage(org, "calls.sync", app_version=device.app_version, os=device.os_version)
     health = {"last_sync_at": now, "last_seen_at": now}
     if kept:

@@ -1,0 +1,9 @@
+"""Signals that let higher apps (reports) follow call events without calls importing them."""
+
+from django.dispatch import Signal
+
+# Sent inside the transaction that stored calls (sync or a manual log), after the missed-call
+# loop ran; kwargs: organisation, user_id (whose calls), moments (started_at of each call
+# actually inserted — duplicates are not in it), call_back_call_ids (ids of the missed calls
+# whose call-back opened, closed or moved; those calls may be anyone's, on any day).
+calls_stored = Signal()

@@ -1,0 +1,252 @@
+"""The figures the dashboards show, read from the roll-ups (never from the raw calls).
+
+Contract for the pages (names are stable; a change is noted here):
+
+- ``Range(start, end)``: dates, both inclusive, in the organisation's time zone.
+  ``range_for(org, "today" | "yesterday" | "7d" | "30d", today=None)`` builds the usual ones
+  ("7d" and "30d" end today and include it).
+- ``scope_user_ids(viewer, team=None) -> list[int] | None``: whose figures the viewer sees.
+  None means the whole organisation (owner or admin without a team). A manager gets their
+  subtree, an agent only themself; ``team`` (a Membership the view loaded through
+  ``visible_memberships`` — 404 otherwise) narrows it to that person's subtree.
+- ``summary(org, rng, user_ids) -> dict`` with keys: ``calls``; one key per call status
+  (``answered connected not_connected missed rejected blocked voicemail answered_elsewhere``);
+  ``calls_in calls_out``; ``talked`` (calls with a conversation) and ``connected_rate``
+  (talked / calls, 0–1, None without calls); ``talk_seconds short_calls``; ``unique_leads``
+  (distinct leads per person-day, summed: a lead called on two days counts twice);
+  ``first_call_at last_call_at`` (aware UTC datetimes or None); ``missed_returned
+  missed_not_returned`` (missed calls that rang in the range, returned since or not);
+  ``median_seconds_to_return`` (int or None); ``shift_seconds`` (closed shifts only).
+- ``by_hour(org, rng, user_ids) -> list`` of 24 dicts ``{hour, calls, <status>…, calls_in,
+  calls_out, talked, talk_seconds, short_calls}``, hour 0–23 in the organisation's zone.
+- ``per_agent(org, rng, user_ids) -> list`` of dicts, one per person with any figure in the
+  range, most conversations first: ``{user_id, name, calls, <status>…, calls_in, calls_out,
+  talked, talk_seconds, short_calls, max_same_number, unique_leads, shift_seconds,
+  missed_returned, missed_not_returned, flags}``; ``flags`` is a list of ``"short_calls"``,
+  ``"repeat_dials"``, ``"low_talk"`` (thresholds below, explained in docs/decisions.md).
+- ``daily(org, rng, user_ids) -> list`` of dicts, one per date of the range (zeros included):
+  ``{date, calls, <status>…, calls_in, calls_out, talked, talk_seconds, short_calls,
+  missed_returned, missed_not_returned, shift_seconds}``.
+- ``team_median(rows, field)``: the median of one field over ``per_agent`` rows (the agent's
+  day shows "you" beside it).
+- ``funnel(org, user_ids) -> list`` of ``{status_id, name, kind, leads}``, every active status
+  in its order: leads owned by the people in scope (None: all leads) — live, not a roll-up.
+- ``conversion_by_source(org, rng, user_ids) -> list`` of ``{source_id, name, leads, won,
+  rate}``: leads created in the range by source (None source: "No source"), ``won`` those
+  now in a status of kind won, ``rate`` won / leads.
+"""
+
+import datetime as dt
+import statistics
+from typing import NamedTuple
+
+from django.db.models import Count, Max, Min, Q, Sum
+from django.db.models.functions import Coalesce
+
+from leadtracker.accounts.models import Membership
+from leadtracker.accounts.visibility import subtree_membership_ids, visible_user_ids
+from leadtracker.calls.models import CallStatus
+from leadtracker.reports.models import UserDay, UserHour
+from leadtracker.reports.rollups import COUNTS, day_bounds
+
+STATUSES = tuple(CallStatus.values)
+TALKED_STATUSES = ("answered", "connected", "answered_elsewhere")
+
+# Gaming flags on the leaderboard (docs/decisions.md, "reports — roll-ups").
+# Many conversations under rollups.SHORT_CALL_S seconds: at least this many, and this share
+# of the person's conversations (a real call rarely ends in under ten seconds).
+SHORT_CALLS_FLAG_MIN = 20
+SHORT_CALLS_FLAG_SHARE = 0.3
+# The same number dialled over and over: this many outgoing calls to one number in one day.
+REPEAT_DIAL_FLAG = 8
+# High call count with little talk: calls at least HIGH_CALLS_FACTOR × the group's median
+# calls, and talk per call at most LOW_TALK_FACTOR × the group's median talk per call.
+HIGH_CALLS_FACTOR = 1.5
+LOW_TALK_FACTOR = 0.5
+# The talk flag compares people with each other, so it needs a group of at least this size.
+LOW_TALK_MIN_GROUP = 3
+
+
+class Range(NamedTuple):
+    start: dt.date
+    end: dt.date
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    def dates(self) -> list[dt.date]:
+        return [self.start + dt.timedelta(days=n) for n in range(self.days)]
+
+
+PRESETS = ("today", "yesterday", "7d", "30d")
+
+
+def today_in(org) -> dt.date:
+    return dt.datetime.now(org.tzinfo).date()
+
+
+def range_for(org, preset: str, today: dt.date | None = None) -> Range:
+    today = today or today_in(org)
+    if preset == "today":
+        return Range(today, today)
+    if preset == "yesterday":
+        day = today - dt.timedelta(days=1)
+        return Range(day, day)
+    if preset == "7d":
+        return Range(today - dt.timedelta(days=6), today)
+    if preset == "30d":
+        return Range(today - dt.timedelta(days=29), today)
+    raise ValueError(f"unknown range {preset!r}; one of {', '.join(PRESETS)}")
+
+
+def scope_user_ids(viewer: Membership, team: Membership | None = None) -> list[int] | None:
+    """Whose figures ``viewer`` sees, narrowed to ``team``'s subtree when given."""
+    visible = visible_user_ids(viewer)
+    if team is None:
+        return None if visible is None else sorted(visible)
+    if team.organisation_id != viewer.organisation_id:
+        return []
+    ids = subtree_membership_ids(team)
+    team_users = set(Membership.objects.filter(pk__in=ids).values_list("user_id", flat=True))
+    return sorted(team_users if visible is None else team_users & visible)
+
+
+def _rows(model, org, rng: Range, user_ids):
+    qs = model.objects.filter(organisation_id=org.pk, day__gte=rng.start, day__lte=rng.end)
+    if user_ids is not None:
+        qs = qs.filter(user_id__in=user_ids)
+    return qs
+
+
+def _sums(extra=()) -> dict:
+    return {name: Coalesce(Sum(name), 0) for name in (*COUNTS, *extra)}
+
+
+def _with_talked(row: dict) -> dict:
+    row["talked"] = sum(row[s] for s in TALKED_STATUSES)
+    return row
+
+
+def median(values: list[int]) -> int | None:
+    return round(statistics.median(values)) if values else None
+
+
+def summary(org, rng: Range, user_ids: list[int] | None) -> dict:
+    rows = _rows(UserDay, org, rng, user_ids)
+    out = rows.aggregate(
+        **_sums(("unique_leads", "missed_returned", "missed_not_returned", "shift_seconds")),
+        first_call_at=Min("first_call_at"),
+        last_call_at=Max("last_call_at"),
+    )
+    waits = [
+        s for lst in rows.filter(missed_returned__gt=0).values_list("return_seconds", flat=True) for s in lst
+    ]
+    _with_talked(out)
+    out["connected_rate"] = out["talked"] / out["calls"] if out["calls"] else None
+    out["median_seconds_to_return"] = median(waits)
+    return out
+
+
+def by_hour(org, rng: Range, user_ids: list[int] | None) -> list[dict]:
+    found = {r["hour"]: r for r in _rows(UserHour, org, rng, user_ids).values("hour").annotate(**_sums())}
+    return [_with_talked(found.get(h) or {"hour": h, **dict.fromkeys(COUNTS, 0)}) for h in range(24)]
+
+
+def daily(org, rng: Range, user_ids: list[int] | None) -> list[dict]:
+    extra = ("missed_returned", "missed_not_returned", "shift_seconds")
+    found = {
+        r["day"]: r
+        for r in _rows(UserDay, org, rng, user_ids).values("day").annotate(**_sums(extra)).order_by("day")
+    }
+    out = []
+    for day in rng.dates():
+        row = found.get(day) or {"day": day, **dict.fromkeys((*COUNTS, *extra), 0)}
+        row["date"] = row.pop("day")
+        out.append(_with_talked(row))
+    return out
+
+
+def team_median(rows: list[dict], field: str) -> float | None:
+    values = [r[field] for r in rows]
+    return statistics.median(values) if values else None
+
+
+def per_agent(org, rng: Range, user_ids: list[int] | None) -> list[dict]:
+    extra = ("unique_leads", "shift_seconds", "missed_returned", "missed_not_returned")
+    rows = [
+        _with_talked(r)
+        for r in _rows(UserDay, org, rng, user_ids)
+        .values("user_id", "user__full_name", "user__email")
+        .annotate(**_sums(extra), max_same_number=Coalesce(Max("max_same_number"), 0))
+        .order_by("user_id")
+    ]
+    for r in rows:
+        full_name, email = r.pop("user__full_name"), r.pop("user__email")
+        r["name"] = full_name or email
+    _flag(rows)
+    rows.sort(key=lambda r: (-r["talked"], -r["talk_seconds"], r["name"], r["user_id"]))
+    return rows
+
+
+def _flag(rows: list[dict]) -> None:
+    callers = [r for r in rows if r["calls"]]
+    median_calls = team_median(callers, "calls")
+    median_talk = statistics.median([r["talk_seconds"] / r["calls"] for r in callers]) if callers else None
+    for r in rows:
+        flags = []
+        spoke = r["answered"] + r["connected"]
+        if r["short_calls"] >= SHORT_CALLS_FLAG_MIN and r["short_calls"] >= SHORT_CALLS_FLAG_SHARE * spoke:
+            flags.append("short_calls")
+        if r["max_same_number"] >= REPEAT_DIAL_FLAG:
+            flags.append("repeat_dials")
+        if (
+            len(callers) >= LOW_TALK_MIN_GROUP
+            and r["calls"]
+            and r["calls"] >= HIGH_CALLS_FACTOR * median_calls
+            and r["talk_seconds"] / r["calls"] <= LOW_TALK_FACTOR * median_talk
+        ):
+            flags.append("low_talk")
+        r["flags"] = flags
+
+
+def funnel(org, user_ids: list[int] | None) -> list[dict]:
+    from leadtracker.leads.models import Lead, LeadStatus
+
+    leads = Lead.objects.filter(organisation_id=org.pk)
+    if user_ids is not None:
+        leads = leads.filter(owner_id__in=user_ids)
+    counts = dict(leads.values_list("status_id").annotate(n=Count("id")).order_by())
+    return [
+        {"status_id": s.pk, "name": s.name, "kind": s.kind, "leads": counts.get(s.pk, 0)}
+        for s in LeadStatus.objects.filter(organisation_id=org.pk)
+        if s.is_active or counts.get(s.pk)
+    ]
+
+
+def conversion_by_source(org, rng: Range, user_ids: list[int] | None) -> list[dict]:
+    from leadtracker.leads.models import Lead, StatusKind
+
+    tz = org.tzinfo
+    start, _ = day_bounds(tz, rng.start)
+    _, end = day_bounds(tz, rng.end)
+    leads = Lead.objects.filter(organisation_id=org.pk, created_at__gte=start, created_at__lt=end)
+    if user_ids is not None:
+        leads = leads.filter(owner_id__in=user_ids)
+    rows = (
+        leads.values("source_id", "source__name")
+        .annotate(leads=Count("id"), won=Count("id", filter=Q(status__kind=StatusKind.WON)))
+        .order_by()
+    )
+    out = [
+        {
+            "source_id": r["source_id"],
+            "name": r["source__name"] or "No source",
+            "leads": r["leads"],
+            "won": r["won"],
+            "rate": r["won"] / r["leads"],
+        }
+        for r in rows
+    ]
+    # Sorted here: the databases put a NULL source's name at opposite ends.
+    return sorted(out, key=lambda r: (-r["leads"], r["name"], r["source_id"] or 0))
