@@ -322,3 +322,7 @@ def update_settings(request, payload: PrivacySettingsPatch):
 from leadtracker.privacy.export_api import router as export_router  # noqa: E402
 
 router.add_router("", export_router)
+
+from leadtracker.privacy.erasure_api import router as erasure_router  # noqa: E402
+
+router.add_router("", erasure_router)

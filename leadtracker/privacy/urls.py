@@ -1,6 +1,6 @@
 from django.urls import path
 
-from leadtracker.privacy import export_views, views
+from leadtracker.privacy import erasure_views, export_views, views
 
 urlpatterns = [
     path("privacy/<slug:org_slug>/", views.public_notice, name="privacy_public"),
@@ -22,5 +22,21 @@ urlpatterns = [
         "settings/privacy/exports/<int:export_id>/download/",
         export_views.export_download,
         name="privacy_export_download",
+    ),
+    path(
+        "settings/privacy/requests/<int:request_id>/erase/",
+        erasure_views.erase_for_request,
+        name="privacy_request_erase",
+    ),
+    path(
+        "settings/privacy/members/<int:member_id>/erase/",
+        erasure_views.erase_member,
+        name="privacy_member_erase",
+    ),
+    path("settings/privacy/holds/", erasure_views.legal_holds, name="privacy_holds"),
+    path(
+        "settings/privacy/holds/<int:hold_id>/release/",
+        erasure_views.release_hold,
+        name="privacy_hold_release",
     ),
 ]

@@ -182,6 +182,7 @@ PUBLIC_PARAMETERS = {
     "token": "invitation secret from an e-mailed link",
     "uidb64": "password-reset link",
     "key": "web-capture key of a source: public by design, it sits in a website's form",
+    "unsubscribe_token": "signed unsubscribe link in a marketing message; tested in test_unsubscribe.py",
 }
 
 
@@ -264,3 +265,15 @@ def _access_export(people):
 
 FACTORIES["export_id"] = _access_export
 BODY_FACTORIES["data_request_id"] = _data_request
+
+
+def _legal_hold(people):
+    # On a fresh lead each time: one operation may release what the next one reads.
+    from leadtracker.privacy.holds import create_hold
+
+    return create_hold(
+        people.org, actor=Actor.system(), by=None, reason="Walk: a dispute", lead=_lead(people)
+    ).pk
+
+
+FACTORIES["hold_id"] = _legal_hold
