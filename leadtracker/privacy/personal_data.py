@@ -95,7 +95,7 @@ EXEMPT_MODELS = {
 
 
 def label_of(model) -> str:
-    return model._meta.label
+    return model if isinstance(model, str) else model._meta.label
 
 
 def _ours(model) -> bool:
