@@ -859,6 +859,44 @@ def _member_consents(subject):
     yield from _consents(subject, ConsentEvent.objects.filter(member=subject.member))
 
 
+def _member_mfa_devices(subject):
+    from leadtracker.accounts.models import TotpDevice
+
+    # When they set up sign-in codes; the sealed secret never leaves the server.
+    for d in TotpDevice.objects.filter(user_id=subject.user_id).order_by("created_at", "pk"):
+        yield plain(d, ["id", "created_at", "confirmed_at"], subject.tz)
+
+
+def _member_recovery_codes(subject):
+    from leadtracker.accounts.models import RecoveryCode
+
+    for c in RecoveryCode.objects.filter(user_id=subject.user_id).order_by("created_at", "pk"):
+        yield plain(c, ["id", "created_at", "used_at"], subject.tz)
+
+
+def _member_rollups(model, subject):
+    # Counters of their own calls and shift time: theirs, and naming no lead.
+    skip = {"organisation", "user"}
+    names = [f.name for f in model._meta.concrete_fields if f.name not in skip]
+    qs = model.objects.filter(organisation=subject.org, user_id=subject.user_id).order_by(
+        *[n for n in ("day", "hour") if n in names]
+    )
+    for row in _stream(qs):
+        yield plain(row, names, subject.tz)
+
+
+def _member_days(subject):
+    from leadtracker.reports.models import UserDay
+
+    yield from _member_rollups(UserDay, subject)
+
+
+def _member_hours(subject):
+    from leadtracker.reports.models import UserHour
+
+    yield from _member_rollups(UserHour, subject)
+
+
 NO_LEAD = "points at members only"
 NO_MEMBER = "a lead's record; a member's part in it is exported under the member's own kinds"
 
@@ -890,9 +928,15 @@ EXPORTERS: dict[str, Exporter] = {
     "privacy.ErasureRecord": Exporter(
         "erasures_carried_out", None, _member_erasures, "the ledger keeps only keyed hashes of whom it erased"
     ),
-    "django_tasks_db.DBTaskResult": Exporter("background_jobs", _lead_task_results, _member_task_results),
+    "django_tasks_database.DBTaskResult": Exporter(
+        "background_jobs", _lead_task_results, _member_task_results
+    ),
     "admin.LogEntry": Exporter("site_admin_log", _lead_admin_log, _member_admin_log),
     "sessions.Session": Exporter("sessions", None, _member_sessions, NO_LEAD),
+    "accounts.TotpDevice": Exporter("sign_in_code_devices", None, _member_mfa_devices, NO_LEAD),
+    "accounts.RecoveryCode": Exporter("recovery_codes", None, _member_recovery_codes, NO_LEAD),
+    "reports.UserDay": Exporter("daily_figures", None, _member_days, NO_LEAD),
+    "reports.UserHour": Exporter("hourly_figures", None, _member_hours, NO_LEAD),
 }
 
 # Consent history arrives with the consent work; registered as soon as its model exists, so
