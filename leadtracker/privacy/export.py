@@ -1156,7 +1156,7 @@ def build_export(export_id: int, *, now=None) -> str:
 
     with transaction.atomic():
         export = (
-            AccessExport.objects.select_for_update()
+            AccessExport.objects.select_for_update(of=("self",))
             .select_related("organisation", "lead", "member__user")
             .filter(pk=export_id)
             .first()
