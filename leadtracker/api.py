@@ -4,11 +4,12 @@ Every error answers ``{"detail": "...", "errors": [{"field": "...", "message": "
 """
 
 import logging
+import math
 
 from django.conf import settings
 from django.http import Http404
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 
 from leadtracker.accounts.api import router as accounts_router
 from leadtracker.accounts.auth import BearerAuth, SessionAuth
@@ -90,6 +91,14 @@ def on_auth_error(request, exc):
 
 @api.exception_handler(HttpError)
 def on_http_error(request, exc):
+    if isinstance(exc, Throttled):
+        # Every limit answers alike: 429, how long to wait in words and in Retry-After.
+        wait = max(1, math.ceil(exc.wait or 60))
+        response = api.create_response(
+            request, error_body(f"too many requests: try again in {wait} seconds"), status=429
+        )
+        response["Retry-After"] = str(wait)
+        return response
     return api.create_response(request, error_body(str(exc)), status=exc.status_code)
 
 

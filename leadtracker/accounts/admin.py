@@ -79,3 +79,20 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+def login_through_the_app(request, extra_context=None):
+    """The admin's own login form checks only the password: it would let a staff member with
+    two-factor sign-in in on the password alone, and it is not throttled. Send people to the
+    app's login instead, which does both, and come back here after."""
+    from django.contrib.auth.views import redirect_to_login
+    from django.shortcuts import render
+    from django.urls import reverse
+
+    if request.user.is_authenticated:
+        # Signed in but not staff: the app's login would only send them back here.
+        return render(request, "403.html", {"needed_role": "server administrator"}, status=403)
+    return redirect_to_login(request.GET.get("next") or reverse("admin:index"), login_url=reverse("login"))
+
+
+admin.site.login = login_through_the_app

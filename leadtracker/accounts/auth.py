@@ -72,7 +72,7 @@ class BearerAuth(HttpBearer):
             # Counted only on failure, so a valid token costs no extra query.
             ip = client_ip(request)
             if throttle.blocked(throttle.API_AUTH, ip=ip):
-                raise Throttled(wait=None)
+                raise Throttled(wait=throttle.retry_after(throttle.API_AUTH))
             throttle.hit(throttle.API_AUTH, ip=ip)
         return result
 
@@ -93,7 +93,20 @@ class SessionAuth(APIKeyCookie):
 
     param_name = settings.SESSION_COOKIE_NAME
 
+    def _get_key(self, request):
+        # Without a session cookie there is no session for a forged request to ride on; and a
+        # request carrying a bearer token is the token's to answer (a cross-site form cannot set
+        # that header). Checking CSRF for those would refuse every bearer POST to an endpoint
+        # that lists this scheme first.
+        if self.param_name not in request.COOKIES or request.headers.get(
+            "Authorization", ""
+        ).lower().startswith("bearer "):
+            return None
+        return super()._get_key(request)
+
     def authenticate(self, request, key):
+        if key is None:
+            return None
         membership = getattr(request, "membership", None)
         if request.user.is_authenticated and membership is not None:
             return request.user

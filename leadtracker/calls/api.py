@@ -7,16 +7,19 @@ import json
 from django.core.exceptions import RequestDataTooBig
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
-from ninja.errors import HttpError, ValidationError
+from ninja.errors import HttpError, Throttled, ValidationError
 from pydantic import Field
 
+from leadtracker.accounts import throttle
 from leadtracker.accounts.audit import Actor
 from leadtracker.accounts.auth import BearerAuth, SessionAuth
 from leadtracker.accounts.models import Role, TokenKind
 from leadtracker.calls import actions, selectors, sync
 from leadtracker.calls.models import Device, Disposition, Permission
 from leadtracker.lib.errors import ActionError
+from leadtracker.lib.http import client_ip
 from leadtracker.lib.schema import Strict, require_role
+from leadtracker.lib.throttling import DeviceThrottle, with_defaults
 
 router = Router(tags=["devices"])
 
@@ -109,14 +112,23 @@ class PairingCodeOut(Schema):
     summary="Exchange a pairing code for a device token (once)",
 )
 def pair(request, payload: PairIn):
-    device, raw = actions.pair_device(
-        payload.code,
-        name=payload.name,
-        platform=payload.platform,
-        os_version=payload.os_version,
-        app_version=payload.app_version,
-        actor=Actor.from_request(request),
-    )
+    ip = client_ip(request)
+    # Wrong codes are counted per address: guessing a short code must stay slow.
+    if throttle.blocked(throttle.PAIRING, ip=ip):
+        raise Throttled(wait=throttle.retry_after(throttle.PAIRING))
+    try:
+        device, raw = actions.pair_device(
+            payload.code,
+            name=payload.name,
+            platform=payload.platform,
+            os_version=payload.os_version,
+            app_version=payload.app_version,
+            actor=Actor.from_request(request),
+        )
+    except ActionError as exc:
+        if exc.field == "code":
+            throttle.hit(throttle.PAIRING, ip=ip)
+        raise
     return Status(
         201,
         PairOut(
@@ -214,6 +226,7 @@ SYNC_DOC = {
 @router.post(
     "/calls/sync",
     auth=DEVICE_AUTH,
+    throttle=with_defaults(DeviceThrottle()),
     response=SyncOut,
     tags=["calls"],
     summary="Send up to 500 call-log rows; safe to resend",

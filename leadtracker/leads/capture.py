@@ -15,6 +15,7 @@ from leadtracker.accounts.audit import Actor
 from leadtracker.leads import actions
 from leadtracker.leads.models import Activity, ActivityKind, LeadSource
 from leadtracker.lib.errors import ActionError
+from leadtracker.lib.throttling import CaptureKeyThrottle, with_defaults
 
 router = Router(tags=["capture"])
 
@@ -50,7 +51,10 @@ def _answer(request, status: int, body: dict):
 
 
 @router.post(
-    "/capture/{key}", auth=None, summary="Create (or update) a lead from a website form, JSON or form-encoded"
+    "/capture/{key}",
+    auth=None,
+    throttle=with_defaults(CaptureKeyThrottle()),
+    summary="Create (or update) a lead from a website form, JSON or form-encoded",
 )
 def capture(request, key: str):
     source = LeadSource.objects.select_related("organisation").filter(capture_key=key, is_active=True).first()

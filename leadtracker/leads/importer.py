@@ -231,7 +231,18 @@ class Importer:
     # -- batches ---------------------------------------------------------------------
     def run(self, table, *, on_progress=None) -> Counts:
         batch = []
+        max_rows = settings.IMPORT_MAX_ROWS
         for cells in table.rows:
+            if self.counts.rows >= max_rows:
+                # One line in the report, not a million: the rest of the file is named, not read.
+                self._error(
+                    self.counts.rows + 2,
+                    "row",
+                    f"the file has more than {max_rows} rows (the most one import takes): this row "
+                    "and the ones after it were not imported; split the file",
+                    [],
+                )
+                break
             self.counts.rows += 1
             if isinstance(cells, BrokenLine):
                 self._error(self.counts.rows + 1, "row", cells.message, [])
@@ -537,11 +548,22 @@ class Importer:
 # --- jobs ------------------------------------------------------------------------------
 
 
+def _size_text(size: int) -> str:
+    for unit, scale in (("GB", 1024**3), ("MB", 1024**2), ("KB", 1024)):
+        if size >= scale:
+            return f"{size / scale:.1f} {unit}".replace(".0 ", " ")
+    return f"{size} bytes"
+
+
 def store_upload(org, uploaded, *, by: Membership, max_bytes: int | None = None) -> ImportJob:
     """Save an uploaded file and read its headers; the import itself runs in the worker."""
     max_bytes = max_bytes or settings.IMPORT_MAX_BYTES
     if uploaded.size > max_bytes:
-        raise ActionError(f"the file is larger than {max_bytes // (1024 * 1024)} MB", field="file")
+        raise ActionError(
+            f"{uploaded.name} is larger than the limit of {_size_text(max_bytes)} "
+            f"({_size_text(uploaded.size)}); split it into smaller files",
+            field="file",
+        )
     path = import_dir() / f"{uuid.uuid4().hex}{Path(uploaded.name).suffix.lower()[:8]}"
     with open(path, "wb") as out:
         for chunk in uploaded.chunks():
@@ -552,7 +574,7 @@ def store_upload(org, uploaded, *, by: Membership, max_bytes: int | None = None)
         table.close()
     except (UnreadableFile, UnicodeError, csv.Error) as exc:
         os.remove(path)
-        raise ActionError(f"cannot read this file: {exc}", field="file") from None
+        raise ActionError(f"cannot read {uploaded.name}: {exc}", field="file") from None
     return ImportJob.objects.create(
         organisation=org,
         created_by=by.user,

@@ -111,11 +111,40 @@ def open_csv(path: str) -> Table:
     )
 
 
+def check_zip(path: str, *, max_unpacked: int, max_ratio: int) -> None:
+    """Refuse a zip bomb before anything inflates it: the members' declared sizes (which
+    zipfile also holds them to while reading) must stay under a total and a compression ratio."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise UnreadableFile(f"not a readable XLSX file ({exc})") from None
+    total = 0
+    for member in members:
+        total += member.file_size
+        # Small members may compress extremely (empty styles); only sizable ones can hurt.
+        if member.file_size > 1024 * 1024 and member.file_size > max_ratio * max(1, member.compress_size):
+            ratio = member.file_size // max(1, member.compress_size)
+            raise UnreadableFile(
+                f"{member.filename} inside it is compressed {ratio} times (more than {max_ratio}); "
+                "refused as a possible zip bomb"
+            )
+    if total > max_unpacked:
+        raise UnreadableFile(
+            f"it would unpack to {total // (1024 * 1024)} MB, more than the "
+            f"{max_unpacked // (1024 * 1024)} MB allowed"
+        )
+
+
 def open_xlsx(path: str, max_rows: int | None = None) -> Table:
     from zipfile import BadZipFile
 
+    from django.conf import settings
     from openpyxl import load_workbook
 
+    check_zip(path, max_unpacked=settings.IMPORT_XLSX_MAX_UNPACKED, max_ratio=settings.IMPORT_XLSX_MAX_RATIO)
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except (BadZipFile, KeyError, OSError) as exc:

@@ -78,4 +78,39 @@ class UserThrottle(_WindowThrottle):
         return None  # anonymous requests are the other throttle's
 
 
-__all__ = ["AnonymousThrottle", "BaseThrottle", "UserThrottle"]
+class DeviceThrottle(_WindowThrottle):
+    """Requests per paired device (call sync), whatever address the phone is on today."""
+
+    setting_name = "SYNC_RATE_PER_DEVICE"
+    scope = "device"
+
+    def ident_for(self, request):
+        device = getattr(request, "device", None)
+        return f"d{device.pk}" if device is not None else None
+
+
+class CaptureKeyThrottle(_WindowThrottle):
+    """Posts per capture key: one website form flooded from many addresses at once."""
+
+    setting_name = "CAPTURE_RATE_PER_KEY"
+    scope = "capture"
+
+    def ident_for(self, request):
+        match = getattr(request, "resolver_match", None)
+        key = match.kwargs.get("key") if match is not None else None
+        return f"k{key}" if key else None
+
+
+def with_defaults(*extra: BaseThrottle) -> list[BaseThrottle]:
+    """An operation's own throttles replace the API's; this keeps the API's as well."""
+    return [*extra, AnonymousThrottle(), UserThrottle()]
+
+
+__all__ = [
+    "AnonymousThrottle",
+    "BaseThrottle",
+    "CaptureKeyThrottle",
+    "DeviceThrottle",
+    "UserThrottle",
+    "with_defaults",
+]

@@ -3,7 +3,7 @@ no access with a half-signed-in session, replay refusal, recovery codes, wrong-c
 
 from django.test import Client, override_settings
 
-from leadtracker.accounts.models import AuditEvent, RecoveryCode
+from leadtracker.accounts.models import AuditEvent, RecoveryCode, User
 from leadtracker.accounts.tests.mfa_helpers import code, enrol
 from leadtracker.testing import PASSWORD
 
@@ -165,3 +165,23 @@ def test_invitation_accepted_with_an_existing_password_still_asks_for_the_code(a
 def test_api_tokens_keep_working_for_an_account_with_mfa(acme, api_as):
     enrol(acme.olga.user)
     assert api_as(acme.olga).get("/api/v1/me").status_code == 200
+
+
+def test_the_django_admin_login_cannot_skip_the_code(acme):
+    root = User.objects.create_superuser("root@acme.test", PASSWORD, full_name="Root")
+    key, _codes = enrol(root)
+    client = Client()
+    posted = client.post("/django-admin/login/", {"username": "root@acme.test", "password": PASSWORD})
+    assert posted.status_code == 302 and posted.url.startswith("/login/?next=")
+    assert client.get("/django-admin/").status_code == 302
+    password_step(client, email="root@acme.test", next_url="/django-admin/")
+    assert client.get("/django-admin/").status_code == 302  # half signed in
+    response = code_step(client, code(key))
+    assert response.url == "/django-admin/"
+    assert client.get("/django-admin/").status_code == 200
+
+
+def test_a_member_who_is_not_staff_gets_403_from_the_admin_not_a_loop(acme, as_member):
+    client = as_member(acme.alice)
+    response = client.get("/django-admin/", follow=True)
+    assert response.status_code == 403
