@@ -27,8 +27,7 @@ class Command(BaseCommand):
         except BackupError as exc:
             raise CommandError(f"path: {exc}") from None
         self.stdout.write(f"Restored {path}.")
-        # Anything newer than the backup's schema is brought up to date before the replay reads it.
-
+        # An older backup has an older schema: brought up to date before the replay reads it.
         call_command("migrate", interactive=False, verbosity=0)
         result = replay_erasures()
         self.stdout.write(
