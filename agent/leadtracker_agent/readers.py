@@ -482,7 +482,7 @@ def sbr_rows(stream, tz: dt.tzinfo | None, *, origin: str = "backup") -> Iterato
     try:
         # Standard library only (no defusedxml): expat since 2.4.1 limits entity expansion
         # (billion laughs) and ElementTree never fetches external entities.
-        for event, elem in ET.iterparse(fixed, events=("start", "end")):  # noqa: S314
+        for event, elem in ET.iterparse(fixed, events=("start", "end")):  # noqa: S314  # nosec B314
             if root is None:
                 root = elem
                 if elem.tag == "smses":
