@@ -47,11 +47,18 @@ ORG_EDITABLE_FIELDS = (
     "shift_location",
     "calls_create_leads",
     "usage_events",
+    "mask_other_numbers",
     "require_mfa",
 )
 
 
-BOOLEAN_SETTINGS = ("shift_location", "calls_create_leads", "usage_events", "require_mfa")
+BOOLEAN_SETTINGS = (
+    "shift_location",
+    "calls_create_leads",
+    "usage_events",
+    "mask_other_numbers",
+    "require_mfa",
+)
 
 
 def _check_password(password: str, user: User | None = None) -> None:

@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from ninja import Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from leadtracker.accounts import actions, selectors
@@ -29,6 +29,7 @@ class OrganisationOut(Schema):
     shift_location: bool
     calls_create_leads: bool
     usage_events: bool
+    mask_other_numbers: bool
     require_mfa: bool
 
 
@@ -44,6 +45,9 @@ class OrganisationPatch(Strict):
     shift_location: bool | None = None
     calls_create_leads: bool | None = None
     usage_events: bool | None = None
+    mask_other_numbers: bool | None = Field(
+        None, description="agents see only the last four digits of numbers of leads that are not theirs"
+    )
     require_mfa: bool | None = Field(None, description="owners and admins must sign in with TOTP")
 
 
@@ -321,6 +325,7 @@ def list_audit_events(
     object_type: str = "",
     object_id: str = "",
     actor_user_id: int | None = None,
+    number: str = Query("", max_length=32, description="searches for this number, in any format"),
     since: dt.datetime | None = None,
     until: dt.datetime | None = None,
 ):
@@ -331,6 +336,7 @@ def list_audit_events(
         object_type=object_type,
         object_id=object_id,
         actor_user_id=actor_user_id,
+        number=number,
         since=since,
         until=until,
     )

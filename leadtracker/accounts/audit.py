@@ -62,3 +62,36 @@ def record(
         user_agent=actor.user_agent,
         changes=changes or {},
     )
+
+
+def record_access(request, action: str, *, object_type: str, object_id="", changes: dict | None = None):
+    """Someone read personal data: one INSERT and nothing else — no read before it and no
+    de-duplication of repeated opens, which would need a read (or a cache row) costing as
+    much as the write it saves, and would make "who looked, when" inexact."""
+    return record(
+        action,
+        organisation=request.org,
+        actor=Actor.from_request(request),
+        object_type=object_type,
+        object_id=str(object_id),
+        changes=changes,
+    )
+
+
+def number_fingerprint(organisation_id: int, text: str, region: str = "IN") -> str:
+    """A searched number as it may be kept in the audit log: a keyed hash, never the number.
+
+    Any way of writing one number gives one fingerprint (E.164 when it is a valid number, else
+    its digits), so an admin asking "who searched for this person?" types the number and the
+    log is filtered by its fingerprint. Keyed per organisation with the server's secret: the log
+    alone, or a copy of it, cannot be matched against a list of numbers."""
+    from django.utils.crypto import salted_hmac
+
+    from leadtracker.lib.phones import InvalidPhone, normalise, to_ascii_digits
+
+    try:
+        value = normalise(text, region)
+    except InvalidPhone:
+        value = "".join(ch for ch in to_ascii_digits(text) if ch.isdigit())
+    salt = f"leadtracker.audit.number-search.{organisation_id}"
+    return salted_hmac(salt, value, algorithm="sha256").hexdigest()[:20]

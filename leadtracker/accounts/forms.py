@@ -41,6 +41,7 @@ class OrganisationForm(forms.ModelForm):
         labels = {
             "calls_create_leads": "A synced call from an unknown number creates a lead",
             "usage_events": "Count usage data (per day and app version; nobody is named)",
+            "mask_other_numbers": "Agents see only the last four digits of others' leads' numbers",
             "require_mfa": "Owners and admins must use two-factor sign-in",
         }
 
@@ -67,14 +68,6 @@ class MemberForm(forms.Form):
 
 class TokenForm(forms.Form):
     name = forms.CharField(max_length=100, help_text="What uses it, e.g. “website form”")
-
-
-class AuditFilterForm(forms.Form):
-    action = forms.CharField(required=False)
-    object_type = forms.CharField(required=False)
-    object_id = forms.CharField(required=False)
-    since = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    until = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
 
 class ProfileForm(forms.Form):

@@ -3,6 +3,7 @@
 from django.db.models import Case, IntegerField, Value, When
 from django.shortcuts import get_object_or_404
 
+from leadtracker.accounts.audit import number_fingerprint
 from leadtracker.accounts.models import (
     ApiToken,
     AuditEvent,
@@ -75,9 +76,11 @@ def audit_events_for(
     object_type: str = "",
     object_id: str = "",
     actor_user_id: int | None = None,
+    number: str = "",
     since=None,
     until=None,
 ):
+    """``number``: the events of searches for this number, in any format (by its fingerprint)."""
     qs = AuditEvent.objects.filter(organisation_id=viewer.organisation_id).select_related("actor_user")
     if action:
         qs = qs.filter(action__startswith=action)
@@ -87,6 +90,9 @@ def audit_events_for(
         qs = qs.filter(object_id=object_id)
     if actor_user_id:
         qs = qs.filter(actor_user_id=actor_user_id)
+    if number:
+        org = viewer.organisation
+        qs = qs.filter(changes__number_hash=number_fingerprint(org.pk, number, org.phone_region))
     if since:
         qs = qs.filter(at__gte=since)
     if until:

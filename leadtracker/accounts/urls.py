@@ -46,5 +46,6 @@ urlpatterns = [
     path("help/requests/<int:support_request_id>/", views.support_request, name="support_request"),
     path("support/", views.support_requests, name="support_requests"),
     path("audit/", views.audit_log, name="audit_log"),
+    path("audit/export.csv", views.audit_export, name="audit_export"),
     path("audit/<int:event_id>/", views.audit_event, name="audit_event"),
 ]

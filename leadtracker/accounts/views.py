@@ -1,24 +1,22 @@
 """Web pages: sign-in, invitations, the organisation, its members, tokens and audit log."""
 
-import datetime as dt
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from leadtracker.accounts import actions, mfa, mfa_views, selectors, throttle
-from leadtracker.accounts.audit import Actor
+from leadtracker.accounts import actions, auditlog, mfa, mfa_views, selectors, throttle
+from leadtracker.accounts.audit import Actor, record
 from leadtracker.accounts.auth import EmailBackend
 from leadtracker.accounts.decorators import member_required
 from leadtracker.accounts.forms import (
     AcceptInvitationForm,
-    AuditFilterForm,
     InviteForm,
     LoginForm,
     MemberForm,
@@ -418,22 +416,16 @@ def revoke_token(request, token_id):
     return redirect(_safe_next(request, default="tokens"))
 
 
+def _audit_filters(request):
+    form = auditlog.AuditLogFilterForm(
+        {k: v for k, v in request.GET.items() if k != "cursor"} or None, organisation_id=request.org.pk
+    )
+    return form, form.selector_filters(request.org.tzinfo)
+
+
 @member_required(Role.ADMIN)
 def audit_log(request):
-    form = AuditFilterForm(request.GET or None)
-    filters = {}
-    if form.is_valid():
-        data = form.cleaned_data
-        tz = request.org.tzinfo
-        filters = {
-            "action": data["action"],
-            "object_type": data["object_type"],
-            "object_id": data["object_id"],
-            "since": dt.datetime.combine(data["since"], dt.time.min, tz) if data["since"] else None,
-            "until": dt.datetime.combine(data["until"] + dt.timedelta(days=1), dt.time.min, tz)
-            if data["until"]
-            else None,
-        }
+    form, filters = _audit_filters(request)
     try:
         cursor = int(request.GET["cursor"]) if request.GET.get("cursor") else None
     except ValueError:
@@ -443,15 +435,43 @@ def audit_log(request):
     )
     query = request.GET.copy()
     query.pop("cursor", None)
-    context = {"form": form, "events": rows, "next_cursor": next_cursor, "query": query.urlencode()}
+    context = {
+        "form": form,
+        "events": auditlog.with_local_times(rows, request.org),
+        "next_cursor": next_cursor,
+        "query": query.urlencode(),
+    }
     # htmx "load more" asks for the rows only.
     template = "accounts/_audit_rows.html" if request.headers.get("HX-Request") else "accounts/audit_log.html"
     return render(request, template, context)
 
 
 @member_required(Role.ADMIN)
+def audit_export(request):
+    """The filtered log as CSV, streamed; the export is itself an audit event."""
+    form, filters = _audit_filters(request)
+    if form.is_bound and not form.is_valid():
+        return render(request, "accounts/audit_log.html", {"form": form, "events": []}, status=400)
+    qs = selectors.audit_events_for(request.membership, **filters)
+    record(
+        "audit.export",
+        organisation=request.org,
+        actor=Actor.from_request(request),
+        object_type="audit_log",
+        changes={"format": "csv", "filters": auditlog.filters_for_record(filters)},
+    )
+    response = StreamingHttpResponse(
+        auditlog.csv_stream(qs, request.org), content_type="text/csv; charset=utf-8"
+    )
+    stamp = timezone.now().astimezone(request.org.tzinfo).strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="audit-{request.org.slug}-{stamp}.csv"'
+    return response
+
+
+@member_required(Role.ADMIN)
 def audit_event(request, event_id):
     event = selectors.get_audit_event(request.membership, event_id)
+    auditlog.with_local_times([event], request.org)
     return render(request, "accounts/audit_event.html", {"event": event})
 
 

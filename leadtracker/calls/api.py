@@ -5,6 +5,7 @@ import datetime as dt
 import json
 
 from django.core.exceptions import RequestDataTooBig
+from django.db.models import F
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError, Throttled, ValidationError
@@ -16,6 +17,7 @@ from leadtracker.accounts.auth import BearerAuth, SessionAuth
 from leadtracker.accounts.models import Role, TokenKind
 from leadtracker.calls import actions, selectors, sync
 from leadtracker.calls.models import Device, Disposition, Permission
+from leadtracker.leads import access, masking
 from leadtracker.lib.errors import ActionError
 from leadtracker.lib.http import client_ip
 from leadtracker.lib.schema import Strict, require_role
@@ -276,6 +278,11 @@ class CallOut(Schema):
     note: str
     disposed_at: dt.datetime | None
 
+    @staticmethod
+    def resolve_number(obj, context):
+        viewer = getattr((context or {}).get("request"), "membership", None)
+        return masking.shown(viewer, obj.number, masking.lead_owner_of(obj), has_lead=bool(obj.lead_id))
+
 
 class CallPage(Schema):
     items: list[CallOut]
@@ -360,13 +367,16 @@ def list_calls(
         user_id=user_id, team_of=team_of, status=status, direction=direction, start=start, end=end, lead=lead
     )
     rows, next_cursor = keyset_sorted(
-        selectors.filter_calls(request.membership, f),
+        # The lead's owner decides whether an agent sees the number (last-four-digits mode).
+        selectors.filter_calls(request.membership, f).annotate(lead_owner_id=F("lead__owner_id")),
         field="started_at",
         descending=True,
         cursor=cursor,
         limit=limit,
         parse=dt.datetime.fromisoformat,
     )
+    if lead.isdigit() and cursor is None:
+        access.lead_calls_listed(request, int(lead), via="api")
     return {"items": rows, "next_cursor": next_cursor}
 
 
@@ -409,7 +419,7 @@ def missed(request):
             id=cb.pk,
             lead_id=cb.lead_id,
             lead_name=str(cb.lead),
-            number=cb.number,
+            number=masking.shown(request.membership, cb.number, cb.lead.owner_id),
             assignee_id=cb.assignee_id,
             missed_at=cb.missed_at,
             last_missed_at=cb.last_missed_at,

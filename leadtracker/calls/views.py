@@ -18,6 +18,7 @@ from leadtracker.accounts.models import Role
 from leadtracker.accounts.visibility import visible_memberships
 from leadtracker.calls import actions, forms, selectors
 from leadtracker.calls.models import Disposition
+from leadtracker.leads import masking
 from leadtracker.lib.errors import ActionError
 from leadtracker.lib.web import safe_back, show_action_error
 
@@ -113,7 +114,7 @@ def _csv(qs, tz, viewer):
                 c.get_direction_display(),
                 c.get_status_display(),
                 c.duration_s,
-                c.number,
+                masking.shown(viewer, c.number, masking.lead_owner_of(c), has_lead=bool(c.lead_id)),
                 c.lead_id or "",
                 safe(str(c.lead)) if c.lead_id and c.lead_visible else "",
                 safe(c.disposition.name) if c.disposition else "",
@@ -179,8 +180,14 @@ def calls_list(request):
             parse=dt.datetime.fromisoformat,
         )
     except ActionError:  # a cursor that was not ours: start at the top
-        rows, next_cursor = keyset_sorted(qs, field="started_at", descending=True, cursor=None, limit=50)
-    rows = selectors.mark_visible_leads(member, rows)
+        rows, next_cursor = keyset_sorted(
+            qs.select_related("user", "lead", "disposition"),
+            field="started_at",
+            descending=True,
+            cursor=None,
+            limit=50,
+        )
+    rows = masking.mark_calls(member, selectors.mark_visible_leads(member, rows))
     query = request.GET.copy()
     query.pop("cursor", None)
     return render(
@@ -193,12 +200,14 @@ def calls_list(request):
 @member_required()
 def recent(request):
     rows = selectors.mark_visible_leads(request.membership, selectors.recent_calls(request.membership))
+    masking.mark_calls(request.membership, rows)
     return render(request, "calls/recent.html", {"rows": rows})
 
 
 @member_required()
 def missed(request):
-    return render(request, "calls/missed.html", {"rows": selectors.missed_to_return(request.membership)})
+    rows = masking.mark_calls(request.membership, selectors.missed_to_return(request.membership))
+    return render(request, "calls/missed.html", {"rows": rows})
 
 
 def _next_follow_up(form) -> "actions.NextFollowUp | None":
@@ -213,6 +222,7 @@ def call_detail(request, call_id):
     member = request.membership
     call = selectors.get_call(member, call_id)
     selectors.mark_visible_leads(member, [call])
+    masking.mark_calls(member, [call])
     choices = list(selectors.dispositions(member.organisation_id))
     initial = {"disposition": call.disposition_id, "note": call.note}
     form = forms.OutcomeForm(request.POST or None, initial=initial, dispositions=choices)

@@ -15,7 +15,7 @@ from pydantic import Field
 
 from leadtracker.accounts.audit import Actor
 from leadtracker.accounts.models import Role
-from leadtracker.leads import actions, selectors
+from leadtracker.leads import access, actions, masking, selectors
 from leadtracker.leads.models import (
     AssignmentRule,
     FollowUp,
@@ -496,7 +496,8 @@ def list_leads(request, filters: Query[LeadFilters], cursor: str | None = None, 
         limit=limit,
         parse=_parse_sort_value(field),
     )
-    return _page_response(rows, next_cursor)
+    access.number_searched(request, filters.q, via="api", cursor=cursor)
+    return _page_response(rows, next_cursor, viewer=request.membership)
 
 
 # The list is the API's hottest read. It reads plain rows (no model objects) and writes the
@@ -532,7 +533,7 @@ LIST_RELATED = {
 }
 
 
-def _page_response(rows: list[dict], next_cursor: str | None) -> HttpResponse:
+def _page_response(rows: list[dict], next_cursor: str | None, viewer=None) -> HttpResponse:
     ids = [r["id"] for r in rows]
     phones: dict[int, list[str]] = {}
     tags: dict[int, list[str]] = {}
@@ -579,6 +580,7 @@ def _page_response(rows: list[dict], next_cursor: str | None) -> HttpResponse:
                 "extra": r["extra"],
             }
         )
+    masking.mask_lead_items(viewer, items)
     body = json.dumps({"items": items, "next_cursor": next_cursor}, cls=NinjaJSONEncoder)
     return HttpResponse(body, content_type="application/json; charset=utf-8")
 
@@ -657,9 +659,10 @@ def bulk(request, payload: BulkIn):
 
 @router.get("/leads/{lead_id}", response=LeadOut)
 def get_lead(request, lead_id: int):
-    return LeadOut.of(
-        with_related(selectors.leads_for(request.membership)).get(pk=_lead(request, lead_id).pk)
-    )
+    out = LeadOut.of(with_related(selectors.leads_for(request.membership)).get(pk=_lead(request, lead_id).pk))
+    if request.method == "GET":  # the writes answer through this too; they are audited as writes
+        access.lead_viewed(request, lead_id, via="api")
+    return masking.mask_lead_items(request.membership, [out])[0]
 
 
 @router.patch("/leads/{lead_id}", response=LeadOut)
@@ -718,7 +721,9 @@ def set_tags(request, lead_id: int, payload: TagsIn):
 
 @router.get("/leads/{lead_id}/timeline", response=list[ActivityOut], summary="Newest first")
 def timeline(request, lead_id: int):
-    return selectors.timeline(_lead(request, lead_id))
+    lead = _lead(request, lead_id)
+    access.lead_viewed(request, lead.pk, via="api", part="timeline")
+    return selectors.timeline(lead)
 
 
 @router.post("/leads/{lead_id}/notes", response={201: ActivityOut})

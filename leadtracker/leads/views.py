@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from leadtracker.accounts.audit import Actor
 from leadtracker.accounts.decorators import member_required
 from leadtracker.accounts.models import Role
-from leadtracker.leads import actions, importer, selectors
+from leadtracker.leads import access, actions, importer, masking, selectors
 from leadtracker.leads.forms import (
     CancelForm,
     DoneForm,
@@ -115,10 +115,11 @@ def lead_list(request):
         query = request.GET.copy()
         query.pop("cursor", None)
         return redirect(f"{request.path}?{query.urlencode()}")
+    access.number_searched(request, request.GET.get("q", ""), via="web", cursor=request.GET.get("cursor"))
     query = request.GET.copy()
     query.pop("cursor", None)
     context = {
-        "leads": rows,
+        "leads": masking.mark_leads(request.membership, rows),
         "next_cursor": next_cursor,
         "query": query.urlencode(),
         "sort": sort,
@@ -253,13 +254,16 @@ def _links(lead, request):
 @member_required()
 def lead_detail(request, lead_id):
     lead = selectors.get_lead(request.membership, lead_id)
+    access.lead_viewed(request, lead.pk, via="web")
     choices = _choices(request)
+    masked = masking.hides(request.membership, lead.owner_id)
     context = {
         "lead": lead,
-        "phones": list(lead.phones.all()),
+        "phones": masking.mark_phones(request.membership, lead, lead.phones.all()),
         "tags": list(lead.tags.all()),
         "timeline": selectors.timeline(lead),
-        "links": _links(lead, request),
+        # No tel:, WhatsApp or SMS link carries a number the viewer may not see.
+        "links": {} if masked else _links(lead, request),
         "open_follow_ups": list(
             FollowUp.objects.filter(lead=lead).open().select_related("assignee").order_by("due_at")
         ),
