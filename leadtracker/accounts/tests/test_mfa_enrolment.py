@@ -29,6 +29,8 @@ def test_enrol_shows_the_secret_until_confirmed_then_never_again(acme, as_member
         f"otpauth://totp/LeadTracker:adam%40acme.test?secret={mfa.b32(key)}"
         in page.content.decode().replace("%3A", ":")
     )
+    # A QR code of the same link, for an authenticator on another device to scan.
+    assert "<svg width=" in page.content.decode() and 'class="segno"' in page.content.decode()
     # The stored form is sealed, not the key.
     sealed = TotpDevice.objects.get(user=acme.adam.user).secret_sealed
     assert mfa.b32(key) not in sealed
