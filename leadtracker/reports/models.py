@@ -42,7 +42,8 @@ class UserDay(CallFigures):
     day = models.DateField()
     # Distinct leads this person called (or was called by) this day.
     unique_leads = models.PositiveIntegerField(default=0)
-    # Most outgoing calls to one number this day ("the same number dialled over and over").
+    # Most outgoing calls to one lead (or, with no lead, one number) this day ("the same
+    # number dialled over and over").
     max_same_number = models.PositiveIntegerField(default=0)
     first_call_at = models.DateTimeField(null=True, blank=True)
     last_call_at = models.DateTimeField(null=True, blank=True)

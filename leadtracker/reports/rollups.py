@@ -134,8 +134,10 @@ def compute(org, where: Q, spans: list[tuple[int | None, dt.datetime, dt.datetim
         _count(h, status, direction, duration)
         if lead_id is not None:
             d.leads.add(lead_id)
-        if direction == Direction.OUT and number:
-            d.dials[number] += 1
+        if direction == Direction.OUT and (lead_id or number):
+            # Dials to one lead (by any of its numbers), else to one number: erasure blanks a
+            # lead's numbers on its calls but keeps the lead, so this figure survives it.
+            d.dials[lead_id or number] += 1
         if d.first is None or started < d.first:
             d.first = started
         if d.last is None or started > d.last:

@@ -49,14 +49,16 @@ def direct_days(org) -> dict:
     ):
         key = (r.pop("user_id"), r.pop("local_day"))
         out[key].update(r)
-    for r in (
-        calls.filter(direction="out")
-        .exclude(number="")
-        .values("user_id", "local_day", "number")
-        .annotate(n=Count("id"))
-    ):
-        row = out[(r["user_id"], r["local_day"])]
-        row["max_same_number"] = max(row["max_same_number"], r["n"])
+    dialled = calls.filter(direction="out")
+    for target in ("lead_id", "number"):
+        per_target = (
+            dialled.filter(lead__isnull=False)
+            if target == "lead_id"
+            else dialled.filter(lead__isnull=True).exclude(number="")
+        )
+        for r in per_target.values("user_id", "local_day", target).annotate(n=Count("id")):
+            row = out[(r["user_id"], r["local_day"])]
+            row["max_same_number"] = max(row["max_same_number"], r["n"])
     backs = CallBack.objects.filter(organisation=org).annotate(
         local_day=TruncDate("missed_call__started_at", tzinfo=tz)
     )

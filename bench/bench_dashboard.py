@@ -1,0 +1,422 @@
+"""The 30-day dashboard at ten million calls: an organisation of 200 agents in 10 teams of 20,
+a year of calls (10,000,000 by default), shifts, missed calls and their call-backs, and a
+million leads. Roll-ups are built with the rebuild code (`leadtracker rebuild-rollups`), and
+its time is reported. Then every selector a dashboard page calls (reports/selectors.py) is
+timed for the last 30 days, for the whole organisation (the owner) and for one team of 20
+(its manager), against the same figures computed with aggregate SQL over the raw calls in the
+same run — the ratio is what the roll-ups save, whatever the machine's speed.
+
+    python -m bench.bench_dashboard                          # both databases, full size
+    python -m bench.bench_dashboard --db sqlite --calls 1000000 --leads 100000   # quick
+    python -m bench bench_dashboard                          # as `make bench` runs it
+
+The database is its own (/tmp/bench_dashboard.sqlite3, leadtracker_bench_dashboard), dropped
+at the end unless --keep.
+"""
+
+import argparse
+import datetime as dt
+import os
+import random
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from bench.harness import summary, timed, write
+
+NAME = "dashboard"
+ROOT = Path(__file__).resolve().parent.parent
+N_AGENTS, TEAM_SIZE = 200, 20
+DAYS = 365
+PG_DEFAULT = "postgres://postgres@127.0.0.1:5432/leadtracker_bench"
+SQLITE_PATH = Path("/tmp/bench_dashboard.sqlite3")
+# What a telecaller's call log looks like: mostly outgoing, a third of them not connected.
+TYPES = [
+    ("outgoing", 62),
+    ("incoming", 18),
+    ("missed", 10),
+    ("rejected", 4),
+    ("blocked", 1),
+    ("voicemail", 1),
+]
+TYPES += [("outgoing_nc", 4)]
+
+
+def database_url(label: str) -> str:
+    if label == "sqlite":
+        return f"sqlite:///{SQLITE_PATH}"
+    base = os.environ.get("DATABASE_URL", "")
+    base = base if base.startswith("postgres") else os.environ.get("BENCH_DATABASE_URL", PG_DEFAULT)
+    return base.rsplit("/", 1)[0] + f"/leadtracker_bench_{NAME}"
+
+
+def drop(url: str) -> None:
+    if url.startswith("sqlite:///"):
+        for suffix in ("", "-wal", "-shm"):
+            Path(url[len("sqlite:///") :] + suffix).unlink(missing_ok=True)
+        return
+    import psycopg
+
+    base, name = url.rsplit("/", 1)
+    with psycopg.connect(base + "/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+# --- the organisation and its year ---------------------------------------------------------
+
+
+def people():
+    """Owner, 10 managers under the owner, 20 agents under each manager."""
+    from leadtracker.accounts.actions import create_organisation
+    from leadtracker.accounts.models import Membership, Role, User
+
+    org, owner = create_organisation(name="Bench", slug="bench", owner_email="owner@bench.in")
+    managers_users = User.objects.bulk_create(
+        [User(email=f"m{i}@bench.in", full_name=f"Manager {i}") for i in range(N_AGENTS // TEAM_SIZE)]
+    )
+    managers = Membership.objects.bulk_create(
+        [Membership(organisation=org, user=u, role=Role.MANAGER, reports_to=owner) for u in managers_users]
+    )
+    agents_users = User.objects.bulk_create(
+        [User(email=f"a{i}@bench.in", full_name=f"Agent {i}") for i in range(N_AGENTS)]
+    )
+    Membership.objects.bulk_create(
+        [
+            Membership(organisation=org, user=u, role=Role.AGENT, reports_to=managers[i // TEAM_SIZE])
+            for i, u in enumerate(agents_users)
+        ]
+    )
+    return org, owner, managers, [u.pk for u in agents_users]
+
+
+def load_year(org, agent_ids: list[int], n_calls: int, today: dt.date) -> dict:
+    """Shifts, calls (ids given here, so call-backs can name them) and call-backs, straight
+    into the tables: COPY on PostgreSQL, executemany in big transactions on SQLite."""
+    from django.db import connection, transaction
+
+    tz = org.tzinfo
+    rng = random.Random(10)
+    with connection.cursor() as cur:
+        cur.execute("SELECT id, phone FROM leads_lead WHERE organisation_id = %s ORDER BY id", [org.pk])
+        leads = cur.fetchall()
+    kinds = [k for k, w in TYPES for _ in range(w)]
+    per_day = n_calls / (len(agent_ids) * DAYS)
+    first = today - dt.timedelta(days=DAYS - 1)
+    call_cols = (
+        "id organisation_id user_id lead_id device_call_id number country_iso type status direction "
+        "started_at duration_s sim via note received_at"
+    ).split()
+    back_cols = (
+        "organisation_id lead_id assignee_id number missed_call_id missed_at last_missed_at missed_count "
+        "closed_at seconds_to_return created_at"
+    ).split()
+    shift_cols = (
+        "organisation_id user_id started_at ended_at started_via ended_via closed_automatically correction_reason created_at"
+    )
+    shift_cols = shift_cols.split()
+    counts = {"calls": 0, "call_backs": 0, "shifts": 0}
+    backs: list[tuple] = []
+    shifts: list[tuple] = []
+    open_numbers: set[str] = set()
+
+    def calls():
+        pk = 0
+        carry = 0.0
+        for n in range(DAYS):
+            day = first + dt.timedelta(days=n)
+            opens = dt.datetime.combine(day, dt.time(9, 30), tz).astimezone(dt.UTC)
+            for user_id in agent_ids:
+                shifts.append(
+                    (
+                        org.pk,
+                        user_id,
+                        opens - dt.timedelta(minutes=15),
+                        opens + dt.timedelta(hours=10, minutes=15),
+                    )
+                    + ("device", "device", False, "", opens)
+                )
+                carry += per_day
+                k = int(carry)
+                carry -= k
+                for second in sorted(rng.sample(range(36000), k)):
+                    pk += 1
+                    started = opens + dt.timedelta(seconds=second)
+                    kind = rng.choice(kinds)
+                    lead_id, number = (
+                        rng.choice(leads) if rng.random() < 0.8 else (None, f"+9198{pk % 10**8:08d}")
+                    )
+                    if kind == "outgoing":
+                        call_type, status, direction, duration = (
+                            "outgoing",
+                            "connected",
+                            "out",
+                            rng.randint(4, 600),
+                        )
+                    elif kind == "outgoing_nc":
+                        call_type, status, direction, duration = "outgoing", "not_connected", "out", 0
+                    elif kind == "incoming":
+                        call_type, status, direction, duration = (
+                            "incoming",
+                            "answered",
+                            "in",
+                            rng.randint(5, 900),
+                        )
+                    else:
+                        call_type, status, direction, duration = kind, kind, "in", 0
+                    if kind in ("missed", "rejected") and lead_id is not None:
+                        wait = rng.randint(60, 6 * 3600)
+                        # At most one open call-back per number (a database constraint).
+                        still_open = rng.random() < 0.15 and number not in open_numbers
+                        if still_open:
+                            open_numbers.add(number)
+                        closed = None if still_open else started + dt.timedelta(seconds=wait)
+                        backs.append(
+                            (org.pk, lead_id, user_id, number, pk, started, started, 1, closed)
+                            + (wait if closed else None, started)
+                        )
+                    yield (pk, org.pk, user_id, lead_id, "", number, "", call_type, status, direction) + (
+                        started,
+                        duration,
+                        "1",
+                        "device",
+                        "",
+                        started,
+                    )
+
+    rows = calls
+
+    started = time.perf_counter()
+    with transaction.atomic(), connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            with cur.copy(f"COPY calls_call ({', '.join(call_cols)}) FROM STDIN") as copy:
+                for row in rows():
+                    copy.write_row(row)
+                    counts["calls"] += 1
+            with cur.copy(f"COPY calls_callback ({', '.join(back_cols)}) FROM STDIN") as copy:
+                for row in backs:
+                    copy.write_row(row)
+            with cur.copy(f"COPY attendance_shift ({', '.join(shift_cols)}) FROM STDIN") as copy:
+                for row in shifts:
+                    copy.write_row(row)
+            cur.execute("SELECT setval(pg_get_serial_sequence('calls_call', 'id'), %s)", [counts["calls"]])
+        else:
+            adapt = connection.ops.adapt_datetimefield_value
+
+            def plain(rows_):
+                for row in rows_:
+                    yield tuple(adapt(v) if isinstance(v, dt.datetime) else v for v in row)
+
+            def counted(rows_):
+                for row in rows_:
+                    counts["calls"] += 1
+                    yield row
+
+            for table, cols, source in (
+                ("calls_call", call_cols, counted(plain(rows()))),
+                ("calls_callback", back_cols, plain(backs)),
+                ("attendance_shift", shift_cols, plain(shifts)),
+            ):
+                marks = ", ".join(["%s"] * len(cols))
+                cur.executemany(f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({marks})", source)  # noqa: S608
+        counts["call_backs"], counts["shifts"] = len(backs), len(shifts)
+        cur.execute("ANALYZE")
+    counts["load_s"] = round(time.perf_counter() - started, 1)
+    return counts
+
+
+# --- the dashboards ------------------------------------------------------------------------
+
+
+def dashboard(org, viewer, team, rng):
+    """Every selector the manager dashboard calls, as the view calls them."""
+    from leadtracker.reports import selectors
+
+    ids = selectors.scope_user_ids(viewer, team)
+    return (
+        selectors.summary(org, rng, ids),
+        selectors.by_hour(org, rng, ids),
+        selectors.per_agent(org, rng, ids),
+        selectors.daily(org, rng, ids),
+        selectors.funnel(org, ids),
+        selectors.conversion_by_source(org, rng, ids),
+    )
+
+
+def raw_dashboard(org, viewer, team, rng):
+    """The same call figures with aggregate SQL over the raw calls and call-backs (the
+    database converts times to the organisation's zone), leads figures as the selectors."""
+    from django.db.models import Count, Max, Min, Q, Sum
+    from django.db.models.functions import ExtractHour, TruncDate
+
+    from leadtracker.calls.models import Call, CallBack, CallStatus
+    from leadtracker.reports import selectors
+    from leadtracker.reports.rollups import day_bounds
+
+    ids = selectors.scope_user_ids(viewer, team)
+    tz = org.tzinfo
+    start, _ = day_bounds(tz, rng.start)
+    _, end = day_bounds(tz, rng.end)
+    calls = Call.objects.filter(organisation_id=org.pk, started_at__gte=start, started_at__lt=end)
+    backs = CallBack.objects.filter(organisation_id=org.pk, missed_at__gte=start, missed_at__lt=end)
+    if ids is not None:
+        calls = calls.filter(user_id__in=ids)
+        backs = backs.filter(missed_call__user_id__in=ids)
+    counts = {s: Count("id", filter=Q(status=s)) for s in CallStatus.values}
+    counts.update(
+        calls=Count("id"),
+        calls_in=Count("id", filter=Q(direction="in")),
+        calls_out=Count("id", filter=Q(direction="out")),
+        talk_seconds=Sum("duration_s", filter=Q(status__in=["answered", "connected", "answered_elsewhere"])),
+        short_calls=Count("id", filter=Q(status__in=["answered", "connected"], duration_s__lt=10)),
+    )
+    total = calls.aggregate(**counts, first=Min("started_at"), last=Max("started_at"))
+    day = TruncDate("started_at", tzinfo=tz)
+    total["unique_leads"] = (
+        calls.exclude(lead=None).annotate(d=day).values("user_id", "d", "lead_id").distinct().count()
+    )
+    waits = sorted(s for s in backs.exclude(closed_at=None).values_list("seconds_to_return", flat=True))
+    total["waiting"] = backs.filter(closed_at=None).count()
+    hours = list(calls.annotate(h=ExtractHour("started_at", tzinfo=tz)).values("h").annotate(**counts))
+    agents = list(calls.values("user_id", "user__full_name").annotate(**counts))
+    repeat = (
+        calls.filter(direction="out")
+        .annotate(d=day)
+        .values("user_id", "d", "lead_id", "number")
+        .annotate(n=Count("id"))
+        .aggregate(m=Max("n"))
+    )
+    daily = list(calls.annotate(d=day).values("d").annotate(**counts))
+    return (
+        total,
+        waits[len(waits) // 2] if waits else None,
+        hours,
+        agents,
+        repeat,
+        daily,
+        selectors.funnel(org, ids),
+        selectors.conversion_by_source(org, rng, ids),
+    )
+
+
+def run(args) -> None:
+    label = args.db
+    url = database_url(label)
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "leadtracker.settings")
+    from bench.db import fresh_database
+
+    fresh_database()
+    from django.db import connection, transaction
+
+    import bench.bench_leads_list as leads_bench
+    from leadtracker.accounts.models import Membership
+    from leadtracker.leads.models import LeadStatus
+    from leadtracker.reports import rollups, selectors
+
+    org, owner, managers, agent_ids = people()
+    statuses = list(LeadStatus.objects.filter(organisation=org))
+    leads_bench.N_LEADS = args.leads
+    with transaction.atomic():
+        leads_s, _ = leads_bench.load(org, statuses, agent_ids)
+    today = selectors.today_in(org)
+    loaded = load_year(org, agent_ids, args.calls, today)
+    print(f"{label}: {args.leads} leads in {leads_s:.0f} s; {loaded}", flush=True)
+
+    started = time.perf_counter()
+    person_days = rollups.rebuild(
+        org,
+        today - dt.timedelta(days=DAYS - 1),
+        today,
+        chunk_days=14,
+        progress=lambda a, b, n: print(f"  rebuilt {a} to {b}: {n} person-days", flush=True),
+    )
+    rebuild_s = time.perf_counter() - started
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute("VACUUM ANALYZE reports_userday")
+            cur.execute("VACUUM ANALYZE reports_userhour")
+    print(f"{label}: roll-ups rebuilt ({person_days} person-days) in {rebuild_s:.0f} s", flush=True)
+
+    rng = selectors.range_for(org, "30d")
+    team = managers[3]
+    rows = []
+    for scope, viewer, team_arg in (("organisation", owner, None), ("one team of 20", team, None)):
+        viewer = Membership.objects.get(pk=viewer.pk)
+        # Same answers both ways, checked once before timing.
+        fast, slow = dashboard(org, viewer, team_arg, rng), raw_dashboard(org, viewer, team_arg, rng)
+        assert fast[0]["calls"] == slow[0]["calls"] and fast[0]["talk_seconds"] == slow[0]["talk_seconds"]
+        assert fast[0]["missed_not_returned"] == slow[0]["waiting"]
+        assert sum(h["calls"] for h in fast[1]) == sum(h["calls"] for h in slow[2])
+        assert len(fast[2]) == len(slow[3])
+
+        def fast_fn(viewer=viewer, team_arg=team_arg):
+            # A request's viewer comes fresh from the database: no cached tree.
+            viewer.__dict__.pop("_subtree_ids", None)
+            dashboard(org, viewer, team_arg, rng)
+
+        def slow_fn(viewer=viewer, team_arg=team_arg):
+            viewer.__dict__.pop("_subtree_ids", None)
+            raw_dashboard(org, viewer, team_arg, rng)
+
+        fast_s = summary(timed(fast_fn, args.repeat))
+        slow_s = summary(timed(slow_fn, max(3, args.repeat // 10)))
+        rows.append(
+            {
+                "database": label,
+                "scope": scope,
+                "calls in 30 days": fast[0]["calls"],
+                "roll-ups p50 ms": fast_s["p50_ms"],
+                "roll-ups p95 ms": fast_s["p95_ms"],
+                "raw SQL p50 ms": slow_s["p50_ms"],
+                "raw SQL p95 ms": slow_s["p95_ms"],
+                "ratio (p50)": round(slow_s["p50_ms"] / fast_s["p50_ms"], 1),
+                "calls total": loaded["calls"],
+                "rebuild s": round(rebuild_s, 1),
+            }
+        )
+        print(rows[-1], flush=True)
+    write(
+        f"{NAME}-{label}",
+        rows,
+        notes=(
+            f"{loaded['calls']:,} calls over {DAYS} days, {N_AGENTS} agents, {args.leads:,} leads, "
+            f"{loaded['call_backs']:,} call-backs, {loaded['shifts']:,} shifts; 30-day dashboard = "
+            "scope + summary + by_hour + per_agent + daily + funnel + conversion_by_source, "
+            f"{args.repeat} timed runs (raw SQL: {max(3, args.repeat // 10)}). "
+            f"Roll-ups rebuilt in {rebuild_s:.0f} s ({person_days:,} person-days)."
+        ),
+    )
+    connection.close()
+    if not args.keep:
+        drop(url)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--db",
+        choices=["sqlite", "postgresql", "both"],
+        default=os.environ.get("BENCH_DB_LABEL", "both"),
+        help="which database (default: both, or BENCH_DB_LABEL as `python -m bench` sets it)",
+    )
+    parser.add_argument("--calls", type=int, default=int(os.environ.get("BENCH_DASHBOARD_CALLS", "10000000")))
+    parser.add_argument("--leads", type=int, default=int(os.environ.get("BENCH_LEADS", "1000000")))
+    parser.add_argument("--repeat", type=int, default=int(os.environ.get("BENCH_REPEAT", "50")))
+    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    args = parser.parse_args()
+    if args.db != "both":
+        run(args)
+        return 0
+    failed = 0
+    for label in ("sqlite", "postgresql"):
+        command = [sys.executable, "-m", "bench.bench_dashboard", "--db", label]
+        command += ["--calls", str(args.calls), "--leads", str(args.leads), "--repeat", str(args.repeat)]
+        command += ["--keep"] if args.keep else []
+        print(f"== bench_dashboard on {label}", flush=True)
+        failed |= subprocess.call(command, cwd=ROOT)
+    return failed
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,99 @@
+"""`leadtracker rebuild-rollups`: recomputes the roll-ups from the raw rows, chunk by chunk with
+progress, idempotent, one organisation or all, and never over days retention has purged."""
+
+import datetime as dt
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from leadtracker.accounts.audit import Actor
+from leadtracker.attendance import actions as attendance
+from leadtracker.calls.tests.conftest import call, make_lead, open_shift, paired_client, send
+from leadtracker.reports.models import UserDay, UserHour
+from leadtracker.reports.tests.direct import assert_rollups_match, rollup_days, rollup_hours
+
+
+def some_activity(people):
+    make_lead(people, owner=people.alice)
+    now = timezone.now().replace(microsecond=0)
+    attendance.punch_in(people.bob, actor=Actor.system(), at=now - dt.timedelta(hours=20))
+    attendance.punch_out(people.bob, actor=Actor.system(), at=now - dt.timedelta(hours=10))
+    open_shift(people.alice, hours_ago=30)
+    phone = paired_client(people.alice)
+    send(
+        phone,
+        [
+            call(1, type="missed", duration_s=0, minutes_ago=26 * 60),
+            call(2, minutes_ago=25 * 60, duration_s=45),
+            call(3, minutes_ago=60, duration_s=4, number="+919812345678"),
+            call(4, minutes_ago=50, type="incoming", duration_s=0),
+        ],
+    )
+
+
+def rebuild(*args) -> str:
+    out = io.StringIO()
+    call_command("rebuild_rollups", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_rebuild_recomputes_what_the_upkeep_keeps_and_again_changes_nothing(acme, globex):
+    some_activity(acme)
+    some_activity(globex)
+    kept_days, kept_hours = rollup_days(acme.org), rollup_hours(acme.org)
+    globex_days = rollup_days(globex.org)
+    assert len(kept_days) >= 3
+    UserDay.objects.filter(organisation=acme.org).delete()
+    UserHour.objects.filter(organisation=acme.org).update(calls=99)
+    output = rebuild("--org", "acme", "--chunk-days", "100")
+    assert rollup_days(acme.org) == kept_days and rollup_hours(acme.org) == kept_hours
+    assert_rollups_match(acme.org)
+    assert "100%" in output and f"rebuilt {len(kept_days)} person-days" in output
+    assert rebuild("--org", "acme").count("acme:") > 1  # a week at a time
+    assert rollup_days(acme.org) == kept_days and rollup_days(globex.org) == globex_days
+
+
+def test_from_limits_the_days_and_every_organisation_by_default(acme, globex):
+    some_activity(acme)
+    some_activity(globex)
+    today = timezone.now().astimezone(acme.org.tzinfo).date()
+    UserDay.objects.update(talk_seconds=12345)
+    rebuild("--from", today.isoformat())
+    for people in (acme, globex):
+        rows = dict(UserDay.objects.filter(organisation=people.org).values_list("day", "talk_seconds"))
+        assert rows[today] != 12345
+        assert {v for d, v in rows.items() if d < today} == {12345}
+    rebuild("--org", "globex")
+    assert_rollups_match(globex.org)
+
+
+def test_the_console_script_spells_it_with_a_hyphen(tmp_path):
+    import subprocess
+    import sys
+
+    # A process of its own: the command closes its database connections when it ends.
+    done = subprocess.run(
+        [sys.executable, "-c", "from leadtracker.cli import main; main()", "rebuild-rollups", "--help"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0 and "--from" in done.stdout and "--org" in done.stdout
+
+
+def test_days_older_than_the_retention_period_keep_their_roll_ups(acme):
+    today = timezone.now().astimezone(acme.org.tzinfo).date()
+    purged_day = today - dt.timedelta(days=400)
+    UserDay.objects.create(organisation=acme.org, user=acme.alice.user, day=purged_day, calls=17)
+    output = rebuild("--org", "acme", "--from", "2020-01-01")
+    assert "are purged" in output
+    assert UserDay.objects.get(day=purged_day).calls == 17
+
+
+def test_an_unknown_organisation_is_an_error_naming_the_option(acme):
+    with pytest.raises(CommandError, match="--org: no organisation"):
+        rebuild("--org", "nope")
+    with pytest.raises(CommandError, match="--chunk-days"):
+        rebuild("--chunk-days", "0")
