@@ -15,6 +15,10 @@ def test_every_model_with_personal_data_is_erased():
     assert uncovered(ERASERS) == []
 
 
+def test_every_model_with_personal_data_is_exported():
+    assert uncovered(EXPORTERS) == []
+
+
 def test_the_walk_finds_the_models_it_must():
     found = personal_models()
     for label, subject in [
