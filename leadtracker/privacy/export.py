@@ -16,6 +16,7 @@ agent's who wrote it).
 import csv
 import datetime as dt
 import decimal
+import functools
 import hashlib
 import io
 import json
@@ -126,13 +127,17 @@ def value(v, tz):
     return v
 
 
+@functools.cache
+def _attnames(model, names: tuple) -> tuple:
+    # Looked up once per model and field list, not once per row of a year of calls.
+    return tuple(
+        model._meta.get_field(n).attname if model._meta.get_field(n).is_relation else n for n in names
+    )
+
+
 def plain(obj, names, tz, **extra) -> dict:
     """The named fields of ``obj`` (FKs as ``<name>_id``) plus computed ones."""
-    row = {}
-    for name in names:
-        f = obj._meta.get_field(name)
-        attname = f.attname if f.is_relation else name
-        row[attname] = value(getattr(obj, attname), tz)
+    row = {attname: value(getattr(obj, attname), tz) for attname in _attnames(type(obj), tuple(names))}
     for key, v in extra.items():
         row[key] = value(v, tz)
     return row
