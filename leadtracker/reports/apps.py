@@ -7,4 +7,9 @@ class ReportsConfig(AppConfig):
     verbose_name = "Dashboards and roll-ups"
 
     def ready(self):
+        from leadtracker.accounts.demo import DEMO_HOOKS
         from leadtracker.reports import receivers  # noqa: F401 — connects the roll-up upkeep
+        from leadtracker.reports.demo import add_demo_reports
+
+        if add_demo_reports not in DEMO_HOOKS:
+            DEMO_HOOKS.append(add_demo_reports)

@@ -1,0 +1,124 @@
+"""The daily digest: each manager's (admin's, owner's) people yesterday, e-mailed once a day
+when the organisation's clock passes DIGEST_HOUR.
+
+Once per person per day, however many workers run and however often they restart: the day a
+digest went out is kept in a PeriodicJobRun row per recipient ("reports.digest.m<id>"), locked
+while it is sent. A send that fails rolls the mark back, so the next run tries again.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from leadtracker.accounts.models import Membership, Organisation, PeriodicJobRun, Role
+from leadtracker.reports import selectors
+from leadtracker.reports.views import with_flag_labels
+
+TOP_AGENTS = 5
+NEVER = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+
+
+@dataclass
+class Digest:
+    subject: str
+    text: str
+    html: str
+
+
+def run_name(member: Membership) -> str:
+    return f"reports.digest.m{member.pk}"
+
+
+def recipients(org: Organisation) -> list[Membership]:
+    return list(
+        Membership.objects.filter(
+            organisation=org,
+            is_active=True,
+            role__in=[Role.MANAGER, Role.ADMIN, Role.OWNER],
+            user__is_active=True,
+        )
+        .exclude(user__email="")
+        .select_related("user", "organisation")
+        .order_by("pk")
+    )
+
+
+def figures(member: Membership, day: dt.date) -> dict | None:
+    """What the digest says; None when the recipient sees nobody but themself."""
+    from leadtracker.calls.selectors import call_backs_for
+    from leadtracker.leads.selectors import filter_leads, leads_for
+
+    org = member.organisation
+    user_ids = selectors.scope_user_ids(member)
+    if user_ids is not None and len(user_ids) <= 1:
+        return None
+    rng = selectors.Range(day, day)
+    agents = selectors.per_agent(org, rng, user_ids)
+    top = sorted(agents, key=lambda a: (-a["calls"], -a["talk_seconds"], a["name"]))[:TOP_AGENTS]
+    flagged = [a for a in with_flag_labels(agents) if a["flags"]]
+    return {
+        "member": member,
+        "org": org,
+        "day": day,
+        "summary": selectors.summary(org, rng, user_ids),
+        "missed_waiting": call_backs_for(member).filter(closed_at__isnull=True).count(),
+        "overdue_follow_ups": filter_leads(leads_for(member), member, follow_up="overdue").count(),
+        "top": top,
+        "flagged": flagged,
+        "dashboard_url": settings.SITE_URL + "/dashboard/?range=yesterday",
+        "whole_organisation": user_ids is None,
+    }
+
+
+def build(member: Membership, day: dt.date) -> Digest | None:
+    context = figures(member, day)
+    if context is None:
+        return None
+    org = member.organisation
+    subject = f"{org.name}: calls on {day:%a %-d %b}"
+    return Digest(
+        subject=subject,
+        text=render_to_string("reports/email/digest.txt", context),
+        html=render_to_string("reports/email/digest.html", context),
+    )
+
+
+def send_one(member: Membership, local_today: dt.date, now: dt.datetime) -> bool:
+    """Send yesterday's digest to one person unless it went out today already."""
+    tz = member.organisation.tzinfo
+    with transaction.atomic():
+        run, _ = PeriodicJobRun.objects.select_for_update().get_or_create(
+            name=run_name(member), defaults={"last_run_at": NEVER}
+        )
+        if run.last_run_at.astimezone(tz).date() >= local_today:
+            return False
+        digest = build(member, local_today - dt.timedelta(days=1))
+        run.last_run_at = now
+        run.save(update_fields=["last_run_at"])
+        if digest is None:
+            return False
+        message = EmailMultiAlternatives(
+            digest.subject, digest.text, settings.DEFAULT_FROM_EMAIL, [member.user.email]
+        )
+        message.attach_alternative(digest.html, "text/html")
+        message.send()
+    return True
+
+
+def send_due(now=None) -> int:
+    """Digests for every organisation whose local time is past DIGEST_HOUR; returns how many
+    went out. A worker that was down at that hour sends later the same day, never twice."""
+    now = now or timezone.now()
+    sent = 0
+    for org in Organisation.objects.order_by("pk"):
+        local = now.astimezone(org.tzinfo)
+        if local.hour < settings.DIGEST_HOUR:
+            continue
+        for member in recipients(org):
+            sent += send_one(member, local.date(), now)
+    return sent

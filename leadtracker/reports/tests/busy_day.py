@@ -1,0 +1,99 @@
+"""A day's work for the page tests: calls synced through the real API by paired phones
+during shifts, leads in several statuses and sources, an overdue follow-up and a missed call
+waiting. The roll-ups come from the real upkeep of the sync path."""
+
+import datetime as dt
+
+from django.utils import timezone
+
+from leadtracker.accounts.audit import Actor
+from leadtracker.calls.tests.conftest import open_shift, paired_client, send
+
+
+def minutes_into_today(org) -> int:
+    local = timezone.now().astimezone(org.tzinfo)
+    return local.hour * 60 + local.minute
+
+
+def calls_for(n0: int, specs, *, latest_minutes_ago: int):
+    """Sync rows from (number, type, duration_s), one minute apart, the last one
+    ``latest_minutes_ago`` minutes ago (kept inside today in the organisation's zone)."""
+    ist = dt.timezone(dt.timedelta(hours=5, minutes=30))
+    now = timezone.now().replace(microsecond=0).astimezone(ist)
+    rows = []
+    for i, (number, kind, duration) in enumerate(specs):
+        started = now - dt.timedelta(minutes=latest_minutes_ago + len(specs) - i, seconds=30)
+        rows.append(
+            {
+                "device_call_id": str(n0 + i),
+                "number": number,
+                "type": kind,
+                "started_at": started.isoformat(),
+                "duration_s": duration,
+            }
+        )
+    return rows
+
+
+def make_lead(people, name, phone, *, owner, status=None, source=None):
+    from leadtracker.leads.actions import LeadData, create_lead
+
+    data = LeadData(name=name, phones=[phone], owner_id=owner.user_id, status=status, source=source)
+    lead, _ = create_lead(people.org, data, actor=Actor.system(), by=people.olga)
+    return lead
+
+
+def busy_day(people):
+    """Alice (Maya's team) and Bob (Mani's team, inside Maya's) and Carl (Mark's team) work
+    today. Returns the leads by name."""
+    from leadtracker.leads.actions import schedule_follow_up
+    from leadtracker.leads.models import LeadSource, LeadStatus
+
+    org = people.org
+    won = LeadStatus.objects.filter(organisation=org, kind="won").first()
+    web, _ = LeadSource.objects.get_or_create(organisation=org, name="Website")
+    fair, _ = LeadSource.objects.get_or_create(organisation=org, name="Trade fair")
+    leads = {
+        "ravi": make_lead(people, "Ravi Patel", "98765 10001", owner=people.alice, source=web),
+        "sita": make_lead(people, "Sita Rao", "98765 10002", owner=people.alice, source=web, status=won),
+        "gopal": make_lead(people, "Gopal Das", "98765 10003", owner=people.bob, source=fair),
+        "uma": make_lead(people, "Uma Nair", "98765 10004", owner=people.carl, source=fair),
+    }
+    room = max(1, min(20, minutes_into_today(org) // 4))
+    for member in (people.alice, people.bob, people.carl):
+        open_shift(member, hours_ago=9)
+    alice, bob, carl = (paired_client(m) for m in (people.alice, people.bob, people.carl))
+    ok = [
+        send(
+            alice,
+            calls_for(
+                100,
+                [
+                    ("+919876510001", "outgoing", 180),
+                    ("+919876510002", "outgoing", 240),
+                    ("+919876510001", "outgoing", 0),
+                ],
+                latest_minutes_ago=room,
+            ),
+        ),
+        send(
+            bob,
+            calls_for(
+                200,
+                [("+919876510003", "outgoing", 5), ("+919876510003", "incoming", 95)],
+                latest_minutes_ago=room,
+            ),
+        ),
+        send(carl, calls_for(300, [("+919876510004", "missed", 0)], latest_minutes_ago=room)),
+    ]
+    assert all(r.status_code == 200 for r in ok), [r.content for r in ok]
+    schedule_follow_up(
+        leads["ravi"],
+        due_at=timezone.now() - dt.timedelta(hours=2),
+        kind="call",
+        note="asked for the brochure",
+        assignee_id=people.alice.user_id,
+        actor=Actor.system(),
+        by=people.alice,
+    )
+    return leads

@@ -1,0 +1,360 @@
+"""Pages: the manager's dashboard (with its CSV downloads) and the agent's day.
+
+Figures of past calls come from the roll-ups (reports.selectors), never from raw calls;
+what is true only *now* (who is on shift, call-backs waiting, follow-ups overdue, phones)
+comes from the live selectors of the app that owns it.
+"""
+
+import csv
+import datetime as dt
+import statistics
+from dataclasses import dataclass
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+
+from leadtracker.accounts.decorators import member_required
+from leadtracker.accounts.models import Membership, Role
+from leadtracker.accounts.visibility import visible_memberships
+from leadtracker.reports import selectors
+from leadtracker.reports.forms import DEFAULT_RANGE, DashboardFilterForm
+
+
+@dataclass
+class Scope:
+    """What a dashboard request asks for, once checked against what the viewer may see."""
+
+    start: dt.date
+    end: dt.date
+    range_key: str
+    team: Membership | None
+    user_ids: list[int] | None
+
+    @property
+    def rng(self):
+        return selectors.Range(self.start, self.end)
+
+    def query(self) -> dict:
+        q = {"range": self.range_key}
+        if self.range_key == "custom":
+            q.update(start=self.start.isoformat(), end=self.end.isoformat())
+        if self.team is not None:
+            q["team"] = self.team.pk
+        return q
+
+
+def teams_for(viewer: Membership) -> list[Membership]:
+    """Teams the viewer may pick: every manager in what they see (a manager: their own
+    team and the teams under it)."""
+    return list(
+        visible_memberships(viewer)
+        .filter(role=Role.MANAGER, is_active=True)
+        .select_related("user")
+        .order_by("user__full_name", "pk")
+    )
+
+
+def read_scope(request) -> tuple[DashboardFilterForm, Scope | None]:
+    """The filter form and, when it is valid, the scope. A team the viewer may not see —
+    another organisation's, or outside a manager's subtree — is a 404, like any object."""
+    viewer = request.membership
+    org = request.org
+    today = timezone.now().astimezone(org.tzinfo).date()
+    teams = teams_for(viewer)
+    raw_team = request.GET.get("team", "")
+    if raw_team.isdigit() and int(raw_team) not in {t.pk for t in teams}:
+        raise Http404("no such team")
+    data = request.GET.copy()
+    data.setdefault("range", DEFAULT_RANGE)
+    whole = "Whole organisation" if viewer.has_role(Role.ADMIN) else "Everyone in my teams"
+    form = DashboardFilterForm(data, teams=teams, whole_label=whole, today=today)
+    if not form.is_valid():
+        return form, None
+    key = form.cleaned_data["range"] or DEFAULT_RANGE
+    if key == "custom":
+        start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+    else:
+        start, end = selectors.range_for(org, key, today=today)
+    team = next((t for t in teams if t.pk == form.cleaned_data["team"]), None)
+    return form, Scope(
+        start=start,
+        end=end,
+        range_key=key,
+        team=team,
+        user_ids=selectors.scope_user_ids(viewer, team),
+    )
+
+
+# --- live figures: what is true now, not what the roll-ups hold ------------------------------
+
+
+def live_figures(viewer: Membership, scope: Scope) -> dict:
+    from leadtracker.attendance.selectors import users_on_shift
+    from leadtracker.calls.selectors import call_backs_for, health
+    from leadtracker.leads.selectors import filter_leads, leads_for
+
+    ids = scope.user_ids
+    call_backs = call_backs_for(viewer).filter(closed_at__isnull=True)
+    if ids is not None and scope.team is not None:
+        call_backs = call_backs.filter(assignee_id__in=ids)
+    overdue = filter_leads(
+        leads_for(viewer), viewer, team=scope.team.pk if scope.team else None, follow_up="overdue"
+    )
+    devices = [r for r in health(viewer) if ids is None or r["device"].user_id in ids]
+    return {
+        "on_shift": len(users_on_shift(viewer.organisation_id, ids)),
+        "missed_waiting": call_backs.count(),
+        "overdue_follow_ups": overdue.count(),
+        "devices": len(devices),
+        "devices_stale": sum(1 for r in devices if r["stale"]),
+        "devices_revoked": sum(1 for r in devices if r["device"].call_log_permission == "revoked"),
+        "devices_flagged": [r for r in devices if r["stale"] or r["device"].call_log_permission == "revoked"][
+            :10
+        ],
+    }
+
+
+def tile_links(scope: Scope, org) -> dict:
+    """Each tile opens the list behind it, filtered the same way where the list can be."""
+    team = {"team": scope.team.pk} if scope.team else {}
+    days = {"start": scope.start.isoformat(), "end": scope.end.isoformat()}
+    calls = reverse("calls") + "?" + urlencode({**team, **days})
+    return {
+        "calls": calls,
+        "on_shift": reverse("attendance"),
+        "missed": reverse("missed_calls"),
+        "overdue": reverse("lead_list") + "?" + urlencode({**team, "follow_up": "overdue"}),
+        "timesheets": reverse("timesheets") + "?" + urlencode({"from": days["start"], "to": days["end"]}),
+        "devices": reverse("devices"),
+    }
+
+
+# --- charts: one table of figures per chart, drawn by static/js/dashboard.js ----------------
+
+
+STATUS_ORDER = [
+    "connected",
+    "answered",
+    "not_connected",
+    "missed",
+    "rejected",
+    "blocked",
+    "voicemail",
+    "answered_elsewhere",
+]
+
+
+def _statuses_present(rows) -> list[str]:
+    """Only the statuses that occur: eight mostly-empty series would bury the chart."""
+    return [s for s in STATUS_ORDER if any(row.get(s) for row in rows)]
+
+
+def chart_tables(org, scope: Scope) -> dict:
+    """Every chart as a table: ``columns`` (header), ``rows`` (lists). The same tables feed
+    the charts and the CSV downloads, so what is drawn is what is downloaded."""
+    rng, ids = scope.rng, scope.user_ids
+    hours = selectors.by_hour(org, rng, ids)
+    hour_statuses = _statuses_present(hours)
+    agents = selectors.per_agent(org, rng, ids)
+    agent_statuses = _statuses_present(agents)
+    days = selectors.daily(org, rng, ids)
+    funnel = selectors.funnel(org, ids)
+    sources = selectors.conversion_by_source(org, rng, ids)
+    return {
+        "hours": {
+            "title": "Calls by hour of day",
+            "columns": ["hour", *hour_statuses],
+            "rows": [[f"{h['hour']:02d}:00", *[h[s] for s in hour_statuses]] for h in hours],
+        },
+        "agents": {
+            "title": "Calls per agent by status",
+            "columns": ["agent", *agent_statuses],
+            "rows": [[a["name"], *[a[s] for s in agent_statuses]] for a in agents],
+        },
+        "daily": {
+            "title": "Daily trend",
+            "columns": ["date", "calls", "conversations", "talk_minutes"],
+            "rows": [
+                [d["date"].isoformat(), d["calls"], d["talked"], round(d["talk_seconds"] / 60)] for d in days
+            ],
+        },
+        "funnel": {
+            "title": "Leads by status",
+            "columns": ["status", "leads"],
+            "rows": [[f["name"], f["leads"]] for f in funnel],
+        },
+        "sources": {
+            "title": "Conversion by source (leads created in the range)",
+            "columns": ["source", "leads", "won", "conversion_percent"],
+            "rows": [[s["name"], s["leads"], s["won"], round(100 * s["rate"], 1)] for s in sources],
+        },
+        "_leaderboard": agents,
+    }
+
+
+def flag_legend() -> list[dict]:
+    """What each gaming flag means, with the thresholds the selectors use."""
+    return [
+        {
+            "key": "short_calls",
+            "label": "Short calls",
+            "help": f"at least {selectors.SHORT_CALLS_FLAG_MIN} conversations under 10 seconds, "
+            f"and {selectors.SHORT_CALLS_FLAG_SHARE:.0%} or more of all their conversations",
+        },
+        {
+            "key": "repeat_dials",
+            "label": "Same number again and again",
+            "help": f"{selectors.REPEAT_DIAL_FLAG} or more outgoing calls to one number in one day",
+        },
+        {
+            "key": "low_talk",
+            "label": "Many calls, little talk",
+            "help": f"calls at least {selectors.HIGH_CALLS_FACTOR}× the group's median while talk per call "
+            f"is at most {selectors.LOW_TALK_FACTOR}× the median (compared in groups of "
+            f"{selectors.LOW_TALK_MIN_GROUP} or more)",
+        },
+    ]
+
+
+def with_flag_labels(agents: list[dict]) -> list[dict]:
+    legend = {f["key"]: f for f in flag_legend()}
+    for a in agents:
+        a["flag_list"] = [legend.get(k, {"key": k, "label": k, "help": ""}) for k in a["flags"]]
+    return agents
+
+
+CHARTS = ("hours", "agents", "daily", "funnel", "sources")
+
+
+@member_required()
+def dashboard(request):
+    viewer = request.membership
+    if not viewer.has_role(Role.MANAGER):
+        return redirect("my_day")
+    form, scope = read_scope(request)
+    context = {"form": form, "scope": scope}
+    if scope is not None:
+        tables = chart_tables(request.org, scope)
+        context.update(
+            summary=selectors.summary(request.org, scope.rng, scope.user_ids),
+            live=live_figures(viewer, scope),
+            links=tile_links(scope, request.org),
+            leaderboard=with_flag_labels(tables.pop("_leaderboard")),
+            charts={k: tables[k] for k in CHARTS},
+            query=urlencode(scope.query()),
+            flag_legend=flag_legend(),
+        )
+    template = "reports/_dash.html" if request.headers.get("HX-Request") else "reports/dashboard.html"
+    return render(request, template, context)
+
+
+def _safe_cell(value):
+    from leadtracker.leads.export import safe
+
+    return safe(value) if isinstance(value, str) else value
+
+
+@member_required(Role.MANAGER)
+def dashboard_csv(request):
+    chart = request.GET.get("chart", "")
+    if chart not in CHARTS:
+        return HttpResponse(
+            f"chart: choose one of {', '.join(CHARTS)}", status=422, content_type="text/plain; charset=utf-8"
+        )
+    form, scope = read_scope(request)
+    if scope is None:
+        errors = "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in form.errors.items())
+        return HttpResponse(errors, status=422, content_type="text/plain; charset=utf-8")
+    table = chart_tables(request.org, scope)[chart]
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    team = f"-team{scope.team.pk}" if scope.team else ""
+    response["Content-Disposition"] = f'attachment; filename="{chart}-{scope.start}-{scope.end}{team}.csv"'
+    response.write("\ufeff")  # Excel opens it as UTF-8: Hindi names stay readable
+    out = csv.writer(response)
+    out.writerow(table["columns"])
+    for row in table["rows"]:
+        out.writerow([_safe_cell(v) for v in row])
+    return response
+
+
+# --- the agent's day ------------------------------------------------------------------------
+
+
+def team_user_ids(viewer: Membership) -> list[int]:
+    """The people an agent is compared with: everyone with the same manager (themself
+    included); an agent with no manager is compared with themself."""
+    if viewer.reports_to_id is None:
+        return [viewer.user_id]
+    return list(
+        Membership.objects.filter(
+            organisation_id=viewer.organisation_id,
+            reports_to_id=viewer.reports_to_id,
+            role=Role.AGENT,
+            is_active=True,
+        ).values_list("user_id", flat=True)
+    )
+
+
+MY_NUMBERS = [
+    ("calls", "Calls"),
+    ("talked", "Conversations"),
+    ("talk_seconds", "Talk time"),
+    ("unique_leads", "Leads called"),
+]
+
+
+def my_numbers(org, viewer: Membership, today: dt.date) -> list[dict]:
+    """Today's figures for the viewer beside the median of their team (colleagues are never
+    shown one by one: an agent sees only the median)."""
+    rng = selectors.Range(today, today)
+    ids = team_user_ids(viewer)
+    rows = {r["user_id"]: r for r in selectors.per_agent(org, rng, ids)}
+    mine = rows.get(viewer.user_id, {})
+    out = []
+    for key, label in MY_NUMBERS:
+        team_values = [rows.get(uid, {}).get(key, 0) or 0 for uid in ids]
+        out.append(
+            {
+                "key": key,
+                "label": label,
+                "mine": mine.get(key, 0) or 0,
+                "median": statistics.median(team_values) if team_values else 0,
+                "seconds": key == "talk_seconds",
+            }
+        )
+    return out
+
+
+@member_required()
+def my_day(request):
+    from leadtracker.attendance.actions import open_shift
+    from leadtracker.calls.selectors import missed_to_return
+    from leadtracker.leads.selectors import agenda
+
+    viewer = request.membership
+    org = request.org
+    tz = org.tzinfo
+    now = timezone.now()
+    plan = agenda(viewer, tz, now=now)
+    next_follow_ups = (plan["overdue"] + plan["today"] + plan["upcoming"])[:10]
+    missed = [c for c in missed_to_return(viewer, limit=20) if c.assignee_id in (viewer.user_id, None)]
+    context = {
+        "shift": open_shift(viewer),
+        "follow_ups": next_follow_ups,
+        "overdue_count": len(plan["overdue"]),
+        "missed": missed,
+        "numbers": my_numbers(org, viewer, now.astimezone(tz).date()),
+        "now": now,
+    }
+    return render(request, "reports/my_day.html", context)
+
+
+@member_required()
+def landing(request):
+    """The first page after signing in: managers and above their dashboard, agents their day."""
+    if request.membership.has_role(Role.MANAGER):
+        return dashboard(request)
+    return my_day(request)

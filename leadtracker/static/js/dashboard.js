@@ -1,0 +1,100 @@
+// Dashboard charts: the figures come from the page (json_script "dashboard-data"), the same
+// tables the CSV links download. Redrawn after htmx swaps the figures for a new range or team.
+(function () {
+  "use strict";
+  var COLOURS = {
+    connected: "#1a7f37", answered: "#2da44e", not_connected: "#bf8700", missed: "#cf222e",
+    rejected: "#8250df", blocked: "#57606a", voicemail: "#0969da", answered_elsewhere: "#8c959f",
+    calls: "#0969da", talk_minutes: "#bf8700", leads: "#0969da", won: "#1a7f37", conversion_percent: "#8250df"
+  };
+  var FALLBACK = ["#0969da", "#1a7f37", "#bf8700", "#cf222e", "#8250df", "#57606a", "#d1242f", "#116329"];
+  var LABELS = {
+    not_connected: "Not connected", answered_elsewhere: "Answered elsewhere", talk_minutes: "Talk (minutes)",
+    conversion_percent: "Conversion %"
+  };
+  var COUNTS = { precision: 0 };  // counts of calls and leads: no half calls on an axis
+  var locale = document.documentElement.lang === "en" ? "en-IN" : undefined;
+
+  function label(key) {
+    return LABELS[key] || key.charAt(0).toUpperCase() + key.slice(1).replace(/_/g, " ");
+  }
+  function colour(key, i) { return COLOURS[key] || FALLBACK[i % FALLBACK.length]; }
+  function column(table, i) { return table.rows.map(function (r) { return r[i]; }); }
+
+  // Series are every column after the first (the label column).
+  function datasets(table, options) {
+    return table.columns.slice(1).map(function (key, i) {
+      var ds = { label: label(key), data: column(table, i + 1), backgroundColor: colour(key, i), borderColor: colour(key, i) };
+      return Object.assign(ds, options ? options(key, i) : {});
+    });
+  }
+
+  var BUILDERS = {
+    hours: function (t) {
+      return { type: "bar", data: { labels: column(t, 0), datasets: datasets(t) },
+        options: { scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true, ticks: COUNTS } } } };
+    },
+    agents: function (t) {
+      return { type: "bar", data: { labels: column(t, 0), datasets: datasets(t) },
+        options: { indexAxis: "y", scales: { x: { stacked: true, beginAtZero: true, ticks: COUNTS }, y: { stacked: true } } } };
+    },
+    daily: function (t) {
+      return { type: "line", data: { labels: column(t, 0), datasets: datasets(t, function (key) {
+        return { yAxisID: key === "talk_minutes" ? "y1" : "y", tension: 0.2, fill: false };
+      }) }, options: { scales: { y: { beginAtZero: true, ticks: COUNTS }, y1: { beginAtZero: true, ticks: COUNTS, position: "right", grid: { drawOnChartArea: false } } } } };
+    },
+    funnel: function (t) {
+      return { type: "bar", data: { labels: column(t, 0), datasets: datasets(t) },
+        options: { indexAxis: "y", plugins: { legend: { display: false } }, scales: { x: { beginAtZero: true, ticks: COUNTS } } } };
+    },
+    sources: function (t) {
+      var onlyCounts = { columns: t.columns.slice(0, 3), rows: t.rows.map(function (r) { return r.slice(0, 3); }) };
+      return { type: "bar", data: { labels: column(t, 0), datasets: datasets(onlyCounts) },
+        options: { scales: { y: { beginAtZero: true, ticks: COUNTS } }, plugins: { tooltip: { callbacks: {
+          footer: function (items) { var row = t.rows[items[0].dataIndex]; return "Conversion " + row[3] + "%"; }
+        } } } } };
+    }
+  };
+
+  function draw(root) {
+    var source = root.querySelector("#dashboard-data");
+    if (!source || !window.Chart) { return; }
+    var tables = JSON.parse(source.textContent);
+    root.querySelectorAll("canvas[data-chart]").forEach(function (canvas) {
+      var key = canvas.getAttribute("data-chart");
+      var existing = window.Chart.getChart(canvas);
+      if (existing) { existing.destroy(); }
+      if (!tables[key] || !BUILDERS[key]) { return; }
+      var config = BUILDERS[key](tables[key]);
+      config.options = Object.assign({ responsive: true, maintainAspectRatio: false, animation: false,
+        locale: locale }, config.options);
+      new window.Chart(canvas, config);
+    });
+  }
+
+  // Custom dates only matter when "Custom dates" is the range.
+  function toggleDates(form) {
+    var custom = form.elements.range && form.elements.range.value === "custom";
+    form.querySelectorAll(".custom-dates").forEach(function (p) { p.hidden = !custom; });
+    return custom;
+  }
+
+  // A new range or team shows at once (htmx swaps the figures in); custom dates wait until
+  // both are filled in. Without script the Show button submits the same GET form.
+  document.addEventListener("change", function (e) {
+    var form = e.target.form;
+    if (!form || !form.classList.contains("dash-filter")) { return; }
+    var custom = toggleDates(form);
+    if (!custom || (form.elements.start.value && form.elements.end.value)) { form.requestSubmit(); }
+  });
+
+  function ready() {
+    var form = document.querySelector("form.dash-filter");
+    if (form) { toggleDates(form); }
+    draw(document);
+  }
+  document.addEventListener("DOMContentLoaded", ready);
+  document.body.addEventListener("htmx:afterSettle", function (e) {
+    if (e.target.id === "dash" || e.target.querySelector("#dash") || (e.target.closest && e.target.closest("#dash"))) { ready(); }
+  });
+})();
