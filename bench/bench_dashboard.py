@@ -111,9 +111,8 @@ def load_year(org, agent_ids: list[int], n_calls: int, today: dt.date) -> dict:
         "organisation_id lead_id assignee_id number missed_call_id missed_at last_missed_at missed_count "
         "closed_at seconds_to_return created_at"
     ).split()
-    shift_cols = (
-        "organisation_id user_id started_at ended_at started_via ended_via closed_automatically correction_reason created_at"
-    )
+    shift_cols = "organisation_id user_id started_at ended_at started_via ended_via closed_automatically"
+    shift_cols += " correction_reason created_at"
     shift_cols = shift_cols.split()
     counts = {"calls": 0, "call_backs": 0, "shifts": 0}
     backs: list[tuple] = []
@@ -360,6 +359,18 @@ def run(args) -> None:
             raw_dashboard(org, viewer, team_arg, rng)
 
         fast_s = summary(timed(fast_fn, args.repeat))
+        ids = selectors.scope_user_ids(viewer, team_arg)
+        parts = {
+            "summary": lambda ids=ids: selectors.summary(org, rng, ids),
+            "by_hour": lambda ids=ids: selectors.by_hour(org, rng, ids),
+            "per_agent": lambda ids=ids: selectors.per_agent(org, rng, ids),
+            "daily": lambda ids=ids: selectors.daily(org, rng, ids),
+            "funnel": lambda ids=ids: selectors.funnel(org, ids),
+            "conversion": lambda ids=ids: selectors.conversion_by_source(org, rng, ids),
+        }
+        breakdown = {
+            name: summary(timed(fn, max(5, args.repeat // 5)))["p50_ms"] for name, fn in parts.items()
+        }
         slow_s = summary(timed(slow_fn, max(3, args.repeat // 10)))
         rows.append(
             {
@@ -371,6 +382,7 @@ def run(args) -> None:
                 "raw SQL p50 ms": slow_s["p50_ms"],
                 "raw SQL p95 ms": slow_s["p95_ms"],
                 "ratio (p50)": round(slow_s["p50_ms"] / fast_s["p50_ms"], 1),
+                "p50 ms per selector": ", ".join(f"{k} {v:.1f}" for k, v in breakdown.items()),
                 "calls total": loaded["calls"],
                 "rebuild s": round(rebuild_s, 1),
             }
