@@ -129,12 +129,21 @@ def _shift(people):
 
 
 _CALLS = itertools.count()  # each call its own second: the second is part of a call's identity
+_ANCHOR: list = []
+
+
+def _calls_anchor():
+    # One "now" per run: counting back from a moving clock gave two calls the same second
+    # whenever a second passed between them (a slow walk on PostgreSQL did).
+    from django.utils import timezone
+
+    if not _ANCHOR:
+        _ANCHOR.append(timezone.now().replace(microsecond=0))
+    return _ANCHOR[0]
 
 
 def _call(people):
     import datetime as dt
-
-    from django.utils import timezone
 
     from leadtracker.calls.models import Call
 
@@ -146,7 +155,7 @@ def _call(people):
         type="outgoing",
         status="connected",
         direction="out",
-        started_at=timezone.now().replace(microsecond=0) - dt.timedelta(hours=1, seconds=next(_CALLS)),
+        started_at=_calls_anchor() - dt.timedelta(hours=1, seconds=next(_CALLS)),
         duration_s=60,
     ).pk
 

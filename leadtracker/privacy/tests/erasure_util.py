@@ -113,13 +113,17 @@ def build_person(people) -> Person:
     )
     add_note(lead, "Wants 2 lorries 🚚 before Diwali; call Rajesh on 98765 43210", actor=actor, by=olga)
     add_note(other, "Meena prefers mornings", actor=actor, by=olga)
-    schedule_follow_up(
+    follow_up = schedule_follow_up(
         lead,
         due_at=timezone.now() + dt.timedelta(days=2),
         note=f"Ring {NAME} about the quote",
         actor=actor,
         by=olga,
     )
+    # Its reminder: an in-app notification naming the lead ("Call with … at …").
+    from leadtracker.leads.reminders import send_due_reminders
+
+    assert send_due_reminders(now=follow_up.due_at - dt.timedelta(minutes=5)) == 1
     # Calls through the real sync API, with the contact name the phone knows them by.
     open_shift(alice)
     phone = paired_client(alice)
