@@ -143,6 +143,12 @@ def plain(obj, names, tz, **extra) -> dict:
     return row
 
 
+def _only(row: dict, keep) -> dict:
+    """The row's columns, blank but for ``keep``: a kind's rows share one set of columns (its
+    CSV has one header), while a row about someone else's record keeps only the subject's part."""
+    return {k: (v if k in keep else None) for k, v in row.items()}
+
+
 def person_name(user) -> str:
     # Colleagues are named by the organisation's own records (who called, who wrote the note).
     if user is None:
@@ -175,7 +181,6 @@ def _lead_numbers(subject) -> list[str]:
 def _lead_calls_qs(subject):
     """The lead's calls: linked to it, or to one of its numbers and left unlinked (a call from
     a number before the lead was made, when the organisation does not create leads from calls)."""
-
     numbers = _lead_numbers(subject)
     q = Q(lead=subject.lead)
     if numbers:
@@ -184,9 +189,7 @@ def _lead_calls_qs(subject):
 
 
 def _lead(subject):
-    lead = subject.lead
-
-    lead = Lead.objects.select_related("source", "status", "owner").get(pk=lead.pk)
+    lead = Lead.objects.select_related("source", "status", "owner").get(pk=subject.lead.pk)
     yield plain(
         lead,
         [
@@ -228,13 +231,11 @@ def _member_owned_leads(subject):
 
 
 def _lead_phones(subject):
-
     for p in _stream(LeadPhone.objects.filter(lead=subject.lead).order_by("position", "pk")):
         yield plain(p, ["id", "e164", "raw", "position"], subject.tz)
 
 
 def _lead_tags(subject):
-
     for t in LeadTag.objects.filter(lead=subject.lead).select_related("tag").order_by("tag__name"):
         yield {"tag_id": t.tag_id, "name": t.tag.name}
 
@@ -254,7 +255,6 @@ FOLLOW_UP_FIELDS = [
 
 
 def _lead_follow_ups(subject):
-
     qs = FollowUp.objects.filter(lead=subject.lead).select_related("assignee", "created_by", "cancelled_by")
     for f in _stream(qs.order_by("due_at", "pk")):
         yield plain(
@@ -268,7 +268,6 @@ def _lead_follow_ups(subject):
 
 
 def _member_follow_ups(subject):
-
     uid = subject.user_id
     qs = FollowUp.objects.filter(organisation=subject.org).filter(
         Q(assignee_id=uid) | Q(created_by_id=uid) | Q(cancelled_by_id=uid)
@@ -282,7 +281,6 @@ def _member_follow_ups(subject):
 
 
 def _lead_activities(subject):
-
     qs = Activity.objects.filter(lead=subject.lead).select_related("actor").order_by("at", "pk")
     for a in _stream(qs):
         yield plain(
@@ -291,14 +289,12 @@ def _lead_activities(subject):
 
 
 def _member_activities(subject):
-
     qs = Activity.objects.filter(organisation=subject.org, actor_id=subject.user_id).order_by("at", "pk")
     for a in _stream(qs.only("id", "lead_id", "kind", "at")):
         yield plain(a, ["id", "lead", "kind", "at"], subject.tz)
 
 
 def _member_assignment_rules(subject):
-
     qs = AssignmentRule.objects.filter(organisation=subject.org, agents=subject.user_id).select_related(
         "source"
     )
@@ -312,7 +308,6 @@ def _member_assignment_rules(subject):
 
 
 def _lead_webhook_deliveries(subject):
-
     qs = (
         WebhookDelivery.objects.filter(lead=subject.lead)
         .select_related("endpoint")
@@ -328,7 +323,6 @@ def _lead_webhook_deliveries(subject):
 
 
 def _member_imports(subject):
-
     uid = subject.user_id
     qs = ImportJob.objects.filter(organisation=subject.org).filter(Q(created_by_id=uid) | Q(owner_id=uid))
     for j in _stream(qs.order_by("created_at", "pk")):
@@ -344,7 +338,6 @@ def _lead_imports(subject):
     """Import jobs whose kept error report names one of the lead's numbers or its e-mail:
     the only import data that can still mention a person once the import is done (the uploaded
     file is deleted after a few days, with the report)."""
-
     needles = _identifiers(subject)
     if not needles:
         return
@@ -383,7 +376,6 @@ def _lead_calls(subject):
 def _member_calls(subject):
     """Calls they made or took, without the other party's number or the note: those are the
     lead's data (in the lead's export); the lead's id says which record it belongs to."""
-
     qs = Call.objects.filter(organisation=subject.org, user_id=subject.user_id).select_related("disposition")
     for c in _stream(qs.order_by("started_at", "pk")):
         yield plain(
@@ -409,7 +401,6 @@ CALL_BACK_FIELDS = [
 
 
 def _lead_call_backs(subject):
-
     numbers = _lead_numbers(subject)
     q = Q(lead=subject.lead)
     if numbers:
@@ -420,14 +411,12 @@ def _lead_call_backs(subject):
 
 
 def _member_call_backs(subject):
-
     qs = CallBack.objects.filter(organisation=subject.org, assignee_id=subject.user_id)
     for cb in _stream(qs.order_by("missed_at", "pk")):
         yield plain(cb, CALL_BACK_FIELDS, subject.tz)
 
 
 def _member_devices(subject):
-
     qs = Device.objects.filter(organisation=subject.org, user_id=subject.user_id).order_by("paired_at", "pk")
     for d in qs:
         # The device's token is referred to by id only; its hash never leaves the server.
@@ -453,7 +442,6 @@ def _member_devices(subject):
 
 
 def _member_pairing_codes(subject):
-
     qs = PairingCode.objects.filter(organisation=subject.org, user_id=subject.user_id).select_related(
         "created_by"
     )
@@ -475,7 +463,6 @@ def _member_account(subject):
 
 
 def _member_memberships(subject):
-
     qs = Membership.objects.filter(organisation=subject.org, user_id=subject.user_id).select_related(
         "reports_to__user"
     )
@@ -489,7 +476,6 @@ def _member_memberships(subject):
 
 
 def _member_invitations(subject):
-
     user = subject.member.user
     # The invitation that brought them in (their own address), and the ones they sent
     # (without the invitee's address and name: another person's data).
@@ -499,15 +485,17 @@ def _member_invitations(subject):
     for inv in qs.select_related("invited_by").order_by("created_at", "pk"):
         theirs = inv.email.lower() == user.email.lower()
         names = ["id", "role", "created_at", "expires_at", "accepted_at", "revoked_at"]
-        extra = {"their_part": "invited" if theirs else "sent"}
-        if theirs:
-            names += ["email", "full_name"]
-            extra["invited_by"] = person_name(inv.invited_by)
-        yield plain(inv, names, subject.tz, **extra)
+        row = plain(
+            inv,
+            [*names, "email", "full_name"],
+            subject.tz,
+            their_part="invited" if theirs else "sent",
+            invited_by=person_name(inv.invited_by),
+        )
+        yield row if theirs else _only(row, {*names, "their_part"})
 
 
 def _member_api_tokens(subject):
-
     qs = ApiToken.objects.filter(organisation=subject.org, user_id=subject.user_id).order_by(
         "created_at", "pk"
     )
@@ -518,7 +506,6 @@ def _member_api_tokens(subject):
 
 
 def _member_notifications(subject):
-
     qs = Notification.objects.filter(organisation=subject.org, user_id=subject.user_id)
     # The text names leads ("Call back Ravi …"): when and where to, not what it said.
     for n in _stream(qs.order_by("created_at", "pk")):
@@ -526,34 +513,33 @@ def _member_notifications(subject):
 
 
 def _member_support_requests(subject):
-
     uid = subject.user_id
     qs = SupportRequest.objects.filter(organisation=subject.org).filter(
         Q(requester_id=uid) | Q(answered_by_id=uid)
     )
     for s in qs.select_related("answered_by").order_by("created_at", "pk"):
-        if s.requester_id == uid:
-            yield plain(
-                s,
-                ["id", "subject", "message", "status", "answer", "answered_at", "closed_at", "created_at"],
-                subject.tz,
-                their_part="asked",
-                answered_by=person_name(s.answered_by),
-            )
-        else:
-            yield plain(s, ["id", "status", "answered_at", "created_at"], subject.tz, their_part="answered")
+        row = plain(
+            s,
+            ["id", "subject", "message", "status", "answer", "answered_at", "closed_at", "created_at"],
+            subject.tz,
+            their_part="asked" if s.requester_id == uid else "answered",
+            answered_by=person_name(s.answered_by),
+        )
+        # A colleague's request they answered: which and when, not what was asked.
+        yield (
+            row
+            if s.requester_id == uid
+            else _only(row, {"id", "status", "answered_at", "created_at", "their_part"})
+        )
 
 
 def _member_shifts(subject):
-
     qs = Shift.objects.filter(organisation=subject.org).filter(
         Q(user_id=subject.user_id) | Q(corrected_by_id=subject.user_id)
     )
     for s in _stream(qs.select_related("corrected_by").order_by("started_at", "pk")):
-        if s.user_id != subject.user_id:
-            yield plain(s, ["id", "started_at", "ended_at"], subject.tz, their_part="corrected a colleague's")
-            continue
-        yield plain(
+        own = s.user_id == subject.user_id
+        row = plain(
             s,
             [
                 "id",
@@ -572,21 +558,21 @@ def _member_shifts(subject):
                 "created_at",
             ],
             subject.tz,
-            their_part="own",
+            their_part="own" if own else "corrected a colleague's",
             corrected_by=person_name(s.corrected_by),
         )
+        # A colleague's shift times are the colleague's: which shift, not when they worked.
+        yield row if own else _only(row, {"id", "their_part"})
 
 
 def _audit_row(e, subject, own: bool):
     names = ["id", "at", "action", "object_type", "object_id", "actor_kind", "changes"]
+    row = plain(e, [*names, "ip_address", "user_agent"], subject.tz, actor=person_name(e.actor_user))
     # The actor's address and browser are the actor's data: shown when the actor is the subject.
-    if own:
-        names += ["ip_address", "user_agent"]
-    return plain(e, names, subject.tz, actor=person_name(e.actor_user))
+    return row if own else _only(row, {*names, "actor"})
 
 
 def _audit_about(subject, refs: dict[str, Iterable]) -> Iterator:
-
     seen = set()
     for object_type, ids in refs.items():
         for chunk in _chunks(str(i) for i in ids):
@@ -600,7 +586,6 @@ def _audit_about(subject, refs: dict[str, Iterable]) -> Iterator:
 
 
 def _lead_audit_events(subject):
-
     lead = subject.lead
     call_ids = subject.cache.get("call_ids")
     if call_ids is None:
@@ -621,7 +606,6 @@ def _lead_audit_events(subject):
 
 
 def _member_audit_events(subject):
-
     member, uid = subject.member, subject.user_id
     refs = {
         "membership": [member.pk],
@@ -633,6 +617,13 @@ def _member_audit_events(subject):
         "datarequest": DataRequest.objects.filter(member=member).values_list("pk", flat=True),
         "accessexport": AccessExport.objects.filter(member=member).values_list("pk", flat=True),
         "legalhold": LegalHold.objects.filter(member=member).values_list("pk", flat=True),
+        "shift": Shift.objects.filter(user_id=uid, organisation=subject.org).values_list("pk", flat=True),
+        "supportrequest": SupportRequest.objects.filter(
+            requester_id=uid, organisation=subject.org
+        ).values_list("pk", flat=True),
+        "invitation": Invitation.objects.filter(
+            organisation=subject.org, email__iexact=subject.member.user.email
+        ).values_list("pk", flat=True),
     }
     about = {e.pk: e for e in _audit_about(subject, refs)}
     qs = AuditEvent.objects.filter(organisation=subject.org, actor_user_id=uid).select_related("actor_user")
@@ -664,25 +655,23 @@ REQUEST_FIELDS = [
 ]
 
 
-def _requests_about(subject, qs):
+def _requests_about(subject, qs, their_part="about them"):
     for r in qs.select_related("closed_by", "created_by").order_by("received_at", "pk"):
         yield plain(
             r,
             REQUEST_FIELDS,
             subject.tz,
-            their_part="about them",
+            their_part=their_part,
             closed_by=person_name(r.closed_by),
             created_by=person_name(r.created_by),
         )
 
 
 def _lead_data_requests(subject):
-
     yield from _requests_about(subject, DataRequest.objects.filter(lead=subject.lead))
 
 
 def _member_data_requests(subject):
-
     uid = subject.user_id
     yield from _requests_about(subject, DataRequest.objects.filter(member=subject.member))
     # Requests they registered or closed for others: which and when, not who asked or what.
@@ -691,12 +680,11 @@ def _member_data_requests(subject):
         .filter(Q(closed_by_id=uid) | Q(created_by_id=uid))
         .exclude(member=subject.member)
     )
-    for r in handled.order_by("received_at", "pk"):
-        yield plain(r, ["id", "kind", "received_at", "status", "closed_at"], subject.tz, their_part="handled")
+    for row in _requests_about(subject, handled, their_part="handled"):
+        yield _only(row, {"id", "kind", "received_at", "status", "closed_at", "their_part"})
 
 
 def _member_notice_acceptances(subject):
-
     qs = NoticeAcceptance.objects.filter(organisation=subject.org, user_id=subject.user_id)
     for a in qs.select_related("notice").order_by("accepted_at", "pk"):
         yield plain(a, ["id", "notice", "version", "accepted_at"], subject.tz, notice_title=a.notice.title)
@@ -710,12 +698,10 @@ def _holds(subject, qs):
 
 
 def _lead_legal_holds(subject):
-
     yield from _holds(subject, LegalHold.objects.filter(lead=subject.lead))
 
 
 def _member_legal_holds(subject):
-
     yield from _holds(subject, LegalHold.objects.filter(member=subject.member))
 
 
@@ -723,13 +709,11 @@ EXPORT_FIELDS = ["id", "data_request", "status", "created_at", "finished_at", "e
 
 
 def _lead_exports(subject):
-
     for x in AccessExport.objects.filter(lead=subject.lead).order_by("created_at", "pk"):
         yield plain(x, EXPORT_FIELDS, subject.tz, their_part="about them")
 
 
 def _member_exports(subject):
-
     qs = AccessExport.objects.filter(organisation=subject.org).filter(
         Q(member=subject.member) | Q(requested_by_id=subject.user_id)
     )
@@ -743,7 +727,6 @@ def _member_exports(subject):
 
 
 def _member_erasures(subject):
-
     qs = ErasureRecord.objects.filter(organisation=subject.org, erased_by_id=subject.user_id)
     # Erasures they carried out; the ledger's hashes identify the erased, so they stay out.
     for r in qs.order_by("erased_at", "pk"):
@@ -991,6 +974,9 @@ def _write_kind(zf, kind: str, rows: Iterable[dict], json_part) -> int:
             if columns is None:
                 columns = list(row)
                 writer.writerow(columns)
+            elif len(row) != len(columns) or any(c not in row for c in columns):
+                # One header per CSV: an exporter whose rows differ would lose columns silently.
+                raise ValueError(f"{kind}: a row's fields differ from the first row's")
             writer.writerow([cell(row.get(c)) for c in columns])
             json_part.write(
                 (",\n    " if n else "\n    ") + json.dumps(row, ensure_ascii=False, sort_keys=False)
@@ -1112,7 +1098,6 @@ def subject_of(export) -> Subject:
 def request_export(org, *, actor, lead=None, member=None, data_request=None):
     """Queue an export of one lead or one member (or of a data request's subject); the worker
     builds it. The subject must belong to ``org`` (callers look it up in the organisation)."""
-
     if data_request is not None:
         if lead is not None or member is not None:
             raise ActionError(
@@ -1150,7 +1135,6 @@ def request_export(org, *, actor, lead=None, member=None, data_request=None):
 
 
 def export_days(org) -> int:
-
     row = PrivacySettings.objects.filter(organisation=org).first()
     return row.export_days if row else PrivacySettings._meta.get_field("export_days").default
 
@@ -1158,7 +1142,6 @@ def export_days(org) -> int:
 def build_export(export_id: int, *, now=None) -> str:
     """The worker's part: build the zip, record its size and hash, open it for download until
     the organisation's export period ends. Returns the final status."""
-
     with transaction.atomic():
         export = (
             AccessExport.objects.select_for_update(of=("self",))
@@ -1208,7 +1191,6 @@ def build_export(export_id: int, *, now=None) -> str:
 
 
 def _fail(export, message: str) -> str:
-
     AccessExport.objects.filter(pk=export.pk).update(
         status=ExportStatus.FAILED, error=message, finished_at=timezone.now()
     )
@@ -1226,7 +1208,6 @@ def is_expired(export, now=None) -> bool:
 def downloadable_path(export, *, now=None) -> Path:
     """The file of a ready export, or ActionError: 409 while it is being built or failed,
     410 once expired."""
-
     if is_expired(export, now):
         raise ActionError("this export has expired; prepare a new one", field="export", status_code=410)
     if export.status != ExportStatus.READY:
@@ -1242,7 +1223,6 @@ def downloadable_path(export, *, now=None) -> Path:
 def record_download(export, *, actor, now=None) -> Path:
     """Check the export can be downloaded, count the download and audit who took it: which
     export and how many rows of each kind, never what they hold."""
-
     now = now or timezone.now()
     path = downloadable_path(export, now=now)
     AccessExport.objects.filter(pk=export.pk).update(downloads=F("downloads") + 1, last_downloaded_at=now)
@@ -1272,14 +1252,12 @@ def record_download(export, *, actor, now=None) -> Path:
 
 def expired_exports(org, now):
     """Ready exports past their date: their files go in the retention purge."""
-
     return AccessExport.objects.filter(organisation=org, status=ExportStatus.READY, expires_at__lte=now)
 
 
 def expire_exports(queryset) -> int:
     """Delete the files of the given exports and mark them expired (the row stays: that an
     export was made, for whom and when, is the register's record)."""
-
     exports = list(queryset.only("pk", "file_name"))
     base = Path(settings.PRIVATE_FILES_DIR)
     for export in exports:
@@ -1293,7 +1271,6 @@ def expire_exports(queryset) -> int:
 def export_to_file(org, out_path, *, lead=None, member=None, actor=None) -> dict[str, int]:
     """The command's export: written straight to ``out_path`` (atomically), audited with counts.
     No register row: the file is wherever the operator put it, outside the server's expiry."""
-
     actor = actor or audit.Actor.system()
     subject = Subject(org=org, lead=lead, member=member)
     counts, size, _sha = write_atomically(subject, Path(out_path))

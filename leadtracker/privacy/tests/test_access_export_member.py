@@ -43,6 +43,18 @@ def test_a_members_export_holds_their_own_data_and_no_lead_data(acme):
         acme.bob, subject="Bob's printer", message="Bob cannot print", actor=Actor.for_user(acme.bob.user)
     )
 
+    # A colleague's shift she corrected: hers to know she did, not when Bob worked or why.
+    from leadtracker.attendance.models import Shift
+
+    bobs = Shift.objects.create(
+        organisation=acme.org,
+        user=acme.bob.user,
+        started_at=start - dt.timedelta(days=1),
+        ended_at=start - dt.timedelta(days=1, hours=-8),
+        corrected_by=user,
+        correction_reason="Bob forgot to punch out at the clinic",
+    )
+
     out = io.BytesIO()
     build_zip(Subject(org=acme.org, member=alice), out)
     data = out.getvalue()
@@ -63,7 +75,11 @@ def test_a_members_export_holds_their_own_data_and_no_lead_data(acme):
     ]
     assert [m["role"] for m in d["memberships"]] == ["agent"]
     assert d["memberships"][0]["reports_to_name"] == "Maya Acme"
-    [own_shift] = d["shifts"]
+    own_shift, corrected = sorted(d["shifts"], key=lambda r: r["their_part"] != "own")
+    assert {k: v for k, v in corrected.items() if v is not None} == {
+        "id": bobs.pk,
+        "their_part": "corrected a colleague's",
+    }
     assert own_shift["id"] == shift.pk and own_shift["start_lat"] == 18.5204 and own_shift["end_lon"] == 73.85
     assert [x["name"] for x in d["devices"]] == ["Alice's Redmi"]
     assert {t["name"] for t in d["api_tokens"]} >= {"Laptop script"}
@@ -77,15 +93,55 @@ def test_a_members_export_holds_their_own_data_and_no_lead_data(acme):
     assert any(e["action"] == "lead.note" and e["actor"] == "Alice Acme" for e in d["audit_events"])
     assert {k: v for k, v in person["about"]["counts"].items() if k in ("calls", "shifts")} == {
         "calls": 2,
-        "shifts": 1,
+        "shifts": 2,
     }
-    assert tables["shifts"][0]["start_lat"] == "18.5204"
+    assert [r["start_lat"] for r in tables["shifts"] if r["their_part"] == "own"] == ["18.5204"]
 
     everything = zip_text(data)
     # Nothing of the lead she called, nothing of Bob's request, no secret.
-    for text in ["Ravi", "9876543210", "ravi@example.in", "Bob cannot print", *WORDS[4:]]:
+    for text in ["Ravi", "9876543210", "ravi@example.in", "Bob cannot print", "clinic", *WORDS[4:]]:
         assert text not in everything, text
     assert user.password not in everything and "argon2" not in everything
     assert raw_token not in everything and token.token_hash not in everything
     keys = {key for rows in d.values() for row in rows for key in row}
     assert not {k for k in keys if "password" in k or "hash" in k or k in ("token", "secret", "code")}, keys
+
+
+def test_what_an_admin_did_for_others_shows_which_and_when_not_what(acme):
+    from leadtracker.accounts.actions import answer_support_request, invite_member
+    from leadtracker.privacy import actions as privacy_actions
+    from leadtracker.privacy.export import request_export
+    from leadtracker.privacy.tests.requests_util import make_request
+
+    adam = acme.adam
+    actor = Actor.for_user(adam.user)
+    invite_member(acme.org, email="kiran.new@example.in", full_name="Kiran Newhire", actor=actor)
+    asked = file_support_request(
+        acme.bob,
+        subject="Bob's headset",
+        message="Bob's headset is broken",
+        actor=Actor.for_user(acme.bob.user),
+    )
+    answer_support_request(asked, answer="We will send Bob a new one", actor=actor, by=adam)
+    lead, *_ = lead_with_history(acme, name="Ravi Kumar", phones=["+919876543210"], email="", words=WORDS)
+    req = make_request(acme, lead=lead, details="Ravi wants his call recordings")
+    privacy_actions.update_request(req, actor=actor, status="done", outcome="Sent Ravi his records")
+    request_export(acme.org, actor=actor, lead=lead)
+
+    out = io.BytesIO()
+    build_zip(Subject(org=acme.org, member=adam), out)
+    person, tables = read_zip(out.getvalue())
+    d = person["data"]
+
+    [sent] = d["invitations"]
+    assert sent["their_part"] == "sent" and sent["role"] == "agent" and sent["email"] is None
+    [answered] = d["support_requests"]
+    assert (answered["id"], answered["their_part"], answered["message"]) == (asked.pk, "answered", None)
+    [handled] = d["data_requests"]
+    assert (handled["id"], handled["their_part"], handled["outcome"]) == (req.pk, "handled", None)
+    assert handled["status"] == "done"
+    assert [x["their_part"] for x in d["exports"]] == ["prepared"]
+    assert {r["their_part"] for r in tables["support_requests"]} == {"answered"}
+    everything = zip_text(out.getvalue())
+    for text in ["kiran", "Kiran", "headset", "Ravi", "recordings", "9876543210", *WORDS[4:]]:
+        assert text not in everything, text
