@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install assets lint format bench clean
+.PHONY: run test install assets lint format bench loadtest clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,11 @@ format: $(STAMP)
 
 bench: install
 	$(BIN)/python -m bench
+
+# Not part of `make test`: 200 phones syncing and 20 managers on dashboards for 5 minutes against
+# `leadtracker serve` and the local PostgreSQL (LOADTEST_DATABASE_URL); figures in docs/performance.md.
+loadtest: install
+	$(BIN)/python scripts/loadtest.py
 
 clean:
 	rm -rf $(VENV) node_modules leadtracker/static/vendor staticfiles
