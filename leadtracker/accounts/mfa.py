@@ -11,15 +11,16 @@ affected: they keep working for an account with MFA, as they did before.
 """
 
 import base64
-import datetime as dt
 import hashlib
 import hmac
+import math
 import secrets
 import struct
 import time
 from urllib.parse import quote, urlencode
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -342,28 +343,39 @@ def _account(user) -> str:
     return f"user:{user.pk}"
 
 
+def _lock_key(user) -> str:
+    return f"mfa-lock:{user.pk}"
+
+
 def locked_out(user, ip: str | None) -> bool:
-    return throttle.blocked(LOCKOUT, account=_account(user), ip=ip)
+    return cache.get(_lock_key(user)) is not None or throttle.blocked(LOCKOUT, account=_account(user), ip=ip)
+
+
+def retry_after(user) -> int:
+    """Seconds until this person may try a code again."""
+    until = cache.get(_lock_key(user))
+    if until is not None:
+        return max(1, math.ceil(until - time.time()))
+    return throttle.retry_after(LOCKOUT)
 
 
 def record_failure(user, ip: str | None, *, actor: Actor) -> bool:
     """Count a wrong code; True (and an audit event) when this one starts a lockout."""
     throttle.hit(LOCKOUT, account=_account(user), ip=ip)
-    if throttle.blocked(LOCKOUT, account=_account(user)):
-        # Audited once per window: the failure that reached the limit.
-        if throttle.count(LOCKOUT, account=_account(user)) == settings.MFA_FAILURES_PER_ACCOUNT:
-            _record_for_user(
-                user, "mfa.lockout", actor=actor, changes={"window_s": settings.MFA_LOCKOUT_WINDOW}
-            )
-            return True
+    if not throttle.blocked(LOCKOUT, account=_account(user)):
+        return False
+    # The counting windows are fixed; the lockout is not: a whole window from the failure that
+    # reached the limit, so it cannot end a second later at a window's edge.
+    window = settings.MFA_LOCKOUT_WINDOW
+    if cache.add(_lock_key(user), time.time() + window, timeout=window):
+        _record_for_user(user, "mfa.lockout", actor=actor, changes={"window_s": window})
+        return True
     return False
 
 
 def clear_failures(user) -> None:
     throttle.clear_account(LOCKOUT, _account(user))
-
-
-PENDING_MAX_AGE = dt.timedelta(minutes=5)
+    cache.delete(_lock_key(user))
 
 
 # --- the enrolment gate -----------------------------------------------------------------------

@@ -72,11 +72,11 @@ def login_code(request):
         ip = client_ip(request)
         actor = Actor(kind="user", user=user, ip=ip, user_agent=request.META.get("HTTP_USER_AGENT", "")[:300])
         if mfa.locked_out(user, ip):
-            return _locked(request, form, mfa.throttle.retry_after(mfa.LOCKOUT))
+            return _locked(request, form, mfa.retry_after(user))
         verified = mfa.verify_sign_in(user, form.cleaned_data["code"], actor=actor)
         if verified is None:
             if mfa.record_failure(user, ip, actor=actor) or mfa.locked_out(user, ip):
-                return _locked(request, form, mfa.throttle.retry_after(mfa.LOCKOUT))
+                return _locked(request, form, mfa.retry_after(user))
             form.add_error(
                 "code", "That code is not right (or was used already). Type the code your app shows now."
             )

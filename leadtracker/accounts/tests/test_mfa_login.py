@@ -115,7 +115,8 @@ def test_recovery_codes_are_stored_hashed(acme):
         assert all(plain not in h and plain.replace("-", "") not in h for h in stored)
 
 
-@override_settings(MFA_FAILURES_PER_ACCOUNT=5, MFA_FAILURES_PER_ADDRESS=100)
+# A long counting window, so the five failures cannot straddle a window's edge mid-test.
+@override_settings(MFA_FAILURES_PER_ACCOUNT=5, MFA_FAILURES_PER_ADDRESS=100, MFA_LOCKOUT_WINDOW=10**7)
 def test_five_wrong_codes_lock_the_account_out_and_are_audited(acme):
     key, _codes = enrol(acme.olga.user)
     wrong = wrong_code(key)
@@ -130,7 +131,8 @@ def test_five_wrong_codes_lock_the_account_out_and_are_audited(acme):
     password_step(client, ip="192.0.2.50")
     locked = code_step(client, code(key), ip="192.0.2.50")
     assert locked.status_code == 429
-    assert int(locked["Retry-After"]) > 0
+    # A whole window from the failure that started it, not until the counting window's edge.
+    assert 10**7 - 60 < int(locked["Retry-After"]) <= 10**7
     assert "Too many wrong codes" in locked.content.decode()
     assert client.get("/members/").status_code == 302
     assert AuditEvent.objects.filter(action="mfa.lockout", organisation=acme.org).count() == 1
@@ -185,3 +187,20 @@ def test_a_member_who_is_not_staff_gets_403_from_the_admin_not_a_loop(acme, as_m
     client = as_member(acme.alice)
     response = client.get("/django-admin/", follow=True)
     assert response.status_code == 403
+
+
+@override_settings(MFA_FAILURES_PER_ACCOUNT=2, MFA_FAILURES_PER_ADDRESS=100, MFA_LOCKOUT_WINDOW=600)
+def test_the_lockout_lasts_a_whole_window_even_past_the_counting_windows_edge(acme):
+    from django.core.cache import cache
+
+    from leadtracker.accounts import mfa
+
+    key, _codes = enrol(acme.olga.user)
+    client = Client()
+    password_step(client)
+    assert [code_step(client, wrong_code(key)).status_code for _ in range(2)] == [400, 429]
+    # The counters of this window are gone (as at its edge); the lockout stays.
+    mfa.throttle.clear_account(mfa.LOCKOUT, f"user:{acme.olga.user.pk}")
+    assert cache.get(f"mfa-lock:{acme.olga.user.pk}") is not None
+    locked = code_step(client, code(key))
+    assert locked.status_code == 429 and 540 < int(locked["Retry-After"]) <= 600
