@@ -111,6 +111,25 @@ def update_draft(
     return locked
 
 
+def delete_draft(notice: PrivacyNotice, *, actor: audit.Actor) -> None:
+    """Throw a draft away. A published version is never deleted: members accepted it, and the
+    record of what they accepted must stay (409)."""
+    with transaction.atomic():
+        locked = PrivacyNotice.objects.select_for_update().get(pk=notice.pk)
+        if locked.is_published:
+            raise Conflict(
+                "a published notice cannot be deleted; it is what members accepted", field="notice"
+            )
+        audit.record(
+            "privacy_notice.draft_deleted",
+            organisation=locked.organisation,
+            actor=actor,
+            obj=locked,
+            changes={"items": len(locked.items)},
+        )
+        locked.delete()
+
+
 def publish_notice(
     notice: PrivacyNotice, *, actor: audit.Actor, effective_at=None, now=None
 ) -> PrivacyNotice:

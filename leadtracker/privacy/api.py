@@ -141,6 +141,17 @@ def update_draft(request, notice_id: int, payload: DraftPatch):
     return NoticeOut.of(notice, _current_id(request.org.pk))
 
 
+@router.delete(
+    "/privacy/notices/{notice_id}",
+    response={204: None},
+    summary="Delete a draft (409 for a published version: what members accepted stays)",
+)
+def delete_draft(request, notice_id: int):
+    _admin(request)
+    actions.delete_draft(_get(request, notice_id), actor=Actor.from_request(request))
+    return Status(204, None)
+
+
 @router.post(
     "/privacy/notices/{notice_id}/publish",
     response=NoticeOut,
@@ -326,3 +337,7 @@ router.add_router("", export_router)
 from leadtracker.privacy.erasure_api import router as erasure_router  # noqa: E402
 
 router.add_router("", erasure_router)
+
+from leadtracker.privacy.notice_api import router as notice_router  # noqa: E402
+
+router.add_router("", notice_router)

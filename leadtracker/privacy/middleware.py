@@ -54,6 +54,7 @@ def _exempt_prefixes() -> tuple[str, ...]:
         settings.STATIC_URL,
         "/privacy/",  # the public notice pages: the gate must never hide the notice itself
         reverse("privacy_accept"),
+        "/api/v1/privacy/notice/",  # reading and accepting the notice through the API
         reverse("logout"),
         reverse("login"),
         reverse("switch_organisation"),

@@ -169,6 +169,19 @@ def notice_detail(request, notice_id):
 
 @require_POST
 @member_required(Role.ADMIN)
+def delete_draft(request, notice_id):
+    notice = _own_notice(request, notice_id)
+    try:
+        actions.delete_draft(notice, actor=Actor.from_request(request))
+    except ActionError as exc:
+        messages.error(request, exc.message)
+        return redirect("privacy_notice", notice.pk)
+    messages.success(request, "Draft deleted.")
+    return redirect("privacy_notices")
+
+
+@require_POST
+@member_required(Role.ADMIN)
 def publish(request, notice_id):
     notice = _own_notice(request, notice_id)
     try:
