@@ -12,10 +12,12 @@ from django.utils import timezone
 from leadtracker.accounts.audit import Actor, record
 from leadtracker.accounts.models import Membership, Role
 from leadtracker.attendance.selectors import users_on_shift
+from leadtracker.leads.consent import lead_consent_changed
 from leadtracker.leads.models import (
     Activity,
     ActivityKind,
     AssignmentRule,
+    ConsentMethod,
     FollowUp,
     FollowUpKind,
     Lead,
@@ -60,6 +62,8 @@ class LeadData:
     lost_reason: str = ""
     extra: dict = field(default_factory=dict)
     created_at: dt.datetime | None = None
+    # How the consent above was given, for its history (see leads/consent.py).
+    consent_method: str = "form"
 
 
 @dataclass
@@ -67,6 +71,7 @@ class CleanLead:
     fields: dict
     phones: list  # [(e164, raw)]
     tags: list
+    consent_method: str = "form"
 
 
 def clean_phones(raws, region: str) -> list[tuple[str, str]]:
@@ -144,7 +149,7 @@ def clean_lead_data(org, data: LeadData) -> CleanLead:
         "lost_reason": (data.lost_reason or "").strip()[:200],
         "extra": data.extra or {},
     }
-    return CleanLead(fields=fields, phones=phones, tags=tags)
+    return CleanLead(fields=fields, phones=phones, tags=tags, consent_method=data.consent_method)
 
 
 def find_duplicate(org_id: int, phones: list[str], email: str) -> tuple[Lead, str] | None:
@@ -260,7 +265,7 @@ def _without_conflicts(org_id, clean: CleanLead, existing: Lead) -> CleanLead:
     fields["phone"] = phones[0][0] if phones else ""
     fields["phone_raw"] = phones[0][1] if phones else ""
     fields["extra"] = {**fields["extra"], **conflicts}
-    return CleanLead(fields=fields, phones=phones, tags=clean.tags)
+    return CleanLead(fields=fields, phones=phones, tags=clean.tags, consent_method=clean.consent_method)
 
 
 def _insert(org, clean: CleanLead, *, actor: Actor) -> Lead:
@@ -304,6 +309,8 @@ def _insert(org, clean: CleanLead, *, actor: Actor) -> Lead:
         data={"source": lead.source.name if lead.source else ""},
     )
     record("lead.create", organisation=org, actor=actor, obj=lead)
+    if lead.marketing_consent:
+        lead_consent_changed(lead, method=clean.consent_method, actor=actor)
     _emit(lead, "lead.created", {})
     return lead
 
@@ -410,8 +417,11 @@ EDITABLE_FIELDS = (
 
 
 @transaction.atomic
-def update_lead(lead: Lead, *, actor: Actor, by: Membership | None, **fields) -> Lead:
-    """Change a lead's details. Status, owner, phones and tags have their own actions."""
+def update_lead(
+    lead: Lead, *, actor: Actor, by: Membership | None, consent_method: str = "form", **fields
+) -> Lead:
+    """Change a lead's details. Status, owner, phones and tags have their own actions.
+    ``consent_method`` says how a change of marketing consent came (for its history)."""
     _check_can_edit(lead, by)
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
@@ -448,6 +458,8 @@ def update_lead(lead: Lead, *, actor: Actor, by: Membership | None, **fields) ->
         raise ActionError("a lead needs at least one valid phone number or e-mail", field="email")
     if changed:
         _saved_update(lead, changed, actor)
+    if "marketing_consent" in changed:
+        lead_consent_changed(lead, method=consent_method, actor=actor)
     return lead
 
 
@@ -925,6 +937,7 @@ def merge_leads(primary: Lead, duplicate: Lead, *, actor: Actor, by: Membership 
         primary.last_contacted_at = duplicate.last_contacted_at
     # Safety first: do-not-call if either says so; marketing consent only if both agree.
     primary.do_not_call = primary.do_not_call or duplicate.do_not_call
+    consent_before = primary.marketing_consent
     primary.marketing_consent = primary.marketing_consent and duplicate.marketing_consent
     markers = {"possible_duplicate_of", "numbers_on_other_lead", "email_on_other_lead", "possible_duplicate"}
     primary.extra = {k: v for k, v in {**duplicate.extra, **primary.extra}.items() if k not in markers}
@@ -969,6 +982,14 @@ def merge_leads(primary: Lead, duplicate: Lead, *, actor: Actor, by: Membership 
         body="; ".join(f"{k}: {v}" for k, v in differing.items()),
         data={"merged_lead": duplicate.pk, "fields_taken": taken},
     )
+    if primary.marketing_consent != consent_before:
+        # The duplicate's history moved over with the walk above; this says why it ended.
+        lead_consent_changed(
+            primary,
+            method=ConsentMethod.MERGE,
+            actor=actor,
+            note=f"merged with lead {duplicate.pk}, which had no marketing consent",
+        )
     if primary.owner_id:
         FollowUp.objects.filter(lead=primary).open().update(assignee_id=primary.owner_id)
         # The duplicate's open work in other apps (missed calls to return) follows too.
@@ -1175,7 +1196,7 @@ def disable_capture(source: LeadSource, *, actor: Actor) -> LeadSource:
     return source
 
 
-TEMPLATE_PLACEHOLDERS = ("name", "company", "agent", "organisation")
+TEMPLATE_PLACEHOLDERS = ("name", "company", "agent", "organisation", "unsubscribe_url")
 
 
 def render_template(body: str, *, lead: Lead, agent_name: str, organisation_name: str) -> str:
@@ -1186,6 +1207,10 @@ def render_template(body: str, *, lead: Lead, agent_name: str, organisation_name
         "agent": agent_name,
         "organisation": organisation_name,
     }
+    if "{unsubscribe_url}" in body:  # signing costs a little: only when the text asks for it
+        from leadtracker.leads.consent import unsubscribe_url
+
+        values["unsubscribe_url"] = unsubscribe_url(lead)
     out = body
     for key, value in values.items():
         out = out.replace("{" + key + "}", value)

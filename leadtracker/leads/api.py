@@ -4,6 +4,7 @@ imports, exports and web capture."""
 import datetime as dt
 import json
 from decimal import Decimal
+from typing import Literal
 
 from django.db.models import F
 from django.http import HttpResponse
@@ -15,7 +16,8 @@ from pydantic import Field
 
 from leadtracker.accounts.audit import Actor
 from leadtracker.accounts.models import Role
-from leadtracker.leads import access, actions, masking, selectors
+from leadtracker.leads import access, actions, consent, masking, selectors
+from leadtracker.leads.consent import unsubscribe_url
 from leadtracker.leads.models import (
     AssignmentRule,
     FollowUp,
@@ -75,6 +77,9 @@ class LeadOut(Schema):
     marketing_consent: bool
     lost_reason: str
     extra: dict
+    unsubscribe_url: str = Field(
+        ..., description="the lead's signed link to stop marketing messages, for campaign senders"
+    )
 
     @staticmethod
     def of(lead: Lead, phones=None, tags=None) -> "LeadOut":
@@ -107,7 +112,50 @@ class LeadOut(Schema):
             marketing_consent=lead.marketing_consent,
             lost_reason=lead.lost_reason,
             extra=lead.extra,
+            unsubscribe_url=unsubscribe_url(lead),
         )
+
+
+class ConsentOut(Schema):
+    id: int
+    purpose: str
+    given: bool
+    method: str
+    notice_version: int | None = Field(..., description="the privacy notice in effect at the time")
+    recorded_by_id: int | None = Field(..., description="none when the person acted themselves (the link)")
+    note: str
+    occurred_at: dt.datetime
+
+    @staticmethod
+    def of(event) -> "ConsentOut":
+        return ConsentOut(
+            id=event.pk,
+            purpose=event.purpose,
+            given=event.given,
+            method=event.method,
+            notice_version=event.notice_version,
+            recorded_by_id=event.recorded_by_id,
+            note=event.note,
+            occurred_at=event.occurred_at,
+        )
+
+
+class ConsentIn(Strict):
+    given: bool
+    method: Literal["phone", "in_person", "email", "form", "api", "admin"] = Field(
+        ..., description="how the person said it"
+    )
+    note: str = Field("", max_length=300)
+
+
+class MemberConsentIn(Strict):
+    given: bool
+    note: str = Field("", max_length=300)
+
+
+class MemberConsentOut(Schema):
+    marketing_consent: bool
+    history: list[ConsentOut]
 
 
 class LeadPage(Schema):
@@ -349,7 +397,7 @@ class TemplateIn(Strict):
         ...,
         min_length=1,
         max_length=1000,
-        description="placeholders: {name}, {company}, {agent}, {organisation}",
+        description="placeholders: {name}, {company}, {agent}, {organisation}, {unsubscribe_url}",
     )
 
 
@@ -497,7 +545,7 @@ def list_leads(request, filters: Query[LeadFilters], cursor: str | None = None, 
         parse=_parse_sort_value(field),
     )
     access.number_searched(request, filters.q, via="api", cursor=cursor)
-    return _page_response(rows, next_cursor, viewer=request.membership)
+    return _page_response(rows, next_cursor, request.org.pk, viewer=request.membership)
 
 
 # The list is the API's hottest read. It reads plain rows (no model objects) and writes the
@@ -533,7 +581,7 @@ LIST_RELATED = {
 }
 
 
-def _page_response(rows: list[dict], next_cursor: str | None, viewer=None) -> HttpResponse:
+def _page_response(rows: list[dict], next_cursor: str | None, org_id: int, viewer=None) -> HttpResponse:
     ids = [r["id"] for r in rows]
     phones: dict[int, list[str]] = {}
     tags: dict[int, list[str]] = {}
@@ -551,6 +599,7 @@ def _page_response(rows: list[dict], next_cursor: str | None, viewer=None) -> Ht
         ):
             tags.setdefault(lead_id, []).append(name)
     items = []
+    link = consent.link_maker()
     for r in rows:
         items.append(
             {
@@ -578,6 +627,7 @@ def _page_response(rows: list[dict], next_cursor: str | None, viewer=None) -> Ht
                 "marketing_consent": r["marketing_consent"],
                 "lost_reason": r["lost_reason"],
                 "extra": r["extra"],
+                "unsubscribe_url": link(org_id, r["id"]),
             }
         )
     masking.mask_lead_items(viewer, items)
@@ -603,6 +653,7 @@ def create_lead(
         tags=payload.tags,
         do_not_call=payload.do_not_call,
         marketing_consent=payload.marketing_consent,
+        consent_method="api",
     )
     try:
         lead, _outcome = actions.create_lead(
@@ -624,11 +675,21 @@ def duplicates(request):
 
 
 @router.get("/leads/export", summary="The filtered list as CSV or XLSX (audited)")
-def export_leads(request, filters: Query[LeadFilters], format: str = Query("csv", pattern="^(csv|xlsx)$")):
+def export_leads(
+    request,
+    filters: Query[LeadFilters],
+    format: str = Query("csv", pattern="^(csv|xlsx)$"),
+    campaign: bool = Query(
+        False,
+        description="for a campaign: leaves out do-not-call, unconsenting and erased leads (counted in "
+        "the X-Left-Out, X-Left-Out-Erased, X-Left-Out-Do-Not-Call, X-Left-Out-No-Consent headers) "
+        "and adds each lead's unsubscribe_url",
+    ),
+):
     from leadtracker.leads.export import export_response
 
     require_role(request, Role.MANAGER)
-    return export_response(request, filtered(request, filters), format)
+    return export_response(request, filtered(request, filters), format, campaign=campaign)
 
 
 @router.post("/leads/bulk", response=BulkOut, summary="Assign, change status, tag or delete many leads")
@@ -671,7 +732,7 @@ def patch_lead(request, lead_id: int, payload: LeadPatch):
     fields = payload.model_dump(exclude_unset=True)
     if "source_id" in fields:
         fields["source"] = _source(request, fields.pop("source_id"))
-    actions.update_lead(lead, actor=actor_of(request), by=request.membership, **fields)
+    actions.update_lead(lead, actor=actor_of(request), by=request.membership, consent_method="api", **fields)
     return get_lead(request, lead_id)
 
 
@@ -761,6 +822,72 @@ def merge(request, lead_id: int, payload: MergeIn):
     duplicate = get_object_or_404(selectors.leads_for(request.membership), pk=payload.duplicate_id)
     actions.merge_leads(primary, duplicate, actor=actor_of(request), by=request.membership)
     return get_lead(request, lead_id)
+
+
+@router.get(
+    "/leads/{lead_id}/consents", response=list[ConsentOut], summary="The lead's consent history, newest first"
+)
+def lead_consents(request, lead_id: int):
+    return [ConsentOut.of(e) for e in consent.lead_history(_lead(request, lead_id))]
+
+
+@router.post(
+    "/leads/{lead_id}/consents",
+    response={201: ConsentOut, 200: ConsentOut},
+    summary="Record consent given or withdrawn (200 with the latest event when nothing changed)",
+)
+def record_lead_consent(request, lead_id: int, payload: ConsentIn):
+    lead = _lead(request, lead_id)
+    event = consent.set_lead_consent(
+        lead,
+        given=payload.given,
+        method=payload.method,
+        note=payload.note,
+        actor=actor_of(request),
+        by=request.membership,
+    )
+    if event is None:
+        return Status(200, ConsentOut.of(consent.lead_history(lead).first()))
+    return Status(201, ConsentOut.of(event))
+
+
+@router.get(
+    "/members/{member_id}/consents",
+    response=MemberConsentOut,
+    summary="A member's marketing consent and its history (the member or an admin)",
+)
+def member_consents(request, member_id: int):
+    member = _consent_member(request, member_id)
+    if member.pk != request.membership.pk and not request.membership.has_role(Role.ADMIN):
+        raise ActionError("only the member or an admin sees this", field="member_id", status_code=403)
+    return MemberConsentOut(
+        marketing_consent=consent.member_consent(member),
+        history=[ConsentOut.of(e) for e in consent.member_history(member)],
+    )
+
+
+@router.post(
+    "/members/{member_id}/consents",
+    response={201: ConsentOut, 200: MemberConsentOut},
+    summary="The member gives or withdraws their own marketing consent",
+)
+def record_member_consent(request, member_id: int, payload: MemberConsentIn):
+    member = _consent_member(request, member_id)
+    event = consent.set_member_consent(
+        member, given=payload.given, note=payload.note, actor=actor_of(request), by=request.membership
+    )
+    if event is None:
+        return Status(200, member_consents(request, member_id))
+    return Status(201, ConsentOut.of(event))
+
+
+def _consent_member(request, member_id: int):
+    from leadtracker.accounts.models import Membership
+
+    member = Membership.objects.filter(organisation_id=request.org.pk, pk=member_id).first()
+    if member is None:
+        raise ActionError("no such member in this organisation", field="member_id", status_code=404)
+    return member
 
 
 @router.post("/follow-ups/{follow_up_id}/done", response=FollowUpOut)

@@ -20,7 +20,21 @@ from leadtracker.lib.throttling import CaptureKeyThrottle, with_defaults
 router = Router(tags=["capture"])
 
 HONEYPOT = "website"
-ACCEPTED = {"name", "full_name", "phone", "mobile", "email", "company", "city", "message", "notes", HONEYPOT}
+ACCEPTED = {
+    "name",
+    "full_name",
+    "phone",
+    "mobile",
+    "email",
+    "company",
+    "city",
+    "message",
+    "notes",
+    "marketing_consent",
+    HONEYPOT,
+}
+# A ticked checkbox arrives as "on" (its default value) or whatever value the site gave it.
+CONSENT_WORDS = {"on", "yes", "true", "1", "y"}
 MAX_FIELD = 2000
 THANKS = "<!doctype html><meta charset=utf-8><title>Thank you</title><p>Thank you, we will call you soon."
 
@@ -69,6 +83,8 @@ def capture(request, key: str):
         error = {"field": unknown[0], "message": "unknown field; it is not accepted"}
         return _answer(request, 422, {"detail": f"{unknown[0]}: unknown field", "errors": [error]})
     for name, value in fields.items():
+        if name == "marketing_consent" and isinstance(value, bool):
+            continue  # JSON senders may say true/false
         if value is not None and not isinstance(value, str):
             error = {"field": name, "message": "must be text"}
             return _answer(request, 422, {"detail": f"{name}: must be text", "errors": [error]})
@@ -86,6 +102,9 @@ def capture(request, key: str):
         company=fields.get("company") or "",
         city=fields.get("city") or "",
         source=source,
+        marketing_consent=str(fields.get("marketing_consent") or "").strip().lower() in CONSENT_WORDS
+        or fields.get("marketing_consent") is True,
+        consent_method="web_capture",
     )
     message = (fields.get("message") or fields.get("notes") or "").strip()
     actor = Actor.from_request(request)

@@ -21,6 +21,7 @@ from django.utils import timezone
 from leadtracker.accounts.audit import Actor, record
 from leadtracker.accounts.models import Membership, User
 from leadtracker.leads import actions
+from leadtracker.leads.consent import imported_consents
 from leadtracker.leads.models import (
     Activity,
     ActivityKind,
@@ -506,6 +507,11 @@ class Importer:
         # building 500 model objects first.
         leads = [SimpleNamespace(pk=pk) for pk in insert_returning_ids(Lead, self.LEAD_COLUMNS, rows)]
         self._queue_webhooks([lead.pk for lead in leads])
+        imported_consents(
+            self.org,
+            [lead.pk for lead, p in zip(leads, pending, strict=True) if p.clean.fields["marketing_consent"]],
+            actor=self.actor,
+        )
         # Numbers and timeline rows need no ids back: plain INSERTs, several times cheaper
         # than building a model object for each.
         insert_rows(

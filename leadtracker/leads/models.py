@@ -451,7 +451,7 @@ class ImportJob(models.Model):
 class MessageTemplate(models.Model):
     """A message an agent sends from their own phone by WhatsApp or SMS. The server never
     sends it: it only fills in the link the person taps. Placeholders: {name}, {company},
-    {agent}, {organisation}."""
+    {agent}, {organisation}, {unsubscribe_url} (the lead's signed link to stop marketing)."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="message_templates")
     name = models.CharField(max_length=60)
@@ -483,3 +483,96 @@ DEFAULT_TEMPLATES = [
         "directions. — {agent}",
     ),
 ]
+
+
+class ConsentPurpose(models.TextChoices):
+    MARKETING = "marketing", "Marketing messages"
+
+
+class ConsentMethod(models.TextChoices):
+    FORM = "form", "Lead form"
+    API = "api", "API"
+    IMPORT = "import", "Import"
+    WEB_CAPTURE = "web_capture", "Web capture"
+    MERGE = "merge", "Merge of two leads"
+    UNSUBSCRIBE_LINK = "unsubscribe_link", "Unsubscribe link"
+    PHONE = "phone", "On the phone"
+    IN_PERSON = "in_person", "In person"
+    EMAIL = "email", "By e-mail"
+    ADMIN = "admin", "Recorded by an admin"
+    PROFILE = "profile", "Own profile"
+
+
+class AppendOnly(Exception):
+    """Consent history is evidence: it is added to, never rewritten."""
+
+
+class ConsentEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        # A merge moves the duplicate's history to the primary lead (it walks every model
+        # pointing at Lead); that changes whose history it is, not what it says.
+        if set(kwargs) - {"lead", "lead_id"}:
+            raise AppendOnly("consent events cannot be changed")
+        return super().update(**kwargs)
+
+    def delete(self):
+        raise AppendOnly("consent events cannot be deleted")
+
+    def erase_for_lead(self, lead) -> int:
+        """The erasure path: the free-text note may name the person, so it goes; the rest
+        (given or withdrawn, when, how) says nothing about who they were."""
+        return models.QuerySet.update(self.filter(lead=lead), note="")
+
+    def erase_for_member(self, membership) -> int:
+        return models.QuerySet.update(self.filter(member=membership), note="")
+
+
+class ConsentEvent(models.Model):
+    """Consent given or withdrawn by a lead or a member — append-only history.
+
+    Lead.marketing_consent is the current answer that lists and exports read; these rows say
+    how it came to be. A member's consent lives only here (the latest event wins)."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    lead = models.ForeignKey(Lead, null=True, blank=True, on_delete=models.CASCADE, related_name="consents")
+    member = models.ForeignKey(
+        "accounts.Membership", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    purpose = models.CharField(
+        max_length=20, choices=ConsentPurpose.choices, default=ConsentPurpose.MARKETING
+    )
+    given = models.BooleanField()
+    method = models.CharField(max_length=20, choices=ConsentMethod.choices)
+    # The privacy-notice version in effect when it happened: what the person was told.
+    notice_version = models.PositiveIntegerField(null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = models.CharField(max_length=300, blank=True)
+    occurred_at = models.DateTimeField(default=timezone.now)
+
+    objects = ConsentEventQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(lead__isnull=False, member__isnull=True)
+                | Q(lead__isnull=True, member__isnull=False),
+                name="consent_event_lead_xor_member",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["lead", "purpose", "occurred_at", "id"], name="consent_lead_history"),
+            models.Index(fields=["member", "purpose", "occurred_at", "id"], name="consent_member_history"),
+        ]
+
+    def __str__(self):
+        return f"{self.purpose} {'given' if self.given else 'withdrawn'} ({self.method})"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise AppendOnly("consent events cannot be changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnly("consent events cannot be deleted")

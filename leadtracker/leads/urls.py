@@ -1,6 +1,6 @@
 from django.urls import path
 
-from leadtracker.leads import views
+from leadtracker.leads import consent_views, views
 
 urlpatterns = [
     path("", views.today, name="home"),
@@ -9,6 +9,7 @@ urlpatterns = [
     path("leads/bulk/", views.bulk, name="lead_bulk"),
     path("leads/board/", views.board, name="board"),
     path("leads/export/", views.export, name="lead_export"),
+    path("leads/export/campaign/", consent_views.campaign_export, name="campaign_export"),
     path("leads/duplicates/", views.duplicates, name="duplicates"),
     path("leads/import/", views.import_upload, name="import_upload"),
     path("leads/import/<int:import_id>/", views.import_detail, name="import_detail"),
@@ -21,6 +22,9 @@ urlpatterns = [
     path("leads/<int:lead_id>/assign/", views.lead_assign, name="lead_assign"),
     path("leads/<int:lead_id>/follow-up/", views.lead_follow_up, name="lead_follow_up"),
     path("leads/<int:lead_id>/merge/", views.merge, name="lead_merge"),
+    path("leads/<int:lead_id>/consent/", consent_views.lead_consent, name="lead_consent"),
+    path("profile/marketing/", consent_views.my_consent, name="my_consent"),
+    path("unsubscribe/<str:unsubscribe_token>/", consent_views.unsubscribe_page, name="unsubscribe"),
     path("leads/<int:lead_id>/move/", views.board_move, name="board_move"),
     path("follow-ups/<int:follow_up_id>/done/", views.follow_up_done, name="follow_up_done"),
     path("follow-ups/<int:follow_up_id>/edit/", views.follow_up_edit, name="follow_up_edit"),

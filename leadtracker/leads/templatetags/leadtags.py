@@ -37,3 +37,35 @@ def duration(seconds):
 def indian(value):
     """12,34,567: numbers grouped the Indian way (lakh, crore)."""
     return "" if value is None or value == "" else indian_grouping(value)
+
+
+@register.inclusion_tag("leads/_dnc_flag.html")
+def dnc_flag(lead):
+    """The do-not-call badge wherever someone might call a lead: {% dnc_flag lead %}. Takes a
+    Lead, or a row (dict) with a do_not_call key, as lists built from values() have."""
+    value = lead.get("do_not_call") if isinstance(lead, dict) else getattr(lead, "do_not_call", False)
+    return {"do_not_call": bool(value)}
+
+
+@register.simple_tag
+def consent_history(lead, limit=50):
+    """A lead's consent events, newest first, for its page: {% consent_history lead as events %}."""
+    from leadtracker.leads.consent import lead_history
+
+    return list(lead_history(lead)[:limit])
+
+
+@register.simple_tag
+def consent_methods():
+    """The ways a colleague can record what a person told them."""
+    from leadtracker.leads.consent import RECORDABLE_METHODS
+
+    return [(m.value, m.label) for m in RECORDABLE_METHODS]
+
+
+@register.simple_tag
+def member_marketing_consent(membership):
+    """A member's current marketing consent, for their profile page."""
+    from leadtracker.leads.consent import member_consent
+
+    return member_consent(membership) if membership else False
