@@ -12,7 +12,7 @@ import urllib.request
 import pytest
 
 from leadtracker.calls.models import Call
-from leadtracker.calls.tests.conftest import call, make_lead, open_shift, paired_client
+from leadtracker.calls.tests.conftest import _anchor, call, make_lead, open_shift, paired_client  # noqa: F401 — _anchor: autouse, one "now" per test
 from leadtracker.reports.tests.direct import assert_rollups_match
 
 
