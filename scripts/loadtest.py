@@ -158,6 +158,11 @@ def request(conn_box, port, method, path, body=None, headers=None):
             conn_box[0] = None
             if attempt == 2:
                 raise
+        except (OSError, http.client.HTTPException):
+            # A timeout leaves the connection mid-request: never reuse it.
+            conn_box[0].close()
+            conn_box[0] = None
+            raise
     raise AssertionError("unreachable")
 
 
@@ -189,7 +194,7 @@ def phone(port, token, index, stop_at, rec: Recorder, rng: random.Random):
                 conn, port, "POST", "/api/v1/calls/sync", json.dumps({"calls": calls}), headers
             )
             error = None if response.status == 200 else f"{response.status} {body[:200]!r}"
-        except OSError as exc:
+        except (OSError, http.client.HTTPException) as exc:
             error = repr(exc)
         rec.add("sync", time.monotonic() - began, error)
         time.sleep(max(0.0, min(stop_at - time.monotonic(), SYNC_EVERY - (time.monotonic() - began))))
@@ -231,7 +236,7 @@ def manager(port, email, pages, stop_at, rec: Recorder, rng: random.Random):
         try:
             response, body = request(conn, port, "GET", path, headers={"Cookie": cookie})
             error = None if response.status == 200 else f"{response.status} {path}"
-        except OSError as exc:
+        except (OSError, http.client.HTTPException) as exc:
             error = repr(exc)
         rec.add(f"page {path}", time.monotonic() - began, error)
         time.sleep(max(0.0, min(stop_at - time.monotonic(), PAGE_EVERY - (time.monotonic() - began))))
