@@ -3,11 +3,14 @@
 Every error answers ``{"detail": "...", "errors": [{"field": "...", "message": "..."}]}``.
 """
 
+import json
 import logging
 import math
 
 from django.conf import settings
+from django.db import DataError
 from django.http import Http404
+from django.http.request import RawPostDataException
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 
@@ -105,6 +108,53 @@ def on_http_error(request, exc):
 @api.exception_handler(Http404)
 def on_not_found(request, exc):
     return api.create_response(request, error_body("not found"), status=404)
+
+
+LARGEST_INTEGER = 2**63 - 1  # the database's bigint
+
+
+def _too_large(value, path=""):
+    """Where in a request's input an integer lies beyond what the database can hold."""
+    if isinstance(value, bool):
+        return
+    if isinstance(value, int) and abs(value) > LARGEST_INTEGER:
+        yield path
+    elif isinstance(value, str) and value.lstrip("-").isdigit() and abs(int(value)) > LARGEST_INTEGER:
+        yield path
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _too_large(item, f"{path}.{key}" if path else str(key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _too_large(item, f"{path}.{index}" if path else str(index))
+
+
+@api.exception_handler(OverflowError)
+@api.exception_handler(DataError)
+def on_number_out_of_range(request, exc):
+    # The schemas take ids and counts as plain integers; one beyond 64 bits reaches the
+    # database driver and fails there (SQLite: OverflowError, PostgreSQL: out of range).
+    # That is bad input: name the field, as for any other.
+    try:
+        body = json.loads(request.body or b"null")
+    except (ValueError, RawPostDataException):  # not JSON, or an upload already read
+        body = None
+    found = [
+        *_too_large(dict(request.resolver_match.kwargs) if request.resolver_match else {}),
+        *_too_large({k: v for k, v in request.GET.items()}),
+        *_too_large(body),
+    ]
+    if not found and isinstance(exc, DataError):
+        # Other values the schemas let through but PostgreSQL cannot store (a UTC offset past
+        # ±15:59, a NUL character in text): bad input too, named by the database's own words.
+        message = str(exc).splitlines()[0] if str(exc) else "a value the database cannot store"
+        return api.create_response(
+            request, error_body(f"invalid value: {message}", [{"field": "", "message": message}]), status=422
+        )
+    if not found:
+        return on_unexpected(request, exc)
+    errors = [{"field": field, "message": f"a number of at most {LARGEST_INTEGER}"} for field in found]
+    return api.create_response(request, error_body(f"{found[0]}: number too large", errors), status=422)
 
 
 @api.exception_handler(Exception)

@@ -15,6 +15,10 @@ from leadtracker.lib.errors import ActionError, Conflict
 # A phone that was offline sends the time the person really punched (sync protocol).
 MAX_PAST = dt.timedelta(hours=24)
 MAX_FUTURE = dt.timedelta(minutes=5)
+# A shift is a working day. A correction spanning more is a typo (a wrong year), and every
+# person-day it spans would have its figures recomputed (found by the API fuzzer: year 1 to
+# 9999 kept a worker busy for minutes).
+MAX_SHIFT = dt.timedelta(hours=48)
 
 
 @dataclass
@@ -192,6 +196,10 @@ def correct_shift(
             raise ActionError("give the time with its offset", field=name)
     if ended_at is not None and ended_at < started_at:
         raise ActionError("is before the start", field="ended_at")
+    if (ended_at or timezone.now()) - started_at > MAX_SHIFT:
+        raise ActionError(
+            "a shift lasts at most 48 hours", field="ended_at" if ended_at is not None else "started_at"
+        )
     if ended_at is None and shift.ended_at is not None:
         raise ActionError("a corrected shift keeps an end", field="ended_at")
     if started_at > timezone.now() + MAX_FUTURE:
