@@ -600,8 +600,17 @@ def _lead_audit_events(subject):
         "accessexport": AccessExport.objects.filter(lead=lead).values_list("pk", flat=True),
         "legalhold": LegalHold.objects.filter(lead=lead).values_list("pk", flat=True),
     }
-    events = sorted(_audit_about(subject, refs), key=lambda e: (e.at, e.pk))
-    for e in events:
+    events = {e.pk: e for e in _audit_about(subject, refs)}
+    # Searches for one of its numbers: the log keeps a keyed fingerprint of the number searched.
+    from leadtracker.accounts.audit import number_fingerprint
+
+    prints = [number_fingerprint(subject.org.pk, n, subject.org.phone_region) for n in _lead_numbers(subject)]
+    if prints:
+        searches = AuditEvent.objects.filter(
+            organisation=subject.org, action="lead.search_number", changes__number_hash__in=prints
+        ).select_related("actor_user")
+        events.update((e.pk, e) for e in searches)
+    for e in sorted(events.values(), key=lambda e: (e.at, e.pk)):
         yield _audit_row(e, subject, own=False)
 
 

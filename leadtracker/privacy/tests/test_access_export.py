@@ -93,3 +93,18 @@ def test_csv_cells_that_would_run_as_formulas_are_made_text(acme):
     assert tables["leads"][0]["name"].startswith("'=HYPERLINK")
     # Our own E.164 numbers start with + and stay as they are.
     assert tables["phones"][0]["e164"] == "+919876543210"
+
+
+def test_searches_for_the_leads_number_are_in_its_audit_events(acme):
+    from leadtracker.testing import login_client
+
+    a, *_ = lead_with_history(acme, name="Ravi Kumar", phones=["+919876543210"], email="", words=A_WORDS)
+    lead_with_history(acme, name="Sunita Sharma", phones=["+919900112233"], email="", words=B_WORDS)
+    admin = login_client(acme.adam)
+    assert admin.get("/leads/", {"q": "098765 43210"}).status_code == 200
+    assert admin.get("/leads/", {"q": "99001 12233"}).status_code == 200  # the other lead's number
+
+    person, _tables = read_zip(export_bytes(acme.org, lead=a))
+    searches = [e for e in person["data"]["audit_events"] if e["action"] == "lead.search_number"]
+    assert len(searches) == 1 and searches[0]["actor"] == "Adam Acme"
+    assert searches[0]["ip_address"] is None  # the searcher's address is theirs, not the lead's
