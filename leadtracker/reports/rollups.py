@@ -246,7 +246,9 @@ def refresh(org, keys: Iterable[Key]) -> None:
     if not keys:
         return
     tz = org.tzinfo
-    with transaction.atomic():
+    # Every writer calls this inside its own transaction; no savepoint of our own (two
+    # statements a sync batch), but atomic still if someone calls it outside one.
+    with transaction.atomic(savepoint=False):
         _lock_people(org.pk, {u for u, _ in keys})
         where, spans, stale = Q(), [], Q()
         for user_id, day in sorted(keys):
