@@ -1,0 +1,167 @@
+"""Fuzzing the API from its own OpenAPI schema (schemathesis): no 5xx, every documented answer
+matches its schema, and every error has our one error shape.
+
+Requests go through the whole Django stack (WSGI handler, middleware, ninja) in-process, on the
+test database of the run, so this runs on SQLite and on PostgreSQL. Authenticated as an
+organisation's owner (personal token) and, for the phone's operations, as a paired phone
+(device token). Ids in paths are swapped for ids of real objects of that organisation, so the
+fuzzed bodies reach the code behind the 404. Each operation gets valid (positive) and invalid
+(negative) cases, bounded by FUZZ_EXAMPLES (default 6 and half as many invalid) to keep CI
+time small, and derandomised so that CI failures reproduce; raise it locally for a longer hunt.
+"""
+
+import copy
+import os
+
+import pytest
+import schemathesis
+from django.core.signals import request_finished, request_started
+from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections, transaction
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis.errors import Unsatisfiable
+from schemathesis import GenerationMode
+from schemathesis.checks import content_type_conformance, not_a_server_error, response_schema_conformance
+
+from leadtracker.accounts.audit import Actor
+from leadtracker.api import api
+from leadtracker.calls.actions import create_pairing_code, pair_device
+from leadtracker.testing import make_org, token_client
+from leadtracker.tests.tenancy import FACTORIES
+
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "6"))
+DEVICE_OPERATIONS = {"/api/v1/calls/sync", "/api/v1/devices/state"}
+
+
+def served_schema() -> dict:
+    """The schema /api/v1/openapi.json serves, with one correction for the validator: Pydantic
+    documents a time of day as JSON Schema's "time" format, which (RFC 3339) demands a UTC
+    offset, but writes and reads "21:00:00" — a wall-clock time in the organisation's zone, which
+    is what the API means. The format is dropped so that the check does not fail on that name."""
+    spec = copy.deepcopy(api.get_openapi_schema())
+
+    def strip(node):
+        if isinstance(node, dict):
+            if node.get("format") == "time":
+                del node["format"]
+            for value in node.values():
+                strip(value)
+        elif isinstance(node, list):
+            for value in node:
+                strip(value)
+
+    strip(spec)
+    return spec
+
+
+@pytest.fixture
+def requests_keep_the_connection(db):
+    """Django's own test client does this too: a request must not close the test's connection
+    (it lives inside the test's transaction, which is rolled back at the end)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def organisation(db, settings):
+    # The fuzzer sends hundreds of requests a minute with one token: throttling would answer
+    # 429 (correctly) and hide the code behind it. Throttling has its own tests.
+    settings.API_RATE_AUTHENTICATED = "1000000/m"
+    settings.API_RATE_ANONYMOUS = "1000000/m"
+    settings.SYNC_RATE_PER_DEVICE = "1000000/m"
+    settings.CAPTURE_RATE_PER_KEY = "1000000/m"
+    settings.PAIRING_FAILURES_PER_ADDRESS = 1000000
+    settings.API_AUTH_FAILURES_PER_ADDRESS = 1000000
+    people = make_org("fuzz")
+    owner = token_client(people.olga).raw_token
+    # The phone belongs to an agent the fuzzer cannot reach through member_id (alice), so a
+    # fuzzed deactivation does not switch the phone off for the rest of the run.
+    _code, raw = create_pairing_code(people.bob, actor=Actor.system(), by=None)
+    _device, device_token = pair_device(raw, name="Fuzz phone", actor=Actor.system())
+    ids = {}
+    for name, make in FACTORIES.items():
+        value = make(people)
+        ids[name] = value.pk if hasattr(value, "pk") else value
+    return {"owner": owner, "device": device_token, "ids": ids}
+
+
+def error_shape(ctx, response, case):
+    """Every 4xx is {"detail": str, "errors": [{"field", "message"}]} (README, API section)."""
+    if 400 <= response.status_code < 500 and "json" in (response.headers.get("content-type") or [""])[0]:
+        body = response.json()
+        assert isinstance(body.get("detail"), str) and body["detail"], body
+        assert isinstance(body.get("errors"), list), body
+        for error in body["errors"]:
+            assert set(error) >= {"field", "message"}, body
+
+
+CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance, error_shape]
+
+
+def fuzz(operation, mode, examples, organisation, counter):
+    @given(case=operation.as_strategy(generation_mode=mode))
+    @settings(
+        max_examples=examples,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        # No shrinking: the first failing case is reported as is, and the time stays bounded.
+        phases=[Phase.explicit, Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
+    def run(case):
+        for name, value in list((case.path_parameters or {}).items()):
+            if name in organisation["ids"] and isinstance(value, int):
+                case.path_parameters[name] = organisation["ids"][name]
+        token = organisation["device"] if operation.path in DEVICE_OPERATIONS else organisation["owner"]
+        headers = {"Authorization": f"Bearer {token}"}
+        # A savepoint per request: a server error that broke the transaction (PostgreSQL) is
+        # rolled back, so the operations after it still run and report their own findings.
+        savepoint = transaction.savepoint()
+        response = case.call(headers=headers)
+        counter[response.status_code // 100] = counter.get(response.status_code // 100, 0) + 1
+        if response.status_code >= 400:
+            # A refused request writes nothing; and on PostgreSQL one that caught a database
+            # error itself would otherwise leave the test's transaction unusable.
+            # An inner atomic block that failed marks the whole test transaction for rollback
+            # (Django then refuses every query, even this rollback); back at our savepoint the
+            # transaction is sound again.
+            transaction.set_rollback(False)
+            transaction.savepoint_rollback(savepoint)
+        else:
+            transaction.savepoint_commit(savepoint)
+        case.validate_response(response, checks=CHECKS, headers=headers)
+
+    run()
+
+
+def test_api_answers_every_fuzzed_request_without_a_server_error(organisation, requests_keep_the_connection):
+    schema = schemathesis.openapi.from_dict(served_schema())
+    schema.app = get_wsgi_application()
+    failures, operations, counter, unsatisfiable = {}, 0, {}, []
+    for result in schema.get_all_operations():
+        operation = result.ok()
+        operations += 1
+        modes = [(GenerationMode.POSITIVE, EXAMPLES)]
+        if operation.body or operation.query or operation.path_parameters:
+            modes.append((GenerationMode.NEGATIVE, max(1, EXAMPLES // 2)))
+        for mode, examples in modes:
+            import time as _t
+
+            _s = _t.process_time()
+            _w = _t.monotonic()
+            try:
+                fuzz(operation, mode, examples, organisation, counter)
+            except Unsatisfiable:
+                # No invalid input exists for this operation's schema (a body that accepts any
+                # form fields, say): nothing was sent, so there is nothing to check.
+                unsatisfiable.append(f"{operation.label} ({mode.value})")
+            except (Exception, BaseExceptionGroup) as error:  # every operation's finding, not only the first
+                failures[f"{operation.label} ({mode.value})"] = str(error)[:3000]
+    assert operations >= 90, operations  # the schema was read; the loop cannot pass on nothing
+    assert counter.get(2, 0) > operations, counter  # most operations were reached, not only refused
+    assert len(unsatisfiable) <= 3, unsatisfiable  # the exception, not a way to skip operations
+    assert not failures, "\n\n".join(f"== {label}\n{text}" for label, text in failures.items())
