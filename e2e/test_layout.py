@@ -1,5 +1,6 @@
 """Every page fits a 360-pixel phone without sideways scrolling, and works on a desktop."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -101,3 +102,16 @@ def test_desktop_shows_navigation_inline(page, live_server, people, login):
     expect(page.locator("nav a:has-text('Members')")).to_be_visible()
     SHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SHOTS / "desktop_home.png"), full_page=True)
+
+
+def test_phone_menu_reaches_log_out(phone, live_server, people, login):
+    # An owner's menu is the longest; on a short phone its last item must still be reachable.
+    phone.set_viewport_size({"width": 360, "height": 600})
+    login(phone, live_server.url, "olga@acme.test")
+    phone.click(".menu-button")
+    log_out = phone.locator("nav button:has-text('Log out')")
+    log_out.scroll_into_view_if_needed()
+    box = log_out.bounding_box()
+    assert box["y"] >= 0 and box["y"] + box["height"] <= 600, box
+    log_out.click()
+    expect(phone).to_have_url(re.compile(r"/login/"))
