@@ -8,7 +8,6 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("", include("leadtracker.accounts.urls")),
     path("", include("leadtracker.attendance.urls")),
-    # Before leads: reports answers "/" (the dashboard or the agent's day, by role).
     path("", include("leadtracker.reports.urls")),
     path("", include("leadtracker.leads.urls")),
     path("", include("leadtracker.calls.urls")),

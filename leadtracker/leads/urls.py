@@ -3,7 +3,6 @@ from django.urls import path
 from leadtracker.leads import consent_views, views
 
 urlpatterns = [
-    path("", views.today, name="home"),
     path("leads/", views.lead_list, name="lead_list"),
     path("leads/new/", views.lead_new, name="lead_new"),
     path("leads/bulk/", views.bulk, name="lead_bulk"),

@@ -752,23 +752,3 @@ def lead_settings(request):
             "kinds": ["open", "won", "lost"],
         },
     )
-
-
-@member_required()
-def today(request):
-    """An agent's day: follow-ups overdue, today and coming; a manager's team at a glance."""
-    from leadtracker.accounts.visibility import subtree_membership_ids
-
-    membership = request.membership
-    team_size = len(subtree_membership_ids(membership)) - 1 if membership.role != Role.AGENT else 0
-    leads = selectors.leads_for(membership)
-    from leadtracker.attendance.actions import open_shift
-
-    context = {
-        "shift": open_shift(membership),
-        "agenda": selectors.agenda(membership, request.org.tzinfo),
-        "team_size": team_size,
-        "my_open_leads": leads.filter(owner=request.user, status__kind="open").count(),
-        "unassigned": leads.filter(owner__isnull=True).count() if membership.role != Role.AGENT else 0,
-    }
-    return render(request, "leads/today.html", context)
