@@ -329,6 +329,51 @@ def update_settings(request, payload: PrivacySettingsPatch):
     return PrivacySettingsOut(request_period_days=row.request_period_days)
 
 
+class RetentionOut(Schema):
+    call_record_days: int
+    shift_location_days: int
+    usage_days: int
+    import_file_days: int
+    export_days: int
+    audit_days: int = Field(..., description="Organisation.audit_retention_days, never under 365")
+    bounds: dict[str, list[int]] = Field(..., description="Each settable period's [minimum, maximum] days")
+
+    @staticmethod
+    def of(org) -> "RetentionOut":
+        from leadtracker.privacy import retention
+
+        limits = {field: list(pair) for field, pair in retention.bounds().items()}
+        return RetentionOut(**retention.periods_of(org), bounds=limits)
+
+
+class RetentionPatch(Strict):
+    # Bounds are checked by the action (some follow server settings), which names the field.
+    call_record_days: int | None = None
+    shift_location_days: int | None = None
+    usage_days: int | None = None
+    import_file_days: int | None = None
+    export_days: int | None = None
+
+
+@router.get("/privacy/retention", response=RetentionOut, summary="How long each kind of data is kept (days)")
+def get_retention(request):
+    _admin(request)
+    return RetentionOut.of(request.org)
+
+
+@router.patch("/privacy/retention", response=RetentionOut, summary="Change retention periods (days)")
+def update_retention(request, payload: RetentionPatch):
+    from leadtracker.privacy import retention
+
+    _admin(request)
+    given = payload.model_dump(exclude_unset=True)
+    for field, value in given.items():
+        if value is None:
+            raise ActionError("may not be null", field=field, status_code=422)
+    retention.set_retention_periods(request.org, given, actor=Actor.from_request(request))
+    return RetentionOut.of(request.org)
+
+
 # Access exports: their own module, mounted here so the API has one privacy router.
 from leadtracker.privacy.export_api import router as export_router  # noqa: E402
 

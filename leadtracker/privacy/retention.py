@@ -49,7 +49,23 @@ BOUNDS = {
     "shift_location_days": (7, 3650),
     "usage_days": (1, _usage_max),
     "import_file_days": (1, _import_max),
+    # A download link for a file full of someone's data: days, not months.
+    "export_days": (1, 30),
 }
+
+LABELS = {
+    "call_record_days": "Call records",
+    "shift_location_days": "Shift locations",
+    "usage_days": "Usage counters",
+    "import_file_days": "Uploaded import files",
+    "export_days": "Access export files",
+}
+
+
+def bounds() -> dict[str, tuple[int, int]]:
+    """Each period's (minimum, maximum) in days as this server allows them now."""
+    return {field: (low, high() if callable(high) else high) for field, (low, high) in BOUNDS.items()}
+
 
 KINDS = (
     "calls",
@@ -74,11 +90,11 @@ def periods_of(org) -> dict[str, int]:
 
 
 def set_retention_periods(org, changes: dict, *, actor: audit.Actor) -> PrivacySettings:
+    limits = bounds()
     for field, days in changes.items():
-        if field not in BOUNDS:
+        if field not in limits:
             raise ActionError("not a retention period", field=field)
-        low, high = BOUNDS[field]
-        high = high() if callable(high) else high
+        low, high = limits[field]
         if not isinstance(days, int) or isinstance(days, bool) or not low <= days <= high:
             raise ActionError(f"a whole number of days from {low} to {high}", field=field)
     row, _ = PrivacySettings.objects.update_or_create(organisation=org, defaults=changes)

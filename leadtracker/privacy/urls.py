@@ -10,6 +10,7 @@ urlpatterns = [
     path("settings/privacy/<int:notice_id>/publish/", views.publish, name="privacy_publish"),
     path("settings/privacy/<int:notice_id>/delete/", views.delete_draft, name="privacy_notice_delete"),
     path("settings/privacy/requests/", views.data_requests, name="privacy_requests"),
+    path("settings/privacy/retention/", views.retention_settings, name="privacy_retention"),
     path("settings/privacy/requests/new/", views.new_data_request, name="privacy_request_new"),
     path("settings/privacy/requests/<int:request_id>/", views.data_request_detail, name="privacy_request"),
     path(

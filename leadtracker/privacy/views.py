@@ -227,6 +227,33 @@ def data_requests(request):
     )
 
 
+@member_required(Role.ADMIN)
+def retention_settings(request):
+    from leadtracker.privacy import retention
+
+    org = request.org
+    limits = retention.bounds()
+    if request.method == "POST":
+        changes, errors = {}, []
+        for field in limits:
+            raw = request.POST.get(field, "").strip()
+            changes[field] = int(raw) if raw.isdigit() else raw
+        try:
+            retention.set_retention_periods(org, changes, actor=Actor.from_request(request))
+        except ActionError as exc:
+            errors.append(exc)
+        if not errors:
+            messages.success(request, "Retention periods saved: the next nightly purge applies them.")
+            return redirect("privacy_retention")
+        messages.error(request, _error_text(errors[0]))
+    periods = retention.periods_of(org)
+    rows = [
+        {"field": f, "label": retention.LABELS[f], "days": periods[f], "low": low, "high": high}
+        for f, (low, high) in limits.items()
+    ]
+    return render(request, "privacy/retention.html", {"rows": rows, "audit_days": periods["audit_days"]})
+
+
 def _received_at(org, value: str):
     if not value:
         return None
