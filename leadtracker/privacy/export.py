@@ -29,7 +29,6 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.apps import apps
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
@@ -934,12 +933,8 @@ EXPORTERS: dict[str, Exporter] = {
     "accounts.RecoveryCode": Exporter("recovery_codes", None, _member_recovery_codes, NO_LEAD),
     "reports.UserDay": Exporter("daily_figures", None, _member_days, NO_LEAD),
     "reports.UserHour": Exporter("hourly_figures", None, _member_hours, NO_LEAD),
+    "leads.ConsentEvent": Exporter("consents", _lead_consents, _member_consents),
 }
-
-# Consent history arrives with the consent work; registered as soon as its model exists, so
-# this module runs before and after that lands.
-if apps.is_installed("leadtracker.leads") and "consentevent" in apps.get_app_config("leads").models:
-    EXPORTERS["leads.ConsentEvent"] = Exporter("consents", _lead_consents, _member_consents)
 
 # Said in person.json so the reader knows what is not there and why.
 NOT_EXPORTED = {

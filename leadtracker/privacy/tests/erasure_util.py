@@ -113,6 +113,10 @@ def build_person(people) -> Person:
     )
     add_note(lead, "Wants 2 lorries 🚚 before Diwali; call Rajesh on 98765 43210", actor=actor, by=olga)
     add_note(other, "Meena prefers mornings", actor=actor, by=olga)
+    # Consent history whose note names them (the unsubscribe link writes one without a note).
+    from leadtracker.leads.consent import set_lead_consent
+
+    set_lead_consent(lead, given=True, method="phone", actor=actor, by=olga, note=f"{NAME} agreed on {EMAIL}")
     follow_up = schedule_follow_up(
         lead,
         due_at=timezone.now() + dt.timedelta(days=2),

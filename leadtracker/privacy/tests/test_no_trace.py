@@ -44,6 +44,7 @@ def test_an_erased_lead_leaves_no_trace_in_any_table_or_file(acme, ledger_file):
         "accounts_notification.text",
         "leads_followup.note",
         "leads_activity.body",
+        "leads_consentevent.note",
     ):
         assert any(hit.startswith(where) for hit in before), (where, before)
     assert any(hit.startswith("django_tasks_database_dbtaskresult.args_kwargs") for hit in before), before
