@@ -800,35 +800,18 @@ def erase_lead(
         lead = Lead.objects.select_for_update().select_related("organisation").get(pk=lead.pk)
         if not held_ok:
             _refuse_if_held(org, lead=lead)
-        target = lead_target(lead, now=now)
-        hashes = ledger.hashes_of(phones=target.phones, emails=target.emails)
         if data_request is not None and data_request.lead_id != lead.pk:
             raise ActionError("the request is about someone else", field="data_request")
-        counts = _run(target)
-        record = None
-        if ledger_entry:
-            record = ledger.record_erasure(
-                org,
-                kind="lead",
-                hashes=hashes,
-                actor_user=actor.user,
-                data_request=data_request,
-                counts=counts,
-                now=now,
-            )
-        audit.record(
-            "lead.erased",
-            organisation=org,
-            actor=actor,
+        return _erase(
+            org,
+            lead_target(lead, now=now),
+            kind="lead",
             obj=lead,
-            changes={
-                "counts": counts,
-                "erasure_id": record.pk if record else None,
-                "replay": not ledger_entry,
-            },
+            actor=actor,
+            data_request=data_request,
+            ledger_entry=ledger_entry,
+            now=now,
         )
-        _close_request(data_request, actor=actor, kind="lead", counts=counts, now=now)
-    return counts
 
 
 def erase_member(
@@ -856,34 +839,44 @@ def erase_member(
         )
         if not held_ok:
             _refuse_if_held(org, member=member)
-        target = member_target(member, now=now)
-        hashes = ledger.hashes_of(phones=target.phones, emails=target.emails)
         if data_request is not None and data_request.member_id != member.pk:
             raise ActionError("the request is about someone else", field="data_request")
-        counts = _run(target)
-        record = None
-        if ledger_entry:
-            record = ledger.record_erasure(
-                org,
-                kind="member",
-                hashes=hashes,
-                actor_user=actor.user,
-                data_request=data_request,
-                counts=counts,
-                now=now,
-            )
-        audit.record(
-            "member.erased",
-            organisation=org,
-            actor=actor,
+        return _erase(
+            org,
+            member_target(member, now=now),
+            kind="member",
             obj=member,
-            changes={
-                "counts": counts,
-                "erasure_id": record.pk if record else None,
-                "replay": not ledger_entry,
-            },
+            actor=actor,
+            data_request=data_request,
+            ledger_entry=ledger_entry,
+            now=now,
         )
-        _close_request(data_request, actor=actor, kind="member", counts=counts, now=now)
+
+
+def _erase(org, target, *, kind, obj, actor, data_request, ledger_entry, now) -> dict[str, int]:
+    """The common part of both erasures, inside their transaction: hash the identifiers while
+    they still exist, erase, write the ledger entry and the audit event, close the request."""
+    hashes = ledger.hashes_of(phones=target.phones, emails=target.emails)
+    counts = _run(target)
+    record = None
+    if ledger_entry:
+        record = ledger.record_erasure(
+            org,
+            kind=kind,
+            hashes=hashes,
+            actor_user=actor.user,
+            data_request=data_request,
+            counts=counts,
+            now=now,
+        )
+    audit.record(
+        f"{kind}.erased",
+        organisation=org,
+        actor=actor,
+        obj=obj,
+        changes={"counts": counts, "erasure_id": record.pk if record else None, "replay": not ledger_entry},
+    )
+    _close_request(data_request, actor=actor, kind=kind, counts=counts, now=now)
     return counts
 
 
