@@ -41,7 +41,7 @@ def test_create_find_follow_up_and_move(page, live_server, people, login):
     page.select_option("#follow-up-form select[name=kind]", "visit")
     page.click("button:has-text('Plan follow-up')")
     expect(page.locator(".flash")).to_contain_text("Follow-up planned")
-    expect(page.locator(".timeline")).to_contain_text("Planned visit")
+    expect(page.locator("#lead-timeline")).to_contain_text("Planned visit")
 
     page.goto(f"{live_server.url}/leads/board/")
     card = page.locator(".lead-card", has_text="Sunita Rao")
