@@ -234,18 +234,15 @@ def retention_settings(request):
     org = request.org
     limits = retention.bounds()
     if request.method == "POST":
-        changes, errors = {}, []
-        for field in limits:
-            raw = request.POST.get(field, "").strip()
-            changes[field] = int(raw) if raw.isdigit() else raw
+        raw = {field: request.POST.get(field, "").strip() for field in limits}
+        changes = {field: int(value) if value.isdigit() else value for field, value in raw.items()}
         try:
             retention.set_retention_periods(org, changes, actor=Actor.from_request(request))
         except ActionError as exc:
-            errors.append(exc)
-        if not errors:
+            messages.error(request, _error_text(exc))
+        else:
             messages.success(request, "Retention periods saved: the next nightly purge applies them.")
             return redirect("privacy_retention")
-        messages.error(request, _error_text(errors[0]))
     periods = retention.periods_of(org)
     rows = [
         {"field": f, "label": retention.LABELS[f], "days": periods[f], "low": low, "high": high}
