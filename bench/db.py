@@ -24,3 +24,12 @@ def fresh_database():
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0, interactive=False)
+
+
+def migrated_database():
+    """The database DATABASE_URL names, as it is, brought up to the latest migrations."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "leadtracker.settings")
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0, interactive=False)

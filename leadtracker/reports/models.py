@@ -81,3 +81,30 @@ class UserHour(CallFigures):
 
     def __str__(self):
         return f"user {self.user_id} on {self.day} {self.hour}h"
+
+
+class LeadCount(models.Model):
+    """How many leads each owner has in each status: the funnel reads this, not the leads.
+
+    Kept by database triggers on ``leads_lead`` (migration 0002), not by Python code: every
+    way a lead is written — actions, bulk ``update()``, COPY during imports, cascades, raw SQL
+    in a migration — changes the count in the same statement's transaction, so the table is
+    right by construction. ``owner_id`` is the owner's user id, 0 for nobody (a NULL would
+    never conflict in the unique key). Neither id is a foreign key: a status or an owner that
+    goes only leaves a row at 0, and an organisation's deletion removes its rows in any order.
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    owner_id = models.BigIntegerField()
+    status_id = models.BigIntegerField()
+    n = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "owner_id", "status_id"], name="lead_count_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.n} leads of owner {self.owner_id} in status {self.status_id}"

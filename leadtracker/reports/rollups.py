@@ -13,7 +13,8 @@ advisory lock per person (sorted, so two writers never wait in a circle); the se
 waits, and its statements then see the first one's committed rows (READ COMMITTED takes a
 snapshot per statement). SQLite runs one writing transaction at a time.
 
-``rebuild`` recomputes whole ranges of days in chunks for ``leadtracker rebuild-rollups``.
+``rebuild`` recomputes whole ranges of days in chunks for ``leadtracker rebuild-rollups``, and
+``recount_leads`` the lead counts the triggers keep (models.LeadCount), as a repair.
 """
 
 import datetime as dt
@@ -28,7 +29,7 @@ from leadtracker.accounts.models import Membership
 from leadtracker.attendance.models import Shift
 from leadtracker.calls.models import TALKED, Call, CallBack, CallStatus, Direction
 from leadtracker.lib.bulk import insert_rows, json_param
-from leadtracker.reports.models import UserDay, UserHour
+from leadtracker.reports.models import LeadCount, UserDay, UserHour
 
 # A conversation shorter than this is "short": many of them is a gaming flag.
 SHORT_CALL_S = 10
@@ -296,3 +297,30 @@ def rebuild(
             progress(start_day, end_day, len(days))
         start_day = end_day + dt.timedelta(days=1)
     return written
+
+
+def recount_leads(org) -> int:
+    """Count an organisation's leads by owner and status afresh (the triggers of migration
+    reports 0002 keep these counts; this repairs them if someone disabled a trigger, say).
+
+    The old rows go first, then the count: a lead written meanwhile is either committed before
+    the count's statement (counted there, its trigger having changed a row already deleted) or
+    waits for the rows this transaction writes and adds itself after — counted once either way.
+    Returns the number of leads counted."""
+    from django.db.models import Count
+    from django.db.models.functions import Coalesce
+
+    from leadtracker.leads.models import Lead
+
+    with transaction.atomic():
+        LeadCount.objects.filter(organisation_id=org.pk).delete()
+        rows = (
+            Lead.objects.filter(organisation_id=org.pk)
+            .values_list(Coalesce("owner_id", 0), "status_id")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
+        LeadCount.objects.bulk_create(
+            [LeadCount(organisation_id=org.pk, owner_id=w, status_id=s, n=n) for w, s, n in rows]
+        )
+    return sum(n for _, _, n in rows)

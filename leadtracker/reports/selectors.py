@@ -30,7 +30,8 @@ Contract for the pages (names are stable; a change is noted here):
 - ``team_median(rows, field)``: the median of one field over ``per_agent`` rows (the agent's
   day shows "you" beside it).
 - ``funnel(org, user_ids) -> list`` of ``{status_id, name, kind, leads}``, every active status
-  in its order: leads owned by the people in scope (None: all leads) — live, not a roll-up.
+  in its order: leads owned by the people in scope (None: all leads, unowned ones included),
+  now — read from the counts the database keeps (``LeadCount``), never stale.
 - ``conversion_by_source(org, rng, user_ids) -> list`` of ``{source_id, name, leads, won,
   rate}``: leads created in the range by source (None source: "No source"), ``won`` those
   now in a status of kind won, ``rate`` won / leads.
@@ -46,7 +47,7 @@ from django.db.models.functions import Coalesce
 from leadtracker.accounts.models import Membership
 from leadtracker.accounts.visibility import subtree_membership_ids, visible_user_ids
 from leadtracker.calls.models import CallStatus
-from leadtracker.reports.models import UserDay, UserHour
+from leadtracker.reports.models import LeadCount, UserDay, UserHour
 from leadtracker.reports.rollups import COUNTS, day_bounds
 
 STATUSES = tuple(CallStatus.values)
@@ -113,9 +114,13 @@ def scope_user_ids(viewer: Membership, team: Membership | None = None) -> list[i
 
 
 def _rows(model, org, rng: Range, user_ids):
-    qs = model.objects.filter(organisation_id=org.pk, day__gte=rng.start, day__lte=rng.end)
+    return _rows_of(model, org, user_ids).filter(day__gte=rng.start, day__lte=rng.end)
+
+
+def _rows_of(model, org, user_ids, user_field="user_id"):
+    qs = model.objects.filter(organisation_id=org.pk)
     if user_ids is not None:
-        qs = qs.filter(user_id__in=user_ids)
+        qs = qs.filter(**{f"{user_field}__in": user_ids})
     return qs
 
 
@@ -211,12 +216,12 @@ def _flag(rows: list[dict]) -> None:
 
 
 def funnel(org, user_ids: list[int] | None) -> list[dict]:
-    from leadtracker.leads.models import Lead, LeadStatus
+    from leadtracker.leads.models import LeadStatus
 
-    leads = Lead.objects.filter(organisation_id=org.pk)
-    if user_ids is not None:
-        leads = leads.filter(owner_id__in=user_ids)
-    counts = dict(leads.values_list("status_id").annotate(n=Count("id")).order_by())
+    # The counts the database keeps per owner and status (models.LeadCount): a few hundred
+    # rows for a whole organisation instead of a count over its leads.
+    counts = _rows_of(LeadCount, org, user_ids, "owner_id")
+    counts = dict(counts.values_list("status_id").annotate(n=Sum("n")).order_by())
     return [
         {"status_id": s.pk, "name": s.name, "kind": s.kind, "leads": counts.get(s.pk, 0)}
         for s in LeadStatus.objects.filter(organisation_id=org.pk)

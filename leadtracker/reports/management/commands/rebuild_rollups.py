@@ -1,5 +1,6 @@
 """`leadtracker rebuild-rollups [--org SLUG] [--from DATE]`: recompute the roll-ups from the raw
-calls, call-backs and shifts, a week at a time, printing progress. Safe to run again (each
+calls, call-backs and shifts, a week at a time, printing progress, then recount the leads by
+owner and status (the funnel's counts, which triggers keep). Safe to run again (each
 chunk replaces its days) and while phones sync (the same per-person locks as the upkeep)."""
 
 import datetime as dt
@@ -69,7 +70,8 @@ class Command(BaseCommand):
             )
 
         written = rollups.rebuild(org, first, today, chunk_days=chunk_days, progress=progress)
+        leads = rollups.recount_leads(org)
         self.stdout.write(
-            f"{org.slug}: rebuilt {written} person-days from {first} to {today} "
-            f"in {time.perf_counter() - started:.1f} s"
+            f"{org.slug}: rebuilt {written} person-days from {first} to {today} and counted "
+            f"{leads} leads in {time.perf_counter() - started:.1f} s"
         )
