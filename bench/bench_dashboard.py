@@ -365,6 +365,9 @@ def run(args) -> None:
         print(f"{label}: roll-ups rebuilt ({person_days} person-days) in {rebuild_s:.0f} s", flush=True)
     with connection.cursor() as cur:
         cur.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+    if args.load_only:
+        print(f"{label}: loaded and kept at {url}; time it with --reuse", flush=True)
+        return
 
     rng = selectors.range_for(org, "30d")
     team = managers[3]
@@ -450,6 +453,9 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=int(os.environ.get("BENCH_REPEAT", "50")))
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     parser.add_argument(
+        "--load-only", action="store_true", help="load, roll up and keep the database; time nothing"
+    )
+    parser.add_argument(
         "--reuse", action="store_true", help="time the database an earlier --keep run left (no loading)"
     )
     args = parser.parse_args()
@@ -462,6 +468,7 @@ def main() -> int:
         command += ["--calls", str(args.calls), "--leads", str(args.leads), "--repeat", str(args.repeat)]
         command += ["--keep"] if args.keep else []
         command += ["--reuse"] if args.reuse else []
+        command += ["--load-only"] if args.load_only else []
         print(f"== bench_dashboard on {label}", flush=True)
         failed |= subprocess.call(command, cwd=ROOT)
     return failed
