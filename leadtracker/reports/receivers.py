@@ -29,11 +29,20 @@ def shift_moved(sender, organisation, user_id, spans, **kwargs):
     rollups.refresh(organisation, keys)
 
 
+# Writes of the leads app that change what a lead's calls count for, each recorded by an audit
+# event in its own transaction. The event's object is the lead whose calls to recompute:
+# - lead.erased: its numbers on the calls are blanked and its open call-backs dropped;
+# - lead.merge: the primary, which by the time the event is written holds the duplicate's calls
+#   too (the event does not say which calls moved, but the primary's calls are exactly the
+#   calls of both leads). A person-day that called both leads now counts one lead, and its
+#   dials to the two add up.
+LEAD_CALLS_CHANGED = frozenset({"lead.erased", "lead.merge"})
+
+
 @receiver(post_save, sender=AuditEvent)
-def lead_erased(sender, instance, created, **kwargs):
-    """An erasure blanks its lead's numbers on the calls and drops its open call-backs (in the
-    transaction that records this event): the person-days of the lead's calls follow."""
-    if not created or instance.action != "lead.erased" or instance.organisation is None:
+def lead_calls_changed(sender, instance, created, **kwargs):
+    """The person-days of the lead's calls follow, in the transaction that records the event."""
+    if not created or instance.action not in LEAD_CALLS_CHANGED or instance.organisation is None:
         return
     org = instance.organisation
     pairs = Call.objects.filter(organisation_id=org.pk, lead_id=int(instance.object_id)).values_list(
