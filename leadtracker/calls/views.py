@@ -6,7 +6,7 @@ import datetime as dt
 import io
 
 from django.contrib import messages
-from django.http import StreamingHttpResponse
+from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,8 +14,8 @@ from django.views.decorators.http import require_POST
 
 from leadtracker.accounts.audit import Actor
 from leadtracker.accounts.decorators import member_required
-from leadtracker.accounts.models import Role
-from leadtracker.accounts.visibility import visible_memberships
+from leadtracker.accounts.models import Membership, Role
+from leadtracker.accounts.visibility import subtree_membership_ids, visible_memberships
 from leadtracker.calls import actions, forms, selectors
 from leadtracker.calls.models import Disposition
 from leadtracker.leads import masking
@@ -204,10 +204,52 @@ def recent(request):
     return render(request, "calls/recent.html", {"rows": rows})
 
 
+MISSED_SHOWN = 200
+
+
+def _teams(viewer):
+    """Teams the viewer may narrow the list to: the managers they see, as the dashboard offers
+    (its "missed calls waiting" tile opens this list with its team)."""
+    return list(
+        visible_memberships(viewer)
+        .filter(role=Role.MANAGER, is_active=True)
+        .select_related("user")
+        .order_by("user__full_name", "pk")
+    )
+
+
 @member_required()
 def missed(request):
-    rows = masking.mark_calls(request.membership, selectors.missed_to_return(request.membership))
-    return render(request, "calls/missed.html", {"rows": rows})
+    """Missed calls to return, oldest first; ``team`` (a manager's membership id) keeps those
+    assigned to that manager's subtree — the dashboard counts its tile the same way, so the tile
+    and the list agree. A team the viewer may not see, or another organisation's, is a 404."""
+    viewer = request.membership
+    teams = _teams(viewer)
+    raw_team = request.GET.get("team", "").strip()
+    team, error = None, ""
+    if raw_team.isdecimal():  # not isdigit: "²" is a digit int() refuses
+        team = next((t for t in teams if t.pk == int(raw_team)), None)
+        if team is None:
+            raise Http404("no such team")
+    elif raw_team:
+        error = "team: choose a team from the list"
+    waiting = selectors.call_backs_for(viewer).filter(closed_at__isnull=True)
+    if team is not None:
+        team_users = Membership.objects.filter(pk__in=subtree_membership_ids(team)).values("user_id")
+        waiting = waiting.filter(assignee_id__in=team_users)
+    rows, total = [], 0
+    if not error:
+        rows = list(waiting.select_related("lead", "assignee").order_by("missed_at", "id")[:MISSED_SHOWN])
+        # Counted only when the list is cut short: otherwise the rows are the count.
+        total = waiting.count() if len(rows) == MISSED_SHOWN else len(rows)
+    context = {
+        "rows": masking.mark_calls(viewer, rows),
+        "total": total,
+        "teams": teams,
+        "team": team,
+        "team_error": error,
+    }
+    return render(request, "calls/missed.html", context)
 
 
 def _next_follow_up(form) -> "actions.NextFollowUp | None":

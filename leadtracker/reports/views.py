@@ -125,7 +125,8 @@ def tile_links(scope: Scope, org) -> dict:
     return {
         "calls": calls,
         "on_shift": reverse("attendance"),
-        "missed": reverse("missed_calls"),
+        # Counted like the tile: call-backs assigned to the team's people (calls.views.missed).
+        "missed": reverse("missed_calls") + ("?" + urlencode(team) if team else ""),
         "overdue": reverse("lead_list") + "?" + urlencode({**team, "follow_up": "overdue"}),
         "timesheets": reverse("timesheets") + "?" + urlencode({"from": days["start"], "to": days["end"]}),
         "devices": reverse("devices"),
