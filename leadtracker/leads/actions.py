@@ -1117,7 +1117,8 @@ def save_assignment_rule(
     rule = rule or AssignmentRule(organisation=org)
     rule.name, rule.source, rule.is_active, rule.only_on_shift = name[:80], source, is_active, only_on_shift
     rule.save()
-    rule.agents.set(agents)
+    # The through rows carry the organisation; set() adds only the missing ones and removes the rest.
+    rule.agents.set(agents, through_defaults={"organisation": org})
     record(
         "assignment_rule.save", organisation=org, actor=actor, obj=rule, changes={"agents": sorted(agents)}
     )

@@ -337,7 +337,10 @@ class AssignmentRule(models.Model):
         related_name="+",
         help_text="empty: leads from any source",
     )
-    agents = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="+")
+    # Through an explicit table so each row carries the organisation (docs/scaling.md: every
+    # table of organisation data is keyed by it). The rotation orders agents by user id, not by
+    # this table's rows, so how the rows were written never changes whose turn it is.
+    agents = models.ManyToManyField(settings.AUTH_USER_MODEL, through="AssignmentRuleAgent", related_name="+")
     # Skip agents who are not punched in; with nobody on shift the lead waits unassigned.
     only_on_shift = models.BooleanField(default=False)
     is_active = models.BooleanField(default=True)
@@ -350,6 +353,25 @@ class AssignmentRule(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class AssignmentRuleAgent(models.Model):
+    """An agent who takes turns in a rule. Written only by ``actions.save_assignment_rule``,
+    which fills the organisation from the rule."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    rule = models.ForeignKey(AssignmentRule, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "rule", "user"], name="assignment_rule_agent_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"user {self.user_id} in rule {self.rule_id}"
 
 
 class WebhookEndpoint(models.Model):

@@ -193,7 +193,9 @@ def accept_notice(membership, notice: PrivacyNotice, *, now=None) -> NoticeAccep
             )
     except IntegrityError:
         # Two tabs pressed "I accept": the first record stands.
-        return NoticeAcceptance.objects.get(notice=notice, user_id=membership.user_id)
+        return NoticeAcceptance.objects.get(
+            organisation_id=membership.organisation_id, notice=notice, user_id=membership.user_id
+        )
 
 
 # --- Data requests register -------------------------------------------------------------

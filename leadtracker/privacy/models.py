@@ -62,7 +62,10 @@ class NoticeAcceptance(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["notice", "user"], name="privacy_acceptance_once"),
+            # With the organisation, so the check stays on one organisation's shard (docs/scaling.md).
+            models.UniqueConstraint(
+                fields=["organisation", "notice", "user"], name="privacy_acceptance_once_per_organisation"
+            ),
         ]
         indexes = [models.Index(fields=["user", "organisation"])]
 

@@ -50,7 +50,9 @@ def current_notice(request):
     notice = selectors.effective_notice(request.org.pk)
     if notice is None:
         return CurrentNoticeOut(notice=None, accepted=False, acceptance=None)
-    acceptance = NoticeAcceptance.objects.filter(notice=notice, user_id=request.membership.user_id).first()
+    acceptance = NoticeAcceptance.objects.filter(
+        organisation_id=request.org.pk, notice=notice, user_id=request.membership.user_id
+    ).first()
     return CurrentNoticeOut(
         notice=NoticeOut.of(notice, notice.pk),
         accepted=acceptance is not None,

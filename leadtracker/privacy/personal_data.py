@@ -69,6 +69,7 @@ EXEMPT_FIELDS = {
     "leads.FollowUp.cancelled_by": "who cancelled it (an id)",
     "leads.Activity.actor": "who did it (an id)",
     "leads.AssignmentRule.agents": "who takes turns in a rule: configuration (an id)",
+    "leads.AssignmentRuleAgent.user": "a rule's agent: configuration (an id), exported with the rule",
     "leads.ConsentEvent.recorded_by": "who recorded the consent (an id)",
     "leads.ImportJob.created_by": "who uploaded it (an id)",
     "leads.ImportJob.owner": "who the imported leads go to (an id)",

@@ -58,7 +58,9 @@ def latest_published(org_id) -> PrivacyNotice | None:
 
 
 def has_accepted(user_id, notice_obj) -> bool:
-    return NoticeAcceptance.objects.filter(notice=notice_obj, user_id=user_id).exists()
+    return NoticeAcceptance.objects.filter(
+        organisation_id=notice_obj.organisation_id, notice=notice_obj, user_id=user_id
+    ).exists()
 
 
 def pending_notice(membership, now=None) -> PrivacyNotice | None:
