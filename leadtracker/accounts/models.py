@@ -79,6 +79,15 @@ def default_audit_retention() -> int:
     return settings.AUDIT_RETENTION_DAYS_DEFAULT
 
 
+def default_digest_hour() -> int:
+    from django.conf import settings
+
+    return settings.DIGEST_HOUR
+
+
+DIGEST_HOURS = [(None, "No digest e-mail"), *((h, f"{h:02d}:00") for h in range(24))]
+
+
 class Organisation(models.Model):
     name = models.CharField(max_length=150)
     slug = models.SlugField(max_length=50, unique=True, validators=[slug_validator])
@@ -101,6 +110,17 @@ class Organisation(models.Model):
     # Owners and admins must sign in with a second factor (TOTP); until they enrol they
     # reach only the enrolment page.
     require_mfa = models.BooleanField(default=False)
+    # The local hour after which managers get yesterday's digest e-mail; empty: none is sent.
+    # New organisations start at the server's DIGEST_HOUR.
+    digest_hour = models.PositiveSmallIntegerField(
+        "Daily digest e-mail after",
+        null=True,
+        blank=True,
+        default=default_digest_hour,
+        choices=DIGEST_HOURS,
+        help_text="Managers, admins and owners get yesterday's figures once a day after this hour, "
+        "in the organisation's time zone.",
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self):

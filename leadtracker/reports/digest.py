@@ -1,5 +1,6 @@
 """The daily digest: each manager's (admin's, owner's) people yesterday, e-mailed once a day
-when the organisation's clock passes DIGEST_HOUR.
+when the organisation's clock passes its digest hour (Organisation.digest_hour, which new
+organisations take from the DIGEST_HOUR setting; empty switches the digest off).
 
 Once per person per day, however many workers run and however often they restart: the day a
 digest went out is kept in a PeriodicJobRun row per recipient ("reports.digest.m<id>"), locked
@@ -111,13 +112,14 @@ def send_one(member: Membership, local_today: dt.date, now: dt.datetime) -> bool
 
 
 def send_due(now=None) -> int:
-    """Digests for every organisation whose local time is past DIGEST_HOUR; returns how many
-    went out. A worker that was down at that hour sends later the same day, never twice."""
+    """Digests for every organisation whose local time is past its digest hour; returns how
+    many went out. A worker that was down at that hour sends later the same day, never twice;
+    an hour moved later in a day whose digest went out already does not send a second one."""
     now = now or timezone.now()
     sent = 0
-    for org in Organisation.objects.order_by("pk"):
+    for org in Organisation.objects.filter(digest_hour__isnull=False).order_by("pk"):
         local = now.astimezone(org.tzinfo)
-        if local.hour < settings.DIGEST_HOUR:
+        if local.hour < org.digest_hour:
             continue
         for member in recipients(org):
             sent += send_one(member, local.date(), now)
