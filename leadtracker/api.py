@@ -3,16 +3,22 @@
 Every error answers ``{"detail": "...", "errors": [{"field": "...", "message": "..."}]}``.
 """
 
+import datetime as dt
+import functools
 import json
 import logging
 import math
+import re
+import typing
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.db import DataError
 from django.http import Http404
 from django.http.request import RawPostDataException
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
+from pydantic import BaseModel
 
 from leadtracker.accounts.api import router as accounts_router
 from leadtracker.accounts.auth import BearerAuth, SessionAuth
@@ -110,51 +116,226 @@ def on_not_found(request, exc):
     return api.create_response(request, error_body("not found"), status=404)
 
 
+# --- values the schemas let through but a database cannot keep ----------------------------
+
 LARGEST_INTEGER = 2**63 - 1  # the database's bigint
+# PostgreSQL keeps UTC offsets within ±15:59:59; Python and the schemas allow up to ±23:59, and
+# SQLite stores whatever Django has turned into UTC. No zone on Earth is past ±14:00, so such an
+# offset is a client's mistake: refused on both databases, so a request means the same on either.
+OFFSET_LIMIT = dt.timedelta(hours=16)
+NUL = "\x00"
+NUL_MESSAGE = "text cannot contain the NUL character (U+0000)"
+OFFSET_MESSAGE = "a UTC offset of at most ±15:59"
+NUMBER_MESSAGE = f"a number of at most {LARGEST_INTEGER}"
+TIME_TEXT = re.compile(r"\d{4}-\d\d-\d\d[Tt ]\d\d:\d\d.*[+-]\d\d:?\d\d$")
 
 
-def _too_large(value, path=""):
-    """Where in a request's input an integer lies beyond what the database can hold."""
+class UnstorableInput(Exception):
+    """A request holds values that pass the schemas but that a database cannot keep."""
+
+    def __init__(self, errors: list[tuple[str, str]]):
+        super().__init__(errors)
+        self.errors = errors
+
+
+def _field(path) -> str:
+    # A key that itself holds a NUL is named with the character spelled out, to stay readable.
+    return ".".join(str(part).replace(NUL, "\\u0000") for part in path)
+
+
+def _beyond_bigint(text: str) -> bool:
+    digits = text.removeprefix("-").lstrip("0")
+    # isdecimal, not isdigit: int() refuses digits such as "²" that isdigit accepts. The length
+    # test comes first because int() refuses texts of more than 4,300 digits.
+    return digits.isdecimal() and (len(digits) > 19 or int(digits) > LARGEST_INTEGER)
+
+
+def _offset_too_far(moment: dt.datetime) -> bool:
+    offset = moment.utcoffset()
+    return offset is not None and abs(offset) >= OFFSET_LIMIT
+
+
+def _time_text_too_far(text: str) -> bool:
+    if not TIME_TEXT.match(text):
+        return False
+    try:
+        return _offset_too_far(dt.datetime.fromisoformat(text))
+    except ValueError:
+        return False
+
+
+def _unstorable(value, path=()):
+    """(field, message) for each value in a request's raw input (JSON, query, path) that a
+    database cannot keep: a NUL character, an integer beyond 64 bits, a time whose UTC offset
+    is past ±15:59."""
     if isinstance(value, bool):
         return
-    if isinstance(value, int) and abs(value) > LARGEST_INTEGER:
-        yield path
-    elif isinstance(value, str) and value.lstrip("-").isdigit() and abs(int(value)) > LARGEST_INTEGER:
-        yield path
+    if isinstance(value, int):
+        if abs(value) > LARGEST_INTEGER:
+            yield _field(path), NUMBER_MESSAGE
+    elif isinstance(value, str):
+        if NUL in value:
+            yield _field(path), NUL_MESSAGE
+        elif _beyond_bigint(value):
+            yield _field(path), NUMBER_MESSAGE
+        elif _time_text_too_far(value):
+            yield _field(path), OFFSET_MESSAGE
     elif isinstance(value, dict):
         for key, item in value.items():
-            yield from _too_large(item, f"{path}.{key}" if path else str(key))
+            if NUL in str(key):
+                yield _field((*path, key)), NUL_MESSAGE
+            yield from _unstorable(item, (*path, key))
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            yield from _too_large(item, f"{path}.{index}" if path else str(index))
+            yield from _unstorable(item, (*path, index))
+
+
+def _nul_characters_in(value) -> list[tuple[str, str]]:
+    return [error for error in _unstorable(value) if error[1] == NUL_MESSAGE]
+
+
+def _flat(querydict) -> dict:
+    # As ninja reads it: one value, or a list when the name is repeated (?tag=a&tag=b).
+    return {key: values[0] if len(values) == 1 else values for key, values in querydict.lists()}
+
+
+def _nul_characters(request) -> list[tuple[str, str]]:
+    """Every NUL character in the request's query, path and body, named by field. PostgreSQL
+    refuses them in text and JSON while SQLite keeps them, so they are refused here, on both.
+    Sync batches are the hottest path: the raw bytes are searched first, and only a request
+    that holds a NUL is parsed again to find where."""
+    errors = []
+    query = request.META.get("QUERY_STRING", "")
+    if "%00" in query or NUL in query:
+        errors += _nul_characters_in(_flat(request.GET))
+    if NUL in request.path and request.resolver_match:
+        errors += _nul_characters_in(dict(request.resolver_match.kwargs))
+    if request.content_type == "multipart/form-data":
+        # The text fields only: the files are the importer's to read, and may well hold NULs.
+        # Django parsed the form already for an operation that takes files or form fields.
+        return errors + _nul_characters_in(_flat(request.POST))
+    try:
+        body = request.body
+    except (RequestDataTooBig, RawPostDataException):
+        return errors  # the handler answers for a body it cannot read (sync: 413)
+    if request.content_type == "application/x-www-form-urlencoded":
+        if b"%00" in body or b"\x00" in body:
+            errors += _nul_characters_in(_flat(request.POST))
+    elif b"\\u0000" in body or b"\x00" in body:
+        try:
+            # strict=False reads a raw NUL inside a string too, so that it can be named.
+            data = json.loads(body, strict=False)
+        except ValueError:
+            return errors  # not JSON: whoever parses the body answers for that
+        errors += _nul_characters_in(data)
+    return errors
+
+
+_TIME_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _time_fields(model: type[BaseModel]) -> tuple[str, ...]:
+    """The fields of a schema that may hold a datetime, itself or nested; most hold none, so
+    most requests walk nothing."""
+    fields = _TIME_FIELDS.get(model)
+    if fields is None:
+        _TIME_FIELDS[model] = ()  # a schema that nests itself ends here
+        fields = tuple(name for name, info in model.model_fields.items() if _may_hold_time(info.annotation))
+        _TIME_FIELDS[model] = fields
+    return fields
+
+
+def _may_hold_time(annotation) -> bool:
+    if isinstance(annotation, type):
+        if issubclass(annotation, dt.datetime):
+            return True
+        if issubclass(annotation, BaseModel):
+            return bool(_time_fields(annotation))
+    return any(_may_hold_time(arg) for arg in typing.get_args(annotation))
+
+
+def _far_offsets(value, path=()):
+    """(field, message) for each datetime of the validated input whose offset is past ±15:59."""
+    if isinstance(value, dt.datetime):
+        if _offset_too_far(value):
+            yield _field(path), OFFSET_MESSAGE
+    elif isinstance(value, BaseModel):
+        for name in _time_fields(type(value)):
+            yield from _far_offsets(getattr(value, name), (*path, name))
+    elif isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            yield from _far_offsets(item, (*path, index))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _far_offsets(item, (*path, key))
+
+
+def refuse_unstorable_values(view_func):
+    """Every operation's handler runs behind this: after authentication, throttling and the
+    schemas, before anything is written. A NUL character anywhere in the request, or a time
+    whose offset PostgreSQL cannot hold, answers 422 naming the field, on both databases."""
+
+    @functools.wraps(view_func)
+    def checked(request, *args, **values):
+        errors = _nul_characters(request)
+        for name, value in values.items():
+            # A schema's fields are what the client named (the body, or Query[...] filters);
+            # a plain parameter is named by itself.
+            errors += _far_offsets(value, () if isinstance(value, BaseModel) else (name,))
+        if errors:
+            raise UnstorableInput(errors)
+        return view_func(request, *args, **values)
+
+    return checked
+
+
+# "operation" mode wraps the handler, so auth (401) and throttling (429) answer first, and the
+# body a handler reads itself (sync) is checked as well as the ones ninja parses. ninja's
+# Parser is no place for it: a body parser's error is always answered 400 "cannot parse", and
+# it never sees the bodies that handlers read themselves.
+api.add_decorator(refuse_unstorable_values)
+
+
+def _refused(request, errors: list[tuple[str, str]]):
+    detail = "; ".join(f"{field or 'body'}: {message}" for field, message in errors[:5])
+    body = error_body(detail, [{"field": field, "message": message} for field, message in errors])
+    return api.create_response(request, body, status=422)
+
+
+@api.exception_handler(UnstorableInput)
+def on_unstorable_input(request, exc):
+    return _refused(request, exc.errors)
 
 
 @api.exception_handler(OverflowError)
 @api.exception_handler(DataError)
-def on_number_out_of_range(request, exc):
-    # The schemas take ids and counts as plain integers; one beyond 64 bits reaches the
-    # database driver and fails there (SQLite: OverflowError, PostgreSQL: out of range).
-    # That is bad input: name the field, as for any other.
-    try:
-        body = json.loads(request.body or b"null")
-    except (ValueError, RawPostDataException):  # not JSON, or an upload already read
-        body = None
+def on_unstorable_value(request, exc):
+    # What still reaches the database driver and fails there: an integer beyond 64 bits
+    # (SQLite: OverflowError, PostgreSQL: out of range), a time whose offset the check above
+    # did not see (a handler that parses its own text). Bad input: name the field, as for any
+    # other.
+    if request.content_type in ("multipart/form-data", "application/x-www-form-urlencoded"):
+        body = _flat(request.POST)
+    else:
+        try:
+            body = json.loads(request.body or b"null", strict=False)
+        except (ValueError, RawPostDataException, RequestDataTooBig):
+            body = None
     found = [
-        *_too_large(dict(request.resolver_match.kwargs) if request.resolver_match else {}),
-        *_too_large({k: v for k, v in request.GET.items()}),
-        *_too_large(body),
+        *_unstorable(dict(request.resolver_match.kwargs) if request.resolver_match else {}),
+        *_unstorable(_flat(request.GET)),
+        *_unstorable(body),
     ]
-    if not found and isinstance(exc, DataError):
-        # Other values the schemas let through but PostgreSQL cannot store (a UTC offset past
-        # ±15:59, a NUL character in text): bad input too, named by the database's own words.
+    if found:
+        return _refused(request, found)
+    if isinstance(exc, DataError):
+        # A value PostgreSQL refuses that is in no field of the request (a NUL in an imported
+        # file's header row): bad input still, in the database's own words.
         message = str(exc).splitlines()[0] if str(exc) else "a value the database cannot store"
         return api.create_response(
             request, error_body(f"invalid value: {message}", [{"field": "", "message": message}]), status=422
         )
-    if not found:
-        return on_unexpected(request, exc)
-    errors = [{"field": field, "message": f"a number of at most {LARGEST_INTEGER}"} for field in found]
-    return api.create_response(request, error_body(f"{found[0]}: number too large", errors), status=422)
+    return on_unexpected(request, exc)
 
 
 @api.exception_handler(Exception)
