@@ -41,6 +41,7 @@ ORG_EDITABLE_FIELDS = (
     "phone_region",
     "currency",
     "day_end",
+    "digest_hour",
     "support_email",
     "support_phone",
     "audit_retention_days",
@@ -90,6 +91,11 @@ def _validate_org_fields(fields: dict) -> None:
     for key in ("day_end", "audit_retention_days", "support_email", "support_phone", *BOOLEAN_SETTINGS):
         if key in fields and fields[key] is None:
             raise ActionError("may not be empty (send an empty string to clear a contact)", field=key)
+    if "digest_hour" in fields:
+        hour = fields["digest_hour"]
+        # None switches the digest off; a bool is an int to Python, not an hour.
+        if hour is not None and (type(hour) is not int or not 0 <= hour <= 23):
+            raise ActionError("an hour from 0 to 23, or empty for no digest", field="digest_hour")
     if "audit_retention_days" in fields:
         days = fields["audit_retention_days"]
         if not isinstance(days, int) or not AUDIT_RETENTION_MIN <= days <= AUDIT_RETENTION_MAX:

@@ -23,6 +23,7 @@ class OrganisationOut(Schema):
     phone_region: str
     currency: str
     day_end: dt.time
+    digest_hour: int | None
     support_email: str
     support_phone: str
     audit_retention_days: int
@@ -39,6 +40,9 @@ class OrganisationPatch(Strict):
     phone_region: str | None = None
     currency: str | None = None
     day_end: dt.time | None = None
+    digest_hour: int | None = Field(
+        None, ge=0, le=23, description="local hour after which managers get the daily digest; null: no digest"
+    )
     support_email: Email | None = None
     support_phone: str | None = Field(None, max_length=32)
     audit_retention_days: int | None = Field(None, ge=365, le=3650)

@@ -65,7 +65,7 @@ def read_scope(request) -> tuple[DashboardFilterForm, Scope | None]:
     today = timezone.now().astimezone(org.tzinfo).date()
     teams = teams_for(viewer)
     raw_team = request.GET.get("team", "")
-    if raw_team.isdigit() and int(raw_team) not in {t.pk for t in teams}:
+    if raw_team.isdecimal() and int(raw_team) not in {t.pk for t in teams}:
         raise Http404("no such team")
     data = request.GET.copy()
     data.setdefault("range", DEFAULT_RANGE)

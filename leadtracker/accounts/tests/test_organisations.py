@@ -23,6 +23,7 @@ def test_admin_edits_settings_and_change_is_audited(acme, as_member):
         "support_phone": "+91 80 4000 0000",
         "audit_retention_days": 365,
         "usage_events": "on",  # the checkbox as the page shows it: on by default
+        "digest_hour": "8",  # the select as the page shows it: unchanged
     }
     assert client.post("/settings/", form).status_code == 302
     org = Organisation.objects.get(pk=acme.org.pk)

@@ -1,5 +1,5 @@
-"""The daily digest: each manager's people yesterday, e-mailed once a day after DIGEST_HOUR in
-the organisation's time zone, by the worker."""
+"""The daily digest: each manager's people yesterday, e-mailed once a day after the
+organisation's digest hour in its time zone, by the worker."""
 
 import datetime as dt
 from zoneinfo import ZoneInfo
@@ -28,8 +28,8 @@ def by_recipient():
     return {m.to[0]: m for m in mail.outbox}
 
 
-def test_not_before_the_hour_then_once_per_manager_per_day(acme, globex, today, settings):
-    settings.DIGEST_HOUR = 8
+def test_not_before_the_hour_then_once_per_manager_per_day(acme, globex, today):
+    Organisation.objects.update(digest_hour=8)
     tomorrow = today + dt.timedelta(days=1)
     assert digest.send_due(now=at(tomorrow, 7, 59)) == 0
     assert digest.send_due(now=at(tomorrow, 8, 0)) == 10
@@ -46,8 +46,8 @@ def test_not_before_the_hour_then_once_per_manager_per_day(acme, globex, today, 
     assert digest.send_due(now=at(tomorrow + dt.timedelta(days=1), 8, 5)) == 10
 
 
-def test_the_hour_is_the_organisations_own(acme, globex, today, settings):
-    settings.DIGEST_HOUR = 8
+def test_the_hour_is_the_organisations_own(acme, globex, today):
+    Organisation.objects.update(digest_hour=8)
     Organisation.objects.filter(pk=globex.org.pk).update(time_zone="Europe/London")
     tomorrow = today + dt.timedelta(days=1)
     # 08:00 in India is 02:30 in London (03:30 in summer): only Acme's go out.
@@ -57,8 +57,8 @@ def test_the_hour_is_the_organisations_own(acme, globex, today, settings):
     assert digest.send_due(now=london_eight) == 5
 
 
-def test_a_manager_reads_their_teams_yesterday(acme, today, settings):
-    settings.DIGEST_HOUR = 8
+def test_a_manager_reads_their_teams_yesterday(acme, today):
+    Organisation.objects.update(digest_hour=8)
     busy_day(acme)  # today; the digest is sent tomorrow morning
     digest.send_due(now=at(today + dt.timedelta(days=1), 8, 30))
     maya = by_recipient()["maya@acme.test"]
@@ -78,11 +78,11 @@ def test_a_manager_reads_their_teams_yesterday(acme, today, settings):
     assert "Missed calls waiting to be returned: 1" in olga  # Carl's, not returned yet
 
 
-def test_gaming_flags_are_explained(acme, today, settings):
+def test_gaming_flags_are_explained(acme, today):
     from leadtracker.calls.tests.conftest import open_shift, paired_client, send
     from leadtracker.reports.tests.busy_day import calls_for, minutes_into_today
 
-    settings.DIGEST_HOUR = 8
+    Organisation.objects.update(digest_hour=8)
     open_shift(acme.bob, hours_ago=9)
     room = max(1, min(20, minutes_into_today(acme.org) // 4))
     specs = [("+919876599999", "outgoing", 0)] * 9
@@ -95,8 +95,8 @@ def test_gaming_flags_are_explained(acme, today, settings):
     )
 
 
-def test_a_failed_send_is_tried_again(acme, today, settings, monkeypatch):
-    settings.DIGEST_HOUR = 8
+def test_a_failed_send_is_tried_again(acme, today, monkeypatch):
+    Organisation.objects.update(digest_hour=8)
     tomorrow = today + dt.timedelta(days=1)
 
     def refuse(*args, **kwargs):
@@ -114,11 +114,11 @@ def test_a_failed_send_is_tried_again(acme, today, settings, monkeypatch):
     assert digest.send_due(now=at(tomorrow, 8, 15)) == 5
 
 
-def test_the_worker_job_sends_them(acme, settings):
+def test_the_worker_job_sends_them(acme):
     from leadtracker.lib.periodic import REGISTRY
     from leadtracker.reports.tasks import send_daily_digests
 
-    settings.DIGEST_HOUR = 0  # whatever the hour the test runs at
+    Organisation.objects.update(digest_hour=0)  # whatever the hour the test runs at
     assert "leadtracker.reports.tasks.send_daily_digests" in REGISTRY
     assert send_daily_digests.call() == 5
     assert send_daily_digests.call() == 0
