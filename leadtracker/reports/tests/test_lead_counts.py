@@ -181,3 +181,21 @@ def test_rebuild_rollups_recounts_the_leads_too(acme):
     call_command("rebuild_rollups", org=acme.org.slug, stdout=out)
     assert "counted 3 leads" in out.getvalue()
     assert kept(acme.org) == direct(acme.org)
+
+
+@pytest.mark.django_db
+def test_the_triggers_are_installed_after_every_migration():
+    """SQLite rebuilds a table for most schema changes, and the rebuilt table has no triggers:
+    a later migration of leads_lead must create these again (as privacy 0006 does for its own)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT tgname FROM pg_trigger WHERE tgrelid = 'leads_lead'::regclass")
+        else:
+            cursor.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'leads_lead'"
+            )
+        names = {row[0] for row in cursor.fetchall()}
+    wanted = {f"reports_lead_count_{op}" for op in ("insert", "update", "delete")}
+    assert wanted <= names, f"missing {sorted(wanted - names)}: re-create them (reports migration 0002)"
