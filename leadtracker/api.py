@@ -199,6 +199,13 @@ def _flat(querydict) -> dict:
     return {key: values[0] if len(values) == 1 else values for key, values in querydict.lists()}
 
 
+def _may_hold_nul(body: bytes) -> bool:
+    # A single byte is found by memchr at gigabytes a second; the six bytes \u0000 take ~3 µs a
+    # KB (digits and zeros keep matching their tail), so they are looked for only in a body with
+    # a backslash at all. The phone's JSON has none unless a text holds a quote or a newline.
+    return b"\x00" in body or (b"\\" in body and b"\\u0000" in body)
+
+
 def _nul_characters(request) -> list[tuple[str, str]]:
     """Every NUL character in the request's query, path and body, named by field. PostgreSQL
     refuses them in text and JSON while SQLite keeps them, so they are refused here, on both.
@@ -221,7 +228,7 @@ def _nul_characters(request) -> list[tuple[str, str]]:
     if request.content_type == "application/x-www-form-urlencoded":
         if b"%00" in body or b"\x00" in body:
             errors += _nul_characters_in(_flat(request.POST))
-    elif b"\\u0000" in body or b"\x00" in body:
+    elif _may_hold_nul(body):
         try:
             # strict=False reads a raw NUL inside a string too, so that it can be named.
             data = json.loads(body, strict=False)

@@ -160,6 +160,13 @@ def test_a_nul_in_a_form_field_is_refused_naming_it(acme):
     assert ok.status_code == 201, ok.content
 
 
+def test_a_nul_in_the_path_is_refused_naming_the_parameter(acme):
+    """The capture key is the one text in a path; SQLite looked it up and found none,
+    PostgreSQL refused to compare it."""
+    response = Client().post("/api/v1/capture/ab%00cd", {"name": "Kavya"}, content_type="application/json")
+    refused(response, "key")
+
+
 def test_credentials_are_asked_for_before_the_body_is_judged(acme):
     response = Client().post("/api/v1/leads", data={"name": "A\u0000"}, content_type="application/json")
     assert response.status_code == 401
