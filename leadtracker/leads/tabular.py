@@ -82,7 +82,7 @@ def open_csv(path: str) -> Table:
     except StopIteration:
         raw.close()
         raise UnreadableFile("the file is empty") from None
-    headers = [h.lstrip("\ufeff").strip() for h in headers]
+    headers = [_text(h.lstrip("\ufeff")).strip() for h in headers]
 
     def rows():
         broken = 0
@@ -99,7 +99,7 @@ def open_csv(path: str) -> Table:
                 continue
             broken = 0
             if any(cell.strip() for cell in row):
-                yield row
+                yield [_text(cell) for cell in row]
 
     return Table(
         headers=headers,
@@ -153,7 +153,7 @@ def open_xlsx(path: str, max_rows: int | None = None) -> Table:
     total = max(1, sheet.max_row or 1)
     it = sheet.iter_rows(values_only=True)
     try:
-        headers = ["" if v is None else str(v).strip() for v in next(it)]
+        headers = ["" if v is None else _text(str(v)).strip() for v in next(it)]
     except StopIteration:
         workbook.close()
         raise UnreadableFile("the sheet is empty") from None
@@ -179,7 +179,14 @@ def open_xlsx(path: str, max_rows: int | None = None) -> Table:
 def _cell_text(value) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))  # phone numbers typed as numbers: 9876543210.0 -> 9876543210
-    return str(value)
+    return _text(str(value))
+
+
+def _text(cell: str) -> str:
+    """A NUL character becomes "\ufffd", as an undecodable byte does: PostgreSQL cannot store a
+    NUL in text (SQLite can), so without this one file imported on one database and not on the
+    other; the mark shows where, and a number with one fails its check naming the column."""
+    return cell.replace("\x00", "\ufffd") if "\x00" in cell else cell
 
 
 def _size(fh) -> int:
