@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The whole suite: lint, SQLite, PostgreSQL, the browser tests in Chromium, then the device agent.
+# The whole suite: lint and scanners, then SQLite, PostgreSQL, the browser tests in Chromium and
+# the device agent (two at a time).
 # Outside CI a part that cannot run here says so loudly and is counted as not run;
 # in CI (CI=true) every part must run.
 set -uo pipefail
@@ -43,10 +44,20 @@ else
 fi
 rm -f "$audit_out"
 
-echo "== tests on SQLite"
-env -u DATABASE_URL $BIN/pytest -q --junitxml="$RESULTS/sqlite.xml" leadtracker || failed=1
+# The passes run as two streams side by side, one per core: SQLite then the browser tests, and
+# PostgreSQL then the device agent (each pair takes about as long as the other). Each pass has
+# a var/ directory of its own (imports, private files, the erasure ledger), so two passes never
+# share a file; each stream's output goes to its log and is printed whole when it ends.
+LOGS=var/test-logs
+rm -rf "$LOGS" && mkdir -p "$LOGS"
+pass_env() { env LEADTRACKER_VAR_DIR="$PWD/var/test-$1" "${@:2}"; }
 
-echo "== tests on PostgreSQL"
+sqlite_pass() {
+  echo "== tests on SQLite"
+  rm -rf var/test-sqlite
+  pass_env sqlite env -u DATABASE_URL $BIN/pytest -q --junitxml="$RESULTS/sqlite.xml" leadtracker
+}
+
 PG_URL="${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/leadtracker}"
 pg_ready() { $BIN/python -c "import psycopg,sys; psycopg.connect(sys.argv[1].rsplit('/',1)[0]+'/postgres', connect_timeout=3).close()" "$PG_URL" 2>/dev/null; }
 if ! pg_ready && [[ -z "${TEST_DATABASE_URL:-}" ]] && command -v pg_ctlcluster >/dev/null; then
@@ -54,14 +65,12 @@ if ! pg_ready && [[ -z "${TEST_DATABASE_URL:-}" ]] && command -v pg_ctlcluster >
   pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -1)" main start || true
   for _ in $(seq 1 20); do pg_ready && break; sleep 1; done
 fi
-if pg_ready; then
-  DATABASE_URL="$PG_URL" $BIN/pytest -q --junitxml="$RESULTS/postgres.xml" leadtracker || failed=1
-else
-  loud "PostgreSQL at $PG_URL is not reachable: the PostgreSQL pass DID NOT RUN"
-  not_run+=("postgres")
-fi
+postgres_pass() {
+  echo "== tests on PostgreSQL"
+  rm -rf var/test-postgres
+  DATABASE_URL="$PG_URL" pass_env postgres $BIN/pytest -q --junitxml="$RESULTS/postgres.xml" leadtracker
+}
 
-echo "== browser tests (Chromium)"
 CHROMIUM="${CHROMIUM:-/usr/bin/chromium}"
 if [[ ! -x "$CHROMIUM" ]]; then
   if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
@@ -71,21 +80,54 @@ if [[ ! -x "$CHROMIUM" ]]; then
     (sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) || true
   fi
 fi
-if [[ -x "$CHROMIUM" ]]; then
-  env -u DATABASE_URL CHROMIUM="$CHROMIUM" $BIN/pytest -q --junitxml="$RESULTS/browser.xml" e2e || failed=1
-else
-  loud "Chromium is not installed at $CHROMIUM and could not be installed: the browser tests DID NOT RUN"
-  not_run+=("browser")
-fi
+browser_pass() {
+  echo "== browser tests (Chromium)"
+  rm -rf var/test-browser
+  pass_env browser env -u DATABASE_URL CHROMIUM="$CHROMIUM" $BIN/pytest -q --junitxml="$RESULTS/browser.xml" e2e
+}
 
-echo "== device agent: installs alone with plain pip, then its tests against a real server"
-AGENT_VENV=var/agent-venv
-rm -rf "$AGENT_VENV" && python3 -m venv "$AGENT_VENV" \
-  && "$AGENT_VENV/bin/pip" install --quiet --disable-pip-version-check ./agent \
-  && "$AGENT_VENV/bin/leadtracker-agent" parse agent/tests/fixtures/sbr-calls.xml --tz Asia/Kolkata >/dev/null \
-  || { loud "the device agent did not install on its own"; failed=1; }
-rm -rf agent/build agent/*.egg-info
-(cd agent && env -u DATABASE_URL "../$BIN/pytest" -q --junitxml="../$RESULTS/agent.xml") || failed=1
+agent_pass() {
+  echo "== device agent: installs alone with plain pip, then its tests against a real server"
+  local venv=var/agent-venv ok=0
+  rm -rf "$venv" && python3 -m venv "$venv" \
+    && "$venv/bin/pip" install --quiet --disable-pip-version-check ./agent \
+    && "$venv/bin/leadtracker-agent" parse agent/tests/fixtures/sbr-calls.xml --tz Asia/Kolkata >/dev/null \
+    || { loud "the device agent did not install on its own"; ok=1; }
+  rm -rf agent/build agent/*.egg-info
+  (cd agent && env -u DATABASE_URL LEADTRACKER_VAR_DIR="$PWD/../var/test-agent" "../$BIN/pytest" -q \
+    --junitxml="../$RESULTS/agent.xml") || ok=1
+  return $ok
+}
+
+# Each stream writes "<pass> <status>" lines to its status file: 0 passed, 1 failed, skip = not run.
+stream_one() {
+  sqlite_pass || echo "sqlite" >>"$LOGS/failed"
+  if [[ -x "$CHROMIUM" ]]; then
+    browser_pass || echo "browser" >>"$LOGS/failed"
+  else
+    loud "Chromium is not installed at $CHROMIUM and could not be installed: the browser tests DID NOT RUN"
+    echo "browser" >>"$LOGS/not_run"
+  fi
+}
+stream_two() {
+  if pg_ready; then
+    postgres_pass || echo "postgres" >>"$LOGS/failed"
+  else
+    loud "PostgreSQL at $PG_URL is not reachable: the PostgreSQL pass DID NOT RUN"
+    echo "postgres" >>"$LOGS/not_run"
+  fi
+  agent_pass || echo "agent" >>"$LOGS/failed"
+}
+started=$SECONDS
+stream_one >"$LOGS/one.log" 2>&1 &
+one=$!
+stream_two >"$LOGS/two.log" 2>&1 &
+two=$!
+wait $one; cat "$LOGS/one.log"
+wait $two; cat "$LOGS/two.log"
+echo "== the passes took $((SECONDS - started)) s"
+[[ -s "$LOGS/failed" ]] && { loud "Failed: $(tr '\n' ' ' <"$LOGS/failed")"; failed=1; }
+[[ -s "$LOGS/not_run" ]] && mapfile -t not_run <"$LOGS/not_run"
 
 $BIN/python scripts/summarise_junit.py "$RESULTS"/*.xml
 if (( ${#not_run[@]} )); then
