@@ -148,7 +148,12 @@ class Lead(models.Model):
                 fields=["organisation", "status", "next_follow_up_at", "id"], name="lead_status_next"
             ),
             models.Index(fields=["organisation", "next_follow_up_at", "id"], name="lead_next"),
-            models.Index(fields=["organisation", "created_at", "id"], name="lead_created"),
+            # The list by creation (keyset on created_at, id) and, from the index alone, the
+            # dashboard's conversion by source: leads created in a range, per source and status,
+            # for everyone or some owners (reports.selectors.conversion_by_source).
+            models.Index(
+                fields=["organisation", "created_at", "id", "owner", "source", "status"], name="lead_created"
+            ),
             models.Index(fields=["organisation", "updated_at", "id"], name="lead_updated"),
             models.Index(fields=["organisation", "source"], name="lead_source"),
             # The duplicate finder's GROUP BY company (newest group first), read from the index.
