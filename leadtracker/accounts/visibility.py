@@ -78,3 +78,14 @@ def visible_memberships(viewer: Membership) -> QuerySet:
     if viewer.role == Role.AGENT:
         return qs.filter(pk=viewer.pk)
     return qs.filter(pk__in=subtree_membership_ids(viewer))
+
+
+def teams_for(viewer: Membership) -> list[Membership]:
+    """Teams the viewer may narrow a page to (the dashboard, the missed-calls list): every
+    active manager in what they see — for a manager, their own team and the teams under it."""
+    return list(
+        visible_memberships(viewer)
+        .filter(role=Role.MANAGER, is_active=True)
+        .select_related("user")
+        .order_by("user__full_name", "pk")
+    )

@@ -58,11 +58,17 @@ def call_backs_for(viewer: Membership):
     return visible(CallBack.objects.all(), viewer, owner_field="assignee", unowned_to_managers=True)
 
 
-def missed_to_return(viewer: Membership, limit: int = 200) -> list[CallBack]:
+def waiting_call_backs(viewer: Membership, assignee_ids=None):
+    """Call-backs still open that the viewer sees; ``assignee_ids`` (ids or a subquery of user
+    ids) keeps those assigned to these people — how the dashboard's tile and its list count."""
+    qs = call_backs_for(viewer).filter(closed_at__isnull=True)
+    return qs if assignee_ids is None else qs.filter(assignee_id__in=assignee_ids)
+
+
+def missed_to_return(viewer: Membership, limit: int = 200, assignee_ids=None) -> list[CallBack]:
     """Missed calls from leads nobody has talked with since, oldest first."""
     return list(
-        call_backs_for(viewer)
-        .filter(closed_at__isnull=True)
+        waiting_call_backs(viewer, assignee_ids)
         .select_related("lead", "assignee")
         .order_by("missed_at", "id")[:limit]
     )

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from leadtracker.accounts.audit import Actor
 from leadtracker.accounts.decorators import member_required
 from leadtracker.accounts.models import Membership, Role
-from leadtracker.accounts.visibility import subtree_membership_ids, visible_memberships
+from leadtracker.accounts.visibility import subtree_membership_ids, teams_for, visible_memberships
 from leadtracker.calls import actions, forms, selectors
 from leadtracker.calls.models import Disposition
 from leadtracker.leads import masking
@@ -207,24 +207,13 @@ def recent(request):
 MISSED_SHOWN = 200
 
 
-def _teams(viewer):
-    """Teams the viewer may narrow the list to: the managers they see, as the dashboard offers
-    (its "missed calls waiting" tile opens this list with its team)."""
-    return list(
-        visible_memberships(viewer)
-        .filter(role=Role.MANAGER, is_active=True)
-        .select_related("user")
-        .order_by("user__full_name", "pk")
-    )
-
-
 @member_required()
 def missed(request):
     """Missed calls to return, oldest first; ``team`` (a manager's membership id) keeps those
     assigned to that manager's subtree — the dashboard counts its tile the same way, so the tile
     and the list agree. A team the viewer may not see, or another organisation's, is a 404."""
     viewer = request.membership
-    teams = _teams(viewer)
+    teams = teams_for(viewer)
     raw_team = request.GET.get("team", "").strip()
     team, error = None, ""
     if raw_team.isdecimal():  # not isdigit: "²" is a digit int() refuses
@@ -233,15 +222,18 @@ def missed(request):
             raise Http404("no such team")
     elif raw_team:
         error = "team: choose a team from the list"
-    waiting = selectors.call_backs_for(viewer).filter(closed_at__isnull=True)
+    team_users = None
     if team is not None:
         team_users = Membership.objects.filter(pk__in=subtree_membership_ids(team)).values("user_id")
-        waiting = waiting.filter(assignee_id__in=team_users)
     rows, total = [], 0
     if not error:
-        rows = list(waiting.select_related("lead", "assignee").order_by("missed_at", "id")[:MISSED_SHOWN])
+        rows = selectors.missed_to_return(viewer, MISSED_SHOWN, team_users)
         # Counted only when the list is cut short: otherwise the rows are the count.
-        total = waiting.count() if len(rows) == MISSED_SHOWN else len(rows)
+        total = (
+            selectors.waiting_call_backs(viewer, team_users).count()
+            if len(rows) == MISSED_SHOWN
+            else len(rows)
+        )
     context = {
         "rows": masking.mark_calls(viewer, rows),
         "total": total,

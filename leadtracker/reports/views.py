@@ -18,7 +18,7 @@ from django.utils.http import urlencode
 
 from leadtracker.accounts.decorators import member_required
 from leadtracker.accounts.models import Membership, Role
-from leadtracker.accounts.visibility import visible_memberships
+from leadtracker.accounts.visibility import teams_for
 from leadtracker.reports import selectors
 from leadtracker.reports.forms import DEFAULT_RANGE, DashboardFilterForm
 
@@ -44,17 +44,6 @@ class Scope:
         if self.team is not None:
             q["team"] = self.team.pk
         return q
-
-
-def teams_for(viewer: Membership) -> list[Membership]:
-    """Teams the viewer may pick: every manager in what they see (a manager: their own
-    team and the teams under it)."""
-    return list(
-        visible_memberships(viewer)
-        .filter(role=Role.MANAGER, is_active=True)
-        .select_related("user")
-        .order_by("user__full_name", "pk")
-    )
 
 
 def read_scope(request) -> tuple[DashboardFilterForm, Scope | None]:
@@ -93,13 +82,11 @@ def read_scope(request) -> tuple[DashboardFilterForm, Scope | None]:
 
 def live_figures(viewer: Membership, scope: Scope) -> dict:
     from leadtracker.attendance.selectors import users_on_shift
-    from leadtracker.calls.selectors import call_backs_for, health
+    from leadtracker.calls.selectors import health, waiting_call_backs
     from leadtracker.leads.selectors import filter_leads, leads_for
 
     ids = scope.user_ids
-    call_backs = call_backs_for(viewer).filter(closed_at__isnull=True)
-    if ids is not None and scope.team is not None:
-        call_backs = call_backs.filter(assignee_id__in=ids)
+    call_backs = waiting_call_backs(viewer, ids if scope.team is not None else None)
     overdue = filter_leads(
         leads_for(viewer), viewer, team=scope.team.pk if scope.team else None, follow_up="overdue"
     )
