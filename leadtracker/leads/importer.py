@@ -62,6 +62,7 @@ class Counts:
     updated: int = 0
     duplicates: int = 0
     errors: int = 0
+    warnings: int = 0
 
     def as_dict(self):
         return {
@@ -70,6 +71,7 @@ class Counts:
             "updated": self.updated,
             "duplicates": self.duplicates,
             "errors": self.errors,
+            "warnings": self.warnings,
         }
 
 

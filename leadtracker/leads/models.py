@@ -457,6 +457,15 @@ class ImportJob(models.Model):
     updated = models.PositiveIntegerField(default=0)
     duplicates = models.PositiveIntegerField(default=0)
     errors = models.PositiveIntegerField(default=0)
+    # Rows imported with a value the organisation could not take as it stood (an unknown
+    # status, an owner who is not a member, an amount that does not parse): counted, and the
+    # raw value kept on the lead's timeline.
+    warnings = models.PositiveIntegerField(default=0)
+    # What each distinct value of the status and owner columns becomes:
+    # {"status": {"junk lead": <status id>}, "owner": {"ravi kumar": <user id> | "rules" | "none"}}
+    value_mapping = models.JSONField(default=dict)
+    # The first errors and warnings, shown on the result page; the CSV report holds them all.
+    first_issues = models.JSONField(default=list)
     error_report_path = models.CharField(max_length=500, blank=True)
     failure = models.CharField(max_length=500, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
@@ -472,6 +481,7 @@ class ImportJob(models.Model):
             "updated": self.updated,
             "duplicates": self.duplicates,
             "errors": self.errors,
+            "warnings": self.warnings,
         }
 
 
