@@ -75,3 +75,67 @@ def token_client(member, kind="personal"):
     client = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
     client.raw_token = raw
     return client
+
+
+_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+
+def html_region(content, element_id: str):
+    """What a page shows inside the element with this id: its text (whitespace collapsed) and
+    the elements in it as (tag, classes, text) triples; None when the page has no such element.
+
+    For page tests that ask what a panel shows of *this* object rather than whether a word is
+    anywhere on the page: a word that is on the page for another reason (a filter's options,
+    another lead's name in a menu) must not make such a test pass."""
+    from html.parser import HTMLParser
+
+    if isinstance(content, bytes):
+        content = content.decode()
+
+    class Region(HTMLParser):
+        def __init__(self):
+            super().__init__(convert_charrefs=True)
+            self.depth = 0  # open elements inside the region, the region itself counted
+            self.found = False
+            self.text: list[str] = []
+            self.elements: list[list] = []  # [tag, classes, [text…]] of each element within
+            self.open: list[list] = []
+
+        def handle_starttag(self, tag, attrs):
+            attrs = dict(attrs)
+            if self.depth == 0:
+                if attrs.get("id") == element_id and not self.found:
+                    self.found = True
+                    self.depth = 0 if tag in _VOID else 1
+                return
+            element = [tag, set((attrs.get("class") or "").split()), []]
+            self.elements.append(element)
+            if tag not in _VOID:
+                self.open.append(element)
+                self.depth += 1
+
+        def handle_endtag(self, tag):
+            if self.depth == 0 or tag in _VOID:
+                return
+            self.depth -= 1
+            if self.open and self.depth > 0:
+                self.open.pop()
+
+        def handle_data(self, data):
+            if self.depth:
+                self.text.append(data)
+                for element in self.open:
+                    element[2].append(data)
+
+    parser = Region()
+    parser.feed(content)
+    if not parser.found:
+        return None
+
+    def squash(parts):
+        return " ".join("".join(parts).split())
+
+    return SimpleNamespace(
+        text=squash(parser.text),
+        elements=[(tag, classes, squash(text)) for tag, classes, text in parser.elements],
+    )

@@ -38,7 +38,7 @@ from leadtracker.leads.models import (
 from leadtracker.leads.tabular import FIELDS
 from leadtracker.lib.errors import ActionError
 from leadtracker.lib.pagination import keyset_sorted
-from leadtracker.lib.web import safe_back
+from leadtracker.lib.web import merge_context, safe_back
 
 PAGE = 50
 SORTS = {
@@ -87,14 +87,17 @@ def _filtered(request):
 
 
 def _choices(request):
+    """What the organisation offers to choose from: every status, source, tag, the members the
+    viewer may give a lead to, and the teams. Named *_choices so that they never share a name
+    with what one lead has (its tags, its status, its owner) in a page's context."""
     org_id = request.org.pk
     viewer = request.membership
     return {
-        "statuses": list(selectors.statuses(org_id)),
-        "sources": list(selectors.sources(org_id)),
-        "tags": list(selectors.tags(org_id)),
-        "owners": list(selectors.assignable_members(viewer)) if viewer.role != Role.AGENT else [],
-        "teams": [m for m in selectors.assignable_members(viewer) if m.role != Role.AGENT]
+        "status_choices": list(selectors.statuses(org_id)),
+        "source_choices": list(selectors.sources(org_id)),
+        "tag_choices": list(selectors.tags(org_id)),
+        "owner_choices": list(selectors.assignable_members(viewer)) if viewer.role != Role.AGENT else [],
+        "team_choices": [m for m in selectors.assignable_members(viewer) if m.role != Role.AGENT]
         if viewer.role != Role.AGENT
         else [],
     }
@@ -118,17 +121,19 @@ def lead_list(request):
     access.number_searched(request, request.GET.get("q", ""), via="web", cursor=request.GET.get("cursor"))
     query = request.GET.copy()
     query.pop("cursor", None)
-    context = {
-        "leads": masking.mark_leads(request.membership, rows),
-        "next_cursor": next_cursor,
-        "query": query.urlencode(),
-        "sort": sort,
-        "sorts": SORTS,
-        "q": request.GET.get("q", ""),
-        "f": _filters(request),
-        **_choices(request),
-        "now": timezone.now(),
-    }
+    context = merge_context(
+        {
+            "leads": masking.mark_leads(request.membership, rows),
+            "next_cursor": next_cursor,
+            "query": query.urlencode(),
+            "sort": sort,
+            "sorts": SORTS,
+            "q": request.GET.get("q", ""),
+            "f": _filters(request),
+            "now": timezone.now(),
+        },
+        _choices(request),
+    )
     if request.headers.get("HX-Request") and request.GET.get("cursor"):
         return render(request, "leads/_rows.html", context)
     return render(request, "leads/list.html", context)
@@ -193,7 +198,7 @@ def _lead_data(request, data) -> actions.LeadData:
 @member_required()
 def lead_new(request):
     choices = _choices(request)
-    form = LeadForm(request.POST or None, sources=choices["sources"], owners=choices["owners"])
+    form = LeadForm(request.POST or None, sources=choices["source_choices"], owners=choices["owner_choices"])
     if request.method == "POST" and form.is_valid():
         try:
             lead, _ = actions.create_lead(
@@ -257,23 +262,25 @@ def lead_detail(request, lead_id):
     access.lead_viewed(request, lead.pk, via="web")
     choices = _choices(request)
     masked = masking.hides(request.membership, lead.owner_id)
-    context = {
-        "lead": lead,
-        "phones": masking.mark_phones(request.membership, lead, lead.phones.all()),
-        "tags": list(lead.tags.all()),
-        "timeline": selectors.timeline(lead),
-        # No tel:, WhatsApp or SMS link carries a number the viewer may not see.
-        "links": {} if masked else _links(lead, request),
-        "open_follow_ups": list(
-            FollowUp.objects.filter(lead=lead).open().select_related("assignee").order_by("due_at")
-        ),
-        "note_form": NoteForm(),
-        "follow_up_form": FollowUpForm(),
-        "done_form": DoneForm(),
-        "follow_up_kinds": FollowUpKind.choices,
-        "owner_ids": [m.user_id for m in choices["owners"]],
-        **choices,
-    }
+    context = merge_context(
+        {
+            "lead": lead,
+            "phones": masking.mark_phones(request.membership, lead, lead.phones.all()),
+            "tags": list(lead.tags.all()),
+            "timeline": selectors.timeline(lead),
+            # No tel:, WhatsApp or SMS link carries a number the viewer may not see.
+            "links": {} if masked else _links(lead, request),
+            "open_follow_ups": list(
+                FollowUp.objects.filter(lead=lead).open().select_related("assignee").order_by("due_at")
+            ),
+            "note_form": NoteForm(),
+            "follow_up_form": FollowUpForm(),
+            "done_form": DoneForm(),
+            "follow_up_kinds": FollowUpKind.choices,
+            "owner_ids": [m.user_id for m in choices["owner_choices"]],
+        },
+        choices,
+    )
     return render(request, "leads/detail.html", context)
 
 
@@ -442,7 +449,7 @@ def lead_edit(request, lead_id):
         "marketing_consent": lead.marketing_consent,
         "lost_reason": lead.lost_reason,
     }
-    form = LeadEditForm(request.POST or None, initial=initial, sources=choices["sources"])
+    form = LeadEditForm(request.POST or None, initial=initial, sources=choices["source_choices"])
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         actor = Actor.from_request(request)
@@ -600,7 +607,9 @@ def import_detail(request, import_id):
     return render(
         request,
         "leads/import_detail.html",
-        {"job": job, "columns": columns, "fields": FIELDS, "preview": preview, **_choices(request)},
+        merge_context(
+            {"job": job, "columns": columns, "fields": FIELDS, "preview": preview}, _choices(request)
+        ),
     )
 
 

@@ -14,3 +14,22 @@ def safe_back(request, default: str) -> str:
     if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
         return target
     return default
+
+
+class ContextClash(ValueError):
+    """Two parts of one template context named the same key."""
+
+
+def merge_context(*parts: dict) -> dict:
+    """One template context from several dicts, refusing a key that two of them name.
+
+    A dict literal that splats another (``{"tags": mine, **choices}``) lets the later key win
+    without a word: that is how the organisation's list of tags once replaced a lead's own tags
+    on its page. Merging through here turns such a clash into an error at the first render."""
+    merged: dict = {}
+    for part in parts:
+        for key, value in part.items():
+            if key in merged:
+                raise ContextClash(f"the template context names {key!r} twice")
+            merged[key] = value
+    return merged
