@@ -7,6 +7,7 @@ skipped, used to fill in the existing lead, or created anyway, as asked.
 
 import csv
 import datetime as dt
+import io
 import json
 import os
 import uuid
@@ -32,9 +33,15 @@ from leadtracker.leads.models import (
     LeadStatus,
     LeadTag,
 )
+from leadtracker.leads.selectors import assignable_members
 from leadtracker.leads.tabular import FIELDS, BrokenLine, UnreadableFile, guess_mapping, open_table
+from leadtracker.leads.value_mapping import NOBODY, RULES, OwnerResolver, StatusResolver, normalise
 from leadtracker.lib.bulk import insert_returning_ids, insert_rows, json_param
 from leadtracker.lib.errors import ActionError
+from leadtracker.lib.money import parse_amount
+from leadtracker.lib.phones import InvalidPhone
+from leadtracker.lib.phones import normalise as normalise_phone
+from leadtracker.lib.spreadsheet import formula_safe
 
 BATCH = 1000
 # Keys of lead.extra that the app itself sets; a spreadsheet column cannot write them.
@@ -46,6 +53,34 @@ RESERVED_EXTRA = {
     "invalid_numbers",
 }
 ON_DUPLICATE = ("skip", "update", "create")
+# Day first, as Indian sheets write dates; then month first (Salesforce's and HubSpot's US
+# exports), tried only when day first cannot be (13/25/2026).
+DATE_FORMATS = (
+    "%d/%m/%Y %H:%M",
+    "%d/%m/%Y %H:%M:%S",
+    "%d/%m/%Y %I:%M %p",
+    "%d/%m/%Y",
+    "%d-%m-%Y %H:%M",
+    "%d-%m-%Y %H:%M:%S",
+    "%d-%m-%Y",
+    "%d.%m.%Y",
+    "%d/%m/%y",
+    "%d-%b-%Y",
+    "%d-%b-%Y %H:%M",
+    "%d %b %Y",
+    "%d %B %Y",
+    "%d %b %Y %H:%M",
+    "%d %b %Y %I:%M %p",
+    "%b %d, %Y",
+    "%b %d, %Y %I:%M %p",
+    "%B %d, %Y",
+    "%Y/%m/%d",
+    "%Y/%m/%d %H:%M",
+    "%m/%d/%Y %H:%M",
+    "%m/%d/%Y %I:%M %p",
+    "%m/%d/%Y",
+)
+EARLIEST = dt.datetime(1990, 1, 1, tzinfo=dt.UTC)
 TRUE_WORDS = {"1", "yes", "y", "true", "t", "x", "✓", "haan", "ha"}
 
 
@@ -76,6 +111,28 @@ class Counts:
 
 
 @dataclass
+class Issue:
+    """One reported problem of one row: an error (the row is not a lead) or a warning (the row
+    is a lead, and this cell's value was not taken as it stood)."""
+
+    kind: str  # "error" | "warning"
+    row: int
+    column: str
+    value: str
+    reason: str
+    cells: list = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {
+            "kind": self.kind,
+            "row": self.row,
+            "column": self.column,
+            "value": self.value,
+            "reason": self.reason,
+        }
+
+
+@dataclass
 class Pending:
     """A new lead of the current batch, not yet written."""
 
@@ -84,6 +141,28 @@ class Pending:
     notes: str = ""
     status: LeadStatus | None = None
     keys: set = field(default_factory=set)
+    # False when the person said this row's owner stays unowned: the rules must not assign it.
+    by_rules: bool = True
+    warnings: list = field(default_factory=list)
+    kept: list = field(default_factory=list)  # (column, raw value) noted on the timeline
+    cells: list = field(default_factory=list)
+
+
+@dataclass
+class Row:
+    """One row turned into lead data, with what could not be taken as it stood."""
+
+    data: actions.LeadData
+    notes: str = ""
+    status: LeadStatus | None = None
+    by_rules: bool = True
+    warnings: list = field(default_factory=list)  # (column, value, reason)
+    kept: list = field(default_factory=list)  # (column, raw value)
+
+    def warn(self, column, value, reason, keep=True):
+        self.warnings.append((column, value, reason))
+        if keep:
+            self.kept.append((column, value))
 
 
 class RowError(Exception):
@@ -103,8 +182,9 @@ class Importer:
         on_duplicate: str = "skip",
         owner: User | None = None,
         source_name: str = "",
-        error_sink=None,
+        issue_sink=None,
         by: Membership | None = None,
+        value_mapping: dict | None = None,
     ):
         if on_duplicate not in ON_DUPLICATE:
             raise ActionError(f"must be one of {', '.join(ON_DUPLICATE)}", field="on_duplicate")
@@ -118,31 +198,35 @@ class Importer:
         self.owner = owner
         self.default_source = actions.source_named(org, source_name) if source_name else None
         self.counts = Counts()
-        self.error_sink = error_sink  # callable(row_number, field, message, cells)
+        self.issue_sink = issue_sink  # callable(Issue)
         # New leads nobody was given go round the organisation's assignment rules, as any lead
         # arriving does; the command line's and the form's owner take precedence.
         self.assign = True
         self._endpoints = None
-        self.statuses = {s.name.lower(): s for s in LeadStatus.objects.filter(organisation=org)}
+        value_mapping = value_mapping or {}
+        self.statuses = StatusResolver(org, value_mapping.get("status"))
         self.default_status = actions.default_status(org.pk)
         self.sources = {}
         # The person importing may give leads only to whom they could by hand (their team), and
         # may fill in only leads they could change; the command line (by=None) may do anything.
         self.by = by
-        members = Membership.objects.filter(organisation=org, is_active=True).select_related("user")
-        if by is not None:
-            from leadtracker.leads.selectors import assignable_members
-
-            members = assignable_members(by)
-        self.owners = {m.user.email: m.user_id for m in members}
+        self.owners = OwnerResolver(
+            owner_candidates(org, by), value_mapping.get("owner"), value_mapping.get("unknown_owner", RULES)
+        )
+        self.headers: list[str] = []
 
     # -- one row ---------------------------------------------------------------------
-    def _row_to_data(
-        self, cells: list, headers: list[str]
-    ) -> tuple[actions.LeadData, str, LeadStatus | None]:
+    def _column(self, index: int) -> str:
+        return (
+            self.headers[index]
+            if index < len(self.headers) and self.headers[index]
+            else f"column {index + 1}"
+        )
+
+    def _row_to_data(self, cells: list, headers: list[str]) -> Row:
         data = actions.LeadData(extra={})
+        row = Row(data)
         first = last = notes = ""
-        status = None
         for index, raw in enumerate(cells):
             value = str(raw).strip() if raw is not None else ""
             if not value:
@@ -154,7 +238,7 @@ class Importer:
                 continue
             if target == "phone":
                 data.phones.append(
-                    value[2:] if value.lower().startswith("p:") else value
+                    (value[2:] if value.lower().startswith("p:") else value, self._column(index))
                 )  # Facebook's "p:+91…"
             elif target == "first_name":
                 first = value
@@ -167,45 +251,84 @@ class Importer:
             elif target == "source":
                 data.source = self._source(value)
             elif target == "status":
-                status = self.statuses.get(value.lower())
-                if status is None:
-                    raise RowError("status", f"no status named {value!r} in this organisation")
+                resolved = self.statuses.resolve(value)
+                row.status = resolved.target
+                if resolved.warning:
+                    row.warn(self._column(index), value, resolved.warning)
+                elif normalise(value) != normalise(resolved.target.name if resolved.target else ""):
+                    row.kept.append((self._column(index), value))  # chosen by the person: noted only
             elif target == "owner":
-                owner_id = self.owners.get(value.lower())
-                if owner_id is None:
-                    raise RowError("owner", f"{value!r} is not an active member")
-                data.owner_id = owner_id
+                resolved = self.owners.resolve(value)
+                if resolved.target == NOBODY:
+                    row.by_rules = False
+                elif resolved.target is not None:
+                    data.owner_id = resolved.target
+                if resolved.warning:
+                    row.warn(self._column(index), value, resolved.warning)
             elif target in ("do_not_call", "marketing_consent"):
                 setattr(data, target, value.lower() in TRUE_WORDS)
             elif target == "created_at":
-                data.created_at = self._parse_time(value)
+                parsed = self._parse_time(value)
+                if parsed is None:
+                    row.warn(self._column(index), value, "not a date this importer reads; left empty")
+                else:
+                    data.created_at = parsed
+            elif target == "value":
+                amount = parse_amount(value)
+                if amount is None:
+                    row.warn(self._column(index), value, "not an amount; value left empty")
+                else:
+                    data.value = amount.value
+                    if not amount.exact:
+                        row.kept.append((self._column(index), value))
+            elif target == "email":
+                if data.email:
+                    data.extra.setdefault(self._column(index)[:60], value[:500])
+                else:
+                    data.email = value
+                    self._email_column = index
             else:
                 setattr(data, target, value)
-        data.phones = self._usable_phones(data)
+        self._usable_contacts(row)
         if not data.name and (first or last):
             data.name = f"{first} {last}".strip()
         if data.source is None:
             data.source = self.default_source
-        if self.owner is not None and data.owner_id is None:
+        if self.owner is not None and data.owner_id is None and row.by_rules:
             data.owner_id = self.owner.pk
-        return data, notes, status
+        row.notes = notes
+        return row
 
-    def _usable_phones(self, data) -> list[str]:
-        """A row with at least one good number (or an e-mail) keeps its good numbers; "N/A" or a
-        short number in a second column is kept aside in extra, not a reason to lose the row."""
-        from leadtracker.lib.phones import InvalidPhone, normalise
-
+    def _usable_contacts(self, row: Row) -> None:
+        """A row with at least one good number or a good e-mail is a lead: a bad e-mail, or
+        "N/A" or a short number in a second column, becomes a warning (kept on the lead), never
+        a reason to lose the row. With nothing usable, cleaning reports the first bad one."""
+        data = row.data
         good, bad = [], []
-        for raw in data.phones:
+        for raw, column in data.phones:
             try:
-                normalise(raw, self.org.phone_region)
+                normalise_phone(raw, self.org.phone_region)
                 good.append(raw)
-            except InvalidPhone:
-                bad.append(raw)
-        if bad and (good or data.email):
-            data.extra["invalid_numbers"] = ", ".join(bad)[:200]
-            return good
-        return data.phones  # nothing usable: cleaning reports the first bad number
+            except InvalidPhone as exc:
+                bad.append((raw, column, str(exc)))
+        email_ok = True
+        if data.email:
+            try:
+                data.email = actions.clean_email(data.email)
+            except ActionError as exc:
+                email_ok = False
+                bad_email = (data.email, exc.message)
+        if not good and not (data.email and email_ok):
+            data.phones = [raw for raw, _ in data.phones]  # nothing usable: cleaning names the first
+            return
+        if bad:
+            data.extra["invalid_numbers"] = ", ".join(raw for raw, _, _ in bad)[:200]
+            for raw, column, why in bad:
+                row.warn(column, raw, f"{why}; the lead keeps its other contact", keep=False)
+        if not email_ok:
+            row.warn(self._column(self._email_column), bad_email[0], f"{bad_email[1]}; left empty")
+            data.email = ""
+        data.phones = good
 
     def _source(self, name):
         key = name.strip().lower()
@@ -214,33 +337,43 @@ class Importer:
         return self.sources[key]
 
     def _parse_time(self, value: str):
+        """A date or time as sheets write it; None when it reads as none, or lies where no
+        lead was created (before 1990 or more than a day ahead), which pages could not show."""
         text = value.strip().replace("Z", "+00:00")
         parsed = None
         try:
             parsed = dt.datetime.fromisoformat(text)
         except ValueError:
-            for fmt in ("%d/%m/%Y %H:%M", "%d/%m/%Y", "%d-%m-%Y %H:%M", "%d-%m-%Y", "%d %b %Y"):
+            for fmt in DATE_FORMATS:
                 try:
                     parsed = dt.datetime.strptime(text, fmt)  # noqa: DTZ007 — zone added below
                     break
                 except ValueError:
                     continue
         if parsed is None:
-            raise RowError("created_at", f"{value!r} is not a date")
+            return None
         if timezone.is_naive(parsed):
             parsed = parsed.replace(tzinfo=self.org.tzinfo)  # the sheet's times are the organisation's
+        if not (EARLIEST <= parsed <= timezone.now() + dt.timedelta(days=1)):
+            return None
         return parsed
 
     # -- batches ---------------------------------------------------------------------
     def run(self, table, *, on_progress=None) -> Counts:
         batch = []
         max_rows = settings.IMPORT_MAX_ROWS
+        self.headers = table.headers
+        # The row number a person sees in Excel or an editor (title rows and multi-line cells
+        # counted) when the reader knows it; else the record's place under a one-line header.
+        knows = hasattr(table, "row_number")
         for cells in table.rows:
+            here = table.row_number() if knows else self.counts.rows + 2
             if self.counts.rows >= max_rows:
                 # One line in the report, not a million: the rest of the file is named, not read.
                 self._error(
-                    self.counts.rows + 2,
+                    here,
                     "row",
+                    "",
                     f"the file has more than {max_rows} rows (the most one import takes): this row "
                     "and the ones after it were not imported; split the file",
                     [],
@@ -248,9 +381,9 @@ class Importer:
                 break
             self.counts.rows += 1
             if isinstance(cells, BrokenLine):
-                self._error(self.counts.rows + 1, "row", cells.message, [])
+                self._error(getattr(cells, "row", None) or here, "row", "", cells.message, [])
                 continue
-            batch.append((self.counts.rows + 1, cells))  # +1: the header is row 1 of the sheet
+            batch.append((here, cells))
             if len(batch) >= BATCH:
                 self._batch(batch, table.headers)
                 batch = []
@@ -262,29 +395,43 @@ class Importer:
             on_progress(1.0, self.counts)
         return self.counts
 
-    def _error(self, row_number, field_name, message, cells):
+    def _error(self, row_number, column, value, reason, cells):
         self.counts.errors += 1
-        if self.error_sink:
-            self.error_sink(row_number, field_name, message, cells)
+        if self.issue_sink:
+            self.issue_sink(Issue("error", row_number, column, value, reason, cells))
+
+    def _warnings(self, row_number, warnings, cells):
+        self.counts.warnings += len(warnings)
+        if self.issue_sink:
+            for column, value, reason in warnings:
+                self.issue_sink(Issue("warning", row_number, column, value, reason, cells))
+
+    def _refused(self, row_number, cells, exc):
+        """A row that cannot become a lead, named by the column a person would look at."""
+        field_name = getattr(exc, "field", "") or "row"
+        if field_name == "phone" or field_name.startswith("phones."):
+            index = next((i for i, f in sorted(self.mapping.items()) if f == "phone"), None)
+        else:
+            index = next((i for i, f in sorted(self.mapping.items()) if f == field_name), None)
+        column = self._column(index) if index is not None else field_name
+        value = str(cells[index]) if index is not None and index < len(cells) else ""
+        self._error(row_number, column, value, exc.message, cells)
 
     def _batch(self, batch, headers):
         cleaned = []
         for row_number, cells in batch:
             try:
-                data, notes, status = self._row_to_data(cells, headers)
-                clean = actions.clean_lead_data(self.org, data)
-            except RowError as exc:
-                self._error(row_number, exc.field, exc.message, cells)
+                row = self._row_to_data(cells, headers)
+                clean = actions.clean_lead_data(self.org, row.data)
+            except (RowError, ActionError) as exc:
+                self._refused(row_number, cells, exc)
                 continue
-            except ActionError as exc:
-                self._error(row_number, exc.field, exc.message, cells)
-                continue
-            if data.created_at:
-                clean.fields["created_at"] = data.created_at
-            cleaned.append((row_number, cells, clean, notes, status))
+            if row.data.created_at:
+                clean.fields["created_at"] = row.data.created_at
+            cleaned.append((row_number, cells, clean, row))
         # Which of this batch's numbers and e-mails are already stored: two queries.
-        phones = {p for _, _, c, _, _ in cleaned for p, _ in c.phones}
-        emails = {c.fields["email"] for _, _, c, _, _ in cleaned if c.fields["email"]}
+        phones = {p for _, _, c, _ in cleaned for p, _ in c.phones}
+        emails = {c.fields["email"] for _, _, c, _ in cleaned if c.fields["email"]}
         stored = dict(
             LeadPhone.objects.filter(organisation=self.org, e164__in=phones).values_list("e164", "lead_id")
         )
@@ -298,14 +445,14 @@ class Importer:
         )
         pending: list[Pending] = []
         by_key: dict[str, Pending] = {}
-        for row_number, cells, clean, notes, status in cleaned:
+        for row_number, cells, clean, row in cleaned:
             keys = {p for p, _ in clean.phones} | (
                 {f"@{clean.fields['email']}"} if clean.fields["email"] else set()
             )
             existing_id = next((stored[k] for k in keys if k in stored), None)
             earlier = next((by_key[k] for k in keys if k in by_key), None)
             if existing_id is None and earlier is None:
-                p = Pending(row_number, clean, notes, status, keys)
+                p = self._pending(row_number, clean, row, keys, cells)
                 pending.append(p)
                 for k in keys:
                     by_key[k] = p
@@ -317,7 +464,7 @@ class Importer:
                 if earlier is not None:
                     self._fill_pending(earlier, clean, by_key, stored)
                 else:
-                    self._update_existing(existing_id, clean, row_number, cells)
+                    self._update_existing(existing_id, clean, row_number, cells, row)
                 continue
             # "create": a new lead without the numbers/e-mail another lead already holds.
             free = actions.CleanLead(
@@ -333,13 +480,27 @@ class Importer:
             if existing_id is not None:
                 free.fields["extra"]["possible_duplicate_of"] = existing_id
             free.fields["phone"], free.fields["phone_raw"] = free.phones[0] if free.phones else ("", "")
-            p = Pending(row_number, free, notes, status, set())
+            p = self._pending(row_number, free, row, set(), cells)
             pending.append(p)
             for key in {e for e, _ in free.phones} | (
                 {f"@{free.fields['email']}"} if free.fields["email"] else set()
             ):
                 by_key.setdefault(key, p)
         self._write(pending)
+
+    @staticmethod
+    def _pending(row_number, clean, row: Row, keys, cells) -> Pending:
+        return Pending(
+            row_number,
+            clean,
+            row.notes,
+            row.status,
+            keys,
+            by_rules=row.by_rules,
+            warnings=row.warnings,
+            kept=row.kept,
+            cells=cells,
+        )
 
     def _fill_pending(self, earlier: Pending, clean, by_key, stored):
         for name in actions.RICHER_TEXT_FIELDS + ("email",):
@@ -354,7 +515,7 @@ class Importer:
                 earlier.clean.phones.append((p, r))
                 by_key[p] = earlier
 
-    def _update_existing(self, lead_id, clean, row_number, cells):
+    def _update_existing(self, lead_id, clean, row_number, cells, row: Row):
         lead = Lead.objects.select_related("organisation", "status").get(pk=lead_id)
         if self.by is not None and not actions._may_change(self.by, lead):
             return  # someone else's lead: counted as a duplicate, left untouched
@@ -362,10 +523,12 @@ class Importer:
             with transaction.atomic():
                 changed = actions._fill_from(lead, clean, actor=self.actor)
         except (ActionError, IntegrityError) as exc:
-            self._error(row_number, getattr(exc, "field", "row"), getattr(exc, "message", str(exc)), cells)
+            # Filling in an existing lead failed: the row stays a duplicate, and why is a warning.
+            self._warnings(row_number, [("row", "", f"not filled in: {getattr(exc, 'message', exc)}")], cells)
             return
         if changed:
             self.counts.updated += 1
+            self._warnings(row_number, row.warnings, cells)
 
     def _write(self, pending: list[Pending]):
         if not pending:
@@ -409,7 +572,7 @@ class Importer:
         from leadtracker.attendance.selectors import users_on_shift
         from leadtracker.leads.models import AssignmentRule
 
-        unowned = [p for p in pending if p.clean.fields["owner_id"] is None]
+        unowned = [p for p in pending if p.clean.fields["owner_id"] is None and p.by_rules]
         if not unowned:
             return
         rules = list(
@@ -547,10 +710,27 @@ class Importer:
                 activities.append(
                     (self.org.pk, lead.pk, ActivityKind.NOTE, actor_id, now, p.notes[:10_000], json_param({}))
                 )
+            if p.kept:
+                # What the organisation could not take as it stood stays readable on the lead.
+                body = "\n".join(f"Imported: {column} = {value}" for column, value in p.kept)
+                activities.append(
+                    (
+                        self.org.pk,
+                        lead.pk,
+                        ActivityKind.NOTE,
+                        actor_id,
+                        now,
+                        body[:10_000],
+                        json_param({"import": True}),
+                    )
+                )
         insert_rows(
             Activity, ["organisation_id", "lead_id", "kind", "actor_id", "at", "body", "data"], activities
         )
         self.counts.created += len(leads)
+        for p in pending:
+            if p.warnings:
+                self._warnings(p.row_number, p.warnings, p.cells)
 
 
 # --- jobs ------------------------------------------------------------------------------
@@ -594,6 +774,122 @@ def store_upload(org, uploaded, *, by: Membership, max_bytes: int | None = None)
     )
 
 
+def owner_candidates(org, by: Membership | None):
+    """Whom rows may name as owner: the members the importer could give a lead to by hand
+    (a manager: their team); the command line (by=None): every active member."""
+    if by is not None:
+        return assignable_members(by)
+    return Membership.objects.filter(organisation=org, is_active=True).select_related("user")
+
+
+def clean_value_mapping(org, raw: dict | None, *, by: Membership | None) -> dict:
+    """The person's choices for the status and owner columns' values, checked and stored by
+    id: {"status": {value: status id}, "owner": {value: user id | "rules" | "none"},
+    "unknown_owner": "rules" | "none"}. Statuses may be named by id or name, owners by user
+    id or e-mail. A choice that names nothing here is refused, naming the value."""
+    raw = raw or {}
+    extra = sorted(set(raw) - {"status", "owner", "unknown_owner"})
+    if extra:
+        raise ActionError(f"unknown key {extra[0]!r} (status, owner, unknown_owner)", field="value_mapping")
+    statuses = list(LeadStatus.objects.filter(organisation=org, is_active=True))
+    by_name = {normalise(st.name): st.pk for st in statuses}
+    ids = {st.pk for st in statuses}
+    out = {"status": {}, "owner": {}, "unknown_owner": raw.get("unknown_owner") or RULES}
+    if out["unknown_owner"] not in (RULES, NOBODY):
+        raise ActionError("must be rules or none", field="value_mapping.unknown_owner")
+    for value, target in (raw.get("status") or {}).items():
+        key = normalise(value)
+        if not key or target in (None, ""):
+            continue
+        status_id = (
+            target if isinstance(target, int) and target in ids else by_name.get(normalise(str(target)))
+        )
+        if status_id is None:
+            raise ActionError(
+                f"no status {target!r} in this organisation", field=f"value_mapping.status.{value}"
+            )
+        out["status"][key] = status_id
+    members = {m.user_id: m.user for m in owner_candidates(org, by)}
+    emails = {u.email.lower(): pk for pk, u in members.items()}
+    for value, target in (raw.get("owner") or {}).items():
+        key = normalise(value)
+        if not key or target in (None, ""):
+            continue
+        if target in (RULES, NOBODY):
+            out["owner"][key] = target
+            continue
+        user_id = (
+            target
+            if isinstance(target, int) and target in members
+            else emails.get(str(target).strip().lower())
+        )
+        if user_id is None:
+            raise ActionError(
+                f"{target!r} is not an active member you can give leads to",
+                field=f"value_mapping.owner.{value}",
+            )
+        out["owner"][key] = user_id
+    return out
+
+
+SCAN_ROWS = 20_000
+MAX_VALUES = 200
+
+
+def value_choices(job: ImportJob, by: Membership | None) -> dict:
+    """Each distinct value of the status and owner columns (of the first SCAN_ROWS rows), how
+    often it comes, and what it will become — for the preview, where the person can change
+    each. Values past the scan still follow the same rules at import time."""
+    mapping = {int(k): v for k, v in job.mapping.items() if v in ("status", "owner")}
+    out = {"status": [], "owner": [], "scanned": 0, "complete": True}
+    if not mapping:
+        return out
+    seen = {"status": {}, "owner": {}}
+    table = open_table(job.stored_path)
+    try:
+        for cells in table.rows:
+            if isinstance(cells, BrokenLine):
+                continue
+            if out["scanned"] >= SCAN_ROWS:
+                out["complete"] = False
+                break
+            out["scanned"] += 1
+            for index, target in mapping.items():
+                value = str(cells[index]).strip() if index < len(cells) else ""
+                if value:
+                    counts = seen[target]
+                    key = normalise(value)
+                    if key in counts:
+                        counts[key][1] += 1
+                    elif len(counts) < MAX_VALUES:
+                        counts[key] = [value, 1]
+    finally:
+        table.close()
+    chosen = job.value_mapping or {}
+    statuses = StatusResolver(job.organisation, chosen.get("status"))
+    owners = OwnerResolver(
+        owner_candidates(job.organisation, by), chosen.get("owner"), chosen.get("unknown_owner", RULES)
+    )
+    for value, count in sorted(seen["status"].values(), key=lambda v: -v[1]):
+        r = statuses.resolve(value)
+        out["status"].append(
+            {
+                "value": value,
+                "rows": count,
+                "status_id": r.target.pk if r.target else None,
+                "how": r.how,
+                "warning": r.warning,
+            }
+        )
+    for value, count in sorted(seen["owner"].values(), key=lambda v: -v[1]):
+        r = owners.resolve(value)
+        target = r.target if r.target is not None else RULES
+        out["owner"].append(
+            {"value": value, "rows": count, "owner": target, "how": r.how, "warning": r.warning}
+        )
+    return out
+
+
 def start_job(
     job: ImportJob,
     *,
@@ -602,6 +898,7 @@ def start_job(
     owner_id: int | None,
     source: str,
     by: Membership,
+    value_mapping: dict | None = None,
 ) -> ImportJob:
     """Confirm the mapping and options and queue the import for the worker."""
     from leadtracker.leads.tasks import run_import
@@ -625,14 +922,16 @@ def start_job(
     if owner_id is not None:
         actions.check_owner(by, owner_id, job.organisation_id, field="owner_id")
         owner = User.objects.get(pk=owner_id)
-    job.mapping, job.on_duplicate, job.owner, job.source_name = (
+    chosen = clean_value_mapping(job.organisation, value_mapping, by=by)
+    job.mapping, job.on_duplicate, job.owner, job.source_name, job.value_mapping = (
         mapping,
         on_duplicate,
         owner,
         source.strip()[:80],
+        chosen,
     )
     job.state = ImportState.QUEUED
-    job.save(update_fields=["mapping", "on_duplicate", "owner", "source_name", "state"])
+    job.save(update_fields=["mapping", "on_duplicate", "owner", "source_name", "value_mapping", "state"])
     transaction.on_commit(lambda: run_import.enqueue(job.pk))
     return job
 
@@ -656,14 +955,47 @@ def purge_old_files(now=None) -> int:
     return removed
 
 
+REPORT_HEADER = ["kind", "row", "column", "value", "reason"]
+FIRST_ISSUES = 50
+
+
 def error_report(job: ImportJob) -> bytes | None:
-    """The rows that failed, as CSV (just the header when none did); None until the import ends."""
+    """Every error and warning, as CSV (just the header when there were none); None until
+    the import ends."""
     if job.state not in (ImportState.DONE, ImportState.FAILED):
         return None
-    if job.error_report_path:
+    if job.error_report_path and os.path.exists(job.error_report_path):
         with open(job.error_report_path, "rb") as fh:
             return fh.read()
-    return ("\ufeff" + ",".join(["row", "field", "error", *job.headers]) + "\r\n").encode()
+    buffer = io.StringIO()
+    csv.writer(buffer).writerow([formula_safe(h) for h in [*REPORT_HEADER, *job.headers]])
+    return ("\ufeff" + buffer.getvalue()).encode()
+
+
+class IssueReport:
+    """Writes each issue to the CSV report (every cell formula-safe: they are the uploaded
+    file's own cells) and keeps the first FIRST_ISSUES for the result page."""
+
+    def __init__(self, fh, headers):
+        self.writer = csv.writer(fh)
+        self.writer.writerow([formula_safe(h) for h in [*REPORT_HEADER, *headers]])
+        self.first: list[dict] = []
+
+    def __call__(self, issue: Issue):
+        self.writer.writerow(self.line(issue))
+        if len(self.first) < FIRST_ISSUES:
+            self.first.append(issue.as_dict())
+
+    @staticmethod
+    def line(issue: Issue) -> list:
+        return [
+            issue.kind,
+            issue.row,
+            formula_safe(str(issue.column)),
+            formula_safe(str(issue.value)),
+            formula_safe(issue.reason),
+            *(formula_safe(str(c)) for c in issue.cells),
+        ]
 
 
 def preview(job: ImportJob, rows: int = 10) -> list[list[str]]:
@@ -688,15 +1020,13 @@ def run_import_job(job_id: int) -> dict:
     ImportJob.objects.filter(pk=job.pk).update(state=ImportState.RUNNING, started_at=timezone.now())
     report_path = import_dir() / f"import-{job.pk}-errors.csv"
     actor = Actor.for_user(job.created_by) if job.created_by else Actor.system()
-    with open(report_path, "w", newline="", encoding="utf-8-sig") as report:
-        writer = csv.writer(report)
-        writer.writerow(["row", "field", "error", *job.headers])
-
-        def sink(row_number, field_name, message, cells):
-            writer.writerow([row_number, field_name, message, *cells])
+    with open(report_path, "w", newline="", encoding="utf-8-sig") as fh:
+        report = IssueReport(fh, job.headers)
 
         def progress(fraction, counts):
-            ImportJob.objects.filter(pk=job.pk).update(progress=round(fraction, 4), **counts.as_dict())
+            ImportJob.objects.filter(pk=job.pk).update(
+                progress=round(fraction, 4), first_issues=report.first, **counts.as_dict()
+            )
 
         try:
             importer = Importer(
@@ -706,7 +1036,7 @@ def run_import_job(job_id: int) -> dict:
                 on_duplicate=job.on_duplicate,
                 owner=job.owner,
                 source_name=job.source_name,
-                error_sink=sink,
+                issue_sink=report,
                 by=Membership.objects.filter(
                     organisation=job.organisation, user=job.created_by, is_active=True
                 )
@@ -714,6 +1044,7 @@ def run_import_job(job_id: int) -> dict:
                 .first()
                 if job.created_by
                 else None,
+                value_mapping=job.value_mapping,
             )
             table = open_table(job.stored_path)
             try:
@@ -725,14 +1056,16 @@ def run_import_job(job_id: int) -> dict:
                 state=ImportState.FAILED, failure=str(exc)[:500], finished_at=timezone.now()
             )
             raise
+    has_issues = bool(counts.errors or counts.warnings)
     ImportJob.objects.filter(pk=job.pk).update(
         state=ImportState.DONE,
         progress=1.0,
         finished_at=timezone.now(),
-        error_report_path=str(report_path) if counts.errors else "",
+        error_report_path=str(report_path) if has_issues else "",
+        first_issues=report.first,
         **counts.as_dict(),
     )
-    if not counts.errors:
+    if not has_issues:
         os.remove(report_path)
     record("lead.import", organisation=job.organisation, actor=actor, obj=job, changes=counts.as_dict())
     return counts.as_dict()
@@ -747,7 +1080,8 @@ def import_file(
     source_name: str = "",
     on_duplicate: str = "skip",
     mapping: dict | None = None,
-    error_sink=None,
+    issue_sink=None,
+    value_mapping: dict | None = None,
 ) -> Counts:
     """Import a file straight away (the command line); returns the counts."""
     table = open_table(path)
@@ -759,7 +1093,8 @@ def import_file(
             on_duplicate=on_duplicate,
             owner=owner,
             source_name=source_name,
-            error_sink=error_sink,
+            issue_sink=issue_sink,
+            value_mapping=clean_value_mapping(org, value_mapping, by=None),
         )
         counts = importer.run(table)
     finally:

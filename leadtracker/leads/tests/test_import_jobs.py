@@ -47,7 +47,9 @@ def test_upload_map_start_and_finish(acme, as_member, django_capture_on_commit_c
     )
     report = client.get(f"/api/v1/imports/{job['id']}/errors")
     lines = report.content.decode("utf-8-sig").splitlines()
-    assert lines[0].startswith("row,field,error,Client Name") and lines[1].startswith("3,phone,")
+    assert lines[0].startswith("kind,row,column,value,reason,Client Name") and lines[1].startswith(
+        "error,3,Contact No.,"
+    )
     assert (
         client.post(f"/api/v1/imports/{job['id']}/start", {}, content_type="application/json").status_code
         == 409

@@ -9,7 +9,7 @@ from leadtracker.leads.models import Lead
 
 def run(acme, path):
     errors = []
-    counts = import_file(acme.org, str(path), actor=Actor.system(), error_sink=lambda *a: errors.append(a))
+    counts = import_file(acme.org, str(path), actor=Actor.system(), issue_sink=errors.append)
     return counts, errors
 
 
@@ -23,6 +23,6 @@ def test_a_csv_with_nul_characters_imports_what_it_can_and_names_the_bad_number(
     )
     counts, errors = run(acme, path)
     assert counts.created == 2 and counts.errors == 1
-    assert errors[0][1] == "phone"
+    assert (errors[0].kind, errors[0].column) == ("error", "Phone")
     names = set(Lead.objects.filter(organisation=acme.org).values_list("name", flat=True))
     assert names == {"Asha\ufffd Rao", "Meera 🙂"}

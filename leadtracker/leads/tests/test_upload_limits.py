@@ -100,7 +100,7 @@ def test_rows_past_the_limit_are_reported_not_imported(
     assert counts["created"] == 3 and counts["errors"] == 1
     assert Lead.objects.filter(organisation=acme.org).count() == 3
     report = error_report(ImportJob.objects.get(pk=job["id"])).decode("utf-8-sig")
-    assert "5,row,the file has more than 3 rows" in report
+    assert "error,5,row,,the file has more than 3 rows" in report
 
 
 def test_a_csv_with_an_enormous_line_reports_that_row_and_imports_the_rest(

@@ -1,14 +1,31 @@
+import csv
+
 from django.core.management.base import BaseCommand, CommandError
 
 from leadtracker.accounts.audit import Actor
 from leadtracker.accounts.models import Membership, Organisation
-from leadtracker.leads.importer import ON_DUPLICATE, import_file, summary_json
+from leadtracker.leads.importer import ON_DUPLICATE, REPORT_HEADER, IssueReport, import_file, summary_json
 from leadtracker.leads.tabular import UnreadableFile
+from leadtracker.leads.value_mapping import NOBODY, RULES
 from leadtracker.lib.errors import ActionError
 
 
+def _pairs(option: str, values: list[str]) -> dict[str, str]:
+    """ "Junk Lead=Lost" pairs; the last '=' splits, so a value may hold one."""
+    out = {}
+    for text in values or []:
+        value, sep, target = text.rpartition("=")
+        if not sep or not value.strip() or not target.strip():
+            raise CommandError(f"{option}: {text!r} is not VALUE=TARGET")
+        out[value.strip()] = target.strip()
+    return out
+
+
 class Command(BaseCommand):
-    help = "Import leads from a CSV or XLSX file. The last line of output is a JSON summary."
+    help = (
+        "Import leads from a CSV or XLSX file. Errors and warnings go to stderr, one per line; "
+        "the last line of output is a JSON summary {rows, created, updated, duplicates, errors, warnings}."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("file")
@@ -16,7 +33,26 @@ class Command(BaseCommand):
         parser.add_argument("--owner", help="e-mail of the member who gets the leads")
         parser.add_argument("--source", default="", help="source for rows that name none")
         parser.add_argument("--on-duplicate", choices=ON_DUPLICATE, default="skip")
-        parser.add_argument("--errors", help="write the rows that failed, with reasons, to this CSV")
+        parser.add_argument("--errors", help="write every error and warning, with the row, to this CSV")
+        parser.add_argument(
+            "--map-status",
+            action="append",
+            metavar="VALUE=STATUS",
+            help='what a value of the status column becomes, e.g. "Junk Lead=Lost" (repeatable)',
+        )
+        parser.add_argument(
+            "--map-owner",
+            action="append",
+            metavar="VALUE=EMAIL",
+            help='whom a value of the owner column means: a member\'s e-mail, "rules" or "none", '
+            'e.g. "Ravi Kumar=ravi@example.in" (repeatable)',
+        )
+        parser.add_argument(
+            "--unknown-owner",
+            choices=(RULES, NOBODY),
+            default=RULES,
+            help="an owner who is not a member: give the lead by the assignment rules, or leave it unowned",
+        )
 
     def handle(self, *, file, org, owner, source, on_duplicate, errors, **options):
         organisation = Organisation.objects.filter(slug=org.strip().lower()).first()
@@ -34,19 +70,22 @@ class Command(BaseCommand):
             if member is None:
                 raise CommandError(f"--owner: {owner} is not an active member of {org!r}")
             owner_user = member.user
+        value_mapping = {
+            "status": _pairs("--map-status", options.get("map_status")),
+            "owner": _pairs("--map-owner", options.get("map_owner")),
+            "unknown_owner": options.get("unknown_owner") or RULES,
+        }
         report = open(errors, "w", newline="", encoding="utf-8-sig") if errors else None  # noqa: SIM115
         writer = None
         if report:
-            import csv
-
             writer = csv.writer(report)
-            writer.writerow(["row", "field", "error"])
+            writer.writerow(REPORT_HEADER)
 
-        def sink(row_number, field_name, message, cells):
-            line = f"row {row_number}: {field_name}: {message}"
-            self.stderr.write(line)
+        def sink(issue):
+            value = f" {issue.value!r}" if issue.value and repr(issue.value) not in issue.reason else ""
+            self.stderr.write(f"row {issue.row}: {issue.kind}: {issue.column}{value}: {issue.reason}")
             if writer:
-                writer.writerow([row_number, field_name, message, *cells])
+                writer.writerow(IssueReport.line(issue))
 
         try:
             counts = import_file(
@@ -56,12 +95,15 @@ class Command(BaseCommand):
                 owner=owner_user,
                 source_name=source,
                 on_duplicate=on_duplicate,
-                error_sink=sink,
+                issue_sink=sink,
+                value_mapping=value_mapping,
             )
         except FileNotFoundError:
             raise CommandError(f"FILE: {file} does not exist") from None
-        except (UnreadableFile, ActionError) as exc:
+        except UnreadableFile as exc:
             raise CommandError(f"FILE: {exc}") from None
+        except ActionError as exc:
+            raise CommandError(f"{exc.field or 'FILE'}: {exc.message}") from None
         finally:
             if report:
                 report.close()
