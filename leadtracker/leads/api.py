@@ -428,6 +428,51 @@ class DeliveryOut(Schema):
     delivered_at: dt.datetime | None
 
 
+class ImportIssueOut(Schema):
+    kind: str = Field(description="error: the row is not a lead; warning: it is, with this value left out")
+    row: int
+    column: str
+    value: str
+    reason: str
+
+
+class ImportValueMapping(Strict):
+    status: dict[str, int | str] = Field(
+        default_factory=dict, description="a value of the status column → a status id or name"
+    )
+    owner: dict[str, int | str] = Field(
+        default_factory=dict,
+        description='a value of the owner column → a member\'s user id or e-mail, "rules" or "none"',
+    )
+    unknown_owner: str = Field(
+        "rules",
+        pattern="^(rules|none)$",
+        description="an owner who is not a member: by the assignment rules, or unowned",
+    )
+
+
+class ImportValueOut(Schema):
+    value: str
+    rows: int
+    how: str
+    warning: str
+
+
+class ImportStatusValueOut(ImportValueOut):
+    status_id: int | None
+
+
+class ImportOwnerValueOut(ImportValueOut):
+    owner: int | str = Field(description='a user id, "rules" or "none"')
+
+
+class ImportValuesOut(Schema):
+    status: list[ImportStatusValueOut]
+    owner: list[ImportOwnerValueOut]
+    scanned: int
+    complete: bool
+
+
 class ImportOut(Schema):
     id: int
     file_name: str
@@ -440,6 +485,11 @@ class ImportOut(Schema):
     updated: int
     duplicates: int
     errors: int
+    warnings: int
+    value_mapping: dict
+    issues: list[ImportIssueOut] = Field(
+        description="The first 50 errors and warnings; the report (GET …/errors) holds them all"
+    )
     has_error_report: bool
     failure: str
 
@@ -457,6 +507,9 @@ class ImportOut(Schema):
             updated=job.updated,
             duplicates=job.duplicates,
             errors=job.errors,
+            warnings=job.warnings,
+            value_mapping=job.value_mapping,
+            issues=job.first_issues,
             has_error_report=bool(job.error_report_path),
             failure=job.failure,
         )
@@ -467,6 +520,7 @@ class ImportStart(Strict):
     on_duplicate: str = Field("skip", pattern="^(skip|update|create)$")
     owner_id: int | None = None
     source: str = Field("", max_length=80)
+    value_mapping: ImportValueMapping | None = None
 
 
 # --- helpers ---------------------------------------------------------------------------
@@ -1209,8 +1263,23 @@ def start_import(request, import_id: int, payload: ImportStart):
             owner_id=payload.owner_id,
             source=payload.source,
             by=by,
+            value_mapping=payload.value_mapping.model_dump() if payload.value_mapping else None,
         )
     )
+
+
+@router.get(
+    "/imports/{import_id}/values",
+    response=ImportValuesOut,
+    tags=["import"],
+    summary="Each value of the status and owner columns and what it will become",
+)
+def import_values(request, import_id: int):
+    job = _job(request, import_id)
+    by = require_role(request, Role.MANAGER)
+    from leadtracker.leads.importer import value_choices
+
+    return value_choices(job, by)
 
 
 @router.get(
