@@ -2,8 +2,10 @@
 row by row (constant memory), with headers mapped to lead fields automatically."""
 
 import codecs
+import collections
 import csv
 import io
+import itertools
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -18,26 +20,41 @@ class UnreadableFile(ValueError):
 
 
 class BrokenLine:
-    """A line the CSV reader could not read (a stray quote, a NUL byte, a huge cell): reported
-    as that row's error while the reading goes on."""
+    """A record the reader could not read (an unclosed quote, a huge cell): reported as that
+    row's error, at the physical line it starts on (`row`), while the reading goes on."""
 
-    def __init__(self, message: str):
+    def __init__(self, message: str, row: int = 0):
         self.message = message
+        self.row = row
+
+    def __repr__(self):
+        return f"BrokenLine({self.message!r}, row={self.row})"
 
 
 # A notes cell may be long, but not unbounded.
 csv.field_size_limit(1024 * 1024)
 MAX_BROKEN_IN_A_ROW = 1000
+# A quoted cell may run across lines (an address, a note typed with Enter), but a record of
+# more lines or characters than this is a quote left open, not a note: the record is reported
+# broken and the reading starts again at its second line, so the rows it swallowed still come.
+MAX_RECORD_LINES = 20
+MAX_RECORD_CHARS = 64 * 1024
+# Exports put a title, a date or a blank line above the header; it is looked for this far down.
+HEADER_SEARCH_ROWS = 10
 
 
 @dataclass
 class Table:
     headers: list[str]
-    rows: Iterator[list]  # data rows, each a list of cell values
+    rows: Iterator[list]  # data rows, each a list of cell values, or a BrokenLine
     progress: callable  # () -> fraction of the file read so far
     encoding: str = ""
     delimiter: str = ""
     close: callable = lambda: None
+    # () -> the row a person sees for the item `rows` yielded last: the 1-based physical line
+    # its record starts on (CSV, as a text editor numbers it) or the sheet's row (XLSX).
+    row_number: callable = lambda: 0
+    header_row: int = 1  # the (last) line of the header; lines above it are titles, skipped
 
 
 def detect_encoding(sample: bytes) -> str:
@@ -62,53 +79,243 @@ def detect_delimiter(text: str) -> str:
     try:
         return csv.Sniffer().sniff("\n".join(lines), delimiters=",;\t|").delimiter
     except csv.Error:
-        counts = {d: lines[0].count(d) for d in ",;\t|"}
-        return max(counts, key=counts.get) if max(counts.values()) else ","
+        # The sniffer wants most lines alike; a title above a short sheet defeats it. The
+        # delimiter is then the one most lines hold (a title holds none), the most of it next.
+        def spread(d):
+            return sum(1 for line in lines if d in line), sum(line.count(d) for line in lines)
+
+        best = max(",;\t|", key=spread)
+        return best if spread(best)[0] else ","
+
+
+class _CsvRecords:
+    """(first physical line, cells or BrokenLine) for each non-blank record of a CSV text.
+
+    csv.reader is fed from a generator that holds the current record's physical lines, so a
+    record that runs on too long (a stray quote at the start of a cell) is stopped after
+    MAX_RECORD_LINES lines or MAX_RECORD_CHARS characters, reported at its first line, and its
+    other lines read again as records of their own. The parsing stays csv's C code; Python
+    touches each line once."""
+
+    def __init__(self, text, delimiter: str):
+        self.text = text
+        self.delimiter = delimiter
+        # Cell counts a record of several lines may have: the header's (once it is known) and
+        # the last one-line row's. A quote opened by mistake and closed by another one lines
+        # later leaves a record of another count.
+        self.header_width = None
+        self.last_width = None
+
+    def __iter__(self):
+        record = []  # the physical lines of the record being read
+        pending = collections.deque()  # lines to read again after a broken record
+        at_end = False
+        limit_lines, limit_chars = MAX_RECORD_LINES, MAX_RECORD_CHARS
+
+        def lines():
+            nonlocal at_end
+            while pending:
+                line = pending.popleft()
+                record.append(line)
+                if len(record) > 1 and (len(record) > limit_lines or sum(map(len, record)) > limit_chars):
+                    raise _RunAway
+                yield line
+            for line in self.text:
+                if "\x00" in line:
+                    line = _text(line)
+                record.append(line)
+                if len(record) > 1 and (len(record) > limit_lines or sum(map(len, record)) > limit_chars):
+                    raise _RunAway
+                yield line
+            at_end = True
+
+        reader = csv.reader(lines(), delimiter=self.delimiter)
+        before = 0  # physical lines before the current record
+        broken_in_a_row = 0
+        while True:
+            at_end = False
+            problem = None
+            try:
+                cells = next(reader)
+            except StopIteration:
+                return
+            except _RunAway:
+                problem = _run_away(record)
+            except csv.Error as exc:
+                problem = f"unreadable line: {exc}"
+            else:
+                if at_end:
+                    # The last line left a quote open (a complete record never reads past its
+                    # last line): the cell holds the rest of the file, not a value.
+                    across = f" across {len(record)} lines" if len(record) > 1 else ""
+                    problem = f"unclosed quote (the row runs{across} to the end of the file)"
+                elif len(record) > 1:
+                    problem = self._multi_line_problem(cells, record)
+            if problem is None:
+                start = before + 1
+                before += len(record)
+                single = len(record) == 1
+                record.clear()
+                if "".join(cells).strip():
+                    broken_in_a_row = 0
+                    if single:
+                        self.last_width = len(cells)
+                    yield start, cells
+                continue
+            broken_in_a_row += 1
+            if broken_in_a_row > MAX_BROKEN_IN_A_ROW:
+                raise UnreadableFile(f"too many unreadable lines in a row ({problem})")
+            before += 1
+            yield before, BrokenLine(problem, before)
+            if len(record) > 1:
+                # Its other lines are read again (ahead of what is still pending); the reader
+                # starts afresh, as the generator it read from ended with the exception.
+                pending.extendleft(reversed(record[1:]))
+                record.clear()
+                reader = csv.reader(lines(), delimiter=self.delimiter)
+            else:
+                record.clear()
+
+    def _multi_line_problem(self, cells, record) -> str | None:
+        # While the header is still being looked for, the last one-line row (the header itself,
+        # usually) gives the width.
+        expected = self.header_width or self.last_width
+        if expected is not None and len(cells) not in (self.header_width, self.last_width):
+            return (
+                f"unclosed quote (the row runs across {len(record)} lines and has {len(cells)} cells, "
+                f"not {expected})"
+            )
+        # A quote that closes a cell must end it: `"Lead 40,…` closed by the `"` of a later
+        # `"Lead 45,…` is two mistakes, not a note. Only multi-line records pay for this check.
+        try:
+            again = list(csv.reader(record, delimiter=self.delimiter, strict=True))
+        except csv.Error:
+            again = None
+        if again != [cells]:
+            return f"unclosed quote (the row runs across {len(record)} lines)"
+        return None
+
+
+class _RunAway(Exception):
+    pass
+
+
+def _run_away(record) -> str:
+    if len(record) > MAX_RECORD_LINES:
+        return f"unclosed quote (the row runs across more than {MAX_RECORD_LINES} lines)"
+    kilobytes = MAX_RECORD_CHARS // 1024
+    return f"unclosed quote (the row runs across {len(record)} lines and more than {kilobytes} KB)"
 
 
 def open_csv(path: str) -> Table:
     raw = open(path, "rb")  # noqa: SIM115 — closed by Table.close
-    size = max(1, _size(raw))
-    sample = raw.read(SAMPLE_BYTES)
-    raw.seek(0)
-    encoding = detect_encoding(sample)
-    text_sample = sample.decode(encoding, errors="ignore")
-    delimiter = detect_delimiter(text_sample.lstrip("\ufeff"))
-    # errors="replace": one bad byte in row 40,000 becomes "�" there instead of stopping the file.
-    text = io.TextIOWrapper(raw, encoding=encoding, errors="replace", newline="")
-    reader = csv.reader(text, delimiter=delimiter)
     try:
-        headers = next(reader)
-    except StopIteration:
+        size = max(1, _size(raw))
+        sample = raw.read(SAMPLE_BYTES)
+        raw.seek(0)
+        encoding = detect_encoding(sample)
+        text_sample = sample.decode(encoding, errors="ignore")
+        delimiter = detect_delimiter(text_sample.lstrip("\ufeff"))
+        # errors="replace": one bad byte in row 40,000 becomes "�" there instead of stopping the file.
+        text = io.TextIOWrapper(raw, encoding=encoding, errors="replace", newline="")
+        records = _CsvRecords(text, delimiter)
+        stream = iter(records)
+        found = _find_header(stream, lambda cells: [_text(c.lstrip("\ufeff")).strip() for c in cells])
+    except BaseException:
         raw.close()
-        raise UnreadableFile("the file is empty") from None
-    headers = [_text(h.lstrip("\ufeff")).strip() for h in headers]
+        raise
+    records.header_width = len(found.headers)
+    current = [found.header_row]
 
     def rows():
-        broken = 0
-        while True:
-            try:
-                row = next(reader)
-            except StopIteration:
-                return
-            except csv.Error as exc:
-                broken += 1
-                if broken > MAX_BROKEN_IN_A_ROW:
-                    raise UnreadableFile(f"too many unreadable lines in a row ({exc})") from None
-                yield BrokenLine(f"unreadable line: {exc}")
-                continue
-            broken = 0
-            if any(cell.strip() for cell in row):
-                yield [_text(cell) for cell in row]
+        for number, cells in itertools.chain(found.after, stream):
+            current[0] = number
+            yield cells
 
     return Table(
-        headers=headers,
+        headers=found.headers,
         rows=rows(),
         progress=lambda: min(1.0, raw.tell() / size),
         encoding=encoding,
         delimiter=delimiter,
         close=raw.close,
+        row_number=lambda: current[0],
+        header_row=found.header_row,
     )
+
+
+# --- finding the header ---------------------------------------------------------------------
+
+# A header names at least one of these, or it is not the header of a list of leads.
+_IDENTITY_FIELDS = {"name", "first_name", "last_name", "company", "phone", "email"}
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[a-z]{2,}", re.IGNORECASE)
+_PHONE_LIKE = re.compile(r"[\d\s+().\-/]+")
+
+
+@dataclass
+class _Header:
+    headers: list[str]
+    header_row: int
+    after: list  # (number, cells) read while looking, that come after the header
+
+
+def _find_header(stream, clean, empty: str = "the file is empty") -> _Header:
+    """The header is the row, among the first HEADER_SEARCH_ROWS non-blank ones and above the
+    first that holds an e-mail address or a phone number, that maps the most columns to lead
+    fields (one of them a name, number or e-mail); else the first row. A row next to it that
+    fills its empty cells with more fields is its other half (a two-row header, merged cells)."""
+    seen = list(itertools.islice(stream, HEADER_SEARCH_ROWS))
+    if not seen:
+        raise UnreadableFile(empty)
+    readable = [(i, n, clean(cells)) for i, (n, cells) in enumerate(seen) if isinstance(cells, list)]
+    if not readable:
+        raise UnreadableFile(f"its first lines cannot be read ({seen[0][1].message})")
+    best, best_score = readable[0], 0
+    for candidate in readable:
+        if _looks_like_data(candidate[2]):
+            break
+        score = _header_score(candidate[2])
+        if score > best_score:
+            best, best_score = candidate, score
+    index, number, headers = best
+    first, last = index, index
+    neighbours = {r[0]: r for r in readable}
+    above, below = neighbours.get(index - 1), neighbours.get(index + 1)
+    if best_score and above and above[1] == number - 1 and not _looks_like_data(above[2]):
+        joined = _join_header_rows(above[2], headers)
+        if _header_score(joined) > best_score:
+            headers, best_score, first = joined, _header_score(joined), index - 1
+    if first == index and best_score and below and below[1] == number + 1 and not _looks_like_data(below[2]):
+        joined = _join_header_rows(headers, below[2])
+        if _header_score(joined) > best_score:
+            headers, last, number = joined, index + 1, below[1]
+    return _Header(headers=headers, header_row=number, after=seen[last + 1 :])
+
+
+def _header_score(cells: list[str]) -> int:
+    fields = guess_mapping(cells).values()
+    return len(fields) if _IDENTITY_FIELDS.intersection(fields) else 0
+
+
+def _looks_like_data(cells: list[str]) -> bool:
+    for cell in cells:
+        if "@" in cell and _EMAIL.search(cell):
+            return True
+        if _PHONE_LIKE.fullmatch(cell) and sum(ch.isdigit() for ch in cell) >= 10:
+            return True
+    return False
+
+
+def _join_header_rows(upper: list[str], lower: list[str]) -> list[str]:
+    """Each column's name from a header of two rows: the lower cell ("Phone" under a merged
+    "Contact"), else the upper one ("Name" merged down over both rows). A merged cell gives its
+    value to its first column only (openpyxl leaves the others empty), and so does this: a
+    column with nothing of its own in either row stays unnamed, never a copy of its neighbour,
+    which would map it to a field it does not hold."""
+    width = max(len(upper), len(lower))
+    upper = upper + [""] * (width - len(upper))
+    lower = lower + [""] * (width - len(lower))
+    return [low or up for up, low in zip(upper, lower, strict=True)]
 
 
 def check_zip(path: str, *, max_unpacked: int, max_ratio: int) -> None:
@@ -149,30 +356,41 @@ def open_xlsx(path: str, max_rows: int | None = None) -> Table:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except (BadZipFile, KeyError, OSError) as exc:
         raise UnreadableFile(f"not a readable XLSX file ({exc})") from None
-    sheet = workbook.worksheets[0]
-    total = max(1, sheet.max_row or 1)
-    it = sheet.iter_rows(values_only=True)
     try:
-        headers = ["" if v is None else _text(str(v)).strip() for v in next(it)]
-    except StopIteration:
+        sheet = workbook.worksheets[0]
+        total = max(1, sheet.max_row or 1)
+        seen = {"n": 0}
+
+        def records():
+            # The sheet's rows are numbered as Excel numbers them: openpyxl fills in the rows
+            # a file leaves out, from row 1.
+            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+                seen["n"] = number
+                cells = ["" if v is None else _cell_text(v) for v in values]
+                if "".join(cells).strip():
+                    yield number, cells
+
+        stream = records()
+        found = _find_header(stream, lambda cells: [c.strip() for c in cells], empty="the sheet is empty")
+    except BaseException:
         workbook.close()
-        raise UnreadableFile("the sheet is empty") from None
-    seen = {"n": 1}
+        raise
+    current = [found.header_row]
 
     def rows():
-        for values in it:
-            seen["n"] += 1
-            cells = ["" if v is None else _cell_text(v) for v in values]
-            if any(c.strip() for c in cells):
-                yield cells
+        for number, cells in itertools.chain(found.after, stream):
+            current[0] = number
+            yield cells
 
     return Table(
-        headers=headers,
+        headers=found.headers,
         rows=rows(),
         progress=lambda: min(1.0, seen["n"] / total),
         encoding="xlsx",
         delimiter="",
         close=workbook.close,
+        row_number=lambda: current[0],
+        header_row=found.header_row,
     )
 
 
@@ -326,7 +544,8 @@ SYNONYMS = {
         "locality",
     ],
     "source": ["source", "lead source", "original source", "channel", "medium", "platform"],
-    "status": ["status", "lead status", "stage", "lifecycle stage", "pipeline stage"],
+    # HubSpot's Lifecycle Stage (subscriber, lead, customer…) is not a lead status: it stays in extra.
+    "status": ["status", "lead status", "stage", "pipeline stage"],
     "owner": [
         "owner",
         "lead owner",
