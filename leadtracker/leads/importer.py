@@ -836,11 +836,15 @@ SCAN_ROWS = 20_000
 MAX_VALUES = 200
 
 
-def value_choices(job: ImportJob, by: Membership | None) -> dict:
+def value_choices(job: ImportJob, by: Membership | None, mapping: dict | None = None) -> dict:
     """Each distinct value of the status and owner columns (of the first SCAN_ROWS rows), how
     often it comes, and what it will become — for the preview, where the person can change
     each. Values past the scan still follow the same rules at import time."""
-    mapping = {int(k): v for k, v in job.mapping.items() if v in ("status", "owner")}
+    mapping = {
+        int(k): v
+        for k, v in (job.mapping if mapping is None else mapping).items()
+        if v in ("status", "owner") and str(k).isdigit()
+    }
     out = {"status": [], "owner": [], "scanned": 0, "complete": True}
     if not mapping:
         return out

@@ -575,6 +575,42 @@ def import_upload(request):
     return render(request, "leads/import_upload.html", {"form": form, "recent": recent})
 
 
+def _posted_value_mapping(data) -> dict:
+    """The preview's choices for each value of the status and owner columns; a value left on
+    "automatic" is not a choice, so it keeps its warning."""
+    out = {"status": {}, "owner": {}, "unknown_owner": data.get("unknown_owner") or "rules"}
+    for kind in ("status", "owner"):
+        for i in range(min(_int(data.get(f"{kind}_values")) or 0, importer.MAX_VALUES)):
+            value, target = data.get(f"{kind}_value_{i}", ""), data.get(f"{kind}_to_{i}", "")
+            if value and target:
+                out[kind][value] = int(target) if target.isdigit() else target
+    return out
+
+
+def _import_page(request, job, *, mapping=None, status=200):
+    preview = importer.preview(job) if job.state == "uploaded" else []
+    mapping = job.mapping if mapping is None else mapping
+    columns = [
+        {
+            "index": i,
+            "header": h,
+            "field": mapping.get(str(i), ""),
+            "samples": [row[i] if i < len(row) else "" for row in preview[:3]],
+        }
+        for i, h in enumerate(job.headers)
+    ]
+    values = importer.value_choices(job, request.membership, mapping) if job.state == "uploaded" else None
+    context = {
+        "job": job,
+        "columns": columns,
+        "fields": FIELDS,
+        "preview": preview,
+        "values": values,
+    }
+    page = merge_context(context, _choices(request))
+    return render(request, "leads/import_detail.html", page, status=status)
+
+
 @member_required(Role.MANAGER)
 def import_detail(request, import_id):
     job = get_object_or_404(ImportJob, organisation=request.org, pk=import_id)
@@ -588,29 +624,30 @@ def import_detail(request, import_id):
                 owner_id=_int(request.POST.get("owner")),
                 source=request.POST.get("source", ""),
                 by=request.membership,
+                value_mapping=_posted_value_mapping(request.POST),
             )
         except ActionError as exc:
-            messages.error(request, f"{exc.field}: {exc.message}")
+            # Nothing was queued: the page comes back with the person's choices and the reason.
+            messages.error(request, f"{exc.field}: {exc.message}" if exc.field else exc.message)
+            return _import_page(request, job, mapping=mapping, status=422)
         return redirect("import_detail", import_id=job.pk)
+    if request.headers.get("HX-Request") and job.state == "uploaded":
+        # The column choices changed: what the status and owner columns' values will become.
+        mapping = {str(i): request.GET.get(f"col{i}", "") for i in range(len(job.headers))}
+        return render(
+            request,
+            "leads/_import_values.html",
+            merge_context(
+                {
+                    "job": job,
+                    "values": importer.value_choices(job, request.membership, mapping),
+                },
+                _choices(request),
+            ),
+        )
     if request.headers.get("HX-Request"):
         return render(request, "leads/_import_progress.html", {"job": job})
-    preview = importer.preview(job) if job.state == "uploaded" else []
-    columns = [
-        {
-            "index": i,
-            "header": h,
-            "field": job.mapping.get(str(i), ""),
-            "samples": [row[i] if i < len(row) else "" for row in preview[:3]],
-        }
-        for i, h in enumerate(job.headers)
-    ]
-    return render(
-        request,
-        "leads/import_detail.html",
-        merge_context(
-            {"job": job, "columns": columns, "fields": FIELDS, "preview": preview}, _choices(request)
-        ),
-    )
+    return _import_page(request, job)
 
 
 @member_required(Role.MANAGER)
