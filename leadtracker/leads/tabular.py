@@ -260,9 +260,10 @@ class _Header:
 
 
 def _find_header(stream, clean, empty: str = "the file is empty") -> _Header:
-    """The header is the row, among the first HEADER_SEARCH_ROWS non-blank ones and above the
-    first that holds an e-mail address or a phone number, that maps the most columns to lead
-    fields (one of them a name, number or e-mail); else the first row. A row next to it that
+    """The header is the row, among the first HEADER_SEARCH_ROWS non-blank ones, that maps the
+    most columns to lead fields (one of them a name, number or e-mail), holds no e-mail address
+    or phone number and comes before the data (the first row holding one after a header-like
+    row); else the first row. A row next to it that
     fills its empty cells with more fields is its other half (a two-row header, merged cells)."""
     seen = list(itertools.islice(stream, HEADER_SEARCH_ROWS))
     if not seen:
@@ -273,7 +274,9 @@ def _find_header(stream, clean, empty: str = "the file is empty") -> _Header:
     best, best_score = readable[0], 0
     for candidate in readable:
         if _looks_like_data(candidate[2]):
-            break
+            if best_score:
+                break  # the data has begun
+            continue  # a title naming an e-mail address, or a sheet with no header
         score = _header_score(candidate[2])
         if score > best_score:
             best, best_score = candidate, score

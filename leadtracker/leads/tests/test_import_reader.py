@@ -202,6 +202,12 @@ def test_a_row_holding_a_number_or_an_email_is_never_taken_for_the_header(tmp_pa
     assert [n for n, _ in items] == [2, 3]
 
 
+def test_a_title_naming_an_email_address_is_still_a_title(tmp_path):
+    text = "Enquiries for sales@acme.example,,\n\nName,Mobile,City\nAsha,98765 00001,Pune\n"
+    table, items = read(write(tmp_path, text))
+    assert table.headers == ["Name", "Mobile", "City"] and items == [(4, ["Asha", "98765 00001", "Pune"])]
+
+
 def test_a_sheet_without_a_recognisable_header_keeps_its_first_row_as_the_header(tmp_path):
     text = "नाम,मोबाइल\nAsha,98765 00001\n"
     table, items = read(write(tmp_path, text))
