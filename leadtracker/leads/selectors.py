@@ -385,3 +385,12 @@ def duplicate_pairs(viewer: Membership, limit: int = 200) -> list[dict]:
                     {"lead_id": earlier, "other_id": later, "reason": f"{reason} at the same company"}
                 )
     return pairs
+
+
+def totals_by_status(qs: QuerySet) -> dict[int, tuple[int, object]]:
+    """{status id: (how many leads, their total value)} of ``qs``, in one grouped query: the
+    board's column headers count the whole column, not the page of cards it shows."""
+    from django.db.models import Sum
+
+    rows = qs.order_by().values("status_id").annotate(n=Count("id"), total=Sum("value"))
+    return {row["status_id"]: (row["n"], row["total"]) for row in rows}

@@ -492,16 +492,58 @@ def lead_edit(request, lead_id):
     return render(request, "leads/edit.html", {"form": form, "lead": lead})
 
 
+BOARD_PAGE = 50
+
+
+def _board_cards(qs, status, cursor):
+    """One page of a column's cards, next follow-up first, and the cursor of the next page."""
+    return keyset_sorted(
+        qs.filter(status=status),
+        field="next_follow_up_at",
+        descending=False,
+        cursor=cursor,
+        limit=BOARD_PAGE,
+        parse=dt.datetime.fromisoformat,
+    )
+
+
 @member_required()
 def board(request):
+    """Every active status as a column: its count and total value over the whole column (one
+    grouped query), and its first cards; "Show more" fetches a column's next page (htmx,
+    ?column=&cursor=), so a long column pages within itself."""
     statuses = list(selectors.statuses(request.org.pk))
     qs = _filtered(request).select_related("owner")
+    query = request.GET.copy()
+    for key in ("column", "cursor"):
+        query.pop(key, None)
+    if "column" in request.GET:
+        status = next((s for s in statuses if s.pk == _int(request.GET["column"])), None)
+        if status is None:
+            raise Http404("no such column")
+        try:
+            cards, next_cursor = _board_cards(qs, status, request.GET.get("cursor"))
+        except ActionError:
+            return HttpResponse("cursor: not a cursor this board gave out", status=400)
+        column = {"status": status, "cards": cards, "next_cursor": next_cursor}
+        return render(
+            request,
+            "leads/_board_cards.html",
+            {"col": column, "statuses": statuses, "query": query.urlencode()},
+        )
+    totals = selectors.totals_by_status(qs)
     columns = []
     for status in statuses:
-        cards = list(qs.filter(status=status).order_by("next_follow_up_at", "-updated_at")[:50])
-        columns.append({"status": status, "cards": cards, "count": qs.filter(status=status).count()})
+        count, total = totals.get(status.pk, (0, None))
+        # An empty column needs no query for its cards.
+        cards, next_cursor = _board_cards(qs, status, None) if count else ([], None)
+        columns.append(
+            {"status": status, "cards": cards, "next_cursor": next_cursor, "count": count, "total": total}
+        )
     return render(
-        request, "leads/board.html", {"columns": columns, "statuses": statuses, "q": request.GET.get("q", "")}
+        request,
+        "leads/board.html",
+        {"columns": columns, "statuses": statuses, "q": request.GET.get("q", ""), "query": query.urlencode()},
     )
 
 

@@ -1,6 +1,6 @@
 from django import template
 
-from leadtracker.lib.numbers import indian_grouping
+from leadtracker.lib.numbers import indian_grouping, short_money
 from leadtracker.lib.phones import display
 
 register = template.Library()
@@ -20,6 +20,12 @@ def money(value, currency="INR"):
     if currency == "INR":
         return "₹" + indian_grouping(value)
     return f"{currency} {value:,.0f}"
+
+
+@register.filter
+def money_short(value, currency="INR"):
+    """A total at a glance: ₹45,000, ₹45 L, ₹1.2 Cr (other currencies: USD 1.2M)."""
+    return short_money(value, currency or "INR")
 
 
 @register.filter

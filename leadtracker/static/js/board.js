@@ -7,13 +7,17 @@
     return m ? decodeURIComponent(m[1]) : "";
   }
   var dragged = null;
-  document.querySelectorAll(".lead-card").forEach(function (card) {
-    card.addEventListener("dragstart", function (e) {
-      dragged = card;
-      e.dataTransfer.setData("text/plain", card.dataset.lead);
-      card.classList.add("dragging");
-    });
-    card.addEventListener("dragend", function () { card.classList.remove("dragging"); });
+  // Listened for on the document, so the cards a column's "Show more" brings in drag too.
+  document.addEventListener("dragstart", function (e) {
+    var card = e.target.closest && e.target.closest(".lead-card");
+    if (!card) { return; }
+    dragged = card;
+    e.dataTransfer.setData("text/plain", card.dataset.lead);
+    card.classList.add("dragging");
+  });
+  document.addEventListener("dragend", function (e) {
+    var card = e.target.closest && e.target.closest(".lead-card");
+    if (card) { card.classList.remove("dragging"); }
   });
   document.querySelectorAll(".column").forEach(function (column) {
     column.addEventListener("dragover", function (e) { e.preventDefault(); column.classList.add("over"); });
