@@ -5,6 +5,7 @@ from django.contrib.auth.forms import PasswordResetForm
 
 from leadtracker.accounts.actions import ORG_EDITABLE_FIELDS
 from leadtracker.accounts.models import Organisation, Role
+from leadtracker.lib.widgets import PhoneInput
 
 
 class LoginForm(forms.Form):
@@ -44,6 +45,7 @@ class OrganisationForm(forms.ModelForm):
             "mask_other_numbers": "Agents see only the last four digits of others' leads' numbers",
             "require_mfa": "Owners and admins must use two-factor sign-in",
         }
+        widgets = {"support_phone": PhoneInput()}
 
 
 class InviteForm(forms.Form):
@@ -77,6 +79,7 @@ class ProfileForm(forms.Form):
         required=False,
         label="Your phone",
         help_text="The number you call from; used to match your calls.",
+        widget=PhoneInput(own=True),
     )
 
 

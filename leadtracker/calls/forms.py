@@ -1,6 +1,7 @@
 from django import forms
 
 from leadtracker.leads.models import FollowUpKind
+from leadtracker.lib.widgets import PhoneInput
 
 LOCAL = {
     "widget": forms.DateTimeInput(attrs={"type": "datetime-local"}),
@@ -20,7 +21,9 @@ class OutcomeForm(forms.Form):
 
 
 class ManualCallForm(OutcomeForm):
-    number = forms.CharField(max_length=64, required=False, help_text="or open the lead and log from there")
+    number = forms.CharField(
+        max_length=64, required=False, help_text="or open the lead and log from there", widget=PhoneInput()
+    )
     direction = forms.ChoiceField(choices=[("out", "I called"), ("in", "They called")], initial="out")
     connected = forms.TypedChoiceField(
         label="Did you talk?",

@@ -1,6 +1,7 @@
 from django import forms
 
 from leadtracker.leads.models import FollowUpKind
+from leadtracker.lib.widgets import PhoneInput
 
 
 class LeadForm(forms.Form):
@@ -11,6 +12,7 @@ class LeadForm(forms.Form):
         required=False,
         label="Phone numbers",
         help_text="One or more, separated by commas; any format.",
+        widget=PhoneInput(),
     )
     email = forms.CharField(max_length=254, required=False, label="E-mail")
     city = forms.CharField(max_length=100, required=False)
