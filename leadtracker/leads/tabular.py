@@ -284,15 +284,24 @@ def _find_header(stream, clean, empty: str = "the file is empty") -> _Header:
     first, last = index, index
     neighbours = {r[0]: r for r in readable}
     above, below = neighbours.get(index - 1), neighbours.get(index + 1)
-    if best_score and above and above[1] == number - 1 and not _looks_like_data(above[2]):
+    if best_score and _other_half(above, number - 1):
         joined = _join_header_rows(above[2], headers)
         if _header_score(joined) > best_score:
             headers, best_score, first = joined, _header_score(joined), index - 1
-    if first == index and best_score and below and below[1] == number + 1 and not _looks_like_data(below[2]):
+    if first == index and best_score and _other_half(below, number + 1):
         joined = _join_header_rows(headers, below[2])
         if _header_score(joined) > best_score:
             headers, last, number = joined, index + 1, below[1]
     return _Header(headers=headers, header_row=number, after=seen[last + 1 :])
+
+
+def _other_half(candidate, number: int) -> bool:
+    """Whether a row may be the other half of a two-row header: right next to it, holding no
+    data, and naming two columns or more. A title ("Email leads", merged across the top) names
+    one, and must not give its words to the header's unnamed first column."""
+    if candidate is None or candidate[1] != number or _looks_like_data(candidate[2]):
+        return False
+    return sum(1 for cell in candidate[2] if cell) >= 2
 
 
 def _header_score(cells: list[str]) -> int:

@@ -270,6 +270,21 @@ def test_an_xlsx_header_of_two_merged_rows_under_a_merged_title(tmp_path):
     ]
 
 
+def test_a_title_right_above_the_header_never_names_its_unnamed_column(tmp_path):
+    # The header's first column (a serial number) has no name; the title above it would map it
+    # as the e-mail ("Email leads …") were it taken for the header's upper half.
+    def build(ws):
+        ws["A1"] = "Email leads – Nov 2026"
+        ws.merge_cells("A1:D1")
+        ws.append([None, "Name", "Mobile", "City"])
+        ws.append([1, "Asha", 9876500001, "Pune"])
+
+    table, items = read(save(tmp_path, build))
+    assert table.headers == ["", "Name", "Mobile", "City"] and table.header_row == 2
+    assert guess_mapping(table.headers) == {"1": "name", "2": "phone", "3": "city"}
+    assert items == [(3, ["1", "Asha", "9876500001", "Pune"])]
+
+
 def test_an_xlsx_header_cell_merged_across_columns_names_only_its_first(tmp_path):
     # "Phone" merged over B:D holds two more columns that are not phones: openpyxl gives them
     # no header, and neither does the reader (copying "Phone" would map them as numbers).
