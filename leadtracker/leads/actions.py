@@ -1053,9 +1053,13 @@ def merge_leads(primary: Lead, duplicate: Lead, *, actor: Actor, by: Membership 
 
 
 @transaction.atomic
-def save_statuses(org, rows: list[dict], *, actor: Actor) -> list[LeadStatus]:
-    """Replace the pipeline: rows of {"id"?, "name", "kind"} in order. A status still used by
-    leads cannot be removed (it is hidden instead)."""
+def save_statuses(
+    org, rows: list[dict], *, actor: Actor, move_to: dict[int, int] | None = None
+) -> list[LeadStatus]:
+    """Replace the pipeline: rows of {"id"?, "name", "kind"} in order. A removed status still
+    used by leads is hidden, unless ``move_to`` names a status that stays for it ({removed id:
+    kept id}, as the web asks): then its leads move there, each with its timeline entry, and
+    it is deleted."""
     if not rows:
         raise ActionError("the pipeline needs at least one status", field="statuses")
     names = [(r.get("name") or "").strip() for r in rows]
@@ -1091,20 +1095,35 @@ def save_statuses(org, rows: list[dict], *, actor: Actor) -> list[LeadStatus]:
         status.save()
         kept.append(status)
     kept_ids = {s.pk for s in kept}
+    kept_by_id = {s.pk: s for s in kept}
+    moved = {}
     for s in existing.values():
         if s.pk in kept_ids:
             continue
+        target = kept_by_id.get((move_to or {}).get(s.pk))
+        if target is not None:
+            # Ids first: rows are not changed under an open cursor (SQLite does not isolate it).
+            ids = list(Lead.objects.filter(status=s).values_list("pk", flat=True))
+            for start in range(0, len(ids), 500):
+                chunk = Lead.objects.filter(pk__in=ids[start : start + 500]).select_related("organisation")
+                for lead in chunk:
+                    lead.status = s  # its name as it was, for the timeline (the row is renamed above)
+                    change_status(lead, target, actor=actor, by=None)
+            moved[s.pk] = len(ids)
         if Lead.objects.filter(status=s).exists():
             LeadStatus.objects.filter(pk=s.pk).update(is_active=False, name=s.name, position=len(kept) + s.pk)
         else:
             s.delete()
+    changes = {"statuses": [s.pk for s in kept]}
+    if moved:
+        changes["moved"] = {str(k): {"to": move_to[k], "leads": n} for k, n in moved.items()}
     record(
         "pipeline.update",
         organisation=org,
         actor=actor,
         object_type="pipeline",
         object_id=str(org.pk),
-        changes={"statuses": [s.pk for s in kept]},
+        changes=changes,
     )
     return kept
 

@@ -8,12 +8,13 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from leadtracker.accounts.audit import Actor
 from leadtracker.accounts.decorators import member_required
 from leadtracker.accounts.models import Role
 from leadtracker.leads import access, actions, importer, masking, selectors
+from leadtracker.leads import confirm as lead_confirm
 from leadtracker.leads.forms import (
     CancelForm,
     DoneForm,
@@ -36,6 +37,7 @@ from leadtracker.leads.models import (
     WebhookEndpoint,
 )
 from leadtracker.leads.tabular import FIELDS
+from leadtracker.lib import confirm
 from leadtracker.lib.errors import ActionError
 from leadtracker.lib.pagination import keyset_sorted
 from leadtracker.lib.web import merge_context, safe_back
@@ -147,6 +149,9 @@ def bulk(request):
     leads = selectors.leads_for(viewer).filter(pk__in=ids)
     action = request.POST.get("action")
     actor = Actor.from_request(request)
+    question = (lambda: lead_confirm.bulk_delete(request, leads)) if action == "delete" and ids else None
+    if (answer := confirm.gate(request, question)) is not None:
+        return answer
     try:
         if not ids:
             raise ActionError("tick one or more leads first", field="ids")
@@ -584,14 +589,18 @@ def duplicates(request):
     return render(request, "leads/duplicates.html", {"rows": rows})
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @member_required(Role.MANAGER)
 def merge(request, lead_id):
-    selectors.get_lead(request.membership, lead_id)
-    other = selectors.leads_for(request.membership).filter(pk=_int(request.POST.get("duplicate"))).first()
-    if other is None:
-        messages.error(request, "duplicate: no such lead")
+    """GET (or a post without confirm=yes): the two leads side by side and what stays."""
+    lead = selectors.get_lead(request.membership, lead_id)
+    data = request.POST if request.method == "POST" else request.GET
+    other = selectors.leads_for(request.membership).filter(pk=_int(data.get("duplicate"))).first()
+    if other is None or other.pk == lead.pk:
+        messages.error(request, "duplicate: no such lead" if other is None else "duplicate: the same lead")
         return redirect("lead_detail", lead_id=lead_id)
+    if (answer := confirm.gate(request, lambda: lead_confirm.merge(request, lead, other))) is not None:
+        return answer
     return _act(
         request,
         lead_id,
@@ -738,7 +747,11 @@ def lead_settings(request):
                 for row in rows:
                     if row["id"] and row["id"] not in known:
                         raise Http404("no such status")
-                actions.save_statuses(org, rows, actor=actor)
+                moves = lead_confirm.status_moves(org, rows, request.POST) if rows else []
+                if (answer := confirm.gate(request, lead_confirm.pipeline(request, moves, rows))) is not None:
+                    return answer
+                move_to = {m["status"].pk: m["to"].pk for m in moves if m["to"] is not None}
+                actions.save_statuses(org, rows, actor=actor, move_to=move_to)
             elif what == "source":
                 actions.create_source(org, request.POST.get("name", ""), actor=actor)
             elif what == "capture":
@@ -784,6 +797,8 @@ def lead_settings(request):
                 actions.rename_tag(tag, request.POST.get("name", ""), actor=actor)
             elif what == "delete_tag":
                 tag = get_object_or_404(Tag, organisation=org, pk=_int(request.POST.get("tag")))
+                if (answer := confirm.gate(request, lambda: lead_confirm.tag_delete(tag))) is not None:
+                    return answer
                 actions.delete_tag(tag, actor=actor)
             elif what == "template":
                 template = None
@@ -802,6 +817,9 @@ def lead_settings(request):
                 template = get_object_or_404(
                     MessageTemplate, organisation=org, pk=_int(request.POST.get("template"))
                 )
+                question = lead_confirm.template_delete(template)
+                if (answer := confirm.gate(request, question)) is not None:
+                    return answer
                 actions.delete_message_template(template, actor=actor)
             elif what == "delete_webhook":
                 hook = get_object_or_404(

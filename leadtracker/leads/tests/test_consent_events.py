@@ -141,7 +141,9 @@ def test_merge_withdraws_when_the_duplicate_had_no_consent_and_keeps_both_histor
     actions.update_lead(
         duplicate, actor=Actor.system(), by=None, marketing_consent=False, consent_method="phone"
     )
-    response = as_member(acme.olga).post(f"/leads/{primary.pk}/merge/", {"duplicate": duplicate.pk})
+    response = as_member(acme.olga).post(
+        f"/leads/{primary.pk}/merge/", {"duplicate": duplicate.pk, "confirm": "yes"}
+    )
     assert response.status_code == 302
     primary.refresh_from_db()
     assert not primary.marketing_consent

@@ -106,7 +106,7 @@ def test_settings_page_removes_a_template(acme, as_member):
     template = MessageTemplate.objects.filter(organisation=acme.org).first()
     client = as_member(acme.olga)
     assert f"Remove “{template.name}”" in client.get("/leads/settings/").content.decode()
-    client.post("/leads/settings/", {"what": "delete_template", "template": template.pk})
+    client.post("/leads/settings/", {"what": "delete_template", "template": template.pk, "confirm": "yes"})
     assert not MessageTemplate.objects.filter(pk=template.pk).exists()
 
 
@@ -171,6 +171,6 @@ def test_settings_page_manages_tags(acme, as_member):
     assert f'id="tag-{tag.pk}"' in client.get("/leads/settings/").content.decode()
     client.post("/leads/settings/", {"what": "rename_tag", "tag": tag.pk, "name": "Call back"})
     assert Tag.objects.get(pk=tag.pk).name == "Call back"
-    client.post("/leads/settings/", {"what": "delete_tag", "tag": tag.pk})
+    client.post("/leads/settings/", {"what": "delete_tag", "tag": tag.pk, "confirm": "yes"})
     assert not Tag.objects.filter(pk=tag.pk).exists()
     assert as_member(acme.maya).get("/leads/settings/").status_code in (302, 403)  # admins only
