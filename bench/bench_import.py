@@ -74,16 +74,19 @@ def main():
         "created": counts.created,
         "duplicates": counts.duplicates,
         "errors": counts.errors,
+        "warnings": counts.warnings,
         "seconds": round(seconds, 1),
         "rows_per_s": round(counts.rows / seconds),
         "peak_rss_mb": round(rss_peak),
     }
-    assert counts.rows == N_ROWS and counts.errors == N_ROWS // 100
+    # The broken number of a row that has an e-mail too is a warning on a lead, not an error.
+    assert counts.rows == N_ROWS and counts.errors + counts.warnings == N_ROWS // 100
     write(
         f"import_{label}",
         [row],
         notes=(
-            f"A {size / 1024 / 1024:.1f} MB CSV of {N_ROWS:,} rows (1% broken, ~1% duplicates), "
+            f"A {size / 1024 / 1024:.1f} MB CSV of {N_ROWS:,} rows (1% with a broken number: an error, "
+            "or a warning when the row has an e-mail; ~1% duplicates), "
             "imported end to end (read, clean, normalise numbers, dedupe, bulk insert leads, numbers "
             "and timeline) in one process; "
             "seconds include starting the command (about a second); peak_rss_mb is the importing "

@@ -158,6 +158,8 @@ class Row:
     by_rules: bool = True
     warnings: list = field(default_factory=list)  # (column, value, reason)
     kept: list = field(default_factory=list)  # (column, raw value)
+    phone_columns: list = field(default_factory=list)  # the column of each of data.phones
+    email_column: int = 0
 
     def warn(self, column, value, reason, keep=True):
         self.warnings.append((column, value, reason))
@@ -237,9 +239,8 @@ class Importer:
                     data.extra[headers[index][:60]] = value[:500]
                 continue
             if target == "phone":
-                data.phones.append(
-                    (value[2:] if value.lower().startswith("p:") else value, self._column(index))
-                )  # Facebook's "p:+91…"
+                data.phones.append(value[2:] if value[:2] in ("p:", "P:") else value)  # Facebook's "p:+91…"
+                row.phone_columns.append(index)
             elif target == "first_name":
                 first = value
             elif target == "last_name":
@@ -282,14 +283,10 @@ class Importer:
                     if not amount.exact:
                         row.kept.append((self._column(index), value))
             elif target == "email":
-                if data.email:
-                    data.extra.setdefault(self._column(index)[:60], value[:500])
-                else:
-                    data.email = value
-                    self._email_column = index
+                data.email = value
+                row.email_column = index
             else:
                 setattr(data, target, value)
-        self._usable_contacts(row)
         if not data.name and (first or last):
             data.name = f"{first} {last}".strip()
         if data.source is None:
@@ -299,36 +296,37 @@ class Importer:
         row.notes = notes
         return row
 
-    def _usable_contacts(self, row: Row) -> None:
+    def _without_unusable_contacts(self, row: Row) -> bool:
         """A row with at least one good number or a good e-mail is a lead: a bad e-mail, or
         "N/A" or a short number in a second column, becomes a warning (kept on the lead), never
-        a reason to lose the row. With nothing usable, cleaning reports the first bad one."""
+        a reason to lose the row. False when nothing usable is left (the row is an error).
+        Only rows that cleaning refused come here, so good rows are checked once."""
         data = row.data
         good, bad = [], []
-        for raw, column in data.phones:
+        for raw, index in zip(data.phones, row.phone_columns, strict=True):
             try:
                 normalise_phone(raw, self.org.phone_region)
                 good.append(raw)
             except InvalidPhone as exc:
-                bad.append((raw, column, str(exc)))
-        email_ok = True
+                bad.append((raw, index, str(exc)))
+        bad_email = None
         if data.email:
             try:
-                data.email = actions.clean_email(data.email)
+                actions.clean_email(data.email)
             except ActionError as exc:
-                email_ok = False
-                bad_email = (data.email, exc.message)
-        if not good and not (data.email and email_ok):
-            data.phones = [raw for raw, _ in data.phones]  # nothing usable: cleaning names the first
-            return
+                bad_email = exc.message
+        if not good and not (data.email and bad_email is None):
+            return False
         if bad:
             data.extra["invalid_numbers"] = ", ".join(raw for raw, _, _ in bad)[:200]
-            for raw, column, why in bad:
-                row.warn(column, raw, f"{why}; the lead keeps its other contact", keep=False)
-        if not email_ok:
-            row.warn(self._column(self._email_column), bad_email[0], f"{bad_email[1]}; left empty")
+            for raw, index, why in bad:
+                row.warn(self._column(index), raw, f"{why}; the lead keeps its other contact", keep=False)
+        if bad_email is not None:
+            row.warn(self._column(row.email_column), data.email, f"{bad_email}; left empty")
             data.email = ""
         data.phones = good
+        row.phone_columns = []
+        return True
 
     def _source(self, name):
         key = name.strip().lower()
@@ -422,7 +420,15 @@ class Importer:
         for row_number, cells in batch:
             try:
                 row = self._row_to_data(cells, headers)
-                clean = actions.clean_lead_data(self.org, row.data)
+                try:
+                    clean = actions.clean_lead_data(self.org, row.data)
+                except ActionError as exc:
+                    # A bad number or e-mail costs the row only when nothing usable is left.
+                    if not (exc.field in ("phone", "email") or exc.field.startswith("phones.")):
+                        raise
+                    if not self._without_unusable_contacts(row):
+                        raise
+                    clean = actions.clean_lead_data(self.org, row.data)
             except (RowError, ActionError) as exc:
                 self._refused(row_number, cells, exc)
                 continue
@@ -701,14 +707,13 @@ class Importer:
                 ],
             )
         actor_id = self.actor.user.pk if self.actor.user else None
+        imported, empty = json_param({"import": True}), json_param({})  # the same for every row
         activities = []
         for lead, p in zip(leads, pending, strict=True):
-            activities.append(
-                (self.org.pk, lead.pk, ActivityKind.CREATED, actor_id, now, "", json_param({"import": True}))
-            )
+            activities.append((self.org.pk, lead.pk, ActivityKind.CREATED, actor_id, now, "", imported))
             if p.notes:
                 activities.append(
-                    (self.org.pk, lead.pk, ActivityKind.NOTE, actor_id, now, p.notes[:10_000], json_param({}))
+                    (self.org.pk, lead.pk, ActivityKind.NOTE, actor_id, now, p.notes[:10_000], empty)
                 )
             if p.kept:
                 # What the organisation could not take as it stood stays readable on the lead.
@@ -721,7 +726,7 @@ class Importer:
                         actor_id,
                         now,
                         body[:10_000],
-                        json_param({"import": True}),
+                        imported,
                     )
                 )
         insert_rows(
@@ -944,18 +949,20 @@ FILE_RETENTION = dt.timedelta(days=7)
 
 
 def purge_old_files(now=None) -> int:
-    """Delete the uploaded file and error report of imports that ended (or were left
-    unstarted) more than a week ago; the job's counts stay."""
+    """Delete the uploaded file, the error report and the first issues of imports that ended
+    (or were left unstarted) more than a week ago; the job's counts stay."""
     now = now or timezone.now()
     cutoff = now - FILE_RETENTION
-    old = ImportJob.objects.filter(created_at__lt=cutoff).exclude(stored_path="", error_report_path="")
+    old = ImportJob.objects.filter(created_at__lt=cutoff)
     removed = 0
     for job in old.exclude(state__in=[ImportState.QUEUED, ImportState.RUNNING]):
         for path in (job.stored_path, job.error_report_path):
             if path and os.path.exists(path):
                 os.remove(path)
                 removed += 1
-        ImportJob.objects.filter(pk=job.pk).update(stored_path="", error_report_path="")
+        # The first errors and warnings quote the file's cells: they go with the files.
+        if job.stored_path or job.error_report_path or job.first_issues:
+            ImportJob.objects.filter(pk=job.pk).update(stored_path="", error_report_path="", first_issues=[])
     return removed
 
 

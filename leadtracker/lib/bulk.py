@@ -22,8 +22,19 @@ def json_param(value):
 def _params(rows) -> list:
     # Datetimes go through the backend's own adapter, as the ORM would: SQLite stores them
     # as UTC text, and a raw aware value would otherwise keep its offset and sort wrongly.
+    # A batch repeats a few datetimes (its "now") thousands of times: adapt each once.
     adapt = connection.ops.adapt_datetimefield_value
-    return [adapt(v) if isinstance(v, dt.datetime) else v for row in rows for v in row]
+    adapted: dict = {}
+    out = []
+    for row in rows:
+        for v in row:
+            if isinstance(v, dt.datetime):
+                a = adapted.get(v)
+                if a is None:
+                    a = adapted[v] = adapt(v)
+                v = a
+            out.append(v)
+    return out
 
 
 def _sql(model, columns, rows_in_statement, suffix=""):

@@ -268,10 +268,16 @@ def _lead_imports(t: Target) -> int:
     from leadtracker.leads.models import ImportJob, ImportState
 
     changed = 0
-    jobs = ImportJob.objects.filter(organisation=t.org).exclude(stored_path="", error_report_path="")
-    for job in jobs:
+    # An organisation runs few imports: each is looked at, for its files and for the first
+    # errors and warnings its result page lists (their values are the file's cells).
+    for job in ImportJob.objects.filter(organisation=t.org):
         if job.error_report_path and os.path.exists(job.error_report_path):
             changed += _rewrite_report(job.error_report_path, t)
+        kept = [i for i in job.first_issues if not _row_mentions([str(v) for v in i.values()], t)]
+        if len(kept) != len(job.first_issues):
+            changed += len(job.first_issues) - len(kept)
+            if not t.dry_run:
+                ImportJob.objects.filter(pk=job.pk).update(first_issues=kept)
         if job.stored_path and os.path.exists(job.stored_path) and _file_mentions(job.stored_path, t):
             changed += 1
             if t.dry_run:

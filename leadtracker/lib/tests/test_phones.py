@@ -33,8 +33,8 @@ def test_display_is_international():
 
 
 def test_the_fast_path_for_indian_mobiles_agrees_with_libphonenumber():
-    """normalise() skips the parser for Indian mobiles written +91XXXXXXXXXX, 0XXXXXXXXXX or
-    XXXXXXXXXX; libphonenumber must agree on every one (if its metadata ever changes, this fails)."""
+    """normalise() skips the parser for Indian mobiles in the shapes people write them; the
+    library must agree on every one (if its metadata ever changes, this fails)."""
     import random
 
     import phonenumbers
@@ -44,12 +44,31 @@ def test_the_fast_path_for_indian_mobiles_agrees_with_libphonenumber():
     rng = random.Random(91)
     for _ in range(20_000):
         national = str(rng.randrange(6_000_000_000, 10_000_000_000))
-        for text in (f"+91{national}", national, f"0{national}"):
+        a, b = national[:5], national[5:]
+        shapes = (
+            f"+91{national}",
+            national,
+            f"0{national}",
+            f"91{national}",
+            f"0091{national}",
+            f"+91 {a} {b}",
+            f"{a} {b}",
+            f"{a}-{b}",
+            f"0{a} {b}",
+            f"91-{national}",
+            f"(+91) {a} {b}",
+            f"+91-{a}-{b}",
+            f"0091 {a} {b}",
+            f"{national[:3]}.{national[3:6]}.{national[6:]}",
+        )
+        for text in shapes:
             fast = _fast_indian_mobile(text, "IN")
             parsed = phonenumbers.parse(text, "IN")
             assert phonenumbers.is_valid_number(parsed), text
             assert fast == phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164), text
     # Not for other regions' national numbers, nor other shapes.
     assert _fast_indian_mobile("9876543210", "US") is None
-    assert _fast_indian_mobile("+91 98765 43210", "IN") is None  # spaced: the parser's job
+    assert _fast_indian_mobile("+91 98765 43210", "US") == "+919876543210"  # written in full
+    assert _fast_indian_mobile("1-800-98765", "IN") is None
+    assert _fast_indian_mobile("98765 4321", "IN") is None  # a digit short: the parser's job
     assert _fast_indian_mobile("5876543210", "IN") is None

@@ -158,10 +158,12 @@ def build_person(people) -> Person:
     assert api.get("/api/v1/leads", {"q": "98765 43210"}).status_code == 200
     # A job queued with their details.
     remind_about.enqueue(f"Call {NAME} on {E164[0]} / {EMAIL}")
-    # An import whose error report holds their row (the e-mail is not one).
+    # An import whose error report holds their row: a number with digits too many and an
+    # e-mail that is not one leave nothing to reach them by, so the row is an error.
     path = import_dir() / f"people-{org.slug}.csv"
     path.write_text(
-        f"Name,Phone,Email\n{NAME},{RAW_NUMBERS[1]},not-an-email\nMeena Iyer,9000000001,meena@example.in\n"
+        f"Name,Phone,Email\n{NAME},{RAW_NUMBERS[1]}0000,not-an-email\n"
+        "Meena Iyer,9000000001,meena@example.in\n"
     )
     job = ImportJob.objects.create(
         organisation=org,
