@@ -17,8 +17,9 @@ from leadtracker.accounts.decorators import member_required
 from leadtracker.accounts.models import Membership, Role
 from leadtracker.accounts.visibility import subtree_membership_ids, teams_for, visible_memberships
 from leadtracker.calls import actions, forms, selectors
-from leadtracker.calls.models import Disposition
+from leadtracker.calls.models import Call, Disposition
 from leadtracker.leads import masking
+from leadtracker.lib import confirm
 from leadtracker.lib.errors import ActionError
 from leadtracker.lib.web import safe_back, show_action_error
 
@@ -52,6 +53,8 @@ def devices(request):
 @member_required()
 def revoke(request, device_id):
     device = selectors.get_device(request.membership, device_id)
+    if (answer := confirm.gate(request, _revoke_question(request, device))) is not None:
+        return answer
     try:
         actions.revoke_device(device, actor=Actor.from_request(request), by=request.membership)
     except ActionError as exc:
@@ -59,6 +62,22 @@ def revoke(request, device_id):
     else:
         messages.success(request, f"“{device.name}” is revoked; it can no longer sync.")
     return redirect("devices")
+
+
+def _revoke_question(request, device) -> "confirm.Question | None":
+    if device.revoked_at is not None:
+        return None  # revoked already: nothing more happens
+    whose = "your" if device.user_id == request.user.pk else f"{device.user}'s"
+    details = ["It stops syncing at once and its token no longer works. To use it again, pair it anew."]
+    if device.queue_length:
+        n = device.queue_length
+        details.append(f"At its last sync it still had {n} call{'s' if n != 1 else ''} waiting to be sent.")
+    return confirm.Question(
+        title=f"Revoke {whose} phone “{device.name}”?",
+        details=details,
+        button="Revoke phone",
+        cancel_url=reverse("devices"),
+    )
 
 
 # --- calls ---------------------------------------------------------------------------------
@@ -324,6 +343,10 @@ def dispositions(request):
         if request.POST.get("id"):
             editing = get_object_or_404(Disposition, organisation_id=org.pk, pk=request.POST["id"])
         if form.is_valid():
+            stops = editing is not None and editing.is_active and not form.cleaned_data["is_active"]
+            question = _hide_outcome_question(editing) if stops else None
+            if (answer := confirm.gate(request, question)) is not None:
+                return answer
             try:
                 actions.save_disposition(
                     org, **form.cleaned_data, disposition=editing, actor=Actor.from_request(request)
@@ -335,6 +358,21 @@ def dispositions(request):
                 return redirect("dispositions")
     rows = list(selectors.dispositions(org.pk, active_only=False))
     return render(request, "calls/dispositions.html", {"form": form, "rows": rows})
+
+
+def _hide_outcome_question(disposition) -> "confirm.Question":
+    # Outcomes are never deleted (past calls name them): taking one out of use is the deletion.
+    n = Call.objects.filter(disposition=disposition).count()
+    calls = "1 call has it and keeps it." if n == 1 else f"{n} calls have it and keep it."
+    return confirm.Question(
+        title=f"Stop using outcome “{disposition.name}”?",
+        details=[
+            "Agents can no longer choose it after a call.",
+            calls if n else "No call has it.",
+        ],
+        button="Stop using it",
+        cancel_url=reverse("dispositions"),
+    )
 
 
 @member_required(Role.ADMIN)

@@ -83,7 +83,8 @@ def test_revoked_device_gets_401_at_once(acme, as_member):
     device_client = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
     assert device_client.post("/api/v1/attendance/punch-in").status_code == 201
     device = Device.objects.get()
-    assert as_member(acme.maya).post(f"/devices/{device.pk}/revoke/").status_code == 302  # her manager
+    revoked = as_member(acme.maya).post(f"/devices/{device.pk}/revoke/", {"confirm": "yes"})
+    assert revoked.status_code == 302  # her manager
     assert device_client.post("/api/v1/attendance/punch-out").status_code == 401
     assert device_client.post("/api/v1/devices/state", {}, content_type="application/json").status_code == 401
     assert AuditEvent.objects.filter(action="device.revoke").exists()

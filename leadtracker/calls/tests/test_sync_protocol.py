@@ -201,7 +201,7 @@ def test_the_count_identity_holds_for_a_mixed_batch(acme):
 
 def test_a_revoked_device_gets_401_at_once(acme, phone, as_member):
     assert send(phone, [call(1)]).status_code == 200
-    as_member(acme.alice).post(f"/devices/{phone.device.pk}/revoke/")
+    as_member(acme.alice).post(f"/devices/{phone.device.pk}/revoke/", {"confirm": "yes"})
     assert Device.objects.get(pk=phone.device.pk).revoked_at is not None
     assert send(phone, [call(2)]).status_code == 401
 
