@@ -29,8 +29,9 @@ from leadtracker.accounts.forms import (
     TokenForm,
 )
 from leadtracker.accounts.middleware import SESSION_ORG_KEY, active_membership
-from leadtracker.accounts.models import Membership, Role, User
+from leadtracker.accounts.models import ApiToken, Membership, Role, TokenKind, User
 from leadtracker.accounts.throttle import clear_account_failures, login_blocked, record_login_failure
+from leadtracker.lib import confirm
 from leadtracker.lib.errors import ActionError
 from leadtracker.lib.http import client_ip
 from leadtracker.lib.pagination import keyset_page
@@ -347,6 +348,11 @@ def member_detail(request, member_id):
         actor = Actor.from_request(request)
         try:
             if "deactivate" in request.POST:
+                # Yourself, or someone deactivated already: the action refuses or has no effect.
+                asks = member.pk != viewer.pk and member.is_active
+                question = _deactivate_question(member) if asks else None
+                if (answer := confirm.gate(request, question)) is not None:
+                    return answer
                 actions.deactivate_member(member, actor=actor, by=viewer)
                 messages.success(request, f"{member.user} is deactivated and signed out.")
                 return redirect("member_detail", member_id=member.pk)
@@ -374,6 +380,61 @@ def member_detail(request, member_id):
         request,
         "accounts/member_detail.html",
         {"member": member, "form": form, "reports": reports, "tokens": tokens},
+    )
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _deactivate_question(member) -> confirm.Question:
+    org = member.organisation
+    name = member.user.get_short_name() or str(member.user)
+    tokens = ApiToken.objects.filter(organisation_id=org.pk, user_id=member.user_id, revoked_at__isnull=True)
+    phones = tokens.filter(kind=TokenKind.DEVICE).count()
+    personal = tokens.exclude(kind=TokenKind.DEVICE).count()
+    details = [f"{name} is signed out of {org.name} at once and can no longer sign in to it."]
+    parts = [_plural(personal, "API token")] if personal else []
+    parts += [_plural(phones, "phone")] if phones else []
+    if parts:
+        verb = "stops" if personal + phones == 1 else "stop"
+        details.append(f"Their {' and '.join(parts)} {verb} working.")
+    reports = member.reports.count()
+    if reports:
+        to = str(member.reports_to.user) if member.reports_to_id else "no manager"
+        verb = "reports" if reports == 1 else "report"
+        people = "1 person" if reports == 1 else f"{reports} people"
+        details.append(f"{people} who {verb} to them move to {to}.")
+    # Counted through the user's reverse relation: accounts sits below leads and imports nothing of it.
+    leads = member.user.owned_leads.filter(organisation_id=org.pk).count()
+    if leads:
+        verb = "stays" if leads == 1 else "stay"
+        details.append(f"Their {_plural(leads, 'lead')} {verb} theirs until you reassign them.")
+    details.append("You can reactivate them later.")
+    return confirm.Question(
+        title=f"Deactivate {member.user}?",
+        details=details,
+        button="Deactivate",
+        cancel_url=reverse("member_detail", args=[member.pk]),
+    )
+
+
+def _revoke_token_question(request, token) -> "confirm.Question | None":
+    from django.template.defaultfilters import date
+
+    if token.revoked_at is not None:
+        return None
+    if token.kind == TokenKind.DEVICE:
+        details = ["It is a phone's token: that phone stops syncing at once."]
+    else:
+        details = ["Anything that uses it stops working at once."]
+    used = date(token.last_used_at, "j M Y, g:i A") if token.last_used_at else ""
+    details.append(f"It was last used on {used}." if used else "It has never been used.")
+    return confirm.Question(
+        title=f"Revoke token “{token.name}”?",
+        details=details,
+        button="Revoke token",
+        cancel_url=_safe_next(request, default="tokens"),
     )
 
 
@@ -411,6 +472,8 @@ def tokens(request):
 @member_required()
 def revoke_token(request, token_id):
     token = selectors.get_revocable_token(request.membership, token_id)
+    if (answer := confirm.gate(request, _revoke_token_question(request, token))) is not None:
+        return answer
     actions.revoke_api_token(token, actor=Actor.from_request(request))
     messages.success(request, f"Token “{token.name}” revoked; it stops working now.")
     return redirect(_safe_next(request, default="tokens"))

@@ -25,7 +25,7 @@ def test_session_and_token_stop_working_at_once(acme, as_member, api_as):
 def test_deactivation_through_the_members_page(acme, as_member):
     admin = as_member(acme.adam)
     victim = as_member(acme.bob)
-    response = admin.post(f"/members/{acme.bob.pk}/", {"deactivate": "1"})
+    response = admin.post(f"/members/{acme.bob.pk}/", {"deactivate": "1", "confirm": "yes"})
     assert response.status_code == 302
     assert not Membership.objects.get(pk=acme.bob.pk).is_active
     assert victim.get("/").status_code == 403
@@ -56,7 +56,8 @@ def test_non_admins_cannot_deactivate_and_nobody_deactivates_themselves(acme, as
     assert api_as(acme.alice).post(f"/api/v1/members/{acme.alice.pk}/deactivate").status_code == 403
     response = api_as(acme.adam).post(f"/api/v1/members/{acme.olga.pk}/deactivate")
     assert response.status_code == 403  # an admin cannot deactivate an owner
-    assert as_member(acme.adam).post(f"/members/{acme.adam.pk}/", {"deactivate": "1"}).status_code == 200
+    response = as_member(acme.adam).post(f"/members/{acme.adam.pk}/", {"deactivate": "1", "confirm": "yes"})
+    assert response.status_code == 200
     assert Membership.objects.get(pk=acme.adam.pk).is_active  # nobody deactivates themselves
 
 

@@ -106,7 +106,10 @@ def test_admin_sees_and_revokes_a_members_device_token(acme, api_as, as_member):
     page = admin.get(f"/members/{acme.alice.pk}/").content.decode()
     assert token.prefix in page and "Device token" in page
     assert (
-        admin.post(f"/tokens/{token.pk}/revoke/", {"next": f"/members/{acme.alice.pk}/"}).status_code == 302
+        admin.post(
+            f"/tokens/{token.pk}/revoke/", {"next": f"/members/{acme.alice.pk}/", "confirm": "yes"}
+        ).status_code
+        == 302
     )
     assert ApiToken.objects.get(pk=token.pk).revoked_at is not None
     assert device.raw_token  # the secret itself was never stored
