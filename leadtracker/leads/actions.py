@@ -161,7 +161,10 @@ def find_duplicate(org_id: int, phones: list[str], email: str) -> tuple[Lead, st
         if match:
             return match.lead, "phone"
     if email:
-        lead = Lead.objects.filter(organisation_id=org_id, email=email).first()
+        # .exclude(email=""): the unique index on (organisation, email) is partial, and SQLite
+        # uses a partial index only when the query repeats its condition (else it scans the
+        # organisation's leads: 68 ms a lookup at 100,000 leads).
+        lead = Lead.objects.filter(organisation_id=org_id, email=email).exclude(email="").first()
         if lead:
             return lead, "email"
     return None
@@ -259,7 +262,10 @@ def _without_conflicts(org_id, clean: CleanLead, existing: Lead) -> CleanLead:
     conflicts = {"possible_duplicate_of": existing.pk}
     if taken:
         conflicts["numbers_on_other_lead"] = sorted(taken)
-    if fields["email"] and Lead.objects.filter(organisation_id=org_id, email=fields["email"]).exists():
+    if (
+        fields["email"]
+        and Lead.objects.filter(organisation_id=org_id, email=fields["email"]).exclude(email="").exists()
+    ):
         conflicts["email_on_other_lead"] = fields["email"]
         fields["email"] = ""
     fields["phone"] = phones[0][0] if phones else ""
@@ -329,9 +335,9 @@ def _fill_from(lead: Lead, clean: CleanLead, *, actor: Actor) -> bool:
     if (
         not lead.email
         and clean.fields["email"]
-        and not Lead.objects.filter(
-            organisation_id=lead.organisation_id, email=clean.fields["email"]
-        ).exists()
+        and not Lead.objects.filter(organisation_id=lead.organisation_id, email=clean.fields["email"])
+        .exclude(email="")
+        .exists()
     ):
         lead.email = clean.fields["email"]
         changed.append("email")
@@ -434,6 +440,7 @@ def update_lead(
         if (
             fields["email"]
             and Lead.objects.filter(organisation_id=lead.organisation_id, email=fields["email"])
+            .exclude(email="")
             .exclude(pk=lead.pk)
             .exists()
         ):

@@ -444,9 +444,9 @@ class Importer:
         stored.update(
             {
                 f"@{e}": pk
-                for e, pk in Lead.objects.filter(organisation=self.org, email__in=emails).values_list(
-                    "email", "pk"
-                )
+                for e, pk in Lead.objects.filter(organisation=self.org, email__in=emails)
+                .exclude(email="")  # so SQLite uses the partial unique index (see find_duplicate)
+                .values_list("email", "pk")
             }
         )
         pending: list[Pending] = []
