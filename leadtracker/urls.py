@@ -2,8 +2,10 @@ from django.contrib import admin
 from django.urls import include, path
 
 from leadtracker.api import api
+from leadtracker.lib.views import favicon
 
 urlpatterns = [
+    path("favicon.ico", favicon),
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),
     path("", include("leadtracker.accounts.urls")),

@@ -16,3 +16,12 @@ def forbidden(request, exception=None):
     if _is_api(request):
         return JsonResponse({"detail": "forbidden", "errors": []}, status=403)
     return render(request, "403.html", status=403)
+
+
+def favicon(request):
+    """/favicon.ico, which browsers ask for where a page names no icon (a JSON answer, a file
+    download): the static icon, through its served (hashed, in production) address."""
+    from django.shortcuts import redirect
+    from django.templatetags.static import static
+
+    return redirect(static("favicon.ico"))
