@@ -2,6 +2,7 @@
 the audit log, and leaves the database consistent or unchanged."""
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -89,6 +90,14 @@ def clean_phones(raws, region: str) -> list[tuple[str, str]]:
     return out
 
 
+# Addresses of the everyday shape, a subset of what Django's validator accepts (a test holds
+# them to it), skip the validator: it costs ~10 µs, and an import checks 100,000 of them.
+_PLAIN_EMAIL = re.compile(
+    r"[a-z0-9_%+-]+(?:\.[a-z0-9_%+-]+)*"  # dot-separated words
+    r"@(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,24}"  # labels of at most 63, a TLD
+)
+
+
 def clean_email(value: str) -> str:
     from django.core.exceptions import ValidationError
     from django.core.validators import validate_email
@@ -98,6 +107,8 @@ def clean_email(value: str) -> str:
         email = email[7:]
     if not email:
         return ""
+    if len(email) <= 254 and _PLAIN_EMAIL.fullmatch(email):
+        return email
     try:
         validate_email(email)
     except ValidationError:

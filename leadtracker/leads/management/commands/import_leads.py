@@ -22,6 +22,9 @@ def _pairs(option: str, values: list[str]) -> dict[str, str]:
 
 
 class Command(BaseCommand):
+    # The system checks load every URL, view and API schema (about a second): nothing an
+    # import uses, and `leadtracker check` runs them where they belong.
+    requires_system_checks = []
     help = (
         "Import leads from a CSV or XLSX file. Errors and warnings go to stderr, one per line; "
         "the last line of output is a JSON summary {rows, created, updated, duplicates, errors, warnings}."
