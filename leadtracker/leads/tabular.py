@@ -514,6 +514,11 @@ SYNONYMS = {
         "telephone",
         "tel",
         "sender mobile",
+        "sender mobile alt",  # IndiaMART's second number
+        "sender phone alt",
+        "user phone",  # Google Ads lead form downloads
+        "phone number 1",
+        "phone number 2",
         "sender phone",
         "alternate phone",
         "alternate mobile",
