@@ -27,13 +27,21 @@ assets: node_modules/.package-lock.json
 	cp node_modules/htmx.org/dist/htmx.min.js node_modules/chart.js/dist/chart.umd.min.js leadtracker/static/vendor/
 	cp node_modules/chart.js/dist/chart.umd.min.js.map leadtracker/static/vendor/
 
+# `make run PORT=8123` serves on another port; SITE_URL (the links in e-mails) follows it unless
+# set. E-mails go to var/mail/ with one line each in the log (lib/mail.py), not printed whole,
+# so the worker's reminders and digests do not drown the server's log; EMAIL_BACKEND overrides.
+PORT ?= 8000
+SITE_URL ?= http://127.0.0.1:$(PORT)
+EMAIL_BACKEND ?= leadtracker.lib.mail.SummaryBackend
+RUN_ENV = PORT='$(PORT)' SITE_URL='$(SITE_URL)' EMAIL_BACKEND='$(EMAIL_BACKEND)'
+
 run: install
-	$(BIN)/leadtracker migrate --no-input -v 0
-	$(BIN)/leadtracker demo
-	@echo "Starting the web server and the worker at http://127.0.0.1:8000 (Ctrl+C stops both)"
+	$(RUN_ENV) $(BIN)/leadtracker migrate --no-input -v 0
+	$(RUN_ENV) $(BIN)/leadtracker demo
+	@echo "Starting the web server and the worker at $(SITE_URL) (Ctrl+C stops both); e-mails are kept in var/mail/"
 	@trap 'kill 0' EXIT INT TERM; \
-	  $(BIN)/leadtracker worker & \
-	  $(BIN)/leadtracker runserver 127.0.0.1:8000
+	  $(RUN_ENV) $(BIN)/leadtracker worker & \
+	  $(RUN_ENV) $(BIN)/leadtracker runserver 127.0.0.1:$(PORT)
 
 test: install
 	bash scripts/test.sh

@@ -36,7 +36,9 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
-SITE_URL = envstr("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The port `make run` serves on; the default SITE_URL (links in e-mails) follows it.
+PORT = envint("PORT", 8000)
+SITE_URL = envstr("SITE_URL", f"http://127.0.0.1:{PORT}").rstrip("/")
 SITE_NAME = envstr("SITE_NAME", "LeadTracker")
 ALLOWED_HOSTS = envlist(
     "ALLOWED_HOSTS",
