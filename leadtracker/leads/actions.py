@@ -30,7 +30,7 @@ from leadtracker.leads.models import (
     Tag,
 )
 from leadtracker.leads.selectors import can_assign_to
-from leadtracker.leads.signals import lead_owner_changed
+from leadtracker.leads.signals import lead_numbers_added, lead_owner_changed
 from leadtracker.lib.errors import ActionError, Conflict
 from leadtracker.lib.phones import InvalidPhone, normalise
 
@@ -326,6 +326,8 @@ def _insert(org, clean: CleanLead, *, actor: Actor) -> Lead:
         data={"source": lead.source.name if lead.source else ""},
     )
     record("lead.create", organisation=org, actor=actor, obj=lead)
+    if clean.phones:
+        lead_numbers_added.send(sender=Lead, lead=lead, numbers=[p for p, _ in clean.phones], actor=actor)
     if lead.marketing_consent:
         lead_consent_changed(lead, method=clean.consent_method, actor=actor)
     _emit(lead, "lead.created", {})
@@ -363,6 +365,8 @@ def _fill_from(lead: Lead, clean: CleanLead, *, actor: Actor) -> bool:
         changed.append("phones")
     if changed:
         _saved_update(lead, changed, actor)
+    if added:
+        lead_numbers_added.send(sender=Lead, lead=lead, numbers=added, actor=actor)
     if clean.tags:
         changed += add_tags(lead, clean.tags)
     return bool(changed)
@@ -522,6 +526,8 @@ def set_phones(lead: Lead, raws: list[str], *, actor: Actor, by: Membership | No
     record(
         "lead.update", organisation=lead.organisation, actor=actor, obj=lead, changes={"fields": ["phones"]}
     )
+    if phones:
+        lead_numbers_added.send(sender=Lead, lead=lead, numbers=[p for p, _ in phones], actor=actor)
     return lead
 
 

@@ -5,3 +5,8 @@ from django.dispatch import Signal
 # Sent inside the transaction that changes a lead's owner, and after a merge (the duplicate's
 # open work now belongs to the primary's owner); kwargs: lead, old_owner_id, new_owner_id.
 lead_owner_changed = Signal()
+
+# Sent inside the transaction that gives a lead numbers (a new lead, numbers added or
+# replaced); kwargs: lead, numbers (E.164), actor. Calls with those numbers that belong to no
+# lead yet, and their open call-backs, follow the lead (calls.receivers).
+lead_numbers_added = Signal()
