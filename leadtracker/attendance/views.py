@@ -170,8 +170,24 @@ def shift_detail(request, shift_id):
                 by=request.membership,
             )
         except ActionError as exc:
-            messages.error(request, f"{exc.field}: {exc.message}")
+            # Re-rendered with what was typed and the error beside its field's name: a refused
+            # correction never looks like a page that merely reloaded.
+            context = {
+                "shift": shift,
+                "error": {"label": SHIFT_FIELDS.get(exc.field, exc.field), "message": exc.message},
+                "values": {name: request.POST.get(name, "") for name in SHIFT_FIELDS},
+            }
+            return render(request, "attendance/shift.html", context, status=422)
         else:
             messages.success(request, "Shift corrected.")
             return redirect("timesheets")
-    return render(request, "attendance/shift.html", {"shift": shift})
+
+    def local(moment):
+        return timezone.localtime(moment, tz).strftime("%Y-%m-%dT%H:%M") if moment else ""
+
+    values = {"started_at": local(shift.started_at), "ended_at": local(shift.ended_at), "reason": ""}
+    return render(request, "attendance/shift.html", {"shift": shift, "error": None, "values": values})
+
+
+# The correction form's fields, by the names the action's errors use.
+SHIFT_FIELDS = {"started_at": "Started", "ended_at": "Ended", "reason": "Why"}
