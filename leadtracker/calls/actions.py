@@ -12,6 +12,7 @@ from leadtracker.accounts.audit import Actor, record
 from leadtracker.accounts.models import Membership, Role, TokenKind, hash_secret
 from leadtracker.calls.models import (
     Call,
+    CallBack,
     CallStatus,
     CallType,
     CallVia,
@@ -208,6 +209,119 @@ def record_outcome(
             by=by,
         )
     return call
+
+
+# --- calls from numbers that are no lead ------------------------------------------------------
+
+
+def link_calls_to_lead(lead, numbers, *, actor: Actor) -> int:
+    """The calls with ``numbers`` that belong to no lead become ``lead``'s, and so do the open
+    call-backs of those numbers (given to the lead's owner when it has one; else they stay
+    with whoever's phone rang). Calls already linked to another lead stay with it: they were
+    that lead's when they happened. Returns how many calls were linked.
+
+    Two statements when there is nothing to link (a new lead's usual case). The person-days of
+    the linked calls are recounted (leads called) by reports, on the audit event."""
+    from leadtracker.leads.models import Lead
+
+    numbers = sorted({n for n in numbers if n})
+    if not numbers:
+        return 0
+    org_id = lead.organisation_id
+    linked = Call.objects.filter(organisation_id=org_id, number__in=numbers, lead__isnull=True).update(
+        lead=lead
+    )
+    moved = {"lead": lead} | ({"assignee_id": lead.owner_id} if lead.owner_id else {})
+    call_backs = CallBack.objects.filter(
+        organisation_id=org_id, number__in=numbers, closed_at__isnull=True, lead__isnull=True
+    ).update(**moved)
+    if linked:
+        from django.db.models import Max, Q
+
+        newest = Call.objects.filter(lead=lead, number__in=numbers).aggregate(at=Max("started_at"))["at"]
+        # As sync does: last contacted follows the newest call and never moves back.
+        Lead.objects.filter(pk=lead.pk).filter(
+            Q(last_contacted_at__isnull=True) | Q(last_contacted_at__lt=newest)
+        ).update(last_contacted_at=newest)
+        if lead.last_contacted_at is None or lead.last_contacted_at < newest:
+            lead.last_contacted_at = newest  # a later save() of this instance must not undo it
+    if linked or call_backs:
+        record(
+            "lead.calls_linked",
+            organisation=lead.organisation,
+            actor=actor,
+            obj=lead,
+            changes={"calls": linked, "call_backs": call_backs},
+        )
+    return linked
+
+
+def may_own_call_lead(call: Call, by: Membership) -> bool:
+    """Whether the person whose phone the call was on can be given a lead by ``by``: then a
+    lead made from the call is theirs unless ``by`` chooses otherwise."""
+    from leadtracker.leads.selectors import can_assign_to
+
+    return can_assign_to(by, call.user_id)
+
+
+@transaction.atomic
+def create_lead_from_call(
+    call: Call,
+    *,
+    name: str = "",
+    company: str = "",
+    email: str = "",
+    owner_id: int | None,
+    actor: Actor,
+    by: Membership,
+):
+    """A lead for the number of a call that has none, made through the leads' own create
+    action (its checks, timeline and ``lead.create`` audit event). The new lead gets this call
+    and every other call with the number that is nobody's lead, and its open call-back.
+
+    Returns (lead, created). A number that is already a lead's (made since the call, or by an
+    import) gives that lead, with the calls linked to it: never an error, never a second lead."""
+    from leadtracker.leads.actions import DuplicateLead, LeadData, check_owner, create_lead
+    from leadtracker.leads.models import LeadPhone
+    from leadtracker.lib.phones import InvalidPhone, normalise
+
+    if by.user_id != call.user_id and not by.has_role(Role.MANAGER):
+        raise ActionError(
+            "only the caller or their manager makes a lead from a call", field="call", status_code=403
+        )
+    # Checked first, whatever happens next: someone from elsewhere is a 404 even when the
+    # number turns out to be a lead already.
+    check_owner(by, owner_id, call.organisation_id, field="owner_id")
+    if call.lead_id is not None:
+        return call.lead, False
+    org = by.organisation
+    if not call.number:
+        raise ActionError("the number was withheld: there is nothing to make a lead of", field="number")
+    try:
+        valid = normalise(call.number, org.phone_region) == call.number
+    except InvalidPhone:
+        valid = False
+    if not valid:
+        raise ActionError(
+            "not a number a lead can have (a service or short code)", field="number", status_code=400
+        )
+    existing = (
+        LeadPhone.objects.filter(organisation_id=org.pk, e164=call.number).select_related("lead").first()
+    )
+    if existing is not None:
+        link_calls_to_lead(existing.lead, [call.number], actor=actor)
+        return existing.lead, False
+    data = LeadData(name=name, company=company, email=email, phones=[call.number], owner_id=owner_id)
+    try:
+        lead, _ = create_lead(org, data, actor=actor, by=by)
+    except DuplicateLead as exc:
+        if exc.matched_on != "phone":
+            # The e-mail typed in is another lead's, maybe one the person may not open: no id.
+            raise ActionError("another lead has this e-mail", field="email", status_code=409) from None
+        # Made by someone else between our look and our insert.
+        link_calls_to_lead(exc.existing, [call.number], actor=actor)
+        return exc.existing, False
+    return lead, True
 
 
 MANUAL_STATUSES = {

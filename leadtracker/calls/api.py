@@ -315,9 +315,10 @@ class ManualCallIn(Strict):
 
 class CallBackOut(Schema):
     id: int
-    lead_id: int
+    lead_id: int | None = Field(..., description="empty: the number is no lead (yet)")
     lead_name: str
     number: str
+    missed_call_id: int = Field(..., description="the call that was missed; record its outcome on it")
     assignee_id: int | None
     missed_at: dt.datetime
     last_missed_at: dt.datetime
@@ -418,8 +419,11 @@ def missed(request):
         CallBackOut(
             id=cb.pk,
             lead_id=cb.lead_id,
-            lead_name=str(cb.lead),
-            number=masking.shown(request.membership, cb.number, cb.lead.owner_id),
+            lead_name=str(cb.lead) if cb.lead_id else "",
+            number=masking.shown(
+                request.membership, cb.number, masking.lead_owner_of(cb), has_lead=bool(cb.lead_id)
+            ),
+            missed_call_id=cb.missed_call_id,
             assignee_id=cb.assignee_id,
             missed_at=cb.missed_at,
             last_missed_at=cb.last_missed_at,
@@ -453,6 +457,44 @@ def outcome(request, call_id: int, payload: OutcomeIn):
         actor=Actor.from_request(request),
         by=request.membership,
     )
+
+
+class LeadFromCallIn(Strict):
+    name: str = Field("", max_length=200)
+    company: str = Field("", max_length=200)
+    email: str = Field("", max_length=254)
+    owner_id: int | None = Field(
+        None, description="default: the person whose phone the call was on, if you may give them leads"
+    )
+
+
+class LeadFromCallOut(Schema):
+    lead_id: int
+    created: bool = Field(..., description="false: the number was a lead already; the call is linked to it")
+
+
+@router.post(
+    "/calls/{call_id}/lead",
+    auth=PERSON_OR_DEVICE,
+    response={201: LeadFromCallOut, 200: LeadFromCallOut},
+    tags=["calls"],
+    summary="Make a lead of a call's number (or link the call to the lead that has it)",
+)
+def lead_from_call(request, call_id: int, payload: LeadFromCallIn):
+    call = selectors.get_call(request.membership, call_id)
+    owner_id = payload.owner_id
+    if owner_id is None and actions.may_own_call_lead(call, request.membership):
+        owner_id = call.user_id
+    lead, created = actions.create_lead_from_call(
+        call,
+        name=payload.name,
+        company=payload.company,
+        email=payload.email,
+        owner_id=owner_id,
+        actor=Actor.from_request(request),
+        by=request.membership,
+    )
+    return Status(201 if created else 200, LeadFromCallOut(lead_id=lead.pk, created=created))
 
 
 @router.get(

@@ -13,11 +13,19 @@ class OutcomeForm(forms.Form):
     disposition = forms.TypedChoiceField(label="Outcome", coerce=int, required=False, empty_value=None)
     note = forms.CharField(max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3}))
     follow_up_at = forms.DateTimeField(label="Next follow-up", required=False, **LOCAL)
-    follow_up_kind = forms.ChoiceField(label="Kind", choices=FollowUpKind.choices, initial=FollowUpKind.CALL)
+    # Not required: it only matters with a follow-up date, and a form whose only failing field
+    # is one the page does not show fails where nobody can see it.
+    follow_up_kind = forms.ChoiceField(
+        label="Kind", choices=FollowUpKind.choices, initial=FollowUpKind.CALL, required=False
+    )
 
-    def __init__(self, *args, dispositions=(), **kwargs):
+    def __init__(self, *args, dispositions=(), follow_up=True, **kwargs):
+        """``follow_up``: False for a call without a lead the person may open — a follow-up
+        needs a lead, so the form has no follow-up fields at all (rather than hidden ones)."""
         super().__init__(*args, **kwargs)
         self.fields["disposition"].choices = [("", "— choose —")] + [(d.pk, d.name) for d in dispositions]
+        if not follow_up:
+            del self.fields["follow_up_at"], self.fields["follow_up_kind"]
 
 
 class ManualCallForm(OutcomeForm):
@@ -35,6 +43,30 @@ class ManualCallForm(OutcomeForm):
     minutes = forms.IntegerField(
         label="Minutes talked", min_value=0, max_value=1440, required=False, initial=0
     )
+
+
+class LeadFromCallForm(forms.Form):
+    """A lead made from a call: the number is the call's (shown, not typed); a name helps."""
+
+    name = forms.CharField(max_length=200, required=False)
+    company = forms.CharField(max_length=200, required=False)
+    email = forms.CharField(label="E-mail", max_length=254, required=False)
+    owner = forms.ChoiceField(label="Owner", required=False)
+
+    NOBODY = "nobody"
+
+    def __init__(self, *args, owners=(), allow_nobody=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [(str(m.user_id), str(m.user)) for m in owners]
+        if allow_nobody:
+            choices.append((self.NOBODY, "Nobody yet (the assignment rules decide)"))
+        self.fields["owner"].choices = choices
+        if len(choices) <= 1:
+            del self.fields["owner"]  # an agent's lead is theirs: nothing to choose
+
+    def owner_id(self) -> int | None:
+        value = self.cleaned_data.get("owner")
+        return int(value) if value and value != self.NOBODY else None
 
 
 class DispositionForm(forms.Form):

@@ -1,5 +1,8 @@
-"""The missed-call loop: a lead who called and was not answered waits in "missed calls to
-return" until someone talks with that number, either way; the wait is measured.
+"""The missed-call loop: someone who called and was not answered waits in "missed calls to
+return" until someone talks with that number, either way; the wait is measured. The caller
+may be a lead or a number that is no lead (yet): a call from an unknown number is as likely
+a new customer as any, so it is returned whether or not the organisation makes leads of
+unknown numbers. Withheld numbers and service codes cannot be called back: they open none.
 
 Calls arrive late and out of order (a phone syncs hours after, a second phone syncs
 before the first), so each batch is replayed in time order together with what is already
@@ -61,7 +64,8 @@ def _call_back(org, call: StoredCall, call_id: int, moment: dt.datetime, user_id
     return CallBack(
         organisation_id=org.pk,
         lead_id=call.lead_id,
-        # The lead's owner returns it; a lead nobody owns goes to whoever's phone rang.
+        # The lead's owner returns it; a lead nobody owns, or a number that is no lead, goes
+        # to whoever's phone rang.
         assignee_id=call.owner_id or user_id,
         number=call.number,
         missed_call_id=call_id,
@@ -80,7 +84,7 @@ def on_calls_stored(org, stored: list[tuple[int, StoredCall]], *, user_id: int) 
     """``stored``: (call id, call) of the calls just written by ``user_id``'s phone or hand.
     Returns the ids of the missed calls whose call-back opened, closed or moved (before and
     after), for the roll-ups."""
-    missed = [(pk, c) for pk, c in stored if c.lead_id and c.valid and c.status in UNANSWERED]
+    missed = [(pk, c) for pk, c in stored if c.valid and c.status in UNANSWERED]
     talked = [(pk, c) for pk, c in stored if c.valid and c.status in TALKED]
     numbers = {c.number for _, c in missed} | {c.number for _, c in talked}
     if not numbers:

@@ -196,11 +196,15 @@ class Call(models.Model):
 
 
 class CallBack(models.Model):
-    """A missed call from a lead waiting to be returned. The next call with a conversation
-    with that number, either way, closes it and records how long the lead waited."""
+    """A missed call waiting to be returned: from a lead, or from a number that is no lead
+    (``lead`` empty; it attaches to the lead once one is made for the number). The next call
+    with a conversation with that number, either way, by anyone, closes it and records how
+    long the caller waited."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
-    lead = models.ForeignKey("leads.Lead", on_delete=models.CASCADE, related_name="call_backs")
+    lead = models.ForeignKey(
+        "leads.Lead", null=True, blank=True, on_delete=models.CASCADE, related_name="call_backs"
+    )
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -2,7 +2,7 @@ from django.dispatch import receiver
 
 from leadtracker.accounts.signals import organisation_created
 from leadtracker.calls.models import DEFAULT_DISPOSITIONS, CallBack, Disposition
-from leadtracker.leads.signals import lead_owner_changed
+from leadtracker.leads.signals import lead_numbers_added, lead_owner_changed
 
 
 @receiver(organisation_created)
@@ -20,3 +20,12 @@ def move_open_call_backs(sender, lead, old_owner_id, new_owner_id, **kwargs):
     """A reassigned lead's missed calls go to its new owner (or, unassigned, to the managers),
     as its open follow-ups do: nobody keeps a call-back for a lead they can no longer open."""
     CallBack.objects.filter(lead_id=lead.pk, closed_at__isnull=True).update(assignee_id=new_owner_id)
+
+
+@receiver(lead_numbers_added)
+def link_calls(sender, lead, numbers, actor, **kwargs):
+    """However a lead gets a number (made from a call, by hand, the API, a capture, a synced
+    call), the calls with that number that were nobody's lead become this lead's."""
+    from leadtracker.calls.actions import link_calls_to_lead
+
+    link_calls_to_lead(lead, numbers, actor=actor)

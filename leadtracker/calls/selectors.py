@@ -66,10 +66,11 @@ def waiting_call_backs(viewer: Membership, assignee_ids=None):
 
 
 def missed_to_return(viewer: Membership, limit: int = 200, assignee_ids=None) -> list[CallBack]:
-    """Missed calls from leads nobody has talked with since, oldest first."""
+    """Missed calls, from leads and from numbers that are no lead, that nobody has talked
+    with since, oldest first; with the outcome recorded on the missed call."""
     return list(
         waiting_call_backs(viewer, assignee_ids)
-        .select_related("lead", "assignee")
+        .select_related("lead", "assignee", "missed_call__disposition")
         .order_by("missed_at", "id")[:limit]
     )
 
@@ -140,6 +141,22 @@ def usage_summary(org_id: int, days: int = 30) -> dict:
     )
     daily = list(rows.values("day", "event").annotate(n=Sum("count")).order_by("day", "event"))
     return {"by_event": by_event, "versions": versions, "daily": daily, "days": days}
+
+
+def mark_lead_makers(calls, region: str) -> list:
+    """Set ``can_make_lead`` on calls: no lead yet, and a number a lead can have (not withheld,
+    not a service or short code — sync keeps those as the digits the phone had)."""
+    from leadtracker.lib.phones import InvalidPhone, normalise
+
+    calls = list(calls)
+    for c in calls:
+        c.can_make_lead = False
+        if c.lead_id is None and c.number.startswith("+"):
+            try:
+                c.can_make_lead = normalise(c.number, region) == c.number
+            except InvalidPhone:
+                pass
+    return calls
 
 
 def mark_visible_leads(viewer: Membership, calls) -> list:

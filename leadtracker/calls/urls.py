@@ -12,4 +12,5 @@ urlpatterns = [
     path("calls/outcomes/", views.dispositions, name="dispositions"),
     path("calls/usage/", views.usage, name="usage"),
     path("calls/<int:call_id>/", views.call_detail, name="call_detail"),
+    path("calls/<int:call_id>/lead/", views.call_create_lead, name="call_create_lead"),
 ]

@@ -27,7 +27,7 @@ from leadtracker.lib.web import safe_back, show_action_error
 @member_required()
 def devices(request):
     member = request.membership
-    new_code = None
+    new_code, refused = None, False
     if request.method == "POST":
         target = member
         if request.POST.get("member"):
@@ -38,14 +38,18 @@ def devices(request):
             code, raw = actions.create_pairing_code(target, actor=Actor.from_request(request), by=member)
             new_code = {"code": raw, "expires_at": code.expires_at, "for": target.user}
         except ActionError as exc:
-            messages.error(request, exc.message)
+            refused = True
+            messages.error(request, f"{exc.field}: {exc.message}" if exc.field else exc.message)
     team = (
         list(visible_memberships(member).filter(is_active=True).select_related("user"))
         if member.has_role("manager")
         else []
     )
     return render(
-        request, "calls/devices.html", {"rows": selectors.health(member), "new_code": new_code, "team": team}
+        request,
+        "calls/devices.html",
+        {"rows": selectors.health(member), "new_code": new_code, "team": team},
+        status=422 if refused else 200,
     )
 
 
@@ -220,6 +224,7 @@ def calls_list(request):
 def recent(request):
     rows = selectors.mark_visible_leads(request.membership, selectors.recent_calls(request.membership))
     masking.mark_calls(request.membership, rows)
+    selectors.mark_lead_makers(rows, request.org.phone_region)
     return render(request, "calls/recent.html", {"rows": rows})
 
 
@@ -267,7 +272,19 @@ def _next_follow_up(form) -> "actions.NextFollowUp | None":
     when = form.cleaned_data.get("follow_up_at")
     if not when:
         return None
-    return actions.NextFollowUp(due_at=when, kind=form.cleaned_data["follow_up_kind"])
+    return actions.NextFollowUp(due_at=when, kind=form.cleaned_data.get("follow_up_kind") or "call")
+
+
+def _posted(request):
+    """The form's data on a POST, else None. Not ``request.POST or None``: a POST whose fields
+    are all empty is still a POST, and must be answered as one, never as a fresh page."""
+    return request.POST if request.method == "POST" else None
+
+
+def _form_page(request, template: str, context: dict, form):
+    """A page with a form. A form sent and refused answers 422, and the page names every error
+    with its field (templates/_form_errors.html): nothing answers success while saving nothing."""
+    return render(request, template, context, status=422 if form.is_bound and form.errors else 200)
 
 
 @member_required()
@@ -276,9 +293,16 @@ def call_detail(request, call_id):
     call = selectors.get_call(member, call_id)
     selectors.mark_visible_leads(member, [call])
     masking.mark_calls(member, [call])
+    selectors.mark_lead_makers([call], request.org.phone_region)
     choices = list(selectors.dispositions(member.organisation_id))
     initial = {"disposition": call.disposition_id, "note": call.note}
-    form = forms.OutcomeForm(request.POST or None, initial=initial, dispositions=choices)
+    # A follow-up is planned on a lead: a call with none (or a colleague's) has no such fields.
+    form = forms.OutcomeForm(
+        _posted(request),
+        initial=initial,
+        dispositions=choices,
+        follow_up=bool(call.lead_id and call.lead_visible),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             actions.record_outcome(
@@ -295,7 +319,61 @@ def call_detail(request, call_id):
             messages.success(request, "Outcome saved.")
             return redirect(safe_back(request, reverse("recent_calls")))
     asks = [d.pk for d in choices if d.asks_follow_up]
-    return render(request, "calls/detail.html", {"call": call, "form": form, "asks_follow_up": asks})
+    # Where to go after saving, kept through a refused form too.
+    back = request.POST.get("back") or request.GET.get("back", "")
+    context = {"call": call, "form": form, "asks_follow_up": asks, "back": back}
+    return _form_page(request, "calls/detail.html", context, form)
+
+
+@member_required()
+def call_create_lead(request, call_id):
+    """A lead from a call whose number is no lead: the number filled in, the owner by default
+    the person whose phone it was on. A number that is a lead by now opens that lead."""
+    from leadtracker.leads.selectors import assignable_members, leads_for
+
+    member = request.membership
+    call = selectors.get_call(member, call_id)
+    selectors.mark_visible_leads(member, [call])
+    if call.lead_id:
+        if call.lead_visible:
+            return redirect("lead_detail", call.lead_id)
+        messages.info(request, "This call is already a colleague's lead's.")
+        return redirect("call_detail", call.pk)
+    masking.mark_calls(member, [call])
+    selectors.mark_lead_makers([call], request.org.phone_region)
+    owners = list(assignable_members(member)) if member.role != Role.AGENT else []
+    may_own = any(m.user_id == call.user_id for m in owners)
+    form = forms.LeadFromCallForm(
+        _posted(request),
+        owners=owners,
+        allow_nobody=member.role != Role.AGENT,
+        initial={"owner": str(call.user_id) if may_own else forms.LeadFromCallForm.NOBODY},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            lead, created = actions.create_lead_from_call(
+                call,
+                name=form.cleaned_data["name"],
+                company=form.cleaned_data["company"],
+                email=form.cleaned_data["email"],
+                owner_id=form.owner_id(),
+                actor=Actor.from_request(request),
+                by=member,
+            )
+        except ActionError as exc:
+            show_action_error(form, exc)
+        else:
+            if created:
+                messages.success(request, f"Lead “{lead}” created from the call.")
+                return redirect("lead_detail", lead.pk)
+            linked = "The call is now linked to it."
+            if leads_for(member).filter(pk=lead.pk).exists():
+                messages.info(request, f"This number is already a lead: “{lead}”. {linked}")
+                return redirect("lead_detail", lead.pk)
+            messages.info(request, f"This number is already a colleague's lead. {linked}")
+            return redirect("call_detail", call.pk)
+    context = {"call": call, "form": form}
+    return _form_page(request, "calls/create_lead.html", context, form)
 
 
 @member_required()
@@ -307,9 +385,7 @@ def log(request):
     lead_id = request.GET.get("lead") or request.POST.get("lead")
     if lead_id and str(lead_id).isdigit():
         lead = get_lead(member, int(lead_id))
-    form = forms.ManualCallForm(
-        request.POST or None, dispositions=selectors.dispositions(member.organisation_id)
-    )
+    form = forms.ManualCallForm(_posted(request), dispositions=selectors.dispositions(member.organisation_id))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -331,13 +407,13 @@ def log(request):
         else:
             messages.success(request, "Call logged.")
             return redirect("lead_detail", call.lead_id) if call.lead_id else redirect("recent_calls")
-    return render(request, "calls/log.html", {"form": form, "lead": lead})
+    return _form_page(request, "calls/log.html", {"form": form, "lead": lead}, form)
 
 
 @member_required(Role.ADMIN)
 def dispositions(request):
     org = request.org
-    form = forms.DispositionForm(request.POST or None)
+    form = forms.DispositionForm(_posted(request))
     if request.method == "POST":
         editing = None
         if request.POST.get("id"):
@@ -357,7 +433,7 @@ def dispositions(request):
                 messages.success(request, "Saved.")
                 return redirect("dispositions")
     rows = list(selectors.dispositions(org.pk, active_only=False))
-    return render(request, "calls/dispositions.html", {"form": form, "rows": rows})
+    return _form_page(request, "calls/dispositions.html", {"form": form, "rows": rows}, form)
 
 
 def _hide_outcome_question(disposition) -> "confirm.Question":

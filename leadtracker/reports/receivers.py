@@ -35,8 +35,10 @@ def shift_moved(sender, organisation, user_id, spans, **kwargs):
 # - lead.merge: the primary, which by the time the event is written holds the duplicate's calls
 #   too (the event does not say which calls moved, but the primary's calls are exactly the
 #   calls of both leads). A person-day that called both leads now counts one lead, and its
-#   dials to the two add up.
-LEAD_CALLS_CHANGED = frozenset({"lead.erased", "lead.merge"})
+#   dials to the two add up;
+# - lead.calls_linked (written by calls): calls with the lead's numbers that were no lead's are
+#   now its calls, so a person-day that called the number now counts a lead called.
+LEAD_CALLS_CHANGED = frozenset({"lead.erased", "lead.merge", "lead.calls_linked"})
 
 
 @receiver(post_save, sender=AuditEvent)

@@ -90,8 +90,18 @@ def test_a_new_miss_after_a_closed_call_back_opens_a_new_one(acme, phone):
     assert CallBack.objects.filter(closed_at__isnull=True).count() == 1
 
 
-def test_only_leads_open_call_backs_and_an_unowned_lead_goes_to_whoever_it_rang(acme, phone):
-    send(phone, [call(1, number="+919800000009", type="missed", duration_s=0)])  # not a lead
+def test_numbers_that_cannot_be_called_back_open_none_and_an_unowned_lead_goes_to_whoever_it_rang(
+    acme, phone
+):
+    # A number that is no lead does open one (test_unknown_number_calls.py); withheld numbers
+    # and service codes cannot be returned.
+    send(
+        phone,
+        [
+            call(1, number="", type="missed", duration_s=0, minutes_ago=61),
+            call(3, number="121", type="missed", duration_s=0, minutes_ago=62),
+        ],
+    )
     assert not CallBack.objects.exists()
     lead = make_lead(acme, phones=["+919800000008"])  # nobody owns it
     send(phone, [call(2, number="+919800000008", type="missed", duration_s=0)])
