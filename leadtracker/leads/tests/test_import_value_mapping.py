@@ -9,12 +9,12 @@ from leadtracker.leads.models import ImportJob, Lead, LeadStatus
 from leadtracker.testing import html_region
 
 CSV = (
-    "Customer,Mobile,Stage,Assigned To\n"
-    "Asha,9876500001,Junk Lead,Ravi Kumar\n"
-    "Bina,9876500002,Hot,Alice Acme\n"
-    "Chitra,9876500003,Junk Lead,Ravi Kumar\n"
-    "Dev,12,Hot,\n"
-).encode()
+    b"Customer,Mobile,Stage,Assigned To\n"
+    b"Asha,9876500001,Junk Lead,Ravi Kumar\n"
+    b"Bina,9876500002,Hot,Alice Acme\n"
+    b"Chitra,9876500003,Junk Lead,Ravi Kumar\n"
+    b"Dev,12,Hot,\n"
+)
 
 
 def upload_web(client, content=CSV):
@@ -73,10 +73,10 @@ def test_choices_from_the_page_apply_and_automatic_ones_warn(acme, as_member):
     assert "Done — 1 error, 1 warning" in page
     issues = html_region(page, "import-issues")
     assert "Dev" not in issues.text  # the row's other cells stay in the CSV report
-    cells = [text for tag, _classes, text in issues.elements if tag == "td"]
-    assert cells == [
-        *("5", "Mobile", "12", "Error — not imported: '12' is not a valid number for region IN"),
-        *("3", "Stage", "Hot", "Warning: not a status here; imported as Interested (a common word)"),
+    items = [text for tag, _classes, text in issues.elements if tag == "li"]
+    assert items == [  # in the order of the rows
+        "Row 3 · Stage Hot⚠ Warning — imported: not a status here; imported as Interested (a common word)",
+        "Row 5 · Mobile 12Error — not imported: '12' is not a valid number for region IN",
     ]
 
 
@@ -90,8 +90,8 @@ def test_the_result_lists_the_first_50_and_the_report_holds_all(acme, as_member)
     assert (job.created, job.warnings, len(job.first_issues)) == (120, 120, 50)
     page = client.get(f"/leads/import/{job.pk}/").content.decode()
     assert "Done — 120 warnings" in page and "The first 50 of 120 errors and warnings" in page
-    rows = [classes for tag, classes, _ in html_region(page, "import-issues").elements if tag == "tr"]
-    assert rows[1:] == [{"issue-warning"}] * 50
+    items = [classes for tag, classes, _ in html_region(page, "import-issues").elements if tag == "li"]
+    assert items == [{"issue-warning"}] * 50
     report = client.get(f"/leads/import/{job.pk}/errors/").content.decode("utf-8-sig").splitlines()
     assert report[0] == "kind,row,column,value,reason,Name,Phone,Status" and len(report) == 121
     api = client.get(f"/api/v1/imports/{job.pk}").json()
