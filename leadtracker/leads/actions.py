@@ -31,6 +31,7 @@ from leadtracker.leads.models import (
 )
 from leadtracker.leads.selectors import can_assign_to
 from leadtracker.leads.signals import lead_numbers_added, lead_owner_changed
+from leadtracker.leads.trash.actions import trash_leads
 from leadtracker.lib.errors import ActionError, Conflict
 from leadtracker.lib.phones import InvalidPhone, normalise
 
@@ -682,16 +683,10 @@ def set_tags(lead: Lead, names: list[str], *, actor: Actor, by: Membership | Non
     add_tags(lead, names)
 
 
-@transaction.atomic
 def delete_leads(leads, *, actor: Actor, by: Membership) -> int:
-    if not by.has_role(Role.MANAGER):
-        raise ActionError("only managers and admins delete leads", field="lead", status_code=403)
-    ids = list(leads.values_list("pk", flat=True))
-    org = by.organisation
-    for lead_id in ids:
-        record("lead.delete", organisation=org, actor=actor, object_type="lead", object_id=str(lead_id))
-    Lead.objects.filter(pk__in=ids, organisation=org).delete()
-    return len(ids)
+    """Deleting a lead moves it to the trash for 30 days (leads/trash/): restorable until the
+    nightly job purges it. Erasure (privacy) is the separate, immediate way to remove a person."""
+    return trash_leads(leads, actor=actor, by=by)
 
 
 @transaction.atomic

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from leadtracker.accounts.audit import Actor, record
 from leadtracker.accounts.models import Membership, Role
-from leadtracker.leads.models import ConsentEvent, ConsentMethod, ConsentPurpose, Lead
+from leadtracker.leads.models import ConsentEvent, ConsentMethod, ConsentPurpose, Lead, TrashedLead
 from leadtracker.lib.errors import ActionError
 
 # --- the notice version in effect ------------------------------------------------------
@@ -270,7 +270,10 @@ def unsubscribe(org_id: int, lead_id: int) -> Lead | None:
         .filter(organisation_id=org_id, pk=lead_id)
         .first()
     )
-    if lead is None or lead.erased_at is not None:
+    if lead is None:
+        _unsubscribe_trashed(org_id, lead_id)
+        return None
+    if lead.erased_at is not None:
         return None
     if lead.marketing_consent:
         lead.marketing_consent = False
@@ -278,6 +281,15 @@ def unsubscribe(org_id: int, lead_id: int) -> Lead | None:
         lead.save(update_fields=["marketing_consent", "updated_at"])
         lead_consent_changed(lead, method=ConsentMethod.UNSUBSCRIBE_LINK, actor=Actor.system())
     return lead
+
+
+def _unsubscribe_trashed(org_id: int, lead_id: int) -> None:
+    """A lead in the trash may yet be restored: the click is kept with it, and restoring
+    withdraws the consent then (leads/trash/actions.py). The person still sees the neutral page."""
+    trashed = TrashedLead.objects.select_for_update().filter(organisation_id=org_id, pk=lead_id).first()
+    if trashed is not None and "unsubscribed_at" not in trashed.snapshot:
+        trashed.snapshot = {**trashed.snapshot, "unsubscribed_at": timezone.now().isoformat()}
+        trashed.save(update_fields=["snapshot"])
 
 
 # --- do not contact --------------------------------------------------------------------

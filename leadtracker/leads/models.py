@@ -299,6 +299,7 @@ class ActivityKind(models.TextChoices):
     MERGED = "merged", "Merged"
     UPDATED = "updated", "Details changed"
     CALL = "call", "Call"
+    RESTORED = "restored", "Restored from the trash"
 
 
 class Activity(models.Model):
@@ -613,3 +614,50 @@ class ConsentEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnly("consent events cannot be deleted")
+
+
+class TrashedLead(models.Model):
+    """A deleted lead, kept whole for TRASH_DAYS so that it can be restored (leads/trash/).
+
+    Deleting takes the lead and everything that cascades from it out of the live tables, so no
+    list, search, count, export, reminder or call match can see it; ``snapshot`` holds those
+    rows as Django serialises them, and the rows of other tables that pointed at the lead and
+    were set to empty, so restoring puts them back with their own ids. The columns beside it
+    are what the trash page shows and what erasure looks a person up by.
+    """
+
+    # The lead's own id: ids are never handed out twice (AUTOINCREMENT on SQLite, a sequence
+    # on PostgreSQL), so the restored lead keeps it and links to /leads/<id>/ work again.
+    id = models.BigIntegerField(primary_key=True)
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(max_length=200, blank=True)  # as the list showed it
+    # E.164 numbers, space-separated with a space at each end, so that " +91… " is found with
+    # a plain substring match on both databases (SQLite has no JSON containment).
+    numbers = models.TextField(blank=True)
+    email = models.CharField(max_length=254, blank=True)
+    # Whose lead it was: who sees it in the trash and may restore it, as for live leads.
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    deleted_at = models.DateTimeField()
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    purge_after = models.DateTimeField()
+    snapshot = models.JSONField(default=dict)
+
+    # Everything here is the lead's: the snapshot is its whole record.
+    personal_data = {"lead": ["name", "numbers", "email", "snapshot"]}
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["organisation", "-deleted_at", "id"], name="trash_list"),
+            models.Index(fields=["purge_after"], name="trash_purge"),
+        ]
+
+    def __str__(self):
+        return self.name or f"Lead {self.pk}"
+
+    @property
+    def number_list(self) -> list[str]:
+        return self.numbers.split()

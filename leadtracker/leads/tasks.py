@@ -35,3 +35,12 @@ def purge_old_import_files() -> int:
     from leadtracker.leads.importer import purge_old_files
 
     return purge_old_files()
+
+
+@periodic(every=dt.timedelta(hours=24))
+@task()
+def purge_trash() -> dict:
+    """Nightly: leads 30 days in the trash are deleted for good."""
+    from leadtracker.leads.trash.actions import purge_trash as purge
+
+    return purge()

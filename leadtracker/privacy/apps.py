@@ -12,6 +12,12 @@ class PrivacyConfig(AppConfig):
 
         set_notice_version_lookup(_effective_version)
 
+        # A lead under an unreleased legal hold is kept: it may not go to the trash (whence
+        # the nightly job would purge it).
+        from leadtracker.leads.trash.actions import add_trash_guard
+
+        add_trash_guard(_refuse_trash_if_held)
+
         from leadtracker.accounts.demo import DEMO_HOOKS
         from leadtracker.privacy.demo import add_demo_notice
 
@@ -24,3 +30,15 @@ def _effective_version(org_id: int) -> int | None:
 
     notice = effective_notice(org_id)
     return notice.version if notice else None
+
+
+def _refuse_trash_if_held(lead) -> None:
+    from leadtracker.lib.errors import Conflict
+    from leadtracker.privacy.erasure import active_hold
+
+    hold = active_hold(lead.organisation, lead=lead)
+    if hold is not None:
+        raise Conflict(
+            f"lead {lead.pk} is under legal hold #{hold.pk}; release the hold before deleting it",
+            field="legal_hold",
+        )

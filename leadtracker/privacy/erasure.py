@@ -54,6 +54,9 @@ class Target:
     needles: list[str] = field(default_factory=list)
     # Set when the member's profile itself is anonymised (no other active membership).
     whole_user: bool = False
+    # A lead in the trash: rows of other tables that pointed at it before it was trashed (their
+    # pointer is empty now), by model label; the erasers that look rows up by the lead look here too.
+    linked: dict[str, set] = field(default_factory=dict)
 
     @property
     def kind(self) -> str:
@@ -125,6 +128,16 @@ def _mentioning(qs, fields, needles):
         for needle in _escaped(needles):
             q |= Q(**{f"{alias}__icontains": needle})
     return qs.filter(q) if needles else qs.none()
+
+
+def _of_lead(t: Target, model):
+    """``model``'s rows about the lead: pointing at it, or (for a lead in the trash) pointing at
+    it before it was trashed."""
+    q = Q(lead=t.lead)
+    pks = t.linked.get(model._meta.label_lower)
+    if pks:
+        q |= Q(pk__in=pks)
+    return model.objects.filter(q)
 
 
 def _apply(target: Target, qs, **changes) -> int:
@@ -211,7 +224,7 @@ def _lead_follow_ups(t: Target) -> int:
 def _lead_webhook_deliveries(t: Target) -> int:
     from leadtracker.leads.models import DeliveryState, WebhookDelivery
 
-    rows = WebhookDelivery.objects.filter(lead=t.lead)
+    rows = _of_lead(t, WebhookDelivery)
     # A pending delivery would tell the receiver about a person who is gone: it is dropped.
     dropped = _delete(t, rows.filter(state=DeliveryState.PENDING))
     return dropped + _apply(t, rows.exclude(state=DeliveryState.PENDING), data={}, last_error="")
@@ -298,7 +311,9 @@ def _lead_calls(t: Target) -> int:
     from leadtracker.calls.models import Call
 
     # Calls never matched to the lead carry its number too.
-    rows = Call.objects.filter(Q(lead=t.lead) | Q(organisation=t.org, number__in=t.phones))
+    rows = Call.objects.filter(
+        Q(pk__in=_of_lead(t, Call).values("pk")) | Q(organisation=t.org, number__in=t.phones)
+    )
     # Duration, status, direction, times, agent and lead stay: reports count them.
     return _apply(t, rows.filter(~Q(number="") | ~Q(note="")), number="", note="")
 
@@ -370,7 +385,7 @@ def _requests_text(t: Target, rows) -> int:
 
 
 def _lead_data_requests(t: Target) -> int:
-    return _requests_text(t, DataRequest.objects.filter(organisation=t.org, lead=t.lead))
+    return _requests_text(t, _of_lead(t, DataRequest).filter(organisation=t.org))
 
 
 def _holds_text(t: Target, rows) -> int:
@@ -405,7 +420,7 @@ def _exports(t: Target, rows) -> int:
 
 
 def _lead_exports(t: Target) -> int:
-    return _exports(t, AccessExport.objects.filter(organisation=t.org, lead=t.lead))
+    return _exports(t, _of_lead(t, AccessExport).filter(organisation=t.org))
 
 
 def _lead_consents(t: Target) -> int:
@@ -414,6 +429,19 @@ def _lead_consents(t: Target) -> int:
     if t.dry_run:
         return rows.count()
     return ConsentEvent.objects.erase_for_lead(t.lead)
+
+
+def _lead_trash(t: Target) -> int:
+    """The person's copies in the trash (this lead, or an older lead with one of their numbers
+    or their e-mail): deleted whole, as the purge would in a few days."""
+    from leadtracker.leads.models import TrashedLead
+
+    q = Q(pk=t.lead.pk)
+    for e164 in t.phones:
+        q |= Q(numbers__contains=f" {e164} ")
+    if t.emails:
+        q |= Q(email__in=t.emails)
+    return _delete(t, TrashedLead.objects.filter(organisation=t.org).filter(q))
 
 
 def _lead_admin_log(t: Target) -> int:
@@ -620,6 +648,7 @@ ERASERS: dict[str, Eraser] = {
     "leads.WebhookDelivery": Eraser("webhook_deliveries", _lead_webhook_deliveries, None, NO_MEMBER),
     "leads.ImportJob": Eraser("import_files", _lead_imports, None, NO_MEMBER),
     "leads.ConsentEvent": Eraser("consents", _lead_consents, _member_consents),
+    "leads.TrashedLead": Eraser("trashed_leads", _lead_trash, None, NO_MEMBER),
     "calls.Call": Eraser(
         "calls", _lead_calls, None, "a member's calls are work records; the number is the lead's"
     ),
@@ -731,6 +760,46 @@ def lead_target(lead, *, dry_run=False, now=None) -> Target:
     )
 
 
+def trashed_lead_target(trashed, *, dry_run=False, now=None) -> Target:
+    """A lead in the trash, read from its snapshot. ``Target.lead`` is a stand-in with the
+    lead's id, never saved: erasers that look rows up by the lead find none in the live tables
+    (they went to the trash with it) and find the rows that pointed at it through ``linked``."""
+    from leadtracker.leads.models import Lead
+
+    rows = trashed.snapshot.get("rows", [])
+    fields = rows[0]["fields"] if rows and rows[0].get("model") == "leads.lead" else {}
+    numbers = [
+        (r["fields"]["e164"], r["fields"].get("raw", "")) for r in rows if r.get("model") == "leads.leadphone"
+    ]
+    phones = {e164 for e164, _raw in numbers} | set(trashed.number_list)
+    if fields.get("phone"):
+        phones.add(fields["phone"])
+    raws = {raw for _e164, raw in numbers} | {fields.get("phone_raw", "")}
+    emails = {e.strip().lower() for e in (trashed.email, fields.get("email", "")) if e}
+    stand_in = Lead(pk=trashed.pk, organisation=trashed.organisation, name=fields.get("name", ""))
+    stand_in._state.adding = False
+    linked = {
+        link["model"]: {pk for pk, _target in link["rows"]}
+        for link in trashed.snapshot.get("links", [])
+        if link.get("field") == "lead"
+    }
+    return Target(
+        org=trashed.organisation,
+        lead=stand_in,
+        dry_run=dry_run,
+        now=now or timezone.now(),
+        phones=phones,
+        emails=emails,
+        needles=_needles(
+            names=[fields.get("name", ""), fields.get("company", ""), trashed.name],
+            phones=phones,
+            raws=raws,
+            emails=emails,
+        ),
+        linked=linked,
+    )
+
+
 def member_target(member, *, dry_run=False, now=None) -> Target:
     user = member.user
     phones = set()
@@ -759,6 +828,10 @@ def member_target(member, *, dry_run=False, now=None) -> Target:
 def lead_erasure_preview(lead) -> dict[str, int]:
     """What erasing this lead would change, counted per kind; nothing is written."""
     return _run(lead_target(lead, dry_run=True))
+
+
+def trashed_lead_erasure_preview(trashed) -> dict[str, int]:
+    return _run(trashed_lead_target(trashed, dry_run=True))
 
 
 def member_erasure_preview(member) -> dict[str, int]:
@@ -818,6 +891,63 @@ def erase_lead(
             ledger_entry=ledger_entry,
             now=now,
         )
+
+
+def erase_trashed_lead(
+    trashed,
+    *,
+    actor: audit.Actor,
+    by: Membership | None = None,
+    data_request=None,
+    ledger_entry=True,
+    now=None,
+) -> dict[str, int]:
+    """Erase a lead that is in the trash: as ``erase_lead``, except that its own rows are in the
+    trash entry, which goes whole (nothing of it is kept: the lead already left the counts when
+    it was trashed). Calls and call-backs with its numbers, the rows that pointed at it, audit
+    events, notifications, jobs and import files are erased as for a live lead. No legal hold
+    can be on it: a lead under one cannot be trashed."""
+    from leadtracker.leads.models import TrashedLead
+
+    org = trashed.organisation
+    _check_eraser(by, org)
+    now = now or timezone.now()
+    with transaction.atomic():
+        trashed = TrashedLead.objects.select_for_update().select_related("organisation").get(pk=trashed.pk)
+        target = trashed_lead_target(trashed, now=now)
+        if data_request is not None and target.linked.get("privacy.datarequest", set()).isdisjoint(
+            {data_request.pk}
+        ):
+            raise ActionError("the request is about someone else", field="data_request")
+        return _erase(
+            org,
+            target,
+            kind="lead",
+            obj=target.lead,
+            actor=actor,
+            data_request=data_request,
+            ledger_entry=ledger_entry,
+            now=now,
+        )
+
+
+def trashed_lead_of_request(data_request):
+    """The trashed lead an erasure or access request was about (its pointer went empty when the
+    lead was trashed), or None."""
+    from leadtracker.leads.models import TrashedLead
+
+    if data_request.lead_id is not None or data_request.member_id is not None:
+        return None
+    candidates = TrashedLead.objects.filter(organisation_id=data_request.organisation_id).annotate(
+        _text=Cast("snapshot", TextField())
+    )
+    for trashed in candidates.filter(_text__contains="privacy.datarequest").only("pk", "snapshot"):
+        for link in trashed.snapshot.get("links", []):
+            if link.get("model") == "privacy.datarequest" and any(
+                pk == data_request.pk for pk, _ in link["rows"]
+            ):
+                return TrashedLead.objects.select_related("organisation").get(pk=trashed.pk)
+    return None
 
 
 def erase_member(
@@ -934,6 +1064,18 @@ def _matches(org, wanted: set[str], key) -> tuple[set[int], set[int], set[str]]:
     return leads, members, numbers
 
 
+def _trashed_matches(org, wanted: set[str], key):
+    """Leads of ``org`` in the trash whose numbers or e-mail hash into ``wanted``."""
+    from leadtracker.leads.models import TrashedLead
+
+    for trashed in TrashedLead.objects.filter(organisation=org).select_related("organisation").iterator():
+        identifiers = [("phone", n) for n in trashed.number_list]
+        if trashed.email:
+            identifiers.append(("email", trashed.email))
+        if any(ledger.identifier_hash(kind, v, key) in wanted for kind, v in identifiers):
+            yield trashed
+
+
 def replay_erasures(*, org_slug: str | None = None, now=None) -> dict:
     """Join the ledger file and table (each gets what it lacks), then erase again every lead
     and member of the database whose identifiers match an entry. Idempotent: an erased person
@@ -995,6 +1137,10 @@ def replay_erasures(*, org_slug: str | None = None, now=None) -> dict:
 
         for lead in Lead.objects.filter(pk__in=lead_ids).select_related("organisation"):
             if erase_lead(lead, actor=audit.Actor.system(), ledger_entry=False, held_ok=True, now=now):
+                result["leads"] += 1
+        # A restored backup may hold them in the trash: their copy there goes too.
+        for trashed in list(_trashed_matches(org, wanted, key)):
+            if erase_trashed_lead(trashed, actor=audit.Actor.system(), ledger_entry=False, now=now):
                 result["leads"] += 1
         for member in Membership.objects.filter(pk__in=member_ids).select_related("organisation", "user"):
             if erase_member(member, actor=audit.Actor.system(), ledger_entry=False, held_ok=True, now=now):

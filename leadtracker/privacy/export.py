@@ -816,6 +816,28 @@ def _admin_log(subject, refs):
         )
 
 
+def _lead_trash(subject):
+    """Older leads of the same person in the trash (one of the numbers or the e-mail), whole:
+    their snapshot is the organisation's record about them until it is purged."""
+    from leadtracker.leads.models import TrashedLead
+
+    q = Q()
+    for number in _lead_numbers(subject):
+        q |= Q(numbers__contains=f" {number} ")
+    if subject.lead.email:
+        q |= Q(email=subject.lead.email)
+    if not q:
+        return
+    rows = TrashedLead.objects.filter(q, organisation=subject.org).exclude(pk=subject.lead.pk).order_by("pk")
+    for t in rows:
+        yield plain(
+            t,
+            ["id", "name", "email", "deleted_at", "purge_after", "snapshot"],
+            subject.tz,
+            numbers=" ".join(t.number_list),
+        )
+
+
 def _lead_admin_log(subject):
     yield from _admin_log(subject, [(Lead, subject.lead.pk)])
 
@@ -934,6 +956,7 @@ EXPORTERS: dict[str, Exporter] = {
     "reports.UserDay": Exporter("daily_figures", None, _member_days, NO_LEAD),
     "reports.UserHour": Exporter("hourly_figures", None, _member_hours, NO_LEAD),
     "leads.ConsentEvent": Exporter("consents", _lead_consents, _member_consents),
+    "leads.TrashedLead": Exporter("trashed_leads", _lead_trash, None, NO_MEMBER),
 }
 
 # Said in person.json so the reader knows what is not there and why.

@@ -73,6 +73,8 @@ EXEMPT_FIELDS = {
     "leads.ConsentEvent.recorded_by": "who recorded the consent (an id)",
     "leads.ImportJob.created_by": "who uploaded it (an id)",
     "leads.ImportJob.owner": "who the imported leads go to (an id)",
+    "leads.TrashedLead.owner": "whose lead it was: a work assignment (an id), deciding who may restore it",
+    "leads.TrashedLead.deleted_by": "who moved the lead to the trash (an id)",
     "calls.Call.user": "the agent whose phone made the call: the work record stays for reports",
     "calls.Call.disposed_by": "who recorded the outcome (an id)",
     "calls.CallBack.assignee": "who is to call back (an id)",
