@@ -26,6 +26,7 @@ from leadtracker.attendance.api import router as attendance_router
 from leadtracker.calls.api import router as calls_router
 from leadtracker.leads.api import router as leads_router
 from leadtracker.leads.capture import router as capture_router
+from leadtracker.leads.trash.api import router as trash_router
 from leadtracker.lib.errors import ActionError
 from leadtracker.lib.throttling import AnonymousThrottle, UserThrottle
 from leadtracker.privacy.api import router as privacy_router
@@ -47,6 +48,8 @@ api = NinjaAPI(
 )
 api.add_router("/", accounts_router)
 api.add_router("/", attendance_router)
+# Before the leads: "/leads/trash" must not be read as a lead id.
+api.add_router("/", trash_router)
 api.add_router("/", leads_router)
 api.add_router("/", capture_router)
 api.add_router("/", calls_router)

@@ -746,7 +746,9 @@ def export_leads(
     return export_response(request, filtered(request, filters), format, campaign=campaign)
 
 
-@router.post("/leads/bulk", response=BulkOut, summary="Assign, change status, tag or delete many leads")
+@router.post(
+    "/leads/bulk", response=BulkOut, summary="Assign, change status, tag or delete (to the trash) many leads"
+)
 def bulk(request, payload: BulkIn):
     by = require_role(request, Role.MANAGER)
     leads = selectors.leads_for(by).filter(pk__in=payload.ids)
@@ -790,7 +792,11 @@ def patch_lead(request, lead_id: int, payload: LeadPatch):
     return get_lead(request, lead_id)
 
 
-@router.delete("/leads/{lead_id}", response={204: None})
+@router.delete(
+    "/leads/{lead_id}",
+    response={204: None},
+    summary="Move a lead to the trash (GET /leads/trash; restorable for 30 days, then purged)",
+)
 def delete_lead(request, lead_id: int):
     lead = _lead(request, lead_id)
     actions.delete_leads(Lead.objects.filter(pk=lead.pk), actor=actor_of(request), by=request.membership)

@@ -286,3 +286,15 @@ def _legal_hold(people):
 
 
 FACTORIES["hold_id"] = _legal_hold
+
+
+def _trashed_lead(people):
+    # A lead moved to the trash: its id is what the trash's pages and operations take.
+    from leadtracker.leads.trash.actions import trash_leads
+
+    lead = _lead(people)
+    trash_leads(Lead.objects.filter(pk=lead.pk), actor=Actor.system(), by=people.olga)
+    return lead.pk
+
+
+FACTORIES["trashed_id"] = _trashed_lead
