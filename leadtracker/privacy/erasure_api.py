@@ -10,6 +10,7 @@ from pydantic import Field
 
 from leadtracker.accounts.audit import Actor
 from leadtracker.accounts.models import Role
+from leadtracker.leads.models import TrashedLead
 from leadtracker.lib.errors import ActionError
 from leadtracker.lib.schema import Strict, require_role
 from leadtracker.privacy import erasure, holds, selectors
@@ -132,11 +133,19 @@ def _request_subject(req: DataRequest):
     if req.kind != "erasure":
         raise ActionError("this is not an erasure request", field="kind", status_code=409)
     if req.lead is None and req.member is None:
-        raise ActionError("the person of this request is no longer held", field="subject", status_code=409)
+        # A request whose lead was moved to the trash points at nothing now; the trash knows it.
+        trashed = erasure.trashed_lead_of_request(req)
+        if trashed is None:
+            raise ActionError(
+                "the person of this request is no longer held", field="subject", status_code=409
+            )
+        return trashed, None
     return req.lead, req.member
 
 
 def _preview(org, lead, member) -> ErasureOut:
+    if isinstance(lead, TrashedLead):
+        return ErasureOut(erased=False, counts=erasure.trashed_lead_erasure_preview(lead), held_by=None)
     hold = erasure.active_hold(org, lead=lead, member=member)
     counts = (
         erasure.lead_erasure_preview(lead) if lead is not None else erasure.member_erasure_preview(member)
@@ -165,7 +174,9 @@ def erase_for_request(request, request_id: int):
     req = _request(request, request_id)
     lead, member = _request_subject(req)
     actor = Actor.from_request(request)
-    if lead is not None:
+    if isinstance(lead, TrashedLead):
+        counts = erasure.erase_trashed_lead(lead, actor=actor, by=by, data_request=req)
+    elif lead is not None:
         counts = erasure.erase_lead(lead, actor=actor, by=by, data_request=req)
     else:
         counts = erasure.erase_member(member, actor=actor, by=by, data_request=req)

@@ -18,8 +18,9 @@ from leadtracker.privacy.models import DataRequest, LegalHold
 CONFIRM_WORD = "ERASE"
 
 
-def _erase_page(request, *, lead, member, req=None, back):
-    """GET: what would change, and the form; POST: erase when the word was typed."""
+def _erase_page(request, *, lead, member, req=None, back, trashed=None):
+    """GET: what would change, and the form; POST: erase when the word was typed. ``trashed``:
+    the lead is in the trash (``lead`` and ``member`` are None)."""
     error = None
     if request.method == "POST":
         if request.POST.get("confirm", "").strip() != CONFIRM_WORD:
@@ -27,7 +28,11 @@ def _erase_page(request, *, lead, member, req=None, back):
         else:
             actor = Actor.from_request(request)
             try:
-                if lead is not None:
+                if trashed is not None:
+                    counts = erasure.erase_trashed_lead(
+                        trashed, actor=actor, by=request.membership, data_request=req
+                    )
+                elif lead is not None:
                     counts = erasure.erase_lead(lead, actor=actor, by=request.membership, data_request=req)
                 else:
                     counts = erasure.erase_member(
@@ -40,10 +45,13 @@ def _erase_page(request, *, lead, member, req=None, back):
                     request, f"Erased: {sum(counts.values())} changes. The ledger has the entry."
                 )
                 return redirect(back)
-    hold = erasure.active_hold(request.org, lead=lead, member=member)
-    counts = (
-        erasure.lead_erasure_preview(lead) if lead is not None else erasure.member_erasure_preview(member)
-    )
+    if trashed is not None:
+        hold, counts = None, erasure.trashed_lead_erasure_preview(trashed)
+    else:
+        hold = erasure.active_hold(request.org, lead=lead, member=member)
+        counts = (
+            erasure.lead_erasure_preview(lead) if lead is not None else erasure.member_erasure_preview(member)
+        )
     status = 200
     if error is not None:
         status = error.status_code if error.status_code in (403, 409) else 400
@@ -51,7 +59,8 @@ def _erase_page(request, *, lead, member, req=None, back):
         request,
         "privacy/erase.html",
         {
-            "lead": lead,
+            "lead": lead or trashed,
+            "trashed": trashed,
             "member": member,
             "req": req,
             "counts": sorted(counts.items()),
@@ -71,10 +80,16 @@ def erase_for_request(request, request_id):
     except DataRequest.DoesNotExist:
         raise Http404 from None
     back = f"/settings/privacy/requests/{req.pk}/"
-    if req.kind != "erasure" or req.is_closed or (req.lead is None and req.member is None):
+    # A request whose lead was moved to the trash points at nothing now; the trash knows it.
+    trashed = erasure.trashed_lead_of_request(req) if req.kind == "erasure" else None
+    if (
+        req.kind != "erasure"
+        or req.is_closed
+        or (req.lead is None and req.member is None and trashed is None)
+    ):
         messages.error(request, "Only an open erasure request about a person still held can be carried out.")
         return redirect(back)
-    return _erase_page(request, lead=req.lead, member=req.member, req=req, back=back)
+    return _erase_page(request, lead=req.lead, member=req.member, req=req, back=back, trashed=trashed)
 
 
 @member_required(Role.ADMIN)

@@ -15,7 +15,7 @@ from leadtracker.accounts.audit import Actor
 from leadtracker.accounts.decorators import member_required
 from leadtracker.accounts.models import Organisation, Role
 from leadtracker.lib.errors import ActionError
-from leadtracker.privacy import actions, selectors
+from leadtracker.privacy import actions, erasure, selectors
 from leadtracker.privacy.middleware import forget
 from leadtracker.privacy.models import (
     DataRequest,
@@ -342,6 +342,10 @@ def data_request_detail(request, request_id):
         "privacy/request.html",
         {
             "req": req,
+            # An erasure request whose lead was moved to the trash: it can still be carried out.
+            "trashed": erasure.trashed_lead_of_request(req)
+            if req.kind == "erasure" and not req.is_closed
+            else None,
             "form": request.POST if error else None,
             "overdue": req.is_overdue(),
             "error": error,
