@@ -179,9 +179,13 @@ def test_counts_always_add_up(acme, tmp_path):
             f"L{i},98765{i % 250:05d},{['Hot', 'New', 'Junk Lead'][i % 3]},{'Ravi' if i % 7 else ''},{i} lakh"
         )
     lines.append("Nobody,,,,")
-    summary, _ = run(sheet(tmp_path, "\n".join(lines) + "\n"))
-    assert summary["rows"] == 301
+    lines[121] = '"Stray quote,9123400000,Hot,,10 lakh'  # must not swallow the rows after it
+    path = sheet(tmp_path, "\n".join(lines) + "\n")
+    summary, err = run(path)
+    physical = len(path.read_text().splitlines()) - 1  # the header
+    assert summary["rows"] == physical == 301
     assert (
         summary["rows"] == summary["created"] + summary["updated"] + summary["duplicates"] + summary["errors"]
     )
-    assert (summary["created"], summary["duplicates"], summary["errors"]) == (250, 50, 1)
+    assert (summary["created"], summary["duplicates"], summary["errors"]) == (249, 50, 2)
+    assert "row 122: error: row: unclosed quote" in err
