@@ -199,6 +199,9 @@ SECURE_PROXY_SSL_HEADER = (
 # Production runs behind a TLS proxy (docs): without this every client would share the
 # proxy's address, and one person's failed logins would lock everyone out.
 USE_X_FORWARDED_FOR = envbool("USE_X_FORWARDED_FOR", SECURE)
+# The proxies (addresses or CIDR networks) whose X-Forwarded-For is believed; anyone else's is
+# ignored (lib.http.client_ip). gunicorn gets the same list for X-Forwarded-Proto.
+FORWARDED_ALLOW_IPS = envlist("FORWARDED_ALLOW_IPS", ["127.0.0.1", "::1"])
 SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", SECURE)
 CSRF_COOKIE_SECURE = envbool("CSRF_COOKIE_SECURE", SECURE)
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", SECURE)

@@ -94,8 +94,9 @@ class Command(BaseCommand):
             # home directory would be shared by every instance on the machine.
             "--no-control-socket",
             "--access-logformat=" + '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"',
-            # gunicorn trusts X-Forwarded-* only from these (the TLS proxy on this host by default).
-            f"--forwarded-allow-ips={os.environ.get('FORWARDED_ALLOW_IPS', '127.0.0.1,::1')}",
+            # gunicorn trusts X-Forwarded-* only from these (the TLS proxy on this host by default),
+            # the same list the client's address is read with (lib.http.client_ip).
+            f"--forwarded-allow-ips={','.join(settings.FORWARDED_ALLOW_IPS)}",
         ]
         # Heartbeat files on tmpfs: a slow disk cannot make the master kill healthy workers.
         # gunicorn creates them with mkstemp (unique, 0600), so a shared directory is safe.
