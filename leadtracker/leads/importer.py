@@ -256,7 +256,7 @@ class Importer:
                 row.status = resolved.target
                 if resolved.warning:
                     row.warn(self._column(index), value, resolved.warning)
-                elif normalise(value) != normalise(resolved.target.name if resolved.target else ""):
+                elif resolved.noted:
                     row.kept.append((self._column(index), value))  # chosen by the person: noted only
             elif target == "owner":
                 resolved = self.owners.resolve(value)

@@ -111,6 +111,8 @@ class Resolved:
     target: object
     how: str
     warning: str = ""
+    # The person chose a status for a word that is not its name: the word is noted on the lead.
+    noted: bool = False
 
 
 class StatusResolver:
@@ -126,6 +128,7 @@ class StatusResolver:
         # The person's choices: normalised value -> status id.
         self.chosen = {normalise(k): v for k, v in (chosen or {}).items()}
         self.cache: dict[str, Resolved] = {}
+        self.seen: dict[str, Resolved] = {}
 
     def for_meaning(self, meaning: str) -> LeadStatus | None:
         for name in MEANING_NAMES[meaning]:
@@ -138,15 +141,19 @@ class StatusResolver:
         return None
 
     def resolve(self, value: str) -> Resolved:
-        key = normalise(value)
-        if key in self.cache:
-            return self.cache[key]
-        self.cache[key] = resolved = self._resolve(value, key)
+        # A sheet repeats a handful of words: each spelling is resolved once.
+        resolved = self.seen.get(value)
+        if resolved is None:
+            key = normalise(value)
+            if key not in self.cache:
+                self.cache[key] = self._resolve(value, key)
+            resolved = self.seen[value] = self.cache[key]
         return resolved
 
     def _resolve(self, value: str, key: str) -> Resolved:
         if key in self.chosen and self.chosen[key] in self.by_id:
-            return Resolved(self.by_id[self.chosen[key]], "your choice")
+            status = self.by_id[self.chosen[key]]
+            return Resolved(status, "your choice", noted=key != normalise(status.name))
         exact = self.by_name.get(key)
         if exact is not None:
             return Resolved(exact, "same name")
@@ -188,12 +195,16 @@ class OwnerResolver:
             del self.by_name[key]
         self.chosen = {normalise(k): v for k, v in (chosen or {}).items()}
         self.cache: dict[str, Resolved] = {}
+        self.seen: dict[str, Resolved] = {}
 
     def resolve(self, value: str) -> Resolved:
-        key = normalise(value)
-        if key not in self.cache:
-            self.cache[key] = self._resolve(value, key)
-        return self.cache[key]
+        resolved = self.seen.get(value)
+        if resolved is None:
+            key = normalise(value)
+            if key not in self.cache:
+                self.cache[key] = self._resolve(value, key)
+            resolved = self.seen[value] = self.cache[key]
+        return resolved
 
     def _resolve(self, value: str, key: str) -> Resolved:
         choice = self.chosen.get(key)
