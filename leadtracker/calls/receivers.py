@@ -1,8 +1,8 @@
 from django.dispatch import receiver
 
 from leadtracker.accounts.signals import organisation_created
-from leadtracker.calls.models import DEFAULT_DISPOSITIONS, CallBack, Disposition
-from leadtracker.leads.signals import lead_numbers_added, lead_owner_changed
+from leadtracker.calls.models import DEFAULT_DISPOSITIONS, Call, CallBack, Disposition
+from leadtracker.leads.signals import lead_numbers_added, lead_owner_changed, leads_imported
 
 
 @receiver(organisation_created)
@@ -29,3 +29,30 @@ def link_calls(sender, lead, numbers, actor, **kwargs):
     from leadtracker.calls.actions import link_calls_to_lead
 
     link_calls_to_lead(lead, numbers, actor=actor)
+
+
+@receiver(leads_imported)
+def link_imported_calls(sender, organisation, numbers, actor, **kwargs):
+    """An imported lead takes the calls and call-backs of its numbers that were nobody's lead
+    (a missed call from someone whose sheet is imported later). Two indexed queries a batch
+    find the few numbers that have any; only those leads are linked one by one."""
+    from leadtracker.calls.actions import link_calls_to_lead
+    from leadtracker.leads.models import Lead
+
+    lead_of = {e164: lead_id for lead_id, e164s in numbers.items() for e164 in e164s}
+    if not lead_of:
+        return
+    waiting = set(
+        Call.objects.filter(organisation=organisation, number__in=lead_of, lead__isnull=True)
+        .values_list("number", flat=True)
+        .distinct()
+    ) | set(
+        CallBack.objects.filter(
+            organisation=organisation, number__in=lead_of, lead__isnull=True, closed_at__isnull=True
+        ).values_list("number", flat=True)
+    )
+    if not waiting:
+        return
+    leads = Lead.objects.in_bulk({lead_of[n] for n in waiting})
+    for lead_id, lead in leads.items():
+        link_calls_to_lead(lead, [n for n in waiting if lead_of[n] == lead_id], actor=actor)

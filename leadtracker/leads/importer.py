@@ -34,6 +34,7 @@ from leadtracker.leads.models import (
     LeadTag,
 )
 from leadtracker.leads.selectors import assignable_members
+from leadtracker.leads.signals import leads_imported
 from leadtracker.leads.tabular import FIELDS, BrokenLine, UnreadableFile, guess_mapping, open_table
 from leadtracker.leads.value_mapping import NOBODY, RULES, OwnerResolver, StatusResolver, normalise
 from leadtracker.lib.bulk import insert_returning_ids, insert_rows, json_param
@@ -731,6 +732,14 @@ class Importer:
                 )
         insert_rows(
             Activity, ["organisation_id", "lead_id", "kind", "actor_id", "at", "body", "data"], activities
+        )
+        leads_imported.send(
+            sender=Lead,
+            organisation=self.org,
+            numbers={
+                lead.pk: [e164 for e164, _ in p.clean.phones] for lead, p in zip(leads, pending, strict=True)
+            },
+            actor=self.actor,
         )
         self.counts.created += len(leads)
         for p in pending:

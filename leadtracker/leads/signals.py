@@ -10,3 +10,9 @@ lead_owner_changed = Signal()
 # replaced); kwargs: lead, numbers (E.164), actor. Calls with those numbers that belong to no
 # lead yet, and their open call-backs, follow the lead (calls.receivers).
 lead_numbers_added = Signal()
+
+# Sent inside the transaction of each batch of an import, once for the batch rather than once
+# a lead (an import writes a thousand leads a statement); kwargs: organisation, numbers
+# ({lead id: [E.164, …]} of the batch's new leads), actor. What lead_numbers_added does for
+# one lead, calls.receivers does for the batch.
+leads_imported = Signal()
