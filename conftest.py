@@ -9,6 +9,18 @@ from leadtracker.testing import login_client, make_org, token_client
 SKIPPED: list[str] = []
 
 
+def pytest_configure(config):
+    # argon2 takes a quarter of a second a password by design, and the suite makes hundreds of
+    # organisations and members: tests hash with MD5 first (argon2 hashes still verify).
+    # accounts/tests/test_login.py holds production's own hashers to argon2.
+    from django.conf import settings
+    from django.contrib.auth import hashers
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *settings.PASSWORD_HASHERS]
+    hashers.get_hashers.cache_clear()
+    hashers.get_hashers_by_algorithm.cache_clear()
+
+
 def pytest_runtest_logreport(report):
     if report.skipped:
         SKIPPED.append(report.nodeid)

@@ -62,8 +62,21 @@ def test_inactive_user_cannot_log_in(acme):
     assert attempt(Client(), "alice@acme.test", PASSWORD).status_code == 400
 
 
-def test_passwords_are_hashed_with_argon2(acme):
-    assert acme.alice.user.password.startswith("argon2")
+def test_passwords_are_hashed_with_argon2(acme, settings):
+    # The suite hashes with MD5 for speed (conftest.py); production's own list is argon2 first.
+    from django.contrib.auth import hashers
+
+    import leadtracker.settings as production
+
+    assert production.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
+    settings.PASSWORD_HASHERS = production.PASSWORD_HASHERS
+    hashers.get_hashers.cache_clear()
+    hashers.get_hashers_by_algorithm.cache_clear()
+    user = acme.alice.user
+    user.set_password("a-new-long-password")
+    user.save()
+    assert user.password.startswith("argon2")
+    assert attempt(Client(), "alice@acme.test", "a-new-long-password").status_code == 302
 
 
 @pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/x"])
