@@ -15,6 +15,7 @@ from leadtracker.accounts.models import Role
 from leadtracker.accounts.visibility import visible_memberships
 from leadtracker.attendance import actions, selectors
 from leadtracker.lib.errors import ActionError
+from leadtracker.lib.headers import uses_geolocation
 from leadtracker.lib.web import safe_back
 
 
@@ -30,6 +31,7 @@ def _location(request):
     return actions.Location(lat=lat, lon=lon, accuracy_m=accuracy)
 
 
+@uses_geolocation  # the punch button asks for the location
 @member_required()
 def attendance(request):
     member = request.membership

@@ -19,6 +19,7 @@ from django.utils.http import urlencode
 from leadtracker.accounts.decorators import member_required
 from leadtracker.accounts.models import Membership, Role
 from leadtracker.accounts.visibility import teams_for
+from leadtracker.lib.headers import uses_geolocation
 from leadtracker.reports import selectors
 from leadtracker.reports.forms import DEFAULT_RANGE, DashboardFilterForm
 
@@ -316,6 +317,7 @@ def my_numbers(org, viewer: Membership, today: dt.date) -> list[dict]:
     return out
 
 
+@uses_geolocation  # the punch button asks for the location
 @member_required()
 def my_day(request):
     from leadtracker.attendance.actions import open_shift
