@@ -16,9 +16,9 @@ from django.core.exceptions import RequestDataTooBig
 from django.db import DataError
 from django.http import Http404
 from django.http.request import RawPostDataException
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Schema, Status
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from leadtracker.accounts.api import router as accounts_router
 from leadtracker.accounts.auth import BearerAuth, SessionAuth
@@ -27,8 +27,9 @@ from leadtracker.calls.api import router as calls_router
 from leadtracker.leads.api import router as leads_router
 from leadtracker.leads.capture import router as capture_router
 from leadtracker.leads.trash.api import router as trash_router
+from leadtracker.lib import database
 from leadtracker.lib.errors import ActionError
-from leadtracker.lib.throttling import AnonymousThrottle, UserThrottle
+from leadtracker.lib.throttling import AnonymousThrottle, HealthThrottle, UserThrottle
 from leadtracker.privacy.api import router as privacy_router
 
 logger = logging.getLogger(__name__)
@@ -56,9 +57,32 @@ api.add_router("/", calls_router)
 api.add_router("/", privacy_router)
 
 
-@api.get("/health", auth=None, tags=["server"], summary="Liveness check; needs no credentials")
+class HealthOut(Schema):
+    status: str = Field(..., description="ok, or error when the server cannot do its work")
+    version: str
+    database: str = Field(..., description='"ok", or "unreachable: …"')
+
+
+@api.get(
+    "/health",
+    auth=None,
+    # Counted per address like any anonymous request, but not refused for want of the
+    # database that holds the count: this is the answer that says the database is gone.
+    throttle=[HealthThrottle()],
+    response={200: HealthOut, 503: HealthOut},
+    tags=["server"],
+    summary="Is the server up and its database reachable? Needs no credentials; 503 when not",
+)
 def health(request):
-    return {"status": "ok", "version": api.version}
+    error = database.unreachable()
+    if error is not None:
+        # The driver's words name hosts and paths: for the server's log, not for anyone who asks.
+        logger.error("health: %s is unreachable: %s", database.describe(), database.one_line(error))
+        return Status(
+            503,
+            {"status": "error", "version": api.version, "database": f"unreachable: {type(error).__name__}"},
+        )
+    return {"status": "ok", "version": api.version, "database": "ok"}
 
 
 def error_body(detail: str, errors: list[dict] | None = None) -> dict:

@@ -128,3 +128,27 @@ def test_serve_refuses_a_non_positive_worker_count(tmp_path):
         timeout=60,
     )
     assert result.returncode == 2 and "--workers: invalid positive value: '0'" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("database_url", "named"),
+    [
+        ("postgres://lt:s3cret-pw@127.0.0.1:1/leadtracker", "(PostgreSQL lt@127.0.0.1:1/leadtracker)"),
+        ("sqlite:///{tmp}/no-such-dir/lt.sqlite3", "(SQLite {tmp}/no-such-dir/lt.sqlite3)"),
+    ],
+)
+def test_serve_refuses_to_start_without_its_database_in_one_line(tmp_path, database_url, named):
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env.update(LEADTRACKER_VAR_DIR=str(tmp_path), DATABASE_URL=database_url.format(tmp=tmp_path))
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "leadtracker"), "serve", "--bind", f"127.0.0.1:{free_port()}"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 1
+    assert result.stderr.endswith("\n") and result.stderr.count("\n") == 1, result.stderr
+    assert result.stderr.startswith(f"CommandError: cannot start: the database {named.format(tmp=tmp_path)}")
+    assert "unreachable: " in result.stderr and "s3cret-pw" not in result.stderr
+    assert "Serving on" not in result.stdout

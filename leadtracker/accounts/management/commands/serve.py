@@ -12,6 +12,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from leadtracker.lib import database
+
 # Sync workers each hold one database connection; past this many a small box spends its memory
 # on idle workers and PostgreSQL on idle connections (docs/scaling.md).
 MAX_WORKERS = 12
@@ -59,6 +61,12 @@ class Command(BaseCommand):
         )
 
     def handle(self, *, bind, workers, timeout, no_collectstatic, **options):
+        error = database.unreachable()
+        if error is not None:
+            # Workers without a database would answer every request with an error page: refuse
+            # now, in one line that names the database (CommandError prints no traceback).
+            where, why = database.describe(), database.one_line(error)
+            raise CommandError(f"cannot start: the database ({where}) is unreachable: {why}")
         call_command("check", deploy=not settings.DEBUG)
         try:
             call_command("migrate", check_unapplied=True, verbosity=0)
