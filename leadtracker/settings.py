@@ -99,6 +99,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "leadtracker.accounts.context_processors.shell",
             ],
+            # |date and |time that never fail on a time near year 1 or 9999 (lib/timefilters.py).
+            "builtins": ["leadtracker.lib.timefilters"],
         },
     },
 ]

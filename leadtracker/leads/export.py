@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from leadtracker.accounts.audit import Actor, record
 from leadtracker.leads.consent import campaign_exclusion
+from leadtracker.lib.timeutil import to_local
 
 COLUMNS = [
     "id",
@@ -53,7 +54,8 @@ def rows(qs, tz, campaign=False):
     qs = qs.select_related("status", "source", "owner").prefetch_related("phones", "tags").order_by("pk")
 
     def when(value):
-        return value.astimezone(tz).strftime("%Y-%m-%d %H:%M") if value else ""
+        # to_local: a follow-up stored for 9999 must not cut the file short halfway.
+        return to_local(value, tz).strftime("%Y-%m-%d %H:%M") if value else ""
 
     # iterator() with prefetch needs a chunk size; rows are produced a chunk at a time.
     for lead in qs.iterator(chunk_size=2000):
