@@ -56,6 +56,7 @@ from leadtracker.leads.models import (
     WebhookDelivery,
 )
 from leadtracker.lib.errors import ActionError
+from leadtracker.lib.timeutil import to_local
 from leadtracker.privacy.models import (
     AccessExport,
     DataRequest,
@@ -118,7 +119,8 @@ class Exporter:
 def value(v, tz):
     """A field's value as JSON can hold it, times in the organisation's zone with offset."""
     if isinstance(v, dt.datetime):
-        return v.astimezone(tz).isoformat()
+        # to_local: a time stored for 9999 is written in UTC rather than failing the export.
+        return to_local(v, tz).isoformat()
     if isinstance(v, dt.date):
         return v.isoformat()
     if isinstance(v, decimal.Decimal):
