@@ -1,6 +1,8 @@
 """Browser tests: Playwright for Python driving Debian's Chromium (never a downloaded browser)."""
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -90,3 +92,27 @@ def log_in(page, base_url, email, password=PASSWORD):
 @pytest.fixture
 def login():
     return log_in
+
+
+@pytest.fixture
+def start_worker(transactional_db):
+    """Starts a real `leadtracker worker` process on the test database when called (a test
+    may first see its job waiting); every one started is stopped at the end."""
+    from leadtracker.accounts.tests.test_worker import worker_env
+
+    procs = []
+
+    def start():
+        procs.append(
+            subprocess.Popen(
+                [sys.executable, "-m", "leadtracker.cli", "worker", "--interval", "0.5"],
+                env=worker_env(),
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+        )
+
+    yield start
+    for proc in procs:
+        proc.terminate()
+        proc.wait(10)

@@ -2,14 +2,10 @@
 each stage and owner word will become, one is changed, a real worker imports every lead, and
 the result says how many warnings there were and lists them, all without sideways scrolling."""
 
-import subprocess
-import sys
 from pathlib import Path
 
-import pytest
 from playwright.sync_api import expect
 
-from leadtracker.accounts.tests.test_worker import worker_env
 from leadtracker.leads.models import Lead
 
 FIXTURE = Path(__file__).resolve().parents[1].parent / "shared" / "fixtures" / "lead-imports"
@@ -17,27 +13,9 @@ NO_SIDEWAYS_SCROLL = "document.documentElement.scrollWidth <= window.innerWidth"
 SHOTS = Path(__file__).parent / "screenshots"
 
 
-@pytest.fixture
-def worker(transactional_db):
-    procs = []
-
-    def start():
-        procs.append(
-            subprocess.Popen(
-                [sys.executable, "-m", "leadtracker.cli", "worker", "--interval", "0.5"],
-                env=worker_env(),
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-            )
-        )
-
-    yield start
-    for proc in procs:
-        proc.terminate()
-        proc.wait(10)
-
-
-def test_a_sheet_from_another_crm_imports_every_lead_on_a_phone(phone, live_server, people, login, worker):
+def test_a_sheet_from_another_crm_imports_every_lead_on_a_phone(
+    phone, live_server, people, login, start_worker
+):
     login(phone, live_server.url, "maya@acme.test")
     phone.goto(f"{live_server.url}/leads/import/")
     phone.set_input_files("input[type=file]", str(FIXTURE / "realestate-budgets.csv"))
@@ -54,7 +32,7 @@ def test_a_sheet_from_another_crm_imports_every_lead_on_a_phone(phone, live_serv
     phone.screenshot(path=str(SHOTS / "import-preview-360.png"), full_page=True)
     phone.get_by_role("button", name="Import", exact=True).click()
 
-    worker()  # the page polls by itself
+    start_worker()  # the page polls by itself
     expect(phone.locator(".import-state")).to_have_text("Done — 2 errors, 9 warnings", timeout=30_000)
     issues = phone.locator("#import-issues li")
     expect(issues).to_have_count(11)

@@ -1,12 +1,7 @@
 """The lead loop in a real browser: create, find by number, plan a follow-up, move on the
 board, import a spreadsheet and watch the worker finish it."""
 
-import os
-import subprocess
-import sys
-
 import pytest
-from django.conf import settings
 from playwright.sync_api import expect
 
 
@@ -70,19 +65,8 @@ def test_drag_on_the_board(page, live_server, people, login):
 
 
 @pytest.fixture
-def worker(transactional_db):
-    """A real `leadtracker worker` process on the test database."""
-    db = settings.DATABASES["default"]
-    env = dict(os.environ, DATABASE_URL=f"sqlite:///{db['NAME']}")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "leadtracker.cli", "worker", "--interval", "0.5"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    yield proc
-    proc.terminate()
-    proc.wait(10)
+def worker(start_worker):
+    start_worker()
 
 
 def test_import_a_csv_and_watch_it_finish(page, live_server, people, login, worker, tmp_path):

@@ -2,14 +2,11 @@
 real worker build it, downloads the zip and finds the lead's notes, follow-ups and calls in it."""
 
 import re
-import subprocess
-import sys
 import zipfile
 
 import pytest
 from playwright.sync_api import expect
 
-from leadtracker.accounts.tests.test_worker import worker_env
 from leadtracker.privacy.models import AccessExport
 from leadtracker.privacy.tests.export_util import lead_with_history
 from leadtracker.privacy.tests.requests_util import make_request
@@ -27,25 +24,10 @@ def private_dir(settings, tmp_path, monkeypatch):
 
 
 @pytest.fixture
-def worker(transactional_db, private_dir):
-    """A real `leadtracker worker` process on the test database, started after the page has
-    been seen waiting, so the test sees the queued state before the worker takes the job."""
-    procs = []
-
-    def start():
-        procs.append(
-            subprocess.Popen(
-                [sys.executable, "-m", "leadtracker.cli", "worker", "--interval", "0.5"],
-                env=worker_env(),
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-            )
-        )
-
-    yield start
-    for proc in procs:
-        proc.terminate()
-        proc.wait(10)
+def worker(start_worker, private_dir):
+    """A real worker, started after the page has been seen waiting, so the test sees the
+    queued state before the worker takes the job."""
+    return start_worker
 
 
 def test_admin_prepares_and_downloads_an_access_export_on_a_phone(phone, live_server, people, login, worker):

@@ -115,8 +115,31 @@ class Resolved:
     noted: bool = False
 
 
-class StatusResolver:
+class Resolver:
+    """Resolves each distinct value once: a sheet repeats a handful of words a thousand times."""
+
+    def __init__(self, chosen: dict | None):
+        # The person's choices, by normalised value.
+        self.chosen = {normalise(k): v for k, v in (chosen or {}).items()}
+        self.cache: dict[str, Resolved] = {}  # by normalised value
+        self.seen: dict[str, Resolved] = {}  # by the value as written
+
+    def resolve(self, value: str) -> Resolved:
+        resolved = self.seen.get(value)
+        if resolved is None:
+            key = normalise(value)
+            if key not in self.cache:
+                self.cache[key] = self._resolve(value, key)
+            resolved = self.seen[value] = self.cache[key]
+        return resolved
+
+    def _resolve(self, value: str, key: str) -> Resolved:
+        raise NotImplementedError
+
+
+class StatusResolver(Resolver):
     def __init__(self, org, chosen: dict | None = None):
+        super().__init__(chosen)
         self.statuses = list(
             LeadStatus.objects.filter(organisation=org, is_active=True).order_by("position", "id")
         )
@@ -125,10 +148,6 @@ class StatusResolver:
         self.by_id = {s.pk: s for s in every}
         opens = [s for s in self.statuses if s.kind == StatusKind.OPEN]
         self.first_open = opens[0] if opens else (self.statuses[0] if self.statuses else None)
-        # The person's choices: normalised value -> status id.
-        self.chosen = {normalise(k): v for k, v in (chosen or {}).items()}
-        self.cache: dict[str, Resolved] = {}
-        self.seen: dict[str, Resolved] = {}
 
     def for_meaning(self, meaning: str) -> LeadStatus | None:
         for name in MEANING_NAMES[meaning]:
@@ -139,16 +158,6 @@ class StatusResolver:
         if kind:
             return next((s for s in self.statuses if s.kind == kind), None)
         return None
-
-    def resolve(self, value: str) -> Resolved:
-        # A sheet repeats a handful of words: each spelling is resolved once.
-        resolved = self.seen.get(value)
-        if resolved is None:
-            key = normalise(value)
-            if key not in self.cache:
-                self.cache[key] = self._resolve(value, key)
-            resolved = self.seen[value] = self.cache[key]
-        return resolved
 
     def _resolve(self, value: str, key: str) -> Resolved:
         if key in self.chosen and self.chosen[key] in self.by_id:
@@ -173,12 +182,13 @@ class StatusResolver:
         )
 
 
-class OwnerResolver:
+class OwnerResolver(Resolver):
     """Owners by the person's choice, else a member's e-mail or full name (case- and
     space-insensitive) among the members the importer may give leads to, else the
     `unknown` rule: the assignment rules, or nobody."""
 
     def __init__(self, members, chosen: dict | None = None, unknown: str = RULES):
+        super().__init__(chosen)
         self.unknown = unknown if unknown in UNKNOWN_OWNER else RULES
         self.by_email, self.by_name, twice = {}, {}, set()
         self.names = {}
@@ -193,18 +203,6 @@ class OwnerResolver:
         self.ambiguous = twice
         for key in twice:
             del self.by_name[key]
-        self.chosen = {normalise(k): v for k, v in (chosen or {}).items()}
-        self.cache: dict[str, Resolved] = {}
-        self.seen: dict[str, Resolved] = {}
-
-    def resolve(self, value: str) -> Resolved:
-        resolved = self.seen.get(value)
-        if resolved is None:
-            key = normalise(value)
-            if key not in self.cache:
-                self.cache[key] = self._resolve(value, key)
-            resolved = self.seen[value] = self.cache[key]
-        return resolved
 
     def _resolve(self, value: str, key: str) -> Resolved:
         choice = self.chosen.get(key)
