@@ -24,6 +24,7 @@ from leadtracker.calls.models import (
 )
 from leadtracker.calls.signals import calls_stored
 from leadtracker.lib.errors import ActionError
+from leadtracker.lib.timeutil import check_within
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud or typed on a phone
 CODE_LIFETIME = dt.timedelta(minutes=15)
@@ -182,12 +183,15 @@ def record_outcome(
     """After a call: its outcome, a note, and the next follow-up on its lead. The person who
     made the call records it, or a manager above them (the view loads the call through
     visibility); recording again replaces the outcome and note."""
-    from leadtracker.leads.actions import schedule_follow_up
+    from leadtracker.leads.actions import FOLLOW_UP_FUTURE, FOLLOW_UP_PAST, schedule_follow_up
 
     if by.user_id != call.user_id and not by.has_role(Role.MANAGER):
         raise ActionError(
             "only the caller or their manager records the outcome", field="call", status_code=403
         )
+    if follow_up is not None:
+        # Checked here too, to name the field as the caller sent it (schedule_follow_up says due_at).
+        check_within(follow_up.due_at, "follow_up.due_at", past=FOLLOW_UP_PAST, future=FOLLOW_UP_FUTURE)
     disposition = _check_disposition(call.organisation_id, disposition_id)
     note = (note or "").strip()
     if len(note) > 2000:

@@ -18,6 +18,8 @@ class OutcomeForm(forms.Form):
     follow_up_kind = forms.ChoiceField(
         label="Kind", choices=FollowUpKind.choices, initial=FollowUpKind.CALL, required=False
     )
+    # The actions name the follow-up's fields as the API's body does.
+    action_fields = {"follow_up.due_at": "follow_up_at"}
 
     def __init__(self, *args, dispositions=(), follow_up=True, **kwargs):
         """``follow_up``: False for a call without a lead the person may open — a follow-up

@@ -34,6 +34,7 @@ from leadtracker.leads.signals import lead_numbers_added, lead_owner_changed
 from leadtracker.leads.trash.actions import trash_leads
 from leadtracker.lib.errors import ActionError, Conflict
 from leadtracker.lib.phones import InvalidPhone, normalise
+from leadtracker.lib.timeutil import YEAR, check_within
 
 
 class DuplicateLead(Conflict):
@@ -785,9 +786,19 @@ def _check_kind(kind: str) -> None:
         raise ActionError(f"must be one of {', '.join(FollowUpKind.values)}", field="kind")
 
 
-def _check_due_at(due_at) -> None:
+# A follow-up is planned within five years, and one may be noted up to a year late. Beyond that
+# it is a typo (a wrong year), and a time near 9999 cannot even be shown in the organisation's zone.
+FOLLOW_UP_PAST = YEAR
+FOLLOW_UP_FUTURE = 5 * YEAR
+
+
+def _check_due_at(due_at, *, was=None) -> None:
+    """``was``: the follow-up's time before a change; keeping it (an edit of the note of a
+    follow-up overdue for over a year) is no new time to check."""
     if due_at is None or timezone.is_naive(due_at):
         raise ActionError("give a date and time with a time zone", field="due_at")
+    if due_at != was:
+        check_within(due_at, "due_at", past=FOLLOW_UP_PAST, future=FOLLOW_UP_FUTURE)
 
 
 def _check_remind_minutes(minutes) -> None:
@@ -820,7 +831,7 @@ def update_follow_up(fu: FollowUp, *, actor: Actor, by: Membership | None, **fie
     if "kind" in fields:
         _check_kind(fields["kind"])
     if "due_at" in fields:
-        _check_due_at(fields["due_at"])
+        _check_due_at(fields["due_at"], was=fu.due_at)
     if "remind_minutes_before" in fields:
         _check_remind_minutes(fields["remind_minutes_before"])
     if "note" in fields:

@@ -2,8 +2,11 @@
 
 
 def show_action_error(form, exc) -> None:
-    """Put an action's error on the form field it names (or on the form when it names none)."""
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+    """Put an action's error on the form field it names (or on the form when it names none).
+    A form whose fields are named otherwise than the action's says so in ``action_fields``
+    ({"follow_up.due_at": "follow_up_at"})."""
+    field = getattr(form, "action_fields", {}).get(exc.field, exc.field)
+    form.add_error(field if field in form.fields else None, exc.message)
 
 
 def safe_back(request, default: str) -> str:
