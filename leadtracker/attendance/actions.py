@@ -11,6 +11,7 @@ from leadtracker.accounts.models import Membership, Organisation, Role
 from leadtracker.attendance.models import Shift, ShiftSource
 from leadtracker.attendance.signals import shift_changed
 from leadtracker.lib.errors import ActionError, Conflict
+from leadtracker.lib.timeutil import YEAR, check_within
 
 # A phone that was offline sends the time the person really punched (sync protocol).
 MAX_PAST = dt.timedelta(hours=24)
@@ -19,6 +20,10 @@ MAX_FUTURE = dt.timedelta(minutes=5)
 # person-day it spans would have its figures recomputed (found by the API fuzzer: year 1 to
 # 9999 kept a worker busy for minutes).
 MAX_SHIFT = dt.timedelta(hours=48)
+# A correction is for a shift someone forgot to close this week or this month; a year back is
+# payroll long paid. A time beyond is a typo (a wrong year), and 9999 would break every page
+# that shows the shift.
+MAX_CORRECTION_AGE = YEAR
 
 
 @dataclass
@@ -41,12 +46,9 @@ def _check_time(at: dt.datetime | None, now: dt.datetime) -> dt.datetime:
     if at is None:
         return now
     if timezone.is_naive(at):
-        raise ActionError("give the time with its offset (RFC 3339)", field="at")
-    if at > now + MAX_FUTURE:
-        raise ActionError("is more than 5 minutes in the future", field="at")
-    if at < now - MAX_PAST:
-        raise ActionError("is more than 24 hours in the past", field="at")
-    return at
+        raise ActionError("give the time with its offset (RFC 3339)", field="at", status_code=422)
+    # 422, as the device agent expects of a time it must not send again (sync protocol).
+    return check_within(at, "at", past=MAX_PAST, future=MAX_FUTURE, now=now)
 
 
 def _location_fields(prefix: str, org: Organisation, location: Location | None) -> dict:
@@ -194,6 +196,7 @@ def correct_shift(
     for name, value in (("started_at", started_at), ("ended_at", ended_at)):
         if value is not None and timezone.is_naive(value):
             raise ActionError("give the time with its offset", field=name)
+        check_within(value, name, past=MAX_CORRECTION_AGE, future=MAX_FUTURE)
     if ended_at is not None and ended_at < started_at:
         raise ActionError("is before the start", field="ended_at")
     if (ended_at or timezone.now()) - started_at > MAX_SHIFT:

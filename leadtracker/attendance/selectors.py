@@ -10,6 +10,7 @@ from django.utils import timezone
 from leadtracker.accounts.models import Membership
 from leadtracker.accounts.visibility import visible, visible_memberships
 from leadtracker.attendance.models import Shift
+from leadtracker.lib.timeutil import ANY_FUTURE, ANY_PAST, check_within
 
 
 def shifts_for(viewer: Membership):
@@ -37,6 +38,8 @@ def on_shift_now(viewer: Membership) -> list[dict]:
 
 
 def shifts_between(viewer: Membership, start: dt.datetime, end: dt.datetime, user_id: int | None = None):
+    check_within(start, "start", past=ANY_PAST, future=ANY_FUTURE)
+    check_within(end, "end", past=ANY_PAST, future=ANY_FUTURE)
     qs = (
         shifts_for(viewer).filter(started_at__lt=end).filter(Q(ended_at__gt=start) | Q(ended_at__isnull=True))
     )

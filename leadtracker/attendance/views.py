@@ -16,6 +16,7 @@ from leadtracker.accounts.visibility import visible_memberships
 from leadtracker.attendance import actions, selectors
 from leadtracker.lib.errors import ActionError
 from leadtracker.lib.headers import uses_geolocation
+from leadtracker.lib.timeutil import ANY_FUTURE, ANY_PAST, check_within, to_local
 from leadtracker.lib.web import safe_back
 
 
@@ -67,14 +68,20 @@ def punch(request):
 
 def _period(request, tz):
     today = timezone.now().astimezone(tz).date()
-    try:
-        date_from = dt.date.fromisoformat(request.GET.get("from", ""))
-    except ValueError:
-        date_from = today - dt.timedelta(days=6)
-    try:
-        date_to = dt.date.fromisoformat(request.GET.get("to", ""))
-    except ValueError:
-        date_to = today
+
+    def day(name, label, default):
+        try:
+            given = dt.date.fromisoformat(request.GET.get(name, ""))
+            return check_within(given, name, past=ANY_PAST, future=ANY_FUTURE)
+        except ValueError:
+            return default
+        except ActionError as exc:
+            # A year 9999 typed into the address bar: the usual period instead, and said why.
+            messages.error(request, f"{label}: {exc.message}")
+            return default
+
+    date_from = day("from", "From", today - dt.timedelta(days=6))
+    date_to = day("to", "To", today)
     if date_to < date_from:
         date_from, date_to = date_to, date_from
     date_from = max(date_from, date_to - dt.timedelta(days=92))
@@ -185,7 +192,8 @@ def shift_detail(request, shift_id):
             return redirect("timesheets")
 
     def local(moment):
-        return timezone.localtime(moment, tz).strftime("%Y-%m-%dT%H:%M") if moment else ""
+        # to_local: a shift stored near year 9999 is shown in UTC rather than breaking the page.
+        return to_local(moment, tz).strftime("%Y-%m-%dT%H:%M") if moment else ""
 
     values = {"started_at": local(shift.started_at), "ended_at": local(shift.ended_at), "reason": ""}
     return render(request, "attendance/shift.html", {"shift": shift, "error": None, "values": values})

@@ -12,6 +12,7 @@ import pytest
 from django.utils import timezone
 
 from leadtracker.accounts.audit import Actor
+from leadtracker.attendance.models import Shift
 from leadtracker.leads import actions
 from leadtracker.leads.models import FollowUp, Lead
 from leadtracker.privacy.models import NoticeAcceptance, PrivacyNotice
@@ -55,6 +56,13 @@ def store(people, zone, moment):
         effective_at=moment,
         published_at=timezone.now(),
     )
+    hour = dt.timedelta(hours=1)
+    Shift.objects.create(
+        organisation=org,
+        user=people.alice.user,
+        started_at=moment - hour if moment == LAST else moment,
+        ended_at=moment if moment == LAST else moment + hour,
+    )
     return lead, fu, draft, published
 
 
@@ -89,6 +97,8 @@ def test_every_page_that_shows_the_time_answers(acme, as_member, api_as, zone, m
         "/my-day/",
         "/dashboard/",
         "/",
+        "/attendance/",
+        f"/attendance/shifts/{Shift.objects.get().pk}/",
         "/settings/privacy/",
         f"/settings/privacy/{draft.pk}/",
         f"/settings/privacy/{published.pk}/",
@@ -99,7 +109,9 @@ def test_every_page_that_shows_the_time_answers(acme, as_member, api_as, zone, m
         for url in pages:
             response = get(client, url)
             # An agent may not open the privacy settings nor export: a 403, not a 500.
-            refused = who == "alice" and url.startswith(("/settings/privacy/", "/leads/export/"))
+            refused = who == "alice" and url.startswith(
+                ("/settings/privacy/", "/leads/export/", "/attendance/s")
+            )
             expected = 403 if refused else 200
             assert response.status_code == expected, (who, url, response.status_code)
         api = api_as(getattr(acme, who))
