@@ -11,6 +11,7 @@ any time; a page that shows one must still render.
 
 import datetime as dt
 
+from django import forms
 from django.utils import timezone
 
 from leadtracker.lib.errors import ActionError
@@ -20,12 +21,18 @@ YEAR = dt.timedelta(days=366)
 DAY = dt.timedelta(days=1)
 HOUR = dt.timedelta(hours=1)
 MINUTE = dt.timedelta(minutes=1)
+# The widest window of all, for what has no narrower rule of its own: a list's or a report's
+# dates, a device's report of its own clock. Wider than any data the app can hold, and narrow
+# enough that no zone or day's arithmetic on such a date leaves the years 1 to 9999.
+ANY_PAST = 50 * YEAR
+ANY_FUTURE = 50 * YEAR
 
 
 def describe(span: dt.timedelta) -> str:
-    """5 years, 30 days, 24 hours, 5 minutes: a window as its message names it."""
+    """5 years, 30 days, 24 hours, 5 minutes: a window as its message names it. A day or
+    two reads as hours, as the sync protocol says it: "24 hours in the past"."""
     for unit, name in ((YEAR, "year"), (DAY, "day"), (HOUR, "hour")):
-        if span >= unit and span % unit == dt.timedelta(0):
+        if span >= (2 * unit if unit == DAY else unit) and span % unit == dt.timedelta(0):
             count = span // unit
             return f"{count} {name}{'s' if count != 1 else ''}"
     count = max(1, round(span / MINUTE))
@@ -88,3 +95,19 @@ def to_local(value: dt.datetime, tz: dt.tzinfo | None = None) -> dt.datetime:
         except OverflowError:
             continue
     return value  # year 1 with a positive offset: not even UTC holds it
+
+
+class DayField(forms.DateField):
+    """A form's date (a filter's From and To), refused as a form error naming the field when
+    outside the window (by default the widest, ANY_PAST to ANY_FUTURE)."""
+
+    def __init__(self, *args, past: dt.timedelta = ANY_PAST, future: dt.timedelta = ANY_FUTURE, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.past, self.future = past, future
+
+    def validate(self, value):
+        super().validate(value)
+        try:
+            check_within(value, "", past=self.past, future=self.future)
+        except ActionError as exc:
+            raise forms.ValidationError(exc.message, code="out_of_range") from None
