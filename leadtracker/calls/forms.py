@@ -29,8 +29,24 @@ class OutcomeForm(forms.Form):
         if not follow_up:
             del self.fields["follow_up_at"], self.fields["follow_up_kind"]
 
+    def clean(self):
+        # Saving with nothing chosen used to answer "Outcome saved." and empty the call's
+        # outcome and note: a form that would save nothing is refused, naming what to fill in.
+        data = super().clean()
+        if self.requires_something and not (
+            data.get("disposition") or (data.get("note") or "").strip() or data.get("follow_up_at")
+        ):
+            raise forms.ValidationError(
+                "Choose an outcome, write a note or plan a follow-up: there was nothing to save",
+                code="empty",
+            )
+        return data
+
+    requires_something = True
+
 
 class ManualCallForm(OutcomeForm):
+    requires_something = False  # the call itself is what is logged
     number = forms.CharField(
         max_length=64, required=False, help_text="or open the lead and log from there", widget=PhoneInput()
     )

@@ -102,6 +102,25 @@ def test_the_outcome_form(acme, as_member, phone):
     assert snapshot(FollowUp) == before
 
 
+def test_an_outcome_form_sent_empty_saves_nothing_and_says_so(acme, as_member, phone, no_lead_call):
+    """ "— choose —" and no note used to answer "Outcome saved." and empty a saved outcome."""
+    lead = make_lead(acme, owner=acme.alice)
+    send(phone, [call(2)])
+    c = Call.objects.get(lead=lead)
+    client = as_member(acme.alice)
+    busy = outcome(acme.org, "Busy")
+    client.post(f"/calls/{c.pk}/", {"disposition": busy.pk, "note": "Call at 6"}, follow=True)
+    for target in (c, no_lead_call):
+        before = Call.objects.values_list("disposition_id", "note", "disposed_at").get(pk=target.pk)
+        page = refused(
+            client.post(f"/calls/{target.pk}/", {"disposition": "", "note": "  ", "back": "/calls/recent/"}),
+            "Choose an outcome, write a note or plan a follow-up",
+        )
+        assert "Outcome saved" not in page
+        assert Call.objects.values_list("disposition_id", "note", "disposed_at").get(pk=target.pk) == before
+    assert Call.objects.get(pk=c.pk).disposition == busy
+
+
 def test_the_outcome_form_of_a_call_without_a_lead(acme, as_member, no_lead_call):
     before = snapshot(Lead)
     refused(
