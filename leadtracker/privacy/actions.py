@@ -10,6 +10,7 @@ from leadtracker.accounts import audit
 from leadtracker.accounts.notifications import notify
 from leadtracker.lib.errors import ActionError, Conflict
 from leadtracker.lib.phones import InvalidPhone
+from leadtracker.lib.timeutil import YEAR, check_within, to_local
 from leadtracker.privacy import defaults, selectors
 from leadtracker.privacy.models import (
     CLOSED_STATUSES,
@@ -37,10 +38,18 @@ def _clean_title(title: str) -> str:
     return title
 
 
-def _aware(value, field="effective_at"):
+# A notice takes effect within ten years, and a draft is dated no further back: beyond is a typo
+# (a wrong year), and one draft dated 9999 made the privacy settings page answer 500.
+NOTICE_WINDOW = 10 * YEAR
+# A request is registered as it comes, or a little late (a letter opened late); one received over
+# a year ago is past any period it could be due in.
+RECEIVED_WINDOW = YEAR
+
+
+def _aware(value, field="effective_at", *, past=NOTICE_WINDOW, future=NOTICE_WINDOW):
     if value is not None and timezone.is_naive(value):
         raise ActionError("needs a time zone offset", field=field)
-    return value
+    return check_within(value, field, past=past, future=future)
 
 
 def create_draft(
@@ -142,6 +151,8 @@ def publish_notice(
         if locked.is_published:
             raise Conflict(FROZEN, field="notice")
         when = _aware(effective_at) or locked.effective_at or now
+        # A draft dated before its date was checked (or by an older release) is checked here.
+        check_within(when, "effective_at", past=None, future=NOTICE_WINDOW, now=now)
         if when < now - CLOCK_SLACK:
             raise ActionError(
                 "cannot be in the past; a notice takes effect now or later", field="effective_at"
@@ -305,7 +316,7 @@ def create_request(
     for subject in (lead, member):
         if subject is not None and subject.organisation_id != org.pk:
             raise ActionError("not found", field="subject", status_code=404)
-    received_at = _aware(received_at, "received_at") or now
+    received_at = _aware(received_at, "received_at", past=RECEIVED_WINDOW, future=None) or now
     if received_at > now + CLOCK_SLACK:
         raise ActionError("cannot be in the future", field="received_at")
     period = selectors.request_period_days(org.pk)
@@ -407,7 +418,7 @@ def alert_overdue_requests(now=None) -> int:
             )
             if not claimed:
                 continue
-            due_on = request.due_at.astimezone(request.organisation.tzinfo).strftime("%d %b %Y")
+            due_on = to_local(request.due_at, request.organisation.tzinfo).strftime("%d %b %Y")
             # No name in the text: the notification lists are not the place for personal data.
             kind = request.get_kind_display().lower()
             text = f"Data request #{request.pk} ({kind}) is overdue: it was due {due_on}."
