@@ -30,6 +30,7 @@ from leadtracker.leads.models import (
     ImportState,
     Lead,
     LeadPhone,
+    LeadSource,
     LeadStatus,
     LeadTag,
 )
@@ -209,13 +210,11 @@ class Importer:
         value_mapping = value_mapping or {}
         self.statuses = StatusResolver(org, value_mapping.get("status"))
         self.default_status = actions.default_status(org.pk)
-        self.sources = {}
+        self.sources = {source_key(s.name): s for s in LeadSource.objects.filter(organisation=org)}
         # The person importing may give leads only to whom they could by hand (their team), and
         # may fill in only leads they could change; the command line (by=None) may do anything.
         self.by = by
-        self.owners = OwnerResolver(
-            owner_candidates(org, by), value_mapping.get("owner"), value_mapping.get("unknown_owner", RULES)
-        )
+        self.owners = owner_resolver(org, by, value_mapping)
         self.headers: list[str] = []
 
     # -- one row ---------------------------------------------------------------------
@@ -330,7 +329,9 @@ class Importer:
         return True
 
     def _source(self, name):
-        key = name.strip().lower()
+        # "Web Site", "website" and "WEBSITE " are one source: the organisation's when it has
+        # it, else made once, so an import from each CRM does not add its own spelling.
+        key = source_key(name)
         if key not in self.sources:
             self.sources[key] = actions.source_named(self.org, name)
         return self.sources[key]
@@ -788,12 +789,27 @@ def store_upload(org, uploaded, *, by: Membership, max_bytes: int | None = None)
     )
 
 
+def source_key(name: str) -> str:
+    return "".join(ch for ch in normalise(name) if ch.isalnum())
+
+
 def owner_candidates(org, by: Membership | None):
     """Whom rows may name as owner: the members the importer could give a lead to by hand
     (a manager: their team); the command line (by=None): every active member."""
     if by is not None:
         return assignable_members(by)
     return Membership.objects.filter(organisation=org, is_active=True).select_related("user")
+
+
+def owner_resolver(org, by: Membership | None, chosen: dict) -> OwnerResolver:
+    candidates = list(owner_candidates(org, by))
+    mine = {m.user_id for m in candidates}
+    others = [
+        m.user
+        for m in Membership.objects.filter(organisation=org, is_active=True).select_related("user")
+        if m.user_id not in mine
+    ]
+    return OwnerResolver(candidates, chosen.get("owner"), chosen.get("unknown_owner", RULES), others=others)
 
 
 def clean_value_mapping(org, raw: dict | None, *, by: Membership | None) -> dict:
@@ -885,9 +901,7 @@ def value_choices(job: ImportJob, by: Membership | None, mapping: dict | None = 
         table.close()
     chosen = job.value_mapping or {}
     statuses = StatusResolver(job.organisation, chosen.get("status"))
-    owners = OwnerResolver(
-        owner_candidates(job.organisation, by), chosen.get("owner"), chosen.get("unknown_owner", RULES)
-    )
+    owners = owner_resolver(job.organisation, by, chosen)
     for value, count in sorted(seen["status"].values(), key=lambda v: -v[1]):
         r = statuses.resolve(value)
         out["status"].append(
