@@ -187,8 +187,11 @@ class OwnerResolver(Resolver):
     space-insensitive) among the members the importer may give leads to, else the
     `unknown` rule: the assignment rules, or nobody."""
 
-    def __init__(self, members, chosen: dict | None = None, unknown: str = RULES):
+    def __init__(self, members, chosen: dict | None = None, unknown: str = RULES, others=()):
+        """``others``: active members the importer may not give leads to (a manager's import
+        naming someone outside their team), named so in the warning."""
         super().__init__(chosen)
+        self.others = {normalise(u.full_name) for u in others} | {u.email.lower() for u in others}
         self.unknown = unknown if unknown in UNKNOWN_OWNER else RULES
         self.by_email, self.by_name, twice = {}, {}, set()
         self.names = {}
@@ -217,15 +220,12 @@ class OwnerResolver(Resolver):
             return Resolved(self.by_email[email], "e-mail of a member")
         if key in self.by_name:
             return Resolved(self.by_name[key], "name of a member")
-        why = (
-            "two members have this name"
-            if key in self.ambiguous
-            else "not an active member you can give leads to"
-        )
+        if key in self.ambiguous:
+            why = "two members have this name"
+        elif key in self.others or email in self.others:
+            why = "a member outside your team"
+        else:
+            why = "not an active member"
         if self.unknown == NOBODY:
-            return Resolved(NOBODY, "unknown: unowned", f"{why}; left unowned")
-        return Resolved(
-            None,
-            "unknown: by the assignment rules",
-            f"{why}; assigned by the rules (unowned if none applies)",
-        )
+            return Resolved(NOBODY, why, f"{why}; left unowned")
+        return Resolved(None, why, f"{why}; assigned by the rules (unowned if none applies)")

@@ -18,7 +18,6 @@ PERMISSIONS_POLICY = "Permissions-Policy"
 # console error on every page.
 _NEVER = (
     "accelerometer",
-    "bluetooth",
     "browsing-topics",
     "camera",
     "display-capture",

@@ -86,6 +86,7 @@ def test_import_respects_the_importers_team(acme, tmp_path):
     # warning on the row's owner column.
     assert counts.created == 2 and counts.errors == 0 and counts.warnings == 1
     assert (errors[-1].kind, errors[-1].column, errors[-1].value) == ("warning", "Owner", "carl@acme.test")
+    assert errors[-1].reason.startswith("a member outside your team; assigned by the rules")
     assert Lead.objects.get(organisation=acme.org, name="D").owner_id != acme.carl.user_id
 
 
