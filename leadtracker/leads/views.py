@@ -626,6 +626,13 @@ def import_upload(request):
     return render(request, "leads/import_upload.html", {"form": form, "recent": recent})
 
 
+def _import_refusal(exc: ActionError) -> str:
+    kind, _, value = (exc.field or "").removeprefix("value_mapping.").partition(".")
+    if exc.field.startswith("value_mapping.") and value:
+        return f"{kind.title()} “{value}”: {exc.message}"
+    return exc.message
+
+
 def _posted_value_mapping(data) -> dict:
     """The preview's choices for each value of the status and owner columns; a value left on
     "automatic" is not a choice, so it keeps its warning."""
@@ -678,8 +685,9 @@ def import_detail(request, import_id):
                 value_mapping=_posted_value_mapping(request.POST),
             )
         except ActionError as exc:
-            # Nothing was queued: the page comes back with the person's choices and the reason.
-            messages.error(request, f"{exc.field}: {exc.message}" if exc.field else exc.message)
+            # Nothing was queued: the page comes back with the person's choices and the reason,
+            # in the page's words (a value in the file, not the API's value_mapping.status.X).
+            messages.error(request, _import_refusal(exc))
             return _import_page(request, job, mapping=mapping, status=422)
         return redirect("import_detail", import_id=job.pk)
     if request.headers.get("HX-Request") and job.state == "uploaded":
