@@ -627,8 +627,9 @@ def import_upload(request):
 
 
 def _import_refusal(exc: ActionError) -> str:
-    kind, _, value = (exc.field or "").removeprefix("value_mapping.").partition(".")
-    if exc.field.startswith("value_mapping.") and value:
+    field = exc.field or ""
+    kind, _, value = field.removeprefix("value_mapping.").partition(".")
+    if field.startswith("value_mapping.") and value:
         return f"{kind.title()} “{value}”: {exc.message}"
     return exc.message
 
