@@ -147,3 +147,15 @@ def test_the_api_takes_value_mapping_and_names_what_it_cannot(acme, as_member):
         "Lost",
         "Won",
     }
+
+
+def test_a_refused_start_says_why_in_the_pages_words(acme, as_member):
+    client = as_member(acme.maya)
+    job = upload_web(client)
+    page = client.post(f"/leads/import/{job.pk}/", {"col0": "name", "col1": "", "col2": "status"})
+    assert page.status_code == 422
+    text = page.content.decode()
+    assert "map at least one column to Phone or E-mail" in text and "mapping:" not in text
+    assert 'value="status" selected' in text  # the person's choices are kept
+    job.refresh_from_db()
+    assert job.state == "uploaded"
