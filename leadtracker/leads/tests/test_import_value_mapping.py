@@ -159,3 +159,13 @@ def test_a_refused_start_says_why_in_the_pages_words(acme, as_member):
     assert 'value="status" selected' in text  # the person's choices are kept
     job.refresh_from_db()
     assert job.state == "uploaded"
+
+
+def test_a_file_with_no_rows_under_its_header_says_so(acme, as_member):
+    client = as_member(acme.maya)
+    job = upload_web(client, b"Name,Mobile\n")
+    client.post(f"/leads/import/{job.pk}/", {"col0": "name", "col1": "phone"})
+    run_import_job(job.pk)
+    page = client.get(f"/leads/import/{job.pk}/").content.decode()
+    assert "The file has no rows under its header: nothing was imported." in page
+    assert "Not started" not in client.get("/leads/import/").content.decode()
