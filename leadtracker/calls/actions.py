@@ -24,7 +24,7 @@ from leadtracker.calls.models import (
 )
 from leadtracker.calls.signals import calls_stored
 from leadtracker.lib.errors import ActionError
-from leadtracker.lib.timeutil import check_within
+from leadtracker.lib.timeutil import ANY_PAST, check_within
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud or typed on a phone
 CODE_LIFETIME = dt.timedelta(minutes=15)
@@ -111,6 +111,11 @@ def pair_device(
     return device, raw
 
 
+# A phone's clock may run ahead; 24 hours is far more than any that still works, and the state is
+# bookkeeping (sync health), never worth refusing for minutes. Calls keep the protocol's 5 minutes.
+PHONE_CLOCK_AHEAD = dt.timedelta(hours=24)
+
+
 def report_state(
     device: Device,
     *,
@@ -128,6 +133,7 @@ def report_state(
     if last_call_log_read_at is not None:
         if timezone.is_naive(last_call_log_read_at):
             raise ActionError("give a time with a UTC offset", field="last_call_log_read_at")
+        check_within(last_call_log_read_at, "last_call_log_read_at", past=ANY_PAST, future=PHONE_CLOCK_AHEAD)
         device.last_call_log_read_at = last_call_log_read_at
         fields.append("last_call_log_read_at")
     if queue_length is not None:
