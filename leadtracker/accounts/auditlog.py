@@ -9,6 +9,7 @@ import json
 from django import forms
 
 from leadtracker.accounts.models import Membership
+from leadtracker.lib.timeutil import DayField
 from leadtracker.lib.spreadsheet import formula_safe
 
 CSV_COLUMNS = [
@@ -36,8 +37,8 @@ class AuditLogFilterForm(forms.Form):
     number = forms.CharField(
         required=False, max_length=32, label="Searched number", help_text="who searched for this number"
     )
-    since = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}), label="From")
-    until = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}), label="To")
+    since = DayField(required=False, widget=forms.DateInput(attrs={"type": "date"}), label="From")
+    until = DayField(required=False, widget=forms.DateInput(attrs={"type": "date"}), label="To")
 
     def __init__(self, *args, organisation_id: int, **kwargs):
         super().__init__(*args, **kwargs)

@@ -14,6 +14,7 @@ from leadtracker.accounts.models import (
     TokenKind,
 )
 from leadtracker.accounts.visibility import visible_memberships
+from leadtracker.lib.timeutil import ANY_FUTURE, ANY_PAST, check_within
 
 
 def members_for(viewer: Membership):
@@ -81,6 +82,9 @@ def audit_events_for(
     until=None,
 ):
     """``number``: the events of searches for this number, in any format (by its fingerprint)."""
+    # A moment near year 1 or 9999 cannot even be turned into UTC for the query (the API's 422).
+    check_within(since, "since", past=ANY_PAST, future=ANY_FUTURE)
+    check_within(until, "until", past=ANY_PAST, future=ANY_FUTURE)
     qs = AuditEvent.objects.filter(organisation_id=viewer.organisation_id).select_related("actor_user")
     if action:
         qs = qs.filter(action__startswith=action)

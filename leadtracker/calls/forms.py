@@ -1,6 +1,7 @@
 from django import forms
 
 from leadtracker.leads.models import FollowUpKind
+from leadtracker.lib.timeutil import DayField
 from leadtracker.lib.widgets import PhoneInput
 
 LOCAL = {
@@ -100,8 +101,8 @@ class CallFilterForm(forms.Form):
     direction = forms.ChoiceField(
         required=False, choices=[("", "Both ways"), ("in", "Incoming"), ("out", "Outgoing")]
     )
-    start = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start = DayField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end = DayField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     lead = forms.ChoiceField(
         label="Number",
         required=False,

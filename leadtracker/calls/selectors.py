@@ -12,6 +12,7 @@ from leadtracker.accounts.models import Membership
 from leadtracker.accounts.visibility import visible, visible_memberships, visible_user_ids
 from leadtracker.attendance.selectors import users_on_shift
 from leadtracker.calls.models import Call, CallBack, Device, Disposition, UsageDay
+from leadtracker.lib.timeutil import ANY_FUTURE, ANY_PAST, check_within
 
 
 def devices_for(viewer: Membership):
@@ -92,6 +93,9 @@ class CallFilter:
 
 
 def filter_calls(viewer: Membership, f: CallFilter):
+    # A moment near year 1 or 9999 cannot even be turned into UTC for the query (the API's 422).
+    check_within(f.start, "start", past=ANY_PAST, future=ANY_FUTURE)
+    check_within(f.end, "end", past=ANY_PAST, future=ANY_FUTURE)
     qs = calls_for(viewer)
     if f.user_id:
         qs = qs.filter(user_id=f.user_id)

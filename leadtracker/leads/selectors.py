@@ -24,6 +24,7 @@ from leadtracker.leads.models import (
     Tag,
 )
 from leadtracker.lib.phones import InvalidPhone, normalise, to_ascii_digits
+from leadtracker.lib.timeutil import ANY_FUTURE, ANY_PAST, check_within
 
 
 def leads_for(viewer: Membership) -> QuerySet:
@@ -150,6 +151,9 @@ def filter_leads(
             qs = qs.filter(next_follow_up_at__lt=now)
         else:
             qs = qs.filter(next_follow_up_at__gte=now, next_follow_up_at__lt=end_of_day)
+    # A day near year 1 or 9999 cannot be turned into a moment in the zone (the API's 422).
+    check_within(created_from, "created_from", past=ANY_PAST, future=ANY_FUTURE)
+    check_within(created_to, "created_to", past=ANY_PAST, future=ANY_FUTURE)
     if created_from:
         qs = qs.filter(created_at__gte=dt.datetime.combine(created_from, dt.time.min, tz))
     if created_to:

@@ -40,6 +40,7 @@ from leadtracker.leads.tabular import FIELDS
 from leadtracker.lib import confirm
 from leadtracker.lib.errors import ActionError
 from leadtracker.lib.pagination import keyset_sorted
+from leadtracker.lib.timeutil import ANY_FUTURE, ANY_PAST, is_within
 from leadtracker.lib.web import merge_context, safe_back
 
 PAGE = 50
@@ -60,9 +61,11 @@ def _int(value):
 
 def _date(value):
     try:
-        return dt.date.fromisoformat(value) if value else None
+        day = dt.date.fromisoformat(value) if value else None
     except ValueError:
         return None
+    # A day the list cannot look for (year 1, 9999) is left out like one that is no day at all.
+    return day if is_within(day, past=ANY_PAST, future=ANY_FUTURE) else None
 
 
 def _filters(request):
@@ -138,6 +141,9 @@ def lead_list(request):
     )
     if request.headers.get("HX-Request") and request.GET.get("cursor"):
         return render(request, "leads/_rows.html", context)
+    for name, label in (("created_from", "Created from"), ("created_to", "Created to")):
+        if request.GET.get(name) and context["f"][name] is None:
+            messages.error(request, f"{label}: not a day within 50 years of today (YYYY-MM-DD); left out.")
     return render(request, "leads/list.html", context)
 
 

@@ -4,6 +4,8 @@ import datetime as dt
 
 from django import forms
 
+from leadtracker.lib.timeutil import DayField
+
 RANGES = [
     ("today", "Today"),
     ("yesterday", "Yesterday"),
@@ -19,8 +21,8 @@ MAX_CUSTOM_DAYS = 366
 
 class DashboardFilterForm(forms.Form):
     range = forms.ChoiceField(choices=RANGES, required=False)
-    start = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start = DayField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end = DayField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     team = forms.TypedChoiceField(label="Team", coerce=int, required=False, empty_value=None)
 
     def __init__(self, *args, teams=(), whole_label="Whole organisation", today: dt.date, **kwargs):
