@@ -12,12 +12,14 @@ import re
 import typing
 
 from django.conf import settings
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.db import DataError
 from django.http import Http404
+from django.http.multipartparser import MultiPartParserError
 from django.http.request import RawPostDataException
 from ninja import NinjaAPI, Schema, Status
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
+from ninja.parser import Parser
 from pydantic import BaseModel, Field
 
 from leadtracker.accounts.api import router as accounts_router
@@ -27,12 +29,26 @@ from leadtracker.calls.api import router as calls_router
 from leadtracker.leads.api import router as leads_router
 from leadtracker.leads.capture import router as capture_router
 from leadtracker.leads.trash.api import router as trash_router
-from leadtracker.lib import database
+from leadtracker.lib import database, json_body
 from leadtracker.lib.errors import ActionError
 from leadtracker.lib.throttling import AnonymousThrottle, HealthThrottle, UserThrottle
 from leadtracker.privacy.api import router as privacy_router
 
 logger = logging.getLogger(__name__)
+
+
+class JsonParser(Parser):
+    """ninja's parser reads any body as JSON whatever its type, and answers 400 for one that is
+    not; a multipart body whose form fields the CSRF check had read was a 500. Here a body of
+    another type is refused (415) before it is read, and bad JSON is named (lib/json_body.py)."""
+
+    def parse_body(self, request):
+        # ninja reads each field of a multipart body that mixes files and JSON through a stand-in
+        # request with no content type: that one is JSON by construction.
+        if request.content_type is not None and not json_body.is_json(request.content_type):
+            raise json_body.unsupported(request.content_type)
+        return json_body.loads(request.body)
+
 
 api = NinjaAPI(
     title="LeadTracker API",
@@ -41,6 +57,7 @@ api = NinjaAPI(
     "or with the web app's session cookie plus the CSRF token.",
     urls_namespace="api",
     docs_url="/docs",
+    parser=JsonParser(),
     auth=[BearerAuth(), SessionAuth()],
     throttle=[
         AnonymousThrottle(settings.API_RATE_ANONYMOUS),
@@ -125,8 +142,43 @@ def on_auth_error(request, exc):
     )
 
 
+@api.exception_handler(json_body.BodyRefused)
+def on_body_refused(request, exc):
+    return api.create_response(
+        request, error_body(exc.message, [{"field": exc.field, "message": exc.message}]), status=exc.status
+    )
+
+
+@api.exception_handler(RequestDataTooBig)
+@api.exception_handler(TooManyFieldsSent)
+@api.exception_handler(TooManyFilesSent)
+def on_too_large(request, exc):
+    # Django refuses to read a body past DATA_UPLOAD_MAX_MEMORY_SIZE (or a form with more fields
+    # or files than allowed) wherever it is first read: ninja, a handler, a check before them.
+    if isinstance(exc, RequestDataTooBig):
+        return on_body_refused(request, json_body.too_large())
+    return on_body_refused(request, json_body.BodyRefused(413, f"the request is too large: {exc}"))
+
+
+@api.exception_handler(RawPostDataException)
+def on_body_read_as_form(request, exc):
+    # The CSRF check of a session read a multipart body as a form: no JSON operation takes one.
+    return on_body_refused(request, json_body.unsupported(request.content_type))
+
+
+@api.exception_handler(MultiPartParserError)
+def on_unreadable_form(request, exc):
+    return on_body_refused(
+        request, json_body.BodyRefused(400, f"the multipart/form-data body cannot be read ({exc})")
+    )
+
+
 @api.exception_handler(HttpError)
 def on_http_error(request, exc):
+    if isinstance(exc.__cause__, json_body.BodyRefused):
+        # ninja answers every error of a body parser "400 Cannot parse request body"; ours
+        # carry their own status and words.
+        return on_body_refused(request, exc.__cause__)
     if isinstance(exc, Throttled):
         # Every limit answers alike: 429, how long to wait in words and in Retry-After.
         wait = max(1, math.ceil(exc.wait or 60))

@@ -12,6 +12,7 @@ from leadtracker.accounts.auth import BearerAuth, SessionAuth
 from leadtracker.accounts.models import Role, TokenKind
 from leadtracker.attendance import actions, selectors
 from leadtracker.attendance.models import Shift, ShiftSource
+from leadtracker.lib import json_body
 from leadtracker.lib.schema import Strict, require_role
 
 router = Router(tags=["attendance"])
@@ -83,25 +84,24 @@ class CorrectionIn(Strict):
     reason: str = Field(..., min_length=3, max_length=300)
 
 
+FORMS = ("multipart/form-data", "application/x-www-form-urlencoded")
+
+
 def _optional_body(request) -> "PunchIn | None":
     """The protocol's body is optional: an empty POST punches now, without location. (Ninja
     cannot declare an optional JSON body, so it is read here, with the same error shape.)"""
-    if request.content_type != "application/json":
-        if request.POST:
-            raise ValidationError(
-                [
-                    {
-                        "loc": ("body",),
-                        "msg": "send JSON (Content-Type: application/json)",
-                        "type": "content_type",
-                    }
-                ]
-            )
-        return None  # an empty POST of any kind
-    if not request.body.strip():
+    if not json_body.is_json(request.content_type):
+        # An empty POST of any kind punches now: no body, or a form with nothing in it.
+        if not json_body.content_length(request):
+            return None
+        if request.content_type in FORMS and not (request.POST or request.FILES):
+            return None
+        raise json_body.unsupported(request.content_type)
+    data = json_body.read(request)
+    if data is None:
         return None
     try:
-        return PunchIn.model_validate_json(request.body)
+        return PunchIn.model_validate(data)
     except PydanticError as exc:
         raise ValidationError(
             [{"loc": e["loc"], "msg": e["msg"], "type": e["type"]} for e in exc.errors()]

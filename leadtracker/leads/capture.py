@@ -5,8 +5,6 @@ catches bots; requests are throttled per address; bad input gets a 4xx naming th
 nothing is stored; a returning enquirer is folded into their existing lead.
 """
 
-import json
-
 from django.http import HttpResponse, JsonResponse
 from django.utils.html import escape
 from ninja import Router
@@ -14,6 +12,7 @@ from ninja import Router
 from leadtracker.accounts.audit import Actor
 from leadtracker.leads import actions
 from leadtracker.leads.models import Activity, ActivityKind, LeadSource
+from leadtracker.lib import json_body
 from leadtracker.lib.errors import ActionError
 from leadtracker.lib.throttling import CaptureKeyThrottle, with_defaults
 
@@ -42,9 +41,10 @@ THANKS = "<!doctype html><meta charset=utf-8><title>Thank you</title><p>Thank yo
 def _fields(request) -> dict:
     if request.content_type == "application/json":
         try:
-            body = json.loads(request.body or b"{}")
-        except ValueError:
-            raise ActionError("the body is not valid JSON", field="body", status_code=400) from None
+            # The API's reader: bad JSON 400, too deeply nested 422 (a RecursionError was a 500).
+            body = json_body.loads(request.body or b"{}")
+        except json_body.BodyRefused as exc:
+            raise ActionError(exc.message, field="body", status_code=exc.status) from None
         if not isinstance(body, dict):
             raise ActionError("send a JSON object", field="body", status_code=400)
         return body

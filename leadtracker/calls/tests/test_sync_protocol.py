@@ -39,8 +39,9 @@ def test_more_than_500_calls_or_no_list_is_refused(phone):
     assert send(phone, [call(i) for i in range(501)]).status_code == 422
     response = phone.post("/api/v1/calls/sync", {"calls": "x"}, content_type="application/json")
     assert response.status_code == 422 and "calls" in response.json()["detail"]
+    # Text that is not JSON is a malformed request (400), as on every operation of the API.
     response = phone.post("/api/v1/calls/sync", "{not json", content_type="application/json")
-    assert response.status_code == 422
+    assert response.status_code == 400 and "not valid JSON" in response.json()["detail"]
 
 
 def test_a_batch_is_stored_and_counted(phone, acme):
