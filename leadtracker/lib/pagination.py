@@ -1,5 +1,7 @@
 """Keyset pagination: pages stay fast at any depth because no OFFSET is ever used."""
 
+import datetime as dt
+
 from django.db.models import QuerySet
 
 MAX_LIMIT = 500
@@ -56,7 +58,11 @@ def keyset_sorted(
         try:
             last_id = int(last_id)
             value = None if value is None else parse(value)
-        except (TypeError, ValueError):
+            if isinstance(value, dt.datetime) and value.tzinfo is not None:
+                # The database compares in UTC; a time UTC cannot hold (year 9999 at a western
+                # offset) is no cursor a list gave out, and would fail the query (SQLite).
+                value = value.astimezone(dt.UTC)
+        except (TypeError, ValueError, OverflowError):
             from leadtracker.lib.errors import ActionError
 
             raise ActionError("not a cursor this list gave out", field="cursor") from None
