@@ -10,7 +10,7 @@ from leadtracker.accounts.audit import Actor
 from leadtracker.accounts.auth import SessionAuth
 from leadtracker.accounts.models import Membership, Role, SupportStatus
 from leadtracker.lib.pagination import keyset_page
-from leadtracker.lib.schema import Email, Strict, require_role
+from leadtracker.lib.schema import Choice, Email, Strict, TimeOfDay, require_role
 
 router = Router(tags=["organisation and people"])
 
@@ -22,7 +22,7 @@ class OrganisationOut(Schema):
     time_zone: str
     phone_region: str
     currency: str
-    day_end: dt.time
+    day_end: TimeOfDay
     digest_hour: int | None
     support_email: str
     support_phone: str
@@ -39,7 +39,7 @@ class OrganisationPatch(Strict):
     time_zone: str | None = None
     phone_region: str | None = None
     currency: str | None = None
-    day_end: dt.time | None = None
+    day_end: TimeOfDay | None = None
     digest_hour: int | None = Field(
         None, ge=0, le=23, description="local hour after which managers get the daily digest; null: no digest"
     )
@@ -107,13 +107,13 @@ class MemberPage(Page):
 
 
 class MemberPatch(Strict):
-    role: Role | None = None
+    role: Choice[Role] | None = None
     reports_to: int | None = Field(None, description="member id of the new manager; null for none")
 
 
 class InvitationIn(Strict):
     email: Email
-    role: Role = Role.AGENT
+    role: Choice[Role] = Role.AGENT
     full_name: str = Field("", max_length=150)
     reports_to: int | None = None
 

@@ -13,7 +13,7 @@ from leadtracker.accounts.models import Role, TokenKind
 from leadtracker.attendance import actions, selectors
 from leadtracker.attendance.models import Shift, ShiftSource
 from leadtracker.lib import json_body
-from leadtracker.lib.schema import Strict, require_role
+from leadtracker.lib.schema import Moment, Strict, request_body, require_role
 
 router = Router(tags=["attendance"])
 
@@ -28,7 +28,7 @@ class LocationIn(Strict):
 
 
 class PunchIn(Strict):
-    at: dt.datetime | None = Field(None, description="RFC 3339 with offset; default now; up to 24 h back")
+    at: Moment | None = Field(None, description="RFC 3339 with offset; default now; up to 24 h back")
     location: LocationIn | None = None
 
 
@@ -79,8 +79,8 @@ class OnShiftOut(Schema):
 
 
 class CorrectionIn(Strict):
-    started_at: dt.datetime
-    ended_at: dt.datetime | None = None
+    started_at: Moment
+    ended_at: Moment | None = None
     reason: str = Field(..., min_length=3, max_length=300)
 
 
@@ -108,12 +108,7 @@ def _optional_body(request) -> "PunchIn | None":
         ) from None
 
 
-PUNCH_DOC = {
-    "requestBody": {
-        "required": False,
-        "content": {"application/json": {"schema": PunchIn.model_json_schema()}},
-    }
-}
+PUNCH_DOC = request_body(PunchIn, required=False)
 
 
 def _via(request) -> str:

@@ -19,7 +19,7 @@ from leadtracker.leads import access, masking
 from leadtracker.lib import json_body
 from leadtracker.lib.errors import ActionError
 from leadtracker.lib.http import client_ip
-from leadtracker.lib.schema import Strict, require_role
+from leadtracker.lib.schema import Moment, Strict, request_body, require_role
 from leadtracker.lib.throttling import DeviceThrottle, with_defaults
 
 router = Router(tags=["devices"])
@@ -76,7 +76,7 @@ class PairOut(Schema):
 
 class StateIn(Strict):
     call_log_permission: str | None = Field(None, pattern="^(granted|revoked)$")
-    last_call_log_read_at: dt.datetime | None = None
+    last_call_log_read_at: Moment | None = None
     queue_length: int | None = Field(None, ge=0, le=10_000_000)
 
 
@@ -219,9 +219,7 @@ class SyncOut(Schema):
     rejected: list[RejectedOut]
 
 
-SYNC_DOC = {
-    "requestBody": {"required": True, "content": {"application/json": {"schema": SyncIn.model_json_schema()}}}
-}
+SYNC_DOC = request_body(SyncIn)
 
 
 @router.post(
@@ -280,7 +278,7 @@ class CallPage(Schema):
 
 
 class FollowUpNext(Strict):
-    due_at: dt.datetime
+    due_at: Moment
     kind: str = Field("call", pattern="^(call|meeting|visit|whatsapp)$")
     note: str = Field("", max_length=2000)
 
@@ -296,7 +294,7 @@ class ManualCallIn(Strict):
     number: str = Field("", max_length=64)
     direction: str = Field("out", pattern="^(in|out)$")
     connected: bool = True
-    started_at: dt.datetime | None = Field(None, description="default now")
+    started_at: Moment | None = Field(None, description="default now")
     duration_s: int = Field(0, ge=0, le=86400)
     disposition_id: int | None = None
     note: str = Field("", max_length=2000)

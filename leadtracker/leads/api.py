@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404
 from ninja import File, Query, Router, Schema, Status, UploadedFile
 from ninja.errors import HttpError
 from ninja.responses import NinjaJSONEncoder
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from leadtracker.accounts.audit import Actor
 from leadtracker.accounts.models import Role
@@ -35,7 +35,7 @@ from leadtracker.leads.models import (
 )
 from leadtracker.lib.errors import ActionError
 from leadtracker.lib.pagination import keyset_page, keyset_sorted
-from leadtracker.lib.schema import Strict, require_role
+from leadtracker.lib.schema import Amount, Choice, Moment, Strict, require_role
 
 router = Router(tags=["leads"])
 
@@ -173,7 +173,7 @@ class LeadIn(Strict):
     source_id: int | None = None
     status_id: int | None = None
     owner_id: int | None = None
-    value: Decimal | None = Field(None, ge=0)
+    value: Amount | None = Field(None, ge=0)
     tags: list[str] = Field(default_factory=list, max_length=50)
     do_not_call: bool = False
     marketing_consent: bool = False
@@ -187,7 +187,7 @@ class LeadPatch(Strict):
     city: str | None = Field(None, max_length=100)
     address: str | None = Field(None, max_length=2000)
     source_id: int | None = None
-    value: Decimal | None = Field(None, ge=0)
+    value: Amount | None = Field(None, ge=0)
     do_not_call: bool | None = None
     marketing_consent: bool | None = None
     lost_reason: str | None = Field(None, max_length=200)
@@ -239,16 +239,16 @@ class ActivityOut(Schema):
 
 
 class FollowUpIn(Strict):
-    due_at: dt.datetime
-    kind: FollowUpKind = FollowUpKind.CALL
+    due_at: Moment
+    kind: Choice[FollowUpKind] = FollowUpKind.CALL
     assignee_id: int | None = None
     note: str = Field("", max_length=2000)
     remind_minutes_before: int = Field(15, ge=0, le=10080)
 
 
 class FollowUpPatch(Strict):
-    due_at: dt.datetime | None = None
-    kind: FollowUpKind | None = None
+    due_at: Moment | None = None
+    kind: Choice[FollowUpKind] | None = None
     assignee_id: int | None = None
     note: str | None = Field(None, max_length=2000)
     remind_minutes_before: int | None = Field(None, ge=0, le=10080)
@@ -324,7 +324,10 @@ class DuplicatePair(Schema):
     reason: str
 
 
-class StatusRow(Schema):
+class StatusRow(Strict):
+    # What a client copied from GET /statuses (position) is let through: the order is the list's.
+    model_config = ConfigDict(extra="ignore")
+
     id: int | None = None
     name: str = Field(..., max_length=60)
     kind: str = "open"

@@ -10,7 +10,7 @@ from pydantic import Field
 from leadtracker.accounts.audit import Actor
 from leadtracker.accounts.models import Role
 from leadtracker.lib.errors import ActionError
-from leadtracker.lib.schema import Email, Strict, require_role
+from leadtracker.lib.schema import Choice, Email, Moment, Strict, require_role
 from leadtracker.privacy import actions, selectors
 from leadtracker.privacy.models import (
     DataRequest,
@@ -66,18 +66,18 @@ class DraftIn(Strict):
     title: str | None = Field(None, min_length=1, max_length=200)
     introduction: str | None = Field(None, max_length=10_000)
     items: list[NoticeItem] | None = Field(None, min_length=1, max_length=MAX_ITEMS)
-    effective_at: dt.datetime | None = Field(None, description="RFC 3339 with offset; may be set at publish")
+    effective_at: Moment | None = Field(None, description="RFC 3339 with offset; may be set at publish")
 
 
 class DraftPatch(Strict):
     title: str | None = Field(None, min_length=1, max_length=200)
     introduction: str | None = Field(None, max_length=10_000)
     items: list[NoticeItem] | None = Field(None, min_length=1, max_length=MAX_ITEMS)
-    effective_at: dt.datetime | None = None
+    effective_at: Moment | None = None
 
 
 class PublishIn(Strict):
-    effective_at: dt.datetime | None = Field(
+    effective_at: Moment | None = Field(
         None, description="RFC 3339 with offset, now or later; default the draft's date, else now"
     )
 
@@ -218,22 +218,24 @@ class RequestOut(Schema):
 class RequestIn(Strict):
     """Name the person with exactly one of lead_id, member_id, phone (any format) or email."""
 
-    kind: RequestKind
+    kind: Choice[RequestKind]
     requested_by: str = Field(
         ..., min_length=1, max_length=200, description="Who asked: the person or their representative"
     )
-    channel: RequestChannel = Field(..., description="How the request was received")
+    channel: Choice[RequestChannel] = Field(..., description="How the request was received")
     lead_id: int | None = None
     member_id: int | None = Field(None, description="A membership id of the organisation")
     phone: str | None = Field(None, max_length=64, description="A lead's number, in any format")
     email: Email | None = Field(None, description="A lead's e-mail address (case does not matter)")
-    received_at: dt.datetime | None = Field(None, description="RFC 3339 with offset; default now")
+    received_at: Moment | None = Field(None, description="RFC 3339 with offset; default now")
     details: str = Field("", max_length=10_000)
     verification_note: str = Field("", max_length=10_000, description="How the person's identity was checked")
 
 
 class RequestPatch(Strict):
-    status: RequestStatus | None = Field(None, description="done needs an outcome, refused a refusal_reason")
+    status: Choice[RequestStatus] | None = Field(
+        None, description="done needs an outcome, refused a refusal_reason"
+    )
     verification_note: str | None = Field(None, max_length=10_000)
     outcome: str | None = Field(None, max_length=10_000)
     refusal_reason: str | None = Field(None, max_length=10_000)

@@ -4,7 +4,7 @@ actions, so a notice stored by any path has the same shape."""
 from pydantic import Field, ValidationError, field_validator
 
 from leadtracker.lib.errors import ActionError
-from leadtracker.lib.schema import Strict
+from leadtracker.lib.schema import Choice, Strict
 from leadtracker.privacy.models import LegalBasis
 
 MAX_ITEMS = 50
@@ -13,7 +13,7 @@ MAX_ITEMS = 50
 class NoticeItem(Strict):
     data: str = Field(..., min_length=1, max_length=200, description="A kind of personal data")
     purpose: str = Field(..., min_length=1, max_length=1000)
-    legal_basis: LegalBasis = Field(..., description="consent, or employment (a legitimate use)")
+    legal_basis: Choice[LegalBasis] = Field(..., description="consent, or employment (a legitimate use)")
     retention: str = Field(..., min_length=1, max_length=300, description="How long it is kept")
 
     @field_validator("data", "purpose", "retention", mode="before")
