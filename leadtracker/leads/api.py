@@ -158,6 +158,10 @@ class MemberConsentOut(Schema):
     history: list[ConsentOut]
 
 
+class LeadConsentOut(MemberConsentOut):
+    """A lead's marketing consent and its history, newest first."""
+
+
 class LeadPage(Schema):
     items: list[LeadOut]
     next_cursor: str | None
@@ -896,8 +900,9 @@ def lead_consents(request, lead_id: int):
 
 @router.post(
     "/leads/{lead_id}/consents",
-    response={201: ConsentOut, 200: ConsentOut},
-    summary="Record consent given or withdrawn (200 with the latest event when nothing changed)",
+    response={201: ConsentOut, 200: LeadConsentOut},
+    summary="Record consent given or withdrawn (201, the event); when it already was so, nothing is "
+    "recorded and the answer is 200 with the lead's consent and its history, which may be empty",
 )
 def record_lead_consent(request, lead_id: int, payload: ConsentIn):
     lead = _lead(request, lead_id)
@@ -910,7 +915,15 @@ def record_lead_consent(request, lead_id: int, payload: ConsentIn):
         by=request.membership,
     )
     if event is None:
-        return Status(200, ConsentOut.of(consent.lead_history(lead).first()))
+        # Nothing changed. Not "the latest event": a lead that never consented has none, and
+        # withdrawing what was never given was a 500.
+        return Status(
+            200,
+            LeadConsentOut(
+                marketing_consent=payload.given,
+                history=[ConsentOut.of(e) for e in consent.lead_history(lead)],
+            ),
+        )
     return Status(201, ConsentOut.of(event))
 
 

@@ -40,8 +40,24 @@ def test_recording_what_is_already_so_writes_nothing(acme, api_as, new_lead):
         {"given": True, "method": "email"},
         content_type="application/json",
     )
-    assert again.status_code == 200 and again.json()["method"] == "form"  # the latest, unchanged
+    # Nothing recorded: the lead's consent as it is, with its history (the form's event).
+    assert again.status_code == 200, again.content
+    assert again.json()["marketing_consent"] is True
+    assert [e["method"] for e in again.json()["history"]] == ["form"]
     assert ConsentEvent.objects.filter(lead=lead).count() == 1
+
+
+def test_withdrawing_consent_that_was_never_given_records_nothing(acme, api_as, new_lead):
+    """Was a 500: the answer for "nothing changed" was the latest event, and there was none."""
+    lead = new_lead(acme, name="Raj")
+    again = api_as(acme.olga).post(
+        f"/api/v1/leads/{lead.pk}/consents",
+        {"given": False, "method": "phone", "note": "asked not to be sent offers"},
+        content_type="application/json",
+    )
+    assert again.status_code == 200, again.content
+    assert again.json() == {"marketing_consent": False, "history": []}
+    assert not ConsentEvent.objects.filter(lead=lead).exists()
 
 
 def test_bad_input_names_the_field(acme, api_as, new_lead):
