@@ -777,7 +777,8 @@ def store_upload(org, uploaded, *, by: Membership, max_bytes: int | None = None)
         table.close()
     except (UnreadableFile, UnicodeError, csv.Error) as exc:
         os.remove(path)
-        raise ActionError(f"cannot read {uploaded.name}: {exc}", field="file") from None
+        # 422: the request was well formed, the file in it cannot be read.
+        raise ActionError(f"cannot read {uploaded.name}: {exc}", field="file", status_code=422) from None
     return ImportJob.objects.create(
         organisation=org,
         created_by=by.user,

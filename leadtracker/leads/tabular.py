@@ -339,7 +339,12 @@ def check_zip(path: str, *, max_unpacked: int, max_ratio: int) -> None:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
     except (zipfile.BadZipFile, OSError) as exc:
-        raise UnreadableFile(f"not a readable XLSX file ({exc})") from None
+        raise UnreadableFile(f"not a readable XLSX file: it is damaged or cut short ({exc})") from None
+    if not any(member.filename == "[Content_Types].xml" for member in members):
+        raise UnreadableFile(
+            "a zip archive, not an XLSX workbook (an .xlsx file is a zip with a workbook inside; "
+            "this one has none): save the sheet as .xlsx or .csv"
+        )
     total = 0
     for member in members:
         total += member.file_size
@@ -357,17 +362,56 @@ def check_zip(path: str, *, max_unpacked: int, max_ratio: int) -> None:
         )
 
 
-def open_xlsx(path: str, max_rows: int | None = None) -> Table:
+def _xlsx_errors() -> tuple[type[Exception], ...]:
+    """What a damaged or hostile workbook raises from openpyxl, which lets through whatever
+    zipfile, zlib and the XML parser raise (defusedxml's refusals are ValueErrors)."""
+    import zlib
+    from xml.etree.ElementTree import ParseError
     from zipfile import BadZipFile
 
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    damaged = (BadZipFile, KeyError, OSError, EOFError, zlib.error, ParseError, InvalidFileException)
+    # openpyxl's own reading of XML that parsed but is not what a workbook holds.
+    malformed = (ValueError, TypeError, IndexError, NotImplementedError)
+    return damaged + malformed
+
+
+def _xlsx_problem(exc: Exception) -> UnreadableFile:
+    from defusedxml import DefusedXmlException
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    # openpyxl wraps what went wrong in a ValueError of its own ("Unable to read workbook …
+    # most probably … invalid XML"): the first cause names the problem.
+    causes = [exc]
+    while causes[-1].__cause__ is not None and len(causes) < 10:
+        causes.append(causes[-1].__cause__)
+    refused = [cause for cause in causes if isinstance(cause, DefusedXmlException)]
+    if refused:
+        # openpyxl parses with defusedxml when it is installed (requirements.txt): a DTD that
+        # declares entities (the "billion laughs") or reaches outside the file is refused.
+        return UnreadableFile(
+            "it holds an XML document type declaration or entity, which no workbook needs: "
+            f"refused for safety ({type(refused[0]).__name__})"
+        )
+    if isinstance(exc, InvalidFileException):
+        return UnreadableFile("an XLSX workbook is read only from a file named .xlsx or .xlsm")
+    first = causes[-1]
+    return UnreadableFile(
+        f"not a readable XLSX file: it is damaged or cut short ({type(first).__name__}: {first})"
+    )
+
+
+def open_xlsx(path: str, max_rows: int | None = None) -> Table:
     from django.conf import settings
     from openpyxl import load_workbook
 
     check_zip(path, max_unpacked=settings.IMPORT_XLSX_MAX_UNPACKED, max_ratio=settings.IMPORT_XLSX_MAX_RATIO)
+    errors = _xlsx_errors()
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
-    except (BadZipFile, KeyError, OSError) as exc:
-        raise UnreadableFile(f"not a readable XLSX file ({exc})") from None
+    except errors as exc:
+        raise _xlsx_problem(exc) from None
     try:
         sheet = workbook.worksheets[0]
         total = max(1, sheet.max_row or 1)
@@ -384,15 +428,26 @@ def open_xlsx(path: str, max_rows: int | None = None) -> Table:
 
         stream = records()
         found = _find_header(stream, lambda cells: [c.strip() for c in cells], empty="the sheet is empty")
+    except UnreadableFile:
+        workbook.close()
+        raise
+    except errors as exc:
+        workbook.close()
+        raise _xlsx_problem(exc) from None
     except BaseException:
         workbook.close()
         raise
     current = [found.header_row]
 
     def rows():
-        for number, cells in itertools.chain(found.after, stream):
-            current[0] = number
-            yield cells
+        try:
+            for number, cells in itertools.chain(found.after, stream):
+                current[0] = number
+                yield cells
+        except UnreadableFile:
+            raise
+        except errors as exc:
+            raise _xlsx_problem(exc) from None
 
     return Table(
         headers=found.headers,

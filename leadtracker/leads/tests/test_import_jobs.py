@@ -82,7 +82,7 @@ def test_mapping_can_be_corrected_and_must_name_a_contact(acme, as_member):
 def test_unreadable_and_oversized_files(acme, as_member, settings):
     client = as_member(acme.maya)
     response = upload(client, content=b"PK\x03\x04not really a zip", name="x.xlsx")
-    assert response.status_code == 400 and response.json()["errors"][0]["field"] == "file"
+    assert response.status_code == 422 and response.json()["errors"][0]["field"] == "file"
     settings.IMPORT_MAX_BYTES = 10
     response = upload(client)
     assert response.status_code == 400 and "larger than" in response.json()["detail"]
