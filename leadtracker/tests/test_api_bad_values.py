@@ -47,6 +47,20 @@ def test_a_shift_correction_spanning_years_is_refused(acme, api_as):
         data={"started_at": "0001-01-01T00:00:00Z", "ended_at": "9999-12-31T00:00:00Z", "reason": "typo"},
         content_type="application/json",
     )
+    # Refused at its first time now: a correction reaches back a year at most (issue 15 item 5).
+    assert response.status_code == 422, response.content
+    error = response.json()["errors"][0]
+    assert error == {"field": "started_at", "message": "is more than 1 year in the past"}
+    # Within the year, a span of days is still refused for its length.
+    response = api_as(acme.maya).patch(
+        f"/api/v1/attendance/shifts/{shift.pk}",
+        data={
+            "started_at": (end - dt.timedelta(days=10)).isoformat(),
+            "ended_at": end.isoformat(),
+            "reason": "typo",
+        },
+        content_type="application/json",
+    )
     assert response.status_code == 400, response.content
     assert response.json()["errors"] == [{"field": "ended_at", "message": "a shift lasts at most 48 hours"}]
     shift.refresh_from_db()
