@@ -78,6 +78,18 @@ def record_access(request, action: str, *, object_type: str, object_id="", chang
     )
 
 
+def record_export(sender, *, request, audit, **kwargs) -> AuditEvent:
+    """A download written by lib/spreadsheet.py (connected to its ``exported`` signal in
+    AccountsConfig.ready): the one event of that export."""
+    return record_access(
+        request,
+        audit.action,
+        object_type=audit.object_type,
+        object_id=audit.object_id,
+        changes=audit.changes,
+    )
+
+
 def number_fingerprint(organisation_id: int, text: str, region: str = "IN") -> str:
     """A searched number as it may be kept in the audit log: a keyed hash, never the number.
 
