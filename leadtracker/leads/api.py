@@ -1310,6 +1310,7 @@ def import_values(request, import_id: int):
 def import_errors(request, import_id: int):
     job = _job(request, import_id)
     require_role(request, Role.MANAGER)
+    from leadtracker.leads.export import error_report_response
     from leadtracker.leads.importer import error_report
 
     content = error_report(job)
@@ -1317,9 +1318,7 @@ def import_errors(request, import_id: int):
         raise HttpError(
             409, f"the import is {job.get_state_display().lower()}; the report comes when it ends"
         )
-    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="import-{job.pk}-errors.csv"'
-    return response
+    return error_report_response(request, job, content)
 
 
 @router.delete(

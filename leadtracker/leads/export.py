@@ -1,15 +1,11 @@
-"""Exporting the current filtered list to CSV or XLSX, streamed, and audited."""
-
-import csv
-import io
-import tempfile
+"""Exporting the current filtered list to CSV or XLSX, streamed, formula-safe and audited
+(lib/spreadsheet.py writes the file and its event)."""
 
 from django.db.models import Count, Q
-from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 
-from leadtracker.accounts.audit import Actor, record
 from leadtracker.leads.consent import campaign_exclusion
+from leadtracker.lib import spreadsheet
 from leadtracker.lib.timeutil import to_local
 
 COLUMNS = [
@@ -37,14 +33,6 @@ COLUMNS = [
 
 LEFT_OUT_REASONS = ("erased", "do_not_call", "no_consent")
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe(text: str) -> str:
-    """A cell a spreadsheet would run as a formula (=HYPERLINK(…), +cmd|…) is written as text.
-    Applied to everything people typed; numbers we normalised ourselves are left alone."""
-    return "'" + text if text and text.startswith(FORMULA_START) else text
-
 
 def rows(qs, tz, campaign=False):
     if campaign:
@@ -62,68 +50,29 @@ def rows(qs, tz, campaign=False):
         phones = [p.e164 for p in lead.phones.all()]
         row = [
             lead.pk,
-            safe(lead.name),
-            safe(lead.company),
+            lead.name,
+            lead.company,
             lead.phone,
             " ".join(phones[1:]),
-            safe(lead.email),
-            safe(lead.city),
-            safe(lead.address),
-            safe(lead.source.name) if lead.source_id else "",
-            safe(lead.status.name),
+            lead.email,
+            lead.city,
+            lead.address,
+            lead.source.name if lead.source_id else "",
+            lead.status.name,
             lead.owner.email if lead.owner_id else "",
             "" if lead.value is None else str(lead.value),
-            safe(", ".join(t.name for t in lead.tags.all())),
+            ", ".join(t.name for t in lead.tags.all()),
             when(lead.created_at),
             when(lead.last_contacted_at),
             when(lead.next_follow_up_at),
             "yes" if lead.do_not_call else "",
             "yes" if lead.marketing_consent else "",
-            safe(lead.lost_reason),
+            lead.lost_reason,
         ]
         if campaign:
             # Each message of the campaign carries the person's own way out.
             row.append(link(lead.organisation_id, lead.pk))
         yield row
-
-
-def _csv_stream(qs, tz, campaign=False):
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    buffer.write("\ufeff")  # so Excel opens it as UTF-8 (Hindi names stay readable)
-    writer.writerow(columns(campaign))
-    for row in rows(qs, tz, campaign):
-        writer.writerow(row)
-        if buffer.tell() > 64 * 1024:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue()
-
-
-def _xlsx_file(qs, tz, campaign=False):
-    """The workbook in a temporary file, written row by row: openpyxl's write-only mode
-    streams each row to disk as it is appended, and the zip is written to a file, not to
-    memory, so a million leads cost the same memory as ten. The file has no name on disk
-    (TemporaryFile), so it vanishes when the response closes it — or if the worker dies."""
-    from openpyxl import Workbook
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Leads")
-    sheet.append(columns(campaign))
-    for row in rows(qs, tz, campaign):
-        # Control characters (a stray \x0b from an imported sheet) are not allowed in XLSX;
-        # openpyxl would refuse the whole export over one cell.
-        sheet.append([ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in row])
-    out = tempfile.TemporaryFile(suffix=".xlsx")
-    try:
-        workbook.save(out)
-    except BaseException:
-        out.close()
-        raise
-    out.seek(0)
-    return out
 
 
 def columns(campaign: bool) -> list[str]:
@@ -161,29 +110,35 @@ def export_response(request, qs, fmt: str, campaign: bool = False):
     changes = {"rows": count, "format": fmt}
     if campaign:
         changes |= {"campaign": True, "left_out": {k: left_out[k] for k in LEFT_OUT_REASONS}}
-    record(
-        "lead.export",
-        organisation=org,
-        actor=Actor.from_request(request),
-        object_type="lead_list",
-        object_id="",
-        changes=changes,
-    )
+    audit = spreadsheet.Audit("lead.export", object_type="lead_list", changes=changes)
     stamp = timezone.now().astimezone(org.tzinfo).strftime("%Y%m%d-%H%M")
+    name = "campaign" if campaign else "leads"
+    filename = f"{name}-{org.slug}-{stamp}.{fmt}"
+    lines = rows(qs, org.tzinfo, campaign)
     if fmt == "xlsx":
-        # FileResponse sends the file in blocks and closes (so deletes) it when done.
-        response = FileResponse(
-            _xlsx_file(qs, org.tzinfo, campaign),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        response = spreadsheet.xlsx_response(
+            request, filename, "Leads", columns(campaign), lines, audit=audit
         )
     else:
-        response = StreamingHttpResponse(
-            _csv_stream(qs, org.tzinfo, campaign), content_type="text/csv; charset=utf-8"
-        )
-    name = "campaign" if campaign else "leads"
-    response["Content-Disposition"] = f'attachment; filename="{name}-{org.slug}-{stamp}.{fmt}"'
+        response = spreadsheet.csv_response(request, filename, columns(campaign), lines, audit=audit)
     if campaign:
         response["X-Left-Out"] = str(left_out["left_out"])
         for reason in LEFT_OUT_REASONS:
             response[f"X-Left-Out-{reason.replace('_', '-').title()}"] = str(left_out[reason])
     return response
+
+
+def error_report_response(request, job, content: bytes):
+    """An import's error report (``importer.error_report``) as a download. The stored report
+    was written formula-safe; it goes through the writer again on the way out all the same
+    (escaping is idempotent), so a report written before that, or by hand, is made safe too.
+    It repeats the uploaded cells, so who downloaded it is kept."""
+    header, lines = spreadsheet.read_csv(content)
+    return spreadsheet.csv_response(
+        request,
+        f"import-{job.pk}-errors.csv",
+        header,
+        lines,
+        audit=spreadsheet.Audit("import_report.export", object_type="importjob", object_id=job.pk),
+        stream=False,
+    )

@@ -723,9 +723,9 @@ def import_errors(request, import_id):
     if content is None:
         messages.info(request, "The report is ready when the import ends.")
         return redirect("import_detail", import_id=job.pk)
-    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="import-{job.pk}-errors.csv"'
-    return response
+    from leadtracker.leads.export import error_report_response
+
+    return error_report_response(request, job, content)
 
 
 @member_required(Role.MANAGER)

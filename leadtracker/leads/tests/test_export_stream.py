@@ -11,9 +11,9 @@ from django.utils import timezone
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from leadtracker.accounts.models import AuditEvent
-from leadtracker.leads import export
 from leadtracker.leads.actions import default_status
 from leadtracker.leads.models import Lead, LeadPhone
+from leadtracker.lib import spreadsheet
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -73,7 +73,7 @@ def test_cells_stay_text_and_control_characters_do_not_break_the_file(acme, api_
 def test_the_workbook_is_write_only_and_sent_from_a_temporary_file(acme, api_as, monkeypatch):
     many_leads(acme, 20)
     workbooks, files = [], []
-    real_workbook, real_file = openpyxl.Workbook, export._xlsx_file
+    real_workbook, real_file = openpyxl.Workbook, spreadsheet.xlsx_file
 
     def workbook_spy(*args, **kwargs):
         workbooks.append(real_workbook(*args, **kwargs))
@@ -84,7 +84,7 @@ def test_the_workbook_is_write_only_and_sent_from_a_temporary_file(acme, api_as,
         return files[-1]
 
     monkeypatch.setattr(openpyxl, "Workbook", workbook_spy)
-    monkeypatch.setattr(export, "_xlsx_file", file_spy)
+    monkeypatch.setattr(spreadsheet, "xlsx_file", file_spy)
     response = api_as(acme.olga).get("/api/v1/leads/export?format=xlsx")
     (workbook,) = workbooks
     # Write-only: each row goes to disk as it is appended; nothing keeps the cells.
