@@ -1,12 +1,10 @@
 """Pages: phones and their sync health; calls, recent calls, outcomes, manual calls, missed
 calls to return; outcome settings and usage data for admins."""
 
-import csv
 import datetime as dt
-import io
 
 from django.contrib import messages
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,7 +17,7 @@ from leadtracker.accounts.visibility import subtree_membership_ids, teams_for, v
 from leadtracker.calls import actions, forms, selectors
 from leadtracker.calls.models import Call, Disposition
 from leadtracker.leads import masking
-from leadtracker.lib import confirm
+from leadtracker.lib import confirm, spreadsheet
 from leadtracker.lib.errors import ActionError
 from leadtracker.lib.web import safe_back, show_action_error
 
@@ -111,45 +109,34 @@ def _day_bounds(f: forms.CallFilterForm, tz):
     return start, end
 
 
-def _csv(qs, tz, viewer):
+def _csv_rows(qs, tz, viewer):
+    """The calls as rows of the CSV, a chunk of the query at a time (lib/spreadsheet.py makes
+    the cells formula-safe and streams the file)."""
     from django.db.models import Exists, OuterRef
 
-    from leadtracker.leads.export import safe
     from leadtracker.leads.selectors import leads_for
 
     # A call may match a colleague's lead: its name only where the viewer may open the lead.
     qs = qs.annotate(lead_visible=Exists(leads_for(viewer).filter(pk=OuterRef("lead_id"))))
-
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    buffer.write("\ufeff")  # Excel opens it as UTF-8: Hindi names stay readable
-    writer.writerow(CSV_COLUMNS)
     for c in (
         qs.select_related("user", "lead", "disposition")
         .order_by("-started_at", "-id")
         .iterator(chunk_size=2000)
     ):
-        writer.writerow(
-            [
-                c.pk,
-                c.started_at.astimezone(tz).strftime("%Y-%m-%d %H:%M:%S"),
-                safe(str(c.user)),
-                c.get_direction_display(),
-                c.get_status_display(),
-                c.duration_s,
-                masking.shown(viewer, c.number, masking.lead_owner_of(c), has_lead=bool(c.lead_id)),
-                c.lead_id or "",
-                safe(str(c.lead)) if c.lead_id and c.lead_visible else "",
-                safe(c.disposition.name) if c.disposition else "",
-                safe(c.note),
-                c.via,
-            ]
-        )
-        if buffer.tell() > 64 * 1024:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue()
+        yield [
+            c.pk,
+            c.started_at.astimezone(tz).strftime("%Y-%m-%d %H:%M:%S"),
+            str(c.user),
+            c.get_direction_display(),
+            c.get_status_display(),
+            c.duration_s,
+            masking.shown(viewer, c.number, masking.lead_owner_of(c), has_lead=bool(c.lead_id)),
+            c.lead_id or "",
+            str(c.lead) if c.lead_id and c.lead_visible else "",
+            c.disposition.name if c.disposition else "",
+            c.note,
+            c.via,
+        ]
 
 
 @member_required()
@@ -181,18 +168,13 @@ def calls_list(request):
         )
     qs = selectors.filter_calls(member, flt)
     if request.GET.get("format") == "csv":
-        from leadtracker.accounts.audit import record
-
-        record(
-            "call.export",
-            organisation=request.org,
-            actor=Actor.from_request(request),
-            changes={"format": "csv"},
+        return spreadsheet.csv_response(
+            request,
+            f"calls-{timezone.localdate().isoformat()}.csv",
+            CSV_COLUMNS,
+            _csv_rows(qs, tz, member),
+            audit=spreadsheet.Audit("call.export", object_type="call_list", changes={"format": "csv"}),
         )
-        response = StreamingHttpResponse(_csv(qs, tz, member), content_type="text/csv; charset=utf-8")
-        stamp = timezone.localdate().isoformat()
-        response["Content-Disposition"] = f'attachment; filename="calls-{stamp}.csv"'
-        return response
     try:
         rows, next_cursor = keyset_sorted(
             qs.select_related("user", "lead", "disposition"),

@@ -5,7 +5,6 @@ what is true only *now* (who is on shift, call-backs waiting, follow-ups overdue
 comes from the live selectors of the app that owns it.
 """
 
-import csv
 import datetime as dt
 import statistics
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from django.utils.http import urlencode
 from leadtracker.accounts.decorators import member_required
 from leadtracker.accounts.models import Membership, Role
 from leadtracker.accounts.visibility import teams_for
+from leadtracker.lib import spreadsheet
 from leadtracker.lib.headers import uses_geolocation
 from leadtracker.reports import selectors
 from leadtracker.reports.forms import DEFAULT_RANGE, DashboardFilterForm
@@ -240,12 +240,6 @@ def dashboard(request):
     return render(request, template, context)
 
 
-def _safe_cell(value):
-    from leadtracker.leads.export import safe
-
-    return safe(value) if isinstance(value, str) else value
-
-
 @member_required(Role.MANAGER)
 def dashboard_csv(request):
     chart = request.GET.get("chart", "")
@@ -258,15 +252,22 @@ def dashboard_csv(request):
         errors = "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in form.errors.items())
         return HttpResponse(errors, status=422, content_type="text/plain; charset=utf-8")
     table = chart_tables(request.org, scope)[chart]
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
     team = f"-team{scope.team.pk}" if scope.team else ""
-    response["Content-Disposition"] = f'attachment; filename="{chart}-{scope.start}-{scope.end}{team}.csv"'
-    response.write("\ufeff")  # Excel opens it as UTF-8: Hindi names stay readable
-    out = csv.writer(response)
-    out.writerow(table["columns"])
-    for row in table["rows"]:
-        out.writerow([_safe_cell(v) for v in row])
-    return response
+    # The agents chart names people: who downloaded which figures is kept.
+    audit = spreadsheet.Audit(
+        "dashboard.export",
+        object_type="dashboard_chart",
+        object_id=chart,
+        changes={"format": "csv", **scope.query()},
+    )
+    return spreadsheet.csv_response(
+        request,
+        f"{chart}-{scope.start}-{scope.end}{team}.csv",
+        table["columns"],
+        table["rows"],
+        audit=audit,
+        stream=False,
+    )
 
 
 # --- the agent's day ------------------------------------------------------------------------

@@ -78,5 +78,5 @@ def test_pages_read_a_fixed_number_of_queries(acme):
     before = counts(acme)
     more_work(acme, 4)
     assert counts(acme) == before
-    # Pinned, so that a change shows up in review.
-    assert before == [19, 23, 24, 12, 12, 12, 24]
+    # Pinned, so that a change shows up in review. The chart's CSV writes its audit event.
+    assert before == [19, 23, 24, 13, 12, 12, 24]
