@@ -1,10 +1,8 @@
 """Pages: the punch button, who is on shift, timesheets (and their CSV), correcting a shift."""
 
-import csv
 import datetime as dt
 
 from django.contrib import messages
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -14,6 +12,7 @@ from leadtracker.accounts.decorators import member_required
 from leadtracker.accounts.models import Role
 from leadtracker.accounts.visibility import visible_memberships
 from leadtracker.attendance import actions, selectors
+from leadtracker.lib import spreadsheet
 from leadtracker.lib.errors import ActionError
 from leadtracker.lib.headers import uses_geolocation
 from leadtracker.lib.timeutil import ANY_FUTURE, ANY_PAST, check_within, to_local
@@ -88,6 +87,20 @@ def _period(request, tz):
     return date_from, date_to
 
 
+TIMESHEET_COLUMNS = [
+    "date",
+    "person",
+    "email",
+    "first_in",
+    "last_out",
+    "hours",
+    "break_minutes",
+    "shifts",
+    "closed_automatically",
+    "corrected",
+]
+
+
 @member_required()
 def timesheets(request):
     tz = request.org.tzinfo
@@ -98,26 +111,11 @@ def timesheets(request):
         user_id = None
     rows = selectors.timesheet(request.membership, date_from, date_to, tz, user_id=user_id)
     if request.GET.get("format") == "csv":
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="timesheet-{date_from}-{date_to}.csv"'
-        response.write("\ufeff")
-        out = csv.writer(response)
-        out.writerow(
-            [
-                "date",
-                "person",
-                "email",
-                "first_in",
-                "last_out",
-                "hours",
-                "break_minutes",
-                "shifts",
-                "closed_automatically",
-                "corrected",
-            ]
-        )
-        for r in rows:
-            out.writerow(
+        return spreadsheet.csv_response(
+            request,
+            f"timesheet-{date_from}-{date_to}.csv",
+            TIMESHEET_COLUMNS,
+            (
                 [
                     r["day"].isoformat(),
                     r["user"].full_name,
@@ -130,8 +128,21 @@ def timesheets(request):
                     "yes" if r["auto_closed"] else "",
                     "yes" if r["corrected"] else "",
                 ]
-            )
-        return response
+                for r in rows
+            ),
+            # Names people's hours: who downloaded whose, for which days, is kept.
+            audit=spreadsheet.Audit(
+                "timesheet.export",
+                object_type="timesheet",
+                changes={
+                    "format": "csv",
+                    "from": date_from.isoformat(),
+                    "to": date_to.isoformat(),
+                    "user": user_id,
+                },
+            ),
+            stream=False,
+        )
     people = (
         [m for m in visible_memberships(request.membership).select_related("user")]
         if request.membership.role != Role.AGENT
