@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
@@ -12,7 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from leadtracker.accounts import actions, auditlog, mfa, mfa_views, selectors, throttle
-from leadtracker.accounts.audit import Actor, record
+from leadtracker.accounts.audit import Actor
 from leadtracker.accounts.auth import EmailBackend
 from leadtracker.accounts.decorators import member_required
 from leadtracker.accounts.forms import (
@@ -31,7 +31,7 @@ from leadtracker.accounts.forms import (
 from leadtracker.accounts.middleware import SESSION_ORG_KEY, active_membership
 from leadtracker.accounts.models import ApiToken, Membership, Role, TokenKind, User
 from leadtracker.accounts.throttle import clear_account_failures, login_blocked, record_login_failure
-from leadtracker.lib import confirm
+from leadtracker.lib import confirm, spreadsheet
 from leadtracker.lib.errors import ActionError
 from leadtracker.lib.http import client_ip
 from leadtracker.lib.pagination import keyset_page
@@ -516,19 +516,18 @@ def audit_export(request):
     if form.is_bound and not form.is_valid():
         return render(request, "accounts/audit_log.html", {"form": form, "events": []}, status=400)
     qs = selectors.audit_events_for(request.membership, **filters)
-    record(
-        "audit.export",
-        organisation=request.org,
-        actor=Actor.from_request(request),
-        object_type="audit_log",
-        changes={"format": "csv", "filters": auditlog.filters_for_record(filters)},
-    )
-    response = StreamingHttpResponse(
-        auditlog.csv_stream(qs, request.org), content_type="text/csv; charset=utf-8"
-    )
     stamp = timezone.now().astimezone(request.org.tzinfo).strftime("%Y%m%d-%H%M")
-    response["Content-Disposition"] = f'attachment; filename="audit-{request.org.slug}-{stamp}.csv"'
-    return response
+    return spreadsheet.csv_response(
+        request,
+        f"audit-{request.org.slug}-{stamp}.csv",
+        auditlog.CSV_COLUMNS,
+        auditlog.csv_rows(qs, request.org),
+        audit=spreadsheet.Audit(
+            "audit.export",
+            object_type="audit_log",
+            changes={"format": "csv", "filters": auditlog.filters_for_record(filters)},
+        ),
+    )
 
 
 @member_required(Role.ADMIN)
