@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from leadtracker.accounts import audit
 from leadtracker.accounts.models import Membership, Role
+from leadtracker.lib import spreadsheet
 from leadtracker.lib.errors import ActionError, Conflict
 from leadtracker.lib.phones import InvalidPhone, display, normalise, to_ascii_digits
 from leadtracker.privacy import ledger
@@ -270,7 +271,7 @@ def _rewrite_report(path: str, t: Target) -> int:
     if dropped and not t.dry_run:
         fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), suffix=".csv")
         with os.fdopen(fd, "w", newline="", encoding="utf-8-sig") as fh:
-            csv.writer(fh).writerows(kept)
+            spreadsheet.CsvWriter(fh).writerows(kept)
         os.replace(tmp, path)
     return dropped
 

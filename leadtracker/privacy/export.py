@@ -13,7 +13,6 @@ number, address or typed text (a note about a lead belongs to the lead's export,
 agent's who wrote it).
 """
 
-import csv
 import datetime as dt
 import decimal
 import functools
@@ -21,7 +20,6 @@ import hashlib
 import io
 import json
 import os
-import re
 import secrets
 import tempfile
 import zipfile
@@ -55,6 +53,7 @@ from leadtracker.leads.models import (
     LeadTag,
     WebhookDelivery,
 )
+from leadtracker.lib import spreadsheet
 from leadtracker.lib.errors import ActionError
 from leadtracker.lib.timeutil import to_local
 from leadtracker.privacy.models import (
@@ -970,22 +969,15 @@ NOT_EXPORTED = {
 
 # --- the zip ------------------------------------------------------------------------------------
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-E164 = re.compile(r"\+[1-9]\d{5,14}")
 
-
-def cell(v) -> str:
-    """A CSV cell: JSON for structures, and typed text a spreadsheet would run as a formula
-    (=HYPERLINK(…)) made inert; numbers we normalised ourselves (+91…) are left as they are."""
-    if v is None:
-        return ""
+def cell(v):
+    """A CSV cell: JSON for structures, yes/no for flags. lib/spreadsheet.py's writer makes
+    text a spreadsheet would run as a formula (=HYPERLINK(…)) inert, and leaves the numbers we
+    normalised ourselves (+91…) as they are."""
     if isinstance(v, bool):
         return "yes" if v else "no"
     if isinstance(v, dict | list):
-        v = json.dumps(v, ensure_ascii=False, sort_keys=True)
-    v = str(v)
-    if v.startswith(FORMULA_START) and not E164.fullmatch(v):
-        return "'" + v
+        return json.dumps(v, ensure_ascii=False, sort_keys=True)
     return v
 
 
@@ -997,8 +989,7 @@ def _write_kind(zf, kind: str, rows: Iterable[dict], json_part) -> int:
     columns = None
     with zf.open(f"{kind}.csv", "w", force_zip64=True) as raw:
         text = io.TextIOWrapper(raw, encoding="utf-8", newline="")
-        text.write("\ufeff")  # so Excel reads it as UTF-8 (Hindi names stay readable)
-        writer = csv.writer(text)
+        writer = spreadsheet.CsvWriter(text, bom=True)
         for row in rows:
             if columns is None:
                 columns = list(row)
