@@ -43,7 +43,7 @@ from leadtracker.lib.errors import ActionError
 from leadtracker.lib.money import parse_amount
 from leadtracker.lib.phones import InvalidPhone
 from leadtracker.lib.phones import normalise as normalise_phone
-from leadtracker.lib.spreadsheet import formula_safe
+from leadtracker.lib.spreadsheet import CsvWriter
 
 BATCH = 1000
 # Keys of lead.extra that the app itself sets; a spreadsheet column cannot write them.
@@ -1003,17 +1003,18 @@ def error_report(job: ImportJob) -> bytes | None:
         with open(job.error_report_path, "rb") as fh:
             return fh.read()
     buffer = io.StringIO()
-    csv.writer(buffer).writerow([formula_safe(h) for h in [*REPORT_HEADER, *job.headers]])
+    CsvWriter(buffer).writerow([*REPORT_HEADER, *job.headers])
     return ("\ufeff" + buffer.getvalue()).encode()
 
 
 class IssueReport:
-    """Writes each issue to the CSV report (every cell formula-safe: they are the uploaded
-    file's own cells) and keeps the first FIRST_ISSUES for the result page."""
+    """Writes each issue to the CSV report (through lib/spreadsheet.py's writer, so every cell
+    is formula-safe: they are the uploaded file's own cells and headers) and keeps the first
+    FIRST_ISSUES for the result page."""
 
     def __init__(self, fh, headers):
-        self.writer = csv.writer(fh)
-        self.writer.writerow([formula_safe(h) for h in [*REPORT_HEADER, *headers]])
+        self.writer = CsvWriter(fh)
+        self.writer.writerow([*REPORT_HEADER, *headers])
         self.first: list[dict] = []
 
     def __call__(self, issue: Issue):
@@ -1026,10 +1027,10 @@ class IssueReport:
         return [
             issue.kind,
             issue.row,
-            formula_safe(str(issue.column)),
-            formula_safe(str(issue.value)),
-            formula_safe(issue.reason),
-            *(formula_safe(str(c)) for c in issue.cells),
+            str(issue.column),
+            str(issue.value),
+            issue.reason,
+            *(str(c) for c in issue.cells),
         ]
 
 

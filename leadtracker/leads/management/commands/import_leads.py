@@ -1,5 +1,3 @@
-import csv
-
 from django.core.management.base import BaseCommand, CommandError
 
 from leadtracker.accounts.audit import Actor
@@ -8,6 +6,7 @@ from leadtracker.leads.importer import ON_DUPLICATE, REPORT_HEADER, IssueReport,
 from leadtracker.leads.tabular import UnreadableFile
 from leadtracker.leads.value_mapping import NOBODY, RULES
 from leadtracker.lib.errors import ActionError
+from leadtracker.lib.spreadsheet import CsvWriter
 
 
 def _pairs(option: str, values: list[str]) -> dict[str, str]:
@@ -81,7 +80,8 @@ class Command(BaseCommand):
         report = open(errors, "w", newline="", encoding="utf-8-sig") if errors else None  # noqa: SIM115
         writer = None
         if report:
-            writer = csv.writer(report)
+            # The uploaded file's cells, repeated: formula-safe like every CSV we write.
+            writer = CsvWriter(report)
             writer.writerow(REPORT_HEADER)
 
         def sink(issue):
