@@ -6,8 +6,10 @@ import json
 
 import pytest
 
-from leadtracker.accounts.audit import number_fingerprint
+from leadtracker.accounts.audit import Actor, number_fingerprint
 from leadtracker.accounts.models import AuditEvent
+from leadtracker.calls.actions import log_call
+from leadtracker.leads.actions import LeadData, create_lead
 
 
 def access_events(org):
@@ -63,6 +65,29 @@ def test_listing_a_leads_calls_through_the_api(acme, lead, as_member, api_as):
     assert len(access_events(acme.org)) == 1
     b"".join(as_member(acme.adam).get("/calls/?format=csv").streaming_content)
     assert AuditEvent.objects.filter(organisation=acme.org, action="call.export").count() == 1
+
+
+def test_listing_the_calls_of_a_lead_nobody_may_open_writes_nothing(acme, globex, lead, as_member, api_as):
+    globex_lead, _ = create_lead(
+        globex.org, LeadData(name="Other", phones=["91234 56789"]), actor=Actor.system(), by=globex.olga
+    )
+    # Carl (another team) logged a call to Alice's lead: he sees his call, not her lead.
+    theirs = log_call(acme.carl, lead=lead, actor=Actor.for_user(acme.carl.user))[0]
+    answers = {
+        "nobody's id": api_as(acme.adam).get("/api/v1/calls?lead=999999"),
+        "another organisation's lead": api_as(acme.adam).get(f"/api/v1/calls?lead={globex_lead.pk}"),
+        "a lead of another team": api_as(acme.carl).get(f"/api/v1/calls?lead={lead.pk}"),
+    }
+    # The answer keeps its contract (200, the calls the person may see); only the event goes.
+    assert {k: r.status_code for k, r in answers.items()} == dict.fromkeys(answers, 200)
+    assert answers["nobody's id"].json()["items"] == []
+    assert answers["another organisation's lead"].json()["items"] == []
+    assert [c["id"] for c in answers["a lead of another team"].json()["items"]] == [theirs.pk]
+    assert access_events(acme.org) == [] and access_events(globex.org) == []
+    assert not AuditEvent.objects.filter(action="lead.calls_view").exists()
+    # Whoever may open the lead is recorded as before.
+    assert api_as(acme.alice).get(f"/api/v1/calls?lead={lead.pk}").status_code == 200
+    assert [(e.action, e.object_id) for e in access_events(acme.org)] == [("lead.calls_view", str(lead.pk))]
 
 
 def test_searching_by_a_number_records_its_fingerprint_not_the_number(acme, lead, as_member, api_as):
