@@ -370,7 +370,7 @@ def _fill_from(lead: Lead, clean: CleanLead, *, actor: Actor) -> bool:
     if added:
         lead_numbers_added.send(sender=Lead, lead=lead, numbers=added, actor=actor)
     if clean.tags:
-        changed += add_tags(lead, clean.tags)
+        changed += add_tags(lead, clean.tags, actor=actor)
     return bool(changed)
 
 
@@ -664,15 +664,29 @@ def bulk_change_status(leads, status: LeadStatus, *, actor: Actor, by: Membershi
     return count
 
 
-@transaction.atomic
-def add_tags(lead: Lead, names: list[str], *, actor: Actor | None = None) -> list[str]:
-    """Returns the names of the tags the lead did not have."""
+def _add_tags(lead: Lead, names: list[str]) -> list[Tag]:
+    """Give the lead these tags; returns the tags it did not have."""
     names = sorted({n.strip()[:50] for n in names if n and n.strip()})
     had = set(LeadTag.objects.filter(lead=lead).values_list("tag__name", flat=True))
     tags = [t for t in _tag_objects(lead.organisation_id, names) if t.name not in had]
     LeadTag.objects.bulk_create(
         [LeadTag(organisation_id=lead.organisation_id, lead=lead, tag=t) for t in tags], ignore_conflicts=True
     )
+    return tags
+
+
+def _record_tags(lead: Lead, actor: Actor, *, added: list[int], removed: list[int]) -> None:
+    # Tag ids, not names: a tag's name is the organisation's free text and may name a person.
+    if added or removed:
+        changes = {"added": sorted(added), "removed": sorted(removed)}
+        record("lead.tags", organisation=lead.organisation, actor=actor, obj=lead, changes=changes)
+
+
+@transaction.atomic
+def add_tags(lead: Lead, names: list[str], *, actor: Actor) -> list[str]:
+    """Returns the names of the tags the lead did not have."""
+    tags = _add_tags(lead, names)
+    _record_tags(lead, actor, added=[t.pk for t in tags], removed=[])
     return [t.name for t in tags]
 
 
@@ -680,8 +694,12 @@ def add_tags(lead: Lead, names: list[str], *, actor: Actor | None = None) -> lis
 def set_tags(lead: Lead, names: list[str], *, actor: Actor, by: Membership | None) -> None:
     _check_can_edit(lead, by)
     names = sorted({n.strip()[:50] for n in names if n and n.strip()})
-    LeadTag.objects.filter(lead=lead).exclude(tag__name__in=names).delete()
-    add_tags(lead, names)
+    gone = LeadTag.objects.filter(lead=lead).exclude(tag__name__in=names)
+    removed = list(gone.values_list("tag_id", flat=True))
+    if removed:
+        LeadTag.objects.filter(lead=lead, tag_id__in=removed).delete()
+    added = _add_tags(lead, names)
+    _record_tags(lead, actor, added=[t.pk for t in added], removed=removed)
 
 
 def delete_leads(leads, *, actor: Actor, by: Membership) -> int:
@@ -1170,14 +1188,18 @@ def create_source(org, name: str, *, actor: Actor) -> LeadSource:
     return source
 
 
-def source_named(org, name: str) -> LeadSource | None:
-    """The source with this name, created on first use (imports and captures name sources)."""
+def source_named(org, name: str, *, actor: Actor | None = None) -> LeadSource | None:
+    """The source with this name, created on first use (imports and captures name sources).
+    A source made here is audited as ``create_source`` is; without an actor (an import job,
+    a capture form) the system made it."""
     name = (name or "").strip()[:80]
     if not name:
         return None
     source = LeadSource.objects.filter(organisation=org, name__iexact=name).first()
     if source is None:
-        source, _ = LeadSource.objects.get_or_create(organisation=org, name=name)
+        source, created = LeadSource.objects.get_or_create(organisation=org, name=name)
+        if created:
+            record("source.create", organisation=org, actor=actor or Actor.system(), obj=source)
     return source
 
 
