@@ -5,11 +5,12 @@ import datetime as dt
 import secrets
 
 from django.db import IntegrityError, transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from leadtracker.accounts.actions import create_api_token, revoke_api_token
 from leadtracker.accounts.audit import Actor, record
-from leadtracker.accounts.models import Membership, Role, TokenKind, hash_secret
+from leadtracker.accounts.models import ActorKind, Membership, Organisation, Role, TokenKind, hash_secret
 from leadtracker.calls.models import (
     Call,
     CallBack,
@@ -122,12 +123,19 @@ def report_state(
     call_log_permission: str | None = None,
     last_call_log_read_at=None,
     queue_length: int | None = None,
+    actor: Actor | None = None,
 ) -> Device:
+    """What the phone says about itself. A change of its call-log permission is audited (sync
+    refuses calls while it is revoked: who withdrew it, and when, is the record); last seen, last
+    read and queue length are the phone's heartbeat on every run, bookkeeping like a token's
+    last use, not a change anyone made."""
     fields = ["last_seen_at"]
     device.last_seen_at = timezone.now()
+    permission_changed = False
     if call_log_permission is not None:
         if call_log_permission not in (Permission.GRANTED, Permission.REVOKED):
             raise ActionError("must be granted or revoked", field="call_log_permission")
+        permission_changed = device.call_log_permission != call_log_permission
         device.call_log_permission = call_log_permission
         fields.append("call_log_permission")
     if last_call_log_read_at is not None:
@@ -140,6 +148,14 @@ def report_state(
         device.queue_length = queue_length
         fields.append("queue_length")
     device.save(update_fields=fields)
+    if permission_changed:
+        record(
+            "device.permission",
+            organisation=device.organisation,
+            actor=actor or Actor(kind=ActorKind.DEVICE, user=device.user, token=device.token),
+            obj=device,
+            changes={"call_log_permission": call_log_permission},
+        )
     return device
 
 
@@ -209,6 +225,14 @@ def record_outcome(
     call.disposed_at = timezone.now()
     call.disposed_by = actor.user
     call.save(update_fields=["disposition", "note", "disposed_at", "disposed_by"])
+    # Whether there is a note, never the note: it is about the person called.
+    record(
+        "call.outcome",
+        organisation=call.organisation,
+        actor=actor,
+        obj=call,
+        changes={"disposition": disposition.pk if disposition else None, "note": bool(note)},
+    )
     if follow_up is not None:
         schedule_follow_up(
             call.lead,
@@ -441,6 +465,21 @@ def log_call(
         moments=[started_at],
         call_back_call_ids=returned,
     )
+    # Ids and flags, never the number or the note (the lead's data).
+    record(
+        "call.log",
+        organisation=org,
+        actor=actor,
+        obj=call,
+        changes={
+            "lead": lead.pk if lead else None,
+            "direction": direction,
+            "connected": bool(connected),
+            "duration_s": duration_s,
+            "disposition": disposition.pk if disposition else None,
+            "note": bool(call.note),
+        },
+    )
     if follow_up is not None:
         record_outcome(
             call, disposition_id=disposition_id, note=call.note, follow_up=follow_up, actor=actor, by=member
@@ -495,7 +534,7 @@ def count_usage(org, event: str, *, app_version: str = "", os: str = "", n: int 
         return
     from django.db.models import F
 
-    day = timezone.localdate()
+    day = UsageDay.day_of()
     key = {
         "organisation_id": org.pk,
         "day": day,
@@ -511,6 +550,7 @@ def count_usage(org, event: str, *, app_version: str = "", os: str = "", n: int 
             UsageDay.objects.filter(**key).update(count=F("count") + n)
 
 
+@transaction.atomic
 def purge_usage(now=None) -> int:
     """Usage data expires after USAGE_RETENTION_DAYS (the privacy issue may shorten it): the
     counters, and the app version and system of phones revoked that long ago."""
@@ -518,12 +558,24 @@ def purge_usage(now=None) -> int:
 
     now = now or timezone.now()
     cutoff = now - dt.timedelta(days=settings.USAGE_RETENTION_DAYS)
-    # Days are counted in the server's zone (count_usage uses localdate too).
-    days_cutoff = timezone.localdate(now) - dt.timedelta(days=settings.USAGE_RETENTION_DAYS)
-    deleted, _ = UsageDay.objects.filter(day__lt=days_cutoff).delete()
-    cleared = (
-        Device.objects.filter(revoked_at__lt=cutoff)
-        .exclude(app_version="", os_version="", platform="")
-        .update(app_version="", os_version="", platform="")
-    )
+    days_cutoff = UsageDay.day_of(now) - dt.timedelta(days=settings.USAGE_RETENTION_DAYS)
+    days = UsageDay.objects.filter(day__lt=days_cutoff)
+    devices = Device.objects.filter(revoked_at__lt=cutoff).exclude(app_version="", os_version="", platform="")
+    per_org: dict[int, dict[str, int]] = {}
+    for key, qs in (("usage_days", days), ("devices_cleared", devices)):
+        for row in qs.values("organisation_id").annotate(n=Count("id")).order_by():
+            per_org.setdefault(row["organisation_id"], {})[key] = row["n"]
+    deleted, _ = days.delete()
+    cleared = devices.update(app_version="", os_version="", platform="")
+    # One event per organisation that lost something, as the nightly retention purge writes.
+    orgs = Organisation.objects.in_bulk(list(per_org))
+    for org_id, counts in per_org.items():
+        record(
+            "usage.purged",
+            organisation=orgs[org_id],
+            actor=Actor.system(),
+            object_type="organisation",
+            object_id=str(org_id),
+            changes=counts,
+        )
     return deleted + cleared

@@ -150,6 +150,7 @@ def state(request, payload: StateIn):
         call_log_permission=payload.call_log_permission,
         last_call_log_read_at=payload.last_call_log_read_at,
         queue_length=payload.queue_length,
+        actor=Actor.from_request(request),
     )
 
 
