@@ -186,8 +186,11 @@ def publish_notice(
     return locked
 
 
-def accept_notice(membership, notice: PrivacyNotice, *, now=None) -> NoticeAcceptance:
-    """Record that the member accepted this version (once; accepting again returns the record)."""
+def accept_notice(
+    membership, notice: PrivacyNotice, *, now=None, actor: audit.Actor | None = None
+) -> NoticeAcceptance:
+    """Record that the member accepted this version (once; accepting again returns the record).
+    ``actor`` carries the request's address; without one the member is the actor."""
     if notice.organisation_id != membership.organisation_id or not notice.is_published:
         raise ActionError("not a published notice of your organisation", field="notice", status_code=404)
     now = now or timezone.now()
@@ -195,13 +198,21 @@ def accept_notice(membership, notice: PrivacyNotice, *, now=None) -> NoticeAccep
         raise ActionError("this version has not taken effect yet", field="notice")
     try:
         with transaction.atomic():
-            return NoticeAcceptance.objects.create(
+            acceptance = NoticeAcceptance.objects.create(
                 organisation_id=membership.organisation_id,
                 notice=notice,
                 user_id=membership.user_id,
                 version=notice.version,
                 accepted_at=now,
             )
+            audit.record(
+                "privacy_notice.accepted",
+                organisation=notice.organisation,
+                actor=actor or audit.Actor.for_user(membership.user),
+                obj=acceptance,
+                changes={"notice": notice.pk, "version": notice.version},
+            )
+            return acceptance
     except IntegrityError:
         # Two tabs pressed "I accept": the first record stands.
         return NoticeAcceptance.objects.get(

@@ -10,6 +10,7 @@ import datetime as dt
 from ninja import Router, Schema, Status
 from pydantic import Field
 
+from leadtracker.accounts.audit import Actor
 from leadtracker.lib.errors import ActionError
 from leadtracker.lib.schema import Strict
 from leadtracker.privacy import actions, middleware, selectors
@@ -78,7 +79,7 @@ def accept_notice(request, payload: AcceptIn):
             status_code=409,
         )
     already = selectors.has_accepted(request.membership.user_id, notice)
-    acceptance = actions.accept_notice(request.membership, notice)
+    acceptance = actions.accept_notice(request.membership, notice, actor=Actor.from_request(request))
     if hasattr(request, "session"):
         middleware.forget(request)  # the gate lets the session through at once
     return Status(200 if already else 201, _out(acceptance))

@@ -66,7 +66,7 @@ def accept(request):
             # A newer version took effect while the page was open: show that one.
             messages.warning(request, "The notice has changed since you opened it; please read this version.")
         else:
-            actions.accept_notice(request.membership, pending)
+            actions.accept_notice(request.membership, pending, actor=Actor.from_request(request))
             forget(request)
             messages.success(
                 request, f"Thank you: you accepted version {pending.version} of the privacy notice."
