@@ -602,8 +602,13 @@ def purge_expired_audit_events(now=None) -> int:
     total = 0
     for org in Organisation.objects.only("id", "audit_retention_days"):
         # Never under the floor, also for organisations that chose less before it was raised.
-        cutoff = now - dt.timedelta(days=max(org.audit_retention_days, AUDIT_RETENTION_MIN))
+        days = max(org.audit_retention_days, AUDIT_RETENTION_MIN)
+        cutoff = now - dt.timedelta(days=days)
         deleted, _ = AuditEvent.objects.filter(organisation=org).purge_expired(before=cutoff)
+        if deleted:
+            # Written after the purge, so this event is never among those it removes.
+            changes = {"audit_events": deleted, "retention_days": days}
+            record("audit.purged", organisation=org, actor=Actor.system(), obj=org, changes=changes)
         total += deleted
     return total
 
