@@ -4,7 +4,7 @@ import os
 
 import pytest
 
-from leadtracker.testing import login_client, make_org, token_client
+from leadtracker.testing import CLOCKS, login_client, make_org, token_client
 
 SKIPPED: list[str] = []
 
@@ -31,6 +31,29 @@ def pytest_sessionfinish(session, exitstatus):
     if os.environ.get("CI") == "true" and SKIPPED:
         print("\nSkipped tests are not allowed in CI:\n  " + "\n  ".join(SKIPPED))
         session.exitstatus = 1
+
+
+def pytest_collection_modifyitems(items):
+    # The clock moves before anything else is set up: an organisation, a shift or a call made
+    # by another fixture belongs to the moved day, not to the real one.
+    for item in items:
+        names = getattr(item, "fixturenames", None)
+        if names and "frozen_at" in names:
+            names.remove("frozen_at")
+            names.insert(0, "frozen_at")
+
+
+@pytest.fixture
+def frozen_at(request):
+    """The clock at the instant named by the test's parameter (leadtracker.testing.CLOCKS),
+    ticking on from there: rows saved one after another still get later times."""
+    import datetime as dt
+
+    import time_machine
+
+    at = dt.datetime.fromisoformat(CLOCKS[request.param])
+    with time_machine.travel(at, tick=True):
+        yield at
 
 
 @pytest.fixture

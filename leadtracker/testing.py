@@ -77,6 +77,48 @@ def token_client(member, kind="personal"):
     return client
 
 
+# --- the clock ---------------------------------------------------------------------------------
+# Instants at which "today", "yesterday", "the last 7 days", a day's end, a month's end or a year's
+# fall awkwardly. A test of anything worked out from the date runs at each of them, with the
+# clock moved there by the ``frozen_at`` fixture (conftest.py) and ticking on from it:
+#
+#     @pytest.mark.parametrize("frozen_at", CLOCKS, indirect=True)
+#     def test_x(frozen_at, acme): ...
+#
+# or, where one run costs much (the demo), at the instants that matter to it: clocks("sunday", …).
+# India keeps no summer time: its hard parts are midnight and the 5 h 30 m to UTC (between 00:00
+# and 05:30 IST, UTC is still on the day before).
+CLOCKS = {
+    "sunday": "2026-12-06T14:16:00+05:30",  # a day off; six working days in the last seven
+    "monday-00:05": "2026-12-07T00:05:00+05:30",  # five minutes into a day and a week (UTC: Sunday)
+    "23:55": "2026-12-09T23:55:00+05:30",  # five minutes before a day ends
+    "month-end": "2027-04-30T02:00:00+05:30",  # the month's last day (UTC: still the 29th)
+    "31-december": "2026-12-31T23:30:00+05:30",  # tomorrow is another year
+    "29-february": "2028-02-29T09:00:00+05:30",  # a year ago was not a 29th
+}
+
+
+def clocks(*names: str):
+    """The parametrize mark for some of the CLOCKS (all of them without names)."""
+    import pytest
+
+    unknown = set(names) - set(CLOCKS)
+    assert not unknown, f"no such clock: {', '.join(sorted(unknown))}"
+    return pytest.mark.parametrize("frozen_at", list(names or CLOCKS), indirect=True)
+
+
+def wait_until(condition, what: str, timeout: float = 30) -> None:
+    """Wait until ``condition()`` holds, looking every 20 ms; fail naming ``what`` after
+    ``timeout`` seconds. On a loaded machine another thread or process may need seconds to get
+    where a test needs it, so tests wait for that, never for a fixed time."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"waited {timeout:g} s for {what}"
+        time.sleep(0.02)
+
+
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 
 
