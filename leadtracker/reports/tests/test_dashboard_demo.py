@@ -2,10 +2,11 @@
 
 from leadtracker.accounts.demo import load_demo
 from leadtracker.accounts.models import Membership
-from leadtracker.testing import login_client
+from leadtracker.testing import clocks, login_client
 
 
-def test_demo_dashboard_is_alive(db):
+@clocks("sunday", "monday-00:05", "23:55")
+def test_demo_dashboard_is_alive(frozen_at, db):
     org, created = load_demo()
     assert created
     owner = Membership.objects.get(organisation=org, role="owner")
