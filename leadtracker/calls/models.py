@@ -257,3 +257,10 @@ class UsageDay(models.Model):
 
     def __str__(self):
         return f"{self.event} on {self.day}: {self.count}"
+
+    @staticmethod
+    def day_of(moment=None):
+        """The day a counter counts on: the server's date (TIME_ZONE), whatever zone a page has
+        switched to for its organisation (a phone's sync switches to none), so counting, the
+        usage page and the purge keep one calendar."""
+        return timezone.localdate(moment, timezone=timezone.get_default_timezone())

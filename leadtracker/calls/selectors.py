@@ -134,7 +134,7 @@ def recent_calls(viewer: Membership, limit: int = 50) -> list[Call]:
 
 def usage_summary(org_id: int, days: int = 30) -> dict:
     """Admins' usage page: events per day, and which app versions and systems report."""
-    since = timezone.localdate() - dt.timedelta(days=days)
+    since = UsageDay.day_of() - dt.timedelta(days=days)
     rows = UsageDay.objects.filter(organisation_id=org_id, day__gte=since)
     by_event = dict(rows.values("event").annotate(n=Sum("count")).order_by("event").values_list("event", "n"))
     versions = list(

@@ -166,7 +166,7 @@ def purge_organisation(org, *, now=None, dry_run=False) -> dict[str, int]:
         Q(missed_call__in=calls.values("id")) | Q(closing_call__in=calls.values("id"))
     )
     shifts = _located_shifts(org, now, periods, held_users)
-    usage_cutoff = timezone.localdate(now) - dt.timedelta(days=periods["usage_days"])
+    usage_cutoff = UsageDay.day_of(now) - dt.timedelta(days=periods["usage_days"])
     usage = UsageDay.objects.filter(organisation=org, day__lt=usage_cutoff)
     imports = _old_imports(org, now, periods)
     audit_events = AuditEvent.objects.filter(

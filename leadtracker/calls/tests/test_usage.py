@@ -4,9 +4,11 @@ import datetime as dt
 
 from django.utils import timezone
 
+from leadtracker.accounts.models import Organisation
 from leadtracker.calls.actions import count_usage, purge_usage
 from leadtracker.calls.models import Device, UsageDay
-from leadtracker.calls.tests.conftest import call
+from leadtracker.calls.tests.conftest import call, send
+from leadtracker.testing import clocks
 
 
 def test_the_phone_reports_its_app_version_and_system(phone):
@@ -20,7 +22,8 @@ def test_the_phone_reports_its_app_version_and_system(phone):
     assert UsageDay.objects.get(event="calls.sync").app_version == "0.2.1"
 
 
-def test_usage_expires(acme, phone, settings):
+@clocks()
+def test_usage_expires(frozen_at, acme, phone, settings):
     settings.USAGE_RETENTION_DAYS = 30
     count_usage(acme.org, "calls.sync")
     old = timezone.localdate() - dt.timedelta(days=31)
@@ -44,3 +47,27 @@ def test_the_worker_runs_the_purge(acme, settings):
 
     load_jobs()
     assert "leadtracker.calls.tasks.purge_usage" in REGISTRY
+
+
+@clocks("monday-00:05")
+def test_one_calendar_for_usage_whatever_zone_a_page_is_in(frozen_at, acme, phone, as_member):
+    """An organisation in London: at 00:05 on Monday in India it is Sunday evening there. A
+    phone's sync (no zone switched on) and a call logged by hand on a page (the organisation's
+    zone switched on) count on the same day, the server's, which the usage page reads too."""
+    Organisation.objects.filter(pk=acme.org.pk).update(time_zone="Europe/London")
+    assert send(phone, [call(1, minutes_ago=2)]).status_code == 200
+    logged = as_member(acme.alice).post(
+        "/calls/log/",
+        {
+            "number": "98222 22222",
+            "direction": "out",
+            "connected": "0",
+            "minutes": "",
+            "follow_up_kind": "call",
+        },
+    )
+    assert logged.status_code == 302
+    days = dict(UsageDay.objects.values_list("event", "day"))
+    assert days == {"calls.sync": dt.date(2026, 12, 7), "call.manual": dt.date(2026, 12, 7)}
+    page = as_member(acme.olga).get("/api/v1/usage").json()
+    assert page["by_event"] == {"call.manual": 1, "calls.sync": 1}
