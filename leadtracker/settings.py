@@ -163,6 +163,9 @@ STATIC_ROOT.mkdir(exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "leadtracker" / "static"]
 # Files that hold personal data (access exports): never served by WhiteNoise or as media.
 PRIVATE_FILES_DIR = Path(envstr("LEADTRACKER_PRIVATE_DIR", str(VAR_DIR / "private")))
+# A long job (import, access export, webhook delivery, digest) holds a lease this long and
+# renews it as it goes; a job whose worker died is taken up again when it lapses (lib/leases.py).
+JOB_LEASE_SECONDS = envint("LEADTRACKER_JOB_LEASE_SECONDS", 120)
 # The erasure ledger's key (HMAC of erased people's identifiers); empty: derived from SECRET_KEY.
 # Set it explicitly before ever rotating SECRET_KEY, or older ledger entries stop matching.
 ERASURE_LEDGER_KEY = envstr("ERASURE_LEDGER_KEY", "")

@@ -8,6 +8,8 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 
+from leadtracker.lib.leases import Leased
+
 
 def hash_secret(secret: str) -> str:
     """Tokens are 256-bit random strings, so a fast hash is enough (no need for a slow KDF)."""
@@ -301,8 +303,10 @@ class AuditEvent(models.Model):
         raise PermissionError("audit events are append-only")
 
 
-class PeriodicJobRun(models.Model):
-    """When each periodic job last fired, so several workers never fire it twice."""
+class PeriodicJobRun(Leased):
+    """When each periodic job last fired, so several workers never fire it twice. Rows of
+    work done once a period for one person (a digest) are leased while it is being done, and
+    a row per running worker ("worker.<holder>") is leased for as long as it lives."""
 
     name = models.CharField(max_length=100, unique=True)
     last_run_at = models.DateTimeField()

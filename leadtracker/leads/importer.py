@@ -5,10 +5,13 @@ rest go on. Duplicates — of leads already stored or of earlier rows — are co
 skipped, used to fill in the existing lead, or created anyway, as asked.
 """
 
+import contextlib
 import csv
 import datetime as dt
 import io
+import itertools
 import json
+import logging
 import os
 import uuid
 from dataclasses import dataclass, field
@@ -17,6 +20,8 @@ from types import SimpleNamespace
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import DateTimeField, F, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from leadtracker.accounts.audit import Actor, record
@@ -38,12 +43,15 @@ from leadtracker.leads.selectors import assignable_members
 from leadtracker.leads.signals import leads_imported
 from leadtracker.leads.tabular import FIELDS, BrokenLine, UnreadableFile, guess_mapping, open_table
 from leadtracker.leads.value_mapping import NOBODY, RULES, OwnerResolver, StatusResolver, normalise
+from leadtracker.lib import leases
 from leadtracker.lib.bulk import insert_returning_ids, insert_rows, json_param
 from leadtracker.lib.errors import ActionError
 from leadtracker.lib.money import parse_amount
 from leadtracker.lib.phones import InvalidPhone
 from leadtracker.lib.phones import normalise as normalise_phone
 from leadtracker.lib.spreadsheet import CsvWriter
+
+logger = logging.getLogger(__name__)
 
 BATCH = 1000
 # Keys of lead.extra that the app itself sets; a spreadsheet column cannot write them.
@@ -359,14 +367,24 @@ class Importer:
         return parsed
 
     # -- batches ---------------------------------------------------------------------
-    def run(self, table, *, on_progress=None) -> Counts:
+    def run(self, table, *, on_progress=None, resume: Counts | None = None) -> Counts:
+        """Import the table's records in batches. Each batch's writes commit in one transaction
+        together with ``on_progress(fraction, counts, last)``, which the worker uses to store the
+        job's progress (and, for the last, its outcome) in that same transaction: what the job
+        says it consumed is exactly what is in the database. ``resume``: the counts an earlier,
+        interrupted run committed; its ``rows`` records are skipped and the counts go on."""
         batch = []
         max_rows = settings.IMPORT_MAX_ROWS
         self.headers = table.headers
         # The row number a person sees in Excel or an editor (title rows and multi-line cells
         # counted) when the reader knows it; else the record's place under a one-line header.
         knows = hasattr(table, "row_number")
-        for cells in table.rows:
+        records = table.rows
+        if resume is not None:
+            self.counts = Counts(**resume.as_dict())
+            # Read past what was committed: the reader is the same, so the same records come.
+            records = itertools.islice(records, resume.rows, None)
+        for cells in records:
             here = table.row_number() if knows else self.counts.rows + 2
             if self.counts.rows >= max_rows:
                 # One line in the report, not a million: the rest of the file is named, not read.
@@ -385,15 +403,21 @@ class Importer:
                 continue
             batch.append((here, cells))
             if len(batch) >= BATCH:
-                self._batch(batch, table.headers)
+                self._commit(batch, table.headers, on_progress, table.progress())
                 batch = []
-                if on_progress:
-                    on_progress(table.progress(), self.counts)
-        if batch:
-            self._batch(batch, table.headers)
-        if on_progress:
-            on_progress(1.0, self.counts)
+        self._commit(batch, table.headers, on_progress, 1.0, last=True)
         return self.counts
+
+    def _commit(self, batch, headers, on_progress, fraction, last=False):
+        # Rows are cleaned before the transaction: on SQLite it holds the one write lock.
+        cleaned = self._clean(batch, headers) if batch else []
+        if not cleaned and on_progress is None:
+            return
+        with transaction.atomic():
+            if cleaned:
+                self._store(cleaned)
+            if on_progress is not None:
+                on_progress(fraction, self.counts, last)
 
     def _error(self, row_number, column, value, reason, cells):
         self.counts.errors += 1
@@ -417,7 +441,7 @@ class Importer:
         value = str(cells[index]) if index is not None and index < len(cells) else ""
         self._error(row_number, column, value, exc.message, cells)
 
-    def _batch(self, batch, headers):
+    def _clean(self, batch, headers) -> list:
         cleaned = []
         for row_number, cells in batch:
             try:
@@ -437,6 +461,9 @@ class Importer:
             if row.data.created_at:
                 clean.fields["created_at"] = row.data.created_at
             cleaned.append((row_number, cells, clean, row))
+        return cleaned
+
+    def _store(self, cleaned) -> None:
         # Which of this batch's numbers and e-mails are already stored: two queries.
         phones = {p for _, _, c, _ in cleaned for p, _ in c.phones}
         emails = {c.fields["email"] for _, _, c, _ in cleaned if c.fields["email"]}
@@ -1049,19 +1076,87 @@ def preview(job: ImportJob, rows: int = 10) -> list[list[str]]:
         table.close()
 
 
+MAX_ATTEMPTS = 5
+
+
+def _report_name(job: ImportJob) -> Path:
+    # A resumed import writes a report of its own (the committed part carried over): a worker
+    # presumed dead that comes back writes on into the old file, which nobody reads any more.
+    suffix = "" if job.attempts <= 1 else f"-{job.attempts}"
+    return import_dir() / f"import-{job.pk}-errors{suffix}.csv"
+
+
+def _flushed(fh) -> int:
+    """Bytes of the report handed to the OS so far (a killed process loses none of them)."""
+    fh.flush()
+    return fh.buffer.tell()
+
+
+def _carry_over(old_path: str, offset: int, fh) -> None:
+    """Copy the committed issues of an interrupted run's report (its bytes after the header,
+    up to ``offset``) into the new report, whose header is written already."""
+    left = offset - _flushed(fh)
+    try:
+        with open(old_path, "rb") as old:
+            old.seek(offset - left)
+            while left > 0 and (chunk := old.read(min(left, 1024 * 1024))):
+                fh.buffer.write(chunk)
+                left -= len(chunk)
+    except FileNotFoundError:
+        pass
+    if left > 0:
+        logger.warning("import report %s was cut short: issues of committed rows are missing", old_path)
+
+
 def run_import_job(job_id: int) -> dict:
+    """The worker's part: take the job's lease and import, from the first record, or from the
+    first one not committed when an earlier worker died in the middle."""
+    rows = ImportJob.objects.filter(pk=job_id)
+    taken = leases.take(
+        rows.filter(state__in=[ImportState.QUEUED, ImportState.UPLOADED]),
+        state=ImportState.RUNNING,
+        started_at=Coalesce(F("started_at"), Value(timezone.now(), output_field=DateTimeField())),
+        attempts=F("attempts") + 1,
+    )
+    if not taken:
+        return rows.get().summary()  # done, failed, or being imported by a live worker
     job = ImportJob.objects.select_related("organisation", "created_by", "owner").get(pk=job_id)
-    if job.state not in (ImportState.QUEUED, ImportState.UPLOADED):
-        return job.summary()
-    ImportJob.objects.filter(pk=job.pk).update(state=ImportState.RUNNING, started_at=timezone.now())
-    report_path = import_dir() / f"import-{job.pk}-errors.csv"
+    # The committed batches' counts; `rows` is how many records they consumed.
+    resume = Counts(**job.summary()) if job.rows else None
+    report_path = _report_name(job)
     actor = Actor.for_user(job.created_by) if job.created_by else Actor.system()
     with open(report_path, "w", newline="", encoding="utf-8-sig") as fh:
         report = IssueReport(fh, job.headers)
+        if resume is not None:
+            _carry_over(job.error_report_path, job.report_offset, fh)
+            report.first = list(job.first_issues)
+        leases.renew(rows, error_report_path=str(report_path), report_offset=_flushed(fh))
+        for stale in import_dir().glob(f"import-{job.pk}-errors*.csv"):
+            if stale != report_path:
+                stale.unlink(missing_ok=True)
 
-        def progress(fraction, counts):
-            ImportJob.objects.filter(pk=job.pk).update(
-                progress=round(fraction, 4), first_issues=report.first, **counts.as_dict()
+        def progress(fraction, counts, last):
+            # In the batch's transaction: the leads and what the job says it consumed commit
+            # together, and a worker whose lease was taken over rolls its batch back.
+            fields = {
+                "progress": round(fraction, 4),
+                "first_issues": report.first,
+                "report_offset": _flushed(fh),
+                **counts.as_dict(),
+            }
+            if not last:
+                leases.renew(rows, **fields)
+                return
+            has_issues = bool(counts.errors or counts.warnings)
+            leases.release(
+                rows,
+                state=ImportState.DONE,
+                finished_at=timezone.now(),
+                error_report_path=str(report_path) if has_issues else "",
+                **{**fields, "progress": 1.0},
+            )
+            record(
+                "lead.import", organisation=job.organisation, actor=actor, obj=job, changes=counts.as_dict()
             )
 
         try:
@@ -1084,27 +1179,49 @@ def run_import_job(job_id: int) -> dict:
             )
             table = open_table(job.stored_path)
             try:
-                counts = importer.run(table, on_progress=progress)
+                counts = importer.run(table, on_progress=progress, resume=resume)
             finally:
                 table.close()
+        except leases.LeaseLost:
+            # Presumed dead while it was slow: another worker resumed the job from our last
+            # committed batch, and this one's last batch was rolled back.
+            logger.warning("import %s: taken over by another worker; this one stops", job.pk)
+            return rows.get().summary()
         except Exception as exc:
-            ImportJob.objects.filter(pk=job.pk).update(
-                state=ImportState.FAILED, failure=str(exc)[:500], finished_at=timezone.now()
-            )
+            with contextlib.suppress(leases.LeaseLost):
+                leases.release(
+                    rows, state=ImportState.FAILED, failure=str(exc)[:500], finished_at=timezone.now()
+                )
             raise
-    has_issues = bool(counts.errors or counts.warnings)
-    ImportJob.objects.filter(pk=job.pk).update(
-        state=ImportState.DONE,
-        progress=1.0,
-        finished_at=timezone.now(),
-        error_report_path=str(report_path) if has_issues else "",
-        first_issues=report.first,
-        **counts.as_dict(),
-    )
-    if not has_issues:
+    if not (counts.errors or counts.warnings):
         os.remove(report_path)
-    record("lead.import", organisation=job.organisation, actor=actor, obj=job, changes=counts.as_dict())
     return counts.as_dict()
+
+
+def requeue_abandoned(now=None) -> int:
+    """Imports whose worker died (their lease lapsed) are queued again, to resume from their
+    last committed batch; one that has stopped its worker MAX_ATTEMPTS times is failed."""
+    from leadtracker.leads.tasks import run_import
+
+    now = now or timezone.now()
+    requeued = 0
+    abandoned = leases.lapsed(ImportJob.objects.filter(state=ImportState.RUNNING), now)
+    for job in abandoned.only("pk", "attempts", "error_report_path", "report_offset"):
+        row = ImportJob.objects.filter(pk=job.pk, state=ImportState.RUNNING)
+        if job.attempts >= MAX_ATTEMPTS:
+            failure = f"the worker importing it stopped {job.attempts} times; it was not tried again"
+            if leases.reclaim(row, now, state=ImportState.FAILED, failure=failure, finished_at=now):
+                # The report keeps the issues of the committed rows only, as the counts do.
+                with contextlib.suppress(FileNotFoundError):
+                    if os.path.getsize(job.error_report_path) > job.report_offset:
+                        os.truncate(job.error_report_path, job.report_offset)
+            continue
+        with transaction.atomic():
+            # The task is written in the same transaction: the job is never queued without one.
+            if leases.reclaim(row, now, state=ImportState.QUEUED):
+                run_import.enqueue(job.pk)
+                requeued += 1
+    return requeued
 
 
 def import_file(

@@ -7,6 +7,7 @@ from django.db.models.functions import Lower, Replace
 from django.utils import timezone
 
 from leadtracker.accounts.models import Organisation
+from leadtracker.lib.leases import Leased
 
 
 class StatusKind(models.TextChoices):
@@ -402,7 +403,10 @@ class DeliveryState(models.TextChoices):
     FAILED = "failed", "Failed for good"
 
 
-class WebhookDelivery(models.Model):
+class WebhookDelivery(Leased):
+    """One event for one endpoint. A worker sending it holds its lease (lib/leases.py): one
+    that dies mid-send leaves a lease that lapses, and the delivery is due again."""
+
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     endpoint = models.ForeignKey(WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries")
     event = models.CharField(max_length=40)
@@ -434,7 +438,11 @@ class ImportState(models.TextChoices):
     FAILED = "failed", "Failed"
 
 
-class ImportJob(models.Model):
+class ImportJob(Leased):
+    """An upload and its import. The worker importing it holds its lease (lib/leases.py) and
+    commits each batch of leads with the progress below, so a worker that dies leaves a job
+    that another resumes at the first record not committed."""
+
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -471,6 +479,12 @@ class ImportJob(models.Model):
     failure = models.CharField(max_length=500, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # How many workers took the job: more than one means it was resumed; past MAX_ATTEMPTS
+    # (the file kills its worker, say) it is failed rather than tried for ever.
+    attempts = models.PositiveSmallIntegerField(default=0)
+    # Bytes of the error report written by the committed batches (`rows` counts the records
+    # they consumed): a resumed import carries the report over up to this and goes on.
+    report_offset = models.PositiveBigIntegerField(default=0)
 
     def __str__(self):
         return f"import {self.pk} ({self.state})"

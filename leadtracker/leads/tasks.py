@@ -2,6 +2,7 @@ import datetime as dt
 
 from django_tasks import task
 
+from leadtracker.lib import leases
 from leadtracker.lib.periodic import periodic
 
 
@@ -26,6 +27,14 @@ def run_import(job_id: int) -> dict:
     from leadtracker.leads.importer import run_import_job
 
     return run_import_job(job_id)
+
+
+@leases.recoverer
+def resume_abandoned_imports(now) -> int:
+    """Imports whose worker died are queued again and resume from their last committed batch."""
+    from leadtracker.leads.importer import requeue_abandoned
+
+    return requeue_abandoned(now)
 
 
 @periodic(every=dt.timedelta(hours=6))

@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.db import models
 
+from leadtracker.lib.leases import Leased
+
 
 class LegalBasis(models.TextChoices):
     CONSENT = "consent", "Consent"
@@ -234,11 +236,13 @@ class ExportStatus(models.TextChoices):
     EXPIRED = "expired", "Expired"
 
 
-class AccessExport(models.Model):
+class AccessExport(Leased):
     """A zip of everything held about one lead or member, built by the worker for an admin.
 
     The file itself is personal data: it lives outside static and media, is downloadable only
-    until ``expires_at`` and is deleted by the retention purge after that.
+    until ``expires_at`` and is deleted by the retention purge after that. The worker building
+    it holds its lease (lib/leases.py); one that dies leaves a lease that lapses, and the
+    export is built again from the start (a zip is one consistent snapshot, not resumable).
     """
 
     organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="+")
@@ -266,6 +270,8 @@ class AccessExport(models.Model):
     expires_at = models.DateTimeField(null=True, blank=True)
     downloads = models.PositiveIntegerField(default=0)
     last_downloaded_at = models.DateTimeField(null=True, blank=True)
+    # How many workers took it: past MAX_ATTEMPTS it is failed rather than tried for ever.
+    attempts = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         indexes = [
