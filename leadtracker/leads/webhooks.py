@@ -14,9 +14,11 @@ import urllib.error
 import urllib.request
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from leadtracker.leads.models import DeliveryState, Lead, WebhookDelivery, WebhookEndpoint
+from leadtracker.lib import leases
 
 logger = logging.getLogger(__name__)
 
@@ -120,7 +122,8 @@ def payload(delivery: WebhookDelivery) -> dict:
 
 
 def deliver(delivery: WebhookDelivery, now=None) -> bool:
-    """One attempt. Success is any 2xx; anything else is retried later, up to MAX_ATTEMPTS."""
+    """One attempt, on a delivery this worker holds the lease of (its attempt counted when it
+    was taken). Success is any 2xx; anything else is retried later, up to MAX_ATTEMPTS."""
     now = now or timezone.now()
     endpoint = delivery.endpoint
     body = json.dumps(payload(delivery), ensure_ascii=False).encode()
@@ -136,7 +139,6 @@ def deliver(delivery: WebhookDelivery, now=None) -> bool:
             "X-LeadTracker-Signature": sign(endpoint.secret, body),
         },
     )
-    delivery.attempts += 1
     status, error = None, ""
     try:
         check_destination(endpoint.url)
@@ -159,31 +161,50 @@ def deliver(delivery: WebhookDelivery, now=None) -> bool:
         delivery.state = DeliveryState.FAILED
     else:
         delivery.next_attempt_at = now + backoff(delivery.attempts)
-    delivery.save()
+    try:
+        leases.release(
+            WebhookDelivery.objects.filter(pk=delivery.pk),
+            last_status_code=status,
+            last_error=error,
+            state=delivery.state,
+            delivered_at=delivery.delivered_at,
+            next_attempt_at=delivery.next_attempt_at,
+        )
+    except leases.LeaseLost:
+        # This worker was presumed dead mid-send and another took the delivery: its outcome
+        # is the one that counts (the receiver may see both: the delivery id tells them apart).
+        logger.warning("webhook delivery %s: taken over by another worker", delivery.pk)
     return delivery.state == DeliveryState.DELIVERED
 
 
 def send_due(now=None, limit: int = 200) -> int:
-    """Send every delivery that is due; returns how many were attempted. Each is claimed in a
-    short transaction (moved a minute ahead), sent outside it, then saved: a slow receiver
-    never holds a database lock, and two workers never send the same delivery together."""
-    now = now or timezone.now()
+    """Send every delivery that is due; returns how many were attempted. Each is taken with its
+    lease (lib/leases.py) in one conditional UPDATE that also counts the attempt, sent outside
+    any transaction, and saved with the lease released: a slow receiver never holds a database
+    lock, and two workers never send the same delivery together. A worker that dies mid-send
+    leaves a lease that lapses, and the delivery is due again on the next pass (the attempt
+    counted, so a delivery that kills its worker is not tried for ever)."""
     sent = 0
     while sent < limit:
-        with transaction.atomic():
-            delivery = (
-                WebhookDelivery.objects.select_for_update(skip_locked=True, of=("self",))
-                .filter(state=DeliveryState.PENDING, next_attempt_at__lte=now)
-                .order_by("next_attempt_at", "id")
-                .first()
-            )
-            if delivery is None:
-                break
-            claimed_until = now + dt.timedelta(seconds=TIMEOUT_SECONDS * 6)
-            WebhookDelivery.objects.filter(pk=delivery.pk).update(next_attempt_at=claimed_until)
-        delivery = WebhookDelivery.objects.select_related("endpoint", "lead__status", "lead__source").get(
-            pk=delivery.pk
+        at = now or timezone.now()
+        due = WebhookDelivery.objects.filter(state=DeliveryState.PENDING, next_attempt_at__lte=at)
+        found = (
+            due.filter(leases.free()).order_by("next_attempt_at", "id").values_list("pk", "attempts").first()
         )
-        deliver(delivery, now)
+        if found is None:
+            break
+        pk, attempts = found
+        if attempts >= MAX_ATTEMPTS:
+            # Its worker died during the last attempt: given up, as after any last failure.
+            due.filter(leases.free(), pk=pk).update(
+                state=DeliveryState.FAILED, lease_until=None, lease_holder="", last_error="the worker stopped"
+            )
+            continue
+        if not leases.take(due.filter(pk=pk), attempts=F("attempts") + 1):
+            continue  # another worker took it first
+        delivery = WebhookDelivery.objects.select_related("endpoint", "lead__status", "lead__source").get(
+            pk=pk
+        )
+        deliver(delivery, at)
         sent += 1
     return sent
