@@ -3,22 +3,26 @@ when the organisation's clock passes its digest hour (Organisation.digest_hour, 
 organisations take from the DIGEST_HOUR setting; empty switches the digest off).
 
 Once per person per day, however many workers run and however often they restart: the day a
-digest went out is kept in a PeriodicJobRun row per recipient ("reports.digest.m<id>"), locked
-while it is sent. A send that fails rolls the mark back, so the next run tries again.
+digest went out is kept in a PeriodicJobRun row per recipient ("reports.digest.m<id>"), leased
+while it is sent (see send_one). A send that fails leaves no mark, so the next run tries again.
 """
 
+import contextlib
 import datetime as dt
+import logging
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from leadtracker.accounts.models import Membership, Organisation, PeriodicJobRun, Role
+from leadtracker.lib import leases
 from leadtracker.reports import selectors
 from leadtracker.reports.views import with_flag_labels
+
+logger = logging.getLogger(__name__)
 
 TOP_AGENTS = 5
 NEVER = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
@@ -90,25 +94,36 @@ def build(member: Membership, day: dt.date) -> Digest | None:
 
 
 def send_one(member: Membership, local_today: dt.date, now: dt.datetime) -> bool:
-    """Send yesterday's digest to one person unless it went out today already."""
-    tz = member.organisation.tzinfo
-    with transaction.atomic():
-        run, _ = PeriodicJobRun.objects.select_for_update().get_or_create(
-            name=run_name(member), defaults={"last_run_at": NEVER}
-        )
-        if run.last_run_at.astimezone(tz).date() >= local_today:
-            return False
+    """Send yesterday's digest to one person unless it went out today already.
+
+    The person's run row is leased (lib/leases.py) while the digest is built and sent, outside
+    any transaction, so no lock is held while the mail server answers. A send that fails frees
+    the row unmarked, and one whose worker dies leaves a lease that lapses: either way the next
+    pass sends it. The mark and the release are one UPDATE after the send, so a worker killed
+    between the two means a second copy, never none."""
+    name = run_name(member)
+    PeriodicJobRun.objects.get_or_create(name=name, defaults={"last_run_at": NEVER})
+    row = PeriodicJobRun.objects.filter(name=name)
+    local_midnight = dt.datetime.combine(local_today, dt.time(), tzinfo=member.organisation.tzinfo)
+    if not leases.take(row.filter(last_run_at__lt=local_midnight)):
+        return False  # sent today already, or being sent by a live worker
+    try:
         digest = build(member, local_today - dt.timedelta(days=1))
-        run.last_run_at = now
-        run.save(update_fields=["last_run_at"])
-        if digest is None:
-            return False
-        message = EmailMultiAlternatives(
-            digest.subject, digest.text, settings.DEFAULT_FROM_EMAIL, [member.user.email]
-        )
-        message.attach_alternative(digest.html, "text/html")
-        message.send()
-    return True
+        if digest is not None:
+            message = EmailMultiAlternatives(
+                digest.subject, digest.text, settings.DEFAULT_FROM_EMAIL, [member.user.email]
+            )
+            message.attach_alternative(digest.html, "text/html")
+            message.send()
+    except BaseException:
+        with contextlib.suppress(leases.LeaseLost):
+            leases.release(row)
+        raise
+    try:
+        leases.release(row, last_run_at=now)
+    except leases.LeaseLost:
+        logger.warning("digest for member %s: another worker took it over meanwhile", member.pk)
+    return digest is not None
 
 
 def send_due(now=None) -> int:
