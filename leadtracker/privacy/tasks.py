@@ -2,6 +2,7 @@ import datetime as dt
 
 from django_tasks import task
 
+from leadtracker.lib import leases
 from leadtracker.lib.periodic import periodic
 
 
@@ -28,3 +29,11 @@ def build_access_export(export_id: int) -> str:
     from leadtracker.privacy.export import build_export
 
     return build_export(export_id)
+
+
+@leases.recoverer
+def rebuild_abandoned_exports(now) -> int:
+    """Exports whose worker died are queued again and built anew."""
+    from leadtracker.privacy.export import requeue_abandoned
+
+    return requeue_abandoned(now)
