@@ -1236,7 +1236,9 @@ def import_file(
     issue_sink=None,
     value_mapping: dict | None = None,
 ) -> Counts:
-    """Import a file straight away (the command line); returns the counts."""
+    """Import a file straight away (the command line); returns the counts. Audited when it
+    starts and when it ends, so a run that was killed leaves its start behind."""
+    name = Path(path).name[:64]
     table = open_table(path)
     try:
         importer = Importer(
@@ -1249,6 +1251,14 @@ def import_file(
             issue_sink=issue_sink,
             value_mapping=clean_value_mapping(org, value_mapping, by=None),
         )
+        record(
+            "lead.import_started",
+            organisation=org,
+            actor=actor,
+            object_type="file",
+            object_id=name,
+            changes={"on_duplicate": on_duplicate, "owner_id": owner.pk if owner else None},
+        )
         counts = importer.run(table)
     finally:
         table.close()
@@ -1257,7 +1267,7 @@ def import_file(
         organisation=org,
         actor=actor,
         object_type="file",
-        object_id=Path(path).name[:64],
+        object_id=name,
         changes=counts.as_dict(),
     )
     return counts
