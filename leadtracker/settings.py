@@ -163,6 +163,11 @@ STATIC_ROOT.mkdir(exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "leadtracker" / "static"]
 # Files that hold personal data (access exports): never served by WhiteNoise or as media.
 PRIVATE_FILES_DIR = Path(envstr("LEADTRACKER_PRIVATE_DIR", str(VAR_DIR / "private")))
+# Uploads larger than FILE_UPLOAD_MAX_MEMORY_SIZE are spooled to disk while the request is
+# read: they hold names and numbers, so under the private folder, never /tmp. What a killed
+# process leaves there is removed at start-up and nightly (lib/uploads.py).
+FILE_UPLOAD_TEMP_DIR = PRIVATE_FILES_DIR / "uploads"
+FILE_UPLOAD_TEMP_DIR.mkdir(parents=True, exist_ok=True, mode=0o700)
 # A long job (import, access export, webhook delivery, digest) holds a lease this long and
 # renews it as it goes; a job whose worker died is taken up again when it lapses (lib/leases.py).
 JOB_LEASE_SECONDS = envint("LEADTRACKER_JOB_LEASE_SECONDS", 120)

@@ -20,7 +20,7 @@ from types import SimpleNamespace
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import DateTimeField, F, Value
+from django.db.models import DateTimeField, F, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -1015,6 +1015,25 @@ def purge_old_files(now=None) -> int:
         if job.stored_path or job.error_report_path or job.first_issues:
             ImportJob.objects.filter(pk=job.pk).update(stored_path="", error_report_path="", first_issues=[])
     return removed
+
+
+ORPHAN_AGE = dt.timedelta(days=1)
+
+
+def remove_orphan_files() -> int:
+    """Files in the imports folder that no job names, a day after they were last written: an
+    upload whose request was killed between saving the file and creating its job, a report a
+    killed worker was starting. They hold whole rows of names and numbers."""
+    cutoff = (timezone.now() - ORPHAN_AGE).timestamp()
+    old = {str(p) for p in import_dir().iterdir() if p.is_file() and p.stat().st_mtime < cutoff}
+    if not old:
+        return 0
+    named = ImportJob.objects.filter(Q(stored_path__in=old) | Q(error_report_path__in=old))
+    for job in named.only("stored_path", "error_report_path"):
+        old -= {job.stored_path, job.error_report_path}
+    for path in old:
+        Path(path).unlink(missing_ok=True)
+    return len(old)
 
 
 REPORT_HEADER = ["kind", "row", "column", "value", "reason"]

@@ -40,10 +40,11 @@ def resume_abandoned_imports(now) -> int:
 @periodic(every=dt.timedelta(hours=6))
 @task()
 def purge_old_import_files() -> int:
-    """Uploaded spreadsheets and error reports hold personal data: kept a week after the import."""
-    from leadtracker.leads.importer import purge_old_files
+    """Uploaded spreadsheets and error reports hold personal data: kept a week after the import;
+    those no import names (left by a killed request or worker) go after a day."""
+    from leadtracker.leads.importer import purge_old_files, remove_orphan_files
 
-    return purge_old_files()
+    return purge_old_files() + remove_orphan_files()
 
 
 @periodic(every=dt.timedelta(hours=24))

@@ -18,11 +18,25 @@ class PrivacyConfig(AppConfig):
 
         add_trash_guard(_refuse_trash_if_held)
 
+        # An export's zip is written as exports/.part-*.zip and renamed when done: a worker
+        # killed meanwhile leaves the part, which the start-up and nightly sweeps remove.
+        from leadtracker.lib import uploads
+
+        uploads.scratch("privacy.exports", _export_dir, ".part-*")
+
         from leadtracker.accounts.demo import DEMO_HOOKS
         from leadtracker.privacy.demo import add_demo_notice
 
         if add_demo_notice not in DEMO_HOOKS:
             DEMO_HOOKS.append(add_demo_notice)
+
+
+def _export_dir():
+    from pathlib import Path
+
+    from django.conf import settings
+
+    return Path(settings.PRIVATE_FILES_DIR) / "exports"
 
 
 def _effective_version(org_id: int) -> int | None:

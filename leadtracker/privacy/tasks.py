@@ -2,7 +2,7 @@ import datetime as dt
 
 from django_tasks import task
 
-from leadtracker.lib import leases
+from leadtracker.lib import leases, uploads
 from leadtracker.lib.periodic import periodic
 
 
@@ -18,10 +18,13 @@ def alert_overdue_requests() -> int:
 @periodic(every=dt.timedelta(hours=24))
 @task()
 def purge_expired_data() -> dict:
-    """Nightly retention purge: every kind of data past its organisation's period."""
+    """Nightly retention purge: every kind of data past its organisation's period, and the
+    files interrupted uploads and export builds left behind."""
     from leadtracker.privacy.retention import purge
 
-    return purge()
+    result = purge()
+    result.setdefault("*", {})["leftover_files"] = uploads.remove_leftovers()
+    return result
 
 
 @task()

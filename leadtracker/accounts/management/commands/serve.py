@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from leadtracker.lib import database
+from leadtracker.lib import database, uploads
 
 # Sync workers each hold one database connection; past this many a small box spends its memory
 # on idle workers and PostgreSQL on idle connections (docs/scaling.md).
@@ -61,6 +61,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *, bind, workers, timeout, no_collectstatic, **options):
+        # Uploads spooled to disk by a server that was killed mid-request hold names and numbers.
+        uploads.remove_leftovers()
         error = database.unreachable()
         if error is not None:
             # Workers without a database would answer every request with an error page: refuse

@@ -8,7 +8,7 @@ from django_tasks_db.management.commands.db_worker import Worker
 
 from leadtracker.accounts.scheduler import fire_due_jobs, load_jobs
 from leadtracker.accounts.workers import Presence
-from leadtracker.lib import leases
+from leadtracker.lib import leases, uploads
 
 
 class Command(BaseCommand):
@@ -37,6 +37,8 @@ class Command(BaseCommand):
         # only its warnings unless asked for more. Task start/finish lines still show.
         logging.getLogger("django_tasks_db").setLevel(logging.DEBUG if verbosity > 1 else logging.WARNING)
         load_jobs()  # every app's periodic jobs and lease recoverers
+        # What a killed process left behind: spooled uploads, half-written export files.
+        uploads.remove_leftovers()
         presence = Presence().start()
         if verbosity:
             self.stdout.write("LeadTracker worker started")
