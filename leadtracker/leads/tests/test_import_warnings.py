@@ -130,7 +130,7 @@ def test_the_command_line_maps_values(acme, tmp_path):
 
 def test_a_mapping_that_names_nothing_is_refused_naming_it(acme, tmp_path):
     path = sheet(tmp_path, "Name,Phone,Status\nA,9876500001,Hot\n")
-    with pytest.raises(CommandError, match="value_mapping.status.Hot: no status 'Warmish'"):
+    with pytest.raises(CommandError, match="--map-status 'Hot': no status 'Warmish'"):
         run(path, "--map-status", "Hot=Warmish")
     with pytest.raises(CommandError, match="--map-owner"):
         run(path, "--map-owner", "nobody")
@@ -154,6 +154,18 @@ def test_bad_secondary_values_are_warnings_and_left_empty(acme, tmp_path):
     b = Lead.objects.get(organisation=acme.org, name="B")
     assert b.value == Decimal("12000000") and b.created_at.date().isoformat() == "2026-12-05"  # IST midnight
     assert "row 4: error:" in err
+
+
+def test_the_command_line_report_has_the_files_headings(acme, tmp_path):
+    path = sheet(tmp_path, "Name,Mobile,Budget\nA,9876500001,lots\nB,12,\n")
+    report = tmp_path / "report.csv"
+    run(path, "--errors", str(report))
+    lines = report.read_text(encoding="utf-8-sig").splitlines()
+    assert lines == [
+        "kind,row,column,value,reason,Name,Mobile,Budget",
+        "error,3,Mobile,12,'12' is not a valid number for region IN,B,12,",
+        "warning,2,Budget,lots,not an amount; value left empty,A,9876500001,lots",
+    ]
 
 
 def test_a_row_whose_number_is_a_lead_is_a_duplicate_whatever_else_is_wrong(acme, tmp_path):

@@ -3,7 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from leadtracker.accounts.audit import Actor
 from leadtracker.accounts.models import Membership, Organisation
 from leadtracker.leads.importer import ON_DUPLICATE, REPORT_HEADER, IssueReport, import_file, summary_json
-from leadtracker.leads.tabular import UnreadableFile
+from leadtracker.leads.tabular import UnreadableFile, open_table
 from leadtracker.leads.value_mapping import NOBODY, RULES
 from leadtracker.lib.errors import ActionError
 from leadtracker.lib.spreadsheet import CsvWriter
@@ -18,6 +18,18 @@ def _pairs(option: str, values: list[str]) -> dict[str, str]:
             raise CommandError(f"{option}: {text!r} is not VALUE=TARGET")
         out[value.strip()] = target.strip()
     return out
+
+
+def _option(field: str) -> str:
+    """The command's own words for a refused choice: `--map-status Hot`, not the API's
+    `value_mapping.status.Hot`."""
+    field = field or ""
+    kind, _, value = field.removeprefix("value_mapping.").partition(".")
+    if field.startswith("value_mapping.") and kind in ("status", "owner"):
+        return f"--map-{kind} {value!r}"
+    if field == "value_mapping.unknown_owner":
+        return "--unknown-owner"
+    return field or "FILE"
 
 
 class Command(BaseCommand):
@@ -82,7 +94,14 @@ class Command(BaseCommand):
         if report:
             # The uploaded file's cells, repeated: formula-safe like every CSV we write.
             writer = CsvWriter(report)
-            writer.writerow(REPORT_HEADER)
+            try:
+                # The report repeats each row's cells under the file's own headings, as the
+                # web's report does.
+                table = open_table(file)
+                writer.writerow([*REPORT_HEADER, *table.headers])
+                table.close()
+            except (OSError, UnreadableFile):
+                writer.writerow(REPORT_HEADER)  # the import below says what is wrong with the file
 
         def sink(issue):
             value = f" {issue.value!r}" if issue.value and repr(issue.value) not in issue.reason else ""
@@ -106,7 +125,7 @@ class Command(BaseCommand):
         except UnreadableFile as exc:
             raise CommandError(f"FILE: {exc}") from None
         except ActionError as exc:
-            raise CommandError(f"{exc.field or 'FILE'}: {exc.message}") from None
+            raise CommandError(f"{_option(exc.field)}: {exc.message}") from None
         finally:
             if report:
                 report.close()
