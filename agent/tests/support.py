@@ -236,6 +236,17 @@ def run_agent(home: Path, *args: str, fake_bin: Path | None = None, timeout: flo
     )
 
 
+def wait_until(condition, what: str, timeout: float = 60) -> None:
+    """Wait until ``condition()`` holds, looking every 50 ms, and fail naming ``what`` after
+    ``timeout`` seconds. On a loaded machine (two cores shared by several test runs) a watch
+    round or a server answer can take seconds, so a test waits for what it needs to see, never
+    for a fixed time; the deadline is only there so a real failure ends."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"waited {timeout:g} s for {what}"
+        time.sleep(0.05)
+
+
 # --- a phone's call log, and fake tools that print it ------------------------------------------
 
 TERMUX_NAMES = {
