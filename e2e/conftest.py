@@ -14,6 +14,10 @@ from leadtracker.testing import PASSWORD, make_org
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+# Deadlines, not waits: every Playwright wait ends as soon as its condition holds, so a generous
+# deadline costs a passing test nothing, and on a loaded machine (two cores shared by the test
+# streams) a page or an htmx swap can take seconds.
+DEADLINE_MS = 30_000
 SCREENSHOTS = Path(__file__).parent / "screenshots"
 # This machine has no network but the package registries: keep Chromium from phoning home.
 CHROMIUM_ARGS = [
@@ -30,7 +34,9 @@ CHROMIUM_ARGS = [
 
 @pytest.fixture(scope="session")
 def browser():
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=DEADLINE_MS)
 
     if not Path(CHROMIUM).exists():
         pytest.fail(f"Chromium not found at {CHROMIUM}: `make test` installs Debian's chromium")
@@ -58,7 +64,7 @@ def _page(browser, width, height):
     context = browser.new_context(
         viewport={"width": width, "height": height}, locale="en-IN", timezone_id="Asia/Kolkata"
     )
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(DEADLINE_MS)
     return context, context.new_page()
 
 

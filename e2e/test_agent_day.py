@@ -17,7 +17,7 @@ def test_agents_day_on_a_phone(phone, live_server, people, login):
     timer = phone.locator(".timer")
     first = timer.inner_text()
     phone.wait_for_function(
-        "(first) => document.querySelector('.timer').textContent !== first", arg=first, timeout=5000
+        "(first) => document.querySelector('.timer').textContent !== first", arg=first, timeout=30_000
     )
     assert timer.inner_text().count(":") == 2  # h:mm:ss, ticking
     expect(phone.locator("[data-number=calls] strong")).to_have_text("1")
