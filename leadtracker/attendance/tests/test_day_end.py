@@ -5,6 +5,7 @@ import datetime as dt
 from leadtracker.accounts.models import AuditEvent
 from leadtracker.attendance.actions import close_open_shifts, day_end_after
 from leadtracker.attendance.models import Shift
+from leadtracker.testing import clocks
 
 IST = dt.timezone(dt.timedelta(hours=5, minutes=30))
 
@@ -34,3 +35,27 @@ def test_the_worker_job_is_registered():
 
     load_jobs()
     assert "leadtracker.attendance.tasks.close_open_shifts" in REGISTRY
+
+
+@clocks()
+def test_the_worker_closes_yesterdays_shift_and_keeps_one_begun_an_hour_ago(frozen_at, acme):
+    """What the worker does at the clock it runs at (no time passed in): yesterday's shift,
+    forgotten open, ends at yesterday's day end; one begun an hour ago stays open, across
+    midnight too (begun after a day end, at 22:55 or at 23:05 the day before, it ends at the
+    next one)."""
+    tz = acme.org.tzinfo
+    now = frozen_at.astimezone(tz)
+    yesterday = now.date() - dt.timedelta(days=1)
+    forgotten = Shift.objects.create(
+        organisation=acme.org,
+        user=acme.alice.user,
+        started_at=dt.datetime.combine(yesterday, dt.time(9, 30), tz),
+    )
+    recent = Shift.objects.create(
+        organisation=acme.org, user=acme.bob.user, started_at=now - dt.timedelta(hours=1)
+    )
+    assert close_open_shifts() == 1
+    forgotten.refresh_from_db()
+    recent.refresh_from_db()
+    assert forgotten.ended_at == dt.datetime.combine(yesterday, dt.time(21, 0), tz)
+    assert forgotten.closed_automatically and recent.ended_at is None

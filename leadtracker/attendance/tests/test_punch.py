@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from leadtracker.accounts.models import AuditEvent, Organisation
 from leadtracker.attendance.models import Shift
+from leadtracker.testing import clocks
 
 
 def post(client, url, body=None):
@@ -38,7 +39,8 @@ def test_one_open_shift_is_a_database_constraint(acme):
         Shift.objects.create(organisation=acme.org, user=acme.alice.user, started_at=now)
 
 
-def test_offline_time_is_accepted_within_24_hours_and_5_minutes_ahead(acme, api_as):
+@clocks()
+def test_offline_time_is_accepted_within_24_hours_and_5_minutes_ahead(frozen_at, acme, api_as):
     client = api_as(acme.alice)
     now = timezone.now()
     too_old = post(client, "/api/v1/attendance/punch-in", {"at": (now - dt.timedelta(hours=25)).isoformat()})

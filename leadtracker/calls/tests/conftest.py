@@ -1,4 +1,5 @@
 import datetime as dt
+import os
 
 import pytest
 from django.test import Client
@@ -26,19 +27,31 @@ def open_shift(member, hours_ago=8):
     )
 
 
-_ANCHOR = {"now": timezone.now()}
+_ANCHOR: dict = {}
+
+
+def _test_now():
+    """One "now" per test, so two calls built 20 minutes apart are exactly 20 minutes apart
+    even when the clock ticks over a second between building them. Read again in each test
+    (pytest names the running one), also in modules that do not use the fixture below: a
+    "now" left by an earlier test, whose clock was moved to another day, put calls in the
+    future or outside every shift."""
+    test = os.environ.get("PYTEST_CURRENT_TEST", "").rsplit(" (", 1)[0]
+    if _ANCHOR.get("test") != test:
+        _ANCHOR.update(test=test, now=timezone.now().replace(microsecond=0))
+    return _ANCHOR["now"]
 
 
 @pytest.fixture(autouse=True)
 def _anchor():
-    """One "now" per test, so two calls built 20 minutes apart are exactly 20 minutes apart
-    even when the clock ticks over a second between building them."""
-    _ANCHOR["now"] = timezone.now().replace(microsecond=0)
+    """The test's "now" is read as it starts (after a clock moved by ``frozen_at``)."""
+    _ANCHOR.clear()
+    _test_now()
 
 
 def call(n=0, *, number="+919876543210", type="outgoing", minutes_ago=60, duration_s=30, **extra):
     ist = dt.timezone(dt.timedelta(hours=5, minutes=30))
-    started = _ANCHOR["now"].astimezone(ist) - dt.timedelta(minutes=minutes_ago)
+    started = _test_now().astimezone(ist) - dt.timedelta(minutes=minutes_ago)
     row = {
         "device_call_id": str(1000 + n),
         "number": number,

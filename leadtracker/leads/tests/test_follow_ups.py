@@ -12,23 +12,29 @@ from leadtracker.leads import actions, selectors
 from leadtracker.leads.models import Lead
 from leadtracker.leads.reminders import send_due_reminders
 from leadtracker.lib.errors import ActionError
+from leadtracker.testing import clocks
 
-IST = dt.timezone(dt.timedelta(hours=5, minutes=30))
 
-
-def test_agenda_overdue_today_upcoming(acme, new_lead):
+@clocks()
+def test_agenda_overdue_today_upcoming(frozen_at, acme, new_lead):
     lead = new_lead(acme, name="Raj", phone="98765 43210", by=acme.alice)
     actor = Actor.for_user(acme.alice.user)
-    now = dt.datetime(2026, 11, 24, 11, 0, tzinfo=IST)
-    for hours in (-3, 2, 30, 24 * 10):
-        actions.schedule_follow_up(lead, due_at=now + dt.timedelta(hours=hours), actor=actor, by=acme.alice)
-    agenda = selectors.agenda(acme.alice, acme.org.tzinfo, now=now)
-    assert [len(agenda[k]) for k in ("overdue", "today", "upcoming")] == [
-        1,
-        1,
-        1,
-    ]  # +10 days is beyond a week
-    assert Lead.objects.get(pk=lead.pk).next_follow_up_at == now - dt.timedelta(hours=3)
+    tz = acme.org.tzinfo
+    now = timezone.now()
+    midnight = dt.datetime.combine(now.astimezone(tz).date() + dt.timedelta(days=1), dt.time(0), tz)
+    due = {
+        "overdue": now - dt.timedelta(hours=3),
+        "today": now + (midnight - now) / 2,  # still today at 23:55
+        "upcoming": midnight + dt.timedelta(hours=9),  # tomorrow morning, at 00:05 too
+        "beyond a week": midnight + dt.timedelta(days=10),
+    }
+    for when in due.values():
+        actions.schedule_follow_up(lead, due_at=when, actor=actor, by=acme.alice)
+    agenda = selectors.agenda(acme.alice, tz, now=now)
+    assert {k: [f.due_at for f in agenda[k]] for k in ("overdue", "today", "upcoming")} == {
+        k: [due[k]] for k in ("overdue", "today", "upcoming")
+    }
+    assert Lead.objects.get(pk=lead.pk).next_follow_up_at == due["overdue"]
 
 
 def test_done_follow_up_moves_next_and_last_contacted(acme, new_lead):
@@ -65,7 +71,8 @@ def test_agent_cannot_plan_on_someone_elses_lead(acme, new_lead):
     assert caught.value.status_code == 403
 
 
-def test_reminder_by_email_and_in_app_once(acme, new_lead, django_capture_on_commit_callbacks):
+@clocks()
+def test_reminder_by_email_and_in_app_once(frozen_at, acme, new_lead, django_capture_on_commit_callbacks):
     lead = new_lead(acme, name="Raj Sharma", phone="98765 43210", by=acme.alice)
     due = timezone.now() + dt.timedelta(minutes=10)
     actions.schedule_follow_up(
@@ -84,7 +91,8 @@ def test_reminder_by_email_and_in_app_once(acme, new_lead, django_capture_on_com
     assert not_yet.reminder_sent_at is None
 
 
-def test_stale_reminders_are_marked_not_sent(acme, new_lead):
+@clocks()
+def test_stale_reminders_are_marked_not_sent(frozen_at, acme, new_lead):
     lead = new_lead(acme, name="Raj", phone="98765 43210", by=acme.alice)
     actions.schedule_follow_up(
         lead, due_at=timezone.now() - dt.timedelta(days=1), actor=Actor.system(), by=acme.alice

@@ -11,7 +11,7 @@ from leadtracker.privacy import retention
 from leadtracker.privacy.export import build_export
 from leadtracker.privacy.models import AccessExport, PrivacySettings
 from leadtracker.privacy.tests.export_util import lead_with_history
-from leadtracker.testing import login_client, token_client
+from leadtracker.testing import clocks, login_client, token_client
 
 WORDS = ["Amber", "Banyan", "Cobalt", "Dahlia", "Ember", "Fennel", "Garnet", "Hazel", "Indigo", "Jasmine"]
 
@@ -30,7 +30,10 @@ def built(people, phone="+919876543210", **kw):
     return export
 
 
-def test_expires_after_the_organisations_period_and_the_purge_deletes_the_file(acme, globex, private_dir):
+@clocks()
+def test_expires_after_the_organisations_period_and_the_purge_deletes_the_file(
+    frozen_at, acme, globex, private_dir
+):
     PrivacySettings.objects.create(organisation=acme.org, export_days=3)
     now = timezone.now()
     export = built(acme, now=now)

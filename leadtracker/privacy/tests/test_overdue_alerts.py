@@ -9,9 +9,11 @@ from leadtracker.accounts.models import Notification
 from leadtracker.lib.periodic import REGISTRY
 from leadtracker.privacy import actions, tasks
 from leadtracker.privacy.tests.requests_util import make_lead, make_request
+from leadtracker.testing import clocks
 
 
-def test_overdue_requests_alert_admins_and_owners_once(acme, globex):
+@clocks()
+def test_overdue_requests_alert_admins_and_owners_once(frozen_at, acme, globex):
     late = make_request(acme, received_at=timezone.now() - dt.timedelta(days=31))
     make_request(  # not yet due
         acme, lead=make_lead(acme, phone="+919812345678", email="b@example.in"), received_at=timezone.now()

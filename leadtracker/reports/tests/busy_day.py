@@ -16,13 +16,20 @@ def minutes_into_today(org) -> int:
 
 
 def calls_for(n0: int, specs, *, latest_minutes_ago: int):
-    """Sync rows from (number, type, duration_s), one minute apart, the last one
-    ``latest_minutes_ago`` minutes ago (kept inside today in the organisation's zone)."""
+    """Sync rows from (number, type, duration_s), the last one ``latest_minutes_ago`` minutes
+    (and 90 s) ago, the others one minute apart before it — closer together when the day in the
+    organisation's zone is younger than that, so that calls meant for today do not begin
+    yesterday (minutes after midnight)."""
     ist = dt.timezone(dt.timedelta(hours=5, minutes=30))
     now = timezone.now().replace(microsecond=0).astimezone(ist)
+    last = now - dt.timedelta(minutes=latest_minutes_ago + 1, seconds=30)
+    since_midnight = int((last - last.replace(hour=0, minute=0, second=0)).total_seconds())
+    step = 60
+    if since_midnight < step * (len(specs) - 1):
+        step = since_midnight // len(specs)
     rows = []
     for i, (number, kind, duration) in enumerate(specs):
-        started = now - dt.timedelta(minutes=latest_minutes_ago + len(specs) - i, seconds=30)
+        started = last - dt.timedelta(seconds=step * (len(specs) - 1 - i))
         rows.append(
             {
                 "device_call_id": str(n0 + i),

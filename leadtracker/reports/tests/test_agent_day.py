@@ -6,7 +6,7 @@ import pytest
 from leadtracker.accounts.models import Membership, Role, User
 from leadtracker.calls.tests.conftest import open_shift, paired_client, send
 from leadtracker.reports.tests.busy_day import busy_day, calls_for, minutes_into_today
-from leadtracker.testing import login_client
+from leadtracker.testing import clocks, login_client
 
 
 @pytest.fixture
@@ -18,7 +18,8 @@ def numbers(response):
     return {n["key"]: (n["mine"], n["median"]) for n in response.context["numbers"]}
 
 
-def test_today_beside_the_team_median(acme, day):
+@clocks()
+def test_today_beside_the_team_median(frozen_at, acme, day):
     # Two colleagues with Alice's manager: one busier, one who has not called yet.
     room = max(1, min(20, minutes_into_today(acme.org) // 4))
     for key in ("dev", "eva"):
@@ -55,7 +56,8 @@ def test_punch_button_with_the_shift_timer(acme, day):
     assert "Punch in" in page and "data-since" not in page
 
 
-def test_follow_ups_and_missed_calls(acme, day):
+@clocks()
+def test_follow_ups_and_missed_calls(frozen_at, acme, day):
     response = login_client(acme.carl).get("/my-day/")
     assert [cb.lead.name for cb in response.context["missed"]] == ["Uma Nair"]
     assert "Call back" in response.content.decode()

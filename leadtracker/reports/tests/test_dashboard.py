@@ -4,7 +4,7 @@ and team filter, and who may see what."""
 import pytest
 
 from leadtracker.reports.tests.busy_day import busy_day
-from leadtracker.testing import login_client
+from leadtracker.testing import clocks, login_client
 
 
 @pytest.fixture
@@ -16,7 +16,8 @@ def figures(response):
     return response.context["summary"], response.context["live"]
 
 
-def test_whole_organisation_for_the_owner(acme, day):
+@clocks()
+def test_whole_organisation_for_the_owner(frozen_at, acme, day):
     response = login_client(acme.olga).get("/dashboard/?range=7d")
     assert response.status_code == 200
     summary, live = figures(response)
@@ -31,6 +32,9 @@ def test_whole_organisation_for_the_owner(acme, day):
     assert set(names) == {"Alice Acme", "Bob Acme", "Carl Acme"}
     page = response.content.decode()
     assert 'id="dashboard-data"' in page and "chart-hours" in page
+    # The day's calls are today's, even minutes after midnight; yesterday had none.
+    assert figures(login_client(acme.olga).get("/dashboard/?range=today"))[0]["calls"] == 6
+    assert figures(login_client(acme.olga).get("/dashboard/?range=yesterday"))[0]["calls"] == 0
 
 
 def test_a_manager_sees_only_their_subtree(acme, day):

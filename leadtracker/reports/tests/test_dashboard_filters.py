@@ -6,14 +6,15 @@ from urllib.parse import parse_qs, urlsplit
 
 from django.utils import timezone
 
-from leadtracker.testing import login_client
+from leadtracker.testing import clocks, login_client
 
 
 def today(org):
     return timezone.now().astimezone(org.tzinfo).date()
 
 
-def test_presets_give_their_days(acme):
+@clocks()
+def test_presets_give_their_days(frozen_at, acme):
     client = login_client(acme.olga)
     day = today(acme.org)
     expected = {

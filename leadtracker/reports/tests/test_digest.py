@@ -11,6 +11,7 @@ from django.utils import timezone
 from leadtracker.accounts.models import Organisation, PeriodicJobRun
 from leadtracker.reports import digest
 from leadtracker.reports.tests.busy_day import busy_day
+from leadtracker.testing import clocks
 
 IST = dt.timezone(dt.timedelta(hours=5, minutes=30))
 
@@ -28,7 +29,8 @@ def by_recipient():
     return {m.to[0]: m for m in mail.outbox}
 
 
-def test_not_before_the_hour_then_once_per_manager_per_day(acme, globex, today):
+@clocks()
+def test_not_before_the_hour_then_once_per_manager_per_day(frozen_at, acme, globex, today):
     Organisation.objects.update(digest_hour=8)
     tomorrow = today + dt.timedelta(days=1)
     assert digest.send_due(now=at(tomorrow, 7, 59)) == 0
@@ -57,7 +59,8 @@ def test_the_hour_is_the_organisations_own(acme, globex, today):
     assert digest.send_due(now=london_eight) == 5
 
 
-def test_a_manager_reads_their_teams_yesterday(acme, today):
+@clocks()
+def test_a_manager_reads_their_teams_yesterday(frozen_at, acme, today):
     Organisation.objects.update(digest_hour=8)
     busy_day(acme)  # today; the digest is sent tomorrow morning
     digest.send_due(now=at(today + dt.timedelta(days=1), 8, 30))
@@ -78,7 +81,8 @@ def test_a_manager_reads_their_teams_yesterday(acme, today):
     assert "Missed calls waiting to be returned: 1" in olga  # Carl's, not returned yet
 
 
-def test_gaming_flags_are_explained(acme, today):
+@clocks()
+def test_gaming_flags_are_explained(frozen_at, acme, today):
     from leadtracker.calls.tests.conftest import open_shift, paired_client, send
     from leadtracker.reports.tests.busy_day import calls_for, minutes_into_today
 

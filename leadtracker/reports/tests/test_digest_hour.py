@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from leadtracker.accounts.models import Organisation
 from leadtracker.reports import digest
-from leadtracker.testing import make_org
+from leadtracker.testing import clocks, make_org
 
 KOLKATA, NEW_YORK = ZoneInfo("Asia/Kolkata"), ZoneInfo("America/New_York")
 
@@ -51,7 +51,8 @@ def test_two_organisations_get_their_digest_at_their_own_hour(acme, globex):
     assert digest.send_due(now=at(day, 19, 59, NEW_YORK)) == 0  # 06:29 or 05:29 in Kolkata
 
 
-def test_an_hour_of_midnight_and_of_the_last_hour(acme, globex):
+@clocks()
+def test_an_hour_of_midnight_and_of_the_last_hour(frozen_at, acme, globex):
     set_hour(acme, 0)
     set_hour(globex, 23)
     day = timezone.now().astimezone(KOLKATA).date() + dt.timedelta(days=2)

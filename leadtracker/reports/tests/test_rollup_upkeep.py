@@ -13,6 +13,7 @@ from leadtracker.calls.actions import log_call
 from leadtracker.calls.tests.conftest import _anchor, call, make_lead, open_shift, paired_client, send  # noqa: F401 — _anchor: autouse, one "now" per test
 from leadtracker.reports.models import UserDay, UserHour
 from leadtracker.reports.tests.direct import assert_rollups_match
+from leadtracker.testing import clocks
 
 IST = dt.timezone(dt.timedelta(hours=5, minutes=30))
 
@@ -24,7 +25,8 @@ def minutes_since_midnight_ist() -> int:
     return minutes if minutes >= 20 else minutes + 24 * 60
 
 
-def test_a_resent_batch_counts_once_and_a_batch_over_midnight_lands_on_two_days(acme):
+@clocks()
+def test_a_resent_batch_counts_once_and_a_batch_over_midnight_lands_on_two_days(frozen_at, acme):
     open_shift(acme.alice, hours_ago=48)
     phone = paired_client(acme.alice)
     m = minutes_since_midnight_ist()

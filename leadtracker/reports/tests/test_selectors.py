@@ -13,6 +13,7 @@ from leadtracker.leads.actions import LeadData, create_lead
 from leadtracker.leads.models import LeadSource, LeadStatus, StatusKind
 from leadtracker.reports import selectors
 from leadtracker.reports.selectors import Range, range_for, scope_user_ids
+from leadtracker.testing import clocks
 
 LEAD_NUMBER = "+919876543210"
 
@@ -28,7 +29,8 @@ def two_days(org) -> Range:
     return Range(today - dt.timedelta(days=1), today)
 
 
-def test_ranges_are_dates_in_the_organisations_zone(acme):
+@clocks()
+def test_ranges_are_dates_in_the_organisations_zone(frozen_at, acme):
     today = dt.date(2026, 3, 10)
     assert range_for(acme.org, "today", today) == Range(today, today)
     assert range_for(acme.org, "yesterday", today) == Range(dt.date(2026, 3, 9), dt.date(2026, 3, 9))
@@ -108,7 +110,8 @@ def test_the_median_wait_merges_people_and_an_open_call_back_is_still_waiting(ac
     assert team["median_seconds_to_return"] == 30 * 60 and team["missed_not_returned"] == 1
 
 
-def test_by_hour_and_daily_put_calls_in_the_organisations_hours_and_dates(acme):
+@clocks()
+def test_by_hour_and_daily_put_calls_in_the_organisations_hours_and_dates(frozen_at, acme):
     phone = phone_of(acme.alice)
     send(phone, [call(1, minutes_ago=30), call(2, minutes_ago=31, duration_s=0)])
     rng = two_days(acme.org)
@@ -125,7 +128,8 @@ def test_by_hour_and_daily_put_calls_in_the_organisations_hours_and_dates(acme):
     assert sum(d["talked"] for d in days) == 1
 
 
-def test_shift_time_counts_once_the_shift_is_closed(acme):
+@clocks()
+def test_shift_time_counts_once_the_shift_is_closed(frozen_at, acme):
     now = timezone.now().replace(microsecond=0)
     attendance.punch_in(acme.alice, actor=Actor.system(), at=now - dt.timedelta(hours=2))
     rng = Range(selectors.today_in(acme.org) - dt.timedelta(days=1), selectors.today_in(acme.org))
