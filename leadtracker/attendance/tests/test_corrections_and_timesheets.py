@@ -4,6 +4,8 @@ import csv
 import datetime as dt
 import io
 
+from django.utils import timezone
+
 from leadtracker.accounts.models import AuditEvent
 from leadtracker.attendance.models import Shift
 from leadtracker.attendance.selectors import timesheet
@@ -17,16 +19,18 @@ def shift(people, who, start, end):
     )
 
 
+def at(hour: int) -> dt.datetime:
+    """That hour two weeks ago: a correction reaches back a year at most, so a fixed date in a
+    test would be refused once the year had passed."""
+    day = timezone.now().astimezone(IST).date() - dt.timedelta(days=14)
+    return dt.datetime.combine(day, dt.time(hour), IST)
+
+
 def test_manager_corrects_with_reason_and_it_is_audited(acme, api_as):
-    s = shift(
-        acme,
-        "alice",
-        dt.datetime(2026, 11, 23, 9, 0, tzinfo=IST),
-        dt.datetime(2026, 11, 23, 21, 0, tzinfo=IST),
-    )
+    s = shift(acme, "alice", at(9), at(21))
     body = {
-        "started_at": "2026-11-23T09:00:00+05:30",
-        "ended_at": "2026-11-23T18:00:00+05:30",
+        "started_at": at(9).isoformat(),
+        "ended_at": at(18).isoformat(),
         "reason": "Forgot to punch out; left at 6 pm",
     }
     assert (
@@ -51,36 +55,18 @@ def test_manager_corrects_with_reason_and_it_is_audited(acme, api_as):
 
 
 def test_correction_cannot_overlap_or_go_backwards(acme, api_as):
-    shift(
-        acme,
-        "alice",
-        dt.datetime(2026, 11, 23, 14, 0, tzinfo=IST),
-        dt.datetime(2026, 11, 23, 18, 0, tzinfo=IST),
-    )
-    s = shift(
-        acme,
-        "alice",
-        dt.datetime(2026, 11, 23, 9, 0, tzinfo=IST),
-        dt.datetime(2026, 11, 23, 13, 0, tzinfo=IST),
-    )
+    shift(acme, "alice", at(14), at(18))
+    s = shift(acme, "alice", at(9), at(13))
     client = api_as(acme.maya)
     overlap = client.patch(
         f"/api/v1/attendance/shifts/{s.pk}",
-        {
-            "started_at": "2026-11-23T09:00:00+05:30",
-            "ended_at": "2026-11-23T15:00:00+05:30",
-            "reason": "late",
-        },
+        {"started_at": at(9).isoformat(), "ended_at": at(15).isoformat(), "reason": "late"},
         content_type="application/json",
     )
     assert overlap.status_code == 409
     backwards = client.patch(
         f"/api/v1/attendance/shifts/{s.pk}",
-        {
-            "started_at": "2026-11-23T09:00:00+05:30",
-            "ended_at": "2026-11-23T08:00:00+05:30",
-            "reason": "oops",
-        },
+        {"started_at": at(9).isoformat(), "ended_at": at(8).isoformat(), "reason": "oops"},
         content_type="application/json",
     )
     assert backwards.status_code == 400 and backwards.json()["errors"][0]["field"] == "ended_at"

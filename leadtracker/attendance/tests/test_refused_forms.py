@@ -3,6 +3,8 @@ names the field and the reason and keeps what was typed, and nothing is written.
 
 import datetime as dt
 
+from django.utils import timezone
+
 from leadtracker.accounts.models import AuditEvent
 from leadtracker.attendance.models import Shift
 
@@ -10,18 +12,18 @@ IST = dt.timezone(dt.timedelta(hours=5, minutes=30))
 
 
 def test_a_refused_correction_names_its_field_and_keeps_what_was_typed(acme, as_member):
-    start, end = dt.datetime(2026, 11, 23, 9, 0, tzinfo=IST), dt.datetime(2026, 11, 23, 21, 0, tzinfo=IST)
+    # Two weeks ago: a correction reaches back a year at most, and a fixed date would not stay
+    # within it as the years pass.
+    day = (timezone.now().astimezone(IST) - dt.timedelta(days=14)).date().isoformat()
+    start, end = (dt.datetime.fromisoformat(f"{day}T{hh}:00+05:30") for hh in ("09:00", "21:00"))
     shift = Shift.objects.create(organisation=acme.org, user=acme.alice.user, started_at=start, ended_at=end)
     client = as_member(acme.maya)
     form = client.get(f"/attendance/shifts/{shift.pk}/").content.decode()
-    assert 'value="2026-11-23T09:00"' in form and 'value="2026-11-23T21:00"' in form
+    assert f'value="{day}T09:00"' in form and f'value="{day}T21:00"' in form
     cases = [
-        ({"started_at": "2026-11-23T09:00", "ended_at": "2026-11-23T18:00", "reason": ""}, "Why:"),
-        (
-            {"started_at": "2026-11-23T09:00", "ended_at": "2026-11-23T08:00", "reason": "Left early"},
-            "Ended:",
-        ),
-        ({"started_at": "9 am", "ended_at": "2026-11-23T18:00", "reason": "Left early"}, "Started:"),
+        ({"started_at": f"{day}T09:00", "ended_at": f"{day}T18:00", "reason": ""}, "Why:"),
+        ({"started_at": f"{day}T09:00", "ended_at": f"{day}T08:00", "reason": "Left early"}, "Ended:"),
+        ({"started_at": "9 am", "ended_at": f"{day}T18:00", "reason": "Left early"}, "Started:"),
     ]
     for body, named in cases:
         response = client.post(f"/attendance/shifts/{shift.pk}/", body)
