@@ -4,16 +4,18 @@ import csv
 import datetime as dt
 import io
 import threading
-import time
 
 import pytest
-from django.db import connections
+from django.db import connection, connections
 from django.utils import timezone
 
 from leadtracker.accounts.audit import Actor
 from leadtracker.calls.models import Call, CallBack
 from leadtracker.calls.tests.conftest import call, make_lead, open_shift, paired_client, send
 from leadtracker.leads.models import Lead, LeadStatus
+from leadtracker.testing import wait_until
+
+WRITES = ("BEGIN", "INSERT", "UPDATE", "DELETE")
 
 
 @pytest.mark.django_db(transaction=True)
@@ -36,14 +38,35 @@ def test_a_miss_and_its_return_stored_at_the_same_moment_close_the_call_back(acm
         original(org, stored, user_id=user_id)
         if user_id == acme.bob.user_id:
             in_loop.set()
-            release.wait(15)
+            release.wait(60)
 
     monkeypatch.setattr(loop, "on_calls_stored", held_open)
     answers = {}
+    writing = threading.Event()
+
+    def note_writing(execute, sql, params, many, context):
+        if sql.startswith(WRITES) and threading.current_thread().name == "miss":
+            writing.set()
+        return execute(sql, params, many, context)
+
+    def the_miss_waits() -> bool:
+        """The miss has got as far as it can while the return is uncommitted: on PostgreSQL it
+        waits for a lock the return holds; on SQLite it has begun its first write (its token's
+        last use, or its transaction), which the single writer lets through only after the
+        return's commit."""
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT count(*) FROM pg_locks WHERE NOT granted AND database = "
+                    "(SELECT oid FROM pg_database WHERE datname = current_database())"
+                )
+                return cursor.fetchone()[0] > 0
+        return writing.is_set()
 
     def run(name, client, rows):
         try:
-            answers[name] = send(client, rows).json()
+            with connection.execute_wrapper(note_writing):
+                answers[name] = send(client, rows).json()
         finally:
             connections.close_all()
 
@@ -52,9 +75,10 @@ def test_a_miss_and_its_return_stored_at_the_same_moment_close_the_call_back(acm
         args=("return", returning, [call(1, number="+919800000001", duration_s=60, minutes_ago=30)]),
     )
     a.start()
-    assert in_loop.wait(15)
+    assert in_loop.wait(60)
     b = threading.Thread(
         target=run,
+        name="miss",
         args=(
             "miss",
             missing,
@@ -62,10 +86,12 @@ def test_a_miss_and_its_return_stored_at_the_same_moment_close_the_call_back(acm
         ),
     )
     b.start()
-    time.sleep(1.0)  # the miss gets as far as it can while the return is uncommitted
-    release.set()
-    a.join(30)
-    b.join(30)
+    try:
+        wait_until(the_miss_waits, "the miss to wait for the return's transaction")
+    finally:
+        release.set()
+    a.join(60)
+    b.join(60)
     assert answers["return"]["stored"] == 1 and answers["miss"]["stored"] == 1, answers
     cb = CallBack.objects.get()
     assert cb.closed_at is not None and cb.seconds_to_return == 15 * 60
