@@ -69,7 +69,7 @@ class LeadFromCallForm(forms.Form):
 
     name = forms.CharField(max_length=200, required=False)
     company = forms.CharField(max_length=200, required=False)
-    email = forms.CharField(label="E-mail", max_length=254, required=False)
+    email = forms.CharField(label="E-mail", max_length=254, required=False, widget=forms.EmailInput())
     owner = forms.ChoiceField(label="Owner", required=False)
 
     NOBODY = "nobody"

@@ -14,7 +14,8 @@ class LeadForm(forms.Form):
         help_text="One or more, separated by commas; any format.",
         widget=PhoneInput(),
     )
-    email = forms.CharField(max_length=254, required=False, label="E-mail")
+    # type=email: a phone shows its @ keyboard; the action still cleans the address.
+    email = forms.CharField(max_length=254, required=False, label="E-mail", widget=forms.EmailInput())
     city = forms.CharField(max_length=100, required=False)
     address = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
     source = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
