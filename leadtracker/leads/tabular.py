@@ -379,7 +379,6 @@ def _xlsx_errors() -> tuple[type[Exception], ...]:
 
 def _xlsx_problem(exc: Exception) -> UnreadableFile:
     from defusedxml import DefusedXmlException
-    from openpyxl.utils.exceptions import InvalidFileException
 
     # openpyxl wraps what went wrong in a ValueError of its own ("Unable to read workbook …
     # most probably … invalid XML"): the first cause names the problem.
@@ -394,8 +393,6 @@ def _xlsx_problem(exc: Exception) -> UnreadableFile:
             "it holds an XML document type declaration or entity, which no workbook needs: "
             f"refused for safety ({type(refused[0]).__name__})"
         )
-    if isinstance(exc, InvalidFileException):
-        return UnreadableFile("an XLSX workbook is read only from a file named .xlsx or .xlsm")
     first = causes[-1]
     return UnreadableFile(
         f"not a readable XLSX file: it is damaged or cut short ({type(first).__name__}: {first})"
@@ -408,12 +405,23 @@ def open_xlsx(path: str, max_rows: int | None = None) -> Table:
 
     check_zip(path, max_unpacked=settings.IMPORT_XLSX_MAX_UNPACKED, max_ratio=settings.IMPORT_XLSX_MAX_RATIO)
     errors = _xlsx_errors()
+    # A file object, not the path: openpyxl judges a path by its ending, and a workbook
+    # uploaded as "leads.csv" or saved without an ending is still a workbook.
+    fh = open(path, "rb")  # noqa: SIM115 — closed with the workbook
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
+        book = load_workbook(fh, read_only=True, data_only=True)
     except errors as exc:
+        fh.close()
         raise _xlsx_problem(exc) from None
+    except BaseException:
+        fh.close()
+        raise
+
+    def close():
+        book.close()
+        fh.close()  # openpyxl leaves a file it was given open
     try:
-        sheet = workbook.worksheets[0]
+        sheet = book.worksheets[0]
         total = max(1, sheet.max_row or 1)
         seen = {"n": 0}
 
@@ -429,13 +437,13 @@ def open_xlsx(path: str, max_rows: int | None = None) -> Table:
         stream = records()
         found = _find_header(stream, lambda cells: [c.strip() for c in cells], empty="the sheet is empty")
     except UnreadableFile:
-        workbook.close()
+        close()
         raise
     except errors as exc:
-        workbook.close()
+        close()
         raise _xlsx_problem(exc) from None
     except BaseException:
-        workbook.close()
+        close()
         raise
     current = [found.header_row]
 
@@ -455,7 +463,7 @@ def open_xlsx(path: str, max_rows: int | None = None) -> Table:
         progress=lambda: min(1.0, seen["n"] / total),
         encoding="xlsx",
         delimiter="",
-        close=workbook.close,
+        close=close,
         row_number=lambda: current[0],
         header_row=found.header_row,
     )

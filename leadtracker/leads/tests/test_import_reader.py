@@ -349,3 +349,23 @@ def test_a_nul_character_becomes_the_replacement_mark(tmp_path):
     table, items = read(str(path))
     assert table.headers == ["Name", "Ph\ufffdone"]
     assert items == [(2, ["Asha\ufffd Rao", "9876543210"])]
+
+
+def test_a_workbook_uploaded_under_another_name_is_still_read(tmp_path):
+    """openpyxl judges a path by its ending: a workbook saved as "leads.csv", or with no ending,
+    was refused ("read only from a file named .xlsx") though it is a workbook."""
+    from openpyxl import Workbook
+
+    from leadtracker.leads.tabular import open_table
+
+    book = Workbook()
+    book.active.append(["Name", "Mobile"])
+    book.active.append(["Asha", "9876543210"])
+    for name in ("leads.csv", "leads"):
+        path = tmp_path / name
+        book.save(path)
+        table = open_table(str(path))
+        try:
+            assert (table.headers, list(table.rows)) == (["Name", "Mobile"], [["Asha", "9876543210"]])
+        finally:
+            table.close()
