@@ -15,6 +15,7 @@ from leadtracker.leads.models import Lead, TrashedLead
 from leadtracker.leads.trash.actions import TRASH_DAYS, delete_forever, purge_trash, restore_lead, trash_leads
 from leadtracker.lib.errors import ActionError
 from leadtracker.lib.periodic import REGISTRY
+from leadtracker.testing import clocks
 
 NOW = dt.datetime(2026, 12, 6, 21, 30, tzinfo=dt.UTC)
 
@@ -63,7 +64,8 @@ def test_a_purged_lead_cannot_be_restored(acme, trashed):
     assert not Lead.objects.filter(pk=old).exists()
 
 
-def test_the_nightly_job_is_the_worker_s_and_purges(acme, new_lead):
+@clocks()
+def test_the_nightly_job_is_the_worker_s_and_purges(frozen_at, acme, new_lead):
     load_jobs()  # as the worker does before it fires them
     job = REGISTRY["leadtracker.leads.tasks.purge_trash"]
     assert job.every == dt.timedelta(hours=24)
