@@ -30,7 +30,7 @@ def built(people, phone="+919876543210", **kw):
     return export
 
 
-@clocks()
+@clocks("month-end", "29-february")
 def test_expires_after_the_organisations_period_and_the_purge_deletes_the_file(
     frozen_at, acme, globex, private_dir
 ):

@@ -18,7 +18,7 @@ def numbers(response):
     return {n["key"]: (n["mine"], n["median"]) for n in response.context["numbers"]}
 
 
-@clocks()
+@clocks("monday-00:05", "23:55", "month-end")
 def test_today_beside_the_team_median(frozen_at, acme, day):
     # Two colleagues with Alice's manager: one busier, one who has not called yet.
     room = max(1, min(20, minutes_into_today(acme.org) // 4))
@@ -56,7 +56,7 @@ def test_punch_button_with_the_shift_timer(acme, day):
     assert "Punch in" in page and "data-since" not in page
 
 
-@clocks()
+@clocks("monday-00:05", "23:55")
 def test_follow_ups_and_missed_calls(frozen_at, acme, day):
     response = login_client(acme.carl).get("/my-day/")
     assert [cb.lead.name for cb in response.context["missed"]] == ["Uma Nair"]

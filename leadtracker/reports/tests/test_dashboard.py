@@ -16,7 +16,7 @@ def figures(response):
     return response.context["summary"], response.context["live"]
 
 
-@clocks()
+@clocks("monday-00:05", "23:55", "31-december")
 def test_whole_organisation_for_the_owner(frozen_at, acme, day):
     response = login_client(acme.olga).get("/dashboard/?range=7d")
     assert response.status_code == 200

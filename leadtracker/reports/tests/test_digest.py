@@ -59,7 +59,7 @@ def test_the_hour_is_the_organisations_own(acme, globex, today):
     assert digest.send_due(now=london_eight) == 5
 
 
-@clocks()
+@clocks("monday-00:05", "23:55", "31-december")
 def test_a_manager_reads_their_teams_yesterday(frozen_at, acme, today):
     Organisation.objects.update(digest_hour=8)
     busy_day(acme)  # today; the digest is sent tomorrow morning

@@ -56,7 +56,7 @@ def test_rebuild_recomputes_what_the_upkeep_keeps_and_again_changes_nothing(acme
     assert rollup_days(acme.org) == kept_days and rollup_days(globex.org) == globex_days
 
 
-@clocks()
+@clocks("monday-00:05", "23:55", "month-end")
 def test_from_limits_the_days_and_every_organisation_by_default(frozen_at, acme, globex):
     some_activity(acme)
     some_activity(globex)
