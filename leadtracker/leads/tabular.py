@@ -420,6 +420,7 @@ def open_xlsx(path: str, max_rows: int | None = None) -> Table:
     def close():
         book.close()
         fh.close()  # openpyxl leaves a file it was given open
+
     try:
         sheet = book.worksheets[0]
         total = max(1, sheet.max_row or 1)
