@@ -1,8 +1,10 @@
 """Browser tests: Playwright for Python driving Debian's Chromium (never a downloaded browser)."""
 
+import json
 import os
 import subprocess
 import sys
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -122,3 +124,20 @@ def start_worker(transactional_db):
     for proc in procs:
         proc.terminate()
         proc.wait(10)
+
+
+@pytest.fixture
+def sync_calls():
+    """Sends calls to the live server as a paired phone does (the sync protocol's one request)."""
+    return _sync_calls
+
+
+def _sync_calls(base_url, token, calls):
+    request = urllib.request.Request(
+        f"{base_url}/api/v1/calls/sync",
+        data=json.dumps({"calls": calls}).encode(),
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 — our live server
+        return json.loads(response.read())

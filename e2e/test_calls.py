@@ -2,8 +2,6 @@
 shows on "Recent calls", the outcome and next follow-up are recorded, punch out."""
 
 import datetime as dt
-import json
-import urllib.request
 
 from playwright.sync_api import expect
 
@@ -18,18 +16,7 @@ from leadtracker.leads.models import FollowUp
 IST = dt.timezone(dt.timedelta(hours=5, minutes=30))
 
 
-def _sync(base_url, token, calls):
-    request = urllib.request.Request(
-        f"{base_url}/api/v1/calls/sync",
-        data=json.dumps({"calls": calls}).encode(),
-        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
-        method="POST",
-    )
-    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 — our live server
-        return json.loads(response.read())
-
-
-def test_shift_with_a_synced_call_and_its_outcome_on_a_phone(browser, live_server, people, login):
+def test_shift_with_a_synced_call_and_its_outcome_on_a_phone(browser, live_server, people, login, sync_calls):
     Organisation.objects.filter(pk=people.org.pk).update(shift_location=True)
     lead, _ = create_lead(
         people.org,
@@ -57,7 +44,7 @@ def test_shift_with_a_synced_call_and_its_outcome_on_a_phone(browser, live_serve
 
         # The phone syncs a call made a second after punching in.
         started = shift.started_at.replace(microsecond=0) + dt.timedelta(seconds=1)
-        answer = _sync(
+        answer = sync_calls(
             live_server.url,
             token,
             [

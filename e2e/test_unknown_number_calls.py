@@ -3,8 +3,6 @@ Missed calls, she records its outcome (saved, and shown), and makes a lead of it
 number filled in."""
 
 import datetime as dt
-import json
-import urllib.request
 
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -16,29 +14,18 @@ from leadtracker.calls.models import Call, CallBack
 from leadtracker.leads.models import Lead
 
 
-def _sync(base_url, token, calls):
-    request = urllib.request.Request(
-        f"{base_url}/api/v1/calls/sync",
-        data=json.dumps({"calls": calls}).encode(),
-        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
-        method="POST",
-    )
-    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 — our live server
-        return json.loads(response.read())
-
-
 def fits(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
-def test_a_missed_call_from_an_unknown_number_on_a_phone(live_server, people, phone, login):
+def test_a_missed_call_from_an_unknown_number_on_a_phone(live_server, people, phone, login, sync_calls):
     shift = Shift.objects.create(
         organisation=people.org, user=people.alice.user, started_at=timezone.now() - dt.timedelta(hours=2)
     )
     _code, raw = actions.create_pairing_code(people.alice, actor=Actor.system(), by=None)
     _device, token = actions.pair_device(raw, name="Alice's phone", actor=Actor.system())
     rang = shift.started_at.replace(microsecond=0) + dt.timedelta(minutes=30)
-    answer = _sync(
+    answer = sync_calls(
         live_server.url,
         token,
         [

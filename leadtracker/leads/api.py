@@ -436,7 +436,9 @@ class DeliveryOut(Schema):
 
 
 class ImportIssueOut(Schema):
-    kind: str = Field(description="error: the row is not a lead; warning: it is, with this value left out")
+    kind: str = Field(
+        description="error: the row is not a lead; warning: it is, with this value changed or left out"
+    )
     row: int
     column: str
     value: str
