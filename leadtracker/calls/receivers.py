@@ -3,6 +3,7 @@ from django.dispatch import receiver
 from leadtracker.accounts.signals import organisation_created
 from leadtracker.calls.models import DEFAULT_DISPOSITIONS, Call, CallBack, Disposition
 from leadtracker.leads.signals import lead_numbers_added, lead_owner_changed, leads_imported
+from leadtracker.lib.bulk import one_of
 
 
 @receiver(organisation_created)
@@ -43,12 +44,12 @@ def link_imported_calls(sender, organisation, numbers, actor, **kwargs):
     if not lead_of:
         return
     waiting = set(
-        Call.objects.filter(organisation=organisation, number__in=lead_of, lead__isnull=True)
+        Call.objects.filter(organisation=organisation, number__in=one_of(lead_of), lead__isnull=True)
         .values_list("number", flat=True)
         .distinct()
     ) | set(
         CallBack.objects.filter(
-            organisation=organisation, number__in=lead_of, lead__isnull=True, closed_at__isnull=True
+            organisation=organisation, number__in=one_of(lead_of), lead__isnull=True, closed_at__isnull=True
         ).values_list("number", flat=True)
     )
     if not waiting:

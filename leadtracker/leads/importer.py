@@ -44,7 +44,7 @@ from leadtracker.leads.signals import leads_imported
 from leadtracker.leads.tabular import FIELDS, BrokenLine, UnreadableFile, guess_mapping, open_table
 from leadtracker.leads.value_mapping import NOBODY, RULES, OwnerResolver, StatusResolver, normalise
 from leadtracker.lib import leases
-from leadtracker.lib.bulk import insert_returning_ids, insert_rows, json_param
+from leadtracker.lib.bulk import insert_returning_ids, insert_rows, json_param, one_of
 from leadtracker.lib.errors import ActionError
 from leadtracker.lib.money import parse_amount
 from leadtracker.lib.phones import InvalidPhone
@@ -219,6 +219,7 @@ class Importer:
         self.statuses = StatusResolver(org, value_mapping.get("status"))
         self.default_status = actions.default_status(org.pk)
         self.sources = {source_key(s.name): s for s in LeadSource.objects.filter(organisation=org)}
+        self.source_of: dict[str, LeadSource] = {}  # by the value as written
         # The person importing may give leads only to whom they could by hand (their team), and
         # may fill in only leads they could change; the command line (by=None) may do anything.
         self.by = by
@@ -338,11 +339,15 @@ class Importer:
 
     def _source(self, name):
         # "Web Site", "website" and "WEBSITE " are one source: the organisation's when it has
-        # it, else made once, so an import from each CRM does not add its own spelling.
-        key = source_key(name)
-        if key not in self.sources:
-            self.sources[key] = actions.source_named(self.org, name)
-        return self.sources[key]
+        # it, else made once, so an import from each CRM does not add its own spelling. A sheet
+        # repeats a handful of spellings: each is looked at once.
+        source = self.source_of.get(name)
+        if source is None:
+            key = source_key(name)
+            if key not in self.sources:
+                self.sources[key] = actions.source_named(self.org, name)
+            source = self.source_of[name] = self.sources[key]
+        return source
 
     def _parse_time(self, value: str):
         """A date or time as sheets write it; None when it reads as none, or lies where no
@@ -468,12 +473,14 @@ class Importer:
         phones = {p for _, _, c, _ in cleaned for p, _ in c.phones}
         emails = {c.fields["email"] for _, _, c, _ in cleaned if c.fields["email"]}
         stored = dict(
-            LeadPhone.objects.filter(organisation=self.org, e164__in=phones).values_list("e164", "lead_id")
+            LeadPhone.objects.filter(organisation=self.org, e164__in=one_of(phones)).values_list(
+                "e164", "lead_id"
+            )
         )
         stored.update(
             {
                 f"@{e}": pk
-                for e, pk in Lead.objects.filter(organisation=self.org, email__in=emails)
+                for e, pk in Lead.objects.filter(organisation=self.org, email__in=one_of(emails))
                 .exclude(email="")  # so SQLite uses the partial unique index (see find_duplicate)
                 .values_list("email", "pk")
             }
@@ -678,6 +685,7 @@ class Importer:
         if self.assign:
             self._assign_by_rules(pending)
         rows = []
+        no_extra = json_param({})  # most rows have no columns beyond the lead's own
         for p in pending:
             f = p.clean.fields
             status = p.status or f["status"] or self.default_status
@@ -700,7 +708,7 @@ class Importer:
                     f["do_not_call"],
                     f["marketing_consent"],
                     f["lost_reason"],
-                    json_param(f["extra"]),
+                    json_param(f["extra"]) if f["extra"] else no_extra,
                 )
             )
         # One multi-row INSERT per 500 leads, ids back in order: what bulk_create does, without
