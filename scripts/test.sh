@@ -18,6 +18,9 @@ echo "== ruff"
 $BIN/ruff check . || failed=1
 $BIN/ruff format --check . || failed=1
 
+echo "== import contract (.importlinter: the layers, and no import cycles inside an app)"
+$BIN/lint-imports --no-cache || failed=1
+
 echo "== security scanners"
 # bandit: any finding of medium or high severity with high confidence fails (a `# nosec` needs
 # a reason beside it). Tests and migrations are left out: they are not served.

@@ -1,7 +1,10 @@
 """`leadtracker rebuild-rollups [--org SLUG] [--from DATE]`: recompute the roll-ups from the raw
 calls, call-backs and shifts, a week at a time, printing progress, then recount the leads by
 owner and status (the funnel's counts, which triggers keep). Safe to run again (each
-chunk replaces its days) and while phones sync (the same per-person locks as the upkeep)."""
+chunk replaces its days) and while phones sync (the same per-person locks as the upkeep).
+
+It lives in privacy, above reports, because it must respect retention: the days whose calls are
+purged keep the only record they have in their roll-ups, and a rebuild never touches them."""
 
 import datetime as dt
 import time
@@ -9,14 +12,13 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from leadtracker.accounts.models import Organisation
+from leadtracker.privacy.retention import periods_of
 from leadtracker.reports import rollups
 
 
 def first_kept_day(org, today: dt.date) -> dt.date:
     """The oldest day whose calls retention has not purged, even in part. Older roll-ups hold
     the only record of those days (counts, no personal data), so a rebuild never touches them."""
-    from leadtracker.privacy.retention import periods_of
-
     return today - dt.timedelta(days=periods_of(org)["call_record_days"] - 1)
 
 
