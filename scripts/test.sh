@@ -19,7 +19,7 @@ $BIN/ruff check . || failed=1
 $BIN/ruff format --check . || failed=1
 
 echo "== import contract (.importlinter: the layers, and no import cycles inside an app)"
-$BIN/lint-imports --no-cache || failed=1
+PYTHONPATH=agent $BIN/lint-imports --no-cache || failed=1
 
 echo "== security scanners"
 # bandit: any finding of medium or high severity with high confidence fails (a `# nosec` needs

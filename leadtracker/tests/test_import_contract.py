@@ -17,13 +17,15 @@ LINT = Path(sys.executable).with_name("lint-imports")
 
 @pytest.fixture(scope="module")
 def package(tmp_path_factory):
-    """A copy of the Python files of leadtracker/ (no templates or static files)."""
+    """A copy of the Python files of leadtracker/ (no templates or static files) and of the
+    device agent."""
     base = tmp_path_factory.mktemp("contract")
     shutil.copytree(
         ROOT / "leadtracker",
         base / "leadtracker",
         ignore=shutil.ignore_patterns("static", "templates", "*.pyc"),
     )
+    shutil.copytree(ROOT / "agent" / "leadtracker_agent", base / "leadtracker_agent")
     shutil.copy(ROOT / ".importlinter", base / ".importlinter")
     return base
 
@@ -50,7 +52,17 @@ def with_line(base: Path, module: str, line: str):
 def test_the_code_keeps_the_contract(package):
     done = lint(package)
     assert done.returncode == 0, done.stdout[-3000:]
-    assert "Contracts: 2 kept, 0 broken." in done.stdout
+    assert "Contracts: 3 kept, 0 broken." in done.stdout
+
+
+def test_the_agent_importing_the_server_breaks_it(package):
+    undo = with_line(package, "leadtracker_agent/__init__.py", "import leadtracker.lib.phones  # noqa")
+    try:
+        done = lint(package)
+    finally:
+        undo()
+    assert done.returncode == 1
+    assert "leadtracker_agent is not allowed to import leadtracker" in done.stdout
 
 
 def test_a_lower_app_importing_a_higher_one_breaks_it(package):
