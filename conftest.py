@@ -7,9 +7,16 @@ import pytest
 from leadtracker.testing import CLOCKS, login_client, make_org, token_client
 
 SKIPPED: list[str] = []
+# A test slower than this (setup, call and teardown together) carries @pytest.mark.slow(reason=…)
+# saying why (issue 16). The browser tests (e2e/) and the agent's are not held to it.
+SLOW_SECONDS = 5.0
+SLOW_UNMARKED: dict[str, float] = {}
 
 
 def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "slow(reason): over 5 s on a quiet machine; reason says why (see SLOW_SECONDS)"
+    )
     # argon2 takes a quarter of a second a password by design, and the suite makes hundreds of
     # organisations and members: tests hash with MD5 first (argon2 hashes still verify).
     # accounts/tests/test_login.py holds production's own hashers to argon2.
@@ -24,6 +31,17 @@ def pytest_configure(config):
 def pytest_runtest_logreport(report):
     if report.skipped:
         SKIPPED.append(report.nodeid)
+    if report.nodeid.startswith("leadtracker/") and "slow" not in report.keywords:
+        SLOW_UNMARKED[report.nodeid] = SLOW_UNMARKED.get(report.nodeid, 0.0) + report.duration
+
+
+def pytest_terminal_summary(terminalreporter):
+    # Named, not failed: on a loaded machine any test can pass 5 s now and then.
+    over = sorted(((t, n) for n, t in SLOW_UNMARKED.items() if t > SLOW_SECONDS), reverse=True)
+    if over:
+        terminalreporter.section(f"tests over {SLOW_SECONDS:g} s without @pytest.mark.slow(reason=...)")
+        for seconds, nodeid in over:
+            terminalreporter.write_line(f"{seconds:6.1f} s  {nodeid}")
 
 
 def pytest_sessionfinish(session, exitstatus):
@@ -34,6 +52,10 @@ def pytest_sessionfinish(session, exitstatus):
 
 
 def pytest_collection_modifyitems(items):
+    for item in items:
+        for mark in item.iter_markers("slow"):
+            if not mark.kwargs.get("reason"):
+                raise pytest.UsageError(f"{item.nodeid}: @pytest.mark.slow needs reason=… (why it is slow)")
     # The clock moves before anything else is set up: an organisation, a shift or a call made
     # by another fixture belongs to the moved day, not to the real one.
     for item in items:

@@ -4,7 +4,6 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
 
-from leadtracker.accounts.demo import DEMO_PASSWORD, PEOPLE, email_of
 from leadtracker.accounts.models import ApiToken, Membership, Organisation, hash_secret
 
 
@@ -46,34 +45,6 @@ def test_create_token_prints_token_last(acme, capsys):
 def test_create_token_for_unknown_member(acme):
     with pytest.raises(CommandError, match="not a member"):
         call_command("create_token", org="acme", email="nobody@acme.test", name="x")
-
-
-def test_demo_creates_two_teams_and_prints_working_logins(db, capsys):
-    call_command("demo")
-    out = capsys.readouterr().out
-    org = Organisation.objects.get(slug="demo")
-    members = Membership.objects.filter(organisation=org).select_related("reports_to")
-    assert members.filter(role="owner").count() == 1
-    assert members.filter(role="manager").count() == 2
-    agents = members.filter(role="agent")
-    assert agents.count() == 6
-    assert {a.reports_to.user.email for a in agents} == {email_of("ravi"), email_of("meera")}
-    for key, *_rest in PEOPLE:
-        assert email_of(key) in out
-    assert DEMO_PASSWORD in out
-    client = Client()
-    response = client.post("/login/", {"email": email_of("sunil"), "password": DEMO_PASSWORD})
-    assert response.status_code == 302
-
-
-def test_demo_is_idempotent_and_resettable(db):
-    call_command("demo")
-    call_command("demo")
-    assert Organisation.objects.filter(slug="demo").count() == 1
-    first_id = Organisation.objects.get(slug="demo").pk
-    call_command("demo", reset=True)
-    assert Organisation.objects.get(slug="demo").pk != first_id
-    assert Membership.objects.filter(organisation__slug="demo").count() == len(PEOPLE)
 
 
 def test_cli_accepts_hyphenated_names(db):

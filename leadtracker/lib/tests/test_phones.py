@@ -41,12 +41,25 @@ def test_the_fast_path_for_indian_mobiles_agrees_with_libphonenumber():
 
     from leadtracker.lib.phones import _fast_indian_mobile
 
+    def agree(text):
+        fast = _fast_indian_mobile(text, "IN")
+        parsed = phonenumbers.parse(text, "IN")
+        assert phonenumbers.is_valid_number(parsed), text
+        assert fast == phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164), text
+
+    # The fast path takes every ten digits from 6 to 9 once the shape is peeled off, so the two
+    # questions are apart: whether the library calls every such number a valid mobile (its
+    # metadata, judged by the digits: 20,000 numbers across the range, written in full), and
+    # whether each shape peels off to the number the library reads (every shape, 1,000 numbers).
+    # 33,000 parses instead of 280,000 (every shape of every number), of the same numbers.
     rng = random.Random(91)
-    for _ in range(20_000):
+    for i in range(20_000):
         national = str(rng.randrange(6_000_000_000, 10_000_000_000))
+        agree(f"+91{national}")
+        if i % 20:
+            continue
         a, b = national[:5], national[5:]
         shapes = (
-            f"+91{national}",
             national,
             f"0{national}",
             f"91{national}",
@@ -62,10 +75,7 @@ def test_the_fast_path_for_indian_mobiles_agrees_with_libphonenumber():
             f"{national[:3]}.{national[3:6]}.{national[6:]}",
         )
         for text in shapes:
-            fast = _fast_indian_mobile(text, "IN")
-            parsed = phonenumbers.parse(text, "IN")
-            assert phonenumbers.is_valid_number(parsed), text
-            assert fast == phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164), text
+            agree(text)
     # Not for other regions' national numbers, nor other shapes.
     assert _fast_indian_mobile("9876543210", "US") is None
     assert _fast_indian_mobile("+91 98765 43210", "US") == "+919876543210"  # written in full

@@ -1,0 +1,120 @@
+"""The demo organisation, as `leadtracker demo` makes it: two teams with working logins, a
+published privacy notice everyone accepted, two weeks of calls synced through the real sync path,
+and a dashboard that looks alive on first run, whatever the day and the hour.
+
+A load costs 4-5 s on SQLite and 10 s or more on PostgreSQL (a thousand leads and outcomes, each
+through its action), so every check of what a fresh demo holds shares one load per clock (they
+were four tests in four modules, eight loads a pass); the command's second run and its reset are
+the other test."""
+
+import pytest
+from django.core.management import call_command
+from django.db.models import Count
+from django.test import Client
+
+from leadtracker.accounts.demo import DEMO_PASSWORD, PEOPLE, email_of
+from leadtracker.accounts.models import Membership, Organisation
+from leadtracker.attendance.models import Shift
+from leadtracker.calls.models import Call, CallBack, Device
+from leadtracker.privacy import selectors as privacy_selectors
+from leadtracker.privacy.models import NoticeAcceptance
+from leadtracker.testing import clocks, login_client
+
+pytestmark = pytest.mark.slow(reason="each test loads the whole demo organisation (4-5 s on SQLite)")
+
+
+@clocks("sunday", "monday-00:05", "23:55")
+def test_demo_is_alive(frozen_at, db, capsys):
+    call_command("demo")
+    out = capsys.readouterr().out
+    assert "created" in out and "already there" not in out
+    org = Organisation.objects.get(slug="demo")
+    two_teams_with_working_logins(org, out)
+    a_notice_everyone_accepted(org)
+    calls_look_like_a_working_fortnight(org)
+    dashboard_is_alive(org)
+
+
+def test_demo_is_idempotent_and_resettable(db, capsys):
+    call_command("demo")
+    call_command("demo")
+    assert "already there" in capsys.readouterr().out
+    assert Organisation.objects.filter(slug="demo").count() == 1
+    first = Organisation.objects.get(slug="demo")
+    assert privacy_selectors.effective_notice(first.pk).version == 1  # still one version
+    call_command("demo", reset=True)
+    org = Organisation.objects.get(slug="demo")
+    assert org.pk != first.pk
+    assert Membership.objects.filter(organisation=org).count() == len(PEOPLE)
+    # The reset deleted the published version with its organisation and published one anew.
+    a_notice_everyone_accepted(org)
+
+
+def two_teams_with_working_logins(org, out):
+    members = Membership.objects.filter(organisation=org).select_related("reports_to")
+    assert members.filter(role="owner").count() == 1
+    assert members.filter(role="manager").count() == 2
+    agents = members.filter(role="agent")
+    assert agents.count() == 6
+    assert {a.reports_to.user.email for a in agents} == {email_of("ravi"), email_of("meera")}
+    for key, *_rest in PEOPLE:
+        assert email_of(key) in out
+    assert DEMO_PASSWORD in out
+    client = Client()
+    response = client.post("/login/", {"email": email_of("sunil"), "password": DEMO_PASSWORD})
+    assert response.status_code == 302
+    assert client.get("/").status_code == 200  # not sent to accept the notice first
+
+
+def a_notice_everyone_accepted(org):
+    notice = privacy_selectors.effective_notice(org.pk)
+    assert notice is not None and notice.version == 1 and notice.items
+    members = Membership.objects.filter(organisation=org)
+    assert set(NoticeAcceptance.objects.filter(notice=notice).values_list("user_id", flat=True)) == set(
+        members.values_list("user_id", flat=True)
+    )
+    public = Client().get("/privacy/demo/")
+    assert public.status_code == 200 and notice.title in public.content.decode()
+
+
+def calls_look_like_a_working_fortnight(org):
+    calls = Call.objects.filter(organisation=org)
+    assert calls.count() > 1000
+    statuses = dict(calls.values_list("status").annotate(n=Count("id")))
+    assert statuses["connected"] > statuses["not_connected"] > statuses["missed"] > 0
+    assert 0.5 < calls.filter(lead__isnull=False).count() / calls.count() < 0.9
+    assert Device.objects.filter(organisation=org).count() == 6
+    # Every call lies inside a shift of its person: the demo keeps the privacy rule too.
+    shifts = {}
+    for user_id, start, end in Shift.objects.filter(organisation=org).values_list(
+        "user_id", "started_at", "ended_at"
+    ):
+        shifts.setdefault(user_id, []).append((start, end))
+    for user_id, started in calls.values_list("user_id", "started_at"):
+        assert any(s <= started and (e is None or started <= e) for s, e in shifts[user_id])
+    returned = CallBack.objects.filter(organisation=org, closed_at__isnull=False)
+    assert returned.count() > 20 and all(cb.seconds_to_return >= 0 for cb in returned)
+    assert calls.filter(disposition__isnull=False).count() > 200
+
+
+def dashboard_is_alive(org):
+    owner = Membership.objects.get(organisation=org, role="owner")
+    response = login_client(owner).get("/dashboard/?range=7d")
+    summary = response.context["summary"]
+    assert summary["calls"] > 200 and summary["talk_seconds"] > 3600
+    assert summary["shift_seconds"] > 6 * 5 * 3600  # six agents and two managers, most days
+    assert summary["missed_returned"] > 0 and summary["median_seconds_to_return"] is not None
+    charts = response.context["charts"]
+    assert all(charts[key]["rows"] for key in ("hours", "agents", "daily", "funnel", "sources"))
+    assert sum(1 for row in charts["daily"]["rows"] if row[1]) >= 5
+    flags = {a["name"]: a["flags"] for a in response.context["leaderboard"]}
+    assert {"short_calls", "repeat_dials"} <= set(flags["Imran Khan"])
+    assert response.context["live"]["devices"] == 6
+    ravi = Membership.objects.get(organisation=org, user__email__startswith="ravi@")
+    team = login_client(ravi).get("/dashboard/?range=7d").context["leaderboard"]
+    assert {a["name"] for a in team} == {
+        "Ravi Kumar",
+        "Sunil Yadav",
+        "Pooja Sharma",
+        "Imran Khan",
+    }  # his shifts too
