@@ -60,6 +60,52 @@ def _lock_numbers(org_id: int, numbers) -> None:
         cursor.execute("SELECT count(pg_advisory_xact_lock(k)) FROM unnest(%s::bigint[]) AS k", [keys])
 
 
+# The columns the loop changes on a call-back, with their PostgreSQL types.
+CHANGED_COLUMNS = [
+    ("missed_call_id", "bigint"),
+    ("missed_at", "timestamptz"),
+    ("missed_count", "integer"),
+    ("last_missed_at", "timestamptz"),
+    ("closed_at", "timestamptz"),
+    ("closing_call_id", "bigint"),
+    ("seconds_to_return", "integer"),
+]
+
+
+def _update(call_backs: list[CallBack]) -> None:
+    """One UPDATE … FROM a VALUES list for the call-backs the batch changed. It runs inside the
+    sync's write transaction (on SQLite, the database's one write lock): bulk_update's CASE WHEN
+    per column and row cost ~0.3 ms a call-back to compile, 100 ms and more for a batch that
+    closes a few hundred, all of it while every other writer waited."""
+    from django.db import connection
+
+    table = connection.ops.quote_name(CallBack._meta.db_table)
+    pg = connection.vendor == "postgresql"
+    names = ["id", *(name for name, _ in CHANGED_COLUMNS)]
+    casts = ["bigint", *(kind for _, kind in CHANGED_COLUMNS)]
+    row = "(" + ", ".join(f"%s::{kind}" if pg else "%s" for kind in casts) + ")"
+    adapt = connection.ops.adapt_datetimefield_value
+    params = []
+    for cb in call_backs:
+        params += [
+            cb.pk,
+            cb.missed_call_id,
+            adapt(cb.missed_at),
+            cb.missed_count,
+            adapt(cb.last_missed_at),
+            adapt(cb.closed_at),
+            cb.closing_call_id,
+            cb.seconds_to_return,
+        ]
+    assignments = ", ".join(f"{connection.ops.quote_name(n)} = v.{n}" for n in names[1:])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH v({', '.join(names)}) AS (VALUES {', '.join([row] * len(call_backs))}) "  # noqa: S608
+            f"UPDATE {table} SET {assignments} FROM v WHERE {table}.id = v.id",
+            params,
+        )
+
+
 def _call_back(org, call: StoredCall, call_id: int, moment: dt.datetime, user_id: int) -> CallBack:
     return CallBack(
         organisation_id=org.pk,
@@ -152,18 +198,7 @@ def on_calls_stored(org, stored: list[tuple[int, StoredCall]], *, user_id: int) 
     # Closed ones first: a number may have one closed and one newly open call-back, and the
     # open one must not meet the old one, still open in the table, on the unique constraint.
     if changed:
-        CallBack.objects.bulk_update(
-            list(changed.values()),
-            [
-                "missed_call",
-                "missed_at",
-                "missed_count",
-                "last_missed_at",
-                "closed_at",
-                "closing_call",
-                "seconds_to_return",
-            ],
-        )
+        _update(list(changed.values()))
     if new:
         # Plain rows (COPY on PostgreSQL): bulk_create costs ~0.5 ms a row in Django itself.
         from django.utils import timezone

@@ -1,0 +1,94 @@
+"""What a sync batch does inside its write transaction (issue 15, item 10). On SQLite that
+transaction holds the database's one write lock from BEGIN IMMEDIATE to COMMIT, and every
+other request that writes (a lead page's access event, a throttle count, another phone's batch)
+waits for it: only what must see the committed state goes inside."""
+
+import contextlib
+
+from django.db import connection
+
+from leadtracker.calls.models import Call, CallBack
+from leadtracker.calls.tests.conftest import call, make_lead, send
+
+
+@contextlib.contextmanager
+def statements_in_transaction():
+    """The statements run inside a transaction opened during the block (the sync's own; the
+    test's transaction, if any, is the level this starts at)."""
+    base = len(connection.atomic_blocks)
+    inside: list[str] = []
+
+    def record(execute, sql, params, many, context):
+        if len(connection.atomic_blocks) > base:
+            inside.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        yield inside
+
+
+def batch(n, *, first=0, minutes_ago=300, **kw):
+    """n calls, one a second, to n numbers."""
+    return [
+        call(first + i, number=f"+91980000{(first + i) % 10000:04d}", minutes_ago=minutes_ago - i / 60, **kw)
+        for i in range(n)
+    ]
+
+
+def test_a_resent_batch_writes_only_the_devices_health(acme, phone):
+    for i in range(0, 200, 10):
+        make_lead(acme, phones=[f"+91980000{i:04d}"], owner=acme.alice)
+    rows = batch(150, type="missed", duration_s=0) + batch(50, first=150, minutes_ago=200)
+    first = send(phone, rows).json()
+    assert first["stored"] == 200, first
+    calls, call_backs = Call.objects.count(), list(CallBack.objects.order_by("id").values())
+
+    with statements_in_transaction() as inside:
+        again = send(phone, rows).json()
+
+    assert again == {"received": 200, "stored": 0, "duplicates": 200, "outside_shift": 0, "rejected": []}
+    assert Call.objects.count() == calls
+    assert list(CallBack.objects.order_by("id").values()) == call_backs
+    # Which calls were stored already is read before the transaction: inside, nothing is
+    # inserted, matched, looped or recounted — the shift read, the usage count and the health.
+    touched = " ".join(inside)
+    for table in ("calls_call", "leads_leadphone", "leads_lead", "calls_callback", "reports_userday"):
+        assert f'"{table}"' not in touched, (table, inside)
+    assert len(inside) <= 5, inside
+
+
+def test_a_batch_half_resent_stores_the_new_half_and_counts_the_rest(acme, phone):
+    old = batch(300)
+    assert send(phone, old).json()["stored"] == 300
+    new = batch(200, first=300, minutes_ago=250)
+    outside = call(9999, minutes_ago=60 * 24)  # before the shift began
+    body = send(phone, [*old[:150], *new, old[0], outside, {"number": "1"}]).json()
+    assert body["stored"] == 200
+    assert body["duplicates"] == 151  # 150 stored before, one twice in this batch
+    assert body["outside_shift"] == 1
+    assert [r["index"] for r in body["rejected"]] == [352]
+    assert Call.objects.count() == 500
+    assert Call.objects.values("device_call_id").distinct().count() == 500
+
+
+def test_the_call_backs_a_batch_changes_are_updated_in_one_statement(acme, phone):
+    """300 missed calls open 300 call-backs; the next batch returns them all. The update is one
+    statement (bulk_update's CASE WHEN, compiled per row and column, was split in three on
+    SQLite and cost a third of the batch's time inside the lock)."""
+    assert send(phone, batch(300, type="missed", duration_s=0)).json()["stored"] == 300
+    assert CallBack.objects.filter(closed_at__isnull=True).count() == 300
+    returned = [
+        call(20_000 + i, number=f"+91980000{i:04d}", minutes_ago=100 - i / 60, type="outgoing", duration_s=40)
+        for i in range(300)
+    ]
+    with statements_in_transaction() as inside:
+        body = send(phone, returned).json()
+    assert body["stored"] == 300
+    updates = [sql for sql in inside if '"calls_callback" SET' in sql]
+    assert len(updates) == 1, updates
+    closed = CallBack.objects.filter(closed_at__isnull=False).select_related("missed_call", "closing_call")
+    assert closed.count() == 300
+    for cb in closed:
+        assert cb.closing_call.number == cb.number == cb.missed_call.number
+        assert cb.seconds_to_return == int((cb.closed_at - cb.missed_at).total_seconds()) > 0
+        assert cb.closed_at == cb.closing_call.started_at
