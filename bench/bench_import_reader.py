@@ -1,4 +1,4 @@
-"""The import's spreadsheet reader alone (leads/tabular.py): rows per second over the 100,000-row
+"""The import's spreadsheet reader alone (leads/imports/reader.py): rows per second over the 100,000-row
 CSV of bench_import, clean, with notes across lines, and with a quote left open in 1% of the
 rows (each such record is read 20 lines ahead and given back). The reader must stay far
 faster than the import (about 10,000 rows/s end to end), so that it is never what limits it.
@@ -33,7 +33,7 @@ def with_notes_and_stray_quotes(source, path, *, stray_every: int | None):
 
 
 def rows_per_second(path) -> tuple[int, int, float]:
-    from leadtracker.leads.tabular import BrokenLine, open_table
+    from leadtracker.leads.imports.reader import BrokenLine, open_table
 
     best, items, broken = None, 0, 0
     for _ in range(3):

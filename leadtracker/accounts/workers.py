@@ -9,7 +9,7 @@ same holder. The periodic pass finds rows whose lease lapsed and closes their wo
 tasks as FAILED (WorkerStopped), saying why.
 
 The jobs themselves do not wait for this: each holds a lease of its own and is resumed when
-that lapses (leads.importer, privacy.export, leads.webhooks, reports.digest).
+that lapses (leads.imports.jobs, privacy.export, leads.webhooks, reports.digest).
 """
 
 import logging

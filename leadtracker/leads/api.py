@@ -1256,7 +1256,7 @@ def _job(request, import_id: int) -> ImportJob:
 )
 def upload_import(request, file: File[UploadedFile]):
     by = require_role(request, Role.MANAGER)
-    from leadtracker.leads.importer import store_upload
+    from leadtracker.leads.imports.jobs import store_upload
 
     return Status(201, ImportOut.of(store_upload(request.org, file, by=by)))
 
@@ -1277,7 +1277,7 @@ def get_import(request, import_id: int):
 def start_import(request, import_id: int, payload: ImportStart):
     job = _job(request, import_id)
     by = require_role(request, Role.MANAGER)
-    from leadtracker.leads.importer import start_job
+    from leadtracker.leads.imports.jobs import start_job
 
     return ImportOut.of(
         start_job(
@@ -1301,7 +1301,7 @@ def start_import(request, import_id: int, payload: ImportStart):
 def import_values(request, import_id: int):
     job = _job(request, import_id)
     by = require_role(request, Role.MANAGER)
-    from leadtracker.leads.importer import value_choices
+    from leadtracker.leads.imports.jobs import value_choices
 
     return value_choices(job, by)
 
@@ -1313,7 +1313,7 @@ def import_errors(request, import_id: int):
     job = _job(request, import_id)
     require_role(request, Role.MANAGER)
     from leadtracker.leads.export import error_report_response
-    from leadtracker.leads.importer import error_report
+    from leadtracker.leads.imports.report import error_report
 
     content = error_report(job)
     if content is None:

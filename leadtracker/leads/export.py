@@ -129,7 +129,7 @@ def export_response(request, qs, fmt: str, campaign: bool = False):
 
 
 def error_report_response(request, job, content: bytes):
-    """An import's error report (``importer.error_report``) as a download. The stored report
+    """An import's error report (``imports.report.error_report``) as a download. The stored report
     was written formula-safe; it goes through the writer again on the way out all the same
     (escaping is idempotent), so a report written before that, or by hand, is made safe too.
     It repeats the uploaded cells, so who downloaded it is kept."""

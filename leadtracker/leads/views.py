@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from leadtracker.accounts.audit import Actor
 from leadtracker.accounts.decorators import member_required
 from leadtracker.accounts.models import Role
-from leadtracker.leads import access, actions, importer, masking, selectors
+from leadtracker.leads import access, actions, masking, selectors
 from leadtracker.leads import confirm as lead_confirm
 from leadtracker.leads.forms import (
     CancelForm,
@@ -25,6 +25,9 @@ from leadtracker.leads.forms import (
     NoteForm,
     UploadForm,
 )
+from leadtracker.leads.imports import jobs
+from leadtracker.leads.imports.mapping import FIELDS
+from leadtracker.leads.imports.report import error_report
 from leadtracker.leads.models import (
     AssignmentRule,
     FollowUp,
@@ -36,7 +39,6 @@ from leadtracker.leads.models import (
     Tag,
     WebhookEndpoint,
 )
-from leadtracker.leads.tabular import FIELDS
 from leadtracker.lib import confirm
 from leadtracker.lib.errors import ActionError
 from leadtracker.lib.pagination import keyset_sorted
@@ -623,7 +625,7 @@ def import_upload(request):
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            job = importer.store_upload(request.org, form.cleaned_data["file"], by=request.membership)
+            job = jobs.store_upload(request.org, form.cleaned_data["file"], by=request.membership)
         except ActionError as exc:
             form.add_error("file", exc.message)
         else:
@@ -645,7 +647,7 @@ def _posted_value_mapping(data) -> dict:
     "automatic" is not a choice, so it keeps its warning."""
     out = {"status": {}, "owner": {}, "unknown_owner": data.get("unknown_owner") or "rules"}
     for kind in ("status", "owner"):
-        for i in range(min(_int(data.get(f"{kind}_values")) or 0, importer.MAX_VALUES)):
+        for i in range(min(_int(data.get(f"{kind}_values")) or 0, jobs.MAX_VALUES)):
             value, target = data.get(f"{kind}_value_{i}", ""), data.get(f"{kind}_to_{i}", "")
             if value and target:
                 out[kind][value] = int(target) if target.isdigit() else target
@@ -653,7 +655,7 @@ def _posted_value_mapping(data) -> dict:
 
 
 def _import_page(request, job, *, mapping=None, status=200):
-    preview = importer.preview(job) if job.state == "uploaded" else []
+    preview = jobs.preview(job) if job.state == "uploaded" else []
     mapping = job.mapping if mapping is None else mapping
     columns = [
         {
@@ -664,7 +666,7 @@ def _import_page(request, job, *, mapping=None, status=200):
         }
         for i, h in enumerate(job.headers)
     ]
-    values = importer.value_choices(job, request.membership, mapping) if job.state == "uploaded" else None
+    values = jobs.value_choices(job, request.membership, mapping) if job.state == "uploaded" else None
     context = {
         "job": job,
         "columns": columns,
@@ -682,7 +684,7 @@ def import_detail(request, import_id):
     if request.method == "POST":
         mapping = {str(i): request.POST.get(f"col{i}", "") for i in range(len(job.headers))}
         try:
-            importer.start_job(
+            jobs.start_job(
                 job,
                 mapping=mapping,
                 on_duplicate=request.POST.get("on_duplicate", "skip"),
@@ -706,7 +708,7 @@ def import_detail(request, import_id):
             merge_context(
                 {
                     "job": job,
-                    "values": importer.value_choices(job, request.membership, mapping),
+                    "values": jobs.value_choices(job, request.membership, mapping),
                 },
                 _choices(request),
             ),
@@ -719,7 +721,7 @@ def import_detail(request, import_id):
 @member_required(Role.MANAGER)
 def import_errors(request, import_id):
     job = get_object_or_404(ImportJob, organisation=request.org, pk=import_id)
-    content = importer.error_report(job)
+    content = error_report(job)
     if content is None:
         messages.info(request, "The report is ready when the import ends.")
         return redirect("import_detail", import_id=job.pk)

@@ -248,7 +248,7 @@ def _row_mentions(cells, t: Target) -> bool:
 
 
 def _file_mentions(path: str, t: Target) -> bool:
-    from leadtracker.leads.tabular import BrokenLine, open_table
+    from leadtracker.leads.imports.reader import BrokenLine, open_table
 
     try:
         table = open_table(path)

@@ -38,7 +38,7 @@ def _usage_max() -> int:
 
 def _import_max() -> int:
     # leads' own job deletes import files after FILE_RETENTION: an organisation may only shorten it.
-    from leadtracker.leads.importer import FILE_RETENTION
+    from leadtracker.leads.imports.jobs import FILE_RETENTION
 
     return FILE_RETENTION.days
 

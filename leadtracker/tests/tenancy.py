@@ -90,7 +90,7 @@ def _tag(people):
 
 
 def _import(people):
-    from leadtracker.leads.importer import import_dir
+    from leadtracker.leads.imports.jobs import import_dir
     from leadtracker.leads.models import ImportJob
 
     path = import_dir() / f"walk-{people.org.slug}.csv"

@@ -38,7 +38,7 @@ from leadtracker.accounts.audit import Actor, record
 from leadtracker.accounts.models import AuditEvent, User
 from leadtracker.calls.models import Call, Disposition
 from leadtracker.leads.actions import add_note, schedule_follow_up
-from leadtracker.leads.importer import run_import_job
+from leadtracker.leads.imports.jobs import run_import_job
 from leadtracker.leads.models import Activity, FollowUp, ImportJob, Lead, LeadSource, LeadStatus, LeadTag, Tag
 from leadtracker.privacy.export import build_export
 from leadtracker.privacy.models import AccessExport
@@ -110,8 +110,8 @@ WRITERS = {
     ("reports/views.py", "dashboard_csv"): [n for n in EXPORTS if n.startswith("dashboard")],
     ("attendance/views.py", "timesheets"): ["timesheet CSV"],
     ("accounts/views.py", "audit_export"): ["audit log CSV"],
-    ("leads/importer.py", "error_report"): ["import error report (web)"],
-    ("leads/importer.py", "__init__"): ["import error report (web)", "import error report (API)"],
+    ("leads/imports/report.py", "error_report"): ["import error report (web)"],
+    ("leads/imports/report.py", "__init__"): ["import error report (web)", "import error report (API)"],
     ("leads/management/commands/import_leads.py", "handle"): ["import_leads --errors report"],
     ("privacy/export.py", "_write_kind"): [n for n in EXPORTS if n.startswith("access export")],
     # Rewrites a stored import report without an erased person's rows: what it writes is

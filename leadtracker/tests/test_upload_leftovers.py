@@ -112,7 +112,7 @@ def test_the_web_server_removes_leftovers_when_it_starts(tmp_path):
 
 
 def test_import_files_no_job_names_go_after_a_day(acme, as_member):
-    from leadtracker.leads.importer import import_dir
+    from leadtracker.leads.imports.jobs import import_dir
     from leadtracker.leads.models import ImportJob
     from leadtracker.leads.tasks import purge_old_import_files
 

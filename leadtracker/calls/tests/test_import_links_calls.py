@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from leadtracker.accounts.audit import Actor
 from leadtracker.calls.models import Call, CallBack
 from leadtracker.calls.tests.conftest import call, send
-from leadtracker.leads.importer import import_file
+from leadtracker.leads.imports.importer import import_file
 from leadtracker.leads.models import Lead
 
 UNKNOWN = "+919812345678"

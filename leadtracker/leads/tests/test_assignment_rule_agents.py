@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 
 from leadtracker.accounts.audit import Actor
 from leadtracker.leads import actions
-from leadtracker.leads.importer import import_file
+from leadtracker.leads.imports.importer import import_file
 from leadtracker.leads.models import AssignmentRuleAgent, Lead
 
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from leadtracker.accounts.audit import Actor
 from leadtracker.accounts.models import AuditEvent
 from leadtracker.leads import actions
-from leadtracker.leads.importer import run_import_job
+from leadtracker.leads.imports.jobs import run_import_job
 from leadtracker.leads.models import AppendOnly, ConsentEvent, Lead
 
 

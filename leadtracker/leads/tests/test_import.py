@@ -9,9 +9,9 @@ import pytest
 from django.core.management import call_command
 
 from leadtracker.accounts.audit import Actor
-from leadtracker.leads.importer import import_file
+from leadtracker.leads.imports.importer import import_file
+from leadtracker.leads.imports.mapping import guess_mapping, normalise_header
 from leadtracker.leads.models import Activity, Lead, LeadPhone
-from leadtracker.leads.tabular import guess_mapping, normalise_header
 
 FIXTURES = Path(__file__).resolve().parents[3].parent / "shared" / "fixtures" / "lead-imports"
 

@@ -12,7 +12,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.html import escape
 
-from leadtracker.leads.importer import import_dir
+from leadtracker.leads.imports.jobs import import_dir
 from leadtracker.leads.models import ImportJob
 
 

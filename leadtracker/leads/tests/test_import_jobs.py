@@ -3,7 +3,7 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from leadtracker.leads.importer import run_import_job
+from leadtracker.leads.imports.jobs import run_import_job
 from leadtracker.leads.models import ImportJob, Lead
 
 CSV = (
@@ -112,7 +112,7 @@ def test_uploaded_files_are_purged_after_a_week(acme, as_member):
 
     from django.utils import timezone
 
-    from leadtracker.leads.importer import purge_old_files
+    from leadtracker.leads.imports.jobs import purge_old_files
 
     job = ImportJob.objects.get(pk=upload(as_member(acme.maya)).json()["id"])
     assert os.path.exists(job.stored_path)

@@ -3,7 +3,7 @@ SQLite and PostgreSQL: PostgreSQL cannot store NUL in text, so the readers turn 
 replacement mark an undecodable byte gets, and a number holding one fails naming its column."""
 
 from leadtracker.accounts.audit import Actor
-from leadtracker.leads.importer import import_file
+from leadtracker.leads.imports.importer import import_file
 from leadtracker.leads.models import Lead
 
 

@@ -1,11 +1,11 @@
-"""The spreadsheet reader (leads/tabular.py) on the shapes people bring: a quote left open never
+"""The spreadsheet reader (leads/imports/reader.py) on the shapes people bring: a quote left open never
 swallows the rows after it, every row carries the line a person sees, a title above the header
 and a header of two merged rows are understood, in every encoding and delimiter."""
 
 import pytest
 from openpyxl import Workbook
 
-from leadtracker.leads.tabular import (
+from leadtracker.leads.imports.reader import (
     BrokenLine,
     UnreadableFile,
     guess_mapping,
@@ -13,7 +13,7 @@ from leadtracker.leads.tabular import (
     open_table,
 )
 
-MAX_RECORD_LINES = 20  # the longest a quoted cell may run; tabular.MAX_RECORD_LINES
+MAX_RECORD_LINES = 20  # the longest a quoted cell may run; reader.MAX_RECORD_LINES
 
 
 def write(tmp_path, text, name="sheet.csv", encoding="utf-8"):
@@ -356,7 +356,7 @@ def test_a_workbook_uploaded_under_another_name_is_still_read(tmp_path):
     was refused ("read only from a file named .xlsx") though it is a workbook."""
     from openpyxl import Workbook
 
-    from leadtracker.leads.tabular import open_table
+    from leadtracker.leads.imports.reader import open_table
 
     book = Workbook()
     book.active.append(["Name", "Mobile"])

@@ -16,8 +16,14 @@ from django.db import connection
 from django.utils import timezone
 
 from leadtracker.accounts.models import AuditEvent
-from leadtracker.leads import importer
-from leadtracker.leads.importer import requeue_abandoned, run_import_job, start_job, store_upload
+from leadtracker.leads.imports import importer, jobs
+from leadtracker.leads.imports.jobs import (
+    requeue_abandoned,
+    run_import,
+    run_import_job,
+    start_job,
+    store_upload,
+)
 from leadtracker.leads.models import ImportJob, Lead
 
 ROWS = 6000  # six batches of importer.BATCH
@@ -126,7 +132,7 @@ def test_a_resumed_import_ends_as_an_uninterrupted_one(acme, globex, tmp_path, m
     assert got["leads"] == expected["leads"]
     job.refresh_from_db()
     assert job.attempts == 2 and job.progress == 1.0
-    assert sorted(p.name for p in importer.import_dir().glob(f"import-{job.pk}-*")) == [
+    assert sorted(p.name for p in jobs.import_dir().glob(f"import-{job.pk}-*")) == [
         f"import-{job.pk}-errors-2.csv"  # the first run's report went when its part was carried over
     ]
     assert AuditEvent.objects.filter(action="lead.import", object_id=str(job.pk)).count() == 1
@@ -156,7 +162,7 @@ def test_a_job_that_keeps_killing_its_worker_is_failed(acme, tmp_path, monkeypat
     with pytest.raises(Killed):
         run_import_job(job.pk)
     ImportJob.objects.filter(pk=job.pk).update(
-        attempts=importer.MAX_ATTEMPTS, lease_until=timezone.now() - dt.timedelta(seconds=1)
+        attempts=jobs.MAX_ATTEMPTS, lease_until=timezone.now() - dt.timedelta(seconds=1)
     )
     assert requeue_abandoned() == 0
     job.refresh_from_db()
@@ -220,7 +226,7 @@ def test_a_worker_killed_mid_import_is_resumed_by_the_next(acme, globex, tmp_pat
             first.kill()
     job.refresh_from_db()
     assert job.state == "running" and 0 < rows <= job.rows < expected["counts"]["rows"], "killed too late"
-    killed_task = DBTaskResult.objects.get(task_path="leadtracker.leads.tasks.run_import", status="RUNNING")
+    killed_task = DBTaskResult.objects.get(task_path=run_import.module_path, status="RUNNING")
 
     connection.close()
     second = start_worker(tmp_path / "second.log", lease_seconds=LEASE)
@@ -242,7 +248,7 @@ def test_a_worker_killed_mid_import_is_resumed_by_the_next(acme, globex, tmp_pat
     assert ImportJob.objects.get(pk=job.pk).attempts >= 2  # more if a batch outlasted a lease
     closed = DBTaskResult.objects.get(pk=killed_task.pk)
     assert closed.exception_class_path == "leadtracker.accounts.workers.WorkerStopped"
-    imports = DBTaskResult.objects.filter(task_path="leadtracker.leads.tasks.run_import")
+    imports = DBTaskResult.objects.filter(task_path=run_import.module_path)
     # Globex's (already done when a worker came to it), the killed one, and the resumed one.
     assert Counter(imports.values_list("status", flat=True))["FAILED"] == 1
     assert imports.filter(status="SUCCESSFUL").count() >= 2

@@ -4,7 +4,7 @@ lists the first 50 errors and warnings inline."""
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from leadtracker.leads.importer import run_import_job
+from leadtracker.leads.imports.jobs import run_import_job
 from leadtracker.leads.models import ImportJob, Lead, LeadStatus
 from leadtracker.testing import html_region
 

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from leadtracker.accounts.audit import Actor
 from leadtracker.leads import actions, selectors
-from leadtracker.leads.importer import import_file
+from leadtracker.leads.imports.importer import import_file
 from leadtracker.leads.models import FollowUp, Lead, LeadStatus
 
 
@@ -69,8 +69,9 @@ def test_import_respects_the_importers_team(acme, tmp_path):
     counts = import_file(acme.org, str(path), actor=Actor.system(), issue_sink=errors.append)
     assert counts.created == 2  # the command line may give leads to anyone
     path.write_text("Name,Phone,Owner\nC,9876543212,bob@acme.test\nD,9876543213,carl@acme.test\n")
-    from leadtracker.leads.importer import Importer
-    from leadtracker.leads.tabular import guess_mapping, open_table
+    from leadtracker.leads.imports.importer import Importer
+    from leadtracker.leads.imports.mapping import guess_mapping
+    from leadtracker.leads.imports.reader import open_table
 
     table = open_table(str(path))
     importer = Importer(

@@ -8,7 +8,8 @@ import zipfile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 
-from leadtracker.leads.importer import error_report, run_import_job
+from leadtracker.leads.imports.jobs import run_import_job
+from leadtracker.leads.imports.report import error_report
 from leadtracker.leads.models import ImportJob, Lead
 
 

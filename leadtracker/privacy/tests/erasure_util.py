@@ -82,7 +82,7 @@ def call_figures(org_id) -> dict:
 
 def build_person(people) -> Person:
     """The person to erase, with data everywhere, and another lead that must stay untouched."""
-    from leadtracker.leads.importer import import_dir, run_import_job
+    from leadtracker.leads.imports.jobs import import_dir, run_import_job
 
     org, olga, alice = people.org, people.olga, people.alice
     WebhookEndpoint.objects.create(

@@ -13,7 +13,7 @@ from django.db.models import Count
 from leadtracker.accounts.audit import Actor
 from leadtracker.accounts.models import User
 from leadtracker.leads import actions
-from leadtracker.leads.importer import import_file
+from leadtracker.leads.imports.importer import import_file
 from leadtracker.leads.models import Lead, LeadStatus
 from leadtracker.privacy.erasure import erase_lead
 from leadtracker.reports import rollups, selectors

@@ -2,9 +2,10 @@ from django.core.management.base import BaseCommand, CommandError
 
 from leadtracker.accounts.audit import Actor
 from leadtracker.accounts.models import Membership, Organisation
-from leadtracker.leads.importer import ON_DUPLICATE, REPORT_HEADER, IssueReport, import_file, summary_json
-from leadtracker.leads.tabular import UnreadableFile, open_table
-from leadtracker.leads.value_mapping import NOBODY, RULES
+from leadtracker.leads.imports.importer import ON_DUPLICATE, import_file, summary_json
+from leadtracker.leads.imports.mapping import NOBODY, RULES
+from leadtracker.leads.imports.reader import UnreadableFile, open_table
+from leadtracker.leads.imports.report import REPORT_HEADER, IssueReport
 from leadtracker.lib.errors import ActionError
 from leadtracker.lib.spreadsheet import CsvWriter
 

@@ -5,51 +5,37 @@ rest go on. Duplicates — of leads already stored or of earlier rows — are co
 skipped, used to fill in the existing lead, or created anyway, as asked.
 """
 
-import contextlib
-import csv
 import datetime as dt
-import io
 import itertools
 import json
 import logging
-import os
-import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import SimpleNamespace
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import DateTimeField, F, Q, Value
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from leadtracker.accounts.audit import Actor, record
 from leadtracker.accounts.models import Membership, User
 from leadtracker.leads import actions
-from leadtracker.leads.consent import imported_consents
-from leadtracker.leads.models import (
-    Activity,
-    ActivityKind,
-    ImportJob,
-    ImportState,
-    Lead,
-    LeadPhone,
-    LeadSource,
-    LeadStatus,
-    LeadTag,
+from leadtracker.leads.imports.mapping import (
+    FIELDS,
+    NOBODY,
+    StatusResolver,
+    clean_value_mapping,
+    guess_mapping,
+    owner_resolver,
+    source_key,
 )
-from leadtracker.leads.selectors import assignable_members
-from leadtracker.leads.signals import leads_imported
-from leadtracker.leads.tabular import FIELDS, BrokenLine, UnreadableFile, guess_mapping, open_table
-from leadtracker.leads.value_mapping import NOBODY, RULES, OwnerResolver, StatusResolver, normalise
-from leadtracker.lib import leases
-from leadtracker.lib.bulk import insert_returning_ids, insert_rows, json_param, one_of
+from leadtracker.leads.imports.reader import BrokenLine, open_table
+from leadtracker.leads.imports.writer import Pending, insert_details, insert_leads
+from leadtracker.leads.models import Lead, LeadPhone, LeadSource, LeadStatus
+from leadtracker.lib.bulk import one_of
 from leadtracker.lib.errors import ActionError
 from leadtracker.lib.money import parse_amount
 from leadtracker.lib.phones import InvalidPhone
 from leadtracker.lib.phones import normalise as normalise_phone
-from leadtracker.lib.spreadsheet import CsvWriter
 
 logger = logging.getLogger(__name__)
 
@@ -94,12 +80,6 @@ EARLIEST = dt.datetime(1990, 1, 1, tzinfo=dt.UTC)
 TRUE_WORDS = {"1", "yes", "y", "true", "t", "x", "✓", "haan", "ha"}
 
 
-def import_dir() -> Path:
-    path = Path(settings.VAR_DIR) / "imports"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
 @dataclass
 class Counts:
     rows: int = 0
@@ -140,22 +120,6 @@ class Issue:
             "value": self.value,
             "reason": self.reason,
         }
-
-
-@dataclass
-class Pending:
-    """A new lead of the current batch, not yet written."""
-
-    row_number: int
-    clean: actions.CleanLead
-    notes: str = ""
-    status: LeadStatus | None = None
-    keys: set = field(default_factory=set)
-    # False when the person said this row's owner stays unowned: the rules must not assign it.
-    by_rules: bool = True
-    warnings: list = field(default_factory=list)
-    kept: list = field(default_factory=list)  # (column, raw value) noted on the timeline
-    cells: list = field(default_factory=list)
 
 
 @dataclass
@@ -587,27 +551,6 @@ class Importer:
                 except IntegrityError:
                     self.counts.duplicates += 1
 
-    LEAD_COLUMNS = [
-        "organisation_id",
-        "name",
-        "company",
-        "email",
-        "phone",
-        "phone_raw",
-        "city",
-        "address",
-        "source_id",
-        "status_id",
-        "owner_id",
-        "value",
-        "created_at",
-        "updated_at",
-        "do_not_call",
-        "marketing_consent",
-        "lost_reason",
-        "extra",
-    ]
-
     def _assign_by_rules(self, pending: list[Pending]) -> None:
         """Round-robin for the batch's unowned leads, as if they arrived one by one: each rule
         is locked once per batch and its turn moves on by as many leads as it handed out."""
@@ -684,571 +627,13 @@ class Importer:
         now = timezone.now()
         if self.assign:
             self._assign_by_rules(pending)
-        rows = []
-        no_extra = json_param({})  # most rows have no columns beyond the lead's own
-        for p in pending:
-            f = p.clean.fields
-            status = p.status or f["status"] or self.default_status
-            rows.append(
-                (
-                    self.org.pk,
-                    f["name"],
-                    f["company"],
-                    f["email"],
-                    f["phone"],
-                    f["phone_raw"],
-                    f["city"],
-                    f["address"],
-                    f["source"].pk if f["source"] else None,
-                    status.pk,
-                    f["owner_id"],
-                    f["value"],
-                    f.get("created_at") or now,
-                    now,
-                    f["do_not_call"],
-                    f["marketing_consent"],
-                    f["lost_reason"],
-                    json_param(f["extra"]) if f["extra"] else no_extra,
-                )
-            )
-        # One multi-row INSERT per 500 leads, ids back in order: what bulk_create does, without
-        # building 500 model objects first.
-        leads = [SimpleNamespace(pk=pk) for pk in insert_returning_ids(Lead, self.LEAD_COLUMNS, rows)]
-        self._queue_webhooks([lead.pk for lead in leads])
-        imported_consents(
-            self.org,
-            [lead.pk for lead, p in zip(leads, pending, strict=True) if p.clean.fields["marketing_consent"]],
-            actor=self.actor,
-        )
-        # Numbers and timeline rows need no ids back: plain INSERTs, several times cheaper
-        # than building a model object for each.
-        insert_rows(
-            LeadPhone,
-            ["organisation_id", "lead_id", "e164", "raw", "digits_reversed", "position"],
-            [
-                (self.org.pk, lead.pk, e164, raw, e164.lstrip("+")[::-1], i)
-                for lead, p in zip(leads, pending, strict=True)
-                for i, (e164, raw) in enumerate(p.clean.phones)
-            ],
-        )
-        tag_names = sorted({t for p in pending for t in p.clean.tags})
-        if tag_names:
-            tags = {t.name: t for t in actions._tag_objects(self.org.pk, tag_names)}
-            insert_rows(
-                LeadTag,
-                ["organisation_id", "lead_id", "tag_id"],
-                [
-                    (self.org.pk, lead.pk, tags[name].pk)
-                    for lead, p in zip(leads, pending, strict=True)
-                    for name in p.clean.tags
-                ],
-            )
-        actor_id = self.actor.user.pk if self.actor.user else None
-        imported, empty = json_param({"import": True}), json_param({})  # the same for every row
-        activities = []
-        for lead, p in zip(leads, pending, strict=True):
-            activities.append((self.org.pk, lead.pk, ActivityKind.CREATED, actor_id, now, "", imported))
-            if p.notes:
-                activities.append(
-                    (self.org.pk, lead.pk, ActivityKind.NOTE, actor_id, now, p.notes[:10_000], empty)
-                )
-            if p.kept:
-                # What the organisation could not take as it stood stays readable on the lead.
-                body = "\n".join(f"Imported: {column} = {value}" for column, value in p.kept)
-                activities.append(
-                    (
-                        self.org.pk,
-                        lead.pk,
-                        ActivityKind.NOTE,
-                        actor_id,
-                        now,
-                        body[:10_000],
-                        imported,
-                    )
-                )
-        insert_rows(
-            Activity, ["organisation_id", "lead_id", "kind", "actor_id", "at", "body", "data"], activities
-        )
-        leads_imported.send(
-            sender=Lead,
-            organisation=self.org,
-            numbers={
-                lead.pk: [e164 for e164, _ in p.clean.phones] for lead, p in zip(leads, pending, strict=True)
-            },
-            actor=self.actor,
-        )
-        self.counts.created += len(leads)
+        lead_ids = insert_leads(self.org, pending, default_status=self.default_status, now=now)
+        self._queue_webhooks(lead_ids)
+        insert_details(self.org, lead_ids, pending, actor=self.actor, now=now)
+        self.counts.created += len(lead_ids)
         for p in pending:
             if p.warnings:
                 self._warnings(p.row_number, p.warnings, p.cells)
-
-
-# --- jobs ------------------------------------------------------------------------------
-
-
-def _size_text(size: int) -> str:
-    for unit, scale in (("GB", 1024**3), ("MB", 1024**2), ("KB", 1024)):
-        if size >= scale:
-            return f"{size / scale:.1f} {unit}".replace(".0 ", " ")
-    return f"{size} bytes"
-
-
-def store_upload(org, uploaded, *, by: Membership, max_bytes: int | None = None) -> ImportJob:
-    """Save an uploaded file and read its headers; the import itself runs in the worker."""
-    max_bytes = max_bytes or settings.IMPORT_MAX_BYTES
-    if uploaded.size > max_bytes:
-        raise ActionError(
-            f"{uploaded.name} is larger than the limit of {_size_text(max_bytes)} "
-            f"({_size_text(uploaded.size)}); split it into smaller files",
-            field="file",
-        )
-    path = import_dir() / f"{uuid.uuid4().hex}{Path(uploaded.name).suffix.lower()[:8]}"
-    with open(path, "wb") as out:
-        for chunk in uploaded.chunks():
-            out.write(chunk)
-    try:
-        table = open_table(str(path))
-        headers = table.headers
-        table.close()
-    except (UnreadableFile, UnicodeError, csv.Error) as exc:
-        os.remove(path)
-        # 422: the request was well formed, the file in it cannot be read.
-        raise ActionError(f"cannot read {uploaded.name}: {exc}", field="file", status_code=422) from None
-    return ImportJob.objects.create(
-        organisation=org,
-        created_by=by.user,
-        file_name=uploaded.name[:255],
-        stored_path=str(path),
-        file_size=uploaded.size,
-        headers=headers,
-        mapping=guess_mapping(headers),
-    )
-
-
-def source_key(name: str) -> str:
-    return "".join(ch for ch in normalise(name) if ch.isalnum())
-
-
-def owner_candidates(org, by: Membership | None):
-    """Whom rows may name as owner: the members the importer could give a lead to by hand
-    (a manager: their team); the command line (by=None): every active member."""
-    if by is not None:
-        return assignable_members(by)
-    return Membership.objects.filter(organisation=org, is_active=True).select_related("user")
-
-
-def owner_resolver(org, by: Membership | None, chosen: dict) -> OwnerResolver:
-    candidates = list(owner_candidates(org, by))
-    mine = {m.user_id for m in candidates}
-    others = [
-        m.user
-        for m in Membership.objects.filter(organisation=org, is_active=True).select_related("user")
-        if m.user_id not in mine
-    ]
-    return OwnerResolver(candidates, chosen.get("owner"), chosen.get("unknown_owner", RULES), others=others)
-
-
-def clean_value_mapping(org, raw: dict | None, *, by: Membership | None) -> dict:
-    """The person's choices for the status and owner columns' values, checked and stored by
-    id: {"status": {value: status id}, "owner": {value: user id | "rules" | "none"},
-    "unknown_owner": "rules" | "none"}. Statuses may be named by id or name, owners by user
-    id or e-mail. A choice that names nothing here is refused, naming the value."""
-    raw = raw or {}
-    extra = sorted(set(raw) - {"status", "owner", "unknown_owner"})
-    if extra:
-        raise ActionError(f"unknown key {extra[0]!r} (status, owner, unknown_owner)", field="value_mapping")
-    statuses = list(LeadStatus.objects.filter(organisation=org, is_active=True))
-    by_name = {normalise(st.name): st.pk for st in statuses}
-    ids = {st.pk for st in statuses}
-    out = {"status": {}, "owner": {}, "unknown_owner": raw.get("unknown_owner") or RULES}
-    if out["unknown_owner"] not in (RULES, NOBODY):
-        raise ActionError("must be rules or none", field="value_mapping.unknown_owner")
-    for value, target in (raw.get("status") or {}).items():
-        key = normalise(value)
-        if not key or target in (None, ""):
-            continue
-        status_id = (
-            target if isinstance(target, int) and target in ids else by_name.get(normalise(str(target)))
-        )
-        if status_id is None:
-            raise ActionError(
-                f"no status {target!r} in this organisation", field=f"value_mapping.status.{value}"
-            )
-        out["status"][key] = status_id
-    members = {m.user_id: m.user for m in owner_candidates(org, by)}
-    emails = {u.email.lower(): pk for pk, u in members.items()}
-    for value, target in (raw.get("owner") or {}).items():
-        key = normalise(value)
-        if not key or target in (None, ""):
-            continue
-        if target in (RULES, NOBODY):
-            out["owner"][key] = target
-            continue
-        user_id = (
-            target
-            if isinstance(target, int) and target in members
-            else emails.get(str(target).strip().lower())
-        )
-        if user_id is None:
-            raise ActionError(
-                f"{target!r} is not an active member you can give leads to",
-                field=f"value_mapping.owner.{value}",
-            )
-        out["owner"][key] = user_id
-    return out
-
-
-SCAN_ROWS = 20_000
-MAX_VALUES = 200
-
-
-def value_choices(job: ImportJob, by: Membership | None, mapping: dict | None = None) -> dict:
-    """Each distinct value of the status and owner columns (of the first SCAN_ROWS rows), how
-    often it comes, and what it will become — for the preview, where the person can change
-    each. Values past the scan still follow the same rules at import time."""
-    mapping = {
-        int(k): v
-        for k, v in (job.mapping if mapping is None else mapping).items()
-        if v in ("status", "owner") and str(k).isdigit()
-    }
-    out = {"status": [], "owner": [], "scanned": 0, "complete": True}
-    if not mapping:
-        return out
-    seen = {"status": {}, "owner": {}}
-    table = open_table(job.stored_path)
-    try:
-        for cells in table.rows:
-            if isinstance(cells, BrokenLine):
-                continue
-            if out["scanned"] >= SCAN_ROWS:
-                out["complete"] = False
-                break
-            out["scanned"] += 1
-            for index, target in mapping.items():
-                value = str(cells[index]).strip() if index < len(cells) else ""
-                if value:
-                    counts = seen[target]
-                    key = normalise(value)
-                    if key in counts:
-                        counts[key][1] += 1
-                    elif len(counts) < MAX_VALUES:
-                        counts[key] = [value, 1]
-    finally:
-        table.close()
-    chosen = job.value_mapping or {}
-    statuses = StatusResolver(job.organisation, chosen.get("status"))
-    owners = owner_resolver(job.organisation, by, chosen)
-    for value, count in sorted(seen["status"].values(), key=lambda v: -v[1]):
-        r = statuses.resolve(value)
-        out["status"].append(
-            {
-                "value": value,
-                "rows": count,
-                "status_id": r.target.pk if r.target else None,
-                "how": r.how,
-                "warning": r.warning,
-            }
-        )
-    for value, count in sorted(seen["owner"].values(), key=lambda v: -v[1]):
-        r = owners.resolve(value)
-        target = r.target if r.target is not None else RULES
-        out["owner"].append(
-            {"value": value, "rows": count, "owner": target, "how": r.how, "warning": r.warning}
-        )
-    return out
-
-
-def start_job(
-    job: ImportJob,
-    *,
-    mapping: dict | None,
-    on_duplicate: str,
-    owner_id: int | None,
-    source: str,
-    by: Membership,
-    value_mapping: dict | None = None,
-) -> ImportJob:
-    """Confirm the mapping and options and queue the import for the worker."""
-    from leadtracker.leads.tasks import run_import
-
-    if job.state != ImportState.UPLOADED:
-        raise ActionError(
-            f"this import is already {job.get_state_display().lower()}", field="import", status_code=409
-        )
-    if on_duplicate not in ON_DUPLICATE:
-        raise ActionError(f"must be one of {', '.join(ON_DUPLICATE)}", field="on_duplicate")
-    mapping = job.mapping if mapping is None else {k: v for k, v in mapping.items() if v}
-    unknown = sorted(set(mapping.values()) - set(FIELDS))
-    if unknown:
-        raise ActionError(f"unknown lead field {unknown[0]!r}", field="mapping")
-    bad_columns = [k for k in mapping if not k.isdigit() or int(k) >= len(job.headers)]
-    if bad_columns:
-        raise ActionError(f"no column {bad_columns[0]!r} in the file", field="mapping")
-    if not any(v in ("phone", "email") for v in mapping.values()):
-        raise ActionError("map at least one column to Phone or E-mail", field="mapping")
-    owner = None
-    if owner_id is not None:
-        actions.check_owner(by, owner_id, job.organisation_id, field="owner_id")
-        owner = User.objects.get(pk=owner_id)
-    chosen = clean_value_mapping(job.organisation, value_mapping, by=by)
-    job.mapping, job.on_duplicate, job.owner, job.source_name, job.value_mapping = (
-        mapping,
-        on_duplicate,
-        owner,
-        source.strip()[:80],
-        chosen,
-    )
-    job.state = ImportState.QUEUED
-    job.save(update_fields=["mapping", "on_duplicate", "owner", "source_name", "value_mapping", "state"])
-    transaction.on_commit(lambda: run_import.enqueue(job.pk))
-    return job
-
-
-FILE_RETENTION = dt.timedelta(days=7)
-
-
-def purge_old_files(now=None) -> int:
-    """Delete the uploaded file, the error report and the first issues of imports that ended
-    (or were left unstarted) more than a week ago; the job's counts stay."""
-    now = now or timezone.now()
-    cutoff = now - FILE_RETENTION
-    old = ImportJob.objects.filter(created_at__lt=cutoff)
-    removed = 0
-    for job in old.exclude(state__in=[ImportState.QUEUED, ImportState.RUNNING]):
-        for path in (job.stored_path, job.error_report_path):
-            if path and os.path.exists(path):
-                os.remove(path)
-                removed += 1
-        # The first errors and warnings quote the file's cells: they go with the files.
-        if job.stored_path or job.error_report_path or job.first_issues:
-            ImportJob.objects.filter(pk=job.pk).update(stored_path="", error_report_path="", first_issues=[])
-    return removed
-
-
-ORPHAN_AGE = dt.timedelta(days=1)
-
-
-def remove_orphan_files() -> int:
-    """Files in the imports folder that no job names, a day after they were last written: an
-    upload whose request was killed between saving the file and creating its job, a report a
-    killed worker was starting. They hold whole rows of names and numbers."""
-    cutoff = (timezone.now() - ORPHAN_AGE).timestamp()
-    old = {str(p) for p in import_dir().iterdir() if p.is_file() and p.stat().st_mtime < cutoff}
-    if not old:
-        return 0
-    named = ImportJob.objects.filter(Q(stored_path__in=old) | Q(error_report_path__in=old))
-    for job in named.only("stored_path", "error_report_path"):
-        old -= {job.stored_path, job.error_report_path}
-    for path in old:
-        Path(path).unlink(missing_ok=True)
-    return len(old)
-
-
-REPORT_HEADER = ["kind", "row", "column", "value", "reason"]
-FIRST_ISSUES = 50
-
-
-def error_report(job: ImportJob) -> bytes | None:
-    """Every error and warning, as CSV (just the header when there were none); None until
-    the import ends."""
-    if job.state not in (ImportState.DONE, ImportState.FAILED):
-        return None
-    if job.error_report_path and os.path.exists(job.error_report_path):
-        with open(job.error_report_path, "rb") as fh:
-            return fh.read()
-    buffer = io.StringIO()
-    CsvWriter(buffer).writerow([*REPORT_HEADER, *job.headers])
-    return ("\ufeff" + buffer.getvalue()).encode()
-
-
-class IssueReport:
-    """Writes each issue to the CSV report (through lib/spreadsheet.py's writer, so every cell
-    is formula-safe: they are the uploaded file's own cells and headers) and keeps the first
-    FIRST_ISSUES for the result page."""
-
-    def __init__(self, fh, headers):
-        self.writer = CsvWriter(fh)
-        self.writer.writerow([*REPORT_HEADER, *headers])
-        self.first: list[dict] = []
-
-    def __call__(self, issue: Issue):
-        self.writer.writerow(self.line(issue))
-        if len(self.first) < FIRST_ISSUES:
-            self.first.append(issue.as_dict())
-
-    @staticmethod
-    def line(issue: Issue) -> list:
-        return [
-            issue.kind,
-            issue.row,
-            str(issue.column),
-            str(issue.value),
-            issue.reason,
-            *(str(c) for c in issue.cells),
-        ]
-
-
-def preview(job: ImportJob, rows: int = 10) -> list[list[str]]:
-    table = open_table(job.stored_path)
-    try:
-        out = []
-        for cells in table.rows:
-            if isinstance(cells, BrokenLine):
-                continue
-            out.append([str(c) for c in cells])
-            if len(out) >= rows:
-                break
-        return out
-    finally:
-        table.close()
-
-
-MAX_ATTEMPTS = 5
-
-
-def _report_name(job: ImportJob) -> Path:
-    # A resumed import writes a report of its own (the committed part carried over): a worker
-    # presumed dead that comes back writes on into the old file, which nobody reads any more.
-    suffix = "" if job.attempts <= 1 else f"-{job.attempts}"
-    return import_dir() / f"import-{job.pk}-errors{suffix}.csv"
-
-
-def _flushed(fh) -> int:
-    """Bytes of the report handed to the OS so far (a killed process loses none of them)."""
-    fh.flush()
-    return fh.buffer.tell()
-
-
-def _carry_over(old_path: str, offset: int, fh) -> None:
-    """Copy the committed issues of an interrupted run's report (its bytes after the header,
-    up to ``offset``) into the new report, whose header is written already."""
-    left = offset - _flushed(fh)
-    try:
-        with open(old_path, "rb") as old:
-            old.seek(offset - left)
-            while left > 0 and (chunk := old.read(min(left, 1024 * 1024))):
-                fh.buffer.write(chunk)
-                left -= len(chunk)
-    except FileNotFoundError:
-        pass
-    if left > 0:
-        logger.warning("import report %s was cut short: issues of committed rows are missing", old_path)
-
-
-def run_import_job(job_id: int) -> dict:
-    """The worker's part: take the job's lease and import, from the first record, or from the
-    first one not committed when an earlier worker died in the middle."""
-    rows = ImportJob.objects.filter(pk=job_id)
-    taken = leases.take(
-        rows.filter(state__in=[ImportState.QUEUED, ImportState.UPLOADED]),
-        state=ImportState.RUNNING,
-        started_at=Coalesce(F("started_at"), Value(timezone.now(), output_field=DateTimeField())),
-        attempts=F("attempts") + 1,
-    )
-    if not taken:
-        return rows.get().summary()  # done, failed, or being imported by a live worker
-    job = ImportJob.objects.select_related("organisation", "created_by", "owner").get(pk=job_id)
-    # The committed batches' counts; `rows` is how many records they consumed.
-    resume = Counts(**job.summary()) if job.rows else None
-    report_path = _report_name(job)
-    actor = Actor.for_user(job.created_by) if job.created_by else Actor.system()
-    with open(report_path, "w", newline="", encoding="utf-8-sig") as fh:
-        report = IssueReport(fh, job.headers)
-        if resume is not None:
-            _carry_over(job.error_report_path, job.report_offset, fh)
-            report.first = list(job.first_issues)
-        leases.renew(rows, error_report_path=str(report_path), report_offset=_flushed(fh))
-        for stale in import_dir().glob(f"import-{job.pk}-errors*.csv"):
-            if stale != report_path:
-                stale.unlink(missing_ok=True)
-
-        def progress(fraction, counts, last):
-            # In the batch's transaction: the leads and what the job says it consumed commit
-            # together, and a worker whose lease was taken over rolls its batch back.
-            fields = {
-                "progress": round(fraction, 4),
-                "first_issues": report.first,
-                "report_offset": _flushed(fh),
-                **counts.as_dict(),
-            }
-            if not last:
-                leases.renew(rows, **fields)
-                return
-            has_issues = bool(counts.errors or counts.warnings)
-            leases.release(
-                rows,
-                state=ImportState.DONE,
-                finished_at=timezone.now(),
-                error_report_path=str(report_path) if has_issues else "",
-                **{**fields, "progress": 1.0},
-            )
-            record(
-                "lead.import", organisation=job.organisation, actor=actor, obj=job, changes=counts.as_dict()
-            )
-
-        try:
-            importer = Importer(
-                job.organisation,
-                mapping=job.mapping,
-                actor=actor,
-                on_duplicate=job.on_duplicate,
-                owner=job.owner,
-                source_name=job.source_name,
-                issue_sink=report,
-                by=Membership.objects.filter(
-                    organisation=job.organisation, user=job.created_by, is_active=True
-                )
-                .select_related("organisation")
-                .first()
-                if job.created_by
-                else None,
-                value_mapping=job.value_mapping,
-            )
-            table = open_table(job.stored_path)
-            try:
-                counts = importer.run(table, on_progress=progress, resume=resume)
-            finally:
-                table.close()
-        except leases.LeaseLost:
-            # Presumed dead while it was slow: another worker resumed the job from our last
-            # committed batch, and this one's last batch was rolled back.
-            logger.warning("import %s: taken over by another worker; this one stops", job.pk)
-            return rows.get().summary()
-        except Exception as exc:
-            with contextlib.suppress(leases.LeaseLost):
-                leases.release(
-                    rows, state=ImportState.FAILED, failure=str(exc)[:500], finished_at=timezone.now()
-                )
-            raise
-    if not (counts.errors or counts.warnings):
-        os.remove(report_path)
-    return counts.as_dict()
-
-
-def requeue_abandoned(now=None) -> int:
-    """Imports whose worker died (their lease lapsed) are queued again, to resume from their
-    last committed batch; one that has stopped its worker MAX_ATTEMPTS times is failed."""
-    from leadtracker.leads.tasks import run_import
-
-    now = now or timezone.now()
-    requeued = 0
-    abandoned = leases.lapsed(ImportJob.objects.filter(state=ImportState.RUNNING), now)
-    for job in abandoned.only("pk", "attempts", "error_report_path", "report_offset"):
-        row = ImportJob.objects.filter(pk=job.pk, state=ImportState.RUNNING)
-        if job.attempts >= MAX_ATTEMPTS:
-            failure = f"the worker importing it stopped {job.attempts} times; it was not tried again"
-            if leases.reclaim(row, now, state=ImportState.FAILED, failure=failure, finished_at=now):
-                # The report keeps the issues of the committed rows only, as the counts do.
-                with contextlib.suppress(FileNotFoundError):
-                    if os.path.getsize(job.error_report_path) > job.report_offset:
-                        os.truncate(job.error_report_path, job.report_offset)
-            continue
-        with transaction.atomic():
-            # The task is written in the same transaction: the job is never queued without one.
-            if leases.reclaim(row, now, state=ImportState.QUEUED):
-                run_import.enqueue(job.pk)
-                requeued += 1
-    return requeued
 
 
 def import_file(

@@ -1,4 +1,6 @@
-"""What the values of an imported sheet's status and owner columns become in this organisation.
+"""What an imported sheet's columns and values become: each header is mapped to a lead field
+(FIELDS, by the spellings other CRMs export), and the values of the status and owner columns
+to this organisation's statuses and members.
 
 A team leaving another CRM brings that CRM's words: Zoho's "Junk Lead", HubSpot's
 "IN_PROGRESS", Salesforce's "Closed - Converted", or habit ("Hot", "Site Visit Done"). None of
@@ -13,6 +15,8 @@ from dataclasses import dataclass
 
 from leadtracker.accounts.models import Membership
 from leadtracker.leads.models import LeadStatus, StatusKind
+from leadtracker.leads.selectors import assignable_members
+from leadtracker.lib.errors import ActionError
 
 # What a status means, whatever a CRM calls it; each meaning finds a status of the
 # organisation by these names (first match wins), else by kind for won/lost, else the first
@@ -229,3 +233,283 @@ class OwnerResolver(Resolver):
         if self.unknown == NOBODY:
             return Resolved(NOBODY, why, f"{why}; left unowned")
         return Resolved(None, why, f"{why}; assigned by the rules (unowned if none applies)")
+
+
+# --- header mapping ---------------------------------------------------------------------
+
+FIELDS = {
+    "name": "Name",
+    "first_name": "First name",
+    "last_name": "Last name",
+    "company": "Company",
+    "phone": "Phone (every such column is one of the lead's numbers)",
+    "email": "E-mail",
+    "city": "City",
+    "address": "Address",
+    "source": "Source",
+    "status": "Status",
+    "owner": "Owner (e-mail)",
+    "value": "Value",
+    "tags": "Tags (comma-separated)",
+    "notes": "Notes",
+    "created_at": "Created at",
+    "do_not_call": "Do not call",
+    "marketing_consent": "Marketing consent",
+    "lost_reason": "Lost reason",
+}
+
+# Header spellings seen in exports of Zoho CRM, HubSpot, Salesforce, Facebook Lead Ads,
+# IndiaMART, JustDial and hand-made sheets; compared after normalise_header().
+SYNONYMS = {
+    "name": [
+        "name",
+        "full name",
+        "fullname",
+        "lead name",
+        "customer name",
+        "customer",
+        "client name",
+        "client",
+        "contact name",
+        "contact person",
+        "party name",
+        "sender name",
+        "buyer name",
+        "person name",
+        "enquirer name",
+        "your name",
+        "naam",
+    ],
+    "first_name": ["first name", "firstname", "given name", "fname"],
+    "last_name": ["last name", "lastname", "surname", "family name", "lname"],
+    "company": [
+        "company",
+        "company name",
+        "organisation",
+        "organization",
+        "account name",
+        "account",
+        "business name",
+        "firm name",
+        "sender company",
+        "firm",
+    ],
+    "phone": [
+        "phone",
+        "phone number",
+        "phone no",
+        "phone num",
+        "mobile",
+        "mobile no",
+        "mobile number",
+        "mobile phone",
+        "mobile phone number",
+        "cell",
+        "cell phone",
+        "contact no",
+        "contact number",
+        "contact num",
+        "whatsapp",
+        "whatsapp no",
+        "whatsapp number",
+        "telephone",
+        "tel",
+        "sender mobile",
+        "sender mobile alt",  # IndiaMART's second number
+        "sender phone alt",
+        "user phone",  # Google Ads lead form downloads
+        "phone number 1",
+        "phone number 2",
+        "sender phone",
+        "alternate phone",
+        "alternate mobile",
+        "alt phone",
+        "other phone",
+        "home phone",
+        "work phone",
+        "business phone",
+        "landline",
+        "mob",
+        "mob no",
+        "primary phone",
+        "secondary phone",
+        "phone 1",
+        "phone 2",
+        "mobile 1",
+        "mobile 2",
+    ],
+    "email": [
+        "email",
+        "e mail",
+        "email address",
+        "e mail address",
+        "email id",
+        "mail id",
+        "mail",
+        "sender email",
+        "work email",
+        "primary email",
+    ],
+    "city": ["city", "town", "sender city", "location", "area", "mailing city", "city town"],
+    "address": [
+        "address",
+        "street",
+        "street address",
+        "mailing street",
+        "full address",
+        "sender address",
+        "address line 1",
+        "locality",
+    ],
+    "source": ["source", "lead source", "original source", "channel", "medium", "platform"],
+    # HubSpot's Lifecycle Stage (subscriber, lead, customer…) is not a lead status: it stays in extra.
+    "status": ["status", "lead status", "stage", "pipeline stage"],
+    "owner": [
+        "owner",
+        "lead owner",
+        "owner email",
+        "assigned to",
+        "assigned",
+        "contact owner",
+        "sales rep",
+        "agent",
+        "salesperson",
+    ],
+    "value": ["value", "amount", "deal value", "budget", "expected revenue", "annual revenue", "price"],
+    "tags": ["tags", "tag", "labels", "label"],
+    "notes": [
+        "notes",
+        "note",
+        "remarks",
+        "remark",
+        "comments",
+        "comment",
+        "description",
+        "message",
+        "query message",
+        "requirement",
+        "enquiry",
+        "inquiry",
+        "query",
+    ],
+    "created_at": [
+        "created time",
+        "created at",
+        "created",
+        "created date",
+        "create date",
+        "date created",
+        "lead date",
+        "enquiry date",
+        "query time",
+        "date",
+    ],
+    "do_not_call": ["do not call", "dnc", "dnd", "do not disturb"],
+    "marketing_consent": ["marketing consent", "email opt in", "opt in", "consent", "subscribed"],
+    "lost_reason": ["lost reason", "reason lost", "unqualified reason"],
+}
+_LOOKUP = {syn: field for field, syns in SYNONYMS.items() for syn in syns}
+
+
+def normalise_header(header: str) -> str:
+    text = unicodedata.normalize("NFKC", header or "").lower()
+    text = text.replace("_", " ").replace("-", " ").replace(".", " ").replace("/", " ")
+    text = re.sub(r"[^0-9a-z ]+", " ", text)
+    text = re.sub(r"\s+", " ", text).strip()
+    return text
+
+
+def guess_mapping(headers: list[str]) -> dict[str, str]:
+    """{column index (str): field}. Several columns may map to "phone"; any other field
+    is taken by its first column only."""
+    mapping, taken = {}, set()
+    for i, header in enumerate(headers):
+        key = normalise_header(header)
+        field = _LOOKUP.get(key)
+        if field is None:
+            # "Phone (Work)", "Mobile No.", "Contact No 2": a phone word at the start.
+            if re.match(r"^(phone|mobile|mob|contact no|contact number|whatsapp|cell|tel)\b", key):
+                field = "phone"
+            elif re.match(r"^(e ?mail)\b", key):
+                field = "email"
+        if field is None or (field in taken and field != "phone"):
+            continue
+        mapping[str(i)] = field
+        taken.add(field)
+    return mapping
+
+
+# --- the person's choices ------------------------------------------------------------
+
+
+def source_key(name: str) -> str:
+    return "".join(ch for ch in normalise(name) if ch.isalnum())
+
+
+def owner_candidates(org, by: Membership | None):
+    """Whom rows may name as owner: the members the importer could give a lead to by hand
+    (a manager: their team); the command line (by=None): every active member."""
+    if by is not None:
+        return assignable_members(by)
+    return Membership.objects.filter(organisation=org, is_active=True).select_related("user")
+
+
+def owner_resolver(org, by: Membership | None, chosen: dict) -> OwnerResolver:
+    candidates = list(owner_candidates(org, by))
+    mine = {m.user_id for m in candidates}
+    others = [
+        m.user
+        for m in Membership.objects.filter(organisation=org, is_active=True).select_related("user")
+        if m.user_id not in mine
+    ]
+    return OwnerResolver(candidates, chosen.get("owner"), chosen.get("unknown_owner", RULES), others=others)
+
+
+def clean_value_mapping(org, raw: dict | None, *, by: Membership | None) -> dict:
+    """The person's choices for the status and owner columns' values, checked and stored by
+    id: {"status": {value: status id}, "owner": {value: user id | "rules" | "none"},
+    "unknown_owner": "rules" | "none"}. Statuses may be named by id or name, owners by user
+    id or e-mail. A choice that names nothing here is refused, naming the value."""
+    raw = raw or {}
+    extra = sorted(set(raw) - {"status", "owner", "unknown_owner"})
+    if extra:
+        raise ActionError(f"unknown key {extra[0]!r} (status, owner, unknown_owner)", field="value_mapping")
+    statuses = list(LeadStatus.objects.filter(organisation=org, is_active=True))
+    by_name = {normalise(st.name): st.pk for st in statuses}
+    ids = {st.pk for st in statuses}
+    out = {"status": {}, "owner": {}, "unknown_owner": raw.get("unknown_owner") or RULES}
+    if out["unknown_owner"] not in (RULES, NOBODY):
+        raise ActionError("must be rules or none", field="value_mapping.unknown_owner")
+    for value, target in (raw.get("status") or {}).items():
+        key = normalise(value)
+        if not key or target in (None, ""):
+            continue
+        status_id = (
+            target if isinstance(target, int) and target in ids else by_name.get(normalise(str(target)))
+        )
+        if status_id is None:
+            raise ActionError(
+                f"no status {target!r} in this organisation", field=f"value_mapping.status.{value}"
+            )
+        out["status"][key] = status_id
+    members = {m.user_id: m.user for m in owner_candidates(org, by)}
+    emails = {u.email.lower(): pk for pk, u in members.items()}
+    for value, target in (raw.get("owner") or {}).items():
+        key = normalise(value)
+        if not key or target in (None, ""):
+            continue
+        if target in (RULES, NOBODY):
+            out["owner"][key] = target
+            continue
+        user_id = (
+            target
+            if isinstance(target, int) and target in members
+            else emails.get(str(target).strip().lower())
+        )
+        if user_id is None:
+            raise ActionError(
+                f"{target!r} is not an active member you can give leads to",
+                field=f"value_mapping.owner.{value}",
+            )
+        out["owner"][key] = user_id
+    return out
