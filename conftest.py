@@ -65,6 +65,39 @@ def pytest_collection_modifyitems(items):
             names.insert(0, "frozen_at")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def static_files_listed_once():
+    """WhiteNoise lists and stats every static file (149 of them, with their headers) each time
+    its middleware is made, and Django's test client makes the middleware anew for every client:
+    some 2,000 times a pass, 8 ms each. The list is made once and handed to every middleware made
+    with the same settings; what a request is answered is unchanged (the same StaticFile objects
+    WhiteNoise would have built, shared as it shares them between its own requests)."""
+    from django.conf import settings
+    from whitenoise.middleware import WhiteNoiseMiddleware
+
+    scan = WhiteNoiseMiddleware.add_files_from_finders
+    listed: dict = {}
+
+    def add_files_from_finders(self):
+        key = (
+            self.max_age,
+            self.allow_all_origins,
+            self.charset,
+            self.static_prefix,
+            self.add_headers_function,
+            tuple(map(str, settings.STATICFILES_DIRS)),
+        )
+        if key not in listed:
+            own, self.files = self.files, {}
+            scan(self)
+            listed[key], self.files = self.files, own
+        self.files.update(listed[key])
+
+    WhiteNoiseMiddleware.add_files_from_finders = add_files_from_finders
+    yield
+    WhiteNoiseMiddleware.add_files_from_finders = scan
+
+
 @pytest.fixture
 def frozen_at(request):
     """The clock at the instant named by the test's parameter (leadtracker.testing.CLOCKS),
