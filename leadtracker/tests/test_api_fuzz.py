@@ -135,6 +135,7 @@ def fuzz(operation, mode, examples, organisation, counter, sent):
     run()
 
 
+@pytest.mark.slow(reason="some 900 fuzzed requests, to every operation of the API (FUZZ_EXAMPLES)")
 def test_api_answers_every_fuzzed_request_without_a_server_error(organisation, requests_keep_the_connection):
     document = served_schema()
     schema = schemathesis.openapi.from_dict(document)

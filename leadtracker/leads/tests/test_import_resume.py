@@ -201,6 +201,7 @@ def wait_for(condition, what: str, seconds: float = 180):
     pytest.fail(f"waited {seconds} s for {what}")
 
 
+@pytest.mark.slow(reason="two real worker processes, and the killed one's lease (LEASE s) must lapse")
 @pytest.mark.django_db(transaction=True)
 def test_a_worker_killed_mid_import_is_resumed_by_the_next(acme, globex, tmp_path):
     from django_tasks_db.models import DBTaskResult
