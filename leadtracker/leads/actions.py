@@ -260,7 +260,7 @@ def create_lead(
             data={"possible_duplicate_of": dup[0].pk},
         )
     if lead.owner_id is None and auto_assign:
-        assign_by_rules(lead, actor=actor)
+        assign_by_rules([lead], actor=actor)
     return lead, "created"
 
 
@@ -608,40 +608,66 @@ def assign_lead(
     return lead
 
 
-def assign_by_rules(lead: Lead, *, actor: Actor) -> int | None:
-    """Round-robin: the first active rule for the lead's source (or for any source) gives the
-    lead to its next agent. The rule row is locked while its pointer moves, so two leads
-    arriving together get consecutive agents."""
-    rules = AssignmentRule.objects.filter(organisation_id=lead.organisation_id, is_active=True)
-    rule = (rules.filter(source_id=lead.source_id).first() if lead.source_id else None) or rules.filter(
-        source__isnull=True
-    ).first()
-    if rule is None:
-        return None
-    with transaction.atomic():
-        rule = AssignmentRule.objects.select_for_update().get(pk=rule.pk)
-        agents = list(
-            Membership.objects.filter(
-                organisation_id=lead.organisation_id, is_active=True, user__in=rule.agents.all()
-            )
-            .order_by("user_id")
-            .values_list("user_id", flat=True)
-        )
-        if not agents:
-            return None
-        on_shift = users_on_shift(lead.organisation_id, agents) if rule.only_on_shift else set(agents)
-        # Walk the rotation from the rule's turn to the first agent who may take the lead, so
-        # turns stay in order and nobody is skipped who was available.
-        for step in range(len(agents)):
-            candidate = agents[(rule.turn + step) % len(agents)]
-            if candidate in on_shift:
-                owner_id = candidate
-                AssignmentRule.objects.filter(pk=rule.pk).update(turn=rule.turn + step + 1)
-                break
+def owners_by_rules(org_id: int, source_ids: list[int | None]) -> list[tuple[int, int] | None]:
+    """Round-robin for unowned leads, named by their source: the first active rule for the
+    source (or for any source) gives each lead to its next agent on shift. For many leads (an
+    import's batch) as if they arrived one by one: each rule is locked once, and its turn moves
+    on by as many leads as it handed out, so leads arriving together get consecutive agents.
+    (owner id, rule id) for each lead, or None where no rule or no agent takes it."""
+    active = AssignmentRule.objects.filter(organisation_id=org_id, is_active=True).order_by("position", "id")
+    general, by_source = None, {}
+    for pk, source_id in active.values_list("pk", "source_id"):
+        if source_id is None:
+            general = general or pk
         else:
-            return None
-        assign_lead(lead, owner_id, actor=actor, by=None, reason=f"rule:{rule.pk}")
-    return owner_id
+            by_source.setdefault(source_id, pk)
+    chosen = [(by_source.get(source_id) if source_id else None) or general for source_id in source_ids]
+    if not any(chosen):
+        return [None] * len(source_ids)
+    picks = []
+    with transaction.atomic():
+        rules = AssignmentRule.objects.select_for_update().filter(pk__in=set(chosen) - {None}).order_by("pk")
+        turns = {rule.pk: rule.turn for rule in rules}
+        agents_of = {rule.pk: _rule_agents(org_id, rule) for rule in rules}
+        for rule_id in chosen:
+            agents, on_shift = agents_of.get(rule_id, ([], set()))
+            pick = None
+            # Walk the rotation from the rule's turn to the first agent who may take the lead, so
+            # turns stay in order and nobody is skipped who was available.
+            for step in range(len(agents)):
+                candidate = agents[(turns[rule_id] + step) % len(agents)]
+                if candidate in on_shift:
+                    pick = (candidate, rule_id)
+                    turns[rule_id] += step + 1
+                    break
+            picks.append(pick)
+        for rule in rules:
+            if turns[rule.pk] != rule.turn:
+                AssignmentRule.objects.filter(pk=rule.pk).update(turn=turns[rule.pk])
+    return picks
+
+
+def _rule_agents(org_id: int, rule: AssignmentRule) -> tuple[list[int], set[int]]:
+    """The rule's active agents in rotation order, and those of them who may take a lead now."""
+    agents = list(
+        Membership.objects.filter(organisation_id=org_id, is_active=True, user__in=rule.agents.all())
+        .order_by("user_id")
+        .values_list("user_id", flat=True)
+    )
+    return agents, users_on_shift(org_id, agents) if rule.only_on_shift else set(agents)
+
+
+@transaction.atomic
+def assign_by_rules(leads: list[Lead], *, actor: Actor) -> list[int | None]:
+    """Give each of one organisation's unowned leads to the next agent of its rule (see
+    owners_by_rules); the owner each lead got, or None."""
+    if not leads:
+        return []
+    picks = owners_by_rules(leads[0].organisation_id, [lead.source_id for lead in leads])
+    for lead, pick in zip(leads, picks, strict=True):
+        if pick is not None:
+            assign_lead(lead, pick[0], actor=actor, by=None, reason=f"rule:{pick[1]}")
+    return [pick[0] if pick else None for pick in picks]
 
 
 @transaction.atomic
@@ -1434,4 +1460,4 @@ def _emit(lead: Lead, event: str, data: dict) -> None:
     """Queue webhook deliveries for this event (sent by the worker after the commit)."""
     from leadtracker.leads.webhooks import queue_event
 
-    queue_event(lead, event, data)
+    queue_event(lead.organisation_id, [lead.pk], event, data)

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from leadtracker.leads.models import DeliveryState, Lead, WebhookDelivery, WebhookEndpoint
+from leadtracker.leads.models import DeliveryState, WebhookDelivery, WebhookEndpoint
 from leadtracker.lib import leases
 
 logger = logging.getLogger(__name__)
@@ -74,26 +74,34 @@ def sign(secret: str, body: bytes) -> str:
     return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
 
-def queue_event(lead: Lead, event: str, data: dict) -> int:
-    endpoints = [
-        e
-        for e in WebhookEndpoint.objects.filter(organisation_id=lead.organisation_id, is_active=True)
-        if event in e.events
+def subscribers(org_id: int, event: str) -> list[WebhookEndpoint]:
+    """The organisation's active endpoints that take ``event``."""
+    return [
+        e for e in WebhookEndpoint.objects.filter(organisation_id=org_id, is_active=True) if event in e.events
     ]
-    if not endpoints:
+
+
+def queue_event(org_id: int, lead_ids: list[int], event: str, data: dict, *, endpoints=None) -> int:
+    """Queue a delivery of ``event`` about each of the organisation's leads to every endpoint
+    that takes it, in bulk (an import queues a batch's thousand at once); the worker sends them
+    after the commit. ``endpoints``: subscribers(org_id, event), for a caller that looked them
+    up already. Returns how many deliveries were queued."""
+    if endpoints is None:
+        endpoints = subscribers(org_id, event)
+    if not endpoints or not lead_ids:
         return 0
     WebhookDelivery.objects.bulk_create(
         [
-            WebhookDelivery(
-                organisation_id=lead.organisation_id, endpoint=e, event=event, lead=lead, data=data
-            )
+            WebhookDelivery(organisation_id=org_id, endpoint=e, event=event, lead_id=pk, data=data)
             for e in endpoints
-        ]
+            for pk in lead_ids
+        ],
+        batch_size=1000,
     )
     from leadtracker.leads.tasks import send_due_webhooks
 
     transaction.on_commit(lambda: send_due_webhooks.enqueue())
-    return len(endpoints)
+    return len(endpoints) * len(lead_ids)
 
 
 def payload(delivery: WebhookDelivery) -> dict:

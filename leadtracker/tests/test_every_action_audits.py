@@ -95,6 +95,10 @@ WRITES_WITHOUT_EVENT = {
         "manual call; the counter is its own record, an event per increment would double the "
         "writes of every sync, and its purge (purge_usage) is audited"
     ),
+    "leads.actions.owners_by_rules": (
+        "moves an assignment rule's turn for the owners it picks; its callers write and audit "
+        "what they are for: assign_by_rules each assignment, an import its lead.import event"
+    ),
 }
 
 EXEMPT = READ_ONLY | WRITES_WITHOUT_EVENT
@@ -370,7 +374,7 @@ SCENARIOS = {
     "leads.actions.set_phones": _plain(lambda fn, w: fn(w.lead, [NEW_PERSON[2]], actor=w.a, by=w.p.olga)),
     "leads.actions.change_status": _plain(lambda fn, w: fn(w.lead, _other_status(w), actor=w.a, by=w.p.olga)),
     "leads.actions.assign_lead": _plain(lambda fn, w: fn(w.lead, w.p.alice.user_id, actor=w.a, by=w.p.olga)),
-    "leads.actions.assign_by_rules": _with(_rule, lambda fn, w, rule: fn(w.lead, actor=w.a)),
+    "leads.actions.assign_by_rules": _with(_rule, lambda fn, w, rule: fn([w.lead], actor=w.a)),
     "leads.actions.bulk_assign": _plain(
         lambda fn, w: fn(_leads(w), w.p.alice.user_id, actor=w.a, by=w.p.olga)
     ),

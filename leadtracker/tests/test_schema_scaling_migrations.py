@@ -79,7 +79,7 @@ def test_rows_come_across_forwards(acme, globex, before_the_gaps_closed):
             phone=f"+91987654321{i}",
             status=lead_actions.default_status(acme.org.pk),
         )
-        owners.append(lead_actions.assign_by_rules(lead, actor=Actor.system()))
+        owners.append(lead_actions.assign_by_rules([lead], actor=Actor.system())[0])
     assert owners == [first, second, first]
 
     acceptance = NoticeAcceptance.objects.get()

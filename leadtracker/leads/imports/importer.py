@@ -31,6 +31,7 @@ from leadtracker.leads.imports.mapping import (
 from leadtracker.leads.imports.reader import BrokenLine, open_table
 from leadtracker.leads.imports.writer import Pending, insert_details, insert_leads
 from leadtracker.leads.models import Lead, LeadPhone, LeadSource, LeadStatus
+from leadtracker.leads.webhooks import queue_event, subscribers
 from leadtracker.lib.bulk import one_of
 from leadtracker.lib.errors import ActionError
 from leadtracker.lib.money import parse_amount
@@ -552,83 +553,23 @@ class Importer:
                     self.counts.duplicates += 1
 
     def _assign_by_rules(self, pending: list[Pending]) -> None:
-        """Round-robin for the batch's unowned leads, as if they arrived one by one: each rule
-        is locked once per batch and its turn moves on by as many leads as it handed out."""
-        from leadtracker.attendance.selectors import users_on_shift
-        from leadtracker.leads.models import AssignmentRule
-
+        """The batch's unowned leads go round the rules as if they arrived one by one."""
         unowned = [p for p in pending if p.clean.fields["owner_id"] is None and p.by_rules]
         if not unowned:
             return
-        rules = list(
-            AssignmentRule.objects.select_for_update()
-            .filter(organisation=self.org, is_active=True)
-            .order_by("position", "id")
-        )
-        if not rules:
-            return
-        agents_of = {}
-        for rule in rules:
-            agents = list(
-                Membership.objects.filter(organisation=self.org, is_active=True, user__in=rule.agents.all())
-                .order_by("user_id")
-                .values_list("user_id", flat=True)
-            )
-            on_shift = users_on_shift(self.org.pk, agents) if rule.only_on_shift else set(agents)
-            agents_of[rule.pk] = (agents, on_shift)
-        general = next((r for r in rules if r.source_id is None), None)
-        by_source = {}
-        for r in rules:
-            if r.source_id is not None:
-                by_source.setdefault(r.source_id, r)
-        turns = {r.pk: r.turn for r in rules}
-        for p in unowned:
-            source = p.clean.fields["source"]
-            rule = (by_source.get(source.pk) if source else None) or general
-            if rule is None:
-                continue
-            agents, on_shift = agents_of[rule.pk]
-            for step in range(len(agents)):
-                candidate = agents[(turns[rule.pk] + step) % len(agents)]
-                if candidate in on_shift:
-                    p.clean.fields["owner_id"] = candidate
-                    turns[rule.pk] += step + 1
-                    break
-        for rule in rules:
-            if turns[rule.pk] != rule.turn:
-                AssignmentRule.objects.filter(pk=rule.pk).update(turn=turns[rule.pk])
-
-    def _queue_webhooks(self, lead_ids: list[int]) -> None:
-        from leadtracker.leads.models import WebhookDelivery, WebhookEndpoint
-
-        if self._endpoints is None:
-            self._endpoints = [
-                e
-                for e in WebhookEndpoint.objects.filter(organisation=self.org, is_active=True)
-                if "lead.created" in e.events
-            ]
-        if not self._endpoints or not lead_ids:
-            return
-        WebhookDelivery.objects.bulk_create(
-            [
-                WebhookDelivery(
-                    organisation=self.org, endpoint=e, event="lead.created", lead_id=pk, data={"import": True}
-                )
-                for e in self._endpoints
-                for pk in lead_ids
-            ],
-            batch_size=1000,
-        )
-        from leadtracker.leads.tasks import send_due_webhooks
-
-        transaction.on_commit(lambda: send_due_webhooks.enqueue())
+        sources = [p.clean.fields["source"].pk if p.clean.fields["source"] else None for p in unowned]
+        for p, pick in zip(unowned, actions.owners_by_rules(self.org.pk, sources), strict=True):
+            if pick is not None:
+                p.clean.fields["owner_id"] = pick[0]
 
     def _bulk_insert(self, pending: list[Pending]):
         now = timezone.now()
         if self.assign:
             self._assign_by_rules(pending)
         lead_ids = insert_leads(self.org, pending, default_status=self.default_status, now=now)
-        self._queue_webhooks(lead_ids)
+        if self._endpoints is None:
+            self._endpoints = subscribers(self.org.pk, "lead.created")
+        queue_event(self.org.pk, lead_ids, "lead.created", {"import": True}, endpoints=self._endpoints)
         insert_details(self.org, lead_ids, pending, actor=self.actor, now=now)
         self.counts.created += len(lead_ids)
         for p in pending:

@@ -78,7 +78,7 @@ def test_concurrent_arrivals_take_turns_without_skipping(acme):
                 phone=f"+91987654321{i}",
                 status=actions.default_status(acme.org.pk),
             )
-            actions.assign_by_rules(lead, actor=Actor.system())
+            actions.assign_by_rules([lead], actor=Actor.system())
         except Exception as exc:  # noqa: BLE001 — reported below
             errors.append(exc)
         finally:
