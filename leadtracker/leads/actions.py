@@ -3,9 +3,13 @@ the audit log, and leaves the database consistent or unchanged."""
 
 import datetime as dt
 import re
+import secrets
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from urllib.parse import urlsplit
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import Min
 from django.utils import timezone
@@ -13,7 +17,7 @@ from django.utils import timezone
 from leadtracker.accounts.audit import Actor, record
 from leadtracker.accounts.models import Membership, Role
 from leadtracker.attendance.selectors import users_on_shift
-from leadtracker.leads.consent import lead_consent_changed
+from leadtracker.leads.consent import lead_consent_changed, unsubscribe_url
 from leadtracker.leads.models import (
     Activity,
     ActivityKind,
@@ -26,12 +30,15 @@ from leadtracker.leads.models import (
     LeadSource,
     LeadStatus,
     LeadTag,
+    MessageTemplate,
     StatusKind,
     Tag,
+    WebhookEndpoint,
 )
-from leadtracker.leads.selectors import can_assign_to
+from leadtracker.leads.selectors import can_assign_to, leads_for
 from leadtracker.leads.signals import lead_numbers_added, lead_owner_changed
 from leadtracker.leads.trash.actions import trash_leads
+from leadtracker.leads.webhooks import BlockedAddress, check_destination, new_secret, queue_event
 from leadtracker.lib.errors import ActionError, Conflict
 from leadtracker.lib.phones import InvalidPhone, normalise
 from leadtracker.lib.timeutil import YEAR, check_within
@@ -101,9 +108,6 @@ _PLAIN_EMAIL = re.compile(
 
 
 def clean_email(value: str) -> str:
-    from django.core.exceptions import ValidationError
-    from django.core.validators import validate_email
-
     email = (value or "").strip().lower()
     if email.startswith("mailto:"):
         email = email[7:]
@@ -411,8 +415,6 @@ def _add_phones(lead: Lead, phones) -> list[str]:
 
 
 def _may_change(by: Membership, lead: Lead) -> bool:
-    from leadtracker.leads.selectors import leads_for
-
     if not leads_for(by).filter(pk=lead.pk).exists():
         return False
     return by.role != Role.AGENT or lead.owner_id == by.user_id
@@ -925,8 +927,6 @@ def update_follow_up(fu: FollowUp, *, actor: Actor, by: Membership | None, **fie
 def _check_assignee_sees(lead: Lead, user_id: int) -> None:
     """A follow-up is done by someone who can open its lead: the agenda shows only such
     follow-ups, so one given to anyone else would silently never be seen."""
-    from leadtracker.leads.selectors import leads_for
-
     member = Membership.objects.get(organisation_id=lead.organisation_id, user_id=user_id, is_active=True)
     if not leads_for(member).filter(pk=lead.pk).exists():
         raise ActionError(
@@ -1269,17 +1269,10 @@ def save_assignment_rule(
 @transaction.atomic
 def save_webhook(org, *, url: str, events: list[str], actor: Actor, endpoint=None, is_active: bool = True):
     """Create or change a webhook endpoint. Only http(s) URLs; a new endpoint gets a secret."""
-    from urllib.parse import urlsplit
-
-    from leadtracker.leads.models import WebhookEndpoint
-    from leadtracker.leads.webhooks import new_secret
-
     url = (url or "").strip()
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise ActionError("must be an http:// or https:// address", field="url")
-    from leadtracker.leads.webhooks import BlockedAddress, check_destination
-
     try:
         check_destination(url)
     except BlockedAddress as exc:
@@ -1305,8 +1298,6 @@ def rotate_webhook_secret(endpoint, *, actor: Actor):
     """A new signing secret, in force at once (a leaked one stops being useful the moment it
     is replaced). Deliveries still queued are signed when sent, so they carry the new one;
     the receiver should accept both while it switches over."""
-    from leadtracker.leads.webhooks import new_secret
-
     endpoint.secret = new_secret()
     endpoint.save(update_fields=["secret"])
     record("webhook.secret", organisation=endpoint.organisation, actor=actor, obj=endpoint)
@@ -1322,8 +1313,6 @@ def delete_assignment_rule(rule: AssignmentRule, *, actor: Actor) -> None:
 @transaction.atomic
 def rotate_capture_key(source: LeadSource, *, actor: Actor) -> LeadSource:
     """Turn on web capture for a source, or replace its key (the old one stops at once)."""
-    import secrets
-
     source.capture_key = secrets.token_urlsafe(24)
     source.save(update_fields=["capture_key"])
     record("source.capture_key", organisation=source.organisation, actor=actor, obj=source)
@@ -1350,8 +1339,6 @@ def render_template(body: str, *, lead: Lead, agent_name: str, organisation_name
         "organisation": organisation_name,
     }
     if "{unsubscribe_url}" in body:  # signing costs a little: only when the text asks for it
-        from leadtracker.leads.consent import unsubscribe_url
-
         values["unsubscribe_url"] = unsubscribe_url(lead)
     out = body
     for key, value in values.items():
@@ -1361,8 +1348,6 @@ def render_template(body: str, *, lead: Lead, agent_name: str, organisation_name
 
 @transaction.atomic
 def save_message_template(org, *, name: str, body: str, actor: Actor, template=None):
-    from leadtracker.leads.models import MessageTemplate
-
     name, body = (name or "").strip(), (body or "").strip()
     if not name:
         raise ActionError("give the template a name", field="name")
@@ -1458,6 +1443,4 @@ def delete_tag(tag: Tag, *, actor: Actor) -> int:
 
 def _emit(lead: Lead, event: str, data: dict) -> None:
     """Queue webhook deliveries for this event (sent by the worker after the commit)."""
-    from leadtracker.leads.webhooks import queue_event
-
     queue_event(lead.organisation_id, [lead.pk], event, data)

@@ -8,23 +8,16 @@ from leadtracker.leads.imports.jobs import (
     requeue_abandoned,
     run_import,  # noqa: F401 — tasks queued as leadtracker.leads.tasks.run_import
 )
+from leadtracker.leads.reminders import send_due_reminders
+from leadtracker.leads.trash.actions import purge_trash as purge
+from leadtracker.leads.webhooks import send_due_webhooks  # noqa: F401 — tasks queued under this module's name
 from leadtracker.lib import leases
 from leadtracker.lib.periodic import periodic
 
 
 @periodic(every=dt.timedelta(minutes=1))
 @task()
-def send_due_webhooks() -> int:
-    from leadtracker.leads.webhooks import send_due
-
-    return send_due()
-
-
-@periodic(every=dt.timedelta(minutes=1))
-@task()
 def send_follow_up_reminders() -> int:
-    from leadtracker.leads.reminders import send_due_reminders
-
     return send_due_reminders()
 
 
@@ -46,6 +39,4 @@ def purge_old_import_files() -> int:
 @task()
 def purge_trash() -> dict:
     """Nightly: leads 30 days in the trash are deleted for good."""
-    from leadtracker.leads.trash.actions import purge_trash as purge
-
     return purge()

@@ -7,18 +7,24 @@ under the endpoint's secret, and may use ``X-LeadTracker-Delivery`` to ignore re
 import datetime as dt
 import hashlib
 import hmac
+import ipaddress
 import json
 import logging
 import secrets
+import socket
 import urllib.error
 import urllib.request
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django_tasks import task
 
 from leadtracker.leads.models import DeliveryState, WebhookDelivery, WebhookEndpoint
 from leadtracker.lib import leases
+from leadtracker.lib.periodic import periodic
 
 logger = logging.getLogger(__name__)
 
@@ -33,12 +39,6 @@ class BlockedAddress(ValueError):
 def check_destination(url: str) -> None:
     """Refuse webhook URLs that resolve to this machine or a private network (SSRF), unless
     the server's operator allows it (WEBHOOK_ALLOW_PRIVATE_ADDRESSES, for intranet receivers)."""
-    import ipaddress
-    import socket
-    from urllib.parse import urlsplit
-
-    from django.conf import settings
-
     if settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES:
         return
     host = urlsplit(url).hostname or ""
@@ -98,8 +98,6 @@ def queue_event(org_id: int, lead_ids: list[int], event: str, data: dict, *, end
         ],
         batch_size=1000,
     )
-    from leadtracker.leads.tasks import send_due_webhooks
-
     transaction.on_commit(lambda: send_due_webhooks.enqueue())
     return len(endpoints) * len(lead_ids)
 
@@ -216,3 +214,11 @@ def send_due(now=None, limit: int = 200) -> int:
         deliver(delivery, at)
         sent += 1
     return sent
+
+
+@periodic(every=dt.timedelta(minutes=1))
+@task()
+def send_due_webhooks() -> int:
+    # Defined beside queue_event, which queues it; tasks.py names it too, for the tasks queued
+    # before it moved here (their rows say leadtracker.leads.tasks.send_due_webhooks).
+    return send_due()

@@ -6,8 +6,12 @@ import pytest
 from django_tasks_db.models import DBTaskResult
 
 from leadtracker.leads.imports.jobs import run_import
+from leadtracker.leads.webhooks import send_due_webhooks
 
-MOVED = {"leadtracker.leads.tasks.run_import": run_import}
+MOVED = {
+    "leadtracker.leads.tasks.run_import": run_import,
+    "leadtracker.leads.tasks.send_due_webhooks": send_due_webhooks,
+}
 
 
 @pytest.mark.django_db
