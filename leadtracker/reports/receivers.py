@@ -13,12 +13,15 @@ from leadtracker.reports import rollups
 @receiver(calls_stored)
 def calls_arrived(sender, organisation, user_id, moments, call_back_call_ids, **kwargs):
     keys = rollups.keys_for_moments(organisation, ((user_id, m) for m in moments))
+    call_back_keys = set()
     if call_back_call_ids:
+        # The person-days of missed calls whose call-back changed: only their call-back figures
+        # move, unless calls were stored on them too.
         pairs = Call.objects.filter(organisation_id=organisation.pk, pk__in=call_back_call_ids).values_list(
             "user_id", "started_at"
         )
-        keys |= rollups.keys_for_moments(organisation, pairs)
-    rollups.refresh(organisation, keys)
+        call_back_keys = rollups.keys_for_moments(organisation, pairs)
+    rollups.refresh(organisation, keys, call_back_keys)
 
 
 @receiver(shift_changed)

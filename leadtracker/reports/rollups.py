@@ -143,7 +143,17 @@ def compute(org, where: Q, spans: list[tuple[int | None, dt.datetime, dt.datetim
             d.first = started
         if d.last is None or started > d.last:
             d.last = started
-    # A call-back counts on the day and for the person of the missed call it is measured from.
+    _add_call_backs(org, days, where)
+    _add_shifts(org, days, spans)
+    if wanted is not None:
+        days = {k: v for k, v in days.items() if k in wanted}
+        hours = {k: v for k, v in hours.items() if (k[0], k[1]) in wanted}
+    return {k: v.row() for k, v in days.items()}, hours
+
+
+def _add_call_backs(org, days: dict, where: Q) -> None:
+    """A call-back counts on the day and for the person of the missed call it is measured from."""
+    tz = org.tzinfo
     backs = CallBack.objects.filter(_prefixed(where, "missed_call__"), organisation_id=org.pk).values_list(
         "missed_call__user_id", "missed_call__started_at", "closed_at", "seconds_to_return"
     )
@@ -157,11 +167,6 @@ def compute(org, where: Q, spans: list[tuple[int | None, dt.datetime, dt.datetim
         else:
             d.returned += 1
             d.waits.append(seconds or 0)
-    _add_shifts(org, days, spans)
-    if wanted is not None:
-        days = {k: v for k, v in days.items() if k in wanted}
-        hours = {k: v for k, v in hours.items() if (k[0], k[1]) in wanted}
-    return {k: v.row() for k, v in days.items()}, hours
 
 
 def _prefixed(q: Q, prefix: str) -> Q:
@@ -241,16 +246,25 @@ def _extra(row: dict) -> tuple:
     return tuple(json_param(row[c]) if c == "return_seconds" else row[c] for c in DAY_EXTRA)
 
 
-def refresh(org, keys: Iterable[Key]) -> None:
-    """Recompute these person-days (upkeep; runs inside the caller's transaction)."""
+def refresh(org, keys: Iterable[Key], call_back_keys: Iterable[Key] = ()) -> None:
+    """Recompute these person-days (upkeep; runs inside the caller's transaction).
+
+    ``call_back_keys``: person-days that gained no call but whose missed calls' call-backs
+    opened, closed or moved (another phone's call returned them): only their call-back figures
+    are recomputed (``_refresh_call_backs``)."""
     keys = set(keys)
-    if not keys:
+    call_back_keys = set(call_back_keys) - keys
+    if not keys and not call_back_keys:
         return
     tz = org.tzinfo
     # Every writer calls this inside its own transaction; no savepoint of our own (two
     # statements a sync batch), but atomic still if someone calls it outside one.
     with transaction.atomic(savepoint=False):
-        _lock_people(org.pk, {u for u, _ in keys})
+        # Everyone's lock at once, in order: two batches never wait on each other in a circle.
+        _lock_people(org.pk, {u for u, _ in keys | call_back_keys})
+        keys |= _refresh_call_backs(org, call_back_keys)
+        if not keys:
+            return
         where, spans, stale = Q(), [], Q()
         for user_id, day in sorted(keys):
             start, end = day_bounds(tz, day)
@@ -261,6 +275,39 @@ def refresh(org, keys: Iterable[Key]) -> None:
         UserDay.objects.filter(stale, organisation_id=org.pk).delete()
         UserHour.objects.filter(stale, organisation_id=org.pk).delete()
         _write(org, days, hours)
+
+
+def _refresh_call_backs(org, keys: set[Key]) -> set[Key]:
+    """The call-back figures (missed returned, not returned, the waits) of these person-days,
+    recomputed from their call-backs; their calls, hours and shift seconds are as they were.
+    Recounting those too (thousands of calls on a busy day, for each person whose missed call
+    a batch returned) was most of a sync batch's time inside its write transaction, which on
+    SQLite holds the database's one write lock. Answers the days that have no row yet (never
+    counted): those are recomputed whole."""
+    if not keys:
+        return set()
+    tz = org.tzinfo
+    where, rows = Q(), Q()
+    for user_id, day in sorted(keys):
+        start, end = day_bounds(tz, day)
+        where |= Q(user_id=user_id, started_at__gte=start, started_at__lt=end)
+        rows |= Q(user_id=user_id, day=day)
+    existing = {
+        (user_id, day): pk
+        for pk, user_id, day in UserDay.objects.filter(rows, organisation_id=org.pk).values_list(
+            "pk", "user_id", "day"
+        )
+    }
+    days = {key: _Day() for key in existing}
+    _add_call_backs(org, days, where)
+    for key, pk in sorted(existing.items()):
+        row = days[key].row()
+        UserDay.objects.filter(pk=pk).update(
+            missed_returned=row["missed_returned"],
+            missed_not_returned=row["missed_not_returned"],
+            return_seconds=row["return_seconds"],
+        )
+    return keys - existing.keys()
 
 
 def rebuild(

@@ -8,7 +8,7 @@ import contextlib
 from django.db import connection
 
 from leadtracker.calls.models import Call, CallBack
-from leadtracker.calls.tests.conftest import call, make_lead, send
+from leadtracker.calls.tests.conftest import call, make_lead, open_shift, paired_client, send
 
 
 @contextlib.contextmanager
@@ -92,3 +92,27 @@ def test_the_call_backs_a_batch_changes_are_updated_in_one_statement(acme, phone
         assert cb.closing_call.number == cb.number == cb.missed_call.number
         assert cb.seconds_to_return == int((cb.closed_at - cb.missed_at).total_seconds()) > 0
         assert cb.closed_at == cb.closing_call.started_at
+
+
+def test_a_colleagues_day_is_not_recounted_when_only_its_call_backs_changed(acme):
+    """Alice's phone returns a call Bob missed: Bob's person-day gets its call-back figures
+    anew, in place; his calls (a busy day holds thousands) are not read again inside Alice's
+    transaction, nor his day and hour rows deleted and written again."""
+    from leadtracker.reports.models import UserDay, UserHour
+    from leadtracker.reports.tests.direct import assert_rollups_match
+
+    open_shift(acme.alice)
+    open_shift(acme.bob)
+    alice, bob = paired_client(acme.alice), paired_client(acme.bob)
+    send(bob, [call(1, type="missed", duration_s=0, minutes_ago=50), call(2, number="+919812345678")])
+    bobs_day = UserDay.objects.get(user_id=acme.bob.user_id)
+    bobs_hours = set(UserHour.objects.filter(user_id=acme.bob.user_id).values_list("pk", "calls"))
+    assert bobs_day.missed_not_returned == 1
+
+    assert send(alice, [call(7, minutes_ago=20, duration_s=30)]).json()["stored"] == 1
+
+    after = UserDay.objects.get(user_id=acme.bob.user_id)
+    assert after.pk == bobs_day.pk and after.calls == bobs_day.calls == 2
+    assert (after.missed_returned, after.missed_not_returned, after.return_seconds) == (1, 0, [30 * 60])
+    assert set(UserHour.objects.filter(user_id=acme.bob.user_id).values_list("pk", "calls")) == bobs_hours
+    assert_rollups_match(acme.org)
