@@ -49,10 +49,13 @@ test: install
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/djlint leadtracker --check
+	$(BIN)/djlint leadtracker --lint
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+	$(BIN)/djlint leadtracker --reformat --warn
 
 bench: install
 	$(BIN)/python -m bench

@@ -18,6 +18,10 @@ echo "== ruff"
 $BIN/ruff check . || failed=1
 $BIN/ruff format --check . || failed=1
 
+echo "== templates (djLint, [tool.djlint] in pyproject.toml: \`make format\` formats them)"
+$BIN/djlint leadtracker --check || failed=1
+$BIN/djlint leadtracker --lint || failed=1
+
 echo "== import contract (.importlinter: the layers, and no import cycles inside an app)"
 PYTHONPATH=agent $BIN/lint-imports --no-cache || failed=1
 
