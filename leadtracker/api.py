@@ -26,9 +26,13 @@ from leadtracker.accounts.api import router as accounts_router
 from leadtracker.accounts.auth import BearerAuth, SessionAuth
 from leadtracker.attendance.api import router as attendance_router
 from leadtracker.calls.api import router as calls_router
-from leadtracker.leads.api import router as leads_router
+from leadtracker.leads.api import consent as lead_consent_api
+from leadtracker.leads.api import follow_ups as follow_ups_api
+from leadtracker.leads.api import imports as imports_api
+from leadtracker.leads.api import leads as leads_api
+from leadtracker.leads.api import settings as lead_settings_api
+from leadtracker.leads.api import trash as trash_api
 from leadtracker.leads.capture import router as capture_router
-from leadtracker.leads.trash.api import router as trash_router
 from leadtracker.lib import database, json_body
 from leadtracker.lib.errors import ActionError
 from leadtracker.lib.throttling import AnonymousThrottle, HealthThrottle, UserThrottle
@@ -67,8 +71,12 @@ api = NinjaAPI(
 api.add_router("/", accounts_router)
 api.add_router("/", attendance_router)
 # Before the leads: "/leads/trash" must not be read as a lead id.
-api.add_router("/", trash_router)
-api.add_router("/", leads_router)
+api.add_router("/", trash_api.router)
+api.add_router("/", leads_api.router)
+api.add_router("/", lead_consent_api.router)
+api.add_router("/", follow_ups_api.router)
+api.add_router("/", lead_settings_api.router)
+api.add_router("/", imports_api.router)
 api.add_router("/", capture_router)
 api.add_router("/", calls_router)
 api.add_router("/", privacy_router)

@@ -5,7 +5,7 @@ import json
 
 from ninja.responses import NinjaJSONEncoder
 
-from leadtracker.leads.api import LeadOut, LeadPage
+from leadtracker.leads.api.schemas import LeadOut, LeadPage
 from leadtracker.leads.models import Lead
 
 

@@ -6,18 +6,19 @@ Deleting itself stays where it was (``DELETE /leads/{id}``, ``POST /leads/bulk``
 import datetime as dt
 
 from django.utils import timezone
-from ninja import Router, Schema, Status
+from ninja import Schema, Status
 from pydantic import Field
 
 from leadtracker.accounts.audit import Actor
 from leadtracker.accounts.models import Role
-from leadtracker.leads.api import LeadOut, with_related
+from leadtracker.leads.api.schemas import LeadOut, with_related
 from leadtracker.leads.selectors import leads_for
 from leadtracker.leads.trash import actions, selectors
 from leadtracker.lib.pagination import keyset_sorted
+from leadtracker.lib.router import Router
 from leadtracker.lib.schema import require_role
 
-router = Router(tags=["leads"])
+router = Router(ids_of="leadtracker.leads.trash.api", tags=["leads"])
 
 
 class TrashedOut(Schema):
