@@ -445,12 +445,12 @@ def raw_baseline(url: str, org_id: int) -> dict[str, float]:
 
 def watched():
     """What to time inside one request: (owner, attribute, title)."""
+    from leadtracker.accounts import throttle
     from leadtracker.calls import actions, api, loop, sync
-    from leadtracker.lib import throttling
 
     return [
         (api.DeviceAuth, "authenticate", "auth: token, membership, device (3 SELECTs)"),
-        (throttling._WindowThrottle, "allow_request", "throttle upsert (x2 throttles)"),
+        (throttle._WindowThrottle, "allow_request", "throttle upsert (x2 throttles)"),
         (sync, "sync", "sync.sync: the batch after JSON parsing"),
         (sync, "clean_row", "  clean_row x500: validate, parse time, number"),
         (sync, "_number", "    _number: libphonenumber (cached within the batch)"),

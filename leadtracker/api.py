@@ -24,6 +24,7 @@ from pydantic import BaseModel, Field
 
 from leadtracker.accounts.api import router as accounts_router
 from leadtracker.accounts.auth import BearerAuth, SessionAuth
+from leadtracker.accounts.throttle import AnonymousThrottle, HealthThrottle, UserThrottle
 from leadtracker.attendance.api import router as attendance_router
 from leadtracker.calls.api import router as calls_router
 from leadtracker.leads.api import consent as lead_consent_api
@@ -35,7 +36,6 @@ from leadtracker.leads.api import trash as trash_api
 from leadtracker.leads.capture import router as capture_router
 from leadtracker.lib import database, json_body
 from leadtracker.lib.errors import ActionError
-from leadtracker.lib.throttling import AnonymousThrottle, HealthThrottle, UserThrottle
 from leadtracker.privacy.api import router as privacy_router
 
 logger = logging.getLogger(__name__)

@@ -336,7 +336,7 @@ class Notification(models.Model):
 
 class RateCounter(models.Model):
     """Requests counted per client and fixed time window, for API throttling. One upsert per
-    request (see lib/throttling.py); old windows are purged by a periodic job."""
+    request (see accounts/throttle.py); old windows are purged by a periodic job."""
 
     key = models.CharField(max_length=100)
     window = models.BigIntegerField()

@@ -1,13 +1,60 @@
-"""Counting attempts in the shared cache: failed logins, failed API credentials, password
-reset e-mails — per account and per client address, in fixed windows."""
+"""Throttling in fixed windows, one counter for all of it: a row of RateCounter per key and
+window, bumped by one upsert — shared by every gunicorn worker and the worker, no cache server
+to run. Two ways to use it:
 
+- ``Limit``: attempts that fail (logins, API credentials, password reset e-mails, pairing and
+  two-factor codes), counted per account and per client address; ``blocked`` before the
+  attempt, ``hit`` when it fails.
+- the django-ninja throttles: every API request, counted per address, user, device or capture
+  key, refused with 429 and Retry-After past the rate.
+
+Limits and rates are names of settings, read at call time, so configuration and tests can
+change them. Old windows are purged by a periodic job (tasks.purge_old_rate_counters)."""
+
+import hashlib
 import time
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
+from django.db import DatabaseError, connection
+from ninja.throttling import BaseThrottle, SimpleRateThrottle
 
-from leadtracker.accounts.models import hash_secret
+from leadtracker.accounts.models import RateCounter
+from leadtracker.lib.http import client_ip
+
+# --- the counter ------------------------------------------------------------------------------
+
+
+def _key(scope: str, ident: str) -> str:
+    # Hashed, so that the table holds no e-mail or IP addresses.
+    return hashlib.sha256(f"{scope}:{ident}".encode()).hexdigest()[:40]
+
+
+def _slot(duration: int, now: float | None = None) -> tuple[int, int]:
+    """The window a moment falls in, and when that window ends (seconds since the epoch)."""
+    window = int((time.time() if now is None else now) // duration)
+    return window, (window + 1) * duration
+
+
+def _bump(key: str, window: int, ends_at: int) -> int:
+    """Count one more in the key's window; the count it reached."""
+    q = connection.ops.quote_name  # "window" is a reserved word in PostgreSQL
+    table = q(RateCounter._meta.db_table)
+    slot = f"{q('key')}, {q('window')}"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({slot}, hits, ends_at) VALUES (%s, %s, 1, %s) "  # noqa: S608
+            f"ON CONFLICT ({slot}) DO UPDATE SET hits = {table}.hits + 1 RETURNING hits",
+            [key, window, ends_at],
+        )
+        return cursor.fetchone()[0]
+
+
+def _counts(keys: list[str], window: int) -> dict[str, int]:
+    return dict(RateCounter.objects.filter(key__in=keys, window=window).values_list("key", "hits"))
+
+
+# --- failed attempts, per account and per address ---------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -30,28 +77,31 @@ PAIRING = Limit("pairing-fail", None, "PAIRING_FAILURES_PER_ADDRESS", "PAIRING_W
 
 
 def _keys(limit: Limit, account: str | None, ip: str | None) -> list[tuple[str, int]]:
-    window = getattr(settings, limit.window)
-    slot = int(time.time() // window)
     keys = []
-    # Hashed, so that the cache table holds no e-mail or IP addresses.
     if account and limit.per_account:
         keys.append(
-            (
-                f"{limit.name}:acct:{hash_secret(account.strip().lower())}:{slot}",
-                getattr(settings, limit.per_account),
-            )
+            (_key(f"{limit.name}:acct", account.strip().lower()), getattr(settings, limit.per_account))
         )
     if ip:
-        keys.append((f"{limit.name}:ip:{hash_secret(ip)}:{slot}", getattr(settings, limit.per_address)))
+        keys.append((_key(f"{limit.name}:ip", ip), getattr(settings, limit.per_address)))
     return keys
 
 
+def _window(limit: Limit) -> tuple[int, int]:
+    return _slot(getattr(settings, limit.window))
+
+
 def blocked(limit: Limit, *, account: str | None = None, ip: str | None = None) -> bool:
-    return any((cache.get(key) or 0) >= allowed for key, allowed in _keys(limit, account, ip))
+    keys = _keys(limit, account, ip)
+    if not keys:
+        return False
+    counts = _counts([key for key, _allowed in keys], _window(limit)[0])
+    return any(counts.get(key, 0) >= allowed for key, allowed in keys)
 
 
 def count(limit: Limit, *, account: str | None = None, ip: str | None = None) -> int:
-    return max((cache.get(key) or 0 for key, _allowed in _keys(limit, account, ip)), default=0)
+    keys = [key for key, _allowed in _keys(limit, account, ip)]
+    return max(_counts(keys, _window(limit)[0]).values(), default=0) if keys else 0
 
 
 def retry_after(limit: Limit) -> int:
@@ -61,18 +111,14 @@ def retry_after(limit: Limit) -> int:
 
 
 def hit(limit: Limit, *, account: str | None = None, ip: str | None = None) -> None:
-    timeout = getattr(settings, limit.window)
+    window, ends_at = _window(limit)
     for key, _allowed in _keys(limit, account, ip):
-        if not cache.add(key, 1, timeout=timeout):
-            try:
-                cache.incr(key)
-            except ValueError:  # expired between add and incr
-                cache.set(key, 1, timeout=timeout)
+        _bump(key, window, ends_at)
 
 
 def clear_account(limit: Limit, account: str) -> None:
-    for key, _allowed in _keys(limit, account, None):
-        cache.delete(key)
+    keys = [key for key, _allowed in _keys(limit, account, None)]
+    RateCounter.objects.filter(key__in=keys).delete()
 
 
 # Login, by name, for readability at the call sites.
@@ -86,3 +132,97 @@ def record_login_failure(email: str, ip: str | None) -> None:
 
 def clear_account_failures(email: str) -> None:
     clear_account(LOGIN, email)
+
+
+# --- API requests (django-ninja throttles) ----------------------------------------------------
+
+
+class _WindowThrottle(SimpleRateThrottle):
+    setting_name = ""
+    scope = ""
+
+    def __init__(self, rate=None):
+        super().__init__(rate or getattr(settings, self.setting_name))
+
+    def get_ident(self, request):
+        # The same notion of "the client's address" as login throttling and the audit log.
+        return client_ip(request)
+
+    def ident_for(self, request) -> str | None:
+        raise NotImplementedError
+
+    def allow_request(self, request) -> bool:
+        self.num_requests, self.duration = self.parse_rate(getattr(settings, self.setting_name))
+        ident = self.ident_for(request)
+        if ident is None or not self.num_requests:
+            return True
+        self._now = time.time()
+        window, self._window_end = _slot(self.duration, self._now)
+        return _bump(_key(self.scope, ident), window, self._window_end) <= self.num_requests
+
+    def wait(self):
+        return max(1.0, self._window_end - self._now)
+
+
+class AnonymousThrottle(_WindowThrottle):
+    """Requests without credentials (capture, health), counted per client address."""
+
+    setting_name = "API_RATE_ANONYMOUS"
+    scope = "anon"
+
+    def ident_for(self, request):
+        if getattr(request, "auth", None) is not None:
+            return None
+        return self.get_ident(request)
+
+
+class HealthThrottle(AnonymousThrottle):
+    """The health check's: counted like any anonymous request while the database answers, let
+    through when it does not (the count lives there), so the check can say so itself."""
+
+    def allow_request(self, request) -> bool:
+        try:
+            return super().allow_request(request)
+        except DatabaseError:
+            return True
+
+
+class UserThrottle(_WindowThrottle):
+    """Requests by a signed-in user or token, counted per user."""
+
+    setting_name = "API_RATE_AUTHENTICATED"
+    scope = "user"
+
+    def ident_for(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            return f"u{user.pk}"
+        return None  # anonymous requests are the other throttle's
+
+
+class DeviceThrottle(_WindowThrottle):
+    """Requests per paired device (call sync), whatever address the phone is on today."""
+
+    setting_name = "SYNC_RATE_PER_DEVICE"
+    scope = "device"
+
+    def ident_for(self, request):
+        device = getattr(request, "device", None)
+        return f"d{device.pk}" if device is not None else None
+
+
+class CaptureKeyThrottle(_WindowThrottle):
+    """Posts per capture key: one website form flooded from many addresses at once."""
+
+    setting_name = "CAPTURE_RATE_PER_KEY"
+    scope = "capture"
+
+    def ident_for(self, request):
+        match = getattr(request, "resolver_match", None)
+        key = match.kwargs.get("key") if match is not None else None
+        return f"k{key}" if key else None
+
+
+def with_defaults(*extra: BaseThrottle) -> list[BaseThrottle]:
+    """An operation's own throttles replace the API's; this keeps the API's as well."""
+    return [*extra, AnonymousThrottle(), UserThrottle()]

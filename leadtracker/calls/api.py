@@ -13,6 +13,7 @@ from leadtracker.accounts import throttle
 from leadtracker.accounts.audit import Actor
 from leadtracker.accounts.auth import BearerAuth, SessionAuth
 from leadtracker.accounts.models import Role, TokenKind
+from leadtracker.accounts.throttle import DeviceThrottle, with_defaults
 from leadtracker.calls import actions, selectors, sync
 from leadtracker.calls.models import Device, Disposition, Permission
 from leadtracker.leads import access, masking
@@ -20,7 +21,6 @@ from leadtracker.lib import json_body
 from leadtracker.lib.errors import ActionError
 from leadtracker.lib.http import client_ip
 from leadtracker.lib.schema import Moment, Strict, request_body, require_role
-from leadtracker.lib.throttling import DeviceThrottle, with_defaults
 
 router = Router(tags=["devices"])
 

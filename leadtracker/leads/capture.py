@@ -10,11 +10,11 @@ from django.utils.html import escape
 from ninja import Router
 
 from leadtracker.accounts.audit import Actor
+from leadtracker.accounts.throttle import CaptureKeyThrottle, with_defaults
 from leadtracker.leads import actions
 from leadtracker.leads.models import Activity, ActivityKind, LeadSource
 from leadtracker.lib import json_body
 from leadtracker.lib.errors import ActionError
-from leadtracker.lib.throttling import CaptureKeyThrottle, with_defaults
 
 router = Router(tags=["capture"])
 

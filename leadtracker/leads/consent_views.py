@@ -11,10 +11,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from leadtracker.accounts.audit import Actor
 from leadtracker.accounts.decorators import member_required
 from leadtracker.accounts.models import Organisation, Role
+from leadtracker.accounts.throttle import AnonymousThrottle
 from leadtracker.leads import consent, selectors
 from leadtracker.leads.models import Lead
 from leadtracker.lib.errors import ActionError
-from leadtracker.lib.throttling import AnonymousThrottle
 from leadtracker.lib.web import safe_back
 
 
