@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from leadtracker.accounts import actions, auditlog, mfa, mfa_views, selectors, throttle
+from leadtracker.accounts import actions, audit, mfa, mfa_views, selectors, throttle
 from leadtracker.accounts.audit import Actor
 from leadtracker.accounts.auth import EmailBackend
 from leadtracker.accounts.decorators import member_required
@@ -480,7 +480,7 @@ def revoke_token(request, token_id):
 
 
 def _audit_filters(request):
-    form = auditlog.AuditLogFilterForm(
+    form = audit.AuditLogFilterForm(
         {k: v for k, v in request.GET.items() if k != "cursor"} or None, organisation_id=request.org.pk
     )
     return form, form.selector_filters(request.org.tzinfo)
@@ -500,7 +500,7 @@ def audit_log(request):
     query.pop("cursor", None)
     context = {
         "form": form,
-        "events": auditlog.with_local_times(rows, request.org),
+        "events": audit.with_local_times(rows, request.org),
         "next_cursor": next_cursor,
         "query": query.urlencode(),
     }
@@ -520,12 +520,12 @@ def audit_export(request):
     return spreadsheet.csv_response(
         request,
         f"audit-{request.org.slug}-{stamp}.csv",
-        auditlog.CSV_COLUMNS,
-        auditlog.csv_rows(qs, request.org),
+        audit.CSV_COLUMNS,
+        audit.csv_rows(qs, request.org),
         audit=spreadsheet.Audit(
             "audit.export",
             object_type="audit_log",
-            changes={"format": "csv", "filters": auditlog.filters_for_record(filters)},
+            changes={"format": "csv", "filters": audit.filters_for_record(filters)},
         ),
     )
 
@@ -533,7 +533,7 @@ def audit_export(request):
 @member_required(Role.ADMIN)
 def audit_event(request, event_id):
     event = selectors.get_audit_event(request.membership, event_id)
-    auditlog.with_local_times([event], request.org)
+    audit.with_local_times([event], request.org)
     return render(request, "accounts/audit_event.html", {"event": event})
 
 
