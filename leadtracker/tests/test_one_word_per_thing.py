@@ -14,3 +14,11 @@ def test_one_audit_module_writes_and_reads_the_log():
     assert gone("leadtracker.accounts.auditlog")
     for name in ("Actor", "record", "record_access", "AuditLogFilterForm", "csv_rows", "with_local_times"):
         assert hasattr(audit, name), name
+
+
+def test_money_is_shown_and_read_in_one_module():
+    money = importlib.import_module("leadtracker.lib.money")
+    numbers = importlib.import_module("leadtracker.lib.numbers")
+    assert money.short_money(4_500_000) == "₹45 L" and money.parse_amount("45 lakh").value == 4_500_000
+    # What is not money stays where numbers are.
+    assert hasattr(numbers, "indian_grouping") and not hasattr(numbers, "short_money")

@@ -1,6 +1,7 @@
 from django import template
 
-from leadtracker.lib.numbers import indian_grouping, short_money
+from leadtracker.lib.money import short_money
+from leadtracker.lib.numbers import indian_grouping
 from leadtracker.lib.phones import display
 
 register = template.Library()

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from leadtracker.lib.numbers import short_money
+from leadtracker.lib.money import short_money
 
 
 @pytest.mark.parametrize(
