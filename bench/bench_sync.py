@@ -446,7 +446,7 @@ def raw_baseline(url: str, org_id: int) -> dict[str, float]:
 def watched():
     """What to time inside one request: (owner, attribute, title)."""
     from leadtracker.accounts import throttle
-    from leadtracker.calls import actions, api, loop, sync
+    from leadtracker.calls import actions, api, callbacks, sync
 
     return [
         (api.DeviceAuth, "authenticate", "auth: token, membership, device (3 SELECTs)"),
@@ -458,7 +458,7 @@ def watched():
         (sync, "_match", "    _match: LeadPhone lookup"),
         (sync, "_insert", "    _insert: INSERT ... ON CONFLICT DO NOTHING RETURNING"),
         (sync, "touch_leads", "    touch_leads: UPDATE leads_lead ... CASE WHEN"),
-        (loop, "on_calls_stored", "    loop.on_calls_stored: call-backs"),
+        (callbacks, "on_calls_stored", "    callbacks.on_calls_stored: call-backs"),
         (actions, "count_usage", "    count_usage"),
     ]
 

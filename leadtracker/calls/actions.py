@@ -385,7 +385,7 @@ def log_call(
     """A call logged by hand, for people whose phone cannot share its call log (the protocol
     allows it while the permission is revoked). It is the person's own statement, so it is
     not bound to a shift. Returns (call, created): the same form sent twice logs one call."""
-    from leadtracker.calls import loop
+    from leadtracker.calls import callbacks
     from leadtracker.calls.sync import CleanCall
     from leadtracker.leads.models import Lead
     from leadtracker.lib.phones import InvalidPhone, normalise
@@ -457,7 +457,7 @@ def log_call(
     from leadtracker.calls.sync import touch_leads
 
     touch_leads([(call.pk, clean)])
-    returned = loop.on_calls_stored(org, [(call.pk, clean)], user_id=member.user_id)
+    returned = callbacks.on_calls_stored(org, [(call.pk, clean)], user_id=member.user_id)
     calls_stored.send(
         sender=Call,
         organisation=org,

@@ -260,7 +260,7 @@ def _stored_already(device: Device, org, rows: list[CleanCall]) -> set[int]:
 def _store(
     device: Device, org, rows: list[CleanCall], stored_before: set[int], *, actor: Actor, now: dt.datetime
 ) -> dict:
-    from leadtracker.calls import loop
+    from leadtracker.calls import callbacks
     from leadtracker.calls.actions import count_usage
     from leadtracker.calls.signals import calls_stored
 
@@ -297,7 +297,7 @@ def _store(
     duplicates = len(kept) - len(stored)
     if stored:
         touch_leads(stored)
-        returned = loop.on_calls_stored(org, stored, user_id=device.user_id)
+        returned = callbacks.on_calls_stored(org, stored, user_id=device.user_id)
         calls_stored.send(
             sender=Call,
             organisation=org,

@@ -19,7 +19,7 @@ OVERSIZED_FILES = {
 }
 LONG_FUNCTIONS = {
     "calls/actions.py:log_call",
-    "calls/loop.py:on_calls_stored",
+    "calls/callbacks.py:on_calls_stored",
     "leads/views.py:lead_settings",
     "privacy/tests/erasure_util.py:build_person",
     "privacy/tests/test_access_export_member.py:test_a_members_export_holds_their_own_data_and_no_lead_data",

@@ -22,3 +22,9 @@ def test_money_is_shown_and_read_in_one_module():
     assert money.short_money(4_500_000) == "₹45 L" and money.parse_amount("45 lakh").value == 4_500_000
     # What is not money stays where numbers are.
     assert hasattr(numbers, "indian_grouping") and not hasattr(numbers, "short_money")
+
+
+def test_the_call_backs_live_in_callbacks():
+    callbacks = importlib.import_module("leadtracker.calls.callbacks")
+    assert gone("leadtracker.calls.loop")
+    assert callable(callbacks.on_calls_stored)

@@ -29,9 +29,9 @@ def test_a_miss_and_its_return_stored_at_the_same_moment_close_the_call_back(acm
     open_shift(acme.alice)
     open_shift(acme.bob)
     returning, missing = paired_client(acme.bob), paired_client(acme.alice)
-    from leadtracker.calls import loop
+    from leadtracker.calls import callbacks
 
-    original = loop.on_calls_stored
+    original = callbacks.on_calls_stored
     in_loop, release = threading.Event(), threading.Event()
 
     def held_open(org, stored, *, user_id):
@@ -40,7 +40,7 @@ def test_a_miss_and_its_return_stored_at_the_same_moment_close_the_call_back(acm
             in_loop.set()
             release.wait(60)
 
-    monkeypatch.setattr(loop, "on_calls_stored", held_open)
+    monkeypatch.setattr(callbacks, "on_calls_stored", held_open)
     answers = {}
     writing = threading.Event()
 

@@ -1,4 +1,4 @@
-"""The missed-call loop: someone who called and was not answered waits in "missed calls to
+"""Call-backs, the missed-call loop: someone who called and was not answered waits in "missed calls to
 return" until someone talks with that number, either way; the wait is measured. The caller
 may be a lead or a number that is no lead (yet): a call from an unknown number is as likely
 a new customer as any, so it is returned whether or not the organisation makes leads of
