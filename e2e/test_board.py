@@ -21,7 +21,7 @@ def full_board(people):
     """Leads in every status, with long names (the screen-reader label of each card's Move
     menu says "Move <name> to"), and one long column of 55 in New."""
     from leadtracker.accounts.audit import Actor
-    from leadtracker.leads.actions import LeadData, change_status, create_lead
+    from leadtracker.leads.actions.leads import LeadData, change_status, create_lead
 
     statuses = list(people.org.lead_statuses.order_by("position"))
     n = 0

@@ -10,7 +10,7 @@ from leadtracker.accounts.models import Organisation
 from leadtracker.attendance.models import Shift
 from leadtracker.calls import actions
 from leadtracker.calls.models import Call
-from leadtracker.leads.actions import LeadData, create_lead
+from leadtracker.leads.actions.leads import LeadData, create_lead
 from leadtracker.leads.models import FollowUp
 
 IST = dt.timezone(dt.timedelta(hours=5, minutes=30))

@@ -9,7 +9,7 @@ NO_SIDEWAYS_SCROLL = "document.documentElement.scrollWidth <= window.innerWidth"
 
 def make_leads(people, n, **fields):
     from leadtracker.accounts.audit import Actor
-    from leadtracker.leads.actions import LeadData, create_lead
+    from leadtracker.leads.actions.leads import LeadData, create_lead
 
     return [
         create_lead(

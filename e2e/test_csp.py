@@ -54,7 +54,7 @@ def existing(paths):
 
 @pytest.mark.parametrize("who", ["olga@acme.test", "alice@acme.test"])
 def test_main_pages_raise_no_csp_violation(page, live_server, people, login, who):
-    from leadtracker.leads.actions import LeadData, create_lead
+    from leadtracker.leads.actions.leads import LeadData, create_lead
 
     lead, _ = create_lead(
         people.org,

@@ -51,7 +51,7 @@ def no_sideways_scroll(pg):
 def test_page_fits_a_phone(phone, live_server, people, login, path):
     login(phone, live_server.url, "olga@acme.test")
     from leadtracker.accounts.audit import Actor
-    from leadtracker.leads.actions import LeadData, create_lead
+    from leadtracker.leads.actions.leads import LeadData, create_lead
 
     lead, _ = create_lead(
         people.org,

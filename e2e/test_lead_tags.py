@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 def test_a_lead_shows_only_its_own_tags(phone, live_server, people, login):
     from leadtracker.accounts.audit import Actor
-    from leadtracker.leads.actions import LeadData, create_lead
+    from leadtracker.leads.actions.leads import LeadData, create_lead
 
     def lead(name, number, tags):
         made, _ = create_lead(

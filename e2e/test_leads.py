@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 def test_create_find_follow_up_and_move(page, live_server, people, login):
     from leadtracker.accounts.audit import Actor
-    from leadtracker.leads.actions import LeadData, create_lead
+    from leadtracker.leads.actions.leads import LeadData, create_lead
 
     for i in range(3):  # other leads of hers, so that finding one is a real search
         create_lead(
@@ -50,7 +50,7 @@ def test_create_find_follow_up_and_move(page, live_server, people, login):
 
 def test_drag_on_the_board(page, live_server, people, login):
     from leadtracker.accounts.audit import Actor
-    from leadtracker.leads.actions import LeadData, create_lead
+    from leadtracker.leads.actions.leads import LeadData, create_lead
     from leadtracker.leads.models import Lead
 
     lead, _ = create_lead(

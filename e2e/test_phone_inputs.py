@@ -15,7 +15,7 @@ import pytest
 )
 def test_number_inputs_are_tel(phone, live_server, people, login, path, selector):
     from leadtracker.accounts.audit import Actor
-    from leadtracker.leads.actions import LeadData, create_lead
+    from leadtracker.leads.actions.leads import LeadData, create_lead
 
     lead, _ = create_lead(
         people.org, LeadData(name="Raj", phones=["98765 43210"]), actor=Actor.system(), by=people.alice

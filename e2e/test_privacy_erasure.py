@@ -6,7 +6,7 @@ import re
 from playwright.sync_api import expect
 
 from leadtracker.accounts.audit import Actor
-from leadtracker.leads.actions import LeadData, create_lead
+from leadtracker.leads.actions.leads import LeadData, create_lead
 from leadtracker.leads.models import Lead
 from leadtracker.privacy.actions import create_request
 from leadtracker.privacy.holds import create_hold

@@ -7,7 +7,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from leadtracker.accounts.audit import Actor
-from leadtracker.leads.actions import LeadData, create_lead
+from leadtracker.leads.actions.leads import LeadData, create_lead
 from leadtracker.privacy.models import DataRequest
 
 NO_SIDEWAYS_SCROLL = "document.documentElement.scrollWidth <= window.innerWidth"

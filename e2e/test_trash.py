@@ -21,7 +21,7 @@ def no_sideways_scroll(page):
 
 def test_move_to_trash_find_it_and_restore(phone, live_server, people, login):
     from leadtracker.accounts.audit import Actor
-    from leadtracker.leads.actions import LeadData, add_note, create_lead
+    from leadtracker.leads.actions.leads import LeadData, add_note, create_lead
 
     lead, _ = create_lead(
         people.org,

@@ -4,7 +4,7 @@ takes effect at once, and fits a 360-pixel phone screen."""
 from playwright.sync_api import expect
 
 from leadtracker.accounts.audit import Actor
-from leadtracker.leads.actions import LeadData, create_lead
+from leadtracker.leads.actions.leads import LeadData, create_lead
 from leadtracker.leads.consent import unsubscribe_token
 from leadtracker.leads.models import ConsentEvent
 

@@ -205,7 +205,7 @@ def record_outcome(
     """After a call: its outcome, a note, and the next follow-up on its lead. The person who
     made the call records it, or a manager above them (the view loads the call through
     visibility); recording again replaces the outcome and note."""
-    from leadtracker.leads.actions import FOLLOW_UP_FUTURE, FOLLOW_UP_PAST, schedule_follow_up
+    from leadtracker.leads.actions.follow_ups import FOLLOW_UP_FUTURE, FOLLOW_UP_PAST, schedule_follow_up
 
     if by.user_id != call.user_id and not by.has_role(Role.MANAGER):
         raise ActionError(
@@ -315,7 +315,8 @@ def create_lead_from_call(
 
     Returns (lead, created). A number that is already a lead's (made since the call, or by an
     import) gives that lead, with the calls linked to it: never an error, never a second lead."""
-    from leadtracker.leads.actions import DuplicateLead, LeadData, check_owner, create_lead
+    from leadtracker.leads.actions.leads import DuplicateLead, LeadData, create_lead
+    from leadtracker.leads.actions.permissions import check_owner
     from leadtracker.leads.models import LeadPhone
     from leadtracker.lib.phones import InvalidPhone, normalise
 

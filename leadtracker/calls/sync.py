@@ -343,7 +343,7 @@ def _match(org, rows: list[CleanCall], *, device: Device, actor: Actor) -> None:
 
 
 def _lead_for_unknown(org, number: str, name: str, *, device: Device, actor: Actor):
-    from leadtracker.leads.actions import LeadData, create_lead
+    from leadtracker.leads.actions.leads import LeadData, create_lead
 
     data = LeadData(name=name, phones=[number], owner_id=device.user_id)
     try:

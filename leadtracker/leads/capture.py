@@ -11,7 +11,7 @@ from ninja import Router
 
 from leadtracker.accounts.audit import Actor
 from leadtracker.accounts.throttle import CaptureKeyThrottle, with_defaults
-from leadtracker.leads import actions
+from leadtracker.leads.actions.leads import LeadData, create_lead
 from leadtracker.leads.models import Activity, ActivityKind, LeadSource
 from leadtracker.lib import json_body
 from leadtracker.lib.errors import ActionError
@@ -95,7 +95,7 @@ def capture(request, key: str):
         # A bot filled the field people cannot see: answer as if all went well, keep nothing.
         return _answer(request, 202, {"received": True})
     org = source.organisation
-    data = actions.LeadData(
+    data = LeadData(
         name=(fields.get("name") or fields.get("full_name") or ""),
         phones=[v for v in (fields.get("phone"), fields.get("mobile")) if v],
         email=fields.get("email") or "",
@@ -111,7 +111,7 @@ def capture(request, key: str):
     try:
         # An anonymous form never changes a lead that exists: a returning enquirer gets a note
         # with what they sent, for a person to look at.
-        lead, outcome = actions.create_lead(org, data, actor=actor, by=None, on_duplicate="skip")
+        lead, outcome = create_lead(org, data, actor=actor, by=None, on_duplicate="skip")
     except ActionError as exc:
         return _answer(
             request,

@@ -6,7 +6,8 @@ from urllib.parse import urlencode
 from django.db.models import Count
 from django.urls import reverse
 
-from leadtracker.leads import actions, masking
+from leadtracker.leads import masking
+from leadtracker.leads.actions.merge import merge_moves, plan_merge
 from leadtracker.leads.models import Activity, ActivityKind, FollowUp, Lead, LeadStatus, LeadTag, StatusKind
 from leadtracker.lib.confirm import Choice, Question
 from leadtracker.lib.web import safe_back
@@ -164,7 +165,7 @@ def _shown(lead, field, how):
 def merge(request, lead: Lead, other: Lead) -> Question:
     """The two leads side by side: ``lead`` stays, ``other`` is folded into it. Which value
     stays is read from ``actions.plan_merge``, the rule the merge itself applies."""
-    plan = actions.plan_merge(lead, other)
+    plan = plan_merge(lead, other)
     rows = []
     for label, field, how in MERGE_FIELDS:
         mine, theirs, result = getattr(lead, field), getattr(other, field), plan.values[field]
@@ -195,7 +196,7 @@ def merge(request, lead: Lead, other: Lead) -> Question:
         {"label": "Tags", "a": tags(lead), "b": tags(other)},
     ]
     moving = []
-    for label, n in actions.merge_moves(other).items():
+    for label, n in merge_moves(other).items():
         if not n:
             continue
         one, many = MOVE_WORDS.get(label, (label, label))

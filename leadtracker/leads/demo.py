@@ -6,7 +6,10 @@ import random
 from django.utils import timezone
 
 from leadtracker.accounts.audit import Actor
-from leadtracker.leads import actions
+from leadtracker.leads.actions.assignment import save_assignment_rule
+from leadtracker.leads.actions.follow_ups import schedule_follow_up
+from leadtracker.leads.actions.leads import LeadData, add_note, change_status, create_lead
+from leadtracker.leads.actions.settings import source_named
 from leadtracker.leads.models import Lead, LeadStatus
 
 FIRST = [
@@ -117,8 +120,8 @@ def add_demo_leads(org, members, count: int = 300) -> None:
     owner = members["owner"]
     agents = [m for m in members.values() if m.role == "agent"]
     statuses = {s.name: s for s in LeadStatus.objects.filter(organisation=org)}
-    sources = [actions.source_named(org, name) for name in SOURCES]
-    actions.save_assignment_rule(
+    sources = [source_named(org, name) for name in SOURCES]
+    save_assignment_rule(
         org,
         name="Website round-robin",
         source=sources[0],
@@ -131,7 +134,7 @@ def add_demo_leads(org, members, count: int = 300) -> None:
         actor = Actor.for_user(agent.user)
         name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
         phone = f"+91{rng.choice('6789')}{rng.randrange(10**8, 10**9)}"
-        data = actions.LeadData(
+        data = LeadData(
             name=name,
             company=rng.choice(COMPANIES),
             phones=[phone],
@@ -144,12 +147,12 @@ def add_demo_leads(org, members, count: int = 300) -> None:
             value=rng.choice([None, 2500000, 4500000, 6000000, 8500000, 12000000]),
             tags=rng.sample(["hot", "2BHK", "3BHK", "loan", "NRI", "diwali"], k=rng.randint(0, 2)),
         )
-        lead, _ = actions.create_lead(org, data, actor=actor, by=None, on_duplicate="skip", auto_assign=False)
+        lead, _ = create_lead(org, data, actor=actor, by=None, on_duplicate="skip", auto_assign=False)
         created = now - dt.timedelta(days=rng.randint(0, 60), hours=rng.randint(0, 12))
         Lead.objects.filter(pk=lead.pk).update(created_at=created, updated_at=created)
         status = rng.choices(list(WEIGHTS), weights=list(WEIGHTS.values()))[0]
         if status != "New":
-            actions.change_status(
+            change_status(
                 lead,
                 statuses[status],
                 actor=actor,
@@ -157,10 +160,10 @@ def add_demo_leads(org, members, count: int = 300) -> None:
                 lost_reason="Budget too low" if status == "Lost" else "",
             )
         if rng.random() < 0.5:
-            actions.add_note(lead, rng.choice(NOTES), actor=actor, by=None)
+            add_note(lead, rng.choice(NOTES), actor=actor, by=None)
         if statuses[status].kind == "open" and lead.owner_id:
             due = now + dt.timedelta(hours=rng.randint(-30, 120))
-            actions.schedule_follow_up(
+            schedule_follow_up(
                 lead,
                 due_at=due,
                 kind=rng.choice(["call", "call", "meeting", "whatsapp"]),

@@ -13,8 +13,45 @@ from django.views.decorators.http import require_http_methods, require_POST
 from leadtracker.accounts.audit import Actor
 from leadtracker.accounts.decorators import member_required
 from leadtracker.accounts.models import Role
-from leadtracker.leads import access, actions, masking, selectors
+from leadtracker.leads import access, masking, selectors
 from leadtracker.leads import confirm as lead_confirm
+from leadtracker.leads.actions.assignment import (
+    assign_lead,
+    bulk_assign,
+    delete_assignment_rule,
+    save_assignment_rule,
+)
+from leadtracker.leads.actions.follow_ups import (
+    cancel_follow_up,
+    complete_follow_up,
+    schedule_follow_up,
+    update_follow_up,
+)
+from leadtracker.leads.actions.leads import (
+    DuplicateLead,
+    LeadData,
+    add_note,
+    bulk_change_status,
+    change_status,
+    create_lead,
+    delete_leads,
+    set_phones,
+    update_lead,
+)
+from leadtracker.leads.actions.merge import merge_leads
+from leadtracker.leads.actions.settings import (
+    create_source,
+    delete_message_template,
+    delete_webhook,
+    disable_capture,
+    render_template,
+    rotate_capture_key,
+    rotate_webhook_secret,
+    save_message_template,
+    save_statuses,
+    save_webhook,
+)
+from leadtracker.leads.actions.tags import add_tags, create_tag, delete_tag, rename_tag, set_tags
 from leadtracker.leads.forms import (
     CancelForm,
     DoneForm,
@@ -164,19 +201,19 @@ def bulk(request):
         if not ids:
             raise ActionError("tick one or more leads first", field="ids")
         if action == "assign":
-            n = actions.bulk_assign(leads, _int(request.POST.get("owner")), actor=actor, by=viewer)
+            n = bulk_assign(leads, _int(request.POST.get("owner")), actor=actor, by=viewer)
         elif action == "status":
             status = get_object_or_404(
                 LeadStatus, organisation=request.org, pk=_int(request.POST.get("status"))
             )
-            n = actions.bulk_change_status(leads, status, actor=actor, by=viewer)
+            n = bulk_change_status(leads, status, actor=actor, by=viewer)
         elif action == "tag":
             tags = [t for t in request.POST.get("tags", "").split(",") if t.strip()]
             if not tags:
                 raise ActionError("type one or more tags", field="tags")
-            n = sum(bool(actions.add_tags(lead, tags, actor=actor)) for lead in leads)
+            n = sum(bool(add_tags(lead, tags, actor=actor)) for lead in leads)
         elif action == "delete":
-            n = actions.delete_leads(leads, actor=actor, by=viewer)
+            n = delete_leads(leads, actor=actor, by=viewer)
         else:
             raise ActionError("choose what to do", field="action")
     except ActionError as exc:
@@ -186,13 +223,13 @@ def bulk(request):
     return redirect(safe_back(request, reverse("lead_list")))
 
 
-def _lead_data(request, data) -> actions.LeadData:
+def _lead_data(request, data) -> LeadData:
     source = (
         LeadSource.objects.filter(organisation=request.org, pk=data.get("source")).first()
         if data.get("source")
         else None
     )
-    return actions.LeadData(
+    return LeadData(
         name=data["name"],
         company=data["company"],
         email=data["email"],
@@ -214,15 +251,15 @@ def lead_new(request):
     form = LeadForm(request.POST or None, sources=choices["source_choices"], owners=choices["owner_choices"])
     if request.method == "POST" and form.is_valid():
         try:
-            lead, _ = actions.create_lead(
+            lead, _ = create_lead(
                 request.org,
                 _lead_data(request, form.cleaned_data),
                 actor=Actor.from_request(request),
                 by=request.membership,
             )
             if form.cleaned_data["note"]:
-                actions.add_note(lead, form.cleaned_data["note"], actor=Actor.from_request(request), by=None)
-        except actions.DuplicateLead as exc:
+                add_note(lead, form.cleaned_data["note"], actor=Actor.from_request(request), by=None)
+        except DuplicateLead as exc:
             if selectors.leads_for(request.membership).filter(pk=exc.existing.pk).exists():
                 link = reverse("lead_detail", args=[exc.existing.pk])
                 form.add_error(
@@ -247,7 +284,7 @@ def _links(lead, request):
     digits = lead.phone.lstrip("+")
     messages_out = []
     for template in MessageTemplate.objects.filter(organisation=request.org):
-        text = actions.render_template(
+        text = render_template(
             template.body,
             lead=lead,
             agent_name=request.user.get_short_name(),
@@ -317,7 +354,7 @@ def lead_note(request, lead_id):
     return _act(
         request,
         lead_id,
-        lambda lead, actor: actions.add_note(lead, body, actor=actor, by=request.membership),
+        lambda lead, actor: add_note(lead, body, actor=actor, by=request.membership),
         "Note added.",
     )
 
@@ -334,7 +371,7 @@ def lead_status(request, lead_id):
     return _act(
         request,
         lead_id,
-        lambda lead, actor: actions.change_status(
+        lambda lead, actor: change_status(
             lead, status, actor=actor, by=request.membership, lost_reason=reason
         ),
         f"Moved to {status.name}.",
@@ -348,7 +385,7 @@ def lead_assign(request, lead_id):
     return _act(
         request,
         lead_id,
-        lambda lead, actor: actions.assign_lead(lead, owner, actor=actor, by=request.membership),
+        lambda lead, actor: assign_lead(lead, owner, actor=actor, by=request.membership),
         "Assigned.",
     )
 
@@ -369,7 +406,7 @@ def lead_follow_up(request, lead_id):
     return _act(
         request,
         lead_id,
-        lambda lead, actor: actions.schedule_follow_up(
+        lambda lead, actor: schedule_follow_up(
             lead,
             due_at=due,
             kind=data["kind"],
@@ -388,9 +425,7 @@ def follow_up_done(request, follow_up_id):
     fu = selectors.get_follow_up(request.membership, follow_up_id)
     outcome = request.POST.get("outcome", "")
     try:
-        actions.complete_follow_up(
-            fu, outcome=outcome, actor=Actor.from_request(request), by=request.membership
-        )
+        complete_follow_up(fu, outcome=outcome, actor=Actor.from_request(request), by=request.membership)
     except ActionError as exc:
         messages.error(request, exc.message)
     else:
@@ -421,7 +456,7 @@ def follow_up_edit(request, follow_up_id):
     if data["assignee"]:
         fields["assignee_id"] = data["assignee"]
     try:
-        actions.update_follow_up(fu, actor=Actor.from_request(request), by=request.membership, **fields)
+        update_follow_up(fu, actor=Actor.from_request(request), by=request.membership, **fields)
     except ActionError as exc:
         messages.error(request, f"{exc.field}: {exc.message}" if exc.field else exc.message)
     else:
@@ -436,7 +471,7 @@ def follow_up_cancel(request, follow_up_id):
     form = CancelForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     try:
-        actions.cancel_follow_up(fu, reason=reason, actor=Actor.from_request(request), by=request.membership)
+        cancel_follow_up(fu, reason=reason, actor=Actor.from_request(request), by=request.membership)
     except ActionError as exc:
         messages.error(request, exc.message)
     else:
@@ -475,10 +510,10 @@ def lead_edit(request, lead_id):
             from django.db import transaction
 
             with transaction.atomic():
-                actions.set_phones(
+                set_phones(
                     lead, [p for p in d["phones"].split(",") if p.strip()], actor=actor, by=request.membership
                 )
-                actions.update_lead(
+                update_lead(
                     lead,
                     actor=actor,
                     by=request.membership,
@@ -493,8 +528,8 @@ def lead_edit(request, lead_id):
                     marketing_consent=d["marketing_consent"],
                     lost_reason=d["lost_reason"],
                 )
-                actions.set_tags(lead, d["tags"].split(","), actor=actor, by=request.membership)
-        except actions.DuplicateLead:
+                set_tags(lead, d["tags"].split(","), actor=actor, by=request.membership)
+        except DuplicateLead:
             form.add_error("phones", "another lead has one of these numbers")
         except ActionError as exc:
             field = "phones" if exc.field.startswith("phone") else exc.field
@@ -569,7 +604,7 @@ def board_move(request, lead_id):
         messages.error(request, "status: choose one of the pipeline's statuses")
         return redirect(safe_back(request, reverse("board")))
     try:
-        actions.change_status(lead, status, actor=Actor.from_request(request), by=request.membership)
+        change_status(lead, status, actor=Actor.from_request(request), by=request.membership)
     except ActionError as exc:
         if request.headers.get("HX-Request") or request.headers.get("X-Requested-With"):
             return HttpResponse(exc.message, status=exc.status_code)
@@ -612,7 +647,7 @@ def merge(request, lead_id):
     return _act(
         request,
         lead_id,
-        lambda lead, actor: actions.merge_leads(lead, other, actor=actor, by=request.membership),
+        lambda lead, actor: merge_leads(lead, other, actor=actor, by=request.membership),
         "Merged.",
     )
 
@@ -768,22 +803,22 @@ def lead_settings(request):
                 if (answer := confirm.gate(request, lead_confirm.pipeline(request, moves, rows))) is not None:
                     return answer
                 move_to = {m["status"].pk: m["to"].pk for m in moves if m["to"] is not None}
-                actions.save_statuses(org, rows, actor=actor, move_to=move_to)
+                save_statuses(org, rows, actor=actor, move_to=move_to)
             elif what == "source":
-                actions.create_source(org, request.POST.get("name", ""), actor=actor)
+                create_source(org, request.POST.get("name", ""), actor=actor)
             elif what == "capture":
                 source = get_object_or_404(LeadSource, organisation=org, pk=_int(request.POST.get("source")))
-                actions.rotate_capture_key(source, actor=actor)
+                rotate_capture_key(source, actor=actor)
             elif what == "capture_off":
                 source = get_object_or_404(LeadSource, organisation=org, pk=_int(request.POST.get("source")))
-                actions.disable_capture(source, actor=actor)
+                disable_capture(source, actor=actor)
             elif what == "rule":
                 source = None
                 if _int(request.POST.get("source")):  # named but not ours: 404, never "any source"
                     source = get_object_or_404(
                         LeadSource, organisation=org, pk=_int(request.POST.get("source"))
                     )
-                actions.save_assignment_rule(
+                save_assignment_rule(
                     org,
                     name=request.POST.get("name", ""),
                     source=source,
@@ -793,9 +828,9 @@ def lead_settings(request):
                 )
             elif what == "delete_rule":
                 rule = get_object_or_404(AssignmentRule, organisation=org, pk=_int(request.POST.get("rule")))
-                actions.delete_assignment_rule(rule, actor=actor)
+                delete_assignment_rule(rule, actor=actor)
             elif what == "webhook":
-                hook = actions.save_webhook(
+                hook = save_webhook(
                     org, url=request.POST.get("url", ""), events=request.POST.getlist("events"), actor=actor
                 )
                 messages.info(request, f"Signing secret (shown once): {hook.secret}")
@@ -803,27 +838,27 @@ def lead_settings(request):
                 hook = get_object_or_404(
                     WebhookEndpoint, organisation=org, pk=_int(request.POST.get("webhook"))
                 )
-                hook = actions.rotate_webhook_secret(hook, actor=actor)
+                hook = rotate_webhook_secret(hook, actor=actor)
                 messages.info(
                     request, f"New signing secret (shown once; the old one no longer works): {hook.secret}"
                 )
             elif what == "tag":
-                actions.create_tag(org, request.POST.get("name", ""), actor=actor)
+                create_tag(org, request.POST.get("name", ""), actor=actor)
             elif what == "rename_tag":
                 tag = get_object_or_404(Tag, organisation=org, pk=_int(request.POST.get("tag")))
-                actions.rename_tag(tag, request.POST.get("name", ""), actor=actor)
+                rename_tag(tag, request.POST.get("name", ""), actor=actor)
             elif what == "delete_tag":
                 tag = get_object_or_404(Tag, organisation=org, pk=_int(request.POST.get("tag")))
                 if (answer := confirm.gate(request, lambda: lead_confirm.tag_delete(tag))) is not None:
                     return answer
-                actions.delete_tag(tag, actor=actor)
+                delete_tag(tag, actor=actor)
             elif what == "template":
                 template = None
                 if _int(request.POST.get("template")):
                     template = get_object_or_404(
                         MessageTemplate, organisation=org, pk=_int(request.POST.get("template"))
                     )
-                actions.save_message_template(
+                save_message_template(
                     org,
                     name=request.POST.get("name", ""),
                     body=request.POST.get("body", ""),
@@ -837,12 +872,12 @@ def lead_settings(request):
                 question = lead_confirm.template_delete(template)
                 if (answer := confirm.gate(request, question)) is not None:
                     return answer
-                actions.delete_message_template(template, actor=actor)
+                delete_message_template(template, actor=actor)
             elif what == "delete_webhook":
                 hook = get_object_or_404(
                     WebhookEndpoint, organisation=org, pk=_int(request.POST.get("webhook"))
                 )
-                actions.delete_webhook(hook, actor=actor)
+                delete_webhook(hook, actor=actor)
         except ActionError as exc:
             messages.error(request, f"{exc.field}: {exc.message}" if exc.field else exc.message)
         else:

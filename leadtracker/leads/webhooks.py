@@ -102,6 +102,11 @@ def queue_event(org_id: int, lead_ids: list[int], event: str, data: dict, *, end
     return len(endpoints) * len(lead_ids)
 
 
+def emit(lead, event: str, data: dict) -> None:
+    """Queue deliveries of ``event`` about one lead (sent by the worker after the commit)."""
+    queue_event(lead.organisation_id, [lead.pk], event, data)
+
+
 def payload(delivery: WebhookDelivery) -> dict:
     lead = delivery.lead
     body = {

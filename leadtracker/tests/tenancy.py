@@ -24,7 +24,7 @@ def _personal_token(people):
 
 
 def _lead(people):
-    from leadtracker.leads.actions import LeadData, create_lead
+    from leadtracker.leads.actions.leads import LeadData, create_lead
 
     n = Lead.objects.filter(organisation=people.org).count()
     lead, _ = create_lead(
@@ -42,7 +42,7 @@ def _follow_up(people):
 
     from django.utils import timezone
 
-    from leadtracker.leads.actions import schedule_follow_up
+    from leadtracker.leads.actions.follow_ups import schedule_follow_up
 
     fu = schedule_follow_up(
         _lead(people), due_at=timezone.now() + dt.timedelta(days=1), actor=Actor.system(), by=people.olga
@@ -51,13 +51,13 @@ def _follow_up(people):
 
 
 def _source(people):
-    from leadtracker.leads.actions import source_named
+    from leadtracker.leads.actions.settings import source_named
 
     return source_named(people.org, "Walk-in").pk
 
 
 def _rule(people):
-    from leadtracker.leads.actions import save_assignment_rule
+    from leadtracker.leads.actions.assignment import save_assignment_rule
 
     return save_assignment_rule(
         people.org, name="RR", agent_ids=[people.alice.user_id], actor=Actor.system()

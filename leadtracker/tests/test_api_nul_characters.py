@@ -13,7 +13,8 @@ from leadtracker.accounts.audit import Actor
 from leadtracker.accounts.models import AuditEvent
 from leadtracker.calls.models import Call
 from leadtracker.calls.tests.conftest import call, open_shift, paired_client, send
-from leadtracker.leads import actions
+from leadtracker.leads.actions.leads import LeadData, create_lead
+from leadtracker.leads.actions.settings import create_source, rotate_capture_key
 from leadtracker.leads.models import ImportJob, Lead
 
 NUL_MESSAGE = "text cannot contain the NUL character (U+0000)"
@@ -98,8 +99,8 @@ def test_a_raw_nul_byte_in_a_sync_batch_is_named_too(acme):
 
 
 def test_a_nul_in_a_query_parameter_is_refused_naming_it(acme, api_as):
-    lead = actions.create_lead(
-        acme.org, actions.LeadData(name="Sunita", phones=["98765 43210"]), actor=Actor.system(), by=acme.olga
+    lead = create_lead(
+        acme.org, LeadData(name="Sunita", phones=["98765 43210"]), actor=Actor.system(), by=acme.olga
     )[0]
     client = api_as(acme.olga)
     refused(client.get("/api/v1/leads?q=Sun%00ita"), "q")
@@ -147,8 +148,8 @@ def test_a_multipart_upload_still_works_though_its_file_holds_nul_bytes(acme, ap
 
 
 def test_a_nul_in_a_form_field_is_refused_naming_it(acme):
-    source = actions.create_source(acme.org, "Website", actor=Actor.system())
-    key = actions.rotate_capture_key(source, actor=Actor.system()).capture_key
+    source = create_source(acme.org, "Website", actor=Actor.system())
+    key = rotate_capture_key(source, actor=Actor.system()).capture_key
     multipart = Client().post(f"/api/v1/capture/{key}", {"name": "Kavya\u0000", "phone": "98765 43210"})
     refused(multipart, "name")
     urlencoded = Client().post(

@@ -173,7 +173,7 @@ def test_day_end_is_a_local_time_without_an_offset(acme, api_as):
 
 def test_dates_amounts_and_choices_come_as_text(acme, api_as):
     from leadtracker.accounts.audit import Actor
-    from leadtracker.leads.actions import LeadData, create_lead
+    from leadtracker.leads.actions.leads import LeadData, create_lead
 
     client = api_as(acme.olga)
     data = LeadData(name="Raj", phones=["9876543210"])

@@ -12,7 +12,6 @@ MAX_FUNCTION_LINES = 80
 # Being taken apart in issue 16; an entry goes with its fix, and none may be added.
 OVERSIZED_FILES = {
     "accounts/actions.py",
-    "leads/actions.py",
     "leads/views.py",
     "privacy/erasure.py",
     "privacy/export.py",

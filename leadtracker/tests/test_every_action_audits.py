@@ -1,11 +1,12 @@
 """Every write leaves an audit event (issue 15, item 3).
 
-The walk: every public function of every ``actions`` module (``leadtracker.<app>.actions`` and
-sub-packages' such as ``leads.trash.actions``, found by walking the package, so a new one is
-walked too) must either have a SCENARIO here — how to call it minimally — or an exemption
-with its reason. Each scenario is then run against a real database and must leave at least one
-new AuditEvent, whose ``changes`` and object id hold none of the names, numbers, e-mail
-addresses or notes the scenario used.
+The walk: every public function of every ``actions`` module (``leadtracker.<app>.actions``,
+sub-packages' such as ``leads.trash.actions``, and each module of an ``actions`` package such as
+``leads.actions.merge``, found by walking the package, so a new one is walked too) must either
+have a SCENARIO here — how to call it minimally — or an exemption with its reason. Each scenario
+is then run against a real database and must leave at least one new AuditEvent, whose
+``changes`` and object id hold none of the names, numbers, e-mail addresses or notes the
+scenario used.
 
 Why behavioural rather than a look at the source for ``record(``: a static check passes for a
 function that records on one branch only, or that calls something which records under a
@@ -35,8 +36,12 @@ from leadtracker.accounts.models import AuditEvent, Role
 from leadtracker.attendance.actions import punch_in
 from leadtracker.calls import actions as calls
 from leadtracker.calls.models import Call, Disposition
-from leadtracker.leads import actions as leads
 from leadtracker.leads import selectors as lead_selectors
+from leadtracker.leads.actions.assignment import save_assignment_rule
+from leadtracker.leads.actions.follow_ups import schedule_follow_up
+from leadtracker.leads.actions.leads import LeadData, create_lead
+from leadtracker.leads.actions.settings import create_source, save_message_template, save_webhook
+from leadtracker.leads.actions.tags import create_tag
 from leadtracker.leads.models import Lead, LeadStatus, Tag, TrashedLead
 from leadtracker.leads.trash.actions import trash_leads
 from leadtracker.privacy import actions as privacy
@@ -49,7 +54,8 @@ def action_modules() -> list:
     names = [
         info.name
         for info in pkgutil.walk_packages(leadtracker.__path__, "leadtracker.")
-        if info.name.rsplit(".", 1)[-1] == "actions"
+        # leads/actions.py, leads/trash/actions.py, and leads/actions/merge.py too.
+        if "actions" in info.name.split(".")[-2:]
     ]
     return [importlib.import_module(name) for name in sorted(names)]
 
@@ -73,16 +79,18 @@ READ_ONLY = {
     "attendance.actions.day_end_after": "works out a time from the organisation's day end",
     "calls.actions.normalise_code": "cleans a typed pairing code",
     "calls.actions.may_own_call_lead": "a permission check",
-    "leads.actions.clean_phones": "cleans input",
-    "leads.actions.clean_email": "cleans input",
-    "leads.actions.clean_value": "cleans input",
-    "leads.actions.clean_lead_data": "cleans input",
-    "leads.actions.find_duplicate": "reads the lead that has a number or an e-mail",
-    "leads.actions.default_status": "reads the organisation's first open status",
-    "leads.actions.check_owner": "a permission check",
-    "leads.actions.plan_merge": "decides what a merge keeps; merge_leads writes it, the preview shows it",
-    "leads.actions.merge_moves": "counts what a merge would move, for the preview",
-    "leads.actions.render_template": "fills a message's placeholders",
+    "leads.actions.leads.clean_phones": "cleans input",
+    "leads.actions.leads.clean_email": "cleans input",
+    "leads.actions.leads.clean_value": "cleans input",
+    "leads.actions.leads.clean_lead_data": "cleans input",
+    "leads.actions.leads.find_duplicate": "reads the lead that has a number or an e-mail",
+    "leads.actions.leads.default_status": "reads the organisation's first open status",
+    "leads.actions.permissions.check_owner": "a permission check",
+    "leads.actions.merge.plan_merge": (
+        "decides what a merge keeps; merge_leads writes it, the preview shows it"
+    ),
+    "leads.actions.merge.merge_moves": "counts what a merge would move, for the preview",
+    "leads.actions.settings.render_template": "fills a message's placeholders",
     "leads.trash.actions.add_trash_guard": "registers a check in memory at start-up; no row",
     "leads.trash.actions.may_restore": "a permission check",
     "privacy.actions.find_subject": "reads the lead or member a request names",
@@ -95,7 +103,7 @@ WRITES_WITHOUT_EVENT = {
         "manual call; the counter is its own record, an event per increment would double the "
         "writes of every sync, and its purge (purge_usage) is audited"
     ),
-    "leads.actions.owners_by_rules": (
+    "leads.actions.assignment.owners_by_rules": (
         "moves an assignment rule's turn for the owners it picks; its callers write and audit "
         "what they are for: assign_by_rules each assignment, an import its lead.import event"
     ),
@@ -135,9 +143,9 @@ PERSONAL = [
 
 def world(people):
     actor = Actor.for_user(people.olga.user)
-    lead, _ = leads.create_lead(
+    lead, _ = create_lead(
         people.org,
-        leads.LeadData(name=LEAD_NAME, phones=[LEAD_NUMBER], email=LEAD_EMAIL),
+        LeadData(name=LEAD_NAME, phones=[LEAD_NUMBER], email=LEAD_EMAIL),
         actor=actor,
         by=people.olga,
     )
@@ -153,7 +161,7 @@ def _leads(w):
 
 
 def _follow_up(w):
-    return leads.schedule_follow_up(w.lead, due_at=w.now + dt.timedelta(days=1), actor=w.a, by=w.p.olga)
+    return schedule_follow_up(w.lead, due_at=w.now + dt.timedelta(days=1), actor=w.a, by=w.p.olga)
 
 
 def _invitation(w):
@@ -188,29 +196,29 @@ def _unknown_call(w):
 
 
 def _other_lead(w):
-    data = leads.LeadData(name=NEW_PERSON[0], phones=[NEW_PERSON[2]], email=NEW_PERSON[1])
-    return leads.create_lead(w.org, data, actor=w.a, by=w.p.olga)[0]
+    data = LeadData(name=NEW_PERSON[0], phones=[NEW_PERSON[2]], email=NEW_PERSON[1])
+    return create_lead(w.org, data, actor=w.a, by=w.p.olga)[0]
 
 
 def _rule(w):
-    return leads.save_assignment_rule(w.org, name="Round", agent_ids=[w.p.alice.user_id], actor=w.a)
+    return save_assignment_rule(w.org, name="Round", agent_ids=[w.p.alice.user_id], actor=w.a)
 
 
 def _webhook(w):
     # An address, not a name: nothing is looked up.
-    return leads.save_webhook(w.org, url="https://93.184.216.34/hook", events=["lead.created"], actor=w.a)
+    return save_webhook(w.org, url="https://93.184.216.34/hook", events=["lead.created"], actor=w.a)
 
 
 def _source(w):
-    return leads.create_source(w.org, "Walk-in", actor=w.a)
+    return create_source(w.org, "Walk-in", actor=w.a)
 
 
 def _template(w):
-    return leads.save_message_template(w.org, name="Hello", body="Namaste {name}", actor=w.a)
+    return save_message_template(w.org, name="Hello", body="Namaste {name}", actor=w.a)
 
 
 def _tag(w):
-    return leads.create_tag(w.org, "vip", actor=w.a)
+    return create_tag(w.org, "vip", actor=w.a)
 
 
 def _trashed(w):
@@ -360,47 +368,55 @@ SCENARIOS = {
         lambda fn, w, _: fn(now=w.now + dt.timedelta(days=3651)),
     ),
     # leads
-    "leads.actions.create_lead": _plain(
+    "leads.actions.leads.create_lead": _plain(
         lambda fn, w: fn(
             w.org,
-            leads.LeadData(name=NEW_PERSON[0], email=NEW_PERSON[1], phones=[NEW_PERSON[2]]),
+            LeadData(name=NEW_PERSON[0], email=NEW_PERSON[1], phones=[NEW_PERSON[2]]),
             actor=w.a,
             by=w.p.olga,
         )
     ),
-    "leads.actions.update_lead": _plain(
+    "leads.actions.leads.update_lead": _plain(
         lambda fn, w: fn(w.lead, actor=w.a, by=w.p.olga, name="Sunita R. Rao", email=NEW_PERSON[1])
     ),
-    "leads.actions.set_phones": _plain(lambda fn, w: fn(w.lead, [NEW_PERSON[2]], actor=w.a, by=w.p.olga)),
-    "leads.actions.change_status": _plain(lambda fn, w: fn(w.lead, _other_status(w), actor=w.a, by=w.p.olga)),
-    "leads.actions.assign_lead": _plain(lambda fn, w: fn(w.lead, w.p.alice.user_id, actor=w.a, by=w.p.olga)),
-    "leads.actions.assign_by_rules": _with(_rule, lambda fn, w, rule: fn([w.lead], actor=w.a)),
-    "leads.actions.bulk_assign": _plain(
+    "leads.actions.leads.set_phones": _plain(
+        lambda fn, w: fn(w.lead, [NEW_PERSON[2]], actor=w.a, by=w.p.olga)
+    ),
+    "leads.actions.leads.change_status": _plain(
+        lambda fn, w: fn(w.lead, _other_status(w), actor=w.a, by=w.p.olga)
+    ),
+    "leads.actions.assignment.assign_lead": _plain(
+        lambda fn, w: fn(w.lead, w.p.alice.user_id, actor=w.a, by=w.p.olga)
+    ),
+    "leads.actions.assignment.assign_by_rules": _with(_rule, lambda fn, w, rule: fn([w.lead], actor=w.a)),
+    "leads.actions.assignment.bulk_assign": _plain(
         lambda fn, w: fn(_leads(w), w.p.alice.user_id, actor=w.a, by=w.p.olga)
     ),
-    "leads.actions.bulk_change_status": _plain(
+    "leads.actions.leads.bulk_change_status": _plain(
         lambda fn, w: fn(_leads(w), _other_status(w), actor=w.a, by=w.p.olga)
     ),
-    "leads.actions.add_tags": _plain(lambda fn, w: fn(w.lead, ["Sunita's family"], actor=w.a)),
-    "leads.actions.set_tags": _plain(lambda fn, w: fn(w.lead, ["Sunita's family"], actor=w.a, by=w.p.olga)),
-    "leads.actions.delete_leads": _plain(lambda fn, w: fn(_leads(w), actor=w.a, by=w.p.olga)),
-    "leads.actions.add_note": _plain(lambda fn, w: fn(w.lead, NOTE, actor=w.a, by=w.p.olga)),
-    "leads.actions.schedule_follow_up": _plain(
+    "leads.actions.tags.add_tags": _plain(lambda fn, w: fn(w.lead, ["Sunita's family"], actor=w.a)),
+    "leads.actions.tags.set_tags": _plain(
+        lambda fn, w: fn(w.lead, ["Sunita's family"], actor=w.a, by=w.p.olga)
+    ),
+    "leads.actions.leads.delete_leads": _plain(lambda fn, w: fn(_leads(w), actor=w.a, by=w.p.olga)),
+    "leads.actions.leads.add_note": _plain(lambda fn, w: fn(w.lead, NOTE, actor=w.a, by=w.p.olga)),
+    "leads.actions.follow_ups.schedule_follow_up": _plain(
         lambda fn, w: fn(w.lead, due_at=w.now + dt.timedelta(days=1), note=NOTE, actor=w.a, by=w.p.olga)
     ),
-    "leads.actions.complete_follow_up": _with(
+    "leads.actions.follow_ups.complete_follow_up": _with(
         _follow_up, lambda fn, w, fu: fn(fu, outcome=NOTE, actor=w.a, by=w.p.olga)
     ),
-    "leads.actions.update_follow_up": _with(
+    "leads.actions.follow_ups.update_follow_up": _with(
         _follow_up, lambda fn, w, fu: fn(fu, actor=w.a, by=w.p.olga, note=NOTE)
     ),
-    "leads.actions.cancel_follow_up": _with(
+    "leads.actions.follow_ups.cancel_follow_up": _with(
         _follow_up, lambda fn, w, fu: fn(fu, reason=NOTE, actor=w.a, by=w.p.olga)
     ),
-    "leads.actions.merge_leads": _with(
+    "leads.actions.merge.merge_leads": _with(
         _other_lead, lambda fn, w, other: fn(w.lead, other, actor=w.a, by=w.p.olga)
     ),
-    "leads.actions.save_statuses": _plain(
+    "leads.actions.settings.save_statuses": _plain(
         lambda fn, w: fn(
             w.org,
             [{"id": s.pk, "name": s.name, "kind": s.kind} for s in lead_selectors.statuses(w.org.pk)]
@@ -408,28 +424,30 @@ SCENARIOS = {
             actor=w.a,
         )
     ),
-    "leads.actions.create_source": _plain(lambda fn, w: fn(w.org, "Walk-in", actor=w.a)),
-    "leads.actions.source_named": _plain(lambda fn, w: fn(w.org, "Newspaper")),
-    "leads.actions.save_assignment_rule": _plain(
+    "leads.actions.settings.create_source": _plain(lambda fn, w: fn(w.org, "Walk-in", actor=w.a)),
+    "leads.actions.settings.source_named": _plain(lambda fn, w: fn(w.org, "Newspaper")),
+    "leads.actions.assignment.save_assignment_rule": _plain(
         lambda fn, w: fn(w.org, name="Round", agent_ids=[w.p.alice.user_id], actor=w.a)
     ),
-    "leads.actions.save_webhook": _plain(
+    "leads.actions.settings.save_webhook": _plain(
         lambda fn, w: fn(w.org, url="https://93.184.216.34/hook", events=["lead.created"], actor=w.a)
     ),
-    "leads.actions.delete_webhook": _with(_webhook, lambda fn, w, endpoint: fn(endpoint, actor=w.a)),
-    "leads.actions.rotate_webhook_secret": _with(_webhook, lambda fn, w, endpoint: fn(endpoint, actor=w.a)),
-    "leads.actions.delete_assignment_rule": _with(_rule, lambda fn, w, rule: fn(rule, actor=w.a)),
-    "leads.actions.rotate_capture_key": _with(_source, lambda fn, w, source: fn(source, actor=w.a)),
-    "leads.actions.disable_capture": _with(_source, lambda fn, w, source: fn(source, actor=w.a)),
-    "leads.actions.save_message_template": _plain(
+    "leads.actions.settings.delete_webhook": _with(_webhook, lambda fn, w, endpoint: fn(endpoint, actor=w.a)),
+    "leads.actions.settings.rotate_webhook_secret": _with(
+        _webhook, lambda fn, w, endpoint: fn(endpoint, actor=w.a)
+    ),
+    "leads.actions.assignment.delete_assignment_rule": _with(_rule, lambda fn, w, rule: fn(rule, actor=w.a)),
+    "leads.actions.settings.rotate_capture_key": _with(_source, lambda fn, w, source: fn(source, actor=w.a)),
+    "leads.actions.settings.disable_capture": _with(_source, lambda fn, w, source: fn(source, actor=w.a)),
+    "leads.actions.settings.save_message_template": _plain(
         lambda fn, w: fn(w.org, name="Hello", body="Namaste {name}", actor=w.a)
     ),
-    "leads.actions.delete_message_template": _with(
+    "leads.actions.settings.delete_message_template": _with(
         _template, lambda fn, w, template: fn(template, actor=w.a)
     ),
-    "leads.actions.create_tag": _plain(lambda fn, w: fn(w.org, "vip", actor=w.a)),
-    "leads.actions.rename_tag": _with(_tag, lambda fn, w, tag: fn(tag, "gold", actor=w.a)),
-    "leads.actions.delete_tag": _with(_tag, lambda fn, w, tag: fn(tag, actor=w.a)),
+    "leads.actions.tags.create_tag": _plain(lambda fn, w: fn(w.org, "vip", actor=w.a)),
+    "leads.actions.tags.rename_tag": _with(_tag, lambda fn, w, tag: fn(tag, "gold", actor=w.a)),
+    "leads.actions.tags.delete_tag": _with(_tag, lambda fn, w, tag: fn(tag, actor=w.a)),
     # leads: the trash
     "leads.trash.actions.trash_leads": _plain(lambda fn, w: fn(_leads(w), actor=w.a, by=w.p.olga)),
     "leads.trash.actions.restore_lead": _with(

@@ -37,7 +37,8 @@ from django.utils import timezone
 from leadtracker.accounts.audit import Actor, record
 from leadtracker.accounts.models import AuditEvent, User
 from leadtracker.calls.models import Call, Disposition
-from leadtracker.leads.actions import add_note, schedule_follow_up
+from leadtracker.leads.actions.follow_ups import schedule_follow_up
+from leadtracker.leads.actions.leads import add_note
 from leadtracker.leads.imports.jobs import run_import_job
 from leadtracker.leads.models import Activity, FollowUp, ImportJob, Lead, LeadSource, LeadStatus, LeadTag, Tag
 from leadtracker.privacy.export import build_export

@@ -63,7 +63,7 @@ class Inputs(HTMLParser):
 )
 def test_the_pages_render_tel_inputs(acme, as_member, who, path, name, autocomplete):
     from leadtracker.accounts.audit import Actor
-    from leadtracker.leads.actions import LeadData, create_lead
+    from leadtracker.leads.actions.leads import LeadData, create_lead
 
     lead, _ = create_lead(
         acme.org, LeadData(name="Raj", phones=["98765 43210"]), actor=Actor.system(), by=acme.alice
@@ -76,9 +76,9 @@ def test_the_pages_render_tel_inputs(acme, as_member, who, path, name, autocompl
 
 
 def test_the_web_capture_form_to_copy_asks_for_a_tel(acme, as_member):
-    from leadtracker.leads import actions
+    from leadtracker.leads.actions.settings import source_named
 
-    source = actions.source_named(acme.org, "Website")
+    source = source_named(acme.org, "Website")
     client = as_member(acme.adam)
     client.post("/leads/settings/", {"what": "capture", "source": source.pk})
     page = client.get("/leads/settings/").content.decode()

@@ -13,7 +13,8 @@ from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from leadtracker.accounts.audit import Actor
-from leadtracker.leads import actions as lead_actions
+from leadtracker.leads.actions.assignment import assign_by_rules
+from leadtracker.leads.actions.leads import default_status
 from leadtracker.leads.models import AssignmentRuleAgent, Lead
 from leadtracker.privacy import actions as privacy_actions
 from leadtracker.privacy import selectors as privacy_selectors
@@ -77,9 +78,9 @@ def test_rows_come_across_forwards(acme, globex, before_the_gaps_closed):
             organisation=acme.org,
             name=f"M{i}",
             phone=f"+91987654321{i}",
-            status=lead_actions.default_status(acme.org.pk),
+            status=default_status(acme.org.pk),
         )
-        owners.append(lead_actions.assign_by_rules([lead], actor=Actor.system())[0])
+        owners.append(assign_by_rules([lead], actor=Actor.system())[0])
     assert owners == [first, second, first]
 
     acceptance = NoticeAcceptance.objects.get()

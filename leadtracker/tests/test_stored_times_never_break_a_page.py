@@ -13,7 +13,8 @@ from django.utils import timezone
 
 from leadtracker.accounts.audit import Actor
 from leadtracker.attendance.models import Shift
-from leadtracker.leads import actions
+from leadtracker.leads.actions.follow_ups import schedule_follow_up
+from leadtracker.leads.actions.leads import LeadData, create_lead
 from leadtracker.leads.models import FollowUp, Lead
 from leadtracker.privacy.models import NoticeAcceptance, PrivacyNotice
 
@@ -32,13 +33,13 @@ def store(people, zone, moment):
     org = people.org
     org.time_zone = zone
     org.save(update_fields=["time_zone"])
-    lead, _ = actions.create_lead(
+    lead, _ = create_lead(
         org,
-        actions.LeadData(name="Raj Kumar", phones=["98765 43210"], owner_id=people.alice.user_id),
+        LeadData(name="Raj Kumar", phones=["98765 43210"], owner_id=people.alice.user_id),
         actor=Actor.system(),
         by=people.olga,
     )
-    fu = actions.schedule_follow_up(
+    fu = schedule_follow_up(
         lead,
         due_at=timezone.now() + dt.timedelta(hours=2),
         actor=Actor.system(),

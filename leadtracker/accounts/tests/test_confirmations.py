@@ -7,7 +7,7 @@ from django.utils import timezone
 from leadtracker.accounts.actions import create_api_token
 from leadtracker.accounts.audit import Actor
 from leadtracker.accounts.models import ApiToken, Membership
-from leadtracker.leads.actions import LeadData, create_lead
+from leadtracker.leads.actions.leads import LeadData, create_lead
 from leadtracker.testing import html_region
 
 

@@ -75,7 +75,7 @@ def phone(acme):
 
 
 def make_lead(people, *, phones=("98765 43210",), owner=None, **fields):
-    from leadtracker.leads.actions import LeadData, create_lead
+    from leadtracker.leads.actions.leads import LeadData, create_lead
 
     owner_id = owner.user_id if owner else None
     data = LeadData(phones=list(phones), owner_id=owner_id, **fields)

@@ -34,7 +34,7 @@ def calls(acme, phone):
 def imported_lead(people, name, owner):
     """A lead for the number written as the importer writes leads: in bulk, past the create
     action, so its calls are not linked."""
-    from leadtracker.leads.actions import default_status
+    from leadtracker.leads.actions.leads import default_status
 
     lead = Lead.objects.create(
         organisation=people.org,

@@ -86,7 +86,7 @@ def test_calls_show_on_the_timeline_newest_first(acme, phone, as_member):
 
 def test_merging_leads_moves_their_calls(acme, phone, as_member):
     from leadtracker.accounts.audit import Actor
-    from leadtracker.leads.actions import merge_leads
+    from leadtracker.leads.actions.merge import merge_leads
 
     a = make_lead(acme, phones=["+919800000001"])
     b = make_lead(acme, phones=["+919800000002"], email="b@example.com")

@@ -116,7 +116,7 @@ def test_the_csv_hides_a_colleagues_lead_and_is_audited(acme, as_member):
 
 
 def test_a_reassigned_leads_call_backs_go_to_its_new_owner(acme, phone, as_member):
-    from leadtracker.leads.actions import assign_lead
+    from leadtracker.leads.actions.assignment import assign_lead
 
     lead = make_lead(acme, owner=acme.alice, name="Moved Lead")
     send(phone, [call(1, type="missed", duration_s=0)])
@@ -194,7 +194,7 @@ def test_started_at_a_day_ago_in_another_zone_is_the_same_instant(phone):
 
 
 def test_merging_leads_gives_the_duplicates_call_backs_to_the_primarys_owner(acme, phone):
-    from leadtracker.leads.actions import merge_leads
+    from leadtracker.leads.actions.merge import merge_leads
 
     primary = make_lead(acme, phones=["+919800000001"], owner=acme.bob)
     duplicate = make_lead(acme, phones=["+919800000002"], owner=acme.alice, email="d@example.in")

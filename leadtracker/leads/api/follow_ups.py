@@ -1,6 +1,7 @@
 """/api/v1/follow-ups and /api/v1/agenda: a follow-up done, moved or cancelled; the caller's agenda."""
 
-from leadtracker.leads import actions, selectors
+from leadtracker.leads import selectors
+from leadtracker.leads.actions import follow_ups as follow_up_actions
 from leadtracker.leads.api.lookups import actor_of
 from leadtracker.leads.api.schemas import AgendaOut, CancelIn, DoneIn, FollowUpOut, FollowUpPatch
 from leadtracker.leads.models import FollowUpKind
@@ -13,7 +14,7 @@ router = Router(ids_of="leadtracker.leads.api", tags=["leads"])
 def follow_up_done(request, follow_up_id: int, payload: DoneIn):
     fu = selectors.get_follow_up(request.membership, follow_up_id)
     return FollowUpOut.of(
-        actions.complete_follow_up(
+        follow_up_actions.complete_follow_up(
             fu, outcome=payload.outcome, actor=actor_of(request), by=request.membership
         )
     )
@@ -29,7 +30,7 @@ def update_follow_up(request, follow_up_id: int, payload: FollowUpPatch):
     fields = payload.model_dump(exclude_unset=True)
     if fields.get("kind") is not None:
         fields["kind"] = FollowUpKind(fields["kind"]).value
-    fu = actions.update_follow_up(fu, actor=actor_of(request), by=request.membership, **fields)
+    fu = follow_up_actions.update_follow_up(fu, actor=actor_of(request), by=request.membership, **fields)
     return FollowUpOut.of(selectors.get_follow_up(request.membership, fu.pk))
 
 
@@ -41,7 +42,9 @@ def update_follow_up(request, follow_up_id: int, payload: FollowUpPatch):
 def cancel_follow_up(request, follow_up_id: int, payload: CancelIn):
     fu = selectors.get_follow_up(request.membership, follow_up_id)
     return FollowUpOut.of(
-        actions.cancel_follow_up(fu, reason=payload.reason, actor=actor_of(request), by=request.membership)
+        follow_up_actions.cancel_follow_up(
+            fu, reason=payload.reason, actor=actor_of(request), by=request.membership
+        )
     )
 
 

@@ -10,7 +10,13 @@ from ninja import Query, Status
 from ninja.responses import NinjaJSONEncoder
 
 from leadtracker.accounts.models import Role
-from leadtracker.leads import access, actions, consent, masking, selectors
+from leadtracker.leads import access, consent, masking, selectors
+from leadtracker.leads.actions import assignment as assignment_actions
+from leadtracker.leads.actions import follow_ups as follow_up_actions
+from leadtracker.leads.actions import leads as lead_actions
+from leadtracker.leads.actions import merge as merge_actions
+from leadtracker.leads.actions import tags as tag_actions
+from leadtracker.leads.actions.permissions import check_owner
 from leadtracker.leads.api.lookups import actor_of, lead_of, source_of, status_of
 from leadtracker.leads.api.schemas import (
     ActivityOut,
@@ -186,7 +192,7 @@ def _page_response(rows: list[dict], next_cursor: str | None, org_id: int, viewe
 def create_lead(
     request, payload: LeadIn, on_duplicate: str = Query("error", pattern="^(error|skip|update|create)$")
 ):
-    data = actions.LeadData(
+    data = lead_actions.LeadData(
         name=payload.name,
         company=payload.company,
         email=payload.email,
@@ -203,15 +209,15 @@ def create_lead(
         consent_method="api",
     )
     try:
-        lead, _outcome = actions.create_lead(
+        lead, _outcome = lead_actions.create_lead(
             request.org, data, actor=actor_of(request), by=request.membership, on_duplicate=on_duplicate
         )
-    except actions.DuplicateLead as exc:
+    except lead_actions.DuplicateLead as exc:
         visible = selectors.leads_for(request.membership).filter(pk=exc.existing.pk).exists()
         detail = exc.message if visible else f"a lead with this {exc.matched_on} exists"
         raise ActionError(detail, field=exc.field, status_code=409) from None
     if payload.note:
-        actions.add_note(lead, payload.note, actor=actor_of(request), by=None)
+        lead_actions.add_note(lead, payload.note, actor=actor_of(request), by=None)
     return Status(201, LeadOut.of(with_related(Lead.objects.filter(pk=lead.pk)).get()))
 
 
@@ -251,18 +257,20 @@ def bulk(request, payload: BulkIn):
     # Every id a request names is checked, used by this action or not.
     status = status_of(request, payload.status_id) if payload.status_id is not None else None
     if payload.owner_id is not None:
-        actions.check_owner(by, payload.owner_id, request.org.pk, field="owner_id")
+        check_owner(by, payload.owner_id, request.org.pk, field="owner_id")
     if payload.action == "assign":
-        return BulkOut(changed=actions.bulk_assign(leads, payload.owner_id, actor=actor, by=by))
+        return BulkOut(changed=assignment_actions.bulk_assign(leads, payload.owner_id, actor=actor, by=by))
     if payload.action == "status":
         if payload.status_id is None:
             raise ActionError("choose a status", field="status_id")
-        return BulkOut(changed=actions.bulk_change_status(leads, status, actor=actor, by=by))
+        return BulkOut(changed=lead_actions.bulk_change_status(leads, status, actor=actor, by=by))
     if payload.action == "tag":
         if not payload.tags:
             raise ActionError("give one or more tags", field="tags")
-        return BulkOut(changed=sum(bool(actions.add_tags(lead, payload.tags, actor=actor)) for lead in leads))
-    return BulkOut(changed=actions.delete_leads(leads, actor=actor, by=by))
+        return BulkOut(
+            changed=sum(bool(tag_actions.add_tags(lead, payload.tags, actor=actor)) for lead in leads)
+        )
+    return BulkOut(changed=lead_actions.delete_leads(leads, actor=actor, by=by))
 
 
 @router.get("/leads/{lead_id}", response=LeadOut)
@@ -281,7 +289,9 @@ def patch_lead(request, lead_id: int, payload: LeadPatch):
     fields = payload.model_dump(exclude_unset=True)
     if "source_id" in fields:
         fields["source"] = source_of(request, fields.pop("source_id"))
-    actions.update_lead(lead, actor=actor_of(request), by=request.membership, consent_method="api", **fields)
+    lead_actions.update_lead(
+        lead, actor=actor_of(request), by=request.membership, consent_method="api", **fields
+    )
     return get_lead(request, lead_id)
 
 
@@ -292,14 +302,14 @@ def patch_lead(request, lead_id: int, payload: LeadPatch):
 )
 def delete_lead(request, lead_id: int):
     lead = lead_of(request, lead_id)
-    actions.delete_leads(Lead.objects.filter(pk=lead.pk), actor=actor_of(request), by=request.membership)
+    lead_actions.delete_leads(Lead.objects.filter(pk=lead.pk), actor=actor_of(request), by=request.membership)
     return Status(204, None)
 
 
 @router.post("/leads/{lead_id}/status", response=LeadOut)
 def change_status(request, lead_id: int, payload: StatusIn):
     lead = lead_of(request, lead_id)
-    actions.change_status(
+    lead_actions.change_status(
         lead,
         status_of(request, payload.status_id),
         actor=actor_of(request),
@@ -312,7 +322,7 @@ def change_status(request, lead_id: int, payload: StatusIn):
 @router.post("/leads/{lead_id}/assign", response=LeadOut)
 def assign(request, lead_id: int, payload: AssignIn):
     lead = lead_of(request, lead_id)
-    actions.assign_lead(lead, payload.owner_id, actor=actor_of(request), by=request.membership)
+    assignment_actions.assign_lead(lead, payload.owner_id, actor=actor_of(request), by=request.membership)
     return get_lead(request, lead_id)
 
 
@@ -320,8 +330,8 @@ def assign(request, lead_id: int, payload: AssignIn):
 def set_phones(request, lead_id: int, payload: PhonesIn):
     lead = lead_of(request, lead_id)
     try:
-        actions.set_phones(lead, payload.phones, actor=actor_of(request), by=request.membership)
-    except actions.DuplicateLead:
+        lead_actions.set_phones(lead, payload.phones, actor=actor_of(request), by=request.membership)
+    except lead_actions.DuplicateLead:
         raise ActionError("another lead has this number", field="phones", status_code=409) from None
     return get_lead(request, lead_id)
 
@@ -329,7 +339,7 @@ def set_phones(request, lead_id: int, payload: PhonesIn):
 @router.put("/leads/{lead_id}/tags", response=LeadOut)
 def set_tags(request, lead_id: int, payload: TagsIn):
     lead = lead_of(request, lead_id)
-    actions.set_tags(lead, payload.tags, actor=actor_of(request), by=request.membership)
+    tag_actions.set_tags(lead, payload.tags, actor=actor_of(request), by=request.membership)
     return get_lead(request, lead_id)
 
 
@@ -342,7 +352,7 @@ def timeline(request, lead_id: int):
 
 @router.post("/leads/{lead_id}/notes", response={201: ActivityOut})
 def add_note(request, lead_id: int, payload: NoteIn):
-    note = actions.add_note(
+    note = lead_actions.add_note(
         lead_of(request, lead_id), payload.body, actor=actor_of(request), by=request.membership
     )
     return Status(201, note)
@@ -356,7 +366,7 @@ def lead_follow_ups(request, lead_id: int):
 
 @router.post("/leads/{lead_id}/follow-ups", response={201: FollowUpOut})
 def add_follow_up(request, lead_id: int, payload: FollowUpIn):
-    fu = actions.schedule_follow_up(
+    fu = follow_up_actions.schedule_follow_up(
         lead_of(request, lead_id),
         due_at=payload.due_at,
         kind=payload.kind,
@@ -373,5 +383,5 @@ def add_follow_up(request, lead_id: int, payload: FollowUpIn):
 def merge(request, lead_id: int, payload: MergeIn):
     primary = lead_of(request, lead_id)
     duplicate = get_object_or_404(selectors.leads_for(request.membership), pk=payload.duplicate_id)
-    actions.merge_leads(primary, duplicate, actor=actor_of(request), by=request.membership)
+    merge_actions.merge_leads(primary, duplicate, actor=actor_of(request), by=request.membership)
     return get_lead(request, lead_id)

@@ -5,7 +5,10 @@ from django.shortcuts import get_object_or_404
 from ninja import Status
 
 from leadtracker.accounts.models import Role
-from leadtracker.leads import actions, selectors
+from leadtracker.leads import selectors
+from leadtracker.leads.actions import assignment as assignment_actions
+from leadtracker.leads.actions import settings as settings_actions
+from leadtracker.leads.actions import tags as tag_actions
 from leadtracker.leads.api.lookups import actor_of, source_of
 from leadtracker.leads.api.schemas import (
     DeliveryOut,
@@ -55,7 +58,7 @@ def put_statuses(request, payload: PipelineIn):
     )
     if ids - known:
         raise ActionError("no such status in this organisation", field="statuses", status_code=404)
-    return actions.save_statuses(
+    return settings_actions.save_statuses(
         request.org, [r.model_dump() for r in payload.statuses], actor=actor_of(request)
     )
 
@@ -72,7 +75,7 @@ def list_sources(request):
 @router.post("/sources", response={201: SourceOut}, tags=["settings"])
 def create_source(request, payload: SourceIn):
     require_role(request, Role.ADMIN)
-    return Status(201, actions.create_source(request.org, payload.name, actor=actor_of(request)))
+    return Status(201, settings_actions.create_source(request.org, payload.name, actor=actor_of(request)))
 
 
 @router.post(
@@ -84,7 +87,7 @@ def create_source(request, payload: SourceIn):
 def rotate_capture_key(request, source_id: int):
     source = source_of(request, source_id)
     require_role(request, Role.ADMIN)
-    return actions.rotate_capture_key(source, actor=actor_of(request))
+    return settings_actions.rotate_capture_key(source, actor=actor_of(request))
 
 
 @router.delete(
@@ -96,7 +99,7 @@ def rotate_capture_key(request, source_id: int):
 def disable_capture(request, source_id: int):
     source = source_of(request, source_id)
     require_role(request, Role.ADMIN)
-    return actions.disable_capture(source, actor=actor_of(request))
+    return settings_actions.disable_capture(source, actor=actor_of(request))
 
 
 def _rule_out(rule: AssignmentRule) -> RuleOut:
@@ -119,7 +122,7 @@ def list_rules(request):
 @router.post("/assignment-rules", response={201: RuleOut}, tags=["settings"])
 def create_rule(request, payload: RuleIn):
     require_role(request, Role.ADMIN)
-    rule = actions.save_assignment_rule(
+    rule = assignment_actions.save_assignment_rule(
         request.org,
         name=payload.name,
         agent_ids=payload.agent_ids,
@@ -135,7 +138,7 @@ def create_rule(request, payload: RuleIn):
 def update_rule(request, rule_id: int, payload: RuleIn):
     rule = get_object_or_404(AssignmentRule, organisation_id=request.org.pk, pk=rule_id)
     require_role(request, Role.ADMIN)
-    rule = actions.save_assignment_rule(
+    rule = assignment_actions.save_assignment_rule(
         request.org,
         name=payload.name,
         agent_ids=payload.agent_ids,
@@ -152,7 +155,7 @@ def update_rule(request, rule_id: int, payload: RuleIn):
 def delete_rule(request, rule_id: int):
     rule = get_object_or_404(AssignmentRule, organisation_id=request.org.pk, pk=rule_id)
     require_role(request, Role.ADMIN)
-    actions.delete_assignment_rule(rule, actor=actor_of(request))
+    assignment_actions.delete_assignment_rule(rule, actor=actor_of(request))
     return Status(204, None)
 
 
@@ -168,7 +171,7 @@ def list_webhooks(request):
 @router.post("/webhooks", response={201: WebhookCreated}, tags=["settings"])
 def create_webhook(request, payload: WebhookIn):
     require_role(request, Role.ADMIN)
-    hook = actions.save_webhook(
+    hook = settings_actions.save_webhook(
         request.org,
         url=payload.url,
         events=payload.events,
@@ -182,7 +185,7 @@ def create_webhook(request, payload: WebhookIn):
 def delete_webhook(request, webhook_id: int):
     hook = get_object_or_404(WebhookEndpoint, organisation_id=request.org.pk, pk=webhook_id)
     require_role(request, Role.ADMIN)
-    actions.delete_webhook(hook, actor=actor_of(request))
+    settings_actions.delete_webhook(hook, actor=actor_of(request))
     return Status(204, None)
 
 
@@ -195,7 +198,7 @@ def delete_webhook(request, webhook_id: int):
 def rotate_webhook_secret(request, webhook_id: int):
     hook = get_object_or_404(WebhookEndpoint, organisation_id=request.org.pk, pk=webhook_id)
     require_role(request, Role.ADMIN)
-    return WebhookCreated.of(actions.rotate_webhook_secret(hook, actor=actor_of(request)))
+    return WebhookCreated.of(settings_actions.rotate_webhook_secret(hook, actor=actor_of(request)))
 
 
 @router.get(
@@ -228,7 +231,7 @@ def create_message_template(request, payload: TemplateIn):
     require_role(request, Role.ADMIN)
     return Status(
         201,
-        actions.save_message_template(
+        settings_actions.save_message_template(
             request.org, name=payload.name, body=payload.body, actor=actor_of(request)
         ),
     )
@@ -238,7 +241,7 @@ def create_message_template(request, payload: TemplateIn):
 def update_message_template(request, template_id: int, payload: TemplateIn):
     template = get_object_or_404(MessageTemplate, organisation_id=request.org.pk, pk=template_id)
     require_role(request, Role.ADMIN)
-    return actions.save_message_template(
+    return settings_actions.save_message_template(
         request.org, name=payload.name, body=payload.body, template=template, actor=actor_of(request)
     )
 
@@ -247,7 +250,7 @@ def update_message_template(request, template_id: int, payload: TemplateIn):
 def delete_message_template(request, template_id: int):
     template = get_object_or_404(MessageTemplate, organisation_id=request.org.pk, pk=template_id)
     require_role(request, Role.ADMIN)
-    actions.delete_message_template(template, actor=actor_of(request))
+    settings_actions.delete_message_template(template, actor=actor_of(request))
     return Status(204, None)
 
 
@@ -259,14 +262,14 @@ def list_tags(request):
 @router.post("/tags", response={201: TagOut}, tags=["settings"])
 def create_tag(request, payload: TagIn):
     require_role(request, Role.ADMIN)
-    return Status(201, actions.create_tag(request.org, payload.name, actor=actor_of(request)))
+    return Status(201, tag_actions.create_tag(request.org, payload.name, actor=actor_of(request)))
 
 
 @router.patch("/tags/{tag_id}", response=TagOut, tags=["settings"], summary="Rename a tag on every lead")
 def rename_tag(request, tag_id: int, payload: TagIn):
     tag = get_object_or_404(Tag, organisation_id=request.org.pk, pk=tag_id)
     require_role(request, Role.ADMIN)
-    return actions.rename_tag(tag, payload.name, actor=actor_of(request))
+    return tag_actions.rename_tag(tag, payload.name, actor=actor_of(request))
 
 
 @router.delete(
@@ -275,5 +278,5 @@ def rename_tag(request, tag_id: int, payload: TagIn):
 def delete_tag(request, tag_id: int):
     tag = get_object_or_404(Tag, organisation_id=request.org.pk, pk=tag_id)
     require_role(request, Role.ADMIN)
-    actions.delete_tag(tag, actor=actor_of(request))
+    tag_actions.delete_tag(tag, actor=actor_of(request))
     return Status(204, None)

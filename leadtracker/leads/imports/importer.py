@@ -18,7 +18,18 @@ from django.utils import timezone
 
 from leadtracker.accounts.audit import Actor, record
 from leadtracker.accounts.models import Membership, User
-from leadtracker.leads import actions
+from leadtracker.leads.actions.assignment import owners_by_rules
+from leadtracker.leads.actions.leads import (
+    RICHER_TEXT_FIELDS,
+    CleanLead,
+    LeadData,
+    _fill_from,
+    clean_email,
+    clean_lead_data,
+    default_status,
+)
+from leadtracker.leads.actions.permissions import _may_change
+from leadtracker.leads.actions.settings import source_named
 from leadtracker.leads.imports.mapping import (
     FIELDS,
     NOBODY,
@@ -127,7 +138,7 @@ class Issue:
 class Row:
     """One row turned into lead data, with what could not be taken as it stood."""
 
-    data: actions.LeadData
+    data: LeadData
     notes: str = ""
     status: LeadStatus | None = None
     by_rules: bool = True
@@ -173,7 +184,7 @@ class Importer:
         self.actor = actor
         self.on_duplicate = on_duplicate
         self.owner = owner
-        self.default_source = actions.source_named(org, source_name) if source_name else None
+        self.default_source = source_named(org, source_name) if source_name else None
         self.counts = Counts()
         self.issue_sink = issue_sink  # callable(Issue)
         # New leads nobody was given go round the organisation's assignment rules, as any lead
@@ -182,7 +193,7 @@ class Importer:
         self._endpoints = None
         value_mapping = value_mapping or {}
         self.statuses = StatusResolver(org, value_mapping.get("status"))
-        self.default_status = actions.default_status(org.pk)
+        self.default_status = default_status(org.pk)
         self.sources = {source_key(s.name): s for s in LeadSource.objects.filter(organisation=org)}
         self.source_of: dict[str, LeadSource] = {}  # by the value as written
         # The person importing may give leads only to whom they could by hand (their team), and
@@ -200,7 +211,7 @@ class Importer:
         )
 
     def _row_to_data(self, cells: list, headers: list[str]) -> Row:
-        data = actions.LeadData(extra={})
+        data = LeadData(extra={})
         row = Row(data)
         first = last = notes = ""
         for index, raw in enumerate(cells):
@@ -286,7 +297,7 @@ class Importer:
         bad_email = None
         if data.email:
             try:
-                actions.clean_email(data.email)
+                clean_email(data.email)
             except ActionError as exc:
                 bad_email = exc.message
         if not good and not (data.email and bad_email is None):
@@ -310,7 +321,7 @@ class Importer:
         if source is None:
             key = source_key(name)
             if key not in self.sources:
-                self.sources[key] = actions.source_named(self.org, name)
+                self.sources[key] = source_named(self.org, name)
             source = self.source_of[name] = self.sources[key]
         return source
 
@@ -417,14 +428,14 @@ class Importer:
             try:
                 row = self._row_to_data(cells, headers)
                 try:
-                    clean = actions.clean_lead_data(self.org, row.data)
+                    clean = clean_lead_data(self.org, row.data)
                 except ActionError as exc:
                     # A bad number or e-mail costs the row only when nothing usable is left.
                     if not (exc.field in ("phone", "email") or exc.field.startswith("phones.")):
                         raise
                     if not self._without_unusable_contacts(row):
                         raise
-                    clean = actions.clean_lead_data(self.org, row.data)
+                    clean = clean_lead_data(self.org, row.data)
             except (RowError, ActionError) as exc:
                 self._refused(row_number, cells, exc)
                 continue
@@ -474,7 +485,7 @@ class Importer:
                     self._update_existing(existing_id, clean, row_number, cells, row)
                 continue
             # "create": a new lead without the numbers/e-mail another lead already holds.
-            free = actions.CleanLead(
+            free = CleanLead(
                 fields=dict(clean.fields),
                 phones=[(p, r) for p, r in clean.phones if p not in stored and p not in by_key],
                 tags=clean.tags,
@@ -510,7 +521,7 @@ class Importer:
         )
 
     def _fill_pending(self, earlier: Pending, clean, by_key, stored):
-        for name in actions.RICHER_TEXT_FIELDS + ("email",):
+        for name in RICHER_TEXT_FIELDS + ("email",):
             if not earlier.clean.fields[name] and clean.fields[name]:
                 if name == "email" and (
                     f"@{clean.fields['email']}" in by_key or f"@{clean.fields['email']}" in stored
@@ -524,11 +535,11 @@ class Importer:
 
     def _update_existing(self, lead_id, clean, row_number, cells, row: Row):
         lead = Lead.objects.select_related("organisation", "status").get(pk=lead_id)
-        if self.by is not None and not actions._may_change(self.by, lead):
+        if self.by is not None and not _may_change(self.by, lead):
             return  # someone else's lead: counted as a duplicate, left untouched
         try:
             with transaction.atomic():
-                changed = actions._fill_from(lead, clean, actor=self.actor)
+                changed = _fill_from(lead, clean, actor=self.actor)
         except (ActionError, IntegrityError) as exc:
             # Filling in an existing lead failed: the row stays a duplicate, and why is a warning.
             self._warnings(row_number, [("row", "", f"not filled in: {getattr(exc, 'message', exc)}")], cells)
@@ -558,7 +569,7 @@ class Importer:
         if not unowned:
             return
         sources = [p.clean.fields["source"].pk if p.clean.fields["source"] else None for p in unowned]
-        for p, pick in zip(unowned, actions.owners_by_rules(self.org.pk, sources), strict=True):
+        for p, pick in zip(unowned, owners_by_rules(self.org.pk, sources), strict=True):
             if pick is not None:
                 p.clean.fields["owner_id"] = pick[0]
 

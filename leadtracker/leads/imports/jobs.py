@@ -19,7 +19,7 @@ from django_tasks import task
 
 from leadtracker.accounts.audit import Actor, record
 from leadtracker.accounts.models import Membership, User
-from leadtracker.leads import actions
+from leadtracker.leads.actions.permissions import check_owner
 from leadtracker.leads.imports.importer import ON_DUPLICATE, Counts, Importer
 from leadtracker.leads.imports.mapping import (
     FIELDS,
@@ -187,7 +187,7 @@ def start_job(
         raise ActionError("map at least one column to Phone or E-mail", field="mapping")
     owner = None
     if owner_id is not None:
-        actions.check_owner(by, owner_id, job.organisation_id, field="owner_id")
+        check_owner(by, owner_id, job.organisation_id, field="owner_id")
         owner = User.objects.get(pk=owner_id)
     chosen = clean_value_mapping(job.organisation, value_mapping, by=by)
     job.mapping, job.on_duplicate, job.owner, job.source_name, job.value_mapping = (

@@ -3,7 +3,8 @@ timeline rows in a handful of multi-row INSERTs, instead of a model object and a
 
 from dataclasses import dataclass, field
 
-from leadtracker.leads import actions
+from leadtracker.leads.actions.leads import CleanLead
+from leadtracker.leads.actions.tags import _tag_objects
 from leadtracker.leads.consent import imported_consents
 from leadtracker.leads.models import Activity, ActivityKind, Lead, LeadPhone, LeadStatus, LeadTag
 from leadtracker.leads.signals import leads_imported
@@ -15,7 +16,7 @@ class Pending:
     """A new lead of the current batch, not yet written."""
 
     row_number: int
-    clean: actions.CleanLead
+    clean: CleanLead
     notes: str = ""
     status: LeadStatus | None = None
     keys: set = field(default_factory=set)
@@ -103,7 +104,7 @@ def insert_details(org, lead_ids: list[int], pending: list[Pending], *, actor, n
     )
     tag_names = sorted({t for p in pending for t in p.clean.tags})
     if tag_names:
-        tags = {t.name: t for t in actions._tag_objects(org.pk, tag_names)}
+        tags = {t.name: t for t in _tag_objects(org.pk, tag_names)}
         insert_rows(
             LeadTag,
             ["organisation_id", "lead_id", "tag_id"],

@@ -1,7 +1,7 @@
 import pytest
 
 from leadtracker.accounts.audit import Actor
-from leadtracker.leads.actions import LeadData, create_lead
+from leadtracker.leads.actions.leads import LeadData, create_lead
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import pytest
 from leadtracker.accounts.audit import Actor, number_fingerprint
 from leadtracker.accounts.models import AuditEvent
 from leadtracker.calls.actions import log_call
-from leadtracker.leads.actions import LeadData, create_lead
+from leadtracker.leads.actions.leads import LeadData, create_lead
 
 
 def access_events(org):

@@ -6,13 +6,20 @@ import pytest
 
 from leadtracker.accounts.actions import deactivate_member
 from leadtracker.accounts.audit import Actor
-from leadtracker.leads import actions
+from leadtracker.leads.actions.assignment import (
+    assign_by_rules,
+    assign_lead,
+    bulk_assign,
+    save_assignment_rule,
+)
+from leadtracker.leads.actions.leads import default_status
+from leadtracker.leads.actions.settings import create_source
 from leadtracker.leads.models import Activity, AssignmentRule, Lead
 from leadtracker.lib.errors import ActionError
 
 
 def rule(people, agents, source=None):
-    return actions.save_assignment_rule(
+    return save_assignment_rule(
         people.org, name="RR", agent_ids=[a.user_id for a in agents], source=source, actor=Actor.system()
     )
 
@@ -27,7 +34,7 @@ def test_round_robin_takes_turns(acme, new_lead):
 
 
 def test_source_rule_beats_the_general_one(acme, new_lead):
-    web = actions.create_source(acme.org, "Website", actor=Actor.system())
+    web = create_source(acme.org, "Website", actor=Actor.system())
     rule(acme, [acme.alice])
     rule(acme, [acme.carl], source=web)
     assert new_lead(acme, name="W", phone="98765 43210", source=web).owner_id == acme.carl.user_id
@@ -44,14 +51,12 @@ def test_deactivated_agent_is_left_out(acme, new_lead):
 def test_manual_and_bulk_assignment_respect_the_tree(acme, new_lead):
     lead = new_lead(acme, name="L", phone="98765 43210", by=acme.olga)
     with pytest.raises(ActionError):  # carl is in mark's team, not mani's
-        actions.assign_lead(lead, acme.carl.user_id, actor=Actor.system(), by=acme.mani)
-    actions.assign_lead(lead, acme.bob.user_id, actor=Actor.system(), by=acme.mani)
+        assign_lead(lead, acme.carl.user_id, actor=Actor.system(), by=acme.mani)
+    assign_lead(lead, acme.bob.user_id, actor=Actor.system(), by=acme.mani)
     with pytest.raises(ActionError):
-        actions.assign_lead(lead, acme.alice.user_id, actor=Actor.system(), by=acme.bob)  # agents can't
+        assign_lead(lead, acme.alice.user_id, actor=Actor.system(), by=acme.bob)  # agents can't
     more = [new_lead(acme, name=f"B{i}", phone=f"91234 5678{i}").pk for i in range(3)]
-    n = actions.bulk_assign(
-        Lead.objects.filter(pk__in=more), acme.alice.user_id, actor=Actor.system(), by=acme.maya
-    )
+    n = bulk_assign(Lead.objects.filter(pk__in=more), acme.alice.user_id, actor=Actor.system(), by=acme.maya)
     assert n == 3 and set(Lead.objects.filter(pk__in=more).values_list("owner_id", flat=True)) == {
         acme.alice.user_id
     }
@@ -76,9 +81,9 @@ def test_concurrent_arrivals_take_turns_without_skipping(acme):
                 organisation=acme.org,
                 name=f"C{i}",
                 phone=f"+91987654321{i}",
-                status=actions.default_status(acme.org.pk),
+                status=default_status(acme.org.pk),
             )
-            actions.assign_by_rules([lead], actor=Actor.system())
+            assign_by_rules([lead], actor=Actor.system())
         except Exception as exc:  # noqa: BLE001 — reported below
             errors.append(exc)
         finally:
@@ -100,7 +105,7 @@ def test_concurrent_arrivals_take_turns_without_skipping(acme):
 def test_only_agents_on_shift_take_turns(acme, new_lead, api_as):
     from leadtracker.attendance.actions import punch_in, punch_out
 
-    actions.save_assignment_rule(
+    save_assignment_rule(
         acme.org,
         name="On shift",
         agent_ids=[acme.alice.user_id, acme.bob.user_id, acme.carl.user_id],

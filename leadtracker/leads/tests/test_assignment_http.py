@@ -10,7 +10,7 @@ import urllib.request
 import pytest
 
 from leadtracker.accounts.audit import Actor
-from leadtracker.leads import actions
+from leadtracker.leads.actions.assignment import save_assignment_rule
 from leadtracker.leads.models import AssignmentRule, Lead
 from leadtracker.testing import token_client
 
@@ -18,9 +18,7 @@ from leadtracker.testing import token_client
 @pytest.mark.django_db(transaction=True)
 def test_parallel_requests_take_turns_without_skipping(acme, live_server):
     agents = [acme.alice, acme.bob, acme.carl, acme.mani]
-    actions.save_assignment_rule(
-        acme.org, name="RR", agent_ids=[a.user_id for a in agents], actor=Actor.system()
-    )
+    save_assignment_rule(acme.org, name="RR", agent_ids=[a.user_id for a in agents], actor=Actor.system())
     token = token_client(acme.olga).raw_token
     barrier = threading.Barrier(8)
     statuses, errors = [], []

@@ -6,13 +6,13 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from leadtracker.accounts.audit import Actor
-from leadtracker.leads import actions
+from leadtracker.leads.actions.assignment import save_assignment_rule
 from leadtracker.leads.imports.importer import import_file
 from leadtracker.leads.models import AssignmentRuleAgent, Lead
 
 
 def save(people, agents, rule=None):
-    return actions.save_assignment_rule(
+    return save_assignment_rule(
         people.org, name="RR", agent_ids=[a.user_id for a in agents], rule=rule, actor=Actor.system()
     )
 

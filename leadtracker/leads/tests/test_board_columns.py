@@ -10,7 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from leadtracker.accounts.audit import Actor
-from leadtracker.leads import actions
+from leadtracker.leads.actions.follow_ups import schedule_follow_up
+from leadtracker.leads.actions.leads import change_status
 from leadtracker.leads.models import Lead
 from leadtracker.leads.views import BOARD_PAGE
 from leadtracker.lib.pagination import encode_cursor
@@ -26,7 +27,7 @@ def many(people, new_lead, n, *, by, status_name=None, value=None, start=0):
     for i in range(start, start + n):
         lead = new_lead(people, name=f"L{i:03d}", phones=[f"98{i:08d}"], by=by, value=value)
         if status_name:
-            actions.change_status(lead, status(people, status_name), actor=Actor.system(), by=None)
+            change_status(lead, status(people, status_name), actor=Actor.system(), by=None)
         leads.append(lead)
     return leads
 
@@ -75,7 +76,7 @@ def test_a_long_column_pages_within_itself(acme, new_lead, as_member):
     # Follow-ups order the cards: the soonest first, then those without one.
     soon = timezone.now() + dt.timedelta(hours=1)
     for i, lead in enumerate(leads[:5]):
-        actions.schedule_follow_up(lead, due_at=soon + dt.timedelta(minutes=i), actor=Actor.system(), by=None)
+        schedule_follow_up(lead, due_at=soon + dt.timedelta(minutes=i), actor=Actor.system(), by=None)
     client = as_member(acme.alice)
     page = client.get("/leads/board/").content.decode()
     new = status(acme, "New")

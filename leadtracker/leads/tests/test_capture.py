@@ -4,14 +4,14 @@ import pytest
 from django.test import Client
 
 from leadtracker.accounts.audit import Actor
-from leadtracker.leads import actions
+from leadtracker.leads.actions.settings import create_source, rotate_capture_key
 from leadtracker.leads.models import Activity, Lead
 
 
 @pytest.fixture
 def key(acme):
-    source = actions.create_source(acme.org, "Website", actor=Actor.system())
-    return actions.rotate_capture_key(source, actor=Actor.system()).capture_key
+    source = create_source(acme.org, "Website", actor=Actor.system())
+    return rotate_capture_key(source, actor=Actor.system()).capture_key
 
 
 def test_form_post_creates_a_lead(acme, key):
@@ -92,7 +92,7 @@ def test_capture_is_throttled_per_address(acme, key, settings):
 
 def test_rotated_key_stops_the_old_one(acme, key):
     source = acme.org.lead_sources.get(name="Website")
-    actions.rotate_capture_key(source, actor=Actor.system())
+    rotate_capture_key(source, actor=Actor.system())
     assert Client().post(f"/api/v1/capture/{key}", {"name": "X", "phone": "98765 43210"}).status_code == 404
 
 

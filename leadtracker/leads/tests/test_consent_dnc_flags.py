@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from leadtracker.accounts.audit import Actor
-from leadtracker.leads import actions
+from leadtracker.leads.actions.follow_ups import schedule_follow_up
 from leadtracker.leads.consent import set_lead_consent
 
 
@@ -39,7 +39,7 @@ def test_lead_page_has_a_banner_and_no_tel_link_but_shows_the_number(acme, as_me
 
 def test_todays_follow_ups_flag_the_lead_and_offer_no_call(acme, as_member, new_lead):
     lead = new_lead(acme, name="Quiet", phones=["98765 43210"], do_not_call=True, by=acme.alice)
-    actions.schedule_follow_up(
+    schedule_follow_up(
         lead, due_at=timezone.now() + dt.timedelta(hours=1), actor=Actor.system(), by=acme.alice
     )
     page = as_member(acme.alice).get("/").content.decode()

@@ -8,7 +8,9 @@ from django.utils import timezone
 
 from leadtracker.accounts.audit import Actor
 from leadtracker.accounts.models import AuditEvent
-from leadtracker.leads import actions
+from leadtracker.leads.actions.leads import update_lead
+from leadtracker.leads.actions.merge import merge_leads
+from leadtracker.leads.actions.settings import create_source, rotate_capture_key
 from leadtracker.leads.imports.jobs import run_import_job
 from leadtracker.leads.models import AppendOnly, ConsentEvent, Lead
 
@@ -98,8 +100,8 @@ def test_import_records_given_for_consenting_rows_only(acme, as_member):
 
 @pytest.fixture
 def capture_key(acme):
-    source = actions.create_source(acme.org, "Website", actor=Actor.system())
-    return actions.rotate_capture_key(source, actor=Actor.system()).capture_key
+    source = create_source(acme.org, "Website", actor=Actor.system())
+    return rotate_capture_key(source, actor=Actor.system()).capture_key
 
 
 def test_web_capture_checkbox_and_json(acme, capture_key):
@@ -135,12 +137,8 @@ def test_merge_withdraws_when_the_duplicate_had_no_consent_and_keeps_both_histor
 ):
     primary = new_lead(acme, name="Raj", phone="98765 43210", marketing_consent=True)
     duplicate = new_lead(acme, name="Raj K", phone="91234 56789")
-    actions.update_lead(
-        duplicate, actor=Actor.system(), by=None, marketing_consent=True, consent_method="phone"
-    )
-    actions.update_lead(
-        duplicate, actor=Actor.system(), by=None, marketing_consent=False, consent_method="phone"
-    )
+    update_lead(duplicate, actor=Actor.system(), by=None, marketing_consent=True, consent_method="phone")
+    update_lead(duplicate, actor=Actor.system(), by=None, marketing_consent=False, consent_method="phone")
     response = as_member(acme.olga).post(
         f"/leads/{primary.pk}/merge/", {"duplicate": duplicate.pk, "confirm": "yes"}
     )
@@ -154,7 +152,7 @@ def test_merge_withdraws_when_the_duplicate_had_no_consent_and_keeps_both_histor
 def test_merge_of_two_consenting_leads_writes_nothing(acme, new_lead):
     primary = new_lead(acme, name="Raj", phone="98765 43210", marketing_consent=True)
     duplicate = new_lead(acme, name="Raj K", phone="91234 56789", marketing_consent=True)
-    actions.merge_leads(primary, duplicate, actor=Actor.system(), by=acme.olga)
+    merge_leads(primary, duplicate, actor=Actor.system(), by=acme.olga)
     assert events(primary) == [(True, "form"), (True, "form")]  # both histories, no new event
 
 
@@ -170,7 +168,7 @@ def test_the_notice_version_in_effect_is_recorded(acme, new_lead):
 
 def test_history_is_append_only_except_the_erasure_path(acme, new_lead):
     lead = new_lead(acme, name="Raj", marketing_consent=True)
-    actions.update_lead(lead, actor=Actor.system(), by=None, marketing_consent=False, consent_method="phone")
+    update_lead(lead, actor=Actor.system(), by=None, marketing_consent=False, consent_method="phone")
     event = ConsentEvent.objects.filter(lead=lead).last()
     with pytest.raises(AppendOnly):
         ConsentEvent.objects.filter(lead=lead).update(given=True)

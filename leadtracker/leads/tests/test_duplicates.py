@@ -3,7 +3,7 @@
 import pytest
 from django.db import IntegrityError, transaction
 
-from leadtracker.leads.actions import DuplicateLead
+from leadtracker.leads.actions.leads import DuplicateLead
 from leadtracker.leads.models import Lead, LeadPhone
 
 

@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
-from leadtracker.leads.actions import _PLAIN_EMAIL, clean_email
+from leadtracker.leads.actions.leads import _PLAIN_EMAIL, clean_email
 from leadtracker.lib.errors import ActionError
 
 

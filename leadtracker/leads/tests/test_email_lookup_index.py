@@ -6,7 +6,7 @@ leads (68 ms a lookup at 100,000 leads, two thirds of a 100,000-row import's dat
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from leadtracker.leads.actions import find_duplicate
+from leadtracker.leads.actions.leads import find_duplicate
 from leadtracker.leads.models import Lead
 
 

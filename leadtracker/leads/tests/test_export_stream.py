@@ -11,7 +11,7 @@ from django.utils import timezone
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from leadtracker.accounts.models import AuditEvent
-from leadtracker.leads.actions import default_status
+from leadtracker.leads.actions.leads import default_status
 from leadtracker.leads.models import Lead, LeadPhone
 from leadtracker.lib import spreadsheet
 

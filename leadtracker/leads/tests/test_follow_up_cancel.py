@@ -7,13 +7,15 @@ from django.utils import timezone
 
 from leadtracker.accounts.audit import Actor
 from leadtracker.accounts.models import AuditEvent
-from leadtracker.leads import actions, selectors
+from leadtracker.leads import selectors
+from leadtracker.leads.actions.assignment import assign_lead
+from leadtracker.leads.actions.follow_ups import cancel_follow_up, complete_follow_up, schedule_follow_up
 from leadtracker.leads.models import FollowUp, Lead
 from leadtracker.leads.reminders import send_due_reminders
 
 
 def plan(lead, by, hours):
-    return actions.schedule_follow_up(
+    return schedule_follow_up(
         lead, due_at=timezone.now() + dt.timedelta(hours=hours), actor=Actor.system(), by=by
     )
 
@@ -49,7 +51,7 @@ def test_cancelled_follow_up_leaves_the_agenda_and_is_not_reminded(acme, new_lea
     overdue, due_soon = plan(lead, acme.alice, -2), plan(lead, acme.alice, 0.1)
     assert len(selectors.agenda(acme.alice, acme.org.tzinfo)["overdue"]) == 1
     for fu in (overdue, due_soon):
-        actions.cancel_follow_up(fu, actor=Actor.for_user(acme.alice.user), by=acme.alice)
+        cancel_follow_up(fu, actor=Actor.for_user(acme.alice.user), by=acme.alice)
     agenda = selectors.agenda(acme.alice, acme.org.tzinfo)
     assert not any(agenda.values())
     assert send_due_reminders() == 0
@@ -65,7 +67,7 @@ def test_a_follow_up_ends_once_done_or_cancelled(acme, api_as, new_lead):
     assert again.status_code == 409 and "already cancelled" in again.json()["detail"]
     done = alice.post(f"/api/v1/follow-ups/{first.pk}/done", {}, content_type="application/json")
     assert done.status_code == 409 and FollowUp.objects.get(pk=first.pk).done_at is None
-    actions.complete_follow_up(second, actor=Actor.system(), by=acme.alice)
+    complete_follow_up(second, actor=Actor.system(), by=acme.alice)
     late = cancel(alice, second)
     assert late.status_code == 409 and "already done" in late.json()["detail"]
     assert FollowUp.objects.get(pk=second.pk).cancelled_at is None
@@ -74,8 +76,8 @@ def test_a_follow_up_ends_once_done_or_cancelled(acme, api_as, new_lead):
 def test_reassigning_the_lead_leaves_cancelled_follow_ups_with_who_had_them(acme, new_lead):
     lead = new_lead(acme, name="Raj", by=acme.alice)
     open_one, cancelled = plan(lead, acme.alice, 1), plan(lead, acme.alice, 2)
-    actions.cancel_follow_up(cancelled, actor=Actor.system(), by=acme.alice)
-    actions.assign_lead(lead, acme.bob.user_id, actor=Actor.system(), by=acme.maya)
+    cancel_follow_up(cancelled, actor=Actor.system(), by=acme.alice)
+    assign_lead(lead, acme.bob.user_id, actor=Actor.system(), by=acme.maya)
     assert FollowUp.objects.get(pk=open_one.pk).assignee_id == acme.bob.user_id
     assert FollowUp.objects.get(pk=cancelled.pk).assignee_id == acme.alice.user_id
 

@@ -8,7 +8,13 @@ from django.utils import timezone
 
 from leadtracker.accounts.audit import Actor
 from leadtracker.accounts.models import AuditEvent
-from leadtracker.leads import actions
+from leadtracker.leads.actions.assignment import assign_lead
+from leadtracker.leads.actions.follow_ups import (
+    cancel_follow_up,
+    complete_follow_up,
+    schedule_follow_up,
+    update_follow_up,
+)
 from leadtracker.leads.models import FollowUp, Lead
 from leadtracker.leads.reminders import send_due_reminders
 
@@ -16,7 +22,7 @@ IST = dt.timezone(dt.timedelta(hours=5, minutes=30))
 
 
 def plan(lead, by, hours=3, **kw):
-    return actions.schedule_follow_up(
+    return schedule_follow_up(
         lead, due_at=timezone.now() + dt.timedelta(hours=hours), actor=Actor.system(), by=by, **kw
     )
 
@@ -61,7 +67,7 @@ def test_a_moved_follow_up_is_reminded_again(acme, new_lead):
     lead = new_lead(acme, name="Raj", by=acme.alice)
     fu = plan(lead, acme.alice, hours=0.1)  # due in 6 minutes: reminder due now
     assert send_due_reminders() == 1
-    actions.update_follow_up(
+    update_follow_up(
         fu, due_at=timezone.now() + dt.timedelta(minutes=10), actor=Actor.system(), by=acme.alice
     )
     assert FollowUp.objects.get(pk=fu.pk).reminder_sent_at is None
@@ -75,7 +81,7 @@ def test_a_manager_hands_the_follow_up_to_someone_who_can_open_the_lead(acme, ap
     maya = api_as(acme.maya)
     refused = patch(maya, fu, {"assignee_id": acme.alice.user_id})
     assert refused.status_code == 400 and refused.json()["errors"][0]["field"] == "assignee_id"
-    actions.assign_lead(lead, acme.alice.user_id, actor=Actor.system(), by=acme.maya)
+    assign_lead(lead, acme.alice.user_id, actor=Actor.system(), by=acme.maya)
     FollowUp.objects.filter(pk=fu.pk).update(assignee_id=acme.maya.user_id)
     moved = patch(maya, fu, {"assignee_id": acme.alice.user_id})
     assert moved.status_code == 200 and moved.json()["assignee_id"] == acme.alice.user_id
@@ -114,8 +120,8 @@ def test_bad_changes_name_the_field(acme, api_as, new_lead, body, field):
 def test_a_done_or_cancelled_follow_up_is_history(acme, api_as, new_lead):
     lead = new_lead(acme, name="Raj", by=acme.alice)
     done, cancelled = plan(lead, acme.alice), plan(lead, acme.alice, hours=5)
-    actions.complete_follow_up(done, outcome="spoke", actor=Actor.system(), by=acme.alice)
-    actions.cancel_follow_up(cancelled, actor=Actor.system(), by=acme.alice)
+    complete_follow_up(done, outcome="spoke", actor=Actor.system(), by=acme.alice)
+    cancel_follow_up(cancelled, actor=Actor.system(), by=acme.alice)
     alice = api_as(acme.alice)
     for fu, state in ((done, "done"), (cancelled, "cancelled")):
         response = patch(alice, fu, {"note": "rewrite history"})

@@ -250,16 +250,15 @@ def test_header_normalisation():
 
 
 def test_imported_leads_go_round_the_rules_and_fire_webhooks(acme, tmp_path, settings):
-    from leadtracker.leads import actions as lead_actions
+    from leadtracker.leads.actions.assignment import save_assignment_rule
+    from leadtracker.leads.actions.settings import save_webhook
     from leadtracker.leads.models import WebhookDelivery
 
     settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES = True
-    lead_actions.save_assignment_rule(
+    save_assignment_rule(
         acme.org, name="RR", agent_ids=[acme.alice.user_id, acme.bob.user_id], actor=Actor.system()
     )
-    lead_actions.save_webhook(
-        acme.org, url="http://127.0.0.1:9/hook", events=["lead.created"], actor=Actor.system()
-    )
+    save_webhook(acme.org, url="http://127.0.0.1:9/hook", events=["lead.created"], actor=Actor.system())
     path = write(tmp_path, "rr.csv", "Name,Phone\n" + "".join(f"L{i},98765 4321{i}\n" for i in range(5)))
     counts = import_file(acme.org, str(path), actor=Actor.system())
     assert counts.created == 5

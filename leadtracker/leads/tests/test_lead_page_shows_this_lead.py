@@ -14,7 +14,9 @@ import pytest
 from django.utils import timezone
 
 from leadtracker.accounts.audit import Actor
-from leadtracker.leads import actions
+from leadtracker.leads.actions.follow_ups import schedule_follow_up
+from leadtracker.leads.actions.leads import add_note
+from leadtracker.leads.actions.settings import source_named
 from leadtracker.testing import html_region
 
 
@@ -24,8 +26,8 @@ def two_leads(acme, new_lead):
     b = new_lead(acme, name="Bharat Jain", phones=["91234 56789"], by=acme.alice, tags=["nri-b", "budget-b"])
     soon = timezone.now() + dt.timedelta(days=1)
     for lead, letter in ((a, "A"), (b, "B")):
-        actions.add_note(lead, f"note only on {letter}", actor=Actor.system(), by=None)
-        actions.schedule_follow_up(
+        add_note(lead, f"note only on {letter}", actor=Actor.system(), by=None)
+        schedule_follow_up(
             lead, due_at=soon, note=f"follow-up only on {letter}", actor=Actor.system(), by=None
         )
     return a, b
@@ -106,5 +108,5 @@ def test_the_menus_still_offer_everything_the_organisation_has(acme, two_leads, 
     assert "Alice Acme" in html_region(listing, "f-owner").text
     assert "Alice Acme" in html_region(listing, "b-owner").text
     assert "Mani Acme" in html_region(listing, "f-team").text
-    actions.source_named(acme.org, "Walk-in")
+    source_named(acme.org, "Walk-in")
     assert "Walk-in" in html_region(client.get("/leads/").content, "f-source").text

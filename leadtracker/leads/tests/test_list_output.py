@@ -11,9 +11,9 @@ from leadtracker.leads.models import Lead
 
 def test_the_list_is_exactly_leadout_for_each_lead(acme, new_lead, api_as):
     from leadtracker.accounts.audit import Actor
-    from leadtracker.leads import actions
+    from leadtracker.leads.actions.settings import create_source
 
-    source = actions.create_source(acme.org, "Website", actor=Actor.system())
+    source = create_source(acme.org, "Website", actor=Actor.system())
     new_lead(
         acme,
         name="राजेश कुमार 🙂",

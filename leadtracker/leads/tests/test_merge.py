@@ -8,7 +8,9 @@ from django.utils import timezone
 
 from leadtracker.accounts.audit import Actor
 from leadtracker.accounts.models import AuditEvent
-from leadtracker.leads import actions
+from leadtracker.leads.actions.follow_ups import schedule_follow_up
+from leadtracker.leads.actions.leads import add_note
+from leadtracker.leads.actions.merge import merge_leads
 from leadtracker.leads.models import Activity, FollowUp, Lead, LeadPhone
 from leadtracker.lib.errors import ActionError
 
@@ -28,11 +30,11 @@ def test_merge_moves_everything_and_keeps_the_richer_values(acme, new_lead):
         do_not_call=True,
         marketing_consent=True,
     )
-    actions.add_note(duplicate, "Wants a 3BHK", actor=actor, by=acme.maya)
+    add_note(duplicate, "Wants a 3BHK", actor=actor, by=acme.maya)
     due = timezone.now() + dt.timedelta(days=1)
-    fu = actions.schedule_follow_up(duplicate, due_at=due, actor=actor, by=acme.maya)
+    fu = schedule_follow_up(duplicate, due_at=due, actor=actor, by=acme.maya)
 
-    merged = actions.merge_leads(primary, duplicate, actor=actor, by=acme.maya)
+    merged = merge_leads(primary, duplicate, actor=actor, by=acme.maya)
 
     assert not Lead.objects.filter(pk=duplicate.pk).exists()
     assert merged.name == "Raj"  # both had one: the primary's stays
@@ -58,16 +60,16 @@ def test_merge_needs_a_manager_and_two_leads(acme, new_lead):
     a = new_lead(acme, name="A", phone="98765 43210", by=acme.alice)
     b = new_lead(acme, name="B", phone="91234 56789", by=acme.alice)
     with pytest.raises(ActionError) as caught:
-        actions.merge_leads(a, b, actor=Actor.system(), by=acme.alice)
+        merge_leads(a, b, actor=Actor.system(), by=acme.alice)
     assert caught.value.status_code == 403
     with pytest.raises(ActionError, match="itself"):
-        actions.merge_leads(a, a, actor=Actor.system(), by=acme.olga)
+        merge_leads(a, a, actor=Actor.system(), by=acme.olga)
 
 
 def test_merge_across_organisations_is_refused(acme, globex, new_lead):
     a = new_lead(acme, name="A", phone="98765 43210")
     b = new_lead(globex, name="B", phone="91234 56789")
     with pytest.raises(ActionError) as caught:
-        actions.merge_leads(a, b, actor=Actor.system(), by=acme.olga)
+        merge_leads(a, b, actor=Actor.system(), by=acme.olga)
     assert caught.value.status_code == 404
     assert Lead.objects.filter(pk=b.pk).exists()

@@ -1,6 +1,6 @@
 """Before a merge the web shows the two leads side by side, which value of each field stays
-(read from actions.plan_merge, the rule the merge applies) and what moves; the merge runs only
-from there. The API merges directly."""
+(read from leads/actions/merge.py:plan_merge, the rule the merge applies) and what moves; the
+merge runs only from there. The API merges directly."""
 
 import datetime as dt
 from decimal import Decimal
@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from leadtracker.accounts.audit import Actor
 from leadtracker.calls.actions import log_call
-from leadtracker.leads import actions
+from leadtracker.leads.actions.follow_ups import schedule_follow_up
+from leadtracker.leads.actions.leads import add_note
 from leadtracker.leads.models import Lead, LeadSource
 from leadtracker.testing import html_region
 
@@ -46,9 +47,9 @@ def pair(acme, new_lead):
     )
     Lead.objects.filter(pk=a.pk).update(owner=acme.alice.user)
     Lead.objects.filter(pk=b.pk).update(owner=acme.bob.user, source=web)
-    actions.add_note(b, "Wants a 3BHK", actor=actor, by=acme.maya)
-    actions.add_note(b, "Call after Diwali", actor=actor, by=acme.maya)
-    actions.schedule_follow_up(b, due_at=timezone.now() + dt.timedelta(days=1), actor=actor, by=acme.maya)
+    add_note(b, "Wants a 3BHK", actor=actor, by=acme.maya)
+    add_note(b, "Call after Diwali", actor=actor, by=acme.maya)
+    schedule_follow_up(b, due_at=timezone.now() + dt.timedelta(days=1), actor=actor, by=acme.maya)
     log_call(acme.maya, lead=b, number="+919123456789", duration_s=60, actor=actor)
     return Lead.objects.get(pk=a.pk), Lead.objects.get(pk=b.pk)
 

@@ -9,7 +9,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from leadtracker.accounts.audit import Actor
-from leadtracker.leads import actions
+from leadtracker.leads.actions.follow_ups import schedule_follow_up
+from leadtracker.leads.actions.leads import add_note
+from leadtracker.leads.actions.settings import source_named
 from leadtracker.leads.models import Lead
 
 
@@ -28,12 +30,10 @@ def grow(people, new_lead, n, start=0):
             phones=[f"98765 {i:05d}"],
             by=people.alice,
             tags=["hot"],
-            source=actions.source_named(people.org, "Web"),
+            source=source_named(people.org, "Web"),
         )
-        actions.add_note(lead, f"note {i}", actor=Actor.system(), by=None)
-        actions.schedule_follow_up(
-            lead, due_at=timezone.now() + dt.timedelta(hours=i), actor=Actor.system(), by=None
-        )
+        add_note(lead, f"note {i}", actor=Actor.system(), by=None)
+        schedule_follow_up(lead, due_at=timezone.now() + dt.timedelta(hours=i), actor=Actor.system(), by=None)
 
 
 @pytest.mark.parametrize("path", ["/leads/", "/leads/board/", "/"])
@@ -53,8 +53,8 @@ def test_lead_page_does_not_grow_with_its_history(acme, new_lead, as_member):
     client.get(f"/leads/{lead.pk}/")
     small = queries(lambda: client.get(f"/leads/{lead.pk}/"))
     for i in range(10):
-        actions.add_note(lead, f"note {i}", actor=Actor.for_user(acme.alice.user), by=acme.alice)
-        actions.schedule_follow_up(
+        add_note(lead, f"note {i}", actor=Actor.for_user(acme.alice.user), by=acme.alice)
+        schedule_follow_up(
             lead, due_at=timezone.now() + dt.timedelta(hours=i + 1), actor=Actor.system(), by=acme.alice
         )
     large = queries(lambda: client.get(f"/leads/{lead.pk}/"))
@@ -168,7 +168,7 @@ def test_message_templates_fill_in_the_lead_and_agent(acme, new_lead, as_member)
 
 
 def test_settings_rule_with_another_organisations_source_is_404(acme, globex, as_member):
-    theirs = actions.source_named(globex.org, "Their source")
+    theirs = source_named(globex.org, "Their source")
     response = as_member(acme.adam).post(
         "/leads/settings/",
         {"what": "rule", "name": "RR", "source": theirs.pk, "agents": [acme.alice.user_id]},

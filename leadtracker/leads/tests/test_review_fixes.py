@@ -5,7 +5,12 @@ import datetime as dt
 from django.utils import timezone
 
 from leadtracker.accounts.audit import Actor
-from leadtracker.leads import actions, selectors
+from leadtracker.leads import selectors
+from leadtracker.leads.actions.assignment import assign_lead
+from leadtracker.leads.actions.follow_ups import schedule_follow_up
+from leadtracker.leads.actions.leads import change_status
+from leadtracker.leads.actions.merge import merge_leads
+from leadtracker.leads.actions.settings import save_statuses
 from leadtracker.leads.imports.importer import import_file
 from leadtracker.leads.models import FollowUp, Lead, LeadStatus
 
@@ -39,10 +44,10 @@ def test_back_cannot_send_anyone_off_site(acme, as_member, new_lead):
 
 def test_agenda_only_shows_leads_one_can_open_and_reassignment_moves_tasks(acme, new_lead):
     lead = new_lead(acme, name="Raj", phone="98765 43210", by=acme.alice)
-    fu = actions.schedule_follow_up(
+    fu = schedule_follow_up(
         lead, due_at=timezone.now() + dt.timedelta(hours=1), actor=Actor.system(), by=acme.alice
     )
-    actions.assign_lead(lead, acme.bob.user_id, actor=Actor.system(), by=acme.maya)
+    assign_lead(lead, acme.bob.user_id, actor=Actor.system(), by=acme.maya)
     assert FollowUp.objects.get(pk=fu.pk).assignee_id == acme.bob.user_id
     FollowUp.objects.filter(pk=fu.pk).update(assignee_id=acme.alice.user_id)  # as an old task would be
     items = selectors.agenda(acme.alice, acme.org.tzinfo)
@@ -55,7 +60,7 @@ def test_merge_drops_duplicate_markers_and_keeps_what_differed(acme, new_lead):
         acme, name="Raj Sharma", email="raj.s@example.in", phones=["98765 43210"], on_duplicate="create"
     )
     assert twin.extra["possible_duplicate_of"] == primary.pk
-    merged = actions.merge_leads(primary, twin, actor=Actor.system(), by=acme.olga)
+    merged = merge_leads(primary, twin, actor=Actor.system(), by=acme.olga)
     assert "possible_duplicate_of" not in merged.extra
     assert selectors.duplicate_pairs(acme.olga) == []
     note = merged.activities.get(kind="merged")
@@ -115,13 +120,13 @@ def test_null_fields_and_bad_cursors_are_clear_errors(acme, api_as, as_member, n
 def test_a_hidden_status_comes_back_by_name(acme, new_lead):
     lead = new_lead(acme, name="Raj", phone="98765 43210")
     contacted = LeadStatus.objects.get(organisation=acme.org, name="Contacted")
-    actions.change_status(lead, contacted, actor=Actor.system(), by=None)
+    change_status(lead, contacted, actor=Actor.system(), by=None)
     rows = [
         {"id": s.pk, "name": s.name, "kind": s.kind}
         for s in LeadStatus.objects.filter(organisation=acme.org).exclude(pk=contacted.pk)
     ]
-    actions.save_statuses(acme.org, rows, actor=Actor.system())  # hidden: still in use
-    actions.save_statuses(acme.org, rows + [{"name": "Contacted", "kind": "open"}], actor=Actor.system())
+    save_statuses(acme.org, rows, actor=Actor.system())  # hidden: still in use
+    save_statuses(acme.org, rows + [{"name": "Contacted", "kind": "open"}], actor=Actor.system())
     assert LeadStatus.objects.get(organisation=acme.org, name="Contacted").pk == contacted.pk
 
 

@@ -5,7 +5,8 @@ import pytest
 
 from leadtracker.accounts.audit import Actor
 from leadtracker.accounts.models import AuditEvent
-from leadtracker.leads import actions
+from leadtracker.leads.actions.settings import save_webhook
+from leadtracker.leads.actions.tags import create_tag
 from leadtracker.leads.models import Lead, MessageTemplate, Tag, WebhookEndpoint
 from leadtracker.leads.webhooks import sign
 
@@ -15,7 +16,7 @@ JSON = "application/json"
 @pytest.fixture
 def hook(acme, settings):
     settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES = True  # no name lookups from the tests
-    return actions.save_webhook(
+    return save_webhook(
         acme.org, url="https://example.in/hook", events=["lead.created"], actor=Actor.system()
     )
 
@@ -134,7 +135,7 @@ def test_admin_creates_renames_and_deletes_tags(acme, api_as, new_lead):
     [("VIP", 409, "exists"), ("vip", 409, "exists"), ("a, b", 400, "comma"), ("   ", 400, "name")],
 )
 def test_bad_tag_names_name_the_field(acme, api_as, name, status, message):
-    actions.create_tag(acme.org, "VIP", actor=Actor.system())
+    create_tag(acme.org, "VIP", actor=Actor.system())
     response = api_as(acme.olga).post("/api/v1/tags", {"name": name}, content_type=JSON)
     assert response.status_code == status
     error = response.json()["errors"][0]
@@ -143,8 +144,8 @@ def test_bad_tag_names_name_the_field(acme, api_as, name, status, message):
 
 
 def test_renaming_onto_another_tag_is_refused_but_changing_case_is_not(acme, api_as):
-    vip = actions.create_tag(acme.org, "vip", actor=Actor.system())
-    actions.create_tag(acme.org, "hot", actor=Actor.system())
+    vip = create_tag(acme.org, "vip", actor=Actor.system())
+    create_tag(acme.org, "hot", actor=Actor.system())
     admin = api_as(acme.olga)
     clash = admin.patch(f"/api/v1/tags/{vip.pk}", {"name": "HOT"}, content_type=JSON)
     assert clash.status_code == 409 and clash.json()["errors"][0]["field"] == "name"
@@ -153,7 +154,7 @@ def test_renaming_onto_another_tag_is_refused_but_changing_case_is_not(acme, api
 
 
 def test_managers_and_agents_use_tags_but_do_not_curate_them(acme, api_as):
-    tag = actions.create_tag(acme.org, "hot", actor=Actor.system())
+    tag = create_tag(acme.org, "hot", actor=Actor.system())
     for member in (acme.maya, acme.alice):
         client = api_as(member)
         assert client.get("/api/v1/tags").status_code == 200

@@ -5,14 +5,14 @@ import pytest
 from django.test import Client
 
 from leadtracker.accounts.audit import Actor
-from leadtracker.leads import actions
+from leadtracker.leads.actions.settings import create_source, rotate_capture_key
 from leadtracker.leads.models import Lead
 
 
 @pytest.fixture
 def key(acme):
-    source = actions.create_source(acme.org, "Website", actor=Actor.system())
-    return actions.rotate_capture_key(source, actor=Actor.system()).capture_key
+    source = create_source(acme.org, "Website", actor=Actor.system())
+    return rotate_capture_key(source, actor=Actor.system()).capture_key
 
 
 def post(key, n, ip):
@@ -39,6 +39,6 @@ def test_capture_is_limited_per_key_across_addresses(acme, key, settings):
     statuses = [post(key, n, f"203.0.113.{n}").status_code for n in range(5)]
     assert statuses == [201, 201, 201, 429, 429]
     assert Lead.objects.filter(organisation=acme.org).count() == 3
-    other_source = actions.create_source(acme.org, "Landing page", actor=Actor.system())
-    other = actions.rotate_capture_key(other_source, actor=Actor.system()).capture_key
+    other_source = create_source(acme.org, "Landing page", actor=Actor.system())
+    other = rotate_capture_key(other_source, actor=Actor.system()).capture_key
     assert post(other, 9, "203.0.113.9").status_code == 201

@@ -12,7 +12,8 @@ from django.utils import timezone
 from leadtracker.accounts.audit import Actor
 from leadtracker.accounts.models import AuditEvent
 from leadtracker.calls.models import Call
-from leadtracker.leads.actions import add_note, change_status, schedule_follow_up
+from leadtracker.leads.actions.follow_ups import schedule_follow_up
+from leadtracker.leads.actions.leads import add_note, change_status
 from leadtracker.leads.consent import set_lead_consent
 from leadtracker.leads.models import (
     Activity,

@@ -10,7 +10,8 @@ from django.test import Client
 from django.utils import timezone
 
 from leadtracker.accounts.audit import Actor
-from leadtracker.leads import actions
+from leadtracker.leads.actions.leads import delete_leads
+from leadtracker.leads.actions.settings import save_message_template
 from leadtracker.leads.consent import UNSUBSCRIBE_SALT, unsubscribe_token, unsubscribe_url
 from leadtracker.leads.models import ConsentEvent, Lead
 
@@ -106,7 +107,7 @@ def test_an_erased_or_deleted_lead_gets_a_neutral_page(acme, lead, new_lead):
     assert not ConsentEvent.objects.filter(lead=lead, given=False).exists()
     gone = new_lead(acme, name="Gone", phone="91234 56789", marketing_consent=True)
     path = path_of(gone)
-    actions.delete_leads(Lead.objects.filter(pk=gone.pk), actor=Actor.system(), by=acme.olga)
+    delete_leads(Lead.objects.filter(pk=gone.pk), actor=Actor.system(), by=acme.olga)
     assert "holds nothing more" in anonymous().post(path).content.decode()
 
 
@@ -118,7 +119,7 @@ def test_rate_limited_like_other_public_endpoints(acme, lead, settings):
 
 
 def test_the_link_reaches_message_templates_and_the_api(acme, lead, as_member, api_as):
-    actions.save_message_template(
+    save_message_template(
         acme.org, name="Offer", body="Hello {name}. Stop: {unsubscribe_url}", actor=Actor.system()
     )
     page = as_member(acme.olga).get(f"/leads/{lead.pk}/").content.decode()

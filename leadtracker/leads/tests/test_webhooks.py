@@ -11,7 +11,8 @@ import pytest
 from django.utils import timezone
 
 from leadtracker.accounts.audit import Actor
-from leadtracker.leads import actions
+from leadtracker.leads.actions.leads import change_status
+from leadtracker.leads.actions.settings import save_webhook
 from leadtracker.leads.models import WebhookDelivery, WebhookEndpoint
 from leadtracker.leads.webhooks import backoff, send_due
 
@@ -69,7 +70,7 @@ def receiver():
 
 
 def endpoint(people, url, events=("lead.created", "lead.status_changed", "lead.assigned")):
-    return actions.save_webhook(people.org, url=url, events=list(events), actor=Actor.system())
+    return save_webhook(people.org, url=url, events=list(events), actor=Actor.system())
 
 
 def test_delivery_is_signed_and_carries_the_lead(acme, new_lead, receiver):
@@ -122,7 +123,7 @@ def test_only_subscribed_events_are_sent(acme, new_lead, receiver):
     lead = new_lead(acme, name="Raj", phone="98765 43210")
     assert WebhookDelivery.objects.count() == 0
     status = lead.organisation.lead_statuses.get(name="Contacted")
-    actions.change_status(lead, status, actor=Actor.system(), by=acme.olga)
+    change_status(lead, status, actor=Actor.system(), by=acme.olga)
     send_due()
     assert json.loads(r.received[0][1])["data"] == {"from": "New", "to": "Contacted"}
 

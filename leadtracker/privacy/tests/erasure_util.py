@@ -13,7 +13,8 @@ from django_tasks import task
 from leadtracker.accounts.audit import Actor
 from leadtracker.calls import actions as call_actions
 from leadtracker.calls.models import Call
-from leadtracker.leads.actions import LeadData, add_note, create_lead, schedule_follow_up
+from leadtracker.leads.actions.follow_ups import schedule_follow_up
+from leadtracker.leads.actions.leads import LeadData, add_note, create_lead
 from leadtracker.leads.models import ImportJob, WebhookEndpoint
 from leadtracker.lib.phones import display
 from leadtracker.privacy.actions import create_request

@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from leadtracker.accounts.audit import Actor
 from leadtracker.calls.actions import log_call
-from leadtracker.leads.actions import LeadData, add_note, create_lead, schedule_follow_up
+from leadtracker.leads.actions.follow_ups import schedule_follow_up
+from leadtracker.leads.actions.leads import LeadData, add_note, create_lead
 
 
 def lead_with_history(people, *, name, phones, email, words, city="Pune", by=None):

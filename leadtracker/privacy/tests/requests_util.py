@@ -1,7 +1,7 @@
 """Helpers for the data requests tests: a lead with a number and an e-mail, and a request."""
 
 from leadtracker.accounts.audit import Actor
-from leadtracker.leads.actions import LeadData, create_lead
+from leadtracker.leads.actions.leads import LeadData, create_lead
 from leadtracker.privacy import actions
 
 

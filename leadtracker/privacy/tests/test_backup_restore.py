@@ -14,7 +14,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from leadtracker.accounts.audit import Actor
-from leadtracker.leads.actions import LeadData, create_lead
+from leadtracker.leads.actions.leads import LeadData, create_lead
 from leadtracker.leads.models import Lead
 from leadtracker.privacy.erasure import erase_lead
 

@@ -14,7 +14,7 @@ from leadtracker.accounts.audit import Actor
 from leadtracker.accounts.models import ApiToken, AuditEvent, Membership, SupportRequest, User
 from leadtracker.attendance.models import Shift
 from leadtracker.calls.models import Call, Device
-from leadtracker.leads.actions import LeadData, add_note, create_lead
+from leadtracker.leads.actions.leads import LeadData, add_note, create_lead
 from leadtracker.leads.models import Activity, Lead
 from leadtracker.privacy.actions import create_request
 from leadtracker.privacy.erasure import erase_lead, erase_member, lead_erasure_preview

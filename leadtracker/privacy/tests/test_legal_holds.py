@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from leadtracker.accounts.audit import Actor
-from leadtracker.leads.actions import LeadData, create_lead
+from leadtracker.leads.actions.leads import LeadData, create_lead
 from leadtracker.leads.models import Lead
 from leadtracker.privacy.actions import create_request
 from leadtracker.privacy.models import LegalHold

@@ -9,7 +9,7 @@ from django.core.management import call_command
 
 from leadtracker.accounts.audit import Actor
 from leadtracker.accounts.models import User
-from leadtracker.leads.actions import LeadData, create_lead
+from leadtracker.leads.actions.leads import LeadData, create_lead
 from leadtracker.leads.models import Lead
 from leadtracker.privacy import ledger
 from leadtracker.privacy.erasure import erase_lead, erase_member, replay_erasures

@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 
 from leadtracker.accounts.audit import Actor
-from leadtracker.leads.actions import LeadData, create_lead, delete_leads
+from leadtracker.leads.actions.leads import LeadData, create_lead, delete_leads
 from leadtracker.leads.models import Lead, TrashedLead
 from leadtracker.privacy.erasure import (
     erase_lead,

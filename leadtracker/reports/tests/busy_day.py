@@ -43,7 +43,7 @@ def calls_for(n0: int, specs, *, latest_minutes_ago: int):
 
 
 def make_lead(people, name, phone, *, owner, status=None, source=None):
-    from leadtracker.leads.actions import LeadData, create_lead
+    from leadtracker.leads.actions.leads import LeadData, create_lead
 
     data = LeadData(name=name, phones=[phone], owner_id=owner.user_id, status=status, source=source)
     lead, _ = create_lead(people.org, data, actor=Actor.system(), by=people.olga)
@@ -53,7 +53,7 @@ def make_lead(people, name, phone, *, owner, status=None, source=None):
 def busy_day(people):
     """Alice (Maya's team) and Bob (Mani's team, inside Maya's) and Carl (Mark's team) work
     today. Returns the leads by name."""
-    from leadtracker.leads.actions import schedule_follow_up
+    from leadtracker.leads.actions.follow_ups import schedule_follow_up
     from leadtracker.leads.models import LeadSource, LeadStatus
 
     org = people.org

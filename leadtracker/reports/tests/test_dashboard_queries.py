@@ -38,7 +38,7 @@ def counts(people) -> list[int]:
 
 def more_work(people, n: int) -> None:
     """n more agents in Maya's team, each with a phone, a shift, calls, a lead and a follow-up."""
-    from leadtracker.leads.actions import schedule_follow_up
+    from leadtracker.leads.actions.follow_ups import schedule_follow_up
 
     room = max(1, min(20, minutes_into_today(people.org) // 4))
     for i in range(n):

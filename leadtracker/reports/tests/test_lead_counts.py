@@ -12,7 +12,9 @@ from django.db.models import Count
 
 from leadtracker.accounts.audit import Actor
 from leadtracker.accounts.models import User
-from leadtracker.leads import actions
+from leadtracker.leads.actions import assignment as assignment_actions
+from leadtracker.leads.actions import leads as lead_actions
+from leadtracker.leads.actions import merge as merge_actions
 from leadtracker.leads.imports.importer import import_file
 from leadtracker.leads.models import Lead, LeadStatus
 from leadtracker.privacy.erasure import erase_lead
@@ -50,10 +52,10 @@ class World:
         return list(Lead.objects.filter(organisation=self.org).order_by("pk"))
 
     def create(self):
-        data = actions.LeadData(
+        data = lead_actions.LeadData(
             name="नया ग्राहक 🙂", phones=[self.number()], owner_id=self.rng.choice(self.owners)
         )
-        actions.create_lead(self.org, data, actor=self.actor, by=self.by, auto_assign=False)
+        lead_actions.create_lead(self.org, data, actor=self.actor, by=self.by, auto_assign=False)
 
     def import_some(self):
         path = self.tmp_path / f"import{self.serial}.csv"
@@ -64,28 +66,28 @@ class World:
 
     def assign(self):
         if leads := self.leads():
-            actions.assign_lead(
+            assignment_actions.assign_lead(
                 self.rng.choice(leads), self.rng.choice(self.owners), actor=self.actor, by=self.by
             )
 
     def bulk_assign(self):
         leads = Lead.objects.filter(organisation=self.org, pk__in=[lead.pk for lead in self.some()])
-        actions.bulk_assign(leads, self.rng.choice(self.owners), actor=self.actor, by=self.by)
+        assignment_actions.bulk_assign(leads, self.rng.choice(self.owners), actor=self.actor, by=self.by)
 
     def change_status(self):
         if leads := self.leads():
             lead = self.rng.choice(leads)
-            actions.change_status(lead, self.rng.choice(self.statuses), actor=self.actor, by=self.by)
+            lead_actions.change_status(lead, self.rng.choice(self.statuses), actor=self.actor, by=self.by)
 
     def bulk_status(self):
         leads = Lead.objects.filter(organisation=self.org, pk__in=[lead.pk for lead in self.some()])
-        actions.bulk_change_status(leads, self.rng.choice(self.statuses), actor=self.actor, by=self.by)
+        lead_actions.bulk_change_status(leads, self.rng.choice(self.statuses), actor=self.actor, by=self.by)
 
     def merge(self):
         leads = self.leads()
         if len(leads) >= 2:
             primary, duplicate = self.rng.sample(leads, 2)
-            actions.merge_leads(primary, duplicate, actor=self.actor, by=self.by)
+            merge_actions.merge_leads(primary, duplicate, actor=self.actor, by=self.by)
 
     def erase(self):
         if leads := [lead for lead in self.leads() if lead.erased_at is None]:
@@ -93,7 +95,7 @@ class World:
 
     def delete(self):
         leads = Lead.objects.filter(organisation=self.org, pk__in=[lead.pk for lead in self.some()])
-        actions.delete_leads(leads, actor=self.actor, by=self.by)
+        lead_actions.delete_leads(leads, actor=self.actor, by=self.by)
 
     def plain_update(self):
         # Not an action: a data fix in a shell or a migration. The triggers see it all the same.
@@ -131,8 +133,8 @@ def test_lead_counts_equal_a_direct_count_after_every_step(acme, globex, tmp_pat
 def test_an_owner_whose_account_is_deleted_leaves_the_leads_unowned(acme):
     world = World(acme, random.Random(1), None)
     for _ in range(3):
-        data = actions.LeadData(phones=[world.number()], owner_id=acme.carl.user_id)
-        actions.create_lead(acme.org, data, actor=world.actor, by=world.by)
+        data = lead_actions.LeadData(phones=[world.number()], owner_id=acme.carl.user_id)
+        lead_actions.create_lead(acme.org, data, actor=world.actor, by=world.by)
     assert sum(n for (owner, _), n in kept(acme.org).items() if owner == acme.carl.user_id) == 3
     User.objects.filter(pk=acme.carl.user_id).delete()
     assert kept(acme.org) == direct(acme.org)
@@ -142,9 +144,9 @@ def test_an_owner_whose_account_is_deleted_leaves_the_leads_unowned(acme):
 def test_the_funnel_reads_the_counts_for_a_team_and_for_everyone(acme):
     world = World(acme, random.Random(3), None)
     for owner in (acme.alice.user_id, acme.alice.user_id, acme.bob.user_id, None):
-        actions.create_lead(
+        lead_actions.create_lead(
             acme.org,
-            actions.LeadData(phones=[world.number()], owner_id=owner),
+            lead_actions.LeadData(phones=[world.number()], owner_id=owner),
             actor=world.actor,
             by=world.by,
             auto_assign=False,

@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 from leadtracker.accounts.audit import Actor
 from leadtracker.calls.models import CallBack
 from leadtracker.calls.tests.conftest import _anchor, call, make_lead, open_shift, paired_client, send  # noqa: F401 — _anchor: autouse, one "now" per test
-from leadtracker.leads.actions import assign_lead
+from leadtracker.leads.actions.assignment import assign_lead
 from leadtracker.testing import login_client
 
 

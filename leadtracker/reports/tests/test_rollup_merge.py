@@ -4,7 +4,7 @@ counted per lead, so two leads that become one change them)."""
 
 from leadtracker.accounts.audit import Actor
 from leadtracker.calls.tests.conftest import open_shift, paired_client, send
-from leadtracker.leads.actions import merge_leads
+from leadtracker.leads.actions.merge import merge_leads
 from leadtracker.reports.models import UserDay
 from leadtracker.reports.tests.busy_day import calls_for, make_lead, minutes_into_today
 from leadtracker.reports.tests.direct import assert_rollups_match
