@@ -67,7 +67,7 @@ def test_shift_with_a_synced_call_and_its_outcome_on_a_phone(browser, live_serve
         assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
         item.locator("a:has-text('Outcome')").click()
 
-        phone.select_option("select[name=disposition]", label="Interested")
+        phone.select_option("select[name=outcome]", label="Interested")
         phone.fill("textarea[name=note]", "Wants a 2 BHK, site visit Saturday 🙂")
         # A month ahead at 11:00 in India: a fixed date would fall out of the window a follow-up
         # may be planned in once the years had passed.
@@ -80,7 +80,7 @@ def test_shift_with_a_synced_call_and_its_outcome_on_a_phone(browser, live_serve
         expect(phone.locator("ul.calls li").first).to_contain_text("Interested")
 
         call = Call.objects.get()
-        assert call.disposition.name == "Interested" and call.note.endswith("🙂")
+        assert call.outcome.name == "Interested" and call.note.endswith("🙂")
         follow_up = FollowUp.objects.get(lead=lead)
         assert follow_up.kind == "visit"
         assert follow_up.due_at == due  # read as 11:00 in India

@@ -52,7 +52,7 @@ def test_a_missed_call_from_an_unknown_number_on_a_phone(live_server, people, ph
     row.locator("a:has-text('Outcome')").click()
     expect(phone.locator("h1")).to_have_text("Call")
     expect(phone.locator("input[name=follow_up_at]")).to_have_count(0)
-    phone.select_option("select[name=disposition]", label="Call back later")
+    phone.select_option("select[name=outcome]", label="Call back later")
     phone.fill("textarea[name=note]", "Asked about 2 BHK rates")
     assert fits(phone)
     phone.click("button:has-text('Save')")
@@ -61,7 +61,7 @@ def test_a_missed_call_from_an_unknown_number_on_a_phone(live_server, people, ph
     row = phone.locator("[data-call-back]")
     expect(row.locator("[data-outcome]")).to_contain_text("Call back later · Asked about 2 BHK rates")
     missed = Call.objects.get()
-    assert missed.disposition.name == "Call back later" and missed.note == "Asked about 2 BHK rates"
+    assert missed.outcome.name == "Call back later" and missed.note == "Asked about 2 BHK rates"
 
     # A lead of it: the number filled in, hers, with the call and its call-back.
     row.locator("a:has-text('Create lead')").click()

@@ -1,4 +1,5 @@
-"""Pairing phones, their state and revoking them; call outcomes, manual calls, dispositions, usage."""
+"""Pairing phones, their state and revoking them; recording outcomes, manual calls, the
+organisation's outcomes, usage."""
 
 import dataclasses
 import datetime as dt
@@ -18,7 +19,7 @@ from leadtracker.calls.models import (
     CallType,
     CallVia,
     Device,
-    Disposition,
+    Outcome,
     PairingCode,
     Permission,
     UsageDay,
@@ -173,7 +174,7 @@ def revoke_device(device: Device, *, actor: Actor, by: Membership) -> Device:
     return device
 
 
-# --- outcomes, manual calls, dispositions, usage ---------------------------------------------
+# --- recording outcomes, manual calls, the outcomes, usage ------------------------------------
 
 
 @dataclasses.dataclass
@@ -183,12 +184,12 @@ class NextFollowUp:
     note: str = ""
 
 
-def _check_disposition(org_id: int, disposition_id: int | None) -> Disposition | None:
-    if disposition_id is None:
+def _check_outcome(org_id: int, outcome_id: int | None) -> Outcome | None:
+    if outcome_id is None:
         return None
-    found = Disposition.objects.filter(organisation_id=org_id, pk=disposition_id, is_active=True).first()
+    found = Outcome.objects.filter(organisation_id=org_id, pk=outcome_id, is_active=True).first()
     if found is None:
-        raise ActionError("no such outcome", field="disposition_id", status_code=404)
+        raise ActionError("no such outcome", field="outcome_id", status_code=404)
     return found
 
 
@@ -196,7 +197,7 @@ def _check_disposition(org_id: int, disposition_id: int | None) -> Disposition |
 def record_outcome(
     call: Call,
     *,
-    disposition_id: int | None,
+    outcome_id: int | None,
     note: str = "",
     follow_up: NextFollowUp | None = None,
     actor: Actor,
@@ -214,31 +215,31 @@ def record_outcome(
     if follow_up is not None:
         # Checked here too, to name the field as the caller sent it (schedule_follow_up says due_at).
         check_within(follow_up.due_at, "follow_up.due_at", past=FOLLOW_UP_PAST, future=FOLLOW_UP_FUTURE)
-    disposition = _check_disposition(call.organisation_id, disposition_id)
+    outcome = _check_outcome(call.organisation_id, outcome_id)
     note = (note or "").strip()
     if len(note) > 2000:
         raise ActionError("at most 2000 characters", field="note")
     if follow_up is not None and call.lead_id is None:
         raise ActionError("this call has no lead to follow up; create the lead first", field="follow_up")
-    call.disposition = disposition
+    call.outcome = outcome
     call.note = note
     call.disposed_at = timezone.now()
     call.disposed_by = actor.user
-    call.save(update_fields=["disposition", "note", "disposed_at", "disposed_by"])
+    call.save(update_fields=["outcome", "note", "disposed_at", "disposed_by"])
     # Whether there is a note, never the note: it is about the person called.
     record(
         "call.outcome",
         organisation=call.organisation,
         actor=actor,
         obj=call,
-        changes={"disposition": disposition.pk if disposition else None, "note": bool(note)},
+        changes={"outcome": outcome.pk if outcome else None, "note": bool(note)},
     )
     if follow_up is not None:
         schedule_follow_up(
             call.lead,
             due_at=follow_up.due_at,
             kind=follow_up.kind,
-            note=follow_up.note or (disposition.name if disposition else ""),
+            note=follow_up.note or (outcome.name if outcome else ""),
             actor=actor,
             by=by,
         )
@@ -378,7 +379,7 @@ def log_call(
     connected: bool = True,
     started_at: dt.datetime | None = None,
     duration_s: int = 0,
-    disposition_id: int | None = None,
+    outcome_id: int | None = None,
     note: str = "",
     follow_up: NextFollowUp | None = None,
     actor: Actor,
@@ -417,7 +418,7 @@ def log_call(
         except InvalidPhone as exc:
             raise ActionError(f"not a valid number: {exc}", field="number") from None
         lead = Lead.objects.filter(organisation_id=org.pk, phones__e164=number).first()
-    disposition = _check_disposition(org.pk, disposition_id)
+    outcome = _check_outcome(org.pk, outcome_id)
     existing = Call.objects.filter(
         organisation_id=org.pk, user_id=member.user_id, number=number, started_at=started_at, type=call_type
     ).first()
@@ -434,10 +435,10 @@ def log_call(
         started_at=started_at,
         duration_s=duration_s,
         via=CallVia.MANUAL,
-        disposition=disposition,
+        outcome=outcome,
         note=(note or "").strip()[:2000],
-        disposed_at=now if disposition or note else None,
-        disposed_by=actor.user if disposition or note else None,
+        disposed_at=now if outcome or note else None,
+        disposed_by=actor.user if outcome or note else None,
     )
     clean = CleanCall(
         index=0,
@@ -477,55 +478,55 @@ def log_call(
             "direction": direction,
             "connected": bool(connected),
             "duration_s": duration_s,
-            "disposition": disposition.pk if disposition else None,
+            "outcome": outcome.pk if outcome else None,
             "note": bool(call.note),
         },
     )
     if follow_up is not None:
         record_outcome(
-            call, disposition_id=disposition_id, note=call.note, follow_up=follow_up, actor=actor, by=member
+            call, outcome_id=outcome_id, note=call.note, follow_up=follow_up, actor=actor, by=member
         )
     count_usage(org, "call.manual")
     return call, True
 
 
 @transaction.atomic
-def save_disposition(
+def save_outcome(
     org,
     *,
     name: str,
     asks_follow_up: bool = False,
     is_active: bool = True,
     position: int | None = None,
-    disposition: Disposition | None = None,
+    outcome: Outcome | None = None,
     actor: Actor,
-) -> Disposition:
+) -> Outcome:
     name = (name or "").strip()
     if not name or len(name) > 60:
         raise ActionError("give a name of at most 60 characters", field="name")
-    clash = Disposition.objects.filter(organisation_id=org.pk, name__iexact=name)
-    if disposition is not None:
-        clash = clash.exclude(pk=disposition.pk)
+    clash = Outcome.objects.filter(organisation_id=org.pk, name__iexact=name)
+    if outcome is not None:
+        clash = clash.exclude(pk=outcome.pk)
     if clash.exists():
         raise ActionError("an outcome with this name exists", field="name", status_code=409)
-    if disposition is None:
-        last = Disposition.objects.filter(organisation_id=org.pk).order_by("-position").first()
-        disposition = Disposition(organisation=org, position=(last.position + 1) if last else 0)
-    disposition.name = name
-    disposition.asks_follow_up = bool(asks_follow_up)
-    disposition.is_active = bool(is_active)
+    if outcome is None:
+        last = Outcome.objects.filter(organisation_id=org.pk).order_by("-position").first()
+        outcome = Outcome(organisation=org, position=(last.position + 1) if last else 0)
+    outcome.name = name
+    outcome.asks_follow_up = bool(asks_follow_up)
+    outcome.is_active = bool(is_active)
     if position is not None:
-        disposition.position = max(0, int(position))
-    created = disposition.pk is None
-    disposition.save()
+        outcome.position = max(0, int(position))
+    created = outcome.pk is None
+    outcome.save()
     record(
-        "disposition.create" if created else "disposition.update",
+        "outcome.create" if created else "outcome.update",
         organisation=org,
         actor=actor,
-        obj=disposition,
-        changes={"asks_follow_up": disposition.asks_follow_up, "is_active": disposition.is_active},
+        obj=outcome,
+        changes={"asks_follow_up": outcome.asks_follow_up, "is_active": outcome.is_active},
     )
-    return disposition
+    return outcome
 
 
 def count_usage(org, event: str, *, app_version: str = "", os: str = "", n: int = 1) -> None:

@@ -1,5 +1,6 @@
 """/api/v1/ devices and calls — pairing a phone, its state, call sync (the sync protocol), the
-calls list, outcomes, manual calls, missed calls to return, dispositions and usage data."""
+calls list, recording outcomes, manual calls, missed calls to return, the organisation's outcomes
+and usage data."""
 
 import datetime as dt
 
@@ -7,7 +8,7 @@ from django.db.models import F
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 from ninja.errors import Throttled
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from leadtracker.accounts import throttle
 from leadtracker.accounts.audit import Actor
@@ -15,7 +16,7 @@ from leadtracker.accounts.auth import BearerAuth, SessionAuth
 from leadtracker.accounts.models import Role, TokenKind
 from leadtracker.accounts.throttle import DeviceThrottle, with_defaults
 from leadtracker.calls import actions, selectors, sync
-from leadtracker.calls.models import Device, Disposition, Permission
+from leadtracker.calls.models import Device, Outcome, Permission
 from leadtracker.leads import access, masking
 from leadtracker.lib import json_body
 from leadtracker.lib.errors import ActionError
@@ -250,6 +251,29 @@ def sync_calls(request):
     return sync.sync(request.device, body, actor=Actor.from_request(request))
 
 
+# The outcome was called a disposition in the API until this release. For one release the old
+# name is still sent (CallOut) and still taken (the request bodies below), marked deprecated.
+DISPOSITION_ID_OUT = "Deprecated: the same as outcome_id; it goes in the next release."
+DISPOSITION_ID_IN = "Deprecated: the old name of outcome_id, still taken for one release."
+
+
+class WithOutcomeId(Strict):
+    """A body that names an outcome: outcome_id, or its old name disposition_id."""
+
+    outcome_id: int | None = None
+    disposition_id: int | None = Field(
+        None, description=DISPOSITION_ID_IN, json_schema_extra={"deprecated": True}
+    )
+
+    @model_validator(mode="after")
+    def _one_outcome(self):
+        if "disposition_id" in self.model_fields_set:
+            if "outcome_id" in self.model_fields_set and self.outcome_id != self.disposition_id:
+                raise ValueError("outcome_id and disposition_id differ: give outcome_id only")
+            self.outcome_id = self.disposition_id
+        return self
+
+
 class CallOut(Schema):
     id: int
     user_id: int
@@ -263,9 +287,16 @@ class CallOut(Schema):
     duration_s: int
     sim: str
     via: str
-    disposition_id: int | None
+    outcome_id: int | None
+    disposition_id: int | None = Field(
+        None, description=DISPOSITION_ID_OUT, json_schema_extra={"deprecated": True}
+    )
     note: str
     disposed_at: dt.datetime | None
+
+    @staticmethod
+    def resolve_disposition_id(obj):
+        return obj.outcome_id
 
     @staticmethod
     def resolve_number(obj, context):
@@ -284,20 +315,18 @@ class FollowUpNext(Strict):
     note: str = Field("", max_length=2000)
 
 
-class OutcomeIn(Strict):
-    disposition_id: int | None = None
+class RecordOutcomeIn(WithOutcomeId):
     note: str = Field("", max_length=2000)
     follow_up: FollowUpNext | None = None
 
 
-class ManualCallIn(Strict):
+class ManualCallIn(WithOutcomeId):
     lead_id: int | None = Field(None, description="the lead called; or give number")
     number: str = Field("", max_length=64)
     direction: str = Field("out", pattern="^(in|out)$")
     connected: bool = True
     started_at: Moment | None = Field(None, description="default now")
     duration_s: int = Field(0, ge=0, le=86400)
-    disposition_id: int | None = None
     note: str = Field("", max_length=2000)
     follow_up: FollowUpNext | None = None
 
@@ -316,7 +345,7 @@ class CallBackOut(Schema):
     seconds_to_return: int | None
 
 
-class DispositionOut(Schema):
+class OutcomeOut(Schema):
     id: int
     name: str
     position: int
@@ -324,7 +353,7 @@ class DispositionOut(Schema):
     is_active: bool
 
 
-class DispositionIn(Strict):
+class OutcomeIn(Strict):
     name: str = Field(..., min_length=1, max_length=60)
     asks_follow_up: bool = False
     is_active: bool = True
@@ -389,7 +418,7 @@ def log_call(request, payload: ManualCallIn):
         connected=payload.connected,
         started_at=payload.started_at,
         duration_s=payload.duration_s,
-        disposition_id=payload.disposition_id,
+        outcome_id=payload.outcome_id,
         note=payload.note,
         follow_up=_next(payload),
         actor=Actor.from_request(request),
@@ -436,11 +465,11 @@ def get_call(request, call_id: int):
     tags=["calls"],
     summary="Record the outcome, a note, the next follow-up",
 )
-def outcome(request, call_id: int, payload: OutcomeIn):
+def outcome(request, call_id: int, payload: RecordOutcomeIn):
     call = selectors.get_call(request.membership, call_id)
     return actions.record_outcome(
         call,
-        disposition_id=payload.disposition_id,
+        outcome_id=payload.outcome_id,
         note=payload.note,
         follow_up=_next(payload),
         actor=Actor.from_request(request),
@@ -487,37 +516,79 @@ def lead_from_call(request, call_id: int, payload: LeadFromCallIn):
 
 
 @router.get(
-    "/dispositions",
+    "/outcomes",
     auth=PERSON_OR_DEVICE,
-    response=list[DispositionOut],
+    response=list[OutcomeOut],
     tags=["calls"],
     summary="Call outcomes to choose from",
 )
-def list_dispositions(request, include_hidden: bool = False):
-    return list(selectors.dispositions(request.membership.organisation_id, active_only=not include_hidden))
+def list_outcomes(request, include_hidden: bool = False):
+    return list(selectors.outcomes(request.membership.organisation_id, active_only=not include_hidden))
 
 
-@router.post(
-    "/dispositions", response={201: DispositionOut}, tags=["calls"], summary="Add an outcome (admins)"
-)
-def create_disposition(request, payload: DispositionIn):
+@router.post("/outcomes", response={201: OutcomeOut}, tags=["calls"], summary="Add an outcome (admins)")
+def create_outcome(request, payload: OutcomeIn):
     member = require_role(request, Role.ADMIN)
-    d = actions.save_disposition(member.organisation, **payload.dict(), actor=Actor.from_request(request))
+    d = actions.save_outcome(member.organisation, **payload.dict(), actor=Actor.from_request(request))
     return Status(201, d)
 
 
 @router.put(
-    "/dispositions/{disposition_id}",
-    response=DispositionOut,
+    "/outcomes/{outcome_id}",
+    response=OutcomeOut,
     tags=["calls"],
     summary="Rename, reorder or hide an outcome (admins)",
 )
-def update_disposition(request, disposition_id: int, payload: DispositionIn):
+def update_outcome(request, outcome_id: int, payload: OutcomeIn):
     member = require_role(request, Role.ADMIN)
-    d = get_object_or_404(Disposition, organisation_id=member.organisation_id, pk=disposition_id)
-    return actions.save_disposition(
-        member.organisation, **payload.dict(), disposition=d, actor=Actor.from_request(request)
+    d = get_object_or_404(Outcome, organisation_id=member.organisation_id, pk=outcome_id)
+    return actions.save_outcome(
+        member.organisation, **payload.dict(), outcome=d, actor=Actor.from_request(request)
     )
+
+
+# --- the outcomes' old paths, /dispositions: deprecated, answering for one release ----------
+
+
+def _moved_to(path: str) -> str:
+    return f"Deprecated: use {path}, which answers the same; this path goes in the next release."
+
+
+@router.get(
+    "/dispositions",
+    auth=PERSON_OR_DEVICE,
+    response=list[OutcomeOut],
+    tags=["calls"],
+    summary="Call outcomes to choose from",
+    description=_moved_to("GET /api/v1/outcomes"),
+    deprecated=True,
+)
+def list_dispositions(request, include_hidden: bool = False):
+    return list_outcomes(request, include_hidden)
+
+
+@router.post(
+    "/dispositions",
+    response={201: OutcomeOut},
+    tags=["calls"],
+    summary="Add an outcome (admins)",
+    description=_moved_to("POST /api/v1/outcomes"),
+    deprecated=True,
+)
+def create_disposition(request, payload: OutcomeIn):
+    return create_outcome(request, payload)
+
+
+@router.put(
+    "/dispositions/{disposition_id}",
+    response=OutcomeOut,
+    tags=["calls"],
+    summary="Rename, reorder or hide an outcome (admins)",
+    description=_moved_to("PUT /api/v1/outcomes/{outcome_id}"),
+    deprecated=True,
+)
+def update_disposition(request, disposition_id: int, payload: OutcomeIn):
+    return update_outcome(request, disposition_id, payload)
 
 
 class UsageOut(Schema):

@@ -9,7 +9,7 @@ from django.utils import timezone
 from leadtracker.accounts.audit import Actor
 from leadtracker.attendance.models import Shift
 from leadtracker.calls import actions, sync
-from leadtracker.calls.models import Call, Disposition
+from leadtracker.calls.models import Call, Outcome
 from leadtracker.leads.models import Lead
 
 # Relative call volume by hour of the day (IST): busy late morning, a lunch dip, a second peak.
@@ -41,7 +41,7 @@ def add_demo_calls(org, members) -> None:
     now = timezone.now()
     tz = org.tzinfo
     agents = [m for m in members.values() if m.role == "agent"]
-    dispositions = {d.name: d for d in Disposition.objects.filter(organisation=org)}
+    outcomes = {d.name: d for d in Outcome.objects.filter(organisation=org)}
     for agent in agents:
         _code, raw = actions.create_pairing_code(agent, actor=Actor.system(), by=None)
         device, _token = actions.pair_device(
@@ -87,7 +87,7 @@ def add_demo_calls(org, members) -> None:
                     pending_returns.sort()
         for start in range(0, len(rows), sync.MAX_CALLS):
             sync.sync(device, {"calls": rows[start : start + sync.MAX_CALLS]}, actor=Actor.system(), now=now)
-        _record_outcomes(rng, agent, dispositions)
+        _record_outcomes(rng, agent, outcomes)
 
 
 def _row(i, number, call_type, moment, duration):
@@ -101,7 +101,7 @@ def _row(i, number, call_type, moment, duration):
     }
 
 
-def _record_outcomes(rng, agent, dispositions) -> None:
+def _record_outcomes(rng, agent, outcomes) -> None:
     actor = Actor.for_user(agent.user)
     talked = Call.objects.filter(
         organisation_id=agent.organisation_id, user_id=agent.user_id, lead__isnull=False
@@ -116,5 +116,5 @@ def _record_outcomes(rng, agent, dispositions) -> None:
         else:
             continue
         actions.record_outcome(
-            call, disposition_id=dispositions[name].pk, note=rng.choice(NOTES), actor=actor, by=agent
+            call, outcome_id=outcomes[name].pk, note=rng.choice(NOTES), actor=actor, by=agent
         )

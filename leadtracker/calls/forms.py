@@ -10,8 +10,8 @@ LOCAL = {
 }
 
 
-class OutcomeForm(forms.Form):
-    disposition = forms.TypedChoiceField(label="Outcome", coerce=int, required=False, empty_value=None)
+class RecordOutcomeForm(forms.Form):
+    outcome = forms.TypedChoiceField(label="Outcome", coerce=int, required=False, empty_value=None)
     note = forms.CharField(max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3}))
     follow_up_at = forms.DateTimeField(label="Next follow-up", required=False, **LOCAL)
     # Not required: it only matters with a follow-up date, and a form whose only failing field
@@ -22,11 +22,11 @@ class OutcomeForm(forms.Form):
     # The actions name the follow-up's fields as the API's body does.
     action_fields = {"follow_up.due_at": "follow_up_at"}
 
-    def __init__(self, *args, dispositions=(), follow_up=True, **kwargs):
+    def __init__(self, *args, outcomes=(), follow_up=True, **kwargs):
         """``follow_up``: False for a call without a lead the person may open — a follow-up
         needs a lead, so the form has no follow-up fields at all (rather than hidden ones)."""
         super().__init__(*args, **kwargs)
-        self.fields["disposition"].choices = [("", "— choose —")] + [(d.pk, d.name) for d in dispositions]
+        self.fields["outcome"].choices = [("", "— choose —")] + [(d.pk, d.name) for d in outcomes]
         if not follow_up:
             del self.fields["follow_up_at"], self.fields["follow_up_kind"]
 
@@ -35,7 +35,7 @@ class OutcomeForm(forms.Form):
         # outcome and note: a form that would save nothing is refused, naming what to fill in.
         data = super().clean()
         if self.requires_something and not (
-            data.get("disposition") or (data.get("note") or "").strip() or data.get("follow_up_at")
+            data.get("outcome") or (data.get("note") or "").strip() or data.get("follow_up_at")
         ):
             raise forms.ValidationError(
                 "Choose an outcome, write a note or plan a follow-up: there was nothing to save",
@@ -46,7 +46,7 @@ class OutcomeForm(forms.Form):
     requires_something = True
 
 
-class ManualCallForm(OutcomeForm):
+class ManualCallForm(RecordOutcomeForm):
     requires_something = False  # the call itself is what is logged
     number = forms.CharField(
         max_length=64, required=False, help_text="or open the lead and log from there", widget=PhoneInput()
@@ -88,7 +88,7 @@ class LeadFromCallForm(forms.Form):
         return int(value) if value and value != self.NOBODY else None
 
 
-class DispositionForm(forms.Form):
+class OutcomeForm(forms.Form):
     name = forms.CharField(max_length=60)
     asks_follow_up = forms.BooleanField(required=False, label="Ask for the next follow-up")
     is_active = forms.BooleanField(required=False, initial=True, label="In use")

@@ -103,10 +103,10 @@ class CallVia(models.TextChoices):
     MANUAL = "manual", "Logged by hand"
 
 
-class Disposition(models.Model):
+class Outcome(models.Model):
     """An outcome an agent records after a call; the list is the organisation's own."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="dispositions")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="outcomes")
     name = models.CharField(max_length=60)
     position = models.PositiveIntegerField(default=0)
     # The form asks for the next follow-up when this outcome is chosen ("call back later").
@@ -115,13 +115,13 @@ class Disposition(models.Model):
 
     class Meta:
         ordering = ["position", "id"]
-        constraints = [models.UniqueConstraint(fields=["organisation", "name"], name="disposition_name")]
+        constraints = [models.UniqueConstraint(fields=["organisation", "name"], name="outcome_name")]
 
     def __str__(self):
         return self.name
 
 
-DEFAULT_DISPOSITIONS = [
+DEFAULT_OUTCOMES = [
     ("Interested", True),
     ("Call back later", True),
     ("Not interested", False),
@@ -158,9 +158,7 @@ class Call(models.Model):
     # The phone account: a slot number, or on some phones the SIM's ICCID (20 digits).
     sim = models.CharField(max_length=64, blank=True)
     via = models.CharField(max_length=8, choices=CallVia.choices, default=CallVia.DEVICE)
-    disposition = models.ForeignKey(
-        Disposition, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    outcome = models.ForeignKey(Outcome, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     note = models.TextField(blank=True)
     disposed_at = models.DateTimeField(null=True, blank=True)
     disposed_by = models.ForeignKey(

@@ -1,17 +1,17 @@
 from django.dispatch import receiver
 
 from leadtracker.accounts.signals import organisation_created
-from leadtracker.calls.models import DEFAULT_DISPOSITIONS, Call, CallBack, Disposition
+from leadtracker.calls.models import DEFAULT_OUTCOMES, Call, CallBack, Outcome
 from leadtracker.leads.signals import lead_numbers_added, lead_owner_changed, leads_imported
 from leadtracker.lib.bulk import one_of
 
 
 @receiver(organisation_created)
-def create_default_dispositions(sender, organisation, **kwargs):
-    Disposition.objects.bulk_create(
+def create_default_outcomes(sender, organisation, **kwargs):
+    Outcome.objects.bulk_create(
         [
-            Disposition(organisation=organisation, name=name, asks_follow_up=ask, position=i)
-            for i, (name, ask) in enumerate(DEFAULT_DISPOSITIONS)
+            Outcome(organisation=organisation, name=name, asks_follow_up=ask, position=i)
+            for i, (name, ask) in enumerate(DEFAULT_OUTCOMES)
         ]
     )
 

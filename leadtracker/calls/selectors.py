@@ -11,7 +11,7 @@ from django.utils import timezone
 from leadtracker.accounts.models import Membership
 from leadtracker.accounts.visibility import visible, visible_memberships, visible_user_ids
 from leadtracker.attendance.selectors import users_on_shift
-from leadtracker.calls.models import Call, CallBack, Device, Disposition, UsageDay
+from leadtracker.calls.models import Call, CallBack, Device, Outcome, UsageDay
 from leadtracker.lib.timeutil import ANY_FUTURE, ANY_PAST, check_within
 
 
@@ -52,7 +52,7 @@ def calls_for(viewer: Membership):
 
 
 def get_call(viewer: Membership, call_id: int) -> Call:
-    return get_object_or_404(calls_for(viewer).select_related("user", "lead", "disposition"), pk=call_id)
+    return get_object_or_404(calls_for(viewer).select_related("user", "lead", "outcome"), pk=call_id)
 
 
 def call_backs_for(viewer: Membership):
@@ -71,13 +71,13 @@ def missed_to_return(viewer: Membership, limit: int = 200, assignee_ids=None) ->
     with since, oldest first; with the outcome recorded on the missed call."""
     return list(
         waiting_call_backs(viewer, assignee_ids)
-        .select_related("lead", "assignee", "missed_call__disposition")
+        .select_related("lead", "assignee", "missed_call__outcome")
         .order_by("missed_at", "id")[:limit]
     )
 
 
-def dispositions(org_id: int, *, active_only: bool = True):
-    qs = Disposition.objects.filter(organisation_id=org_id)
+def outcomes(org_id: int, *, active_only: bool = True):
+    qs = Outcome.objects.filter(organisation_id=org_id)
     return qs.filter(is_active=True) if active_only else qs
 
 
@@ -127,7 +127,7 @@ def recent_calls(viewer: Membership, limit: int = 50) -> list[Call]:
     """The viewer's own latest calls, for recording outcomes on a phone."""
     return list(
         Call.objects.filter(organisation_id=viewer.organisation_id, user_id=viewer.user_id)
-        .select_related("lead", "disposition")
+        .select_related("lead", "outcome")
         .order_by("-started_at", "-id")[:limit]
     )
 

@@ -8,7 +8,7 @@ from leadtracker.leads.models import Activity, ActivityKind
 def call_entries(lead, limit: int) -> list[Activity]:
     calls = (
         Call.objects.filter(lead=lead)
-        .select_related("user", "disposition")
+        .select_related("user", "outcome")
         .order_by("-started_at", "-id")[:limit]
     )
     return [
@@ -25,7 +25,7 @@ def call_entries(lead, limit: int) -> list[Activity]:
                 "status": c.status,
                 "status_label": c.get_status_display(),
                 "duration_s": c.duration_s,
-                "disposition": c.disposition.name if c.disposition else "",
+                "outcome": c.outcome.name if c.outcome else "",
                 "via": c.via,
             },
         )

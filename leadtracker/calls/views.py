@@ -15,7 +15,7 @@ from leadtracker.accounts.decorators import member_required
 from leadtracker.accounts.models import Membership, Role
 from leadtracker.accounts.visibility import subtree_membership_ids, teams_for, visible_memberships
 from leadtracker.calls import actions, forms, selectors
-from leadtracker.calls.models import Call, Disposition
+from leadtracker.calls.models import Call, Outcome
 from leadtracker.leads import masking
 from leadtracker.lib import confirm, spreadsheet
 from leadtracker.lib.errors import ActionError
@@ -119,9 +119,7 @@ def _csv_rows(qs, tz, viewer):
     # A call may match a colleague's lead: its name only where the viewer may open the lead.
     qs = qs.annotate(lead_visible=Exists(leads_for(viewer).filter(pk=OuterRef("lead_id"))))
     for c in (
-        qs.select_related("user", "lead", "disposition")
-        .order_by("-started_at", "-id")
-        .iterator(chunk_size=2000)
+        qs.select_related("user", "lead", "outcome").order_by("-started_at", "-id").iterator(chunk_size=2000)
     ):
         yield [
             c.pk,
@@ -133,7 +131,7 @@ def _csv_rows(qs, tz, viewer):
             masking.shown(viewer, c.number, masking.lead_owner_of(c), has_lead=bool(c.lead_id)),
             c.lead_id or "",
             str(c.lead) if c.lead_id and c.lead_visible else "",
-            c.disposition.name if c.disposition else "",
+            c.outcome.name if c.outcome else "",
             c.note,
             c.via,
         ]
@@ -177,7 +175,7 @@ def calls_list(request):
         )
     try:
         rows, next_cursor = keyset_sorted(
-            qs.select_related("user", "lead", "disposition"),
+            qs.select_related("user", "lead", "outcome"),
             field="started_at",
             descending=True,
             cursor=request.GET.get("cursor"),
@@ -186,7 +184,7 @@ def calls_list(request):
         )
     except ActionError:  # a cursor that was not ours: start at the top
         rows, next_cursor = keyset_sorted(
-            qs.select_related("user", "lead", "disposition"),
+            qs.select_related("user", "lead", "outcome"),
             field="started_at",
             descending=True,
             cursor=None,
@@ -276,20 +274,20 @@ def call_detail(request, call_id):
     selectors.mark_visible_leads(member, [call])
     masking.mark_calls(member, [call])
     selectors.mark_lead_makers([call], request.org.phone_region)
-    choices = list(selectors.dispositions(member.organisation_id))
-    initial = {"disposition": call.disposition_id, "note": call.note}
+    choices = list(selectors.outcomes(member.organisation_id))
+    initial = {"outcome": call.outcome_id, "note": call.note}
     # A follow-up is planned on a lead: a call with none (or a colleague's) has no such fields.
-    form = forms.OutcomeForm(
+    form = forms.RecordOutcomeForm(
         _posted(request),
         initial=initial,
-        dispositions=choices,
+        outcomes=choices,
         follow_up=bool(call.lead_id and call.lead_visible),
     )
     if request.method == "POST" and form.is_valid():
         try:
             actions.record_outcome(
                 call,
-                disposition_id=form.cleaned_data["disposition"],
+                outcome_id=form.cleaned_data["outcome"],
                 note=form.cleaned_data["note"],
                 follow_up=_next_follow_up(form),
                 actor=Actor.from_request(request),
@@ -367,7 +365,7 @@ def log(request):
     lead_id = request.GET.get("lead") or request.POST.get("lead")
     if lead_id and str(lead_id).isdigit():
         lead = get_lead(member, int(lead_id))
-    form = forms.ManualCallForm(_posted(request), dispositions=selectors.dispositions(member.organisation_id))
+    form = forms.ManualCallForm(_posted(request), outcomes=selectors.outcomes(member.organisation_id))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -379,7 +377,7 @@ def log(request):
                 connected=data["connected"],
                 started_at=data["started_at"],
                 duration_s=(data["minutes"] or 0) * 60,
-                disposition_id=data["disposition"],
+                outcome_id=data["outcome"],
                 note=data["note"],
                 follow_up=_next_follow_up(form),
                 actor=Actor.from_request(request),
@@ -393,43 +391,43 @@ def log(request):
 
 
 @member_required(Role.ADMIN)
-def dispositions(request):
+def outcomes(request):
     org = request.org
-    form = forms.DispositionForm(_posted(request))
+    form = forms.OutcomeForm(_posted(request))
     if request.method == "POST":
         editing = None
         if request.POST.get("id"):
-            editing = get_object_or_404(Disposition, organisation_id=org.pk, pk=request.POST["id"])
+            editing = get_object_or_404(Outcome, organisation_id=org.pk, pk=request.POST["id"])
         if form.is_valid():
             stops = editing is not None and editing.is_active and not form.cleaned_data["is_active"]
             question = _hide_outcome_question(editing) if stops else None
             if (answer := confirm.gate(request, question)) is not None:
                 return answer
             try:
-                actions.save_disposition(
-                    org, **form.cleaned_data, disposition=editing, actor=Actor.from_request(request)
+                actions.save_outcome(
+                    org, **form.cleaned_data, outcome=editing, actor=Actor.from_request(request)
                 )
             except ActionError as exc:
                 show_action_error(form, exc)
             else:
                 messages.success(request, "Saved.")
-                return redirect("dispositions")
-    rows = list(selectors.dispositions(org.pk, active_only=False))
-    return _form_page(request, "calls/dispositions.html", {"form": form, "rows": rows}, form)
+                return redirect("outcomes")
+    rows = list(selectors.outcomes(org.pk, active_only=False))
+    return _form_page(request, "calls/outcomes.html", {"form": form, "rows": rows}, form)
 
 
-def _hide_outcome_question(disposition) -> "confirm.Question":
+def _hide_outcome_question(outcome) -> "confirm.Question":
     # Outcomes are never deleted (past calls name them): taking one out of use is the deletion.
-    n = Call.objects.filter(disposition=disposition).count()
+    n = Call.objects.filter(outcome=outcome).count()
     calls = "1 call has it and keeps it." if n == 1 else f"{n} calls have it and keep it."
     return confirm.Question(
-        title=f"Stop using outcome “{disposition.name}”?",
+        title=f"Stop using outcome “{outcome.name}”?",
         details=[
             "Agents can no longer choose it after a call.",
             calls if n else "No call has it.",
         ],
         button="Stop using it",
-        cancel_url=reverse("dispositions"),
+        cancel_url=reverse("outcomes"),
     )
 
 

@@ -358,7 +358,7 @@ CALL_FIELDS = ["id", "lead", "type", "status", "direction", "started_at", "durat
 
 
 def _lead_calls(subject):
-    qs = _lead_calls_qs(subject).select_related("user", "disposition", "disposed_by")
+    qs = _lead_calls_qs(subject).select_related("user", "outcome", "disposed_by")
     ids = []
     for c in _stream(qs.order_by("started_at", "pk")):
         ids.append(c.pk)
@@ -367,7 +367,7 @@ def _lead_calls(subject):
             [*CALL_FIELDS, "number", "country_iso", "sim", "note"],
             subject.tz,
             agent=person_name(c.user),
-            disposition=c.disposition.name if c.disposition_id else "",
+            outcome=c.outcome.name if c.outcome_id else "",
             disposed_by=person_name(c.disposed_by),
         )
     subject.cache["call_ids"] = ids
@@ -376,13 +376,13 @@ def _lead_calls(subject):
 def _member_calls(subject):
     """Calls they made or took, without the other party's number or the note: those are the
     lead's data (in the lead's export); the lead's id says which record it belongs to."""
-    qs = Call.objects.filter(organisation=subject.org, user_id=subject.user_id).select_related("disposition")
+    qs = Call.objects.filter(organisation=subject.org, user_id=subject.user_id).select_related("outcome")
     for c in _stream(qs.order_by("started_at", "pk")):
         yield plain(
             c,
             [*CALL_FIELDS, "device", "sim", "received_at"],
             subject.tz,
-            disposition=c.disposition.name if c.disposition_id else "",
+            outcome=c.outcome.name if c.outcome_id else "",
         )
 
 

@@ -160,10 +160,10 @@ def _call(people):
     ).pk
 
 
-def _disposition(people):
-    from leadtracker.calls.models import Disposition
+def _outcome(people):
+    from leadtracker.calls.models import Outcome
 
-    return Disposition.objects.filter(organisation=people.org).order_by("pk").first().pk
+    return Outcome.objects.filter(organisation=people.org).order_by("pk").first().pk
 
 
 FACTORIES = {
@@ -182,7 +182,8 @@ FACTORIES = {
     "shift_id": _shift,
     "device_id": _device,
     "call_id": _call,
-    "disposition_id": _disposition,
+    "outcome_id": _outcome,
+    "disposition_id": _outcome,  # the deprecated /dispositions paths, for one release
 }
 
 # Parameters that name no organisation's object: secrets handed out by link, valid for
@@ -214,7 +215,7 @@ BODY_FACTORIES = {
     "agent_ids": lambda people: [people.alice.user_id],
     "ids": lambda people: [_lead(people).pk],
     "lead_id": lambda people: _lead(people).pk,
-    "disposition_id": _disposition,
+    "outcome_id": _outcome,
 }
 
 

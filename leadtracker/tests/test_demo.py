@@ -94,7 +94,7 @@ def calls_look_like_a_working_fortnight(org):
         assert any(s <= started and (e is None or started <= e) for s, e in shifts[user_id])
     returned = CallBack.objects.filter(organisation=org, closed_at__isnull=False)
     assert returned.count() > 20 and all(cb.seconds_to_return >= 0 for cb in returned)
-    assert calls.filter(disposition__isnull=False).count() > 200
+    assert calls.filter(outcome__isnull=False).count() > 200
 
 
 def dashboard_is_alive(org):

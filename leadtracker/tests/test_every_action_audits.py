@@ -35,7 +35,7 @@ from leadtracker.accounts.audit import Actor
 from leadtracker.accounts.models import AuditEvent, Role
 from leadtracker.attendance.actions import punch_in
 from leadtracker.calls import actions as calls
-from leadtracker.calls.models import Call, Disposition
+from leadtracker.calls.models import Call, Outcome
 from leadtracker.leads import selectors as lead_selectors
 from leadtracker.leads.actions.assignment import save_assignment_rule
 from leadtracker.leads.actions.follow_ups import schedule_follow_up
@@ -344,7 +344,7 @@ SCENARIOS = {
         _call,
         lambda fn, w, call: fn(
             call,
-            disposition_id=Disposition.objects.filter(organisation=w.org).first().pk,
+            outcome_id=Outcome.objects.filter(organisation=w.org).first().pk,
             note=NOTE,
             actor=w.a,
             by=w.p.alice,
@@ -362,7 +362,7 @@ SCENARIOS = {
     "calls.actions.log_call": _plain(
         lambda fn, w: fn(w.p.alice, lead=w.lead, duration_s=95, note=NOTE, actor=w.a)
     ),
-    "calls.actions.save_disposition": _plain(lambda fn, w: fn(w.org, name="Wants a visit", actor=w.a)),
+    "calls.actions.save_outcome": _plain(lambda fn, w: fn(w.org, name="Wants a visit", actor=w.a)),
     "calls.actions.purge_usage": _with(
         lambda w: calls.count_usage(w.org, "call.manual"),
         lambda fn, w, _: fn(now=w.now + dt.timedelta(days=3651)),
@@ -587,7 +587,7 @@ def test_a_call_logged_by_hand_and_its_outcome_through_the_api_are_audited(acme,
         "direction": "out",
         "connected": True,
         "duration_s": 95,
-        "disposition": None,
+        "outcome": None,
         "note": True,
     }
     # The same form again logs nothing new, and records nothing new.
@@ -598,15 +598,15 @@ def test_a_call_logged_by_hand_and_its_outcome_through_the_api_are_audited(acme,
     )
     assert again.status_code == 200 and len(_events(acme.org, "call.log")) == 1
 
-    disposition = Disposition.objects.filter(organisation=acme.org).first()
+    chosen = Outcome.objects.filter(organisation=acme.org).first()
     answered = client.post(
         f"/api/v1/calls/{call.pk}/outcome",
-        {"disposition_id": disposition.pk, "note": ""},
+        {"outcome_id": chosen.pk, "note": ""},
         content_type="application/json",
     )
     assert answered.status_code == 200, answered.content
     (outcome,) = _events(acme.org, "call.outcome")
     assert (outcome.object_type, outcome.object_id) == ("call", str(call.pk))
-    assert outcome.changes == {"disposition": disposition.pk, "note": False}
+    assert outcome.changes == {"outcome": chosen.pk, "note": False}
     stored = json.dumps([e.changes for e in AuditEvent.objects.filter(organisation=acme.org)])
     assert "husband" not in stored and "98765" not in stored

@@ -3,7 +3,7 @@
 Hostile values — a live formula (=HYPERLINK), a DDE command (+cmd|…), arithmetic (-2+3), an @
 function, a leading tab and a leading carriage return — are stored in every text field a
 person can type that an export shows: lead name, company, e-mail, city, address, lost reason,
-extra fields, tags, notes, follow-up notes and outcomes, call notes, outcome (disposition)
+extra fields, tags, notes, follow-up notes and outcomes, call notes, outcomes
 names, source and status names, member names and e-mails (managers' names are the team
 names), user agents and object ids in the audit log, and an uploaded file's headers and
 cells (web, API and the import command). Then every export in EXPORTS is downloaded and each
@@ -36,7 +36,7 @@ from django.utils import timezone
 
 from leadtracker.accounts.audit import Actor, record
 from leadtracker.accounts.models import AuditEvent, User
-from leadtracker.calls.models import Call, Disposition
+from leadtracker.calls.models import Call, Outcome
 from leadtracker.leads.actions.follow_ups import schedule_follow_up
 from leadtracker.leads.actions.leads import add_note
 from leadtracker.leads.imports.jobs import run_import_job
@@ -160,7 +160,7 @@ def org(acme, settings, tmp_path):
         LeadStatus.objects.filter(pk=status.pk).update(name=f"{h(i)} status {i}")
     sources = [LeadSource.objects.create(organisation=o, name=f"{h(i)} source {i}") for i in range(6)]
     tags = [Tag.objects.create(organisation=o, name=f"{h(i)} tag {i}") for i in range(6)]
-    outcomes = [Disposition.objects.create(organisation=o, name=f"{h(i)} outcome {i}") for i in range(6)]
+    outcomes = [Outcome.objects.create(organisation=o, name=f"{h(i)} outcome {i}") for i in range(6)]
     leads = list(Lead.objects.filter(organisation=o).order_by("pk"))
     assert len(leads) == 6
     actor = Actor.for_user(people.olga.user)
@@ -192,7 +192,7 @@ def org(acme, settings, tmp_path):
     calls = list(Call.objects.filter(organisation=o).order_by("pk"))
     assert len(calls) >= 6
     for i, call in enumerate(calls):
-        Call.objects.filter(pk=call.pk).update(note=h(i), disposition=outcomes[i % 6])
+        Call.objects.filter(pk=call.pk).update(note=h(i), outcome=outcomes[i % 6])
     for i in range(6):
         record(
             "lead.view",

@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 def add_default_dispositions(apps, schema_editor):
     # Organisations made before calls existed get the same outcomes new ones get.
-    from leadtracker.calls.models import DEFAULT_DISPOSITIONS
+    from leadtracker.calls.models import DEFAULT_OUTCOMES
 
     Organisation = apps.get_model("accounts", "Organisation")
     Disposition = apps.get_model("calls", "Disposition")
@@ -16,7 +16,7 @@ def add_default_dispositions(apps, schema_editor):
         if not Disposition.objects.filter(organisation=org).exists():
             Disposition.objects.bulk_create(
                 [Disposition(organisation=org, name=name, asks_follow_up=ask, position=i)
-                 for i, (name, ask) in enumerate(DEFAULT_DISPOSITIONS)]
+                 for i, (name, ask) in enumerate(DEFAULT_OUTCOMES)]
             )
 
 

@@ -4,7 +4,7 @@ one with it runs; the API stays direct."""
 
 from leadtracker.accounts.audit import Actor
 from leadtracker.calls.actions import log_call
-from leadtracker.calls.models import Device, Disposition
+from leadtracker.calls.models import Device, Outcome
 from leadtracker.calls.tests.conftest import paired_client
 from leadtracker.testing import html_region
 
@@ -45,12 +45,12 @@ def test_the_api_revokes_a_phone_directly(acme, api_as):
 
 
 def test_taking_an_outcome_out_of_use_names_the_calls_that_have_it(acme, as_member):
-    busy = Disposition.objects.get(organisation=acme.org, name="Busy")
+    busy = Outcome.objects.get(organisation=acme.org, name="Busy")
     for n in range(2):
         log_call(
             acme.alice,
             number=f"+91987654321{n}",
-            disposition_id=busy.pk,
+            outcome_id=busy.pk,
             actor=Actor.for_user(acme.alice.user),
         )
     client = as_member(acme.olga)
@@ -61,17 +61,17 @@ def test_taking_an_outcome_out_of_use_names_the_calls_that_have_it(acme, as_memb
     assert response.status_code == 200
     assert html_region(response.content, "confirm-title").text == "Stop using outcome “Busy”?"
     assert "2 calls have it and keep it." in asked(response)
-    assert Disposition.objects.get(pk=busy.pk).is_active
+    assert Outcome.objects.get(pk=busy.pk).is_active
 
     assert client.post("/calls/outcomes/", {**form, "confirm": "yes"}).status_code == 302
-    assert not Disposition.objects.get(pk=busy.pk).is_active
+    assert not Outcome.objects.get(pk=busy.pk).is_active
 
 
 def test_renaming_an_outcome_asks_nothing(acme, as_member):
-    busy = Disposition.objects.get(organisation=acme.org, name="Busy")
+    busy = Outcome.objects.get(organisation=acme.org, name="Busy")
     form = {"id": busy.pk, "name": "Line busy", "is_active": "on"}
     probe = as_member(acme.olga).post("/calls/outcomes/", form, HTTP_X_CONFIRM="dialog")
     assert probe.status_code == 204  # nothing to ask: the script posts it for real
-    assert Disposition.objects.get(pk=busy.pk).name == "Busy"
+    assert Outcome.objects.get(pk=busy.pk).name == "Busy"
     assert as_member(acme.olga).post("/calls/outcomes/", form).status_code == 302
-    assert Disposition.objects.get(pk=busy.pk).name == "Line busy"
+    assert Outcome.objects.get(pk=busy.pk).name == "Line busy"

@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 
 from leadtracker.accounts.models import AuditEvent
-from leadtracker.calls.models import Call, Disposition, PairingCode
+from leadtracker.calls.models import Call, Outcome, PairingCode
 from leadtracker.calls.tests.conftest import call, make_lead, send
 from leadtracker.leads.models import FollowUp, Lead
 
@@ -16,7 +16,7 @@ UNKNOWN = "+919812345678"
 
 
 def outcome(org, name):
-    return Disposition.objects.get(organisation=org, name=name)
+    return Outcome.objects.get(organisation=org, name=name)
 
 
 @pytest.fixture
@@ -50,11 +50,11 @@ def test_an_outcome_on_a_call_from_a_number_that_is_no_lead_is_saved(acme, as_me
     wrong = outcome(acme.org, "Wrong number")
     response = client.post(
         f"/calls/{no_lead_call.pk}/",
-        {"disposition": wrong.pk, "note": "Asked for Sharma ji", "back": "/calls/missed/"},
+        {"outcome": wrong.pk, "note": "Asked for Sharma ji", "back": "/calls/missed/"},
     )
     assert response.status_code == 302 and response["Location"] == "/calls/missed/"
     no_lead_call.refresh_from_db()
-    assert no_lead_call.disposition == wrong and no_lead_call.note == "Asked for Sharma ji"
+    assert no_lead_call.outcome == wrong and no_lead_call.note == "Asked for Sharma ji"
     assert no_lead_call.disposed_by == acme.alice.user
     # Shown where it was recorded from, and in Recent calls.
     assert "Outcome: Wrong number · Asked for Sharma ji" in client.get("/calls/missed/").content.decode()
@@ -68,10 +68,10 @@ def test_a_follow_up_sent_anyway_for_a_call_without_a_lead_is_not_taken(acme, as
     wrong = outcome(acme.org, "Busy")
     response = as_member(acme.alice).post(
         f"/calls/{no_lead_call.pk}/",
-        {"disposition": wrong.pk, "follow_up_at": "2030-01-02T11:30", "follow_up_kind": "call"},
+        {"outcome": wrong.pk, "follow_up_at": "2030-01-02T11:30", "follow_up_kind": "call"},
     )
     assert response.status_code == 302
-    assert Call.objects.get().disposition == wrong and not FollowUp.objects.exists()
+    assert Call.objects.get().outcome == wrong and not FollowUp.objects.exists()
 
 
 # --- refused forms: 422, the error named, nothing written -------------------------------------
@@ -84,7 +84,7 @@ def test_the_outcome_form(acme, as_member, phone):
     before = snapshot(FollowUp)
     client = as_member(acme.alice)
     refused(client.post(f"/calls/{c.pk}/", {"note": "x" * 2001}), "Note:", "at most 2000 characters")
-    refused(client.post(f"/calls/{c.pk}/", {"disposition": "999999"}), "Outcome:", "Select a valid choice")
+    refused(client.post(f"/calls/{c.pk}/", {"outcome": "999999"}), "Outcome:", "Select a valid choice")
     refused(
         client.post(f"/calls/{c.pk}/", {"follow_up_at": "2030-01-02T11:30", "follow_up_kind": "fax"}),
         "Kind:",
@@ -95,10 +95,10 @@ def test_the_outcome_form(acme, as_member, phone):
     )
     # A hidden outcome (refused by the action, not the form) is named too.
     hidden = outcome(acme.org, "Busy")
-    Disposition.objects.filter(pk=hidden.pk).update(is_active=False)
-    refused(client.post(f"/calls/{c.pk}/", {"disposition": hidden.pk}), "Outcome:")
+    Outcome.objects.filter(pk=hidden.pk).update(is_active=False)
+    refused(client.post(f"/calls/{c.pk}/", {"outcome": hidden.pk}), "Outcome:")
     c.refresh_from_db()
-    assert c.disposition_id is None and c.note == "" and c.disposed_at is None
+    assert c.outcome_id is None and c.note == "" and c.disposed_at is None
     assert snapshot(FollowUp) == before
 
 
@@ -109,16 +109,16 @@ def test_an_outcome_form_sent_empty_saves_nothing_and_says_so(acme, as_member, p
     c = Call.objects.get(lead=lead)
     client = as_member(acme.alice)
     busy = outcome(acme.org, "Busy")
-    client.post(f"/calls/{c.pk}/", {"disposition": busy.pk, "note": "Call at 6"}, follow=True)
+    client.post(f"/calls/{c.pk}/", {"outcome": busy.pk, "note": "Call at 6"}, follow=True)
     for target in (c, no_lead_call):
-        before = Call.objects.values_list("disposition_id", "note", "disposed_at").get(pk=target.pk)
+        before = Call.objects.values_list("outcome_id", "note", "disposed_at").get(pk=target.pk)
         page = refused(
-            client.post(f"/calls/{target.pk}/", {"disposition": "", "note": "  ", "back": "/calls/recent/"}),
+            client.post(f"/calls/{target.pk}/", {"outcome": "", "note": "  ", "back": "/calls/recent/"}),
             "Choose an outcome, write a note or plan a follow-up",
         )
         assert "Outcome saved" not in page
-        assert Call.objects.values_list("disposition_id", "note", "disposed_at").get(pk=target.pk) == before
-    assert Call.objects.get(pk=c.pk).disposition == busy
+        assert Call.objects.values_list("outcome_id", "note", "disposed_at").get(pk=target.pk) == before
+    assert Call.objects.get(pk=c.pk).outcome == busy
 
 
 def test_the_outcome_form_of_a_call_without_a_lead(acme, as_member, no_lead_call):
@@ -161,7 +161,7 @@ def test_the_manual_call_form(acme, as_member):
 
 
 def test_the_outcomes_settings_form(acme, as_member):
-    before = snapshot(Disposition)
+    before = snapshot(Outcome)
     client = as_member(acme.adam)
     refused(
         client.post("/calls/outcomes/", {"name": "", "is_active": "on"}), "Name:", "This field is required"
@@ -176,8 +176,8 @@ def test_the_outcomes_settings_form(acme, as_member):
         "Name:",
         "an outcome with this name exists",
     )
-    assert snapshot(Disposition) == before
-    assert Disposition.objects.get(pk=busy.pk).name == "Busy"
+    assert snapshot(Outcome) == before
+    assert Outcome.objects.get(pk=busy.pk).name == "Busy"
 
 
 def test_the_lead_from_a_call_form(acme, as_member, no_lead_call):
