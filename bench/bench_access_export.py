@@ -41,7 +41,7 @@ def load_calls(org, user, leads, n, start_at):
 
 
 def build(subject):
-    from leadtracker.privacy.export import build_zip
+    from leadtracker.privacy.export.archive import build_zip
 
     with tempfile.TemporaryFile() as out:
         started = time.perf_counter()
@@ -63,7 +63,7 @@ def main():
     from leadtracker.accounts.actions import create_organisation
     from leadtracker.accounts.models import Membership, Role, User
     from leadtracker.leads.models import Activity, Lead, LeadPhone, LeadStatus
-    from leadtracker.privacy.export import Subject
+    from leadtracker.privacy.export.values import Subject
 
     org, owner = create_organisation(name="Bench", slug="bench", owner_email="owner@bench.in")
     status = LeadStatus.objects.filter(organisation=org).first()

@@ -27,7 +27,8 @@ def main():
     from leadtracker.accounts.audit import Actor
     from leadtracker.accounts.models import AuditEvent
     from leadtracker.leads.models import Lead, LeadPhone, LeadStatus
-    from leadtracker.privacy.erasure import erase_lead, replay_erasures
+    from leadtracker.privacy.erasure.actions import erase_lead
+    from leadtracker.privacy.erasure.replay import replay_erasures
 
     org, _owner = create_organisation(name="Bench", slug="bench", owner_email="owner@bench.in")
     status = LeadStatus.objects.filter(organisation=org).first()

@@ -8,8 +8,8 @@ from playwright.sync_api import expect
 from leadtracker.accounts.audit import Actor
 from leadtracker.leads.actions.leads import LeadData, create_lead
 from leadtracker.leads.models import Lead
-from leadtracker.privacy.actions import create_request
-from leadtracker.privacy.holds import create_hold
+from leadtracker.privacy.holds.actions import create_hold
+from leadtracker.privacy.requests.actions import create_request
 
 NO_SIDEWAYS_SCROLL = "document.documentElement.scrollWidth <= window.innerWidth"
 

@@ -6,8 +6,8 @@ import re
 from playwright.sync_api import expect
 
 from leadtracker.accounts.audit import Actor
-from leadtracker.privacy import actions
 from leadtracker.privacy.models import NoticeAcceptance
+from leadtracker.privacy.notices import actions
 
 
 def test_member_accepts_a_new_notice_version_on_a_phone(phone, live_server, people, login):

@@ -1,4 +1,13 @@
+from pathlib import Path
+
 from django.apps import AppConfig
+from django.conf import settings
+
+from leadtracker.lib import uploads
+from leadtracker.lib.errors import Conflict
+
+# The imports inside the functions below wait for the app registry: apps.py is read before any
+# model is, and these modules import models.
 
 
 class PrivacyConfig(AppConfig):
@@ -20,8 +29,6 @@ class PrivacyConfig(AppConfig):
 
         # An export's zip is written as exports/.part-*.zip and renamed when done: a worker
         # killed meanwhile leaves the part, which the start-up and nightly sweeps remove.
-        from leadtracker.lib import uploads
-
         uploads.scratch("privacy.exports", _export_dir, ".part-*")
 
         from leadtracker.accounts.demo import DEMO_HOOKS
@@ -32,10 +39,6 @@ class PrivacyConfig(AppConfig):
 
 
 def _export_dir():
-    from pathlib import Path
-
-    from django.conf import settings
-
     return Path(settings.PRIVATE_FILES_DIR) / "exports"
 
 
@@ -47,8 +50,7 @@ def _effective_version(org_id: int) -> int | None:
 
 
 def _refuse_trash_if_held(lead) -> None:
-    from leadtracker.lib.errors import Conflict
-    from leadtracker.privacy.erasure import active_hold
+    from leadtracker.privacy.selectors import active_hold
 
     hold = active_hold(lead.organisation, lead=lead)
     if hold is not None:

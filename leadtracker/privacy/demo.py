@@ -3,7 +3,8 @@ so the public page and the admins' versions list have something to show. Every d
 accepted it already: the demo's sign-in stays one step, and the list shows the acceptances."""
 
 from leadtracker.accounts.audit import Actor
-from leadtracker.privacy import actions, selectors
+from leadtracker.privacy import selectors
+from leadtracker.privacy.notices import actions
 
 
 def add_demo_notice(org, members) -> None:

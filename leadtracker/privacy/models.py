@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from leadtracker.lib.leases import Leased
 
@@ -86,7 +87,7 @@ class PrivacySettings(models.Model):
     )
     # DPDP Rules and GDPR art. 12(3) both allow about a month; an organisation may promise less.
     request_period_days = models.PositiveSmallIntegerField(default=30)
-    # Retention periods in days; bounds and the audit log's period live in privacy/retention.py.
+    # Retention periods in days; bounds and the audit log's period live in privacy/retention/purge.py.
     call_record_days = models.PositiveSmallIntegerField(default=365)
     shift_location_days = models.PositiveSmallIntegerField(default=90)
     usage_days = models.PositiveSmallIntegerField(default=180)
@@ -189,8 +190,6 @@ class DataRequest(models.Model):
         return self.status in CLOSED_STATUSES
 
     def is_overdue(self, now=None) -> bool:
-        from django.utils import timezone
-
         return not self.is_closed and self.due_at < (now or timezone.now())
 
     @property

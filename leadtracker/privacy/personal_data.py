@@ -8,7 +8,7 @@ text, payloads and files that may carry a person's details without a relation to
 any model that declares its own ``personal_data = {"lead": [...], "member": [...]}``.
 
 The completeness test (privacy/tests/test_personal_data_complete.py) holds every such model to
-an exporter (``privacy.export.EXPORTERS``) and an eraser (``privacy.erasure.ERASERS``), so a
+an exporter (``privacy.export.exporters.EXPORTERS``) and an eraser (``privacy.erasure.erasers.ERASERS``), so a
 model added later cannot be forgotten by either.
 """
 

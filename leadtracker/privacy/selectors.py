@@ -7,13 +7,21 @@ Data requests are personal data handled by admins and owners only: the views and
 the role, these reads apply the organisation, so another organisation's id is not found.
 """
 
-from django.db.models import Case, IntegerField, Value, When
+from django.db.models import Case, F, IntegerField, TextField, Value, When
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from leadtracker.accounts.models import Membership, Role
-from leadtracker.leads.models import Lead
+from leadtracker.leads.models import Lead, TrashedLead
 from leadtracker.lib.phones import normalise
-from leadtracker.privacy.models import DataRequest, NoticeAcceptance, PrivacyNotice, PrivacySettings
+from leadtracker.privacy.models import (
+    AccessExport,
+    DataRequest,
+    LegalHold,
+    NoticeAcceptance,
+    PrivacyNotice,
+    PrivacySettings,
+)
 
 
 def notices(org_id):
@@ -143,8 +151,6 @@ def data_request_or_none(org_id, request_id):
 def access_exports(org_id):
     """The organisation's access exports, newest first. Admins and owners only (checked by the
     views and the API): each one names whom it is about."""
-    from leadtracker.privacy.models import AccessExport
-
     return (
         AccessExport.objects.filter(organisation_id=org_id)
         .select_related("lead", "member__user", "requested_by", "data_request")
@@ -155,3 +161,41 @@ def access_exports(org_id):
 def access_export(org_id, export_id):
     """The organisation's export, or None (another organisation's id too)."""
     return access_exports(org_id).filter(pk=export_id).first()
+
+
+def active_hold(org, *, lead=None, member=None) -> LegalHold | None:
+    holds = LegalHold.objects.filter(organisation=org, released_at__isnull=True)
+    if lead is not None:
+        return holds.filter(lead=lead).first()
+    return holds.filter(member=member).first()
+
+
+def trashed_lead_of_request(data_request):
+    """The trashed lead an erasure or access request was about (its pointer went empty when the
+    lead was trashed), or None."""
+    if data_request.lead_id is not None or data_request.member_id is not None:
+        return None
+    candidates = TrashedLead.objects.filter(organisation_id=data_request.organisation_id).annotate(
+        _text=Cast("snapshot", TextField())
+    )
+    for trashed in candidates.filter(_text__contains="privacy.datarequest").only("pk", "snapshot"):
+        for link in trashed.snapshot.get("links", []):
+            if link.get("model") == "privacy.datarequest" and any(
+                pk == data_request.pk for pk, _ in link["rows"]
+            ):
+                return TrashedLead.objects.select_related("organisation").get(pk=trashed.pk)
+    return None
+
+
+def legal_holds(org_id):
+    """Unreleased first, newest first."""
+    return (
+        LegalHold.objects.filter(organisation_id=org_id)
+        .select_related("lead", "member__user", "created_by")
+        .order_by(F("released_at").desc(nulls_first=True), "-created_at", "-pk")
+    )
+
+
+def legal_hold(org_id, hold_id) -> LegalHold:
+    """The organisation's hold, or LegalHold.DoesNotExist (another organisation's id too)."""
+    return LegalHold.objects.select_related("organisation").get(organisation_id=org_id, pk=hold_id)

@@ -1,18 +1,29 @@
 from django.urls import path
 
-from leadtracker.privacy import erasure_views, export_views, views
+from leadtracker.privacy.erasure import views as erasure_views
+from leadtracker.privacy.export import views as export_views
+from leadtracker.privacy.holds import views as holds_views
+from leadtracker.privacy.notices import views as notices_views
+from leadtracker.privacy.requests import views as requests_views
+from leadtracker.privacy.retention import views as retention_views
 
 urlpatterns = [
-    path("privacy/<slug:org_slug>/", views.public_notice, name="privacy_public"),
-    path("privacy-notice/", views.accept, name="privacy_accept"),
-    path("settings/privacy/", views.notices, name="privacy_notices"),
-    path("settings/privacy/<int:notice_id>/", views.notice_detail, name="privacy_notice"),
-    path("settings/privacy/<int:notice_id>/publish/", views.publish, name="privacy_publish"),
-    path("settings/privacy/<int:notice_id>/delete/", views.delete_draft, name="privacy_notice_delete"),
-    path("settings/privacy/requests/", views.data_requests, name="privacy_requests"),
-    path("settings/privacy/retention/", views.retention_settings, name="privacy_retention"),
-    path("settings/privacy/requests/new/", views.new_data_request, name="privacy_request_new"),
-    path("settings/privacy/requests/<int:request_id>/", views.data_request_detail, name="privacy_request"),
+    path("privacy/<slug:org_slug>/", notices_views.public_notice, name="privacy_public"),
+    path("privacy-notice/", notices_views.accept, name="privacy_accept"),
+    path("settings/privacy/", notices_views.notices, name="privacy_notices"),
+    path("settings/privacy/<int:notice_id>/", notices_views.notice_detail, name="privacy_notice"),
+    path("settings/privacy/<int:notice_id>/publish/", notices_views.publish, name="privacy_publish"),
+    path(
+        "settings/privacy/<int:notice_id>/delete/", notices_views.delete_draft, name="privacy_notice_delete"
+    ),
+    path("settings/privacy/requests/", requests_views.data_requests, name="privacy_requests"),
+    path("settings/privacy/retention/", retention_views.retention_settings, name="privacy_retention"),
+    path("settings/privacy/requests/new/", requests_views.new_data_request, name="privacy_request_new"),
+    path(
+        "settings/privacy/requests/<int:request_id>/",
+        requests_views.data_request_detail,
+        name="privacy_request",
+    ),
     path(
         "settings/privacy/requests/<int:request_id>/export/",
         export_views.export_for_request,
@@ -35,10 +46,10 @@ urlpatterns = [
         erasure_views.erase_member,
         name="privacy_member_erase",
     ),
-    path("settings/privacy/holds/", erasure_views.legal_holds, name="privacy_holds"),
+    path("settings/privacy/holds/", holds_views.legal_holds, name="privacy_holds"),
     path(
         "settings/privacy/holds/<int:hold_id>/release/",
-        erasure_views.release_hold,
+        holds_views.release_hold,
         name="privacy_hold_release",
     ),
 ]

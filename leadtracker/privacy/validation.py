@@ -1,13 +1,20 @@
-"""What a notice item is: the one definition used by the API schema, the web form and the
-actions, so a notice stored by any path has the same shape."""
+"""Input checks the privacy actions share: what a notice item is (the one definition used by
+the API schema, the web form and the actions, so a notice stored by any path has the same
+shape), and the times they accept."""
 
+import datetime as dt
+
+from django.utils import timezone
 from pydantic import Field, ValidationError, field_validator
 
 from leadtracker.lib.errors import ActionError
 from leadtracker.lib.schema import Choice, Strict
+from leadtracker.lib.timeutil import check_within
 from leadtracker.privacy.models import LegalBasis
 
 MAX_ITEMS = 50
+# A publish request takes a moment to arrive: "now" from the client's clock is not "the past".
+CLOCK_SLACK = dt.timedelta(minutes=2)
 
 
 class NoticeItem(Strict):
@@ -42,3 +49,9 @@ def clean_items(raw) -> list[dict]:
             message = "unknown field; it is not accepted" if err["type"] == "extra_forbidden" else err["msg"]
             raise ActionError(message, field=f"items.{index}" + (f".{where}" if where else "")) from None
     return cleaned
+
+
+def aware(value, field, *, past, future):
+    if value is not None and timezone.is_naive(value):
+        raise ActionError("needs a time zone offset", field=field)
+    return check_within(value, field, past=past, future=future)

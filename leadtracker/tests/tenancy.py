@@ -227,7 +227,7 @@ def _privacy_notice(people):
 
     from django.utils import timezone
 
-    from leadtracker.privacy.actions import create_draft
+    from leadtracker.privacy.notices.actions import create_draft
 
     return create_draft(
         people.org, actor=Actor.system(), effective_at=timezone.now() + dt.timedelta(days=30)
@@ -251,7 +251,7 @@ FACTORIES["support_request_id"] = _support_request
 
 
 def _data_request(people):
-    from leadtracker.privacy.actions import create_request
+    from leadtracker.privacy.requests.actions import create_request
 
     return create_request(
         people.org,
@@ -279,7 +279,7 @@ BODY_FACTORIES["data_request_id"] = _data_request
 
 def _legal_hold(people):
     # On a fresh lead each time: one operation may release what the next one reads.
-    from leadtracker.privacy.holds import create_hold
+    from leadtracker.privacy.holds.actions import create_hold
 
     return create_hold(
         people.org, actor=Actor.system(), by=None, reason="Walk: a dispute", lead=_lead(people)

@@ -24,9 +24,11 @@ import importlib
 import inspect
 import json
 import pkgutil
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 
 import leadtracker
@@ -44,7 +46,11 @@ from leadtracker.leads.actions.settings import create_source, save_message_templ
 from leadtracker.leads.actions.tags import create_tag
 from leadtracker.leads.models import Lead, LeadStatus, Tag, TrashedLead
 from leadtracker.leads.trash.actions import trash_leads
-from leadtracker.privacy import actions as privacy
+from leadtracker.privacy.export.actions import request_export
+from leadtracker.privacy.export.tasks import build_export
+from leadtracker.privacy.holds.actions import create_hold
+from leadtracker.privacy.notices import actions as notices
+from leadtracker.privacy.requests import actions as requests
 from leadtracker.testing import PASSWORD
 
 # --- the walk --------------------------------------------------------------------------------
@@ -93,7 +99,10 @@ READ_ONLY = {
     "leads.actions.settings.render_template": "fills a message's placeholders",
     "leads.trash.actions.add_trash_guard": "registers a check in memory at start-up; no row",
     "leads.trash.actions.may_restore": "a permission check",
-    "privacy.actions.find_subject": "reads the lead or member a request names",
+    "privacy.requests.actions.find_subject": "reads the lead or member a request names",
+    "privacy.erasure.actions.lead_erasure_preview": "counts what erasing would change: a dry run",
+    "privacy.erasure.actions.member_erasure_preview": "counts what erasing would change: a dry run",
+    "privacy.erasure.actions.trashed_lead_erasure_preview": "counts what erasing would change: a dry run",
 }
 
 # Writes that leave no event, each with why.
@@ -227,17 +236,34 @@ def _trashed(w):
 
 
 def _draft(w):
-    return privacy.create_draft(w.org, actor=w.a)
+    return notices.create_draft(w.org, actor=w.a)
 
 
 def _published(w):
-    return privacy.publish_notice(_draft(w), actor=w.a)
+    return notices.publish_notice(_draft(w), actor=w.a)
 
 
 def _data_request(w, **kwargs):
-    return privacy.create_request(
+    return requests.create_request(
         w.org, actor=w.a, kind="access", requested_by=LEAD_NAME, channel="email", lead=w.lead, **kwargs
     )
+
+
+def _built_export(w):
+    export = request_export(w.org, actor=w.a, lead=w.lead)
+    build_export(export.pk)
+    export.refresh_from_db()
+    return export
+
+
+def _out_file(w):
+    folder = Path(settings.PRIVATE_FILES_DIR)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / "person.zip"
+
+
+def _hold(w):
+    return create_hold(w.org, actor=w.a, by=w.p.olga, reason="A dispute", lead=w.lead)
 
 
 def _with(setup, call):
@@ -460,18 +486,18 @@ SCENARIOS = {
         _trashed, lambda fn, w, _: fn(now=w.now + dt.timedelta(days=31))
     ),
     # privacy
-    "privacy.actions.create_draft": _plain(lambda fn, w: fn(w.org, actor=w.a)),
-    "privacy.actions.update_draft": _with(
+    "privacy.notices.actions.create_draft": _plain(lambda fn, w: fn(w.org, actor=w.a)),
+    "privacy.notices.actions.update_draft": _with(
         _draft, lambda fn, w, draft: fn(draft, actor=w.a, title="Our notice")
     ),
-    "privacy.actions.delete_draft": _with(_draft, lambda fn, w, draft: fn(draft, actor=w.a)),
-    "privacy.actions.publish_notice": _with(_draft, lambda fn, w, draft: fn(draft, actor=w.a)),
-    "privacy.actions.accept_notice": _with(
+    "privacy.notices.actions.delete_draft": _with(_draft, lambda fn, w, draft: fn(draft, actor=w.a)),
+    "privacy.notices.actions.publish_notice": _with(_draft, lambda fn, w, draft: fn(draft, actor=w.a)),
+    "privacy.notices.actions.accept_notice": _with(
         _published,
         lambda fn, w, notice: fn(w.p.alice, notice, now=notice.effective_at + dt.timedelta(seconds=1)),
     ),
-    "privacy.actions.set_request_period": _plain(lambda fn, w: fn(w.org, 20, actor=w.a)),
-    "privacy.actions.create_request": _plain(
+    "privacy.requests.actions.set_request_period": _plain(lambda fn, w: fn(w.org, 20, actor=w.a)),
+    "privacy.requests.actions.create_request": _plain(
         lambda fn, w: fn(
             w.org,
             actor=w.a,
@@ -482,12 +508,28 @@ SCENARIOS = {
             details=NOTE,
         )
     ),
-    "privacy.actions.update_request": _with(
+    "privacy.requests.actions.update_request": _with(
         _data_request, lambda fn, w, request: fn(request, actor=w.a, verification_note=NOTE)
     ),
-    "privacy.actions.alert_overdue_requests": _with(
+    "privacy.requests.actions.alert_overdue_requests": _with(
         lambda w: _data_request(w, received_at=w.now - dt.timedelta(days=40)), lambda fn, w, _: fn()
     ),
+    "privacy.erasure.actions.erase_lead": _plain(lambda fn, w: fn(w.lead, actor=w.a)),
+    "privacy.erasure.actions.erase_trashed_lead": _with(
+        _trashed, lambda fn, w, trashed: fn(trashed, actor=w.a)
+    ),
+    "privacy.erasure.actions.erase_member": _plain(lambda fn, w: fn(w.p.carl, actor=w.a)),
+    "privacy.export.actions.request_export": _plain(lambda fn, w: fn(w.org, actor=w.a, lead=w.lead)),
+    "privacy.export.actions.record_download": _with(
+        _built_export, lambda fn, w, export: fn(export, actor=w.a)
+    ),
+    "privacy.export.actions.export_to_file": _plain(
+        lambda fn, w: fn(w.org, _out_file(w), lead=w.lead, actor=w.a)
+    ),
+    "privacy.holds.actions.create_hold": _plain(
+        lambda fn, w: fn(w.org, actor=w.a, by=w.p.olga, reason="A dispute", lead=w.lead)
+    ),
+    "privacy.holds.actions.release_hold": _with(_hold, lambda fn, w, hold: fn(hold, actor=w.a, by=w.p.olga)),
 }
 
 
@@ -518,8 +560,11 @@ def test_a_read_only_helper_writes_nothing(name):
 
 
 @pytest.fixture
-def settings_for_walk(settings):
+def settings_for_walk(settings, tmp_path):
     settings.SIGNUP_ENABLED = True
+    # Erasure writes the ledger, an export its zip: into this test's folder.
+    settings.PRIVATE_FILES_DIR = tmp_path / "private"
+    settings.ERASURE_LEDGER_PATH = tmp_path / "ledger.jsonl"
     return settings
 
 

@@ -41,7 +41,7 @@ from leadtracker.leads.actions.follow_ups import schedule_follow_up
 from leadtracker.leads.actions.leads import add_note
 from leadtracker.leads.imports.jobs import run_import_job
 from leadtracker.leads.models import Activity, FollowUp, ImportJob, Lead, LeadSource, LeadStatus, LeadTag, Tag
-from leadtracker.privacy.export import build_export
+from leadtracker.privacy.export.tasks import build_export
 from leadtracker.privacy.models import AccessExport
 from leadtracker.reports.tests.busy_day import busy_day, make_lead
 from leadtracker.testing import login_client, token_client
@@ -114,10 +114,10 @@ WRITERS = {
     ("leads/imports/report.py", "error_report"): ["import error report (web)"],
     ("leads/imports/report.py", "__init__"): ["import error report (web)", "import error report (API)"],
     ("leads/management/commands/import_leads.py", "handle"): ["import_leads --errors report"],
-    ("privacy/export.py", "_write_kind"): [n for n in EXPORTS if n.startswith("access export")],
+    ("privacy/export/archive.py", "_write_kind"): [n for n in EXPORTS if n.startswith("access export")],
     # Rewrites a stored import report without an erased person's rows: what it writes is
     # served by the import error report downloads above.
-    ("privacy/erasure.py", "_rewrite_report"): ["import error report (web)"],
+    ("privacy/erasure/erasers.py", "_rewrite_report"): ["import error report (web)"],
 }
 WRITER_CALLS = {"csv_response", "xlsx_response", "CsvWriter"}
 FILE_WORDS = re.compile(r"csv|xlsx|export|report|download|errors", re.IGNORECASE)
@@ -399,9 +399,9 @@ HAND_WRITTEN = re.compile(
     r"csv\.writer\(|csv\.DictWriter\(|Workbook\(|Content-Disposition|StreamingHttpResponse\(|"
     r"FileResponse\(|text/csv|spreadsheetml"
 )
-# The access export's zip is built by privacy/export.py with the writer's CsvWriter and stored;
+# The access export's zip is built by privacy/export/archive.py with the writer's CsvWriter and stored;
 # these two only send the stored file (and record its download).
-SENDS_A_STORED_FILE = {"privacy/export_views.py", "privacy/export_api.py"}
+SENDS_A_STORED_FILE = {"privacy/export/views.py", "privacy/export/api.py"}
 
 
 def test_no_spreadsheet_is_written_by_hand():

@@ -14,7 +14,7 @@ from django.test import Client
 
 from leadtracker.api import api
 from leadtracker.leads.models import ImportJob, ImportState
-from leadtracker.privacy.export import build_export
+from leadtracker.privacy.export.tasks import build_export
 from leadtracker.privacy.models import AccessExport
 from leadtracker.testing import login_client, make_org, token_client
 from leadtracker.tests.tenancy import FACTORIES, PUBLIC_PARAMETERS

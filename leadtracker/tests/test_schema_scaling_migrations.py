@@ -16,9 +16,9 @@ from leadtracker.accounts.audit import Actor
 from leadtracker.leads.actions.assignment import assign_by_rules
 from leadtracker.leads.actions.leads import default_status
 from leadtracker.leads.models import AssignmentRuleAgent, Lead
-from leadtracker.privacy import actions as privacy_actions
 from leadtracker.privacy import selectors as privacy_selectors
 from leadtracker.privacy.models import NoticeAcceptance
+from leadtracker.privacy.notices import actions as privacy_actions
 
 BEFORE = [("leads", "0007_consent_events"), ("privacy", "0005_access_export_erasure_ledger")]
 

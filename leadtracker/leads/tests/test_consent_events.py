@@ -157,7 +157,7 @@ def test_merge_of_two_consenting_leads_writes_nothing(acme, new_lead):
 
 
 def test_the_notice_version_in_effect_is_recorded(acme, new_lead):
-    from leadtracker.privacy.actions import create_draft, publish_notice
+    from leadtracker.privacy.notices.actions import create_draft, publish_notice
 
     before = new_lead(acme, name="Before", phone="98765 43210", marketing_consent=True)
     notice = publish_notice(create_draft(acme.org, actor=Actor.system()), actor=Actor.system())

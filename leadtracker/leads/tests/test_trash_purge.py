@@ -89,7 +89,7 @@ def test_an_admin_empties_one_early_and_a_manager_may_not(acme, trashed, api_as)
 
 
 def test_what_retention_purged_meanwhile_does_not_come_back(acme, new_lead):
-    from leadtracker.privacy import retention
+    from leadtracker.privacy.retention import purge as retention
 
     lead = new_lead(acme, name="Kiran", phone="98765 00009", owner_id=acme.alice.user_id)
     started = NOW - dt.timedelta(days=400)

@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from leadtracker.accounts.audit import Actor
-from leadtracker.privacy import actions
+from leadtracker.privacy.notices import actions
 
 
 def publish_version(org, *, title=None, effective_in=None, items=None):

@@ -17,7 +17,7 @@ from leadtracker.leads.actions.follow_ups import schedule_follow_up
 from leadtracker.leads.actions.leads import LeadData, add_note, create_lead
 from leadtracker.leads.models import ImportJob, WebhookEndpoint
 from leadtracker.lib.phones import display
-from leadtracker.privacy.actions import create_request
+from leadtracker.privacy.requests.actions import create_request
 from leadtracker.testing import token_client
 
 NAME = "राजेश कुमार शर्मा"
@@ -81,10 +81,60 @@ def call_figures(org_id) -> dict:
     return figures
 
 
-def build_person(people) -> Person:
-    """The person to erase, with data everywhere, and another lead that must stay untouched."""
+def _sync_calls(alice) -> None:
+    """Calls through the real sync API, with the contact name the phone knows them by."""
+    open_shift(alice)
+    phone = paired_client(alice)
+    now = timezone.now().replace(microsecond=0)
+    rows = []
+    for n, (number, kind, duration) in enumerate(
+        [
+            (RAW_NUMBERS[0], "outgoing", 125),
+            ("9123456789", "missed", 0),
+            ("+918023456789", "incoming", 48),
+            ("9000000001", "outgoing", 300),
+        ]
+    ):
+        rows.append(
+            {
+                "device_call_id": str(5000 + n),
+                "number": number,
+                "type": kind,
+                "started_at": (now - dt.timedelta(hours=2, minutes=10 * n)).isoformat(),
+                "duration_s": duration,
+                "contact_name": NAME if n < 3 else "Meena Iyer",
+            }
+        )
+    response = phone.post("/api/v1/calls/sync", {"calls": rows}, content_type="application/json")
+    assert response.status_code == 200, response.content
+
+
+def _import_with_an_error_row(org, olga) -> None:
+    """An import whose error report holds their row: a number with digits too many and an
+    e-mail that is not one leave nothing to reach them by, so the row is an error."""
     from leadtracker.leads.imports.jobs import import_dir, run_import_job
 
+    path = import_dir() / f"people-{org.slug}.csv"
+    path.write_text(
+        f"Name,Phone,Email\n{NAME},{RAW_NUMBERS[1]}0000,not-an-email\n"
+        "Meena Iyer,9000000001,meena@example.in\n"
+    )
+    job = ImportJob.objects.create(
+        organisation=org,
+        created_by=olga.user,
+        file_name="people.csv",
+        stored_path=str(path),
+        headers=["Name", "Phone", "Email"],
+        mapping={"0": "name", "1": "phone", "2": "email"},
+        state="queued",
+    )
+    run_import_job(job.pk)
+    job.refresh_from_db()
+    assert job.errors >= 1 and job.error_report_path, job.summary()
+
+
+def build_person(people) -> Person:
+    """The person to erase, with data everywhere, and another lead that must stay untouched."""
     org, olga, alice = people.org, people.olga, people.alice
     WebhookEndpoint.objects.create(
         organisation=org, url="https://hooks.example.in/leads", secret="s" * 64, events=["lead.created"]
@@ -129,55 +179,13 @@ def build_person(people) -> Person:
     from leadtracker.leads.reminders import send_due_reminders
 
     assert send_due_reminders(now=follow_up.due_at - dt.timedelta(minutes=5)) == 1
-    # Calls through the real sync API, with the contact name the phone knows them by.
-    open_shift(alice)
-    phone = paired_client(alice)
-    now = timezone.now().replace(microsecond=0)
-    rows = []
-    for n, (number, kind, duration) in enumerate(
-        [
-            (RAW_NUMBERS[0], "outgoing", 125),
-            ("9123456789", "missed", 0),
-            ("+918023456789", "incoming", 48),
-            ("9000000001", "outgoing", 300),
-        ]
-    ):
-        rows.append(
-            {
-                "device_call_id": str(5000 + n),
-                "number": number,
-                "type": kind,
-                "started_at": (now - dt.timedelta(hours=2, minutes=10 * n)).isoformat(),
-                "duration_s": duration,
-                "contact_name": NAME if n < 3 else "Meena Iyer",
-            }
-        )
-    response = phone.post("/api/v1/calls/sync", {"calls": rows}, content_type="application/json")
-    assert response.status_code == 200, response.content
+    _sync_calls(alice)
     # Looked up by number through the API (searches may be audited).
     api = token_client(olga)
     assert api.get("/api/v1/leads", {"q": "98765 43210"}).status_code == 200
     # A job queued with their details.
     remind_about.enqueue(f"Call {NAME} on {E164[0]} / {EMAIL}")
-    # An import whose error report holds their row: a number with digits too many and an
-    # e-mail that is not one leave nothing to reach them by, so the row is an error.
-    path = import_dir() / f"people-{org.slug}.csv"
-    path.write_text(
-        f"Name,Phone,Email\n{NAME},{RAW_NUMBERS[1]}0000,not-an-email\n"
-        "Meena Iyer,9000000001,meena@example.in\n"
-    )
-    job = ImportJob.objects.create(
-        organisation=org,
-        created_by=olga.user,
-        file_name="people.csv",
-        stored_path=str(path),
-        headers=["Name", "Phone", "Email"],
-        mapping={"0": "name", "1": "phone", "2": "email"},
-        state="queued",
-    )
-    run_import_job(job.pk)
-    job.refresh_from_db()
-    assert job.errors >= 1 and job.error_report_path, job.summary()
+    _import_with_an_error_row(org, olga)
     # A data request naming who asked, and what they wrote.
     create_request(
         org,

@@ -2,7 +2,7 @@
 
 from leadtracker.accounts.audit import Actor
 from leadtracker.leads.actions.leads import LeadData, create_lead
-from leadtracker.privacy import actions
+from leadtracker.privacy.requests import actions
 
 
 def make_lead(people, *, name="Ravi Kumar", phone="+919876543210", email="ravi@example.in"):

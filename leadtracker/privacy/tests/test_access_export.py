@@ -3,7 +3,8 @@ in person.json and in the CSVs, and nothing of anyone else."""
 
 import io
 
-from leadtracker.privacy.export import Subject, build_zip
+from leadtracker.privacy.export.archive import build_zip
+from leadtracker.privacy.export.values import Subject
 from leadtracker.privacy.tests.export_util import lead_with_history, read_zip, zip_text
 
 A_WORDS = ["Amber", "Banyan", "Cobalt", "Dahlia", "Ember", "Fennel", "Garnet", "Hazel", "Indigo", "Jasmine"]

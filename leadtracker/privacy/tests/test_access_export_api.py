@@ -3,7 +3,7 @@
 import pytest
 
 from leadtracker.accounts.models import AuditEvent
-from leadtracker.privacy.export import build_export
+from leadtracker.privacy.export.tasks import build_export
 from leadtracker.privacy.models import AccessExport
 from leadtracker.privacy.tests.export_util import lead_with_history, read_zip
 from leadtracker.privacy.tests.requests_util import make_request

@@ -6,7 +6,7 @@ from django.db import models
 from django.test.utils import isolate_apps
 
 from leadtracker.leads.models import Lead
-from leadtracker.privacy.export import EXPORTERS
+from leadtracker.privacy.export.exporters import EXPORTERS
 from leadtracker.privacy.personal_data import uncovered
 
 

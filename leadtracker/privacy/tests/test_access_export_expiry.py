@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-from leadtracker.privacy import retention
-from leadtracker.privacy.export import build_export
+from leadtracker.privacy.export.tasks import build_export
 from leadtracker.privacy.models import AccessExport, PrivacySettings
+from leadtracker.privacy.retention import purge as retention
 from leadtracker.privacy.tests.export_util import lead_with_history
 from leadtracker.testing import clocks, login_client, token_client
 

@@ -4,6 +4,7 @@ they worked on (names, numbers, notes), nor any password or token secret."""
 
 import datetime as dt
 import io
+from types import SimpleNamespace
 
 from django.utils import timezone
 
@@ -11,15 +12,18 @@ from leadtracker.accounts.actions import create_api_token, file_support_request
 from leadtracker.accounts.audit import Actor
 from leadtracker.attendance.actions import Location, punch_in, punch_out
 from leadtracker.calls.actions import create_pairing_code, pair_device
-from leadtracker.privacy.actions import accept_notice
-from leadtracker.privacy.export import Subject, build_zip
+from leadtracker.privacy.export.archive import build_zip
+from leadtracker.privacy.export.values import Subject
+from leadtracker.privacy.notices.actions import accept_notice
 from leadtracker.privacy.tests.conftest import publish_version
 from leadtracker.privacy.tests.export_util import lead_with_history, read_zip, zip_text
 
 WORDS = ["Amber", "Banyan", "Cobalt", "Dahlia", "Ember", "Fennel", "Garnet", "Hazel", "Indigo", "Jasmine"]
 
 
-def test_a_members_export_holds_their_own_data_and_no_lead_data(acme):
+def _alice_at_work(acme):
+    """Alice with data of every kind: shifts with locations, a token, a device, an acceptance, a
+    support request, calls to a lead; Bob's support request and a shift of his she corrected."""
     alice = acme.alice
     acme.org.shift_location = True
     acme.org.save(update_fields=["shift_location"])
@@ -54,7 +58,21 @@ def test_a_members_export_holds_their_own_data_and_no_lead_data(acme):
         corrected_by=user,
         correction_reason="Bob forgot to punch out at the clinic",
     )
+    return SimpleNamespace(
+        user=user,
+        lead=lead,
+        follow_ups=follow_ups,
+        calls=calls,
+        shift=shift,
+        bobs=bobs,
+        token=token,
+        raw_token=raw_token,
+    )
 
+
+def test_a_members_export_holds_their_own_data_and_no_lead_data(acme):
+    alice = acme.alice
+    w = _alice_at_work(acme)
     out = io.BytesIO()
     build_zip(Subject(org=acme.org, member=alice), out)
     data = out.getvalue()
@@ -64,7 +82,7 @@ def test_a_members_export_holds_their_own_data_and_no_lead_data(acme):
     assert person["about"]["subject"] == {"kind": "member", "id": alice.pk}
     assert d["account"] == [
         {
-            "id": user.pk,
+            "id": w.user.pk,
             "email": "alice@acme.test",
             "full_name": "Alice Acme",
             "phone": "+919811122233",
@@ -77,19 +95,21 @@ def test_a_members_export_holds_their_own_data_and_no_lead_data(acme):
     assert d["memberships"][0]["reports_to_name"] == "Maya Acme"
     own_shift, corrected = sorted(d["shifts"], key=lambda r: r["their_part"] != "own")
     assert {k: v for k, v in corrected.items() if v is not None} == {
-        "id": bobs.pk,
+        "id": w.bobs.pk,
         "their_part": "corrected a colleague's",
     }
-    assert own_shift["id"] == shift.pk and own_shift["start_lat"] == 18.5204 and own_shift["end_lon"] == 73.85
+    assert (
+        own_shift["id"] == w.shift.pk and own_shift["start_lat"] == 18.5204 and own_shift["end_lon"] == 73.85
+    )
     assert [x["name"] for x in d["devices"]] == ["Alice's Redmi"]
     assert {t["name"] for t in d["api_tokens"]} >= {"Laptop script"}
     assert [a["version"] for a in d["notice_acceptances"]] == [1]
     assert [(s["subject"], s["message"]) for s in d["support_requests"]] == [
         ("Sync stuck", "My calls stopped syncing")
     ]
-    assert {c["id"] for c in d["calls"]} == {c.pk for c in calls}
-    assert {c["lead_id"] for c in d["calls"]} == {lead.pk}
-    assert {f["id"] for f in d["follow_ups"]} == {f.pk for f in follow_ups}
+    assert {c["id"] for c in d["calls"]} == {c.pk for c in w.calls}
+    assert {c["lead_id"] for c in d["calls"]} == {w.lead.pk}
+    assert {f["id"] for f in d["follow_ups"]} == {f.pk for f in w.follow_ups}
     assert any(e["action"] == "lead.note" and e["actor"] == "Alice Acme" for e in d["audit_events"])
     assert {k: v for k, v in person["about"]["counts"].items() if k in ("calls", "shifts")} == {
         "calls": 2,
@@ -101,16 +121,16 @@ def test_a_members_export_holds_their_own_data_and_no_lead_data(acme):
     # Nothing of the lead she called, nothing of Bob's request, no secret.
     for text in ["Ravi", "9876543210", "ravi@example.in", "Bob cannot print", "clinic", *WORDS[4:]]:
         assert text not in everything, text
-    assert user.password not in everything and "argon2" not in everything
-    assert raw_token not in everything and token.token_hash not in everything
+    assert w.user.password not in everything and "argon2" not in everything
+    assert w.raw_token not in everything and w.token.token_hash not in everything
     keys = {key for rows in d.values() for row in rows for key in row}
     assert not {k for k in keys if "password" in k or "hash" in k or k in ("token", "secret", "code")}, keys
 
 
 def test_what_an_admin_did_for_others_shows_which_and_when_not_what(acme):
     from leadtracker.accounts.actions import answer_support_request, invite_member
-    from leadtracker.privacy import actions as privacy_actions
-    from leadtracker.privacy.export import request_export
+    from leadtracker.privacy.export.actions import request_export
+    from leadtracker.privacy.requests import actions as privacy_actions
     from leadtracker.privacy.tests.requests_util import make_request
 
     adam = acme.adam

@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from leadtracker.accounts.audit import Actor
-from leadtracker.privacy.export import request_export
+from leadtracker.privacy.export.actions import request_export
 from leadtracker.privacy.tests.requests_util import make_lead, make_request
 from leadtracker.testing import login_client, token_client
 

@@ -16,7 +16,7 @@ from django.db import connection
 from leadtracker.accounts.audit import Actor
 from leadtracker.leads.actions.leads import LeadData, create_lead
 from leadtracker.leads.models import Lead
-from leadtracker.privacy.erasure import erase_lead
+from leadtracker.privacy.erasure.actions import erase_lead
 
 RESTORE_DB = "leadtracker_eraser_restore"
 LEADTRACKER = str(Path(sys.executable).with_name("leadtracker"))

@@ -9,8 +9,8 @@ from django.utils import timezone
 from leadtracker.accounts.audit import Actor
 from leadtracker.accounts.models import AuditEvent
 from leadtracker.lib.errors import ActionError, Conflict
-from leadtracker.privacy import actions
 from leadtracker.privacy.models import DataRequest
+from leadtracker.privacy.requests import actions
 from leadtracker.privacy.tests.requests_util import make_lead, make_request
 
 

@@ -52,7 +52,7 @@ def test_list_puts_open_requests_first_by_due_date(acme):
     from django.utils import timezone
 
     from leadtracker.accounts.audit import Actor
-    from leadtracker.privacy import actions
+    from leadtracker.privacy.requests import actions
 
     now = timezone.now()
     closed = make_request(acme, received_at=now - dt.timedelta(days=60))

@@ -16,9 +16,9 @@ from leadtracker.attendance.models import Shift
 from leadtracker.calls.models import Call, Device
 from leadtracker.leads.actions.leads import LeadData, add_note, create_lead
 from leadtracker.leads.models import Activity, Lead
-from leadtracker.privacy.actions import create_request
-from leadtracker.privacy.erasure import erase_lead, erase_member, lead_erasure_preview
+from leadtracker.privacy.erasure.actions import erase_lead, erase_member, lead_erasure_preview
 from leadtracker.privacy.models import ErasureRecord
+from leadtracker.privacy.requests.actions import create_request
 from leadtracker.testing import make_org
 
 

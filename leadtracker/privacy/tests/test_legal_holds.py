@@ -9,8 +9,8 @@ from django.core.management.base import CommandError
 from leadtracker.accounts.audit import Actor
 from leadtracker.leads.actions.leads import LeadData, create_lead
 from leadtracker.leads.models import Lead
-from leadtracker.privacy.actions import create_request
 from leadtracker.privacy.models import LegalHold
+from leadtracker.privacy.requests.actions import create_request
 
 
 def a_lead(people, phone="+919812345678", name="Farhan Qureshi"):

@@ -11,7 +11,7 @@ from django.db import connection
 
 from leadtracker.accounts.audit import Actor
 from leadtracker.leads.models import ImportJob, Lead
-from leadtracker.privacy.erasure import erase_lead
+from leadtracker.privacy.erasure.actions import erase_lead
 from leadtracker.privacy.tests.erasure_util import (
     E164,
     EMAIL,

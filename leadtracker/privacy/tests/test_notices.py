@@ -10,8 +10,9 @@ from django.utils import timezone
 from leadtracker.accounts.audit import Actor
 from leadtracker.accounts.models import AuditEvent
 from leadtracker.lib.errors import ActionError, Conflict
-from leadtracker.privacy import actions, selectors
+from leadtracker.privacy import selectors
 from leadtracker.privacy.models import NoticeAcceptance, PrivacyNotice
+from leadtracker.privacy.notices import actions
 from leadtracker.privacy.tests.conftest import publish_version
 
 ITEM = {"data": "Phone numbers", "purpose": "Calling back", "legal_basis": "consent", "retention": "90 days"}

@@ -7,7 +7,8 @@ from django.utils import timezone
 from leadtracker.accounts.audit import Actor
 from leadtracker.accounts.models import Notification
 from leadtracker.lib.periodic import REGISTRY
-from leadtracker.privacy import actions, tasks
+from leadtracker.privacy import tasks
+from leadtracker.privacy.requests import actions
 from leadtracker.privacy.tests.requests_util import make_lead, make_request
 from leadtracker.testing import clocks
 

@@ -6,8 +6,8 @@ from django.db import models
 from django.test.utils import isolate_apps
 
 from leadtracker.leads.models import Lead
-from leadtracker.privacy.erasure import ERASERS
-from leadtracker.privacy.export import EXPORTERS
+from leadtracker.privacy.erasure.erasers import ERASERS
+from leadtracker.privacy.export.exporters import EXPORTERS
 from leadtracker.privacy.personal_data import EXEMPT_FIELDS, personal_models, uncovered
 
 

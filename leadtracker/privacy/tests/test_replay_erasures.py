@@ -11,8 +11,9 @@ from leadtracker.accounts.audit import Actor
 from leadtracker.accounts.models import User
 from leadtracker.leads.actions.leads import LeadData, create_lead
 from leadtracker.leads.models import Lead
-from leadtracker.privacy import ledger
-from leadtracker.privacy.erasure import erase_lead, erase_member, replay_erasures
+from leadtracker.privacy.erasure import ledger
+from leadtracker.privacy.erasure.actions import erase_lead, erase_member
+from leadtracker.privacy.erasure.replay import replay_erasures
 from leadtracker.privacy.models import ErasureRecord
 
 

@@ -2,7 +2,7 @@
 requests it lists."""
 
 from leadtracker.accounts.audit import Actor
-from leadtracker.privacy import actions
+from leadtracker.privacy.requests import actions
 from leadtracker.privacy.tests.requests_util import make_lead, make_request
 from leadtracker.testing import login_client, token_client
 

@@ -12,8 +12,8 @@ from leadtracker.attendance.models import Shift
 from leadtracker.calls.models import Call, CallBack, UsageDay
 from leadtracker.leads.models import ImportJob, ImportState, Lead, LeadStatus
 from leadtracker.lib.errors import ActionError
-from leadtracker.privacy import retention
 from leadtracker.privacy.models import LegalHold
+from leadtracker.privacy.retention import purge as retention
 from leadtracker.testing import clocks
 
 NOW = timezone.now()

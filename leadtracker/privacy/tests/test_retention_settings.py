@@ -1,8 +1,8 @@
 """Retention periods on the privacy settings page and /api/v1/privacy/retention: admins and owners."""
 
 from leadtracker.accounts.models import AuditEvent
-from leadtracker.privacy import retention
 from leadtracker.privacy.models import PrivacySettings
+from leadtracker.privacy.retention import purge as retention
 from leadtracker.testing import token_client
 
 

@@ -9,8 +9,8 @@ import pytest
 from django.utils import timezone
 
 from leadtracker.accounts.audit import Actor
-from leadtracker.privacy import actions
 from leadtracker.privacy.models import DataRequest, PrivacyNotice
+from leadtracker.privacy.notices import actions
 from leadtracker.privacy.tests.requests_util import make_lead
 from leadtracker.testing import login_client
 

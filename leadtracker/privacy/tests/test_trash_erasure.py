@@ -11,14 +11,12 @@ from django.db import connection
 from leadtracker.accounts.audit import Actor
 from leadtracker.leads.actions.leads import LeadData, create_lead, delete_leads
 from leadtracker.leads.models import Lead, TrashedLead
-from leadtracker.privacy.erasure import (
-    erase_lead,
-    erase_trashed_lead,
-    replay_erasures,
-    trashed_lead_of_request,
-)
-from leadtracker.privacy.export import EXPORTERS, Subject
+from leadtracker.privacy.erasure.actions import erase_lead, erase_trashed_lead
+from leadtracker.privacy.erasure.replay import replay_erasures
+from leadtracker.privacy.export.exporters import EXPORTERS
+from leadtracker.privacy.export.values import Subject
 from leadtracker.privacy.models import DataRequest, ErasureRecord
+from leadtracker.privacy.selectors import trashed_lead_of_request
 from leadtracker.privacy.tests.erasure_util import (
     E164,
     EMAIL,

@@ -17,7 +17,7 @@ from leadtracker.leads.actions import leads as lead_actions
 from leadtracker.leads.actions import merge as merge_actions
 from leadtracker.leads.imports.importer import import_file
 from leadtracker.leads.models import Lead, LeadStatus
-from leadtracker.privacy.erasure import erase_lead
+from leadtracker.privacy.erasure.actions import erase_lead
 from leadtracker.reports import rollups, selectors
 from leadtracker.reports.models import LeadCount
 

@@ -17,7 +17,7 @@ from leadtracker.calls.actions import log_call
 from leadtracker.calls.tests.conftest import make_lead, paired_client, send
 from leadtracker.leads.models import Lead
 from leadtracker.lib.errors import ActionError
-from leadtracker.privacy.erasure import erase_lead
+from leadtracker.privacy.erasure.actions import erase_lead
 from leadtracker.reports.tests.direct import assert_rollups_match
 
 IST = dt.timezone(dt.timedelta(hours=5, minutes=30))

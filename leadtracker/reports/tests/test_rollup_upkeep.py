@@ -107,7 +107,7 @@ def test_shifts_count_when_closed_auto_closed_and_corrected(acme):
 
 
 def test_the_purge_of_old_calls_keeps_their_roll_ups(acme):
-    from leadtracker.privacy.retention import purge_organisation
+    from leadtracker.privacy.retention.purge import purge_organisation
 
     open_shift(acme.alice)
     send(paired_client(acme.alice), [call(1, minutes_ago=60), call(2, minutes_ago=50, duration_s=0)])

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from leadtracker.privacy.backup import BackupError, backup, default_path
+from leadtracker.privacy.retention.backup import BackupError, backup, default_path
 
 
 class Command(BaseCommand):

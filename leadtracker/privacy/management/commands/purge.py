@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from leadtracker.lib.errors import ActionError
-from leadtracker.privacy.retention import purge
+from leadtracker.privacy.retention.purge import purge
 
 
 class Command(BaseCommand):

@@ -12,7 +12,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from leadtracker.accounts.models import Organisation
-from leadtracker.privacy.retention import periods_of
+from leadtracker.privacy.retention.purge import periods_of
 from leadtracker.reports import rollups
 
 

@@ -1,8 +1,8 @@
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from leadtracker.privacy.backup import BackupError, restore
-from leadtracker.privacy.erasure import replay_erasures
+from leadtracker.privacy.erasure.replay import replay_erasures
+from leadtracker.privacy.retention.backup import BackupError, restore
 
 
 class Command(BaseCommand):

@@ -10,7 +10,7 @@ from django.core.management.base import CommandError
 from leadtracker.accounts.models import Membership, Organisation
 from leadtracker.lib.phones import InvalidPhone, normalise
 from leadtracker.privacy import selectors
-from leadtracker.privacy.export import export_to_file
+from leadtracker.privacy.export.actions import export_to_file
 
 
 def add_export(parser):

@@ -1,10 +1,10 @@
-"""Legal holds: placing one (with a written reason) and releasing it; reads of the holds.
+"""Legal holds: placing one (with a written reason) and releasing it (the reads are in
+selectors.py).
 
 While a hold is unreleased, its lead or member cannot be erased and the retention purge keeps
-their calls and shift locations (retention.py)."""
+their calls and shift locations (retention/purge.py)."""
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from leadtracker.accounts import audit
@@ -68,17 +68,3 @@ def release_hold(hold: LegalHold, *, actor: audit.Actor, by: Membership | None, 
             changes={"lead_id": locked.lead_id, "member_id": locked.member_id},
         )
     return locked
-
-
-def holds(org_id):
-    """Unreleased first, newest first."""
-    return (
-        LegalHold.objects.filter(organisation_id=org_id)
-        .select_related("lead", "member__user", "created_by")
-        .order_by(F("released_at").desc(nulls_first=True), "-created_at", "-pk")
-    )
-
-
-def hold(org_id, hold_id) -> LegalHold:
-    """The organisation's hold, or LegalHold.DoesNotExist (another organisation's id too)."""
-    return LegalHold.objects.select_related("organisation").get(organisation_id=org_id, pk=hold_id)

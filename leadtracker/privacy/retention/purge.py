@@ -20,10 +20,16 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from leadtracker.accounts import audit
+from leadtracker.accounts.models import AuditEvent, Organisation
+from leadtracker.attendance.models import Shift
+from leadtracker.calls.models import Call, CallBack, UsageDay
+from leadtracker.leads.imports.jobs import FILE_RETENTION
+from leadtracker.leads.models import ImportJob, ImportState
 from leadtracker.lib.errors import ActionError
-from leadtracker.privacy.export import expire_exports, expired_exports
+from leadtracker.privacy.export.files import expire_exports, expired_exports
 from leadtracker.privacy.models import LegalHold, PrivacySettings
 
 AUDIT_MIN_DAYS = 365
@@ -38,8 +44,6 @@ def _usage_max() -> int:
 
 def _import_max() -> int:
     # leads' own job deletes import files after FILE_RETENTION: an organisation may only shorten it.
-    from leadtracker.leads.imports.jobs import FILE_RETENTION
-
     return FILE_RETENTION.days
 
 
@@ -111,8 +115,6 @@ def _held(org):
 
 
 def _expired_calls(org, now, periods, held_leads, held_users):
-    from leadtracker.calls.models import Call
-
     cutoff = now - dt.timedelta(days=periods["call_record_days"])
     return (
         Call.objects.filter(organisation=org, started_at__lt=cutoff)
@@ -122,8 +124,6 @@ def _expired_calls(org, now, periods, held_leads, held_users):
 
 
 def _located_shifts(org, now, periods, held_users):
-    from leadtracker.attendance.models import Shift
-
     cutoff = now - dt.timedelta(days=periods["shift_location_days"])
     # Still-open shifts are kept whole: their end is not known, let alone expired.
     return (
@@ -141,8 +141,6 @@ def _located_shifts(org, now, periods, held_users):
 
 
 def _old_imports(org, now, periods):
-    from leadtracker.leads.models import ImportJob, ImportState
-
     cutoff = now - dt.timedelta(days=periods["import_file_days"])
     return (
         ImportJob.objects.filter(organisation=org, created_at__lt=cutoff)
@@ -153,9 +151,6 @@ def _old_imports(org, now, periods):
 
 def purge_organisation(org, *, now=None, dry_run=False) -> dict[str, int]:
     """What expired in one organisation: counted, and unless ``dry_run`` removed."""
-    from leadtracker.accounts.models import AuditEvent
-    from leadtracker.calls.models import CallBack, UsageDay
-
     now = now or timezone.now()
     periods = periods_of(org)
     held_leads, held_users = _held(org)
@@ -231,16 +226,12 @@ def models_delete(queryset) -> int:
 
 
 def expired_task_results(now=None):
-    from django_tasks_db.models import DBTaskResult
-
     now = now or timezone.now()
     return DBTaskResult.objects.finished().filter(finished_at__lt=now - dt.timedelta(days=TASK_RESULT_DAYS))
 
 
 def purge(*, org_slug=None, now=None, dry_run=False) -> dict[str, dict[str, int]]:
     """Every organisation's expired data (or one's), keyed by slug; task results under "*"."""
-    from leadtracker.accounts.models import Organisation
-
     now = now or timezone.now()
     orgs = Organisation.objects.order_by("slug")
     if org_slug is not None:

@@ -6,7 +6,7 @@ write half done, or miss what still sits in the WAL). PostgreSQL: ``pg_dump --fo
 (one snapshot) and ``pg_restore --clean --if-exists`` in a single transaction.
 
 A restore brings back an older state, including people erased since: the caller replays the
-erasure ledger afterwards (privacy/erasure.py: replay_erasures).
+erasure ledger afterwards (privacy/erasure/replay.py: replay_erasures).
 """
 
 import glob

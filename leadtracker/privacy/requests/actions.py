@@ -1,231 +1,37 @@
-"""Writes to privacy notices (drafts, publishing, which freezes a version, and acceptance) and
-to the data requests register (registering, handling, closing, overdue alerts)."""
+"""Writes to the data requests register: registering, handling, closing, overdue alerts."""
 
 import datetime as dt
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from leadtracker.accounts import audit
 from leadtracker.accounts.notifications import notify
 from leadtracker.lib.errors import ActionError, Conflict
 from leadtracker.lib.phones import InvalidPhone
-from leadtracker.lib.timeutil import YEAR, check_within, to_local
-from leadtracker.privacy import defaults, selectors
+from leadtracker.lib.timeutil import YEAR, to_local
+from leadtracker.privacy import selectors
 from leadtracker.privacy.models import (
     CLOSED_STATUSES,
     DataRequest,
-    NoticeAcceptance,
-    PrivacyNotice,
     PrivacySettings,
     RequestChannel,
     RequestKind,
     RequestStatus,
 )
-from leadtracker.privacy.validation import clean_items
+from leadtracker.privacy.validation import CLOCK_SLACK, aware
 
-# A publish request takes a moment to arrive: "now" from the client's clock is not "the past".
-CLOCK_SLACK = dt.timedelta(minutes=2)
-FROZEN = "a published notice cannot change; start a new draft instead"
-
-
-def _clean_title(title: str) -> str:
-    title = (title or "").strip()
-    if not title:
-        raise ActionError("a notice needs a title", field="title")
-    if len(title) > 200:
-        raise ActionError("at most 200 characters", field="title")
-    return title
-
-
-# A notice takes effect within ten years, and a draft is dated no further back: beyond is a typo
-# (a wrong year), and one draft dated 9999 made the privacy settings page answer 500.
-NOTICE_WINDOW = 10 * YEAR
-# A request is registered as it comes, or a little late (a letter opened late); one received over
 # a year ago is past any period it could be due in.
 RECEIVED_WINDOW = YEAR
 
-
-def _aware(value, field="effective_at", *, past=NOTICE_WINDOW, future=NOTICE_WINDOW):
-    if value is not None and timezone.is_naive(value):
-        raise ActionError("needs a time zone offset", field=field)
-    return check_within(value, field, past=past, future=future)
-
-
-def create_draft(
-    org, *, actor: audit.Actor, title=None, introduction=None, items=None, effective_at=None
-) -> PrivacyNotice:
-    """A new draft. What is not given is copied from the latest published version, or, for an
-    organisation's first notice, from the default that describes what LeadTracker holds."""
-    base = selectors.latest_published(org.pk)
-    draft = PrivacyNotice(
-        organisation=org,
-        title=_clean_title(title if title is not None else (base.title if base else defaults.DEFAULT_TITLE)),
-        introduction=(
-            introduction
-            if introduction is not None
-            else (base.introduction if base else defaults.default_introduction(org))
-        ).strip(),
-        items=clean_items(items if items is not None else (base.items if base else defaults.default_items())),
-        effective_at=_aware(effective_at),
-    )
-    draft.save()
-    audit.record(
-        "privacy_notice.draft_created",
-        organisation=org,
-        actor=actor,
-        obj=draft,
-        changes={"from_version": base.version if base else None, "items": len(draft.items)},
-    )
-    return draft
-
-
-_UNSET = object()
-
-
-def update_draft(
-    notice: PrivacyNotice,
-    *,
-    actor: audit.Actor,
-    title=_UNSET,
-    introduction=_UNSET,
-    items=_UNSET,
-    effective_at=_UNSET,
-) -> PrivacyNotice:
-    with transaction.atomic():
-        locked = PrivacyNotice.objects.select_for_update().get(pk=notice.pk)
-        if locked.is_published:
-            raise Conflict(FROZEN, field="notice")
-        changed = []
-        if title is not _UNSET:
-            locked.title = _clean_title(title)
-            changed.append("title")
-        if introduction is not _UNSET:
-            locked.introduction = (introduction or "").strip()
-            changed.append("introduction")
-        if items is not _UNSET:
-            locked.items = clean_items(items)
-            changed.append("items")
-        if effective_at is not _UNSET:
-            locked.effective_at = _aware(effective_at)
-            changed.append("effective_at")
-        locked.save()
-        audit.record(
-            "privacy_notice.draft_updated",
-            organisation=locked.organisation,
-            actor=actor,
-            obj=locked,
-            changes={"fields": changed},
-        )
-    return locked
-
-
-def delete_draft(notice: PrivacyNotice, *, actor: audit.Actor) -> None:
-    """Throw a draft away. A published version is never deleted: members accepted it, and the
-    record of what they accepted must stay (409)."""
-    with transaction.atomic():
-        locked = PrivacyNotice.objects.select_for_update().get(pk=notice.pk)
-        if locked.is_published:
-            raise Conflict(
-                "a published notice cannot be deleted; it is what members accepted", field="notice"
-            )
-        audit.record(
-            "privacy_notice.draft_deleted",
-            organisation=locked.organisation,
-            actor=actor,
-            obj=locked,
-            changes={"items": len(locked.items)},
-        )
-        locked.delete()
-
-
-def publish_notice(
-    notice: PrivacyNotice, *, actor: audit.Actor, effective_at=None, now=None
-) -> PrivacyNotice:
-    """Freeze the draft as the organisation's next version, taking effect at ``effective_at``
-    (the draft's own date if not given; now if neither). It cannot take effect in the past —
-    members would have been bound by a text they never saw — nor before an earlier version."""
-    now = now or timezone.now()
-    with transaction.atomic():
-        locked = PrivacyNotice.objects.select_for_update().select_related("organisation").get(pk=notice.pk)
-        if locked.is_published:
-            raise Conflict(FROZEN, field="notice")
-        when = _aware(effective_at) or locked.effective_at or now
-        # A draft dated before its date was checked (or by an older release) is checked here.
-        check_within(when, "effective_at", past=None, future=NOTICE_WINDOW, now=now)
-        if when < now - CLOCK_SLACK:
-            raise ActionError(
-                "cannot be in the past; a notice takes effect now or later", field="effective_at"
-            )
-        when = max(when, now)
-        previous = selectors.latest_published(locked.organisation_id)
-        if previous is not None and when < previous.effective_at:
-            raise ActionError(
-                f"must not be before version {previous.version} takes effect "
-                f"({previous.effective_at.isoformat()})",
-                field="effective_at",
-            )
-        clean_items(locked.items)  # a draft written by an older release must still be whole
-        locked.version = (previous.version if previous else 0) + 1
-        locked.effective_at = when
-        locked.published_at = now
-        try:
-            with transaction.atomic():
-                locked.save()
-        except IntegrityError:
-            raise Conflict(
-                "another version was published at the same time; try again", field="notice"
-            ) from None
-        audit.record(
-            "privacy_notice.published",
-            organisation=locked.organisation,
-            actor=actor,
-            obj=locked,
-            changes={"version": locked.version, "effective_at": when.isoformat(), "items": len(locked.items)},
-        )
-    return locked
-
-
-def accept_notice(
-    membership, notice: PrivacyNotice, *, now=None, actor: audit.Actor | None = None
-) -> NoticeAcceptance:
-    """Record that the member accepted this version (once; accepting again returns the record).
-    ``actor`` carries the request's address; without one the member is the actor."""
-    if notice.organisation_id != membership.organisation_id or not notice.is_published:
-        raise ActionError("not a published notice of your organisation", field="notice", status_code=404)
-    now = now or timezone.now()
-    if notice.effective_at > now:
-        raise ActionError("this version has not taken effect yet", field="notice")
-    try:
-        with transaction.atomic():
-            acceptance = NoticeAcceptance.objects.create(
-                organisation_id=membership.organisation_id,
-                notice=notice,
-                user_id=membership.user_id,
-                version=notice.version,
-                accepted_at=now,
-            )
-            audit.record(
-                "privacy_notice.accepted",
-                organisation=notice.organisation,
-                actor=actor or audit.Actor.for_user(membership.user),
-                obj=acceptance,
-                changes={"notice": notice.pk, "version": notice.version},
-            )
-            return acceptance
-    except IntegrityError:
-        # Two tabs pressed "I accept": the first record stands.
-        return NoticeAcceptance.objects.get(
-            organisation_id=membership.organisation_id, notice=notice, user_id=membership.user_id
-        )
-
-
-# --- Data requests register -------------------------------------------------------------
 
 MIN_PERIOD_DAYS = 1
 # The law gives about a month; a year is the most any reading of "without undue delay" allows.
 MAX_PERIOD_DAYS = 365
 CLOSED = "a closed request cannot change; register a new request instead"
+
+
+_UNSET = object()
 
 
 def set_request_period(org, days, *, actor: audit.Actor) -> PrivacySettings:
@@ -327,7 +133,7 @@ def create_request(
     for subject in (lead, member):
         if subject is not None and subject.organisation_id != org.pk:
             raise ActionError("not found", field="subject", status_code=404)
-    received_at = _aware(received_at, "received_at", past=RECEIVED_WINDOW, future=None) or now
+    received_at = aware(received_at, "received_at", past=RECEIVED_WINDOW, future=None) or now
     if received_at > now + CLOCK_SLACK:
         raise ActionError("cannot be in the future", field="received_at")
     period = selectors.request_period_days(org.pk)

@@ -10,7 +10,10 @@ from leadtracker.accounts.audit import Actor
 from leadtracker.accounts.decorators import member_required
 from leadtracker.accounts.models import Role
 from leadtracker.lib.errors import ActionError
-from leadtracker.privacy import actions, export, selectors
+from leadtracker.privacy import selectors
+from leadtracker.privacy.export import actions as export
+from leadtracker.privacy.export.files import is_expired
+from leadtracker.privacy.requests import actions
 
 LIST_LIMIT = 100
 
@@ -80,7 +83,7 @@ def export_for_request(request, request_id):
 @member_required(Role.ADMIN)
 def export_detail(request, export_id):
     x = _get(request, export_id)
-    context = {"x": x, "expired": export.is_expired(x)}
+    context = {"x": x, "expired": is_expired(x)}
     if request.headers.get("HX-Request"):
         return render(request, "privacy/export_progress.html", context)
     return render(request, "privacy/export.html", context)
@@ -95,7 +98,7 @@ def export_download(request, export_id):
         return render(
             request,
             "privacy/export.html",
-            {"x": x, "expired": export.is_expired(x), "error": exc},
+            {"x": x, "expired": is_expired(x), "error": exc},
             status=exc.status_code,
         )
     return FileResponse(

@@ -23,8 +23,12 @@ import hmac
 import json
 import logging
 import os
+from pathlib import Path
 
 from django.conf import settings
+from django.db import transaction
+
+from leadtracker.privacy.models import ErasureRecord
 
 logger = logging.getLogger(__name__)
 
@@ -58,8 +62,6 @@ def hashes_of(*, phones=(), emails=(), key: bytes | None = None) -> list[str]:
 
 
 def ledger_path():
-    from pathlib import Path
-
     return Path(
         getattr(settings, "ERASURE_LEDGER_PATH", "") or Path(settings.VAR_DIR) / "erasure-ledger.jsonl"
     )
@@ -126,10 +128,6 @@ def read_file() -> list[dict]:
 
 def record_erasure(org, *, kind: str, hashes: list[str], actor_user, data_request, counts: dict, now):
     """One ErasureRecord now, in the caller's transaction; its line in the file after commit."""
-    from django.db import transaction
-
-    from leadtracker.privacy.models import ErasureRecord
-
     record = ErasureRecord.objects.create(
         organisation=org,
         subject_kind=kind,

@@ -1,18 +1,17 @@
 """Pages: erasing the person of an erasure request or a member who left (what would change,
-then a typed confirmation), and the legal holds (list, place, release). Admins and owners."""
+then a typed confirmation). Admins and owners."""
 
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
 
 from leadtracker.accounts.audit import Actor
 from leadtracker.accounts.decorators import member_required
 from leadtracker.accounts.models import Role
 from leadtracker.lib.errors import ActionError
-from leadtracker.lib.phones import InvalidPhone
-from leadtracker.privacy import erasure, holds, selectors
-from leadtracker.privacy.models import DataRequest, LegalHold
+from leadtracker.privacy import selectors
+from leadtracker.privacy.erasure import actions as erasure
+from leadtracker.privacy.models import DataRequest
 
 # Typed by the admin: erasure cannot be undone, so a slip of the thumb must not do it.
 CONFIRM_WORD = "ERASE"
@@ -48,7 +47,7 @@ def _erase_page(request, *, lead, member, req=None, back, trashed=None):
     if trashed is not None:
         hold, counts = None, erasure.trashed_lead_erasure_preview(trashed)
     else:
-        hold = erasure.active_hold(request.org, lead=lead, member=member)
+        hold = selectors.active_hold(request.org, lead=lead, member=member)
         counts = (
             erasure.lead_erasure_preview(lead) if lead is not None else erasure.member_erasure_preview(member)
         )
@@ -81,7 +80,7 @@ def erase_for_request(request, request_id):
         raise Http404 from None
     back = f"/settings/privacy/requests/{req.pk}/"
     # A request whose lead was moved to the trash points at nothing now; the trash knows it.
-    trashed = erasure.trashed_lead_of_request(req) if req.kind == "erasure" else None
+    trashed = selectors.trashed_lead_of_request(req) if req.kind == "erasure" else None
     if (
         req.kind != "erasure"
         or req.is_closed
@@ -98,78 +97,3 @@ def erase_member(request, member_id):
     if member is None:
         raise Http404
     return _erase_page(request, lead=None, member=member, back=f"/members/{member.pk}/")
-
-
-@member_required(Role.ADMIN)
-def legal_holds(request):
-    org = request.org
-    error = None
-    form = request.POST if request.method == "POST" else {}
-    if request.method == "POST":
-        contact = form.get("lead_contact", "").strip()
-        member_id = form.get("member", "").strip()
-        lead = member = None
-        try:
-            if contact and member_id:
-                raise ActionError("name a lead or a member, not both", field="lead_contact")
-            if contact:
-                try:
-                    lead = (
-                        selectors.lead_by_email(org, contact)
-                        if "@" in contact
-                        else selectors.lead_by_phone(org, contact)
-                    )
-                except InvalidPhone as exc:
-                    raise ActionError(str(exc), field="lead_contact") from None
-                if lead is None:
-                    raise ActionError(
-                        "no lead of this organisation has this number or e-mail", field="lead_contact"
-                    )
-            elif member_id:
-                member = selectors.member_in(org.pk, int(member_id)) if member_id.isdigit() else None
-                if member is None:
-                    raise ActionError("no such member", field="member")
-            hold = holds.create_hold(
-                org,
-                actor=Actor.from_request(request),
-                by=request.membership,
-                reason=form.get("reason", ""),
-                lead=lead,
-                member=member,
-            )
-        except ActionError as exc:
-            error = exc
-            if exc.field == "subject":
-                error.field = "lead_contact"
-        else:
-            messages.success(
-                request, f"Legal hold #{hold.pk} placed: erasure is blocked until it is released."
-            )
-            return redirect("privacy_holds")
-    return render(
-        request,
-        "privacy/holds.html",
-        {
-            "rows": list(holds.holds(org.pk)[:500]),
-            "members": selectors.members(org.pk),
-            "form": form,
-            "error": error,
-        },
-        status=(error.status_code if error.status_code == 403 else 400) if error else 200,
-    )
-
-
-@require_POST
-@member_required(Role.ADMIN)
-def release_hold(request, hold_id):
-    try:
-        hold = holds.hold(request.org.pk, hold_id)
-    except LegalHold.DoesNotExist:
-        raise Http404 from None
-    try:
-        holds.release_hold(hold, actor=Actor.from_request(request), by=request.membership)
-    except ActionError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, f"Legal hold #{hold.pk} released.")
-    return redirect("privacy_holds")

@@ -1,0 +1,36 @@
+"""Page: the retention periods of the organisation (admins)."""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+
+from leadtracker.accounts.audit import Actor
+from leadtracker.accounts.decorators import member_required
+from leadtracker.accounts.models import Role
+from leadtracker.lib.errors import ActionError
+from leadtracker.privacy.retention import purge as retention
+
+
+def _error_text(exc: ActionError) -> str:
+    return f"{exc.field.replace('_', ' ')}: {exc.message}" if exc.field else exc.message
+
+
+@member_required(Role.ADMIN)
+def retention_settings(request):
+    org = request.org
+    limits = retention.bounds()
+    if request.method == "POST":
+        raw = {field: request.POST.get(field, "").strip() for field in limits}
+        changes = {field: int(value) if value.isdigit() else value for field, value in raw.items()}
+        try:
+            retention.set_retention_periods(org, changes, actor=Actor.from_request(request))
+        except ActionError as exc:
+            messages.error(request, _error_text(exc))
+        else:
+            messages.success(request, "Retention periods saved: the next nightly purge applies them.")
+            return redirect("privacy_retention")
+    periods = retention.periods_of(org)
+    rows = [
+        {"field": f, "label": retention.LABELS[f], "days": periods[f], "low": low, "high": high}
+        for f, (low, high) in limits.items()
+    ]
+    return render(request, "privacy/retention.html", {"rows": rows, "audit_days": periods["audit_days"]})
