@@ -4,7 +4,7 @@
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from leadtracker.leads.consent import campaign_exclusion
+from leadtracker.leads.consent import campaign_exclusion, link_maker
 from leadtracker.lib import spreadsheet
 from leadtracker.lib.timeutil import to_local
 
@@ -36,8 +36,6 @@ LEFT_OUT_REASONS = ("erased", "do_not_call", "no_consent")
 
 def rows(qs, tz, campaign=False):
     if campaign:
-        from leadtracker.leads.consent import link_maker
-
         link = link_maker()
     qs = qs.select_related("status", "source", "owner").prefetch_related("phones", "tags").order_by("pk")
 

@@ -1,6 +1,7 @@
 from django import forms
 
-from leadtracker.leads.models import FollowUpKind
+from leadtracker.leads.models import FollowUpKind, StatusKind
+from leadtracker.lib.web import int_or_none
 from leadtracker.lib.widgets import PhoneInput
 
 
@@ -80,3 +81,88 @@ class DoneForm(forms.Form):
 
 class UploadForm(forms.Form):
     file = forms.FileField(help_text="CSV (any delimiter or encoding) or XLSX, from any CRM or sheet.")
+
+
+# --- the settings page's cards ---------------------------------------------------------------
+
+
+class IdField(forms.Field):
+    """An id a form posts: None when it is missing or no number (the view answers 404 for one
+    that is not the organisation's)."""
+
+    def to_python(self, value):
+        return int_or_none(value)
+
+
+class IdsField(forms.Field):
+    """Ids from a multiple choice: those that are numbers other than 0, in order."""
+
+    widget = forms.SelectMultiple
+
+    def to_python(self, value):
+        return [i for i in map(int_or_none, value or []) if i]
+
+
+class TextsField(forms.Field):
+    """Every value posted under one name, as posted (the action checks them)."""
+
+    widget = forms.SelectMultiple
+
+    def to_python(self, value):
+        return list(value or [])
+
+
+class KindInput(forms.TextInput):
+    """A status's kind: open when the form leaves it out."""
+
+    def value_from_datadict(self, data, files, name):
+        return data.get(name, StatusKind.OPEN.value)
+
+
+class PipelineForm(forms.Form):
+    """The pipeline: ``rows`` rows, row i a status's id{i} (none for a new one), name{i} and
+    kind{i}. A row whose name is cleared is left out: its status goes."""
+
+    rows = IdField(required=False)
+
+    def __init__(self, data, **kwargs):
+        super().__init__(data, **kwargs)
+        for i in range(int_or_none(data.get("rows")) or 0):
+            self.fields[f"id{i}"] = IdField(required=False)
+            self.fields[f"name{i}"] = forms.CharField(required=False)
+            self.fields[f"kind{i}"] = forms.CharField(required=False, strip=False, widget=KindInput)
+
+    def statuses(self) -> list[dict]:
+        data = self.cleaned_data
+        count = range(data["rows"] or 0)
+        return [
+            {"id": data[f"id{i}"], "name": data[f"name{i}"], "kind": data[f"kind{i}"]}
+            for i in count
+            if data[f"name{i}"]
+        ]
+
+
+class NameForm(forms.Form):
+    """A new source or tag, or a tag's new name."""
+
+    name = forms.CharField(required=False, strip=False)
+
+
+class RuleForm(forms.Form):
+    name = forms.CharField(required=False, strip=False)
+    source = IdField(required=False)
+    agents = IdsField(required=False)
+    only_on_shift = forms.CharField(required=False)
+
+    def clean_only_on_shift(self) -> bool:
+        return self.cleaned_data["only_on_shift"] == "1"
+
+
+class TemplateForm(forms.Form):
+    name = forms.CharField(required=False, strip=False)
+    body = forms.CharField(required=False, strip=False)
+
+
+class WebhookForm(forms.Form):
+    url = forms.CharField(required=False, strip=False)
+    events = TextsField(required=False)

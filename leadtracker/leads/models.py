@@ -1,5 +1,7 @@
 """Leads, their pipeline, numbers, tags, timeline, follow-ups and assignment rules."""
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q, Value
@@ -276,8 +278,6 @@ class FollowUp(models.Model):
         return f"{self.get_kind_display()} at {self.due_at:%Y-%m-%d %H:%M}"
 
     def save(self, *args, **kwargs):
-        import datetime as dt
-
         self.remind_at = self.due_at - dt.timedelta(minutes=self.remind_minutes_before)
         super().save(*args, **kwargs)
 

@@ -7,17 +7,16 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
+from leadtracker.accounts.models import Membership
 from leadtracker.accounts.notifications import notify
 from leadtracker.leads.models import FollowUp
+from leadtracker.leads.selectors import leads_for
 
 # A reminder more than this late is pointless (the worker was down): mark it, do not send.
 STALE_AFTER = dt.timedelta(hours=2)
 
 
 def _may_open(fu: FollowUp) -> bool:
-    from leadtracker.accounts.models import Membership
-    from leadtracker.leads.selectors import leads_for
-
     member = Membership.objects.filter(
         organisation_id=fu.organisation_id, user_id=fu.assignee_id, is_active=True
     ).first()

@@ -6,7 +6,7 @@ from collections import Counter
 from difflib import SequenceMatcher
 from itertools import permutations
 
-from django.db.models import Count, F, Max, Q, QuerySet, Window
+from django.db.models import Count, F, Max, Q, QuerySet, Sum, Window
 from django.db.models.functions import RowNumber
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -15,6 +15,7 @@ from leadtracker.accounts.models import Membership, Role
 from leadtracker.accounts.visibility import subtree_membership_ids, visible
 from leadtracker.leads.models import (
     Activity,
+    AssignmentRule,
     FollowUp,
     Lead,
     LeadPhone,
@@ -22,7 +23,9 @@ from leadtracker.leads.models import (
     LeadStatus,
     MessageTemplate,
     Tag,
+    WebhookEndpoint,
 )
+from leadtracker.leads.timeline import SOURCES
 from leadtracker.lib.phones import InvalidPhone, normalise, to_ascii_digits
 from leadtracker.lib.timeutil import ANY_FUTURE, ANY_PAST, check_within
 
@@ -49,6 +52,48 @@ def tags(org_id: int) -> QuerySet:
 
 def message_templates(org_id: int) -> QuerySet:
     return MessageTemplate.objects.filter(organisation_id=org_id).order_by("position", "id")
+
+
+def assignment_rules(org_id: int) -> QuerySet:
+    return (
+        AssignmentRule.objects.filter(organisation_id=org_id)
+        .prefetch_related("agents")
+        .select_related("source")
+    )
+
+
+def webhooks(org_id: int, deliveries: int = 10) -> list[tuple[WebhookEndpoint, list]]:
+    """The organisation's webhook endpoints, each with its latest deliveries."""
+    return [
+        (hook, list(hook.deliveries.order_by("-id")[:deliveries]))
+        for hook in WebhookEndpoint.objects.filter(organisation_id=org_id).order_by("id")
+    ]
+
+
+def status_ids(org_id: int) -> set[int]:
+    """Every status of the organisation, retired ones too."""
+    return set(LeadStatus.objects.filter(organisation_id=org_id).values_list("pk", flat=True))
+
+
+def get_setting(model, org_id: int, pk: int):
+    """One of the organisation's settings (a source, rule, webhook, message template or tag), else 404."""
+    return get_object_or_404(model, organisation_id=org_id, pk=pk)
+
+
+def choices(viewer: Membership) -> dict:
+    """What the organisation offers to choose from: every status, source, tag, the members the
+    viewer may give a lead to, and the teams. Named *_choices so that they never share a name
+    with what one lead has (its tags, its status, its owner) in a page's context."""
+    org_id = viewer.organisation_id
+    return {
+        "status_choices": list(statuses(org_id)),
+        "source_choices": list(sources(org_id)),
+        "tag_choices": list(tags(org_id)),
+        "owner_choices": list(assignable_members(viewer)) if viewer.role != Role.AGENT else [],
+        "team_choices": [m for m in assignable_members(viewer) if m.role != Role.AGENT]
+        if viewer.role != Role.AGENT
+        else [],
+    }
 
 
 def get_follow_up(viewer: Membership, follow_up_id: int) -> FollowUp:
@@ -163,8 +208,6 @@ def filter_leads(
 
 def timeline(lead: Lead, limit: int = 200) -> list[Activity]:
     """Newest first: the lead's activities and what other apps add (calls)."""
-    from leadtracker.leads.timeline import SOURCES
-
     entries = list(
         Activity.objects.filter(lead=lead).select_related("actor", "follow_up").order_by("-at", "-id")[:limit]
     )
@@ -394,7 +437,5 @@ def duplicate_pairs(viewer: Membership, limit: int = 200) -> list[dict]:
 def totals_by_status(qs: QuerySet) -> dict[int, tuple[int, object]]:
     """{status id: (how many leads, their total value)} of ``qs``, in one grouped query: the
     board's column headers count the whole column, not the page of cards it shows."""
-    from django.db.models import Sum
-
     rows = qs.order_by().values("status_id").annotate(n=Count("id"), total=Sum("value"))
     return {row["status_id"]: (row["n"], row["total"]) for row in rows}

@@ -9,6 +9,14 @@ def show_action_error(form, exc) -> None:
     form.add_error(field if field in form.fields else None, exc.message)
 
 
+def int_or_none(value) -> int | None:
+    """A whole number from a form's or a query's text; None when it is missing or is not one."""
+    try:
+        return int(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
 def safe_back(request, default: str) -> str:
     """Where a form says to go back to, if it is on this site; else ``default``."""
     from django.utils.http import url_has_allowed_host_and_scheme

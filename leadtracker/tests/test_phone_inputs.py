@@ -80,6 +80,6 @@ def test_the_web_capture_form_to_copy_asks_for_a_tel(acme, as_member):
 
     source = source_named(acme.org, "Website")
     client = as_member(acme.adam)
-    client.post("/leads/settings/", {"what": "capture", "source": source.pk})
+    client.post(f"/leads/settings/sources/{source.pk}/key/")
     page = client.get("/leads/settings/").content.decode()
     assert '&lt;input name="phone" type="tel" autocomplete="tel"' in page

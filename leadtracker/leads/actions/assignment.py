@@ -7,14 +7,7 @@ from leadtracker.accounts.audit import Actor, record
 from leadtracker.accounts.models import Membership, Role
 from leadtracker.attendance.selectors import users_on_shift
 from leadtracker.leads.actions.permissions import check_owner
-from leadtracker.leads.models import (
-    Activity,
-    ActivityKind,
-    AssignmentRule,
-    FollowUp,
-    Lead,
-    LeadSource,
-)
+from leadtracker.leads.models import Activity, ActivityKind, AssignmentRule, FollowUp, Lead, LeadSource
 from leadtracker.leads.signals import lead_owner_changed
 from leadtracker.leads.webhooks import emit
 from leadtracker.lib.errors import ActionError

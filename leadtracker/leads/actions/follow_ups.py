@@ -9,13 +9,7 @@ from django.utils import timezone
 from leadtracker.accounts.audit import Actor, record
 from leadtracker.accounts.models import Membership
 from leadtracker.leads.actions.permissions import _check_can_edit, check_owner
-from leadtracker.leads.models import (
-    Activity,
-    ActivityKind,
-    FollowUp,
-    FollowUpKind,
-    Lead,
-)
+from leadtracker.leads.models import Activity, ActivityKind, FollowUp, FollowUpKind, Lead
 from leadtracker.leads.selectors import leads_for
 from leadtracker.lib.errors import ActionError, Conflict
 from leadtracker.lib.timeutil import YEAR, check_within

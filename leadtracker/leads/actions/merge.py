@@ -10,15 +10,7 @@ from leadtracker.accounts.models import Membership, Role
 from leadtracker.leads.actions.follow_ups import _refresh_next_follow_up
 from leadtracker.leads.actions.leads import RICHER_TEXT_FIELDS
 from leadtracker.leads.consent import lead_consent_changed
-from leadtracker.leads.models import (
-    Activity,
-    ActivityKind,
-    ConsentMethod,
-    FollowUp,
-    Lead,
-    LeadPhone,
-    LeadTag,
-)
+from leadtracker.leads.models import Activity, ActivityKind, ConsentMethod, FollowUp, Lead, LeadPhone, LeadTag
 from leadtracker.leads.signals import lead_owner_changed
 from leadtracker.lib.errors import ActionError
 

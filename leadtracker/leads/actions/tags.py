@@ -5,11 +5,7 @@ from django.db import IntegrityError, transaction
 from leadtracker.accounts.audit import Actor, record
 from leadtracker.accounts.models import Membership
 from leadtracker.leads.actions.permissions import _check_can_edit
-from leadtracker.leads.models import (
-    Lead,
-    LeadTag,
-    Tag,
-)
+from leadtracker.leads.models import Lead, LeadTag, Tag
 from leadtracker.lib.errors import ActionError, Conflict
 
 

@@ -39,11 +39,7 @@ from leadtracker.leads.api.schemas import (
     with_related,
 )
 from leadtracker.leads.export import export_response
-from leadtracker.leads.models import (
-    Lead,
-    LeadPhone,
-    LeadTag,
-)
+from leadtracker.leads.models import Lead, LeadPhone, LeadTag
 from leadtracker.lib.errors import ActionError
 from leadtracker.lib.pagination import keyset_sorted
 from leadtracker.lib.router import Router

@@ -8,13 +8,7 @@ from ninja import Schema
 from pydantic import ConfigDict, Field
 
 from leadtracker.leads.consent import unsubscribe_url
-from leadtracker.leads.models import (
-    FollowUp,
-    FollowUpKind,
-    ImportJob,
-    Lead,
-    WebhookEndpoint,
-)
+from leadtracker.leads.models import FollowUp, FollowUpKind, ImportJob, Lead, WebhookEndpoint
 from leadtracker.lib.schema import Amount, Choice, Moment, Strict
 
 

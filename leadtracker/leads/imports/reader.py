@@ -8,8 +8,13 @@ import csv
 import io
 import itertools
 import re
+import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
+from xml.etree.ElementTree import ParseError
+
+from django.conf import settings
 
 from leadtracker.leads.imports.mapping import guess_mapping
 
@@ -335,8 +340,6 @@ def _join_header_rows(upper: list[str], lower: list[str]) -> list[str]:
 def check_zip(path: str, *, max_unpacked: int, max_ratio: int) -> None:
     """Refuse a zip bomb before anything inflates it: the members' declared sizes (which
     zipfile also holds them to while reading) must stay under a total and a compression ratio."""
-    import zipfile
-
     try:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
@@ -367,20 +370,17 @@ def check_zip(path: str, *, max_unpacked: int, max_ratio: int) -> None:
 def _xlsx_errors() -> tuple[type[Exception], ...]:
     """What a damaged or hostile workbook raises from openpyxl, which lets through whatever
     zipfile, zlib and the XML parser raise (defusedxml's refusals are ValueErrors)."""
-    import zlib
-    from xml.etree.ElementTree import ParseError
-    from zipfile import BadZipFile
-
+    # openpyxl loads when a workbook comes: a CSV import never pays for it (here and below).
     from openpyxl.utils.exceptions import InvalidFileException
 
-    damaged = (BadZipFile, KeyError, OSError, EOFError, zlib.error, ParseError, InvalidFileException)
+    damaged = (zipfile.BadZipFile, KeyError, OSError, EOFError, zlib.error, ParseError, InvalidFileException)
     # openpyxl's own reading of XML that parsed but is not what a workbook holds.
     malformed = (ValueError, TypeError, IndexError, NotImplementedError)
     return damaged + malformed
 
 
 def _xlsx_problem(exc: Exception) -> UnreadableFile:
-    from defusedxml import DefusedXmlException
+    from defusedxml import DefusedXmlException  # with openpyxl, only when a workbook comes
 
     # openpyxl wraps what went wrong in a ValueError of its own ("Unable to read workbook …
     # most probably … invalid XML"): the first cause names the problem.
@@ -402,8 +402,7 @@ def _xlsx_problem(exc: Exception) -> UnreadableFile:
 
 
 def open_xlsx(path: str, max_rows: int | None = None) -> Table:
-    from django.conf import settings
-    from openpyxl import load_workbook
+    from openpyxl import load_workbook  # only when a workbook comes
 
     check_zip(path, max_unpacked=settings.IMPORT_XLSX_MAX_UNPACKED, max_ratio=settings.IMPORT_XLSX_MAX_RATIO)
     errors = _xlsx_errors()

@@ -1,5 +1,6 @@
 from django import template
 
+from leadtracker.leads.consent import RECORDABLE_METHODS, lead_history, member_consent
 from leadtracker.lib.money import short_money
 from leadtracker.lib.numbers import indian_grouping
 from leadtracker.lib.phones import display
@@ -57,22 +58,16 @@ def dnc_flag(lead):
 @register.simple_tag
 def consent_history(lead, limit=50):
     """A lead's consent events, newest first, for its page: {% consent_history lead as events %}."""
-    from leadtracker.leads.consent import lead_history
-
     return list(lead_history(lead)[:limit])
 
 
 @register.simple_tag
 def consent_methods():
     """The ways a colleague can record what a person told them."""
-    from leadtracker.leads.consent import RECORDABLE_METHODS
-
     return [(m.value, m.label) for m in RECORDABLE_METHODS]
 
 
 @register.simple_tag
 def member_marketing_consent(membership):
     """A member's current marketing consent, for their profile page."""
-    from leadtracker.leads.consent import member_consent
-
     return member_consent(membership) if membership else False

@@ -13,7 +13,7 @@ from leadtracker.accounts.audit import Actor
 from leadtracker.leads.actions.follow_ups import schedule_follow_up
 from leadtracker.leads.actions.leads import change_status
 from leadtracker.leads.models import Lead
-from leadtracker.leads.views import BOARD_PAGE
+from leadtracker.leads.views.leads import BOARD_PAGE
 from leadtracker.lib.pagination import encode_cursor
 from leadtracker.testing import html_region
 

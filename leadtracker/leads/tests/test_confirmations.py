@@ -83,7 +83,7 @@ def test_the_api_deletes_directly(acme, new_lead, api_as):
 
 def pipeline_form(statuses, *, drop=None, **extra):
     """The settings page's pipeline form as a browser sends it, with one name cleared."""
-    form = {"what": "pipeline", "rows": len(statuses)}
+    form = {"rows": len(statuses)}
     for i, s in enumerate(statuses):
         form[f"id{i}"], form[f"kind{i}"] = s.pk, s.kind
         form[f"name{i}"] = "" if s == drop else s.name
@@ -99,7 +99,7 @@ def test_deleting_a_status_names_its_leads_and_where_they_go(acme, new_lead, as_
         lead.save(update_fields=["status"])
     client = as_member(acme.adam)
 
-    response = client.post("/leads/settings/", pipeline_form(statuses, drop=contacted))
+    response = client.post("/leads/settings/pipeline/", pipeline_form(statuses, drop=contacted))
 
     assert response.status_code == 200
     assert html_region(response.content, "confirm-title").text == "Delete status “Contacted”?"
@@ -112,7 +112,7 @@ def test_deleting_a_status_names_its_leads_and_where_they_go(acme, new_lead, as_
     form = pipeline_form(
         statuses, drop=contacted, confirm="yes", **{f"move_to_{contacted.pk}": interested.pk}
     )
-    assert client.post("/leads/settings/", form).status_code == 302
+    assert client.post("/leads/settings/pipeline/", form).status_code == 302
     assert not LeadStatus.objects.filter(pk=contacted.pk).exists()
     for lead in leads[:2]:
         lead.refresh_from_db()
@@ -126,11 +126,11 @@ def test_deleting_a_status_names_its_leads_and_where_they_go(acme, new_lead, as_
 def test_a_status_no_lead_has_is_asked_about_too(acme, as_member):
     statuses = list(LeadStatus.objects.filter(organisation=acme.org, is_active=True).order_by("position"))
     client = as_member(acme.adam)
-    response = client.post("/leads/settings/", pipeline_form(statuses, drop=statuses[1]))
+    response = client.post("/leads/settings/pipeline/", pipeline_form(statuses, drop=statuses[1]))
     assert f"“{statuses[1].name}”: no lead has it." in question(response)
     assert LeadStatus.objects.filter(pk=statuses[1].pk).exists()
     # Saving the pipeline without deleting anything asks nothing.
-    probe = client.post("/leads/settings/", pipeline_form(statuses), **PROBE)
+    probe = client.post("/leads/settings/pipeline/", pipeline_form(statuses), **PROBE)
     assert probe.status_code == 204
 
 
@@ -159,12 +159,12 @@ def test_deleting_a_tag_names_how_many_leads_have_it(acme, new_lead, as_member, 
     tag = Tag.objects.get(organisation=acme.org, name="VIP")
     client = as_member(acme.olga)
 
-    response = client.post("/leads/settings/", {"what": "delete_tag", "tag": tag.pk})
+    response = client.post(f"/leads/settings/tags/{tag.pk}/delete/")
     assert html_region(response.content, "confirm-title").text == "Delete tag “VIP”?"
     assert "3 leads have it; it is taken off them." in question(response)
     assert LeadTag.objects.filter(tag=tag).count() == 3
 
-    client.post("/leads/settings/", {"what": "delete_tag", "tag": tag.pk, "confirm": "yes"})
+    client.post(f"/leads/settings/tags/{tag.pk}/delete/", {"confirm": "yes"})
     assert not Tag.objects.filter(pk=tag.pk).exists()
 
     cold = Tag.objects.get(organisation=acme.org, name="cold")
@@ -174,10 +174,10 @@ def test_deleting_a_tag_names_how_many_leads_have_it(acme, new_lead, as_member, 
 def test_deleting_a_message_template_names_it(acme, as_member, api_as):
     first, second = MessageTemplate.objects.filter(organisation=acme.org).order_by("id")[:2]
     client = as_member(acme.olga)
-    response = client.post("/leads/settings/", {"what": "delete_template", "template": first.pk})
+    response = client.post(f"/leads/settings/templates/{first.pk}/delete/")
     assert html_region(response.content, "confirm-title").text == f"Delete message template “{first.name}”?"
     assert MessageTemplate.objects.filter(pk=first.pk).exists()
-    client.post("/leads/settings/", {"what": "delete_template", "template": first.pk, "confirm": "yes"})
+    client.post(f"/leads/settings/templates/{first.pk}/delete/", {"confirm": "yes"})
     assert not MessageTemplate.objects.filter(pk=first.pk).exists()
     assert api_as(acme.olga).delete(f"/api/v1/message-templates/{second.pk}").status_code == 204
     assert not MessageTemplate.objects.filter(pk=second.pk).exists()
@@ -186,5 +186,5 @@ def test_deleting_a_message_template_names_it(acme, as_member, api_as):
 def test_another_organisations_tag_is_404_before_any_question(acme, globex, new_lead, as_member):
     new_lead(globex, name="Theirs", tags=["VIP"])
     theirs = Tag.objects.get(organisation=globex.org, name="VIP")
-    response = as_member(acme.olga).post("/leads/settings/", {"what": "delete_tag", "tag": theirs.pk})
+    response = as_member(acme.olga).post(f"/leads/settings/tags/{theirs.pk}/delete/")
     assert response.status_code == 404

@@ -137,15 +137,13 @@ def test_bulk_from_the_list(acme, new_lead, as_member):
 def test_settings_page_saves_pipeline_and_rules(acme, as_member):
     client = as_member(acme.adam)
     statuses = list(acme.org.lead_statuses.order_by("position"))
-    form = {"what": "pipeline", "rows": len(statuses) + 1}
+    form = {"rows": len(statuses) + 1}
     for i, s in enumerate(statuses):
         form[f"id{i}"], form[f"name{i}"], form[f"kind{i}"] = s.pk, s.name, s.kind
     form[f"name{len(statuses)}"], form[f"kind{len(statuses)}"] = "Booked", "won"
-    assert client.post("/leads/settings/", form).status_code == 302
+    assert client.post("/leads/settings/pipeline/", form).status_code == 302
     assert acme.org.lead_statuses.filter(name="Booked", kind="won").exists()
-    client.post(
-        "/leads/settings/", {"what": "rule", "name": "RR", "agents": [acme.alice.user_id, acme.bob.user_id]}
-    )
+    client.post("/leads/settings/rules/", {"name": "RR", "agents": [acme.alice.user_id, acme.bob.user_id]})
     assert acme.org.assignment_rules.get().agents.count() == 2
     assert as_member(acme.maya).get("/leads/settings/").status_code == 403
 
@@ -162,7 +160,7 @@ def test_message_templates_fill_in_the_lead_and_agent(acme, new_lead, as_member)
     assert "https://wa.me/919876543210?text=Hello%20Raj%20Sharma%2C%20this%20is%20Alice%20from%20Acme" in page
     assert "sms:+919876543210?body=Hello%20Raj%20Sharma" in page
     admin = as_member(acme.adam)
-    admin.post("/leads/settings/", {"what": "template", "name": "Diwali", "body": "Happy Diwali {name}! 🪔"})
+    admin.post("/leads/settings/templates/", {"name": "Diwali", "body": "Happy Diwali {name}! 🪔"})
     page = as_member(acme.alice).get(f"/leads/{lead.pk}/").content.decode()
     assert "Happy%20Diwali%20Raj%20Sharma%21%20%F0%9F%AA%94" in page
 
@@ -170,8 +168,8 @@ def test_message_templates_fill_in_the_lead_and_agent(acme, new_lead, as_member)
 def test_settings_rule_with_another_organisations_source_is_404(acme, globex, as_member):
     theirs = source_named(globex.org, "Their source")
     response = as_member(acme.adam).post(
-        "/leads/settings/",
-        {"what": "rule", "name": "RR", "source": theirs.pk, "agents": [acme.alice.user_id]},
+        "/leads/settings/rules/",
+        {"name": "RR", "source": theirs.pk, "agents": [acme.alice.user_id]},
     )
     assert response.status_code == 404
     assert not acme.org.assignment_rules.exists()

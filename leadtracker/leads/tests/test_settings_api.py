@@ -48,7 +48,7 @@ def test_only_admins_rotate_a_webhook_secret(acme, api_as, hook):
 def test_settings_page_gives_a_webhook_a_new_secret(acme, as_member, hook):
     client = as_member(acme.olga)
     assert "New secret" in client.get("/leads/settings/").content.decode()
-    response = client.post("/leads/settings/", {"what": "webhook_secret", "webhook": hook.pk}, follow=True)
+    response = client.post(f"/leads/settings/webhooks/{hook.pk}/secret/", follow=True)
     new = WebhookEndpoint.objects.get(pk=hook.pk).secret
     assert new != hook.secret and new in response.content.decode()  # shown once, on this page
 
@@ -107,7 +107,7 @@ def test_settings_page_removes_a_template(acme, as_member):
     template = MessageTemplate.objects.filter(organisation=acme.org).first()
     client = as_member(acme.olga)
     assert f"Remove “{template.name}”" in client.get("/leads/settings/").content.decode()
-    client.post("/leads/settings/", {"what": "delete_template", "template": template.pk, "confirm": "yes"})
+    client.post(f"/leads/settings/templates/{template.pk}/delete/", {"confirm": "yes"})
     assert not MessageTemplate.objects.filter(pk=template.pk).exists()
 
 
@@ -167,11 +167,11 @@ def test_managers_and_agents_use_tags_but_do_not_curate_them(acme, api_as):
 
 def test_settings_page_manages_tags(acme, as_member):
     client = as_member(acme.olga)
-    client.post("/leads/settings/", {"what": "tag", "name": "Callback"})
+    client.post("/leads/settings/tags/", {"name": "Callback"})
     tag = Tag.objects.get(organisation=acme.org, name="Callback")
     assert f'id="tag-{tag.pk}"' in client.get("/leads/settings/").content.decode()
-    client.post("/leads/settings/", {"what": "rename_tag", "tag": tag.pk, "name": "Call back"})
+    client.post(f"/leads/settings/tags/{tag.pk}/", {"name": "Call back"})
     assert Tag.objects.get(pk=tag.pk).name == "Call back"
-    client.post("/leads/settings/", {"what": "delete_tag", "tag": tag.pk, "confirm": "yes"})
+    client.post(f"/leads/settings/tags/{tag.pk}/delete/", {"confirm": "yes"})
     assert not Tag.objects.filter(pk=tag.pk).exists()
     assert as_member(acme.maya).get("/leads/settings/").status_code in (302, 403)  # admins only

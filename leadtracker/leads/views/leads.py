@@ -1,9 +1,11 @@
-"""Web pages for leads: the list, the board, a lead, new lead, import, duplicates, settings."""
+"""Web pages for leads: the list, the board, a lead (its notes, status, owner, follow-ups), new lead,
+editing, duplicates and merging, bulk changes, export."""
 
 import datetime as dt
 from urllib.parse import quote
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,18 +17,8 @@ from leadtracker.accounts.decorators import member_required
 from leadtracker.accounts.models import Role
 from leadtracker.leads import access, masking, selectors
 from leadtracker.leads import confirm as lead_confirm
-from leadtracker.leads.actions.assignment import (
-    assign_lead,
-    bulk_assign,
-    delete_assignment_rule,
-    save_assignment_rule,
-)
-from leadtracker.leads.actions.follow_ups import (
-    cancel_follow_up,
-    complete_follow_up,
-    schedule_follow_up,
-    update_follow_up,
-)
+from leadtracker.leads.actions.assignment import assign_lead, bulk_assign
+from leadtracker.leads.actions.follow_ups import schedule_follow_up
 from leadtracker.leads.actions.leads import (
     DuplicateLead,
     LeadData,
@@ -39,63 +31,26 @@ from leadtracker.leads.actions.leads import (
     update_lead,
 )
 from leadtracker.leads.actions.merge import merge_leads
-from leadtracker.leads.actions.settings import (
-    create_source,
-    delete_message_template,
-    delete_webhook,
-    disable_capture,
-    render_template,
-    rotate_capture_key,
-    rotate_webhook_secret,
-    save_message_template,
-    save_statuses,
-    save_webhook,
-)
-from leadtracker.leads.actions.tags import add_tags, create_tag, delete_tag, rename_tag, set_tags
-from leadtracker.leads.forms import (
-    CancelForm,
-    DoneForm,
-    FollowUpEditForm,
-    FollowUpForm,
-    LeadEditForm,
-    LeadForm,
-    NoteForm,
-    UploadForm,
-)
-from leadtracker.leads.imports import jobs
-from leadtracker.leads.imports.mapping import FIELDS
-from leadtracker.leads.imports.report import error_report
-from leadtracker.leads.models import (
-    AssignmentRule,
-    FollowUp,
-    FollowUpKind,
-    ImportJob,
-    LeadSource,
-    LeadStatus,
-    MessageTemplate,
-    Tag,
-    WebhookEndpoint,
-)
+from leadtracker.leads.actions.settings import render_template
+from leadtracker.leads.actions.tags import add_tags, set_tags
+from leadtracker.leads.export import export_response
+from leadtracker.leads.forms import DoneForm, FollowUpForm, LeadEditForm, LeadForm, NoteForm
+from leadtracker.leads.models import FollowUp, FollowUpKind, LeadSource, LeadStatus, MessageTemplate
 from leadtracker.lib import confirm
 from leadtracker.lib.errors import ActionError
 from leadtracker.lib.pagination import keyset_sorted
 from leadtracker.lib.timeutil import ANY_FUTURE, ANY_PAST, is_within
-from leadtracker.lib.web import merge_context, safe_back
+from leadtracker.lib.web import int_or_none, merge_context, safe_back
 
 PAGE = 50
+
+
 SORTS = {
     "next_follow_up": ("next_follow_up_at", "Next follow-up"),
     "-created": ("created_at", "Newest"),
     "-updated": ("updated_at", "Recently changed"),
     "name": ("name", "Name"),
 }
-
-
-def _int(value):
-    try:
-        return int(value) if value not in (None, "") else None
-    except (TypeError, ValueError):
-        return None
 
 
 def _date(value):
@@ -110,11 +65,11 @@ def _date(value):
 def _filters(request):
     g = request.GET
     return {
-        "status": _int(g.get("status")),
-        "owner": _int(g.get("owner")),
-        "team": _int(g.get("team")),
-        "source": _int(g.get("source")),
-        "tag": _int(g.get("tag")),
+        "status": int_or_none(g.get("status")),
+        "owner": int_or_none(g.get("owner")),
+        "team": int_or_none(g.get("team")),
+        "source": int_or_none(g.get("source")),
+        "tag": int_or_none(g.get("tag")),
         "follow_up": g.get("follow_up") if g.get("follow_up") in ("overdue", "today") else None,
         "created_from": _date(g.get("created_from")),
         "created_to": _date(g.get("created_to")),
@@ -122,29 +77,12 @@ def _filters(request):
     }
 
 
-def _filtered(request):
+def filtered_leads(request):
     viewer = request.membership
     qs = selectors.filter_leads(
         selectors.leads_for(viewer), viewer, tz=request.org.tzinfo, **_filters(request)
     )
     return selectors.search(qs, request.GET.get("q", ""), request.org.pk, request.org.phone_region)
-
-
-def _choices(request):
-    """What the organisation offers to choose from: every status, source, tag, the members the
-    viewer may give a lead to, and the teams. Named *_choices so that they never share a name
-    with what one lead has (its tags, its status, its owner) in a page's context."""
-    org_id = request.org.pk
-    viewer = request.membership
-    return {
-        "status_choices": list(selectors.statuses(org_id)),
-        "source_choices": list(selectors.sources(org_id)),
-        "tag_choices": list(selectors.tags(org_id)),
-        "owner_choices": list(selectors.assignable_members(viewer)) if viewer.role != Role.AGENT else [],
-        "team_choices": [m for m in selectors.assignable_members(viewer) if m.role != Role.AGENT]
-        if viewer.role != Role.AGENT
-        else [],
-    }
 
 
 @member_required()
@@ -153,7 +91,7 @@ def lead_list(request):
     field, _label = SORTS.get(sort, SORTS["next_follow_up"])
     descending = sort.startswith("-")
     parse = (lambda v: v) if field == "name" else dt.datetime.fromisoformat
-    qs = _filtered(request).select_related("status", "source", "owner")
+    qs = filtered_leads(request).select_related("status", "source", "owner")
     try:
         rows, next_cursor = keyset_sorted(
             qs, field=field, descending=descending, cursor=request.GET.get("cursor"), limit=PAGE, parse=parse
@@ -176,7 +114,7 @@ def lead_list(request):
             "f": _filters(request),
             "now": timezone.now(),
         },
-        _choices(request),
+        selectors.choices(request.membership),
     )
     if request.headers.get("HX-Request") and request.GET.get("cursor"):
         return render(request, "leads/_rows.html", context)
@@ -190,7 +128,7 @@ def lead_list(request):
 @member_required(Role.MANAGER)
 def bulk(request):
     viewer = request.membership
-    ids = [i for i in (_int(x) for x in request.POST.getlist("ids")) if i]
+    ids = [i for i in (int_or_none(x) for x in request.POST.getlist("ids")) if i]
     leads = selectors.leads_for(viewer).filter(pk__in=ids)
     action = request.POST.get("action")
     actor = Actor.from_request(request)
@@ -201,10 +139,10 @@ def bulk(request):
         if not ids:
             raise ActionError("tick one or more leads first", field="ids")
         if action == "assign":
-            n = bulk_assign(leads, _int(request.POST.get("owner")), actor=actor, by=viewer)
+            n = bulk_assign(leads, int_or_none(request.POST.get("owner")), actor=actor, by=viewer)
         elif action == "status":
             status = get_object_or_404(
-                LeadStatus, organisation=request.org, pk=_int(request.POST.get("status"))
+                LeadStatus, organisation=request.org, pk=int_or_none(request.POST.get("status"))
             )
             n = bulk_change_status(leads, status, actor=actor, by=viewer)
         elif action == "tag":
@@ -247,7 +185,7 @@ def _lead_data(request, data) -> LeadData:
 
 @member_required()
 def lead_new(request):
-    choices = _choices(request)
+    choices = selectors.choices(request.membership)
     form = LeadForm(request.POST or None, sources=choices["source_choices"], owners=choices["owner_choices"])
     if request.method == "POST" and form.is_valid():
         try:
@@ -310,7 +248,7 @@ def _links(lead, request):
 def lead_detail(request, lead_id):
     lead = selectors.get_lead(request.membership, lead_id)
     access.lead_viewed(request, lead.pk, via="web")
-    choices = _choices(request)
+    choices = selectors.choices(request.membership)
     masked = masking.hides(request.membership, lead.owner_id)
     context = merge_context(
         {
@@ -363,7 +301,8 @@ def lead_note(request, lead_id):
 @member_required()
 def lead_status(request, lead_id):
     selectors.get_lead(request.membership, lead_id)  # 404 before anything else
-    status = LeadStatus.objects.filter(organisation=request.org, pk=_int(request.POST.get("status"))).first()
+    status_id = int_or_none(request.POST.get("status"))
+    status = LeadStatus.objects.filter(organisation=request.org, pk=status_id).first()
     if status is None:
         messages.error(request, "status: choose one of the pipeline's statuses")
         return redirect("lead_detail", lead_id=lead_id)
@@ -381,7 +320,7 @@ def lead_status(request, lead_id):
 @require_POST
 @member_required(Role.MANAGER)
 def lead_assign(request, lead_id):
-    owner = _int(request.POST.get("owner"))
+    owner = int_or_none(request.POST.get("owner"))
     return _act(
         request,
         lead_id,
@@ -419,70 +358,10 @@ def lead_follow_up(request, lead_id):
     )
 
 
-@require_POST
-@member_required()
-def follow_up_done(request, follow_up_id):
-    fu = selectors.get_follow_up(request.membership, follow_up_id)
-    outcome = request.POST.get("outcome", "")
-    try:
-        complete_follow_up(fu, outcome=outcome, actor=Actor.from_request(request), by=request.membership)
-    except ActionError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "Follow-up done.")
-    return redirect(safe_back(request, reverse("lead_detail", args=[fu.lead_id])))
-
-
-@require_POST
-@member_required()
-def follow_up_edit(request, follow_up_id):
-    fu = selectors.get_follow_up(request.membership, follow_up_id)
-    back = redirect(safe_back(request, reverse("lead_detail", args=[fu.lead_id])))
-    form = FollowUpEditForm(request.POST)
-    if not form.is_valid():
-        field, errors = next(iter(form.errors.items()))
-        messages.error(request, f"{field}: {errors[0]}")
-        return back
-    data = form.cleaned_data
-    due = data["due_at"]
-    if timezone.is_naive(due):
-        due = due.replace(tzinfo=request.org.tzinfo)
-    fields = {
-        "due_at": due,
-        "kind": data["kind"],
-        "note": data["note"],
-        "remind_minutes_before": data["remind_minutes_before"],
-    }
-    if data["assignee"]:
-        fields["assignee_id"] = data["assignee"]
-    try:
-        update_follow_up(fu, actor=Actor.from_request(request), by=request.membership, **fields)
-    except ActionError as exc:
-        messages.error(request, f"{exc.field}: {exc.message}" if exc.field else exc.message)
-    else:
-        messages.success(request, "Follow-up changed.")
-    return back
-
-
-@require_POST
-@member_required()
-def follow_up_cancel(request, follow_up_id):
-    fu = selectors.get_follow_up(request.membership, follow_up_id)
-    form = CancelForm(request.POST)
-    reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    try:
-        cancel_follow_up(fu, reason=reason, actor=Actor.from_request(request), by=request.membership)
-    except ActionError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "Follow-up cancelled.")
-    return redirect(safe_back(request, reverse("lead_detail", args=[fu.lead_id])))
-
-
 @member_required()
 def lead_edit(request, lead_id):
     lead = selectors.get_lead(request.membership, lead_id)
-    choices = _choices(request)
+    choices = selectors.choices(request.membership)
     initial = {
         "name": lead.name,
         "company": lead.company,
@@ -507,8 +386,6 @@ def lead_edit(request, lead_id):
             else None
         )
         try:
-            from django.db import transaction
-
             with transaction.atomic():
                 set_phones(
                     lead, [p for p in d["phones"].split(",") if p.strip()], actor=actor, by=request.membership
@@ -561,12 +438,12 @@ def board(request):
     grouped query), and its first cards; "Show more" fetches a column's next page (htmx,
     ?column=&cursor=), so a long column pages within itself."""
     statuses = list(selectors.statuses(request.org.pk))
-    qs = _filtered(request).select_related("owner")
+    qs = filtered_leads(request).select_related("owner")
     query = request.GET.copy()
     for key in ("column", "cursor"):
         query.pop(key, None)
     if "column" in request.GET:
-        status = next((s for s in statuses if s.pk == _int(request.GET["column"])), None)
+        status = next((s for s in statuses if s.pk == int_or_none(request.GET["column"])), None)
         if status is None:
             raise Http404("no such column")
         try:
@@ -599,7 +476,8 @@ def board(request):
 @member_required()
 def board_move(request, lead_id):
     lead = selectors.get_lead(request.membership, lead_id)
-    status = LeadStatus.objects.filter(organisation=request.org, pk=_int(request.POST.get("status"))).first()
+    status_id = int_or_none(request.POST.get("status"))
+    status = LeadStatus.objects.filter(organisation=request.org, pk=status_id).first()
     if status is None:
         messages.error(request, "status: choose one of the pipeline's statuses")
         return redirect(safe_back(request, reverse("board")))
@@ -638,7 +516,7 @@ def merge(request, lead_id):
     """GET (or a post without confirm=yes): the two leads side by side and what stays."""
     lead = selectors.get_lead(request.membership, lead_id)
     data = request.POST if request.method == "POST" else request.GET
-    other = selectors.leads_for(request.membership).filter(pk=_int(data.get("duplicate"))).first()
+    other = selectors.leads_for(request.membership).filter(pk=int_or_none(data.get("duplicate"))).first()
     if other is None or other.pk == lead.pk:
         messages.error(request, "duplicate: no such lead" if other is None else "duplicate: the same lead")
         return redirect("lead_detail", lead_id=lead_id)
@@ -652,261 +530,7 @@ def merge(request, lead_id):
     )
 
 
-# --- import ----------------------------------------------------------------------------
-
-
-@member_required(Role.MANAGER)
-def import_upload(request):
-    form = UploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            job = jobs.store_upload(request.org, form.cleaned_data["file"], by=request.membership)
-        except ActionError as exc:
-            form.add_error("file", exc.message)
-        else:
-            return redirect("import_detail", import_id=job.pk)
-    recent = ImportJob.objects.filter(organisation=request.org).order_by("-id")[:10]
-    return render(request, "leads/import_upload.html", {"form": form, "recent": recent})
-
-
-def _import_refusal(exc: ActionError) -> str:
-    field = exc.field or ""
-    kind, _, value = field.removeprefix("value_mapping.").partition(".")
-    if field.startswith("value_mapping.") and value:
-        return f"{kind.title()} “{value}”: {exc.message}"
-    return exc.message
-
-
-def _posted_value_mapping(data) -> dict:
-    """The preview's choices for each value of the status and owner columns; a value left on
-    "automatic" is not a choice, so it keeps its warning."""
-    out = {"status": {}, "owner": {}, "unknown_owner": data.get("unknown_owner") or "rules"}
-    for kind in ("status", "owner"):
-        for i in range(min(_int(data.get(f"{kind}_values")) or 0, jobs.MAX_VALUES)):
-            value, target = data.get(f"{kind}_value_{i}", ""), data.get(f"{kind}_to_{i}", "")
-            if value and target:
-                out[kind][value] = int(target) if target.isdigit() else target
-    return out
-
-
-def _import_page(request, job, *, mapping=None, status=200):
-    preview = jobs.preview(job) if job.state == "uploaded" else []
-    mapping = job.mapping if mapping is None else mapping
-    columns = [
-        {
-            "index": i,
-            "header": h,
-            "field": mapping.get(str(i), ""),
-            "samples": [row[i] if i < len(row) else "" for row in preview[:3]],
-        }
-        for i, h in enumerate(job.headers)
-    ]
-    values = jobs.value_choices(job, request.membership, mapping) if job.state == "uploaded" else None
-    context = {
-        "job": job,
-        "columns": columns,
-        "fields": FIELDS,
-        "preview": preview,
-        "values": values,
-    }
-    page = merge_context(context, _choices(request))
-    return render(request, "leads/import_detail.html", page, status=status)
-
-
-@member_required(Role.MANAGER)
-def import_detail(request, import_id):
-    job = get_object_or_404(ImportJob, organisation=request.org, pk=import_id)
-    if request.method == "POST":
-        mapping = {str(i): request.POST.get(f"col{i}", "") for i in range(len(job.headers))}
-        try:
-            jobs.start_job(
-                job,
-                mapping=mapping,
-                on_duplicate=request.POST.get("on_duplicate", "skip"),
-                owner_id=_int(request.POST.get("owner")),
-                source=request.POST.get("source", ""),
-                by=request.membership,
-                value_mapping=_posted_value_mapping(request.POST),
-            )
-        except ActionError as exc:
-            # Nothing was queued: the page comes back with the person's choices and the reason,
-            # in the page's words (a value in the file, not the API's value_mapping.status.X).
-            messages.error(request, _import_refusal(exc))
-            return _import_page(request, job, mapping=mapping, status=422)
-        return redirect("import_detail", import_id=job.pk)
-    if request.headers.get("HX-Request") and job.state == "uploaded":
-        # The column choices changed: what the status and owner columns' values will become.
-        mapping = {str(i): request.GET.get(f"col{i}", "") for i in range(len(job.headers))}
-        return render(
-            request,
-            "leads/_import_values.html",
-            merge_context(
-                {
-                    "job": job,
-                    "values": jobs.value_choices(job, request.membership, mapping),
-                },
-                _choices(request),
-            ),
-        )
-    if request.headers.get("HX-Request"):
-        return render(request, "leads/_import_progress.html", {"job": job})
-    return _import_page(request, job)
-
-
-@member_required(Role.MANAGER)
-def import_errors(request, import_id):
-    job = get_object_or_404(ImportJob, organisation=request.org, pk=import_id)
-    content = error_report(job)
-    if content is None:
-        messages.info(request, "The report is ready when the import ends.")
-        return redirect("import_detail", import_id=job.pk)
-    from leadtracker.leads.export import error_report_response
-
-    return error_report_response(request, job, content)
-
-
 @member_required(Role.MANAGER)
 def export(request):
-    from leadtracker.leads.export import export_response
-
     fmt = request.GET.get("format", "csv")
-    return export_response(request, _filtered(request), fmt if fmt in ("csv", "xlsx") else "csv")
-
-
-# --- settings --------------------------------------------------------------------------
-
-
-@member_required(Role.ADMIN)
-def lead_settings(request):
-    org = request.org
-    actor = Actor.from_request(request)
-    if request.method == "POST":
-        what = request.POST.get("what")
-        try:
-            if what == "pipeline":
-                rows = []
-                for i in range(int(request.POST.get("rows", "0"))):
-                    name = request.POST.get(f"name{i}", "").strip()
-                    if name:
-                        rows.append(
-                            {
-                                "id": _int(request.POST.get(f"id{i}")),
-                                "name": name,
-                                "kind": request.POST.get(f"kind{i}", "open"),
-                            }
-                        )
-                known = set(LeadStatus.objects.filter(organisation=org).values_list("pk", flat=True))
-                for row in rows:
-                    if row["id"] and row["id"] not in known:
-                        raise Http404("no such status")
-                moves = lead_confirm.status_moves(org, rows, request.POST) if rows else []
-                if (answer := confirm.gate(request, lead_confirm.pipeline(request, moves, rows))) is not None:
-                    return answer
-                move_to = {m["status"].pk: m["to"].pk for m in moves if m["to"] is not None}
-                save_statuses(org, rows, actor=actor, move_to=move_to)
-            elif what == "source":
-                create_source(org, request.POST.get("name", ""), actor=actor)
-            elif what == "capture":
-                source = get_object_or_404(LeadSource, organisation=org, pk=_int(request.POST.get("source")))
-                rotate_capture_key(source, actor=actor)
-            elif what == "capture_off":
-                source = get_object_or_404(LeadSource, organisation=org, pk=_int(request.POST.get("source")))
-                disable_capture(source, actor=actor)
-            elif what == "rule":
-                source = None
-                if _int(request.POST.get("source")):  # named but not ours: 404, never "any source"
-                    source = get_object_or_404(
-                        LeadSource, organisation=org, pk=_int(request.POST.get("source"))
-                    )
-                save_assignment_rule(
-                    org,
-                    name=request.POST.get("name", ""),
-                    source=source,
-                    agent_ids=[_int(a) for a in request.POST.getlist("agents") if _int(a)],
-                    only_on_shift=request.POST.get("only_on_shift") == "1",
-                    actor=actor,
-                )
-            elif what == "delete_rule":
-                rule = get_object_or_404(AssignmentRule, organisation=org, pk=_int(request.POST.get("rule")))
-                delete_assignment_rule(rule, actor=actor)
-            elif what == "webhook":
-                hook = save_webhook(
-                    org, url=request.POST.get("url", ""), events=request.POST.getlist("events"), actor=actor
-                )
-                messages.info(request, f"Signing secret (shown once): {hook.secret}")
-            elif what == "webhook_secret":
-                hook = get_object_or_404(
-                    WebhookEndpoint, organisation=org, pk=_int(request.POST.get("webhook"))
-                )
-                hook = rotate_webhook_secret(hook, actor=actor)
-                messages.info(
-                    request, f"New signing secret (shown once; the old one no longer works): {hook.secret}"
-                )
-            elif what == "tag":
-                create_tag(org, request.POST.get("name", ""), actor=actor)
-            elif what == "rename_tag":
-                tag = get_object_or_404(Tag, organisation=org, pk=_int(request.POST.get("tag")))
-                rename_tag(tag, request.POST.get("name", ""), actor=actor)
-            elif what == "delete_tag":
-                tag = get_object_or_404(Tag, organisation=org, pk=_int(request.POST.get("tag")))
-                if (answer := confirm.gate(request, lambda: lead_confirm.tag_delete(tag))) is not None:
-                    return answer
-                delete_tag(tag, actor=actor)
-            elif what == "template":
-                template = None
-                if _int(request.POST.get("template")):
-                    template = get_object_or_404(
-                        MessageTemplate, organisation=org, pk=_int(request.POST.get("template"))
-                    )
-                save_message_template(
-                    org,
-                    name=request.POST.get("name", ""),
-                    body=request.POST.get("body", ""),
-                    template=template,
-                    actor=actor,
-                )
-            elif what == "delete_template":
-                template = get_object_or_404(
-                    MessageTemplate, organisation=org, pk=_int(request.POST.get("template"))
-                )
-                question = lead_confirm.template_delete(template)
-                if (answer := confirm.gate(request, question)) is not None:
-                    return answer
-                delete_message_template(template, actor=actor)
-            elif what == "delete_webhook":
-                hook = get_object_or_404(
-                    WebhookEndpoint, organisation=org, pk=_int(request.POST.get("webhook"))
-                )
-                delete_webhook(hook, actor=actor)
-        except ActionError as exc:
-            messages.error(request, f"{exc.field}: {exc.message}" if exc.field else exc.message)
-        else:
-            messages.success(request, "Saved.")
-        return redirect("lead_settings")
-    from django.conf import settings as dj_settings
-
-    members = list(selectors.assignable_members(request.membership))
-    statuses = list(LeadStatus.objects.filter(organisation=org, is_active=True).order_by("position"))
-    return render(
-        request,
-        "leads/settings.html",
-        {
-            "pipeline_rows": statuses + [None, None],
-            "sources": list(selectors.sources(org.pk)),
-            "rules": list(
-                AssignmentRule.objects.filter(organisation=org)
-                .prefetch_related("agents")
-                .select_related("source")
-            ),
-            "webhooks": [
-                (hook, list(hook.deliveries.order_by("-id")[:10]))
-                for hook in WebhookEndpoint.objects.filter(organisation=org).order_by("id")
-            ],
-            "templates": list(selectors.message_templates(org.pk)),
-            "tags": list(selectors.tags(org.pk)),
-            "members": members,
-            "site_url": dj_settings.SITE_URL,
-            "events": WebhookEndpoint.EVENTS,
-            "kinds": ["open", "won", "lost"],
-        },
-    )
+    return export_response(request, filtered_leads(request), fmt if fmt in ("csv", "xlsx") else "csv")

@@ -13,7 +13,9 @@ from leadtracker.accounts.decorators import member_required
 from leadtracker.accounts.models import Organisation, Role
 from leadtracker.accounts.throttle import AnonymousThrottle
 from leadtracker.leads import consent, selectors
+from leadtracker.leads.export import campaign_counts, export_response
 from leadtracker.leads.models import Lead
+from leadtracker.leads.views.leads import filtered_leads
 from leadtracker.lib.errors import ActionError
 from leadtracker.lib.web import safe_back
 
@@ -107,16 +109,13 @@ def my_consent(request):
 def campaign_export(request):
     """The filtered list for a campaign: without ?format, a page saying how many leads are left
     out and why, with the download buttons; with ?format=csv|xlsx, the file."""
-    from leadtracker.leads.export import campaign_counts, export_response
-    from leadtracker.leads.views import _filtered
-
     fmt = request.GET.get("format")
     if fmt in ("csv", "xlsx"):
-        return export_response(request, _filtered(request), fmt, campaign=True)
+        return export_response(request, filtered_leads(request), fmt, campaign=True)
     query = request.GET.copy()
     query.pop("format", None)
     return render(
         request,
         "leads/campaign_export.html",
-        {"counts": campaign_counts(_filtered(request)), "query": query.urlencode()},
+        {"counts": campaign_counts(filtered_leads(request)), "query": query.urlencode()},
     )
