@@ -12,6 +12,7 @@ from django.utils import timezone
 from leadtracker.accounts.actions import create_api_token, revoke_api_token
 from leadtracker.accounts.audit import Actor, record
 from leadtracker.accounts.models import ActorKind, Membership, Organisation, Role, TokenKind, hash_secret
+from leadtracker.calls.ingest import CleanCall, touch_leads
 from leadtracker.calls.models import (
     Call,
     CallBack,
@@ -388,7 +389,6 @@ def log_call(
     allows it while the permission is revoked). It is the person's own statement, so it is
     not bound to a shift. Returns (call, created): the same form sent twice logs one call."""
     from leadtracker.calls import callbacks
-    from leadtracker.calls.sync import CleanCall
     from leadtracker.leads.models import Lead
     from leadtracker.lib.phones import InvalidPhone, normalise
 
@@ -456,7 +456,6 @@ def log_call(
         lead_id=lead.pk if lead else None,
         owner_id=lead.owner_id if lead else None,
     )
-    from leadtracker.calls.sync import touch_leads
 
     touch_leads([(call.pk, clean)])
     returned = callbacks.on_calls_stored(org, [(call.pk, clean)], user_id=member.user_id)

@@ -6,7 +6,6 @@ phones sending it at once store each call once. Then the leads it touched, the
 missed-call loop and the device's health follow, all in the same transaction.
 """
 
-import dataclasses
 import datetime as dt
 import logging
 import re
@@ -18,7 +17,11 @@ from ninja.errors import ValidationError
 
 from leadtracker.accounts.audit import Actor
 from leadtracker.attendance.models import Shift
+from leadtracker.calls import callbacks
+from leadtracker.calls.actions import count_usage
+from leadtracker.calls.ingest import CleanCall, db_time, touch_leads
 from leadtracker.calls.models import Call, CallStatus, CallType, CallVia, Device, Direction
+from leadtracker.calls.signals import calls_stored
 from leadtracker.lib.errors import ActionError
 from leadtracker.lib.phones import InvalidPhone, normalise, to_ascii_digits
 
@@ -61,24 +64,6 @@ def derive_status(call_type: str, duration_s: int) -> str:
     if call_type == CallType.ANSWERED_EXTERNALLY:
         return CallStatus.ANSWERED_ELSEWHERE
     return call_type  # missed, rejected, blocked, voicemail: as sent
-
-
-@dataclasses.dataclass(slots=True)
-class CleanCall:
-    index: int
-    device_call_id: str
-    number: str  # E.164, or the digits of an invalid number, or "" when withheld
-    valid: bool  # number is a valid E.164 number that can match a lead
-    country_iso: str
-    type: str
-    status: str
-    direction: str
-    started_at: dt.datetime
-    duration_s: int
-    sim: str
-    contact_name: str
-    lead_id: int | None = None
-    owner_id: int | None = None
 
 
 def check_shape(body) -> list:
@@ -260,9 +245,6 @@ def _stored_already(device: Device, org, rows: list[CleanCall]) -> set[int]:
 def _store(
     device: Device, org, rows: list[CleanCall], stored_before: set[int], *, actor: Actor, now: dt.datetime
 ) -> dict:
-    from leadtracker.calls import callbacks
-    from leadtracker.calls.actions import count_usage
-    from leadtracker.calls.signals import calls_stored
 
     # Outside every shift of the device's person: counted, dropped, nothing of it kept.
     kept, outside = [], 0
@@ -444,46 +426,9 @@ def _insert(org, device: Device, rows: list[CleanCall], *, now: dt.datetime) -> 
     return stored
 
 
-def db_time():
-    """How a UTC time goes into a raw statement: what Django's adapter gives, minus its cost
-    (it converts zones on every call; ours are all UTC already, 1,000 a batch)."""
-    if connection.vendor == "sqlite":
-        return lambda moment: str(moment.astimezone(dt.UTC).replace(tzinfo=None))
-    return lambda moment: moment
-
-
 def _as_datetime(value) -> dt.datetime:
     # SQLite hands the column back as the text Django wrote, or as a naive datetime when its
     # type converters run; either is UTC. PostgreSQL gives an aware datetime.
     if isinstance(value, str):
         value = dt.datetime.fromisoformat(value)
     return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value
-
-
-def touch_leads(stored: list[tuple[int, CleanCall]]) -> None:
-    """Each lead's last-contacted time follows its newest call (any call, either way: an
-    attempt is contact too, as most CRMs count it)."""
-    from leadtracker.leads.models import Lead
-
-    newest: dict[int, dt.datetime] = {}
-    for _, r in stored:
-        if r.lead_id and (r.lead_id not in newest or r.started_at > newest[r.lead_id]):
-            newest[r.lead_id] = r.started_at
-    if not newest:
-        return
-    # One UPDATE for the batch, joined to a VALUES list (Django's CASE WHEN for 500 leads
-    # costs 100 ms to compile); the guard keeps a newer time already there, so an older
-    # batch arriving late never moves it back. UPDATE … FROM works on SQLite 3.33+ too.
-    table = connection.ops.quote_name(Lead._meta.db_table)
-    cast = ("::bigint", "::timestamptz") if connection.vendor == "postgresql" else ("", "")
-    values = ", ".join([f"(%s{cast[0]}, %s{cast[1]})"] * len(newest))
-    adapt = db_time()
-    params = [p for lead_id, moment in newest.items() for p in (lead_id, adapt(moment))]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"WITH v(id, at) AS (VALUES {values}) "  # noqa: S608 — names from the model
-            f"UPDATE {table} SET last_contacted_at = v.at FROM v "
-            f"WHERE {table}.id = v.id "
-            f"AND ({table}.last_contacted_at IS NULL OR {table}.last_contacted_at < v.at)",
-            params,
-        )
