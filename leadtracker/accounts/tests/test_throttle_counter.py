@@ -15,12 +15,17 @@ LIB = Path(__file__).resolve().parents[2] / "lib"
 def test_failed_logins_pairings_and_api_requests_count_in_one_table(acme, api_as, settings):
     settings.LOGIN_THROTTLE_PER_ACCOUNT = 2
     for _ in range(2):
-        Client().post("/login/", {"email": "alice@acme.test", "password": "wrong"}, REMOTE_ADDR="198.51.100.3")
+        Client().post(
+            "/login/", {"email": "alice@acme.test", "password": "wrong"}, REMOTE_ADDR="198.51.100.3"
+        )
     assert throttle.login_blocked("alice@acme.test", "198.51.100.9")
     assert RateCounter.objects.filter(hits=2).count() == 2  # the account's and the address's
 
     Client().post(
-        "/api/v1/devices/pair", {"code": "000000", "name": "x"}, "application/json", REMOTE_ADDR="198.51.100.4"
+        "/api/v1/devices/pair",
+        {"code": "000000", "name": "x"},
+        "application/json",
+        REMOTE_ADDR="198.51.100.4",
     )
     assert throttle.count(throttle.PAIRING, ip="198.51.100.4") == 1
 
