@@ -55,37 +55,34 @@ def test_the_code_keeps_the_contract(package):
     assert "Contracts: 3 kept, 0 broken." in done.stdout
 
 
-def test_the_agent_importing_the_server_breaks_it(package):
-    undo = with_line(package, "leadtracker_agent/__init__.py", "import leadtracker.lib.phones  # noqa")
-    try:
-        done = lint(package)
-    finally:
-        undo()
-    assert done.returncode == 1
-    assert "leadtracker_agent is not allowed to import leadtracker" in done.stdout
-
-
-def test_a_lower_app_importing_a_higher_one_breaks_it(package):
-    undo = with_line(package, "leadtracker/leads/selectors.py", "import leadtracker.calls.models  # noqa")
-    try:
-        done = lint(package)
-    finally:
-        undo()
-    assert done.returncode == 1
-    assert "leadtracker.leads is not allowed to import leadtracker.calls" in done.stdout
-
-
-def test_a_cycle_inside_a_function_breaks_it(package):
-    # leads/selectors.py already imports leads/models.py; models importing selectors back, even
-    # only inside a function, closes a cycle.
-    undo = with_line(
-        package,
+BREAKS = {
+    "the agent importing the server": (
+        "leadtracker_agent/__init__.py",
+        "import leadtracker.lib.phones  # noqa",
+        "leadtracker_agent is not allowed to import leadtracker",
+    ),
+    "a lower app importing a higher one": (
+        "leadtracker/leads/selectors.py",
+        "import leadtracker.calls.models  # noqa",
+        "leadtracker.leads is not allowed to import leadtracker.calls",
+    ),
+    # leads/selectors.py already imports leads/models.py; models importing selectors back,
+    # even only inside a function, closes a cycle.
+    "a cycle inside a function": (
         "leadtracker/leads/models.py",
         "def _later():\n    from leadtracker.leads import selectors  # noqa\n\n    return selectors",
-    )
+        "No cycles are allowed in leadtracker.leads",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", BREAKS)
+def test_a_broken_contract_fails(package, case):
+    module, line, message = BREAKS[case]
+    undo = with_line(package, module, line)
     try:
         done = lint(package)
     finally:
         undo()
     assert done.returncode == 1
-    assert "No cycles are allowed in leadtracker.leads" in done.stdout
+    assert message in done.stdout
