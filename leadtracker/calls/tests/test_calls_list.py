@@ -98,3 +98,21 @@ def test_a_call_to_a_colleagues_lead_does_not_show_its_name(acme, as_member):
     detail = client.get(f"/calls/{Call.objects.get().pk}/").content.decode()
     assert "Carl&#x27;s Secret Client" not in detail and "Carl's Secret Client" not in detail
     assert "Carl&#x27;s Secret Client" in as_member(acme.adam).get("/calls/").content.decode()
+
+
+def test_the_csv_hides_a_colleagues_lead_and_is_audited(acme, as_member):
+    from leadtracker.accounts.models import AuditEvent
+
+    make_lead(acme, phones=["+919811111111"], owner=acme.alice, name="Secret Alice Lead")
+    open_shift(acme.bob)
+    send(paired_client(acme.bob), [call(1, number="+919811111111")])
+    response = as_member(acme.bob).get("/calls/?format=csv")
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert len(rows) == 2 and rows[1][6] == "+919811111111"
+    assert "Secret Alice Lead" not in text
+    assert AuditEvent.objects.filter(action="call.export", actor_user=acme.bob.user).exists()
+    admin_text = b"".join(as_member(acme.adam).get("/calls/?format=csv").streaming_content).decode(
+        "utf-8-sig"
+    )
+    assert "Secret Alice Lead" in admin_text

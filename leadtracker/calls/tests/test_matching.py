@@ -5,7 +5,7 @@ import datetime as dt
 
 from leadtracker.calls.models import Call
 from leadtracker.calls.tests.conftest import call, make_lead, send
-from leadtracker.leads.models import Lead, LeadPhone
+from leadtracker.leads.models import Lead, LeadPhone, LeadStatus
 
 
 def test_a_call_links_to_the_lead_with_that_number_in_any_format(acme, globex, phone):
@@ -93,3 +93,12 @@ def test_merging_leads_moves_their_calls(acme, phone, as_member):
     send(phone, [call(1, number="+919800000001"), call(2, number="+919800000002")])
     merge_leads(a, b, actor=Actor.for_user(acme.olga.user), by=acme.olga)
     assert Call.objects.filter(lead=a).count() == 2
+
+
+def test_when_no_lead_can_be_made_the_calls_are_stored_without_one(acme, phone):
+    acme.org.calls_create_leads = True
+    acme.org.save()
+    LeadStatus.objects.filter(organisation=acme.org, kind="open").update(is_active=False)
+    body = send(phone, [call(1, number="+919822222222", contact_name="New Person")]).json()
+    assert body["stored"] == 1 and body["rejected"] == []
+    assert Call.objects.get().lead_id is None and not Lead.objects.filter(organisation=acme.org).exists()

@@ -1,6 +1,7 @@
 """The missed-call loop, end to end through the sync API: a missed call from a lead opens a
 call-back for the lead's owner; the next call with a conversation closes it, measuring the wait."""
 
+from leadtracker.accounts.audit import Actor
 from leadtracker.calls.models import CallBack
 from leadtracker.calls.tests.conftest import call, make_lead, open_shift, paired_client, send
 
@@ -123,3 +124,46 @@ def test_managers_see_their_teams_call_backs_oldest_first(acme, phone, as_member
     assert [r["number"] for r in rows] == ["+919800000001", "+919800000002"]
     other = acme.mark if manager == acme.maya else acme.maya
     assert as_member(other).get("/api/v1/calls/missed").json() == []
+
+
+def test_a_reassigned_leads_call_backs_go_to_its_new_owner(acme, phone, as_member):
+    from leadtracker.leads.actions.assignment import assign_lead
+
+    lead = make_lead(acme, owner=acme.alice, name="Moved Lead")
+    send(phone, [call(1, type="missed", duration_s=0)])
+    assign_lead(lead, acme.bob.user_id, actor=Actor.for_user(acme.olga.user), by=acme.olga)
+    assert CallBack.objects.get().assignee_id == acme.bob.user_id
+    assert as_member(acme.alice).get("/api/v1/calls/missed").json() == []
+    assert [r["lead_name"] for r in as_member(acme.bob).get("/api/v1/calls/missed").json()] == ["Moved Lead"]
+
+
+def test_an_earlier_miss_arriving_late_is_measured_from(acme, phone):
+    make_lead(acme, owner=acme.alice)
+    send(phone, [call(1, type="missed", duration_s=0, minutes_ago=60)])
+    send(phone, [call(2, type="missed", duration_s=0, minutes_ago=120)])  # synced late by another phone
+    send(phone, [call(3, duration_s=60, minutes_ago=0)])
+    cb = CallBack.objects.get()
+    assert cb.missed_count == 2 and cb.seconds_to_return == 120 * 60
+
+
+def test_an_earlier_miss_returned_before_the_later_one_gets_its_own_closed_call_back(acme, phone):
+    make_lead(acme, owner=acme.alice)
+    send(phone, [call(1, duration_s=60, minutes_ago=100)])  # the return of the early miss
+    send(phone, [call(2, type="missed", duration_s=0, minutes_ago=60)])  # a new miss, open
+    send(phone, [call(3, type="missed", duration_s=0, minutes_ago=120)])  # the early miss, late
+    closed = CallBack.objects.get(closed_at__isnull=False)
+    assert closed.seconds_to_return == 20 * 60
+    still_open = CallBack.objects.get(closed_at__isnull=True)
+    assert still_open.missed_count == 1
+
+
+def test_merging_leads_gives_the_duplicates_call_backs_to_the_primarys_owner(acme, phone):
+    from leadtracker.leads.actions.merge import merge_leads
+
+    primary = make_lead(acme, phones=["+919800000001"], owner=acme.bob)
+    duplicate = make_lead(acme, phones=["+919800000002"], owner=acme.alice, email="d@example.in")
+    send(phone, [call(1, number="+919800000002", type="missed", duration_s=0)])
+    assert CallBack.objects.get().assignee_id == acme.alice.user_id
+    merge_leads(primary, duplicate, actor=Actor.for_user(acme.olga.user), by=acme.olga)
+    cb = CallBack.objects.get()
+    assert cb.lead_id == primary.pk and cb.assignee_id == acme.bob.user_id

@@ -276,3 +276,26 @@ def test_a_phone_that_reported_the_permission_revoked_cannot_upload_calls(phone)
     assert "revoked" in response.json()["detail"] and not Call.objects.exists()
     phone.post("/api/v1/devices/state", {"call_log_permission": "granted"}, content_type="application/json")
     assert send(phone, [call(1)]).json()["stored"] == 1
+
+
+@pytest.mark.parametrize(
+    ("change", "error"),
+    [
+        ({"type": ["incoming"]}, "type: must be one of"),
+        ({"type": 3}, "type: must be one of"),
+        ({"started_at": "0001-01-01T00:00:00+05:30"}, "started_at:"),
+        ({"started_at": "9999-12-31T23:59:59-05:00"}, "started_at:"),
+        ({"started_at": "1970-01-01T05:30:00+05:30"}, "started_at: before the year 2000"),
+        ({"number": {"x": 1}}, "number: must be a string"),
+    ],
+)
+def test_odd_values_reject_their_row_not_the_batch(phone, change, error):
+    body = send(phone, [call(1, number="+919800000001"), call(2, **change)]).json()
+    assert body["stored"] == 1 and body["rejected"][0]["index"] == 1, body
+    assert body["rejected"][0]["error"].startswith(error)
+
+
+def test_started_at_a_day_ago_in_another_zone_is_the_same_instant(phone):
+    moment = (timezone.now() - dt.timedelta(hours=2)).replace(microsecond=0)
+    send(phone, [call(1, started_at=moment.astimezone(dt.timezone(dt.timedelta(hours=-5))).isoformat())])
+    assert Call.objects.get().started_at == moment

@@ -4,11 +4,16 @@ other request that writes (a lead page's access event, a throttle count, another
 waits for it: only what must see the committed state goes inside."""
 
 import contextlib
+import threading
 
-from django.db import connection
+import pytest
+from django.db import connection, connections
+from django.utils import timezone
 
 from leadtracker.calls.models import Call, CallBack
 from leadtracker.calls.tests.conftest import call, make_lead, open_shift, paired_client, send
+from leadtracker.leads.models import Lead
+from leadtracker.testing import wait_until
 
 
 @contextlib.contextmanager
@@ -116,3 +121,85 @@ def test_a_colleagues_day_is_not_recounted_when_only_its_call_backs_changed(acme
     assert (after.missed_returned, after.missed_not_returned, after.return_seconds) == (1, 0, [30 * 60])
     assert set(UserHour.objects.filter(user_id=acme.bob.user_id).values_list("pk", "calls")) == bobs_hours
     assert_rollups_match(acme.org)
+
+
+WRITES = ("BEGIN", "INSERT", "UPDATE", "DELETE")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_miss_and_its_return_stored_at_the_same_moment_close_the_call_back(acme, monkeypatch):
+    """Bob's phone stores the call that returned a lead's miss; while its transaction is still
+    open, Alice's phone stores the miss itself. Neither sees the other's row; the per-number
+    lock makes the second wait and close the call-back (on SQLite the single writer does)."""
+    lead = make_lead(acme, phones=["+919800000001"], owner=acme.alice)
+    # A newer last-contacted time: neither batch updates the lead row, so no row lock orders them.
+    Lead.objects.filter(pk=lead.pk).update(last_contacted_at=timezone.now())
+    open_shift(acme.alice)
+    open_shift(acme.bob)
+    returning, missing = paired_client(acme.bob), paired_client(acme.alice)
+    from leadtracker.calls import callbacks
+
+    original = callbacks.on_calls_stored
+    in_loop, release = threading.Event(), threading.Event()
+
+    def held_open(org, stored, *, user_id):
+        original(org, stored, user_id=user_id)
+        if user_id == acme.bob.user_id:
+            in_loop.set()
+            release.wait(60)
+
+    monkeypatch.setattr(callbacks, "on_calls_stored", held_open)
+    answers = {}
+    writing = threading.Event()
+
+    def note_writing(execute, sql, params, many, context):
+        if sql.startswith(WRITES) and threading.current_thread().name == "miss":
+            writing.set()
+        return execute(sql, params, many, context)
+
+    def the_miss_waits() -> bool:
+        """The miss has got as far as it can while the return is uncommitted: on PostgreSQL it
+        waits for a lock the return holds; on SQLite it has begun its first write (its token's
+        last use, or its transaction), which the single writer lets through only after the
+        return's commit."""
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT count(*) FROM pg_locks WHERE NOT granted AND database = "
+                    "(SELECT oid FROM pg_database WHERE datname = current_database())"
+                )
+                return cursor.fetchone()[0] > 0
+        return writing.is_set()
+
+    def run(name, client, rows):
+        try:
+            with connection.execute_wrapper(note_writing):
+                answers[name] = send(client, rows).json()
+        finally:
+            connections.close_all()
+
+    a = threading.Thread(
+        target=run,
+        args=("return", returning, [call(1, number="+919800000001", duration_s=60, minutes_ago=30)]),
+    )
+    a.start()
+    assert in_loop.wait(60)
+    b = threading.Thread(
+        target=run,
+        name="miss",
+        args=(
+            "miss",
+            missing,
+            [call(2, number="+919800000001", type="missed", duration_s=0, minutes_ago=45)],
+        ),
+    )
+    b.start()
+    try:
+        wait_until(the_miss_waits, "the miss to wait for the return's transaction")
+    finally:
+        release.set()
+    a.join(60)
+    b.join(60)
+    assert answers["return"]["stored"] == 1 and answers["miss"]["stored"] == 1, answers
+    cb = CallBack.objects.get()
+    assert cb.closed_at is not None and cb.seconds_to_return == 15 * 60

@@ -34,3 +34,12 @@ def test_a_clock_a_few_minutes_fast_is_kept(acme, phone):
     ahead = (timezone.now() + dt.timedelta(minutes=10)).replace(microsecond=0)
     assert state(phone, {"last_call_log_read_at": ahead.isoformat()}).status_code == 200
     assert Device.objects.get(pk=phone.device.pk).last_call_log_read_at == ahead
+
+
+def test_a_naive_read_time_is_refused_naming_the_field(phone):
+    response = phone.post(
+        "/api/v1/devices/state",
+        {"last_call_log_read_at": "2026-11-24T10:00:00"},
+        content_type="application/json",
+    )
+    assert response.status_code == 400 and response.json()["errors"][0]["field"] == "last_call_log_read_at"

@@ -9,8 +9,9 @@ from django.utils import timezone
 from leadtracker.accounts.audit import Actor
 from leadtracker.accounts.models import Notification
 from leadtracker.leads import selectors
+from leadtracker.leads.actions.assignment import assign_lead
 from leadtracker.leads.actions.follow_ups import complete_follow_up, schedule_follow_up
-from leadtracker.leads.models import Lead
+from leadtracker.leads.models import FollowUp, Lead
 from leadtracker.leads.reminders import send_due_reminders
 from leadtracker.lib.errors import ActionError
 from leadtracker.testing import clocks
@@ -119,3 +120,15 @@ def test_no_reminder_to_someone_who_can_no_longer_open_the_lead(acme, new_lead):
     )
     Membership.objects.filter(pk=acme.carl.pk).update(is_active=False)
     assert send_due_reminders() == 0
+
+
+def test_agenda_only_shows_leads_one_can_open_and_reassignment_moves_tasks(acme, new_lead):
+    lead = new_lead(acme, name="Raj", phone="98765 43210", by=acme.alice)
+    fu = schedule_follow_up(
+        lead, due_at=timezone.now() + dt.timedelta(hours=1), actor=Actor.system(), by=acme.alice
+    )
+    assign_lead(lead, acme.bob.user_id, actor=Actor.system(), by=acme.maya)
+    assert FollowUp.objects.get(pk=fu.pk).assignee_id == acme.bob.user_id
+    FollowUp.objects.filter(pk=fu.pk).update(assignee_id=acme.alice.user_id)  # as an old task would be
+    items = selectors.agenda(acme.alice, acme.org.tzinfo)
+    assert not any(items.values())

@@ -268,3 +268,42 @@ def test_imported_leads_go_round_the_rules_and_fire_webhooks(acme, tmp_path, set
     assert owners == [acme.alice.user_id, acme.bob.user_id] * 2 + [acme.alice.user_id]
     assert acme.org.assignment_rules.get().turn == 5
     assert WebhookDelivery.objects.filter(event="lead.created").count() == 5
+
+
+def test_import_respects_the_importers_team(acme, tmp_path):
+    path = tmp_path / "team.csv"
+    path.write_text("Name,Phone,Owner\nA,9876543210,bob@acme.test\nB,9876543211,carl@acme.test\n")
+    errors = []
+    counts = import_file(acme.org, str(path), actor=Actor.system(), issue_sink=errors.append)
+    assert counts.created == 2  # the command line may give leads to anyone
+    path.write_text("Name,Phone,Owner\nC,9876543212,bob@acme.test\nD,9876543213,carl@acme.test\n")
+    from leadtracker.leads.imports.importer import Importer
+    from leadtracker.leads.imports.mapping import guess_mapping
+    from leadtracker.leads.imports.reader import open_table
+
+    table = open_table(str(path))
+    importer = Importer(
+        acme.org,
+        mapping=guess_mapping(table.headers),
+        actor=Actor.system(),
+        by=acme.mani,
+        issue_sink=errors.append,
+    )
+    counts = importer.run(table)
+    table.close()
+    # carl is not in mani's team: the row is still a lead, carl does not get it, and why is a
+    # warning on the row's owner column.
+    assert counts.created == 2 and counts.errors == 0 and counts.warnings == 1
+    assert (errors[-1].kind, errors[-1].column, errors[-1].value) == ("warning", "Owner", "carl@acme.test")
+    assert errors[-1].reason.startswith("a member outside your team; assigned by the rules")
+    assert Lead.objects.get(organisation=acme.org, name="D").owner_id != acme.carl.user_id
+
+
+def test_import_keeps_a_row_with_one_good_number_and_reads_past_a_broken_line(acme, tmp_path):
+    path = tmp_path / "messy.csv"
+    path.write_bytes(b"Name,Mobile,Alt Phone\nRaj,9876543210,N/A\nBad\x00Line,1,2\nAnita,9123456789,\n")
+    errors = []
+    counts = import_file(acme.org, str(path), actor=Actor.system(), issue_sink=errors.append)
+    assert counts.created == 2 and counts.rows == counts.created + counts.errors
+    raj = Lead.objects.get(organisation=acme.org, name="Raj")
+    assert raj.extra["invalid_numbers"] == "N/A"

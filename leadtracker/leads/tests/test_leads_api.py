@@ -175,3 +175,29 @@ def test_follow_up_and_agenda_through_api(frozen_at, acme, api_as, new_lead):
     assert [f["id"] for f in agenda["today" if today else "upcoming"]] == [fu["id"]]
     done = post(client, f"/api/v1/follow-ups/{fu['id']}/done", {"outcome": "Interested"}).json()
     assert done["done_at"] and done["outcome"] == "Interested"
+
+
+def test_agent_cannot_reach_someone_elses_lead_through_duplicate_modes(acme, api_as, new_lead):
+    theirs = new_lead(acme, name="Bob's lead", phone="98765 43210", by=acme.bob)
+    alice = api_as(acme.alice)
+    for mode in ("skip", "update", "create"):
+        response = post(
+            alice,
+            f"/api/v1/leads?on_duplicate={mode}",
+            {"name": "x", "city": "Goa", "phones": ["9876543210"]},
+        )
+        assert response.status_code == 409, mode
+        assert response.json()["detail"] == "a lead with this phone exists"
+    theirs.refresh_from_db()
+    assert theirs.city == "" and Lead.objects.filter(organisation=acme.org).count() == 1
+
+
+def test_null_fields_and_bad_cursors_are_clear_errors(acme, api_as, as_member, new_lead):
+    lead = new_lead(acme, name="Raj", phone="98765 43210", by=acme.alice)
+    client = api_as(acme.alice)
+    for field in ("do_not_call", "address", "name"):
+        response = client.patch(f"/api/v1/leads/{lead.pk}", {field: None}, content_type="application/json")
+        assert response.status_code == 400 and response.json()["errors"][0]["field"] == field
+    response = client.get("/api/v1/leads?cursor=WyJub3QtYS1kYXRlIiwgMV0")  # ["not-a-date", 1]
+    assert response.status_code == 400 and response.json()["errors"][0]["field"] == "cursor"
+    assert as_member(acme.alice).get("/leads/?cursor=WyJub3QtYS1kYXRlIiwgMV0").status_code == 302

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from leadtracker.accounts.audit import Actor
 from leadtracker.accounts.models import AuditEvent
+from leadtracker.leads import selectors
 from leadtracker.leads.actions.follow_ups import schedule_follow_up
 from leadtracker.leads.actions.leads import add_note
 from leadtracker.leads.actions.merge import merge_leads
@@ -73,3 +74,16 @@ def test_merge_across_organisations_is_refused(acme, globex, new_lead):
         merge_leads(a, b, actor=Actor.system(), by=acme.olga)
     assert caught.value.status_code == 404
     assert Lead.objects.filter(pk=b.pk).exists()
+
+
+def test_merge_drops_duplicate_markers_and_keeps_what_differed(acme, new_lead):
+    primary = new_lead(acme, name="Raj", email="raj@example.in", phones=["98765 43210"])
+    twin = new_lead(
+        acme, name="Raj Sharma", email="raj.s@example.in", phones=["98765 43210"], on_duplicate="create"
+    )
+    assert twin.extra["possible_duplicate_of"] == primary.pk
+    merged = merge_leads(primary, twin, actor=Actor.system(), by=acme.olga)
+    assert "possible_duplicate_of" not in merged.extra
+    assert selectors.duplicate_pairs(acme.olga) == []
+    note = merged.activities.get(kind="merged")
+    assert "raj.s@example.in" in note.body and "Raj Sharma" in note.body

@@ -173,3 +173,11 @@ def test_settings_rule_with_another_organisations_source_is_404(acme, globex, as
     )
     assert response.status_code == 404
     assert not acme.org.assignment_rules.exists()
+
+
+def test_back_cannot_send_anyone_off_site(acme, as_member, new_lead):
+    lead = new_lead(acme, name="Raj", phone="98765 43210", by=acme.alice)
+    response = as_member(acme.alice).post(
+        f"/leads/{lead.pk}/note/", {"body": "hi", "back": "https://evil.example/"}
+    )
+    assert response.status_code == 302 and response.url == f"/leads/{lead.pk}/"

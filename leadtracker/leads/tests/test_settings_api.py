@@ -175,3 +175,8 @@ def test_settings_page_manages_tags(acme, as_member):
     client.post(f"/leads/settings/tags/{tag.pk}/delete/", {"confirm": "yes"})
     assert not Tag.objects.filter(pk=tag.pk).exists()
     assert as_member(acme.maya).get("/leads/settings/").status_code in (302, 403)  # admins only
+
+
+def test_settings_page_lists_the_message_templates(acme, as_member):
+    page = as_member(acme.adam).get("/leads/settings/").content.decode()
+    assert "Introduction" in page and "Missed you" in page

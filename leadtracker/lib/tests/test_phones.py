@@ -82,3 +82,9 @@ def test_the_fast_path_for_indian_mobiles_agrees_with_libphonenumber():
     assert _fast_indian_mobile("1-800-98765", "IN") is None
     assert _fast_indian_mobile("98765 4321", "IN") is None  # a digit short: the parser's job
     assert _fast_indian_mobile("5876543210", "IN") is None
+
+
+def test_full_width_digits_are_normalised_to_ascii():
+    from leadtracker.lib.phones import normalise
+
+    assert normalise("+919８７６５４３２１０") == "+919876543210"
