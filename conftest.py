@@ -4,7 +4,7 @@ import os
 
 import pytest
 
-from leadtracker.testing import CLOCKS, login_client, make_org, token_client
+from leadtracker.testing import CLOCKS, login_client, make_lead, make_org, token_client
 
 SKIPPED: list[str] = []
 # A test slower than this (its call and teardown) carries @pytest.mark.slow(reason=…)
@@ -130,3 +130,9 @@ def as_member():
 @pytest.fixture
 def api_as():
     return token_client
+
+
+@pytest.fixture
+def new_lead():
+    """new_lead(people, by=member, **fields) -> Lead, through the real action (testing.make_lead)."""
+    return make_lead

@@ -72,12 +72,3 @@ def phone(acme):
     """Alice's paired phone, with Alice on shift since 8 hours ago."""
     open_shift(acme.alice)
     return paired_client(acme.alice)
-
-
-def make_lead(people, *, phones=("98765 43210",), owner=None, **fields):
-    from leadtracker.leads.actions.leads import LeadData, create_lead
-
-    owner_id = owner.user_id if owner else None
-    data = LeadData(phones=list(phones), owner_id=owner_id, **fields)
-    lead, _ = create_lead(people.org, data, actor=Actor.for_user(people.olga.user), by=people.olga)
-    return lead

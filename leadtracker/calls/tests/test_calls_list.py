@@ -3,7 +3,8 @@
 import csv
 import io
 
-from leadtracker.calls.tests.conftest import call, make_lead, open_shift, paired_client, send
+from leadtracker.calls.tests.conftest import call, open_shift, paired_client, send
+from leadtracker.testing import make_lead
 
 
 def _fill(acme):

@@ -9,7 +9,8 @@ import pytest
 
 from leadtracker.api import api
 from leadtracker.calls.models import Call, Outcome
-from leadtracker.calls.tests.conftest import call, make_lead, send
+from leadtracker.calls.tests.conftest import call, send
+from leadtracker.testing import make_lead
 
 OLD_TO_NEW = {
     ("/api/v1/dispositions", "get"): "/api/v1/outcomes",

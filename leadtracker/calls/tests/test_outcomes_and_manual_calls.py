@@ -5,8 +5,9 @@ import datetime as dt
 from django.utils import timezone
 
 from leadtracker.calls.models import Call, CallBack, Outcome
-from leadtracker.calls.tests.conftest import call, make_lead, send
+from leadtracker.calls.tests.conftest import call, send
 from leadtracker.leads.models import FollowUp, Lead
+from leadtracker.testing import make_lead
 
 
 def _outcome(org, name):

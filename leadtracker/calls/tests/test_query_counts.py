@@ -3,7 +3,8 @@
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from leadtracker.calls.tests.conftest import call, make_lead, send
+from leadtracker.calls.tests.conftest import call, send
+from leadtracker.testing import make_lead
 
 
 def count(fn):

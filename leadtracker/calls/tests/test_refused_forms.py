@@ -9,8 +9,9 @@ import pytest
 
 from leadtracker.accounts.models import AuditEvent
 from leadtracker.calls.models import Call, Outcome, PairingCode
-from leadtracker.calls.tests.conftest import call, make_lead, send
+from leadtracker.calls.tests.conftest import call, send
 from leadtracker.leads.models import FollowUp, Lead
+from leadtracker.testing import make_lead
 
 UNKNOWN = "+919812345678"
 
