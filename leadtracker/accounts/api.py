@@ -9,6 +9,7 @@ from leadtracker.accounts import actions, selectors
 from leadtracker.accounts.audit import Actor
 from leadtracker.accounts.auth import SessionAuth
 from leadtracker.accounts.models import Membership, Role, SupportStatus
+from leadtracker.accounts.support import actions as support_actions
 from leadtracker.lib.pagination import keyset_page
 from leadtracker.lib.schema import Choice, Email, Strict, TimeOfDay, require_role
 
@@ -355,12 +356,12 @@ def get_audit_event(request, event_id: int):
 
 
 class SupportRequestIn(Strict):
-    subject: str = Field(..., min_length=1, max_length=actions.SUPPORT_SUBJECT_MAX)
-    message: str = Field(..., min_length=1, max_length=actions.SUPPORT_TEXT_MAX)
+    subject: str = Field(..., min_length=1, max_length=support_actions.SUPPORT_SUBJECT_MAX)
+    message: str = Field(..., min_length=1, max_length=support_actions.SUPPORT_TEXT_MAX)
 
 
 class SupportAnswerIn(Strict):
-    answer: str = Field(..., min_length=1, max_length=actions.SUPPORT_TEXT_MAX)
+    answer: str = Field(..., min_length=1, max_length=support_actions.SUPPORT_TEXT_MAX)
 
 
 class SupportRequestOut(Schema):
@@ -403,7 +404,7 @@ def list_support_requests(
 
 @router.post("/support-requests", response={201: SupportRequestOut}, tags=["support"])
 def create_support_request(request, payload: SupportRequestIn):
-    filed = actions.file_support_request(
+    filed = support_actions.file_support_request(
         request.membership,
         subject=payload.subject,
         message=payload.message,
@@ -426,7 +427,9 @@ def get_support_request(request, support_request_id: int):
 def answer_support_request(request, support_request_id: int, payload: SupportAnswerIn):
     item = selectors.get_support_request(request.membership, support_request_id)
     by = require_role(request, Role.ADMIN)
-    actions.answer_support_request(item, answer=payload.answer, actor=Actor.from_request(request), by=by)
+    support_actions.answer_support_request(
+        item, answer=payload.answer, actor=Actor.from_request(request), by=by
+    )
     return selectors.get_support_request(request.membership, support_request_id)
 
 
@@ -434,4 +437,4 @@ def answer_support_request(request, support_request_id: int, payload: SupportAns
 def close_support_request(request, support_request_id: int):
     item = selectors.get_support_request(request.membership, support_request_id)
     by = require_role(request, Role.ADMIN)
-    return actions.close_support_request(item, actor=Actor.from_request(request), by=by)
+    return support_actions.close_support_request(item, actor=Actor.from_request(request), by=by)

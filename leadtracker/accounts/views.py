@@ -30,6 +30,7 @@ from leadtracker.accounts.forms import (
 )
 from leadtracker.accounts.middleware import SESSION_ORG_KEY, active_membership
 from leadtracker.accounts.models import ApiToken, Membership, Role, TokenKind, User
+from leadtracker.accounts.support import actions as support_actions
 from leadtracker.accounts.throttle import clear_account_failures, login_blocked, record_login_failure
 from leadtracker.lib import confirm, spreadsheet
 from leadtracker.lib.errors import ActionError
@@ -542,7 +543,7 @@ def help_page(request):
     form = SupportRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            filed = actions.file_support_request(
+            filed = support_actions.file_support_request(
                 request.membership,
                 subject=form.cleaned_data["subject"],
                 message=form.cleaned_data["message"],
@@ -573,11 +574,11 @@ def support_request(request, support_request_id):
         actor = Actor.from_request(request)
         try:
             if "close" in request.POST:
-                actions.close_support_request(item, actor=actor, by=viewer)
+                support_actions.close_support_request(item, actor=actor, by=viewer)
                 messages.success(request, f"Request #{item.pk} closed.")
                 return redirect("support_requests")
             if form.is_valid():
-                actions.answer_support_request(
+                support_actions.answer_support_request(
                     item, answer=form.cleaned_data["answer"], actor=actor, by=viewer
                 )
                 messages.success(request, f"Answer sent to {item.requester}.")

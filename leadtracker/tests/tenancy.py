@@ -240,7 +240,7 @@ PUBLIC_PARAMETERS["org_slug"] = "an organisation's public privacy notice: publis
 
 def _support_request(people):
     # Filed by an agent: the owner walking the pages must still reach it (admins see all).
-    from leadtracker.accounts.actions import file_support_request
+    from leadtracker.accounts.support.actions import file_support_request
 
     return file_support_request(
         people.alice, subject="Walk", message="Cannot log a call", actor=Actor.system()

@@ -35,6 +35,7 @@ import leadtracker
 from leadtracker.accounts import actions as accounts
 from leadtracker.accounts.audit import Actor
 from leadtracker.accounts.models import AuditEvent, Role
+from leadtracker.accounts.support import actions as support
 from leadtracker.attendance.actions import punch_in
 from leadtracker.calls import actions as calls
 from leadtracker.calls.models import Call, Outcome
@@ -180,7 +181,7 @@ def _invitation(w):
 
 
 def _support_request(w):
-    return accounts.file_support_request(w.p.alice, subject="Help", message="Cannot see my leads", actor=w.a)
+    return support.file_support_request(w.p.alice, subject="Help", message="Cannot see my leads", actor=w.a)
 
 
 def _shift(w):
@@ -331,13 +332,13 @@ SCENARIOS = {
     "accounts.actions.purge_expired_audit_events": _plain(
         lambda fn, w: fn(now=w.now + dt.timedelta(days=3651))
     ),
-    "accounts.actions.file_support_request": _plain(
+    "accounts.support.actions.file_support_request": _plain(
         lambda fn, w: fn(w.p.alice, subject="Help", message="Sunita's lead is gone", actor=w.a)
     ),
-    "accounts.actions.answer_support_request": _with(
+    "accounts.support.actions.answer_support_request": _with(
         _support_request, lambda fn, w, sr: fn(sr, answer="Look in the trash", actor=w.a, by=w.p.olga)
     ),
-    "accounts.actions.close_support_request": _with(
+    "accounts.support.actions.close_support_request": _with(
         _support_request, lambda fn, w, sr: fn(sr, actor=w.a, by=w.p.olga)
     ),
     # attendance

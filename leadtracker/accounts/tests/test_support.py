@@ -2,9 +2,9 @@
 
 import pytest
 
-from leadtracker.accounts import actions
 from leadtracker.accounts.audit import Actor
 from leadtracker.accounts.models import AuditEvent, Notification, SupportRequest
+from leadtracker.accounts.support import actions
 
 
 def file(member, subject="Cannot log a call", message="The button does nothing"):

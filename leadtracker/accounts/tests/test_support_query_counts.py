@@ -1,7 +1,7 @@
 """The support pages read a fixed number of queries, however many requests they show."""
 
-from leadtracker.accounts.actions import file_support_request
 from leadtracker.accounts.audit import Actor
+from leadtracker.accounts.support.actions import file_support_request
 from leadtracker.accounts.tests.test_query_counts import count
 
 

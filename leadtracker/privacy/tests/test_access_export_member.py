@@ -8,8 +8,9 @@ from types import SimpleNamespace
 
 from django.utils import timezone
 
-from leadtracker.accounts.actions import create_api_token, file_support_request
+from leadtracker.accounts.actions import create_api_token
 from leadtracker.accounts.audit import Actor
+from leadtracker.accounts.support.actions import file_support_request
 from leadtracker.attendance.actions import Location, punch_in, punch_out
 from leadtracker.calls.actions import create_pairing_code, pair_device
 from leadtracker.privacy.export.archive import build_zip
@@ -128,7 +129,8 @@ def test_a_members_export_holds_their_own_data_and_no_lead_data(acme):
 
 
 def test_what_an_admin_did_for_others_shows_which_and_when_not_what(acme):
-    from leadtracker.accounts.actions import answer_support_request, invite_member
+    from leadtracker.accounts.actions import invite_member
+    from leadtracker.accounts.support.actions import answer_support_request
     from leadtracker.privacy.export.actions import request_export
     from leadtracker.privacy.requests import actions as privacy_actions
     from leadtracker.privacy.tests.requests_util import make_request

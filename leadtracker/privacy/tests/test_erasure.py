@@ -9,9 +9,10 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 
-from leadtracker.accounts.actions import create_api_token, file_support_request
+from leadtracker.accounts.actions import create_api_token
 from leadtracker.accounts.audit import Actor
 from leadtracker.accounts.models import ApiToken, AuditEvent, Membership, SupportRequest, User
+from leadtracker.accounts.support.actions import file_support_request
 from leadtracker.attendance.models import Shift
 from leadtracker.calls.models import Call, Device
 from leadtracker.leads.actions.leads import LeadData, add_note, create_lead
