@@ -43,8 +43,8 @@ from leadtracker.leads.imports.jobs import run_import_job
 from leadtracker.leads.models import Activity, FollowUp, ImportJob, Lead, LeadSource, LeadStatus, LeadTag, Tag
 from leadtracker.privacy.export.tasks import build_export
 from leadtracker.privacy.models import AccessExport
-from leadtracker.reports.tests.busy_day import busy_day, make_lead
-from leadtracker.testing import login_client, token_client
+from leadtracker.reports.tests.busy_day import busy_day
+from leadtracker.testing import login_client, make_lead, token_client
 
 HOSTILE = ['=HYPERLINK("http://x","y")', "+cmd|' /C calc'!A0", "-2+3", "@SUM(1)", "\tx", "\rx"]
 STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -147,8 +147,8 @@ def org(acme, settings, tmp_path):
     settings.API_RATE_AUTHENTICATED = "100000/m"
     people = acme
     busy_day(people)  # calls synced by paired phones during shifts; the dashboard's roll-ups
-    make_lead(people, "Fifth", "98765 10005", owner=people.alice)
-    make_lead(people, "Sixth", "98765 10006", owner=people.bob)
+    make_lead(people, name="Fifth", phone="98765 10005", actor=Actor.system(), owner=people.alice)
+    make_lead(people, name="Sixth", phone="98765 10006", actor=Actor.system(), owner=people.bob)
     o = people.org
     keys = ["olga", "adam", "maya", "mark", "mani", "alice", "bob", "carl"]
     for i, key in enumerate(keys):

@@ -7,20 +7,15 @@ from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from leadtracker.accounts.audit import Actor
-from leadtracker.leads.actions.leads import LeadData, create_lead
 from leadtracker.leads.models import LeadPhone, LeadTag, Tag
 from leadtracker.lib.bulk import insert_rows, one_of
-
-
-def a_lead(people, phone="98000 00001"):
-    return create_lead(people.org, LeadData(name="Asha", phones=[phone]), actor=Actor.system(), by=None)[0]
-
+from leadtracker.testing import make_lead
 
 ODD = ["+919800000001", "o'brien@example.in", 'say "hi"', "नमस्ते", "a,b", ""]
 
 
 def test_one_of_finds_what_a_list_finds(acme):
-    lead = a_lead(acme)
+    lead = make_lead(acme, name="Asha", phone="98000 00001", actor=Actor.system())
     numbers = [p.e164 for p in LeadPhone.objects.filter(lead=lead)]
     for values in (numbers, numbers + ODD, ODD, []):
         by_list = set(LeadPhone.objects.filter(e164__in=values).values_list("pk", flat=True))
@@ -38,7 +33,7 @@ def test_one_of_is_one_parameter(acme):
 
 
 def test_bulk_inserts_stay_out_of_the_debug_log_and_still_raise_integrity_errors(acme):
-    lead = a_lead(acme)
+    lead = make_lead(acme, name="Asha", phone="98000 00001", actor=Actor.system())
     tag = Tag.objects.create(organisation=acme.org, name="hot")
     with CaptureQueriesContext(connection) as queries:
         insert_rows(LeadTag, ["organisation_id", "lead_id", "tag_id"], [(acme.org.pk, lead.pk, tag.pk)])

@@ -14,9 +14,9 @@ from django.core.management import call_command
 from django.db import connection
 
 from leadtracker.accounts.audit import Actor
-from leadtracker.leads.actions.leads import LeadData, create_lead
 from leadtracker.leads.models import Lead
 from leadtracker.privacy.erasure.actions import erase_lead
+from leadtracker.testing import make_lead
 
 RESTORE_DB = "leadtracker_eraser_restore"
 LEADTRACKER = str(Path(sys.executable).with_name("leadtracker"))
@@ -74,20 +74,15 @@ def run_restore(url, backup_file, ledger_file, settings):
     )
 
 
-def lead(people, name, phone, email=""):
-    made, _ = create_lead(
-        people.org, LeadData(name=name, phones=[phone], email=email), actor=Actor.system(), by=people.olga
-    )
-    return made
-
-
 @pytest.mark.django_db(transaction=True)
 def test_backup_and_restore_round_trip(acme, tmp_path, target, ledger_file, settings):
-    kept = lead(acme, "Kavya Rao", "+919811111111", "kavya@example.in")
+    kept = make_lead(
+        acme, name="Kavya Rao", phone="+919811111111", email="kavya@example.in", actor=Actor.system()
+    )
     out = tmp_path / "backup.bin"
     call_command("backup", out=str(out))
     assert out.stat().st_size > 0 and oct(out.stat().st_mode)[-3:] == "600"
-    lead(acme, "After The Backup", "+919822222222")
+    make_lead(acme, name="After The Backup", phone="+919822222222", actor=Actor.system())
 
     url, query = target
     result = run_restore(url, out, ledger_file, settings)
@@ -103,8 +98,10 @@ def test_backup_and_restore_round_trip(acme, tmp_path, target, ledger_file, sett
 def test_erase_restore_an_older_backup_replay_and_the_person_is_gone_again(
     acme, tmp_path, target, ledger_file, settings
 ):
-    person = lead(acme, "Suresh Menon", "+919833333333", "suresh@example.in")
-    other = lead(acme, "Anita Desai", "+919844444444")
+    person = make_lead(
+        acme, name="Suresh Menon", phone="+919833333333", email="suresh@example.in", actor=Actor.system()
+    )
+    other = make_lead(acme, name="Anita Desai", phone="+919844444444", actor=Actor.system())
     older = tmp_path / "older.bin"
     call_command("backup", out=str(older))
 

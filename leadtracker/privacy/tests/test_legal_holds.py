@@ -7,17 +7,10 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from leadtracker.accounts.audit import Actor
-from leadtracker.leads.actions.leads import LeadData, create_lead
 from leadtracker.leads.models import Lead
 from leadtracker.privacy.models import LegalHold
 from leadtracker.privacy.requests.actions import create_request
-
-
-def a_lead(people, phone="+919812345678", name="Farhan Qureshi"):
-    lead, _ = create_lead(
-        people.org, LeadData(name=name, phones=[phone]), actor=Actor.system(), by=people.olga
-    )
-    return lead
+from leadtracker.testing import make_lead
 
 
 def erasure_request(people, lead):
@@ -32,7 +25,7 @@ def erasure_request(people, lead):
 
 
 def test_api_places_lists_and_releases_a_hold(acme, api_as):
-    lead = a_lead(acme)
+    lead = make_lead(acme, name="Farhan Qureshi", phone="+919812345678", actor=Actor.system())
     api = api_as(acme.adam)
     response = api.post(
         "/api/v1/privacy/holds",
@@ -58,7 +51,7 @@ def test_api_places_lists_and_releases_a_hold(acme, api_as):
     ],
 )
 def test_api_names_the_field_of_bad_input(acme, api_as, body, field):
-    lead = a_lead(acme)
+    lead = make_lead(acme, name="Farhan Qureshi", phone="+919812345678", actor=Actor.system())
     payload = {"lead_id": lead.pk, **body} if field != "subject" else {"reason": "a dispute"}
     response = api_as(acme.olga).post("/api/v1/privacy/holds", payload, content_type="application/json")
     assert response.status_code == 422, response.content
@@ -68,7 +61,7 @@ def test_api_names_the_field_of_bad_input(acme, api_as, body, field):
 
 def test_a_hold_blocks_erasure_everywhere_until_released(acme, api_as, as_member, settings, tmp_path):
     settings.ERASURE_LEDGER_PATH = tmp_path / "ledger.jsonl"
-    lead = a_lead(acme)
+    lead = make_lead(acme, name="Farhan Qureshi", phone="+919812345678", actor=Actor.system())
     req = erasure_request(acme, lead)
     api = api_as(acme.olga)
     hold = api.post(
@@ -99,7 +92,7 @@ def test_a_hold_blocks_erasure_everywhere_until_released(acme, api_as, as_member
 
 
 def test_pages_place_and_list_holds_with_field_errors(acme, as_member):
-    lead = a_lead(acme)
+    lead = make_lead(acme, name="Farhan Qureshi", phone="+919812345678", actor=Actor.system())
     client = as_member(acme.adam)
     missing = client.post("/settings/privacy/holds/", {"lead_contact": "98123 45678", "reason": ""})
     assert missing.status_code == 400 and b"reason:" in missing.content
@@ -116,7 +109,7 @@ def test_pages_place_and_list_holds_with_field_errors(acme, as_member):
 
 
 def test_agents_and_managers_cannot_hold_or_erase(acme, api_as, as_member):
-    lead = a_lead(acme)
+    lead = make_lead(acme, name="Farhan Qureshi", phone="+919812345678", actor=Actor.system())
     req = erasure_request(acme, lead)
     hold = LegalHold.objects.create(organisation=acme.org, lead=lead, reason="x")
     for member in (acme.alice, acme.maya):
@@ -142,12 +135,19 @@ def test_agents_and_managers_cannot_hold_or_erase(acme, api_as, as_member):
 
 
 def test_another_organisations_hold_is_404(acme, globex, api_as, as_member):
-    theirs = LegalHold.objects.create(organisation=globex.org, lead=a_lead(globex), reason="theirs")
+    theirs = LegalHold.objects.create(
+        organisation=globex.org,
+        lead=make_lead(globex, name="Farhan Qureshi", phone="+919812345678", actor=Actor.system()),
+        reason="theirs",
+    )
     api = api_as(acme.olga)
     assert api.get(f"/api/v1/privacy/holds/{theirs.pk}").status_code == 404
     assert api.post(f"/api/v1/privacy/holds/{theirs.pk}/release").status_code == 404
     assert as_member(acme.olga).post(f"/settings/privacy/holds/{theirs.pk}/release/").status_code == 404
-    body = {"lead_id": a_lead(globex, phone="+919812000000").pk, "reason": "x"}
+    body = {
+        "lead_id": make_lead(globex, name="Farhan Qureshi", phone="+919812000000", actor=Actor.system()).pk,
+        "reason": "x",
+    }
     assert api.post("/api/v1/privacy/holds", body, content_type="application/json").status_code == 404
     theirs.refresh_from_db()
     assert theirs.released_at is None

@@ -9,12 +9,12 @@ from django.core.management import call_command
 
 from leadtracker.accounts.audit import Actor
 from leadtracker.accounts.models import User
-from leadtracker.leads.actions.leads import LeadData, create_lead
 from leadtracker.leads.models import Lead
 from leadtracker.privacy.erasure import ledger
 from leadtracker.privacy.erasure.actions import erase_lead, erase_member
 from leadtracker.privacy.erasure.replay import replay_erasures
 from leadtracker.privacy.models import ErasureRecord
+from leadtracker.testing import make_lead
 
 
 @pytest.fixture
@@ -23,15 +23,10 @@ def ledger_file(settings, tmp_path):
     return settings.ERASURE_LEDGER_PATH
 
 
-def a_lead(people, name, phone, email=""):
-    lead, _ = create_lead(
-        people.org, LeadData(name=name, phones=[phone], email=email), actor=Actor.system(), by=people.olga
-    )
-    return lead
-
-
 def test_the_ledger_holds_keyed_hashes_only(acme, ledger_file, django_capture_on_commit_callbacks):
-    lead = a_lead(acme, "Deepa Nair", "+919855555555", "Deepa@Example.in")
+    lead = make_lead(
+        acme, name="Deepa Nair", phone="+919855555555", email="Deepa@Example.in", actor=Actor.system()
+    )
     with django_capture_on_commit_callbacks(execute=True):
         erase_lead(lead, actor=Actor.for_user(acme.olga.user), by=acme.olga)
     record = ErasureRecord.objects.get()
@@ -55,13 +50,19 @@ def test_the_ledger_holds_keyed_hashes_only(acme, ledger_file, django_capture_on
 def test_replay_erases_a_person_who_came_back_and_is_idempotent(
     acme, globex, ledger_file, django_capture_on_commit_callbacks
 ):
-    lead = a_lead(acme, "Vikram Singh", "+919866666666", "vikram@example.in")
+    lead = make_lead(
+        acme, name="Vikram Singh", phone="+919866666666", email="vikram@example.in", actor=Actor.system()
+    )
     with django_capture_on_commit_callbacks(execute=True):
         erase_lead(lead, actor=Actor.system())
     # As an older backup would bring them back: the same number and e-mail on a live lead, and
     # the ledger row missing from the table (the file still has it).
-    back = a_lead(acme, "Vikram Singh", "98666 66666", "VIKRAM@example.in")
-    same_number_elsewhere = a_lead(globex, "Another Vikram", "+919866666666")
+    back = make_lead(
+        acme, name="Vikram Singh", phone="98666 66666", email="VIKRAM@example.in", actor=Actor.system()
+    )
+    same_number_elsewhere = make_lead(
+        globex, name="Another Vikram", phone="+919866666666", actor=Actor.system()
+    )
     ErasureRecord.objects.all().delete()
 
     result = replay_erasures()
@@ -77,7 +78,9 @@ def test_replay_erases_a_person_who_came_back_and_is_idempotent(
 
 def test_replay_writes_table_entries_missing_from_the_file(acme, ledger_file, capsys):
     # A crash between commit and the file append: the table has it, the file does not.
-    erase_lead(a_lead(acme, "Ravi Teja", "+919877777777"), actor=Actor.system())
+    erase_lead(
+        make_lead(acme, name="Ravi Teja", phone="+919877777777", actor=Actor.system()), actor=Actor.system()
+    )
     assert not ledger_file.exists()
     call_command("privacy", "replay-erasures", "--org", "acme")
     out = capsys.readouterr().out

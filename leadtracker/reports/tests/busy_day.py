@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from leadtracker.accounts.audit import Actor
 from leadtracker.calls.tests.conftest import open_shift, paired_client, send
+from leadtracker.testing import make_lead
 
 
 def minutes_into_today(org) -> int:
@@ -42,14 +43,6 @@ def calls_for(n0: int, specs, *, latest_minutes_ago: int):
     return rows
 
 
-def make_lead(people, name, phone, *, owner, status=None, source=None):
-    from leadtracker.leads.actions.leads import LeadData, create_lead
-
-    data = LeadData(name=name, phones=[phone], owner_id=owner.user_id, status=status, source=source)
-    lead, _ = create_lead(people.org, data, actor=Actor.system(), by=people.olga)
-    return lead
-
-
 def busy_day(people):
     """Alice (Maya's team) and Bob (Mani's team, inside Maya's) and Carl (Mark's team) work
     today. Returns the leads by name."""
@@ -61,10 +54,29 @@ def busy_day(people):
     web, _ = LeadSource.objects.get_or_create(organisation=org, name="Website")
     fair, _ = LeadSource.objects.get_or_create(organisation=org, name="Trade fair")
     leads = {
-        "ravi": make_lead(people, "Ravi Patel", "98765 10001", owner=people.alice, source=web),
-        "sita": make_lead(people, "Sita Rao", "98765 10002", owner=people.alice, source=web, status=won),
-        "gopal": make_lead(people, "Gopal Das", "98765 10003", owner=people.bob, source=fair),
-        "uma": make_lead(people, "Uma Nair", "98765 10004", owner=people.carl, source=fair),
+        "ravi": make_lead(
+            people,
+            name="Ravi Patel",
+            phone="98765 10001",
+            actor=Actor.system(),
+            owner=people.alice,
+            source=web,
+        ),
+        "sita": make_lead(
+            people,
+            name="Sita Rao",
+            phone="98765 10002",
+            actor=Actor.system(),
+            owner=people.alice,
+            source=web,
+            status=won,
+        ),
+        "gopal": make_lead(
+            people, name="Gopal Das", phone="98765 10003", actor=Actor.system(), owner=people.bob, source=fair
+        ),
+        "uma": make_lead(
+            people, name="Uma Nair", phone="98765 10004", actor=Actor.system(), owner=people.carl, source=fair
+        ),
     }
     room = max(1, min(20, minutes_into_today(org) // 4))
     for member in (people.alice, people.bob, people.carl):

@@ -10,8 +10,8 @@ from django.utils import timezone
 from leadtracker.accounts.audit import Actor
 from leadtracker.accounts.models import Membership, Role, User
 from leadtracker.calls.tests.conftest import open_shift, paired_client, send
-from leadtracker.reports.tests.busy_day import busy_day, calls_for, make_lead, minutes_into_today
-from leadtracker.testing import login_client
+from leadtracker.reports.tests.busy_day import busy_day, calls_for, minutes_into_today
+from leadtracker.testing import login_client, make_lead
 
 PAGES = [
     ("olga", "/dashboard/?range=7d"),
@@ -48,7 +48,7 @@ def more_work(people, n: int) -> None:
         )
         open_shift(member, hours_ago=9)
         number = f"+9198700{i:05d}"
-        lead = make_lead(people, f"Lead {i}", number, owner=member)
+        lead = make_lead(people, name=f"Lead {i}", phone=number, actor=Actor.system(), owner=member)
         specs = [(number, "outgoing", 30 + j) for j in range(4)] + [(number, "missed", 0)]
         assert (
             send(paired_client(member), calls_for(500 + 10 * i, specs, latest_minutes_ago=room)).status_code
@@ -65,7 +65,9 @@ def more_work(people, n: int) -> None:
             lead, due_at=timezone.now() - dt.timedelta(hours=1), actor=Actor.system(), by=people.olga
         )
     # Alice's own day gets busier too.
-    alices = make_lead(people, "Another of Alice's", "+919870099999", owner=people.alice)
+    alices = make_lead(
+        people, name="Another of Alice's", phone="+919870099999", actor=Actor.system(), owner=people.alice
+    )
     schedule_follow_up(
         alices, due_at=timezone.now() + dt.timedelta(hours=1), actor=Actor.system(), by=people.alice
     )

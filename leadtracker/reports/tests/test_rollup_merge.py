@@ -6,8 +6,9 @@ from leadtracker.accounts.audit import Actor
 from leadtracker.calls.tests.conftest import open_shift, paired_client, send
 from leadtracker.leads.actions.merge import merge_leads
 from leadtracker.reports.models import UserDay
-from leadtracker.reports.tests.busy_day import calls_for, make_lead, minutes_into_today
+from leadtracker.reports.tests.busy_day import calls_for, minutes_into_today
 from leadtracker.reports.tests.direct import assert_rollups_match
+from leadtracker.testing import make_lead
 
 PRIMARY, DUPLICATE, OTHER = "+919876520001", "+919876520002", "+919876520003"
 
@@ -25,9 +26,9 @@ def day_of(member) -> UserDay:
 
 
 def test_a_merge_counts_the_two_leads_as_one_on_the_days_that_called_them(acme):
-    primary = make_lead(acme, "Ravi Patel", PRIMARY, owner=acme.alice)
-    duplicate = make_lead(acme, "Ravi P.", DUPLICATE, owner=acme.alice)
-    make_lead(acme, "Someone Else", OTHER, owner=acme.alice)
+    primary = make_lead(acme, name="Ravi Patel", phone=PRIMARY, actor=Actor.system(), owner=acme.alice)
+    duplicate = make_lead(acme, name="Ravi P.", phone=DUPLICATE, actor=Actor.system(), owner=acme.alice)
+    make_lead(acme, name="Someone Else", phone=OTHER, actor=Actor.system(), owner=acme.alice)
     open_shift(acme.alice)
     open_shift(acme.bob)
     # Alice: the primary twice, the duplicate three times, another lead once. Bob called only
@@ -58,8 +59,8 @@ def test_a_merge_counts_the_two_leads_as_one_on_the_days_that_called_them(acme):
 
 
 def test_two_leads_called_once_each_become_one_lead_called_twice(acme):
-    primary = make_lead(acme, "Ravi Patel", PRIMARY, owner=acme.alice)
-    duplicate = make_lead(acme, "Ravi P.", DUPLICATE, owner=acme.alice)
+    primary = make_lead(acme, name="Ravi Patel", phone=PRIMARY, actor=Actor.system(), owner=acme.alice)
+    duplicate = make_lead(acme, name="Ravi P.", phone=DUPLICATE, actor=Actor.system(), owner=acme.alice)
     open_shift(acme.alice)
     calls = [(PRIMARY, "outgoing", 40), (DUPLICATE, "outgoing", 30)]
     latest = latest_minutes_ago(acme.org, len(calls))

@@ -9,7 +9,6 @@ from django.utils import timezone
 from leadtracker.accounts.audit import Actor
 from leadtracker.attendance import actions as attendance
 from leadtracker.calls.tests.conftest import _anchor, call, open_shift, paired_client, send  # noqa: F401 — _anchor: autouse, one "now" per test
-from leadtracker.leads.actions.leads import LeadData, create_lead
 from leadtracker.leads.models import LeadSource, LeadStatus, StatusKind
 from leadtracker.reports import selectors
 from leadtracker.reports.selectors import Range, range_for, scope_user_ids
@@ -176,16 +175,10 @@ def test_funnel_and_conversion_by_source(acme):
     org = acme.org
     won = LeadStatus.objects.get(organisation=org, kind=StatusKind.WON)
     fair = LeadSource.objects.create(organisation=org, name="Trade fair")
-    actor = Actor.for_user(acme.olga.user)
-
-    def lead(phone, *, owner, status=None, source=None):
-        data = LeadData(phones=[phone], owner_id=owner.user_id, status=status, source=source)
-        return create_lead(org, data, actor=actor, by=acme.olga)[0]
-
-    lead("98111 00001", owner=acme.alice, source=fair, status=won)
-    lead("98111 00002", owner=acme.alice, source=fair)
-    lead("98111 00003", owner=acme.bob)
-    lead("98111 00004", owner=acme.carl, status=won)
+    make_lead(acme, phone="98111 00001", owner=acme.alice, source=fair, status=won)
+    make_lead(acme, phone="98111 00002", owner=acme.alice, source=fair)
+    make_lead(acme, phone="98111 00003", owner=acme.bob)
+    make_lead(acme, phone="98111 00004", owner=acme.carl, status=won)
     funnel = selectors.funnel(org, None)
     statuses = list(LeadStatus.objects.filter(organisation=org, is_active=True))
     assert [f["status_id"] for f in funnel] == [s.pk for s in statuses]
