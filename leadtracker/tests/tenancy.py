@@ -10,6 +10,7 @@ from leadtracker.accounts.actions import create_api_token, invite_member
 from leadtracker.accounts.audit import Actor
 from leadtracker.accounts.models import AuditEvent
 from leadtracker.leads.models import Lead
+from leadtracker.testing import make_lead
 
 
 def _invitation(people):
@@ -24,17 +25,10 @@ def _personal_token(people):
 
 
 def _lead(people):
-    from leadtracker.leads.actions.leads import LeadData, create_lead
-
     n = Lead.objects.filter(organisation=people.org).count()
-    lead, _ = create_lead(
-        people.org,
-        LeadData(name=f"Walk {n}", phones=[f"+9198765{n:05d}"]),
-        actor=Actor.system(),
-        by=people.olga,
-        on_duplicate="create",
+    return make_lead(
+        people, name=f"Walk {n}", phone=f"+9198765{n:05d}", actor=Actor.system(), on_duplicate="create"
     )
-    return lead
 
 
 def _follow_up(people):

@@ -15,12 +15,12 @@ from leadtracker.accounts.models import ApiToken, AuditEvent, Membership, Suppor
 from leadtracker.accounts.support.actions import file_support_request
 from leadtracker.attendance.models import Shift
 from leadtracker.calls.models import Call, Device
-from leadtracker.leads.actions.leads import LeadData, add_note, create_lead
+from leadtracker.leads.actions.leads import add_note
 from leadtracker.leads.models import Activity, Lead
 from leadtracker.privacy.erasure.actions import erase_lead, erase_member, lead_erasure_preview
 from leadtracker.privacy.models import ErasureRecord
 from leadtracker.privacy.requests.actions import create_request
-from leadtracker.testing import make_org
+from leadtracker.testing import make_lead, make_org
 
 
 @pytest.fixture(autouse=True)
@@ -29,11 +29,8 @@ def ledger_file(settings, tmp_path):
 
 
 def a_lead(people, name="Harpreet Kaur", phones=("+919888888888",), email="harpreet@example.in"):
-    lead, _ = create_lead(
-        people.org,
-        LeadData(name=name, phones=list(phones), email=email, city="Amritsar"),
-        actor=Actor.system(),
-        by=people.olga,
+    lead = make_lead(
+        people, name=name, phones=list(phones), email=email, city="Amritsar", actor=Actor.system()
     )
     add_note(lead, f"{name} wants a callback", actor=Actor.system(), by=people.olga)
     return lead
