@@ -12,10 +12,10 @@ from openpyxl import Workbook
 from leadtracker.accounts.audit import Actor
 from leadtracker.accounts.models import AuditEvent
 from leadtracker.calls.models import Call
-from leadtracker.calls.tests.conftest import call, open_shift, paired_client, send
 from leadtracker.leads.actions.leads import LeadData, create_lead
 from leadtracker.leads.actions.settings import create_source, rotate_capture_key
 from leadtracker.leads.models import ImportJob, Lead
+from leadtracker.testing import call, open_shift, paired_client, send
 
 NUL_MESSAGE = "text cannot contain the NUL character (U+0000)"
 

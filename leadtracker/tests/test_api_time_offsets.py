@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from leadtracker.accounts.models import AuditEvent
 from leadtracker.calls.models import Call
-from leadtracker.calls.tests.conftest import call, open_shift, paired_client, send
 from leadtracker.leads.models import FollowUp
+from leadtracker.testing import call, open_shift, paired_client, send
 
 OFFSET_MESSAGE = "a UTC offset of at most ±15:59"
 

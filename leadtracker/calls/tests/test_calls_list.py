@@ -3,8 +3,7 @@
 import csv
 import io
 
-from leadtracker.calls.tests.conftest import call, open_shift, paired_client, send
-from leadtracker.testing import make_lead
+from leadtracker.testing import call, make_lead, open_shift, paired_client, send
 
 
 def _fill(acme):

@@ -10,8 +10,7 @@ import urllib.request
 import pytest
 
 from leadtracker.calls.models import Call, CallBack
-from leadtracker.calls.tests.conftest import call, open_shift, paired_client
-from leadtracker.testing import make_lead
+from leadtracker.testing import call, make_lead, open_shift, paired_client
 
 
 @pytest.mark.django_db(transaction=True)

@@ -5,8 +5,7 @@ one with it runs; the API stays direct."""
 from leadtracker.accounts.audit import Actor
 from leadtracker.calls.actions import log_call
 from leadtracker.calls.models import Device, Outcome
-from leadtracker.calls.tests.conftest import paired_client
-from leadtracker.testing import html_region
+from leadtracker.testing import html_region, paired_client
 
 
 def asked(response):

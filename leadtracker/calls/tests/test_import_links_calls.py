@@ -7,9 +7,9 @@ from django.test.utils import CaptureQueriesContext
 
 from leadtracker.accounts.audit import Actor
 from leadtracker.calls.models import Call, CallBack
-from leadtracker.calls.tests.conftest import call, send
 from leadtracker.leads.imports.importer import import_file
 from leadtracker.leads.models import Lead
+from leadtracker.testing import call, send
 
 UNKNOWN = "+919812345678"
 

@@ -7,9 +7,8 @@ import pytest
 
 from leadtracker.accounts.models import AuditEvent
 from leadtracker.calls.models import Call, CallBack
-from leadtracker.calls.tests.conftest import call, open_shift, paired_client, send
 from leadtracker.leads.models import Lead
-from leadtracker.testing import make_lead
+from leadtracker.testing import call, make_lead, open_shift, paired_client, send
 
 UNKNOWN = "+919812345678"
 

@@ -9,8 +9,7 @@ import pytest
 
 from leadtracker.accounts.models import Organisation
 from leadtracker.calls.models import Call, CallBack
-from leadtracker.calls.tests.conftest import call, send
-from leadtracker.testing import make_lead
+from leadtracker.testing import call, make_lead, send
 
 CARLS = "+919811113210"  # a colleague's lead
 ALICES = "+919822224567"  # her own lead

@@ -4,9 +4,8 @@ show on the lead's timeline; the lead's last-contacted time follows them."""
 import datetime as dt
 
 from leadtracker.calls.models import Call
-from leadtracker.calls.tests.conftest import call, send
 from leadtracker.leads.models import Lead, LeadPhone, LeadStatus
-from leadtracker.testing import make_lead
+from leadtracker.testing import call, make_lead, send
 
 
 def test_a_call_links_to_the_lead_with_that_number_in_any_format(acme, globex, phone):

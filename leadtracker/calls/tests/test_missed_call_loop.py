@@ -3,8 +3,7 @@ call-back for the lead's owner; the next call with a conversation closes it, mea
 
 from leadtracker.accounts.audit import Actor
 from leadtracker.calls.models import CallBack
-from leadtracker.calls.tests.conftest import call, open_shift, paired_client, send
-from leadtracker.testing import make_lead
+from leadtracker.testing import call, make_lead, open_shift, paired_client, send
 
 
 def test_missed_call_opens_a_call_back_and_a_connected_call_closes_it(acme, phone, as_member):

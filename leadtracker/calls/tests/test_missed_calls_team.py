@@ -3,8 +3,7 @@ only call-backs assigned to that manager's subtree; a team the viewer may not se
 another organisation's included; a team that is not an id is named as the bad field."""
 
 from leadtracker.calls.models import CallBack
-from leadtracker.calls.tests.conftest import call, open_shift, paired_client, send
-from leadtracker.testing import make_lead
+from leadtracker.testing import call, make_lead, open_shift, paired_client, send
 
 
 def missed_from_own_leads(people, *members) -> None:

@@ -9,8 +9,7 @@ import pytest
 
 from leadtracker.api import api
 from leadtracker.calls.models import Call, Outcome
-from leadtracker.calls.tests.conftest import call, send
-from leadtracker.testing import make_lead
+from leadtracker.testing import call, make_lead, send
 
 OLD_TO_NEW = {
     ("/api/v1/dispositions", "get"): "/api/v1/outcomes",

@@ -5,9 +5,8 @@ import datetime as dt
 from django.utils import timezone
 
 from leadtracker.calls.models import Call, CallBack, Outcome
-from leadtracker.calls.tests.conftest import call, send
 from leadtracker.leads.models import FollowUp, Lead
-from leadtracker.testing import make_lead
+from leadtracker.testing import call, make_lead, send
 
 
 def _outcome(org, name):

@@ -3,8 +3,7 @@
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from leadtracker.calls.tests.conftest import call, send
-from leadtracker.testing import make_lead
+from leadtracker.testing import call, make_lead, send
 
 
 def count(fn):

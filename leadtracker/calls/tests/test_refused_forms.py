@@ -9,9 +9,8 @@ import pytest
 
 from leadtracker.accounts.models import AuditEvent
 from leadtracker.calls.models import Call, Outcome, PairingCode
-from leadtracker.calls.tests.conftest import call, send
 from leadtracker.leads.models import FollowUp, Lead
-from leadtracker.testing import make_lead
+from leadtracker.testing import call, make_lead, send
 
 UNKNOWN = "+919812345678"
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from leadtracker.attendance.models import Shift
 from leadtracker.calls.models import Call, CallStatus, Device
-from leadtracker.calls.tests.conftest import call, open_shift, paired_client, send
+from leadtracker.testing import call, open_shift, paired_client, send
 
 
 def identity(body):

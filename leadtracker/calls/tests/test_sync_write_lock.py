@@ -11,9 +11,8 @@ from django.db import connection, connections
 from django.utils import timezone
 
 from leadtracker.calls.models import Call, CallBack
-from leadtracker.calls.tests.conftest import call, open_shift, paired_client, send
 from leadtracker.leads.models import Lead
-from leadtracker.testing import make_lead, wait_until
+from leadtracker.testing import call, make_lead, open_shift, paired_client, send, wait_until
 
 
 @contextlib.contextmanager

@@ -5,7 +5,7 @@ from django.test import Client
 
 from leadtracker.accounts.audit import Actor
 from leadtracker.calls import actions
-from leadtracker.calls.tests.conftest import call, paired_client, send
+from leadtracker.testing import call, paired_client, send
 
 
 def pair(code, ip="198.51.100.30"):

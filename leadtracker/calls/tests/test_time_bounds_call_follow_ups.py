@@ -6,9 +6,8 @@ not the outcome either."""
 import pytest
 
 from leadtracker.calls.models import Call
-from leadtracker.calls.tests.conftest import call, send
 from leadtracker.leads.models import FollowUp
-from leadtracker.testing import make_lead
+from leadtracker.testing import call, make_lead, send
 
 TIMES = ["9999-12-31T23:59:59Z", "0001-01-01T00:00:00+05:30", "2999-01-01T10:00:00+05:30"]
 

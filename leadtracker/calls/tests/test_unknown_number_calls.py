@@ -6,11 +6,10 @@ number takes its calls and its call-back."""
 
 from leadtracker.accounts.models import AuditEvent, Organisation
 from leadtracker.calls.models import Call, CallBack
-from leadtracker.calls.tests.conftest import call, open_shift, paired_client, send
 from leadtracker.leads.models import Lead
 from leadtracker.reports.models import UserDay
 from leadtracker.reports.tests.direct import assert_rollups_match
-from leadtracker.testing import make_lead
+from leadtracker.testing import call, make_lead, open_shift, paired_client, send
 
 UNKNOWN = "+919812345678"
 SHOWN = "+91 98123 45678"

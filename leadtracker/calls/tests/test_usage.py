@@ -7,8 +7,7 @@ from django.utils import timezone
 from leadtracker.accounts.models import Organisation
 from leadtracker.calls.actions import count_usage, purge_usage
 from leadtracker.calls.models import Device, UsageDay
-from leadtracker.calls.tests.conftest import call, send
-from leadtracker.testing import clocks
+from leadtracker.testing import call, clocks, send
 
 
 def test_the_phone_reports_its_app_version_and_system(phone):

@@ -47,7 +47,7 @@ def test_todays_follow_ups_flag_the_lead_and_offer_no_call(acme, as_member, new_
 
 
 def test_missed_calls_to_return_flag_the_lead(acme, as_member, new_lead):
-    from leadtracker.calls.tests.conftest import call, open_shift, paired_client, send
+    from leadtracker.testing import call, open_shift, paired_client, send
 
     lead = new_lead(acme, name="Quiet", phones=["98765 43210"], do_not_call=True, by=acme.alice)
     open_shift(acme.alice)

@@ -7,11 +7,10 @@ import time
 
 from django.utils import timezone
 
-from leadtracker.calls.tests.conftest import call, open_shift, paired_client, send
 from leadtracker.privacy import middleware
 from leadtracker.privacy.models import NoticeAcceptance
 from leadtracker.privacy.tests.conftest import publish_version
-from leadtracker.testing import PASSWORD, login_client, token_client
+from leadtracker.testing import PASSWORD, call, login_client, open_shift, paired_client, send, token_client
 
 
 def test_no_notice_no_gate(acme):

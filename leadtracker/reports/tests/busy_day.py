@@ -7,8 +7,7 @@ import datetime as dt
 from django.utils import timezone
 
 from leadtracker.accounts.audit import Actor
-from leadtracker.calls.tests.conftest import open_shift, paired_client, send
-from leadtracker.testing import make_lead
+from leadtracker.testing import make_lead, open_shift, paired_client, send
 
 
 def minutes_into_today(org) -> int:

@@ -4,9 +4,8 @@ median, next follow-ups and missed calls to return — and "/" by role."""
 import pytest
 
 from leadtracker.accounts.models import Membership, Role, User
-from leadtracker.calls.tests.conftest import open_shift, paired_client, send
 from leadtracker.reports.tests.busy_day import busy_day, calls_for, minutes_into_today
-from leadtracker.testing import clocks, login_client
+from leadtracker.testing import clocks, login_client, open_shift, paired_client, send
 
 
 @pytest.fixture

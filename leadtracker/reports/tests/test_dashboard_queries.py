@@ -9,9 +9,8 @@ from django.utils import timezone
 
 from leadtracker.accounts.audit import Actor
 from leadtracker.accounts.models import Membership, Role, User
-from leadtracker.calls.tests.conftest import open_shift, paired_client, send
 from leadtracker.reports.tests.busy_day import busy_day, calls_for, minutes_into_today
-from leadtracker.testing import login_client, make_lead
+from leadtracker.testing import login_client, make_lead, open_shift, paired_client, send
 
 PAGES = [
     ("olga", "/dashboard/?range=7d"),

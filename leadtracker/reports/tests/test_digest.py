@@ -83,8 +83,8 @@ def test_a_manager_reads_their_teams_yesterday(frozen_at, acme, today):
 
 @clocks()
 def test_gaming_flags_are_explained(frozen_at, acme, today):
-    from leadtracker.calls.tests.conftest import open_shift, paired_client, send
     from leadtracker.reports.tests.busy_day import calls_for, minutes_into_today
+    from leadtracker.testing import open_shift, paired_client, send
 
     Organisation.objects.update(digest_hour=8)
     open_shift(acme.bob, hours_ago=9)

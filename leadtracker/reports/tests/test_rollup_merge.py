@@ -3,12 +3,11 @@ those calls follow in the merge's own transaction (leads called and most dials t
 counted per lead, so two leads that become one change them)."""
 
 from leadtracker.accounts.audit import Actor
-from leadtracker.calls.tests.conftest import open_shift, paired_client, send
 from leadtracker.leads.actions.merge import merge_leads
 from leadtracker.reports.models import UserDay
 from leadtracker.reports.tests.busy_day import calls_for, minutes_into_today
 from leadtracker.reports.tests.direct import assert_rollups_match
-from leadtracker.testing import make_lead
+from leadtracker.testing import make_lead, open_shift, paired_client, send
 
 PRIMARY, DUPLICATE, OTHER = "+919876520001", "+919876520002", "+919876520003"
 

@@ -14,12 +14,11 @@ from leadtracker.accounts.audit import Actor
 from leadtracker.attendance import actions as attendance
 from leadtracker.attendance.models import Shift
 from leadtracker.calls.actions import log_call
-from leadtracker.calls.tests.conftest import paired_client, send
 from leadtracker.leads.models import Lead
 from leadtracker.lib.errors import ActionError
 from leadtracker.privacy.erasure.actions import erase_lead
 from leadtracker.reports.tests.direct import assert_rollups_match
-from leadtracker.testing import make_lead
+from leadtracker.testing import make_lead, paired_client, send
 
 IST = dt.timezone(dt.timedelta(hours=5, minutes=30))
 STEPS = 40
