@@ -191,6 +191,18 @@ def send(client, calls):
     return client.post("/api/v1/calls/sync", {"calls": calls}, content_type="application/json")
 
 
+def publish_version(org, *, title=None, effective_in=None, items=None):
+    """A published privacy notice version, effective now (or ``effective_in`` from now)."""
+    from django.utils import timezone
+
+    from leadtracker.accounts.audit import Actor
+    from leadtracker.privacy.notices import actions
+
+    draft = actions.create_draft(org, actor=Actor.system(), title=title, items=items)
+    when = timezone.now() + effective_in if effective_in else None
+    return actions.publish_notice(draft, actor=Actor.system(), effective_at=when)
+
+
 # --- the clock ---------------------------------------------------------------------------------
 # Instants at which "today", "yesterday", "the last 7 days", a day's end, a month's end or a year's
 # fall awkwardly. A test of anything worked out from the date runs at each of them, with the

@@ -9,8 +9,16 @@ from django.utils import timezone
 
 from leadtracker.privacy import middleware
 from leadtracker.privacy.models import NoticeAcceptance
-from leadtracker.privacy.tests.conftest import publish_version
-from leadtracker.testing import PASSWORD, call, login_client, open_shift, paired_client, send, token_client
+from leadtracker.testing import (
+    PASSWORD,
+    call,
+    login_client,
+    open_shift,
+    paired_client,
+    publish_version,
+    send,
+    token_client,
+)
 
 
 def test_no_notice_no_gate(acme):

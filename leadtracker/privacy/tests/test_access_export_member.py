@@ -16,8 +16,8 @@ from leadtracker.calls.actions import create_pairing_code, pair_device
 from leadtracker.privacy.export.archive import build_zip
 from leadtracker.privacy.export.values import Subject
 from leadtracker.privacy.notices.actions import accept_notice
-from leadtracker.privacy.tests.conftest import publish_version
 from leadtracker.privacy.tests.export_util import lead_with_history, read_zip, zip_text
+from leadtracker.testing import publish_version
 
 WORDS = ["Amber", "Banyan", "Cobalt", "Dahlia", "Ember", "Fennel", "Garnet", "Hazel", "Indigo", "Jasmine"]
 

@@ -6,8 +6,7 @@ from django.utils import timezone
 
 from leadtracker.accounts.models import AuditEvent
 from leadtracker.privacy.models import PrivacyNotice
-from leadtracker.privacy.tests.conftest import publish_version
-from leadtracker.testing import token_client
+from leadtracker.testing import publish_version, token_client
 
 ITEM = {
     "data": "Phone numbers",

@@ -4,8 +4,7 @@ acceptance page, only the version in effect, and the gate lets a session through
 import datetime as dt
 
 from leadtracker.privacy.models import NoticeAcceptance
-from leadtracker.privacy.tests.conftest import publish_version
-from leadtracker.testing import login_client, token_client
+from leadtracker.testing import login_client, publish_version, token_client
 
 
 def accept(client, notice_id):

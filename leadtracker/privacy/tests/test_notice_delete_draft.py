@@ -7,8 +7,7 @@ from leadtracker.accounts.audit import Actor
 from leadtracker.accounts.models import AuditEvent
 from leadtracker.privacy.models import PrivacyNotice
 from leadtracker.privacy.notices import actions
-from leadtracker.privacy.tests.conftest import publish_version
-from leadtracker.testing import login_client, token_client
+from leadtracker.testing import login_client, publish_version, token_client
 
 
 def draft(org):

@@ -13,7 +13,7 @@ from leadtracker.lib.errors import ActionError, Conflict
 from leadtracker.privacy import selectors
 from leadtracker.privacy.models import NoticeAcceptance, PrivacyNotice
 from leadtracker.privacy.notices import actions
-from leadtracker.privacy.tests.conftest import publish_version
+from leadtracker.testing import publish_version
 
 ITEM = {"data": "Phone numbers", "purpose": "Calling back", "legal_basis": "consent", "retention": "90 days"}
 

@@ -4,8 +4,7 @@ import re
 
 from leadtracker.accounts.models import Organisation
 from leadtracker.privacy.models import PrivacyNotice
-from leadtracker.privacy.tests.conftest import publish_version
-from leadtracker.testing import login_client
+from leadtracker.testing import login_client, publish_version
 
 
 def test_admin_starts_edits_and_publishes_a_notice(acme):
