@@ -6,7 +6,6 @@ from urllib.parse import parse_qs, urlsplit
 
 from leadtracker.accounts.audit import Actor
 from leadtracker.calls.models import CallBack
-from leadtracker.calls.tests.conftest import _anchor  # noqa: F401 — _anchor: autouse, one "now" per test
 from leadtracker.leads.actions.assignment import assign_lead
 from leadtracker.testing import call, login_client, make_lead, open_shift, paired_client, send
 

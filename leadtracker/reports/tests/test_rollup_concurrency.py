@@ -12,7 +12,6 @@ import urllib.request
 import pytest
 
 from leadtracker.calls.models import Call
-from leadtracker.calls.tests.conftest import _anchor  # noqa: F401 — _anchor: autouse, one "now" per test
 from leadtracker.reports.tests.direct import assert_rollups_match
 from leadtracker.testing import call, make_lead, open_shift, paired_client
 

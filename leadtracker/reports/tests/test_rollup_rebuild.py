@@ -10,7 +10,6 @@ from django.utils import timezone
 
 from leadtracker.accounts.audit import Actor
 from leadtracker.attendance import actions as attendance
-from leadtracker.calls.tests.conftest import _anchor  # noqa: F401 — _anchor: autouse, one "now" per test
 from leadtracker.reports.models import UserDay, UserHour
 from leadtracker.reports.tests.direct import assert_rollups_match, rollup_days, rollup_hours
 from leadtracker.testing import call, clocks, make_lead, open_shift, paired_client, send

@@ -8,7 +8,6 @@ from django.utils import timezone
 
 from leadtracker.accounts.audit import Actor
 from leadtracker.attendance import actions as attendance
-from leadtracker.calls.tests.conftest import _anchor  # noqa: F401 — _anchor: autouse, one "now" per test
 from leadtracker.leads.models import LeadSource, LeadStatus, StatusKind
 from leadtracker.reports import selectors
 from leadtracker.reports.selectors import Range, range_for, scope_user_ids

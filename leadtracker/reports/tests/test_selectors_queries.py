@@ -7,7 +7,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from leadtracker.accounts.models import Membership
-from leadtracker.calls.tests.conftest import _anchor  # noqa: F401 — _anchor: autouse, one "now" per test
 from leadtracker.reports import selectors
 from leadtracker.reports.selectors import Range
 from leadtracker.testing import call, make_lead, open_shift, paired_client, send
