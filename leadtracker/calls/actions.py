@@ -370,6 +370,72 @@ MANUAL_STATUSES = {
 }
 
 
+def _manual_started_at(started_at: dt.datetime | None, now: dt.datetime) -> dt.datetime:
+    """When a hand-logged call began, to the second: the same form sent twice then names the
+    same moment and finds the first call. A person's statement is believed only within a
+    window (no future, the last 30 days), since nothing on a phone backs it."""
+    started_at = (started_at or now).replace(microsecond=0)
+    if timezone.is_naive(started_at):
+        raise ActionError("give a date and time with a time zone", field="started_at")
+    if started_at > now + dt.timedelta(minutes=5):
+        raise ActionError("cannot be in the future", field="started_at")
+    if started_at < now - dt.timedelta(days=30):
+        raise ActionError("only calls of the last 30 days can be logged", field="started_at")
+    return started_at
+
+
+def _manual_number_and_lead(org, lead, number: str) -> tuple[str, object]:
+    """(number, lead) of a hand-logged call. A call logged from a lead's page is to the lead's
+    own number; a typed number is cleaned as a phone's would be, and joins the lead that has it
+    so the call shows on that lead as a synced one would."""
+    from leadtracker.leads.models import Lead
+    from leadtracker.lib.phones import InvalidPhone, normalise
+
+    if lead is not None:
+        number = lead.phone
+        if not number:
+            raise ActionError("this lead has no phone number", field="lead_id")
+        return number, lead
+    try:
+        number = normalise(number, org.phone_region)
+    except InvalidPhone as exc:
+        raise ActionError(f"not a valid number: {exc}", field="number") from None
+    return number, Lead.objects.filter(organisation_id=org.pk, phones__e164=number).first()
+
+
+def _run_stored_call_hooks(org, member: Membership, call: Call, lead) -> None:
+    """Put a hand-logged call through what follows a synced batch (the lead's last contact,
+    the missed-call loop, the roll-ups' signal), in the sync's own shape (ingest's CleanCall),
+    so the two ways a call arrives cannot disagree about what it did."""
+    from leadtracker.calls import callbacks
+
+    clean = CleanCall(
+        index=0,
+        device_call_id="",
+        number=call.number,
+        valid=True,
+        country_iso="",
+        type=call.type,
+        status=call.status,
+        direction=call.direction,
+        started_at=call.started_at,
+        duration_s=call.duration_s,
+        sim="",
+        contact_name="",
+        lead_id=lead.pk if lead else None,
+        owner_id=lead.owner_id if lead else None,
+    )
+    touch_leads([(call.pk, clean)])
+    returned = callbacks.on_calls_stored(org, [(call.pk, clean)], user_id=member.user_id)
+    calls_stored.send(
+        sender=Call,
+        organisation=org,
+        user_id=member.user_id,
+        moments=[call.started_at],
+        call_back_call_ids=returned,
+    )
+
+
 @transaction.atomic
 def log_call(
     member: Membership,
@@ -388,36 +454,17 @@ def log_call(
     """A call logged by hand, for people whose phone cannot share its call log (the protocol
     allows it while the permission is revoked). It is the person's own statement, so it is
     not bound to a shift. Returns (call, created): the same form sent twice logs one call."""
-    from leadtracker.calls import callbacks
-    from leadtracker.leads.models import Lead
-    from leadtracker.lib.phones import InvalidPhone, normalise
-
     org = member.organisation
     if (direction, bool(connected)) not in MANUAL_STATUSES:
         raise ActionError("must be in or out", field="direction")
     call_type, status = MANUAL_STATUSES[(direction, bool(connected))]
     now = timezone.now()
-    started_at = (started_at or now).replace(microsecond=0)
-    if timezone.is_naive(started_at):
-        raise ActionError("give a date and time with a time zone", field="started_at")
-    if started_at > now + dt.timedelta(minutes=5):
-        raise ActionError("cannot be in the future", field="started_at")
-    if started_at < now - dt.timedelta(days=30):
-        raise ActionError("only calls of the last 30 days can be logged", field="started_at")
+    started_at = _manual_started_at(started_at, now)
     if not isinstance(duration_s, int) or not 0 <= duration_s <= 24 * 3600:
         raise ActionError("a whole number of seconds up to a day", field="duration_s")
     if not connected:
         duration_s = 0
-    if lead is not None:
-        number = lead.phone
-        if not number:
-            raise ActionError("this lead has no phone number", field="lead_id")
-    else:
-        try:
-            number = normalise(number, org.phone_region)
-        except InvalidPhone as exc:
-            raise ActionError(f"not a valid number: {exc}", field="number") from None
-        lead = Lead.objects.filter(organisation_id=org.pk, phones__e164=number).first()
+    number, lead = _manual_number_and_lead(org, lead, number)
     outcome = _check_outcome(org.pk, outcome_id)
     existing = Call.objects.filter(
         organisation_id=org.pk, user_id=member.user_id, number=number, started_at=started_at, type=call_type
@@ -440,32 +487,7 @@ def log_call(
         disposed_at=now if outcome or note else None,
         disposed_by=actor.user if outcome or note else None,
     )
-    clean = CleanCall(
-        index=0,
-        device_call_id="",
-        number=number,
-        valid=True,
-        country_iso="",
-        type=call_type,
-        status=status,
-        direction=direction,
-        started_at=started_at,
-        duration_s=duration_s,
-        sim="",
-        contact_name="",
-        lead_id=lead.pk if lead else None,
-        owner_id=lead.owner_id if lead else None,
-    )
-
-    touch_leads([(call.pk, clean)])
-    returned = callbacks.on_calls_stored(org, [(call.pk, clean)], user_id=member.user_id)
-    calls_stored.send(
-        sender=Call,
-        organisation=org,
-        user_id=member.user_id,
-        moments=[started_at],
-        call_back_call_ids=returned,
-    )
+    _run_stored_call_hooks(org, member, call, lead)
     # Ids and flags, never the number or the note (the lead's data).
     record(
         "call.log",

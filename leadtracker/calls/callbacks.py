@@ -126,26 +126,12 @@ def _close(cb: CallBack, moment: dt.datetime, call_id: int) -> None:
     cb.seconds_to_return = int((moment - cb.missed_at).total_seconds())
 
 
-def on_calls_stored(org, stored: list[tuple[int, StoredCall]], *, user_id: int) -> set[int]:
-    """``stored``: (call id, call) of the calls just written by ``user_id``'s phone or hand.
-    Returns the ids of the missed calls whose call-back opened, closed or moved (before and
-    after), for the roll-ups."""
-    missed = [(pk, c) for pk, c in stored if c.valid and c.status in UNANSWERED]
-    talked = [(pk, c) for pk, c in stored if c.valid and c.status in TALKED]
-    numbers = {c.number for _, c in missed} | {c.number for _, c in talked}
-    if not numbers:
-        return set()
-    _lock_numbers(org.pk, numbers)
-    open_now = {
-        cb.number: cb
-        for cb in CallBack.objects.select_for_update().filter(
-            organisation_id=org.pk, number__in=numbers, closed_at__isnull=True
-        )
-    }
-    if not missed and not open_now:
-        return set()  # the common case: calls that return nobody
-    measured_from = {cb.pk: cb.missed_call_id for cb in open_now.values()}
-    # (time, order, call id, number, call or None); missed before talked within one second.
+def _timeline(org, stored: list[tuple[int, StoredCall]], missed, talked) -> list[tuple]:
+    """The batch's misses and talks in time order, with the talks already stored that may
+    return one of its misses: calls arrive late and out of order, so a miss is judged against
+    every talk after it, not only those of its own batch.
+    Each event: (time, order, call id, number, call or None); missed before talked within one
+    second."""
     events = [(c.started_at, 0, pk, c.number, c) for pk, c in missed]
     events += [(c.started_at, 1, pk, c.number, None) for pk, c in talked]
     if missed:
@@ -160,6 +146,13 @@ def on_calls_stored(org, stored: list[tuple[int, StoredCall]], *, user_id: int) 
             if pk not in ids:
                 events.append((started_at, 1, pk, number, None))
     events.sort(key=lambda e: (e[0], e[1], e[2]))
+    return events
+
+
+def _replay(org, events: list[tuple], open_now: dict, user_id: int) -> tuple[list[CallBack], dict]:
+    """Walk the timeline over the open call-backs (``open_now``, by number, changed in place):
+    a miss opens one or counts on the open one, a talk closes it. Returns (the call-backs to
+    insert, the stored ones changed by id); nothing is written here."""
     new, changed = [], {}
     for moment, order, pk, number, call in events:
         cb = open_now.get(number)
@@ -195,6 +188,10 @@ def on_calls_stored(org, stored: list[tuple[int, StoredCall]], *, user_id: int) 
             del open_now[number]
             if cb.pk:
                 changed[cb.pk] = cb
+    return new, changed
+
+
+def _save(new: list[CallBack], changed: dict) -> None:
     # Closed ones first: a number may have one closed and one newly open call-back, and the
     # open one must not meet the old one, still open in the table, on the unique constraint.
     if changed:
@@ -209,6 +206,31 @@ def on_calls_stored(org, stored: list[tuple[int, StoredCall]], *, user_id: int) 
         insert_rows(
             CallBack, NEW_COLUMNS, [tuple(getattr(cb, c) for c in NEW_COLUMNS[:-1]) + (now,) for cb in new]
         )
+
+
+def on_calls_stored(org, stored: list[tuple[int, StoredCall]], *, user_id: int) -> set[int]:
+    """``stored``: (call id, call) of the calls just written by ``user_id``'s phone or hand.
+    Returns the ids of the missed calls whose call-back opened, closed or moved (before and
+    after), for the roll-ups."""
+    missed = [(pk, c) for pk, c in stored if c.valid and c.status in UNANSWERED]
+    talked = [(pk, c) for pk, c in stored if c.valid and c.status in TALKED]
+    numbers = {c.number for _, c in missed} | {c.number for _, c in talked}
+    if not numbers:
+        return set()
+    _lock_numbers(org.pk, numbers)
+    open_now = {
+        cb.number: cb
+        for cb in CallBack.objects.select_for_update().filter(
+            organisation_id=org.pk, number__in=numbers, closed_at__isnull=True
+        )
+    }
+    if not missed and not open_now:
+        return set()  # the common case: calls that return nobody
+    # Before the replay moves them: a call-back's old missed call needs its roll-up redone too.
+    measured_from = {cb.pk: cb.missed_call_id for cb in open_now.values()}
+    events = _timeline(org, stored, missed, talked)
+    new, changed = _replay(org, events, open_now, user_id)
+    _save(new, changed)
     return (
         {cb.missed_call_id for cb in new}
         | {cb.missed_call_id for cb in changed.values()}
