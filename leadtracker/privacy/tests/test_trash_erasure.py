@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 
 from leadtracker.accounts.audit import Actor
-from leadtracker.leads.actions.leads import LeadData, create_lead, delete_leads
+from leadtracker.leads.actions.leads import delete_leads
 from leadtracker.leads.models import Lead, TrashedLead
 from leadtracker.privacy.erasure.actions import erase_lead, erase_trashed_lead
 from leadtracker.privacy.erasure.replay import replay_erasures
@@ -27,7 +27,7 @@ from leadtracker.privacy.tests.erasure_util import (
     scan_database,
     snapshot,
 )
-from leadtracker.testing import token_client
+from leadtracker.testing import make_lead, token_client
 
 
 @pytest.fixture
@@ -86,19 +86,13 @@ def test_erasing_a_trashed_lead_through_its_request_leaves_no_trace(acme, ledger
 
 def test_erasing_a_person_clears_their_older_copy_in_the_trash(acme, ledger_file):
     actor = Actor.system()
-    old, _ = create_lead(
-        acme.org, LeadData(name=NAME, phones=[E164[0]], email=EMAIL), actor=actor, by=acme.olga
-    )
+    old = make_lead(acme, name=NAME, phones=[E164[0]], email=EMAIL, actor=actor)
     to_trash(acme, old)
     # Someone else's trashed lead stays.
-    theirs, _ = create_lead(
-        acme.org, LeadData(name="Meena", phones=["+919000000009"]), actor=actor, by=acme.olga
-    )
+    theirs = make_lead(acme, name="Meena", phones=["+919000000009"], actor=actor)
     to_trash(acme, theirs)
     # They come back as a new lead with the same number, then ask to be erased.
-    again, _ = create_lead(
-        acme.org, LeadData(name="R. K. Sharma", phones=[E164[0]]), actor=actor, by=acme.olga
-    )
+    again = make_lead(acme, name="R. K. Sharma", phones=[E164[0]], actor=actor)
 
     counts = erase_lead(again, actor=actor, by=acme.olga)
 
@@ -108,15 +102,11 @@ def test_erasing_a_person_clears_their_older_copy_in_the_trash(acme, ledger_file
 
 def test_an_access_export_includes_the_person_s_copies_in_the_trash(acme):
     actor = Actor.system()
-    old, _ = create_lead(
-        acme.org, LeadData(name=NAME, phones=[E164[1]], email=EMAIL), actor=actor, by=acme.olga
-    )
+    old = make_lead(acme, name=NAME, phones=[E164[1]], email=EMAIL, actor=actor)
     to_trash(acme, old)
-    other, _ = create_lead(
-        acme.org, LeadData(name="Meena", phones=["+919000000009"]), actor=actor, by=acme.olga
-    )
+    other = make_lead(acme, name="Meena", phones=["+919000000009"], actor=actor)
     to_trash(acme, other)
-    live, _ = create_lead(acme.org, LeadData(name="Rajesh", email=EMAIL), actor=actor, by=acme.olga)
+    live = make_lead(acme, name="Rajesh", email=EMAIL, actor=actor)
 
     rows = list(EXPORTERS["leads.TrashedLead"].rows(Subject(org=acme.org, lead=live)))
 
@@ -126,9 +116,7 @@ def test_an_access_export_includes_the_person_s_copies_in_the_trash(acme):
 
 def test_replay_erases_a_copy_in_the_trash_that_a_backup_brought_back(acme, ledger_file):
     actor = Actor.system()
-    lead, _ = create_lead(
-        acme.org, LeadData(name=NAME, phones=[E164[2]], email=EMAIL), actor=actor, by=acme.olga
-    )
+    lead = make_lead(acme, name=NAME, phones=[E164[2]], email=EMAIL, actor=actor)
     trashed = to_trash(acme, lead)
     row = TrashedLead.objects.filter(pk=trashed.pk).values().get()
     erase_trashed_lead(trashed, actor=actor, by=acme.olga)
