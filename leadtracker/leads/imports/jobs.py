@@ -211,16 +211,25 @@ def purge_old_files(now=None) -> int:
     (or were left unstarted) more than a week ago; the job's counts stay."""
     now = now or timezone.now()
     cutoff = now - FILE_RETENTION
-    old = ImportJob.objects.filter(created_at__lt=cutoff)
+    old = ImportJob.objects.filter(created_at__lt=cutoff).exclude(
+        state__in=[ImportState.QUEUED, ImportState.RUNNING]
+    )
+    return remove_files([job for job in old if job.stored_path or job.error_report_path or job.first_issues])
+
+
+def remove_files(jobs) -> int:
+    """Delete the jobs' uploaded files and error reports, and the first issues the result page
+    shows, which quote the file's cells; the counts stay. Used by the weekly clean-up above and
+    by an organisation's shorter retention period. Returns how many files were removed."""
     removed = 0
-    for job in old.exclude(state__in=[ImportState.QUEUED, ImportState.RUNNING]):
+    for job in jobs:
         for path in (job.stored_path, job.error_report_path):
             if path and os.path.exists(path):
                 os.remove(path)
                 removed += 1
-        # The first errors and warnings quote the file's cells: they go with the files.
-        if job.stored_path or job.error_report_path or job.first_issues:
-            ImportJob.objects.filter(pk=job.pk).update(stored_path="", error_report_path="", first_issues=[])
+    ImportJob.objects.filter(pk__in=[job.pk for job in jobs]).update(
+        stored_path="", error_report_path="", first_issues=[]
+    )
     return removed
 
 

@@ -14,7 +14,6 @@ One source of truth per period:
 """
 
 import datetime as dt
-import os
 
 from django.conf import settings
 from django.db import transaction
@@ -26,7 +25,7 @@ from leadtracker.accounts import audit
 from leadtracker.accounts.models import AuditEvent, Organisation
 from leadtracker.attendance.models import Shift
 from leadtracker.calls.models import Call, CallBack, UsageDay
-from leadtracker.leads.imports.jobs import FILE_RETENTION
+from leadtracker.leads.imports.jobs import FILE_RETENTION, remove_files
 from leadtracker.leads.models import ImportJob, ImportState
 from leadtracker.lib.errors import ActionError
 from leadtracker.privacy.export.files import expire_exports, expired_exports
@@ -198,13 +197,7 @@ def purge_organisation(org, *, now=None, dry_run=False) -> dict[str, int]:
             before=now - dt.timedelta(days=periods["audit_days"])
         )[0]
         jobs = list(imports)
-        for job in jobs:
-            for path in (job.stored_path, job.error_report_path):
-                if path and os.path.exists(path):
-                    os.remove(path)
-        imports.model.objects.filter(pk__in=[job.pk for job in jobs]).update(
-            stored_path="", error_report_path=""
-        )
+        remove_files(jobs)
         counts["import_files"] = len(jobs)
         counts["exports"] = expire_exports(expired_exports(org, now))
         # Recorded after the audit purge so this event itself is never the one purged.

@@ -57,6 +57,7 @@ def import_job(member, days, tmp_path):
     return ImportJob.objects.create(
         organisation=member.organisation, created_by=member.user, created_at=ago(days), file_name="a.csv",
         stored_path=str(path), state=ImportState.DONE,
+        first_issues=[{"kind": "error", "row": 2, "column": "name", "value": "x", "reason": "no number"}],
     )  # fmt: skip
 
 
@@ -122,6 +123,8 @@ def test_each_kind_goes_after_its_period_and_stays_before(frozen_at, acme, rows)
     new_job.refresh_from_db()
     assert old_job.stored_path == "" and not __import__("os").path.exists(old_path)
     assert new_job.stored_path and __import__("os").path.exists(new_job.stored_path)
+    # The result page's first issues quote the file's cells: they go with the file.
+    assert old_job.first_issues == [] and new_job.first_issues
     assert not AuditEvent.objects.filter(pk=mine["audit"][0].pk).exists()
     assert AuditEvent.objects.filter(pk=mine["audit"][1].pk).exists()
     event = AuditEvent.objects.get(organisation=acme.org, action="retention.purged")
