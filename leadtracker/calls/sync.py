@@ -22,6 +22,7 @@ from leadtracker.calls.actions import count_usage
 from leadtracker.calls.ingest import CleanCall, db_time, touch_leads
 from leadtracker.calls.models import Call, CallStatus, CallType, CallVia, Device, Direction
 from leadtracker.calls.signals import calls_stored
+from leadtracker.lib.bulk import one_of
 from leadtracker.lib.errors import ActionError
 from leadtracker.lib.phones import InvalidPhone, normalise, to_ascii_digits
 
@@ -222,7 +223,7 @@ def _stored_already(device: Device, org, rows: list[CleanCall]) -> set[int]:
     if ids:
         known_ids = set(
             Call.objects.filter(
-                organisation_id=org.pk, device_id=device.pk, device_call_id__in=ids
+                organisation_id=org.pk, device_id=device.pk, device_call_id__in=one_of(ids)
             ).values_list("device_call_id", flat=True)
         )
     known_keys = set(
@@ -231,7 +232,7 @@ def _stored_already(device: Device, org, rows: list[CleanCall]) -> set[int]:
             user_id=device.user_id,
             started_at__gte=min(r.started_at for r in rows),
             started_at__lte=max(r.started_at for r in rows),
-            number__in={r.number for r in rows},
+            number__in=one_of({r.number for r in rows}),
         ).values_list("number", "started_at", "type")
     )
     return {
@@ -310,7 +311,7 @@ def _match(org, rows: list[CleanCall], *, device: Device, actor: Actor) -> None:
     found = {
         e164: (lead_id, owner_id)
         for e164, lead_id, owner_id in LeadPhone.objects.filter(
-            organisation_id=org.pk, e164__in=numbers
+            organisation_id=org.pk, e164__in=one_of(numbers)
         ).values_list("e164", "lead_id", "lead__owner_id")
     }
     if org.calls_create_leads:
