@@ -99,8 +99,9 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "leadtracker.accounts.context_processors.shell",
             ],
-            # |date and |time that never fail on a time near year 1 or 9999 (lib/timefilters.py).
-            "builtins": ["leadtracker.lib.timefilters"],
+            # |date and |time that never fail on a time near year 1 or 9999 (lib/timefilters.py);
+            # |when, |day, |clock, |hm, |inr, |num…: one way to write them everywhere (lib/formats.py).
+            "builtins": ["leadtracker.lib.timefilters", "leadtracker.lib.formats"],
         },
     },
 ]

@@ -1,0 +1,211 @@
+"""One way to write times, numbers and money on every page, as Indian readers expect them:
+"Today, 4:10 pm", "6 Dec, 11:53 am", "8h 04m", "₹45 L", "₹60,00,000", "1,23,456".
+
+Template builtins (settings.TEMPLATES), so no template needs a ``{% load %}``:
+
+    {{ dt|when }}      Today, 4:10 pm / Yesterday, 9:05 am / Tomorrow, 11:00 am / 6 Dec, 11:53 am
+                       (6 Dec 2025, 11:53 am outside this year)
+    {{ d|day }}        6 Dec (6 Dec 2025 outside this year); a datetime gives its day in the zone
+    {{ dt|clock }}     4:10 pm
+    {{ seconds|hm }}   8h 04m, 45m, 0m
+    {{ seconds|duration }}  1:13, 1:02:03 (a call's length, as phones show it)
+    {{ value|inr }}    ₹999, ₹60,000, ₹45 L, ₹1.2 Cr (another currency: |inr:"USD" -> USD 1.2M)
+    {{ value|inr_full }}  ₹60,00,000 (|inr_full:"USD" -> USD 6,000,000)
+    {{ n|num }}        1,23,456 (|num:1 keeps one decimal: 12.5)
+    {{ ratio|pct }}    42% (|pct:1 -> 42.3%)
+    {{ d|ymd }}        2026-12-06, for <input type=date> and links' query strings
+    {{ dt|iso }}       2026-12-06T16:10:00+05:30, for <time datetime> and machines
+
+Times are shown in the current zone (the organisation's, on a page), moved through
+``timeutil.to_local`` so that a time near year 1 or 9999 never fails a page. Days are compared
+in that zone: "Today" is the organisation's today, not the server's.
+
+Nothing to show (None or "") reads "—", so a blank cell is never mistaken for a page that failed;
+a template that wants nothing writes ``{% if value %}``. Am and pm are lower case ("7:07 pm"), as
+Indian English writes them and as the browser's Intl en-IN does (static/js).
+"""
+
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from babel.dates import format_date, format_time
+from babel.numbers import format_currency, format_decimal
+from django import template
+from django.utils import timezone
+
+from leadtracker.lib.money import short_money
+from leadtracker.lib.timeutil import to_local
+
+register = template.Library()
+
+LOCALE = "en_IN"
+EMPTY = "—"
+
+
+def _blank(value) -> bool:
+    return value is None or value == ""
+
+
+def _decimal(value) -> Decimal | None:
+    try:
+        amount = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return None
+    return amount if amount.is_finite() else None
+
+
+def _local(value):
+    """A datetime in the current zone; a value Django's |utc marked keeps its own zone."""
+    if isinstance(value, dt.datetime) and getattr(value, "convert_to_local_time", True):
+        return to_local(value)
+    return value
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+def _shifted(day: dt.date, days: int) -> dt.date | None:
+    try:
+        return day + dt.timedelta(days=days)
+    except OverflowError:
+        return None
+
+
+def _day_text(day: dt.date, today: dt.date) -> str:
+    pattern = "d MMM" if day.year == today.year else "d MMM y"
+    return format_date(day, pattern, locale=LOCALE)
+
+
+def _clock_text(value: dt.datetime | dt.time) -> str:
+    # CLDR writes en_IN's day periods "am"/"pm" today; lower-casing keeps it so if that changes.
+    return format_time(value, "h:mm a", locale=LOCALE).lower()
+
+
+@register.filter(is_safe=False)
+def when(value) -> str:
+    """A moment at a glance: "Today, 4:10 pm", "Yesterday, 9:05 am", "6 Dec, 11:53 am"."""
+    if _blank(value):
+        return EMPTY
+    if not isinstance(value, dt.datetime):
+        return day(value)
+    local = _local(value)
+    today = _today()
+    names = {today: "Today", _shifted(today, -1): "Yesterday", _shifted(today, 1): "Tomorrow"}
+    name = names.get(local.date()) or _day_text(local.date(), today)
+    return f"{name}, {_clock_text(local)}"
+
+
+@register.filter(is_safe=False)
+def day(value) -> str:
+    """A day: "6 Dec", with its year outside this one ("6 Dec 2025")."""
+    if _blank(value):
+        return EMPTY
+    if isinstance(value, dt.datetime):
+        value = _local(value).date()
+    if not isinstance(value, dt.date):
+        return str(value)
+    return _day_text(value, _today())
+
+
+@register.filter(is_safe=False)
+def clock(value) -> str:
+    """A time of day: "4:10 pm"."""
+    if _blank(value):
+        return EMPTY
+    if isinstance(value, dt.datetime):
+        return _clock_text(_local(value))
+    if isinstance(value, dt.time):
+        return _clock_text(value)
+    return str(value)
+
+
+@register.filter(is_safe=False)
+def hm(seconds, arg=None) -> str:
+    """Time spent: "8h 04m", "45m", "0m"; hours grouped like any number ("1,234h 05m").
+    ``arg`` is ignored (the reports' old filter took the organisation)."""
+    amount = None if _blank(seconds) else _decimal(seconds)
+    if amount is None:
+        return EMPTY
+    sign = "-" if amount < 0 else ""
+    minutes = int(abs(amount).quantize(Decimal("1"), rounding=ROUND_HALF_UP)) // 60
+    hours, minutes = divmod(minutes, 60)
+    if not hours:
+        return f"{sign}{minutes}m"
+    return f"{sign}{format_decimal(hours, locale=LOCALE)}h {minutes:02d}m"
+
+
+@register.filter(is_safe=False)
+def duration(seconds) -> str:
+    """A call's length as phones show it: 73 -> "1:13"; 3723 -> "1:02:03"."""
+    amount = None if _blank(seconds) else _decimal(seconds)
+    if amount is None:
+        return EMPTY
+    hours, rest = divmod(int(abs(amount)), 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+@register.filter(is_safe=False)
+def num(value, digits=0) -> str:
+    """A count or figure, Indian grouping: "1,23,456"; ``|num:1`` keeps one decimal. Any other
+    argument (the reports' old filter took the organisation) means no decimals."""
+    amount = None if _blank(value) else _decimal(value)
+    if amount is None:
+        return EMPTY
+    places = digits if isinstance(digits, int) and not isinstance(digits, bool) else 0
+    quantum = Decimal(1).scaleb(-places)
+    rounded = amount.quantize(quantum, rounding=ROUND_HALF_UP)
+    pattern = "#,##,##0" + ("." + "0" * places if places else "")
+    return format_decimal(rounded, format=pattern, locale=LOCALE, decimal_quantization=False)
+
+
+@register.filter(is_safe=False)
+def pct(ratio, digits=0) -> str:
+    """A ratio as a percentage: 0.423 -> "42%"; ``|pct:1`` -> "42.3%"."""
+    amount = None if _blank(ratio) else _decimal(ratio)
+    if amount is None:
+        return EMPTY
+    return num(amount * 100, digits) + "%"
+
+
+@register.filter(is_safe=False)
+def inr(value, currency="INR") -> str:
+    """Money at a glance: "₹999", "₹60,000", "₹45 L", "₹1.2 Cr"; another currency in K/M/B."""
+    amount = None if _blank(value) else _decimal(value)
+    if amount is None:
+        return EMPTY
+    return short_money(amount, currency or "INR")
+
+
+@register.filter(is_safe=False)
+def inr_full(value, currency="INR") -> str:
+    """Money to the rupee: "₹60,00,000"; another currency keeps its code ("USD 6,000,000")."""
+    amount = None if _blank(value) else _decimal(value)
+    if amount is None:
+        return EMPTY
+    whole = amount.quantize(Decimal("1"), rounding=ROUND_HALF_UP)
+    if (currency or "INR") == "INR":
+        return format_currency(whole, "INR", format="¤#,##,##0", currency_digits=False, locale=LOCALE)
+    # Lakh grouping would puzzle a reader of dollars or dirhams: their own thousands it is.
+    return f"{currency} {whole:,}"
+
+
+@register.filter(is_safe=False)
+def ymd(value) -> str:
+    """The day as machines read it (2026-12-06), in the zone: <input type=date>, query strings."""
+    if _blank(value):
+        return ""
+    if isinstance(value, dt.datetime):
+        value = _local(value).date()
+    return value.isoformat() if isinstance(value, dt.date) else str(value)
+
+
+@register.filter(is_safe=False)
+def iso(value) -> str:
+    """The moment as machines read it, with its offset: <time datetime="…">."""
+    if _blank(value):
+        return ""
+    if isinstance(value, dt.datetime):
+        return _local(value).replace(microsecond=0).isoformat()
+    return value.isoformat() if isinstance(value, dt.date | dt.time) else str(value)
