@@ -9,6 +9,7 @@ from django.db.models.functions import Lower, Replace
 from django.utils import timezone
 
 from leadtracker.accounts.models import Organisation
+from leadtracker.leads import colours
 from leadtracker.lib.leases import Leased
 
 
@@ -18,23 +19,14 @@ class StatusKind(models.TextChoices):
     LOST = "lost", "Lost"
 
 
-DEFAULT_STATUSES = [
-    ("New", StatusKind.OPEN),
-    ("Contacted", StatusKind.OPEN),
-    ("Interested", StatusKind.OPEN),
-    ("Meeting/Site visit", StatusKind.OPEN),
-    ("Negotiation", StatusKind.OPEN),
-    ("Won", StatusKind.WON),
-    ("Lost", StatusKind.LOST),
-]
-
-
 class LeadStatus(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="lead_statuses")
     name = models.CharField(max_length=60)
     kind = models.CharField(max_length=8, choices=StatusKind.choices, default=StatusKind.OPEN)
     position = models.PositiveIntegerField(default=0)
     is_active = models.BooleanField(default=True)
+    # A name from leads/colours.PALETTE; empty: the default for its kind and place.
+    colour = models.CharField(max_length=12, blank=True, choices=colours.CHOICES)
 
     class Meta:
         ordering = ["position", "id"]
@@ -43,6 +35,10 @@ class LeadStatus(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def chip(self) -> str:
+        return self.colour or colours.status_default(self.kind, self.position)
 
 
 class LeadSource(models.Model):
@@ -53,6 +49,7 @@ class LeadSource(models.Model):
     capture_key = models.CharField(max_length=40, blank=True, default="")
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(default=timezone.now)
+    colour = models.CharField(max_length=12, blank=True, choices=colours.CHOICES)
 
     class Meta:
         ordering = ["name"]
@@ -65,6 +62,10 @@ class LeadSource(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def chip(self) -> str:
+        return self.colour or colours.source_default(self.pk or 0)
 
 
 class Tag(models.Model):
@@ -518,25 +519,6 @@ class MessageTemplate(models.Model):
         return self.name
 
 
-DEFAULT_TEMPLATES = [
-    (
-        "Introduction",
-        "Hello {name}, this is {agent} from {organisation}. Thank you for your enquiry. "
-        "When is a good time to talk?",
-    ),
-    (
-        "Missed you",
-        "Hello {name}, I tried calling you just now. Please call me back on this number "
-        "when you are free. — {agent}, {organisation}",
-    ),
-    (
-        "Site visit",
-        "Hello {name}, confirming your visit with {organisation}. Reply here if you need "
-        "directions. — {agent}",
-    ),
-]
-
-
 class ConsentPurpose(models.TextChoices):
     MARKETING = "marketing", "Marketing messages"
 
@@ -675,3 +657,26 @@ class TrashedLead(models.Model):
     @property
     def number_list(self) -> list[str]:
         return self.numbers.split()
+
+
+class SavedView(models.Model):
+    """A person's named lead list: its filters and sort (``query``, as the list's address has
+    them) and its columns. A manager may share one with their team, who see it and cannot
+    change it. The row named "" is the person's own list settings (the column chooser's)."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(max_length=60, blank=True)
+    query = models.CharField(max_length=1000, blank=True)
+    columns = models.JSONField(default=list, blank=True)
+    shared = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "owner", "name"], name="saved_view_unique_name")
+        ]
+
+    def __str__(self):
+        return self.name or "List settings"

@@ -1,7 +1,8 @@
 from django.dispatch import receiver
 
 from leadtracker.accounts.signals import organisation_created
-from leadtracker.leads.models import DEFAULT_STATUSES, DEFAULT_TEMPLATES, LeadStatus, MessageTemplate
+from leadtracker.leads.defaults import DEFAULT_STATUSES, DEFAULT_TEMPLATES
+from leadtracker.leads.models import LeadStatus, MessageTemplate
 
 
 @receiver(organisation_created)

@@ -22,6 +22,7 @@ from leadtracker.leads.models import (
     LeadSource,
     LeadStatus,
     MessageTemplate,
+    SavedView,
     Tag,
     WebhookEndpoint,
 )
@@ -439,3 +440,30 @@ def totals_by_status(qs: QuerySet) -> dict[int, tuple[int, object]]:
     board's column headers count the whole column, not the page of cards it shows."""
     rows = qs.order_by().values("status_id").annotate(n=Count("id"), total=Sum("value"))
     return {row["status_id"]: (row["n"], row["total"]) for row in rows}
+
+
+def _managers_above(viewer: Membership) -> list[int]:
+    """User ids of the viewer's manager, their manager, and so on up (one query)."""
+    rows = {
+        mid: (parent, user_id)
+        for mid, parent, user_id in Membership.objects.filter(
+            organisation_id=viewer.organisation_id
+        ).values_list("id", "reports_to_id", "user_id")
+    }
+    above, parent = [], rows.get(viewer.pk, (None, None))[0]
+    while parent in rows and rows[parent][1] not in above:
+        parent, user_id = rows[parent]
+        above.append(user_id)
+    return above
+
+
+def saved_views_for(viewer: Membership) -> QuerySet:
+    """The viewer's own views (and their list settings, named "") and the views their
+    managers shared with the team."""
+    return SavedView.objects.filter(organisation_id=viewer.organisation_id).filter(
+        Q(owner_id=viewer.user_id) | Q(shared=True, owner_id__in=_managers_above(viewer))
+    )
+
+
+def get_saved_view(viewer: Membership, view_id: int) -> SavedView:
+    return get_object_or_404(saved_views_for(viewer).exclude(name=""), pk=view_id)

@@ -2,12 +2,14 @@ from django.urls import include, path
 
 from leadtracker.leads.trash import views as trash_views
 from leadtracker.leads.views import consent, follow_ups, imports, leads, settings
+from leadtracker.leads.views import search as search_views
 
 # The settings page, and the form of each of its cards (leads/views/settings.py).
 settings_urls = [
     path("", settings.lead_settings, name="lead_settings"),
     path("pipeline/", settings.pipeline_save, name="settings_pipeline"),
     path("sources/", settings.source_add, name="settings_source_add"),
+    path("colours/", settings.colours_save, name="settings_colours"),
     path("sources/<int:source_id>/key/", settings.capture_key_new, name="settings_capture_key"),
     path("sources/<int:source_id>/key/off/", settings.capture_off, name="settings_capture_off"),
     path("rules/", settings.rule_add, name="settings_rule_add"),
@@ -24,6 +26,7 @@ settings_urls = [
 ]
 
 urlpatterns = [
+    path("search/", search_views.search, name="search"),
     path("leads/", leads.lead_list, name="lead_list"),
     path("leads/new/", leads.lead_new, name="lead_new"),
     path("leads/bulk/", leads.bulk, name="lead_bulk"),

@@ -43,6 +43,7 @@ from leadtracker.leads import selectors as lead_selectors
 from leadtracker.leads.actions.assignment import save_assignment_rule
 from leadtracker.leads.actions.follow_ups import schedule_follow_up
 from leadtracker.leads.actions.leads import LeadData, create_lead
+from leadtracker.leads.actions.saved_views import save_view
 from leadtracker.leads.actions.settings import create_source, save_message_template, save_webhook
 from leadtracker.leads.actions.tags import create_tag
 from leadtracker.leads.models import Lead, LeadStatus, Tag, TrashedLead
@@ -458,6 +459,19 @@ SCENARIOS = {
     ),
     "leads.actions.settings.save_webhook": _plain(
         lambda fn, w: fn(w.org, url="https://93.184.216.34/hook", events=["lead.created"], actor=w.a)
+    ),
+    "leads.actions.settings.set_colours": _plain(
+        lambda fn, w: fn(w.org, statuses={w.lead.status_id: "pink"}, sources={}, actor=w.a)
+    ),
+    "leads.actions.saved_views.save_view": _plain(
+        lambda fn, w: fn(w.p.olga, "My hot leads", query="status=1", columns=["status"], actor=w.a)
+    ),
+    "leads.actions.saved_views.delete_view": _with(
+        lambda w: save_view(w.p.olga, "Site visits", query="", columns=[], actor=w.a),
+        lambda fn, w, view: fn(w.p.olga, view, actor=w.a),
+    ),
+    "leads.actions.saved_views.set_columns": _plain(
+        lambda fn, w: fn(w.p.olga, ["status", "city"], actor=w.a)
     ),
     "leads.actions.settings.delete_webhook": _with(_webhook, lambda fn, w, endpoint: fn(endpoint, actor=w.a)),
     "leads.actions.settings.rotate_webhook_secret": _with(

@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 from django.db import transaction
 
 from leadtracker.accounts.audit import Actor, record
+from leadtracker.leads import colours
 from leadtracker.leads.actions.leads import change_status
 from leadtracker.leads.consent import unsubscribe_url
 from leadtracker.leads.models import (
@@ -98,6 +99,36 @@ def save_statuses(
 
 
 @transaction.atomic
+@transaction.atomic
+def set_colours(org, *, statuses: dict[int, str], sources: dict[int, str], actor: Actor) -> int:
+    """Paint statuses and sources ({id: colour name}) from the palette; ids not the
+    organisation's are refused before anything changes."""
+    changed = 0
+    for model, wanted, field in ((LeadStatus, statuses, "statuses"), (LeadSource, sources, "sources")):
+        if any(c not in colours.PALETTE for c in wanted.values()):
+            raise ActionError(f"choose a colour of the palette: {', '.join(colours.PALETTE)}", field=field)
+        rows = {r.pk: r for r in model.objects.filter(organisation=org, pk__in=wanted)}
+        if set(rows) != set(wanted):
+            raise ActionError("no such row", field=field, status_code=404)
+        for pk, colour in wanted.items():
+            if rows[pk].colour != colour:
+                model.objects.filter(pk=pk).update(colour=colour)
+                changed += 1
+    if changed:
+        record(
+            "pipeline.colours",
+            organisation=org,
+            actor=actor,
+            object_type="organisation",
+            object_id=str(org.pk),
+            changes={
+                "statuses": {str(k): v for k, v in statuses.items()},
+                "sources": {str(k): v for k, v in sources.items()},
+            },
+        )
+    return changed
+
+
 def create_source(org, name: str, *, actor: Actor) -> LeadSource:
     name = (name or "").strip()
     if not name:

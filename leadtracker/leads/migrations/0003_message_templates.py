@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 def add_default_templates(apps, schema_editor):
     # Organisations made before templates existed get the same defaults new ones get.
-    from leadtracker.leads.models import DEFAULT_TEMPLATES
+    from leadtracker.leads.defaults import DEFAULT_TEMPLATES
 
     Organisation = apps.get_model("accounts", "Organisation")
     MessageTemplate = apps.get_model("leads", "MessageTemplate")

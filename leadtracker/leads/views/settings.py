@@ -13,8 +13,8 @@ from django.views.decorators.http import require_POST, require_safe
 from leadtracker.accounts.audit import Actor
 from leadtracker.accounts.decorators import member_required
 from leadtracker.accounts.models import Role
+from leadtracker.leads import colours, selectors
 from leadtracker.leads import confirm as lead_confirm
-from leadtracker.leads import selectors
 from leadtracker.leads.actions.assignment import delete_assignment_rule, save_assignment_rule
 from leadtracker.leads.actions.settings import (
     create_source,
@@ -26,6 +26,7 @@ from leadtracker.leads.actions.settings import (
     save_message_template,
     save_statuses,
     save_webhook,
+    set_colours,
 )
 from leadtracker.leads.actions.tags import create_tag, delete_tag, rename_tag
 from leadtracker.leads.forms import NameForm, PipelineForm, RuleForm, TemplateForm, WebhookForm
@@ -52,6 +53,7 @@ def lead_settings(request):
             "site_url": settings.SITE_URL,
             "events": WebhookEndpoint.EVENTS,
             "kinds": ["open", "won", "lost"],
+            "palette": colours.CHOICES,
         },
     )
 
@@ -106,6 +108,20 @@ def pipeline_save(request, actor):
         return answer
     move_to = {m["status"].pk: m["to"].pk for m in moves if m["to"] is not None}
     save_statuses(org, rows, actor=actor, move_to=move_to)
+
+
+@card_form
+def colours_save(request, actor):
+    """The colours card: ``status-<id>`` and ``source-<id>`` fields, each a palette name."""
+    picked = {"status": {}, "source": {}}
+    for key, value in request.POST.items():
+        kind, _, pk = key.partition("-")
+        if kind in picked and pk.isdigit():
+            picked[kind][int(pk)] = value
+    known_sources = set(selectors.sources(request.org.pk).values_list("pk", flat=True))
+    if set(picked["status"]) - selectors.status_ids(request.org.pk) or set(picked["source"]) - known_sources:
+        raise Http404("no such status or source")
+    set_colours(request.org, statuses=picked["status"], sources=picked["source"], actor=actor)
 
 
 # --- sources and web capture ----------------------------------------------------------------

@@ -51,6 +51,7 @@ from leadtracker.leads.models import (
     Lead,
     LeadPhone,
     LeadTag,
+    SavedView,
     TrashedLead,
     WebhookDelivery,
 )
@@ -445,6 +446,10 @@ def _member_notifications(t: Target) -> int:
     return _delete(t, Notification.objects.filter(organisation=t.org, user_id=t.user_id))
 
 
+def _member_saved_views(t: Target) -> int:
+    return _delete(t, SavedView.objects.filter(organisation=t.org, owner_id=t.user_id))
+
+
 def _member_support(t: Target) -> int:
     return _apply(
         t,
@@ -544,6 +549,7 @@ ERASERS: dict[str, Eraser] = {
     "leads.ImportJob": Eraser("import_files", _lead_imports, None, NO_MEMBER),
     "leads.ConsentEvent": Eraser("consents", _lead_consents, _member_consents),
     "leads.TrashedLead": Eraser("trashed_leads", _lead_trash, None, NO_MEMBER),
+    "leads.SavedView": Eraser("saved_views", None, _member_saved_views, NO_LEAD),
     "calls.Call": Eraser(
         "calls", _lead_calls, None, "a member's calls are work records; the number is the lead's"
     ),

@@ -13,6 +13,7 @@ from leadtracker.leads.models import (
     Lead,
     LeadPhone,
     LeadTag,
+    SavedView,
     WebhookDelivery,
 )
 from leadtracker.privacy.export.values import person_name, plain, stream, value
@@ -165,6 +166,12 @@ def member_assignment_rules(subject):
             subject.tz,
             source_name=r.source.name if r.source_id else "",
         )
+
+
+def member_saved_views(subject):
+    qs = SavedView.objects.filter(organisation=subject.org, owner_id=subject.user_id)
+    for v in qs.order_by("pk"):
+        yield plain(v, ["id", "name", "query", "columns", "shared", "created_at"], subject.tz)
 
 
 def lead_webhook_deliveries(subject):
