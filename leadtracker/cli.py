@@ -12,6 +12,7 @@ def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "leadtracker.settings")
     if len(argv) > 1 and "-" in argv[1] and not argv[1].startswith("-"):
         argv[1] = argv[1].replace("-", "_")
+    # after DJANGO_SETTINGS_MODULE is set above
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(argv)

@@ -1,7 +1,14 @@
 """Helpers for tests: named people in an organisation, signed-in clients. Used by the
 unit tests and the browser tests alike."""
 
+import datetime as dt
+import os
+import time
+from html.parser import HTMLParser
 from types import SimpleNamespace
+
+import pytest
+from django.utils import timezone
 
 PASSWORD = "correct-horse-battery-42"
 _HASH: list[str] = []
@@ -9,6 +16,7 @@ _HASH: list[str] = []
 
 def _password_hash() -> str:
     if not _HASH:
+        # after Django's setup: the root conftest imports this module before pytest-django sets Django up
         from django.contrib.auth.hashers import make_password
 
         _HASH.append(make_password(PASSWORD))
@@ -24,6 +32,7 @@ def make_org(slug: str, name: str | None = None):
     │    └── mani (manager) ── bob (agent)
     └── mark (manager) ── carl (agent)
     """
+    # after Django's setup: the root conftest imports this module before pytest-django sets Django up
     from leadtracker.accounts.actions import create_organisation
     from leadtracker.accounts.models import Membership, Role, User
 
@@ -71,6 +80,7 @@ def make_lead(people, by=None, *, owner=None, actor=None, on_duplicate="error", 
     ``by`` makes it (olga, the owner, unless given), audited as ``actor`` (``by`` unless given);
     ``owner`` is the member who owns it. ``phones`` is a list or ``phone`` one number: 98765 43210
     when neither nor an e-mail is given. Any other field is ``LeadData``'s."""
+    # after Django's setup: the root conftest imports this module before pytest-django sets Django up
     from leadtracker.accounts.audit import Actor
     from leadtracker.leads.actions.leads import LeadData, create_lead
 
@@ -92,6 +102,7 @@ def make_lead(people, by=None, *, owner=None, actor=None, on_duplicate="error", 
 
 
 def login_client(member):
+    # after Django's setup: the root conftest imports this module before pytest-django sets Django up
     from django.test import Client
 
     client = Client()
@@ -103,8 +114,10 @@ def login_client(member):
 
 
 def token_client(member, kind="personal"):
+    # after Django's setup: the root conftest imports this module before pytest-django sets Django up
     from django.test import Client
 
+    # after Django's setup: the root conftest imports this module before pytest-django sets Django up
     from leadtracker.accounts.actions import create_api_token
     from leadtracker.accounts.audit import Actor
 
@@ -119,8 +132,10 @@ def token_client(member, kind="personal"):
 
 def paired_client(member, name="Test phone"):
     """A client holding a real device token, obtained through the pairing exchange."""
+    # after Django's setup: the root conftest imports this module before pytest-django sets Django up
     from django.test import Client
 
+    # after Django's setup: the root conftest imports this module before pytest-django sets Django up
     from leadtracker.accounts.audit import Actor
     from leadtracker.calls import actions
 
@@ -132,10 +147,7 @@ def paired_client(member, name="Test phone"):
 
 
 def open_shift(member, hours_ago=8):
-    import datetime as dt
-
-    from django.utils import timezone
-
+    # after Django's setup: the root conftest imports this module before pytest-django sets Django up
     from leadtracker.attendance.models import Shift
 
     return Shift.objects.create(
@@ -154,10 +166,6 @@ def _test_now():
     (pytest names the running one), also in modules that do not use the calls tests' ``_anchor``
     fixture: a "now" left by an earlier test, whose clock was moved to another day, put calls in
     the future or outside every shift."""
-    import os
-
-    from django.utils import timezone
-
     test = os.environ.get("PYTEST_CURRENT_TEST", "").rsplit(" (", 1)[0]
     if _ANCHOR.get("test") != test:
         _ANCHOR.update(test=test, now=timezone.now().replace(microsecond=0))
@@ -172,8 +180,6 @@ def start_test_clock():
 
 def call(n=0, *, number="+919876543210", type="outgoing", minutes_ago=60, duration_s=30, **extra):
     """A call log row as a phone sends it, ``minutes_ago`` before the test's "now"."""
-    import datetime as dt
-
     ist = dt.timezone(dt.timedelta(hours=5, minutes=30))
     started = _test_now().astimezone(ist) - dt.timedelta(minutes=minutes_ago)
     row = {
@@ -193,8 +199,7 @@ def send(client, calls):
 
 def publish_version(org, *, title=None, effective_in=None, items=None):
     """A published privacy notice version, effective now (or ``effective_in`` from now)."""
-    from django.utils import timezone
-
+    # after Django's setup: the root conftest imports this module before pytest-django sets Django up
     from leadtracker.accounts.audit import Actor
     from leadtracker.privacy.notices import actions
 
@@ -226,8 +231,6 @@ CLOCKS = {
 
 def clocks(*names: str):
     """The parametrize mark for some of the CLOCKS (all of them without names)."""
-    import pytest
-
     unknown = set(names) - set(CLOCKS)
     assert not unknown, f"no such clock: {', '.join(sorted(unknown))}"
     return pytest.mark.parametrize("frozen_at", list(names or CLOCKS), indirect=True)
@@ -237,8 +240,6 @@ def wait_until(condition, what: str, timeout: float = 30) -> None:
     """Wait until ``condition()`` holds, looking every 20 ms; fail naming ``what`` after
     ``timeout`` seconds. On a loaded machine another thread or process may need seconds to get
     where a test needs it, so tests wait for that, never for a fixed time."""
-    import time
-
     deadline = time.monotonic() + timeout
     while not condition():
         assert time.monotonic() < deadline, f"waited {timeout:g} s for {what}"
@@ -255,8 +256,6 @@ def html_region(content, element_id: str):
     For page tests that ask what a panel shows of *this* object rather than whether a word is
     anywhere on the page: a word that is on the page for another reason (a filter's options,
     another lead's name in a menu) must not make such a test pass."""
-    from html.parser import HTMLParser
-
     if isinstance(content, bytes):
         content = content.decode()
 

@@ -2,7 +2,9 @@
 
 import datetime as dt
 import secrets
+import zoneinfo
 
+import phonenumbers
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -15,6 +17,7 @@ from leadtracker.accounts.audit import Actor, record
 from leadtracker.accounts.models import (
     ROLE_RANK,
     ApiToken,
+    AuditEvent,
     Invitation,
     Membership,
     Organisation,
@@ -26,6 +29,7 @@ from leadtracker.accounts.models import (
 )
 from leadtracker.accounts.signals import organisation_created
 from leadtracker.lib.errors import ActionError, Conflict
+from leadtracker.lib.phones import InvalidPhone, normalise
 
 # The audit log is kept at least a month, so no setting can wipe it (including the change
 # of the setting itself), and at most ten years.
@@ -68,10 +72,6 @@ def _check_password(password: str, user: User | None = None) -> None:
 
 
 def _validate_org_fields(fields: dict) -> None:
-    import zoneinfo
-
-    import phonenumbers
-
     if "time_zone" in fields and fields["time_zone"] not in zoneinfo.available_timezones():
         raise ActionError(f"unknown time zone {fields['time_zone']!r}", field="time_zone")
     if "phone_region" in fields:
@@ -553,8 +553,6 @@ def _record_for_user(user: User, action: str, *, actor: Actor, changes: dict | N
 @transaction.atomic
 def update_profile(user: User, *, actor: Actor, region: str = "IN", **fields) -> User:
     """A person's own name and phone. The phone is kept in E.164."""
-    from leadtracker.lib.phones import InvalidPhone, normalise
-
     changed = []
     if "full_name" in fields:
         name = (fields["full_name"] or "").strip()
@@ -594,8 +592,6 @@ def record_password_reset(user: User, *, actor: Actor) -> None:
 @transaction.atomic
 def purge_expired_audit_events(now=None) -> int:
     """The retention purge: the only code allowed to delete audit events."""
-    from leadtracker.accounts.models import AuditEvent
-
     now = now or timezone.now()
     total = 0
     for org in Organisation.objects.only("id", "audit_retention_days"):

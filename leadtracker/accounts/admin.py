@@ -3,6 +3,9 @@ no secrets — only hashes exist — and the audit log is read-only here too."""
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.views import redirect_to_login
+from django.shortcuts import render
+from django.urls import reverse
 
 from leadtracker.accounts.models import ApiToken, AuditEvent, Invitation, Membership, Organisation, User
 
@@ -85,10 +88,6 @@ def login_through_the_app(request, extra_context=None):
     """The admin's own login form checks only the password: it would let a staff member with
     two-factor sign-in in on the password alone, and it is not throttled. Send people to the
     app's login instead, which does both, and come back here after."""
-    from django.contrib.auth.views import redirect_to_login
-    from django.shortcuts import render
-    from django.urls import reverse
-
     if request.user.is_authenticated:
         # Signed in but not staff: the app's login would only send them back here.
         return render(request, "403.html", {"needed_role": "server administrator"}, status=403)

@@ -7,6 +7,7 @@ class AccountsConfig(AppConfig):
     verbose_name = "Organisations and people"
 
     def ready(self):
+        # ready(): models can be imported only once the app registry is loaded
         from leadtracker.accounts.audit import record_export
         from leadtracker.lib.spreadsheet import exported
 

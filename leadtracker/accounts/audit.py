@@ -7,9 +7,11 @@ import json
 from dataclasses import dataclass, field
 
 from django import forms
+from django.utils.crypto import salted_hmac
 
 from leadtracker.accounts.models import ActorKind, AuditEvent, Membership
 from leadtracker.lib.http import client_ip, user_agent
+from leadtracker.lib.phones import InvalidPhone, normalise, to_ascii_digits
 from leadtracker.lib.timeutil import DayField
 
 
@@ -104,10 +106,6 @@ def number_fingerprint(organisation_id: int, text: str, region: str = "IN") -> s
     its digits), so an admin asking "who searched for this person?" types the number and the
     log is filtered by its fingerprint. Keyed per organisation with the server's secret: the log
     alone, or a copy of it, cannot be matched against a list of numbers."""
-    from django.utils.crypto import salted_hmac
-
-    from leadtracker.lib.phones import InvalidPhone, normalise, to_ascii_digits
-
     try:
         value = normalise(text, region)
     except InvalidPhone:

@@ -23,6 +23,9 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 
 from leadtracker.accounts import throttle
@@ -94,7 +97,7 @@ def otpauth_uri(key: bytes, *, account: str, issuer: str) -> str:
 def qr_svg(uri: str) -> str | None:
     """The URI as an SVG QR code for the authenticator app to scan, if segno is installed."""
     try:
-        import segno
+        import segno  # optional: without it the page shows the key to type instead of a QR code
     except ImportError:
         return None
     return segno.make(uri, error="m").svg_inline(scale=4, title="QR code for your authenticator app")
@@ -393,8 +396,6 @@ class EnrolmentGateMiddleware:
         self._exempt = None
 
     def _exempt_prefixes(self):
-        from django.urls import reverse
-
         return (
             settings.STATIC_URL,
             "/privacy/",
@@ -418,10 +419,6 @@ class EnrolmentGateMiddleware:
             self._exempt = self._exempt_prefixes()
         if path.startswith(self._exempt) or has_mfa(request.user):
             return self.get_response(request)
-        from django.http import HttpResponse, JsonResponse
-        from django.shortcuts import redirect
-        from django.urls import reverse
-
         message = (
             f"{membership.organisation.name} requires two-factor sign-in for owners and admins: "
             f"set it up at {reverse('mfa_settings')}"

@@ -2,7 +2,9 @@
 
 import datetime as dt
 import hashlib
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.validators import RegexValidator
 from django.db import models
@@ -76,14 +78,10 @@ slug_validator = RegexValidator(
 
 
 def default_audit_retention() -> int:
-    from django.conf import settings
-
     return settings.AUDIT_RETENTION_DAYS_DEFAULT
 
 
 def default_digest_hour() -> int:
-    from django.conf import settings
-
     return settings.DIGEST_HOUR
 
 
@@ -130,8 +128,6 @@ class Organisation(models.Model):
 
     @property
     def tzinfo(self):
-        from zoneinfo import ZoneInfo
-
         return ZoneInfo(self.time_zone)
 
 

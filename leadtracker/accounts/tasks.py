@@ -1,10 +1,12 @@
 import datetime as dt
+import time
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django_tasks import task
 
 from leadtracker.accounts import actions
+from leadtracker.accounts.models import RateCounter
 from leadtracker.lib.periodic import periodic
 
 
@@ -24,9 +26,5 @@ def send_email(subject: str, body: str, to: list[str]) -> int:
 @task()
 def purge_old_rate_counters() -> int:
     """Throttling windows older than a day count for nothing any more."""
-    import time
-
-    from leadtracker.accounts.models import RateCounter
-
     deleted, _ = RateCounter.objects.filter(ends_at__lt=int(time.time()) - 86400).delete()
     return deleted

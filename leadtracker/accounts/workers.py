@@ -76,6 +76,7 @@ class Presence:
 @leases.recoverer
 def close_tasks_of_stopped_workers(now) -> int:
     """Close, as FAILED, the RUNNING tasks of workers whose presence lapsed; returns how many."""
+    # django_tasks_db's models load only once the app registry is ready; this module is imported before
     from django_tasks_db.compat import TaskResultStatus
     from django_tasks_db.models import DBTaskResult
 

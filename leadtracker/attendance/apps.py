@@ -7,6 +7,7 @@ class AttendanceConfig(AppConfig):
     verbose_name = "Shifts"
 
     def ready(self):
+        # ready(): models can be imported only once the app registry is loaded
         from leadtracker.accounts.demo import DEMO_HOOKS
         from leadtracker.attendance.demo import add_demo_shifts
 

@@ -2,6 +2,7 @@ import datetime as dt
 
 from django_tasks import task
 
+from leadtracker.attendance.actions import close_open_shifts as close
 from leadtracker.lib.periodic import periodic
 
 
@@ -9,6 +10,4 @@ from leadtracker.lib.periodic import periodic
 @task()
 def close_open_shifts() -> int:
     """Shifts still open past the organisation's working-day end are closed, marked so."""
-    from leadtracker.attendance.actions import close_open_shifts as close
-
     return close()

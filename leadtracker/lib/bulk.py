@@ -16,6 +16,7 @@ CHUNK = 500
 def json_param(value):
     """A value for a JSON column in a raw statement."""
     if connection.vendor == "postgresql":
+        # psycopg is installed only where PostgreSQL is used
         from psycopg.types.json import Jsonb
 
         return Jsonb(value)

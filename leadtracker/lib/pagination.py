@@ -1,8 +1,12 @@
 """Keyset pagination: pages stay fast at any depth because no OFFSET is ever used."""
 
+import base64
 import datetime as dt
+import json
 
-from django.db.models import QuerySet
+from django.db.models import F, Q, QuerySet
+
+from leadtracker.lib.errors import ActionError
 
 MAX_LIMIT = 500
 
@@ -24,16 +28,10 @@ def keyset_page(qs: QuerySet, *, cursor: int | None, limit: int, descending: boo
 
 
 def encode_cursor(values) -> str:
-    import base64
-    import json
-
     return base64.urlsafe_b64encode(json.dumps(values, default=str).encode()).decode().rstrip("=")
 
 
 def decode_cursor(token: str):
-    import base64
-    import json
-
     try:
         padded = token + "=" * (-len(token) % 4)
         return json.loads(base64.urlsafe_b64decode(padded.encode()))
@@ -46,8 +44,6 @@ def keyset_sorted(
 ):
     """A page of ``qs`` ordered by ``field`` (nulls last) then id, continuing after an opaque
     cursor. No OFFSET: the database seeks straight to the page through the index."""
-    from django.db.models import F, Q
-
     limit = max(1, min(limit, MAX_LIMIT))
     order = F(field).desc(nulls_last=True) if descending else F(field).asc(nulls_last=True)
     id_order = "-pk" if descending else "pk"
@@ -63,8 +59,6 @@ def keyset_sorted(
                 # offset) is no cursor a list gave out, and would fail the query (SQLite).
                 value = value.astimezone(dt.UTC)
         except (TypeError, ValueError, OverflowError):
-            from leadtracker.lib.errors import ActionError
-
             raise ActionError("not a cursor this list gave out", field="cursor") from None
         beyond = "lt" if descending else "gt"
         if value is None:

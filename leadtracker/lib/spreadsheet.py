@@ -103,6 +103,7 @@ def xlsx_file(sheet_name: str, header: Iterable, rows: Iterable[Iterable]):
     streams each row to disk as it is appended, and the zip is written to a file, not to
     memory, so a million rows cost the same memory as ten. The file has no name on disk
     (TemporaryFile), so it vanishes when it is closed — or if the worker dies."""
+    # openpyxl costs ~0.1 s to load and only XLSX downloads need it
     from openpyxl import Workbook
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 

@@ -1,5 +1,6 @@
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 
 
 def _is_api(request) -> bool:
@@ -21,7 +22,4 @@ def forbidden(request, exception=None):
 def favicon(request):
     """/favicon.ico, which browsers ask for where a page names no icon (a JSON answer, a file
     download): the static icon, through its served (hashed, in production) address."""
-    from django.shortcuts import redirect
-    from django.templatetags.static import static
-
     return redirect(static("favicon.ico"))

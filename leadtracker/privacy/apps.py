@@ -6,9 +6,6 @@ from django.conf import settings
 from leadtracker.lib import uploads
 from leadtracker.lib.errors import Conflict
 
-# The imports inside the functions below wait for the app registry: apps.py is read before any
-# model is, and these modules import models.
-
 
 class PrivacyConfig(AppConfig):
     name = "leadtracker.privacy"
@@ -31,6 +28,7 @@ class PrivacyConfig(AppConfig):
         # killed meanwhile leaves the part, which the start-up and nightly sweeps remove.
         uploads.scratch("privacy.exports", _export_dir, ".part-*")
 
+        # ready(): models can be imported only once the app registry is loaded
         from leadtracker.accounts.demo import DEMO_HOOKS
         from leadtracker.privacy.demo import add_demo_notice
 
@@ -43,6 +41,7 @@ def _export_dir():
 
 
 def _effective_version(org_id: int) -> int | None:
+    # a hook run from ready(): the selectors import models, not loaded when this module is
     from leadtracker.privacy.selectors import effective_notice
 
     notice = effective_notice(org_id)
@@ -50,6 +49,7 @@ def _effective_version(org_id: int) -> int | None:
 
 
 def _refuse_trash_if_held(lead) -> None:
+    # a hook run from ready(): the selectors import models, not loaded when this module is
     from leadtracker.privacy.selectors import active_hold
 
     hold = active_hold(lead.organisation, lead=lead)
