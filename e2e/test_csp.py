@@ -27,6 +27,7 @@ PAGES = [
     "/attendance/timesheets/",
     "/members/",
     "/settings/",
+    "/settings/organisation/",
     "/audit/",
     "/help/",
     "/api/v1/docs",

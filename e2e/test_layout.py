@@ -25,6 +25,7 @@ PAGES = [
     "/members/",
     "/members/{alice}/",
     "/settings/",
+    "/settings/organisation/",
     "/tokens/",
     "/audit/",
     "/profile/",

@@ -278,6 +278,13 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 
 @member_required(Role.ADMIN)
+def settings_hub(request):
+    """One page that leads to every setting an owner or admin looks after, in place of a
+    top-level link for each."""
+    return render(request, "accounts/settings_hub.html")
+
+
+@member_required(Role.ADMIN)
 def organisation_settings(request):
     org = request.org
     form = OrganisationForm(request.POST or None, instance=org)

@@ -58,7 +58,7 @@ class Inputs(HTMLParser):
         ("alice", "/calls/log/", "number", "off"),
         ("alice", "/profile/", "phone", "tel"),
         ("olga", "/settings/privacy/exports/", "phone", "off"),
-        ("olga", "/settings/", "support_phone", "off"),
+        ("olga", "/settings/organisation/", "support_phone", "off"),
     ],
 )
 def test_the_pages_render_tel_inputs(acme, as_member, who, path, name, autocomplete):

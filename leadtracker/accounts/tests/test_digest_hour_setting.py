@@ -13,7 +13,7 @@ from leadtracker.lib.errors import ActionError
 def settings_form(client, **changes) -> dict:
     """What a browser posts from the settings page as shown (hidden initial values included,
     unticked boxes left out), with ``changes``."""
-    form = client.get("/settings/").context["form"]
+    form = client.get("/settings/organisation/").context["form"]
     data = {}
     for field in form:
         value = field.value()
@@ -34,11 +34,11 @@ def hour_of(people):
 @pytest.mark.parametrize("who", ["olga", "adam"])
 def test_owners_and_admins_set_the_hour_with_the_time_zone(acme, as_member, who):
     client = as_member(getattr(acme, who))
-    page = client.get("/settings/").content.decode()
+    page = client.get("/settings/organisation/").content.decode()
     assert '<option value="8" selected>08:00</option>' in page
     assert '<option value="">No digest e-mail</option>' in page
     form = settings_form(client, digest_hour="18", time_zone="Europe/London")
-    assert client.post("/settings/", form).status_code == 302
+    assert client.post("/settings/organisation/", form).status_code == 302
     org = Organisation.objects.get(pk=acme.org.pk)
     assert (org.digest_hour, org.time_zone) == (18, "Europe/London")
     event = AuditEvent.objects.get(action="organisation.update")
@@ -48,17 +48,17 @@ def test_owners_and_admins_set_the_hour_with_the_time_zone(acme, as_member, who)
 
 def test_no_digest_is_an_empty_hour(acme, as_member):
     client = as_member(acme.adam)
-    assert client.post("/settings/", settings_form(client, digest_hour="")).status_code == 302
+    assert client.post("/settings/organisation/", settings_form(client, digest_hour="")).status_code == 302
     assert hour_of(acme) is None
     assert AuditEvent.objects.get(action="organisation.update").changes == {"fields": ["digest_hour"]}
-    page = client.get("/settings/").content.decode()
+    page = client.get("/settings/organisation/").content.decode()
     assert '<option value="" selected>No digest e-mail</option>' in page
 
 
 def test_an_hour_out_of_bounds_names_the_field(acme, as_member):
     client = as_member(acme.olga)
     for bad in ("24", "-1", "7.5", "seven"):
-        response = client.post("/settings/", settings_form(client, digest_hour=bad))
+        response = client.post("/settings/organisation/", settings_form(client, digest_hour=bad))
         assert response.status_code == 200, bad
         assert list(response.context["form"].errors) == ["digest_hour"], bad
     assert hour_of(acme) == 8
@@ -73,7 +73,7 @@ def test_an_hour_out_of_bounds_names_the_field(acme, as_member):
 
 def test_managers_cannot_change_it(acme, as_member):
     form = settings_form(as_member(acme.olga), digest_hour="3")
-    response = as_member(acme.maya).post("/settings/", form)
+    response = as_member(acme.maya).post("/settings/organisation/", form)
     assert response.status_code == 403
     assert hour_of(acme) == 8
 

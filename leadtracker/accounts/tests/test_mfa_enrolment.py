@@ -109,7 +109,7 @@ def test_required_mfa_leaves_bearer_tokens_alone(acme, api_as):
 
 
 def test_admin_switches_the_requirement_on(acme, as_member):
-    page = as_member(acme.olga).get("/settings/")
+    page = as_member(acme.olga).get("/settings/organisation/")
     assert "Owners and admins must use two-factor sign-in" in page.content.decode()
     api = token_client(acme.adam)
     response = api.patch("/api/v1/organisation", {"require_mfa": True}, content_type="application/json")

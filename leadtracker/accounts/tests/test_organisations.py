@@ -25,7 +25,7 @@ def test_admin_edits_settings_and_change_is_audited(acme, as_member):
         "usage_events": "on",  # the checkbox as the page shows it: on by default
         "digest_hour": "8",  # the select as the page shows it: unchanged
     }
-    assert client.post("/settings/", form).status_code == 302
+    assert client.post("/settings/organisation/", form).status_code == 302
     org = Organisation.objects.get(pk=acme.org.pk)
     assert org.name == "Acme India" and org.day_end == dt.time(19, 30)
     event = AuditEvent.objects.get(action="organisation.update")
@@ -39,7 +39,7 @@ def test_admin_edits_settings_and_change_is_audited(acme, as_member):
 
 
 def test_settings_need_admin(acme, as_member, api_as):
-    assert as_member(acme.maya).get("/settings/").status_code == 403
+    assert as_member(acme.maya).get("/settings/organisation/").status_code == 403
     assert (
         api_as(acme.maya)
         .patch("/api/v1/organisation", {"name": "x"}, content_type="application/json")
@@ -143,7 +143,7 @@ def test_audit_retention_cannot_be_set_below_a_month(acme, as_member, api_as):
         "support_phone": "",
         "audit_retention_days": 0,
     }
-    response = client.post("/settings/", form)
+    response = client.post("/settings/organisation/", form)
     assert response.status_code == 200 and "audit_retention_days" in response.context["form"].errors
     response = api_as(acme.olga).patch(
         "/api/v1/organisation", {"audit_retention_days": 29}, content_type="application/json"
