@@ -1,5 +1,8 @@
 """Errors that action functions raise; the web and API layers turn them into messages."""
 
+from django.core.exceptions import ObjectDoesNotExist
+from ninja.errors import HttpError
+
 
 class ActionError(Exception):
     """A request that cannot be carried out, naming the field at fault and the reason."""
@@ -19,3 +22,15 @@ class ActionError(Exception):
 
 class Conflict(ActionError):
     status_code = 409
+
+
+def found(lookup, *args):
+    """What ``lookup(*args)`` finds, or the API's 404 when it finds nothing (None, or a model's
+    DoesNotExist): another organisation's object answers exactly like a missing one."""
+    try:
+        obj = lookup(*args)
+    except ObjectDoesNotExist:
+        obj = None
+    if obj is None:
+        raise HttpError(404, "not found")
+    return obj

@@ -2,13 +2,12 @@
 would change (GET) and erasing (POST). Admins and owners only; a hold answers 409."""
 
 from ninja import Router, Schema
-from ninja.errors import HttpError
 from pydantic import Field
 
 from leadtracker.accounts.audit import Actor
 from leadtracker.accounts.models import Role
 from leadtracker.leads.models import TrashedLead
-from leadtracker.lib.errors import ActionError
+from leadtracker.lib.errors import ActionError, found
 from leadtracker.lib.schema import require_role
 from leadtracker.privacy import selectors
 from leadtracker.privacy.erasure import actions as erasure
@@ -27,13 +26,6 @@ class ErasureOut(Schema):
 
 def _admin(request):
     return require_role(request, Role.ADMIN)
-
-
-def _request(request, request_id) -> DataRequest:
-    try:
-        return selectors.data_request(request.org.pk, request_id)
-    except DataRequest.DoesNotExist:
-        raise HttpError(404, "not found") from None
 
 
 def _request_subject(req: DataRequest):
@@ -68,7 +60,7 @@ def _preview(org, lead, member) -> ErasureOut:
 )
 def preview_request_erasure(request, request_id: int):
     _admin(request)
-    lead, member = _request_subject(_request(request, request_id))
+    lead, member = _request_subject(found(selectors.data_request, request.org.pk, request_id))
     return _preview(request.org, lead, member)
 
 
@@ -80,7 +72,7 @@ def preview_request_erasure(request, request_id: int):
 )
 def erase_for_request(request, request_id: int):
     by = _admin(request)
-    req = _request(request, request_id)
+    req = found(selectors.data_request, request.org.pk, request_id)
     lead, member = _request_subject(req)
     actor = Actor.from_request(request)
     if isinstance(lead, TrashedLead):
@@ -92,13 +84,6 @@ def erase_for_request(request, request_id: int):
     return ErasureOut(erased=True, counts=counts)
 
 
-def _member(request, member_id):
-    member = selectors.member_in(request.org.pk, member_id)
-    if member is None:
-        raise HttpError(404, "not found")
-    return member
-
-
 @router.get(
     "/privacy/members/{member_id}/erasure",
     response=ErasureOut,
@@ -107,7 +92,7 @@ def _member(request, member_id):
 )
 def preview_member_erasure(request, member_id: int):
     _admin(request)
-    return _preview(request.org, None, _member(request, member_id))
+    return _preview(request.org, None, found(selectors.member_in, request.org.pk, member_id))
 
 
 @router.post(
@@ -118,5 +103,7 @@ def preview_member_erasure(request, member_id: int):
 )
 def erase_member(request, member_id: int):
     by = _admin(request)
-    counts = erasure.erase_member(_member(request, member_id), actor=Actor.from_request(request), by=by)
+    counts = erasure.erase_member(
+        found(selectors.member_in, request.org.pk, member_id), actor=Actor.from_request(request), by=by
+    )
     return ErasureOut(erased=True, counts=counts)

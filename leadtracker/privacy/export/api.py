@@ -4,12 +4,11 @@ import datetime as dt
 
 from django.http import FileResponse
 from ninja import Router, Schema, Status
-from ninja.errors import HttpError
 from pydantic import Field
 
 from leadtracker.accounts.audit import Actor
 from leadtracker.accounts.models import Role
-from leadtracker.lib.errors import ActionError
+from leadtracker.lib.errors import ActionError, found
 from leadtracker.lib.schema import Strict, require_role
 from leadtracker.privacy import selectors
 from leadtracker.privacy.export import actions
@@ -67,13 +66,6 @@ class ExportIn(Strict):
     data_request_id: int | None = None
 
 
-def _get(request, export_id) -> AccessExport:
-    found = selectors.access_export(request.org.pk, export_id)
-    if found is None:
-        raise HttpError(404, "not found")
-    return found
-
-
 @router.post(
     "/privacy/exports",
     response={201: ExportOut},
@@ -125,7 +117,7 @@ def list_exports(request):
 )
 def get_export(request, export_id: int):
     require_role(request, Role.ADMIN)
-    return ExportOut.of(_get(request, export_id))
+    return ExportOut.of(found(selectors.access_export, request.org.pk, export_id))
 
 
 @router.get(
@@ -136,7 +128,7 @@ def get_export(request, export_id: int):
 )
 def download_export(request, export_id: int):
     require_role(request, Role.ADMIN)
-    x = _get(request, export_id)
+    x = found(selectors.access_export, request.org.pk, export_id)
     path = actions.record_download(x, actor=Actor.from_request(request))
     return FileResponse(
         open(path, "rb"),  # noqa: SIM115 — FileResponse closes it

@@ -3,12 +3,11 @@
 import datetime as dt
 
 from ninja import Router, Schema, Status
-from ninja.errors import HttpError
 from pydantic import Field
 
 from leadtracker.accounts.audit import Actor
 from leadtracker.accounts.models import Role
-from leadtracker.lib.errors import ActionError
+from leadtracker.lib.errors import ActionError, found
 from leadtracker.lib.schema import Strict, require_role
 from leadtracker.privacy import selectors
 from leadtracker.privacy.holds import actions as holds
@@ -86,13 +85,9 @@ def create_hold(request, payload: HoldIn):
     lead = member = None
     # Ids are looked up before anything else: another organisation's id is 404, like a missing one.
     if payload.lead_id is not None:
-        lead = selectors.lead_in(request.org.pk, payload.lead_id)
-        if lead is None:
-            raise HttpError(404, "not found")
+        lead = found(selectors.lead_in, request.org.pk, payload.lead_id)
     if payload.member_id is not None:
-        member = selectors.member_in(request.org.pk, payload.member_id)
-        if member is None:
-            raise HttpError(404, "not found")
+        member = found(selectors.member_in, request.org.pk, payload.member_id)
     try:
         hold = holds.create_hold(
             request.org,
@@ -107,13 +102,6 @@ def create_hold(request, payload: HoldIn):
     return Status(201, HoldOut.of(hold))
 
 
-def _hold(request, hold_id) -> LegalHold:
-    try:
-        return selectors.legal_hold(request.org.pk, hold_id)
-    except LegalHold.DoesNotExist:
-        raise HttpError(404, "not found") from None
-
-
 @router.get(
     "/privacy/holds/{hold_id}",
     response=HoldOut,
@@ -122,7 +110,7 @@ def _hold(request, hold_id) -> LegalHold:
 )
 def get_hold(request, hold_id: int):
     _admin(request)
-    return HoldOut.of(_hold(request, hold_id))
+    return HoldOut.of(found(selectors.legal_hold, request.org.pk, hold_id))
 
 
 @router.post(
@@ -133,4 +121,8 @@ def get_hold(request, hold_id: int):
 )
 def release_hold(request, hold_id: int):
     by = _admin(request)
-    return HoldOut.of(holds.release_hold(_hold(request, hold_id), actor=Actor.from_request(request), by=by))
+    return HoldOut.of(
+        holds.release_hold(
+            found(selectors.legal_hold, request.org.pk, hold_id), actor=Actor.from_request(request), by=by
+        )
+    )

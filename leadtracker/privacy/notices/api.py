@@ -9,12 +9,11 @@ accept there, and nowhere else. They have their own router, mounted after the ot
 import datetime as dt
 
 from ninja import Router, Schema, Status
-from ninja.errors import HttpError
 from pydantic import Field
 
 from leadtracker.accounts.audit import Actor
 from leadtracker.accounts.models import Role
-from leadtracker.lib.errors import ActionError
+from leadtracker.lib.errors import ActionError, found
 from leadtracker.lib.schema import Moment, Strict, require_role
 from leadtracker.privacy import middleware, selectors
 from leadtracker.privacy.models import (
@@ -98,13 +97,6 @@ def _current_id(org_id):
     return current.pk if current else None
 
 
-def _get(request, notice_id) -> PrivacyNotice:
-    try:
-        return selectors.notice(request.org.pk, notice_id)
-    except PrivacyNotice.DoesNotExist:
-        raise HttpError(404, "not found") from None
-
-
 @router.get(
     "/privacy/notices",
     response=list[NoticeOut],
@@ -144,7 +136,7 @@ def create_draft(request, payload: DraftIn):
 )
 def get_notice(request, notice_id: int):
     _admin(request)
-    return NoticeOut.of(_get(request, notice_id), _current_id(request.org.pk))
+    return NoticeOut.of(found(selectors.notice, request.org.pk, notice_id), _current_id(request.org.pk))
 
 
 @router.patch(
@@ -155,7 +147,7 @@ def get_notice(request, notice_id: int):
 )
 def update_draft(request, notice_id: int, payload: DraftPatch):
     _admin(request)
-    notice = _get(request, notice_id)
+    notice = found(selectors.notice, request.org.pk, notice_id)
     given = payload.model_dump(exclude_unset=True)
     for field in ("title", "items"):
         if field in given and given[field] is None:
@@ -172,7 +164,9 @@ def update_draft(request, notice_id: int, payload: DraftPatch):
 )
 def delete_draft(request, notice_id: int):
     _admin(request)
-    actions.delete_draft(_get(request, notice_id), actor=Actor.from_request(request))
+    actions.delete_draft(
+        found(selectors.notice, request.org.pk, notice_id), actor=Actor.from_request(request)
+    )
     return Status(204, None)
 
 
@@ -184,7 +178,7 @@ def delete_draft(request, notice_id: int):
 )
 def publish(request, notice_id: int, payload: PublishIn | None = None):
     _admin(request)
-    notice = _get(request, notice_id)
+    notice = found(selectors.notice, request.org.pk, notice_id)
     notice = actions.publish_notice(
         notice, actor=Actor.from_request(request), effective_at=payload.effective_at if payload else None
     )

@@ -3,12 +3,11 @@
 import datetime as dt
 
 from ninja import Router, Schema, Status
-from ninja.errors import HttpError
 from pydantic import Field
 
 from leadtracker.accounts.audit import Actor
 from leadtracker.accounts.models import Role
-from leadtracker.lib.errors import ActionError
+from leadtracker.lib.errors import ActionError, found
 from leadtracker.lib.schema import Choice, Email, Moment, Strict, require_role
 from leadtracker.privacy import selectors
 from leadtracker.privacy.models import (
@@ -110,13 +109,6 @@ class PrivacySettingsPatch(Strict):
     request_period_days: int = Field(..., ge=1, le=365)
 
 
-def _get_request(request, request_id) -> DataRequest:
-    try:
-        return selectors.data_request(request.org.pk, request_id)
-    except DataRequest.DoesNotExist:
-        raise HttpError(404, "not found") from None
-
-
 @router.get(
     "/privacy/requests",
     response=list[RequestOut],
@@ -169,7 +161,7 @@ def create_request(request, payload: RequestIn):
 )
 def get_request(request, request_id: int):
     _admin(request)
-    return RequestOut.of(_get_request(request, request_id))
+    return RequestOut.of(found(selectors.data_request, request.org.pk, request_id))
 
 
 @router.patch(
@@ -180,7 +172,7 @@ def get_request(request, request_id: int):
 )
 def update_request(request, request_id: int, payload: RequestPatch):
     _admin(request)
-    req = _get_request(request, request_id)
+    req = found(selectors.data_request, request.org.pk, request_id)
     given = payload.model_dump(exclude_unset=True)
     for field, value in given.items():
         if value is None:
