@@ -1,7 +1,6 @@
 """/api/v1/ settings: statuses, sources and their capture keys, assignment rules, webhooks, message
 templates, tags."""
 
-from django.shortcuts import get_object_or_404
 from ninja import Status
 
 from leadtracker.accounts.models import Role
@@ -40,6 +39,14 @@ from leadtracker.lib.router import Router
 from leadtracker.lib.schema import require_role
 
 router = Router(ids_of="leadtracker.leads.api", tags=["leads"])
+
+
+def _admin_setting(request, model, pk):
+    """One of the organisation's settings, for an admin. The id is looked up first: another
+    organisation's id answers 404 whoever asks, as a missing one does."""
+    setting = selectors.get_setting(model, request.org.pk, pk)
+    require_role(request, Role.ADMIN)
+    return setting
 
 
 @router.get("/statuses", response=list[StatusOut], tags=["settings"])
@@ -136,8 +143,7 @@ def create_rule(request, payload: RuleIn):
 
 @router.put("/assignment-rules/{rule_id}", response=RuleOut, tags=["settings"])
 def update_rule(request, rule_id: int, payload: RuleIn):
-    rule = get_object_or_404(AssignmentRule, organisation_id=request.org.pk, pk=rule_id)
-    require_role(request, Role.ADMIN)
+    rule = _admin_setting(request, AssignmentRule, rule_id)
     rule = assignment_actions.save_assignment_rule(
         request.org,
         name=payload.name,
@@ -153,8 +159,7 @@ def update_rule(request, rule_id: int, payload: RuleIn):
 
 @router.delete("/assignment-rules/{rule_id}", response={204: None}, tags=["settings"])
 def delete_rule(request, rule_id: int):
-    rule = get_object_or_404(AssignmentRule, organisation_id=request.org.pk, pk=rule_id)
-    require_role(request, Role.ADMIN)
+    rule = _admin_setting(request, AssignmentRule, rule_id)
     assignment_actions.delete_assignment_rule(rule, actor=actor_of(request))
     return Status(204, None)
 
@@ -183,8 +188,7 @@ def create_webhook(request, payload: WebhookIn):
 
 @router.delete("/webhooks/{webhook_id}", response={204: None}, tags=["settings"])
 def delete_webhook(request, webhook_id: int):
-    hook = get_object_or_404(WebhookEndpoint, organisation_id=request.org.pk, pk=webhook_id)
-    require_role(request, Role.ADMIN)
+    hook = _admin_setting(request, WebhookEndpoint, webhook_id)
     settings_actions.delete_webhook(hook, actor=actor_of(request))
     return Status(204, None)
 
@@ -196,8 +200,7 @@ def delete_webhook(request, webhook_id: int):
     summary="Replace the signing secret (the old one stops at once); the new one is shown once",
 )
 def rotate_webhook_secret(request, webhook_id: int):
-    hook = get_object_or_404(WebhookEndpoint, organisation_id=request.org.pk, pk=webhook_id)
-    require_role(request, Role.ADMIN)
+    hook = _admin_setting(request, WebhookEndpoint, webhook_id)
     return WebhookCreated.of(settings_actions.rotate_webhook_secret(hook, actor=actor_of(request)))
 
 
@@ -208,8 +211,7 @@ def rotate_webhook_secret(request, webhook_id: int):
     summary="The delivery log, newest first",
 )
 def webhook_deliveries(request, webhook_id: int, cursor: int | None = None, limit: int = 50):
-    hook = get_object_or_404(WebhookEndpoint, organisation_id=request.org.pk, pk=webhook_id)
-    require_role(request, Role.ADMIN)
+    hook = _admin_setting(request, WebhookEndpoint, webhook_id)
     rows, _next = keyset_page(
         WebhookDelivery.objects.filter(endpoint=hook), cursor=cursor, limit=limit, descending=True
     )
@@ -239,8 +241,7 @@ def create_message_template(request, payload: TemplateIn):
 
 @router.put("/message-templates/{template_id}", response=TemplateOut, tags=["settings"])
 def update_message_template(request, template_id: int, payload: TemplateIn):
-    template = get_object_or_404(MessageTemplate, organisation_id=request.org.pk, pk=template_id)
-    require_role(request, Role.ADMIN)
+    template = _admin_setting(request, MessageTemplate, template_id)
     return settings_actions.save_message_template(
         request.org, name=payload.name, body=payload.body, template=template, actor=actor_of(request)
     )
@@ -248,8 +249,7 @@ def update_message_template(request, template_id: int, payload: TemplateIn):
 
 @router.delete("/message-templates/{template_id}", response={204: None}, tags=["settings"])
 def delete_message_template(request, template_id: int):
-    template = get_object_or_404(MessageTemplate, organisation_id=request.org.pk, pk=template_id)
-    require_role(request, Role.ADMIN)
+    template = _admin_setting(request, MessageTemplate, template_id)
     settings_actions.delete_message_template(template, actor=actor_of(request))
     return Status(204, None)
 
@@ -267,8 +267,7 @@ def create_tag(request, payload: TagIn):
 
 @router.patch("/tags/{tag_id}", response=TagOut, tags=["settings"], summary="Rename a tag on every lead")
 def rename_tag(request, tag_id: int, payload: TagIn):
-    tag = get_object_or_404(Tag, organisation_id=request.org.pk, pk=tag_id)
-    require_role(request, Role.ADMIN)
+    tag = _admin_setting(request, Tag, tag_id)
     return tag_actions.rename_tag(tag, payload.name, actor=actor_of(request))
 
 
@@ -276,7 +275,6 @@ def rename_tag(request, tag_id: int, payload: TagIn):
     "/tags/{tag_id}", response={204: None}, tags=["settings"], summary="Remove a tag from every lead"
 )
 def delete_tag(request, tag_id: int):
-    tag = get_object_or_404(Tag, organisation_id=request.org.pk, pk=tag_id)
-    require_role(request, Role.ADMIN)
+    tag = _admin_setting(request, Tag, tag_id)
     tag_actions.delete_tag(tag, actor=actor_of(request))
     return Status(204, None)
