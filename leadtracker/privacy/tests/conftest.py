@@ -13,3 +13,10 @@ def notice_in_effect(acme):
 @pytest.fixture
 def later():
     return lambda **kw: dt.timedelta(**kw)
+
+
+@pytest.fixture
+def ledger_file(settings, tmp_path):
+    """A ledger of erasures of the test's own, so that no test replays another's."""
+    settings.ERASURE_LEDGER_PATH = tmp_path / "ledger.jsonl"
+    return settings.ERASURE_LEDGER_PATH

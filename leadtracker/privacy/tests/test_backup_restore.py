@@ -23,12 +23,6 @@ LEADTRACKER = str(Path(sys.executable).with_name("leadtracker"))
 
 
 @pytest.fixture
-def ledger_file(settings, tmp_path):
-    settings.ERASURE_LEDGER_PATH = tmp_path / "erasure-ledger.jsonl"
-    return settings.ERASURE_LEDGER_PATH
-
-
-@pytest.fixture
 def target(tmp_path):
     """A database of our own to restore into, and how to read it back."""
     if connection.vendor == "sqlite":

@@ -22,10 +22,8 @@ from leadtracker.privacy.models import ErasureRecord
 from leadtracker.privacy.requests.actions import create_request
 from leadtracker.testing import make_lead, make_org
 
-
-@pytest.fixture(autouse=True)
-def ledger_file(settings, tmp_path):
-    settings.ERASURE_LEDGER_PATH = tmp_path / "ledger.jsonl"
+# Every test here erases, and each keeps its own ledger (privacy/tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("ledger_file")
 
 
 def a_lead(people, name="Harpreet Kaur", phones=("+919888888888",), email="harpreet@example.in"):

@@ -24,12 +24,6 @@ from leadtracker.privacy.tests.erasure_util import (
 )
 
 
-@pytest.fixture
-def ledger_file(settings, tmp_path):
-    settings.ERASURE_LEDGER_PATH = tmp_path / "ledger.jsonl"
-    return settings.ERASURE_LEDGER_PATH
-
-
 @pytest.mark.django_db(transaction=True)
 def test_an_erased_lead_leaves_no_trace_in_any_table_or_file(acme, ledger_file):
     person = build_person(acme)

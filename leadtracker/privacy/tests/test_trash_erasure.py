@@ -30,12 +30,6 @@ from leadtracker.privacy.tests.erasure_util import (
 from leadtracker.testing import make_lead, token_client
 
 
-@pytest.fixture
-def ledger_file(settings, tmp_path):
-    settings.ERASURE_LEDGER_PATH = tmp_path / "ledger.jsonl"
-    return settings.ERASURE_LEDGER_PATH
-
-
 def to_trash(people, lead):
     delete_leads(Lead.objects.filter(pk=lead.pk), actor=Actor.for_user(people.maya.user), by=people.maya)
     return TrashedLead.objects.get(pk=lead.pk)
