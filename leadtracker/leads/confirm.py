@@ -36,6 +36,21 @@ def bulk_delete(request, leads) -> Question | None:
     )
 
 
+def bulk_all_matching(request, n: int, action: str) -> Question:
+    """Every lead the list's filters match, not only the ticked ones: always asked first."""
+    doing = {"assign": "Assign", "status": "Move", "tag": "Tag", "delete": "Move to trash"}.get(
+        action, "Change"
+    )
+    return Question(
+        title=f"{doing} all {_leads(n)} that match?",
+        details=[
+            f"This changes every lead the list's filters match ({_leads(n)}), not only those on screen."
+        ],
+        button=f"{doing} {_leads(n)}",
+        cancel_url=safe_back(request, reverse("lead_list")),
+    )
+
+
 # --- pipeline ------------------------------------------------------------------------------
 
 

@@ -1,7 +1,7 @@
 from django.urls import include, path
 
 from leadtracker.leads.trash import views as trash_views
-from leadtracker.leads.views import consent, follow_ups, imports, leads, settings
+from leadtracker.leads.views import consent, follow_ups, imports, leads, saved_views, settings
 from leadtracker.leads.views import search as search_views
 
 # The settings page, and the form of each of its cards (leads/views/settings.py).
@@ -38,6 +38,10 @@ urlpatterns = [
     path("leads/trash/<int:trashed_id>/restore/", trash_views.restore, name="lead_restore"),
     path("leads/trash/<int:trashed_id>/delete/", trash_views.delete_forever, name="lead_delete_forever"),
     path("leads/import/", imports.import_upload, name="import_upload"),
+    path("leads/import/sample.csv", imports.import_sample, name="import_sample"),
+    path("leads/views/", saved_views.view_save, name="lead_view_save"),
+    path("leads/views/<int:view_id>/delete/", saved_views.view_delete, name="lead_view_delete"),
+    path("leads/columns/", saved_views.columns_save, name="lead_columns"),
     path("leads/import/<int:import_id>/", imports.import_detail, name="import_detail"),
     path("leads/import/<int:import_id>/errors/", imports.import_errors, name="import_errors"),
     path("leads/settings/", include(settings_urls)),

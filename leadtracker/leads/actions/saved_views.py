@@ -17,7 +17,6 @@ COLUMNS = {
     "follow_up": "Next follow-up",
     "owner": "Owner",
     "source": "Source",
-    "city": "City",
     "value": "Value",
     "created": "Created",
 }

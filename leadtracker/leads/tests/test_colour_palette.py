@@ -58,7 +58,7 @@ def test_admin_picks_colours_on_the_settings_page(acme, as_member):
     source.refresh_from_db()
     assert (won.colour, source.colour) == ("teal", "pink")
     assert AuditEvent.objects.filter(organisation=acme.org, action="pipeline.colours").count() == 1
-    assert 'class="chip c-teal"' in client.get("/leads/settings/").content.decode()
+    assert 'class="pill c-teal"' in client.get("/leads/settings/").content.decode()
 
 
 def test_a_colour_not_in_the_palette_is_refused(acme, as_member):

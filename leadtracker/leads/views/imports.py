@@ -12,6 +12,7 @@ from leadtracker.leads.imports import jobs
 from leadtracker.leads.imports.mapping import FIELDS
 from leadtracker.leads.imports.report import error_report
 from leadtracker.leads.models import ImportJob
+from leadtracker.lib import spreadsheet
 from leadtracker.lib.errors import ActionError
 from leadtracker.lib.web import int_or_none, merge_context
 
@@ -28,6 +29,29 @@ def import_upload(request):
             return redirect("import_detail", import_id=job.pk)
     recent = ImportJob.objects.filter(organisation=request.org).order_by("-id")[:10]
     return render(request, "leads/import_upload.html", {"form": form, "recent": recent})
+
+
+# A sheet to start from: the columns the importer recognises by these very headers
+# (imports/mapping.SYNONYMS), and two rows showing how each is written.
+SAMPLE_HEADER = ["Name", "Phone", "E-mail", "Company", "City", "Source", "Status", "Value", "Tags", "Notes"]
+SAMPLE_ROWS = [
+    ["Priya Sharma", "98765 43210", "priya@example.com", "Sharma Traders", "Pune", "IndiaMART",
+     "New", "450000", "hot, 2bhk", "Wants a site visit on Saturday"],
+    ["Rahul Verma", "+91 91234 56789", "", "", "Lucknow", "Walk-in",
+     "Interested", "1200000", "", "Call after 6 pm"],
+]  # fmt: skip
+
+
+@member_required(Role.MANAGER)
+def import_sample(request):
+    return spreadsheet.csv_response(
+        request,
+        "leadtracker-import-sample.csv",
+        SAMPLE_HEADER,
+        SAMPLE_ROWS,
+        audit=spreadsheet.Audit("import_sample.download", object_type="import_sample"),
+        stream=False,
+    )
 
 
 def _import_refusal(exc: ActionError) -> str:

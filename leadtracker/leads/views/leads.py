@@ -6,7 +6,7 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -31,6 +31,7 @@ from leadtracker.leads.actions.leads import (
     update_lead,
 )
 from leadtracker.leads.actions.merge import merge_leads
+from leadtracker.leads.actions.saved_views import COLUMNS, DEFAULT_COLUMNS
 from leadtracker.leads.actions.settings import render_template
 from leadtracker.leads.actions.tags import add_tags, set_tags
 from leadtracker.leads.export import export_response
@@ -43,6 +44,7 @@ from leadtracker.lib.timeutil import ANY_FUTURE, ANY_PAST, is_within
 from leadtracker.lib.web import int_or_none, merge_context, safe_back
 
 PAGE = 50
+COUNT_CAP = 10_000
 
 
 SORTS = {
@@ -62,8 +64,8 @@ def _date(value):
     return day if is_within(day, past=ANY_PAST, future=ANY_FUTURE) else None
 
 
-def _filters(request):
-    g = request.GET
+def _filters(params):
+    g = params
     return {
         "status": int_or_none(g.get("status")),
         "owner": int_or_none(g.get("owner")),
@@ -77,12 +79,32 @@ def _filters(request):
     }
 
 
-def filtered_leads(request):
+def filtered_leads(request, params=None):
+    """The leads the viewer may see that the list's filters match (``params``: the request's
+    query, or the one a bulk form carried)."""
+    params = request.GET if params is None else params
     viewer = request.membership
     qs = selectors.filter_leads(
-        selectors.leads_for(viewer), viewer, tz=request.org.tzinfo, **_filters(request)
+        selectors.leads_for(viewer), viewer, tz=request.org.tzinfo, **_filters(params)
     )
-    return selectors.search(qs, request.GET.get("q", ""), request.org.pk, request.org.phone_region)
+    return selectors.search(qs, params.get("q", ""), request.org.pk, request.org.phone_region)
+
+
+def _count(qs) -> int:
+    """How many leads match, counted no further than COUNT_CAP (one query on a subquery with
+    a LIMIT): a million-lead list's count would cost more than the page."""
+    return qs.order_by()[: COUNT_CAP + 1].count()
+
+
+def _list_settings(request) -> dict:
+    """The saved views the viewer may pick (their own and their managers' shared ones), the one
+    picked (?view=), and the desktop table's columns: the picked view's, else the person's own."""
+    saved = list(selectors.saved_views_for(request.membership).select_related("owner"))
+    mine = next((v for v in saved if not v.name and v.owner_id == request.user.pk), None)
+    views = [v for v in saved if v.name]
+    current = next((v for v in views if v.pk == int_or_none(request.GET.get("view"))), None)
+    columns = (current and current.columns) or (mine and mine.columns) or DEFAULT_COLUMNS
+    return {"views": views, "current_view": current, "columns": columns, "column_names": COLUMNS}
 
 
 @member_required()
@@ -91,7 +113,8 @@ def lead_list(request):
     field, _label = SORTS.get(sort, SORTS["next_follow_up"])
     descending = sort.startswith("-")
     parse = (lambda v: v) if field == "name" else dt.datetime.fromisoformat
-    qs = filtered_leads(request).select_related("status", "source", "owner")
+    matching = filtered_leads(request)
+    qs = matching.select_related("status", "source", "owner")
     try:
         rows, next_cursor = keyset_sorted(
             qs, field=field, descending=descending, cursor=request.GET.get("cursor"), limit=PAGE, parse=parse
@@ -103,25 +126,57 @@ def lead_list(request):
     access.number_searched(request, request.GET.get("q", ""), via="web", cursor=request.GET.get("cursor"))
     query = request.GET.copy()
     query.pop("cursor", None)
-    context = merge_context(
-        {
-            "leads": masking.mark_leads(request.membership, rows),
-            "next_cursor": next_cursor,
-            "query": query.urlencode(),
-            "sort": sort,
-            "sorts": SORTS,
-            "q": request.GET.get("q", ""),
-            "f": _filters(request),
-            "now": timezone.now(),
-        },
-        selectors.choices(request.membership),
-    )
+    filters = _filters(request.GET)
+    context = {
+        "leads": masking.mark_leads(request.membership, rows),
+        "next_cursor": next_cursor,
+        "query": query.urlencode(),
+        "sort": sort,
+        "sorts": SORTS,
+        "q": request.GET.get("q", ""),
+        "f": filters,
+        "now": timezone.now(),
+    }
     if request.headers.get("HX-Request") and request.GET.get("cursor"):
-        return render(request, "leads/_rows.html", context)
+        return render(request, "leads/_rows.html", context | _list_settings(request))
     for name, label in (("created_from", "Created from"), ("created_to", "Created to")):
         if request.GET.get(name) and context["f"][name] is None:
             messages.error(request, f"{label}: not a day within 50 years of today (YYYY-MM-DD); left out.")
-    return render(request, "leads/list.html", context)
+    query.pop("view", None)
+    total = _count(matching)
+    context |= {
+        "total": total,
+        "total_capped": total > COUNT_CAP,
+        "active_filters": sum(1 for value in filters.values() if value),
+        "view_query": query.urlencode(),
+        # An organisation without a single lead is told how to start, not "no leads match".
+        "no_leads_at_all": not total and not query and not selectors.leads_for(request.membership).exists(),
+    }
+    return render(
+        request,
+        "leads/list.html",
+        merge_context(context, selectors.choices(request.membership), _list_settings(request)),
+    )
+
+
+def _bulk_targets(request, ids):
+    """The ticked leads, or with ``all_matching`` every lead the list's query matches."""
+    viewer = request.membership
+    if request.POST.get("all_matching") == "1":
+        return filtered_leads(request, QueryDict(request.POST.get("query", "")))
+    return selectors.leads_for(viewer).filter(pk__in=ids)
+
+
+def _bulk_question(request, leads, ids, action):
+    def ask():
+        if request.POST.get("all_matching") == "1":
+            n = _count(leads)
+            if n > COUNT_CAP:
+                return None  # refused below, before anything changes
+            return lead_confirm.bulk_all_matching(request, n, action) if n else None
+        return lead_confirm.bulk_delete(request, leads) if action == "delete" and ids else None
+
+    return ask
 
 
 @require_POST
@@ -129,15 +184,17 @@ def lead_list(request):
 def bulk(request):
     viewer = request.membership
     ids = [i for i in (int_or_none(x) for x in request.POST.getlist("ids")) if i]
-    leads = selectors.leads_for(viewer).filter(pk__in=ids)
+    everything = request.POST.get("all_matching") == "1"
+    leads = _bulk_targets(request, ids)
     action = request.POST.get("action")
     actor = Actor.from_request(request)
-    question = (lambda: lead_confirm.bulk_delete(request, leads)) if action == "delete" and ids else None
-    if (answer := confirm.gate(request, question)) is not None:
+    if (answer := confirm.gate(request, _bulk_question(request, leads, ids, action))) is not None:
         return answer
     try:
-        if not ids:
+        if not ids and not everything:
             raise ActionError("tick one or more leads first", field="ids")
+        if everything and _count(leads) > COUNT_CAP:
+            raise ActionError(f"more than {COUNT_CAP:,} leads match: narrow the filters first", field="ids")
         if action == "assign":
             n = bulk_assign(leads, int_or_none(request.POST.get("owner")), actor=actor, by=viewer)
         elif action == "status":
