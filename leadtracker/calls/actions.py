@@ -26,9 +26,11 @@ from leadtracker.calls.models import (
     UsageDay,
 )
 from leadtracker.calls.signals import calls_stored
+from leadtracker.leads.models import LeadStatus
 from leadtracker.lib.errors import ActionError
 from leadtracker.lib.timeutil import ANY_PAST, check_within
 
+UNCHANGED = object()  # an argument not given: the field keeps its value
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud or typed on a phone
 CODE_LIFETIME = dt.timedelta(minutes=15)
 
@@ -520,8 +522,12 @@ def save_outcome(
     is_active: bool = True,
     position: int | None = None,
     outcome: Outcome | None = None,
+    sets_status_id: int | None | object = UNCHANGED,
+    connected: bool | None = None,
     actor: Actor,
 ) -> Outcome:
+    """``sets_status_id`` and ``connected`` are kept as they are when not given (the API's
+    body does not carry them)."""
     name = (name or "").strip()
     if not name or len(name) > 60:
         raise ActionError("give a name of at most 60 characters", field="name")
@@ -533,6 +539,15 @@ def save_outcome(
     if outcome is None:
         last = Outcome.objects.filter(organisation_id=org.pk).order_by("-position").first()
         outcome = Outcome(organisation=org, position=(last.position + 1) if last else 0)
+    if sets_status_id is not UNCHANGED:
+        if (
+            sets_status_id is not None
+            and not LeadStatus.objects.filter(organisation_id=org.pk, pk=sets_status_id).exists()
+        ):
+            raise ActionError("no such status", field="sets_status_id", status_code=404)
+        outcome.sets_status_id = sets_status_id
+    if connected is not None:
+        outcome.connected = bool(connected)
     outcome.name = name
     outcome.asks_follow_up = bool(asks_follow_up)
     outcome.is_active = bool(is_active)
@@ -545,7 +560,12 @@ def save_outcome(
         organisation=org,
         actor=actor,
         obj=outcome,
-        changes={"asks_follow_up": outcome.asks_follow_up, "is_active": outcome.is_active},
+        changes={
+            "asks_follow_up": outcome.asks_follow_up,
+            "is_active": outcome.is_active,
+            "sets_status": outcome.sets_status_id,
+            "connected": outcome.connected,
+        },
     )
     return outcome
 

@@ -10,7 +10,8 @@ from leadtracker.accounts.audit import Actor
 from leadtracker.attendance.models import Shift
 from leadtracker.calls import actions, sync
 from leadtracker.calls.models import Call, Outcome
-from leadtracker.leads.models import Lead
+from leadtracker.calls.queue.actions import save_talk_script
+from leadtracker.leads.models import Lead, LeadSource, LeadStatus
 
 # Relative call volume by hour of the day (IST): busy late morning, a lunch dip, a second peak.
 HOURLY = {9: 3, 10: 8, 11: 10, 12: 7, 13: 3, 14: 5, 15: 7, 16: 8, 17: 6, 18: 3}
@@ -36,7 +37,56 @@ def _call_times(rng, shifts, now):
     return times
 
 
+# What a new organisation's outcomes do (calls/receivers.py), spelt out for the demo: the
+# outcomes that reach nobody require the next try, "Interested" moves the lead on.
+DEMO_OUTCOMES = {
+    # name: (requires a follow-up, moves the lead to, the person was reached)
+    "Interested": (True, "Interested", True),
+    "Call back later": (True, None, True),
+    "Not interested": (False, "Lost", True),
+    "No answer": (True, None, False),
+    "Switched off / not reachable": (True, None, False),
+    "Busy": (True, None, False),
+}
+DEMO_SCRIPTS = {
+    ("status", "New"): (
+        "Namaste, this is (your name) from our sales team. You asked about our projects — is this a good "
+        "time for two minutes?\nAsk: budget, preferred area, when they plan to buy.\n"
+        "Close: offer a site visit this weekend."
+    ),
+    ("status", "Interested"): (
+        "Remind them of what they liked last time. Confirm the budget and the loan estimate.\n"
+        "Aim: fix the site visit date and time before the call ends."
+    ),
+    ("source", "IndiaMART"): (
+        "IndiaMART buyers compare three sellers: say what makes us different in the first minute."
+    ),
+}
+
+
+def configure_demo_outcomes(org) -> None:
+    statuses = {s.name: s.pk for s in LeadStatus.objects.filter(organisation=org)}
+    for outcome in Outcome.objects.filter(organisation=org, name__in=DEMO_OUTCOMES):
+        requires, status, reached = DEMO_OUTCOMES[outcome.name]
+        actions.save_outcome(
+            org,
+            name=outcome.name,
+            asks_follow_up=requires,
+            is_active=True,
+            outcome=outcome,
+            sets_status_id=statuses.get(status) if status else None,
+            connected=reached,
+            actor=Actor.system(),
+        )
+    for (kind, name), text in DEMO_SCRIPTS.items():
+        model = LeadStatus if kind == "status" else LeadSource
+        target = model.objects.filter(organisation=org, name=name).first()
+        if target is not None:
+            save_talk_script(org, **{kind: target}, text=text, actor=Actor.system())
+
+
 def add_demo_calls(org, members) -> None:
+    configure_demo_outcomes(org)
     rng = random.Random(42)
     now = timezone.now()
     tz = org.tzinfo

@@ -90,8 +90,18 @@ class LeadFromCallForm(forms.Form):
 
 class OutcomeForm(forms.Form):
     name = forms.CharField(max_length=60)
-    asks_follow_up = forms.BooleanField(required=False, label="Ask for the next follow-up")
+    asks_follow_up = forms.BooleanField(required=False, label="Requires a next follow-up")
+    sets_status_id = forms.TypedChoiceField(
+        label="Moves the lead to", coerce=int, required=False, empty_value=None
+    )
+    connected = forms.BooleanField(required=False, initial=True, label="The person was reached")
     is_active = forms.BooleanField(required=False, initial=True, label="In use")
+
+    def __init__(self, *args, statuses=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sets_status_id"].choices = [("", "— keep the status —")] + [
+            (s.pk, s.name) for s in statuses
+        ]
 
 
 class CallFilterForm(forms.Form):

@@ -109,8 +109,17 @@ class Outcome(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="outcomes")
     name = models.CharField(max_length=60)
     position = models.PositiveIntegerField(default=0)
-    # The form asks for the next follow-up when this outcome is chosen ("call back later").
+    # The outcome sheet refuses to save without a next follow-up when this outcome is chosen
+    # ("call back later", "no answer"): a lead left with no next step is a lead forgotten.
     asks_follow_up = models.BooleanField(default=False)
+    # Recording it moves the lead to this status ("Interested" -> Interested); empty: no move.
+    # SET_NULL: a status deleted later just stops being moved to.
+    sets_status = models.ForeignKey(
+        "leads.LeadStatus", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Whether the person was reached: a call recorded from a lead's sheet without a synced call
+    # is logged as connected or not by its outcome, so "No answer" never closes a call-back.
+    connected = models.BooleanField(default=True)
     is_active = models.BooleanField(default=True)
 
     class Meta:
@@ -131,6 +140,47 @@ DEFAULT_OUTCOMES = [
     ("Busy", True),
     ("Already bought", False),
 ]
+# The default outcomes that mean nobody was reached, and the statuses others move a lead to
+# (when the organisation has a status of that name).
+NOT_CONNECTED_OUTCOMES = frozenset({"No answer", "Switched off / not reachable", "Busy"})
+OUTCOME_STATUSES = {"Interested": "Interested", "Not interested": "Lost"}
+
+
+class TalkScript(models.Model):
+    """What to say to a lead of one status or one source, written by admins and shown in the
+    calling queue. Exactly one of ``status`` and ``source`` is set."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    status = models.ForeignKey(
+        "leads.LeadStatus", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    source = models.ForeignKey(
+        "leads.LeadSource", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    text = models.TextField()
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__isnull=True, source__isnull=False)
+                | Q(status__isnull=False, source__isnull=True),
+                name="talk_script_one_target",
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "status"],
+                condition=Q(status__isnull=False),
+                name="talk_script_status",
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "source"],
+                condition=Q(source__isnull=False),
+                name="talk_script_source",
+            ),
+        ]
+
+    def __str__(self):
+        return f"talk script {self.pk}"
 
 
 class Call(models.Model):
@@ -164,6 +214,9 @@ class Call(models.Model):
     disposed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The outcome sheet's one-time key (a hidden field): the same sheet sent twice finds the
+    # call it already saved instead of recording, and planning a follow-up, a second time.
+    outcome_key = models.CharField(max_length=40, blank=True, default="", db_default="")
     received_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -176,6 +229,9 @@ class Call(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["organisation", "user", "number", "started_at", "type"], name="call_same_call"
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "outcome_key"], condition=~Q(outcome_key=""), name="call_outcome_key"
             ),
         ]
         indexes = [

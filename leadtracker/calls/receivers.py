@@ -1,16 +1,37 @@
 from django.dispatch import receiver
 
 from leadtracker.accounts.signals import organisation_created
-from leadtracker.calls.models import DEFAULT_OUTCOMES, Call, CallBack, Outcome
+from leadtracker.calls.models import (
+    DEFAULT_OUTCOMES,
+    NOT_CONNECTED_OUTCOMES,
+    OUTCOME_STATUSES,
+    Call,
+    CallBack,
+    Outcome,
+)
+from leadtracker.leads.models import LeadStatus
 from leadtracker.leads.signals import lead_numbers_added, lead_owner_changed, leads_imported
 from leadtracker.lib.bulk import one_of
 
 
 @receiver(organisation_created)
 def create_default_outcomes(sender, organisation, **kwargs):
+    # The leads app (installed first) has made the default statuses by now.
+    statuses = dict(
+        LeadStatus.objects.filter(organisation=organisation, name__in=OUTCOME_STATUSES.values()).values_list(
+            "name", "pk"
+        )
+    )
     Outcome.objects.bulk_create(
         [
-            Outcome(organisation=organisation, name=name, asks_follow_up=ask, position=i)
+            Outcome(
+                organisation=organisation,
+                name=name,
+                asks_follow_up=ask,
+                position=i,
+                connected=name not in NOT_CONNECTED_OUTCOMES,
+                sets_status_id=statuses.get(OUTCOME_STATUSES.get(name, "")),
+            )
             for i, (name, ask) in enumerate(DEFAULT_OUTCOMES)
         ]
     )

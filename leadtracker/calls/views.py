@@ -17,6 +17,7 @@ from leadtracker.accounts.visibility import subtree_membership_ids, teams_for, v
 from leadtracker.calls import actions, forms, selectors
 from leadtracker.calls.models import Call, Outcome
 from leadtracker.leads import masking
+from leadtracker.leads.selectors import statuses as lead_statuses
 from leadtracker.lib import confirm, spreadsheet
 from leadtracker.lib.errors import ActionError
 from leadtracker.lib.web import safe_back, show_action_error
@@ -393,7 +394,8 @@ def log(request):
 @member_required(Role.ADMIN)
 def outcomes(request):
     org = request.org
-    form = forms.OutcomeForm(_posted(request))
+    statuses = list(lead_statuses(org.pk))
+    form = forms.OutcomeForm(_posted(request), statuses=statuses)
     if request.method == "POST":
         editing = None
         if request.POST.get("id"):
@@ -413,7 +415,8 @@ def outcomes(request):
                 messages.success(request, "Saved.")
                 return redirect("outcomes")
     rows = list(selectors.outcomes(org.pk, active_only=False))
-    return _form_page(request, "calls/outcomes.html", {"form": form, "rows": rows}, form)
+    context = {"form": form, "rows": rows, "statuses": statuses}
+    return _form_page(request, "calls/outcomes.html", context, form)
 
 
 def _hide_outcome_question(outcome) -> "confirm.Question":

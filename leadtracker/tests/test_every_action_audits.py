@@ -39,6 +39,7 @@ from leadtracker.accounts.support import actions as support
 from leadtracker.attendance.actions import punch_in
 from leadtracker.calls import actions as calls
 from leadtracker.calls.models import Call, Outcome
+from leadtracker.calls.sheet.actions import SheetData
 from leadtracker.leads import selectors as lead_selectors
 from leadtracker.leads.actions.assignment import save_assignment_rule
 from leadtracker.leads.actions.follow_ups import schedule_follow_up
@@ -391,6 +392,28 @@ SCENARIOS = {
         lambda fn, w: fn(w.p.alice, lead=w.lead, duration_s=95, note=NOTE, actor=w.a)
     ),
     "calls.actions.save_outcome": _plain(lambda fn, w: fn(w.org, name="Wants a visit", actor=w.a)),
+    "calls.queue.actions.skip_lead": _with(
+        lambda w: Lead.objects.filter(pk=w.lead.pk).update(owner=w.p.olga.user),
+        lambda fn, w, _: fn(
+            {}, Lead.objects.get(pk=w.lead.pk), reason="busy", today=w.now.date(), actor=w.a, by=w.p.olga
+        ),
+    ),
+    "calls.queue.actions.save_talk_script": _plain(
+        lambda fn, w: fn(w.org, status=_other_status(w), text="Ask the budget first", actor=w.a)
+    ),
+    "calls.sheet.actions.save_sheet": _plain(
+        lambda fn, w: fn(
+            w.p.olga,
+            data=SheetData(
+                outcome_id=Outcome.objects.get(organisation=w.org, name="Interested").pk,
+                note=NOTE,
+                follow_up=calls.NextFollowUp(due_at=w.now + dt.timedelta(days=1)),
+                key="sheet-1",
+            ),
+            actor=w.a,
+            lead=w.lead,
+        )
+    ),
     "calls.actions.purge_usage": _with(
         lambda w: calls.count_usage(w.org, "call.manual"),
         lambda fn, w, _: fn(now=w.now + dt.timedelta(days=3651)),

@@ -1,0 +1,110 @@
+"""The outcome sheet's pages: for a lead (from the queue or the lead's page) and for a call."""
+
+import secrets
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from leadtracker.accounts.audit import Actor
+from leadtracker.accounts.decorators import member_required
+from leadtracker.calls import selectors
+from leadtracker.calls.actions import NextFollowUp
+from leadtracker.calls.sheet.actions import SheetData, save_sheet
+from leadtracker.calls.sheet.forms import SheetForm
+from leadtracker.calls.sheet.times import quick_chips
+from leadtracker.leads import masking
+from leadtracker.leads.selectors import get_lead
+from leadtracker.lib.errors import ActionError
+from leadtracker.lib.web import safe_back, show_action_error
+
+
+def sheet_form(request, data=None) -> SheetForm:
+    """The sheet's form, bound to ``data`` (a POST) or fresh with a new one-time key."""
+    outcomes = list(selectors.outcomes(request.org.pk))
+    initial = None if data is not None else {"key": secrets.token_urlsafe(18)}
+    return SheetForm(data, initial=initial, outcomes=outcomes, now=timezone.now(), tz=request.org.tzinfo)
+
+
+def sheet_context(request, form: SheetForm, action: str, *, can_plan: bool = True, back: str = "") -> dict:
+    """What templates/calls/_sheet.html needs."""
+    chosen = str(form["outcome"].value() or "")
+    return {
+        "sheet": form,
+        "sheet_action": action,
+        "sheet_outcomes": [(o, str(o.pk) == chosen) for o in form.outcomes],
+        "sheet_chips": quick_chips(form.now, form.tz) if can_plan else [],
+        "sheet_can_plan": can_plan,
+        "sheet_back": back,
+    }
+
+
+def _data(form: SheetForm) -> SheetData:
+    d = form.cleaned_data
+    follow_up = None
+    if d.get("due_at"):
+        follow_up = NextFollowUp(due_at=d["due_at"], kind=d.get("follow_up_kind") or "call")
+    return SheetData(
+        outcome_id=d["outcome"],
+        note=d.get("note") or "",
+        follow_up=follow_up,
+        key=d.get("key") or "",
+        create_lead=d.get("create_lead", False),
+        name=d.get("name") or "",
+        company=d.get("company") or "",
+    )
+
+
+def _saved_message(request, form: SheetForm) -> None:
+    name = dict(form.fields["outcome"].choices).get(form.cleaned_data["outcome"], "Outcome")
+    messages.success(request, f"Saved: {name}.")
+
+
+def _page(request, context: dict, form: SheetForm):
+    return render(request, "calls/sheet.html", context, status=422 if form.is_bound and form.errors else 200)
+
+
+@member_required()
+def outcome_sheet(request, lead_id):
+    member = request.membership
+    lead = get_lead(member, lead_id)
+    form = sheet_form(request, request.POST if request.method == "POST" else None)
+    back = request.POST.get("back") or request.GET.get("back", "")
+    if request.method == "POST" and form.is_valid():
+        try:
+            save_sheet(member, data=_data(form), actor=Actor.from_request(request), lead=lead)
+        except ActionError as exc:
+            show_action_error(form, exc)
+        else:
+            _saved_message(request, form)
+            return redirect(safe_back(request, reverse("lead_detail", args=[lead.pk])))
+    context = {"lead": lead, "call": None} | sheet_context(
+        request, form, reverse("outcome_sheet", args=[lead.pk]), back=back
+    )
+    return _page(request, context, form)
+
+
+@member_required()
+def call_outcome_sheet(request, call_id):
+    member = request.membership
+    call = selectors.get_call(member, call_id)
+    selectors.mark_visible_leads(member, [call])
+    masking.mark_calls(member, [call])
+    selectors.mark_lead_makers([call], request.org.phone_region)
+    form = sheet_form(request, request.POST if request.method == "POST" else None)
+    back = request.POST.get("back") or request.GET.get("back", "")
+    if request.method == "POST" and form.is_valid():
+        try:
+            save_sheet(member, data=_data(form), actor=Actor.from_request(request), call=call)
+        except ActionError as exc:
+            show_action_error(form, exc)
+        else:
+            _saved_message(request, form)
+            return redirect(safe_back(request, reverse("recent_calls")))
+    # A follow-up is planned on a lead: one the person may open, or one made from the call here.
+    can_plan = bool(call.lead_id and call.lead_visible) or call.can_make_lead
+    context = {"lead": call.lead if call.lead_visible else None, "call": call} | sheet_context(
+        request, form, reverse("call_outcome_sheet", args=[call.pk]), can_plan=can_plan, back=back
+    )
+    return _page(request, context, form)
