@@ -6,8 +6,9 @@ Template builtins (settings.TEMPLATES), so no template needs a ``{% load %}``:
     {{ dt|when }}      Today, 4:10 pm / Yesterday, 9:05 am / Tomorrow, 11:00 am / 6 Dec, 11:53 am
                        (6 Dec 2025, 11:53 am outside this year)
     {{ d|day }}        6 Dec (6 Dec 2025 outside this year); a datetime gives its day in the zone
+    {{ d|weekday }}    Sun, 6 Dec (Sat, 6 Dec 2025): where the day of the week matters (timesheets)
     {{ dt|clock }}     4:10 pm
-    {{ seconds|hm }}   8h 04m, 45m, 0m
+    {{ seconds|hm }}   8h 04m, 45m, 0m (|hm:"hours" for a figure in hours: 8.07 -> 8h 04m)
     {{ seconds|duration }}  1:13, 1:02:03 (a call's length, as phones show it)
     {{ value|inr }}    ₹999, ₹60,000, ₹45 L, ₹1.2 Cr (another currency: |inr:"USD" -> USD 1.2M)
     {{ value|inr_full }}  ₹60,00,000 (|inr_full:"USD" -> USD 6,000,000)
@@ -72,9 +73,9 @@ def _shifted(day: dt.date, days: int) -> dt.date | None:
         return None
 
 
-def _day_text(day: dt.date, today: dt.date) -> str:
+def _day_text(day: dt.date, today: dt.date, weekday: bool = False) -> str:
     pattern = "d MMM" if day.year == today.year else "d MMM y"
-    return format_date(day, pattern, locale=LOCALE)
+    return format_date(day, ("EEE, " if weekday else "") + pattern, locale=LOCALE)
 
 
 def _clock_text(value: dt.datetime | dt.time) -> str:
@@ -109,6 +110,18 @@ def day(value) -> str:
 
 
 @register.filter(is_safe=False)
+def weekday(value) -> str:
+    """A day with its day of the week: "Sun, 6 Dec"."""
+    if _blank(value):
+        return EMPTY
+    if isinstance(value, dt.datetime):
+        value = _local(value).date()
+    if not isinstance(value, dt.date):
+        return str(value)
+    return _day_text(value, _today(), weekday=True)
+
+
+@register.filter(is_safe=False)
 def clock(value) -> str:
     """A time of day: "4:10 pm"."""
     if _blank(value):
@@ -123,16 +136,18 @@ def clock(value) -> str:
 @register.filter(is_safe=False)
 def hm(seconds, arg=None) -> str:
     """Time spent: "8h 04m", "45m", "0m"; hours grouped like any number ("1,234h 05m").
-    ``arg`` is ignored (the reports' old filter took the organisation)."""
+    ``|hm:"hours"`` reads the figure as hours; ``|hm:org`` groups the hours as |num:org does."""
     amount = None if _blank(seconds) else _decimal(seconds)
     if amount is None:
         return EMPTY
+    if arg == "hours":
+        amount *= 3600
     sign = "-" if amount < 0 else ""
     minutes = int(abs(amount).quantize(Decimal("1"), rounding=ROUND_HALF_UP)) // 60
     hours, minutes = divmod(minutes, 60)
     if not hours:
         return f"{sign}{minutes}m"
-    return f"{sign}{format_decimal(hours, locale=LOCALE)}h {minutes:02d}m"
+    return f"{sign}{num(hours, None if arg == 'hours' else arg)}h {minutes:02d}m"
 
 
 @register.filter(is_safe=False)
@@ -146,17 +161,25 @@ def duration(seconds) -> str:
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
+def _grouping_locale(org) -> str:
+    """Lakh and crore for an Indian organisation (and when no organisation is named); the usual
+    thousands elsewhere, as their people read figures (|num:org, |hm:org)."""
+    region = getattr(org, "phone_region", "IN") if org is not None else "IN"
+    return LOCALE if region == "IN" else "en"
+
+
 @register.filter(is_safe=False)
-def num(value, digits=0) -> str:
-    """A count or figure, Indian grouping: "1,23,456"; ``|num:1`` keeps one decimal. Any other
-    argument (the reports' old filter took the organisation) means no decimals."""
+def num(value, arg=0) -> str:
+    """A count or figure, Indian grouping: "1,23,456"; ``|num:1`` keeps one decimal;
+    ``|num:org`` groups as the organisation's region reads figures (1,234,567 outside India)."""
     amount = None if _blank(value) else _decimal(value)
     if amount is None:
         return EMPTY
-    places = digits if isinstance(digits, int) and not isinstance(digits, bool) else 0
-    quantum = Decimal(1).scaleb(-places)
-    rounded = amount.quantize(quantum, rounding=ROUND_HALF_UP)
-    pattern = "#,##,##0" + ("." + "0" * places if places else "")
+    places = arg if isinstance(arg, int) and not isinstance(arg, bool) else 0
+    org = None if isinstance(arg, int | str) else arg
+    rounded = amount.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    grouping = "#,##,##0" if _grouping_locale(org) == LOCALE else "#,##0"
+    pattern = grouping + ("." + "0" * places if places else "")
     return format_decimal(rounded, format=pattern, locale=LOCALE, decimal_quantization=False)
 
 

@@ -218,6 +218,12 @@ def with_flag_labels(agents: list[dict]) -> list[dict]:
 CHARTS = ("hours", "agents", "daily", "funnel", "sources")
 
 
+def has_figures(rows) -> bool:
+    """Whether a chart would draw anything: a range without calls still has its days and hours,
+    each at zero, and bare axes tell nobody what to do (the page says it in a sentence)."""
+    return any(value for row in rows for value in row[1:])
+
+
 @member_required()
 def dashboard(request):
     viewer = request.membership
@@ -232,7 +238,8 @@ def dashboard(request):
             live=live_figures(viewer, scope),
             links=tile_links(scope, request.org),
             leaderboard=with_flag_labels(tables.pop("_leaderboard")),
-            charts={k: tables[k] for k in CHARTS},
+            charts={k: {**tables[k], "empty": not has_figures(tables[k]["rows"])} for k in CHARTS},
+            span_days=(scope.end - scope.start).days + 1,
             query=urlencode(scope.query()),
             flag_legend=flag_legend(),
         )

@@ -97,6 +97,18 @@ def test_hours_are_grouped_the_indian_way():
     assert formats.hm(123456 * 3600 + 5 * 60) == "1,23,456h 05m"
 
 
+def test_a_figure_in_hours_reads_as_hours_and_minutes():
+    assert render('{{ h|hm:"hours" }}', h=8.0667) == "8h 04m"
+    assert render('{{ h|hm:"hours" }}', h=0.5) == "30m"
+
+
+@clocks("sunday")
+def test_weekday(frozen_at):
+    start_test_clock()
+    assert formats.weekday(dt.date(2026, 12, 6)) == "Sun, 6 Dec"
+    assert formats.weekday(dt.date(2025, 12, 6)) == "Sat, 6 Dec 2025"
+
+
 @pytest.mark.parametrize(
     ("value", "text"),
     [
@@ -128,7 +140,7 @@ def test_numbers_and_percentages():
 
 
 def test_nothing_to_show_reads_a_dash_and_machine_values_read_empty():
-    for name in ("when", "day", "clock", "hm", "duration", "num", "pct", "inr", "inr_full"):
+    for name in ("when", "day", "weekday", "clock", "hm", "duration", "num", "pct", "inr", "inr_full"):
         assert render("{{ v|" + name + " }}", v=None) == "—", name
         assert render("{{ v|" + name + " }}", v="") == "—", name
     assert formats.ymd(None) == formats.iso(None) == ""

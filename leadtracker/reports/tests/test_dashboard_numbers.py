@@ -3,7 +3,9 @@ way elsewhere; talk time in hours and minutes."""
 
 from types import SimpleNamespace
 
-from leadtracker.reports.templatetags.reporttags import hours_minutes, number, percent
+from leadtracker.lib.formats import hm as hours_minutes
+from leadtracker.lib.formats import num as number
+from leadtracker.lib.formats import pct as percent
 
 INDIA, UK = SimpleNamespace(phone_region="IN"), SimpleNamespace(phone_region="GB")
 
@@ -13,7 +15,7 @@ def test_numbers():
     assert number(123456, INDIA) == "1,23,456"
     assert number(999, INDIA) == "999"
     assert number(12345678, UK) == "12,345,678"
-    assert number(None, INDIA) == "–"
+    assert number(None, INDIA) == "—"
 
 
 def test_talk_time_and_rates():
@@ -21,7 +23,7 @@ def test_talk_time_and_rates():
     assert hours_minutes(4521, INDIA) == "1h 15m"
     assert hours_minutes(150_000 * 3600 + 5 * 60, INDIA) == "1,50,000h 05m"
     assert hours_minutes(150_000 * 3600, UK) == "150,000h 00m"
-    assert percent(0.666) == "67%" and percent(None) == "–"
+    assert percent(0.666) == "67%" and percent(None) == "—"
 
 
 def test_the_dashboard_groups_the_indian_way(acme):

@@ -1,0 +1,38 @@
+"""An empty chart says why it is empty and what to do next, instead of drawing bare axes."""
+
+from leadtracker.testing import call, login_client, make_lead, open_shift, paired_client, send
+
+
+def charts(page: str) -> tuple[set[str], set[str]]:
+    """The charts drawn (canvases) and the charts explained (sentences) on a dashboard page."""
+    import re
+
+    drawn = set(re.findall(r'<canvas id="chart-(\w+)"', page))
+    explained = set(re.findall(r'data-empty-chart="(\w+)"', page))
+    return drawn, explained
+
+
+def test_a_new_organisation_is_told_to_pair_a_phone_and_add_leads(acme):
+    page = login_client(acme.olga).get("/dashboard/?range=7d").content.decode()
+    drawn, explained = charts(page)
+    assert drawn == set()
+    assert explained == {"hours", "agents", "daily", "funnel", "sources"}
+    assert "pair a phone" in page and "import a sheet" in page
+    assert "No calls synced" not in page
+
+
+def test_a_paired_phone_without_calls_is_told_to_check_the_phones(acme):
+    paired_client(acme.alice)
+    page = login_client(acme.olga).get("/dashboard/?range=7d").content.decode()
+    assert "No calls synced in these 7 days" in page and "check the phones" in page
+    assert "pair a phone" not in page
+
+
+def test_calls_and_leads_draw_their_charts(acme):
+    open_shift(acme.alice)
+    assert send(paired_client(acme.alice), [call(1, duration_s=90)]).status_code == 200
+    make_lead(acme, name="Asha")
+    page = login_client(acme.olga).get("/dashboard/?range=today").content.decode()
+    drawn, explained = charts(page)
+    assert {"hours", "agents", "daily", "funnel"} <= drawn
+    assert not {"hours", "agents", "daily", "funnel"} & explained
