@@ -81,6 +81,8 @@ MIDDLEWARE = [
     "leadtracker.accounts.mfa.EnrolmentGateMiddleware",
     "leadtracker.privacy.middleware.NoticeAcceptanceMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Inside messages: a replayed form's error becomes its answer (accounts/idempotency.py).
+    "leadtracker.accounts.idempotency.IdempotencyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -98,6 +100,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "leadtracker.accounts.context_processors.shell",
+                "leadtracker.reports.context_processors.getting_started",
             ],
             # |date and |time that never fail on a time near year 1 or 9999 (lib/timefilters.py);
             # |when, |day, |clock, |hm, |inr, |num…: one way to write them everywhere (lib/formats.py).

@@ -406,3 +406,32 @@ class RecoveryCode(models.Model):
 
     def __str__(self):
         return f"recovery code {self.pk} of user {self.user_id}"
+
+
+class IdempotentRequest(models.Model):
+    """The first answer to a write sent with an ``Idempotency-Key`` (accounts/idempotency.py),
+    kept for a day so that a resend — a phone back online, a double tap — gets that answer
+    instead of doing the write again. A row with status 0 is a write still being handled."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    key = models.CharField(max_length=100)
+    method = models.CharField(max_length=10)
+    path = models.CharField(max_length=300)
+    status = models.PositiveSmallIntegerField(default=0)
+    content_type = models.CharField(max_length=100, blank=True)
+    location = models.CharField(max_length=300, blank=True)
+    body = models.BinaryField(blank=True, default=b"")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    # An answer's body may name a lead (the API answers with the lead it created).
+    personal_data = {"lead": ("body",)}
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="idempotent_request_key")]
+        indexes = [models.Index(fields=["created_at"], name="idempotent_request_age")]
+
+    def __str__(self):
+        return f"{self.method} {self.path} ({self.key})"

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from leadtracker.accounts.audit import Actor
 from leadtracker.accounts.decorators import member_required
+from leadtracker.accounts.idempotency import made_at
 from leadtracker.accounts.models import Role
 from leadtracker.accounts.visibility import visible_memberships
 from leadtracker.attendance import actions, selectors
@@ -50,10 +51,12 @@ def punch(request):
     actor = Actor.from_request(request)
     try:
         if request.POST.get("action") == "out":
-            actions.punch_out(member, actor=actor, location=_location(request))
+            actions.punch_out(member, actor=actor, at=made_at(request), location=_location(request))
             messages.success(request, "Punched out. Call tracking has stopped.")
         else:
-            _shift, created = actions.punch_in(member, actor=actor, location=_location(request))
+            _shift, created = actions.punch_in(
+                member, actor=actor, at=made_at(request), location=_location(request)
+            )
             messages.success(
                 request,
                 "Punched in. Calls are tracked until you punch out."

@@ -34,6 +34,7 @@ from leadtracker.accounts.actions import deactivate_member
 from leadtracker.accounts.models import (
     ApiToken,
     AuditEvent,
+    IdempotentRequest,
     Invitation,
     Notification,
     SupportRequest,
@@ -446,6 +447,16 @@ def _member_notifications(t: Target) -> int:
     return _delete(t, Notification.objects.filter(organisation=t.org, user_id=t.user_id))
 
 
+def _lead_idempotent_requests(t: Target) -> int:
+    # A kept answer (the API's lead as created) may hold the lead's details; without it a resend
+    # of the same key within the day is done again, and a write about an erased lead then fails.
+    return _delete(t, IdempotentRequest.objects.filter(organisation=t.org).exclude(body=b""))
+
+
+def _member_idempotent_requests(t: Target) -> int:
+    return _delete(t, IdempotentRequest.objects.filter(user_id=t.user_id, organisation=t.org))
+
+
 def _member_saved_views(t: Target) -> int:
     return _delete(t, SavedView.objects.filter(organisation=t.org, owner_id=t.user_id))
 
@@ -561,6 +572,9 @@ ERASERS: dict[str, Eraser] = {
     "accounts.Invitation": Eraser("invitations", None, _member_invitations, NO_LEAD),
     "accounts.ApiToken": Eraser("api_tokens", None, _member_tokens, NO_LEAD),
     "accounts.Notification": Eraser("notifications", _lead_notifications, _member_notifications),
+    "accounts.IdempotentRequest": Eraser(
+        "resend_keys", _lead_idempotent_requests, _member_idempotent_requests
+    ),
     "accounts.SupportRequest": Eraser("support_requests", None, _member_support, NO_LEAD),
     "accounts.AuditEvent": Eraser("audit_events", _lead_audit_events, _member_audit_events),
     "accounts.TotpDevice": Eraser("second_factor", None, _member_second_factor, NO_LEAD),

@@ -16,6 +16,7 @@ from leadtracker.accounts.audit import number_fingerprint
 from leadtracker.accounts.models import (
     ApiToken,
     AuditEvent,
+    IdempotentRequest,
     Invitation,
     Membership,
     Notification,
@@ -103,6 +104,13 @@ def member_notifications(subject):
     # The text names leads ("Call back Ravi …"): when and where to, not what it said.
     for n in stream(qs.order_by("created_at", "pk")):
         yield plain(n, ["id", "url", "created_at", "read_at"], subject.tz)
+
+
+def member_idempotent_requests(subject):
+    qs = IdempotentRequest.objects.filter(organisation=subject.org, user_id=subject.user_id)
+    # The kept answer may name leads: which write and when, not what it answered.
+    for r in stream(qs.order_by("created_at", "pk")):
+        yield plain(r, ["id", "key", "method", "path", "status", "created_at"], subject.tz)
 
 
 def member_support_requests(subject):

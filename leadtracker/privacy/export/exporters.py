@@ -41,6 +41,12 @@ EXPORTERS: dict[str, Exporter] = {
     "accounts.Notification": Exporter(
         "notifications", accounts.lead_notifications, accounts.member_notifications
     ),
+    "accounts.IdempotentRequest": Exporter(
+        "resend_keys",
+        None,
+        accounts.member_idempotent_requests,
+        "an answer kept a day to repeat to a resend; what it says of a lead is exported from the lead's rows",
+    ),
     "accounts.SupportRequest": Exporter("support_requests", None, accounts.member_support_requests, NO_LEAD),
     "accounts.AuditEvent": Exporter("audit_events", accounts.lead_audit_events, accounts.member_audit_events),
     "attendance.Shift": Exporter("shifts", None, accounts.member_shifts, NO_LEAD),
