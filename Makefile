@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install assets lint format bench loadtest clean
+.PHONY: run test install assets agent-wheel lint format bench loadtest clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -15,7 +15,12 @@ $(STAMP): $(BIN)/python requirements.txt requirements-dev.txt pyproject.toml
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $(STAMP)
 
-install: $(STAMP) assets
+install: $(STAMP) assets agent-wheel
+
+# The device agent's wheel, which the server hands to phones (/agent/install.sh installs it):
+# written into agent/dist/ from agent/'s source, with no network (phone_setup/wheel.py says why).
+agent-wheel: $(STAMP)
+	$(BIN)/python -m leadtracker.calls.phone_setup.wheel
 
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error

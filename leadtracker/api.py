@@ -27,6 +27,7 @@ from leadtracker.accounts.auth import BearerAuth, SessionAuth
 from leadtracker.accounts.throttle import AnonymousThrottle, HealthThrottle, UserThrottle
 from leadtracker.attendance.api import router as attendance_router
 from leadtracker.calls.api import router as calls_router
+from leadtracker.calls.phone_setup import api as phone_setup_api
 from leadtracker.leads.api import consent as lead_consent_api
 from leadtracker.leads.api import follow_ups as follow_ups_api
 from leadtracker.leads.api import imports as imports_api
@@ -79,6 +80,7 @@ api.add_router("/", lead_settings_api.router)
 api.add_router("/", imports_api.router)
 api.add_router("/", capture_router)
 api.add_router("/", calls_router)
+api.add_router("/", phone_setup_api.router)
 api.add_router("/", privacy_router)
 
 

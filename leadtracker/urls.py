@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("leadtracker.reports.urls")),
     path("", include("leadtracker.leads.urls")),
     path("", include("leadtracker.calls.urls")),
+    path("", include("leadtracker.calls.phone_setup.urls")),
     path("", include("leadtracker.privacy.urls")),
 ]
 

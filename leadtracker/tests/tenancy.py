@@ -187,6 +187,7 @@ PUBLIC_PARAMETERS = {
     "uidb64": "password-reset link",
     "key": "web-capture key of a source: public by design, it sits in a website's form",
     "unsubscribe_token": "signed unsubscribe link in a marketing message; tested in test_unsubscribe.py",
+    "pairing_code": "a phone's pairing link: the code is the secret (used once, 15 minutes)",
 }
 
 
