@@ -15,6 +15,20 @@
   var COUNTS = { precision: 0 };  // counts of calls and leads: no half calls on an axis
   var locale = document.documentElement.lang === "en" ? "en-IN" : undefined;
 
+  // Days and hours as every page writes them (lib/formats.py): "6 Dec", "2 pm". The tables
+  // keep ISO days and 24-hour clocks for the CSV downloads; only the drawn labels change.
+  // The figures are already the organisation's days and hours: read them in UTC, unmoved.
+  var DAY = new Intl.DateTimeFormat("en-IN", { day: "numeric", month: "short", timeZone: "UTC" });
+  var HOUR = new Intl.DateTimeFormat("en-IN", { hour: "numeric", hour12: true, timeZone: "UTC" });
+  function dayLabel(iso) {
+    var p = String(iso).split("-");
+    return p.length === 3 ? DAY.format(Date.UTC(+p[0], +p[1] - 1, +p[2])) : iso;
+  }
+  function hourLabel(clock) {
+    var h = parseInt(clock, 10);
+    return isNaN(h) ? clock : HOUR.format(Date.UTC(2000, 0, 1, h)).toLowerCase();
+  }
+
   function label(key) {
     return LABELS[key] || key.charAt(0).toUpperCase() + key.slice(1).replace(/_/g, " ");
   }
@@ -31,7 +45,7 @@
 
   var BUILDERS = {
     hours: function (t) {
-      return { type: "bar", data: { labels: column(t, 0), datasets: datasets(t) },
+      return { type: "bar", data: { labels: column(t, 0).map(hourLabel), datasets: datasets(t) },
         options: { scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true, ticks: COUNTS } } } };
     },
     agents: function (t) {
@@ -39,7 +53,7 @@
         options: { indexAxis: "y", scales: { x: { stacked: true, beginAtZero: true, ticks: COUNTS }, y: { stacked: true } } } };
     },
     daily: function (t) {
-      return { type: "line", data: { labels: column(t, 0), datasets: datasets(t, function (key) {
+      return { type: "line", data: { labels: column(t, 0).map(dayLabel), datasets: datasets(t, function (key) {
         return { yAxisID: key === "talk_minutes" ? "y1" : "y", tension: 0.2, fill: false };
       }) }, options: { scales: { y: { beginAtZero: true, ticks: COUNTS }, y1: { beginAtZero: true, ticks: COUNTS, position: "right", grid: { drawOnChartArea: false } } } } };
     },
