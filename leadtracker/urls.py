@@ -6,6 +6,7 @@ from leadtracker.lib.views import favicon
 
 urlpatterns = [
     path("favicon.ico", favicon),
+    path("", include("leadtracker.lib.pwa")),
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),
     path("", include("leadtracker.accounts.urls")),

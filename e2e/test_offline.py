@@ -1,0 +1,93 @@
+"""The installable web app on a 360-pixel phone: a valid manifest and an active service worker;
+pages read without a network, marked "as of"; a note and a punch-out made offline reach the
+server once each when the network is back; a write refused on arrival is shown with its reason
+(static/js/sw.js, static/js/offline.js, accounts/idempotency.py)."""
+
+import datetime as dt
+
+from playwright.sync_api import expect
+
+from leadtracker.accounts.models import IdempotentRequest
+from leadtracker.attendance.models import Shift
+from leadtracker.leads.models import Activity, ActivityKind
+from leadtracker.testing import login_client, make_lead, open_shift, wait_until
+
+
+def _controlled(phone):
+    phone.wait_for_function("navigator.serviceWorker.controller !== null")
+
+
+def _notes(lead):
+    return Activity.objects.filter(lead=lead, kind=ActivityKind.NOTE).count()
+
+
+def test_the_manifest_is_valid_and_the_worker_active(phone, live_server, people, login):
+    login(phone, live_server.url, "alice@acme.test")
+    state = phone.evaluate("navigator.serviceWorker.ready.then(r => r.active.state)")
+    assert state in ("activating", "activated")
+    manifest = phone.evaluate(
+        """fetch(document.querySelector('link[rel=manifest]').href)
+             .then(async r => ({type: r.headers.get('content-type'), body: await r.json()}))"""
+    )
+    assert manifest["type"] == "application/manifest+json"
+    body = manifest["body"]
+    assert body["display"] == "standalone" and body["start_url"] == "/"
+    assert {"192x192", "512x512"} <= {i["sizes"] for i in body["icons"]}
+    assert any(i["purpose"] == "maskable" for i in body["icons"])
+    assert [s["name"] for s in body["shortcuts"]] == ["Punch in", "Start calling", "New lead"]
+    cdp = phone.context.new_cdp_session(phone)
+    assert cdp.send("Page.getAppManifest")["errors"] == []
+    errors = cdp.send("Page.getInstallabilityErrors")["installabilityErrors"]
+    # A Playwright context is an incognito profile, where Chromium installs nothing whatever the app.
+    assert [e["errorId"] for e in errors if e["errorId"] != "in-incognito"] == []
+
+
+def test_a_note_and_a_punch_out_made_offline_arrive_once(phone, live_server, people, login):
+    lead = make_lead(people, owner=people.alice, name="Asha Sharma")
+    shift = open_shift(people.alice, hours_ago=3)
+    login(phone, live_server.url, "alice@acme.test")
+    _controlled(phone)
+    phone.goto(f"{live_server.url}/attendance/")
+    phone.goto(f"{live_server.url}/leads/{lead.pk}/")
+
+    phone.context.set_offline(True)
+    phone.fill("form[action$='/note/'] textarea[name=body]", "Wants a site visit on Sunday")
+    phone.click("form[action$='/note/'] button[type=submit]")
+    expect(phone.locator("#offline-as-of")).to_contain_text("Offline · as of")
+    expect(phone.locator("#outbox-waiting")).to_have_text("1 change waiting to send")
+    phone.goto(f"{live_server.url}/attendance/")
+    phone.click("button:has-text('Punch out')")
+    expect(phone.locator("#outbox-waiting")).to_have_text("2 changes waiting to send")
+    assert _notes(lead) == 0
+    shift.refresh_from_db()
+    assert shift.ended_at is None
+
+    phone.context.set_offline(False)
+    wait_until(lambda: _notes(lead) == 1 and Shift.objects.get(pk=shift.pk).ended_at, "the writes to arrive")
+    phone.reload()
+    expect(phone.locator("#outbox-waiting")).to_have_count(0)
+    assert _notes(lead) == 1
+    # Sent again with its key (a phone that never heard the answer): still one note.
+    kept = IdempotentRequest.objects.get(user=people.alice.user, path=f"/leads/{lead.pk}/note/")
+    client = login_client(people.alice)
+    for _ in range(5):
+        again = client.post(kept.path, {"body": "Site visit"}, HTTP_IDEMPOTENCY_KEY=kept.key)
+        assert again.status_code == 302
+    assert _notes(lead) == 1
+
+
+def test_a_write_refused_on_arrival_is_shown_with_its_reason(phone, live_server, people, login):
+    shift = open_shift(people.alice, hours_ago=3)
+    login(phone, live_server.url, "alice@acme.test")
+    _controlled(phone)
+    phone.goto(f"{live_server.url}/attendance/")
+    phone.context.set_offline(True)
+    phone.click("button:has-text('Punch out')")
+    expect(phone.locator("#outbox-waiting")).to_have_text("1 change waiting to send")
+    # Meanwhile the shift is closed on the server (a manager's correction, the day's end).
+    Shift.objects.filter(pk=shift.pk).update(ended_at=shift.started_at + dt.timedelta(hours=1))
+    phone.context.set_offline(False)
+    expect(phone.locator("#outbox-refused")).to_contain_text("you are not punched in")
+    expect(phone.locator("#outbox-waiting")).to_have_count(0)
+    phone.click("#outbox-refused button:has-text('Dismiss')")
+    expect(phone.locator("#outbox-refused")).to_have_count(0)

@@ -1,0 +1,116 @@
+/* The page's half of the offline web app (the worker is static/js/sw.js, served at /sw.js).
+
+   - Registers the worker and tells it who is signed in (data-user of #outbox): a change of
+     person makes it forget the pages it kept.
+   - Shows "N changes waiting to send" and, in a small list, the changes the server refused
+     when they arrived, each with its reason, until the person dismisses it.
+   - Shows "Offline · as of 10:42 am" on a page the worker served from what it kept.
+   - Asks the worker to send what waits when the network comes back, and to read ahead the
+     leads listed on My day and the calling queue. */
+(function () {
+  "use strict";
+  const marker = document.getElementById("outbox");
+  if (!marker || !("serviceWorker" in navigator)) return;
+  const user = marker.dataset.user || "";
+  const zone = marker.dataset.tz || undefined;
+  const TODAY_PAGES = /^\/(my-day\/|queue\/)?$/;
+
+  function db() {
+    return new Promise((resolve, reject) => {
+      const open = indexedDB.open("leadtracker-offline", 1);
+      open.onupgradeneeded = () => {
+        open.result.createObjectStore("outbox", { keyPath: "key" });
+        open.result.createObjectStore("meta");
+      };
+      open.onsuccess = () => resolve(open.result);
+      open.onerror = () => reject(open.error);
+    });
+  }
+
+  async function outbox(mode, work) {
+    const conn = await db();
+    return new Promise((resolve, reject) => {
+      const tx = conn.transaction("outbox", mode);
+      const request = work(tx.objectStore("outbox"));
+      tx.oncomplete = () => resolve(request && request.result);
+      tx.onerror = () => reject(tx.error);
+    });
+  }
+
+  // 10:42 am today; 6 Dec, 10:42 am on another day (the organisation's zone, am/pm lowercase).
+  function when(iso) {
+    const moment = new Date(iso);
+    const parts = (options) =>
+      Object.fromEntries(
+        new Intl.DateTimeFormat("en-IN", { timeZone: zone, ...options }).formatToParts(moment).map((p) => [p.type, p.value]),
+      );
+    const t = parts({ hour: "numeric", minute: "2-digit", hour12: true });
+    const clock = `${t.hour}:${t.minute} ${(t.dayPeriod || "").toLowerCase()}`;
+    const day = (d) => new Intl.DateTimeFormat("en-CA", { timeZone: zone }).format(d);
+    if (day(moment) === day(new Date())) return clock;
+    const d = parts({ day: "numeric", month: "short" });
+    return `${d.day} ${d.month}, ${clock}`;
+  }
+
+  function element(tag, attrs, text) {
+    const el = document.createElement(tag);
+    for (const [name, value] of Object.entries(attrs || {})) el.setAttribute(name, value);
+    if (text) el.textContent = text;
+    return el;
+  }
+
+  function asOf() {
+    const kept = document.querySelector('meta[name="offline-as-of"]');
+    if (!kept) return null;
+    return element("p", { class: "flash", role: "status", id: "offline-as-of" }, `Offline · as of ${when(kept.content)}`);
+  }
+
+  async function render() {
+    const entries = (await outbox("readonly", (s) => s.getAll())).filter((e) => e.user === user);
+    const waiting = entries.filter((e) => e.state === "waiting").length;
+    const refused = entries.filter((e) => e.state === "refused");
+    marker.replaceChildren();
+    const banner = asOf();
+    if (banner) marker.append(banner);
+    if (waiting) {
+      const text = waiting === 1 ? "1 change waiting to send" : `${waiting} changes waiting to send`;
+      marker.append(element("p", { class: "flash", role: "status", id: "outbox-waiting" }, text));
+    }
+    if (refused.length) marker.append(refusedPanel(refused));
+    marker.hidden = !marker.childElementCount;
+  }
+
+  function refusedPanel(refused) {
+    const panel = element("section", { class: "card", id: "outbox-refused", "aria-labelledby": "outbox-refused-title" });
+    panel.append(element("h2", { class: "card-title", id: "outbox-refused-title" }, "Not sent: the server refused these"));
+    const list = element("ul");
+    for (const entry of refused) {
+      const item = element("li", { class: "flash error" });
+      item.append(element("strong", {}, entry.label), ` made ${when(entry.madeAt)}: ${entry.reason} `);
+      const dismiss = element("button", { type: "button", class: "secondary" }, "Dismiss");
+      dismiss.addEventListener("click", () => outbox("readwrite", (s) => s.delete(entry.key)).then(render));
+      item.append(dismiss);
+      list.append(item);
+    }
+    panel.append(list);
+    return panel;
+  }
+
+  function tell(message) {
+    navigator.serviceWorker.ready.then((registration) => registration.active && registration.active.postMessage(message));
+  }
+
+  navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(() => null);
+  navigator.serviceWorker.addEventListener("message", (event) => {
+    if (event.data && event.data.type === "outbox") render();
+  });
+  window.addEventListener("online", () => tell({ type: "flush" }));
+  tell({ type: "hello", user });
+  if (user && navigator.onLine && TODAY_PAGES.test(location.pathname) && !document.querySelector('meta[name="offline-as-of"]')) {
+    const urls = [...document.querySelectorAll("main a[href]")]
+      .map((a) => a.getAttribute("href"))
+      .filter((href) => /^\/leads\/\d+\/$/.test(href));
+    tell({ type: "today", urls: [...new Set(urls)] });
+  }
+  render();
+})();

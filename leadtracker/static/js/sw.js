@@ -1,0 +1,344 @@
+/* LeadTracker's service worker. Served at /sw.js by lib/pwa.py, which puts VERSION, SHELL (the
+   app shell's addresses) and STATIC_URL in front of this file.
+
+   Reading offline: pages are fetched from the network first; the person's landing page, My
+   day, the calling queue, their shift page, the leads on today's lists and the last 50 leads
+   they opened are kept, and served when the network is not there, marked with the time they
+   were kept (offline.js shows it). Nothing else is kept: no API answer, no download, no page
+   of another person (the kept pages go at logout and when another person signs in).
+
+   Writing offline: the forms listed in WRITES are sent by this worker with an Idempotency-Key
+   made here and the time they were made (X-Made-At). When the network fails the write waits in
+   IndexedDB and is sent again, with the same key, when the network is back (Background Sync,
+   the `online` event, or the next page load): the server does it once whatever happens
+   (accounts/idempotency.py). A write the server refuses on arrival is kept with its reason
+   until the person has seen it. */
+"use strict";
+
+const SHELL_CACHE = "shell-" + VERSION;
+const PAGES = "pages";
+const DB_NAME = "leadtracker-offline";
+const RECENT_LEADS = 50;
+
+const KEPT = [/^\/$/, /^\/my-day\/$/, /^\/queue\/$/, /^\/attendance\/$/, /^\/leads\/\d+\/$/];
+const LEAD_PAGE = /^\/leads\/\d+\/$/;
+const WRITES = [
+  [/^\/attendance\/punch\/$/, "Punch"],
+  [/^\/leads\/\d+\/note\/$/, "Note"],
+  [/^\/leads\/\d+\/follow-up\/$/, "Follow-up"],
+  [/^\/follow-ups\/\d+\/done\/$/, "Follow-up done"],
+  [/^\/leads\/new\/$/, "New lead"],
+  [/^\/calls\/sheet\/lead\/\d+\/$/, "Outcome"],
+  [/^\/calls\/\d+\/sheet\/$/, "Outcome"],
+];
+const LOGOUT = /^\/logout\/$/;
+
+// --- IndexedDB: "outbox" (writes waiting or refused, by key) and "meta" (name -> value) ------
+
+function db() {
+  return new Promise((resolve, reject) => {
+    const open = indexedDB.open(DB_NAME, 1);
+    open.onupgradeneeded = () => {
+      open.result.createObjectStore("outbox", { keyPath: "key" });
+      open.result.createObjectStore("meta");
+    };
+    open.onsuccess = () => resolve(open.result);
+    open.onerror = () => reject(open.error);
+  });
+}
+
+async function store(name, mode, work) {
+  const conn = await db();
+  return new Promise((resolve, reject) => {
+    const tx = conn.transaction(name, mode);
+    const request = work(tx.objectStore(name));
+    tx.oncomplete = () => resolve(request && request.result);
+    tx.onerror = () => reject(tx.error);
+  });
+}
+
+const outbox = {
+  all: () => store("outbox", "readonly", (s) => s.getAll()),
+  put: (entry) => store("outbox", "readwrite", (s) => s.put(entry)),
+  remove: (key) => store("outbox", "readwrite", (s) => s.delete(key)),
+};
+const meta = {
+  get: (name) => store("meta", "readonly", (s) => s.get(name)),
+  set: (name, value) => store("meta", "readwrite", (s) => s.put(value, name)),
+};
+
+async function tellPages(message) {
+  for (const client of await self.clients.matchAll({ includeUncontrolled: true })) {
+    client.postMessage(message);
+  }
+}
+
+// --- install, update, the person signed in --------------------------------------------------
+
+self.addEventListener("install", (event) => {
+  event.waitUntil(
+    caches
+      .open(SHELL_CACHE)
+      // One by one: a file missing from a deploy must not keep the worker from installing.
+      .then((cache) => Promise.all(SHELL.map((url) => cache.add(url).catch(() => null))))
+      .then(() => self.skipWaiting()),
+  );
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(
+    caches
+      .keys()
+      .then((names) =>
+        Promise.all(names.filter((n) => n.startsWith("shell-") && n !== SHELL_CACHE).map((n) => caches.delete(n))),
+      )
+      .then(() => self.clients.claim()),
+  );
+});
+
+async function forgetPages() {
+  await caches.delete(PAGES);
+  await meta.set("recent", []);
+  await meta.set("today", []);
+}
+
+async function signedIn(user) {
+  // Another person on this phone, or nobody: what the last one read is not theirs to read.
+  if ((await meta.get("user")) !== user) {
+    await forgetPages();
+    await meta.set("user", user);
+  }
+}
+
+self.addEventListener("message", (event) => {
+  const data = event.data || {};
+  if (data.type === "hello") {
+    event.waitUntil(signedIn(data.user || "").then(() => (data.user ? flush() : null)));
+  } else if (data.type === "flush") {
+    event.waitUntil(flush());
+  } else if (data.type === "today") {
+    event.waitUntil(keepToday(data.urls || []));
+  }
+});
+
+self.addEventListener("sync", (event) => {
+  if (event.tag === "outbox") event.waitUntil(flush());
+});
+
+// --- reading -----------------------------------------------------------------------------
+
+function kept(url) {
+  return KEPT.some((pattern) => pattern.test(url.pathname));
+}
+
+function isPage(response) {
+  return (
+    response.ok &&
+    response.type === "basic" &&
+    !response.redirected &&
+    (response.headers.get("Content-Type") || "").startsWith("text/html") &&
+    !response.headers.has("Content-Disposition")
+  );
+}
+
+async function stamped(response) {
+  const headers = new Headers(response.headers);
+  headers.set("X-Kept-At", new Date().toISOString());
+  return new Response(await response.blob(), { status: response.status, headers });
+}
+
+async function keep(url, response) {
+  const cache = await caches.open(PAGES);
+  await cache.put(url.href, await stamped(response));
+  if (LEAD_PAGE.test(url.pathname)) {
+    const recent = ((await meta.get("recent")) || []).filter((href) => href !== url.href);
+    recent.unshift(url.href);
+    await meta.set("recent", recent.slice(0, RECENT_LEADS));
+    await trimLeads(cache);
+  }
+}
+
+async function trimLeads(cache) {
+  const wanted = new Set([...((await meta.get("recent")) || []), ...((await meta.get("today")) || [])]);
+  for (const request of await cache.keys()) {
+    if (LEAD_PAGE.test(new URL(request.url).pathname) && !wanted.has(request.url)) await cache.delete(request);
+  }
+}
+
+async function keepToday(urls) {
+  // The leads on My day and the queue, read ahead so that they open offline too.
+  const hrefs = urls.map((u) => new URL(u, self.location.origin)).filter((u) => LEAD_PAGE.test(u.pathname));
+  await meta.set("today", hrefs.map((u) => u.href));
+  const cache = await caches.open(PAGES);
+  for (const url of hrefs) {
+    if (await cache.match(url.href)) continue;
+    try {
+      const response = await fetch(url.href, { credentials: "same-origin" });
+      if (isPage(response)) await cache.put(url.href, await stamped(response));
+    } catch (err) {
+      return; // offline again: the rest next time
+    }
+  }
+  await trimLeads(cache);
+}
+
+async function fromCache(url) {
+  const cached = await caches.match(url.href, { cacheName: PAGES });
+  if (!cached) return offlinePage();
+  const at = cached.headers.get("X-Kept-At") || "";
+  const html = (await cached.text()).replace("</head>", `<meta name="offline-as-of" content="${at}"></head>`);
+  const headers = new Headers(cached.headers);
+  headers.delete("Content-Length");
+  return new Response(html, { status: 200, headers });
+}
+
+function offlinePage() {
+  const html =
+    '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">' +
+    '<meta name="viewport" content="width=device-width, initial-scale=1"><title>Offline</title>' +
+    `<link rel="stylesheet" href="${SHELL[0]}"></head><body><main class="page">` +
+    "<h1>No network</h1><p>This page was not kept on this phone. My day, the calling queue and " +
+    'the leads you opened last can be read offline.</p><p><a class="button" href="/">My day</a></p>' +
+    "</main></body></html>";
+  return new Response(html, { status: 503, headers: { "Content-Type": "text/html; charset=utf-8" } });
+}
+
+async function page(request, url) {
+  try {
+    const response = await fetch(request);
+    if (kept(url) && isPage(response)) await keep(url, response.clone());
+    return response;
+  } catch (err) {
+    return fromCache(url);
+  }
+}
+
+async function shell(request) {
+  const cache = await caches.open(SHELL_CACHE);
+  const cached = await cache.match(request);
+  if (cached) return cached;
+  const response = await fetch(request);
+  if (response.ok && response.type === "basic") await cache.put(request, response.clone());
+  return response;
+}
+
+// --- writing -----------------------------------------------------------------------------
+
+function labelOf(url) {
+  const found = WRITES.find(([pattern]) => pattern.test(url.pathname));
+  return found ? found[1] : "Change";
+}
+
+function send(entry, queued) {
+  const headers = new Headers(entry.headers);
+  headers.set("Idempotency-Key", entry.key);
+  headers.set("X-Made-At", entry.madeAt);
+  if (queued) headers.set("X-Replay", "queued");
+  return fetch(entry.url, {
+    method: "POST",
+    body: entry.body,
+    headers,
+    credentials: "same-origin",
+    referrer: entry.referrer || "about:client",
+    // A form's answer is a redirect for the browser to follow; htmx follows its own.
+    redirect: entry.navigate || queued ? "manual" : "follow",
+  });
+}
+
+async function write(request, url) {
+  const type = request.headers.get("Content-Type") || "";
+  if (!type.startsWith("application/x-www-form-urlencoded")) return fetch(request);
+  const entry = {
+    key: self.crypto.randomUUID(),
+    url: url.href,
+    headers: [...request.headers],
+    body: await request.clone().text(),
+    madeAt: new Date().toISOString(),
+    user: (await meta.get("user")) || "",
+    label: labelOf(url),
+    referrer: request.referrer,
+    navigate: request.mode === "navigate",
+    state: "waiting",
+  };
+  try {
+    return await send(entry, false);
+  } catch (err) {
+    await outbox.put(entry);
+    if (self.registration.sync) await self.registration.sync.register("outbox").catch(() => null);
+    await tellPages({ type: "outbox" });
+    if (entry.navigate) return Response.redirect(entry.referrer || "/", 303);
+    return new Response('<p class="flash" role="status">Saved on this phone: sent when the network is back.</p>', {
+      status: 202,
+      headers: { "Content-Type": "text/html; charset=utf-8" },
+    });
+  }
+}
+
+async function reasonOf(response) {
+  if ((response.headers.get("Content-Type") || "").includes("json")) {
+    try {
+      const body = await response.json();
+      if (body.detail) return body.detail;
+    } catch (err) {
+      // not the JSON it said: the status says enough
+    }
+  }
+  if (response.status === 404) return "not found: the lead was given to someone else, deleted or erased";
+  if (response.status === 403) return "not allowed: sign in again and make the change again";
+  return `refused (${response.status})`;
+}
+
+let flushing = null;
+
+async function flushOnce() {
+  const user = await meta.get("user");
+  if (!user) return;
+  const waiting = (await outbox.all())
+    .filter((e) => e.state === "waiting" && e.user === user)
+    .sort((a, b) => (a.madeAt < b.madeAt ? -1 : 1));
+  for (const entry of waiting) {
+    let response;
+    try {
+      response = await send(entry, true);
+    } catch (err) {
+      break; // still offline: the rest keep their order for next time
+    }
+    if (response.type === "opaqueredirect" || response.ok) {
+      await outbox.remove(entry.key);
+    } else if (response.status >= 500 || (response.status === 409 && response.headers.has("Retry-After"))) {
+      break; // the server's trouble, or the same write still being handled: send again later
+    } else {
+      entry.state = "refused";
+      entry.status = response.status;
+      entry.reason = await reasonOf(response);
+      await outbox.put(entry);
+    }
+    await tellPages({ type: "outbox" });
+  }
+}
+
+function flush() {
+  // One pass at a time: two at once would send the same write twice (harmless, but wasteful).
+  if (!flushing) flushing = flushOnce().finally(() => (flushing = null));
+  return flushing;
+}
+
+async function logout(request) {
+  await forgetPages();
+  await meta.set("user", "");
+  return fetch(request);
+}
+
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  const url = new URL(request.url);
+  if (url.origin !== self.location.origin) return;
+  if (request.method === "POST") {
+    if (LOGOUT.test(url.pathname)) event.respondWith(logout(request));
+    else if (WRITES.some(([pattern]) => pattern.test(url.pathname))) event.respondWith(write(request, url));
+    return;
+  }
+  if (request.method !== "GET" || url.pathname.startsWith("/api/")) return;
+  if (url.pathname.startsWith(STATIC_URL)) event.respondWith(shell(request));
+  else if (request.mode === "navigate") event.respondWith(page(request, url));
+});
