@@ -88,19 +88,22 @@ def test_public_page_fits_a_phone(phone, live_server, people, path):
 
 def test_phone_menu_opens_and_navigates(phone, live_server, people, login):
     login(phone, live_server.url, "olga@acme.test")
-    nav_link = phone.locator("nav a:has-text('Members')")
+    nav_link = phone.locator("#more-menu a:has-text('Board')")
     expect(nav_link).to_be_hidden()  # folded away on a phone
     phone.click(".menu-button")
     expect(nav_link).to_be_visible()
     box = nav_link.bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= 360
     nav_link.click()
+    expect(phone).to_have_url(f"{live_server.url}/leads/board/")
+    # The main places are tabs at the bottom, always in view.
+    phone.locator("#main-nav a:has-text('Team')").click()
     expect(phone.locator("h1")).to_have_text("Members")
 
 
 def test_desktop_shows_navigation_inline(page, live_server, people, login):
     login(page, live_server.url, "olga@acme.test")
-    expect(page.locator("nav a:has-text('Members')")).to_be_visible()
+    expect(page.locator("#main-nav a:has-text('Team')")).to_be_visible()
     SHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SHOTS / "desktop_home.png"), full_page=True)
 
