@@ -4,6 +4,7 @@ morning peak, a lunch dip, missed calls and call-backs — sent through the real
 import datetime as dt
 import random
 
+from django.db.models import F
 from django.utils import timezone
 
 from leadtracker.accounts.audit import Actor
@@ -168,3 +169,6 @@ def _record_outcomes(rng, agent, outcomes) -> None:
         actions.record_outcome(
             call, outcome_id=outcomes[name].pk, note=rng.choice(NOTES), actor=actor, by=agent
         )
+    # Recorded here in one go, but dated as each call ended, as an agent recording them through
+    # the day would have: the calling queue's "done today" then counts today's calls only.
+    talked.filter(disposed_at__isnull=False).update(disposed_at=F("started_at") + dt.timedelta(minutes=2))
