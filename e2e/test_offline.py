@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 
 from leadtracker.accounts.models import IdempotentRequest
 from leadtracker.attendance.models import Shift
+from leadtracker.calls.models import Call, Outcome
 from leadtracker.leads.models import Activity, ActivityKind
 from leadtracker.testing import login_client, make_lead, open_shift, wait_until
 
@@ -76,6 +77,24 @@ def test_a_note_and_a_punch_out_made_offline_arrive_once(phone, live_server, peo
     assert _notes(lead) == 1
 
 
+def test_an_outcome_recorded_offline_arrives_once(phone, live_server, people, login):
+    lead = make_lead(people, owner=people.alice, name="Ravi Kumar")
+    outcome = Outcome.objects.filter(organisation=people.org, asks_follow_up=False, is_active=True).first()
+    login(phone, live_server.url, "alice@acme.test")
+    _controlled(phone)
+    phone.goto(f"{live_server.url}/calls/sheet/lead/{lead.pk}/")
+    phone.context.set_offline(True)
+    phone.click(f"label[for=outcome-{outcome.pk}]")
+    phone.click("button:has-text('Save without a follow-up')")
+    expect(phone.locator("#outbox-waiting")).to_have_text("1 change waiting to send")
+    assert not Call.objects.filter(lead=lead).exists()
+    phone.context.set_offline(False)
+    wait_until(lambda: Call.objects.filter(lead=lead, outcome=outcome).exists(), "the outcome to arrive")
+    phone.reload()
+    expect(phone.locator("#outbox-waiting")).to_have_count(0)
+    assert Call.objects.filter(lead=lead).count() == 1
+
+
 def test_a_write_refused_on_arrival_is_shown_with_its_reason(phone, live_server, people, login):
     shift = open_shift(people.alice, hours_ago=3)
     login(phone, live_server.url, "alice@acme.test")
@@ -87,6 +106,7 @@ def test_a_write_refused_on_arrival_is_shown_with_its_reason(phone, live_server,
     # Meanwhile the shift is closed on the server (a manager's correction, the day's end).
     Shift.objects.filter(pk=shift.pk).update(ended_at=shift.started_at + dt.timedelta(hours=1))
     phone.context.set_offline(False)
+    expect(phone.locator("#outbox-refused")).to_contain_text("Punch out")
     expect(phone.locator("#outbox-refused")).to_contain_text("you are not punched in")
     expect(phone.locator("#outbox-waiting")).to_have_count(0)
     phone.click("#outbox-refused button:has-text('Dismiss')")

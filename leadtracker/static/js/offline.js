@@ -83,7 +83,7 @@
   function refusedPanel(refused) {
     const panel = element("section", { class: "card", id: "outbox-refused", "aria-labelledby": "outbox-refused-title" });
     panel.append(element("h2", { class: "card-title", id: "outbox-refused-title" }, "Not sent: the server refused these"));
-    const list = element("ul");
+    const list = element("ul", { class: "cards" });
     for (const entry of refused) {
       const item = element("li", { class: "flash error" });
       item.append(element("strong", {}, entry.label), ` made ${when(entry.madeAt)}: ${entry.reason} `);
@@ -109,7 +109,7 @@
   if (user && navigator.onLine && TODAY_PAGES.test(location.pathname) && !document.querySelector('meta[name="offline-as-of"]')) {
     const urls = [...document.querySelectorAll("main a[href]")]
       .map((a) => a.getAttribute("href"))
-      .filter((href) => /^\/leads\/\d+\/$/.test(href));
+      .filter((href) => /^\/(leads|calls\/sheet\/lead)\/\d+\/$/.test(href));
     tell({ type: "today", urls: [...new Set(urls)] });
   }
   render();

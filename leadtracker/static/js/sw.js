@@ -20,8 +20,18 @@ const PAGES = "pages";
 const DB_NAME = "leadtracker-offline";
 const RECENT_LEADS = 50;
 
-const KEPT = [/^\/$/, /^\/my-day\/$/, /^\/queue\/$/, /^\/attendance\/$/, /^\/leads\/\d+\/$/];
-const LEAD_PAGE = /^\/leads\/\d+\/$/;
+// The outcome sheet and the new-lead form too: what is kept can also be filled in offline.
+const KEPT = [
+  /^\/$/,
+  /^\/my-day\/$/,
+  /^\/queue\/$/,
+  /^\/attendance\/$/,
+  /^\/leads\/new\/$/,
+  /^\/leads\/\d+\/$/,
+  /^\/calls\/sheet\/lead\/\d+\/$/,
+];
+// A lead's page or its outcome sheet: the last RECENT_LEADS opened, and today's.
+const LEAD_PAGE = /^\/(leads|calls\/sheet\/lead)\/\d+\/$/;
 const WRITES = [
   [/^\/attendance\/punch\/$/, "Punch"],
   [/^\/leads\/\d+\/note\/$/, "Note"],
@@ -224,9 +234,11 @@ async function shell(request) {
 
 // --- writing -----------------------------------------------------------------------------
 
-function labelOf(url) {
+function labelOf(url, body) {
   const found = WRITES.find(([pattern]) => pattern.test(url.pathname));
-  return found ? found[1] : "Change";
+  if (!found) return "Change";
+  if (found[1] === "Punch") return new URLSearchParams(body).get("action") === "out" ? "Punch out" : "Punch in";
+  return found[1];
 }
 
 function send(entry, queued) {
@@ -248,14 +260,15 @@ function send(entry, queued) {
 async function write(request, url) {
   const type = request.headers.get("Content-Type") || "";
   if (!type.startsWith("application/x-www-form-urlencoded")) return fetch(request);
+  const body = await request.clone().text();
   const entry = {
     key: self.crypto.randomUUID(),
     url: url.href,
     headers: [...request.headers],
-    body: await request.clone().text(),
+    body,
     madeAt: new Date().toISOString(),
     user: (await meta.get("user")) || "",
-    label: labelOf(url),
+    label: labelOf(url, body),
     referrer: request.referrer,
     navigate: request.mode === "navigate",
     state: "waiting",
@@ -266,7 +279,12 @@ async function write(request, url) {
     await outbox.put(entry);
     if (self.registration.sync) await self.registration.sync.register("outbox").catch(() => null);
     await tellPages({ type: "outbox" });
-    if (entry.navigate) return Response.redirect(entry.referrer || "/", 303);
+    if (entry.navigate) {
+      // Back to the page the form was on when it was kept, else to My day: a page readable offline
+      // that shows the change waiting.
+      const back = entry.referrer && (await caches.match(entry.referrer, { cacheName: PAGES }));
+      return Response.redirect(back ? entry.referrer : "/", 303);
+    }
     return new Response('<p class="flash" role="status">Saved on this phone: sent when the network is back.</p>', {
       status: 202,
       headers: { "Content-Type": "text/html; charset=utf-8" },
@@ -285,6 +303,7 @@ async function reasonOf(response) {
   }
   if (response.status === 404) return "not found: the lead was given to someone else, deleted or erased";
   if (response.status === 403) return "not allowed: sign in again and make the change again";
+  if (response.status === 422) return "the form was not accepted: open it and make the change again";
   return `refused (${response.status})`;
 }
 
