@@ -72,7 +72,7 @@ def main_tabs(membership: Membership) -> list[Tab]:
     if membership.rank >= 2:
         wanted.append(("team", "Team", "members", "team", ""))
     if membership.rank >= 3:
-        wanted.append(("settings", "Settings", "settings_hub", "gear", ""))
+        wanted.append(("settings", "Settings", "settings_hub", "sliders", ""))
     tabs = []
     for key, label, name, icon, long_label in wanted:
         url = _url(name)
