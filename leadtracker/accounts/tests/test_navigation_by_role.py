@@ -7,6 +7,8 @@ import re
 import pytest
 from django.urls import NoReverseMatch, reverse
 
+from leadtracker.accounts.models import Membership, Role
+
 
 def hrefs(page: str, element_id: str) -> list[str]:
     """The links inside one element of the page, in order."""
@@ -101,3 +103,14 @@ def test_everyone_keeps_profile_help_notifications_and_log_out(acme, as_member):
         assert 'action="/logout/"' in page
         # The bell is a drawn icon now: no emoji, which the phones may have no font for.
         assert "🔔" not in page
+
+
+def test_the_switcher_and_site_admin_stay_in_the_menu(acme, globex, as_member):
+    Membership.objects.create(organisation=globex.org, user=acme.maya.user, role=Role.AGENT)
+    page = as_member(acme.maya).get("/dashboard/").content.decode()
+    menu = page[page.index('id="more-menu"') : page.index("</nav>", page.index('id="more-menu"'))]
+    assert 'action="/switch/"' in menu and f'value="{globex.org.pk}"' in menu
+    assert "/django-admin/" not in menu
+    acme.olga.user.is_superuser = True
+    acme.olga.user.save(update_fields=["is_superuser"])
+    assert "/django-admin/" in hrefs(as_member(acme.olga).get("/dashboard/").content.decode(), "more-menu")
