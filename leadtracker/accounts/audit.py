@@ -13,6 +13,7 @@ from leadtracker.accounts.models import ActorKind, AuditEvent, Membership
 from leadtracker.lib.http import client_ip, user_agent
 from leadtracker.lib.phones import InvalidPhone, normalise, to_ascii_digits
 from leadtracker.lib.timeutil import DayField
+from leadtracker.lib.widgets import PhoneInput
 
 
 @dataclass
@@ -139,7 +140,11 @@ class AuditLogFilterForm(forms.Form):
     object_id = forms.CharField(required=False, max_length=64, label="Object id")
     actor = forms.TypedChoiceField(required=False, coerce=int, empty_value=None, label="Who")
     number = forms.CharField(
-        required=False, max_length=32, label="Searched number", help_text="who searched for this number"
+        required=False,
+        max_length=32,
+        label="Searched number",
+        help_text="who searched for this number",
+        widget=PhoneInput(),
     )
     since = DayField(required=False, widget=forms.DateInput(attrs={"type": "date"}), label="From")
     until = DayField(required=False, widget=forms.DateInput(attrs={"type": "date"}), label="To")

@@ -1,5 +1,9 @@
+import functools
 import zoneinfo
 
+import phonenumbers
+from babel import Locale
+from babel.numbers import get_currency_name, get_territory_currencies
 from django import forms
 from django.contrib.auth.forms import PasswordResetForm
 
@@ -14,15 +18,32 @@ class LoginForm(forms.Form):
 
 
 class SignupForm(forms.Form):
-    org_name = forms.CharField(label="Organisation name", max_length=150)
-    slug = forms.SlugField(label="Short name (used in links)", max_length=50)
-    full_name = forms.CharField(label="Your name", max_length=150)
-    email = forms.EmailField(label="Your e-mail")
+    org_name = forms.CharField(
+        label="Organisation name",
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "organization"}),
+    )
+    slug = forms.SlugField(
+        label="Short name (used in links)",
+        max_length=50,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"}
+        ),
+    )
+    full_name = forms.CharField(
+        label="Your name", max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name"})
+    )
+    email = forms.EmailField(label="Your e-mail", widget=forms.EmailInput(attrs={"autocomplete": "email"}))
     password = forms.CharField(widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
 
 
 class AcceptInvitationForm(forms.Form):
-    full_name = forms.CharField(label="Your name", max_length=150, required=False)
+    full_name = forms.CharField(
+        label="Your name",
+        max_length=150,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
     password = forms.CharField(widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
 
 
@@ -30,11 +51,48 @@ def _tz_choices():
     return [(z, z) for z in sorted(zoneinfo.available_timezones()) if "/" in z and not z.startswith("Etc/")]
 
 
+@functools.cache
+def region_choices() -> list[tuple[str, str]]:
+    """Every region a phone number can be read for (what the action accepts), by its English
+    name: "India (IN)". India first, where most organisations are."""
+    names = Locale("en").territories
+    regions = sorted(phonenumbers.SUPPORTED_REGIONS, key=lambda r: (r != "IN", names.get(r, r)))
+    return [(r, f"{names.get(r, r)} ({r})") for r in regions]
+
+
+@functools.cache
+def currency_choices() -> list[tuple[str, str]]:
+    """The currencies legal tender somewhere today (ISO 4217), by name: "Indian Rupee (INR)".
+    Rupees first; withdrawn ones (the old French franc) would only invite a wrong pick."""
+    codes = {c for r in phonenumbers.SUPPORTED_REGIONS for c in get_territory_currencies(r, tender=True)}
+    codes = sorted(codes, key=lambda c: (c != "INR", get_currency_name(c, locale="en")))
+    return [(c, f"{get_currency_name(c, locale='en')} ({c})") for c in codes]
+
+
+def _with_current(choices, current):
+    # A value saved before the choices existed (or by the API) stays selectable, not refused.
+    return choices if not current or current in dict(choices) else [*choices, (current, current)]
+
+
 class OrganisationForm(forms.ModelForm):
     time_zone = forms.ChoiceField(choices=_tz_choices)
+    phone_region = forms.ChoiceField(
+        choices=region_choices, label="Region", help_text="Where numbers without a country code are from."
+    )
+    currency = forms.ChoiceField(choices=currency_choices)
     day_end = forms.TimeField(
         widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"), label="Working day ends at"
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("phone_region", "currency"):
+            field = self.fields[name]
+            field.choices = _with_current(field.choices, getattr(self.instance, name, ""))
+        # On/off settings read as switches (app.css draws them), not a column of big boxes.
+        for field in self.fields.values():
+            if isinstance(field, forms.BooleanField):
+                field.widget.attrs.update({"class": "switch", "role": "switch"})
 
     class Meta:
         model = Organisation
@@ -45,12 +103,23 @@ class OrganisationForm(forms.ModelForm):
             "mask_other_numbers": "Agents see only the last four digits of others' leads' numbers",
             "require_mfa": "Owners and admins must use two-factor sign-in",
         }
-        widgets = {"support_phone": PhoneInput()}
+        widgets = {
+            "name": forms.TextInput(attrs={"autocomplete": "organization"}),
+            "support_email": forms.EmailInput(attrs={"autocomplete": "off"}),
+            "support_phone": PhoneInput(),
+            "audit_retention_days": forms.NumberInput(attrs={"inputmode": "numeric"}),
+        }
 
 
 class InviteForm(forms.Form):
-    email = forms.EmailField()
-    full_name = forms.CharField(max_length=150, required=False, label="Name (optional)")
+    # Someone else's address and name: the browser must not offer the inviter's own.
+    email = forms.EmailField(widget=forms.EmailInput(attrs={"autocomplete": "off"}))
+    full_name = forms.CharField(
+        max_length=150,
+        required=False,
+        label="Name (optional)",
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
     role = forms.ChoiceField(choices=Role.choices, initial=Role.AGENT)
     reports_to = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, label="Reports to")
 
@@ -73,7 +142,9 @@ class TokenForm(forms.Form):
 
 
 class ProfileForm(forms.Form):
-    full_name = forms.CharField(max_length=150, label="Your name")
+    full_name = forms.CharField(
+        max_length=150, label="Your name", widget=forms.TextInput(attrs={"autocomplete": "name"})
+    )
     phone = forms.CharField(
         max_length=32,
         required=False,

@@ -39,7 +39,12 @@ class CodeForm(forms.Form):
 
 class DisableForm(forms.Form):
     password = forms.CharField(widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
-    code = forms.CharField(max_length=20, label="Code from your app (or a recovery code)")
+    code = forms.CharField(
+        max_length=20,
+        label="Code from your app (or a recovery code)",
+        # Text, not numeric: a recovery code has letters.
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "text"}),
+    )
 
 
 def begin_second_step(request, user, next_url: str):

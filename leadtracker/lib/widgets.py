@@ -12,4 +12,5 @@ class PhoneInput(forms.TextInput):
     input_type = "tel"
 
     def __init__(self, attrs=None, *, own=False):
-        super().__init__({"autocomplete": "tel" if own else "off", **(attrs or {})})
+        # inputmode too: some Android keyboards read it, not the type, to show the dial pad.
+        super().__init__({"inputmode": "tel", "autocomplete": "tel" if own else "off", **(attrs or {})})
