@@ -5,11 +5,14 @@ server once each when the network is back; a write refused on arrival is shown w
 
 import datetime as dt
 
+from django.utils import timezone
 from playwright.sync_api import expect
 
+from leadtracker.accounts.audit import Actor
 from leadtracker.accounts.models import IdempotentRequest
 from leadtracker.attendance.models import Shift
 from leadtracker.calls.models import Call, Outcome
+from leadtracker.leads.actions.follow_ups import schedule_follow_up
 from leadtracker.leads.models import Activity, ActivityKind
 from leadtracker.testing import login_client, make_lead, open_shift, wait_until
 
@@ -111,3 +114,44 @@ def test_a_write_refused_on_arrival_is_shown_with_its_reason(phone, live_server,
     expect(phone.locator("#outbox-waiting")).to_have_count(0)
     phone.click("#outbox-refused button:has-text('Dismiss')")
     expect(phone.locator("#outbox-refused")).to_have_count(0)
+
+
+def test_my_day_and_its_leads_are_readable_offline(phone, live_server, people, login):
+    lead = make_lead(people, owner=people.alice, name="Meena Iyer")
+    schedule_follow_up(
+        lead,
+        due_at=timezone.now() + dt.timedelta(minutes=30),
+        actor=Actor.system(),
+        by=people.alice,
+    )
+    login(phone, live_server.url, "alice@acme.test")
+    _controlled(phone)
+    phone.goto(f"{live_server.url}/my-day/")
+    # Read ahead by the worker: the lead was never opened on this phone.
+    phone.wait_for_function(
+        "url => caches.open('pages').then(c => c.match(url)).then(Boolean)",
+        arg=f"{live_server.url}/leads/{lead.pk}/",
+    )
+    phone.context.set_offline(True)
+    phone.goto(f"{live_server.url}/my-day/")
+    expect(phone.locator("#offline-as-of")).to_contain_text("Offline · as of")
+    phone.click(f"main a[href='/leads/{lead.pk}/']")
+    expect(phone.locator("h1")).to_contain_text("Meena Iyer")
+    expect(phone.locator("#offline-as-of")).to_contain_text("Offline · as of")
+    phone.goto(f"{live_server.url}/calls/recent/")
+    expect(phone.locator("h1")).to_have_text("No network")
+
+
+def test_kept_pages_go_at_logout(phone, live_server, people, login):
+    lead = make_lead(people, owner=people.alice, name="Farhan Ali")
+    login(phone, live_server.url, "alice@acme.test")
+    _controlled(phone)
+    phone.goto(f"{live_server.url}/leads/{lead.pk}/")
+    phone.click("#menu-toggle + label")
+    phone.click("button:has-text('Log out')")
+    phone.wait_for_url("**/login/**")
+    assert phone.evaluate("caches.open('pages').then(c => c.keys()).then(k => k.length)") == 0
+    phone.context.set_offline(True)
+    phone.goto(f"{live_server.url}/leads/{lead.pk}/")
+    expect(phone.locator("h1")).to_have_text("No network")
+    expect(phone.locator("body")).not_to_contain_text("Farhan Ali")

@@ -16,7 +16,7 @@ calls, made for the web app's offline queue (static/js/sw.js) and for any API cl
 The web app's forms answer a refusal with a redirect and an error message for the next page.
 A queued write replayed from the phone (``X-Replay: queued``) has no next page to show it on,
 so its refusal is answered as ``409 {"detail": reason}`` and shown in the phone's list of
-changes not sent.
+changes not sent, and a write done is answered ``X-Replay: done`` (see _for_replay).
 """
 
 import datetime as dt
@@ -111,17 +111,22 @@ def made_at(request) -> dt.datetime | None:
     return moment if moment is not None and timezone.is_aware(moment) else None
 
 
+def _replayed(request) -> bool:
+    return request.headers.get(REPLAY_HEADER) == "queued" and not request.path.startswith("/api/")
+
+
 def _refusal(request, response):
     """For a replayed web form: the error the view left for the next page, as a 409 instead,
     or a form shown again (its errors) as a 422. None when the write went through."""
-    if request.path.startswith("/api/") or request.headers.get(REPLAY_HEADER) != "queued":
+    if not _replayed(request):
         return None
     storage = getattr(request, "_messages", None)
     queued = getattr(storage, "_queued_messages", [])
+    # Said in the phone's list of changes instead: not left to pop up on some later page.
+    if queued:
+        storage._queued_messages = []
     errors = [m for m in queued if m.level >= messages.ERROR]
     if errors:
-        # Said in the phone's list instead: not left to pop up on some later page.
-        storage._queued_messages = [m for m in queued if m.level < messages.ERROR]
         return JsonResponse({"detail": "; ".join(str(m.message) for m in errors)}, status=409)
     if response.status_code == 200 and "text/html" in response.get("Content-Type", ""):
         if not request.headers.get("HX-Request"):
@@ -129,6 +134,21 @@ def _refusal(request, response):
                 {"detail": "the form was not accepted: open it and send it again"}, status=422
             )
     return None
+
+
+def _for_replay(request, response):
+    """A replayed form's answer as the worker reads it. The worker sends without following
+    redirects, and a redirect it is given is opaque to it: it could not tell "done, go to the
+    lead" from "sign in first" or "accept the new notice first" (answered before any view, and
+    meaning the write was not done). So a write done says so, ``X-Replay: done``, with where the
+    form would have gone; anything else keeps the write waiting or shows it refused."""
+    if not _replayed(request):
+        return response
+    if 300 <= response.status_code < 400:
+        response = JsonResponse({"location": response.get("Location", "")})
+    if response.status_code < 400:
+        response[REPLAY_HEADER] = "done"
+    return response
 
 
 class IdempotencyMiddleware:
@@ -150,7 +170,7 @@ class IdempotencyMiddleware:
             return self.get_response(request)
         row, claimed = claim(user, org, key, request.method, request.path[:300])
         if not claimed:
-            return self._resent(request, row)
+            return _for_replay(request, self._resent(request, row))
         request.idempotent_view_ran = False
         try:
             response = self.get_response(request)
@@ -162,7 +182,7 @@ class IdempotencyMiddleware:
             return response
         response = _refusal(request, response) or response
         keep(row, response)
-        return response
+        return _for_replay(request, response)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         # Reached only when the middleware before (CSRF among them) let the request through.

@@ -123,6 +123,32 @@ def test_a_replayed_form_refused_on_arrival_says_why(acme):
     assert "not punched in" not in client.get("/attendance/").content.decode()
 
 
+def test_a_replayed_form_done_says_so_each_time(acme):
+    lead = make_lead(acme, owner=acme.alice)
+    client = login_client(acme.alice)
+    for _ in range(2):
+        answer = client.post(
+            f"/leads/{lead.pk}/note/",
+            {"body": "Seen"},
+            HTTP_IDEMPOTENCY_KEY="done-key-01",
+            HTTP_X_REPLAY="queued",
+        )
+        assert (answer.status_code, answer["X-Replay"]) == (200, "done")
+        assert answer.json() == {"location": f"/leads/{lead.pk}/"}
+    assert _notes(lead) == 1
+    assert "Note added" not in client.get(f"/leads/{lead.pk}/").content.decode()
+
+
+def test_a_replay_without_a_session_is_not_done(acme):
+    lead = make_lead(acme, owner=acme.alice)
+    answer = Client().post(
+        f"/leads/{lead.pk}/note/", {"body": "x"}, HTTP_IDEMPOTENCY_KEY="signed-out-01", HTTP_X_REPLAY="queued"
+    )
+    # The worker keeps the write waiting: a redirect to sign in is no "done".
+    assert answer.status_code == 302 and "X-Replay" not in answer
+    assert not IdempotentRequest.objects.exists()
+
+
 def test_punch_in_made_offline_keeps_its_time(acme):
     made = timezone.now().replace(microsecond=0) - dt.timedelta(minutes=40)
     login_client(acme.alice).post(

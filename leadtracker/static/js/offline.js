@@ -105,7 +105,12 @@
     if (event.data && event.data.type === "outbox") render();
   });
   window.addEventListener("online", () => tell({ type: "flush" }));
-  tell({ type: "hello", user });
+  // The page's own CSRF token (every signed-in page has one, in the menu's log-out form): the
+  // worker sends the changes waiting with it.
+  // A page read offline is an old copy: its token may be older than the session.
+  const copy = document.querySelector('meta[name="offline-as-of"]');
+  const token = copy ? null : document.querySelector("input[name=csrfmiddlewaretoken]");
+  tell({ type: "hello", user, csrf: token ? token.value : "" });
   if (user && navigator.onLine && TODAY_PAGES.test(location.pathname) && !document.querySelector('meta[name="offline-as-of"]')) {
     const urls = [...document.querySelectorAll("main a[href]")]
       .map((a) => a.getAttribute("href"))

@@ -112,18 +112,20 @@ async function forgetPages() {
   await meta.set("today", []);
 }
 
-async function signedIn(user) {
+async function signedIn(user, csrf) {
   // Another person on this phone, or nobody: what the last one read is not theirs to read.
   if ((await meta.get("user")) !== user) {
     await forgetPages();
     await meta.set("user", user);
+    await meta.set("csrf", "");
   }
+  if (user && csrf) await meta.set("csrf", csrf);
 }
 
 self.addEventListener("message", (event) => {
   const data = event.data || {};
   if (data.type === "hello") {
-    event.waitUntil(signedIn(data.user || "").then(() => (data.user ? flush() : null)));
+    event.waitUntil(signedIn(data.user || "", data.csrf).then(() => (data.user ? flush() : null)));
   } else if (data.type === "flush") {
     event.waitUntil(flush());
   } else if (data.type === "today") {
@@ -241,14 +243,21 @@ function labelOf(url, body) {
   return found[1];
 }
 
-function send(entry, queued) {
+function send(entry, queued, csrf) {
   const headers = new Headers(entry.headers);
+  let body = entry.body;
+  if (csrf) {
+    // The token of the page the form was on is stale once the person has signed in again.
+    const fields = new URLSearchParams(body);
+    if (fields.has("csrfmiddlewaretoken")) fields.set("csrfmiddlewaretoken", csrf);
+    body = fields.toString();
+  }
   headers.set("Idempotency-Key", entry.key);
   headers.set("X-Made-At", entry.madeAt);
   if (queued) headers.set("X-Replay", "queued");
   return fetch(entry.url, {
     method: "POST",
-    body: entry.body,
+    body,
     headers,
     credentials: "same-origin",
     referrer: entry.referrer || "about:client",
@@ -312,20 +321,27 @@ let flushing = null;
 async function flushOnce() {
   const user = await meta.get("user");
   if (!user) return;
+  const csrf = await meta.get("csrf");
   const waiting = (await outbox.all())
     .filter((e) => e.state === "waiting" && e.user === user)
     .sort((a, b) => (a.madeAt < b.madeAt ? -1 : 1));
   for (const entry of waiting) {
     let response;
     try {
-      response = await send(entry, true);
+      response = await send(entry, true, csrf);
     } catch (err) {
       break; // still offline: the rest keep their order for next time
     }
-    if (response.type === "opaqueredirect" || response.ok) {
+    if (response.headers.get("X-Replay") === "done") {
       await outbox.remove(entry.key);
-    } else if (response.status >= 500 || (response.status === 409 && response.headers.has("Retry-After"))) {
-      break; // the server's trouble, or the same write still being handled: send again later
+    } else if (
+      response.type === "opaqueredirect" ||
+      response.status >= 500 ||
+      (response.status === 409 && response.headers.has("Retry-After"))
+    ) {
+      // Not signed in, a notice to accept first, the server's trouble, or the same write still
+      // being handled: not done, so it waits (in its order) for the next try.
+      break;
     } else {
       entry.state = "refused";
       entry.status = response.status;
@@ -345,6 +361,7 @@ function flush() {
 async function logout(request) {
   await forgetPages();
   await meta.set("user", "");
+  await meta.set("csrf", "");
   return fetch(request);
 }
 
