@@ -172,6 +172,7 @@ def test_expired_keys_are_purged(acme):
     assert list(IdempotentRequest.objects.values_list("pk", flat=True)) == [fresh.pk]
 
 
+@pytest.mark.slow(reason="starts a live server for two real connections at once")
 @pytest.mark.django_db(transaction=True)
 def test_two_requests_at_once_with_one_key_write_once(acme, live_server):
     lead = make_lead(acme, owner=acme.alice)
