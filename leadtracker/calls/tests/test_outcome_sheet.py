@@ -156,3 +156,36 @@ def test_another_organisations_lead_or_call_is_a_404(acme, globex, as_member):
     # Within the organisation, a colleague's lead an agent may not open is a 404 too.
     bobs = make_lead(acme, owner=acme.bob, phone="98765 11111")
     assert as_member(acme.alice).get(f"/calls/sheet/lead/{bobs.pk}/").status_code == 404
+
+
+def _queries(client, url) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(url)  # the session's first read of the organisation and its settings
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.django_db
+def test_the_sheets_statements_are_counted(acme, phone, as_member):
+    lead = make_lead(acme, owner=acme.alice)
+    send(phone, [call(1, duration_s=30, minutes_ago=50), call(2, number="+919812345678", minutes_ago=40)])
+    synced, unknown = Call.objects.order_by("started_at")
+    client = as_member(acme.alice)
+    counts = [
+        _queries(client, f"/calls/sheet/lead/{lead.pk}/"),
+        _queries(client, f"/calls/{synced.pk}/sheet/"),
+        _queries(client, f"/calls/{unknown.pk}/sheet/"),
+    ]
+    for n in range(5):
+        schedule_follow_up(
+            lead, due_at=timezone.now() + dt.timedelta(days=n + 1), actor=Actor.system(), by=acme.alice
+        )
+    assert counts == [
+        _queries(client, f"/calls/sheet/lead/{lead.pk}/"),
+        _queries(client, f"/calls/{synced.pk}/sheet/"),
+        _queries(client, f"/calls/{unknown.pk}/sheet/"),
+    ]
+    assert counts == [7, 8, 7]
