@@ -91,6 +91,10 @@ browser_pass() {
   echo "== browser tests (Chromium)"
   rm -rf var/test-browser
   pass_env browser env -u DATABASE_URL CHROMIUM="$CHROMIUM" $BIN/pytest -q --junitxml="$RESULTS/browser.xml" e2e
+  local status=$?
+  # e2e/test_gates.py photographs every page as each role at each width; CI keeps var/test-results.
+  echo "Screenshots: $RESULTS/screenshots/<role>/<width>/<page>.png ($(find "$RESULTS/screenshots" -name '*.png' 2>/dev/null | wc -l) files)"
+  return $status
 }
 
 agent_pass() {

@@ -1,0 +1,287 @@
+"""Every page an owner, a manager and an agent reach passes the gates (e2e/gates.py) at 360×800
+and at 1280×800: no sideways scroll, no serious or critical axe-core violation, tap targets of
+24×24 px (44 px high for a phone's primary action), no error answer, no JavaScript error, no
+Content-Security-Policy violation. Each page is saved as a screenshot, var/test-results/
+screenshots/<role>/<width>/<page>.png, for a person to page through.
+
+The pages are found, not listed: the links of the signed-in header (menu, tab bar, ☰ sheet) and
+the links in the body of each of those pages, one page per URL name (the first lead of the
+list stands for every lead), plus the pages one step further that matter (a lead's edit page and
+outcome sheet, a call's outcome sheet). A page another engineer adds to the menu is gated the
+day it lands.
+"""
+
+import shutil
+
+import pytest
+from django.urls import NoReverseMatch, Resolver404, resolve, reverse
+
+from e2e.gates import SCREENSHOTS, Gate
+
+ROLES = {"owner": "owner", "manager": "ravi", "agent": "sunil"}
+WIDTHS = (360, 1280)
+HEIGHT = 800
+# The header's links (menu, tab bar), and the page's own: main's.
+NAV_LINKS = "header a[href], nav a[href], body > footer a[href]"
+BODY_LINKS = "main a[href]"
+# Pages one step past a page found, which its body links to only in some states.
+NEXT_STEPS = {
+    "lead_detail": ("lead_edit", "outcome_sheet"),
+    "call_detail": ("call_outcome_sheet",),
+}
+# Not pages of the web app's own look: Django's admin, the API's generated docs (django-ninja's).
+NOT_GATED = ("admin:", "api:")
+# Failures of pages being rewritten by other engineers while the gate landed, each with the page
+# (its URL name, "*" for every page), a piece of the failure's line, and where it is fixed. Such
+# a page is still visited, photographed and checked for every other failure; the lead removes
+# these before closing issue 17, and the list may only shrink.
+KNOWN_FAILURES: list[tuple[str, str, str]] = [
+    ("*", "link-name (Links must have discernible text): .brand", "base.html (A): no name on a phone"),
+    ("lead_settings", "label-content-name-mismatch", "leads/settings.html (C): Remove buttons' aria-label"),
+    ("lead_merge", "Keep “", "leads/merge_preview.html (C): the lone 19 px 'Keep … instead' link by Cancel"),
+]
+
+
+def known(page_name: str, line: str) -> bool:
+    return any(name in ("*", page_name) and piece in line for name, piece, _where in KNOWN_FAILURES)
+
+
+LONG_NAME = "Lakshmi Narayanan Venkataraman"
+LONG_COMPANY = "Sri Venkateswara Constructions Private Limited"
+IMPORT_CSV = "Name,Mobile,City\nKavya Menon,98450 11223,Kochi\nRohit Jain,not a number,Indore\n"
+
+
+@pytest.fixture
+def demo(transactional_db):
+    """The demo organisation, and one finished import (its result page is gated too)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from leadtracker.accounts.audit import Actor
+    from leadtracker.accounts.demo import email_of, load_demo
+    from leadtracker.accounts.models import Role
+    from leadtracker.leads.actions.leads import LeadData, create_lead
+    from leadtracker.leads.imports.jobs import run_import_job, start_job, store_upload
+
+    org, _created = load_demo()
+    owner = org.memberships.get(role=Role.OWNER)
+    upload = SimpleUploadedFile("leads.csv", IMPORT_CSV.encode(), "text/csv")
+    job = store_upload(org, upload, by=owner)
+    mapping = {"0": "name", "1": "phone", "2": "city"}
+    start_job(job, mapping=mapping, on_duplicate="skip", owner_id=None, source="", by=owner)
+    run_import_job(job.pk)
+    # The longest name and company a card or a header has to fit on a 360 px phone, the agent's.
+    agent = org.memberships.get(user__email=email_of(ROLES["agent"]))
+    data = LeadData(name=LONG_NAME, company=LONG_COMPANY, phones=["98765 43210"], owner_id=agent.user_id)
+    create_lead(org, data, actor=Actor.system(), by=owner)
+    return org
+
+
+def own_pages(org, email: str) -> list[str]:
+    """Pages no page links to in every state: the long-named lead (before any lead of a list),
+    the header search's results; for a manager, a shift and the organisation's last import."""
+    from leadtracker.accounts.models import Role
+    from leadtracker.attendance.selectors import shifts_for
+    from leadtracker.leads.models import ImportJob, Lead
+
+    member = org.memberships.get(user__email=email)
+    lead = Lead.objects.get(organisation=org, name=LONG_NAME)
+    out = [reverse("lead_detail", kwargs={"lead_id": lead.pk})]
+    try:
+        out.append(reverse("search") + "?q=98")
+    except NoReverseMatch:
+        pass  # no search page (yet)
+    if not member.has_role(Role.MANAGER):
+        return out  # a shift's page (its corrections) and imports are a manager's
+    shift = shifts_for(member).order_by("-started_at").first()
+    if shift is not None:
+        out.append(reverse("shift_detail", kwargs={"shift_id": shift.pk}))
+    job = ImportJob.objects.filter(organisation=org).order_by("-pk").first()
+    if job is not None:
+        out.append(reverse("import_detail", kwargs={"import_id": job.pk}))
+    return out
+
+
+def view_name(path: str) -> tuple[str, dict] | None:
+    try:
+        match = resolve(path.split("?")[0])
+    except Resolver404:
+        return None
+    if match.view_name.startswith(NOT_GATED):
+        return None
+    return match.view_name, match.kwargs
+
+
+def next_steps(name: str, kwargs: dict) -> list[str]:
+    out = []
+    for step in NEXT_STEPS.get(name, ()):
+        try:
+            out.append(reverse(step, kwargs=kwargs))
+        except NoReverseMatch:
+            continue  # that page is not there (yet), or takes other arguments
+    return out
+
+
+def sign_in(page, base_url, email):
+    from leadtracker.accounts.demo import DEMO_PASSWORD
+
+    page.goto(f"{base_url}/login/")
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    with page.expect_navigation():
+        page.click("button[type=submit]")
+
+
+def gate_pages(gate, page, role: str, extra: list[str]) -> dict[str, list[str]]:
+    """Visits every page found from the header (and ``extra``) at both widths; what fails, by
+    page and width."""
+    failures: dict[str, list[str]] = {}
+    found = [page.url.removeprefix(gate.base_url)] + gate.links(page, NAV_LINKS)
+    from_nav = len(found)
+    found += extra
+    seen: set[str] = set()
+    i = 0
+    while i < len(found):
+        path, i = found[i], i + 1
+        named = view_name(path)
+        if named is None or named[0] in seen:
+            continue
+        name, kwargs = named
+        seen.add(name)
+        for width in WIDTHS:
+            page.set_viewport_size({"width": width, "height": HEIGHT})
+            shot = SCREENSHOTS / role / str(width) / f"{name.replace(':', '-')}.png"
+            # One load serves both widths: the second is the same page resized, as a person
+            # turning a tablet would see it, and the server is asked once.
+            problems = gate.check(page, path if width == WIDTHS[0] else None, shot)
+            if problems is None:
+                break
+            problems = [line for line in problems if not known(name, line)]
+            if problems:
+                failures[f"{name} ({path}) at {width} px"] = problems
+        if problems is None:
+            continue
+        if i <= from_nav:  # a page of the header: its body's links, one step further
+            found += gate.links(page, BODY_LINKS)
+        found += next_steps(name, kwargs)
+    return failures
+
+
+@pytest.mark.slow(reason="loads the demo organisation and gates every page it reaches at two widths")
+@pytest.mark.parametrize("role", ROLES)
+def test_every_page_passes_the_gates(browser, live_server, demo, role):
+    from leadtracker.accounts.demo import email_of
+
+    shutil.rmtree(SCREENSHOTS / role, ignore_errors=True)  # a page gone from the menu goes too
+    context = browser.new_context(
+        viewport={"width": WIDTHS[0], "height": HEIGHT}, locale="en-IN", timezone_id="Asia/Kolkata"
+    )
+    try:
+        gate = Gate(context, live_server.url)
+        page = context.new_page()
+        sign_in(page, live_server.url, email_of(ROLES[role]))
+        failures = gate_pages(gate, page, role, own_pages(demo, email_of(ROLES[role])))
+    finally:
+        context.close()
+    report = "\n".join(f"{page}:\n  " + "\n  ".join(problems) for page, problems in failures.items())
+    assert not failures, f"{len(failures)} page(s) fail the gates as {role}:\n{report}"
+
+
+# Pages of a person not signed in: no header menu to find them from.
+PUBLIC_PAGES = (
+    "/login/",
+    "/signup/",
+    "/password-reset/",
+    "/password-reset/sent/",
+    "/invite/{invite}/",
+    "/privacy/{org}/",
+)
+
+
+@pytest.mark.slow(reason="gates the pages of a person not signed in at two widths")
+def test_public_pages_pass_the_gates(browser, live_server, people):
+    from leadtracker.accounts.actions import invite_member
+    from leadtracker.accounts.audit import Actor
+    from leadtracker.testing import publish_version
+
+    _invitation, raw = invite_member(people.org, email="guest@example.in", actor=Actor.system())
+    publish_version(people.org)
+    context = browser.new_context(
+        viewport={"width": WIDTHS[0], "height": HEIGHT}, locale="en-IN", timezone_id="Asia/Kolkata"
+    )
+    failures = {}
+    try:
+        gate = Gate(context, live_server.url)
+        page = context.new_page()
+        for path in PUBLIC_PAGES:
+            path = path.format(invite=raw, org=people.org.slug)
+            name = view_name(path)[0]
+            for width in WIDTHS:
+                page.set_viewport_size({"width": width, "height": HEIGHT})
+                shot = SCREENSHOTS / "public" / str(width) / f"{name}.png"
+                problems = gate.check(page, path if width == WIDTHS[0] else None, shot)
+                if problems:
+                    failures[f"{name} ({path}) at {width} px"] = problems
+    finally:
+        context.close()
+    report = "\n".join(f"{page}:\n  " + "\n  ".join(problems) for page, problems in failures.items())
+    assert not failures, f"{len(failures)} public page(s) fail the gates:\n{report}"
+
+
+BROKEN_PAGE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>Broken</title>
+<link rel="stylesheet" href="/__gate__/broken.css"><script src="/__gate__/broken.js"></script>
+<script>window.inlineRan = true;</script></head>
+<body><main>
+<h1>A page that breaks every gate</h1>
+<div class="wide">wider than any phone</div>
+<button class="icon-only"></button>
+<p class="pair"><button class="tiny" aria-label="Up">+</button>
+<button class="tiny" aria-label="Down">-</button></p>
+<p><button class="primary low">Save</button></p>
+<img src="/static/no-such-picture.png" alt="">
+<p>Passes: a <a href="#terms">link in a sentence</a> is as high as its line.</p>
+<p class="far"><button class="tiny" aria-label="Alone">x</button></p>
+</main></body></html>"""
+BROKEN_CSS = """.wide { width: 900px; }
+.tiny { width: 10px; height: 10px; min-height: 0; padding: 0; border: 0; }
+.pair { display: flex; gap: 2px; } .low { height: 30px; min-height: 0; padding: 0 1rem; }
+.far { margin: 4rem 0; }
+.icon-only { width: 48px; height: 48px; }"""
+BROKEN_JS = "console.error('the control page logs an error'); throw new Error('the control page throws');"
+
+
+def test_the_gates_fail_a_broken_page(browser, live_server):
+    """Control: each gate fails on a page made to break it, and the exceptions of 2.5.8 hold."""
+    context = browser.new_context(viewport={"width": 360, "height": HEIGHT})
+    try:
+        gate = Gate(context, live_server.url)
+        csp = {"Content-Security-Policy": "default-src 'self'"}
+        for path, kind, body in (
+            ("/__gate__/broken/", "text/html", BROKEN_PAGE),
+            ("/__gate__/broken.css", "text/css", BROKEN_CSS),
+            ("/__gate__/broken.js", "application/javascript", BROKEN_JS),
+        ):
+            context.route(
+                live_server.url + path,
+                lambda route, kind=kind, body=body: route.fulfill(content_type=kind, body=body, headers=csp),
+            )
+        problems = gate.check(context.new_page(), "/__gate__/broken/", None)
+    finally:
+        context.close()
+    text = "\n".join(problems)
+
+    def has(*words):
+        return any(all(word in line for word in words) for line in problems)
+
+    assert has("page is", "px wide in a 360 px viewport", "div.wide"), text
+    assert has("axe: critical button-name", ".icon-only"), text
+    assert has("target", '"+"', "10×10", "too close to", '"-"'), text
+    assert has("primary", '"Save"', "30 px high on a phone"), text
+    assert has("console:", "the control page logs an error"), text
+    assert has("console: uncaught", "the control page throws"), text
+    assert has("csp:", "script-src"), text
+    assert has("http: 404", "/static/no-such-picture.png"), text
+    # 2.5.8's exceptions: a link inside a sentence (inline), a small target with room around it.
+    assert not has("target", "link in a sentence"), text
+    assert not has("target", '"x"'), text
