@@ -204,6 +204,7 @@ BODY_FACTORIES = {
     "reports_to": lambda people: people.maya.pk,
     "duplicate_id": lambda people: _lead(people).pk,
     "status_id": _status,
+    "sets_status_id": _status,
     "source_id": _source,
     "owner_id": lambda people: people.alice.user_id,
     "assignee_id": lambda people: people.alice.user_id,
@@ -294,3 +295,15 @@ def _trashed_lead(people):
 
 
 FACTORIES["trashed_id"] = _trashed_lead
+
+
+def _saved_view(people):
+    # The owner's view shared with the team: everyone below sees it (the broadest a view is seen).
+    from leadtracker.leads.actions.saved_views import save_view
+
+    return save_view(
+        people.olga, f"Walk {next(_NAMES)}", query="", columns=[], shared=True, actor=Actor.system()
+    ).pk
+
+
+FACTORIES["view_id"] = _saved_view

@@ -48,7 +48,8 @@ def card_ids(html):
 
 
 def more_url(html):
-    found = re.search(r'hx-get="([^"]+)"', html)
+    # A column's "Show more" (the header's search box has an hx-get of its own).
+    found = re.search(r'hx-get="([^"]*column=[^"]+)"', html)
     return found.group(1).replace("&amp;", "&") if found else None
 
 

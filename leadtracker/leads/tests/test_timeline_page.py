@@ -97,8 +97,11 @@ def test_every_kind_of_entry_shows_in_its_own_words(acme, new_lead, as_member):
     who = str(acme.alice.user)
     for (classes, text), (kind_class, says) in zip(entries, reversed(expected), strict=True):
         assert classes == {kind_class}
-        # "6 Dec, 4:10 PM Alice … what it says": the time, who, then the entry's own words.
-        assert re.fullmatch(rf"\d+ \w{{3}}, \d+:\d\d [AP]M {re.escape(who)} {re.escape(says)}", text), text
+        # "Note: Yesterday, 4:10 pm Alice … what it says": the kind's label beside its icon (for
+        # screen readers), the time, who, then the entry's own words.
+        label = re.escape(ActivityKind(kind_class.removeprefix("kind-")).label)
+        day = r"(Today|Yesterday|\d+ \w{3})"
+        assert re.fullmatch(rf"{label}: {day}, \d+:\d\d [ap]m {re.escape(who)} {re.escape(says)}", text), text
 
     # What the words do not show: line breaks kept, the new status and the outcome stand out,
     # a call links to its own page and a call logged by hand says so quietly.

@@ -37,6 +37,8 @@ from leadtracker.leads.actions.tags import add_tags, set_tags
 from leadtracker.leads.export import export_response
 from leadtracker.leads.forms import DoneForm, FollowUpForm, LeadEditForm, LeadForm, NoteForm
 from leadtracker.leads.models import FollowUp, FollowUpKind, LeadSource, LeadStatus, MessageTemplate
+from leadtracker.leads.trash import selectors as trash_selectors
+from leadtracker.leads.trash.actions import may_restore
 from leadtracker.lib import confirm
 from leadtracker.lib.errors import ActionError
 from leadtracker.lib.pagination import keyset_sorted
@@ -301,9 +303,30 @@ def _links(lead, request):
     }
 
 
+def _in_the_trash(request, lead_id):
+    """A link to a lead that was moved to the trash: a page saying so, with Restore for who
+    may, answered 404 all the same (the lead is not there); another organisation's, or one the
+    viewer may not see, is a plain 404 like any lead that is not there."""
+    trashed = (
+        trash_selectors.trash_for(request.membership).select_related("deleted_by").filter(pk=lead_id).first()
+    )
+    if trashed is None:
+        raise Http404("no such lead")
+    now = timezone.now()
+    context = {
+        "trashed": trashed,
+        "days_left": trash_selectors.days_left(trashed, now),
+        "may_restore": may_restore(request.membership, trashed),
+    }
+    return render(request, "leads/trashed.html", context, status=404)
+
+
 @member_required()
 def lead_detail(request, lead_id):
-    lead = selectors.get_lead(request.membership, lead_id)
+    try:
+        lead = selectors.get_lead(request.membership, lead_id)
+    except Http404:
+        return _in_the_trash(request, lead_id)
     access.lead_viewed(request, lead.pk, via="web")
     choices = selectors.choices(request.membership)
     masked = masking.hides(request.membership, lead.owner_id)
@@ -323,6 +346,7 @@ def lead_detail(request, lead_id):
             "done_form": DoneForm(),
             "follow_up_kinds": FollowUpKind.choices,
             "owner_ids": [m.user_id for m in choices["owner_choices"]],
+            "now": timezone.now(),
         },
         choices,
     )
@@ -514,6 +538,12 @@ def board(request):
             {"col": column, "statuses": statuses, "query": query.urlencode()},
         )
     totals = selectors.totals_by_status(qs)
+    if "figures" in request.GET:  # board.js, after a drag: each column's count and total again
+        figures = [
+            {"status": s, "count": totals.get(s.pk, (0, None))[0], "total": totals.get(s.pk, (0, None))[1]}
+            for s in statuses
+        ]
+        return render(request, "leads/_board_figures.html", {"columns": figures})
     columns = []
     for status in statuses:
         count, total = totals.get(status.pk, (0, None))

@@ -7,6 +7,23 @@
     return m ? decodeURIComponent(m[1]) : "";
   }
   var dragged = null;
+  // Each column's count and total after a move, as the server counts and writes them (the
+  // board's filters apply; ₹45 L is formatted in one place, lib/formats.py).
+  function refreshFigures() {
+    var url = new URL(window.location.href);
+    url.searchParams.delete("column");
+    url.searchParams.delete("cursor");
+    url.searchParams.set("figures", "1");
+    fetch(url, { credentials: "same-origin" }).then(function (r) {
+      return r.ok ? r.text() : "";
+    }).then(function (html) {
+      var fresh = new DOMParser().parseFromString(html, "text/html");
+      fresh.querySelectorAll(".column-figures").forEach(function (figures) {
+        var old = document.querySelector(".column[data-status='" + figures.dataset.status + "'] .column-figures");
+        if (old) { old.replaceWith(document.importNode(figures, true)); }
+      });
+    });
+  }
   // Listened for on the document, so the cards a column's "Show more" brings in drag too.
   document.addEventListener("dragstart", function (e) {
     var card = e.target.closest && e.target.closest(".lead-card");
@@ -36,6 +53,7 @@
         column.querySelector(".cards").prepend(card);
         var select = card.querySelector("select[name=status]");
         if (select) { select.value = column.dataset.status; }
+        refreshFigures();
       });
     });
   });
