@@ -349,7 +349,9 @@ class OutcomeOut(Schema):
     id: int
     name: str
     position: int
-    asks_follow_up: bool
+    asks_follow_up: bool = Field(..., description="The outcome sheet requires a next follow-up with it")
+    sets_status_id: int | None = Field(None, description="The status recording it moves the lead to")
+    connected: bool = Field(True, description="The person was reached")
     is_active: bool
 
 
@@ -358,6 +360,16 @@ class OutcomeIn(Strict):
     asks_follow_up: bool = False
     is_active: bool = True
     position: int | None = Field(None, ge=0, le=10_000)
+    # Kept as they are when left out (older clients do not send them).
+    sets_status_id: int | None = Field(None, description="A status of the organisation, or null for none")
+    connected: bool | None = None
+
+
+def _outcome_fields(payload: OutcomeIn) -> dict:
+    fields = payload.dict()
+    if "sets_status_id" not in payload.model_fields_set:
+        del fields["sets_status_id"]
+    return fields
 
 
 def _next(payload) -> "actions.NextFollowUp | None":
@@ -529,7 +541,8 @@ def list_outcomes(request, include_hidden: bool = False):
 @router.post("/outcomes", response={201: OutcomeOut}, tags=["calls"], summary="Add an outcome (admins)")
 def create_outcome(request, payload: OutcomeIn):
     member = require_role(request, Role.ADMIN)
-    d = actions.save_outcome(member.organisation, **payload.dict(), actor=Actor.from_request(request))
+    fields = _outcome_fields(payload)
+    d = actions.save_outcome(member.organisation, **fields, actor=Actor.from_request(request))
     return Status(201, d)
 
 
@@ -543,7 +556,7 @@ def update_outcome(request, outcome_id: int, payload: OutcomeIn):
     member = require_role(request, Role.ADMIN)
     d = get_object_or_404(Outcome, organisation_id=member.organisation_id, pk=outcome_id)
     return actions.save_outcome(
-        member.organisation, **payload.dict(), outcome=d, actor=Actor.from_request(request)
+        member.organisation, **_outcome_fields(payload), outcome=d, actor=Actor.from_request(request)
     )
 
 

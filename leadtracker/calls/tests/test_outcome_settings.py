@@ -41,3 +41,21 @@ def test_the_outcomes_page_sets_status_requirement_and_reach(acme, globex, as_me
     assert answer.status_code == 422
     busy.refresh_from_db()
     assert busy.sets_status_id == visit.pk
+
+
+@pytest.mark.django_db
+def test_the_api_sets_them_and_keeps_them_when_left_out(acme, globex, api_as):
+    client = api_as(acme.olga)
+    busy = Outcome.objects.get(organisation=acme.org, name="Busy")
+    visit = LeadStatus.objects.get(organisation=acme.org, name="Meeting/Site visit")
+    url = f"/api/v1/outcomes/{busy.pk}"
+    body = {"name": "Busy", "asks_follow_up": True, "sets_status_id": visit.pk, "connected": True}
+    answer = client.put(url, body, content_type="application/json").json()
+    assert (answer["sets_status_id"], answer["connected"]) == (visit.pk, True)
+    answer = client.put(url, {"name": "Busy now", "asks_follow_up": True}, content_type="application/json")
+    assert (answer.json()["sets_status_id"], answer.json()["connected"]) == (visit.pk, True)
+    theirs = LeadStatus.objects.get(organisation=globex.org, name="Won")
+    body = {"name": "Busy", "sets_status_id": theirs.pk}
+    assert client.put(url, body, content_type="application/json").status_code == 404
+    body = {"name": "Busy", "sets_status_id": None}
+    assert client.put(url, body, content_type="application/json").json()["sets_status_id"] is None
