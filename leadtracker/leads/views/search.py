@@ -2,6 +2,7 @@
 digits, a name (any script), an e-mail or a company — as you type (htmx asks for the results
 alone) or, without JavaScript, as a page of its own."""
 
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from leadtracker.accounts.decorators import member_required
@@ -35,5 +36,8 @@ def search(request):
         leads, more = find_leads(request, text, AS_YOU_TYPE if partial else ON_THE_PAGE)
     context = {"q": text, "leads": leads, "more": more, "searched": len(text) >= 2}
     if partial:
+        if not context["searched"]:
+            # Nothing at all, not even a newline: the drop-down shows only while it has content.
+            return HttpResponse("")
         return render(request, "leads/_search_results.html", context)
     return render(request, "leads/search.html", context)
