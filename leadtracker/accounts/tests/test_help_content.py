@@ -11,7 +11,7 @@ def test_help_explains_pairing_tracking_roles_and_data(acme, as_member, who, rol
     response = as_member(getattr(acme, who)).get("/help/")
     assert response.status_code == 200
     pairing = html_region(response.content, "pairing").text
-    for step in ("Make a pairing code", "15 minutes", "leadtracker-agent pair"):
+    for step in ("Make a pairing code", "15 minutes", "Termux:API", "paste it into Termux"):
         assert step in pairing, step
     tracking = html_region(response.content, "tracking").text
     facts = ("Only between punch-in and punch-out", "nothing is recorded", "SMS are never read", "by hand")
