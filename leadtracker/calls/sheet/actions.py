@@ -15,7 +15,7 @@ from leadtracker.calls.actions import (
     may_own_call_lead,
     record_outcome,
 )
-from leadtracker.calls.models import Call, Outcome
+from leadtracker.calls.models import UNANSWERED, Call, Outcome
 from leadtracker.leads.actions.follow_ups import complete_follow_up, schedule_follow_up
 from leadtracker.leads.actions.leads import change_status
 from leadtracker.leads.models import FollowUp
@@ -115,7 +115,8 @@ def _save(member: Membership, *, data: SheetData, actor: Actor, lead, call: Call
 
 
 def _call_of_lead(member: Membership, lead) -> Call | None:
-    """The person's latest call to ``lead`` synced in the last two hours with no outcome yet."""
+    """The person's latest call with ``lead`` synced in the last two hours with no outcome yet.
+    Never a missed one: the sheet is about the call that answered it."""
     since = timezone.now() - SYNCED_CALL_WINDOW
     return (
         Call.objects.filter(
@@ -125,6 +126,7 @@ def _call_of_lead(member: Membership, lead) -> Call | None:
             disposed_at__isnull=True,
             started_at__gte=since,
         )
+        .exclude(status__in=UNANSWERED)
         .order_by("-started_at", "-id")
         .first()
     )

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from leadtracker.accounts.audit import Actor, AuditEvent
-from leadtracker.calls.models import Outcome
+from leadtracker.calls.models import CallBack, Outcome
 from leadtracker.calls.queue.actions import save_talk_script
 from leadtracker.calls.queue.selectors import queue_for
 from leadtracker.leads.actions.follow_ups import schedule_follow_up
@@ -86,6 +86,8 @@ def test_saving_the_sheet_moves_to_the_next_lead_and_counts_it(acme, phone, as_m
         {"outcome": interested.pk, "when": "tomorrow", "key": "q1", "back": "/queue/"},
     )
     assert answer.status_code == 302 and answer.url == "/queue/"
+    # The call logged from the sheet reached the person: the missed call is returned.
+    assert CallBack.objects.get(lead=missed).closed_at is not None
     q = queue_for(acme.alice, acme.org.tzinfo)
     assert q.current.lead_id == overdue.pk
     assert (q.done, q.total) == (1, 4)
