@@ -17,6 +17,7 @@ from leadtracker.accounts.models import Role, TokenKind
 from leadtracker.accounts.throttle import DeviceThrottle, with_defaults
 from leadtracker.calls import actions, selectors, sync
 from leadtracker.calls.models import Device, Outcome, Permission
+from leadtracker.calls.sheet import api as sheet_api
 from leadtracker.leads import access, masking
 from leadtracker.lib import json_body
 from leadtracker.lib.errors import ActionError
@@ -24,6 +25,7 @@ from leadtracker.lib.http import client_ip
 from leadtracker.lib.schema import Moment, Strict, request_body, require_role
 
 router = Router(tags=["devices"])
+router.add_router("", sheet_api.router)
 
 
 class DeviceAuth(BearerAuth):

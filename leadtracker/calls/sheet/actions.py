@@ -19,7 +19,7 @@ from leadtracker.calls.models import UNANSWERED, Call, Outcome
 from leadtracker.leads.actions.follow_ups import complete_follow_up, schedule_follow_up
 from leadtracker.leads.actions.leads import change_status
 from leadtracker.leads.models import FollowUp
-from leadtracker.lib.errors import ActionError
+from leadtracker.lib.errors import ActionError, Conflict
 
 # A call the phone synced this long ago, to the lead and without an outcome yet, is the call
 # a sheet opened from the lead (or the queue) is about; else the sheet logs the call itself.
@@ -58,20 +58,24 @@ def save_sheet(
 
 
 def _saved_under(member: Membership, key: str) -> Call | None:
-    return Call.objects.filter(organisation_id=member.organisation_id, outcome_key=key).first()
+    found = Call.objects.filter(organisation_id=member.organisation_id, outcome_key=key).first()
+    if found is not None and found.disposed_by_id != member.user_id:
+        # Someone else's sheet: neither theirs to see nor a resend of this one.
+        raise Conflict("this key belongs to another sheet: send a new one", field="key")
+    return found
 
 
 @transaction.atomic
 def _save(member: Membership, *, data: SheetData, actor: Actor, lead, call: Call | None) -> Call:
-    outcome = None
-    if data.outcome_id is not None:
-        outcome = (
-            Outcome.objects.filter(organisation_id=member.organisation_id, pk=data.outcome_id, is_active=True)
-            .select_related("sets_status")
-            .first()
-        )
-    if outcome is None:
+    if data.outcome_id is None:
         raise ActionError("choose how the call went", field="outcome_id")
+    outcome = (
+        Outcome.objects.filter(organisation_id=member.organisation_id, pk=data.outcome_id, is_active=True)
+        .select_related("sets_status")
+        .first()
+    )
+    if outcome is None:
+        raise ActionError("no such outcome", field="outcome_id", status_code=404)
     if outcome.asks_follow_up and data.follow_up is None:
         raise ActionError(
             f"“{outcome.name}” needs a next follow-up: choose when to call again", field="follow_up.due_at"
