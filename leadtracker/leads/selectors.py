@@ -190,13 +190,15 @@ def filter_leads(
     if tag:
         qs = qs.filter(pk__in=Tag.objects.filter(pk=tag).values("leads"))
     tz = tz or timezone.get_current_timezone()
-    if follow_up in {"overdue", "today"}:
+    if follow_up in {"overdue", "today", "week"}:
         now = timezone.now()
         end_of_day = dt.datetime.combine(now.astimezone(tz).date() + dt.timedelta(days=1), dt.time.min, tz)
         if follow_up == "overdue":
             qs = qs.filter(next_follow_up_at__lt=now)
         else:
-            qs = qs.filter(next_follow_up_at__gte=now, next_follow_up_at__lt=end_of_day)
+            # "week": today and the six days after it ("Site visits this week").
+            end = end_of_day + dt.timedelta(days=6) if follow_up == "week" else end_of_day
+            qs = qs.filter(next_follow_up_at__gte=now, next_follow_up_at__lt=end)
     # A day near year 1 or 9999 cannot be turned into a moment in the zone (the API's 422).
     check_within(created_from, "created_from", past=ANY_PAST, future=ANY_FUTURE)
     check_within(created_to, "created_to", past=ANY_PAST, future=ANY_FUTURE)

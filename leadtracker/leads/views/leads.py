@@ -74,7 +74,7 @@ def _filters(params):
         "team": int_or_none(g.get("team")),
         "source": int_or_none(g.get("source")),
         "tag": int_or_none(g.get("tag")),
-        "follow_up": g.get("follow_up") if g.get("follow_up") in ("overdue", "today") else None,
+        "follow_up": g.get("follow_up") if g.get("follow_up") in ("overdue", "today", "week") else None,
         "created_from": _date(g.get("created_from")),
         "created_to": _date(g.get("created_to")),
         "unassigned": g.get("unassigned") == "1",
@@ -147,7 +147,7 @@ def lead_list(request):
     query.pop("view", None)
     total = _count(matching)
     context |= {
-        "total": total,
+        "total": min(total, COUNT_CAP),
         "total_capped": total > COUNT_CAP,
         "active_filters": sum(1 for value in filters.values() if value),
         "view_query": query.urlencode(),
