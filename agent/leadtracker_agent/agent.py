@@ -561,10 +561,11 @@ class Agent:
 
     # the round --------------------------------------------------------------------------------
 
-    def sync(self, *, only_if_needed: bool = False) -> Result:
+    def sync(self, *, only_if_needed: bool = False, read: bool = True) -> Result:
         """One round: punches, the server's shifts, the call log, the outbox, the device state.
         Offline, the call log is still read and queued (Android drops rows beyond 500) against
-        the shifts the phone knows; calls are sent only once this round has the server's."""
+        the shifts the phone knows; calls are sent only once this round has the server's.
+        ``read=False``: the outbox only, for calls the newest-rows poll has just queued."""
         self.reload_config()
         result = Result()
         now = time.time()
@@ -592,7 +593,7 @@ class Agent:
                 online, result.error = False, f"{why}: {exc}"
                 if isinstance(exc, HttpError):
                     self._note_wait(exc)
-        permission = self.read(result, now=now, only_if_needed=only_if_needed)
+        permission = self.read(result, now=now, only_if_needed=only_if_needed) if read else None
         if online:
             try:
                 self.send(result)

@@ -17,8 +17,9 @@ import signal
 import sys
 import time
 import urllib.parse
+from pathlib import Path
 
-from leadtracker_agent import __version__, extsort, readers
+from leadtracker_agent import __version__, extsort, phone, prompt, readers
 from leadtracker_agent.agent import Agent, BusyError, Result, Source, device_info, locked, make_client
 from leadtracker_agent.calls import Call, TimeZoneError, parse_when, resolve_tz
 from leadtracker_agent.client import AuthError, Client, ClientError, HttpError, NetworkError
@@ -133,12 +134,14 @@ def build_parser() -> argparse.ArgumentParser:
         return sub
 
     pair = command(
-        "pair", "Exchange a pairing code (from the web app) for this device's token.", network=True
+        "pair",
+        "Pair this phone: give the pairing link from the web app's Phones page "
+        "(https://crm.example.in/p/ABCD-EFGH), or --server and --code.",
+        network=True,
     )
-    pair.add_argument("--server", required=True, help="the LeadTracker address, e.g. https://crm.example.in")
-    pair.add_argument(
-        "--code", required=True, help="the pairing code, e.g. ABCD-EFGH (single use, 15 minutes)"
-    )
+    pair.add_argument("link", nargs="?", help="the pairing link, e.g. https://crm.example.in/p/ABCD-EFGH")
+    pair.add_argument("--server", help="the LeadTracker address, e.g. https://crm.example.in")
+    pair.add_argument("--code", help="the pairing code, e.g. ABCD-EFGH (single use, 15 minutes)")
     pair.add_argument("--name", help="what to call this device (default: the machine's name)")
     pair.add_argument("--ca-file", help="a CA certificate to trust (a self-signed server)")
     pair.add_argument("--force", action="store_true", help="pair again although this device is paired")
@@ -173,6 +176,25 @@ def build_parser() -> argparse.ArgumentParser:
     watch.add_argument(
         "--until-off-shift", action="store_true", help="stop once off shift with nothing left to send"
     )
+    watch.add_argument(
+        "--poll",
+        type=float,
+        help="on shift, seconds between reads of the newest rows (termux; a new call is sent at "
+        "once and prompted for); 0 turns it off (default: configured, else 25)",
+    )
+    watch.add_argument("--no-prompt", action="store_true", help="no notification after a call")
+
+    command(
+        "setup",
+        "On a paired phone: start with the phone (Termux:Boot), keep awake, start watching now, "
+        "then check everything (doctor).",
+        network=True,
+        source=True,
+    ).add_argument("--no-start", action="store_true", help="do not start the watch now")
+
+    outcome = command("outcome", "Record how a call went (what the buttons after a call run).", network=True)
+    outcome.add_argument("call", type=_positive(int), help="the server's call id")
+    outcome.add_argument("outcome", help="the outcome's name (e.g. Interested) or id")
 
     parse = command(
         "parse", "Dry run: print the calls of a saved call log as JSON lines, oldest first. Sends nothing."
@@ -253,7 +275,8 @@ class Output:
 def _paired(config: Config) -> None:
     if not config.paired:
         raise UsageError(
-            "not paired: run `leadtracker-agent pair --server URL --code CODE` first "
+            "not paired: open the pairing link from the web app on this phone, "
+            "or run `leadtracker-agent pair LINK` "
             f"(config in {config.home})"
         )
 
@@ -308,14 +331,31 @@ def _check_server(url: str) -> str:
 # --- commands ----------------------------------------------------------------------------------
 
 
+def _server_and_code(args) -> tuple[str, str]:
+    if args.link:
+        if args.server or args.code:
+            raise UsageError("give the pairing link, or --server and --code: not both")
+        try:
+            return phone.parse_link(args.link)
+        except phone.LinkError as exc:
+            raise UsageError(str(exc)) from None
+    if not (args.server and args.code):
+        raise UsageError(
+            "give the pairing link from the web app's Phones page: "
+            "leadtracker-agent pair https://crm.example.in/p/ABCD-EFGH (or --server and --code)"
+        )
+    return args.server, args.code
+
+
 def cmd_pair(args, config: Config, out: Output) -> int:
-    server = _check_server(args.server)
+    server, code = _server_and_code(args)
+    server = _check_server(server)
     if config.paired and not args.force:
         raise UsageError(
             f"already paired with {config.get('server')} as device {config.get('device_id')}; "
             "add --force to pair again (the outbox is kept and sent with the new token)"
         )
-    code = args.code.strip()
+    code = code.strip()
     if not 4 <= len(code) <= 20:
         raise UsageError("--code: a pairing code has 4 to 20 characters")
     info = device_info()
@@ -452,36 +492,116 @@ def cmd_watch(args, config: Config, out: Output) -> int:
     _paired(config)
     _check_batch(args)
     interval = args.interval or float(config.get("interval") or 300)
+    poll = args.poll if args.poll is not None else float(config.get("poll") or 25)
     store = _open_store(config)
     # Built once; every round reads config.json again (exclusions, token, zone) under the lock.
     agent = _agent(args, config, out, store)
+    quick = poll > 0 and agent.source.kind == "termux"
     stop = []
     # SIGTERM (Termux:Boot, kill) ends the loop between rounds, never inside a transaction.
     signal.signal(signal.SIGTERM, lambda *_: stop.append(True))
-    out.line(f"watch: every {interval:g} s from {agent.source.label} (Ctrl+C to stop)")
+    out.line(
+        f"watch: every {interval:g} s from {agent.source.label}"
+        + (f", and the newest rows every {poll:g} s on shift" if quick else "")
+        + " (Ctrl+C to stop)"
+    )
     while not stop:
         started = time.monotonic()
-        try:
-            with locked(config.lock_path, wait=interval):
-                result = agent.sync(only_if_needed=True)
-        except BusyError as exc:
-            out.error(str(exc))
-            result = None
-        if result is not None:
-            out.line(f"{time.strftime('%Y-%m-%d %H:%M:%S')} {result.line()}")
-            if result.fatal:
-                return AUTH
-            if (
-                args.until_off_shift
-                and store.open_shift() is None
-                and result.outbox == 0
-                and result.punches_waiting == 0
-                and not result.error
-            ):
-                out.line("watch: off shift and nothing left to send; stopping")
-                return OK
+        status = _watch_round(agent, args, config, out, wait=interval)
+        if status is not None:
+            return status
+        next_poll = time.monotonic() + poll
         while not stop and time.monotonic() - started < interval:
-            time.sleep(min(1.0, interval))
+            if quick and time.monotonic() >= next_poll:
+                next_poll = time.monotonic() + poll
+                if store.open_shift() is not None:
+                    status = _quick_round(agent, args, config, out)
+                    if status is not None:
+                        return status
+            time.sleep(min(1.0, interval, poll if quick else 1.0))
+    return OK
+
+
+def _stamp() -> str:
+    return time.strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _watch_round(agent: Agent, args, config: Config, out: Output, *, wait: float) -> int | None:
+    """The full round (the call log back to the last read, less 24 h). An exit status to stop."""
+    try:
+        with locked(config.lock_path, wait=wait):
+            result = agent.sync(only_if_needed=True)
+    except BusyError as exc:
+        out.error(str(exc))
+        return None
+    out.line(f"{_stamp()} {result.line()}")
+    if result.fatal:
+        return AUTH
+    if (
+        args.until_off_shift
+        and agent.store.open_shift() is None
+        and result.outbox == 0
+        and result.punches_waiting == 0
+        and not result.error
+    ):
+        out.line("watch: off shift and nothing left to send; stopping")
+        return OK
+    return None
+
+
+def _quick_round(agent: Agent, args, config: Config, out: Output) -> int | None:
+    """The newest rows only; a new call is sent at once and prompted for."""
+    try:
+        with locked(config.lock_path, wait=5):
+            result, due = prompt.quick_round(agent)
+    except BusyError:
+        return None  # a full round or a sync is at work: it sends the call
+    except readers.SourceError as exc:
+        out.progress(f"poll: {exc}")
+        return None
+    if result is None:
+        return None
+    out.line(f"{_stamp()} poll: a new call; {result.line()}")
+    if result.fatal:
+        return AUTH
+    if due and not args.no_prompt:
+        shown = prompt.prompt(agent, due, progress=out.line)
+        out.progress(f"poll: {shown} notification(s) shown")
+    return None
+
+
+def cmd_setup(args, config: Config, out: Output) -> int:
+    _paired(config)
+    path = phone.write_boot_script(config)
+    out.line(f"start with the phone: {path} written (open the Termux:Boot app once so Android lets it)")
+    problem = phone.wake_lock()
+    out.line("keep awake: " + (problem or "wake lock taken (Termux's notification says so)"))
+    if not args.no_start:
+        pid, started = phone.start_watch(config)
+        out.line(
+            f"watching: {'started' if started else 'already running'} "
+            f"(process {pid}; its log is {config.home / phone.LOG_NAME})"
+        )
+    out.line("")
+    return _report(args, config, out, probe_source=True)
+
+
+def cmd_outcome(args, config: Config, out: Output) -> int:
+    _paired(config)
+    client = _client(args, config, out)
+    try:
+        name, _answer = prompt.record_outcome(client, args.call, args.outcome)
+    except LookupError as exc:
+        raise UsageError(str(exc)) from None
+    except AuthError:
+        raise
+    except HttpError as exc:
+        out.error(f"not saved: {exc.detail} ({exc.status})")
+        return USAGE if exc.status < 500 else INCOMPLETE
+    except NetworkError as exc:
+        out.error(f"not saved: the server is unreachable ({exc}); press the button again once online")
+        return INCOMPLETE
+    out.line(f"saved: {name} on call {args.call}")
     return OK
 
 
@@ -531,19 +651,15 @@ def _duration(seconds: float) -> str:
 
 def _report(args, config: Config, out: Output, *, probe_source: bool) -> int:
     rows: list[tuple[str, str, bool]] = []  # (what, text, problem)
-    problems = 0
+    fixes: list[str] = []  # the one thing to do about each problem, in the order found
 
-    def row(what: str, text: str, problem: bool = False):
-        nonlocal problems
+    def row(what: str, text: str, problem: bool = False, fix: str = ""):
         rows.append((what, text, problem))
-        problems += problem
+        if problem:
+            fixes.append(fix or f"{what}: {text}")
 
     if not config.paired:
-        row(
-            "paired",
-            f"no — run `leadtracker-agent pair --server URL --code CODE` (config in {config.home})",
-            True,
-        )
+        row("paired", f"no (config in {config.home})", True, FIX["unpaired"])
     else:
         row(
             "paired",
@@ -566,7 +682,7 @@ def _report(args, config: Config, out: Output, *, probe_source: bool) -> int:
             )
             reachable = True
         except ClientError as exc:
-            row("server", f"NOT reachable: {exc}", True)
+            row("server", f"NOT reachable: {exc}", True, FIX["offline"])
             reachable = False
         if reachable:
             try:
@@ -577,9 +693,9 @@ def _report(args, config: Config, out: Output, *, probe_source: bool) -> int:
                 else:
                     shift_text = "none open (server)"
             except AuthError:
-                row("token", "REFUSED — the device was revoked or the token is wrong: pair again", True)
+                row("token", "REFUSED: the phone was removed on the web app", True, FIX["revoked"])
             except ClientError as exc:
-                row("token", f"could not check: {exc}", True)
+                row("token", f"could not check: {exc}", True, FIX["offline"])
             offset = (
                 health_client.clock_offset if health_client.clock_offset is not None else client.clock_offset
             )
@@ -594,7 +710,7 @@ def _report(args, config: Config, out: Output, *, probe_source: bool) -> int:
                     if abs(offset) < 2
                     else f"this device is {_duration(offset)} {side} the server"
                 )
-                row("clock", text + (" — set the phone's time automatically" if late else ""), late)
+                row("clock", text, late, FIX["clock"])
     if shift_text is None:
         local = store.open_shift()
         shift_text = (
@@ -611,7 +727,7 @@ def _report(args, config: Config, out: Output, *, probe_source: bool) -> int:
         f"{counts['outbox']} call(s) waiting, {counts['punches']} punch(es) waiting, "
         f"{counts['refused']} refused by the server"
     )
-    row("outbox", outbox_text, counts["refused"] > 0 and probe_source)
+    row("outbox", outbox_text, counts["refused"] > 0 and probe_source, FIX["refused"])
     if args.verbose and counts["refused"]:
         for call_id, body, error in store.refused_rows():
             row("  refused", f"{call_id}: {error} — {body}")
@@ -622,9 +738,9 @@ def _report(args, config: Config, out: Output, *, probe_source: bool) -> int:
         try:
             source = _source(args, config)
             ok, text, permission = probe(source, args)
-            row("source", text, not ok)
+            row("source", text, not ok, _source_fix(text, permission))
         except readers.SourceError as exc:
-            row("source", str(exc), True)
+            row("source", str(exc), True, _source_fix(str(exc), None))
         if client is not None and config.paired:
             agent = Agent(config, store, client, progress=out.progress)
             try:
@@ -636,7 +752,10 @@ def _report(args, config: Config, out: Output, *, probe_source: bool) -> int:
                     + ")",
                 )
             except ClientError as exc:
-                row("reported", f"could not send the device state: {exc}", True)
+                row("reported", f"could not send the device state: {exc}", True, FIX["offline"])
+        if config.paired and (Path.home() / ".termux").is_dir() and not phone.boot_path().exists():
+            # Under Termux only: elsewhere nothing starts the agent with the phone.
+            row("start", "the agent does not start with the phone", True, FIX["boot"])
     else:
         source_text = config.get("source") or (
             "termux" if shutil.which("termux-call-log") else "adb" if shutil.which("adb") else "not set"
@@ -645,7 +764,38 @@ def _report(args, config: Config, out: Output, *, probe_source: bool) -> int:
     width = max(len(what) for what, _, _ in rows)
     for what, text, problem in rows:
         out.line(f"{what + ':':<{width + 1}} {'!! ' if problem else ''}{text}")
-    return INCOMPLETE if problems else OK
+    out.line("")
+    if not fixes:
+        out.line("All good: this phone sends the calls you make on shift.")
+        return OK
+    out.line(f"{len(fixes)} thing(s) to fix. Do this first: {fixes[0]}")
+    return INCOMPLETE
+
+
+# The one thing to do about each problem doctor finds, in a telecaller's words.
+FIX = {
+    "unpaired": "on the web app open Phones, make a pairing code, open its link on this phone and "
+    "paste the line it shows into Termux (or: leadtracker-agent pair LINK).",
+    "offline": "turn on mobile data or Wi-Fi and check the web app opens in the phone's browser, then run "
+    "leadtracker-agent doctor again.",
+    "revoked": "this phone was removed on the web app: make a new pairing code on the Phones page and pair "
+    "again (leadtracker-agent pair LINK).",
+    "clock": "turn on Settings > Date & time > Set time automatically; calls with a wrong time are refused.",
+    "refused": "some calls were refused by the server: show your manager `leadtracker-agent status -v`.",
+    "boot": "run leadtracker-agent setup, then open the Termux:Boot app once.",
+    "no_api": "install Termux:API: run `pkg install termux-api` in Termux, and install the Termux:API app "
+    "from F-Droid (the same store as Termux), then open it once.",
+    "permission": "allow the call log: Android Settings > Apps > Termux:API > Permissions > Call logs > "
+    "Allow.",
+}
+
+
+def _source_fix(text: str, permission: str | None) -> str:
+    if permission == "revoked" or "permission" in text:
+        return FIX["permission"]
+    if "not found" in text or "did not answer" in text:
+        return FIX["no_api"]
+    return f"the call log cannot be read: {text}"
 
 
 def probe(source: Source, args) -> tuple[bool, str, str | None]:
@@ -749,12 +899,13 @@ def cmd_config(args, config: Config, out: Output) -> int:
             raise UsageError(f"format: {value!r} is not one of {', '.join(readers.FORMATS)}")
         elif args.key == "tz":
             resolve_tz(value)
-        elif args.key == "interval":
+        elif args.key in ("interval", "poll"):
             try:
-                if float(value) <= 0:
+                # A poll of 0 turns the newest-rows poll off; a round needs some interval.
+                if float(value) < 0 or (args.key == "interval" and float(value) == 0):
                     raise ValueError
             except ValueError:
-                raise UsageError(f"interval: {value!r} is not a positive number of seconds") from None
+                raise UsageError(f"{args.key}: {value!r} is not a positive number of seconds") from None
         config.data[args.key] = value
     config.save()
     out.line(f"{args.key} = {json.dumps(config.get(args.key))}")
@@ -767,6 +918,8 @@ HANDLERS = {
     "punch-out": cmd_punch("out"),
     "sync": cmd_sync,
     "watch": cmd_watch,
+    "setup": cmd_setup,
+    "outcome": cmd_outcome,
     "parse": cmd_parse,
     "status": cmd_status,
     "doctor": cmd_doctor,

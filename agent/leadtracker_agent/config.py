@@ -19,6 +19,7 @@ SETTINGS = {
     "format": "default --format for file: sources: termux, adb or sbr",
     "tz": "the phone's time zone for sources that print local time (e.g. Asia/Kolkata)",
     "interval": "default --interval of watch, in seconds",
+    "poll": "default --poll of watch: seconds between reads of the newest rows on shift (0: off)",
 }
 
 

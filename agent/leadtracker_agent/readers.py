@@ -226,6 +226,20 @@ def termux_live(
             raise SourceError(f"{command}: more than 50,000 rows without reaching the window; stopping")
 
 
+def termux_newest(
+    limit: int, tz: dt.tzinfo | None, *, command: str = "termux-call-log", timeout: float = 60
+) -> list:
+    """The newest ``limit`` rows only (-l LIMIT -o 0): what watch polls every 25 s on shift to
+    see a call as soon as it ends, at a fraction of a full read's cost (bench_agent_poll)."""
+    exe = shutil.which(command)
+    if exe is None:
+        raise SourceError(
+            f"{command} not found: install it with `pkg install termux-api` (and the Termux:API app)"
+        )
+    text = run_tool([exe, "-l", str(limit), "-o", "0"], timeout=timeout, name=command)
+    return termux_rows(text, tz, origin=f"{command} -l {limit}")
+
+
 def run_tool(argv: list[str], *, timeout: float, name: str) -> str:
     try:
         done = subprocess.run(argv, capture_output=True, timeout=timeout, check=False)  # noqa: S603

@@ -262,6 +262,22 @@ class Store:
                 self.put(key, value)
         return new
 
+    def known(self, call_id: str) -> bool:
+        """Queued, answered or refused already: a row the newest-rows poll need not queue."""
+        return (
+            self.db.execute(
+                "SELECT 1 FROM outbox WHERE device_call_id = ? UNION ALL "
+                "SELECT 1 FROM answered WHERE device_call_id = ? UNION ALL "
+                "SELECT 1 FROM refused WHERE device_call_id = ?",
+                (call_id, call_id, call_id),
+            ).fetchone()
+            is not None
+        )
+
+    def answered(self, call_id: str) -> bool:
+        row = self.db.execute("SELECT 1 FROM answered WHERE device_call_id = ?", (call_id,)).fetchone()
+        return row is not None
+
     def next_batch(self, limit: int, *, now: float) -> list[tuple[str, int, str, str]]:
         return self.db.execute(
             "SELECT device_call_id, started_at, number, body FROM outbox WHERE not_before <= ? "

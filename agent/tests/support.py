@@ -62,6 +62,8 @@ class Server:
             DATABASE_URL=f"sqlite:///{self.db_path}",
             SECRET_KEY="agent-tests-only-secret-key-0123456789-abcdefghijklmnop",
             DEBUG="True",
+            # The install script and the pairing links name the server by SITE_URL.
+            SITE_URL=self.url,
             # The fault test sends thousands of requests in a minute from one address, and each
             # phone syncs far more than 30 times a minute (the per-device limit, whose 429 the
             # agent's own tests cover in test_sync_rules.py): on a slow machine the clean sync at
@@ -162,6 +164,19 @@ class Server:
         with self._lock:
             self._orgs.add(slug)
         return email
+
+    def build_wheel(self) -> None:
+        """The agent's wheel where the server serves it from (make install's agent-wheel)."""
+        done = subprocess.run(
+            [str(self.bin / "python"), "-m", "leadtracker.calls.phone_setup.wheel"],
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        if done.returncode != 0:
+            raise RuntimeError(f"building the agent's wheel failed:\n{done.stderr}")
 
     def pairing_code(self, slug: str) -> str:
         email = self.org(slug)

@@ -10,6 +10,7 @@ import time
 import xml.etree.ElementTree as ET
 
 import pytest
+from leadtracker_agent import __version__
 from support import FIXTURES, FaultProxy, run_agent, wait_until, write_fake_tools, write_json_atomic
 
 SAMPLE_TYPES = {
@@ -71,7 +72,7 @@ def test_pair_punch_in_sync_see_calls_punch_out(server, tmp_path):
     assert config["server"] == server.url and config["token"]
     status, devices = server.api("GET", "/devices", token)
     device = next(d for d in devices if d["id"] == config["device_id"])
-    assert device["name"] == "Asha's phone" and device["app_version"] == "0.1.0"
+    assert device["name"] == "Asha's phone" and device["app_version"] == __version__
 
     # Punch in as the person did 12 hours ago (the sample is a day of calls).
     now = time.time()
@@ -122,7 +123,7 @@ def test_pair_punch_in_sync_see_calls_punch_out(server, tmp_path):
     device = next(d for d in devices if d["id"] == config["device_id"])
     assert device["queue_length"] == 0 and device["last_sync_at"]
     assert (
-        device["app_version"] == "0.1.0" and device["call_log_permission"] == "unknown"
+        device["app_version"] == __version__ and device["call_log_permission"] == "unknown"
     )  # a file: no permission
     # (the API's device shape leaves out the last read; the table has it)
     assert server.query("SELECT last_call_log_read_at FROM calls_device WHERE id = ?", (device["id"],))[0][0]

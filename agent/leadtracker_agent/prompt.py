@@ -1,0 +1,168 @@
+"""The prompt after a call: on shift, watch reads only the newest rows of the call log every
+25 s; a new call is queued and sent at once, and the phone then shows "Call with Asha Sharma
+ended · 2m 10s — how did it go?" with the buttons Interested / Not connected / Open. A button
+runs `leadtracker-agent outcome CALL OUTCOME`, which records it on the server's call."""
+
+from __future__ import annotations
+
+import shlex
+import shutil
+import subprocess
+import sys
+import time
+import urllib.parse
+
+from leadtracker_agent import readers
+from leadtracker_agent.agent import Agent, Result, ShiftWindow
+from leadtracker_agent.calls import Call
+from leadtracker_agent.client import Client, ClientError, HttpError
+from leadtracker_agent.privacy import Exclusions
+
+# Enough for the calls of half a minute, however busy the phone.
+NEWEST_ROWS = 5
+# A call that ended longer ago than this is old news: synced, but not prompted for.
+PROMPT_WITHIN_S = 15 * 60
+PROMPTED_TYPES = ("incoming", "outgoing")
+# The buttons, and the outcome each records (the organisation's outcome of that name).
+INTERESTED = "Interested"
+NOT_CONNECTED = "No answer"
+
+
+def duration_text(seconds: int) -> str:
+    if seconds < 60:
+        return f"{seconds}s"
+    if seconds < 3600:
+        return f"{seconds // 60}m {seconds % 60:02d}s"
+    return f"{seconds // 3600}h {seconds % 3600 // 60:02d}m"
+
+
+def quick_round(agent: Agent, *, now: float | None = None) -> tuple[Result | None, list[Call]]:
+    """Read the newest rows; when one is new and inside a shift, queue it and send the outbox
+    (no full read). Returns the round's result (None: nothing new) and the calls to prompt for."""
+    now = time.time() if now is None else now
+    agent.reload_config()  # the exclusions, as `exclude add` left them a moment ago
+    rows = readers.termux_newest(NEWEST_ROWS, agent.tz, timeout=agent.source_timeout)
+    window = ShiftWindow(agent.store.shifts())
+    exclusions = Exclusions(agent.config.get("exclude", []))
+    fresh = [
+        row
+        for row in rows
+        if isinstance(row, Call)
+        and row.number not in exclusions
+        and row.epoch in window
+        and not agent.store.known(row.device_call_id)
+    ]
+    if not fresh:
+        return None, []
+    agent.store.enqueue(fresh)
+    result = agent.sync(read=False)
+    due = [
+        call
+        for call in fresh
+        if call.type in PROMPTED_TYPES
+        and now - (call.epoch + call.duration_s) <= PROMPT_WITHIN_S
+        and agent.store.answered(call.device_call_id)
+    ]
+    return result, due
+
+
+def find_call(client: Client, call: Call) -> dict | None:
+    """The server's call for a synced row (None: the server did not store it)."""
+    query = urllib.parse.urlencode({"device_call_id": call.device_call_id})
+    try:
+        _, found = client.call("GET", f"/devices/me/calls?{query}", retry=False)
+    except HttpError as exc:
+        if exc.status == 404:
+            return None
+        raise
+    return found
+
+
+def agent_command(home, *args: str) -> str:
+    return shlex.join([sys.executable, "-m", "leadtracker_agent", "--home", str(home), *args])
+
+
+def notification_args(found: dict, call: Call, *, server: str, home) -> list[str]:
+    who = found.get("lead_name") or call.contact_name or call.number or "a withheld number"
+    tag = f"leadtracker-call-{found['id']}"
+    sheet = server.rstrip("/") + found["sheet_path"]
+    dismiss = shlex.join(["termux-notification-remove", tag])
+    open_sheet = f"{shlex.join(['termux-open-url', sheet])}; {dismiss}"
+
+    def answer(outcome: str) -> str:
+        return f"{agent_command(home, 'outcome', str(found['id']), outcome)}; {dismiss}"
+
+    return [
+        "--id",
+        tag,
+        "--title",
+        f"Call with {who} ended · {duration_text(call.duration_s)}",
+        "--content",
+        "How did it go?",
+        "--priority",
+        "high",
+        "--action",
+        open_sheet,
+        "--button1",
+        "Interested",
+        "--button1-action",
+        answer(INTERESTED),
+        "--button2",
+        "Not connected",
+        "--button2-action",
+        answer(NOT_CONNECTED),
+        "--button3",
+        "Open",
+        "--button3-action",
+        open_sheet,
+    ]
+
+
+def notify(args: list[str], *, timeout: float = 30) -> str | None:
+    """Show it with termux-notification. None when shown, else why not."""
+    exe = shutil.which("termux-notification")
+    if exe is None:
+        return "termux-notification not found: pkg install termux-api"
+    try:
+        done = subprocess.run([exe, *args], capture_output=True, timeout=timeout, check=False)  # noqa: S603
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return f"termux-notification did not work: {exc}"
+    return None if done.returncode == 0 else f"termux-notification failed: {done.stderr.decode()[:200]}"
+
+
+def prompt(agent: Agent, calls: list[Call], *, progress=print) -> int:
+    """One notification per call the server stored; returns how many were shown."""
+    shown = 0
+    for call in calls:
+        try:
+            found = find_call(agent.client, call)
+        except ClientError as exc:
+            progress(f"prompt: could not find the call on the server: {exc}")
+            continue
+        if found is None or found.get("outcome_id"):
+            continue
+        args = notification_args(found, call, server=agent.config.get("server"), home=agent.config.home)
+        problem = notify(args)
+        if problem:
+            progress(f"prompt: {problem}")
+        else:
+            shown += 1
+    return shown
+
+
+def outcome_id(client: Client, name_or_id: str) -> tuple[int, str]:
+    _, outcomes = client.call("GET", "/outcomes")
+    wanted = name_or_id.strip().casefold()
+    for item in outcomes or []:
+        if str(item.get("id")) == wanted or str(item.get("name", "")).casefold() == wanted:
+            return item["id"], item["name"]
+    names = ", ".join(str(item.get("name")) for item in outcomes or [])
+    raise LookupError(f"no outcome called {name_or_id!r} on the server (there are: {names})")
+
+
+def record_outcome(client: Client, call_id: int, name_or_id: str) -> tuple[str, dict]:
+    """Record the outcome on the server's call. Pressed twice, or resent after a lost answer,
+    it is the same outcome on the same call: still one."""
+    outcome, name = outcome_id(client, name_or_id)
+    _, answer = client.call("POST", f"/calls/{call_id}/outcome", {"outcome_id": outcome})
+    return name, answer

@@ -1,0 +1,163 @@
+"""The prompt after a call, end to end against the real server: on shift, watch reads only the
+newest rows of the call log between its full rounds; a call that appears is synced within one
+poll (no full read), and a fake `termux-notification` records the notification — "Call with
+Asha Sharma ended · 2m 10s" with Interested / Not connected / Open. Pressing Interested (its
+recorded command, run as Termux would) stores that outcome on the call once, pressed again
+still once."""
+
+import datetime as dt
+import json
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from support import agent_cmd, agent_env, run_agent, wait_until, write_fake_tools, write_json_atomic
+
+from conftest import FIGURES
+
+NUMBER = "+919812345678"
+RECORDER = """#!/bin/sh
+{python} -c 'import json, sys; print(json.dumps(sys.argv[1:]))' "$@" >> {record}
+"""
+# termux-call-log: records its arguments, then answers as the fake tool does.
+CALL_LOG_WRAPPER = """#!/bin/sh
+{python} -c 'import json, sys; print(json.dumps(sys.argv[1:]))' "$@" >> {record}
+exec {real} "$@"
+"""
+
+
+def fake_phone(directory: Path) -> Path:
+    write_fake_tools(directory / "real")
+    directory.mkdir(exist_ok=True)
+    tools = {
+        "termux-call-log": CALL_LOG_WRAPPER.format(
+            python=sys.executable,
+            record=directory / "call-log.args",
+            real=directory / "real" / "termux-call-log",
+        ),
+        "termux-notification": RECORDER.format(python=sys.executable, record=directory / "notifications"),
+        "termux-notification-remove": RECORDER.format(python=sys.executable, record=directory / "removed"),
+        "termux-open-url": RECORDER.format(python=sys.executable, record=directory / "opened"),
+    }
+    for name, text in tools.items():
+        (directory / name).write_text(text)
+        (directory / name).chmod(0o755)
+    return directory
+
+
+def lines(path: Path) -> list[list[str]]:
+    return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
+
+
+def row(epoch: int, number: str, duration: int, name=None, kind="outgoing") -> dict:
+    return {
+        "epoch": epoch,
+        "ms": 0,
+        "number": number,
+        "e164": number,
+        "type": kind,
+        "duration": duration,
+        "name": name,
+        "sim": "1",
+        "row_id": epoch,
+    }
+
+
+def server_call(server, slug: str):
+    rows = server.query(
+        "SELECT c.id, c.outcome_id, c.duration_s FROM calls_call c JOIN accounts_organisation o "
+        "ON o.id = c.organisation_id WHERE o.slug = ?",
+        (slug,),
+    )
+    return rows
+
+
+def test_a_call_is_synced_within_one_poll_and_prompted_for(server, tmp_path):
+    slug = "prompt"
+    token = server.personal_token(slug)
+    status, lead = server.api("POST", "/leads", token, {"name": "Asha Sharma", "phones": [NUMBER]})
+    assert status == 201, lead
+    home = tmp_path / "phone"
+    assert run_agent(home, "pair", f"{server.url}/p/{server.pairing_code(slug)}").returncode == 0
+    now = int(time.time())
+    punched = now - 600
+    at = dt.datetime.fromtimestamp(punched, dt.UTC).isoformat(timespec="seconds")
+    assert run_agent(home, "punch-in", "--at", at).returncode == 0
+    fake = fake_phone(tmp_path / "bin")
+    log_path = tmp_path / "call-log.json"
+    # A full phone: 500 rows, all from before the shift.
+    old = [row(punched - 3600 - i * 60, f"+9198000{i:05d}", 30) for i in range(500)]
+    write_json_atomic(log_path, old)
+    env = agent_env(home, fake_bin=fake, FAKE_CALL_LOG=str(log_path), TZ="Asia/Kolkata")
+    watch_out = tmp_path / "watch.out"
+    with open(watch_out, "wb") as out:
+        watch = subprocess.Popen(
+            agent_cmd("watch", "--interval", "3600", "--poll", "0.3", "--source", "termux"),
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        wait_until(lambda: "sync:" in watch_out.read_text(), "the watch's first full round")
+        reads_before = len(lines(fake / "call-log.args"))
+        # The call ends: its row appears (Android writes it when the call ends).
+        log = [*old, row(int(time.time()) - 135, NUMBER, 130, name="Asha")]
+        write_json_atomic(log_path, log)
+        appeared = time.monotonic()
+        wait_until(lambda: server_call(server, slug), "the call on the server")
+        wait_until(lambda: lines(fake / "notifications"), "the notification")
+        took = [time.monotonic() - appeared]
+        # 19 calls more, one at a time: the time from a row appearing to its prompt.
+        for i in range(19):
+            log.append(row(int(time.time()) - 40, f"+9197{i:08d}", 35))
+            write_json_atomic(log_path, log)
+            appeared = time.monotonic()
+            wait_until(lambda n=i + 2: len(lines(fake / "notifications")) >= n, f"notification {i + 2}")
+            took.append(time.monotonic() - appeared)
+    finally:
+        watch.terminate()
+        watch.wait(10)
+    reads = lines(fake / "call-log.args")[reads_before:]
+    assert reads and all(args == ["-l", "5", "-o", "0"] for args in reads), reads  # no full read
+    assert max(took) < 20, took
+    FIGURES["post-call prompt (poll every 0.3 s)"] = (
+        f"from a call-log row appearing to its notification, over {len(took)} calls: "
+        f"median {statistics.median(took):.2f} s, slowest {max(took):.2f} s"
+    )
+    assert len(server_call(server, slug)) == 20
+    [(call_id, outcome_id, duration)] = [c for c in server_call(server, slug) if c[2] == 130]
+    assert outcome_id is None
+    args = lines(fake / "notifications")[0]
+    given = dict(zip(args[::2], args[1::2], strict=True))
+    assert given["--title"] == "Call with Asha Sharma ended · 2m 10s"
+    assert given["--content"] == "How did it go?"
+    buttons = (given["--button1"], given["--button2"], given["--button3"])
+    assert buttons == ("Interested", "Not connected", "Open")
+    assert f"outcome {call_id} Interested" in given["--button1-action"]
+    assert f"outcome {call_id} 'No answer'" in given["--button2-action"]
+    assert given["--button3-action"].startswith(f"termux-open-url {server.url}/calls/")
+
+    # Pressed: Termux runs the button's command with sh. Pressed twice: still one outcome.
+    for _ in range(2):
+        done = subprocess.run(
+            ["sh", "-c", given["--button1-action"]],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+        assert f"saved: Interested on call {call_id}" in done.stdout
+    interested = server.query(
+        "SELECT x.id FROM calls_outcome x JOIN accounts_organisation o ON o.id = x.organisation_id "
+        "WHERE o.slug = ? AND x.name = 'Interested'",
+        (slug,),
+    )[0][0]
+    assert [c for c in server_call(server, slug) if c[0] == call_id] == [(call_id, interested, 130)]
+    assert lines(fake / "removed") == [[f"leadtracker-call-{call_id}"]] * 2
+    # Opening the sheet goes to the server's page for this call.
+    done = subprocess.run(["sh", "-c", given["--button3-action"]], env=env, timeout=30, check=False)
+    assert done.returncode == 0 and lines(fake / "opened")[0][0].startswith(f"{server.url}/calls/")
