@@ -91,6 +91,8 @@ EXPORTS = {
         2,
     ),
     "import_leads --errors report": ("command", None, ALL),
+    # The sample sheet offered where the lead list is empty: fixed example rows, no hostile value.
+    "import sample sheet": ("leads/import/sample.csv", "import_sample.download", 0),
 }
 
 # Routes that speak of exports or reports but hand out no spreadsheet, and why.
@@ -112,6 +114,7 @@ WRITERS = {
     ("attendance/views.py", "timesheets"): ["timesheet CSV"],
     ("accounts/views.py", "audit_export"): ["audit log CSV"],
     ("leads/imports/report.py", "error_report"): ["import error report (web)"],
+    ("leads/views/imports.py", "import_sample"): ["import sample sheet"],
     ("leads/imports/report.py", "__init__"): ["import error report (web)", "import error report (API)"],
     ("leads/management/commands/import_leads.py", "handle"): ["import_leads --errors report"],
     ("privacy/export/archive.py", "_write_kind"): [n for n in EXPORTS if n.startswith("access export")],
@@ -304,6 +307,7 @@ def test_every_export_escapes_every_hostile_value_and_records_one_event(org, tmp
         "timesheet CSV": (web, f"/attendance/timesheets/?format=csv&{week}", csv_cells),
         "audit log CSV": (web, "/audit/export.csv", csv_cells),
         "import error report (web)": (web, f"/leads/import/{web_job.pk}/errors/", csv_cells),
+        "import sample sheet": (web, "/leads/import/sample.csv", csv_cells),
         "import error report (API)": (api, f"/api/v1/imports/{api_job.pk}/errors", csv_cells),
         "access export zip of a lead (web)": (
             web,
