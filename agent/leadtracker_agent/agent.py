@@ -593,7 +593,10 @@ class Agent:
                 online, result.error = False, f"{why}: {exc}"
                 if isinstance(exc, HttpError):
                     self._note_wait(exc)
-        permission = self.read(result, now=now, only_if_needed=only_if_needed) if read else None
+        if read:
+            permission = self.read(result, now=now, only_if_needed=only_if_needed)
+        else:
+            permission, result.read_note = None, "the newest rows only"
         if online:
             try:
                 self.send(result)

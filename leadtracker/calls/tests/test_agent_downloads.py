@@ -53,6 +53,9 @@ def test_the_wheel_is_served_once_built(db, settings):
     assert Client().get("/agent/leadtracker_agent.whl")["Location"] == f"/agent/{name}"
 
 
+@pytest.mark.slow(
+    reason="pip installs the wheel in a child process (2 s on a quiet machine, more under load)"
+)
 def test_the_wheel_installs_with_pip_and_runs(tmp_path):
     built = wheel.build(tmp_path / "dist")
     assert wheel.build(tmp_path / "again").read_bytes() == built.read_bytes()  # reproducible
