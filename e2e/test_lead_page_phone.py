@@ -1,0 +1,67 @@
+"""A lead's page on a 360×800 phone puts its actions first: Call, WhatsApp, SMS and Log
+outcome in the first screen, then the next follow-up, the timeline (an icon and a spoken label
+per kind), then the details; consent and ownership history folded away."""
+
+import datetime as dt
+
+from playwright.sync_api import expect
+
+from leadtracker.testing import PASSWORD
+
+
+def test_actions_first_then_follow_up_timeline_details(browser, live_server, people):
+    from django.utils import timezone
+
+    from leadtracker.accounts.audit import Actor
+    from leadtracker.leads.actions.follow_ups import schedule_follow_up
+    from leadtracker.leads.actions.leads import LeadData, add_note, create_lead
+
+    lead, _ = create_lead(
+        people.org,
+        LeadData(
+            name="Meenakshi Sundaram", phones=["98765 43210"], value="12000000", owner_id=people.alice.user_id
+        ),
+        actor=Actor.system(),
+        by=people.maya,
+    )
+    add_note(lead, "Wants a 3 BHK near the metro", actor=Actor.system(), by=people.alice)
+    schedule_follow_up(
+        lead, due_at=timezone.now() + dt.timedelta(days=1), actor=Actor.system(), by=people.alice
+    )
+
+    context = browser.new_context(
+        viewport={"width": 360, "height": 800}, locale="en-IN", timezone_id="Asia/Kolkata"
+    )
+    phone = context.new_page()
+    phone.goto(f"{live_server.url}/login/")
+    phone.fill("input[name=email]", "alice@acme.test")
+    phone.fill("input[name=password]", PASSWORD)
+    phone.click("button[type=submit]")
+    phone.wait_for_load_state("networkidle")
+    phone.goto(f"{live_server.url}/leads/{lead.pk}/")
+
+    expect(phone.locator(".lead-meta")).to_contain_text("₹1.2 Cr")
+    actions = phone.locator("#lead-actions")
+    call = actions.locator("a", has_text="Call")
+    assert call.get_attribute("href") == "tel:+919876543210"
+    assert actions.locator("a", has_text="WhatsApp").get_attribute("href") == "https://wa.me/919876543210"
+    assert actions.locator("a", has_text="SMS").get_attribute("href") == "sms:+919876543210"
+    assert (
+        actions.locator("a", has_text="Log outcome").get_attribute("href") == f"/calls/sheet/lead/{lead.pk}/"
+    )
+    for link in actions.locator("a").all():
+        box = link.bounding_box()
+        assert box["height"] >= 44 and box["y"] + box["height"] <= 800, box
+
+    tops = [
+        phone.locator(sel).bounding_box()["y"]
+        for sel in ("#lead-actions", "#lead-follow-ups", "#lead-timeline", "#lead-numbers")
+    ]
+    assert tops == sorted(tops), tops
+    note = phone.locator("#lead-timeline li.kind-note")
+    expect(note.locator("svg")).to_have_count(1)
+    expect(note.locator(".sr")).to_have_text("Note:")
+    expect(phone.locator("#consent-panel")).not_to_have_attribute("open", "")
+    expect(phone.locator("#ownership-history")).not_to_have_attribute("open", "")
+    assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    context.close()
