@@ -19,6 +19,8 @@ const SHELL_CACHE = "shell-" + VERSION;
 const PAGES = "pages";
 const DB_NAME = "leadtracker-offline";
 const RECENT_LEADS = 50;
+// Today's leads are read ahead again when their kept copy is older than this.
+const FRESH_MS = 15 * 60 * 1000;
 
 // The outcome sheet and the new-lead form too: what is kept can also be filled in offline.
 const KEPT = [
@@ -183,7 +185,8 @@ async function keepToday(urls) {
   await meta.set("today", hrefs.map((u) => u.href));
   const cache = await caches.open(PAGES);
   for (const url of hrefs) {
-    if (await cache.match(url.href)) continue;
+    const cached = await cache.match(url.href);
+    if (cached && Date.now() - Date.parse(cached.headers.get("X-Kept-At") || 0) < FRESH_MS) continue;
     try {
       const response = await fetch(url.href, { credentials: "same-origin" });
       if (isPage(response)) await cache.put(url.href, await stamped(response));
@@ -378,3 +381,6 @@ self.addEventListener("fetch", (event) => {
   if (url.pathname.startsWith(STATIC_URL)) event.respondWith(shell(request));
   else if (request.mode === "navigate") event.respondWith(page(request, url));
 });
+
+// Web Push: showing a push and opening its page on a tap (engineer H, accounts/push).
+importScripts(STATIC_URL + "js/sw_push.js");
