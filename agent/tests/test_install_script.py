@@ -107,6 +107,16 @@ def test_the_one_line_sets_up_a_phone(server, tmp_path):
         # The watch runs now, and doctor found nothing to fix.
         assert (agent_home / "watch.pid").exists()
         assert "paired:" in out and "server:" in out and "All good" in out, out
+
+        # Pasted again later with a new code alone (typed, not a link): the phone is paired anew
+        # and the watch already running is left to run.
+        code = server.pairing_code("oneline")
+        again = subprocess.run(
+            ["sh", "-s", "--", code], input=script, env=env, capture_output=True, timeout=180, check=False
+        )
+        assert again.returncode == 0, again.stdout.decode() + again.stderr.decode()
+        assert json.loads((agent_home / "config.json").read_text())["device_id"] != config["device_id"]
+        assert "watching: already running" in again.stdout.decode()
     finally:
         pid_file = agent_home / "watch.pid"
         if pid_file.exists():
