@@ -50,7 +50,8 @@ def _data(form: SheetForm) -> SheetData:
         note=d.get("note") or "",
         follow_up=follow_up,
         key=d.get("key") or "",
-        create_lead=d.get("create_lead", False),
+        # A name typed in says "make the lead" as plainly as the box does.
+        create_lead=bool(d.get("create_lead") or (d.get("name") or "").strip()),
         name=d.get("name") or "",
         company=d.get("company") or "",
     )
