@@ -239,6 +239,12 @@ class Call(models.Model):
             models.Index(fields=["organisation", "user", "started_at", "id"], name="call_user_time"),
             models.Index(fields=["organisation", "number", "started_at"], name="call_number_time"),
             models.Index(fields=["lead", "started_at"], name="call_lead_time"),
+            # Who recorded outcomes when: the calling queue's "dealt with today" and its count.
+            models.Index(
+                fields=["organisation", "disposed_by", "disposed_at"],
+                condition=Q(disposed_at__isnull=False),
+                name="call_disposed",
+            ),
         ]
 
     def __str__(self):
