@@ -9,6 +9,7 @@ from leadtracker.accounts.audit import Actor
 from leadtracker.leads.actions.assignment import save_assignment_rule
 from leadtracker.leads.actions.follow_ups import schedule_follow_up
 from leadtracker.leads.actions.leads import LeadData, add_note, change_status, create_lead
+from leadtracker.leads.actions.saved_views import save_view
 from leadtracker.leads.actions.settings import source_named
 from leadtracker.leads.models import Lead, LeadStatus
 
@@ -170,3 +171,28 @@ def add_demo_leads(org, members, count: int = 300) -> None:
                 actor=actor,
                 by=None,
             )
+    _demo_views(members, statuses)
+
+
+def _demo_views(members, statuses) -> None:
+    """A saved view of an agent's own and one a manager shares with the team, so the list
+    shows both kinds from the start."""
+    managers = [m for m in members.values() if m.role == "manager"]
+    agents = [m for m in members.values() if m.role == "agent"]
+    if agents:
+        save_view(
+            agents[0],
+            "My hot leads",
+            query=f"status={statuses['Interested'].pk}&sort=next_follow_up",
+            columns=["status", "follow_up", "value"],
+            actor=Actor.for_user(agents[0].user),
+        )
+    if managers:
+        save_view(
+            managers[0],
+            "Site visits this week",
+            query=f"status={statuses['Meeting/Site visit'].pk}&follow_up=week",
+            columns=["status", "follow_up", "owner"],
+            shared=True,
+            actor=Actor.for_user(managers[0].user),
+        )
