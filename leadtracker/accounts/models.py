@@ -435,3 +435,57 @@ class IdempotentRequest(models.Model):
 
     def __str__(self):
         return f"{self.method} {self.path} ({self.key})"
+
+
+class PushKind(models.TextChoices):
+    """What a notification on the phone is about: each can be turned off on its own."""
+
+    FOLLOW_UP = "follow_up", "A follow-up is due"
+    ASSIGNED = "assigned", "A lead is assigned to me"
+    MISSED_CALL = "missed_call", "A missed call from a lead to return"
+    CALL_BACK = "call_back", "My call-back has waited over 30 minutes"
+    DIGEST = "digest", "The daily digest (managers)"
+    OTHER = "other", "Everything else (requests, answers)"
+
+
+class PushPreference(models.Model):
+    """Which kinds a member wants on their phones, and whether also off shift. No row: every
+    kind, on shift only."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    kinds_off = models.JSONField(default=list, blank=True)
+    off_shift = models.BooleanField(default=False)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "user"], name="push_preference_member")
+        ]
+
+    def __str__(self):
+        return f"push preference of {self.user_id}"
+
+
+class PushSubscription(models.Model):
+    """One browser's Web Push subscription (RFC 8030/8291): where to send and the keys to
+    encrypt for it. Removed when turned off or when the push service says it is gone."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="push_subscriptions")
+    endpoint = models.URLField(max_length=1000)
+    p256dh = models.CharField(max_length=200)
+    auth = models.CharField(max_length=100)
+    user_agent = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "user", "endpoint"], name="push_subscription_browser"
+            )
+        ]
+
+    def __str__(self):
+        return f"push subscription {self.pk}"

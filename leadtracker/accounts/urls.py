@@ -1,5 +1,5 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from leadtracker.accounts import mfa_views, views
 
@@ -49,4 +49,5 @@ urlpatterns = [
     path("audit/", views.audit_log, name="audit_log"),
     path("audit/export.csv", views.audit_export, name="audit_export"),
     path("audit/<int:event_id>/", views.audit_event, name="audit_event"),
+    path("", include("leadtracker.accounts.push.urls")),
 ]

@@ -50,7 +50,14 @@ def send_due_reminders(now=None) -> int:
             when = fu.due_at.astimezone(tz).strftime("%d %b, %I:%M %p")
             text = f"{fu.get_kind_display()} with {fu.lead} at {when}"
             url = f"/leads/{fu.lead_id}/"
-            notify(organisation_id=fu.organisation_id, user_id=fu.assignee_id, text=text, url=url)
+            notify(
+                organisation_id=fu.organisation_id,
+                user_id=fu.assignee_id,
+                text=text,
+                url=url,
+                kind="follow_up",
+                lead_id=fu.lead_id,
+            )
             body = f"Reminder: {text}.\n\n{fu.note}\n\nOpen the lead: {settings.SITE_URL}{url}\n"
             transaction.on_commit(
                 lambda b=body, t=text, to=fu.assignee.email: send_mail(

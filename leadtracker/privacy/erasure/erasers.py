@@ -37,6 +37,8 @@ from leadtracker.accounts.models import (
     IdempotentRequest,
     Invitation,
     Notification,
+    PushPreference,
+    PushSubscription,
     SupportRequest,
     User,
 )
@@ -447,6 +449,12 @@ def _member_notifications(t: Target) -> int:
     return _delete(t, Notification.objects.filter(organisation=t.org, user_id=t.user_id))
 
 
+def _member_push(t: Target) -> int:
+    # The browsers' addresses and keys: no notification reaches an erased person's phone.
+    prefs = _delete(t, PushPreference.objects.filter(organisation=t.org, user_id=t.user_id))
+    return prefs + _delete(t, PushSubscription.objects.filter(organisation=t.org, user_id=t.user_id))
+
+
 def _lead_idempotent_requests(t: Target) -> int:
     # A kept answer (the API's lead as created) may hold the lead's details; without it a resend
     # of the same key within the day is done again, and a write about an erased lead then fails.
@@ -574,6 +582,10 @@ ERASERS: dict[str, Eraser] = {
     "accounts.Notification": Eraser("notifications", _lead_notifications, _member_notifications),
     "accounts.IdempotentRequest": Eraser(
         "resend_keys", _lead_idempotent_requests, _member_idempotent_requests
+    ),
+    "accounts.PushSubscription": Eraser("push_subscriptions", None, _member_push, NO_LEAD),
+    "accounts.PushPreference": Eraser(
+        "push_preferences", None, None, "deleted with the push subscriptions (their eraser)"
     ),
     "accounts.SupportRequest": Eraser("support_requests", None, _member_support, NO_LEAD),
     "accounts.AuditEvent": Eraser("audit_events", _lead_audit_events, _member_audit_events),

@@ -20,6 +20,8 @@ from leadtracker.accounts.models import (
     Invitation,
     Membership,
     Notification,
+    PushPreference,
+    PushSubscription,
     RecoveryCode,
     SupportRequest,
     TotpDevice,
@@ -111,6 +113,19 @@ def member_idempotent_requests(subject):
     # The kept answer may name leads: which write and when, not what it answered.
     for r in stream(qs.order_by("created_at", "pk")):
         yield plain(r, ["id", "key", "method", "path", "status", "created_at"], subject.tz)
+
+
+def member_push_subscriptions(subject):
+    qs = PushSubscription.objects.filter(organisation=subject.org, user_id=subject.user_id)
+    # The keys are secrets of the browser's: which browser and when, not how to write to it.
+    for p in stream(qs.order_by("created_at", "pk")):
+        yield plain(p, ["id", "endpoint", "user_agent", "created_at", "last_sent_at"], subject.tz)
+
+
+def member_push_preferences(subject):
+    qs = PushPreference.objects.filter(organisation=subject.org, user_id=subject.user_id)
+    for p in qs.order_by("pk"):
+        yield plain(p, ["id", "kinds_off", "off_shift", "updated_at"], subject.tz)
 
 
 def member_support_requests(subject):

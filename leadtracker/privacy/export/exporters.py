@@ -47,6 +47,10 @@ EXPORTERS: dict[str, Exporter] = {
         accounts.member_idempotent_requests,
         "an answer kept a day to repeat to a resend; what it says of a lead is exported from the lead's rows",
     ),
+    "accounts.PushSubscription": Exporter(
+        "push_subscriptions", None, accounts.member_push_subscriptions, NO_LEAD
+    ),
+    "accounts.PushPreference": Exporter("push_preferences", None, accounts.member_push_preferences, NO_LEAD),
     "accounts.SupportRequest": Exporter("support_requests", None, accounts.member_support_requests, NO_LEAD),
     "accounts.AuditEvent": Exporter("audit_events", accounts.lead_audit_events, accounts.member_audit_events),
     "attendance.Shift": Exporter("shifts", None, accounts.member_shifts, NO_LEAD),

@@ -314,7 +314,7 @@ async function reasonOf(response) {
     }
   }
   if (response.status === 404) return "not found: the lead was given to someone else, deleted or erased";
-  if (response.status === 403) return "not allowed: sign in again and make the change again";
+  if (response.status === 403) return "not allowed for you (any more)";
   if (response.status === 422) return "the form was not accepted: open it and make the change again";
   return `refused (${response.status})`;
 }
@@ -335,15 +335,13 @@ async function flushOnce() {
     } catch (err) {
       break; // still offline: the rest keep their order for next time
     }
-    if (response.headers.get("X-Replay") === "done") {
+    const verdict = response.headers.get("X-Replay");
+    if (verdict === "done") {
       await outbox.remove(entry.key);
-    } else if (
-      response.type === "opaqueredirect" ||
-      response.status >= 500 ||
-      (response.status === 409 && response.headers.has("Retry-After"))
-    ) {
-      // Not signed in, a notice to accept first, the server's trouble, or the same write still
-      // being handled: not done, so it waits (in its order) for the next try.
+    } else if (verdict !== "refused" && ![400, 404, 422].includes(response.status)) {
+      // No view answered it: not signed in (a redirect, or a CSRF check without a session), a
+      // notice to accept first, the server's trouble, or the same write still being handled.
+      // Not done, so it waits (in its order) for the next try.
       break;
     } else {
       entry.state = "refused";

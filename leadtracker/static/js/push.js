@@ -1,0 +1,118 @@
+/* Notifications on this phone (Web Push): the profile page's button subscribes this browser
+   with the server's VAPID public key and sends the subscription to the server (accounts/push),
+   or unsubscribes it and tells the server to forget it. The section's form arrives by htmx, so
+   the button is wired whenever it appears. Says plainly why when push cannot work here. */
+"use strict";
+(function () {
+  function keyBytes(base64url) {
+    const b64 = (base64url + "=".repeat((4 - (base64url.length % 4)) % 4)).replace(/-/g, "+").replace(/_/g, "/");
+    return Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+  }
+
+  function csrf() {
+    const input = document.querySelector("#push-settings input[name=csrfmiddlewaretoken]");
+    return input ? input.value : "";
+  }
+
+  async function post(url, body) {
+    const answer = await fetch(url, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": csrf() },
+      body: JSON.stringify(body),
+    });
+    if (!answer.ok) {
+      let detail = "the server said no (" + answer.status + ")";
+      try { detail = (await answer.json()).detail || detail; } catch (e) { /* not JSON */ }
+      throw new Error(detail);
+    }
+    return answer.json();
+  }
+
+  function unavailable() {
+    if (!window.isSecureContext) return "This page is not on a secure (https) address, so this browser cannot receive notifications from it.";
+    if (!("serviceWorker" in navigator)) return "This browser cannot receive notifications (no service workers).";
+    if (!("PushManager" in window) || !("Notification" in window)) return "This browser cannot receive notifications (no Web Push).";
+    return "";
+  }
+
+  async function registration() {
+    const existing = await navigator.serviceWorker.getRegistration("/");
+    if (existing) return existing;
+    return navigator.serviceWorker.register("/sw.js", { scope: "/" });
+  }
+
+  function wire(box) {
+    if (box.dataset.wired) return;
+    box.dataset.wired = "1";
+    const button = box.querySelector("#push-toggle");
+    const status = box.querySelector("#push-status");
+    const say = (text) => { status.textContent = text; };
+    let current = null;
+
+    function show(sub) {
+      current = sub;
+      button.textContent = sub ? "Turn off in this browser" : "Turn on in this browser";
+      button.setAttribute("aria-pressed", sub ? "true" : "false");
+    }
+
+    const why = unavailable();
+    if (why) {
+      say(why);
+      button.disabled = true;
+      return;
+    }
+    registration()
+      .then((reg) => reg.pushManager.getSubscription())
+      .then((sub) => {
+        show(sub);
+        if (sub) say("On in this browser.");
+      })
+      .catch(() => show(null));
+
+    async function turnOn() {
+      const permission = await Notification.requestPermission();
+      if (permission !== "granted") {
+        say("Notifications are blocked for this site. Allow them in the browser's site settings, then try again.");
+        return;
+      }
+      const reg = await registration();
+      let sub;
+      try {
+        sub = await reg.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: keyBytes(box.dataset.publicKey) });
+      } catch (error) {
+        say("Notifications could not be turned on: this browser could not reach its push service (" + (error.message || error.name) + "). Check the network, or use Chrome, Firefox, Edge or Safari.");
+        return;
+      }
+      await post(box.dataset.subscribeUrl, sub.toJSON());
+      show(sub);
+      say("On in this browser.");
+    }
+
+    async function turnOff() {
+      const sub = current;
+      if (sub) {
+        await post(box.dataset.unsubscribeUrl, { endpoint: sub.endpoint });
+        await sub.unsubscribe();
+      }
+      show(null);
+      say("Off in this browser.");
+    }
+
+    button.addEventListener("click", () => {
+      button.disabled = true;
+      say("Working…");
+      (current ? turnOff() : turnOn())
+        .catch((error) => say("That did not work: " + error.message))
+        .finally(() => { button.disabled = false; });
+    });
+  }
+
+  function scan() {
+    const box = document.getElementById("push-browser");
+    if (box) wire(box);
+  }
+  document.addEventListener("DOMContentLoaded", scan);
+  document.addEventListener("htmx:afterSettle", scan);
+  scan();
+})();
