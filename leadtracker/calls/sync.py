@@ -21,6 +21,7 @@ from leadtracker.calls import callbacks
 from leadtracker.calls.actions import count_usage
 from leadtracker.calls.ingest import CleanCall, db_time, touch_leads
 from leadtracker.calls.models import Call, CallStatus, CallType, CallVia, Device, Direction
+from leadtracker.calls.sheet.twins import absorb_logged_twins
 from leadtracker.calls.signals import calls_stored
 from leadtracker.lib.bulk import one_of
 from leadtracker.lib.errors import ActionError
@@ -279,13 +280,15 @@ def _store(
     stored = _insert(org, device, unique, now=now)
     duplicates = len(kept) - len(stored)
     if stored:
+        # Calls the outcome sheet logged before the phone's rows arrived: counted once.
+        twins = absorb_logged_twins(org, device.user_id, stored, actor=actor)
         touch_leads(stored)
         returned = callbacks.on_calls_stored(org, stored, user_id=device.user_id)
         calls_stored.send(
             sender=Call,
             organisation=org,
             user_id=device.user_id,
-            moments=[r.started_at for _, r in stored],
+            moments=[r.started_at for _, r in stored] + twins,
             call_back_call_ids=returned,
         )
     count_usage(org, "calls.sync", app_version=device.app_version, os=device.os_version)
