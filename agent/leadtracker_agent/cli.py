@@ -475,8 +475,11 @@ def cmd_sync(args, config: Config, out: Output) -> int:
     _check_batch(args)
     store = _open_store(config)
     with locked(config.lock_path, wait=60):
-        result = _agent(args, config, out, store).sync()
+        agent = _agent(args, config, out, store)
+        result = agent.sync()
     out.line(result.line())
+    if not result.fatal and not result.error:
+        prompt.send_kept_outcomes(agent.client, store, progress=out.line)
     return _status_of(result)
 
 
@@ -537,6 +540,8 @@ def _watch_round(agent: Agent, args, config: Config, out: Output, *, wait: float
     out.line(f"{_stamp()} {result.line()}")
     if result.fatal:
         return AUTH
+    if not result.error:
+        prompt.send_kept_outcomes(agent.client, agent.store, progress=out.line)
     if (
         args.until_off_shift
         and agent.store.open_shift() is None
@@ -599,7 +604,8 @@ def cmd_outcome(args, config: Config, out: Output) -> int:
         out.error(f"not saved: {exc.detail} ({exc.status})")
         return USAGE if exc.status < 500 else INCOMPLETE
     except NetworkError as exc:
-        out.error(f"not saved: the server is unreachable ({exc}); press the button again once online")
+        prompt.keep_outcome(_open_store(config), args.call, args.outcome)
+        out.error(f"kept on the phone: the server is out of reach ({exc}); the next sync sends it")
         return INCOMPLETE
     out.line(f"saved: {name} on call {args.call}")
     return OK
@@ -727,6 +733,9 @@ def _report(args, config: Config, out: Output, *, probe_source: bool) -> int:
         f"{counts['outbox']} call(s) waiting, {counts['punches']} punch(es) waiting, "
         f"{counts['refused']} refused by the server"
     )
+    kept = len(store.get(prompt.KEPT, []))
+    if kept:
+        outbox_text += f", {kept} outcome(s) pressed offline waiting"
     row("outbox", outbox_text, counts["refused"] > 0 and probe_source, FIX["refused"])
     if args.verbose and counts["refused"]:
         for call_id, body, error in store.refused_rows():

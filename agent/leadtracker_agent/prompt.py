@@ -15,8 +15,9 @@ import urllib.parse
 from leadtracker_agent import readers
 from leadtracker_agent.agent import Agent, Result, ShiftWindow
 from leadtracker_agent.calls import Call
-from leadtracker_agent.client import Client, ClientError, HttpError
+from leadtracker_agent.client import AuthError, Client, ClientError, HttpError, NetworkError
 from leadtracker_agent.privacy import Exclusions
+from leadtracker_agent.store import Store
 
 # Enough for the calls of half a minute, however busy the phone.
 NEWEST_ROWS = 5
@@ -166,3 +167,40 @@ def record_outcome(client: Client, call_id: int, name_or_id: str) -> tuple[str, 
     outcome, name = outcome_id(client, name_or_id)
     _, answer = client.call("POST", f"/calls/{call_id}/outcome", {"outcome_id": outcome})
     return name, answer
+
+
+# Outcomes pressed while the server was out of reach: [call id, outcome], oldest first, sent by
+# the next sync or watch round.
+KEPT = "kept_outcomes"
+
+
+def keep_outcome(store: Store, call_id: int, outcome: str) -> None:
+    with store.tx():
+        kept = store.get(KEPT, [])
+        if [call_id, outcome] not in kept:
+            kept.append([call_id, outcome])
+        store.put(KEPT, kept)
+
+
+def _forget(store: Store, item: list) -> None:
+    with store.tx():
+        store.put(KEPT, [k for k in store.get(KEPT, []) if k != item])
+
+
+def send_kept_outcomes(client: Client, store: Store, *, progress=print) -> int:
+    """Send the outcomes kept offline, in the order pressed; returns how many were saved. One
+    the server refuses for good (the call erased, an outcome renamed) is dropped and said."""
+    saved = 0
+    for item in list(store.get(KEPT, [])):
+        call_id, outcome = item
+        try:
+            name, _ = record_outcome(client, call_id, outcome)
+        except (NetworkError, AuthError):
+            return saved  # still out of reach, or not paired any more: kept for later
+        except (HttpError, LookupError) as exc:
+            progress(f"outcome {outcome!r} for call {call_id} not saved, dropped: {exc}")
+        else:
+            saved += 1
+            progress(f"saved: {name} on call {call_id} (pressed while offline)")
+        _forget(store, item)
+    return saved
