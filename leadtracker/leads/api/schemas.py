@@ -307,6 +307,12 @@ class StatusOut(Schema):
     name: str
     kind: str
     position: int
+    # Its chip's colour, a name of leads/colours.PALETTE (for a client's own charts and chips).
+    colour: str
+
+    @staticmethod
+    def resolve_colour(obj) -> str:
+        return obj.chip
 
 
 class PipelineIn(Strict):
@@ -321,6 +327,11 @@ class SourceOut(Schema):
     id: int
     name: str
     capture_key: str
+    colour: str
+
+    @staticmethod
+    def resolve_colour(obj) -> str:
+        return obj.chip
 
 
 class RuleIn(Strict):

@@ -10,7 +10,7 @@ import pytest
 from leadtracker.accounts.audit import Actor
 from leadtracker.accounts.models import AuditEvent
 from leadtracker.leads import colours
-from leadtracker.leads.actions.settings import create_source
+from leadtracker.leads.actions.settings import create_source, set_colours
 from leadtracker.leads.models import LeadStatus
 
 CSS = Path(__file__).resolve().parents[2] / "static" / "css" / "leads.css"
@@ -80,3 +80,13 @@ def test_agents_cannot_and_another_organisations_status_answers_404(acme, globex
         as_member(acme.alice).post("/leads/settings/colours/", {f"status-{ours.pk}": "teal"}).status_code
         == 403
     )
+
+
+def test_the_api_says_each_status_and_sources_colour(acme, api_as):
+    won = LeadStatus.objects.get(organisation=acme.org, name="Won")
+    set_colours(acme.org, statuses={won.pk: "purple"}, sources={}, actor=Actor.system())
+    create_source(acme.org, "JustDial", actor=Actor.system())
+    statuses = {s["name"]: s["colour"] for s in api_as(acme.adam).get("/api/v1/statuses").json()}
+    assert statuses["Won"] == "purple" and statuses["Lost"] == "red"
+    sources = api_as(acme.adam).get("/api/v1/sources").json()
+    assert [s["colour"] in colours.PALETTE for s in sources] == [True]
