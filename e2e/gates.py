@@ -99,8 +99,9 @@ SIDEWAYS_JS = """
 # - Equivalent: the same function is reachable by a target that passes. Here: a control and its
 #   <label>s are one function, so a 13 px checkbox passes when its label is 24×24 (and a label
 #   whose control passes needs no size of its own);
-# - Inline: the target sits in a sentence: it is display:inline and its block holds text of its
-#   own outside any target (a link in a paragraph), so its height is the line's;
+# - Inline: the target sits in a sentence: it is display:inline and its block holds words of its
+#   own outside any target (a link in a paragraph; a "·" between links is not a sentence), so its
+#   height is the line's;
 # - User-agent control: not taken — a native control is checked like any other (through its
 #   label it almost always passes by Equivalent);
 # - Essential: none of our targets.
@@ -136,7 +137,7 @@ TARGET_SIZE_JS = """
     if (!block) return false;
     const walker = document.createTreeWalker(block, NodeFilter.SHOW_TEXT);
     for (let t = walker.nextNode(); t; t = walker.nextNode()) {
-      if (!t.textContent.trim()) continue;
+      if (!/\\p{L}/u.test(t.textContent)) continue;  // words, not a separator such as "·"
       const owner = t.parentElement.closest(SELECTOR);
       if (!owner || !block.contains(owner)) return true;
     }

@@ -241,6 +241,7 @@ BROKEN_PAGE = """<!DOCTYPE html>
 <p><button class="primary low">Save</button></p>
 <img src="/static/no-such-picture.png" alt="">
 <p>Passes: a <a href="#terms">link in a sentence</a> is as high as its line.</p>
+<p><a href="#one">1</a>·<a href="#two">2</a></p>
 <p class="far"><button class="tiny" aria-label="Alone">x</button></p>
 </main></body></html>"""
 BROKEN_CSS = """.wide { width: 900px; }
@@ -282,6 +283,7 @@ def test_the_gates_fail_a_broken_page(browser, live_server):
     assert has("console: uncaught", "the control page throws"), text
     assert has("csp:", "script-src"), text
     assert has("http: 404", "/static/no-such-picture.png"), text
+    assert has("target", '"1"', "too close to", '"2"'), text  # a "·" is not a sentence
     # 2.5.8's exceptions: a link inside a sentence (inline), a small target with room around it.
     assert not has("target", "link in a sentence"), text
     assert not has("target", '"x"'), text
