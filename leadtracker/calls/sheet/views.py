@@ -20,10 +20,11 @@ from leadtracker.lib.errors import ActionError
 from leadtracker.lib.web import safe_back, show_action_error
 
 
-def sheet_form(request, data=None) -> SheetForm:
-    """The sheet's form, bound to ``data`` (a POST) or fresh with a new one-time key."""
+def sheet_form(request, data=None, **initial) -> SheetForm:
+    """The sheet's form, bound to ``data`` (a POST) or fresh with a new one-time key (and
+    ``initial``: a call's outcome and note recorded before)."""
     outcomes = list(selectors.outcomes(request.org.pk))
-    initial = None if data is not None else {"key": secrets.token_urlsafe(18)}
+    initial = None if data is not None else {"key": secrets.token_urlsafe(18), **initial}
     return SheetForm(data, initial=initial, outcomes=outcomes, now=timezone.now(), tz=request.org.tzinfo)
 
 
@@ -93,7 +94,9 @@ def call_outcome_sheet(request, call_id):
     selectors.mark_visible_leads(member, [call])
     masking.mark_calls(member, [call])
     selectors.mark_lead_makers([call], request.org.phone_region)
-    form = sheet_form(request, request.POST if request.method == "POST" else None)
+    form = sheet_form(
+        request, request.POST if request.method == "POST" else None, outcome=call.outcome_id, note=call.note
+    )
     back = request.POST.get("back") or request.GET.get("back", "")
     if request.method == "POST" and form.is_valid():
         try:

@@ -189,3 +189,16 @@ def test_the_sheets_statements_are_counted(acme, phone, as_member):
         _queries(client, f"/calls/{unknown.pk}/sheet/"),
     ]
     assert counts == [7, 8, 7]
+
+
+@pytest.mark.django_db
+def test_a_calls_sheet_opens_with_what_was_recorded(acme, phone, as_member):
+    make_lead(acme, owner=acme.alice)
+    send(phone, [call(1, duration_s=80, minutes_ago=20)])
+    synced = Call.objects.get()
+    client = as_member(acme.alice)
+    busy = outcome(acme, "Call back later")
+    client.post(f"/calls/{synced.pk}/sheet/", {"outcome": busy.pk, "when": "tomorrow", "note": "After 6"})
+    page = client.get(f"/calls/{synced.pk}/sheet/").content.decode()
+    assert re.search(rf'id="outcome-{busy.pk}"\s+value="{busy.pk}"\s+checked', page)
+    assert "After 6</textarea>" in page
