@@ -125,3 +125,14 @@ def test_the_desktop_column_chooser_keeps_a_persons_columns(browser, live_server
     # The cards' buttons are for phones.
     expect(desk.locator("td.contact").first).to_be_hidden()
     context.close()
+
+
+def test_an_agents_cards_without_tick_boxes_keep_the_name_wide(browser, live_server, people, leads):
+    context, phone = _open(browser, live_server, "alice@acme.test", 360, 800)
+    phone.goto(f"{live_server.url}/leads/")
+    first = phone.locator("tr.lead-row").first
+    expect(first.locator("input[name=ids]")).to_have_count(0)
+    main = first.locator("td.lead-main").bounding_box()
+    assert main["width"] >= 180, main
+    assert first.bounding_box()["y"] + first.bounding_box()["height"] <= 800
+    context.close()

@@ -40,6 +40,8 @@ def test_a_person_saves_the_list_and_picks_it_again(acme, new_lead, as_member):
     picked = client.get(f"/leads/?{view.query}&view={view.pk}").content.decode()
     assert "Hot Harish" in picked and "Cold Chetan" not in picked
     assert 'class="col-source">Source</th>' in picked and 'class="col-owner"' not in picked
+    # By its id alone (a bookmark), a view opens with its filters.
+    assert client.get(f"/leads/?view={view.pk}")["Location"] == f"/leads/?{view.query}&view={view.pk}"
 
 
 def test_a_manager_shares_a_view_with_the_team_who_cannot_change_it(acme, new_lead, as_member):

@@ -111,6 +111,11 @@ def _list_settings(request) -> dict:
 
 @member_required()
 def lead_list(request):
+    list_settings = _list_settings(request)
+    view = list_settings["current_view"]
+    if view and set(request.GET) == {"view"}:
+        # A view picked by its id alone (a bookmark, a shared link) opens with its own filters.
+        return redirect(f"{request.path}?{view.query}{'&' if view.query else ''}view={view.pk}")
     sort = request.GET.get("sort", "next_follow_up")
     field, _label = SORTS.get(sort, SORTS["next_follow_up"])
     descending = sort.startswith("-")
@@ -140,7 +145,7 @@ def lead_list(request):
         "now": timezone.now(),
     }
     if request.headers.get("HX-Request") and request.GET.get("cursor"):
-        return render(request, "leads/_rows.html", context | _list_settings(request))
+        return render(request, "leads/_rows.html", context | list_settings)
     for name, label in (("created_from", "Created from"), ("created_to", "Created to")):
         if request.GET.get(name) and context["f"][name] is None:
             messages.error(request, f"{label}: not a day within 50 years of today (YYYY-MM-DD); left out.")
@@ -157,7 +162,7 @@ def lead_list(request):
     return render(
         request,
         "leads/list.html",
-        merge_context(context, selectors.choices(request.membership), _list_settings(request)),
+        merge_context(context, selectors.choices(request.membership), list_settings),
     )
 
 
