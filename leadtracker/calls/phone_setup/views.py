@@ -11,7 +11,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from leadtracker.accounts import throttle
 from leadtracker.accounts.models import hash_secret
@@ -83,7 +83,7 @@ def one_line(raw_code: str) -> str:
     )
 
 
-@require_GET
+@require_safe
 def agent_wheel(request):
     found = wheel.find()
     if found is None:
@@ -96,7 +96,7 @@ def agent_wheel(request):
     return FileResponse(found.open("rb"), as_attachment=True, content_type="application/zip")
 
 
-@require_GET
+@require_safe
 def agent_wheel_latest(request):
     # pip takes a wheel's version from its file name, so the script links the named file.
     return redirect(wheel_url(relative=True))
@@ -107,7 +107,7 @@ def wheel_url(*, relative: bool = False) -> str:
     return path if relative else site() + path
 
 
-@require_GET
+@require_safe
 def install_script(request):
     text = render_to_string(
         "calls/phone_setup/install.sh",
@@ -127,7 +127,7 @@ def _pairing_code(raw: str) -> PairingCode | None:
     )
 
 
-@require_GET
+@require_safe
 def pair_link(request, pairing_code: str):
     """Public: the code is the secret. Wrong, used and expired codes count against the same
     per-address limit as the pairing API, so guessing by this page is as slow as by that one."""
@@ -164,7 +164,7 @@ def pair_link(request, pairing_code: str):
 
 
 @login_required
-@require_GET
+@require_safe
 def pair_qr(request, pairing_code: str):
     """The pairing link as an SVG QR code, for the Phones page. It encodes only what is in
     its own address (no lookup), so it tells nobody anything about the code."""
