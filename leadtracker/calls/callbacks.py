@@ -14,6 +14,7 @@ import datetime as dt
 import hashlib
 from typing import Protocol
 
+from leadtracker.accounts.notifications import notify_many
 from leadtracker.calls.models import TALKED, UNANSWERED, Call, CallBack
 
 
@@ -205,6 +206,22 @@ def _save(new: list[CallBack], changed: dict) -> None:
         now = timezone.now()
         insert_rows(
             CallBack, NEW_COLUMNS, [tuple(getattr(cb, c) for c in NEW_COLUMNS[:-1]) + (now,) for cb in new]
+        )
+        # The bell, and the phone (Web Push), of whoever is to return each missed call still open;
+        # not for old ones a phone's first sync brings in (they wait in the list all the same).
+        notify_many(
+            new[0].organisation_id,
+            [
+                {
+                    "user_id": cb.assignee_id,
+                    "text": f"Missed call from {cb.number}: call back",
+                    "url": "/queue/",
+                    "kind": "missed_call",
+                    "lead_id": cb.lead_id,
+                }
+                for cb in new
+                if cb.closed_at is None and cb.assignee_id and now - cb.missed_at < dt.timedelta(hours=2)
+            ],
         )
 
 

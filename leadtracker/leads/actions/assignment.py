@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from leadtracker.accounts.audit import Actor, record
 from leadtracker.accounts.models import Membership, Role
+from leadtracker.accounts.notifications import notify
 from leadtracker.attendance.selectors import users_on_shift
 from leadtracker.leads.actions.permissions import check_owner
 from leadtracker.leads.models import Activity, ActivityKind, AssignmentRule, FollowUp, Lead, LeadSource
@@ -46,6 +47,15 @@ def assign_lead(
         changes={"owner": [old, owner_id], "reason": reason},
     )
     emit(lead, "lead.assigned", {"owner_id": owner_id, "reason": reason})
+    if owner_id is not None and owner_id != getattr(actor.user, "pk", None):
+        notify(
+            organisation_id=lead.organisation_id,
+            user_id=owner_id,
+            text=f"New lead for you: {lead}",
+            url=f"/leads/{lead.pk}/",
+            kind="assigned",
+            lead_id=lead.pk,
+        )
     return lead
 
 
