@@ -18,7 +18,7 @@ from leadtracker.calls.actions import (
 from leadtracker.calls.models import UNANSWERED, Call, Outcome
 from leadtracker.leads.actions.follow_ups import complete_follow_up, schedule_follow_up
 from leadtracker.leads.actions.leads import change_status
-from leadtracker.leads.models import FollowUp
+from leadtracker.leads.models import FollowUp, StatusKind
 from leadtracker.lib.errors import ActionError, Conflict
 
 # A call the phone synced this long ago, to the lead and without an outcome yet, is the call
@@ -111,11 +111,22 @@ def _save(member: Membership, *, data: SheetData, actor: Actor, lead, call: Call
         Call.objects.filter(pk=call.pk).update(outcome_key=data.key)
         call.outcome_key = data.key
     if lead is not None:
-        if outcome.sets_status_id and outcome.sets_status_id != lead.status_id:
+        if _moves_forward(lead, outcome.sets_status):
             change_status(lead, outcome.sets_status, actor=actor, by=member, lost_reason=outcome.name)
         if data.follow_up is not None:
             _replace_follow_up(lead, data.follow_up, outcome.name, actor=actor, by=member)
     return call
+
+
+def _moves_forward(lead, status) -> bool:
+    """An outcome moves a lead on, never back: "Interested" on a lead in Negotiation, or on one
+    won, leaves it where it is. Lost, last in the pipeline, is reached from anywhere open."""
+    if status is None or status.pk == lead.status_id:
+        return False
+    return lead.status.kind == StatusKind.OPEN and (status.position, status.pk) > (
+        lead.status.position,
+        lead.status.pk,
+    )
 
 
 def _call_of_lead(member: Membership, lead) -> Call | None:

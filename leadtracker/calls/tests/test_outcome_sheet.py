@@ -202,3 +202,19 @@ def test_a_calls_sheet_opens_with_what_was_recorded(acme, phone, as_member):
     page = client.get(f"/calls/{synced.pk}/sheet/").content.decode()
     assert re.search(rf'id="outcome-{busy.pk}"\s+value="{busy.pk}"\s+checked', page)
     assert "After 6</textarea>" in page
+
+
+@pytest.mark.django_db
+def test_an_outcome_moves_a_lead_forward_never_back(acme, as_member):
+    from leadtracker.leads.models import LeadStatus
+
+    negotiation = LeadStatus.objects.get(organisation=acme.org, name="Negotiation")
+    lead = make_lead(acme, owner=acme.alice, status=negotiation)
+    client = as_member(acme.alice)
+    interested = outcome(acme, "Interested").pk
+    assert sheet_post(client, lead, outcome=interested, when="tomorrow", key="f1").status_code == 302
+    lead.refresh_from_db()
+    assert lead.status_id == negotiation.pk
+    assert sheet_post(client, lead, outcome=outcome(acme, "Not interested").pk, key="f2").status_code == 302
+    lead.refresh_from_db()
+    assert lead.status.name == "Lost" and lead.lost_reason == "Not interested"
