@@ -15,9 +15,11 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from leadtracker.accounts.models import Membership, Organisation, PeriodicJobRun, Role
+from leadtracker.accounts.notifications import notify
 from leadtracker.lib import leases
 from leadtracker.reports import selectors
 from leadtracker.reports.views import with_flag_labels
@@ -123,6 +125,14 @@ def send_one(member: Membership, local_today: dt.date, now: dt.datetime) -> bool
         leases.release(row, last_run_at=now)
     except leases.LeaseLost:
         logger.warning("digest for member %s: another worker took it over meanwhile", member.pk)
+    if digest is not None:  # after the mark: a failure here must not send the e-mail twice
+        notify(
+            organisation_id=member.organisation_id,
+            user_id=member.user_id,
+            text=f"{digest.subject}: the daily digest is in your e-mail",
+            url=reverse("dashboard"),
+            kind="digest",
+        )
     return digest is not None
 
 

@@ -1,8 +1,11 @@
 """Which events notify, and as which push kind: a lead assigned to someone else, a missed call
-to return (recent ones only), a follow-up due; each queues a push, ids only, for the person's
+to return (recent ones only), the managers' daily digest; each queues a push, ids only, for the person's
 browsers when they have one."""
 
+import datetime as dt
+
 import pytest
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from leadtracker.accounts.audit import Actor
@@ -11,6 +14,7 @@ from leadtracker.accounts.push import actions
 from leadtracker.accounts.push.tasks import send_push
 from leadtracker.accounts.tests.push_service import Browser
 from leadtracker.leads.actions.assignment import assign_lead
+from leadtracker.reports import digest
 from leadtracker.testing import call, open_shift, paired_client, send, start_test_clock
 
 
@@ -69,3 +73,15 @@ def test_a_recent_missed_call_notifies_who_is_to_return_it(
     note = Notification.objects.get(user=acme.alice.user)
     assert note.text == "Missed call from +919811111111: call back" and note.url == "/queue/"
     assert _queued() == [[note.pk, "missed_call", None]]
+
+
+def test_the_daily_digest_notifies_each_manager(acme, subscribed, django_capture_on_commit_callbacks):
+    acme.org.__class__.objects.filter(pk=acme.org.pk).update(digest_hour=8)
+    subscribed(acme.maya)
+    tomorrow = timezone.now().astimezone(acme.org.tzinfo).date() + dt.timedelta(days=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        digest.send_due(now=dt.datetime.combine(tomorrow, dt.time(8), acme.org.tzinfo))
+    note = Notification.objects.get(user=acme.maya.user)
+    assert note.url == "/dashboard/" and "daily digest" in note.text
+    assert _queued() == [[note.pk, "digest", None]]
+    assert not Notification.objects.filter(user=acme.alice.user).exists()  # agents get none
