@@ -155,3 +155,28 @@ def test_kept_pages_go_at_logout(phone, live_server, people, login):
     phone.goto(f"{live_server.url}/leads/{lead.pk}/")
     expect(phone.locator("h1")).to_have_text("No network")
     expect(phone.locator("body")).not_to_contain_text("Farhan Ali")
+
+
+def test_another_person_on_the_phone_gets_nothing_of_the_first(phone, live_server, people, login):
+    lead = make_lead(people, owner=people.alice, name="Kavya Rao")
+    login(phone, live_server.url, "alice@acme.test")
+    _controlled(phone)
+    phone.goto(f"{live_server.url}/leads/{lead.pk}/")
+    phone.context.set_offline(True)
+    phone.fill("form[action$='/note/'] textarea[name=body]", "Alice's note")
+    phone.click("form[action$='/note/'] button[type=submit]")
+    expect(phone.locator("#outbox-waiting")).to_have_text("1 change waiting to send")
+    # Alice's session ends without a logout (it expired); Bob signs in on the same phone.
+    phone.context.clear_cookies()
+    phone.context.set_offline(False)
+    login(phone, live_server.url, "bob@acme.test")
+    phone.wait_for_function("caches.open('pages').then(c => c.keys()).then(k => k.length <= 1)")
+    kept = phone.evaluate("caches.open('pages').then(c => c.keys()).then(k => k.map(r => r.url))")
+    assert f"{live_server.url}/leads/{lead.pk}/" not in kept
+    expect(phone.locator("#outbox-waiting")).to_have_count(0)
+    # Alice's change waits for Alice: never sent in Bob's name.
+    assert _notes(lead) == 0
+    phone.context.clear_cookies()
+    login(phone, live_server.url, "alice@acme.test")
+    wait_until(lambda: _notes(lead) == 1, "Alice's note to arrive once she is back")
+    assert Activity.objects.get(lead=lead, kind=ActivityKind.NOTE).actor == people.alice.user

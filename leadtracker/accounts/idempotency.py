@@ -16,7 +16,7 @@ calls, made for the web app's offline queue (static/js/sw.js) and for any API cl
 The web app's forms answer a refusal with a redirect and an error message for the next page.
 A queued write replayed from the phone (``X-Replay: queued``) has no next page to show it on,
 so its refusal is answered as ``409 {"detail": reason}`` and shown in the phone's list of
-changes not sent, and a write done is answered ``X-Replay: done`` (see _for_replay).
+changes not sent; the answer to a replay says ``X-Replay: done`` or ``refused`` (_for_replay).
 """
 
 import datetime as dt
@@ -137,17 +137,17 @@ def _refusal(request, response):
 
 
 def _for_replay(request, response):
-    """A replayed form's answer as the worker reads it. The worker sends without following
+    """A replayed form's kept answer as the worker reads it. The worker sends without following
     redirects, and a redirect it is given is opaque to it: it could not tell "done, go to the
     lead" from "sign in first" or "accept the new notice first" (answered before any view, and
-    meaning the write was not done). So a write done says so, ``X-Replay: done``, with where the
-    form would have gone; anything else keeps the write waiting or shows it refused."""
+    meaning the write was not done), nor a view's 403 from a CSRF check failed for want of a
+    session. So the answer says which it is: ``X-Replay: done`` (a redirect becoming 200
+    ``{location}``) or ``X-Replay: refused``; an answer without it leaves the write waiting."""
     if not _replayed(request):
         return response
     if 300 <= response.status_code < 400:
         response = JsonResponse({"location": response.get("Location", "")})
-    if response.status_code < 400:
-        response[REPLAY_HEADER] = "done"
+    response[REPLAY_HEADER] = "done" if response.status_code < 400 else "refused"
     return response
 
 
@@ -170,7 +170,7 @@ class IdempotencyMiddleware:
             return self.get_response(request)
         row, claimed = claim(user, org, key, request.method, request.path[:300])
         if not claimed:
-            return _for_replay(request, self._resent(request, row))
+            return self._resent(request, row)
         request.idempotent_view_ran = False
         try:
             response = self.get_response(request)
@@ -197,4 +197,4 @@ class IdempotencyMiddleware:
             )
             response["Retry-After"] = "2"
             return response
-        return answer_of(row)
+        return _for_replay(request, answer_of(row))

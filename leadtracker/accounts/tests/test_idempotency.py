@@ -117,7 +117,7 @@ def test_a_replayed_form_refused_on_arrival_says_why(acme):
     answer = client.post(
         "/attendance/punch/", {"action": "out"}, HTTP_IDEMPOTENCY_KEY="punch-out-01", HTTP_X_REPLAY="queued"
     )
-    assert answer.status_code == 409
+    assert (answer.status_code, answer["X-Replay"]) == (409, "refused")
     assert answer.json() == {"detail": "you are not punched in"}
     # The reason is not left behind to pop up on the next page as well.
     assert "not punched in" not in client.get("/attendance/").content.decode()
@@ -146,6 +146,11 @@ def test_a_replay_without_a_session_is_not_done(acme):
     )
     # The worker keeps the write waiting: a redirect to sign in is no "done".
     assert answer.status_code == 302 and "X-Replay" not in answer
+    # Nor is the CSRF check failed for want of a session a refusal.
+    answer = Client(enforce_csrf_checks=True).post(
+        f"/leads/{lead.pk}/note/", {"body": "x"}, HTTP_IDEMPOTENCY_KEY="signed-out-01", HTTP_X_REPLAY="queued"
+    )
+    assert answer.status_code == 403 and "X-Replay" not in answer
     assert not IdempotentRequest.objects.exists()
 
 

@@ -21,6 +21,7 @@ const DB_NAME = "leadtracker-offline";
 const RECENT_LEADS = 50;
 // Today's leads are read ahead again when their kept copy is older than this.
 const FRESH_MS = 15 * 60 * 1000;
+const SEND_TIMEOUT_MS = 30 * 1000;
 
 // The outcome sheet and the new-lead form too: what is kept can also be filled in offline.
 const KEPT = [
@@ -259,6 +260,8 @@ function send(entry, queued, csrf) {
   headers.set("X-Made-At", entry.madeAt);
   if (queued) headers.set("X-Replay", "queued");
   return fetch(entry.url, {
+    // A request lost in a network that came and went would hold up every change behind it.
+    signal: AbortSignal.timeout(SEND_TIMEOUT_MS),
     method: "POST",
     body,
     headers,
@@ -353,9 +356,22 @@ async function flushOnce() {
   }
 }
 
+let again = false;
+
 function flush() {
   // One pass at a time: two at once would send the same write twice (harmless, but wasteful).
-  if (!flushing) flushing = flushOnce().finally(() => (flushing = null));
+  // Asked again meanwhile (another person signed in, the network came back): one more pass
+  // after this one, which may have started with the old session.
+  if (flushing) {
+    again = true;
+    return flushing;
+  }
+  flushing = (async () => {
+    do {
+      again = false;
+      await flushOnce();
+    } while (again);
+  })().finally(() => (flushing = null));
   return flushing;
 }
 
