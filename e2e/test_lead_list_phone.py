@@ -136,3 +136,23 @@ def test_an_agents_cards_without_tick_boxes_keep_the_name_wide(browser, live_ser
     assert main["width"] >= 180, main
     assert first.bounding_box()["y"] + first.bounding_box()["height"] <= 800
     context.close()
+
+
+def test_select_all_matching_asks_then_changes_them_all(browser, live_server, people, leads):
+    from leadtracker.leads.models import Lead
+
+    context, phone = _open(browser, live_server, "maya@acme.test", 360, 800)
+    phone.goto(f"{live_server.url}/leads/")
+    phone.locator("tr.lead-row input[name=ids]").first.check()
+    bar = phone.locator("#bulkbar")
+    bar.locator("input[name=all_matching]").check()
+    phone.select_option("#b-action", "status")
+    phone.select_option("#b-status", label="Won")
+    bar.locator("button:has-text('Apply')").click()
+    dialog = phone.locator("dialog[open]")
+    expect(dialog).to_contain_text("all 24 leads that match")
+    assert not Lead.objects.filter(status__name="Won").exists()
+    dialog.locator("button[type=submit]").click()
+    expect(phone.locator(".flash")).to_contain_text("24 leads changed")
+    assert Lead.objects.filter(status__name="Won").count() == 24
+    context.close()
