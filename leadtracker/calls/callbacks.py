@@ -14,6 +14,7 @@ import datetime as dt
 import hashlib
 from typing import Protocol
 
+from leadtracker.accounts.models import Notification
 from leadtracker.accounts.notifications import notify_many
 from leadtracker.calls.models import TALKED, UNANSWERED, Call, CallBack
 
@@ -253,3 +254,50 @@ def on_calls_stored(org, stored: list[tuple[int, StoredCall]], *, user_id: int) 
         | {cb.missed_call_id for cb in changed.values()}
         | {measured_from[pk] for pk in changed}
     )
+
+
+# A missed call still waiting this long reminds whoever is to return it, once; older than
+# NOT_AFTER it is left to the list (a phone's catch-up sync of old calls reminds nobody).
+WAITING_TOO_LONG = dt.timedelta(minutes=30)
+NOT_AFTER = dt.timedelta(hours=2)
+
+
+def remind_waiting(now: dt.datetime | None = None) -> int:
+    """Reminds (the bell, Web Push kind call_back) of each call-back waiting over 30 minutes;
+    the reminder's link names the call-back, so a later run does not repeat it."""
+    from django.utils import timezone  # as in _save: this module's top keeps to the models
+
+    now = now or timezone.now()
+    waiting = list(
+        CallBack.objects.filter(
+            closed_at__isnull=True,
+            assignee__isnull=False,
+            missed_at__lte=now - WAITING_TOO_LONG,
+            missed_at__gt=now - NOT_AFTER,
+        ).order_by("organisation_id", "pk")[:1000]
+    )
+    if not waiting:
+        return 0
+    url = {cb.pk: f"/queue/#call-back-{cb.pk}" for cb in waiting}
+    told = set(
+        Notification.objects.filter(
+            organisation_id__in={cb.organisation_id for cb in waiting},
+            user_id__in={cb.assignee_id for cb in waiting},
+            url__in=url.values(),
+        ).values_list("url", flat=True)
+    )
+    by_org: dict[int, list[dict]] = {}
+    for cb in waiting:
+        if url[cb.pk] not in told:
+            by_org.setdefault(cb.organisation_id, []).append(
+                {
+                    "user_id": cb.assignee_id,
+                    "text": f"Missed call from {cb.number} waiting over 30 minutes: call back",
+                    "url": url[cb.pk],
+                    "kind": "call_back",
+                    "lead_id": cb.lead_id,
+                }
+            )
+    for org_id, items in by_org.items():
+        notify_many(org_id, items)
+    return sum(len(items) for items in by_org.values())

@@ -2,6 +2,7 @@ import datetime as dt
 
 from django_tasks import task
 
+from leadtracker.calls import callbacks
 from leadtracker.lib.periodic import periodic
 
 
@@ -12,3 +13,10 @@ def purge_usage() -> int:
     from leadtracker.calls.actions import purge_usage as purge
 
     return purge()
+
+
+@periodic(every=dt.timedelta(minutes=5))
+@task()
+def remind_waiting_call_backs() -> int:
+    """Missed calls waiting over 30 minutes: a reminder to whoever is to return each."""
+    return callbacks.remind_waiting()

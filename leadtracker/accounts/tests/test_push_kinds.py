@@ -1,6 +1,6 @@
 """Which events notify, and as which push kind: a lead assigned to someone else, a missed call
-to return (recent ones only), the managers' daily digest; each queues a push, ids only, for the person's
-browsers when they have one."""
+to return (recent ones only) and again past 30 minutes, the managers' daily digest; each queues
+a push, ids only, for the person's browsers when they have one."""
 
 import datetime as dt
 
@@ -13,6 +13,7 @@ from leadtracker.accounts.models import Notification
 from leadtracker.accounts.push import actions
 from leadtracker.accounts.push.tasks import send_push
 from leadtracker.accounts.tests.push_service import Browser
+from leadtracker.calls.callbacks import remind_waiting
 from leadtracker.leads.actions.assignment import assign_lead
 from leadtracker.reports import digest
 from leadtracker.testing import call, open_shift, paired_client, send, start_test_clock
@@ -85,3 +86,26 @@ def test_the_daily_digest_notifies_each_manager(acme, subscribed, django_capture
     assert note.url == "/dashboard/" and "daily digest" in note.text
     assert _queued() == [[note.pk, "digest", None]]
     assert not Notification.objects.filter(user=acme.alice.user).exists()  # agents get none
+
+
+def test_a_call_back_waiting_over_30_minutes_reminds_once(
+    acme, subscribed, django_capture_on_commit_callbacks
+):
+    start_test_clock()
+    subscribed(acme.alice)
+    open_shift(acme.alice)
+    phone = paired_client(acme.alice)
+    rows = [
+        call(1, number="+919811111111", type="missed", minutes_ago=40, duration_s=0),
+        call(2, number="+919833333333", type="missed", minutes_ago=10, duration_s=0),  # not yet
+        call(3, number="+919822222222", type="missed", minutes_ago=300, duration_s=0),  # left to the list
+    ]
+    assert send(phone, rows).status_code == 200
+    DBTaskResult.objects.all().delete()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert remind_waiting() == 1
+    note = Notification.objects.get(url__startswith="/queue/#call-back-")
+    assert note.text == "Missed call from +919811111111 waiting over 30 minutes: call back"
+    assert _queued() == [[note.pk, "call_back", None]]
+    assert remind_waiting() == 0  # once
