@@ -59,7 +59,11 @@ api = NinjaAPI(
     title="LeadTracker API",
     version="1",
     description="Authenticate with `Authorization: Bearer <token>` (personal or device token), "
-    "or with the web app's session cookie plus the CSRF token.",
+    "or with the web app's session cookie plus the CSRF token. A write (POST, PUT, PATCH, DELETE) "
+    "sent with an `Idempotency-Key` header (8 to 100 letters, digits, `-`, `_`, `:`, `.`) is done "
+    "once per person and key: a resend within a day gets the first answer again, marked "
+    "`Idempotent-Replayed: true`; one sent while the first is still being handled gets 409 with "
+    "Retry-After.",
     urls_namespace="api",
     docs_url="/docs",
     parser=JsonParser(),
