@@ -32,7 +32,7 @@ def test_the_push_section_passes_the_gates_and_says_why_push_is_unavailable(
         assert not problems, "\n".join(problems)
         assert gate.check(page, None) == []  # the section loaded by htmx is in the check above too
 
-        section.get_by_label("A missed call from a lead to return").uncheck()
+        section.get_by_label("Missed call to return").uncheck()
         section.get_by_label("Also when I'm off shift").check()
         section.get_by_role("button", name="Save choices").click()
         expect(section.get_by_role("status").filter(has_text="Saved.")).to_be_visible()
@@ -41,7 +41,7 @@ def test_the_push_section_passes_the_gates_and_says_why_push_is_unavailable(
 
         page.locator("#push-toggle").click()
         status = page.locator("#push-status")
-        expect(status).to_contain_text("could not reach its push service")
+        expect(status).to_contain_text("has no push service it can reach")
         expect(page.locator("#push-toggle")).to_be_enabled()
         assert not PushSubscription.objects.exists()
         # Chromium logs why itself (no Push API in a private, headless profile): the page adds none.

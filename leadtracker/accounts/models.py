@@ -440,12 +440,13 @@ class IdempotentRequest(models.Model):
 class PushKind(models.TextChoices):
     """What a notification on the phone is about: each can be turned off on its own."""
 
-    FOLLOW_UP = "follow_up", "A follow-up is due"
-    ASSIGNED = "assigned", "A lead is assigned to me"
-    MISSED_CALL = "missed_call", "A missed call from a lead to return"
-    CALL_BACK = "call_back", "My call-back has waited over 30 minutes"
-    DIGEST = "digest", "The daily digest (managers)"
-    OTHER = "other", "Everything else (requests, answers)"
+    # Short: each label fits beside its switch on a 360 px phone.
+    FOLLOW_UP = "follow_up", "Follow-up due"
+    ASSIGNED = "assigned", "New lead for me"
+    MISSED_CALL = "missed_call", "Missed call to return"
+    CALL_BACK = "call_back", "Call-back waiting 30 min"
+    DIGEST = "digest", "Daily digest"
+    OTHER = "other", "Everything else"
 
 
 class PushPreference(models.Model):

@@ -81,7 +81,8 @@
       try {
         sub = await reg.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: keyBytes(box.dataset.publicKey) });
       } catch (error) {
-        say("Notifications could not be turned on: this browser could not reach its push service (" + (error.message || error.name) + "). Check the network, or use Chrome, Firefox, Edge or Safari.");
+        // Chromium says "permission denied" also when it has no push service (a private window).
+        say("Notifications could not be turned on: this browser has no push service it can reach here (a private window has none) — " + (error.message || error.name) + ". Try again on the network, in a normal window of Chrome, Firefox, Edge or Safari.");
         return;
       }
       await post(box.dataset.subscribeUrl, sub.toJSON());
