@@ -1,6 +1,9 @@
 """The profile page's "Notifications on this phone" section at 360 px: it renders, passes the
 gates (e2e/gates.py), saves the kinds chosen, and its button says plainly that push cannot be
-turned on when the browser reaches no push service (none is reachable from these machines)."""
+turned on when the browser reaches no push service (none is reachable from these machines).
+And the service worker shows a push delivered to it with the page a tap opens."""
+
+import json
 
 import pytest
 from playwright.sync_api import expect
@@ -46,5 +49,52 @@ def test_the_push_section_passes_the_gates_and_says_why_push_is_unavailable(
         assert not PushSubscription.objects.exists()
         # Chromium logs why itself (no Push API in a private, headless profile): the page adds none.
         assert [p for p in gate.problems if "Push API" not in p] == []
+    finally:
+        context.close()
+
+
+@pytest.mark.slow(reason="a browser signs in and waits for the service worker to be active")
+def test_a_push_shows_a_notification_that_opens_a_page_of_this_site(browser, live_server, people, login):
+    """The service worker's push handler (static/js/sw_push.js, imported by sw.js), reached
+    through the DevTools protocol as a push service would: the notification carries the page
+    to open, and an address elsewhere is never one."""
+    context = browser.new_context(viewport={"width": 360, "height": 800})
+    try:
+        context.grant_permissions(["notifications"], origin=live_server.url)
+        page = context.new_page()
+        login(page, live_server.url, people.alice.user.email)
+        page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+        cdp = context.new_cdp_session(page)
+        registrations = []
+        cdp.on("ServiceWorker.workerRegistrationUpdated", lambda e: registrations.extend(e["registrations"]))
+        cdp.send("ServiceWorker.enable")
+        for _ in range(50):
+            if registrations:
+                break
+            page.wait_for_timeout(100)
+        [registration] = [r for r in registrations if not r["isDeleted"]]
+        for tag, url in (("n1", "/calls/7/outcome/"), ("n2", "https://evil.example/phish")):
+            body = {"title": "LeadTracker", "body": "Call with Asha Sharma", "url": url, "tag": tag}
+            cdp.send(
+                "ServiceWorker.deliverPushMessage",
+                {
+                    "origin": live_server.url,
+                    "registrationId": registration["registrationId"],
+                    "data": json.dumps(body),
+                },
+            )
+        shown = []
+        for _ in range(50):
+            shown = page.evaluate(
+                "navigator.serviceWorker.ready.then((r) => r.getNotifications())"
+                ".then((ns) => ns.map((n) => [n.tag, n.title, n.body, n.data.url]))"
+            )
+            if len(shown) == 2:
+                break
+            page.wait_for_timeout(100)
+        assert sorted(shown) == [
+            ["n1", "LeadTracker", "Call with Asha Sharma", "/calls/7/outcome/"],
+            ["n2", "LeadTracker", "Call with Asha Sharma", "/notifications/"],
+        ]
     finally:
         context.close()
