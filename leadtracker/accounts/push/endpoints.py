@@ -17,11 +17,16 @@ class BadEndpoint(ValueError):
     pass
 
 
+class Unresolvable(BadEndpoint):
+    """The name does not resolve now: refused when subscribing, but at send time a passing DNS
+    failure, to retry (not a reason to forget the browser)."""
+
+
 def _addresses(host: str, port: int) -> set[str]:
     try:
         return {info[4][0] for info in socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)}
     except (socket.gaierror, UnicodeError) as exc:
-        raise BadEndpoint("endpoint: its host name does not resolve") from exc
+        raise Unresolvable("endpoint: its host name does not resolve") from exc
 
 
 def _loopback_allowed(parts) -> bool:

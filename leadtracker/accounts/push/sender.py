@@ -84,6 +84,8 @@ def deliver(sub: PushSubscription, body: dict) -> str:
     """Send to one browser: "sent", "gone" (removed), "retry" or "refused" (kept, not retried)."""
     try:
         endpoints.check(sub.endpoint)
+    except endpoints.Unresolvable:
+        return "retry"
     except endpoints.BadEndpoint:
         actions.remove_gone(sub, reason="endpoint")
         return "gone"

@@ -72,3 +72,21 @@ def test_a_subscription_turned_bad_is_dropped_at_send_time(acme, settings):
     settings.PUSH_ALLOW_LOOPBACK = False
     assert sender.deliver(sub, {"body": "x"}) == "gone"
     assert not PushSubscription.objects.exists()
+
+
+def test_a_name_that_does_not_resolve_is_retried_not_forgotten(acme, settings):
+    from leadtracker.accounts.push import sender  # after the settings fixture: sends nothing else
+
+    sub = PushSubscription.objects.create(
+        organisation=acme.org,
+        user=acme.alice.user,
+        endpoint="https://push.invalid/x",  # .invalid never resolves (RFC 2606)
+        p256dh=Browser().keys()["p256dh"],
+        auth=Browser().keys()["auth"],
+    )
+    assert sender.deliver(sub, {"body": "x"}) == "retry"
+    assert PushSubscription.objects.filter(pk=sub.pk).exists()
+    with pytest.raises(ActionError, match="does not resolve"):
+        actions.subscribe(
+            acme.alice, endpoint="https://push.invalid/y", keys=Browser().keys(), actor=Actor.system()
+        )
