@@ -31,7 +31,7 @@ def test_the_push_section_passes_the_gates_and_says_why_push_is_unavailable(
         section = page.locator("#push-settings")
         expect(section.get_by_role("heading", name="Notifications on this phone")).to_be_visible()
         expect(section.locator("#push-toggle")).to_have_text("Turn on in this browser")
-        assert section.locator("input[name=kinds]").count() == 5  # the digest is a manager's
+        assert section.locator("input[name=kinds]").count() == 6  # the digest is a manager's
         assert not problems, "\n".join(problems)
         assert gate.check(page, None) == []  # the section loaded by htmx is in the check above too
 

@@ -446,6 +446,7 @@ class PushKind(models.TextChoices):
     MISSED_CALL = "missed_call", "Missed call to return"
     CALL_BACK = "call_back", "Call-back waiting 30 min"
     DIGEST = "digest", "Daily digest"
+    CALL_ENDED = "call_ended", "After a call: how did it go?"
     OTHER = "other", "Everything else"
 
 

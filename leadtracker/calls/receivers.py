@@ -1,6 +1,7 @@
 from django.dispatch import receiver
 
 from leadtracker.accounts.signals import organisation_created
+from leadtracker.calls import tasks
 from leadtracker.calls.models import (
     DEFAULT_OUTCOMES,
     NOT_CONNECTED_OUTCOMES,
@@ -9,6 +10,7 @@ from leadtracker.calls.models import (
     CallBack,
     Outcome,
 )
+from leadtracker.calls.signals import calls_stored
 from leadtracker.leads.models import LeadStatus
 from leadtracker.leads.signals import lead_numbers_added, lead_owner_changed, leads_imported
 from leadtracker.lib.bulk import one_of
@@ -78,3 +80,8 @@ def link_imported_calls(sender, organisation, numbers, actor, **kwargs):
     leads = Lead.objects.in_bulk({lead_of[n] for n in waiting})
     for lead_id, lead in leads.items():
         link_calls_to_lead(lead, [n for n in waiting if lead_of[n] == lead_id], actor=actor)
+
+
+@receiver(calls_stored)
+def prompt_after_the_newest_call(sender, organisation, user_id, moments, **kwargs):
+    tasks.queue_call_prompt(organisation, user_id, moments)

@@ -50,14 +50,14 @@ def _on_shift(organisation_id: int, user_id: int) -> bool:
     ).exists()
 
 
-def why_not(note: Notification, kind: str, lead_id: int | None) -> str:
-    """Why this notification goes to no phone, or "" when it may go."""
-    if _lead_gone(note.organisation_id, lead_id):
+def why_not(organisation_id: int, user_id: int, kind: str, lead_id: int | None) -> str:
+    """Why this push goes to no phone, or "" when it may go."""
+    if _lead_gone(organisation_id, lead_id):
         return "the lead was erased or removed"
-    pref = PushPreference.objects.filter(organisation_id=note.organisation_id, user_id=note.user_id).first()
+    pref = PushPreference.objects.filter(organisation_id=organisation_id, user_id=user_id).first()
     if pref is not None and kind in pref.kinds_off:
         return "the person turned this kind off"
-    if not (pref is not None and pref.off_shift) and not _on_shift(note.organisation_id, note.user_id):
+    if not (pref is not None and pref.off_shift) and not _on_shift(organisation_id, user_id):
         return "the person is off shift"
     return ""
 
@@ -119,13 +119,24 @@ def send(notification_id: int, kind: str, lead_id: int | None, only: list[int] |
     note = Notification.objects.filter(pk=notification_id).first()
     if note is None:
         return {"skipped": "the notification is gone"}
-    reason = why_not(note, kind, lead_id)
+    return send_payload(note.organisation_id, note.user_id, kind, lead_id, payload(note, kind), only)
+
+
+def send_payload(
+    organisation_id: int,
+    user_id: int,
+    kind: str,
+    lead_id: int | None,
+    body: dict,
+    only: list[int] | None = None,
+) -> dict:
+    """Send `body` (title, body, url, kind, tag) to a member's browsers, or say why not."""
+    reason = why_not(organisation_id, user_id, kind, lead_id)
     if reason:
         return {"skipped": reason}
-    subs = PushSubscription.objects.filter(organisation_id=note.organisation_id, user_id=note.user_id)
+    subs = PushSubscription.objects.filter(organisation_id=organisation_id, user_id=user_id)
     if only is not None:
         subs = subs.filter(pk__in=only)
-    body = payload(note, kind)
     done = {"sent": 0, "gone": 0, "refused": 0, "retry": []}
     for sub in subs.order_by("pk"):
         outcome = deliver(sub, body)

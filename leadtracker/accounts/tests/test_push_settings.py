@@ -76,7 +76,7 @@ def test_choosing_kinds_and_off_shift(acme):
     assert answer.status_code == 302
     pref = PushPreference.objects.get(user=acme.alice.user)
     # The digest is not offered to an agent: it stays on for when they become a manager.
-    assert pref.kinds_off == ["missed_call", "call_back", "other"]
+    assert pref.kinds_off == ["missed_call", "call_back", "call_ended", "other"]
     assert pref.off_shift is True
     fragment = client.post("/profile/push/", {"kinds": []}, headers={"HX-Request": "true"})
     assert b"Saved." in fragment.content
