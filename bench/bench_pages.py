@@ -13,7 +13,8 @@ signs in as its agent Sunil in Chromium at 360×800, and opens each page RUNS ti
 
 It counts the bytes transferred (encoded: compressed when the server compressed) of the HTML,
 CSS and JS (budget ≤ 120 KB), and of everything, and reads the first contentful paint from the
-page's Performance API (budget < 1.5 s). Median and worst of the runs per page; a table printed
+page's Performance API (budget < 1.5 s). Median and worst of the runs per page (after one visit
+not counted); a table printed
 and written to bench/results/pages.{json,md}. The page weight and paint do not depend on the
 database, so this runs on SQLite only (the harness's PostgreSQL run says so and stops).
 
@@ -189,6 +190,9 @@ def run(base: str) -> list[dict]:
         rows = []
         for label, path in PAGES:
             path = path.format(lead=lead)
+            # One visit first, not counted: the server's first answer to a page pays for
+            # imports and template loading that every later one is spared.
+            measure(browser, signed_in, base + path)
             samples = [measure(browser, signed_in, base + path) for _ in range(RUNS)]
             rows.append(row(label, path, samples))
             print(rows[-1], flush=True)
@@ -235,8 +239,8 @@ def main() -> int:
     notes = (
         f"Load average at the end {load} on {os.cpu_count()} cores. "
         f"Agent on a 360×800 phone, cold cache, Fast 4G (9 Mbit/s down, 1.5 Mbit/s up, 60 ms RTT), "
-        f"CPU {CPU_SLOWDOWN}× slower; {RUNS} runs a page. Budgets: HTML+CSS+JS ≤ {BUDGET_KB} KB "
-        f"transferred, first contentful paint < {BUDGET_FCP_MS} ms."
+        f"CPU {CPU_SLOWDOWN}× slower; {RUNS} runs a page after one not counted. "
+        f"Budgets: HTML+CSS+JS ≤ {BUDGET_KB} KB transferred, first contentful paint < {BUDGET_FCP_MS} ms."
     )
     write("pages", rows, notes)
     return 0 if all(r["within_budget"] for r in rows) else 1
