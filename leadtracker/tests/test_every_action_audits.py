@@ -35,7 +35,9 @@ import leadtracker
 from leadtracker.accounts import actions as accounts
 from leadtracker.accounts.audit import Actor
 from leadtracker.accounts.models import AuditEvent, Role
+from leadtracker.accounts.push import actions as push_actions
 from leadtracker.accounts.support import actions as support
+from leadtracker.accounts.tests.push_service import Browser
 from leadtracker.attendance.actions import punch_in
 from leadtracker.calls import actions as calls
 from leadtracker.calls.models import Call, Outcome
@@ -84,6 +86,7 @@ def public_actions() -> dict[str, object]:
 # holds their own source to that.
 READ_ONLY = {
     "accounts.actions.find_invitation": "looks an invitation up by its token",
+    "accounts.push.actions.preference": "reads a person's push choices (unsaved defaults if none)",
     "attendance.actions.open_shift": "reads a member's open shift",
     "attendance.actions.day_end_after": "works out a time from the organisation's day end",
     "calls.actions.normalise_code": "cleans a typed pairing code",
@@ -188,6 +191,14 @@ def _support_request(w):
 
 def _shift(w):
     return punch_in(w.p.alice, actor=w.a, at=w.now - dt.timedelta(hours=2))[0]
+
+
+# A public address written as one: nothing to look up on a machine without DNS.
+PUSH_ENDPOINT = "https://142.250.183.10/fcm/send/abc123"
+
+
+def _push_subscription(w):
+    return push_actions.subscribe(w.p.alice, endpoint=PUSH_ENDPOINT, keys=Browser().keys(), actor=w.a)
 
 
 def _pairing_code(w) -> str:
@@ -387,6 +398,19 @@ SCENARIOS = {
         lambda fn, w, call: fn(
             call, name=NEW_PERSON[0], email=NEW_PERSON[1], owner_id=None, actor=w.a, by=w.p.alice
         ),
+    ),
+    # accounts.push: a browser's subscription and a person's choices (keys made as a browser would)
+    "accounts.push.actions.subscribe": _plain(
+        lambda fn, w: fn(w.p.alice, endpoint=PUSH_ENDPOINT, keys=Browser().keys(), actor=w.a)
+    ),
+    "accounts.push.actions.unsubscribe": _with(
+        _push_subscription, lambda fn, w, _: fn(w.p.alice, endpoint=PUSH_ENDPOINT, actor=w.a)
+    ),
+    "accounts.push.actions.save_preference": _plain(
+        lambda fn, w: fn(w.p.alice, kinds_on=["follow_up"], off_shift=False, actor=w.a)
+    ),
+    "accounts.push.actions.remove_gone": _with(
+        _push_subscription, lambda fn, w, sub: fn(sub, reason="410 from the push service")
     ),
     "calls.actions.log_call": _plain(
         lambda fn, w: fn(w.p.alice, lead=w.lead, duration_s=95, note=NOTE, actor=w.a)
