@@ -32,7 +32,7 @@ def test_lead_page_has_a_banner_and_no_tel_link_but_shows_the_number(acme, as_me
     page = as_member(acme.alice).get(f"/leads/{lead.pk}/").content.decode()
     assert "Do not call: this person asked not to be contacted." in page
     assert "tel:" not in page
-    assert "⛔ Do not call: +91 98765 43210" in page and "+91 91234 56789" in page
+    assert "Do not call: +91 98765 43210" in page and "+91 91234 56789" in page
     other = new_lead(acme, name="Callable", phones=["99887 76655"], by=acme.alice)
     assert 'href="tel:+919988776655"' in as_member(acme.alice).get(f"/leads/{other.pk}/").content.decode()
 
@@ -55,7 +55,7 @@ def test_missed_calls_to_return_flag_the_lead(acme, as_member, new_lead):
     assert send(phone, [call(1, number="+919876543210", type="missed", duration_s=0)]).status_code == 200
     page = as_member(acme.alice).get("/calls/missed/").content.decode()
     assert f"/leads/{lead.pk}/" in page and "do not call" in page
-    assert "tel:+919876543210" not in page and "⛔ Do not call" in page
+    assert "tel:+919876543210" not in page and "Do not call" in page
 
 
 def queries(client, url) -> int:
