@@ -6,8 +6,9 @@ from playwright.sync_api import expect
 def test_log_in_and_out(page, live_server, people, login):
     login(page, live_server.url, "alice@acme.test")
     expect(page.locator("h1")).to_have_text("Hello, Alice")
-    expect(page.locator(".nav-org")).to_have_text("Acme")
-    page.click("button:has-text('Log out')")  # desktop: the menu is inline
+    expect(page.locator(".org-name")).to_have_text("Acme")
+    page.click("label.menu-button")  # log out is behind ☰, on a desktop too
+    page.click("button:has-text('Log out')")
     expect(page).to_have_url(re.compile(r"/login/$"))
 
 
