@@ -4,14 +4,17 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.tokens import default_token_generator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.encoding import force_bytes
+from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_encode
 from django.views.decorators.http import require_POST
 
 from leadtracker.accounts import actions, audit, mfa, mfa_views, selectors, throttle
+from leadtracker.accounts import notifications as inbox
 from leadtracker.accounts.audit import Actor
 from leadtracker.accounts.auth import EmailBackend
 from leadtracker.accounts.decorators import member_required
@@ -34,6 +37,7 @@ from leadtracker.accounts.support import actions as support_actions
 from leadtracker.accounts.throttle import clear_account_failures, login_blocked, record_login_failure
 from leadtracker.lib import confirm, spreadsheet
 from leadtracker.lib.errors import ActionError
+from leadtracker.lib.formats import when
 from leadtracker.lib.http import client_ip
 from leadtracker.lib.pagination import keyset_page
 from leadtracker.lib.web import show_action_error
@@ -206,10 +210,6 @@ class PasswordResetView(auth_views.PasswordResetView):
 
 def set_password_link(user) -> str:
     """The password-reset link for a user, as e-mailed (for commands that create people)."""
-    from django.contrib.auth.tokens import default_token_generator
-    from django.utils.encoding import force_bytes
-    from django.utils.http import urlsafe_base64_encode
-
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     token = default_token_generator.make_token(user)
     return settings.SITE_URL + reverse("password_reset_confirm", kwargs={"uidb64": uid, "token": token})
@@ -241,8 +241,6 @@ def switch_organisation(request):
 
 @member_required()
 def notifications(request):
-    from leadtracker.accounts import notifications as inbox
-
     if request.method == "POST":
         inbox.mark_all_read(request.membership)
         return redirect("notifications")
@@ -428,15 +426,13 @@ def _deactivate_question(member) -> confirm.Question:
 
 
 def _revoke_token_question(request, token) -> "confirm.Question | None":
-    from django.template.defaultfilters import date
-
     if token.revoked_at is not None:
         return None
     if token.kind == TokenKind.DEVICE:
         details = ["It is a phone's token: that phone stops syncing at once."]
     else:
         details = ["Anything that uses it stops working at once."]
-    used = date(token.last_used_at, "j M Y, g:i A") if token.last_used_at else ""
+    used = when(token.last_used_at) if token.last_used_at else ""
     details.append(f"It was last used on {used}." if used else "It has never been used.")
     return confirm.Question(
         title=f"Revoke token “{token.name}”?",

@@ -5,13 +5,15 @@ import dataclasses
 import datetime as dt
 import secrets
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Count
+from django.db.models import Count, F, Max, Q
 from django.utils import timezone
 
 from leadtracker.accounts.actions import create_api_token, revoke_api_token
 from leadtracker.accounts.audit import Actor, record
 from leadtracker.accounts.models import ActorKind, Membership, Organisation, Role, TokenKind, hash_secret
+from leadtracker.calls import callbacks
 from leadtracker.calls.ingest import CleanCall, touch_leads
 from leadtracker.calls.models import (
     Call,
@@ -26,8 +28,13 @@ from leadtracker.calls.models import (
     UsageDay,
 )
 from leadtracker.calls.signals import calls_stored
-from leadtracker.leads.models import LeadStatus
+from leadtracker.leads.actions.follow_ups import FOLLOW_UP_FUTURE, FOLLOW_UP_PAST, schedule_follow_up
+from leadtracker.leads.actions.leads import DuplicateLead, LeadData, create_lead
+from leadtracker.leads.actions.permissions import check_owner
+from leadtracker.leads.models import Lead, LeadPhone, LeadStatus
+from leadtracker.leads.selectors import can_assign_to
 from leadtracker.lib.errors import ActionError
+from leadtracker.lib.phones import InvalidPhone, normalise
 from leadtracker.lib.timeutil import ANY_PAST, check_within
 
 UNCHANGED = object()  # an argument not given: the field keeps its value
@@ -209,8 +216,6 @@ def record_outcome(
     """After a call: its outcome, a note, and the next follow-up on its lead. The person who
     made the call records it, or a manager above them (the view loads the call through
     visibility); recording again replaces the outcome and note."""
-    from leadtracker.leads.actions.follow_ups import FOLLOW_UP_FUTURE, FOLLOW_UP_PAST, schedule_follow_up
-
     if by.user_id != call.user_id and not by.has_role(Role.MANAGER):
         raise ActionError(
             "only the caller or their manager records the outcome", field="call", status_code=403
@@ -260,8 +265,6 @@ def link_calls_to_lead(lead, numbers, *, actor: Actor) -> int:
 
     Two statements when there is nothing to link (a new lead's usual case). The person-days of
     the linked calls are recounted (leads called) by reports, on the audit event."""
-    from leadtracker.leads.models import Lead
-
     numbers = sorted({n for n in numbers if n})
     if not numbers:
         return 0
@@ -274,8 +277,6 @@ def link_calls_to_lead(lead, numbers, *, actor: Actor) -> int:
         organisation_id=org_id, number__in=numbers, closed_at__isnull=True, lead__isnull=True
     ).update(**moved)
     if linked:
-        from django.db.models import Max, Q
-
         newest = Call.objects.filter(lead=lead, number__in=numbers).aggregate(at=Max("started_at"))["at"]
         # As sync does: last contacted follows the newest call and never moves back.
         Lead.objects.filter(pk=lead.pk).filter(
@@ -297,8 +298,6 @@ def link_calls_to_lead(lead, numbers, *, actor: Actor) -> int:
 def may_own_call_lead(call: Call, by: Membership) -> bool:
     """Whether the person whose phone the call was on can be given a lead by ``by``: then a
     lead made from the call is theirs unless ``by`` chooses otherwise."""
-    from leadtracker.leads.selectors import can_assign_to
-
     return can_assign_to(by, call.user_id)
 
 
@@ -319,11 +318,6 @@ def create_lead_from_call(
 
     Returns (lead, created). A number that is already a lead's (made since the call, or by an
     import) gives that lead, with the calls linked to it: never an error, never a second lead."""
-    from leadtracker.leads.actions.leads import DuplicateLead, LeadData, create_lead
-    from leadtracker.leads.actions.permissions import check_owner
-    from leadtracker.leads.models import LeadPhone
-    from leadtracker.lib.phones import InvalidPhone, normalise
-
     if by.user_id != call.user_id and not by.has_role(Role.MANAGER):
         raise ActionError(
             "only the caller or their manager makes a lead from a call", field="call", status_code=403
@@ -390,9 +384,6 @@ def _manual_number_and_lead(org, lead, number: str) -> tuple[str, object]:
     """(number, lead) of a hand-logged call. A call logged from a lead's page is to the lead's
     own number; a typed number is cleaned as a phone's would be, and joins the lead that has it
     so the call shows on that lead as a synced one would."""
-    from leadtracker.leads.models import Lead
-    from leadtracker.lib.phones import InvalidPhone, normalise
-
     if lead is not None:
         number = lead.phone
         if not number:
@@ -409,8 +400,6 @@ def _run_stored_call_hooks(org, member: Membership, call: Call, lead) -> None:
     """Put a hand-logged call through what follows a synced batch (the lead's last contact,
     the missed-call loop, the roll-ups' signal), in the sync's own shape (ingest's CleanCall),
     so the two ways a call arrives cannot disagree about what it did."""
-    from leadtracker.calls import callbacks
-
     clean = CleanCall(
         index=0,
         device_call_id="",
@@ -575,7 +564,6 @@ def count_usage(org, event: str, *, app_version: str = "", os: str = "", n: int 
     One upsert; nobody is named in it."""
     if not org.usage_events:
         return
-    from django.db.models import F
 
     day = UsageDay.day_of()
     key = {
@@ -597,8 +585,6 @@ def count_usage(org, event: str, *, app_version: str = "", os: str = "", n: int 
 def purge_usage(now=None) -> int:
     """Usage data expires after USAGE_RETENTION_DAYS (the privacy issue may shorten it): the
     counters, and the app version and system of phones revoked that long ago."""
-    from django.conf import settings
-
     now = now or timezone.now()
     cutoff = now - dt.timedelta(days=settings.USAGE_RETENTION_DAYS)
     days_cutoff = UsageDay.day_of(now) - dt.timedelta(days=settings.USAGE_RETENTION_DAYS)

@@ -15,13 +15,16 @@ from leadtracker.accounts.audit import Actor
 from leadtracker.accounts.auth import BearerAuth, SessionAuth
 from leadtracker.accounts.models import Role, TokenKind
 from leadtracker.accounts.throttle import DeviceThrottle, with_defaults
+from leadtracker.accounts.visibility import visible_memberships
 from leadtracker.calls import actions, selectors, sync
 from leadtracker.calls.models import Device, Outcome, Permission
 from leadtracker.calls.sheet import api as sheet_api
 from leadtracker.leads import access, masking
+from leadtracker.leads.selectors import get_lead
 from leadtracker.lib import json_body
 from leadtracker.lib.errors import ActionError
 from leadtracker.lib.http import client_ip
+from leadtracker.lib.pagination import keyset_sorted
 from leadtracker.lib.schema import Moment, Strict, request_body, require_role
 
 router = Router(tags=["devices"])
@@ -175,8 +178,6 @@ def revoke(request, device_id: int):
     summary="A pairing code for your phone, or (managers) a team member's",
 )
 def pairing_code(request, payload: PairingCodeIn):
-    from leadtracker.accounts.visibility import visible_memberships
-
     member = request.membership
     if payload.member_id is not None:
         member = visible_memberships(request.membership).filter(pk=payload.member_id).first()
@@ -392,8 +393,6 @@ def list_calls(
     cursor: str | None = None,
     limit: int = 50,
 ):
-    from leadtracker.lib.pagination import keyset_sorted
-
     if direction not in ("", "in", "out"):
         raise ActionError("must be in or out", field="direction")
     f = selectors.CallFilter(
@@ -421,8 +420,6 @@ def list_calls(
     summary="Log a call by hand",
 )
 def log_call(request, payload: ManualCallIn):
-    from leadtracker.leads.selectors import get_lead
-
     lead = get_lead(request.membership, payload.lead_id) if payload.lead_id is not None else None
     call, created = actions.log_call(
         request.membership,

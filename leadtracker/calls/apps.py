@@ -7,6 +7,7 @@ class CallsConfig(AppConfig):
     verbose_name = "Devices and calls"
 
     def ready(self):
+        # Here, not at the top: these import models, which load after the app registry.
         from leadtracker.accounts.demo import DEMO_HOOKS
         from leadtracker.calls import receivers  # noqa: F401 — connects signal receivers
         from leadtracker.calls.demo import add_demo_calls

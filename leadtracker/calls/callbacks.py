@@ -14,9 +14,12 @@ import datetime as dt
 import hashlib
 from typing import Protocol
 
+from django.db import connection
+
 from leadtracker.accounts.models import Notification
 from leadtracker.accounts.notifications import notify_many
 from leadtracker.calls.models import TALKED, UNANSWERED, Call, CallBack
+from leadtracker.lib.bulk import insert_rows
 
 
 class StoredCall(Protocol):
@@ -50,8 +53,6 @@ def _lock_numbers(org_id: int, numbers) -> None:
     same moment, each miss the other's uncommitted row and the call-back stays open for good.
     Locks are taken in sorted order so two batches never wait on each other in a circle.
     (SQLite runs one writing transaction at a time already.)"""
-    from django.db import connection
-
     if connection.vendor != "postgresql":
         return
     keys = sorted(
@@ -79,8 +80,6 @@ def _update(call_backs: list[CallBack]) -> None:
     sync's write transaction (on SQLite, the database's one write lock): bulk_update's CASE WHEN
     per column and row cost ~0.3 ms a call-back to compile, 100 ms and more for a batch that
     closes a few hundred, all of it while every other writer waited."""
-    from django.db import connection
-
     table = connection.ops.quote_name(CallBack._meta.db_table)
     pg = connection.vendor == "postgresql"
     names = ["id", *(name for name, _ in CHANGED_COLUMNS)]
@@ -201,8 +200,6 @@ def _save(new: list[CallBack], changed: dict) -> None:
     if new:
         # Plain rows (COPY on PostgreSQL): bulk_create costs ~0.5 ms a row in Django itself.
         from django.utils import timezone
-
-        from leadtracker.lib.bulk import insert_rows
 
         now = timezone.now()
         insert_rows(

@@ -2,6 +2,7 @@ from django.dispatch import receiver
 
 from leadtracker.accounts.signals import organisation_created
 from leadtracker.calls import tasks
+from leadtracker.calls.actions import link_calls_to_lead
 from leadtracker.calls.models import (
     DEFAULT_OUTCOMES,
     NOT_CONNECTED_OUTCOMES,
@@ -11,7 +12,7 @@ from leadtracker.calls.models import (
     Outcome,
 )
 from leadtracker.calls.signals import calls_stored
-from leadtracker.leads.models import LeadStatus
+from leadtracker.leads.models import Lead, LeadStatus
 from leadtracker.leads.signals import lead_numbers_added, lead_owner_changed, leads_imported
 from leadtracker.lib.bulk import one_of
 
@@ -50,8 +51,6 @@ def move_open_call_backs(sender, lead, old_owner_id, new_owner_id, **kwargs):
 def link_calls(sender, lead, numbers, actor, **kwargs):
     """However a lead gets a number (made from a call, by hand, the API, a capture, a synced
     call), the calls with that number that were nobody's lead become this lead's."""
-    from leadtracker.calls.actions import link_calls_to_lead
-
     link_calls_to_lead(lead, numbers, actor=actor)
 
 
@@ -60,9 +59,6 @@ def link_imported_calls(sender, organisation, numbers, actor, **kwargs):
     """An imported lead takes the calls and call-backs of its numbers that were nobody's lead
     (a missed call from someone whose sheet is imported later). Two indexed queries a batch
     find the few numbers that have any; only those leads are linked one by one."""
-    from leadtracker.calls.actions import link_calls_to_lead
-    from leadtracker.leads.models import Lead
-
     lead_of = {e164: lead_id for lead_id, e164s in numbers.items() for e164 in e164s}
     if not lead_of:
         return

@@ -12,6 +12,8 @@ from leadtracker.accounts.models import Membership
 from leadtracker.accounts.visibility import visible, visible_memberships, visible_user_ids
 from leadtracker.attendance.selectors import users_on_shift
 from leadtracker.calls.models import Call, CallBack, Device, Outcome, UsageDay
+from leadtracker.leads.selectors import leads_for
+from leadtracker.lib.phones import InvalidPhone, normalise
 from leadtracker.lib.timeutil import ANY_FUTURE, ANY_PAST, check_within
 
 
@@ -150,8 +152,6 @@ def usage_summary(org_id: int, days: int = 30) -> dict:
 def mark_lead_makers(calls, region: str) -> list:
     """Set ``can_make_lead`` on calls: no lead yet, and a number a lead can have (not withheld,
     not a service or short code — sync keeps those as the digits the phone had)."""
-    from leadtracker.lib.phones import InvalidPhone, normalise
-
     calls = list(calls)
     for c in calls:
         c.can_make_lead = False
@@ -166,8 +166,6 @@ def mark_lead_makers(calls, region: str) -> list:
 def mark_visible_leads(viewer: Membership, calls) -> list:
     """Set ``lead_visible`` on each call: a call may match a colleague's lead, whose name the
     viewer must not see (visibility is decided by the leads' rule, not by the call's)."""
-    from leadtracker.leads.selectors import leads_for
-
     calls = list(calls)
     ids = {c.lead_id for c in calls if c.lead_id}
     seen = set(leads_for(viewer).filter(pk__in=ids).values_list("pk", flat=True)) if ids else set()

@@ -23,6 +23,8 @@ from leadtracker.calls.ingest import CleanCall, db_time, touch_leads
 from leadtracker.calls.models import Call, CallStatus, CallType, CallVia, Device, Direction
 from leadtracker.calls.sheet.twins import absorb_logged_twins
 from leadtracker.calls.signals import calls_stored
+from leadtracker.leads.actions.leads import LeadData, create_lead
+from leadtracker.leads.models import LeadPhone
 from leadtracker.lib.bulk import one_of
 from leadtracker.lib.errors import ActionError
 from leadtracker.lib.phones import InvalidPhone, normalise, to_ascii_digits
@@ -306,8 +308,6 @@ def _store(
 def _match(org, rows: list[CleanCall], *, device: Device, actor: Actor) -> None:
     """Link each call to the lead with its number; create leads for unknown numbers when the
     organisation asks for it (named from the phone's contact, owned by the device's person)."""
-    from leadtracker.leads.models import LeadPhone
-
     numbers = {r.number for r in rows if r.valid}
     if not numbers:
         return
@@ -329,8 +329,6 @@ def _match(org, rows: list[CleanCall], *, device: Device, actor: Actor) -> None:
 
 
 def _lead_for_unknown(org, number: str, name: str, *, device: Device, actor: Actor):
-    from leadtracker.leads.actions.leads import LeadData, create_lead
-
     data = LeadData(name=name, phones=[number], owner_id=device.user_id)
     try:
         lead, _ = create_lead(org, data, actor=actor, by=None, on_duplicate="skip", auto_assign=False)

@@ -8,6 +8,7 @@ from django_tasks import task
 from leadtracker.accounts.models import PushKind, PushSubscription
 from leadtracker.accounts.push import sender
 from leadtracker.calls import callbacks
+from leadtracker.calls.actions import purge_usage as purge
 from leadtracker.calls.models import Call
 from leadtracker.lib.periodic import periodic
 
@@ -19,8 +20,6 @@ PROMPT_FRESH = dt.timedelta(minutes=10)
 @task()
 def purge_usage() -> int:
     """Usage counters older than USAGE_RETENTION_DAYS are deleted."""
-    from leadtracker.calls.actions import purge_usage as purge
-
     return purge()
 
 

@@ -3,7 +3,9 @@ calls to return; outcome settings and usage data for admins."""
 
 import datetime as dt
 
+from django.conf import settings
 from django.contrib import messages
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,11 +17,13 @@ from leadtracker.accounts.decorators import member_required
 from leadtracker.accounts.models import Membership, Role
 from leadtracker.accounts.visibility import subtree_membership_ids, teams_for, visible_memberships
 from leadtracker.calls import actions, forms, selectors
-from leadtracker.calls.models import Call, Outcome
+from leadtracker.calls.models import Call, CallStatus, Outcome
 from leadtracker.leads import masking
+from leadtracker.leads.selectors import assignable_members, get_lead, leads_for
 from leadtracker.leads.selectors import statuses as lead_statuses
 from leadtracker.lib import confirm, spreadsheet
 from leadtracker.lib.errors import ActionError
+from leadtracker.lib.pagination import keyset_sorted
 from leadtracker.lib.web import safe_back, show_action_error
 
 
@@ -113,10 +117,6 @@ def _day_bounds(f: forms.CallFilterForm, tz):
 def _csv_rows(qs, tz, viewer):
     """The calls as rows of the CSV, a chunk of the query at a time (lib/spreadsheet.py makes
     the cells formula-safe and streams the file)."""
-    from django.db.models import Exists, OuterRef
-
-    from leadtracker.leads.selectors import leads_for
-
     # A call may match a colleague's lead: its name only where the viewer may open the lead.
     qs = qs.annotate(lead_visible=Exists(leads_for(viewer).filter(pk=OuterRef("lead_id"))))
     for c in (
@@ -140,9 +140,6 @@ def _csv_rows(qs, tz, viewer):
 
 @member_required()
 def calls_list(request):
-    from leadtracker.calls.models import CallStatus
-    from leadtracker.lib.pagination import keyset_sorted
-
     member = request.membership
     tz = request.org.tzinfo
     people = list(visible_memberships(member).select_related("user").order_by("user__full_name"))
@@ -310,8 +307,6 @@ def call_detail(request, call_id):
 def call_create_lead(request, call_id):
     """A lead from a call whose number is no lead: the number filled in, the owner by default
     the person whose phone it was on. A number that is a lead by now opens that lead."""
-    from leadtracker.leads.selectors import assignable_members, leads_for
-
     member = request.membership
     call = selectors.get_call(member, call_id)
     selectors.mark_visible_leads(member, [call])
@@ -359,8 +354,6 @@ def call_create_lead(request, call_id):
 
 @member_required()
 def log(request):
-    from leadtracker.leads.selectors import get_lead
-
     member = request.membership
     lead = None
     lead_id = request.GET.get("lead") or request.POST.get("lead")
@@ -436,7 +429,5 @@ def _hide_outcome_question(outcome) -> "confirm.Question":
 
 @member_required(Role.ADMIN)
 def usage(request):
-    from django.conf import settings
-
     context = {"usage": selectors.usage_summary(request.org.pk), "retention": settings.USAGE_RETENTION_DAYS}
     return render(request, "calls/usage.html", context)
