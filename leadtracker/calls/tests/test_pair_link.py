@@ -4,9 +4,11 @@ one says to make a new one (404); too many wrong ones from one address answer 42
 with the pairing API's failures. The Phones page's QR code of the link is an SVG."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from leadtracker.accounts.audit import Actor
@@ -97,3 +99,9 @@ def test_the_qr_code_is_an_svg_of_the_link_for_people_signed_in(acme, as_member)
     assert response.status_code == 200 and response["Content-Type"] == "image/svg+xml"
     assert response.content.lstrip().startswith(b"<?xml") and b"<svg" in response.content
     assert as_member(acme.alice).get("/p/not-a-code/qr.svg").status_code == 404
+
+
+def test_the_phones_page_shows_the_qr_code_of_a_new_code(acme, as_member):
+    page = as_member(acme.alice).post(reverse("devices")).content.decode()
+    code = re.search(r'id="pairing-code">([A-Z0-9]{4}-[A-Z0-9]{4})<', page).group(1)
+    assert f'src="/p/{code}/qr.svg"' in page and f'href="/p/{code}"' in page
