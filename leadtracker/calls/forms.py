@@ -60,7 +60,12 @@ class ManualCallForm(RecordOutcomeForm):
     )
     started_at = forms.DateTimeField(label="When", required=False, help_text="empty: now", **LOCAL)
     minutes = forms.IntegerField(
-        label="Minutes talked", min_value=0, max_value=1440, required=False, initial=0
+        label="Minutes talked",
+        min_value=0,
+        max_value=1440,
+        required=False,
+        initial=0,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
 
 
@@ -69,7 +74,9 @@ class LeadFromCallForm(forms.Form):
 
     name = forms.CharField(max_length=200, required=False)
     company = forms.CharField(max_length=200, required=False)
-    email = forms.CharField(label="E-mail", max_length=254, required=False, widget=forms.EmailInput())
+    email = forms.CharField(
+        label="E-mail", max_length=254, required=False, widget=forms.EmailInput(attrs={"autocomplete": "off"})
+    )
     owner = forms.ChoiceField(label="Owner", required=False)
 
     NOBODY = "nobody"

@@ -16,13 +16,20 @@ class LeadForm(forms.Form):
         widget=PhoneInput(),
     )
     # type=email: a phone shows its @ keyboard; the action still cleans the address.
-    email = forms.CharField(max_length=254, required=False, label="E-mail", widget=forms.EmailInput())
+    email = forms.CharField(
+        max_length=254, required=False, label="E-mail", widget=forms.EmailInput(attrs={"autocomplete": "off"})
+    )
     city = forms.CharField(max_length=100, required=False)
     address = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
     source = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
     owner = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
     value = forms.DecimalField(
-        required=False, min_value=0, max_digits=14, decimal_places=2, label="Value (₹)"
+        required=False,
+        min_value=0,
+        max_digits=14,
+        decimal_places=2,
+        label="Value (₹)",
+        widget=forms.NumberInput(attrs={"inputmode": "decimal"}),
     )
     tags = forms.CharField(max_length=300, required=False, help_text="Comma-separated.")
     do_not_call = forms.BooleanField(required=False, label="Do not call")
@@ -61,14 +68,18 @@ class FollowUpForm(forms.Form):
     kind = forms.ChoiceField(choices=FollowUpKind.choices, initial=FollowUpKind.CALL)
     note = forms.CharField(max_length=2000, required=False)
     remind_minutes_before = forms.IntegerField(
-        min_value=0, max_value=10080, initial=15, label="Remind (minutes before)"
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        min_value=0,
+        max_value=10080,
+        initial=15,
+        label="Remind (minutes before)",
     )
 
 
 class FollowUpEditForm(FollowUpForm):
     # Validated by the action (an active member the editor may give work to, who can open
     # the lead); empty leaves the assignee as it is.
-    assignee = forms.IntegerField(required=False)
+    assignee = forms.IntegerField(required=False, widget=forms.NumberInput(attrs={"inputmode": "numeric"}))
 
 
 class CancelForm(forms.Form):
