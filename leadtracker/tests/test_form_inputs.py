@@ -9,7 +9,6 @@ import pkgutil
 import re
 from pathlib import Path
 
-import pytest
 from django import forms
 from django.conf import settings
 
@@ -101,7 +100,6 @@ def test_the_rules_catch_a_form_that_gets_it_wrong():
     assert all(found.values()), found
 
 
-@pytest.mark.django_db
 def test_every_field_of_every_form_asks_for_the_right_keyboard():
     found = []
     for form in form_classes():
