@@ -8,7 +8,7 @@ from django import forms
 from django.contrib.auth.forms import PasswordResetForm
 
 from leadtracker.accounts.actions import ORG_EDITABLE_FIELDS
-from leadtracker.accounts.models import Organisation, Role
+from leadtracker.accounts.models import Organisation, Role, User
 from leadtracker.lib.widgets import PhoneInput
 
 
@@ -159,8 +159,6 @@ class ResetForm(PasswordResetForm):
     --password) may use it to set their first one."""
 
     def get_users(self, email):
-        from leadtracker.accounts.models import User
-
         return User.objects.filter(email=email.strip().lower(), is_active=True)
 
 

@@ -7,6 +7,7 @@ class ReportsConfig(AppConfig):
     verbose_name = "Dashboards and roll-ups"
 
     def ready(self):
+        # Here, not at the top: these import models, which load after the app registry.
         from leadtracker.accounts.demo import DEMO_HOOKS
         from leadtracker.reports import receivers  # noqa: F401 — connects the roll-up upkeep
         from leadtracker.reports.demo import add_demo_reports

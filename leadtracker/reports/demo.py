@@ -10,6 +10,10 @@ import datetime as dt
 from django.utils import timezone
 
 from leadtracker.accounts.audit import Actor
+from leadtracker.attendance.models import Shift
+from leadtracker.calls import sync
+from leadtracker.calls.models import Device
+from leadtracker.reports.rollups import rebuild
 
 DEMO_DAYS = 15
 GAMER = "imran"
@@ -26,10 +30,6 @@ REDIAL_EVERY = 4
 def _gaming_calls(org, member, now) -> None:
     """The agent's bursts, each inside the last shift of its day that began 40 minutes ago or
     more (the phone uploads only calls made on shift)."""
-    from leadtracker.attendance.models import Shift
-    from leadtracker.calls import sync
-    from leadtracker.calls.models import Device
-
     device = Device.objects.filter(organisation=org, user_id=member.user_id, revoked_at__isnull=True).first()
     if device is None:
         return
@@ -60,8 +60,6 @@ def _gaming_calls(org, member, now) -> None:
 
 
 def add_demo_reports(org, members) -> None:
-    from leadtracker.reports.rollups import rebuild
-
     now = timezone.now()
     if GAMER in members:
         _gaming_calls(org, members[GAMER], now)

@@ -20,6 +20,8 @@ from django.utils import timezone
 
 from leadtracker.accounts.models import Membership, Organisation, PeriodicJobRun, Role
 from leadtracker.accounts.notifications import notify
+from leadtracker.calls.selectors import call_backs_for
+from leadtracker.leads.selectors import filter_leads, leads_for
 from leadtracker.lib import leases
 from leadtracker.reports import selectors
 from leadtracker.reports.views import with_flag_labels
@@ -57,9 +59,6 @@ def recipients(org: Organisation) -> list[Membership]:
 
 def figures(member: Membership, day: dt.date) -> dict | None:
     """What the digest says; None when the recipient sees nobody but themself."""
-    from leadtracker.calls.selectors import call_backs_for
-    from leadtracker.leads.selectors import filter_leads, leads_for
-
     org = member.organisation
     user_ids = selectors.scope_user_ids(member)
     if user_ids is not None and len(user_ids) <= 1:

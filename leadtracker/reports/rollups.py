@@ -23,11 +23,13 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Count, Q
+from django.db.models.functions import Coalesce
 
 from leadtracker.accounts.models import Membership
 from leadtracker.attendance.models import Shift
 from leadtracker.calls.models import TALKED, Call, CallBack, CallStatus, Direction
+from leadtracker.leads.models import Lead
 from leadtracker.lib.bulk import insert_rows, json_param
 from leadtracker.reports.models import LeadCount, UserDay, UserHour
 
@@ -354,11 +356,6 @@ def recount_leads(org) -> int:
     the count's statement (counted there, its trigger having changed a row already deleted) or
     waits for the rows this transaction writes and adds itself after — counted once either way.
     Returns the number of leads counted."""
-    from django.db.models import Count
-    from django.db.models.functions import Coalesce
-
-    from leadtracker.leads.models import Lead
-
     with transaction.atomic():
         LeadCount.objects.filter(organisation_id=org.pk).delete()
         rows = (

@@ -47,6 +47,7 @@ from django.db.models.functions import Coalesce
 from leadtracker.accounts.models import Membership
 from leadtracker.accounts.visibility import subtree_membership_ids, visible_user_ids
 from leadtracker.calls.models import CallStatus
+from leadtracker.leads.models import Lead, LeadStatus, StatusKind
 from leadtracker.reports.models import LeadCount, UserDay, UserHour
 from leadtracker.reports.rollups import COUNTS, day_bounds
 
@@ -216,8 +217,6 @@ def _flag(rows: list[dict]) -> None:
 
 
 def funnel(org, user_ids: list[int] | None) -> list[dict]:
-    from leadtracker.leads.models import LeadStatus
-
     # The counts the database keeps per owner and status (models.LeadCount): a few hundred
     # rows for a whole organisation instead of a count over its leads.
     counts = _rows_of(LeadCount, org, user_ids, "owner_id")
@@ -230,8 +229,6 @@ def funnel(org, user_ids: list[int] | None) -> list[dict]:
 
 
 def conversion_by_source(org, rng: Range, user_ids: list[int] | None) -> list[dict]:
-    from leadtracker.leads.models import Lead, StatusKind
-
     tz = org.tzinfo
     start, _ = day_bounds(tz, rng.start)
     _, end = day_bounds(tz, rng.end)

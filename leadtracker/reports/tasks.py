@@ -3,6 +3,7 @@ import datetime as dt
 from django_tasks import task
 
 from leadtracker.lib.periodic import periodic
+from leadtracker.reports.digest import send_due
 
 
 # Every quarter of an hour: each organisation gets its digest within 15 minutes of its
@@ -10,6 +11,4 @@ from leadtracker.lib.periodic import periodic
 @periodic(every=dt.timedelta(minutes=15))
 @task()
 def send_daily_digests() -> int:
-    from leadtracker.reports.digest import send_due
-
     return send_due()

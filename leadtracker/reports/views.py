@@ -18,6 +18,10 @@ from django.utils.http import urlencode
 from leadtracker.accounts.decorators import member_required
 from leadtracker.accounts.models import Membership, Role
 from leadtracker.accounts.visibility import teams_for
+from leadtracker.attendance.actions import open_shift
+from leadtracker.attendance.selectors import users_on_shift
+from leadtracker.calls.selectors import health, missed_to_return, waiting_call_backs
+from leadtracker.leads.selectors import agenda, filter_leads, leads_for
 from leadtracker.lib import spreadsheet
 from leadtracker.lib.headers import uses_geolocation
 from leadtracker.reports import selectors
@@ -82,10 +86,6 @@ def read_scope(request) -> tuple[DashboardFilterForm, Scope | None]:
 
 
 def live_figures(viewer: Membership, scope: Scope) -> dict:
-    from leadtracker.attendance.selectors import users_on_shift
-    from leadtracker.calls.selectors import health, waiting_call_backs
-    from leadtracker.leads.selectors import filter_leads, leads_for
-
     ids = scope.user_ids
     call_backs = waiting_call_backs(viewer, ids if scope.team is not None else None)
     overdue = filter_leads(
@@ -328,10 +328,6 @@ def my_numbers(org, viewer: Membership, today: dt.date) -> list[dict]:
 @uses_geolocation  # the punch button asks for the location
 @member_required()
 def my_day(request):
-    from leadtracker.attendance.actions import open_shift
-    from leadtracker.calls.selectors import missed_to_return
-    from leadtracker.leads.selectors import agenda
-
     viewer = request.membership
     org = request.org
     tz = org.tzinfo
