@@ -97,28 +97,26 @@ def when(value) -> str:
     return f"{name}, {_clock_text(local)}"
 
 
-@register.filter(is_safe=False)
-def day(value) -> str:
-    """A day: "6 Dec", with its year outside this one ("6 Dec 2025")."""
+def _day_of(value, weekday: bool) -> str:
     if _blank(value):
         return EMPTY
     if isinstance(value, dt.datetime):
         value = _local(value).date()
     if not isinstance(value, dt.date):
         return str(value)
-    return _day_text(value, _today())
+    return _day_text(value, _today(), weekday=weekday)
+
+
+@register.filter(is_safe=False)
+def day(value) -> str:
+    """A day: "6 Dec", with its year outside this one ("6 Dec 2025")."""
+    return _day_of(value, weekday=False)
 
 
 @register.filter(is_safe=False)
 def weekday(value) -> str:
     """A day with its day of the week: "Sun, 6 Dec"."""
-    if _blank(value):
-        return EMPTY
-    if isinstance(value, dt.datetime):
-        value = _local(value).date()
-    if not isinstance(value, dt.date):
-        return str(value)
-    return _day_text(value, _today(), weekday=True)
+    return _day_of(value, weekday=True)
 
 
 @register.filter(is_safe=False)
