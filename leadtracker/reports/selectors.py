@@ -29,12 +29,14 @@ Contract for the pages (names are stable; a change is noted here):
   missed_returned, missed_not_returned, shift_seconds}``.
 - ``team_median(rows, field)``: the median of one field over ``per_agent`` rows (the agent's
   day shows "you" beside it).
-- ``funnel(org, user_ids) -> list`` of ``{status_id, name, kind, leads}``, every active status
+- ``funnel(org, user_ids) -> list`` of ``{status_id, name, kind, colour, leads}``, every active status
   in its order: leads owned by the people in scope (None: all leads, unowned ones included),
   now — read from the counts the database keeps (``LeadCount``), never stale.
-- ``conversion_by_source(org, rng, user_ids) -> list`` of ``{source_id, name, leads, won,
-  rate}``: leads created in the range by source (None source: "No source"), ``won`` those
+- ``conversion_by_source(org, rng, user_ids) -> list`` of ``{source_id, name, colour, leads,
+  won, rate}``: leads created in the range by source (None source: "No source"), ``won`` those
   now in a status of kind won, ``rate`` won / leads.
+- ``colour`` (funnel and sources) is a name from ``leads.colours.PALETTE``: the one the admin
+  picked or the default the chips show; "No source" is ``NO_SOURCE_COLOUR``.
 """
 
 import datetime as dt
@@ -47,12 +49,15 @@ from django.db.models.functions import Coalesce
 from leadtracker.accounts.models import Membership
 from leadtracker.accounts.visibility import subtree_membership_ids, visible_user_ids
 from leadtracker.calls.models import CallStatus
+from leadtracker.leads import colours
 from leadtracker.leads.models import Lead, LeadStatus, StatusKind
 from leadtracker.reports.models import LeadCount, UserDay, UserHour
 from leadtracker.reports.rollups import COUNTS, day_bounds
 
 STATUSES = tuple(CallStatus.values)
 TALKED_STATUSES = ("answered", "connected", "answered_elsewhere")
+# Leads without a source are nobody's choice: the neutral grey.
+NO_SOURCE_COLOUR = "slate"
 
 # Gaming flags on the leaderboard (docs/decisions.md, "reports — roll-ups").
 # Many conversations under rollups.SHORT_CALL_S seconds: at least this many, and this share
@@ -222,7 +227,7 @@ def funnel(org, user_ids: list[int] | None) -> list[dict]:
     counts = _rows_of(LeadCount, org, user_ids, "owner_id")
     counts = dict(counts.values_list("status_id").annotate(n=Sum("n")).order_by())
     return [
-        {"status_id": s.pk, "name": s.name, "kind": s.kind, "leads": counts.get(s.pk, 0)}
+        {"status_id": s.pk, "name": s.name, "kind": s.kind, "colour": s.chip, "leads": counts.get(s.pk, 0)}
         for s in LeadStatus.objects.filter(organisation_id=org.pk)
         if s.is_active or counts.get(s.pk)
     ]
@@ -236,7 +241,7 @@ def conversion_by_source(org, rng: Range, user_ids: list[int] | None) -> list[di
     if user_ids is not None:
         leads = leads.filter(owner_id__in=user_ids)
     rows = (
-        leads.values("source_id", "source__name")
+        leads.values("source_id", "source__name", "source__colour")
         .annotate(leads=Count("id"), won=Count("id", filter=Q(status__kind=StatusKind.WON)))
         .order_by()
     )
@@ -244,6 +249,7 @@ def conversion_by_source(org, rng: Range, user_ids: list[int] | None) -> list[di
         {
             "source_id": r["source_id"],
             "name": r["source__name"] or "No source",
+            "colour": _source_colour(r["source_id"], r["source__colour"]),
             "leads": r["leads"],
             "won": r["won"],
             "rate": r["won"] / r["leads"],
@@ -252,3 +258,10 @@ def conversion_by_source(org, rng: Range, user_ids: list[int] | None) -> list[di
     ]
     # Sorted here: the databases put a NULL source's name at opposite ends.
     return sorted(out, key=lambda r: (-r["leads"], r["name"], r["source_id"] or 0))
+
+
+def _source_colour(source_id: int | None, picked: str | None) -> str:
+    # The same choice as LeadSource.chip, from the row already read (no source objects loaded).
+    if source_id is None:
+        return NO_SOURCE_COLOUR
+    return picked or colours.source_default(source_id)

@@ -21,6 +21,7 @@ from leadtracker.accounts.visibility import teams_for
 from leadtracker.attendance.actions import open_shift
 from leadtracker.attendance.selectors import users_on_shift
 from leadtracker.calls.selectors import health, missed_to_return, waiting_call_backs
+from leadtracker.leads import colours
 from leadtracker.leads.selectors import agenda, filter_leads, leads_for
 from leadtracker.lib import spreadsheet
 from leadtracker.lib.headers import uses_geolocation
@@ -141,6 +142,18 @@ def _statuses_present(rows) -> list[str]:
     return [s for s in STATUS_ORDER if any(row.get(s) for row in rows)]
 
 
+def bar_colours(rows: list[dict]) -> list[dict]:
+    """Each bar's palette colour, row for row: ``fill`` the chip's background, ``edge`` its text
+    colour (a light fill alone would fade into the page; the dark edge keeps the bar's shape).
+    Beside the tables rather than in them, so the CSV downloads stay figures only."""
+    out = []
+    for row in rows:
+        # A name the palette no longer has (an older row) draws grey rather than failing the page.
+        _label, fill, edge = colours.PALETTE.get(row["colour"], colours.PALETTE["slate"])
+        out.append({"name": row["colour"], "fill": fill, "edge": edge})
+    return out
+
+
 def chart_tables(org, scope: Scope) -> dict:
     """Every chart as a table: ``columns`` (header), ``rows`` (lists). The same tables feed
     the charts and the CSV downloads, so what is drawn is what is downloaded."""
@@ -174,11 +187,13 @@ def chart_tables(org, scope: Scope) -> dict:
             "title": "Leads by status",
             "columns": ["status", "leads"],
             "rows": [[f["name"], f["leads"]] for f in funnel],
+            "colours": bar_colours(funnel),
         },
         "sources": {
             "title": "Conversion by source (leads created in the range)",
             "columns": ["source", "leads", "won", "conversion_percent"],
             "rows": [[s["name"], s["leads"], s["won"], round(100 * s["rate"], 1)] for s in sources],
+            "colours": bar_colours(sources),
         },
         "_leaderboard": agents,
     }

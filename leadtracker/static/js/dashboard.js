@@ -35,6 +35,15 @@
   function colour(key, i) { return COLOURS[key] || FALLBACK[i % FALLBACK.length]; }
   function column(table, i) { return table.rows.map(function (r) { return r[i]; }); }
 
+  // Statuses and sources in the colours their chips wear (leads/colours.py, sent by the
+  // server beside each row). The bar's outline is the chip's dark text colour, so even the
+  // palest fill stands out from the page; the axis labels name every bar.
+  var NEUTRAL = { fill: "#e2e8f0", edge: "#1e293b" };
+  function paletteBars(list, part) {
+    return { backgroundColor: list.map(function (c) { return c[part]; }),
+      borderColor: list.map(function (c) { return c.edge; }), borderWidth: 1.5 };
+  }
+
   // Series are every column after the first (the label column).
   function datasets(table, options) {
     return table.columns.slice(1).map(function (key, i) {
@@ -58,13 +67,28 @@
       }) }, options: { scales: { y: { beginAtZero: true, ticks: COUNTS }, y1: { beginAtZero: true, ticks: COUNTS, position: "right", grid: { drawOnChartArea: false } } } } };
     },
     funnel: function (t) {
-      return { type: "bar", data: { labels: column(t, 0), datasets: datasets(t) },
+      var ds = datasets(t);
+      if (t.colours) { Object.assign(ds[0], paletteBars(t.colours, "fill")); }
+      return { type: "bar", data: { labels: column(t, 0), datasets: ds },
         options: { indexAxis: "y", plugins: { legend: { display: false } }, scales: { x: { beginAtZero: true, ticks: COUNTS } } } };
     },
     sources: function (t) {
       var onlyCounts = { columns: t.columns.slice(0, 3), rows: t.rows.map(function (r) { return r.slice(0, 3); }) };
-      return { type: "bar", data: { labels: column(t, 0), datasets: datasets(onlyCounts) },
-        options: { scales: { y: { beginAtZero: true, ticks: COUNTS } }, plugins: { tooltip: { callbacks: {
+      var ds = datasets(onlyCounts), legend = {};
+      if (t.colours) {
+        // Each source in its own colour: leads light with a dark edge, won solid dark. The
+        // legend says which is which by lightness and by name, never by hue.
+        Object.assign(ds[0], paletteBars(t.colours, "fill"));
+        Object.assign(ds[1], paletteBars(t.colours, "edge"));
+        legend = { labels: { generateLabels: function (chart) {
+          return chart.data.datasets.map(function (d, i) {
+            return { text: d.label, datasetIndex: i, hidden: !chart.isDatasetVisible(i), lineWidth: 1.5,
+              fillStyle: i === 0 ? NEUTRAL.fill : NEUTRAL.edge, strokeStyle: NEUTRAL.edge };
+          });
+        } } };
+      }
+      return { type: "bar", data: { labels: column(t, 0), datasets: ds },
+        options: { scales: { y: { beginAtZero: true, ticks: COUNTS } }, plugins: { legend: legend, tooltip: { callbacks: {
           footer: function (items) { var row = t.rows[items[0].dataIndex]; return "Conversion " + row[3] + "%"; }
         } } } } };
     }
