@@ -1,7 +1,8 @@
 """The prompt after a call: on shift, watch reads only the newest rows of the call log every
 25 s; a new call is queued and sent at once, and the phone then shows "Call with Asha Sharma
 ended · 2m 10s — how did it go?" with the buttons Interested / Not connected / Open. A button
-runs `leadtracker-agent outcome CALL OUTCOME`, which records it on the server's call."""
+runs `leadtracker-agent outcome CALL OUTCOME`, which saves the server's outcome sheet for the
+call (outcome, the lead's status, its next follow-up)."""
 
 from __future__ import annotations
 
@@ -27,6 +28,8 @@ PROMPTED_TYPES = ("incoming", "outgoing")
 # The buttons, and the outcome each records (the organisation's outcome of that name).
 INTERESTED = "Interested"
 NOT_CONNECTED = "No answer"
+# The next follow-up a button sets when its outcome needs one (a button has no time picker).
+TOMORROW = {"quick": "tomorrow"}
 
 
 def duration_text(seconds: int) -> str:
@@ -151,22 +154,51 @@ def prompt(agent: Agent, calls: list[Call], *, progress=print) -> int:
     return shown
 
 
-def outcome_id(client: Client, name_or_id: str) -> tuple[int, str]:
+def outcome_of(client: Client, name_or_id: str) -> dict:
+    """The organisation's outcome of that name (any case) or id, as GET /outcomes lists it."""
     _, outcomes = client.call("GET", "/outcomes")
     wanted = name_or_id.strip().casefold()
     for item in outcomes or []:
         if str(item.get("id")) == wanted or str(item.get("name", "")).casefold() == wanted:
-            return item["id"], item["name"]
+            return item
     names = ", ".join(str(item.get("name")) for item in outcomes or [])
     raise LookupError(f"no outcome called {name_or_id!r} on the server (there are: {names})")
 
 
+def sheet_key(call_id: int, outcome: int) -> str:
+    # One per (call, button): pressed twice, or resent by the next sync after a lost answer,
+    # the server finds the key and saves nothing more. By the outcome's id, so "interested"
+    # typed by hand is the same press as the button's "Interested".
+    return f"agent-call-{call_id}-outcome-{outcome}"
+
+
+def _follow_up_field(exc: HttpError) -> bool:
+    errors = exc.body.get("errors") if isinstance(exc.body, dict) else None
+    return any(str(e.get("field", "")).startswith("follow_up") for e in errors or [] if isinstance(e, dict))
+
+
 def record_outcome(client: Client, call_id: int, name_or_id: str) -> tuple[str, dict]:
-    """Record the outcome on the server's call. Pressed twice, or resent after a lost answer,
-    it is the same outcome on the same call: still one."""
-    outcome, name = outcome_id(client, name_or_id)
-    _, answer = client.call("POST", f"/calls/{call_id}/outcome", {"outcome_id": outcome})
-    return name, answer
+    """Save the outcome sheet of the server's call, as the web sheet does: the outcome, the
+    lead's status it sets ("Interested" -> Interested), and its next follow-up replacing the open
+    one. A button has no time picker: an outcome that needs a next follow-up gets "tomorrow
+    11 am" (the sheet's "tomorrow" chip, in the organisation's zone). A call whose number is no
+    lead cannot carry a follow-up: its outcome alone is recorded, as before the sheet."""
+    outcome = outcome_of(client, name_or_id)
+    body = {"outcome_id": outcome["id"], "key": sheet_key(call_id, outcome["id"])}
+    if outcome.get("asks_follow_up"):
+        body["follow_up"] = dict(TOMORROW)
+    try:
+        _, answer = client.call("POST", f"/calls/{call_id}/sheet", body)
+    except HttpError as exc:
+        if isinstance(exc, AuthError) or exc.status >= 500 or not _follow_up_field(exc):
+            raise
+        if "follow_up" in body:
+            # Refused with a follow-up: the call has no lead to follow up.
+            _, answer = client.call("POST", f"/calls/{call_id}/outcome", {"outcome_id": outcome["id"]})
+        else:
+            # The outcome was made to ask for one since it was listed: send it with one.
+            _, answer = client.call("POST", f"/calls/{call_id}/sheet", {**body, "follow_up": dict(TOMORROW)})
+    return outcome["name"], answer
 
 
 # Outcomes pressed while the server was out of reach: [call id, outcome], oldest first, sent by

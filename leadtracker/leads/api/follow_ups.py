@@ -1,5 +1,7 @@
 """/api/v1/follow-ups and /api/v1/agenda: a follow-up done, moved or cancelled; the caller's agenda."""
 
+from leadtracker.accounts.auth import BearerAuth, SessionAuth
+from leadtracker.accounts.models import TokenKind
 from leadtracker.leads import selectors
 from leadtracker.leads.actions import follow_ups as follow_up_actions
 from leadtracker.leads.api.lookups import actor_of
@@ -8,6 +10,9 @@ from leadtracker.leads.models import FollowUpKind
 from leadtracker.lib.router import Router
 
 router = Router(ids_of="leadtracker.leads.api", tags=["leads"])
+# A paired phone reminds its person of their follow-ups (the agent's watch, for people without
+# Web Push): the agenda only, read-only. Every other endpoint here keeps refusing device tokens.
+AGENDA_AUTH = [BearerAuth(kinds=(TokenKind.PERSONAL, TokenKind.DEVICE)), SessionAuth()]
 
 
 @router.post("/follow-ups/{follow_up_id}/done", response=FollowUpOut)
@@ -48,7 +53,12 @@ def cancel_follow_up(request, follow_up_id: int, payload: CancelIn):
     )
 
 
-@router.get("/agenda", response=AgendaOut, summary="The caller's follow-ups: overdue, today, next 7 days")
+@router.get(
+    "/agenda",
+    auth=AGENDA_AUTH,
+    response=AgendaOut,
+    summary="The caller's follow-ups: overdue, today, next 7 days (also with a paired phone's token)",
+)
 def agenda(request):
     items = selectors.agenda(request.membership, request.org.tzinfo)
     return AgendaOut(**{k: [FollowUpOut.of(f) for f in v] for k, v in items.items()})
