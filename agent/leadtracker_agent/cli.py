@@ -19,7 +19,7 @@ import time
 import urllib.parse
 from pathlib import Path
 
-from leadtracker_agent import __version__, extsort, phone, prompt, readers
+from leadtracker_agent import __version__, extsort, phone, prompt, readers, reminders
 from leadtracker_agent.agent import Agent, BusyError, Result, Source, device_info, locked, make_client
 from leadtracker_agent.calls import Call, TimeZoneError, parse_when, resolve_tz
 from leadtracker_agent.client import AuthError, Client, ClientError, HttpError, NetworkError
@@ -183,6 +183,12 @@ def build_parser() -> argparse.ArgumentParser:
         "once and prompted for); 0 turns it off (default: configured, else 25)",
     )
     watch.add_argument("--no-prompt", action="store_true", help="no notification after a call")
+    watch.add_argument(
+        "--remind-every",
+        type=float,
+        help="on shift, seconds between reads of your agenda to remind you of follow-ups that are "
+        f"due; 0 turns it off (default: {reminders.EVERY_S})",
+    )
 
     command(
         "setup",
@@ -500,6 +506,8 @@ def cmd_watch(args, config: Config, out: Output) -> int:
     # Built once; every round reads config.json again (exclusions, token, zone) under the lock.
     agent = _agent(args, config, out, store)
     quick = poll > 0 and agent.source.kind == "termux"
+    remind_every = reminders.EVERY_S if args.remind_every is None else args.remind_every
+    next_remind = 0.0
     stop = []
     # SIGTERM (Termux:Boot, kill) ends the loop between rounds, never inside a transaction.
     signal.signal(signal.SIGTERM, lambda *_: stop.append(True))
@@ -515,14 +523,33 @@ def cmd_watch(args, config: Config, out: Output) -> int:
             return status
         next_poll = time.monotonic() + poll
         while not stop and time.monotonic() - started < interval:
+            if remind_every > 0 and time.monotonic() >= next_remind and store.open_shift() is not None:
+                next_remind = time.monotonic() + remind_every
+                _remind_round(agent, config, out)
             if quick and time.monotonic() >= next_poll:
                 next_poll = time.monotonic() + poll
                 if store.open_shift() is not None:
                     status = _quick_round(agent, args, config, out)
                     if status is not None:
                         return status
-            time.sleep(min(1.0, interval, poll if quick else 1.0))
+            time.sleep(min(1.0, interval, poll if quick else 1.0, remind_every or 1.0))
     return OK
+
+
+def _remind_round(agent: Agent, config: Config, out: Output) -> None:
+    """The follow-ups whose reminder time has come, each shown once (for people without Web Push)."""
+    try:
+        with locked(config.lock_path, wait=5):
+            shown = reminders.remind(
+                agent.client, agent.store, server=agent.config.get("server"), tz=agent.tz, progress=out.line
+            )
+    except BusyError:
+        return  # a round is at work: the next reminder round looks again
+    except ClientError as exc:
+        # Out of reach, or revoked (the next full round says so and stops): look again later.
+        out.progress(f"remind: the agenda could not be read: {exc}")
+        return
+    out.progress(f"remind: {shown} follow-up(s) shown")
 
 
 def _stamp() -> str:
