@@ -68,7 +68,7 @@ def test_creating_it_on_the_web_links_every_call_of_the_number(acme, globex, as_
     form = client.get(f"/calls/{calls['1001'].pk}/lead/")
     html = form.content.decode()
     assert form.status_code == 200
-    assert 'id="lead-number" type="tel" value="+91 98123 45678"' in html
+    assert 'id="lead-number" type="tel"' in html and 'value="+91 98123 45678" readonly' in html
     assert 'name="owner"' not in html  # an agent's lead is hers: nothing to choose
     response = client.post(
         f"/calls/{calls['1001'].pk}/lead/", {"name": "Ravi Verma", "company": "Verma Homes"}
