@@ -76,11 +76,27 @@ def test_custom_dates_and_csv_on_a_phone(phone, live_server, people, day, login)
     assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
-def test_the_dashboard_works_without_htmx(page, live_server, people, day, login):
+@pytest.fixture
+def no_worker_page(browser):
+    """A desktop page whose requests all reach page.route: a service worker (offline.js
+    registers one) would answer htmx.min.js from its cache and the page would have htmx after all."""
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 800},
+        locale="en-IN",
+        timezone_id="Asia/Kolkata",
+        service_workers="block",
+    )
+    yield context.new_page()
+    context.close()
+
+
+def test_the_dashboard_works_without_htmx(no_worker_page, live_server, people, day, login):
     """A plain GET form: the Show button reloads the page with the filter in the address."""
+    page = no_worker_page
     login(page, live_server.url, "olga@acme.test")
     page.route("**/htmx.min.js", lambda route: route.abort())
     page.goto(f"{live_server.url}/dashboard/")
+    assert page.evaluate("typeof window.htmx") == "undefined"
     page.select_option("#id_range", "today")
     page.select_option("#id_team", label="Mark Acme's team")
     page.click("button:has-text('Show')")

@@ -118,11 +118,13 @@
   }
 
   // A new range or team shows at once (htmx swaps the figures in); custom dates wait until
-  // both are filled in. Without script the Show button submits the same GET form.
+  // both are filled in. Without htmx the Show button submits the same GET form: submitting on
+  // each change would reload the page under a person still choosing the team.
   document.addEventListener("change", function (e) {
     var form = e.target.form;
     if (!form || !form.classList.contains("dash-filter")) { return; }
     var custom = toggleDates(form);
+    if (!window.htmx) { return; }
     if (!custom || (form.elements.start.value && form.elements.end.value)) { form.requestSubmit(); }
   });
 
