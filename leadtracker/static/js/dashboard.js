@@ -88,7 +88,8 @@
         } } };
       }
       return { type: "bar", data: { labels: column(t, 0), datasets: ds },
-        options: { scales: { y: { beginAtZero: true, ticks: COUNTS } }, plugins: { legend: legend, tooltip: { callbacks: {
+        // Bars along the names, as in the funnel: a source's name reads whole on a phone.
+        options: { indexAxis: "y", scales: { x: { beginAtZero: true, ticks: COUNTS } }, plugins: { legend: legend, tooltip: { callbacks: {
           footer: function (items) { var row = t.rows[items[0].dataIndex]; return "Conversion " + row[3] + "%"; }
         } } } } };
     }
