@@ -522,17 +522,20 @@ def cmd_watch(args, config: Config, out: Output) -> int:
         if status is not None:
             return status
         next_poll = time.monotonic() + poll
-        while not stop and time.monotonic() - started < interval:
+        while not stop:
+            # Looked at after every full round too, however short --interval is.
             if remind_every > 0 and time.monotonic() >= next_remind and store.open_shift() is not None:
                 next_remind = time.monotonic() + remind_every
                 _remind_round(agent, config, out)
+            if time.monotonic() - started >= interval:
+                break
             if quick and time.monotonic() >= next_poll:
                 next_poll = time.monotonic() + poll
                 if store.open_shift() is not None:
                     status = _quick_round(agent, args, config, out)
                     if status is not None:
                         return status
-            time.sleep(min(1.0, interval, poll if quick else 1.0, remind_every or 1.0))
+            time.sleep(min(1.0, interval, poll if quick else 1.0, remind_every if remind_every > 0 else 1.0))
     return OK
 
 
