@@ -15,6 +15,7 @@ import hashlib
 from typing import Protocol
 
 from django.db import connection
+from django.utils import timezone
 
 from leadtracker.accounts.models import Notification
 from leadtracker.accounts.notifications import notify_many
@@ -199,8 +200,6 @@ def _save(new: list[CallBack], changed: dict) -> None:
         _update(list(changed.values()))
     if new:
         # Plain rows (COPY on PostgreSQL): bulk_create costs ~0.5 ms a row in Django itself.
-        from django.utils import timezone
-
         now = timezone.now()
         insert_rows(
             CallBack, NEW_COLUMNS, [tuple(getattr(cb, c) for c in NEW_COLUMNS[:-1]) + (now,) for cb in new]
@@ -262,8 +261,6 @@ NOT_AFTER = dt.timedelta(hours=2)
 def remind_waiting(now: dt.datetime | None = None) -> int:
     """Reminds (the bell, Web Push kind call_back) of each call-back waiting over 30 minutes;
     the reminder's link names the call-back, so a later run does not repeat it."""
-    from django.utils import timezone  # as in _save: this module's top keeps to the models
-
     now = now or timezone.now()
     waiting = list(
         CallBack.objects.filter(
