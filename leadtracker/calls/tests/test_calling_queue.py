@@ -16,7 +16,7 @@ from leadtracker.calls.queue.actions import save_talk_script
 from leadtracker.calls.queue.selectors import queue_for
 from leadtracker.leads.actions.follow_ups import schedule_follow_up
 from leadtracker.leads.models import LeadStatus
-from leadtracker.testing import call, make_lead, send
+from leadtracker.testing import call, clocks, make_lead, send
 
 IST = dt.timezone(dt.timedelta(hours=5, minutes=30))
 
@@ -52,7 +52,8 @@ def names(queue):
 
 
 @pytest.mark.django_db
-def test_the_order_is_missed_calls_overdue_today_then_new(acme, phone):
+@clocks("sunday", "monday-00:05", "23:55", "month-end")
+def test_the_order_is_missed_calls_overdue_today_then_new(frozen_at, acme, phone):
     busy_day(acme, phone)
     q = queue_for(acme.alice, acme.org.tzinfo)
     assert names(q) == ["Missed Mohan", "Overdue Om", "Later Lata", "New Nisha"]
@@ -77,7 +78,8 @@ def test_the_page_shows_one_lead_with_call_and_whatsapp_and_its_script(acme, pho
 
 
 @pytest.mark.django_db
-def test_saving_the_sheet_moves_to_the_next_lead_and_counts_it(acme, phone, as_member):
+@clocks("monday-00:05", "23:55")
+def test_saving_the_sheet_moves_to_the_next_lead_and_counts_it(frozen_at, acme, phone, as_member):
     missed, overdue, *_ = busy_day(acme, phone)
     client = as_member(acme.alice)
     interested = Outcome.objects.get(organisation=acme.org, name="Interested")
