@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "leadtracker.attendance",
     "leadtracker.leads",
     "leadtracker.calls",
+    "leadtracker.automation",
     "leadtracker.privacy",
     "leadtracker.reports",
 ]
