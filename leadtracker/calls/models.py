@@ -101,6 +101,8 @@ class Direction(models.TextChoices):
 class CallVia(models.TextChoices):
     DEVICE = "device", "Synced from the phone"
     MANUAL = "manual", "Logged by hand"
+    # Through the organisation's cloud-telephony line (Exotel, Twilio): reported by the provider.
+    CLOUD = "cloud", "Cloud telephony"
 
 
 class Outcome(models.Model):
@@ -232,6 +234,11 @@ class Call(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["organisation", "outcome_key"], condition=~Q(outcome_key=""), name="call_outcome_key"
+            ),
+            # A cloud-telephony call is its provider's call id (in device_call_id, "exotel:<CallSid>"):
+            # the provider's retries and later status updates find it instead of storing it again.
+            models.UniqueConstraint(
+                fields=["organisation", "device_call_id"], condition=Q(via="cloud"), name="call_line_id"
             ),
         ]
         indexes = [
