@@ -57,6 +57,9 @@ def record(
 ) -> AuditEvent:
     """Write one audit event. ``changes`` must hold no raw personal data (no names,
     numbers, addresses): field names, roles, ids and flags only."""
+    if actor.extra.get("rule_id"):
+        # An automation rule acting: every event it causes names the rule (automation/engine.py).
+        changes = {**(changes or {}), "rule": actor.extra["rule_id"]}
     if obj is not None:
         object_type = object_type or obj._meta.model_name
         object_id = object_id or str(obj.pk)

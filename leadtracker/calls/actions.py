@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from leadtracker.accounts.actions import create_api_token, revoke_api_token
 from leadtracker.accounts.audit import Actor, record
+from leadtracker.accounts.idempotency import made_now
 from leadtracker.accounts.models import ActorKind, Membership, Organisation, Role, TokenKind, hash_secret
 from leadtracker.calls import callbacks
 from leadtracker.calls.ingest import CleanCall, touch_leads
@@ -27,7 +28,7 @@ from leadtracker.calls.models import (
     Permission,
     UsageDay,
 )
-from leadtracker.calls.signals import calls_stored
+from leadtracker.calls.signals import call_outcome_recorded, calls_stored
 from leadtracker.leads.actions.follow_ups import FOLLOW_UP_FUTURE, FOLLOW_UP_PAST, schedule_follow_up
 from leadtracker.leads.actions.leads import DuplicateLead, LeadData, create_lead
 from leadtracker.leads.actions.permissions import check_owner
@@ -231,7 +232,7 @@ def record_outcome(
         raise ActionError("this call has no lead to follow up; create the lead first", field="follow_up")
     call.outcome = outcome
     call.note = note
-    call.disposed_at = timezone.now()
+    call.disposed_at = made_now()  # an outcome recorded offline: when it was recorded
     call.disposed_by = actor.user
     call.save(update_fields=["outcome", "note", "disposed_at", "disposed_by"])
     # Whether there is a note, never the note: it is about the person called.
@@ -242,6 +243,7 @@ def record_outcome(
         obj=call,
         changes={"outcome": outcome.pk if outcome else None, "note": bool(note)},
     )
+    call_outcome_recorded.send(sender=Call, call=call, actor=actor)
     if follow_up is not None:
         schedule_follow_up(
             call.lead,
@@ -450,7 +452,8 @@ def log_call(
         raise ActionError("must be in or out", field="direction")
     call_type, status = MANUAL_STATUSES[(direction, bool(connected))]
     now = timezone.now()
-    started_at = _manual_started_at(started_at, now)
+    # Logged offline (the outcome sheet of a lead with no synced call): the call was then.
+    started_at = _manual_started_at(started_at or made_now(), now)
     if not isinstance(duration_s, int) or not 0 <= duration_s <= 24 * 3600:
         raise ActionError("a whole number of seconds up to a day", field="duration_s")
     if not connected:
@@ -475,7 +478,7 @@ def log_call(
         via=CallVia.MANUAL,
         outcome=outcome,
         note=(note or "").strip()[:2000],
-        disposed_at=now if outcome or note else None,
+        disposed_at=made_now() if outcome or note else None,
         disposed_by=actor.user if outcome or note else None,
     )
     _run_stored_call_hooks(org, member, call, lead)
@@ -498,6 +501,8 @@ def log_call(
         record_outcome(
             call, outcome_id=outcome_id, note=call.note, follow_up=follow_up, actor=actor, by=member
         )
+    elif outcome is not None:
+        call_outcome_recorded.send(sender=Call, call=call, actor=actor)
     count_usage(org, "call.manual")
     return call, True
 

@@ -7,3 +7,7 @@ from django.dispatch import Signal
 # actually inserted — duplicates are not in it), call_back_call_ids (ids of the missed calls
 # whose call-back opened, closed or moved; those calls may be anyone's, on any day).
 calls_stored = Signal()
+
+# Sent inside the transaction that records a call's outcome (again: it replaces the first);
+# kwargs: call, actor. Automation rules follow outcomes by it.
+call_outcome_recorded = Signal()

@@ -16,3 +16,8 @@ lead_numbers_added = Signal()
 # ({lead id: [E.164, …]} of the batch's new leads), actor. What lead_numbers_added does for
 # one lead, calls.receivers does for the batch.
 leads_imported = Signal()
+
+# Sent inside the transaction of a lead's creation and of each change of its status, beside the
+# webhook it queues; kwargs: lead, event ("created" | "status_changed"), key (one per change:
+# the timeline entry's id), actor. Automation rules follow leads by it.
+lead_changed = Signal()

@@ -14,11 +14,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from leadtracker.accounts.audit import Actor, record
+from leadtracker.accounts.idempotency import made_marks, made_now
 from leadtracker.accounts.models import Membership, Role
 from leadtracker.leads.actions.assignment import assign_by_rules
 from leadtracker.leads.actions.permissions import _check_can_edit, _may_change, check_owner
 from leadtracker.leads.actions.tags import _tag_objects, add_tags
 from leadtracker.leads.consent import lead_consent_changed
+from leadtracker.leads.fields.clean import clean_custom_fields
 from leadtracker.leads.models import (
     Activity,
     ActivityKind,
@@ -29,7 +31,7 @@ from leadtracker.leads.models import (
     LeadTag,
     StatusKind,
 )
-from leadtracker.leads.signals import lead_numbers_added
+from leadtracker.leads.signals import lead_changed, lead_numbers_added
 from leadtracker.leads.trash.actions import trash_leads
 from leadtracker.leads.webhooks import emit
 from leadtracker.lib.errors import ActionError, Conflict
@@ -66,6 +68,10 @@ class LeadData:
     created_at: dt.datetime | None = None
     # How the consent above was given, for its history (see leads/consent.py).
     consent_method: str = "form"
+    # {key: value} of the organisation's custom fields, and the person who typed them (their
+    # role decides hidden fields; a person must fill required ones, an import or capture need not).
+    custom_fields: dict = field(default_factory=dict)
+    fields_by: Membership | None = None
 
 
 @dataclass
@@ -157,6 +163,9 @@ def clean_lead_data(org, data: LeadData) -> CleanLead:
         "marketing_consent": bool(data.marketing_consent),
         "lost_reason": (data.lost_reason or "").strip()[:200],
         "extra": data.extra or {},
+        "custom_fields": clean_custom_fields(
+            org, data.custom_fields, by=data.fields_by, require="all" if data.fields_by else ""
+        ),
     }
     return CleanLead(fields=fields, phones=phones, tags=tags, consent_method=data.consent_method)
 
@@ -270,7 +279,7 @@ def _insert(org, clean: CleanLead, *, actor: Actor) -> Lead:
     fields = dict(clean.fields)
     if fields["status"] is None:
         fields["status"] = default_status(org.pk)
-    now = timezone.now()
+    now = made_now()  # a lead made offline was created when it was made
     lead = Lead(organisation=org, created_at=now, updated_at=now, **fields)
     try:
         with transaction.atomic():
@@ -304,7 +313,7 @@ def _insert(org, clean: CleanLead, *, actor: Actor) -> Lead:
         kind=ActivityKind.CREATED,
         actor=actor.user,
         at=now,
-        data={"source": lead.source.name if lead.source else ""},
+        data={"source": lead.source.name if lead.source else "", **made_marks()},
     )
     record("lead.create", organisation=org, actor=actor, obj=lead)
     if clean.phones:
@@ -312,6 +321,7 @@ def _insert(org, clean: CleanLead, *, actor: Actor) -> Lead:
     if lead.marketing_consent:
         lead_consent_changed(lead, method=clean.consent_method, actor=actor)
     emit(lead, "lead.created", {})
+    lead_changed.send(sender=Lead, lead=lead, event="created", key="created", actor=actor)
     return lead
 
 
@@ -341,6 +351,9 @@ def _fill_from(lead: Lead, clean: CleanLead, *, actor: Actor) -> bool:
     if lead.source_id is None and clean.fields["source"] is not None:
         lead.source = clean.fields["source"]
         changed.append("source")
+    if set(clean.fields["custom_fields"]) - set(lead.custom_fields):
+        lead.custom_fields = {**clean.fields["custom_fields"], **lead.custom_fields}
+        changed.append("custom_fields")
     added = _add_phones(lead, clean.phones)
     if added:
         changed.append("phones")
@@ -400,6 +413,7 @@ EDITABLE_FIELDS = (
     "do_not_call",
     "marketing_consent",
     "lost_reason",
+    "custom_fields",  # a patch: the keys given are set (an empty value clears), the rest stay
 )
 
 
@@ -428,6 +442,10 @@ def update_lead(
             raise Conflict("another lead has this e-mail", field="email")
     if "value" in fields:
         fields["value"] = clean_value(fields["value"])
+    if "custom_fields" in fields:
+        fields["custom_fields"] = clean_custom_fields(
+            lead.organisation, fields["custom_fields"], current=lead.custom_fields, by=by, require="given"
+        )
     if (
         "source" in fields
         and fields["source"] is not None
@@ -512,17 +530,19 @@ def change_status(
         lead.lost_reason = lost_reason.strip()[:200]
     lead.updated_at = timezone.now()
     lead.save(update_fields=["status", "lost_reason", "updated_at"])
-    Activity.objects.create(
+    entry = Activity.objects.create(
         organisation_id=lead.organisation_id,
         lead=lead,
         kind=ActivityKind.STATUS,
         actor=actor.user,
+        at=made_now(),
         data={
             "from": old.pk,
             "to": status.pk,
             "from_name": old.name,
             "to_name": status.name,
             "to_kind": status.kind,
+            **made_marks(),
         },
     )
     record(
@@ -533,6 +553,7 @@ def change_status(
         changes={"status": [old.pk, status.pk]},
     )
     emit(lead, "lead.status_changed", {"from": old.name, "to": status.name})
+    lead_changed.send(sender=Lead, lead=lead, event="status_changed", key=str(entry.pk), actor=actor)
     return lead
 
 
@@ -561,7 +582,13 @@ def add_note(lead: Lead, body: str, *, actor: Actor, by: Membership | None) -> A
     if len(body) > 10_000:
         raise ActionError("at most 10,000 characters", field="body")
     note = Activity.objects.create(
-        organisation_id=lead.organisation_id, lead=lead, kind=ActivityKind.NOTE, actor=actor.user, body=body
+        organisation_id=lead.organisation_id,
+        lead=lead,
+        kind=ActivityKind.NOTE,
+        actor=actor.user,
+        body=body,
+        at=made_now(),
+        data=made_marks(),
     )
     Lead.objects.filter(pk=lead.pk).update(updated_at=timezone.now())
     record("lead.note", organisation=lead.organisation, actor=actor, obj=lead)
