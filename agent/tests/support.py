@@ -74,11 +74,16 @@ class Server:
             API_AUTH_FAILURES_PER_ADDRESS="1000000",
             PYTHONUNBUFFERED="1",
         )
-        self.env.pop("DJANGO_SETTINGS_MODULE", None)
+        # The real settings and a push service on loopback allowed (tests/server_settings.py).
+        self.env["DJANGO_SETTINGS_MODULE"] = "server_settings"
+        path = [str(AGENT_DIR / "tests")]
         # Another tree of the server's code to run instead of the installed one (e.g. a
         # `git archive HEAD` snapshot while the working tree is being edited).
         if os.environ.get("LEADTRACKER_SERVER_SRC"):
-            self.env["PYTHONPATH"] = os.environ["LEADTRACKER_SERVER_SRC"]
+            path.insert(0, os.environ["LEADTRACKER_SERVER_SRC"])
+        if os.environ.get("PYTHONPATH"):
+            path.append(os.environ["PYTHONPATH"])
+        self.env["PYTHONPATH"] = os.pathsep.join(path)
         self.proc: subprocess.Popen | None = None
         self._orgs: set[str] = set()
         self._lock = threading.Lock()
@@ -177,6 +182,17 @@ class Server:
         )
         if done.returncode != 0:
             raise RuntimeError(f"building the agent's wheel failed:\n{done.stderr}")
+
+    def worker(self, log: Path, interval: float = 0.2) -> subprocess.Popen:
+        """The server's worker (queued tasks: the pushes), looking for work every `interval` s."""
+        with open(log, "wb") as out:
+            return subprocess.Popen(
+                [str(self.bin / "leadtracker"), "worker", "--interval", str(interval)],
+                env=self.env,
+                cwd=self.workdir,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
 
     def pairing_code(self, slug: str) -> str:
         email = self.org(slug)
