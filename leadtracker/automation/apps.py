@@ -5,3 +5,12 @@ class AutomationConfig(AppConfig):
     name = "leadtracker.automation"
     label = "automation"
     verbose_name = "Automation rules"
+
+    def ready(self):
+        # Here, not at the top: these import models, which load after the app registry.
+        from leadtracker.automation import receivers  # noqa: F401 — connects signal receivers
+        from leadtracker.automation.timeline import rule_entries
+        from leadtracker.leads.timeline import SOURCES
+
+        if rule_entries not in SOURCES:
+            SOURCES.append(rule_entries)

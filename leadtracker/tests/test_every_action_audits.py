@@ -39,6 +39,7 @@ from leadtracker.accounts.push import actions as push_actions
 from leadtracker.accounts.support import actions as support
 from leadtracker.accounts.tests.push_service import Browser
 from leadtracker.attendance.actions import punch_in
+from leadtracker.automation import actions as automation
 from leadtracker.calls import actions as calls
 from leadtracker.calls.models import Outcome
 from leadtracker.calls.sheet.actions import SheetData
@@ -242,6 +243,10 @@ def _template(w):
 
 def _tag(w):
     return create_tag(w.org, "vip", actor=w.a)
+
+
+def _rule(w):
+    return automation.add_rule_from_template(w.org, "sla", actor=w.a)
 
 
 def _trashed(w):
@@ -536,6 +541,15 @@ SCENARIOS = {
     "leads.actions.tags.create_tag": _plain(lambda fn, w: fn(w.org, "vip", actor=w.a)),
     "leads.actions.tags.rename_tag": _with(_tag, lambda fn, w, tag: fn(tag, "gold", actor=w.a)),
     "leads.actions.tags.delete_tag": _with(_tag, lambda fn, w, tag: fn(tag, actor=w.a)),
+    # automation
+    "automation.actions.save_rule": _plain(
+        lambda fn, w: fn(
+            w.org, name="Tag", trigger="lead_created", actions=[{"type": "add_tag", "tag": "x"}], actor=w.a
+        )
+    ),
+    "automation.actions.add_rule_from_template": _plain(lambda fn, w: fn(w.org, "sla", actor=w.a)),
+    "automation.actions.set_rule_active": _with(_rule, lambda fn, w, rule: fn(rule, False, actor=w.a)),
+    "automation.actions.delete_rule": _with(_rule, lambda fn, w, rule: fn(rule, actor=w.a)),
     # leads: the trash
     "leads.trash.actions.trash_leads": _plain(lambda fn, w: fn(_leads(w), actor=w.a, by=w.p.olga)),
     "leads.trash.actions.restore_lead": _with(

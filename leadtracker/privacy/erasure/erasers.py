@@ -43,6 +43,7 @@ from leadtracker.accounts.models import (
     User,
 )
 from leadtracker.attendance.models import Shift
+from leadtracker.automation.models import RuleRun
 from leadtracker.calls.models import Call, CallBack, Device, PairingCode
 from leadtracker.leads.imports.reader import BrokenLine, open_table
 from leadtracker.leads.models import (
@@ -168,6 +169,11 @@ def _lead_follow_ups(t: Target) -> int:
     return _apply(
         t, FollowUp.objects.filter(lead=t.lead).filter(~Q(note="") | ~Q(outcome="")), note="", outcome=""
     )
+
+
+def _lead_rule_runs(t: Target) -> int:
+    # The rule log's lines about the lead go: they are its timeline's, and say what was done to it.
+    return _delete(t, _of_lead(t, RuleRun))
 
 
 def _lead_webhook_deliveries(t: Target) -> int:
@@ -569,6 +575,7 @@ ERASERS: dict[str, Eraser] = {
     "leads.ConsentEvent": Eraser("consents", _lead_consents, _member_consents),
     "leads.TrashedLead": Eraser("trashed_leads", _lead_trash, None, NO_MEMBER),
     "leads.SavedView": Eraser("saved_views", None, _member_saved_views, NO_LEAD),
+    "automation.RuleRun": Eraser("rule_runs", _lead_rule_runs, None, NO_MEMBER),
     "calls.Call": Eraser(
         "calls", _lead_calls, None, "a member's calls are work records; the number is the lead's"
     ),

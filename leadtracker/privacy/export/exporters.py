@@ -30,6 +30,7 @@ EXPORTERS: dict[str, Exporter] = {
     "leads.WebhookDelivery": Exporter("webhook_deliveries", sales.lead_webhook_deliveries, None, NO_MEMBER),
     "leads.ImportJob": Exporter("imports", sales.lead_imports, sales.member_imports),
     "leads.SavedView": Exporter("saved_views", None, sales.member_saved_views, NO_LEAD),
+    "automation.RuleRun": Exporter("rule_runs", sales.lead_rule_runs, None, NO_MEMBER),
     "calls.Call": Exporter("calls", sales.lead_calls, sales.member_calls),
     "calls.CallBack": Exporter("call_backs", sales.lead_call_backs, sales.member_call_backs),
     "calls.Device": Exporter("devices", None, sales.member_devices, NO_LEAD),

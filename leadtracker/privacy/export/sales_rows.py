@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.db.models import Q
 
+from leadtracker.automation.models import RuleRun
 from leadtracker.calls.models import Call, CallBack, Device, PairingCode
 from leadtracker.leads.models import (
     Activity,
@@ -172,6 +173,13 @@ def member_saved_views(subject):
     qs = SavedView.objects.filter(organisation=subject.org, owner_id=subject.user_id)
     for v in qs.order_by("pk"):
         yield plain(v, ["id", "name", "query", "columns", "shared", "created_at"], subject.tz)
+
+
+def lead_rule_runs(subject):
+    # Which automation rule fired on the lead, when and on what event; what it did, by ids.
+    qs = RuleRun.objects.filter(lead=subject.lead).select_related("rule")
+    for r in stream(qs.order_by("fired_at", "pk")):
+        yield plain(r, ["id", "event", "fired_at", "did"], subject.tz, rule=r.rule.name)
 
 
 def lead_webhook_deliveries(subject):
