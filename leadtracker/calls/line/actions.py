@@ -84,10 +84,23 @@ def store_line_call(org, line: LineCall, *, actor: Actor) -> tuple[Call, bool]:
                     via=CallVia.CLOUD,
                 )
         except IntegrityError:
-            # The provider's retry, stored by a concurrent request a moment ago.
-            existing = Call.objects.select_for_update().get(
-                organisation_id=org.pk, via=CallVia.CLOUD, device_call_id=line.call_id
+            # The provider's retry, stored by a concurrent request a moment ago; or the same
+            # call by the house's other key (person, number, second, type), reported under
+            # another id: stored already, so not again.
+            existing = (
+                Call.objects.select_for_update()
+                .filter(organisation_id=org.pk, via=CallVia.CLOUD, device_call_id=line.call_id)
+                .first()
             )
+            if existing is None:
+                same = Call.objects.get(
+                    organisation_id=org.pk,
+                    user_id=line.user_id,
+                    number=clean.number,
+                    started_at=clean.started_at,
+                    type=clean.type,
+                )
+                return same, False
         else:
             _after_stored(org, call, clean, actor=actor)
             record(
