@@ -17,8 +17,18 @@ The web app's forms answer a refusal with a redirect and an error message for th
 A queued write replayed from the phone (``X-Replay: queued``) has no next page to show it on,
 so its refusal is answered as ``409 {"detail": reason}`` and shown in the phone's list of
 changes not sent; the answer to a replay says ``X-Replay: done`` or ``refused`` (_for_replay).
+
+A write made offline carries the time it was made (``X-Made-At``) and is recorded at that time,
+not when the network came back: the note, the follow-up planned or done, the new lead, the
+outcome and the status it moves are at the made time on the lead's timeline (made_now, read by
+the actions while this middleware handles a keyed write). The time is believed within bounds:
+a few minutes ahead of the server is a phone's clock and counts as now; further ahead, or older
+than the keys are kept (KEEP: a resend after that could no longer be told from a new write),
+the write is recorded when it arrived, with a note saying why (made_marks).
 """
 
+import contextvars
+import dataclasses
 import datetime as dt
 import re
 
@@ -36,6 +46,11 @@ REPLAYED = "Idempotent-Replayed"
 REPLAY_HEADER = "X-Replay"
 MADE_AT_HEADER = "X-Made-At"
 KEEP = dt.timedelta(hours=24)
+# A phone's clock this far ahead of the server's is a clock, not a write from the future.
+CLOCK_SKEW = dt.timedelta(minutes=5)
+# A write that arrived this much later than it was made was made offline: its timeline entry
+# says so (a form sent online arrives a second after it was made).
+LATE = dt.timedelta(minutes=1)
 WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 KEY_PATTERN = re.compile(r"[A-Za-z0-9_.:-]{8,100}")
 # Bodies above this are not kept (an export's zip): the resend gets the status alone.
@@ -111,6 +126,52 @@ def made_at(request) -> dt.datetime | None:
     return moment if moment is not None and timezone.is_aware(moment) else None
 
 
+@dataclasses.dataclass(frozen=True)
+class Made:
+    """When the write being handled was made (``at``), when it arrived, and why ``at`` is not
+    the time the phone said (``note``), if it is not."""
+
+    at: dt.datetime
+    arrived: dt.datetime
+    note: str = ""
+
+
+_made: contextvars.ContextVar[Made | None] = contextvars.ContextVar("made", default=None)
+
+
+def bounded_made_at(request, now: dt.datetime | None = None) -> Made | None:
+    """The request's X-Made-At within bounds (see the module's text); None without one."""
+    given = made_at(request)
+    if given is None:
+        return None
+    now = now or timezone.now()
+    if given > now + CLOCK_SKEW:
+        return Made(now, now, "its time was in the future (a clock set wrong): recorded when it arrived")
+    if given < now - KEEP:
+        return Made(now, now, "made more than 24 hours before it arrived: recorded when it arrived")
+    return Made(min(given, now), now)
+
+
+def made_now() -> dt.datetime:
+    """The time to record a write at: when it was made, for a keyed write that says so (made
+    offline and sent later), else now."""
+    made = _made.get()
+    return made.at if made is not None else timezone.now()
+
+
+def made_marks() -> dict:
+    """What a timeline entry keeps of its write having been made offline: when it arrived,
+    or the note saying why it is shown at its arrival. Nothing for a write sent at once."""
+    made = _made.get()
+    if made is None:
+        return {}
+    if made.note:
+        return {"made_note": made.note}
+    if made.arrived - made.at < LATE:
+        return {}
+    return {"arrived_at": made.arrived.isoformat()}
+
+
 def _replayed(request) -> bool:
     return request.headers.get(REPLAY_HEADER) == "queued" and not request.path.startswith("/api/")
 
@@ -172,11 +233,14 @@ class IdempotencyMiddleware:
         if not claimed:
             return self._resent(request, row)
         request.idempotent_view_ran = False
+        made = _made.set(bounded_made_at(request))
         try:
             response = self.get_response(request)
         except BaseException:
             release(row)
             raise
+        finally:
+            _made.reset(made)
         if response.status_code >= 500 or not request.idempotent_view_ran:
             release(row)
             return response

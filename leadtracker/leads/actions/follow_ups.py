@@ -7,6 +7,7 @@ from django.db.models import Min
 from django.utils import timezone
 
 from leadtracker.accounts.audit import Actor, record
+from leadtracker.accounts.idempotency import made_marks, made_now
 from leadtracker.accounts.models import Membership
 from leadtracker.leads.actions.permissions import _check_can_edit, check_owner
 from leadtracker.leads.models import Activity, ActivityKind, FollowUp, FollowUpKind, Lead
@@ -59,7 +60,8 @@ def schedule_follow_up(
         actor=actor.user,
         follow_up=fu,
         body=fu.note,
-        data={"kind": kind, "due_at": due_at.isoformat()},
+        at=made_now(),
+        data={"kind": kind, "due_at": due_at.isoformat(), **made_marks()},
     )
     _refresh_next_follow_up(lead)
     record("lead.follow_up", organisation=lead.organisation, actor=actor, obj=lead, changes={"kind": kind})
@@ -70,7 +72,7 @@ def schedule_follow_up(
 def complete_follow_up(fu: FollowUp, *, outcome: str = "", actor: Actor, by: Membership | None) -> FollowUp:
     _check_can_edit(fu.lead, by)
     Lead.objects.select_for_update().filter(pk=fu.lead_id).first()
-    done_at, outcome = timezone.now(), (outcome or "").strip()[:200]
+    done_at, outcome = made_now(), (outcome or "").strip()[:200]
     # Conditional, so two taps on "Done" complete it once.
     if not FollowUp.objects.open().filter(pk=fu.pk).update(done_at=done_at, outcome=outcome):
         _refuse_closed(fu)
@@ -82,7 +84,8 @@ def complete_follow_up(fu: FollowUp, *, outcome: str = "", actor: Actor, by: Mem
         actor=actor.user,
         follow_up=fu,
         body=fu.outcome,
-        data={"kind": fu.kind},
+        at=done_at,
+        data={"kind": fu.kind, **made_marks()},
     )
     _refresh_next_follow_up(fu.lead)
     Lead.objects.filter(pk=fu.lead_id).update(last_contacted_at=fu.done_at, updated_at=fu.done_at)
