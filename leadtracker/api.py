@@ -26,6 +26,7 @@ from leadtracker.accounts.api import router as accounts_router
 from leadtracker.accounts.auth import BearerAuth, SessionAuth
 from leadtracker.accounts.throttle import AnonymousThrottle, HealthThrottle, UserThrottle
 from leadtracker.attendance.api import router as attendance_router
+from leadtracker.automation.api import router as automation_router
 from leadtracker.calls.api import router as calls_router
 from leadtracker.calls.phone_setup import api as phone_setup_api
 from leadtracker.leads.api import consent as lead_consent_api
@@ -35,6 +36,7 @@ from leadtracker.leads.api import leads as leads_api
 from leadtracker.leads.api import settings as lead_settings_api
 from leadtracker.leads.api import trash as trash_api
 from leadtracker.leads.capture import router as capture_router
+from leadtracker.leads.fields import api as fields_api
 from leadtracker.lib import database, json_body
 from leadtracker.lib.errors import ActionError
 from leadtracker.privacy.api import router as privacy_router
@@ -82,8 +84,10 @@ api.add_router("/", lead_consent_api.router)
 api.add_router("/", follow_ups_api.router)
 api.add_router("/", lead_settings_api.router)
 api.add_router("/", imports_api.router)
+api.add_router("/", fields_api.router)
 api.add_router("/", capture_router)
 api.add_router("/", calls_router)
+api.add_router("/", automation_router)
 api.add_router("/", phone_setup_api.router)
 api.add_router("/", privacy_router)
 

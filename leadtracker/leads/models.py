@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from leadtracker.accounts.models import Organisation
 from leadtracker.leads import colours
+from leadtracker.leads.fields.models import CustomField  # noqa: F401  (Django finds it here)
 from leadtracker.lib.leases import Leased
 
 
@@ -129,6 +130,8 @@ class Lead(models.Model):
     erased_at = models.DateTimeField(null=True, blank=True)
     # Columns an import brought that have no field of their own (ad ids, form names …).
     extra = models.JSONField(default=dict, blank=True)
+    # The organisation's own fields, {CustomField.key: value} (leads/fields/; why JSON: docs/decisions.md).
+    custom_fields = models.JSONField(default=dict, blank=True)
     # The company as the duplicate finder compares it: the database groups leads by it.
     company_key = models.GeneratedField(
         expression=company_key_expression(),

@@ -39,6 +39,8 @@ from leadtracker.leads.api.schemas import (
     with_related,
 )
 from leadtracker.leads.export import export_response
+from leadtracker.leads.fields import filters as custom_filters
+from leadtracker.leads.fields import selectors as field_selectors
 from leadtracker.leads.models import Lead, LeadPhone, LeadTag
 from leadtracker.lib.errors import ActionError
 from leadtracker.lib.pagination import keyset_sorted
@@ -65,6 +67,9 @@ def filtered(request, filters: LeadFilters):
         unassigned=filters.unassigned,
         tz=request.org.tzinfo,
     )
+    if filters.field:
+        fields = field_selectors.fields_for(viewer)
+        qs = custom_filters.apply(qs, filters.field, fields, request.org.phone_region)
     return selectors.search(qs, filters.q, request.org.pk, request.org.phone_region)
 
 
@@ -122,6 +127,7 @@ LIST_FIELDS = (
     "marketing_consent",
     "lost_reason",
     "extra",
+    "custom_fields",
 )
 LIST_RELATED = {
     "source_name": F("source__name"),
@@ -176,10 +182,12 @@ def _page_response(rows: list[dict], next_cursor: str | None, org_id: int, viewe
                 "marketing_consent": r["marketing_consent"],
                 "lost_reason": r["lost_reason"],
                 "extra": r["extra"],
+                "fields": r["custom_fields"],
                 "unsubscribe_url": link(org_id, r["id"]),
             }
         )
     masking.mask_lead_items(viewer, items)
+    field_selectors.strip_hidden(viewer, items)
     body = json.dumps({"items": items, "next_cursor": next_cursor}, cls=NinjaJSONEncoder)
     return HttpResponse(body, content_type="application/json; charset=utf-8")
 
@@ -203,6 +211,8 @@ def create_lead(
         do_not_call=payload.do_not_call,
         marketing_consent=payload.marketing_consent,
         consent_method="api",
+        custom_fields=payload.fields,
+        fields_by=request.membership,
     )
     try:
         lead, _outcome = lead_actions.create_lead(
@@ -214,7 +224,8 @@ def create_lead(
         raise ActionError(detail, field=exc.field, status_code=409) from None
     if payload.note:
         lead_actions.add_note(lead, payload.note, actor=actor_of(request), by=None)
-    return Status(201, LeadOut.of(with_related(Lead.objects.filter(pk=lead.pk)).get()))
+    out = LeadOut.of(with_related(Lead.objects.filter(pk=lead.pk)).get())
+    return Status(201, field_selectors.strip_hidden(request.membership, [out])[0])
 
 
 @router.get("/leads/duplicates", response=list[DuplicatePair], summary="Likely duplicate pairs")
@@ -276,6 +287,7 @@ def get_lead(request, lead_id: int):
     )
     if request.method == "GET":  # the writes answer through this too; they are audited as writes
         access.lead_viewed(request, lead_id, via="api")
+    field_selectors.strip_hidden(request.membership, [out])
     return masking.mask_lead_items(request.membership, [out])[0]
 
 
@@ -285,6 +297,8 @@ def patch_lead(request, lead_id: int, payload: LeadPatch):
     fields = payload.model_dump(exclude_unset=True)
     if "source_id" in fields:
         fields["source"] = source_of(request, fields.pop("source_id"))
+    if "fields" in fields:
+        fields["custom_fields"] = fields.pop("fields") or {}
     lead_actions.update_lead(
         lead, actor=actor_of(request), by=request.membership, consent_method="api", **fields
     )

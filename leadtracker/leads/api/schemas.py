@@ -8,8 +8,12 @@ from ninja import Schema
 from pydantic import ConfigDict, Field
 
 from leadtracker.leads.consent import unsubscribe_url
+from leadtracker.leads.fields import filters as custom_filters
 from leadtracker.leads.models import FollowUp, FollowUpKind, ImportJob, Lead, WebhookEndpoint
 from leadtracker.lib.schema import Amount, Choice, Moment, Strict
+
+# A custom field's value as JSON sends it; its field's type checks it (leads/fields/values.py).
+CustomValue = str | int | float | bool | list[str] | None
 
 
 class PhoneOut(Schema):
@@ -42,6 +46,10 @@ class LeadOut(Schema):
     marketing_consent: bool
     lost_reason: str
     extra: dict
+    fields: dict = Field(
+        default_factory=dict,
+        description="custom fields, {key: value} (GET /fields); hidden ones left out for agents",
+    )
     unsubscribe_url: str = Field(
         ..., description="the lead's signed link to stop marketing messages, for campaign senders"
     )
@@ -77,6 +85,7 @@ class LeadOut(Schema):
             marketing_consent=lead.marketing_consent,
             lost_reason=lead.lost_reason,
             extra=lead.extra,
+            fields=lead.custom_fields,
             unsubscribe_url=unsubscribe_url(lead),
         )
 
@@ -147,6 +156,10 @@ class LeadIn(Strict):
     do_not_call: bool = False
     marketing_consent: bool = False
     note: str = Field("", max_length=10_000)
+    fields: dict[str, CustomValue] = Field(
+        default_factory=dict,
+        description="custom fields, {key: value}: each checked as its type (422 names fields.<key>)",
+    )
 
 
 class LeadPatch(Strict):
@@ -160,6 +173,10 @@ class LeadPatch(Strict):
     do_not_call: bool | None = None
     marketing_consent: bool | None = None
     lost_reason: str | None = Field(None, max_length=200)
+    fields: dict[str, CustomValue] | None = Field(
+        None,
+        description="custom fields to set, {key: value}; null or empty clears one; keys not given stay",
+    )
 
 
 class LeadFilters(Schema):
@@ -174,6 +191,7 @@ class LeadFilters(Schema):
     created_to: dt.date | None = None
     unassigned: bool = False
     sort: str = Field("next_follow_up", pattern="^-?(next_follow_up|created|updated|name)$")
+    field: list[str] = Field(default_factory=list, description=custom_filters.HELP)
 
 
 class StatusIn(Strict):

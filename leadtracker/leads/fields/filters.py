@@ -1,0 +1,109 @@
+"""The lead list's filters on custom fields: ``field=<key>:<op>[:<value>]``, repeatable.
+
+  eq:<value>            equals (a multiple choice: holds it)
+  in:<a>|<b>|…          one of (a multiple choice: holds any of them)
+  range:<from>..<to>    numbers, money (12L, 1.2Cr) and dates; either end may be left open
+  empty / filled        no value / any value
+
+Each value is checked as the field's type (a bad one names ``field`` and the reason). A key
+the person may not see — another organisation's, or hidden from agents — is refused as unknown.
+"""
+
+from django.db import connection
+from django.db.models import Q, QuerySet
+
+from leadtracker.leads.fields.models import RANGE_TYPES, CustomField, FieldType
+from leadtracker.leads.fields.values import clean_value
+from leadtracker.lib.errors import ActionError
+
+HELP = (
+    "filters on custom fields, repeatable: `<key>:eq:<value>`, `<key>:in:<a>|<b>`, "
+    "`<key>:range:<from>..<to>` (numbers, money such as 40L or 1.2Cr, dates YYYY-MM-DD; either end "
+    "may be left out), `<key>:empty`, `<key>:filled`. Example: `field=bhk:eq:2&field=budget:range:40L..60L`"
+)
+OPS = {"eq", "in", "range", "empty", "filled"}
+
+
+def _refuse(reason: str) -> ActionError:
+    return ActionError(reason, field="field", status_code=422)
+
+
+def parse(spec: str) -> tuple[str, str, str]:
+    key, _, rest = spec.partition(":")
+    op, _, arg = rest.partition(":")
+    if op not in OPS:
+        raise _refuse(f"{spec!r}: say <key>:eq|in|range|empty|filled[:value]")
+    if op in ("eq", "in", "range") and not arg:
+        raise _refuse(f"{spec!r}: give a value after {op}:")
+    return key, op, arg
+
+
+def _value(field: CustomField, text: str, region: str):
+    try:
+        value = clean_value(field, text, region)
+    except ActionError as exc:
+        raise _refuse(f"{field.key}: {exc.message}") from None
+    if value is None:
+        raise _refuse(f"{field.key}: give a value")
+    return value
+
+
+def _holds_any(key: str, values: list) -> Q:
+    """PostgreSQL: jsonb containment, one per value (SQLite has none: apply() reads the list's
+    elements with json_each instead)."""
+    q = Q()
+    for v in values:
+        q |= Q(custom_fields__contains={key: [v]})
+    return q
+
+
+def _condition(field: CustomField, op: str, arg: str, region: str):
+    # Keys never name a lookup (fields/actions.py refuses them), so the key can go in the path.
+    path = f"custom_fields__{field.key}"
+    if op in ("empty", "filled"):
+        return Q(**{f"{path}__isnull": op == "empty"})
+    if op in ("eq", "in"):
+        texts = [arg] if op == "eq" else [t for t in arg.split("|") if t.strip()]
+        if field.type == FieldType.MULTIPLE_CHOICE:
+            return ("raw", [v for t in texts for v in _value(field, t, region)])
+        values = [_value(field, t, region) for t in texts]
+        return Q(**{path: values[0]}) if len(values) == 1 else Q(**{f"{path}__in": values})
+    if field.type not in RANGE_TYPES:
+        raise _refuse(f"{field.key}: a range needs a number, money or date field")
+    low, sep, high = arg.partition("..")
+    if not sep:
+        raise _refuse(f"{field.key}: say <from>..<to>")
+    if not (low.strip() or high.strip()):
+        raise _refuse(f"{field.key}: give at least one end of the range")
+    q = Q()
+    if low.strip():
+        q &= Q(**{f"{path}__gte": _value(field, low, region)})
+    if high.strip():
+        q &= Q(**{f"{path}__lte": _value(field, high, region)})
+    return q
+
+
+def apply(qs: QuerySet, specs: list[str], fields: list[CustomField], region: str) -> QuerySet:
+    """``qs`` narrowed by each spec; ``fields`` are those the person may see (selectors.fields_for)."""
+    if not specs:
+        return qs
+    by_key = {f.key: f for f in fields}
+    for spec in specs:
+        key, op, arg = parse(spec)
+        field = by_key.get(key)
+        if field is None:
+            raise _refuse(f"{key!r}: no such field")
+        cond = _condition(field, op, arg, region)
+        if isinstance(cond, tuple):
+            values = cond[1]
+            if connection.vendor == "postgresql":
+                qs = qs.filter(_holds_any(key, values))
+            else:
+                marks = ", ".join(["%s"] * len(values))
+                # Only placeholders are formatted in; the key and values go as parameters.
+                where = f"value IN ({marks})"
+                sql = f'EXISTS (SELECT 1 FROM json_each("leads_lead"."custom_fields", %s) WHERE {where})'  # noqa: S608
+                qs = qs.extra(where=[sql], params=[f'$."{key}"', *values])  # noqa: S610  (values are params)
+        else:
+            qs = qs.filter(cond)
+    return qs
