@@ -5,6 +5,7 @@ e-mail printed to the console). Production is DEBUG=False plus SECRET_KEY, ALLOW
 SITE_URL and usually DATABASE_URL; the secure defaults switch on with DEBUG=False.
 """
 
+import base64
 import secrets
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -62,6 +63,7 @@ INSTALLED_APPS = [
     "leadtracker.attendance",
     "leadtracker.leads",
     "leadtracker.calls",
+    "leadtracker.integrations",
     "leadtracker.automation",
     "leadtracker.privacy",
     "leadtracker.reports",
@@ -280,6 +282,34 @@ AUDIT_RETENTION_DAYS_DEFAULT = envint("AUDIT_RETENTION_DAYS_DEFAULT", 730)
 # Webhooks may be sent to private or loopback addresses only when the operator says so
 # (receivers on an intranet); otherwise a webhook could probe the server's own network.
 WEBHOOK_ALLOW_PRIVATE_ADDRESSES = envbool("WEBHOOK_ALLOW_PRIVATE_ADDRESSES", False)
+
+# Integrations (issue 19): the providers' base URLs, read here so that tests and staging point
+# them at local fakes.
+META_GRAPH_URL = envstr("META_GRAPH_URL", "https://graph.facebook.com/v21.0").rstrip("/")
+INDIAMART_API_URL = envstr("INDIAMART_API_URL", "https://mapi.indiamart.com").rstrip("/")
+EXOTEL_API_URL = envstr("EXOTEL_API_URL", "https://api.exotel.com").rstrip("/")
+TWILIO_API_URL = envstr("TWILIO_API_URL", "https://api.twilio.com").rstrip("/")
+# Seconds a call to a provider's API may take before it counts as failed (and is retried).
+INTEGRATION_HTTP_TIMEOUT = envint("INTEGRATION_HTTP_TIMEOUT", 15)
+
+
+def _secrets_key() -> str:
+    """The Fernet key sealing connectors' secrets (integrations/crypto.py): url-safe base64 of
+    32 bytes. Development generates one into var/ and keeps it, as it does the secret key;
+    production must set it (a connector's secrets cannot be sealed or opened without)."""
+    key = envstr("LEADTRACKER_SECRETS_KEY", "")
+    if key or not DEBUG:
+        return key
+    key_file = VAR_DIR / "secrets_key"
+    if not key_file.exists():
+        key_file.write_text(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+LEADTRACKER_SECRETS_KEY = _secrets_key()
+# Deliveries per connector (a provider's servers send from many addresses).
+INTEGRATION_RATE_PER_CONNECTOR = envstr("INTEGRATION_RATE_PER_CONNECTOR", "6000/m")
 
 # A device whose person is on shift is "stale" when it has not synced for this long.
 DEVICE_STALE_MINUTES = envint("DEVICE_STALE_MINUTES", 30)

@@ -17,7 +17,7 @@ from django.test.utils import isolate_apps
 from leadtracker.accounts.models import Organisation
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "scaling.md"
-OUR_APPS = ("accounts", "attendance", "leads", "calls", "automation", "privacy", "reports")
+OUR_APPS = ("accounts", "attendance", "leads", "calls", "automation", "integrations", "privacy", "reports")
 PLACEMENTS = {"reference", "coordinator", "lookup", "gap"}
 SECTION = re.compile(r"<!-- placement:begin -->(.*?)<!-- placement:end -->", re.S)
 ROW = re.compile(r"^\|\s*`(?P<table>\w+)`\s*\|\s*(?P<placement>\w+)\s*\|\s*(?P<why>.*?)\s*\|\s*$", re.M)

@@ -45,6 +45,7 @@ from leadtracker.accounts.models import (
 from leadtracker.attendance.models import Shift
 from leadtracker.automation.models import RuleRun
 from leadtracker.calls.models import Call, CallBack, Device, PairingCode
+from leadtracker.integrations.models import Payload
 from leadtracker.leads.imports.reader import BrokenLine, open_table
 from leadtracker.leads.models import (
     Activity,
@@ -270,6 +271,14 @@ def _lead_call_backs(t: Target) -> int:
     # Nobody is to call back a person who is gone; the returned ones stay as measurements.
     dropped = _delete(t, rows.filter(closed_at__isnull=True))
     return dropped + _apply(t, rows.filter(closed_at__isnull=False).exclude(number=""), number="")
+
+
+def _lead_payloads(t: Target) -> int:
+    # What a provider sent about the person: those that made or found the lead, and any other
+    # (a failed one) naming its number or e-mail. Deleted: a log has no figures to keep.
+    rows = Payload.objects.filter(organisation=t.org)
+    named = _mentioning(rows, ["body"], t.needles).values("pk")
+    return _delete(t, Payload.objects.filter(Q(lead=t.lead) | Q(pk__in=named)))
 
 
 def _lead_notifications(t: Target) -> int:
@@ -580,6 +589,7 @@ ERASERS: dict[str, Eraser] = {
         "calls", _lead_calls, None, "a member's calls are work records; the number is the lead's"
     ),
     "calls.CallBack": Eraser("call_backs", _lead_call_backs, None, NO_MEMBER),
+    "integrations.Payload": Eraser("integration_payloads", _lead_payloads, None, NO_MEMBER),
     "calls.Device": Eraser("devices", None, _member_devices, NO_LEAD),
     "calls.PairingCode": Eraser("pairing_codes", None, _member_pairing_codes, NO_LEAD),
     "accounts.User": Eraser("profile", None, _member_user, NO_LEAD),

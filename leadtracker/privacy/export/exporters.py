@@ -34,6 +34,9 @@ EXPORTERS: dict[str, Exporter] = {
     "calls.Call": Exporter("calls", sales.lead_calls, sales.member_calls),
     "calls.CallBack": Exporter("call_backs", sales.lead_call_backs, sales.member_call_backs),
     "calls.Device": Exporter("devices", None, sales.member_devices, NO_LEAD),
+    "integrations.Payload": Exporter(
+        "integration_payloads", sales.lead_integration_payloads, None, NO_MEMBER
+    ),
     "calls.PairingCode": Exporter("pairing_codes", None, sales.member_pairing_codes, NO_LEAD),
     "accounts.User": Exporter("account", None, accounts.member_account, NO_LEAD),
     "accounts.Membership": Exporter("memberships", None, accounts.member_memberships, NO_LEAD),

@@ -6,6 +6,7 @@ from django.db.models import Q
 
 from leadtracker.automation.models import RuleRun
 from leadtracker.calls.models import Call, CallBack, Device, PairingCode
+from leadtracker.integrations.models import Payload
 from leadtracker.leads.models import (
     Activity,
     AssignmentRule,
@@ -324,3 +325,11 @@ def member_pairing_codes(subject):
         yield plain(
             p, ["id", "created_at", "expires_at", "used_at"], subject.tz, created_by=person_name(p.created_by)
         )
+
+
+def lead_integration_payloads(subject):
+    # As the provider sent them (recording fields were never kept), while the 7 days last.
+    qs = Payload.objects.filter(organisation=subject.org, lead=subject.lead).select_related("connector")
+    names = ["received_at", "external_id", "status", "error", "is_test", "body", "processed_at"]
+    for p in stream(qs.order_by("received_at", "pk")):
+        yield plain(p, names, subject.tz, provider=p.connector.kind)

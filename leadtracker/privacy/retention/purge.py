@@ -9,6 +9,7 @@ One source of truth per period:
   on the model when an organisation has no row);
 - the audit log: ``Organisation.audit_retention_days`` (accounts owns it and its settings
   form), read here with a floor of AUDIT_MIN_DAYS — a shorter setting is stretched, not obeyed;
+- the integrations' payload log: PAYLOAD_DAYS (7) for everyone (integrations/models.py);
 - finished background tasks: TASK_RESULT_DAYS for everyone, as django-tasks-db's rows carry
   no organisation.
 """
@@ -25,6 +26,7 @@ from leadtracker.accounts import audit
 from leadtracker.accounts.models import AuditEvent, Organisation
 from leadtracker.attendance.models import Shift
 from leadtracker.calls.models import Call, CallBack, UsageDay
+from leadtracker.integrations.models import PAYLOAD_DAYS, Payload
 from leadtracker.leads.imports.jobs import FILE_RETENTION, remove_files
 from leadtracker.leads.models import ImportJob, ImportState
 from leadtracker.lib.errors import ActionError
@@ -163,6 +165,10 @@ def purge_organisation(org, *, now=None, dry_run=False) -> dict[str, int]:
     usage_cutoff = UsageDay.day_of(now) - dt.timedelta(days=periods["usage_days"])
     usage = UsageDay.objects.filter(organisation=org, day__lt=usage_cutoff)
     imports = _old_imports(org, now, periods)
+    # The integrations' payload log: a week, to see what came and replay what failed.
+    payloads = Payload.objects.filter(
+        organisation=org, received_at__lt=now - dt.timedelta(days=PAYLOAD_DAYS)
+    ).exclude(lead_id__in=held_leads)
     audit_events = AuditEvent.objects.filter(
         organisation=org, at__lt=now - dt.timedelta(days=periods["audit_days"])
     )
@@ -173,6 +179,7 @@ def purge_organisation(org, *, now=None, dry_run=False) -> dict[str, int]:
         "shift_locations": shifts.count(),
         "usage": usage.count(),
         "import_files": imports.count(),
+        "integration_payloads": payloads.count(),
         "audit_events": audit_events.count(),
         # Access exports past their PrivacySettings.export_days (a legal hold keeps the data,
         # not the copies made of it).
@@ -193,6 +200,7 @@ def purge_organisation(org, *, now=None, dry_run=False) -> dict[str, int]:
             end_accuracy_m=None,
         )
         counts["usage"] = models_delete(usage)
+        counts["integration_payloads"] = models_delete(payloads)
         counts["audit_events"] = audit_events.purge_expired(
             before=now - dt.timedelta(days=periods["audit_days"])
         )[0]

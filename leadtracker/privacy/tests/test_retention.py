@@ -10,6 +10,7 @@ from leadtracker.accounts.audit import Actor
 from leadtracker.accounts.models import AuditEvent
 from leadtracker.attendance.models import Shift
 from leadtracker.calls.models import Call, CallBack, UsageDay
+from leadtracker.integrations.models import Connector, Payload
 from leadtracker.leads.models import ImportJob, ImportState, Lead, LeadStatus
 from leadtracker.lib.errors import ActionError
 from leadtracker.privacy.models import LegalHold
@@ -87,7 +88,18 @@ def fill(org_people, tmp_path):
             AuditEvent.objects.create(organisation=org, actor_kind="system", action="old", at=ago(731)),
             AuditEvent.objects.create(organisation=org, actor_kind="system", action="new", at=ago(729)),
         ),
+        # The integrations' payload log: a week.
+        "payloads": (payload(org, 8), payload(org, 6)),
     }
+
+
+def payload(org, days):
+    hook = Connector.objects.filter(organisation=org).first() or Connector.objects.create(
+        organisation=org, kind="google-ads", name="Google Ads"
+    )
+    return Payload.objects.create(
+        organisation=org, connector=hook, external_id=f"g{days}", received_at=ago(days)
+    )
 
 
 def located(shift_row):
@@ -107,7 +119,7 @@ def test_each_kind_goes_after_its_period_and_stays_before(frozen_at, acme, rows)
 
     assert counts == {
         "calls": 1, "call_backs": 1, "shift_locations": 1, "usage": 1, "import_files": 1, "audit_events": 1,
-        "exports": 0,
+        "exports": 0, "integration_payloads": 1,
     }  # fmt: skip
     old_call, new_call = mine["calls"]
     assert not Call.objects.filter(pk=old_call.pk).exists() and Call.objects.filter(pk=new_call.pk).exists()
@@ -127,6 +139,7 @@ def test_each_kind_goes_after_its_period_and_stays_before(frozen_at, acme, rows)
     assert old_job.first_issues == [] and new_job.first_issues
     assert not AuditEvent.objects.filter(pk=mine["audit"][0].pk).exists()
     assert AuditEvent.objects.filter(pk=mine["audit"][1].pk).exists()
+    assert list(Payload.objects.filter(organisation=acme.org)) == [mine["payloads"][1]]
     event = AuditEvent.objects.get(organisation=acme.org, action="retention.purged")
     assert event.changes["calls"] == 1
 
@@ -150,7 +163,7 @@ def test_dry_run_changes_nothing_and_reports_counts(acme, rows):
     report = retention.purge(dry_run=True, now=NOW)
     assert report["acme"] == report["globex"] == {
         "calls": 1, "call_backs": 1, "shift_locations": 1, "usage": 1, "import_files": 1, "audit_events": 1,
-        "exports": 0,
+        "exports": 0, "integration_payloads": 1,
     }  # fmt: skip
     assert (
         Call.objects.count(),

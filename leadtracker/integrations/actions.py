@@ -1,0 +1,316 @@
+"""Every write of the integrations: connectors added, changed, removed; payloads received,
+processed into leads and replayed. Each writes its audit event (ids, kinds and option names
+only: never a secret, a name or a number)."""
+
+import logging
+import secrets as random_secrets
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django_tasks import task
+
+from leadtracker.accounts.audit import Actor, record
+from leadtracker.accounts.models import PushKind
+from leadtracker.accounts.notifications import notify
+from leadtracker.integrations import health, registry
+from leadtracker.integrations.crypto import SecretsUnreadable
+from leadtracker.integrations.models import Connector, Payload, PayloadStatus
+from leadtracker.integrations.registry import Mapped, MappingError
+from leadtracker.integrations.scrub import without_recordings
+from leadtracker.leads.actions.leads import create_lead
+from leadtracker.leads.actions.settings import source_named
+from leadtracker.leads.models import Activity, ActivityKind, LeadSource
+from leadtracker.lib.errors import ActionError
+
+log = logging.getLogger(__name__)
+
+TEST_TAG = "test lead"
+
+
+def _provider(kind: str) -> registry.Provider:
+    provider = registry.get(kind)
+    if provider is None:
+        known = ", ".join(registry.providers())
+        raise ActionError(f"unknown kind {kind!r}; one of: {known}", field="kind")
+    return provider
+
+
+def _split_options(provider: registry.Provider, given: dict) -> tuple[dict, dict]:
+    names = {o.name for o in provider.options}
+    unknown = sorted(set(given) - names - {"mapping"})
+    if unknown:
+        allowed = ", ".join(sorted(names)) or "none"
+        message = f"{unknown[0]}: not an option of {provider.kind} (options: {allowed})"
+        raise ActionError(message, field=unknown[0])
+    for name, value in given.items():
+        if name != "mapping" and not isinstance(value, str):
+            raise ActionError(f"{name}: must be text", field=name)
+    secrets_ = provider.secret_names
+    plain = {k: v.strip() if isinstance(v, str) else v for k, v in given.items() if k not in secrets_}
+    secret = {k: v.strip() for k, v in given.items() if k in provider.secret_names}
+    return plain, secret
+
+
+@transaction.atomic
+def add_connector(
+    org,
+    *,
+    kind: str,
+    actor: Actor,
+    name: str = "",
+    options: dict | None = None,
+    source: LeadSource | None = None,
+) -> tuple[Connector, dict]:
+    """A new connector; returns it and the secrets generated for it (to show once)."""
+    provider = _provider(kind)
+    plain, secret = _split_options(provider, dict(options or {}))
+    generated = {}
+    for option in provider.options:
+        present = (secret if option.secret else plain).get(option.name)
+        if present:
+            continue
+        if option.generate:
+            value = random_secrets.token_urlsafe(24)
+            (secret if option.secret else plain)[option.name] = value
+            generated[option.name] = value
+        elif option.required:
+            raise ActionError(f"{option.name}: required for {provider.label}", field=option.name)
+    if source is not None and source.organisation_id != org.pk:
+        raise ActionError("unknown source", field="source", status_code=404)
+    if source is None and provider.category == "leads":
+        # Leads need a source for attribution and for the assignment rules of that source.
+        source = source_named(org, provider.label, actor=actor)
+    connector = Connector(
+        organisation=org,
+        kind=provider.kind,
+        name=(name or provider.label).strip()[:80],
+        options=plain,
+        source=source,
+    )
+    connector.secrets = secret
+    connector.save()
+    record(
+        "integration.add",
+        organisation=org,
+        actor=actor,
+        obj=connector,
+        changes={"kind": provider.kind, "options": sorted({**plain, **secret})},
+    )
+    return connector, generated
+
+
+@transaction.atomic
+def update_connector(
+    connector: Connector,
+    *,
+    actor: Actor,
+    name: str | None = None,
+    options: dict | None = None,
+    is_active: bool | None = None,
+    source: LeadSource | None = None,
+) -> Connector:
+    """Change a connector. An option left empty keeps its value (a secret is never shown back,
+    so an empty box means "unchanged")."""
+    provider = _provider(connector.kind)
+    changed = []
+    if name is not None and name.strip() and name.strip() != connector.name:
+        connector.name = name.strip()[:80]
+        changed.append("name")
+    if is_active is not None and is_active != connector.is_active:
+        connector.is_active = is_active
+        changed.append("is_active")
+    if source is not None and source.pk != connector.source_id:
+        if source.organisation_id != connector.organisation_id:
+            raise ActionError("unknown source", field="source", status_code=404)
+        connector.source = source
+        changed.append("source")
+    if options:
+        plain, secret = _split_options(provider, options)
+        plain = {k: v for k, v in plain.items() if v not in ("", None)}
+        secret = {k: v for k, v in secret.items() if v}
+        if plain:
+            connector.options = {**connector.options, **plain}
+        if secret:
+            connector.secrets = {**connector.secrets, **secret}
+        changed += sorted({**plain, **secret})
+    if changed:
+        connector.save()
+    record(
+        "integration.update",
+        organisation=connector.organisation,
+        actor=actor,
+        obj=connector,
+        changes={"fields": changed},
+    )
+    return connector
+
+
+@transaction.atomic
+def remove_connector(connector: Connector, *, actor: Actor) -> None:
+    """Delete a connector and its payload log; the leads it made stay."""
+    record(
+        "integration.remove",
+        organisation=connector.organisation,
+        actor=actor,
+        obj=connector,
+        changes={"kind": connector.kind},
+    )
+    connector.delete()
+
+
+def receive_payload(
+    connector: Connector, external_id, body, *, is_test: bool = False, process: bool = True, failed: str = ""
+) -> tuple[Payload, bool]:
+    """Log what a provider sent, once per external id: a repeat answers the first payload
+    (created False) and stores nothing. Recording fields are dropped before anything else.
+    The processing is queued for the worker when the transaction commits. ``failed``: a body
+    the provider's handler could not read, kept as failed with that reason (and not processed)
+    so the admin sees what came."""
+    external_id = str(external_id or "").strip()[:200]
+    body = without_recordings(body)
+    if external_id:
+        first = Payload.objects.filter(
+            organisation_id=connector.organisation_id, connector=connector, external_id=external_id
+        ).first()
+        if first is not None:
+            return first, False
+    try:
+        with transaction.atomic():
+            payload = Payload.objects.create(
+                organisation_id=connector.organisation_id,
+                connector=connector,
+                external_id=external_id,
+                body=body,
+                is_test=is_test,
+                status=PayloadStatus.FAILED if failed else PayloadStatus.RECEIVED,
+                error=failed[:1000],
+            )
+            health.note_received(connector, payload.received_at)
+            if failed:
+                health.note_error(connector, failed, payload.received_at)
+            record(
+                "integration.receive",
+                organisation=connector.organisation,
+                actor=Actor.system(),
+                obj=payload,
+                changes={"connector": connector.pk, "test": is_test, "readable": not failed},
+            )
+    except IntegrityError:
+        # The provider's retry raced its first delivery: the first one stands.
+        return Payload.objects.get(connector=connector, external_id=external_id), False
+    if process and not failed:
+        transaction.on_commit(lambda: process_payload_job.enqueue(payload.pk))
+    return payload, True
+
+
+def _lead_from(payload: Payload, mapped: Mapped):
+    connector = payload.connector
+    org = connector.organisation
+    data = mapped.data
+    if not data.phones:
+        raise MappingError("no phone number in the lead")
+    data.source = connector.source
+    data.extra = {**data.extra, "attribution": mapped.attribution}
+    is_test = payload.is_test or mapped.is_test
+    if is_test:
+        data.tags = [*data.tags, TEST_TAG]
+    lead, outcome = create_lead(org, data, actor=Actor.system(), by=None, on_duplicate="skip")
+    said = "\n".join(x for x in (mapped.attribution, mapped.notes) if x)
+    if outcome == "created":
+        if said:
+            Activity.objects.create(
+                organisation=org,
+                lead=lead,
+                kind=ActivityKind.NOTE,
+                body=said[:10_000],
+                data={"integration": connector.pk, "payload": payload.pk},
+            )
+        return lead, PayloadStatus.DONE
+    # Already a lead: a "came back" on its timeline and a word to its owner, not a duplicate.
+    Activity.objects.create(
+        organisation=org,
+        lead=lead,
+        kind=ActivityKind.NOTE,
+        body=f"Came back through {mapped.attribution or connector.name}.\n{mapped.notes}".strip(),
+        data={"came_back": connector.pk, "payload": payload.pk},
+    )
+    if lead.owner_id:
+        notify(
+            organisation_id=org.pk,
+            user_id=lead.owner_id,
+            text=f"{lead} came back through {connector.name}",
+            url=f"/leads/{lead.pk}/",
+            kind=PushKind.OTHER,
+            lead_id=lead.pk,
+        )
+    return lead, PayloadStatus.DUPLICATE
+
+
+def _fail(payload: Payload, reason: str) -> None:
+    payload.status, payload.error, payload.processed_at = PayloadStatus.FAILED, reason[:1000], timezone.now()
+    payload.save(update_fields=["status", "error", "processed_at", "attempts"])
+    health.note_error(payload.connector, reason)
+
+
+def process_payload(payload: Payload) -> Payload:
+    """Turn a received payload into a lead (or whatever its provider makes of it). A failure
+    is kept on the payload and the connector's health in plain words, for a replay."""
+    if payload.status in (PayloadStatus.DONE, PayloadStatus.DUPLICATE):
+        return payload  # the worker ran it twice
+    provider = registry.get(payload.connector.kind)
+    payload.attempts += 1
+    lead = None
+    try:
+        with transaction.atomic():
+            if provider is None:
+                raise MappingError(f"no provider for {payload.connector.kind!r} on this server")
+            if provider.process is not None:
+                lead, status = provider.process(payload), PayloadStatus.DONE
+            else:
+                lead, status = _lead_from(payload, provider.to_lead(payload))
+            payload.status, payload.error, payload.lead = status, "", lead
+            payload.processed_at = timezone.now()
+            payload.save(update_fields=["status", "error", "lead", "processed_at", "attempts"])
+    except (MappingError, SecretsUnreadable) as exc:
+        _fail(payload, str(exc))
+    except ActionError as exc:
+        _fail(payload, f"{exc.field}: {exc.message}" if exc.field else exc.message)
+    except Exception as exc:  # noqa: BLE001 — a bug must not leave the payload waiting forever
+        log.exception("payload %s failed", payload.pk)
+        _fail(payload, f"internal error ({type(exc).__name__}); replay it once fixed")
+    record(
+        "integration.process",
+        organisation=payload.connector.organisation,
+        actor=Actor.system(),
+        obj=payload,
+        changes={"status": payload.status, "lead": payload.lead_id},
+    )
+    return payload
+
+
+@transaction.atomic
+def replay_payload(payload: Payload, *, actor: Actor) -> Payload:
+    """Queue a failed payload again (after its mapping or token was fixed)."""
+    if payload.status != PayloadStatus.FAILED:
+        raise ActionError("only a failed payload can be replayed", field="status", status_code=409)
+    payload.status, payload.error = PayloadStatus.RECEIVED, ""
+    payload.save(update_fields=["status", "error"])
+    record(
+        "integration.replay",
+        organisation=payload.connector.organisation,
+        actor=actor,
+        obj=payload,
+        changes={"connector": payload.connector_id},
+    )
+    transaction.on_commit(lambda: process_payload_job.enqueue(payload.pk))
+    return payload
+
+
+# A task object, not a function: the worker's entry point, kept beside the action it runs so
+# that actions (which queue it) and tasks (which schedule) do not import each other.
+@task()
+def process_payload_job(payload_id: int) -> str:
+    payload = Payload.objects.select_related("connector__organisation").filter(pk=payload_id).first()
+    if payload is None:
+        return "gone"  # purged or erased before the worker got to it
+    return process_payload(payload).status

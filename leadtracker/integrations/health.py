@@ -1,0 +1,46 @@
+"""A connector's health: when it last heard from its provider and its last error, in plain
+words. Kept on the connector row (no audit event: these are measurements of the provider, not
+changes anyone made), and the figures of the health panel."""
+
+import datetime as dt
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from leadtracker.integrations.models import Connector, Payload, PayloadStatus
+
+
+def note_received(connector: Connector, at=None) -> None:
+    at = at or timezone.now()
+    Connector.objects.filter(pk=connector.pk).update(last_received_at=at)
+    connector.last_received_at = at
+
+
+def note_error(connector: Connector, message: str, at=None) -> None:
+    at = at or timezone.now()
+    message = (message or "unknown error")[:1000]
+    Connector.objects.filter(pk=connector.pk).update(last_error=message, last_error_at=at)
+    connector.last_error, connector.last_error_at = message, at
+
+
+def figures(connectors, *, now=None, day_start=None) -> dict[int, dict]:
+    """{connector id: {today, week, failed_week, last_lead_at}} in one query. ``day_start``: the
+    start of today in the organisation's zone (UTC midnight when not given)."""
+    now = now or timezone.now()
+    day_start = day_start or now.replace(hour=0, minute=0, second=0, microsecond=0)
+    week_start = now - dt.timedelta(days=7)
+    made = Q(status__in=[PayloadStatus.DONE, PayloadStatus.DUPLICATE])
+    rows = (
+        Payload.objects.filter(connector__in=connectors, received_at__gte=min(week_start, day_start))
+        .values("connector_id")
+        .annotate(
+            today=Count("pk", filter=Q(received_at__gte=day_start)),
+            week=Count("pk", filter=Q(received_at__gte=week_start)),
+            failed_week=Count("pk", filter=Q(received_at__gte=week_start, status=PayloadStatus.FAILED)),
+            leads_week=Count("pk", filter=Q(received_at__gte=week_start) & made),
+        )
+    )
+    out = {c.pk: {"today": 0, "week": 0, "failed_week": 0, "leads_week": 0} for c in connectors}
+    for row in rows:
+        out[row.pop("connector_id")] = row
+    return out

@@ -1,0 +1,78 @@
+"""The Graph API call the worker makes for each lead: ``GET {META_GRAPH_URL}/{leadgen_id}``
+with the page token. Every failure comes back as a MappingError in words an admin can act on
+(the payload is then replayable once the token is fixed)."""
+
+import requests
+from django.conf import settings
+
+from leadtracker.integrations.registry import MappingError
+
+FIELDS = "id,created_time,field_data,form_id,ad_id,campaign_name"
+# Form names by (graph URL, form id): a form's name does not change under it, and one lookup
+# per form and process keeps a burst of leads at one Graph call each.
+_FORM_NAMES: dict[tuple[str, str], str] = {}
+
+
+def _graph_error(response) -> str:
+    try:
+        error = response.json().get("error") or {}
+    except ValueError:
+        error = {}
+    message = error.get("message") or response.reason or "no reason given"
+    code = error.get("code")
+    if code == 190:
+        return f"the page token is expired or was revoked: paste a new one (Facebook said: {message})"
+    if code in (10, 200) or response.status_code == 403:
+        return f"the page token may not read leads (it needs leads_retrieval on this page): {message}"
+    if code in (4, 17, 32, 613):
+        return f"Facebook's rate limit was reached; replay later ({message})"
+    if response.status_code == 404 or code == 100:
+        return f"Facebook does not know this lead (deleted, or another page's): {message}"
+    return f"Facebook answered {response.status_code}: {message}"
+
+
+def fetch_lead(connector, leadgen_id: str) -> dict:
+    token = connector.setting("page_token")
+    if not token:
+        raise MappingError("no page token: paste the page access token in the connector's settings")
+    url = f"{settings.META_GRAPH_URL}/{requests.utils.quote(leadgen_id, safe='')}"
+    try:
+        response = requests.get(
+            url,
+            params={"fields": FIELDS, "access_token": token},
+            timeout=settings.INTEGRATION_HTTP_TIMEOUT,
+        )
+    except requests.RequestException as exc:
+        message = f"could not reach Facebook ({type(exc).__name__}); replay it in a while"
+        raise MappingError(message) from None
+    if response.status_code != 200:
+        raise MappingError(_graph_error(response))
+    try:
+        lead = response.json()
+    except ValueError:
+        raise MappingError("Facebook's answer was not JSON") from None
+    if not isinstance(lead, dict):
+        raise MappingError("Facebook's answer was not a lead")
+    return lead
+
+
+def form_name(connector, form_id: str) -> str:
+    """The form's name as the advertiser gave it ("Diwali 2BHK form"); empty when Facebook
+    will not say (the lead is still made, attributed to the form's id)."""
+    key = (settings.META_GRAPH_URL, form_id)
+    if not form_id:
+        return ""
+    if key not in _FORM_NAMES:
+        try:
+            response = requests.get(
+                f"{settings.META_GRAPH_URL}/{requests.utils.quote(form_id, safe='')}",
+                params={"fields": "name", "access_token": connector.setting("page_token")},
+                timeout=settings.INTEGRATION_HTTP_TIMEOUT,
+            )
+            name = response.json().get("name") if response.status_code == 200 else None
+        except (requests.RequestException, ValueError, AttributeError):
+            return ""
+        if not isinstance(name, str) or not name.strip():
+            return ""
+        _FORM_NAMES[key] = name.strip()[:120]
+    return _FORM_NAMES[key]

@@ -1,0 +1,70 @@
+"""A Graph API lead's ``field_data[{name, values}]`` as lead fields.
+
+Standard questions have fixed names (``full_name``, ``phone_number``, ``email``, ``city``, …);
+a connector may add names of its own per form in ``options["mapping"]``:
+``{"<form id or *>": {"<question name>": "<lead field>"}}``. Everything else (custom
+questions) goes to the lead's first note, question by question.
+"""
+
+from leadtracker.integrations.registry import Mapped, MappingError
+from leadtracker.leads.actions.leads import LeadData
+
+STANDARD = {
+    "full_name": "name",
+    "name": "name",
+    "first_name": "first_name",
+    "last_name": "last_name",
+    "phone_number": "phone",
+    "phone": "phone",
+    "mobile_number": "phone",
+    "whatsapp_number": "phone",
+    "email": "email",
+    "work_email": "email",
+    "city": "city",
+    "company_name": "company",
+    "street_address": "address",
+}
+FIELDS = {"name", "first_name", "last_name", "phone", "email", "city", "company", "address", "note"}
+
+
+def _mapping_for(connector, form_id: str) -> dict:
+    mapping = connector.options.get("mapping") or {}
+    if not isinstance(mapping, dict):
+        return {}
+    return {**(mapping.get("*") or {}), **(mapping.get(str(form_id)) or {})}
+
+
+def lead_of(connector, delivery: dict, lead: dict, form_name: str = "") -> Mapped:
+    field_data = lead.get("field_data")
+    if not isinstance(field_data, list):
+        raise MappingError("the lead from Facebook has no field_data")
+    form_id = str(lead.get("form_id") or delivery.get("form_id") or "")
+    names = {**STANDARD, **{k.lower(): v for k, v in _mapping_for(connector, form_id).items()}}
+    values: dict[str, list[str]] = {}
+    answers = []
+    for item in field_data:
+        if not isinstance(item, dict):
+            continue
+        question = str(item.get("name") or "")
+        given = [str(v).strip() for v in item.get("values") or [] if str(v).strip()]
+        if not given:
+            continue
+        target = names.get(question.lower())
+        if target in FIELDS and target != "note":
+            values.setdefault(target, []).extend(given)
+        else:
+            answers.append(f"{question.replace('_', ' ')}: {', '.join(given)}")
+    name = " ".join(values.get("name", [])[:1]) or " ".join(
+        v[0] for v in (values.get("first_name"), values.get("last_name")) if v
+    )
+    data = LeadData(
+        name=name,
+        phones=values.get("phone", []),
+        email=(values.get("email") or [""])[0],
+        city=(values.get("city") or [""])[0],
+        company=(values.get("company") or [""])[0],
+        address=(values.get("address") or [""])[0],
+    )
+    form = form_name or (f"form {form_id}" if form_id else "a lead form")
+    campaign = f", {lead['campaign_name']}" if lead.get("campaign_name") else ""
+    return Mapped(data=data, attribution=f"Facebook: {form}{campaign}", notes="\n".join(answers))
