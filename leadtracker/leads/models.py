@@ -131,7 +131,8 @@ class Lead(models.Model):
     # Columns an import brought that have no field of their own (ad ids, form names …).
     extra = models.JSONField(default=dict, blank=True)
     # The organisation's own fields, {CustomField.key: value} (leads/fields/; why JSON: docs/decisions.md).
-    custom_fields = models.JSONField(default=dict, blank=True)
+    # db_default: rows written by hand (imports, the trash, benchmarks) need not name it.
+    custom_fields = models.JSONField(default=dict, db_default={}, blank=True)
     # The company as the duplicate finder compares it: the database groups leads by it.
     company_key = models.GeneratedField(
         expression=company_key_expression(),
