@@ -84,7 +84,7 @@ def test_serve_runs_gunicorn_with_static_files_headers_and_a_graceful_stop(produ
     process, base, var_dir = production_server
     proxied = {"X-Forwarded-Proto": "https"}  # as the TLS proxy on this host sends it
 
-    status, headers, body = get(f"{base}/healthz", proxied)
+    status, headers, body = get(f"{base}/healthz?RecordingUrl=rec-7f3a9c", proxied)
     assert (status, body) == (200, b"ok")
     assert headers["Content-Security-Policy"].startswith("default-src 'self'; script-src 'self'")
     assert headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
@@ -113,6 +113,8 @@ def test_serve_runs_gunicorn_with_static_files_headers_and_a_graceful_stop(produ
     # The access log goes to stdout, one line per request, with the time taken.
     log = stdout + stderr
     assert '"GET /healthz HTTP/1.1" 200 2' in log and f'"GET /static/{hashed} HTTP/1.1" 200' in log
+    # Never a query string: it may carry a recording's link (Exotel's Passthru) or a number.
+    assert "rec-7f3a9c" not in log
     assert "Shutting down" in log or "Handling signal: term" in log
 
 

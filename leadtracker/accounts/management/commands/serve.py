@@ -103,7 +103,9 @@ class Command(BaseCommand):
             # Signals are the interface (systemd); a control socket at one fixed path in the
             # home directory would be shared by every instance on the machine.
             "--no-control-socket",
-            "--access-logformat=" + '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"',
+            # The path without its query: a query carries what must never reach a log (a
+            # search for a phone number, Exotel's Passthru with its RecordingUrl).
+            "--access-logformat=" + '%(h)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(M)sms "%(a)s"',
             # gunicorn trusts X-Forwarded-* only from these (the TLS proxy on this host by default),
             # the same list the client's address is read with (lib.http.client_ip).
             f"--forwarded-allow-ips={','.join(settings.FORWARDED_ALLOW_IPS)}",
