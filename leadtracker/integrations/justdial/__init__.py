@@ -1,0 +1,1 @@
+"""JustDial: the lead push."""

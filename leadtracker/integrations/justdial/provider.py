@@ -1,0 +1,53 @@
+"""JustDial's lead push as a connector. JustDial sends each enquiry to the URL given to its
+team (form fields, a query string or JSON), and reads the answer "RECEIVED" as delivered."""
+
+from django.http import HttpResponse
+
+from leadtracker.integrations.actions import receive_payload
+from leadtracker.integrations.justdial import fields
+from leadtracker.integrations.registry import MappingError, Option, Provider
+from leadtracker.integrations.webhook import bodies
+
+RECEIVED = "RECEIVED"
+
+
+def handle(request, connector):
+    """A push without the connector's secret is refused (403) and nothing is kept; anything
+    else is logged and answered RECEIVED (a push that cannot become a lead fails in the log,
+    with the reason, rather than being sent again and again)."""
+    if not bodies.secret_matches(request, connector.secrets.get("secret", "")):
+        return HttpResponse("wrong or missing secret", status=403, content_type="text/plain")
+    body = bodies.read(request)
+    body = {k: v for k, v in body.items() if k != "secret"} if isinstance(body, dict) else body
+    external_id = body.get("leadid") if isinstance(body, dict) else ""
+    receive_payload(connector, str(external_id or ""), body)
+    return HttpResponse(RECEIVED, content_type="text/plain")
+
+
+def to_lead(payload):
+    problem = bodies.unreadable(payload.body)
+    if problem:
+        raise MappingError(f"JustDial's push could not be read: {problem}")
+    try:
+        read = fields.lead_fields(payload.body)
+    except fields.NotALead as exc:
+        raise MappingError(str(exc)) from None
+    return bodies.mapped(read, payload.connector.organisation.phone_region)
+
+
+PROVIDER = Provider(
+    kind="justdial",
+    label="JustDial",
+    handle=handle,
+    options=(
+        Option(
+            "secret",
+            secret=True,
+            generate=True,
+            label="Shared secret",
+            help="Sent by JustDial in the URL (?secret=…) or the X-LeadTracker-Secret header.",
+        ),
+    ),
+    to_lead=to_lead,
+    help="Give JustDial's team the webhook URL with ?secret=… at its end; each enquiry becomes a lead.",
+)

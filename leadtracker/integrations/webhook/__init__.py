@@ -1,0 +1,1 @@
+"""The generic inbound webhook: any form tool or portal, mapped field by field by the admin."""

@@ -1,0 +1,67 @@
+"""A generic webhook's field mapping: which path in the body fills which field of the lead.
+
+Kept in ``connector.options["mapping"]`` as {field: path}; read when each payload is processed,
+so a payload that failed under a wrong mapping comes right when it is replayed after the fix.
+"""
+
+import hashlib
+import json
+
+from leadtracker.integrations.webhook.paths import BadPath, as_text, resolve, steps
+
+# The lead's fields a path may fill, in the order the settings page lists them. ``source`` is
+# where the sender says the lead came from (a campaign, a portal): it becomes the attribution;
+# ``id`` is the sender's own id for the lead, the key repeats are recognised by.
+FIELDS = ("name", "phone", "alt_phone", "email", "company", "city", "notes", "source", "id")
+# What most form tools send, so a new webhook works before anyone edits its mapping.
+DEFAULT = {
+    "name": "name",
+    "phone": "phone",
+    "email": "email",
+    "company": "company",
+    "city": "city",
+    "notes": "message",
+}
+
+
+def clean(mapping) -> dict:
+    """The mapping as saved: known fields, paths that parse, empty ones left out. Raises
+    BadPath naming the field."""
+    if not isinstance(mapping, dict):
+        raise BadPath("the mapping must be a set of field: path pairs")
+    out = {}
+    for name, path in mapping.items():
+        if name not in FIELDS:
+            raise BadPath(f"{name}: not a lead field (one of {', '.join(FIELDS)})")
+        if path in (None, ""):
+            continue
+        if not isinstance(path, str):
+            raise BadPath(f"{name}: the path must be text")
+        try:
+            steps(path)
+        except BadPath as exc:
+            raise BadPath(f"{name}: {exc}") from None
+        out[name] = path.strip()
+    if "phone" not in out:
+        raise BadPath("phone: map the path of the phone number (a lead needs one)")
+    return out
+
+
+def of(connector) -> dict:
+    return connector.options.get("mapping") or DEFAULT
+
+
+def value(body, mapping: dict, name: str) -> str:
+    path = mapping.get(name)
+    if not path:
+        return ""
+    try:
+        return as_text(resolve(body, path))
+    except BadPath as exc:
+        raise BadPath(f"{name} ({path}): {exc}") from None
+
+
+def body_hash(body) -> str:
+    """The same body sent twice hashes the same, whatever order its keys came in."""
+    canonical = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()[:40]

@@ -1,0 +1,104 @@
+"""The generic inbound webhook: any form tool or portal that can POST JSON or a form.
+
+Repeats: when the mapping names the sender's id for the lead (``id``), a payload is kept once
+per id, for ever (the 7 days the log keeps it). Without one, the same body arriving again
+within REPEAT_WINDOW is taken for the sender's retry and kept once; the same body later is the
+person enquiring again, and becomes a "came back" on their lead, as it should.
+"""
+
+import datetime as dt
+
+from django.http import JsonResponse
+from django.utils import timezone
+
+from leadtracker.integrations.actions import receive_payload
+from leadtracker.integrations.models import Payload
+from leadtracker.integrations.registry import MappingError, Option, Provider
+from leadtracker.integrations.webhook import bodies, mapping
+from leadtracker.integrations.webhook.paths import BadPath
+
+# Form tools retry a delivery they think failed within seconds to minutes.
+REPEAT_WINDOW = dt.timedelta(minutes=10)
+
+
+def _external_id(connector, body) -> str:
+    id_path = mapping.of(connector).get("id")
+    if id_path and not bodies.unreadable(body):
+        try:
+            given = mapping.value(body, {"id": id_path}, "id")
+        except BadPath:
+            given = ""
+        if given:
+            return f"id:{given}"
+    digest = mapping.body_hash(body)
+    now = timezone.now()
+    earlier = (
+        Payload.objects.filter(
+            connector=connector,
+            external_id__startswith=f"body:{digest}:",
+            received_at__gte=now - REPEAT_WINDOW,
+        )
+        .values_list("external_id", flat=True)
+        .first()
+    )
+    return earlier or f"body:{digest}:{int(now.timestamp())}"
+
+
+def handle(request, connector):
+    """Without the connector's secret: 403, nothing kept. Otherwise 200 and the payload logged
+    (what cannot become a lead fails in the log with the reason, for a replay after the mapping
+    is fixed)."""
+    if not bodies.secret_matches(request, connector.secrets.get("secret", "")):
+        return JsonResponse({"detail": "wrong or missing secret"}, status=403)
+    body = bodies.read(request)
+    if isinstance(body, dict) and "secret" in body and request.method == "GET":
+        body = {k: v for k, v in body.items() if k != "secret"}
+    is_test = request.headers.get("X-LeadTracker-Test") == "1"  # from "Send a test"
+    payload, created = receive_payload(connector, _external_id(connector, body), body, is_test=is_test)
+    return JsonResponse({"received": True, "id": payload.pk, "repeat": not created})
+
+
+def to_lead(payload):
+    body = payload.body
+    problem = bodies.unreadable(body)
+    if problem:
+        raise MappingError(f"the body could not be read: {problem}")
+    paths = mapping.of(payload.connector)
+    try:
+        read = {name: mapping.value(body, paths, name) for name in mapping.FIELDS}
+    except BadPath as exc:
+        raise MappingError(str(exc)) from None
+    if not read["phone"]:
+        raise MappingError(f"no phone number at {paths.get('phone')!r} (the path mapped to phone)")
+    label = payload.connector.name
+    return bodies.mapped(
+        {
+            "name": read["name"],
+            "phones": [p for p in (read["phone"], read["alt_phone"]) if p],
+            "email": read["email"],
+            "company": read["company"],
+            "city": read["city"],
+            "notes": read["notes"],
+            "attribution": f"{label}: {read['source']}" if read["source"] else label,
+        },
+        payload.connector.organisation.phone_region,
+    )
+
+
+PROVIDER = Provider(
+    kind="webhook",
+    label="Webhook",
+    handle=handle,
+    options=(
+        Option(
+            "secret",
+            secret=True,
+            generate=True,
+            label="Shared secret",
+            help="Sent in the X-LeadTracker-Secret header, or as ?secret=… in the URL.",
+        ),
+    ),
+    to_lead=to_lead,
+    help="Any form tool or portal: POST JSON or a form to the webhook URL with the secret; map the body's "
+    "fields to the lead's below.",
+)
