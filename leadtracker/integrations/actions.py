@@ -40,11 +40,11 @@ def _split_options(provider: registry.Provider, given: dict) -> tuple[dict, dict
     unknown = sorted(set(given) - names - {"mapping"})
     if unknown:
         allowed = ", ".join(sorted(names)) or "none"
-        message = f"{unknown[0]}: not an option of {provider.kind} (options: {allowed})"
+        message = f"not an option of {provider.kind} (options: {allowed})"
         raise ActionError(message, field=unknown[0])
     for name, value in given.items():
         if name != "mapping" and not isinstance(value, str):
-            raise ActionError(f"{name}: must be text", field=name)
+            raise ActionError("must be text", field=name)
     secrets_ = provider.secret_names
     plain = {k: v.strip() if isinstance(v, str) else v for k, v in given.items() if k not in secrets_}
     secret = {k: v.strip() for k, v in given.items() if k in provider.secret_names}
@@ -74,7 +74,7 @@ def add_connector(
             (secret if option.secret else plain)[option.name] = value
             generated[option.name] = value
         elif option.required:
-            raise ActionError(f"{option.name}: required for {provider.label}", field=option.name)
+            raise ActionError(f"required for {provider.label}", field=option.name)
     if source is not None and source.organisation_id != org.pk:
         raise ActionError("unknown source", field="source", status_code=404)
     if source is None and provider.category == "leads":
