@@ -48,7 +48,15 @@ def clean(mapping) -> dict:
 
 
 def of(connector) -> dict:
-    return connector.options.get("mapping") or DEFAULT
+    """The connector's mapping, checked: one set through the API or the CLI (as JSON text) was
+    not checked by the settings page's form. BadPath says what is wrong with it."""
+    given = connector.options.get("mapping") or DEFAULT
+    if isinstance(given, str):
+        try:
+            given = json.loads(given)
+        except ValueError:
+            raise BadPath('the field mapping is not JSON ({"phone": "contact.phone", …})') from None
+    return clean(given)
 
 
 def value(body, mapping: dict, name: str) -> str:

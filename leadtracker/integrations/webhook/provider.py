@@ -22,7 +22,10 @@ REPEAT_WINDOW = dt.timedelta(minutes=10)
 
 
 def _external_id(connector, body) -> str:
-    id_path = mapping.of(connector).get("id")
+    try:
+        id_path = mapping.of(connector).get("id")
+    except BadPath:
+        id_path = None  # the payload fails on it when processed, saying why
     if id_path and not bodies.unreadable(body):
         try:
             given = mapping.value(body, {"id": id_path}, "id")
@@ -63,8 +66,8 @@ def to_lead(payload):
     problem = bodies.unreadable(body)
     if problem:
         raise MappingError(f"the body could not be read: {problem}")
-    paths = mapping.of(payload.connector)
     try:
+        paths = mapping.of(payload.connector)
         read = {name: mapping.value(body, paths, name) for name in mapping.FIELDS}
     except BadPath as exc:
         raise MappingError(str(exc)) from None

@@ -116,3 +116,18 @@ def test_a_body_that_is_not_json_is_answered_and_logged_failed(acme, hook, clien
     (payload,) = work_off()
     assert payload.status == PayloadStatus.FAILED
     assert payload.error.startswith("the body could not be read: the body is not valid JSON")
+
+
+def test_a_mapping_given_as_json_text_is_read_and_a_wrong_one_fails_in_words(acme, client):
+    made, generated = connector(acme, "webhook", mapping='{"phone": "who.mobile"}')  # as the CLI passes it
+    post_json(
+        client, made, {"who": {"mobile": "9812345678"}}, **{"X-LeadTracker-Secret": generated["secret"]}
+    )
+    (done,) = work_off()
+    assert done.status == PayloadStatus.DONE
+    update_connector(made, actor=Actor.for_user(acme.adam.user), options={"mapping": {"name": "who.name"}})
+    post_json(
+        client, made, {"who": {"mobile": "9812345679"}}, **{"X-LeadTracker-Secret": generated["secret"]}
+    )
+    (failed,) = work_off()
+    assert failed.error == "phone: map the path of the phone number (a lead needs one)"
