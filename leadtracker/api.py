@@ -26,6 +26,7 @@ from leadtracker.accounts.api import router as accounts_router
 from leadtracker.accounts.auth import BearerAuth, SessionAuth
 from leadtracker.accounts.throttle import AnonymousThrottle, HealthThrottle, UserThrottle
 from leadtracker.attendance.api import router as attendance_router
+from leadtracker.automation.api import router as automation_router
 from leadtracker.calls.api import router as calls_router
 from leadtracker.calls.phone_setup import api as phone_setup_api
 from leadtracker.leads.api import consent as lead_consent_api
@@ -86,6 +87,7 @@ api.add_router("/", imports_api.router)
 api.add_router("/", fields_api.router)
 api.add_router("/", capture_router)
 api.add_router("/", calls_router)
+api.add_router("/", automation_router)
 api.add_router("/", phone_setup_api.router)
 api.add_router("/", privacy_router)
 

@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("leadtracker.leads.urls")),
     path("", include("leadtracker.calls.urls")),
     path("", include("leadtracker.calls.phone_setup.urls")),
+    path("", include("leadtracker.automation.urls")),
     path("", include("leadtracker.integrations.urls")),
     path("", include("leadtracker.privacy.urls")),
 ]

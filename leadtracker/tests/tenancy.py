@@ -307,3 +307,13 @@ def _saved_view(people):
 
 
 FACTORIES["view_id"] = _saved_view
+
+
+def _automation_rule(people):
+    # A time-based rule: its page shows the dry run too.
+    from leadtracker.automation.actions import add_rule_from_template
+
+    return add_rule_from_template(people.org, "sla", actor=Actor.system()).pk
+
+
+FACTORIES["automation_rule_id"] = _automation_rule

@@ -1,0 +1,81 @@
+"""Settings → Automation: the organisation's rules, added from a template or from scratch,
+changed, switched off, tried (dry run), and each rule's log. Admins only."""
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from leadtracker.accounts.audit import Actor
+from leadtracker.accounts.decorators import member_required
+from leadtracker.accounts.models import Role
+from leadtracker.automation import actions
+from leadtracker.automation.forms import RuleForm, TemplateForm
+from leadtracker.automation.models import Rule, RuleRun
+from leadtracker.automation.scan import dry_run
+from leadtracker.automation.timeline import describe, names_for
+from leadtracker.lib.errors import ActionError
+from leadtracker.lib.web import show_action_error
+
+
+@member_required(Role.ADMIN)
+def rules(request):
+    form = TemplateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        rule = actions.add_rule_from_template(
+            request.org, form.cleaned_data["template"], actor=Actor.from_request(request)
+        )
+        messages.success(request, f"Rule “{rule.name}” added and switched on.")
+        return redirect("automation_rule", rule.pk)
+    rows = list(Rule.objects.filter(organisation_id=request.org.pk))
+    status = 422 if form.is_bound and form.errors else 200
+    return render(request, "automation/rules.html", {"rows": rows, "form": form}, status=status)
+
+
+def _rule_page(request, rule: Rule | None):
+    initial = None
+    if rule is not None:
+        initial = {f: getattr(rule, f) for f in ("name", "trigger", "wait_minutes", "conditions", "actions")}
+        initial["is_active"] = rule.is_active
+    form = RuleForm(request.POST or None, initial=initial or {"is_active": True})
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = actions.save_rule(
+                request.org, **form.cleaned_data, rule=rule, actor=Actor.from_request(request)
+            )
+        except ActionError as exc:
+            show_action_error(form, exc)
+        else:
+            messages.success(request, "Rule saved.")
+            return redirect("automation_rule", saved.pk)
+    context = {"rule": rule, "form": form, "due": None, "runs": []}
+    if rule is not None:
+        runs = list(
+            RuleRun.objects.filter(organisation_id=request.org.pk, rule=rule).order_by("-fired_at", "-id")[
+                :50
+            ]
+        )
+        users, statuses = names_for(runs)
+        context["runs"] = [(r, describe(r.did, users, statuses)) for r in runs]
+        if rule.time_based and request.GET.get("dry_run"):
+            context["due"] = dry_run(rule)
+    status = 422 if form.is_bound and form.errors else 200
+    return render(request, "automation/rule.html", context, status=status)
+
+
+@member_required(Role.ADMIN)
+def rule_new(request):
+    return _rule_page(request, None)
+
+
+@member_required(Role.ADMIN)
+def rule_detail(request, automation_rule_id: int):
+    return _rule_page(request, get_object_or_404(Rule, organisation_id=request.org.pk, pk=automation_rule_id))
+
+
+@require_POST
+@member_required(Role.ADMIN)
+def rule_switch(request, automation_rule_id: int):
+    rule = get_object_or_404(Rule, organisation_id=request.org.pk, pk=automation_rule_id)
+    actions.set_rule_active(rule, not rule.is_active, actor=Actor.from_request(request))
+    messages.success(request, f"Rule “{rule.name}” switched {'on' if rule.is_active else 'off'}.")
+    return redirect("automation_rules")
