@@ -29,6 +29,7 @@ from leadtracker.attendance.api import router as attendance_router
 from leadtracker.automation.api import router as automation_router
 from leadtracker.calls.api import router as calls_router
 from leadtracker.calls.phone_setup import api as phone_setup_api
+from leadtracker.integrations.api import router as integrations_router
 from leadtracker.leads.api import consent as lead_consent_api
 from leadtracker.leads.api import follow_ups as follow_ups_api
 from leadtracker.leads.api import imports as imports_api
@@ -89,6 +90,7 @@ api.add_router("/", capture_router)
 api.add_router("/", calls_router)
 api.add_router("/", automation_router)
 api.add_router("/", phone_setup_api.router)
+api.add_router("/", integrations_router)
 api.add_router("/", privacy_router)
 
 
