@@ -5,11 +5,14 @@ events (naming the rule), and does not fire again on what it did itself."""
 import datetime as dt
 
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from leadtracker.accounts.audit import Actor
-from leadtracker.accounts.models import AuditEvent
+from leadtracker.accounts.models import AuditEvent, Notification
+from leadtracker.automation.actions import set_rule_active
 from leadtracker.automation.engine import handle_event
 from leadtracker.automation.models import RuleRun
+from leadtracker.automation.tasks import run_event_rules
 from leadtracker.calls.actions import log_call, record_outcome
 from leadtracker.calls.models import Outcome
 from leadtracker.leads.actions.leads import change_status
@@ -105,9 +108,21 @@ def test_a_missed_call_tells_the_owner(acme, worker, rule):
 
 
 def test_a_rule_switched_off_does_nothing(acme, worker, rule):
-    from leadtracker.automation.actions import set_rule_active
-
     r = rule(acme, "lead_created", [{"type": "add_tag", "tag": "New"}])
     set_rule_active(r, False, actor=Actor.system())
     lead = worker(lambda: make_lead(acme))
     assert not RuleRun.objects.exists() and not lead.tags.exists()
+
+
+def test_a_retried_task_does_nothing_twice(acme, rule, django_capture_on_commit_callbacks):
+    rule(acme, "lead_created", [{"type": "notify", "to": "owner", "email": False}])
+    with django_capture_on_commit_callbacks(execute=True):
+        lead = make_lead(acme, owner=acme.alice, name="Asha Verma")
+    queued = DBTaskResult.objects.get(task_path=run_event_rules.module_path)
+    args, kwargs = queued.args_kwargs["args"], queued.args_kwargs["kwargs"]
+    assert args == [acme.org.pk, [lead.pk], "lead_created", "created"]  # ids only, no name
+    assert run_event_rules.func(*args, **kwargs) == 1
+    assert run_event_rules.func(*args, **kwargs) == 0  # the worker died after the work: run again
+    assert RuleRun.objects.count() == 1
+    assert Notification.objects.filter(user_id=acme.alice.user_id, url=f"/leads/{lead.pk}/").count() == 1
+    assert AuditEvent.objects.filter(action="rule.fire").count() == 1
