@@ -1,6 +1,7 @@
 """The installable web app on a 360-pixel phone: a valid manifest and an active service worker;
 pages read without a network, marked "as of"; a note and a punch-out made offline reach the
-server once each when the network is back; a write refused on arrival is shown with its reason
+server once each when the network is back; writes made offline are recorded at the time they
+were made; a write refused on arrival is shown with its reason
 (static/js/sw.js, static/js/offline.js, accounts/idempotency.py)."""
 
 import datetime as dt
@@ -13,7 +14,7 @@ from leadtracker.accounts.models import IdempotentRequest
 from leadtracker.attendance.models import Shift
 from leadtracker.calls.models import Call, Outcome
 from leadtracker.leads.actions.follow_ups import schedule_follow_up
-from leadtracker.leads.models import Activity, ActivityKind
+from leadtracker.leads.models import Activity, ActivityKind, Lead
 from leadtracker.testing import login_client, make_lead, open_shift, wait_until
 
 
@@ -26,6 +27,28 @@ def _wait_until(page, expression: str, arg=None):
 
 def _controlled(phone):
     _wait_until(phone, "navigator.serviceWorker.controller !== null")
+
+
+# The phone stayed offline for hours: every change waiting in the outbox says it was made then.
+BACKDATE = """async (madeAt) => {
+  const conn = await new Promise((resolve, reject) => {
+    const open = indexedDB.open("leadtracker-offline");
+    open.onsuccess = () => resolve(open.result);
+    open.onerror = () => reject(open.error);
+  });
+  const all = await new Promise((resolve) => {
+    const read = conn.transaction("outbox").objectStore("outbox").getAll();
+    read.onsuccess = () => resolve(read.result);
+  });
+  await new Promise((resolve, reject) => {
+    const tx = conn.transaction("outbox", "readwrite");
+    for (const entry of all) tx.objectStore("outbox").put({ ...entry, madeAt });
+    tx.oncomplete = resolve;
+    tx.onerror = () => reject(tx.error);
+  });
+  conn.close();
+  return all.length;
+}"""
 
 
 def _notes(lead):
@@ -103,6 +126,58 @@ def test_an_outcome_recorded_offline_arrives_once(phone, live_server, people, lo
     phone.reload()
     expect(phone.locator("#outbox-waiting")).to_have_count(0)
     assert Call.objects.filter(lead=lead).count() == 1
+
+
+def test_writes_made_offline_are_recorded_when_they_were_made(phone, live_server, people, login):
+    lead = make_lead(people, owner=people.alice, name="Sunil Rao")
+    outcome = Outcome.objects.filter(organisation=people.org, asks_follow_up=False, is_active=True).first()
+    login(phone, live_server.url, "alice@acme.test")
+    _controlled(phone)
+    for path in ("/leads/new/", f"/calls/sheet/lead/{lead.pk}/", f"/leads/{lead.pk}/"):
+        phone.goto(f"{live_server.url}{path}")  # kept on the phone for filling in offline
+
+    phone.context.set_offline(True)
+    phone.fill("form[action$='/note/'] textarea[name=body]", "Asked for the brochure")
+    phone.click("form[action$='/note/'] button[type=submit]")
+    expect(phone.locator("#outbox-waiting")).to_have_text("1 change waiting to send")
+    phone.locator("#follow-up-form").evaluate("form => (form.closest('details').open = true)")
+    phone.fill("#follow-up-form input[name=due_at]", "2030-01-02T11:00")
+    phone.click("#follow-up-form button[type=submit]")
+    expect(phone.locator("#outbox-waiting")).to_have_text("2 changes waiting to send")
+    phone.goto(f"{live_server.url}/calls/sheet/lead/{lead.pk}/")
+    phone.click(f"label[for=outcome-{outcome.pk}]")
+    phone.click("button:has-text('Save without a follow-up')")
+    expect(phone.locator("#outbox-waiting")).to_have_text("3 changes waiting to send")
+    phone.goto(f"{live_server.url}/leads/new/")
+    phone.fill("input[name=name]", "Geeta Menon")
+    phone.fill("input[name=phones]", "98111 22244")
+    phone.click("main form button[type=submit]")
+    expect(phone.locator("#outbox-waiting")).to_have_text("4 changes waiting to send")
+    made = (timezone.now() - dt.timedelta(hours=3)).replace(microsecond=250_000)
+    assert phone.evaluate(BACKDATE, made.isoformat()) == 4
+
+    phone.context.set_offline(False)
+    wait_until(
+        lambda: (
+            Lead.objects.filter(name="Geeta Menon").exists()
+            and Call.objects.filter(lead=lead, outcome=outcome).exists()
+            and Activity.objects.filter(
+                lead=lead, kind__in=[ActivityKind.NOTE, ActivityKind.FOLLOW_UP]
+            ).count()
+            == 2
+        ),
+        "the four changes to arrive",
+    )
+    assert Activity.objects.get(lead=lead, kind=ActivityKind.NOTE).at == made
+    assert Activity.objects.get(lead=lead, kind=ActivityKind.FOLLOW_UP).at == made
+    assert Call.objects.get(lead=lead).disposed_at == made
+    assert Lead.objects.get(name="Geeta Menon").created_at == made
+    phone.goto(f"{live_server.url}/leads/{lead.pk}/")
+    note = phone.locator("#lead-timeline li.kind-note")
+    expect(note).to_contain_text("made offline, sent later")
+    # Newest first: the note made three hours ago sits below the lead's creation, made today.
+    kinds = phone.eval_on_selector_all("#lead-timeline > li", "items => items.map(i => i.className)")
+    assert kinds.index("kind-note") > kinds.index("kind-created"), kinds
 
 
 def test_a_write_refused_on_arrival_is_shown_with_its_reason(phone, live_server, people, login):
