@@ -16,7 +16,6 @@ from django.conf import settings
 from leadtracker.integrations.indiamart.window import api_time
 
 PATH = "/wservce/crm/crmListing/v2/"
-TIMEOUT_SECONDS = 30
 # IndiaMART's answer is a few hundred bytes a lead; 20 MB is far more than 7 days of any
 # seller's leads, and a cap keeps a wrong URL from filling the worker's memory.
 MAX_BODY = 20 * 1024 * 1024
@@ -59,7 +58,7 @@ def fetch(key: str, start, end) -> Answer:
         listing_url(key, start, end), headers={"Accept": "application/json", "User-Agent": "LeadTracker/1"}
     )
     try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310
+        with urllib.request.urlopen(request, timeout=settings.INTEGRATION_HTTP_TIMEOUT) as response:  # noqa: S310
             return _read(response.read(MAX_BODY + 1)[:MAX_BODY])
     except urllib.error.HTTPError as exc:
         # The body may still carry a CODE (IndiaMART answers some errors with an HTTP error).

@@ -58,7 +58,7 @@ def _claim(connector: Connector, now: dt.datetime) -> tuple[dt.datetime, dt.date
             due = _when(cursor.get(name))
             if due and now < due:
                 return None
-        claimed.append(next_window(_when(cursor.get("until")), now))
+        claimed.append(next_window(_when(cursor.get("until")), now, added_at=connector.created_at))
         return {**cursor, "next_pull_at": (now + POLL_EVERY).isoformat(), "last_pull_at": now.isoformat()}
 
     _update(connector, change)

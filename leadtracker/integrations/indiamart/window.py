@@ -60,11 +60,19 @@ def parse_query_time(text: str) -> dt.datetime | None:
         return None
 
 
-def next_window(cursor: dt.datetime | None, now: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
+def next_window(
+    cursor: dt.datetime | None, now: dt.datetime, *, added_at: dt.datetime | None = None
+) -> tuple[dt.datetime, dt.datetime]:
     """The (start, end) to ask for: from a little before the cursor, up to now or as far as
     one window may reach. Far behind (a connector paused for a fortnight) it takes 7 days a
-    pull and catches up pull by pull."""
-    start = (cursor - OVERLAP) if cursor is not None else now - FIRST_LOOK_BACK
+    pull and catches up pull by pull. Before the first window is stored, it starts a day before
+    the connector was added (``added_at``), not a day before now: first pulls that fail for
+    hours would otherwise let that day's start slip; and never more than one window back (a key
+    added to a push-only connector months old does not re-read those months)."""
+    if cursor is not None:
+        start = cursor - OVERLAP
+    else:
+        start = max((added_at or now) - FIRST_LOOK_BACK, now - MAX_SPAN)
     start = start.replace(microsecond=0)
     end = min(now.replace(microsecond=0), start + MAX_SPAN)
     return start, max(end, start)

@@ -51,7 +51,7 @@ class FakeIndiaMART:
     POLL_EVERY = dt.timedelta(minutes=5)
     BLOCKED_FOR = dt.timedelta(minutes=15)
 
-    def __init__(self, key: str = "mRyzEbts7HrEQfei4XGD7l+IqlTFnzQ="):
+    def __init__(self, key: str = "mRyzEbts7HrEQfei4XGD7l+IqlTFnzQ=", port: int = 0):
         self.key = key
         self.enquiries: list[dict] = []
         self.script: list[int] = []  # CODEs to answer next, whatever was asked
@@ -76,7 +76,7 @@ class FakeIndiaMART:
             def log_message(self, *args):
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_port}"
         self.thread = threading.Thread(
             target=self.server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True

@@ -8,7 +8,7 @@ import pytest
 import time_machine
 
 from leadtracker.integrations.indiamart import pull
-from leadtracker.integrations.indiamart.tests.fake_indiamart import enquiry
+from leadtracker.integrations.indiamart.tests.fake_indiamart import FakeIndiaMART, enquiry
 from leadtracker.integrations.models import Connector, Payload, PayloadStatus
 from leadtracker.integrations.tasks import poll_connectors
 from leadtracker.integrations.tests.util import connector, work_off
@@ -156,3 +156,25 @@ def test_a_refused_key_shows_on_the_health_panel(acme, indiamart, clock):
     assert indiamart.answers == [401]
     assert made.last_error.startswith("IndiaMART refused the key")
     assert "until" not in made.cursor
+
+
+def test_indiamart_out_of_reach_is_tried_again_from_the_same_place(acme, indiamart, seller, clock, settings):
+    url = settings.INDIAMART_API_URL
+    indiamart.close()  # IndiaMART down: nothing listens there any more
+    poll_and_work(seller)
+    assert (
+        seller.last_error
+        == "IndiaMART could not be read (could not reach IndiaMART); trying again in 5 minutes."
+    )
+    assert "until" not in seller.cursor
+    # Back 5 minutes later, at the same address: the window is read from where it was.
+    back = FakeIndiaMART(key=indiamart.key, port=int(url.rsplit(":", 1)[1]))
+    back.enquiries.append(enquiry(1, at=START - dt.timedelta(minutes=1)))
+    try:
+        tick(clock, 5)
+        poll_and_work(seller)
+    finally:
+        back.close()
+    assert back.calls == [(START - dt.timedelta(days=1), START + dt.timedelta(minutes=5))]
+    assert leads(acme) == ["+919800000001"]
+    assert seller.last_error == ""

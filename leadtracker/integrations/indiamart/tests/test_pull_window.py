@@ -65,3 +65,11 @@ def test_an_enquiry_reads_as_a_lead_with_its_kind_in_words():
     assert "phone call to your IndiaMART number" in fields["notes"]
     assert "Quantity: 10 Piece\nUsage: Office" in fields["notes"]
     assert fields["occurred_at"] == NOW.replace(microsecond=0).astimezone(IST)
+
+
+def test_before_the_first_window_is_stored_it_starts_from_when_the_connector_was_added():
+    added = NOW - dt.timedelta(hours=3)
+    assert next_window(None, NOW, added_at=added)[0] == (added - FIRST_LOOK_BACK).replace(microsecond=0)
+    # A key given to a connector added long ago reads one window back, not months.
+    long_ago = NOW - dt.timedelta(days=90)
+    assert next_window(None, NOW, added_at=long_ago)[0] == (NOW - MAX_SPAN).replace(microsecond=0)
