@@ -102,6 +102,8 @@ PROVIDER = Provider(
         ),
     ),
     to_lead=to_lead,
+    # The connector's page includes the mapping card with its "Send a test" (webhook/views.py).
+    extra={"template": "integrations/webhook/_mapping.html"},
     help="Any form tool or portal: POST JSON or a form to the webhook URL with the secret; map the body's "
     "fields to the lead's below.",
 )

@@ -1,0 +1,42 @@
+from django import forms
+
+from leadtracker.integrations.webhook import mapping
+from leadtracker.integrations.webhook.paths import BadPath
+
+LABELS = {
+    "name": "Name",
+    "phone": "Phone",
+    "alt_phone": "Second phone",
+    "email": "E-mail",
+    "company": "Company",
+    "city": "City",
+    "notes": "Notes",
+    "source": "Source (attribution)",
+    "id": "Sender's id for the lead (repeats)",
+}
+
+
+class MappingForm(forms.Form):
+    """One path a lead field: named ``<field>_path``, since each is a path, not the value.
+    Checks what the mapping card (templates/integrations/webhook/_mapping.html) posts."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in mapping.FIELDS:
+            self.fields[f"{name}_path"] = forms.CharField(
+                label=LABELS[name],
+                required=False,
+                max_length=200,
+                widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+            )
+
+    def clean(self):
+        data = super().clean()
+        given = {name: data.get(f"{name}_path", "") for name in mapping.FIELDS}
+        try:
+            data["mapping"] = mapping.clean(given)
+        except BadPath as exc:
+            field, _, message = str(exc).partition(": ")
+            target = f"{field}_path" if field in mapping.FIELDS else None
+            self.add_error(target, message if target else str(exc))
+        return data

@@ -1,0 +1,83 @@
+"""The generic webhook's part of its connector page: the field mapping the admin edits, and
+"Send a test", which posts a sample through the webhook's own endpoint."""
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect
+from django.test import RequestFactory
+from django.views.decorators.http import require_POST
+
+from leadtracker.accounts.audit import Actor
+from leadtracker.accounts.decorators import member_required
+from leadtracker.accounts.models import Role
+from leadtracker.integrations import selectors
+from leadtracker.integrations.actions import update_connector
+from leadtracker.integrations.views import hook
+from leadtracker.integrations.webhook import bodies, mapping
+from leadtracker.integrations.webhook.forms import MappingForm
+from leadtracker.integrations.webhook.paths import BadPath
+from leadtracker.integrations.webhook.sample import sample_body
+from leadtracker.lib.errors import ActionError
+
+# Marks the sample as a test (its lead is tagged so), honoured only with the right secret.
+TEST_HEADER = "X-LeadTracker-Test"
+
+
+def _connector(request, connector_id: int):
+    # Another organisation's connector, or a connector of another kind: 404, as for any object.
+    return get_object_or_404(
+        selectors.connectors_for(request.membership).filter(kind="webhook"), pk=connector_id
+    )
+
+
+def _back(connector):
+    return redirect("integration", connector_id=connector.pk)
+
+
+@require_POST
+@member_required(Role.ADMIN)
+def save_mapping(request, connector_id: int):
+    connector = _connector(request, connector_id)
+    form = MappingForm(request.POST)  # the page writes its inputs by hand, named as these fields
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else "Mapping"
+            messages.error(request, f"{label}: {' '.join(errors)}")
+        return _back(connector)
+    try:
+        update_connector(
+            connector, actor=Actor.from_request(request), options={"mapping": form.cleaned_data["mapping"]}
+        )
+    except ActionError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "Mapping saved. Replay any payload that failed under the old one.")
+    return _back(connector)
+
+
+@require_POST
+@member_required(Role.ADMIN)
+def send_test(request, connector_id: int):
+    """Post a sample shaped by the mapping to the hook, with the connector's secret: the same
+    view, throttle, secret check, log and mapping as a real sender meets. In-process rather than
+    over the network: a server often cannot reach its own public address (NAT, a firewall),
+    and the test is of our side, not of the route to it."""
+    connector = _connector(request, connector_id)
+    try:
+        paths = mapping.of(connector)
+    except BadPath as exc:
+        messages.error(request, f"Fix the mapping first: {exc}")
+        return _back(connector)
+    sample = RequestFactory().post(
+        f"/integrations/hook/{connector.url_token}",
+        data=sample_body(paths),
+        content_type="application/json",
+        headers={bodies.SECRET_HEADER: connector.secrets.get("secret", ""), TEST_HEADER: "1"},
+    )
+    answer = hook(sample, connector.url_token)
+    if answer.status_code == 200:
+        messages.success(
+            request, "Sample sent and accepted: its lead (tagged test lead) shows in the log below."
+        )
+    else:
+        messages.error(request, f"The webhook answered {answer.status_code}: {answer.content.decode()[:200]}")
+    return _back(connector)
