@@ -1,0 +1,59 @@
+"""Exotel: click-to-call through the ExoPhone, its status callbacks and the incoming flow's
+Passthru, all at the connector's one URL. Exotel signs nothing: the URL's secret token is the
+check (a wrong one is the core's 404, before anything is stored)."""
+
+from django.http import HttpResponse
+
+from leadtracker.integrations import actions as core
+from leadtracker.integrations.exotel import line
+from leadtracker.integrations.registry import Option, Provider
+from leadtracker.integrations.telephony import hooks
+
+
+def external_id(body: dict) -> str:
+    """One payload per call and state: Exotel's retries of a callback are one, the 'answered'
+    event and the 'terminal' one of the same call are two (the second updates the call)."""
+    parts = [
+        body.get("CallSid"),
+        body.get("EventType") or body.get("Status") or body.get("DialCallStatus") or body.get("CallType"),
+        body.get("ConversationDuration") or body.get("DialCallDuration"),
+    ]
+    return ":".join(str(p or "") for p in parts) if body.get("CallSid") else ""
+
+
+def handle(request, connector):
+    if request.method not in ("GET", "POST"):
+        return HttpResponse("use GET or POST", status=405, content_type="text/plain")
+    body = hooks.body_of(request)
+    if body is None:
+        return HttpResponse("send a form or a JSON object", status=400, content_type="text/plain")
+    core.receive_payload(connector, external_id(body), body)
+    return HttpResponse("OK", content_type="text/plain")
+
+
+def process(payload):
+    return hooks.process(payload, line)
+
+
+PROVIDER = Provider(
+    kind="exotel",
+    label="Exotel",
+    category="telephony",
+    handle=handle,
+    process=process,
+    callback_url=True,
+    options=(
+        Option("sid", label="Account SID"),
+        Option("api_key", secret=True, label="API key"),
+        Option("api_token", secret=True, label="API token"),
+        Option("caller_id", label="ExoPhone (caller id)"),
+        Option(
+            "subdomain",
+            required=False,
+            label="API host",
+            help="api.exotel.com (Singapore) or api.in.exotel.com (Mumbai)",
+        ),
+    ),
+    help="Click-to-call through your ExoPhone; calls and missed incoming calls land on the lead's timeline.",
+    extra={"line": line},
+)

@@ -1,0 +1,58 @@
+"""Cloud telephony (issue 19, items 6-9): the small interface every provider's line implements,
+so a third provider (MyOperator, Knowlarity) is one module.
+
+A provider sub-package (``integrations/exotel/``, ``integrations/twilio/``) gives its
+``registry.Provider`` ``category="telephony"``, ``callback_url=True`` and
+``extra={"line": <module>}`` where the module has:
+
+- ``place_call(connector, *, agent_number, lead_number, status_callback, marker) -> str``:
+  asks the provider to ring the agent's phone and then the lead, through the company's number,
+  reporting to ``status_callback``; returns the provider's call id. ``marker`` names our agent
+  and lead ("<user id>:<lead id>") so the report comes back to them. Raises TelephonyError
+  in plain words when the provider refuses or cannot be reached.
+- ``read_report(body: dict) -> Report | None``: one callback's body (recording fields already
+  dropped by the core) as a Report; None for a report that says nothing about a call's end
+  (a ringing event, say).
+
+Their ``handle`` checks the request (Twilio's signature; Exotel signs nothing, so its URL's
+secret token is the check) before anything is stored, and ``process`` hands the Report to
+``actions.record_report``, which stores the call through the calls app.
+
+No recording, ever: place_call never asks for one (Exotel's ``Record=false``; Twilio's dial
+``record="do-not-record"``), the core drops every field naming one before the payload is stored,
+and read_report never looks for one.
+"""
+
+import dataclasses
+import datetime as dt
+
+from leadtracker.lib.errors import ActionError
+
+
+class TelephonyError(ActionError):
+    """The provider refused the call or could not be reached; the message says which."""
+
+    status_code = 502
+
+
+@dataclasses.dataclass(slots=True)
+class Report:
+    """One provider report about one call, in our words."""
+
+    call_id: str  # the provider's id of the call (Exotel CallSid, Twilio CallSid)
+    direction: str  # "in" or "out" (calls.models.Direction)
+    answered: bool  # the lead and our person talked
+    duration_s: int  # seconds they talked (0 when they did not)
+    started_at: dt.datetime
+    number: str  # the lead's side, as the provider wrote it
+    agent_number: str = ""  # the phone of ours the line rang, as the provider wrote it
+    marker: str = ""  # what place_call passed ("<user id>:<lead id>"), when it came back
+
+
+def marker_for(user_id: int, lead_id: int) -> str:
+    return f"{user_id}:{lead_id}"
+
+
+def read_marker(marker: str) -> tuple[int | None, int | None]:
+    user, _, lead = (marker or "").partition(":")
+    return (int(user) if user.isdigit() else None, int(lead) if lead.isdigit() else None)

@@ -1,0 +1,34 @@
+"""The one HTTP call a line makes: a form POST with basic auth to the provider's API (or the
+local fake a test or staging points EXOTEL_API_URL / TWILIO_API_URL at)."""
+
+import base64
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Callable
+
+from django.conf import settings
+
+from leadtracker.integrations.telephony import TelephonyError
+
+MAX_ANSWER = 1_000_000
+AGENT = "LeadTracker/1"
+
+
+def post_form(url: str, form: dict, *, user: str, password: str, who: str, reason: Callable) -> bytes:
+    """The answer's body. TelephonyError in plain words when ``who`` refuses (``reason(body,
+    status)`` reads the provider's own message) or cannot be reached."""
+    auth = base64.b64encode(f"{user}:{password}".encode()).decode()
+    request = urllib.request.Request(  # noqa: S310 — the operator's setting or the provider's host
+        url,
+        data=urllib.parse.urlencode(form).encode(),
+        headers={"Authorization": f"Basic {auth}", "Accept": "application/json", "User-Agent": AGENT},
+        method="POST",
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=settings.INTEGRATION_HTTP_TIMEOUT) as response:  # noqa: S310
+            return response.read(MAX_ANSWER)
+    except urllib.error.HTTPError as exc:
+        raise TelephonyError(f"{who} refused the call: {reason(exc.read(100_000), exc.code)}") from None
+    except (urllib.error.URLError, TimeoutError, OSError):
+        raise TelephonyError(f"{who} could not be reached; try again in a minute") from None

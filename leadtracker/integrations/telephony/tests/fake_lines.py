@@ -1,0 +1,77 @@
+"""Exotel's and Twilio's call APIs on loopback, for the tests: each checks what the real one
+checks first (the account in the path, basic auth with the connector's credentials), keeps
+every form it was sent, and answers as the provider does — a call id, or its error shape."""
+
+import base64
+import json
+import threading
+import urllib.parse
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+
+class FakeLine:
+    """``kind`` "exotel" or "twilio"; ``user``/``password`` the credentials it accepts;
+    ``fail`` (status, body) to answer the next call with instead of success."""
+
+    def __init__(self, kind: str, *, account: str, user: str, password: str):
+        self.kind, self.account = kind, account
+        self.expected_auth = "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
+        self.calls: list[dict] = []  # each: path, auth, form (name -> list of values)
+        self.fail: tuple[int, dict] | None = None
+        self.count = 0
+        line = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                length = int(self.headers.get("Content-Length") or 0)
+                form = urllib.parse.parse_qs(self.rfile.read(length).decode(), keep_blank_values=True)
+                auth = self.headers.get("Authorization")
+                line.calls.append({"path": self.path, "auth": auth, "form": form})
+                status, body = line.answer(self.path, auth)
+                raw = json.dumps(body).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(raw)))
+                self.end_headers()
+                self.wfile.write(raw)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def path(self) -> str:
+        if self.kind == "exotel":
+            return f"/v1/Accounts/{self.account}/Calls/connect.json"
+        return f"/2010-04-01/Accounts/{self.account}/Calls.json"
+
+    def answer(self, path: str, auth: str | None) -> tuple[int, dict]:
+        if auth != self.expected_auth:
+            if self.kind == "exotel":
+                refused = "Authentication is required to view this page"
+                return 401, {"RestException": {"Status": 401, "Message": refused}}
+            return 401, {"code": 20003, "message": "Authenticate", "status": 401}
+        if path != self.path():
+            return 404, {"RestException": {"Status": 404, "Message": "Not found"}}
+        if self.fail is not None:
+            found, self.fail = self.fail, None
+            return found
+        self.count += 1
+        sid = f"{self.kind[:2]}{self.count:030d}"
+        if self.kind == "exotel":
+            return 200, {"Call": {"Sid": sid, "Status": "in-progress", "Direction": "outbound-api"}}
+        return 201, {"sid": f"CA{sid}", "status": "queued"}
+
+    def form(self, index: int = -1) -> dict:
+        """The index'th call's form, one value a name."""
+        return {k: v[0] for k, v in self.calls[index]["form"].items()}
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()

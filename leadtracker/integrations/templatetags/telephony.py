@@ -1,0 +1,28 @@
+"""``{% line_call_button lead %}``: the click-to-call button, on the pages of lower apps (the
+lead page, the queue, the outcome sheet) that cannot import integrations: a template names a
+tag library, not a module, so the layers hold."""
+
+from django import template
+
+from leadtracker.integrations.telephony.selectors import line_of_org
+
+register = template.Library()
+NOT_LOOKED = object()
+
+
+@register.inclusion_tag("integrations/telephony/_call_button.html", takes_context=True)
+def line_call_button(context, lead, primary: bool = False):
+    request = context.get("request")
+    line = None
+    if request is not None and getattr(request, "org", None) is not None:
+        # One query a request, however many buttons the page draws.
+        line = getattr(request, "_telephony_line", NOT_LOOKED)
+        if line is NOT_LOOKED:
+            line = request._telephony_line = line_of_org(request.org.pk)
+    return {
+        "line": line,
+        "lead": lead,
+        "primary": primary,
+        "back": request.get_full_path() if request is not None else "",
+        "csrf_token": context.get("csrf_token"),
+    }

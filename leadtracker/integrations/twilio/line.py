@@ -1,0 +1,120 @@
+"""Twilio's side of the telephony interface (integrations/telephony).
+
+Click-to-call: one call to the agent's phone from the company's Twilio number, whose TwiML
+dials the lead with the same number as caller id; the lead's leg reports its status to the
+connector's URL (``<Number statusCallback=…>``), so the call we store is the conversation with
+the lead: its CallSid, CallStatus and CallDuration. Our marker rides in that URL's query, which
+Twilio's signature covers. Incoming calls: the Twilio number's "call status changes" webhook
+points at the same URL (Direction=inbound; a CallStatus other than completed, or 0 seconds, is a
+missed call).
+
+Every request is signed: X-Twilio-Signature = base64(HMAC-SHA1(auth token, the full URL Twilio
+requested + each POST parameter's name and value, sorted by name)).
+"""
+
+import base64
+import datetime as dt
+import email.utils
+import hashlib
+import hmac
+import json
+import urllib.parse
+from xml.sax.saxutils import quoteattr
+
+from django.conf import settings
+from django.utils import timezone
+
+from leadtracker.integrations.telephony import Report, TelephonyError, http
+
+API_VERSION = "2010-04-01"
+
+
+def signature(auth_token: str, url: str, params) -> str:
+    """``params``: the POST parameters, as a QueryDict or a dict of strings or lists."""
+    text = url
+    for name in sorted(params):
+        values = params.getlist(name) if hasattr(params, "getlist") else params[name]
+        for value in sorted(values if isinstance(values, list) else [values]):
+            text += name + value
+    digest = hmac.new(auth_token.encode(), text.encode(), hashlib.sha1).digest()
+    return base64.b64encode(digest).decode()
+
+
+def signed(auth_token: str, url: str, params, given: str) -> bool:
+    if not auth_token or not given:
+        return False
+    return hmac.compare_digest(signature(auth_token, url, params), given)
+
+
+def _twiml(caller_id: str, lead_number: str, status_callback: str) -> str:
+    return (
+        "<Response>"
+        f'<Dial callerId={quoteattr(caller_id)} record="do-not-record">'
+        f'<Number statusCallbackEvent="completed" statusCallbackMethod="POST" '
+        f"statusCallback={quoteattr(status_callback)}>{_text(lead_number)}</Number>"
+        "</Dial></Response>"
+    )
+
+
+def _text(value: str) -> str:
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def place_call(connector, *, agent_number: str, lead_number: str, status_callback: str, marker: str) -> str:
+    sid, token = connector.setting("account_sid"), connector.setting("auth_token")
+    caller_id = connector.setting("caller_id")
+    if not (sid and token and caller_id):
+        raise TelephonyError(
+            "this Twilio connector is missing its account_sid, auth_token or caller_id", field="connector"
+        )
+    glue = "&" if "?" in status_callback else "?"
+    callback = f"{status_callback}{glue}{urllib.parse.urlencode({'marker': marker})}"
+    form = {"To": agent_number, "From": caller_id, "Twiml": _twiml(caller_id, lead_number, callback)}
+    base = (settings.TWILIO_API_URL or "https://api.twilio.com").rstrip("/")
+    url = f"{base}/{API_VERSION}/Accounts/{urllib.parse.quote(sid)}/Calls.json"
+    body = http.post_form(url, form, user=sid, password=token, who="Twilio", reason=_message)
+    try:
+        return str(json.loads(body)["sid"])
+    except (ValueError, KeyError, TypeError):
+        raise TelephonyError("Twilio answered without a call id; the call may not have been placed") from None
+
+
+def _message(body: bytes, status: int) -> str:
+    try:
+        found = json.loads(body)["message"]
+    except (ValueError, KeyError, TypeError):
+        found = ""
+    words = {401: "the account_sid or auth_token is wrong"}
+    return str(found)[:300] or words.get(status, f"HTTP {status}")
+
+
+def _time(value) -> dt.datetime | None:
+    try:
+        moment = email.utils.parsedate_to_datetime(str(value))
+    except (TypeError, ValueError):
+        return None
+    return moment.astimezone(dt.UTC) if moment.tzinfo else None
+
+
+def read_report(body: dict) -> Report | None:
+    call_id = str(body.get("CallSid") or "").strip()
+    status = str(body.get("CallStatus") or "").lower()
+    if not call_id or status in ("queued", "initiated", "ringing", "in-progress"):
+        return None  # not over yet: the completed event follows
+    try:
+        seconds = max(0, min(int(body.get("CallDuration") or 0), 24 * 3600))
+    except (TypeError, ValueError):
+        seconds = 0
+    answered = status == "completed" and seconds > 0
+    inbound = str(body.get("Direction") or "").lower() == "inbound"
+    ended = _time(body.get("Timestamp")) or timezone.now()
+    return Report(
+        call_id=call_id,
+        direction="in" if inbound else "out",
+        answered=answered,
+        duration_s=seconds if answered else 0,
+        started_at=ended - dt.timedelta(seconds=seconds),
+        number=str((body.get("From") if inbound else body.get("To")) or ""),
+        agent_number="" if inbound else str(body.get("ParentTo") or ""),
+        marker=str(body.get("marker") or ""),
+    )

@@ -1,0 +1,48 @@
+"""Twilio: click-to-call through the company's Twilio number, and the status callbacks of the
+lead's leg and of incoming calls, at the connector's one URL. Every request must carry a valid
+X-Twilio-Signature: a bad or missing one is a 403 and nothing is stored."""
+
+from django.http import HttpResponse
+
+from leadtracker.integrations import actions as core
+from leadtracker.integrations.registry import Option, Provider
+from leadtracker.integrations.telephony import hooks
+from leadtracker.integrations.twilio import line
+
+EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
+
+
+def handle(request, connector):
+    if request.method != "POST":
+        return HttpResponse("use POST", status=405, content_type="text/plain")
+    given = request.headers.get("X-Twilio-Signature", "")
+    if not line.signed(connector.setting("auth_token"), request.build_absolute_uri(), request.POST, given):
+        return HttpResponse("bad signature", status=403, content_type="text/plain")
+    body = hooks.body_of(request) or {}
+    # Our marker rides in the callback URL's query (covered by the signature).
+    if request.GET.get("marker"):
+        body["marker"] = request.GET["marker"]
+    sid, status = body.get("CallSid"), body.get("CallStatus")
+    core.receive_payload(connector, f"{sid}:{status}" if sid else "", body)
+    return HttpResponse(EMPTY_TWIML, content_type="text/xml")
+
+
+def process(payload):
+    return hooks.process(payload, line)
+
+
+PROVIDER = Provider(
+    kind="twilio",
+    label="Twilio",
+    category="telephony",
+    handle=handle,
+    process=process,
+    callback_url=True,
+    options=(
+        Option("account_sid", label="Account SID"),
+        Option("auth_token", secret=True, label="Auth token"),
+        Option("caller_id", label="Twilio number (caller id)"),
+    ),
+    help="Click-to-call through your Twilio number; its calls and missed calls go on the leads' timelines.",
+    extra={"line": line},
+)
