@@ -47,6 +47,7 @@ SECTION_PREFIXES = (
     ("settings_", "settings"),
     ("audit_", "settings"),
     ("privacy_", "settings"),
+    ("automation_", "settings"),
 )
 
 
