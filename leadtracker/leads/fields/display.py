@@ -1,0 +1,32 @@
+"""A lead's custom values as the lead page shows them: by section, in the fields' order, typed
+so the template's format filters (money, numbers, days) can show them."""
+
+import datetime as dt
+from decimal import Decimal
+
+from leadtracker.leads.fields.models import CustomField, FieldType
+
+
+def _typed(f: CustomField, value):
+    if f.type in (FieldType.NUMBER, FieldType.MONEY):
+        return Decimal(str(value))
+    if f.type == FieldType.DATE:
+        try:
+            return dt.date.fromisoformat(value)
+        except (TypeError, ValueError):
+            return value
+    if f.type == FieldType.MULTIPLE_CHOICE and isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return value
+
+
+def sections(fields: list[CustomField], values: dict) -> list[dict]:
+    """[{"name": section, "rows": [{"field", "value"}]}]: every field the person works with,
+    the empty ones too (so they see what is still to ask)."""
+    out: dict[str, list] = {}
+    for f in fields:
+        value = values.get(f.key)
+        out.setdefault(f.section, []).append(
+            {"field": f, "value": None if value is None else _typed(f, value)}
+        )
+    return [{"name": name, "rows": rows} for name, rows in out.items()]

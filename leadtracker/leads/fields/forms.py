@@ -1,0 +1,92 @@
+"""Custom fields in Django forms: the settings page's field form, and each custom field added
+to the new-lead and edit forms as ``fields.<key>`` — the name the actions' errors carry, so a
+refusal lands under its own input."""
+
+import datetime as dt
+
+from django import forms
+
+from leadtracker.leads.fields.models import CustomField, FieldType
+from leadtracker.lib.widgets import PhoneInput
+
+YES_NO = [("", "—"), ("yes", "Yes"), ("no", "No")]
+
+
+class FieldForm(forms.Form):
+    label = forms.CharField(max_length=100, label="Name")
+    type = forms.ChoiceField(choices=FieldType.choices, required=False)
+    choices = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For a choice field: one choice a line.",
+    )
+    section = forms.CharField(max_length=60, required=False, help_text="Fields of one section show together.")
+    position = forms.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=100_000,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    required = forms.BooleanField(required=False)
+    hidden_from_agents = forms.BooleanField(required=False, label="Hidden from agents")
+
+    def choice_list(self) -> list[str]:
+        return [line.strip() for line in self.cleaned_data["choices"].splitlines() if line.strip()]
+
+
+def _form_field(f: CustomField, current) -> forms.Field:
+    common = {"label": f"{f.label} (₹)" if f.type == FieldType.MONEY else f.label, "required": False}
+    if f.type == FieldType.LONG_TEXT:
+        return forms.CharField(max_length=5000, widget=forms.Textarea(attrs={"rows": 2}), **common)
+    if f.type in (FieldType.NUMBER, FieldType.MONEY):
+        # Text, not a number input: money may be typed "45 L"; the action checks it.
+        return forms.CharField(
+            max_length=40, widget=forms.TextInput(attrs={"inputmode": "decimal"}), **common
+        )
+    if f.type == FieldType.CHOICE:
+        choices = list(f.choices) + ([current] if current and current not in f.choices else [])
+        return forms.ChoiceField(choices=[("", "—")] + [(c, c) for c in choices], **common)
+    if f.type == FieldType.MULTIPLE_CHOICE:
+        return forms.MultipleChoiceField(
+            choices=[(c, c) for c in f.choices], widget=forms.CheckboxSelectMultiple, **common
+        )
+    if f.type == FieldType.DATE:
+        return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), **common)
+    if f.type == FieldType.PHONE:
+        return forms.CharField(max_length=64, widget=PhoneInput(), **common)
+    if f.type == FieldType.EMAIL:
+        return forms.CharField(
+            max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "off"}), **common
+        )
+    if f.type == FieldType.YES_NO:
+        return forms.ChoiceField(choices=YES_NO, **common)
+    return forms.CharField(max_length=500, **common)
+
+
+def _initial(f: CustomField, value):
+    if value is None:
+        return None
+    if f.type == FieldType.YES_NO:
+        return "yes" if value else "no"
+    if f.type == FieldType.DATE:
+        return dt.date.fromisoformat(value)
+    return value
+
+
+def add_custom_fields(form: forms.Form, fields: list[CustomField], values: dict | None = None) -> None:
+    values = values or {}
+    for f in fields:
+        name = f"fields.{f.key}"
+        form.fields[name] = _form_field(f, values.get(f.key))
+        form.fields[name].custom = f
+        if f.key in values:
+            form.initial[name] = _initial(f, values[f.key])
+
+
+def custom_values(form: forms.Form, fields: list[CustomField]) -> dict:
+    """What the form says for each custom field, for the actions to check ("" clears)."""
+    out = {}
+    for f in fields:
+        value = form.cleaned_data.get(f"fields.{f.key}")
+        out[f.key] = "" if value is None else value
+    return out
