@@ -44,6 +44,7 @@ urlpatterns = [
     path("leads/columns/", saved_views.columns_save, name="lead_columns"),
     path("leads/import/<int:import_id>/", imports.import_detail, name="import_detail"),
     path("leads/import/<int:import_id>/errors/", imports.import_errors, name="import_errors"),
+    path("leads/settings/fields/", include("leadtracker.leads.fields.urls")),
     path("leads/settings/", include(settings_urls)),
     path("leads/<int:lead_id>/", leads.lead_detail, name="lead_detail"),
     path("leads/<int:lead_id>/edit/", leads.lead_edit, name="lead_edit"),

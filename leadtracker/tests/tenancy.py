@@ -9,6 +9,7 @@ import itertools
 from leadtracker.accounts.actions import create_api_token, invite_member
 from leadtracker.accounts.audit import Actor
 from leadtracker.accounts.models import AuditEvent
+from leadtracker.leads.fields.actions import create_field
 from leadtracker.leads.models import Lead
 from leadtracker.testing import make_lead
 
@@ -231,6 +232,10 @@ def _privacy_notice(people):
 
 
 FACTORIES["notice_id"] = _privacy_notice
+_FIELDS = itertools.count()
+FACTORIES["field_id"] = lambda people: create_field(
+    people.org, label=f"Walk field {next(_FIELDS)}", type="text", actor=Actor.system()
+).pk
 PUBLIC_PARAMETERS["org_slug"] = "an organisation's public privacy notice: published for anyone to read"
 
 

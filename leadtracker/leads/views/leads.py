@@ -35,6 +35,9 @@ from leadtracker.leads.actions.saved_views import COLUMNS, DEFAULT_COLUMNS
 from leadtracker.leads.actions.settings import render_template
 from leadtracker.leads.actions.tags import add_tags, set_tags
 from leadtracker.leads.export import export_response
+from leadtracker.leads.fields import display as field_display
+from leadtracker.leads.fields import forms as field_forms
+from leadtracker.leads.fields import selectors as field_selectors
 from leadtracker.leads.forms import DoneForm, FollowUpForm, LeadEditForm, LeadForm, NoteForm
 from leadtracker.leads.models import FollowUp, FollowUpKind, LeadSource, LeadStatus, MessageTemplate
 from leadtracker.leads.trash import selectors as trash_selectors
@@ -251,11 +254,16 @@ def _lead_data(request, data) -> LeadData:
 def lead_new(request):
     choices = selectors.choices(request.membership)
     form = LeadForm(request.POST or None, sources=choices["source_choices"], owners=choices["owner_choices"])
+    custom = field_selectors.fields_for(request.membership)
+    field_forms.add_custom_fields(form, custom)
     if request.method == "POST" and form.is_valid():
         try:
+            data = _lead_data(request, form.cleaned_data)
+            data.custom_fields = field_forms.custom_values(form, custom)
+            data.fields_by = request.membership
             lead, _ = create_lead(
                 request.org,
-                _lead_data(request, form.cleaned_data),
+                data,
                 actor=Actor.from_request(request),
                 by=request.membership,
             )
@@ -352,6 +360,9 @@ def lead_detail(request, lead_id):
             "follow_up_kinds": FollowUpKind.choices,
             "owner_ids": [m.user_id for m in choices["owner_choices"]],
             "now": timezone.now(),
+            "custom_sections": field_display.sections(
+                field_selectors.fields_for(request.membership), lead.custom_fields
+            ),
         },
         choices,
     )
@@ -463,6 +474,8 @@ def lead_edit(request, lead_id):
         "lost_reason": lead.lost_reason,
     }
     form = LeadEditForm(request.POST or None, initial=initial, sources=choices["source_choices"])
+    custom = field_selectors.fields_for(request.membership)
+    field_forms.add_custom_fields(form, custom, lead.custom_fields)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         actor = Actor.from_request(request)
@@ -490,6 +503,7 @@ def lead_edit(request, lead_id):
                     do_not_call=d["do_not_call"],
                     marketing_consent=d["marketing_consent"],
                     lost_reason=d["lost_reason"],
+                    custom_fields=field_forms.custom_values(form, custom),
                 )
                 set_tags(lead, d["tags"].split(","), actor=actor, by=request.membership)
         except DuplicateLead:
