@@ -23,10 +23,15 @@ TEST_HEADER = "X-LeadTracker-Test"
 
 
 def _connector(request, connector_id: int):
-    # Another organisation's connector, or a connector of another kind: 404, as for any object.
-    return get_object_or_404(
-        selectors.connectors_for(request.membership).filter(kind="webhook"), pk=connector_id
-    )
+    # Another organisation's connector: 404, as for any object.
+    return get_object_or_404(selectors.connectors_for(request.membership), pk=connector_id)
+
+
+def _not_a_webhook(request, connector) -> bool:
+    if connector.kind == "webhook":
+        return False
+    messages.error(request, f"{connector.name} is not a generic webhook: its fields are its provider's.")
+    return True
 
 
 def _back(connector):
@@ -37,6 +42,8 @@ def _back(connector):
 @member_required(Role.ADMIN)
 def save_mapping(request, connector_id: int):
     connector = _connector(request, connector_id)
+    if _not_a_webhook(request, connector):
+        return _back(connector)
     form = MappingForm(request.POST)  # the page writes its inputs by hand, named as these fields
     if not form.is_valid():
         for field, errors in form.errors.items():
@@ -62,6 +69,8 @@ def send_test(request, connector_id: int):
     over the network: a server often cannot reach its own public address (NAT, a firewall),
     and the test is of our side, not of the route to it."""
     connector = _connector(request, connector_id)
+    if _not_a_webhook(request, connector):
+        return _back(connector)
     try:
         paths = mapping.of(connector)
     except BadPath as exc:
