@@ -75,6 +75,18 @@ def own_pages(org, email: str) -> list[str]:
         out.append(reverse("search") + "?q=98")
     except NoReverseMatch:
         pass  # no search page (yet)
+    if member.has_role(Role.ADMIN):
+        # An integration's page (health, payload log, settings) and the form adding one: the
+        # demo has no connector for the Integrations page to link to.
+        from leadtracker.accounts.audit import Actor
+        from leadtracker.integrations.actions import add_connector
+        from leadtracker.integrations.models import Connector
+
+        hook = Connector.objects.filter(organisation=org).first() or add_connector(
+            org, kind="google-ads", actor=Actor.system()
+        )[0]
+        out.append(reverse("integration", kwargs={"connector_id": hook.pk}))
+        out.append(reverse("integration_add", kwargs={"kind": "facebook"}))
     if not member.has_role(Role.MANAGER):
         return out  # a shift's page (its corrections) and imports are a manager's
     shift = shifts_for(member).order_by("-started_at").first()

@@ -18,15 +18,15 @@ class ConnectorThrottle(_WindowThrottle):
 
     def ident_for(self, request):
         match = getattr(request, "resolver_match", None)
-        token = match.kwargs.get("token") if match is not None else None
+        token = match.kwargs.get("url_token") if match is not None else None
         return f"c{token}" if token else None
 
 
 @csrf_exempt
-def hook(request, token: str):
+def hook(request, url_token: str):
     connector = (
-        Connector.objects.select_related("organisation").filter(url_token=token, is_active=True).first()
-        if token
+        Connector.objects.select_related("organisation").filter(url_token=url_token, is_active=True).first()
+        if url_token
         else None
     )
     provider = registry.get(connector.kind) if connector is not None else None

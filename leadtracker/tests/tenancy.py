@@ -322,3 +322,26 @@ def _automation_rule(people):
 
 
 FACTORIES["automation_rule_id"] = _automation_rule
+
+
+def _connector(people):
+    # after Django's setup, as the factories above: the walk imports this module first
+    from leadtracker.integrations.actions import add_connector
+    from leadtracker.integrations.models import Connector
+
+    # One per organisation, so that a payload's route names the connector it belongs to.
+    found = Connector.objects.filter(organisation=people.org).order_by("pk").first()
+    return found or add_connector(people.org, kind="google-ads", actor=Actor.system())[0]
+
+
+def _payload(people):
+    # after Django's setup, as the factories above: the walk imports this module first
+    from leadtracker.integrations.actions import receive_payload
+
+    return receive_payload(_connector(people), "", {"walk": True}, failed="a walk's payload")[0].pk
+
+
+FACTORIES["connector_id"] = lambda people: _connector(people).pk
+FACTORIES["payload_id"] = _payload
+PUBLIC_PARAMETERS["url_token"] = "an integration's hook: its unguessable token is the provider's credential"
+PUBLIC_PARAMETERS["kind"] = "a kind of integration (google-ads, facebook): the same for every organisation"

@@ -1,0 +1,161 @@
+"""Settings → Integrations: the organisation's connectors (admins only) — add one and see its
+secrets once, each one's health and payload log, change it, replay a failed payload."""
+
+import datetime as dt
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from leadtracker.accounts.audit import Actor
+from leadtracker.accounts.decorators import member_required
+from leadtracker.accounts.models import Role
+from leadtracker.integrations import actions, health, registry
+from leadtracker.integrations.forms import ConnectorForm
+from leadtracker.integrations.models import PAYLOAD_DAYS, PayloadStatus
+from leadtracker.integrations.selectors import connectors_for, payloads_for, urls_for
+from leadtracker.lib import confirm
+from leadtracker.lib.errors import ActionError
+
+LOG_ROWS = 100
+
+
+def _day_start(org):
+    now = timezone.now().astimezone(org.tzinfo)
+    return now.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def _connector(request, connector_id: int):
+    connector = connectors_for(request.membership).filter(pk=connector_id).first()
+    if connector is None:
+        raise Http404("no such connector")
+    return connector
+
+
+def _provider(kind: str):
+    provider = registry.get(kind)
+    if provider is None:
+        raise Http404("no such kind of connector")
+    return provider
+
+
+@member_required(Role.ADMIN)
+def integrations(request):
+    connectors = list(connectors_for(request.membership).order_by("pk"))
+    figures = health.figures(connectors, day_start=_day_start(request.org))
+    rows = [
+        {"c": c, "provider": registry.get(c.kind), "url": next(iter(urls_for(c).values())), **figures[c.pk]}
+        for c in connectors
+    ]
+    kinds = list(registry.providers().values())
+    return render(request, "integrations/list.html", {"rows": rows, "kinds": kinds})
+
+
+def _apply_errors(form, exc: ActionError):
+    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+
+
+@member_required(Role.ADMIN)
+def add_integration(request, kind: str):
+    provider = _provider(kind)
+    form = ConnectorForm(request.POST or None, provider=provider)
+    if request.method == "POST" and form.is_valid():
+        try:
+            connector, generated = actions.add_connector(
+                request.org,
+                kind=provider.kind,
+                name=form.cleaned_data["name"],
+                options=form.options(),
+                actor=Actor.from_request(request),
+            )
+        except ActionError as exc:
+            _apply_errors(form, exc)
+        else:
+            context = {
+                "c": connector,
+                "provider": provider,
+                "generated": generated,
+                "urls": urls_for(connector),
+            }
+            return render(request, "integrations/added.html", context)
+    return render(request, "integrations/add.html", {"form": form, "provider": provider})
+
+
+@member_required(Role.ADMIN)
+def integration(request, connector_id: int):
+    connector = _connector(request, connector_id)
+    provider = _provider(connector.kind)
+    form = ConnectorForm(request.POST or None, provider=provider, connector=connector)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.update_connector(
+                connector,
+                name=form.cleaned_data["name"],
+                is_active=form.cleaned_data["is_active"],
+                options=form.options(),
+                actor=Actor.from_request(request),
+            )
+        except ActionError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, f"{connector.name} saved.")
+            return redirect("integration", connector_id=connector.pk)
+    figures = health.figures([connector], day_start=_day_start(request.org))[connector.pk]
+    since = timezone.now() - dt.timedelta(days=PAYLOAD_DAYS)
+    log = payloads_for(request.membership, connector).filter(received_at__gte=since)[:LOG_ROWS]
+    last_lead = (
+        payloads_for(request.membership, connector)
+        .filter(status__in=[PayloadStatus.DONE, PayloadStatus.DUPLICATE])
+        .values_list("processed_at", flat=True)
+        .first()
+    )
+    context = {
+        "c": connector,
+        "provider": provider,
+        "form": form,
+        "urls": urls_for(connector),
+        "figures": figures,
+        "last_lead": last_lead,
+        "log": log,
+        "days": PAYLOAD_DAYS,
+    }
+    return render(request, "integrations/detail.html", context)
+
+
+@require_POST
+@member_required(Role.ADMIN)
+def replay_integration_payload(request, connector_id: int, payload_id: int):
+    connector = _connector(request, connector_id)
+    payload = payloads_for(request.membership, connector).filter(pk=payload_id).first()
+    if payload is None:
+        raise Http404("no such payload")
+    try:
+        actions.replay_payload(payload, actor=Actor.from_request(request))
+    except ActionError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "Queued again: it is processed in a moment.")
+    return redirect("integration", connector_id=connector.pk)
+
+
+@require_POST
+@member_required(Role.ADMIN)
+def remove_integration(request, connector_id: int):
+    connector = _connector(request, connector_id)
+    count = connector.payloads.count()
+    question = confirm.Question(
+        title=f"Remove “{connector.name}”?",
+        details=[
+            "Its URL stops answering at once: the provider's deliveries are refused.",
+            f"Its payload log ({count} kept) goes with it; the leads it made stay.",
+        ],
+        button="Remove connector",
+        cancel_url=f"/settings/integrations/{connector.pk}/",
+    )
+    if (answer := confirm.gate(request, question)) is not None:
+        return answer
+    actions.remove_connector(connector, actor=Actor.from_request(request))
+    messages.success(request, f"{connector.name} removed.")
+    return redirect("integrations")
