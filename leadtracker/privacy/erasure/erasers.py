@@ -136,6 +136,8 @@ def _lead_row(t: Target) -> int:
         address="",
         lost_reason="",
         extra={},
+        # Every custom value goes: any of them may say who the person is (a second number, a PAN).
+        custom_fields={},
         marketing_consent=False,
         # Nobody may call a number the organisation no longer knows: the row stays for counts.
         do_not_call=True,

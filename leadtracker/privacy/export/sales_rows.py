@@ -77,6 +77,7 @@ def lead_row(subject):
             "lost_reason",
             "erased_at",
             "extra",
+            "custom_fields",
         ],
         subject.tz,
         source_name=lead.source.name if lead.source_id else "",
