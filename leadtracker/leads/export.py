@@ -5,6 +5,8 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from leadtracker.leads.consent import campaign_exclusion, link_maker
+from leadtracker.leads.fields import display as field_display
+from leadtracker.leads.fields import selectors as field_selectors
 from leadtracker.lib import spreadsheet
 from leadtracker.lib.timeutil import to_local
 
@@ -34,7 +36,8 @@ COLUMNS = [
 LEFT_OUT_REASONS = ("erased", "do_not_call", "no_consent")
 
 
-def rows(qs, tz, campaign=False):
+def rows(qs, tz, campaign=False, custom=()):
+    """``custom``: the custom fields the person may see, a column each after the built-in ones."""
     if campaign:
         link = link_maker()
     qs = qs.select_related("status", "source", "owner").prefetch_related("phones", "tags").order_by("pk")
@@ -67,14 +70,16 @@ def rows(qs, tz, campaign=False):
             "yes" if lead.marketing_consent else "",
             lead.lost_reason,
         ]
+        row += [field_display.cell(f, lead.custom_fields.get(f.key)) for f in custom]
         if campaign:
             # Each message of the campaign carries the person's own way out.
             row.append(link(lead.organisation_id, lead.pk))
         yield row
 
 
-def columns(campaign: bool) -> list[str]:
-    return [*COLUMNS, "unsubscribe_url"] if campaign else COLUMNS
+def columns(campaign: bool, custom=()) -> list[str]:
+    # A custom field's column is its key: the import maps it back onto the field by itself.
+    return [*COLUMNS, *(f.key for f in custom), *(["unsubscribe_url"] if campaign else [])]
 
 
 def campaign_counts(qs) -> dict:
@@ -112,13 +117,14 @@ def export_response(request, qs, fmt: str, campaign: bool = False):
     stamp = timezone.now().astimezone(org.tzinfo).strftime("%Y%m%d-%H%M")
     name = "campaign" if campaign else "leads"
     filename = f"{name}-{org.slug}-{stamp}.{fmt}"
-    lines = rows(qs, org.tzinfo, campaign)
+    # Archived fields too: their values are still the leads'. Hidden ones not for an agent.
+    custom = field_selectors.fields_for(request.membership, archived=True)
+    lines = rows(qs, org.tzinfo, campaign, custom)
+    header = columns(campaign, custom)
     if fmt == "xlsx":
-        response = spreadsheet.xlsx_response(
-            request, filename, "Leads", columns(campaign), lines, audit=audit
-        )
+        response = spreadsheet.xlsx_response(request, filename, "Leads", header, lines, audit=audit)
     else:
-        response = spreadsheet.csv_response(request, filename, columns(campaign), lines, audit=audit)
+        response = spreadsheet.csv_response(request, filename, header, lines, audit=audit)
     if campaign:
         response["X-Left-Out"] = str(left_out["left_out"])
         for reason in LEFT_OUT_REASONS:

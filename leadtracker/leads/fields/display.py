@@ -30,3 +30,15 @@ def sections(fields: list[CustomField], values: dict) -> list[dict]:
             {"field": f, "value": None if value is None else _typed(f, value)}
         )
     return [{"name": name, "rows": rows} for name, rows in out.items()]
+
+
+def cell(f: CustomField, value) -> str | int | float:
+    """A custom value in an export's cell: numbers stay numbers, days ISO, several choices
+    joined, yes/no in words (the import reads each back)."""
+    if value is None:
+        return ""
+    if f.type == FieldType.YES_NO:
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return value
