@@ -263,3 +263,69 @@ def test_another_person_on_the_phone_gets_nothing_of_the_first(phone, live_serve
     login(phone, live_server.url, "alice@acme.test")
     wait_until(lambda: _notes(lead) == 1, "Alice's note to arrive once she is back")
     assert Activity.objects.get(lead=lead, kind=ActivityKind.NOTE).actor == people.alice.user
+
+
+def _note_offline(phone, live_server, lead, text):
+    phone.goto(f"{live_server.url}/leads/{lead.pk}/")
+    phone.context.set_offline(True)
+    phone.fill("form[action$='/note/'] textarea[name=body]", text)
+    phone.click("form[action$='/note/'] button[type=submit]")
+    expect(phone.locator("#outbox-waiting")).to_have_text("1 change waiting to send")
+
+
+def _log_out(phone):
+    phone.click("#menu-toggle + label")
+    phone.click("button:has-text('Log out')")
+
+
+def test_logging_out_with_changes_waiting_asks_and_discard_drops_them(phone, live_server, people, login):
+    lead = make_lead(people, owner=people.alice, name="Tara Singh")
+    login(phone, live_server.url, "alice@acme.test")
+    _controlled(phone)
+    _note_offline(phone, live_server, lead, "Discard me")
+    _log_out(phone)
+    ask = phone.locator("#outbox-logout")
+    expect(ask).to_contain_text("1 change not sent")
+    expect(ask.locator("button")).to_have_text(["Send now", "Discard and log out", "Keep them and log out"])
+    assert "/login/" not in phone.url  # not logged out until the person chooses
+    ask.locator("button:has-text('Send now')").click()
+    expect(phone.locator("#outbox-logout-said")).to_contain_text("No network: not sent")
+    ask.locator("button:has-text('Discard and log out')").click()
+    # Offline the server cannot be told; the phone forgets the pages and the change at once.
+    expect(phone.locator("h1")).to_have_text("No network")
+    expect(phone.locator("main")).to_contain_text("log out again when the network is back")
+    phone.context.set_offline(False)
+    phone.goto(f"{live_server.url}/my-day/")
+    _controlled(phone)
+    expect(phone.locator("#outbox-waiting")).to_have_count(0)
+    assert phone.evaluate(BACKDATE, "2026-01-01T00:00:00Z") == 0  # nothing left in the outbox
+    assert _notes(lead) == 0
+
+
+def test_send_now_sends_the_waiting_changes_then_logs_out(phone, live_server, people, login):
+    lead = make_lead(people, owner=people.alice, name="Imran Sheikh")
+    login(phone, live_server.url, "alice@acme.test")
+    _controlled(phone)
+    _note_offline(phone, live_server, lead, "Send me")
+    _log_out(phone)
+    expect(phone.locator("#outbox-logout")).to_contain_text("1 change not sent")
+    phone.context.set_offline(False)
+    phone.click("#outbox-logout button:has-text('Send now')")
+    phone.wait_for_url("**/login/**")
+    assert _notes(lead) == 1
+
+
+def test_a_change_waiting_over_a_week_expires_with_a_message(phone, live_server, people, login):
+    lead = make_lead(people, owner=people.alice, name="Neha Joshi")
+    login(phone, live_server.url, "alice@acme.test")
+    _controlled(phone)
+    _note_offline(phone, live_server, lead, "Too old")
+    week_ago = (timezone.now() - dt.timedelta(days=8)).isoformat()
+    assert phone.evaluate(BACKDATE, week_ago) == 1
+    phone.context.set_offline(False)
+    phone.reload()
+    refused = phone.locator("#outbox-refused")
+    expect(refused).to_contain_text("Note")
+    expect(refused).to_contain_text("not sent for over 7 days, so given up")
+    expect(phone.locator("#outbox-waiting")).to_have_count(0)
+    assert _notes(lead) == 0

@@ -6,7 +6,11 @@
      when they arrived, each with its reason, until the person dismisses it.
    - Shows "Offline · as of 10:42 am" on a page the worker served from what it kept.
    - Asks the worker to send what waits when the network comes back, and to read ahead the
-     leads listed on My day and the calling queue. */
+     leads listed on My day and the calling queue.
+   - Logging out with changes waiting asks first: "3 changes not sent" — send now, discard them,
+     or keep them on this phone for this person's next sign-in (they are never sent in another
+     person's name). A change left waiting for EXPIRE_DAYS is given up by the worker and shown
+     here with that reason. */
 (function () {
   "use strict";
   const marker = document.getElementById("outbox");
@@ -69,7 +73,9 @@
     const entries = (await outbox("readonly", (s) => s.getAll())).filter((e) => e.user === user);
     const waiting = entries.filter((e) => e.state === "waiting").length;
     const refused = entries.filter((e) => e.state === "refused");
-    marker.replaceChildren();
+    // The log-out question stays while the lists under it change (the network came back).
+    const asking = document.getElementById("outbox-logout");
+    marker.replaceChildren(...(asking ? [asking] : []));
     const banner = asOf();
     if (banner) marker.append(banner);
     if (waiting) {
@@ -82,7 +88,7 @@
 
   function refusedPanel(refused) {
     const panel = element("section", { class: "card", id: "outbox-refused", "aria-labelledby": "outbox-refused-title" });
-    panel.append(element("h2", { class: "card-title", id: "outbox-refused-title" }, "Not sent: the server refused these"));
+    panel.append(element("h2", { class: "card-title", id: "outbox-refused-title" }, "Changes not sent"));
     const list = element("ul", { class: "cards" });
     for (const entry of refused) {
       const item = element("li", { class: "flash error" });
@@ -100,9 +106,82 @@
     navigator.serviceWorker.ready.then((registration) => registration.active && registration.active.postMessage(message));
   }
 
+  // --- logging out with changes waiting --------------------------------------------------
+
+  function changes(n) {
+    return n === 1 ? "1 change" : `${n} changes`;
+  }
+
+  async function waitingOf() {
+    return (await outbox("readonly", (s) => s.getAll())).filter((e) => e.user === user && e.state === "waiting");
+  }
+
+  let flushed = null;
+
+  function sendNow() {
+    // The worker answers "flushed" when its pass is over, sent or not (offline).
+    return new Promise((resolve) => {
+      flushed = resolve;
+      tell({ type: "flush", answer: true });
+      setTimeout(resolve, 45 * 1000);
+    });
+  }
+
+  function logOut(form) {
+    form.dataset.confirmed = "yes";
+    form.requestSubmit();
+  }
+
+  function askBeforeLogOut(form, waiting) {
+    const panel = element("section", { class: "card", id: "outbox-logout", role: "alertdialog", "aria-labelledby": "outbox-logout-title" });
+    const title = element("h2", { class: "card-title", id: "outbox-logout-title" }, `${changes(waiting.length)} not sent`);
+    const said = element("p", { id: "outbox-logout-said" }, "Made on this phone and not yet on the server. Send them before you log out?");
+    const buttons = element("div", { class: "actions" });
+    const send = element("button", { type: "button" }, "Send now");
+    const discard = element("button", { type: "button", class: "danger" }, "Discard and log out");
+    const keep = element("button", { type: "button", class: "secondary" }, "Keep them and log out");
+    send.addEventListener("click", async () => {
+      send.disabled = true;
+      said.textContent = "Sending…";
+      await sendNow();
+      const left = await waitingOf();
+      send.disabled = false;
+      if (!left.length) return logOut(form);
+      title.textContent = `${changes(left.length)} not sent`;
+      said.textContent = "No network: not sent. Try again, or keep them on this phone for your next sign-in.";
+    });
+    discard.addEventListener("click", async () => {
+      const keys = (await waitingOf()).map((e) => e.key);
+      await outbox("readwrite", (s) => keys.forEach((key) => s.delete(key)));
+      logOut(form);
+    });
+    keep.addEventListener("click", () => logOut(form));
+    buttons.append(send, discard, keep);
+    panel.append(title, said, buttons);
+    document.getElementById("outbox-logout")?.remove();
+    marker.hidden = false;
+    marker.prepend(panel);
+    const menu = document.getElementById("menu-toggle");
+    if (menu) menu.checked = false;
+    panel.scrollIntoView({ block: "start" });
+    send.focus();
+  }
+
+  const logoutForm = document.querySelector('form[action="/logout/"]');
+  if (logoutForm) {
+    logoutForm.addEventListener("submit", async (event) => {
+      if (logoutForm.dataset.confirmed) return;
+      event.preventDefault();
+      const waiting = await waitingOf();
+      if (waiting.length) askBeforeLogOut(logoutForm, waiting);
+      else logOut(logoutForm);
+    });
+  }
+
   navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(() => null);
   navigator.serviceWorker.addEventListener("message", (event) => {
     if (event.data && event.data.type === "outbox") render();
+    if (event.data && event.data.type === "flushed" && flushed) flushed();
   });
   window.addEventListener("online", () => tell({ type: "flush" }));
   // The page's own CSRF token (every signed-in page has one, in the menu's log-out form): the

@@ -22,6 +22,10 @@ const RECENT_LEADS = 50;
 // Today's leads are read ahead again when their kept copy is older than this.
 const FRESH_MS = 15 * 60 * 1000;
 const SEND_TIMEOUT_MS = 30 * 1000;
+// A change that could not be sent for this long is given up, with that reason shown: a week-old
+// outcome or punch would land in a week long closed, and the person has long since moved on.
+// (The server records a change older than a day at its arrival, with a note: idempotency.py.)
+const EXPIRE_DAYS = 7;
 
 // The outcome sheet and the new-lead form too: what is kept can also be filled in offline.
 const KEPT = [
@@ -130,7 +134,9 @@ self.addEventListener("message", (event) => {
   if (data.type === "hello") {
     event.waitUntil(signedIn(data.user || "", data.csrf).then(() => (data.user ? flush() : null)));
   } else if (data.type === "flush") {
-    event.waitUntil(flush());
+    // Asked by the log-out question: told when the pass is over, whatever it sent.
+    const done = () => data.answer && event.source && event.source.postMessage({ type: "flushed" });
+    event.waitUntil(flush().then(done, done));
   } else if (data.type === "today") {
     event.waitUntil(keepToday(data.urls || []));
   }
@@ -208,14 +214,16 @@ async function fromCache(url) {
   return new Response(html, { status: 200, headers });
 }
 
-function offlinePage() {
+const NOT_KEPT =
+  "<p>This page was not kept on this phone. My day, the calling queue and " +
+  'the leads you opened last can be read offline.</p><p><a class="button" href="/">My day</a></p>';
+
+function offlinePage(text = NOT_KEPT) {
   const html =
     '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">' +
     '<meta name="viewport" content="width=device-width, initial-scale=1"><title>Offline</title>' +
     `<link rel="stylesheet" href="${SHELL[0]}"></head><body><main class="page">` +
-    "<h1>No network</h1><p>This page was not kept on this phone. My day, the calling queue and " +
-    'the leads you opened last can be read offline.</p><p><a class="button" href="/">My day</a></p>' +
-    "</main></body></html>";
+    `<h1>No network</h1>${text}</main></body></html>`;
   return new Response(html, { status: 503, headers: { "Content-Type": "text/html; charset=utf-8" } });
 }
 
@@ -331,7 +339,14 @@ async function flushOnce() {
   const waiting = (await outbox.all())
     .filter((e) => e.state === "waiting" && e.user === user)
     .sort((a, b) => (a.madeAt < b.madeAt ? -1 : 1));
-  for (const entry of waiting) {
+  const oldest = Date.now() - EXPIRE_DAYS * 24 * 3600 * 1000;
+  for (const entry of waiting.filter((e) => Date.parse(e.madeAt) < oldest)) {
+    entry.state = "refused";
+    entry.reason = `not sent for over ${EXPIRE_DAYS} days, so given up: make the change again if it still matters`;
+    await outbox.put(entry);
+    await tellPages({ type: "outbox" });
+  }
+  for (const entry of waiting.filter((e) => e.state === "waiting")) {
     let response;
     try {
       response = await send(entry, true, csrf);
@@ -379,7 +394,15 @@ async function logout(request) {
   await forgetPages();
   await meta.set("user", "");
   await meta.set("csrf", "");
-  return fetch(request);
+  try {
+    return await fetch(request);
+  } catch (err) {
+    // The phone has forgotten the person's pages; only the server can end the session.
+    return offlinePage(
+      "<p>This phone has forgotten your pages, but the server could not be told: log out again " +
+        'when the network is back.</p><p><a class="button" href="/">My day</a></p>',
+    );
+  }
 }
 
 self.addEventListener("fetch", (event) => {
