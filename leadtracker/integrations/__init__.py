@@ -27,6 +27,13 @@ The interface a provider sub-package implements (``integrations/<kind>/provider.
   minute for each active connector of the kind (the provider decides when it really asks,
   keeping its place in ``connector.cursor``); returns how many payloads it stored.
 - ``callback_url`` (bool): the CLI/page show ``status_callback_url`` instead of ``webhook_url``.
+- ``extra`` (dict): ``{"mapping": True, "mapping_help": "…"}`` gives the settings page a JSON
+  box for ``options["mapping"]``; ``{"template": "integrations/<kind>/_panel.html"}`` is included
+  on the connector's page (context: ``c`` the connector, ``provider``) for a provider's own
+  controls, such as a "send a test" button.
+
+A handler that cannot read a body still logs it: ``receive_payload(connector, "", {"raw": …},
+failed="reason in plain words")`` stores it as failed (shown on the health panel, not processed).
 
 Core pieces others call: ``actions.add_connector / update_connector / remove_connector /
 receive_payload / process_payload / replay_payload / record_error``; ``scrub.without_recordings``;
