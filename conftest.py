@@ -1,6 +1,7 @@
 """Shared test fixtures: named people in two organisations, and the no-skip rule for CI."""
 
 import os
+import sys
 
 import pytest
 
@@ -136,3 +137,15 @@ def api_as():
 def new_lead():
     """new_lead(people, by=member, **fields) -> Lead, through the real action (testing.make_lead)."""
     return make_lead
+
+
+@pytest.fixture(autouse=True)
+def throttle_counts_start_afresh():
+    """A process counts API requests in memory before the shared table (accounts/throttle.py);
+    a test's rows go with its transaction or the flush after it, so its counts go too."""
+    yield
+    # Looked up, not imported: this file is read before Django is set up (and by the agent's
+    # tests, which have no Django); a process that never loaded the throttle counted nothing.
+    throttle = sys.modules.get("leadtracker.accounts.throttle")
+    if throttle is not None:
+        throttle.forget()
