@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from leadtracker.accounts.audit import Actor, record
 from leadtracker.leads.fields.models import CHOICE_TYPES, CustomField, FieldType
+from leadtracker.leads.fields.tasks import index_custom_field
 from leadtracker.lib.errors import ActionError, Conflict
 
 MAX_FIELDS = 100
@@ -96,6 +97,8 @@ def create_field(
     except IntegrityError:
         raise Conflict("a field with this key exists", field="key") from None
     record("field.create", organisation=org, actor=actor, obj=field, changes={"key": key, "type": type})
+    # The planner's statistics for the key's filters (fields/indexes.py), built by the worker.
+    transaction.on_commit(lambda: index_custom_field.enqueue(key))
     return field
 
 
