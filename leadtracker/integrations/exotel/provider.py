@@ -26,6 +26,9 @@ def handle(request, connector):
         return HttpResponse("use GET or POST", status=405, content_type="text/plain")
     body = hooks.body_of(request)
     if body is None:
+        # Logged as failed for the health panel, without the text: unread, its recording
+        # fields could not be dropped.
+        core.receive_payload(connector, "", {}, failed="Exotel sent neither a form nor a JSON object")
         return HttpResponse("send a form or a JSON object", status=400, content_type="text/plain")
     core.receive_payload(connector, external_id(body), body)
     return HttpResponse("OK", content_type="text/plain")

@@ -148,3 +148,12 @@ def test_a_report_without_a_call_id_is_logged_as_failed_with_the_reason(acme, li
     (payload,) = work_off()
     assert payload.status == "failed" and "CallSid" in payload.error
     assert Call.objects.count() == 0
+
+
+def test_a_body_that_is_not_json_is_logged_as_failed_without_its_text(acme, line, client):
+    text = b'{"CallSid": "c2c", "RecordingUrl": "https://rec.example/rec-1.mp3"'  # cut short
+    answer = client.post(hook_path(line), text, content_type="application/json")
+    assert answer.status_code == 400
+    payload = Payload.objects.get()
+    assert payload.status == "failed" and "neither a form nor a JSON object" in payload.error
+    assert payload.body == {} and Call.objects.count() == 0
