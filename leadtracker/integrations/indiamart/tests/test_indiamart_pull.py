@@ -150,12 +150,15 @@ def test_no_enquiries_is_nothing_stored_and_the_cursor_moves(acme, indiamart, se
     assert seller.last_error == ""
 
 
-def test_a_refused_key_shows_on_the_health_panel(acme, indiamart, clock):
+def test_a_refused_key_shows_on_the_health_panel(acme, indiamart, clock, as_member):
     made, _ = connector(acme, "indiamart", key="an-old-key")
     poll_and_work(made)
     assert indiamart.answers == [401]
     assert made.last_error.startswith("IndiaMART refused the key")
     assert "until" not in made.cursor
+    admin = as_member(acme.adam)
+    for page in ("/settings/integrations/", f"/settings/integrations/{made.pk}/"):
+        assert "IndiaMART refused the key" in admin.get(page).content.decode(), page
 
 
 def test_indiamart_out_of_reach_is_tried_again_from_the_same_place(acme, indiamart, seller, clock, settings):
