@@ -128,6 +128,9 @@ def payload(delivery: WebhookDelivery) -> dict:
             "owner_id": lead.owner_id,
             "source": lead.source.name if lead.source_id else None,
             "value": str(lead.value) if lead.value is not None else None,
+            # Custom fields, {key: value}, read when sent like the rest (hidden ones too: the
+            # receiver is the organisation's own system, set up by an admin).
+            "fields": lead.custom_fields,
         }
     return body
 

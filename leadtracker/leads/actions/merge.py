@@ -68,6 +68,9 @@ def plan_merge(primary: Lead, duplicate: Lead) -> MergePlan:
     values["extra"] = {
         k: v for k, v in {**duplicate.extra, **primary.extra}.items() if k not in _DUPLICATE_MARKERS
     }
+    # Custom fields as the text fields: the primary's value unless it has none.
+    values["custom_fields"] = {**duplicate.custom_fields, **primary.custom_fields}
+    taken += [f"fields.{k}" for k in sorted(set(duplicate.custom_fields) - set(primary.custom_fields))]
     values["phone"], values["phone_raw"] = primary.phone, primary.phone_raw
     if not primary.phone and duplicate.phone:
         values["phone"], values["phone_raw"] = duplicate.phone, duplicate.phone_raw
