@@ -87,6 +87,18 @@ def own_pages(org, email: str) -> list[str]:
         )[0]
         out.append(reverse("integration", kwargs={"connector_id": hook.pk}))
         out.append(reverse("integration_add", kwargs={"kind": "facebook"}))
+    if member.has_role(Role.ADMIN):
+        # An automation rule's page (its form, dry run and log) and a new rule's: the demo has
+        # no rule for the Automation page to link to.
+        from leadtracker.accounts.audit import Actor
+        from leadtracker.automation.actions import add_rule_from_template
+        from leadtracker.automation.models import Rule
+
+        rule = Rule.objects.filter(organisation=org).first() or add_rule_from_template(
+            org, "sla", actor=Actor.system()
+        )
+        out.append(reverse("automation_rule", kwargs={"automation_rule_id": rule.pk}) + "?dry_run=1")
+        out.append(reverse("automation_rule_new"))
     if not member.has_role(Role.MANAGER):
         return out  # a shift's page (its corrections) and imports are a manager's
     shift = shifts_for(member).order_by("-started_at").first()
