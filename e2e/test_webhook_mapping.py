@@ -1,0 +1,47 @@
+"""A generic webhook's page with its mapping card, in a browser at 360 and 1280 px: it passes
+the gates (e2e/gates.py), the admin maps the phone to a path in the body, and "Send a test"
+goes through the webhook and shows in the payload log as a test."""
+
+import pytest
+from playwright.sync_api import expect
+
+from e2e.gates import Gate
+from leadtracker.accounts.audit import Actor
+from leadtracker.integrations.actions import add_connector
+from leadtracker.integrations.models import Payload
+
+
+@pytest.mark.slow(
+    reason="a browser signs in, gates the connector's page at two widths, saves a mapping and sends a test"
+)
+def test_the_mapping_card_passes_the_gates_and_sends_a_test(browser, live_server, people, login):
+    hook, _ = add_connector(people.org, kind="webhook", name="Website form", actor=Actor.system())
+    path = f"/settings/integrations/{hook.pk}/"
+    context = browser.new_context(
+        viewport={"width": 360, "height": 800}, locale="en-IN", timezone_id="Asia/Kolkata"
+    )
+    try:
+        gate = Gate(context, live_server.url)
+        page = context.new_page()
+        login(page, live_server.url, people.adam.user.email)
+        problems = gate.check(page, path)
+        assert not problems, "\n".join(problems)
+        page.set_viewport_size({"width": 1280, "height": 800})
+        assert gate.check(page, None) == []
+
+        card = page.locator("section[aria-labelledby=mapping-title]")
+        card.get_by_label("Phone", exact=True).fill("contact.mobile")
+        card.get_by_label("Name").fill("contact.name")
+        card.get_by_role("button", name="Save mapping").click()
+        expect(page.get_by_text("Mapping saved.")).to_be_visible()
+        expect(card.get_by_label("Phone", exact=True)).to_have_value("contact.mobile")
+
+        card = page.locator("section[aria-labelledby=mapping-title]")
+        card.get_by_role("button", name="Send a test").click()
+        expect(page.get_by_text("Sample sent and accepted")).to_be_visible()
+        payload = Payload.objects.get(connector=hook)
+        assert payload.is_test
+        assert payload.body["contact"] == {"mobile": "+91 98765 43210", "name": "Test Lead (LeadTracker)"}
+        expect(page.locator("#log-title + .table-wrap .badge", has_text="test")).to_be_visible()
+    finally:
+        context.close()
