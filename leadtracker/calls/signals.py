@@ -11,3 +11,9 @@ calls_stored = Signal()
 # Sent inside the transaction that records a call's outcome (again: it replaces the first);
 # kwargs: call, actor. Automation rules follow outcomes by it.
 call_outcome_recorded = Signal()
+
+# Sent by the sync to ask the apps above which numbers are the organisation's cloud-telephony
+# lines (integrations answers with its connectors' caller ids, E.164); kwargs: organisation.
+# A phone's log row with such a number is the line ringing the agent for a call the provider
+# reports itself, so it is not stored a second time.
+line_numbers = Signal()

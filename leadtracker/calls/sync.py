@@ -22,7 +22,7 @@ from leadtracker.calls.actions import count_usage
 from leadtracker.calls.ingest import CleanCall, db_time, touch_leads
 from leadtracker.calls.models import Call, CallStatus, CallType, CallVia, Device, Direction
 from leadtracker.calls.sheet.twins import absorb_logged_twins
-from leadtracker.calls.signals import calls_stored
+from leadtracker.calls.signals import calls_stored, line_numbers
 from leadtracker.leads.actions.leads import LeadData, create_lead
 from leadtracker.leads.models import LeadPhone
 from leadtracker.lib.bulk import one_of
@@ -278,6 +278,9 @@ def _store(
     # Stored before this request began: duplicates, whatever else happens. Neither matched
     # nor sent to the INSERT (a resent batch of 500 costs the device's health update only).
     unique = [r for r in unique if r.index not in stored_before]
+    # The company line ringing this phone (a click-to-call's first leg): its provider reports
+    # the call, stored twice it would count twice. Counted with the duplicates.
+    unique = _without_line_calls(org, unique)
     _match(org, unique, device=device, actor=actor)
     stored = _insert(org, device, unique, now=now)
     duplicates = len(kept) - len(stored)
@@ -303,6 +306,13 @@ def _store(
         )
     Device.objects.filter(pk=device.pk).update(**health)
     return {"stored": len(stored), "duplicates": duplicates, "outside_shift": outside}
+
+
+def _without_line_calls(org, rows: list[CleanCall]) -> list[CleanCall]:
+    if not rows:
+        return rows
+    lines = {n for _, numbers in line_numbers.send(sender=Call, organisation=org) for n in numbers or ()}
+    return [r for r in rows if r.number not in lines] if lines else rows
 
 
 def _match(org, rows: list[CleanCall], *, device: Device, actor: Actor) -> None:

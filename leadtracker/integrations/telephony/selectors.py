@@ -2,14 +2,33 @@
 
 from leadtracker.integrations import registry
 from leadtracker.integrations.models import Connector
+from leadtracker.lib.phones import InvalidPhone, normalise
+
+
+def _telephony_kinds() -> list[str]:
+    return [kind for kind, p in registry.providers().items() if p.category == "telephony"]
 
 
 def line_of_org(org_id: int) -> Connector | None:
     """The organisation's active telephony connector (the first added, when there are several)."""
-    kinds = [kind for kind, p in registry.providers().items() if p.category == "telephony"]
     return (
         Connector.objects.select_related("organisation")
-        .filter(organisation_id=org_id, is_active=True, kind__in=kinds)
+        .filter(organisation_id=org_id, is_active=True, kind__in=_telephony_kinds())
         .order_by("created_at", "pk")
         .first()
     )
+
+
+def line_numbers(org) -> set[str]:
+    """The caller ids (E.164) of the organisation's telephony lines, switched off ones too: a
+    call through one that arrives late was still the line's. One query (``options`` holds the
+    caller id in clear: nothing to unseal)."""
+    found = set()
+    for options in Connector.objects.filter(organisation_id=org.pk, kind__in=_telephony_kinds()).values_list(
+        "options", flat=True
+    ):
+        try:
+            found.add(normalise(str((options or {}).get("caller_id") or ""), org.phone_region))
+        except InvalidPhone:
+            continue
+    return found
