@@ -72,6 +72,7 @@ class LeadData:
     # role decides hidden fields; a person must fill required ones, an import or capture need not).
     custom_fields: dict = field(default_factory=dict)
     fields_by: Membership | None = None
+    field_defs: dict | None = None  # {key: CustomField}, read once by an import for every row
 
 
 @dataclass
@@ -164,7 +165,11 @@ def clean_lead_data(org, data: LeadData) -> CleanLead:
         "lost_reason": (data.lost_reason or "").strip()[:200],
         "extra": data.extra or {},
         "custom_fields": clean_custom_fields(
-            org, data.custom_fields, by=data.fields_by, require="all" if data.fields_by else ""
+            org,
+            data.custom_fields,
+            by=data.fields_by,
+            require="all" if data.fields_by else "",
+            defs=data.field_defs,
         ),
     }
     return CleanLead(fields=fields, phones=phones, tags=tags, consent_method=data.consent_method)

@@ -443,6 +443,10 @@ class ImportValueMapping(Strict):
     status: dict[str, int | str] = Field(
         default_factory=dict, description="a value of the status column → a status id or name"
     )
+    fields: dict[str, dict[str, str]] = Field(
+        default_factory=dict,
+        description="a choice field's key → {a value in the file → one of its choices}",
+    )
     owner: dict[str, int | str] = Field(
         default_factory=dict,
         description='a value of the owner column → a member\'s user id or e-mail, "rules" or "none"',

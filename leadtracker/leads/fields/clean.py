@@ -22,6 +22,7 @@ def clean_custom_fields(
     current: dict | None = None,
     by: Membership | None = None,
     require: str = "",
+    defs: dict | None = None,
 ) -> dict:
     """The lead's values after ``incoming`` ({key: value}; an empty value clears) is applied
     to ``current``. ``by`` is the person who typed them (None: an import, a capture, the
@@ -37,7 +38,8 @@ def clean_custom_fields(
         return out
     if not isinstance(incoming, dict):
         raise _refused("", "must be an object of field keys and values")
-    defs = {f.key: f for f in CustomField.objects.filter(organisation_id=org.pk)}
+    if defs is None:  # an import passes them in: one read for the whole file
+        defs = {f.key: f for f in CustomField.objects.filter(organisation_id=org.pk)}
     hidden = hides_from(by)
     for key, raw in incoming.items():
         field = defs.get(key)

@@ -30,12 +30,14 @@ from leadtracker.leads.actions.leads import (
 )
 from leadtracker.leads.actions.permissions import _may_change
 from leadtracker.leads.actions.settings import source_named
+from leadtracker.leads.fields import imports as custom_imports
 from leadtracker.leads.imports.mapping import (
     FIELDS,
     NOBODY,
     StatusResolver,
     clean_value_mapping,
     guess_mapping,
+    normalise,
     owner_resolver,
     source_key,
 )
@@ -176,7 +178,10 @@ class Importer:
     ):
         if on_duplicate not in ON_DUPLICATE:
             raise ActionError(f"must be one of {', '.join(ON_DUPLICATE)}", field="on_duplicate")
-        unknown = sorted(set(mapping.values()) - set(FIELDS))
+        # The organisation's custom fields, read once for the whole file.
+        self.custom = custom_imports.targets(org.pk)
+        self.field_defs = {f.key: f for f in self.custom.values()}
+        unknown = sorted(set(mapping.values()) - set(FIELDS) - set(self.custom))
         if unknown:
             raise ActionError(f"unknown lead field {unknown[0]!r}", field="mapping")
         self.org = org
@@ -193,6 +198,7 @@ class Importer:
         self._endpoints = None
         value_mapping = value_mapping or {}
         self.statuses = StatusResolver(org, value_mapping.get("status"))
+        self.choice_mapping = value_mapping.get("fields") or {}
         self.default_status = default_status(org.pk)
         self.sources = {source_key(s.name): s for s in LeadSource.objects.filter(organisation=org)}
         self.source_of: dict[str, LeadSource] = {}  # by the value as written
@@ -211,7 +217,7 @@ class Importer:
         )
 
     def _row_to_data(self, cells: list, headers: list[str]) -> Row:
-        data = LeadData(extra={})
+        data = LeadData(extra={}, field_defs=self.field_defs)
         row = Row(data)
         first = last = notes = ""
         for index, raw in enumerate(cells):
@@ -270,6 +276,16 @@ class Importer:
             elif target == "email":
                 data.email = value
                 row.email_column = index
+            elif target in self.custom:
+                field = self.custom[target]
+                chosen = self.choice_mapping.get(field.key, {})
+                typed, warning = custom_imports.cell_value(
+                    field, value, self.org.phone_region, chosen, normalise
+                )
+                if warning:
+                    row.warn(self._column(index), value, warning)
+                elif typed is not None:
+                    data.custom_fields[field.key] = typed
             else:
                 setattr(data, target, value)
         if not data.name and (first or last):

@@ -20,6 +20,7 @@ from django_tasks import task
 from leadtracker.accounts.audit import Actor, record
 from leadtracker.accounts.models import Membership, User
 from leadtracker.leads.actions.permissions import check_owner
+from leadtracker.leads.fields import imports as custom_imports
 from leadtracker.leads.imports.importer import ON_DUPLICATE, Counts, Importer
 from leadtracker.leads.imports.mapping import (
     FIELDS,
@@ -28,6 +29,7 @@ from leadtracker.leads.imports.mapping import (
     clean_value_mapping,
     guess_mapping,
     normalise,
+    normalise_header,
     owner_resolver,
 )
 from leadtracker.leads.imports.reader import BrokenLine, UnreadableFile, open_table
@@ -80,7 +82,7 @@ def store_upload(org, uploaded, *, by: Membership, max_bytes: int | None = None)
         stored_path=str(path),
         file_size=uploaded.size,
         headers=headers,
-        mapping=guess_mapping(headers),
+        mapping=guess_mapping(headers, custom_imports.header_guesses(org.pk, normalise_header)),
     )
 
 
@@ -177,7 +179,7 @@ def start_job(
     if on_duplicate not in ON_DUPLICATE:
         raise ActionError(f"must be one of {', '.join(ON_DUPLICATE)}", field="on_duplicate")
     mapping = job.mapping if mapping is None else {k: v for k, v in mapping.items() if v}
-    unknown = sorted(set(mapping.values()) - set(FIELDS))
+    unknown = sorted(set(mapping.values()) - set(FIELDS) - set(custom_imports.targets(job.organisation_id)))
     if unknown:
         raise ActionError(f"unknown lead field {unknown[0]!r}", field="mapping")
     bad_columns = [k for k in mapping if not k.isdigit() or int(k) >= len(job.headers)]

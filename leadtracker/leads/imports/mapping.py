@@ -14,6 +14,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from leadtracker.accounts.models import Membership
+from leadtracker.leads.fields import imports as custom_imports
 from leadtracker.leads.models import LeadStatus, StatusKind
 from leadtracker.leads.selectors import assignable_members
 from leadtracker.lib.errors import ActionError
@@ -419,13 +420,15 @@ def normalise_header(header: str) -> str:
     return text
 
 
-def guess_mapping(headers: list[str]) -> dict[str, str]:
+def guess_mapping(headers: list[str], custom: dict[str, str] | None = None) -> dict[str, str]:
     """{column index (str): field}. Several columns may map to "phone"; any other field
-    is taken by its first column only."""
+    is taken by its first column only. ``custom``: {normalised header: "fields.<key>"}, the
+    organisation's custom fields (leads/fields/imports.py)."""
     mapping, taken = {}, set()
     for i, header in enumerate(headers):
         key = normalise_header(header)
-        field = _LOOKUP.get(key)
+        # The organisation's own field first: its "Budget" is not the built-in value's synonym.
+        field = (custom or {}).get(key) or _LOOKUP.get(key)
         if field is None:
             # "Phone (Work)", "Mobile No.", "Contact No 2": a phone word at the start.
             if re.match(r"^(phone|mobile|mob|contact no|contact number|whatsapp|cell|tel)\b", key):
@@ -471,9 +474,11 @@ def clean_value_mapping(org, raw: dict | None, *, by: Membership | None) -> dict
     "unknown_owner": "rules" | "none"}. Statuses may be named by id or name, owners by user
     id or e-mail. A choice that names nothing here is refused, naming the value."""
     raw = raw or {}
-    extra = sorted(set(raw) - {"status", "owner", "unknown_owner"})
+    extra = sorted(set(raw) - {"status", "owner", "unknown_owner", "fields"})
     if extra:
-        raise ActionError(f"unknown key {extra[0]!r} (status, owner, unknown_owner)", field="value_mapping")
+        raise ActionError(
+            f"unknown key {extra[0]!r} (status, owner, unknown_owner, fields)", field="value_mapping"
+        )
     statuses = list(LeadStatus.objects.filter(organisation=org, is_active=True))
     by_name = {normalise(st.name): st.pk for st in statuses}
     ids = {st.pk for st in statuses}
@@ -512,4 +517,6 @@ def clean_value_mapping(org, raw: dict | None, *, by: Membership | None) -> dict
                 field=f"value_mapping.owner.{value}",
             )
         out["owner"][key] = user_id
+    if raw.get("fields"):
+        out["fields"] = custom_imports.clean_choice_mapping(org.pk, raw["fields"], normalise)
     return out

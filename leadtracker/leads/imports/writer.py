@@ -46,6 +46,7 @@ LEAD_COLUMNS = [
     "marketing_consent",
     "lost_reason",
     "extra",
+    "custom_fields",
 ]
 
 
@@ -76,6 +77,7 @@ def insert_leads(org, pending: list[Pending], *, default_status: LeadStatus, now
                 f["marketing_consent"],
                 f["lost_reason"],
                 json_param(f["extra"]) if f["extra"] else no_extra,
+                json_param(f["custom_fields"]) if f["custom_fields"] else no_extra,
             )
         )
     # One multi-row INSERT per 500 leads, ids back in order: what bulk_create does, without

@@ -7,6 +7,7 @@ from leadtracker.accounts.decorators import member_required
 from leadtracker.accounts.models import Role
 from leadtracker.leads import selectors
 from leadtracker.leads.export import error_report_response
+from leadtracker.leads.fields import imports as custom_imports
 from leadtracker.leads.forms import UploadForm
 from leadtracker.leads.imports import jobs
 from leadtracker.leads.imports.mapping import FIELDS
@@ -90,7 +91,7 @@ def _import_page(request, job, *, mapping=None, status=200):
     context = {
         "job": job,
         "columns": columns,
-        "fields": FIELDS,
+        "fields": {**FIELDS, **custom_imports.labels(request.org.pk)},
         "preview": preview,
         "values": values,
     }
