@@ -96,17 +96,27 @@ def _time(value) -> dt.datetime | None:
     return moment.astimezone(dt.UTC) if moment.tzinfo else None
 
 
+def _seconds(value) -> int:
+    try:
+        return max(0, min(int(value or 0), 24 * 3600))
+    except (TypeError, ValueError):
+        return 0
+
+
 def read_report(body: dict) -> Report | None:
     call_id = str(body.get("CallSid") or "").strip()
-    status = str(body.get("CallStatus") or "").lower()
+    inbound = str(body.get("Direction") or "").lower() == "inbound"
+    if inbound:
+        # An incoming call's own status says Twilio's number took it, not that a person did:
+        # only the <Dial action> report (DialCallStatus) says whether the agent rung answered.
+        if "DialCallStatus" not in body:
+            return None
+        status, seconds = str(body["DialCallStatus"]).lower(), _seconds(body.get("DialCallDuration"))
+    else:
+        status, seconds = str(body.get("CallStatus") or "").lower(), _seconds(body.get("CallDuration"))
     if not call_id or status in ("queued", "initiated", "ringing", "in-progress"):
         return None  # not over yet: the completed event follows
-    try:
-        seconds = max(0, min(int(body.get("CallDuration") or 0), 24 * 3600))
-    except (TypeError, ValueError):
-        seconds = 0
     answered = status == "completed" and seconds > 0
-    inbound = str(body.get("Direction") or "").lower() == "inbound"
     ended = _time(body.get("Timestamp")) or timezone.now()
     return Report(
         call_id=call_id,

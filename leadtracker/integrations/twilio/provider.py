@@ -22,8 +22,9 @@ def handle(request, connector):
     # Our marker rides in the callback URL's query (covered by the signature).
     if request.GET.get("marker"):
         body["marker"] = request.GET["marker"]
-    sid, status = body.get("CallSid"), body.get("CallStatus")
-    core.receive_payload(connector, f"{sid}:{status}" if sid else "", body)
+    sid = body.get("CallSid")
+    state = f"{body.get('CallStatus')}:{body.get('DialCallStatus')}"
+    core.receive_payload(connector, f"{sid}:{state}" if sid else "", body)
     return HttpResponse(EMPTY_TWIML, content_type="text/xml")
 
 

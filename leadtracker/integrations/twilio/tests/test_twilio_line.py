@@ -94,17 +94,23 @@ def test_a_bad_or_missing_signature_is_a_403_and_nothing_is_stored(acme, line, c
 
 def test_an_unanswered_incoming_call_opens_a_call_back_for_the_owner(acme, line, client, new_lead):
     lead = new_lead(acme, owner=acme.bob, phone="98765 43210")
+    # The number's own status: Twilio took the call (it played the greeting): not a person.
     inbound = {
         "AccountSid": ACCOUNT,
         "CallSid": "CA000000000000000000000000000inbound",
-        "CallStatus": "no-answer",
-        "CallDuration": "0",
+        "CallStatus": "completed",
+        "CallDuration": "25",
         "Direction": "inbound",
         "From": "+919876543210",
         "To": NUMBER,
         "Timestamp": email.utils.format_datetime(timezone.now()),
     }
     assert post_signed(client, line, inbound).status_code == 200
+    work_off()
+    assert Call.objects.count() == 0
+    # The <Dial action> report: the agents rung, nobody answered.
+    dial = {**inbound, "CallStatus": "in-progress", "DialCallStatus": "no-answer", "DialCallDuration": "0"}
+    assert post_signed(client, line, dial).status_code == 200
     work_off()
     call = Call.objects.get()
     assert call.lead_id == lead.pk and call.status == CallStatus.MISSED and call.user_id == acme.bob.user_id
