@@ -48,6 +48,8 @@ def _split_options(provider: registry.Provider, given: dict) -> tuple[dict, dict
     secrets_ = provider.secret_names
     plain = {k: v.strip() if isinstance(v, str) else v for k, v in given.items() if k not in secrets_}
     secret = {k: v.strip() for k, v in given.items() if k in provider.secret_names}
+    if provider.clean_options is not None:
+        plain = provider.clean_options(plain)  # e.g. a webhook's mapping, checked on every way in
     return plain, secret
 
 

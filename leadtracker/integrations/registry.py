@@ -49,6 +49,8 @@ class Provider:
     process: Callable | None = None  # (payload) -> Lead | None, instead of to_lead
     poll: Callable | None = None  # (connector) -> payloads stored
     callback_url: bool = False
+    # (options that are not secret) -> the same, checked; raises ActionError naming the option.
+    clean_options: Callable | None = None
     help: str = ""
     extra: dict = field(default_factory=dict)
 

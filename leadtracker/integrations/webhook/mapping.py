@@ -48,9 +48,14 @@ def clean(mapping) -> dict:
 
 
 def of(connector) -> dict:
-    """The connector's mapping, checked: one set through the API or the CLI (as JSON text) was
-    not checked by the settings page's form. BadPath says what is wrong with it."""
-    given = connector.options.get("mapping") or DEFAULT
+    """The connector's mapping (JSON text when the command line gave it), checked again as it
+    is read: one stored before the check at saving existed would otherwise fail as a crash.
+    BadPath says what is wrong with it."""
+    return of_given(connector.options.get("mapping") or DEFAULT)
+
+
+def of_given(given) -> dict:
+    """A mapping as given, a dict or JSON text, checked."""
     if isinstance(given, str):
         try:
             given = json.loads(given)

@@ -16,6 +16,7 @@ from leadtracker.integrations.models import Payload
 from leadtracker.integrations.registry import MappingError, Option, Provider
 from leadtracker.integrations.webhook import bodies, mapping
 from leadtracker.integrations.webhook.paths import BadPath
+from leadtracker.lib.errors import ActionError
 
 # Form tools retry a delivery they think failed within seconds to minutes.
 REPEAT_WINDOW = dt.timedelta(minutes=10)
@@ -61,6 +62,17 @@ def handle(request, connector):
     return JsonResponse({"received": True, "id": payload.pk, "repeat": not created})
 
 
+def clean_options(plain: dict) -> dict:
+    """The mapping checked when it is saved, whichever way it comes (page, API, command line),
+    so a wrong path is refused there rather than failing the leads that follow."""
+    if plain.get("mapping") in (None, "", {}):
+        return plain
+    try:
+        return {**plain, "mapping": mapping.of_given(plain["mapping"])}
+    except BadPath as exc:
+        raise ActionError(f"the field mapping: {exc}", field="mapping") from None
+
+
 def to_lead(payload):
     body = payload.body
     problem = bodies.unreadable(body)
@@ -102,6 +114,7 @@ PROVIDER = Provider(
         ),
     ),
     to_lead=to_lead,
+    clean_options=clean_options,
     # The connector's page includes the mapping card with its "Send a test" (webhook/views.py).
     extra={"template": "integrations/webhook/_mapping.html"},
     help="Any form tool or portal: POST JSON or a form to the webhook URL with the secret; map the body's "

@@ -2,16 +2,18 @@
 repeats kept once, bad input failed with the reason and replayed after the mapping is fixed."""
 
 import datetime as dt
+import re
 
 import pytest
 import time_machine
 
 from leadtracker.accounts.audit import Actor
 from leadtracker.integrations.actions import replay_payload, update_connector
-from leadtracker.integrations.models import Payload, PayloadStatus
+from leadtracker.integrations.models import Connector, Payload, PayloadStatus
 from leadtracker.integrations.tests.util import connector, hook_path, post_json, work_off
 from leadtracker.integrations.webhook.provider import REPEAT_WINDOW
 from leadtracker.leads.models import Lead
+from leadtracker.lib.errors import ActionError
 
 MAPPING = {
     "name": "contact.full_name",
@@ -118,14 +120,28 @@ def test_a_body_that_is_not_json_is_answered_and_logged_failed(acme, hook, clien
     assert payload.error.startswith("the body could not be read: the body is not valid JSON")
 
 
-def test_a_mapping_given_as_json_text_is_read_and_a_wrong_one_fails_in_words(acme, client):
+def test_a_mapping_given_as_json_text_is_read_and_a_wrong_one_is_refused_in_words(acme, client):
     made, generated = connector(acme, "webhook", mapping='{"phone": "who.mobile"}')  # as the CLI passes it
+    assert made.options["mapping"] == {"phone": "who.mobile"}
     post_json(
         client, made, {"who": {"mobile": "9812345678"}}, **{"X-LeadTracker-Secret": generated["secret"]}
     )
     (done,) = work_off()
     assert done.status == PayloadStatus.DONE
-    update_connector(made, actor=Actor.for_user(acme.adam.user), options={"mapping": {"name": "who.name"}})
+    admin = Actor.for_user(acme.adam.user)
+    for wrong, said in [
+        ({"name": "who.name"}, "phone: map the path of the phone number"),
+        ({"phone": "who..mobile"}, "phone: 'who..mobile': write keys with dots"),
+        ({"mobile": "who.mobile"}, "mobile: not a lead field"),
+        ("{phone: who}", "the field mapping is not JSON"),
+    ]:
+        with pytest.raises(ActionError, match=re.escape(said)) as refused:
+            update_connector(made, actor=admin, options={"mapping": wrong})
+        assert refused.value.field == "mapping"
+    made.refresh_from_db()
+    assert made.options["mapping"] == {"phone": "who.mobile"}
+    # One stored before the check existed (or edited in the database) fails the payload in words.
+    Connector.objects.filter(pk=made.pk).update(options={"mapping": {"name": "who.name"}})
     post_json(
         client, made, {"who": {"mobile": "9812345679"}}, **{"X-LeadTracker-Secret": generated["secret"]}
     )
