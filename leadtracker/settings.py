@@ -112,12 +112,28 @@ TEMPLATES = [
     },
 ]
 
+# Connections are kept between requests (docs/decisions.md, 2026-12-06): each gunicorn worker
+# serves one request at a time, so it holds one connection, and the health check (a "SELECT 1"
+# before a request's first query) replaces one the server dropped. DB_POOL=on takes psycopg's
+# pool instead (PostgreSQL, with psycopg-pool installed; not a dependency), as many connections
+# a process as it has threads.
+_database_url = envstr("DATABASE_URL", f"sqlite:///{VAR_DIR / 'leadtracker.sqlite3'}")
+DB_POOL = envbool("DB_POOL", False) and _database_url.startswith(("postgres:", "postgresql:"))
 DATABASES = {
     "default": dj_database_url.parse(
-        envstr("DATABASE_URL", f"sqlite:///{VAR_DIR / 'leadtracker.sqlite3'}"),
-        conn_max_age=envint("DB_CONN_MAX_AGE", 0),
+        _database_url,
+        # Django refuses persistent connections together with its pool.
+        conn_max_age=0 if DB_POOL else envint("DB_CONN_MAX_AGE", 600),
+        conn_health_checks=True,
     )
 }
+if DB_POOL:
+    _threads = envint("WEB_THREADS", 1)
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": _threads,
+        "max_size": _threads,
+        "max_idle": 600,
+    }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web server read while the worker writes; IMMEDIATE avoids the
     # "database is locked" upgrade deadlock between two writers.

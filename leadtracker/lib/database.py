@@ -31,3 +31,15 @@ def unreachable(alias: str = "default") -> DatabaseError | None:
     except DatabaseError as error:
         return error
     return None
+
+
+def connection_limit(alias: str = "default") -> int | None:
+    """How many clients PostgreSQL lets in besides its superusers; None for SQLite (no server)."""
+    if connections[alias].vendor != "postgresql":
+        return None
+    with connections[alias].cursor() as cursor:
+        cursor.execute(
+            "SELECT current_setting('max_connections')::int "
+            "- current_setting('superuser_reserved_connections')::int"
+        )
+        return cursor.fetchone()[0]

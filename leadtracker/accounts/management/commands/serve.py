@@ -17,12 +17,28 @@ from leadtracker.lib import database, uploads
 # Sync workers each hold one database connection; past this many a small box spends its memory
 # on idle workers and PostgreSQL on idle connections (docs/scaling.md).
 MAX_WORKERS = 12
+# Connections besides the web workers': the background worker, a backup, an admin's psql.
+OTHER_CONNECTIONS = 3
 
 
 def default_workers(cores: int | None = None) -> int:
     """gunicorn's rule of thumb, 2 × cores + 1, capped."""
     cores = cores or os.cpu_count() or 1
     return min(2 * cores + 1, MAX_WORKERS)
+
+
+def connections_warning(workers: int, limit: int | None) -> str | None:
+    """What to say when the workers' connections do not fit in what PostgreSQL allows."""
+    # Every worker keeps its database connection between requests (settings.py: DATABASES),
+    # so the workers hold this many at once, and the rest of LeadTracker needs its own.
+    needed = workers + OTHER_CONNECTIONS
+    if limit is None or needed <= limit:
+        return None
+    return (
+        f"{workers} workers keep {workers} database connections and the rest of LeadTracker "
+        f"needs {OTHER_CONNECTIONS}: {needed} > the {limit} PostgreSQL allows "
+        "(raise max_connections, use fewer --workers, or put PgBouncer in front)"
+    )
 
 
 def positive(value: str) -> int:
@@ -69,6 +85,9 @@ class Command(BaseCommand):
             # now, in one line that names the database (CommandError prints no traceback).
             where, why = database.describe(), database.one_line(error)
             raise CommandError(f"cannot start: the database ({where}) is unreachable: {why}")
+        warning = connections_warning(workers, database.connection_limit())
+        if warning:
+            self.stderr.write(self.style.WARNING(warning))
         call_command("check", deploy=not settings.DEBUG)
         try:
             call_command("migrate", check_unapplied=True, verbosity=0)
