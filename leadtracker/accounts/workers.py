@@ -15,7 +15,7 @@ that lapses (leads.imports.jobs, privacy.export, leads.webhooks, reports.digest)
 import logging
 import threading
 
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, close_old_connections, connection
 from django.utils import timezone
 
 from leadtracker.accounts.models import PeriodicJobRun
@@ -56,6 +56,9 @@ class Presence:
     def _beat(self) -> None:
         try:
             while not self.stopping.wait(leases.heartbeat_seconds()):
+                # This thread keeps its connection between beats (DB_CONN_MAX_AGE): one the
+                # database dropped, or one past its age, is replaced here as a request's would be.
+                close_old_connections()
                 try:
                     leases.renew(self.row)
                 except leases.LeaseLost:
