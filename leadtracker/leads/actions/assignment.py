@@ -108,7 +108,9 @@ def _rule_agents(org_id: int, rule: AssignmentRule) -> tuple[list[int], set[int]
     return agents, users_on_shift(org_id, agents) if rule.only_on_shift else set(agents)
 
 
-@transaction.atomic
+# No savepoint of its own: called inside a create's transaction, it would be two statements
+# around a read of the rules; alone, it is a transaction like any.
+@transaction.atomic(savepoint=False)
 def assign_by_rules(leads: list[Lead], *, actor: Actor) -> list[int | None]:
     """Give each of one organisation's unowned leads to the next agent of its rule (see
     owners_by_rules); the owner each lead got, or None."""

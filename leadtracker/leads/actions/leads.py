@@ -10,7 +10,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from leadtracker.accounts.audit import Actor, record
@@ -18,7 +18,7 @@ from leadtracker.accounts.idempotency import made_marks, made_now
 from leadtracker.accounts.models import Membership, Role
 from leadtracker.leads.actions.assignment import assign_by_rules
 from leadtracker.leads.actions.permissions import _check_can_edit, _may_change, check_owner
-from leadtracker.leads.actions.tags import _tag_objects, add_tags
+from leadtracker.leads.actions.tags import add_tags
 from leadtracker.leads.consent import lead_consent_changed
 from leadtracker.leads.fields.clean import clean_custom_fields
 from leadtracker.leads.models import (
@@ -30,6 +30,7 @@ from leadtracker.leads.models import (
     LeadStatus,
     LeadTag,
     StatusKind,
+    Tag,
 )
 from leadtracker.leads.signals import lead_changed, lead_numbers_added
 from leadtracker.leads.trash.actions import trash_leads
@@ -221,7 +222,13 @@ def create_lead(
     clean = clean_lead_data(org, data)
     if by is not None and by.role == Role.AGENT and clean.fields["owner_id"] is None:
         clean.fields["owner_id"] = by.user_id  # an agent's new lead is theirs
-    dup = find_duplicate(org.pk, [p for p, _ in clean.phones], clean.fields["email"])
+    # Refused on a duplicate: the insert finds it (one lead per number and per e-mail is the
+    # database's rule) and says which, so the usual create is spared a look first.
+    dup = (
+        None
+        if on_duplicate == "error"
+        else find_duplicate(org.pk, [p for p, _ in clean.phones], clean.fields["email"])
+    )
     if dup is not None:
         existing, matched_on = dup
         if on_duplicate == "error" or (by is not None and not _may_change(by, existing)):
@@ -289,7 +296,7 @@ def _insert(org, clean: CleanLead, *, actor: Actor) -> Lead:
     try:
         with transaction.atomic():
             lead.save()
-            LeadPhone.objects.bulk_create(
+            phones = LeadPhone.objects.bulk_create(
                 [
                     LeadPhone(
                         organisation=org,
@@ -308,10 +315,14 @@ def _insert(org, clean: CleanLead, *, actor: Actor) -> Lead:
         if dup:
             raise DuplicateLead(*dup) from None
         raise
-    if clean.tags:
-        LeadTag.objects.bulk_create(
-            [LeadTag(organisation=org, lead=lead, tag=t) for t in _tag_objects(org.pk, clean.tags)]
-        )
+    tags = _tags_named(org.pk, clean.tags)
+    if tags:
+        LeadTag.objects.bulk_create([LeadTag(organisation=org, lead=lead, tag=t) for t in tags])
+    # What the caller shows next (the API's answer) is what was just written: no read back.
+    lead._prefetched_objects_cache = {
+        "phones": _fetched(lead.phones, phones),
+        "tags": _fetched(lead.tags, tags),
+    }
     Activity.objects.create(
         organisation=org,
         lead=lead,
@@ -328,6 +339,32 @@ def _insert(org, clean: CleanLead, *, actor: Actor) -> Lead:
     emit(lead, "lead.created", {})
     lead_changed.send(sender=Lead, lead=lead, event="created", key="created", actor=actor)
     return lead
+
+
+def _tags_named(org_id: int, names: list[str]) -> list[Tag]:
+    """The organisation's tags of these names, sorted, those missing made: one statement."""
+    if not names:
+        return []
+    q = connection.ops.quote_name
+    table, org, name = q(Tag._meta.db_table), q("organisation_id"), q("name")
+    rows = ", ".join(["(%s, %s)"] * len(names))
+    with connection.cursor() as cursor:
+        # DO UPDATE, not DO NOTHING: only then are the tags that exist returned too.
+        cursor.execute(
+            f"INSERT INTO {table} ({org}, {name}) VALUES {rows} "  # noqa: S608
+            f"ON CONFLICT ({org}, {name}) DO UPDATE SET {name} = EXCLUDED.{name} RETURNING id, {name}",
+            [value for tag in names for value in (org_id, tag)],
+        )
+        found = cursor.fetchall()
+    return sorted((Tag(pk=pk, organisation_id=org_id, name=n) for pk, n in found), key=lambda t: t.name)
+
+
+def _fetched(manager, rows: list):
+    """A related manager's queryset holding ``rows``, as prefetch_related would leave it."""
+    queryset = manager.get_queryset()
+    queryset._result_cache = list(rows)
+    queryset._prefetch_done = True
+    return queryset
 
 
 RICHER_TEXT_FIELDS = ("name", "company", "city", "address", "lost_reason")

@@ -215,7 +215,7 @@ def create_lead(
         fields_by=request.membership,
     )
     try:
-        lead, _outcome = lead_actions.create_lead(
+        lead, outcome = lead_actions.create_lead(
             request.org, data, actor=actor_of(request), by=request.membership, on_duplicate=on_duplicate
         )
     except lead_actions.DuplicateLead as exc:
@@ -224,7 +224,10 @@ def create_lead(
         raise ActionError(detail, field=exc.field, status_code=409) from None
     if payload.note:
         lead_actions.add_note(lead, payload.note, actor=actor_of(request), by=None)
-    out = LeadOut.of(with_related(Lead.objects.filter(pk=lead.pk)).get())
+    # A lead made here holds what was written (its numbers and tags too): no read back. A
+    # duplicate that was skipped or filled in is read again.
+    made = lead if outcome == "created" else with_related(Lead.objects.filter(pk=lead.pk)).get()
+    out = LeadOut.of(made)
     return Status(201, field_selectors.strip_hidden(request.membership, [out])[0])
 
 
