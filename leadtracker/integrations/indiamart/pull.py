@@ -20,8 +20,9 @@ from leadtracker.integrations import health
 from leadtracker.integrations.actions import receive_payload
 from leadtracker.integrations.crypto import SecretsUnreadable
 from leadtracker.integrations.indiamart import client
-from leadtracker.integrations.indiamart.window import BLOCKED_FOR, IST, POLL_EVERY, next_window
+from leadtracker.integrations.indiamart.window import BLOCKED_FOR, POLL_EVERY, next_window
 from leadtracker.integrations.models import Connector
+from leadtracker.lib import formats
 
 REFUSED_KEY = (
     "IndiaMART refused the key. Generate a new CRM key in IndiaMART's Lead Manager "
@@ -120,10 +121,12 @@ def poll(connector: Connector, now: dt.datetime | None = None) -> int:
     if answer.code == 429:
         until = timezone.now() + BLOCKED_FOR
         _set(connector, blocked_until=until.isoformat(), last_code=429)
+        with timezone.override(connector.organisation.tzinfo):  # the time as the organisation reads it
+            again = formats.clock(until)
         health.note_error(
             connector,
             f"IndiaMART asked us to wait: the key was used more than once in 5 minutes (is it also set "
-            f"in another CRM?). Pulling again after {until.astimezone(IST):%H:%M} IST; no lead is lost.",
+            f"in another CRM?). Pulling again after {again}; no lead is lost.",
         )
     elif answer.code == 401:
         _set(connector, last_code=401)
