@@ -1,6 +1,7 @@
 """Saved views of the lead list: a person saves the list's filters, sort and columns under a
 name, a manager shares one with their team, and everyone keeps their own choice of columns."""
 
+import re
 from urllib.parse import parse_qsl, urlencode
 
 from django.db import transaction
@@ -35,18 +36,22 @@ QUERY_KEYS = (
     "created_to",
     "unassigned",
     "sort",
+    "field",  # custom field filters, as the API's (leads/fields/filters.py)
 )
 NAME_MAX = 60
 
 
 def _clean_query(pairs) -> str:
-    kept = [(k, v) for k, v in pairs if k in QUERY_KEYS and v]
+    # cf_<key>…: the filter sheet's custom field inputs.
+    kept = [(k, v) for k, v in pairs if (k in QUERY_KEYS or k.startswith("cf_")) and v]
     return urlencode(kept)[:1000]
 
 
 def _clean_columns(names) -> list[str]:
     chosen = set(names)
-    return [c for c in COLUMNS if c in chosen]
+    # A custom field's column is fields.<key>; the list shows it while the field is there.
+    custom = sorted(c for c in chosen if re.fullmatch(r"fields\.[a-z][a-z0-9_]{0,39}", c))
+    return [c for c in COLUMNS if c in chosen] + custom
 
 
 @transaction.atomic

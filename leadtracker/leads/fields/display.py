@@ -7,7 +7,7 @@ from decimal import Decimal
 from leadtracker.leads.fields.models import CustomField, FieldType
 
 
-def _typed(f: CustomField, value):
+def typed(f: CustomField, value):
     if f.type in (FieldType.NUMBER, FieldType.MONEY):
         return Decimal(str(value))
     if f.type == FieldType.DATE:
@@ -27,7 +27,7 @@ def sections(fields: list[CustomField], values: dict) -> list[dict]:
     for f in fields:
         value = values.get(f.key)
         out.setdefault(f.section, []).append(
-            {"field": f, "value": None if value is None else _typed(f, value)}
+            {"field": f, "value": None if value is None else typed(f, value)}
         )
     return [{"name": name, "rows": rows} for name, rows in out.items()]
 

@@ -107,3 +107,52 @@ def apply(qs: QuerySet, specs: list[str], fields: list[CustomField], region: str
         else:
             qs = qs.filter(cond)
     return qs
+
+
+# --- the web list's filter sheet ---------------------------------------------------------
+# Inputs named cf_<key> (a choice, "-" for none), cf_<key>_from and cf_<key>_to (a range),
+# turned into the specs above; ?field=<spec> works on the web too, as in the API.
+
+
+def form_specs(params, fields: list[CustomField]) -> list[str]:
+    specs = [s for s in params.getlist("field") if s]
+    for f in fields:
+        if f.type in RANGE_TYPES:
+            low, high = params.get(f"cf_{f.key}_from", "").strip(), params.get(f"cf_{f.key}_to", "").strip()
+            if low or high:
+                specs.append(f"{f.key}:range:{low}..{high}")
+        elif f.type in (FieldType.CHOICE, FieldType.MULTIPLE_CHOICE, FieldType.YES_NO):
+            value = params.get(f"cf_{f.key}", "").strip()
+            if value == "-":
+                specs.append(f"{f.key}:empty")
+            elif value:
+                specs.append(f"{f.key}:eq:{value}")
+    return specs
+
+
+def form_rows(params, fields: list[CustomField]) -> list[dict]:
+    """What the filter sheet shows for each field it can filter on, filled from the address."""
+    rows = []
+    for f in fields:
+        if f.type in RANGE_TYPES:
+            rows.append(
+                {
+                    "field": f,
+                    "range": True,
+                    "from": params.get(f"cf_{f.key}_from", ""),
+                    "to": params.get(f"cf_{f.key}_to", ""),
+                }
+            )
+        elif f.type in (FieldType.CHOICE, FieldType.MULTIPLE_CHOICE, FieldType.YES_NO):
+            choices = f.choices if f.type != FieldType.YES_NO else ["yes", "no"]
+            rows.append({"field": f, "choices": choices, "value": params.get(f"cf_{f.key}", "")})
+    return rows
+
+
+def apply_web(qs: QuerySet, params, fields: list[CustomField], region: str) -> tuple[QuerySet, str]:
+    """The list narrowed by the sheet's custom filters, and the reason when one could not be
+    read (the page says it and lists without that filter)."""
+    try:
+        return apply(qs, form_specs(params, fields), fields, region), ""
+    except ActionError as exc:
+        return qs, exc.message

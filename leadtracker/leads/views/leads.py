@@ -36,6 +36,7 @@ from leadtracker.leads.actions.settings import render_template
 from leadtracker.leads.actions.tags import add_tags, set_tags
 from leadtracker.leads.export import export_response
 from leadtracker.leads.fields import display as field_display
+from leadtracker.leads.fields import filters as field_filters
 from leadtracker.leads.fields import forms as field_forms
 from leadtracker.leads.fields import selectors as field_selectors
 from leadtracker.leads.forms import DoneForm, FollowUpForm, LeadEditForm, LeadForm, NoteForm
@@ -92,6 +93,11 @@ def filtered_leads(request, params=None):
     qs = selectors.filter_leads(
         selectors.leads_for(viewer), viewer, tz=request.org.tzinfo, **_filters(params)
     )
+    qs, problem = field_filters.apply_web(
+        qs, params, field_selectors.fields_for(viewer), request.org.phone_region
+    )
+    if problem:
+        messages.error(request, f"A custom field filter was left out: {problem}")
     return selectors.search(qs, params.get("q", ""), request.org.pk, request.org.phone_region)
 
 
@@ -109,7 +115,14 @@ def _list_settings(request) -> dict:
     views = [v for v in saved if v.name]
     current = next((v for v in views if v.pk == int_or_none(request.GET.get("view"))), None)
     columns = (current and current.columns) or (mine and mine.columns) or DEFAULT_COLUMNS
-    return {"views": views, "current_view": current, "columns": columns, "column_names": COLUMNS}
+    custom = field_selectors.fields_for(request.membership)
+    return {
+        "views": views,
+        "current_view": current,
+        "columns": columns,
+        "column_names": {**COLUMNS, **{f"fields.{f.key}": f.label for f in custom}},
+        "custom_columns": [f for f in custom if f"fields.{f.key}" in columns],
+    }
 
 
 @member_required()
@@ -146,6 +159,9 @@ def lead_list(request):
         "q": request.GET.get("q", ""),
         "f": filters,
         "now": timezone.now(),
+        "custom_filters": field_filters.form_rows(
+            request.GET, field_selectors.fields_for(request.membership)
+        ),
     }
     if request.headers.get("HX-Request") and request.GET.get("cursor"):
         return render(request, "leads/_rows.html", context | list_settings)
