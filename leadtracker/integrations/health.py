@@ -9,11 +9,18 @@ from django.utils import timezone
 
 from leadtracker.integrations.models import Connector, Payload, PayloadStatus
 
+# "Last received" is kept to this precision: every delivery updating the connector's one row
+# would make a burst of deliveries queue behind each other's row lock (PostgreSQL holds it to
+# the end of each delivery's transaction).
+RECEIVED_PRECISION = dt.timedelta(seconds=30)
+
 
 def note_received(connector: Connector, at=None) -> None:
     at = at or timezone.now()
-    Connector.objects.filter(pk=connector.pk).update(last_received_at=at)
-    connector.last_received_at = at
+    stale = Q(last_received_at__isnull=True) | Q(last_received_at__lt=at - RECEIVED_PRECISION)
+    Connector.objects.filter(stale, pk=connector.pk).update(last_received_at=at)
+    if connector.last_received_at is None or connector.last_received_at < at - RECEIVED_PRECISION:
+        connector.last_received_at = at
 
 
 def note_error(connector: Connector, message: str, at=None) -> None:
