@@ -78,7 +78,10 @@ def capture(request, key: str):
         fields = _fields(request)
     except ActionError as exc:
         return _answer(request, exc.status_code, {"detail": exc.message, "errors": [exc.as_error()]})
-    unknown = sorted(set(fields) - ACCEPTED - {"csrfmiddlewaretoken"})
+    # fields.<key>: the organisation's custom fields (an unknown key is refused when checked).
+    unknown = sorted(
+        set(fields) - ACCEPTED - {"csrfmiddlewaretoken"} - {k for k in fields if k.startswith("fields.")}
+    )
     if unknown:
         error = {"field": unknown[0], "message": "unknown field; it is not accepted"}
         return _answer(request, 422, {"detail": f"{unknown[0]}: unknown field", "errors": [error]})
@@ -105,6 +108,9 @@ def capture(request, key: str):
         marketing_consent=str(fields.get("marketing_consent") or "").strip().lower() in CONSENT_WORDS
         or fields.get("marketing_consent") is True,
         consent_method="web_capture",
+        custom_fields={
+            k.removeprefix("fields."): v for k, v in fields.items() if k.startswith("fields.") and v
+        },
     )
     message = (fields.get("message") or fields.get("notes") or "").strip()
     actor = Actor.from_request(request)
