@@ -119,16 +119,17 @@ def test_a_lead_who_did_not_answer_is_a_call_not_connected(acme, line, client, n
 
 def test_a_connected_click_to_call_returns_the_leads_missed_call(acme, line, client, new_lead):
     lead = new_lead(acme, owner=acme.alice, phone="98765 43210")
+    now = ago(0)  # one reading of the clock for both times: the wait is exact
     passthru = {
         "CallSid": "in0001",
         "CallFrom": "09876543210",
         "CallTo": "08047091234",
         "Direction": "incoming",
         "DialCallStatus": "no-answer",
-        "StartTime": _ist(30),
+        "StartTime": _ist(now - dt.timedelta(minutes=30)),
     }
     client.get(hook_path(line), passthru)
-    post_json(client, line, callback(f"{acme.alice.user_id}:{lead.pk}", minutes_ago=10))
+    post_json(client, line, callback(f"{acme.alice.user_id}:{lead.pk}", start=now - dt.timedelta(minutes=10)))
     work_off()
     cb = CallBack.objects.get()
     assert cb.closed_at is not None and cb.seconds_to_return == 20 * 60
