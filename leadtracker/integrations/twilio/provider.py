@@ -2,6 +2,7 @@
 lead's leg and of incoming calls, at the connector's one URL. Every request must carry a valid
 X-Twilio-Signature: a bad or missing one is a 403 and nothing is stored."""
 
+from django.conf import settings
 from django.http import HttpResponse
 
 from leadtracker.integrations import actions as core
@@ -15,8 +16,11 @@ EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
 def handle(request, connector):
     if request.method != "POST":
         return HttpResponse("use POST", status=405, content_type="text/plain")
-    given = request.headers.get("X-Twilio-Signature", "")
-    if not line.signed(connector.setting("auth_token"), request.build_absolute_uri(), request.POST, given):
+    given, token = request.headers.get("X-Twilio-Signature", ""), connector.setting("auth_token")
+    # Twilio signs the URL it called: the one we gave it (SITE_URL's), which is also what this
+    # request's own URL reads as behind a proxy that keeps the host and says the scheme.
+    urls = {settings.SITE_URL + request.get_full_path(), request.build_absolute_uri()}
+    if not any(line.signed(token, url, request.POST, given) for url in urls):
         return HttpResponse("bad signature", status=403, content_type="text/plain")
     body = hooks.body_of(request) or {}
     # Our marker rides in the callback URL's query (covered by the signature).

@@ -115,3 +115,20 @@ def test_an_unanswered_incoming_call_opens_a_call_back_for_the_owner(acme, line,
     call = Call.objects.get()
     assert call.lead_id == lead.pk and call.status == CallStatus.MISSED and call.user_id == acme.bob.user_id
     assert CallBack.objects.get().assignee_id == acme.bob.user_id
+
+
+def test_the_url_signed_is_the_one_given_to_twilio_whatever_host_the_proxy_passes(
+    acme, line, client, settings, new_lead
+):
+    """Twilio signs the status callback URL we gave it (SITE_URL's): a proxy that passes another
+    Host, or plain HTTP behind TLS, does not make a genuine request look forged."""
+    settings.SITE_URL = "https://crm.example.in"
+    settings.ALLOWED_HOSTS = ["crm.example.in", "10.0.0.5"]
+    lead = new_lead(acme, owner=acme.alice, phone="98765 43210")
+    query = urllib.parse.urlencode({"marker": f"{acme.alice.user_id}:{lead.pk}"})
+    path = f"{hook_path(line)}?{query}"
+    signed = signature(TOKEN, f"https://crm.example.in{path}", lead_leg())
+    answer = client.post(path, lead_leg(), headers={"X-Twilio-Signature": signed, "Host": "10.0.0.5"})
+    assert answer.status_code == 200
+    work_off()
+    assert Call.objects.get().lead_id == lead.pk
