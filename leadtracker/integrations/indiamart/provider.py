@@ -23,6 +23,8 @@ def handle(request, connector):
     it cannot send right will not come right by being sent again. What cannot become a lead is
     logged as failed, with the reason, for the health panel and a replay."""
     body = bodies.read(request)
+    if request.method != "POST" and not body:
+        return JsonResponse({"CODE": 200, "STATUS": "SUCCESS"})  # a check that the URL answers
     enquiry = enquiry_of(body)
     external_id = enquiry.get("UNIQUE_QUERY_ID") if isinstance(enquiry, dict) else ""
     receive_payload(connector, str(external_id or ""), body)

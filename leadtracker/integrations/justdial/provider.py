@@ -19,6 +19,8 @@ def handle(request, connector):
         return HttpResponse("wrong or missing secret", status=403, content_type="text/plain")
     body = bodies.read(request)
     body = {k: v for k, v in body.items() if k != "secret"} if isinstance(body, dict) else body
+    if request.method != "POST" and not body:
+        return HttpResponse(RECEIVED, content_type="text/plain")  # a check that the URL answers
     external_id = body.get("leadid") if isinstance(body, dict) else ""
     receive_payload(connector, str(external_id or ""), body)
     return HttpResponse(RECEIVED, content_type="text/plain")

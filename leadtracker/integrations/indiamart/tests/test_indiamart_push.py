@@ -79,3 +79,10 @@ def test_a_failed_push_is_replayed_after_the_fix(acme, seller, client):
     (done,) = work_off()
     assert done.status == PayloadStatus.DONE
     assert Lead.objects.get(organisation=acme.org).phone == "+919800000008"
+
+
+def test_a_bare_get_checking_the_url_is_answered_and_nothing_kept(acme, seller, client):
+    answer = client.get(f"/integrations/hook/{seller.url_token}")
+    assert answer.status_code == 200
+    assert answer.json()["CODE"] == 200
+    assert not work_off()

@@ -87,3 +87,9 @@ def test_a_push_without_a_number_fails_in_the_log_with_the_reason(acme, justdial
     assert payload.error == "mobile is missing: no number to call"
     made.refresh_from_db()
     assert made.last_error == payload.error
+
+
+def test_a_bare_get_checking_the_url_is_answered_and_nothing_kept(acme, justdial, client):
+    made, generated = justdial
+    assert client.get(f"{hook_path(made)}?secret={generated['secret']}").content == b"RECEIVED"
+    assert not Payload.objects.exists()
