@@ -14,6 +14,8 @@ from leadtracker.calls.models import TalkScript
 from leadtracker.calls.queue import actions, selectors
 from leadtracker.calls.sheet.views import sheet_context, sheet_form
 from leadtracker.leads import selectors as lead_selectors
+from leadtracker.leads.fields import display as field_display
+from leadtracker.leads.fields import selectors as field_selectors
 from leadtracker.leads.models import LeadSource, LeadStatus
 from leadtracker.lib.errors import ActionError
 from leadtracker.lib.web import int_or_none
@@ -37,6 +39,11 @@ def queue(request):
     }
     if q.current is not None:
         context |= selectors.lead_card(member, q.current)
+        # What the team records about the lead (budget, BHK …), filled ones only, hidden ones
+        # left out for agents (leads/fields).
+        context["custom_sections"] = field_display.sections(
+            field_selectors.fields_for(member), context["lead"].custom_fields, filled_only=True
+        )
         form = sheet_form(request)
         back = reverse("queue")
         context |= sheet_context(request, form, reverse("outcome_sheet", args=[q.current.lead_id]), back=back)

@@ -20,12 +20,14 @@ def typed(f: CustomField, value):
     return value
 
 
-def sections(fields: list[CustomField], values: dict) -> list[dict]:
+def sections(fields: list[CustomField], values: dict, *, filled_only: bool = False) -> list[dict]:
     """[{"name": section, "rows": [{"field", "value"}]}]: every field the person works with,
-    the empty ones too (so they see what is still to ask)."""
+    the empty ones too (so they see what is still to ask) unless ``filled_only`` (a card)."""
     out: dict[str, list] = {}
     for f in fields:
         value = values.get(f.key)
+        if filled_only and value is None:
+            continue
         out.setdefault(f.section, []).append(
             {"field": f, "value": None if value is None else typed(f, value)}
         )
