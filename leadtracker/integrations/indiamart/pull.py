@@ -22,6 +22,7 @@ from leadtracker.integrations.crypto import SecretsUnreadable
 from leadtracker.integrations.indiamart import client
 from leadtracker.integrations.indiamart.window import BLOCKED_FOR, POLL_EVERY, next_window
 from leadtracker.integrations.models import Connector
+from leadtracker.integrations.webhook.mapping import body_hash
 from leadtracker.lib import formats
 
 REFUSED_KEY = (
@@ -86,7 +87,10 @@ def store(connector: Connector, records: list) -> int:
     for record in records:
         if not isinstance(record, dict):
             record = {"_unreadable": "an enquiry in IndiaMART's list is not a JSON object"}
-        _payload, created = receive_payload(connector, str(record.get("UNIQUE_QUERY_ID") or ""), record)
+        # An enquiry without its id (IndiaMART's bug) is still kept once, by its content: the
+        # overlapping windows read it again and again.
+        external_id = str(record.get("UNIQUE_QUERY_ID") or "") or f"body:{body_hash(record)}"
+        _payload, created = receive_payload(connector, external_id, record)
         new += created
     return new
 

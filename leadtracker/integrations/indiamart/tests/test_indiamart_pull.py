@@ -183,3 +183,16 @@ def test_indiamart_out_of_reach_is_tried_again_from_the_same_place(acme, indiama
     assert back.calls == [(START - dt.timedelta(days=1), START + dt.timedelta(minutes=5))]
     assert leads(acme) == ["+919800000001"]
     assert seller.last_error == ""
+
+
+def test_an_enquiry_without_its_id_is_logged_once_as_failed(acme, indiamart, seller, clock):
+    broken = enquiry(3, at=START - dt.timedelta(minutes=2))
+    del broken["UNIQUE_QUERY_ID"]
+    indiamart.enquiries += [broken, enquiry(4, at=START - dt.timedelta(minutes=1))]
+    for _ in range(3):  # the overlap reads both again
+        poll_and_work(seller)
+        tick(clock, 5)
+    assert leads(acme) == ["+919800000004"]
+    failed = Payload.objects.get(status=PayloadStatus.FAILED)
+    assert failed.error == "UNIQUE_QUERY_ID is missing"
+    assert Payload.objects.count() == 2
