@@ -2,6 +2,7 @@
 processed into leads and replayed. Each writes its audit event (ids, kinds and option names
 only: never a secret, a name or a number)."""
 
+import datetime as dt
 import logging
 import secrets as random_secrets
 
@@ -248,6 +249,23 @@ def _lead_from(payload: Payload, mapped: Mapped):
     return lead, PayloadStatus.DUPLICATE
 
 
+# A payload whose cause may pass by itself is tried again after these many minutes, then failed.
+RETRY_MINUTES = (1, 5, 30)
+
+
+def _later(payload: Payload, reason: str) -> bool:
+    """Queue the payload again for a passing cause; False once its tries are used up."""
+    if payload.attempts > len(RETRY_MINUTES):
+        return False
+    minutes = RETRY_MINUTES[payload.attempts - 1]
+    payload.error = f"{reason} (trying again in {minutes} min)"[:1000]
+    payload.save(update_fields=["error", "attempts"])
+    health.note_error(payload.connector, payload.error)
+    when = timezone.now() + dt.timedelta(minutes=minutes)
+    transaction.on_commit(lambda: process_payload_job.using(run_after=when).enqueue(payload.pk))
+    return True
+
+
 def _fail(payload: Payload, reason: str) -> None:
     payload.status, payload.error, payload.processed_at = PayloadStatus.FAILED, reason[:1000], timezone.now()
     payload.save(update_fields=["status", "error", "processed_at", "attempts"])
@@ -256,7 +274,8 @@ def _fail(payload: Payload, reason: str) -> None:
 
 def process_payload(payload: Payload) -> Payload:
     """Turn a received payload into a lead (or whatever its provider makes of it). A failure
-    is kept on the payload and the connector's health in plain words, for a replay."""
+    is kept on the payload and the connector's health in plain words, for a replay; one that
+    may pass by itself (MappingError(retry=True)) is tried again later, RETRY_MINUTES apart."""
     if payload.status in (PayloadStatus.DONE, PayloadStatus.DUPLICATE):
         return payload  # the worker ran it twice
     provider = registry.get(payload.connector.kind)
@@ -273,7 +292,10 @@ def process_payload(payload: Payload) -> Payload:
             payload.status, payload.error, payload.lead = status, "", lead
             payload.processed_at = timezone.now()
             payload.save(update_fields=["status", "error", "lead", "processed_at", "attempts"])
-    except (MappingError, SecretsUnreadable) as exc:
+    except MappingError as exc:
+        if not (exc.retry and _later(payload, str(exc))):
+            _fail(payload, str(exc))
+    except SecretsUnreadable as exc:
         _fail(payload, str(exc))
     except ActionError as exc:
         _fail(payload, f"{exc.field}: {exc.message}" if exc.field else exc.message)

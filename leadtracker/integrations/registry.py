@@ -14,7 +14,13 @@ PACKAGE = "leadtracker.integrations"
 
 
 class MappingError(Exception):
-    """A payload that cannot become a lead (or a call), in words an admin understands."""
+    """A payload that cannot become a lead (or a call), in words an admin understands.
+    ``retry``: the cause may pass by itself (the provider out of reach, its rate limit), so the
+    worker tries again a few times before the payload is marked failed."""
+
+    def __init__(self, message: str, *, retry: bool = False):
+        super().__init__(message)
+        self.retry = retry
 
 
 @dataclass(frozen=True)

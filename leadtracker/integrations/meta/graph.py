@@ -13,19 +13,31 @@ FIELDS = "id,created_time,field_data,form_id,ad_id,campaign_name"
 _FORM_NAMES: dict[tuple[str, str], str] = {}
 
 
-def _graph_error(response) -> str:
+RATE_LIMITED = (4, 17, 32, 613)
+
+
+def _error_of(response) -> dict:
     try:
-        error = response.json().get("error") or {}
-    except ValueError:
-        error = {}
+        error = response.json().get("error")
+    except (ValueError, AttributeError):
+        return {}
+    return error if isinstance(error, dict) else {}
+
+
+def _code(response):
+    return _error_of(response).get("code")
+
+
+def _graph_error(response) -> str:
+    error = _error_of(response)
     message = error.get("message") or response.reason or "no reason given"
     code = error.get("code")
     if code == 190:
         return f"the page token is expired or was revoked: paste a new one (Facebook said: {message})"
     if code in (10, 200) or response.status_code == 403:
         return f"the page token may not read leads (it needs leads_retrieval on this page): {message}"
-    if code in (4, 17, 32, 613):
-        return f"Facebook's rate limit was reached; replay later ({message})"
+    if code in RATE_LIMITED:
+        return f"Facebook's rate limit was reached ({message})"
     if response.status_code == 404 or code == 100:
         return f"Facebook does not know this lead (deleted, or another page's): {message}"
     return f"Facebook answered {response.status_code}: {message}"
@@ -43,10 +55,11 @@ def fetch_lead(connector, leadgen_id: str) -> dict:
             timeout=settings.INTEGRATION_HTTP_TIMEOUT,
         )
     except requests.RequestException as exc:
-        message = f"could not reach Facebook ({type(exc).__name__}); replay it in a while"
-        raise MappingError(message) from None
+        raise MappingError(f"could not reach Facebook ({type(exc).__name__})", retry=True) from None
     if response.status_code != 200:
-        raise MappingError(_graph_error(response))
+        # Facebook's own trouble or its rate limit passes by itself; a bad token does not.
+        passing = response.status_code >= 500 or _code(response) in RATE_LIMITED
+        raise MappingError(_graph_error(response), retry=passing)
     try:
         lead = response.json()
     except ValueError:

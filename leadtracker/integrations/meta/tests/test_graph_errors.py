@@ -2,7 +2,7 @@
 shows on the connector's health, and a replay after the token is fixed makes the lead."""
 
 from leadtracker.accounts.audit import Actor
-from leadtracker.integrations.actions import replay_payload, update_connector
+from leadtracker.integrations.actions import process_payload, replay_payload, update_connector
 from leadtracker.integrations.meta.tests.deliveries import delivery, send
 from leadtracker.integrations.models import Payload
 from leadtracker.integrations.tests.util import work_off
@@ -40,9 +40,20 @@ def test_a_lead_without_a_phone_fails_with_the_reason(client, facebook, graph):
     assert Payload.objects.get().status == "failed"
 
 
-def test_graph_out_of_reach_fails_replayably(client, facebook, graph, settings):
+def test_graph_out_of_reach_is_tried_again_later_then_failed(
+    client, facebook, graph, settings, django_capture_on_commit_callbacks
+):
     settings.META_GRAPH_URL = "http://127.0.0.1:9/v21.0"  # nothing listens on the discard port
     graph.add_lead("lg-5", full_name="Somebody", phone_number="98444 55667")
     send(client, facebook, delivery("lg-5"))
-    [payload] = work_off()
-    assert payload.status == "failed" and payload.error.startswith("could not reach Facebook")
+    payload = Payload.objects.get()
+    for minutes in (1, 5, 30):
+        with django_capture_on_commit_callbacks(execute=False) as queued:
+            process_payload(payload)
+        assert payload.status == "received" and len(queued) == 1  # queued again, for later
+        assert payload.error.endswith(f"(trying again in {minutes} min)")
+        assert payload.error.startswith("could not reach Facebook")
+    process_payload(payload)
+    assert payload.status == "failed" and payload.attempts == 4
+    facebook.refresh_from_db()
+    assert facebook.last_error.startswith("could not reach Facebook")
