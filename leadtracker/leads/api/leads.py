@@ -3,6 +3,7 @@
 import datetime as dt
 import json
 
+from django.db import transaction
 from django.db.models import F
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
@@ -274,6 +275,16 @@ def bulk(request, payload: BulkIn):
         if payload.status_id is None:
             raise ActionError("choose a status", field="status_id")
         return BulkOut(changed=lead_actions.bulk_change_status(leads, status, actor=actor, by=by))
+    if payload.action == "fields":
+        if not payload.fields:
+            raise ActionError("give one or more custom fields", field="fields")
+        with transaction.atomic():  # every lead or none: a bad value names its field once
+            changed = 0
+            for lead in leads.select_related("organisation"):
+                before = lead.custom_fields
+                lead_actions.update_lead(lead, actor=actor, by=by, custom_fields=payload.fields)
+                changed += lead.custom_fields != before
+        return BulkOut(changed=changed)
     if payload.action == "tag":
         if not payload.tags:
             raise ActionError("give one or more tags", field="tags")

@@ -295,10 +295,14 @@ class MergeIn(Strict):
 
 class BulkIn(Strict):
     ids: list[int] = Field(..., min_length=1, max_length=1000)
-    action: str = Field(..., pattern="^(assign|status|tag|delete)$")
+    action: str = Field(..., pattern="^(assign|status|tag|delete|fields)$")
     owner_id: int | None = None
     status_id: int | None = None
     tags: list[str] = Field(default_factory=list, max_length=50)
+    fields: dict[str, CustomValue] = Field(
+        default_factory=dict,
+        description="for action fields: custom values to set on every lead (empty clears)",
+    )
 
 
 class BulkOut(Schema):
