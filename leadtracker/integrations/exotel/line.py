@@ -112,6 +112,8 @@ def read_report(body: dict) -> Report | None:
             agent_number=str(body.get("DialWhomNumber") or ""),
         )
     status = str(body.get("Status") or "").lower()
+    if not status and not body.get("EventType"):
+        return None  # says nothing of how the call went
     if str(body.get("EventType") or "terminal").lower() == "answered":
         status = TALKED  # the 'answered' event: talking now, the terminal one brings the length
     seconds = _seconds(body.get("ConversationDuration"))

@@ -114,8 +114,10 @@ def read_report(body: dict) -> Report | None:
         status, seconds = str(body["DialCallStatus"]).lower(), _seconds(body.get("DialCallDuration"))
     else:
         status, seconds = str(body.get("CallStatus") or "").lower(), _seconds(body.get("CallDuration"))
-    if not call_id or status in ("queued", "initiated", "ringing", "in-progress"):
-        return None  # not over yet: the completed event follows
+    if not call_id or status in ("", "queued", "initiated", "ringing", "in-progress"):
+        # Not over yet (the completed event follows), or no call status at all (what is left of
+        # a recording's callback once its recording fields are dropped).
+        return None
     answered = status == "completed" and seconds > 0
     ended = _time(body.get("Timestamp")) or timezone.now()
     return Report(

@@ -1,8 +1,9 @@
 """No recording, ever (issue 19 item 8): the providers' reports below carry recording links and
 ids in every place they can (Exotel's StatusCallback as JSON and as a form, with one per leg;
-the Passthru's query; Twilio's callback), and after the hook received them and the worker
-processed them, not one table of the database — every row of every table, the payload log and
-the audit log among them — nor the log output holds any of it. No request for the recording
+the Passthru's query; Twilio's status callback and its recording callback), and after the hook
+received them and the worker processed them, not one table of the database — every row of
+every table, the payload log, the audit log and the queued jobs among them — nor the log output
+holds any of it. No request for the recording
 goes out either: the fakes would have seen it."""
 
 import base64
@@ -14,6 +15,7 @@ import urllib.parse
 
 import pytest
 from django.db import connection
+from django_tasks_db.models import DBTaskResult
 
 from leadtracker.calls.models import Call
 from leadtracker.integrations.models import Payload
@@ -57,8 +59,11 @@ def lines(acme, settings):
         yield made, exotel
 
 
-def test_recording_fields_are_dropped_on_arrival_and_found_nowhere(acme, lines, client, new_lead, caplog):
+def test_recording_fields_are_dropped_on_arrival_and_found_nowhere(
+    acme, lines, client, new_lead, caplog, django_capture_on_commit_callbacks
+):
     (made, exotel) = lines
+    queued = django_capture_on_commit_callbacks
     caplog.set_level(logging.DEBUG)
     acme.alice.user.phone = "09900112345"
     acme.alice.user.save()
@@ -79,11 +84,14 @@ def test_recording_fields_are_dropped_on_arrival_and_found_nowhere(acme, lines, 
         "RecordingAvailableBy": f"{SECRET}-available",
         "Legs": [{"OnCallDuration": 40, "Status": "completed", "RecordingUrl": EXOTEL_RECORDING}],
     }
-    assert post_json(client, ex, status).status_code == 200
+    # Each delivery's queued job is written as the hook's commit would (its row is searched too).
+    with queued(execute=True):
+        assert post_json(client, ex, status).status_code == 200
     form = {**status, "CallSid": "c2c-form", "StartTime": "2026-12-06 10:05:00", "Legs": None}
     form["Legs[0][RecordingUrl]"] = EXOTEL_RECORDING
     form = {k: v for k, v in form.items() if v is not None}
-    assert client.post(hook_path(ex), form).status_code == 200
+    with queued(execute=True):
+        assert client.post(hook_path(ex), form).status_code == 200
     passthru = {
         "CallSid": "in-passthru",
         "CallFrom": "09876543210",
@@ -93,7 +101,8 @@ def test_recording_fields_are_dropped_on_arrival_and_found_nowhere(acme, lines, 
         "StartTime": "2026-12-06 11:00:00",
         "RecordingUrl": EXOTEL_RECORDING,
     }
-    assert client.get(hook_path(ex), passthru).status_code == 200
+    with queued(execute=True):
+        assert client.get(hook_path(ex), passthru).status_code == 200
     tw = made["twilio"]
     twilio = {
         "CallSid": "CAtwilio",
@@ -108,11 +117,20 @@ def test_recording_fields_are_dropped_on_arrival_and_found_nowhere(acme, lines, 
     query = urllib.parse.urlencode({"marker": marker})
     path = f"{hook_path(tw)}?{query}"
     signed = twilio_signature("tok", f"http://testserver{path}", twilio)
-    assert client.post(path, twilio, headers={"X-Twilio-Signature": signed}).status_code == 200
+    with queued(execute=True):
+        assert client.post(path, twilio, headers={"X-Twilio-Signature": signed}).status_code == 200
+    # Twilio's recording status callback: nothing but the recording, and its call's id.
+    recording = {"AccountSid": "AC1", "CallSid": "CAtwilio", "RecordingSid": f"RE{SECRET}"}
+    recording |= {"RecordingUrl": TWILIO_RECORDING, "RecordingStatus": "completed"}
+    signed = twilio_signature("tok", f"http://testserver{hook_path(tw)}", recording)
+    with queued(execute=True):
+        answer = client.post(hook_path(tw), recording, headers={"X-Twilio-Signature": signed})
+    assert answer.status_code == 200
 
+    assert DBTaskResult.objects.count() == 5
     processed = work_off()
 
-    assert [p.status for p in processed] == ["done"] * 4
+    assert [p.status for p in processed] == ["done"] * 5
     assert Call.objects.count() == 4  # the calls are all there: only the recordings are not
     for payload in Payload.objects.all():
         assert "recording" not in json.dumps(payload.body).lower()
