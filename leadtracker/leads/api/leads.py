@@ -90,14 +90,25 @@ def _parse_sort_value(field):
 
 @router.get("/leads", response=LeadPage, summary="Leads the caller may see, filtered, sorted, keyset-paged")
 def list_leads(request, filters: Query[LeadFilters], cursor: str | None = None, limit: int = 50):
-    field = SORT_FIELDS[filters.sort.lstrip("-")]
+    name = filters.sort.lstrip("-")
+    qs, columns, parse = filtered(request, filters), LIST_FIELDS, None
+    if name.startswith("fields."):  # a custom field: its JSON value, compared as JSON
+        fields = field_selectors.fields_for(request.membership)
+        qs = custom_filters.sorted_by(qs, name.removeprefix("fields."), fields)
+        field, columns, parse = (
+            custom_filters.SORT_NAME,
+            (*LIST_FIELDS, custom_filters.SORT_NAME),
+            lambda v: v,
+        )
+    else:
+        field = SORT_FIELDS[name]
     rows, next_cursor = keyset_sorted(
-        filtered(request, filters).values(*LIST_FIELDS, **LIST_RELATED),
+        qs.values(*columns, **LIST_RELATED),
         field=field,
         descending=filters.sort.startswith("-"),
         cursor=cursor,
         limit=limit,
-        parse=_parse_sort_value(field),
+        parse=parse or _parse_sort_value(field),
     )
     access.number_searched(request, filters.q, via="api", cursor=cursor)
     return _page_response(rows, next_cursor, request.org.pk, viewer=request.membership)

@@ -190,7 +190,11 @@ class LeadFilters(Schema):
     created_from: dt.date | None = None
     created_to: dt.date | None = None
     unassigned: bool = False
-    sort: str = Field("next_follow_up", pattern="^-?(next_follow_up|created|updated|name)$")
+    sort: str = Field(
+        "next_follow_up",
+        pattern=r"^-?(next_follow_up|created|updated|name|fields\.[a-z][a-z0-9_]{0,39})$",
+        description="fields.<key> sorts by a custom field (leads without a value last)",
+    )
     field: list[str] = Field(default_factory=list, description=custom_filters.HELP)
 
 

@@ -11,6 +11,7 @@ the person may not see — another organisation's, or hidden from agents — is 
 
 from django.db import connection
 from django.db.models import Q, QuerySet
+from django.db.models.fields.json import KeyTransform
 
 from leadtracker.leads.fields.models import RANGE_TYPES, CustomField, FieldType
 from leadtracker.leads.fields.values import clean_value
@@ -156,3 +157,14 @@ def apply_web(qs: QuerySet, params, fields: list[CustomField], region: str) -> t
         return apply(qs, form_specs(params, fields), fields, region), ""
     except ActionError as exc:
         return qs, exc.message
+
+
+SORT_NAME = "custom_sort"
+
+
+def sorted_by(qs: QuerySet, key: str, fields: list[CustomField]) -> QuerySet:
+    """``qs`` with the field's value as ``custom_sort``, for the list's keyset sort (leads
+    without a value last, as for the built-in sorts)."""
+    if key not in {f.key for f in fields}:
+        raise ActionError(f"{key!r}: no such field", field="sort", status_code=422)
+    return qs.annotate(**{SORT_NAME: KeyTransform(key, "custom_fields")})

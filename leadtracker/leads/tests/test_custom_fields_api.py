@@ -191,3 +191,28 @@ def test_filters_documented_in_openapi(acme, api_as):
     doc = api_as(acme.olga).get("/api/v1/openapi.json").json()
     params = {p["name"]: p for p in doc["paths"]["/api/v1/leads"]["get"]["parameters"]}
     assert "range" in params["field"]["description"] and "/api/v1/fields" in doc["paths"]
+
+
+def test_sort_by_a_custom_field_pages_with_its_cursor(realty, api_as, new_lead):
+    for name, phone, budget in (("a", "98765 40001", 7000000), ("b", "98765 40002", 4500000)) + (
+        ("c", "98765 40003", 12000000),
+        ("d", "98765 40004", None),
+        ("e", "98765 40005", 4500000),
+    ):
+        new_lead(realty, name=name, phone=phone, custom_fields={} if budget is None else {"budget": budget})
+    client = api_as(realty.olga)
+
+    def walk(sort):
+        seen, url = [], f"/api/v1/leads?sort={sort}&limit=2"
+        while url:
+            page = client.get(url)
+            assert page.status_code == 200, page.content
+            seen += [i["name"] for i in page.json()["items"]]
+            cursor = page.json()["next_cursor"]
+            url = cursor and f"/api/v1/leads?sort={sort}&limit=2&cursor={cursor}"
+        return seen
+
+    assert walk("fields.budget") == ["b", "e", "a", "c", "d"]  # no value last
+    assert walk("-fields.budget") == ["c", "a", "e", "b", "d"]
+    assert client.get("/api/v1/leads?sort=fields.nope").status_code == 422
+    assert api_as(realty.alice).get("/api/v1/leads?sort=fields.commission").status_code == 422
