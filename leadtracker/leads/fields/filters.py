@@ -168,3 +168,14 @@ def sorted_by(qs: QuerySet, key: str, fields: list[CustomField]) -> QuerySet:
     if key not in {f.key for f in fields}:
         raise ActionError(f"{key!r}: no such field", field="sort", status_code=422)
     return qs.annotate(**{SORT_NAME: KeyTransform(key, "custom_fields")})
+
+
+def sort_choices(fields: list[CustomField]) -> list[tuple[str, str]]:
+    """The web list's extra sorts: numbers and money highest first, dates earliest first."""
+    out = []
+    for f in fields:
+        if f.type in (FieldType.NUMBER, FieldType.MONEY):
+            out.append((f"-fields.{f.key}", f"{f.label}, highest first"))
+        elif f.type == FieldType.DATE:
+            out.append((f"fields.{f.key}", f"{f.label}, earliest first"))
+    return out

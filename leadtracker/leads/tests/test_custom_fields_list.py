@@ -63,3 +63,11 @@ def test_bulk_all_matching_reaches_the_custom_filtered_leads(listed, as_member):
     form = {"action": "status", "status": won.pk, "all_matching": "1", "query": "cf_bhk=2", "confirm": "yes"}
     as_member(listed.maya).post("/leads/bulk/", form)
     assert sorted(Lead.objects.filter(status=won).values_list("name", flat=True)) == ["Asha", "Bina"]
+
+
+def test_the_list_sorts_by_a_money_field_highest_first(listed, as_member):
+    client = as_member(listed.olga)
+    page = client.get("/leads/?sort=-fields.budget").content.decode()
+    assert "Budget, highest first" in page
+    order = [page.index(f">{n}</a>") for n in ("Bina", "Chitra", "Asha", "Dev")]
+    assert order == sorted(order)  # 70 L, 55 L, 45 L, then the lead without a budget

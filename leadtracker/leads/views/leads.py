@@ -138,6 +138,11 @@ def lead_list(request):
     parse = (lambda v: v) if field == "name" else dt.datetime.fromisoformat
     matching = filtered_leads(request)
     qs = matching.select_related("status", "source", "owner")
+    custom = field_selectors.fields_for(request.membership)
+    if sort.lstrip("-").startswith("fields.") and sort.lstrip("-")[7:] in {f.key for f in custom}:
+        # A custom field's value (fields/filters.py): highest first for money and numbers.
+        qs = field_filters.sorted_by(qs, sort.lstrip("-")[7:], custom)
+        field, parse = field_filters.SORT_NAME, (lambda v: v)
     try:
         rows, next_cursor = keyset_sorted(
             qs, field=field, descending=descending, cursor=request.GET.get("cursor"), limit=PAGE, parse=parse
@@ -159,9 +164,8 @@ def lead_list(request):
         "q": request.GET.get("q", ""),
         "f": filters,
         "now": timezone.now(),
-        "custom_filters": field_filters.form_rows(
-            request.GET, field_selectors.fields_for(request.membership)
-        ),
+        "custom_filters": field_filters.form_rows(request.GET, custom),
+        "custom_sorts": field_filters.sort_choices(custom),
     }
     if request.headers.get("HX-Request") and request.GET.get("cursor"):
         return render(request, "leads/_rows.html", context | list_settings)
