@@ -36,6 +36,10 @@ def base_url(connector) -> str:
     return configured or f"https://{PUBLIC_HOST}"
 
 
+def _calls_url(connector) -> str:
+    return f"{base_url(connector)}/v1/Accounts/{urllib.parse.quote(connector.setting('sid'))}/Calls"
+
+
 def place_call(connector, *, agent_number: str, lead_number: str, status_callback: str, marker: str) -> str:
     sid = connector.setting("sid")
     key, token = connector.setting("api_key"), connector.setting("api_token")
@@ -55,13 +59,60 @@ def place_call(connector, *, agent_number: str, lead_number: str, status_callbac
         # Never: our promise holds whatever the account's defaults are.
         "Record": "false",
     }
-    url = f"{base_url(connector)}/v1/Accounts/{urllib.parse.quote(sid)}/Calls/connect.json"
+    url = f"{_calls_url(connector)}/connect.json"
     body = http.post_form(url, form, user=key, password=token, who="Exotel", reason=_message)
     try:
         call_sid = json.loads(body)["Call"]["Sid"]
     except (ValueError, KeyError, TypeError):
         raise TelephonyError("Exotel answered without a call id; the call may not have been placed") from None
     return str(call_sid)
+
+
+def external_id(body: dict) -> str:
+    """One payload per call and state: Exotel's retries of a callback are one, the 'answered'
+    event and the 'terminal' one of the same call are two (the second updates the call)."""
+    parts = [
+        body.get("CallSid"),
+        body.get("EventType") or body.get("Status") or body.get("DialCallStatus") or body.get("CallType"),
+        body.get("ConversationDuration") or body.get("DialCallDuration"),
+    ]
+    return ":".join(str(p or "") for p in parts) if body.get("CallSid") else ""
+
+
+FINISHED = frozenset({"completed", "failed", "busy", "no-answer", "canceled"})
+
+
+def fetch_report(connector, call_id: str) -> dict | None:
+    """A placed call's details from Exotel's Call details API, in its StatusCallback's shape
+    (for when the callback never came); None while the call is not over. Only the fields we
+    read are taken: never its RecordingUrl."""
+    body = http.get(
+        f"{_calls_url(connector)}/{urllib.parse.quote(call_id)}.json?details=true",
+        user=connector.setting("api_key"),
+        password=connector.setting("api_token"),
+        who="Exotel",
+        reason=_message,
+    )
+    try:
+        call = json.loads(body)["Call"]
+        status = str(call["Status"]).lower()
+    except (ValueError, KeyError, TypeError):
+        raise TelephonyError("Exotel's call details could not be read") from None
+    if status not in FINISHED:
+        return None
+    details = call.get("Details") if isinstance(call.get("Details"), dict) else {}
+    return {
+        "CallSid": call_id,
+        "EventType": "terminal",
+        "Status": status,
+        "StartTime": call.get("StartTime"),
+        "EndTime": call.get("EndTime"),
+        "DateUpdated": call.get("DateUpdated"),
+        "ConversationDuration": details.get("ConversationDuration", 0),
+        "Direction": call.get("Direction"),
+        "From": call.get("From"),
+        "To": call.get("To"),
+    }
 
 
 def _message(body: bytes, status: int) -> str:

@@ -7,18 +7,7 @@ from django.http import HttpResponse
 from leadtracker.integrations import actions as core
 from leadtracker.integrations.exotel import line
 from leadtracker.integrations.registry import Option, Provider
-from leadtracker.integrations.telephony import hooks
-
-
-def external_id(body: dict) -> str:
-    """One payload per call and state: Exotel's retries of a callback are one, the 'answered'
-    event and the 'terminal' one of the same call are two (the second updates the call)."""
-    parts = [
-        body.get("CallSid"),
-        body.get("EventType") or body.get("Status") or body.get("DialCallStatus") or body.get("CallType"),
-        body.get("ConversationDuration") or body.get("DialCallDuration"),
-    ]
-    return ":".join(str(p or "") for p in parts) if body.get("CallSid") else ""
+from leadtracker.integrations.telephony import fallback, hooks
 
 
 def handle(request, connector):
@@ -30,12 +19,16 @@ def handle(request, connector):
         # fields could not be dropped.
         core.receive_payload(connector, "", {}, failed="Exotel sent neither a form nor a JSON object")
         return HttpResponse("send a form or a JSON object", status=400, content_type="text/plain")
-    core.receive_payload(connector, external_id(body), body)
+    core.receive_payload(connector, line.external_id(body), body)
     return HttpResponse("OK", content_type="text/plain")
 
 
 def process(payload):
     return hooks.process(payload, line)
+
+
+def poll(connector) -> int:
+    return fallback.poll(connector, line)
 
 
 PROVIDER = Provider(
@@ -44,6 +37,7 @@ PROVIDER = Provider(
     category="telephony",
     handle=handle,
     process=process,
+    poll=poll,
     callback_url=True,
     options=(
         Option("sid", label="Account SID"),

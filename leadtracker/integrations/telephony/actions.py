@@ -11,7 +11,7 @@ from leadtracker.calls.sync import derive_status
 from leadtracker.integrations import registry
 from leadtracker.integrations.models import Connector
 from leadtracker.integrations.selectors import hook_url
-from leadtracker.integrations.telephony import Report, marker_for, read_marker
+from leadtracker.integrations.telephony import Report, fallback, marker_for, read_marker
 from leadtracker.leads.actions.leads import LeadData, create_lead
 from leadtracker.leads.actions.settings import source_named
 from leadtracker.leads.models import Lead, LeadPhone
@@ -58,6 +58,8 @@ def click_to_call(connector: Connector, member: Membership, lead: Lead, *, actor
         status_callback=hook_url(connector),
         marker=marker_for(member.user_id, lead.pk),
     )
+    # Asked of the provider later if its report never comes.
+    fallback.remember(connector, call_id, marker_for(member.user_id, lead.pk))
     # Ids only: never the numbers dialled.
     record(
         "telephony.click_to_call",

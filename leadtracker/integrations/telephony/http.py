@@ -1,5 +1,6 @@
-"""The one HTTP call a line makes: a form POST with basic auth to the provider's API (or the
-local fake a test or staging points EXOTEL_API_URL / TWILIO_API_URL at)."""
+"""The HTTP calls a line makes: a form POST (placing a call) or a GET (a call's details) with
+basic auth to the provider's API (or the local fake a test or staging points EXOTEL_API_URL /
+TWILIO_API_URL at)."""
 
 import base64
 import urllib.error
@@ -18,17 +19,26 @@ AGENT = "LeadTracker/1"
 def post_form(url: str, form: dict, *, user: str, password: str, who: str, reason: Callable) -> bytes:
     """The answer's body. TelephonyError in plain words when ``who`` refuses (``reason(body,
     status)`` reads the provider's own message) or cannot be reached."""
+    data = urllib.parse.urlencode(form).encode()
+    return _ask(url, data, user=user, password=password, who=who, reason=reason, refused="refused the call")
+
+
+def get(url: str, *, user: str, password: str, who: str, reason: Callable) -> bytes:
+    return _ask(url, None, user=user, password=password, who=who, reason=reason, refused="refused")
+
+
+def _ask(url: str, data, *, user: str, password: str, who: str, reason: Callable, refused: str) -> bytes:
     auth = base64.b64encode(f"{user}:{password}".encode()).decode()
     request = urllib.request.Request(  # noqa: S310 — the operator's setting or the provider's host
         url,
-        data=urllib.parse.urlencode(form).encode(),
+        data=data,
         headers={"Authorization": f"Basic {auth}", "Accept": "application/json", "User-Agent": AGENT},
-        method="POST",
+        method="POST" if data is not None else "GET",
     )
     try:
         with urllib.request.urlopen(request, timeout=settings.INTEGRATION_HTTP_TIMEOUT) as response:  # noqa: S310
             return response.read(MAX_ANSWER)
     except urllib.error.HTTPError as exc:
-        raise TelephonyError(f"{who} refused the call: {reason(exc.read(100_000), exc.code)}") from None
+        raise TelephonyError(f"{who} {refused}: {reason(exc.read(100_000), exc.code)}") from None
     except (urllib.error.URLError, TimeoutError, OSError):
         raise TelephonyError(f"{who} could not be reached; try again in a minute") from None

@@ -18,6 +18,8 @@ class FakeLine:
         self.expected_auth = "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
         self.calls: list[dict] = []  # each: path, auth, form (name -> list of values)
         self.fail: tuple[int, dict] | None = None
+        self.details: dict[str, dict] = {}  # Exotel's Call details, by call id
+        self.asked: list[str] = []  # the paths of the GETs it answered
         self.count = 0
         line = self
 
@@ -28,6 +30,17 @@ class FakeLine:
                 auth = self.headers.get("Authorization")
                 line.calls.append({"path": self.path, "auth": auth, "form": form})
                 status, body = line.answer(self.path, auth)
+                raw = json.dumps(body).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(raw)))
+                self.end_headers()
+                self.wfile.write(raw)
+
+            def do_GET(self):
+                auth = self.headers.get("Authorization")
+                line.asked.append(self.path)
+                status, body = line.details_of(self.path, auth)
                 raw = json.dumps(body).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
@@ -63,6 +76,16 @@ class FakeLine:
         if self.kind == "exotel":
             return 200, {"Call": {"Sid": sid, "Status": "in-progress", "Direction": "outbound-api"}}
         return 201, {"sid": f"CA{sid}", "status": "queued"}
+
+    def details_of(self, path: str, auth: str | None) -> tuple[int, dict]:
+        """Exotel's Call details API: /v1/Accounts/<sid>/Calls/<CallSid>.json?details=true."""
+        if auth != self.expected_auth:
+            return 401, {"RestException": {"Status": 401, "Message": "Authentication required"}}
+        prefix = f"/v1/Accounts/{self.account}/Calls/"
+        call_id = path.removeprefix(prefix).split(".json")[0]
+        if not path.startswith(prefix) or call_id not in self.details:
+            return 404, {"RestException": {"Status": 404, "Message": "Call not found"}}
+        return 200, {"Call": {"Sid": call_id, **self.details[call_id]}}
 
     def form(self, index: int = -1) -> dict:
         """The index'th call's form, one value a name."""
