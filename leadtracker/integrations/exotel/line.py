@@ -150,7 +150,8 @@ def read_report(body: dict) -> Report | None:
     direction = str(body.get("Direction") or "").lower()
     if "CallFrom" in body or direction in ("incoming", "inbound"):
         # The Passthru of the ExoPhone's incoming flow (or a status callback of an inbound call).
-        status = str(body.get("DialCallStatus") or body.get("Status") or "").lower()
+        # Older flows send only CallType: "completed" when the conversation happened.
+        status = str(body.get("DialCallStatus") or body.get("Status") or body.get("CallType") or "").lower()
         seconds = _seconds(body.get("DialCallDuration") or body.get("ConversationDuration"))
         answered = status == TALKED and seconds > 0
         return Report(

@@ -89,3 +89,18 @@ def test_an_answered_incoming_call_is_a_conversation_and_opens_nothing(acme, lin
     call = Call.objects.get()
     assert call.lead_id == lead.pk and call.status == CallStatus.ANSWERED and call.duration_s == 62
     assert CallBack.objects.count() == 0
+
+
+def test_a_flow_that_sends_only_its_call_type_is_read_too(acme, line, client, new_lead):
+    lead = new_lead(acme, owner=acme.alice, phone="98765 43210")
+    answered = passthru("09876543210", sid="in-ct-1", seconds=40)
+    del answered["DialCallStatus"]
+    answered["CallType"] = "completed"
+    missed = passthru("09876543210", sid="in-ct-2")
+    del missed["DialCallStatus"]  # CallType "incomplete": nobody picked up
+    client.get(hook_path(line), answered)
+    client.get(hook_path(line), missed)
+    work_off()
+    calls = {c.device_call_id: c for c in Call.objects.filter(lead=lead)}
+    assert calls["exotel:in-ct-1"].status == CallStatus.ANSWERED and calls["exotel:in-ct-1"].duration_s == 40
+    assert calls["exotel:in-ct-2"].status == CallStatus.MISSED
