@@ -86,3 +86,14 @@ def test_a_bare_get_checking_the_url_is_answered_and_nothing_kept(acme, seller, 
     assert answer.status_code == 200
     assert answer.json()["CODE"] == 200
     assert not work_off()
+
+
+def test_a_known_buyer_comes_back_on_their_lead_instead_of_a_duplicate(acme, seller, client, new_lead):
+    known = new_lead(acme, name="Ravi", phone="+919800000009", owner=acme.alice)
+    push(client, seller, {"CODE": 200, "STATUS": "SUCCESS", "RESPONSE": enquiry(9, at=timezone.now())})
+    (payload,) = work_off()
+    assert payload.status == PayloadStatus.DUPLICATE
+    assert payload.lead_id == known.pk
+    assert Lead.objects.filter(organisation=acme.org).count() == 1
+    notes = "\n".join(known.activities.values_list("body", flat=True))
+    assert "Came back through IndiaMART: Steel Almirah." in notes
