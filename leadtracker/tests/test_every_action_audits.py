@@ -245,7 +245,7 @@ def _tag(w):
     return create_tag(w.org, "vip", actor=w.a)
 
 
-def _rule(w):
+def _automation_rule(w):
     return automation.add_rule_from_template(w.org, "sla", actor=w.a)
 
 
@@ -548,8 +548,10 @@ SCENARIOS = {
         )
     ),
     "automation.actions.add_rule_from_template": _plain(lambda fn, w: fn(w.org, "sla", actor=w.a)),
-    "automation.actions.set_rule_active": _with(_rule, lambda fn, w, rule: fn(rule, False, actor=w.a)),
-    "automation.actions.delete_rule": _with(_rule, lambda fn, w, rule: fn(rule, actor=w.a)),
+    "automation.actions.set_rule_active": _with(
+        _automation_rule, lambda fn, w, rule: fn(rule, False, actor=w.a)
+    ),
+    "automation.actions.delete_rule": _with(_automation_rule, lambda fn, w, rule: fn(rule, actor=w.a)),
     # leads: the trash
     "leads.trash.actions.trash_leads": _plain(lambda fn, w: fn(_leads(w), actor=w.a, by=w.p.olga)),
     "leads.trash.actions.restore_lead": _with(
