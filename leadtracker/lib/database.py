@@ -1,5 +1,7 @@
 """Is the database there? One question for the health check and for `leadtracker serve`."""
 
+import os
+
 from django.db import DatabaseError, connections
 
 
@@ -24,6 +26,11 @@ def one_line(error: BaseException) -> str:
 
 def unreachable(alias: str = "default") -> DatabaseError | None:
     """The error that connecting and asking the database for nothing raised; None when it answers."""
+    conf = connections[alias].settings_dict
+    if conf["ENGINE"].endswith("sqlite3") and not os.path.exists(conf["NAME"]):
+        # A kept connection (DB_CONN_MAX_AGE) goes on using a file that was moved or deleted:
+        # close it, so the question is asked of the file where the settings say it is.
+        connections[alias].close()
     try:
         with connections[alias].cursor() as cursor:
             cursor.execute("SELECT 1")
