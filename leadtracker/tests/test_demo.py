@@ -4,8 +4,8 @@ and a dashboard that looks alive on first run, whatever the day and the hour.
 
 A load costs 4-5 s on SQLite and 10 s or more on PostgreSQL (a thousand leads and outcomes, each
 through its action), so every check of what a fresh demo holds shares one load per clock (they
-were four tests in four modules, eight loads a pass); the command's second run and its reset are
-the other test."""
+were four tests in four modules, eight loads a pass), and the command's second run and its reset
+follow one of those loads (four loads a pass)."""
 
 import pytest
 from django.core.management import call_command
@@ -23,20 +23,18 @@ from leadtracker.testing import clocks, login_client
 pytestmark = pytest.mark.slow(reason="each test loads the whole demo organisation (4-5 s on SQLite)")
 
 
-@clocks("sunday", "monday-00:05", "23:55")
+@clocks("monday-00:05", "23:55")
 def test_demo_is_alive(frozen_at, db, capsys):
     call_command("demo")
-    out = capsys.readouterr().out
-    assert "created" in out and "already there" not in out
-    org = Organisation.objects.get(slug="demo")
-    two_teams_with_working_logins(org, out)
-    a_notice_everyone_accepted(org)
-    calls_look_like_a_working_fortnight(org)
-    dashboard_is_alive(org)
+    a_fresh_demo_is_alive(capsys.readouterr().out)
 
 
-def test_demo_is_idempotent_and_resettable(db, capsys):
+# The third clock's load is also run again and reset: the second run and the reset ride on a load
+# that a test of their own would make once more (a load is 4-5 s on SQLite, 10 s on PostgreSQL).
+@clocks("sunday")
+def test_demo_is_alive_idempotent_and_resettable(frozen_at, db, capsys):
     call_command("demo")
+    a_fresh_demo_is_alive(capsys.readouterr().out)
     call_command("demo")
     assert "already there" in capsys.readouterr().out
     assert Organisation.objects.filter(slug="demo").count() == 1
@@ -48,6 +46,15 @@ def test_demo_is_idempotent_and_resettable(db, capsys):
     assert Membership.objects.filter(organisation=org).count() == len(PEOPLE)
     # The reset deleted the published version with its organisation and published one anew.
     a_notice_everyone_accepted(org)
+
+
+def a_fresh_demo_is_alive(out):
+    assert "created" in out and "already there" not in out
+    org = Organisation.objects.get(slug="demo")
+    two_teams_with_working_logins(org, out)
+    a_notice_everyone_accepted(org)
+    calls_look_like_a_working_fortnight(org)
+    dashboard_is_alive(org)
 
 
 def two_teams_with_working_logins(org, out):
