@@ -49,7 +49,9 @@ def clean_custom_fields(
             raise _refused(key, "this field is archived")
         value = clean_value(field, raw, org.phone_region)
         if value is None:
-            if require and field.required:
+            # An edit may leave a required value empty that was never filled (an imported lead),
+            # not empty one that was.
+            if field.required and (require == "all" or (require == "given" and key in out)):
                 raise BadValue(field, "is required")
             out.pop(key, None)
         else:

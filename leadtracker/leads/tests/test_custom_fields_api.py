@@ -216,3 +216,13 @@ def test_sort_by_a_custom_field_pages_with_its_cursor(realty, api_as, new_lead):
     assert walk("-fields.budget") == ["c", "a", "e", "b", "d"]
     assert client.get("/api/v1/leads?sort=fields.nope").status_code == 422
     assert api_as(realty.alice).get("/api/v1/leads?sort=fields.commission").status_code == 422
+
+
+def test_an_edit_may_leave_a_never_filled_required_value_empty(realty, api_as, new_lead):
+    imported = new_lead(realty, custom_fields={"bhk": "2"})  # an import need not fill locality
+    client = api_as(realty.olga)
+    kept = patch(client, f"/api/v1/leads/{imported.pk}", {"fields": {"locality": "", "bhk": "3"}})
+    assert kept.status_code == 200 and kept.json()["fields"] == {"bhk": "3"}
+    patch(client, f"/api/v1/leads/{imported.pk}", {"fields": {"locality": "Baner"}})
+    cleared = patch(client, f"/api/v1/leads/{imported.pk}", {"fields": {"locality": None}})
+    assert cleared.status_code == 422 and cleared.json()["errors"][0]["field"] == "fields.locality"
