@@ -23,3 +23,17 @@ def test_bulk_sets_a_custom_value(acme, api_as, new_lead):
     assert {lead.custom_fields["bhk"] for lead in Lead.objects.filter(pk__in=ids)} == {"3"}
     agent = api_as(acme.alice).post("/api/v1/leads/bulk", body, content_type="application/json")
     assert agent.status_code == 403
+
+
+def test_the_list_bulk_form_sets_a_custom_field(acme, as_member, new_lead):
+    actions.create_field(acme.org, label="BHK", type="choice", choices=["2", "3"], actor=Actor.system())
+    ids = [new_lead(acme, name=f"L{i}", phone=f"98765 4100{i}").pk for i in range(2)]
+    client = as_member(acme.maya)
+    assert "Set a custom field" in client.get("/leads/").content.decode()
+    form = {"action": "field", "ids": ids, "bulk_field": "bhk", "bulk_value": "3"}
+    page = client.post("/leads/bulk/", form, follow=True).content.decode()
+    assert "2 leads changed." in page
+    assert {lead.custom_fields.get("bhk") for lead in Lead.objects.filter(pk__in=ids)} == {"3"}
+    page = client.post("/leads/bulk/", {**form, "bulk_value": "7"}, follow=True).content.decode()
+    assert "is not one of 2, 3" in page
+    assert {lead.custom_fields.get("bhk") for lead in Lead.objects.filter(pk__in=ids)} == {"3"}

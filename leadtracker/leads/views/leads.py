@@ -166,6 +166,7 @@ def lead_list(request):
         "now": timezone.now(),
         "custom_filters": field_filters.form_rows(request.GET, custom),
         "custom_sorts": field_filters.sort_choices(custom),
+        "bulk_fields": custom,
     }
     if request.headers.get("HX-Request") and request.GET.get("cursor"):
         return render(request, "leads/_rows.html", context | list_settings)
@@ -239,6 +240,8 @@ def bulk(request):
             n = sum(bool(add_tags(lead, tags, actor=actor)) for lead in leads)
         elif action == "delete":
             n = delete_leads(leads, actor=actor, by=viewer)
+        elif action == "field":
+            n = _bulk_field(leads, request.POST, actor=actor, by=viewer)
         else:
             raise ActionError("choose what to do", field="action")
     except ActionError as exc:
@@ -246,6 +249,21 @@ def bulk(request):
     else:
         messages.success(request, f"{n} lead{'s' if n != 1 else ''} changed.")
     return redirect(safe_back(request, reverse("lead_list")))
+
+
+@transaction.atomic  # every lead or none: a bad value is said once and changes nothing
+def _bulk_field(leads, post, *, actor, by) -> int:
+    """One custom field set (an empty value clears it) on every chosen lead, each through
+    update_lead: its check, timeline entry and audit event."""
+    key = post.get("bulk_field", "")
+    if not key:
+        raise ActionError("choose a field", field="bulk_field")
+    changed = 0
+    for lead in leads.select_related("organisation"):
+        before = lead.custom_fields
+        update_lead(lead, actor=actor, by=by, custom_fields={key: post.get("bulk_value", "")})
+        changed += lead.custom_fields != before
+    return changed
 
 
 def _lead_data(request, data) -> LeadData:
