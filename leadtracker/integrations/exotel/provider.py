@@ -7,7 +7,9 @@ from django.http import HttpResponse
 from leadtracker.integrations import actions as core
 from leadtracker.integrations.exotel import line
 from leadtracker.integrations.registry import Option, Provider
-from leadtracker.integrations.telephony import fallback, hooks
+from leadtracker.integrations.telephony import fallback, hooks, options
+
+HOSTS = "api.exotel.com (Singapore) or api.in.exotel.com (Mumbai)"
 
 
 def handle(request, connector):
@@ -31,6 +33,11 @@ def poll(connector) -> int:
     return fallback.poll(connector, line)
 
 
+def clean_options(plain: dict) -> dict:
+    plain = options.caller_id(plain, label="ExoPhone")
+    return options.api_host(plain, name="subdomain", domain="exotel.com", example=HOSTS)
+
+
 PROVIDER = Provider(
     kind="exotel",
     label="Exotel",
@@ -39,6 +46,7 @@ PROVIDER = Provider(
     process=process,
     poll=poll,
     callback_url=True,
+    clean_options=clean_options,
     options=(
         Option("sid", label="Account SID"),
         Option("api_key", secret=True, label="API key"),
@@ -48,7 +56,7 @@ PROVIDER = Provider(
             "subdomain",
             required=False,
             label="API host",
-            help="api.exotel.com (Singapore) or api.in.exotel.com (Mumbai)",
+            help=HOSTS,
         ),
     ),
     help="Click-to-call through your ExoPhone; calls and missed incoming calls land on the lead's timeline.",

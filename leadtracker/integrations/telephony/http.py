@@ -3,6 +3,7 @@ basic auth to the provider's API (or the local fake a test or staging points EXO
 TWILIO_API_URL at)."""
 
 import base64
+import http.client
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -40,5 +41,8 @@ def _ask(url: str, data, *, user: str, password: str, who: str, reason: Callable
             return response.read(MAX_ANSWER)
     except urllib.error.HTTPError as exc:
         raise TelephonyError(f"{who} {refused}: {reason(exc.read(100_000), exc.code)}") from None
-    except (urllib.error.URLError, TimeoutError, OSError):
+    except (urllib.error.URLError, http.client.HTTPException, OSError, ValueError):
+        # Any way of not getting an answer: DNS, TLS, refused or dropped connections and
+        # timeouts (OSError), a host that is no URL (InvalidURL, a bad IDNA label's
+        # UnicodeError): the agent reads the same words, never a 500.
         raise TelephonyError(f"{who} could not be reached; try again in a minute") from None

@@ -7,7 +7,7 @@ from django.http import HttpResponse
 
 from leadtracker.integrations import actions as core
 from leadtracker.integrations.registry import Option, Provider
-from leadtracker.integrations.telephony import hooks
+from leadtracker.integrations.telephony import hooks, options
 from leadtracker.integrations.twilio import line
 
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
@@ -36,6 +36,10 @@ def process(payload):
     return hooks.process(payload, line)
 
 
+def clean_options(plain: dict) -> dict:
+    return options.caller_id(plain, label="Twilio")
+
+
 PROVIDER = Provider(
     kind="twilio",
     label="Twilio",
@@ -43,6 +47,7 @@ PROVIDER = Provider(
     handle=handle,
     process=process,
     callback_url=True,
+    clean_options=clean_options,
     options=(
         Option("account_sid", label="Account SID"),
         Option("auth_token", secret=True, label="Auth token"),
