@@ -100,6 +100,36 @@ def static_files_listed_once():
     WhiteNoiseMiddleware.add_files_from_finders = scan
 
 
+@pytest.fixture(scope="session", autouse=True)
+def postgres_flush_deletes():
+    """On PostgreSQL a test that commits (transactional_db, live_server) is cleaned up by Django's
+    flush, one TRUNCATE of every table: that makes each table's and index's files anew, 4.7-5.8 s
+    at load 14 for an organisation's rows, where DELETE FROM each table took 0.3-0.8 s at the
+    same moment. The flush deletes instead, in the same transaction: every foreign key
+    Django makes on PostgreSQL is DEFERRABLE INITIALLY DEFERRED, so the order of the tables does
+    not matter; no trigger refuses a DELETE (the privacy triggers refuse UPDATEs; the lead counts'
+    one updates a count table the flush empties too); sequences are kept, as TRUNCATE without
+    RESTART IDENTITY keeps them. A flush asked to reset sequences or to cascade is Django's own."""
+    from django.conf import settings
+
+    if "postgresql" not in settings.DATABASES["default"]["ENGINE"]:
+        yield
+        return
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    truncate = DatabaseOperations.sql_flush
+
+    def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
+        if reset_sequences or allow_cascade:
+            return truncate(self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade)
+        delete = style.SQL_KEYWORD("DELETE FROM")
+        return [f"{delete} {style.SQL_FIELD(self.quote_name(table))};" for table in tables]
+
+    DatabaseOperations.sql_flush = sql_flush
+    yield
+    DatabaseOperations.sql_flush = truncate
+
+
 @pytest.fixture
 def frozen_at(request):
     """The clock at the instant named by the test's parameter (leadtracker.testing.CLOCKS),
