@@ -86,7 +86,7 @@ def add_connector(
     connector = Connector(
         organisation=org,
         kind=provider.kind,
-        name=(name or provider.label).strip()[:80],
+        name=_new_name(org, provider, name),
         options=plain,
         source=source,
     )
@@ -100,6 +100,29 @@ def add_connector(
         changes={"kind": provider.kind, "options": sorted({**plain, **secret})},
     )
     return connector, generated
+
+
+def _free_name(org_id: int, name: str, *, but: int | None = None) -> str:
+    """``name``, unless another connector of the organisation has it (in any case): refused,
+    naming the field, as two connectors called alike cannot be told apart on the list."""
+    name = name.strip()[:80]
+    if Connector.objects.filter(organisation_id=org_id, name__iexact=name).exclude(pk=but).exists():
+        message = f"another connector is already called “{name}”: give this one another name"
+        raise ActionError(message, field="name")
+    return name
+
+
+def _new_name(org, provider: registry.Provider, given: str) -> str:
+    """The name typed (refused when taken), or when none was the provider's label, numbered
+    past the ones taken ("Exotel 2"): a second connector of a kind added without a name."""
+    if given and given.strip():
+        return _free_name(org.pk, given)
+    names = Connector.objects.filter(organisation_id=org.pk).values_list("name", flat=True)
+    taken = {n.lower() for n in names}
+    number = 1
+    while (candidate := provider.label if number == 1 else f"{provider.label} {number}").lower() in taken:
+        number += 1
+    return candidate
 
 
 @transaction.atomic
@@ -116,8 +139,12 @@ def update_connector(
     so an empty box means "unchanged")."""
     provider = _provider(connector.kind)
     changed = []
-    if name is not None and name.strip() and name.strip() != connector.name:
-        connector.name = name.strip()[:80]
+    if name is not None and name.strip()[:80] != connector.name:
+        # None: not asked to change; "": asked to clear it, which would leave nothing to tell
+        # the connectors apart by (and the page used to say "saved" and keep the old one).
+        if not name.strip():
+            raise ActionError("a connector needs a name", field="name")
+        connector.name = _free_name(connector.organisation_id, name, but=connector.pk)
         changed.append("name")
     if is_active is not None and is_active != connector.is_active:
         connector.is_active = is_active

@@ -20,6 +20,7 @@ from leadtracker.lib import confirm
 from leadtracker.lib.errors import ActionError
 
 LOG_ROWS = 100
+ADDED = "integration_added"  # the session's key for the secrets shown once
 
 
 def _day_start(org):
@@ -73,14 +74,32 @@ def add_integration(request, kind: str):
         except ActionError as exc:
             _apply_errors(form, exc)
         else:
-            context = {
-                "c": connector,
-                "provider": provider,
-                "generated": generated,
-                "urls": urls_for(connector),
-            }
-            return render(request, "integrations/added.html", context)
+            # Post/redirect/get: a refresh of the page that shows the secrets reads them from the
+            # session once, and never posts the form again (a second connector, a new secret).
+            request.session[ADDED] = {"connector": connector.pk, "generated": generated}
+            return redirect("integration_added", connector_id=connector.pk)
     return render(request, "integrations/add.html", {"form": form, "provider": provider})
+
+
+@member_required(Role.ADMIN)
+def integration_added(request, connector_id: int):
+    """The secrets made for a connector just added, shown once: the session keeps them for this
+    one view. Opened again (a refresh, the back button), it is the connector's page."""
+    connector = _connector(request, connector_id)
+    added = request.session.pop(ADDED, None)
+    if not added or added.get("connector") != connector.pk:
+        return redirect("integration", connector_id=connector.pk)
+    provider = _provider(connector.kind)
+    labels = {o.name: o.label or o.name.replace("_", " ").capitalize() for o in provider.options}
+    context = {
+        "c": connector,
+        "provider": provider,
+        # In the provider's words: "your form tool" for the generic webhook.
+        "paste_into": provider.extra.get("paste_into", provider.label),
+        "generated": [(labels.get(name, name), value) for name, value in added["generated"].items()],
+        "urls": urls_for(connector),
+    }
+    return render(request, "integrations/added.html", context)
 
 
 @member_required(Role.ADMIN)

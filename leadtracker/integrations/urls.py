@@ -11,6 +11,9 @@ urlpatterns = [
     path("settings/integrations/add/<str:kind>/", pages.add_integration, name="integration_add"),
     path("settings/integrations/<int:connector_id>/", pages.integration, name="integration"),
     path(
+        "settings/integrations/<int:connector_id>/added/", pages.integration_added, name="integration_added"
+    ),
+    path(
         "settings/integrations/<int:connector_id>/remove/",
         pages.remove_integration,
         name="integration_remove",
@@ -25,5 +28,9 @@ urlpatterns = [
         webhook_views.save_mapping,
         name="integration-webhook-mapping",
     ),
-    path("settings/integrations/<int:connector_id>/test/", webhook_views.send_test, name="integration-webhook-test"),
+    path(
+        "settings/integrations/<int:connector_id>/test/",
+        webhook_views.send_test,
+        name="integration-webhook-test",
+    ),
 ]

@@ -15,9 +15,10 @@ def test_add_from_the_hub_and_see_the_key_once(acme):
     listing = admin.get("/settings/integrations/").content.decode()
     assert 'href="/settings/integrations/add/google-ads/"' in listing
     assert 'href="/settings/integrations/add/facebook/"' in listing
-    added = admin.post("/settings/integrations/add/google-ads/", {"name": "Google: Pune", "key": ""})
-    assert added.status_code == 200
+    form = {"name": "Google: Pune", "key": ""}
+    added = admin.post("/settings/integrations/add/google-ads/", form, follow=True)
     connector = Connector.objects.get(organisation=acme.org)
+    assert added.redirect_chain == [(f"/settings/integrations/{connector.pk}/added/", 302)]
     key = connector.secrets["key"]
     page = added.content.decode()
     assert key in page and connector.url_token in page and "shown only this once" in page

@@ -116,7 +116,7 @@ PROVIDER = Provider(
     to_lead=to_lead,
     clean_options=clean_options,
     # The connector's page includes the mapping card with its "Send a test" (webhook/views.py).
-    extra={"template": "integrations/webhook/_mapping.html"},
+    extra={"template": "integrations/webhook/_mapping.html", "paste_into": "your form tool"},
     help="Any form tool or portal: POST JSON or a form to the webhook URL with the secret; map the body's "
     "fields to the lead's below.",
 )
