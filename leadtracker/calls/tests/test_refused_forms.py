@@ -33,7 +33,7 @@ def snapshot(*models):
 def refused(response, *named):
     page = response.content.decode()
     assert response.status_code == 422, response.status_code
-    assert 'role="alert"' in page and "Not saved." in page
+    assert 'role="alert"' in page and "Not saved —" in page
     for text in named:
         assert text in page, f"{text!r} is not on the page"
     return page

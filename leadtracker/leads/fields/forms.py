@@ -6,17 +6,25 @@ import datetime as dt
 
 from django import forms
 
+from leadtracker.leads.fields.actions import MAX_FIELDS, key_from
 from leadtracker.leads.fields.models import CustomField, FieldType
+from leadtracker.lib.errors import ActionError, Conflict
 from leadtracker.lib.widgets import PhoneInput
 
 YES_NO = [("", "—"), ("yes", "Yes"), ("no", "No")]
 
 
+_POSITION = "A whole number from 0 to 100000."
+
+
 class FieldForm(forms.Form):
-    label = forms.CharField(max_length=100, label="Name")
+    label = forms.CharField(
+        max_length=100, label="Name", error_messages={"required": "Give the field a name."}
+    )
     type = forms.ChoiceField(choices=FieldType.choices, required=False)
     choices = forms.CharField(
         required=False,
+        label="Choices",
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="For a choice field: one choice a line.",
     )
@@ -26,12 +34,67 @@ class FieldForm(forms.Form):
         min_value=0,
         max_value=100_000,
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        error_messages={"invalid": _POSITION, "min_value": _POSITION, "max_value": _POSITION},
     )
     required = forms.BooleanField(required=False)
     hidden_from_agents = forms.BooleanField(required=False, label="Hidden from agents")
 
     def choice_list(self) -> list[str]:
         return [line.strip() for line in self.cleaned_data["choices"].splitlines() if line.strip()]
+
+
+def edit_form(f: CustomField, data=None) -> FieldForm:
+    """The settings page's form to change one field: its key and type stay, so no type box;
+    choices only for a choice field. Ids carry the field's pk (one page holds many)."""
+    form = FieldForm(
+        data,
+        auto_id=f"f{f.pk}-%s",
+        initial={
+            "label": f.label,
+            "choices": "\n".join(f.choices or []),
+            "section": f.section,
+            "position": f.position,
+            "required": f.required,
+            "hidden_from_agents": f.hidden_from_agents,
+        },
+    )
+    del form.fields["type"]
+    if not f.choices:
+        del form.fields["choices"]
+    form.field_pk = f.pk
+    return form
+
+
+def say_refusal(form: FieldForm, exc: ActionError) -> None:
+    """The action's refusal in words, beside the input it is about. The actions speak to the
+    API (``key``, ``choices``); the page has no key box — the key is made from the name."""
+    label = form.cleaned_data.get("label", "")
+    if exc.field == "choices" and exc.message.startswith("at most"):
+        form.add_error("choices", f"{exc.message.capitalize()}.")
+    elif exc.field == "choices":
+        form.add_error("choices", "Add at least one choice, one a line.")
+    elif exc.field == "label":
+        form.add_error("label", "Give the field a name.")
+    elif exc.field == "type":
+        form.add_error(None, "Choose a type.")
+    elif exc.field == "key" and isinstance(exc, Conflict):
+        other = CustomField.objects.filter(key=key_from(label)).only("label", "archived_at")
+        other = other.filter(organisation_id=getattr(form, "org_id", None)).first()
+        named = other.label if other else label
+        where = " (archived: restore it below)" if other and other.archived_at else ""
+        form.add_error("label", f"A field named {named} exists already{where}.")
+    elif exc.field == "key" and exc.message.startswith("at most"):
+        form.add_error(None, f"There are {MAX_FIELDS} fields, the most there can be (archived ones count).")
+    elif exc.field == "key" and exc.message.startswith("a built-in"):
+        form.add_error("label", f"{label} is the name of a built-in field: choose another.")
+    elif exc.field == "key":
+        form.add_error(
+            "label",
+            "Start the name with an English letter (a–z): the field's key, used by imports "
+            "and the API, is made from it.",
+        )
+    else:
+        form.add_error(None, exc.message[:1].upper() + exc.message[1:])
 
 
 def _form_field(f: CustomField, current) -> forms.Field:

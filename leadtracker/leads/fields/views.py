@@ -1,5 +1,6 @@
 """The custom fields settings page (/leads/settings/fields/): admins add fields, change them,
-archive and restore them. Each form answers with the page again, saying "Saved." or why not."""
+archive and restore them. A saved form answers "Saved."; a refused one comes back as typed,
+each error beside its input in words (not the action's internal names), so nothing is retyped."""
 
 import functools
 
@@ -12,25 +13,34 @@ from leadtracker.accounts.audit import Actor
 from leadtracker.accounts.decorators import member_required
 from leadtracker.accounts.models import Role
 from leadtracker.leads.fields import actions, selectors
-from leadtracker.leads.fields.forms import FieldForm
+from leadtracker.leads.fields.forms import FieldForm, edit_form, say_refusal
 from leadtracker.leads.fields.models import FieldType
 from leadtracker.lib.errors import ActionError
+
+
+def _page(request, *, add_form=None, refused=None, status=200):
+    fields = list(selectors.all_fields(request.org.pk))
+    active = [f for f in fields if f.archived_at is None]
+    for f in active:
+        # The refused edit form stands in for its field's form, open, with what was typed.
+        f.form = refused if refused is not None and refused.field_pk == f.pk else edit_form(f)
+    return render(
+        request,
+        "leads/fields/settings.html",
+        {
+            "active": active,
+            "archived": [f for f in fields if f.archived_at is not None],
+            "types": FieldType.choices,
+            "form": add_form or FieldForm(),
+        },
+        status=status,
+    )
 
 
 @require_safe
 @member_required(Role.ADMIN)
 def field_settings(request):
-    fields = list(selectors.all_fields(request.org.pk))
-    return render(
-        request,
-        "leads/fields/settings.html",
-        {
-            "active": [f for f in fields if f.archived_at is None],
-            "archived": [f for f in fields if f.archived_at is not None],
-            "types": FieldType.choices,
-            "form": FieldForm(),
-        },
-    )
+    return _page(request)
 
 
 def _posted(view):
@@ -44,28 +54,33 @@ def _posted(view):
             field = selectors.get_field(request.org.pk, ids["field_id"])
             if field is None:
                 raise Http404
-        try:
-            view(request, Actor.from_request(request), field)
-        except ActionError as exc:
-            messages.error(request, f"{exc.field}: {exc.message}" if exc.field else exc.message)
-        else:
-            messages.success(request, "Saved.")
+        if view.__name__ in ("field_archive", "field_restore"):
+            try:
+                view(request, Actor.from_request(request), field)
+            except ActionError as exc:
+                messages.error(request, exc.message)
+            else:
+                messages.success(request, "Saved.")
+            return redirect("field_settings")
+        form = edit_form(field, request.POST) if field else FieldForm(request.POST)
+        form.org_id = request.org.pk
+        if form.is_valid():
+            try:
+                view(request, Actor.from_request(request), field, form)
+            except ActionError as exc:
+                say_refusal(form, exc)
+        if form.errors:
+            if field:
+                return _page(request, refused=form)
+            return _page(request, add_form=form)
+        messages.success(request, "Saved.")
         return redirect("field_settings")
 
     return posted
 
 
-def _valid(request) -> FieldForm:
-    form = FieldForm(request.POST)
-    if not form.is_valid():
-        name, errors = next(iter(form.errors.items()))
-        raise ActionError(errors[0], field=name)
-    return form
-
-
 @_posted
-def field_add(request, actor, _field):
-    form = _valid(request)
+def field_add(request, actor, _field, form):
     d = form.cleaned_data
     actions.create_field(
         request.org,
@@ -81,8 +96,7 @@ def field_add(request, actor, _field):
 
 
 @_posted
-def field_save(request, actor, field):
-    form = _valid(request)
+def field_save(request, actor, field, form):
     d = form.cleaned_data
     changes = {
         "label": d["label"],

@@ -39,7 +39,7 @@ def test_admin_adds_changes_archives_and_restores_a_field(acme, as_member):
     field.refresh_from_db()
     assert field.label == "Loan" and field.choices == ["Home", "Car", "Gold"]
     refused = client.post(reverse("field_add"), {"label": "Course", "type": "choice"}, follow=True)
-    assert b"choices: a choice field needs at least one choice" in refused.content
+    assert "Add at least one choice, one a line." in refused.content.decode()
     client.post(reverse("field_archive", args=[field.pk]))
     assert CustomField.objects.get(pk=field.pk).archived_at is not None
     client.post(reverse("field_restore", args=[field.pk]))
@@ -103,3 +103,53 @@ def test_agent_never_sees_a_hidden_field(realty, as_member, new_lead):
     )
     lead.refresh_from_db()
     assert lead.custom_fields == {"commission": 7, "bhk": "3"}  # a posted hidden key is no field of the form
+
+
+def test_settings_form_refused_comes_back_as_typed_with_each_error_in_words(realty, as_member):
+    client = as_member(realty.adam)
+    page = client.post(
+        reverse("field_add"),
+        {"label": "", "type": "choice", "section": "Property", "position": "-3"},
+    ).content.decode()
+    # Back on the page (no redirect), what was typed kept, errors beside their inputs in words.
+    assert "Not saved — 2 things to fix" in page and "Give the field a name." in page
+    assert "A whole number from 0 to 100000." in page and 'value="Property"' in page
+    assert "label:" not in page and "position:" not in page and 'href="#id_label"' in page
+    empty = client.post(reverse("field_add"), {"label": "Course", "type": "choice", "section": "Edu"})
+    text = empty.content.decode()
+    assert empty.status_code == 200 and "Add at least one choice, one a line." in text
+    assert 'value="Course"' in text and "choices:" not in text
+    twin = client.post(reverse("field_add"), {"label": "Budget (₹)", "type": "money"}).content.decode()
+    assert "A field named Budget exists already." in twin
+    assert "key:" not in twin and 'value="Budget (₹)"' in twin
+    bhk = CustomField.objects.get(organisation=realty.org, key="bhk")
+    edit = client.post(reverse("field_save", args=[bhk.pk]), {"label": "Rooms", "choices": "\n"})
+    text = edit.content.decode()
+    assert "Add at least one choice, one a line." in text and 'value="Rooms"' in text
+    assert 'row-card" open' in text
+    bhk.refresh_from_db()
+    assert bhk.label == "BHK" and bhk.choices == ["1", "2", "3"]
+    assert CustomField.objects.filter(organisation=realty.org).count() == 4
+
+
+def test_refused_lead_form_says_at_the_top_what_to_fix_linking_to_each_field(realty, as_member, new_lead):
+    client = as_member(realty.olga)
+    base = {"phones": "98765 43210", "tags": "", "fields.budget": "abc"}
+    page = client.post(
+        reverse("lead_new"), {**base, "name": "Ravi", "fields.site_visit": "soon", "fields.bhk": "9"}
+    ).content.decode()
+    top = page[: page.index('name="name"')]
+    # The summary stands before the first input, each error a link to its input.
+    assert "Not saved — 2 things to fix" in top and 'href="#id_fields.site_visit"' in top
+    assert 'href="#id_fields.bhk"' in top and "autofocus" in top
+    page = client.post(reverse("lead_new"), {**base, "name": "Ravi"}).content.decode()
+    top = page[: page.index('name="name"')]
+    assert "Not saved — 1 thing to fix" in top and 'href="#id_fields.budget"' in top
+    assert "is not an amount" in top and 'id="id_fields.budget"' in page
+    assert not Lead.objects.exists()
+    lead = new_lead(realty)
+    edit = client.post(
+        reverse("lead_edit", args=[lead.pk]),
+        {"name": lead.name, "phones": "98765 43210", "fields.budget": "abc"},
+    ).content.decode()
+    assert 'href="#id_fields.budget"' in edit[: edit.index('name="name"')]
