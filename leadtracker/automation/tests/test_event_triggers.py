@@ -4,6 +4,7 @@ events (naming the rule), and does not fire again on what it did itself."""
 
 import datetime as dt
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
@@ -16,6 +17,7 @@ from leadtracker.automation.tasks import run_event_rules
 from leadtracker.calls.actions import log_call, record_outcome
 from leadtracker.calls.models import Outcome
 from leadtracker.leads.actions.leads import change_status
+from leadtracker.leads.imports.jobs import run_import_job, start_job, store_upload
 from leadtracker.leads.models import FollowUp, Lead, LeadStatus
 from leadtracker.leads.selectors import timeline
 from leadtracker.testing import make_lead
@@ -126,3 +128,20 @@ def test_a_retried_task_does_nothing_twice(acme, rule, django_capture_on_commit_
     assert RuleRun.objects.count() == 1
     assert Notification.objects.filter(user_id=acme.alice.user_id, url=f"/leads/{lead.pk}/").count() == 1
     assert AuditEvent.objects.filter(action="rule.fire").count() == 1
+
+
+def test_leads_from_an_import_fire_the_lead_created_rules(acme, worker, rule):
+    csv = b"Name,Mobile\nKavya Menon,98450 11223\nRohit Jain,98450 11224\n"
+    upload = SimpleUploadedFile("leads.csv", csv)
+    r = rule(acme, "lead_created", [{"type": "add_tag", "tag": "Imported"}])
+
+    def imported():
+        job = store_upload(acme.org, upload, by=acme.olga)
+        mapping = {"0": "name", "1": "phone"}
+        start_job(job, mapping=mapping, on_duplicate="skip", owner_id=None, source="", by=acme.olga)
+        run_import_job(job.pk)
+
+    worker(imported)
+    leads = Lead.objects.filter(organisation=acme.org, name__in=["Kavya Menon", "Rohit Jain"])
+    assert RuleRun.objects.filter(rule=r).count() == 2
+    assert all(list(lead.tags.values_list("name", flat=True)) == ["Imported"] for lead in leads)
