@@ -4,6 +4,7 @@ tag library, not a module, so the layers hold."""
 
 from django import template
 
+from leadtracker.integrations import registry
 from leadtracker.integrations.telephony.selectors import line_of_org
 
 register = template.Library()
@@ -19,8 +20,12 @@ def line_call_button(context, lead, primary: bool = False):
         line = getattr(request, "_telephony_line", NOT_LOOKED)
         if line is NOT_LOOKED:
             line = request._telephony_line = line_of_org(request.org.pk)
+    provider = registry.get(line.kind) if line is not None else None
     return {
         "line": line,
+        # The provider's short name ("Exotel"), not the connector's ("Exotel Office, Pune"): the
+        # button shares a phone's row with Call and WhatsApp. The connector's name is its title.
+        "label": provider.label if provider is not None else line.name if line is not None else "",
         "lead": lead,
         "primary": primary,
         "back": request.get_full_path() if request is not None else "",
