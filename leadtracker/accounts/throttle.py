@@ -20,7 +20,7 @@ import time
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, connection
 from ninja.throttling import BaseThrottle, SimpleRateThrottle
 
 from leadtracker.accounts.models import RateCounter
@@ -253,9 +253,10 @@ def _count_batched(key: str, window: int, ends_at: int, rate: int) -> int:
                 return total
             del _tallies[(key, window)]  # its row was purged: count afresh
     row, total = _bump_row(key, window, ends_at, 1)
-    # Only a committed row is remembered: a request whose transaction rolls back (a test's)
-    # leaves no count behind, in the table or here.
-    transaction.on_commit(lambda: _remember(key, window, ends_at, row, total))
+    # Only a committed row is remembered: inside a transaction (a test's) it may yet roll back,
+    # and the count is asked of the shared row each time instead.
+    if not connection.in_atomic_block:
+        _remember(key, window, ends_at, row, total)
     return total
 
 
