@@ -51,11 +51,12 @@ else
 fi
 rm -f "$audit_out"
 
-# The passes run as streams side by side: SQLite then the browser tests, and PostgreSQL then the
-# browser gates (e2e/test_gates.py, every page of every role at two widths: about two fifths of
-# the browser tests' time, so the two streams end close together), one per core; and the device
-# agent's pass beside them from the start, a third stream that mostly waits (on its server, its
-# agent processes and their fake tools), so it costs the two busy streams little CPU. Each pass has
+# The passes run as three streams side by side on the two cores: SQLite then the browser tests,
+# PostgreSQL then the browser gates (e2e/test_gates.py, every page of every role at two widths:
+# about two fifths of the browser tests' time), and the device agent's pass from the start. The
+# agent's pass is not idle (its server and the commands and agents it starts use CPU), but with
+# three streams both cores stay busy until two of them have ended, where two streams of unequal
+# length left a core idle for the difference (the passes' lengths move with every change). Each pass has
 # a var/ directory of its own (imports, private files, the erasure ledger; a SQLite test database
 # is named after it), so two passes never share a file; each stream's output goes to its log and
 # is printed whole when it ends.
