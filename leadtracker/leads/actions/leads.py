@@ -21,6 +21,7 @@ from leadtracker.leads.actions.permissions import _check_can_edit, _may_change, 
 from leadtracker.leads.actions.tags import add_tags
 from leadtracker.leads.consent import lead_consent_changed
 from leadtracker.leads.fields.clean import clean_custom_fields
+from leadtracker.leads.fields.display import changed_labels
 from leadtracker.leads.models import (
     Activity,
     ActivityKind,
@@ -408,8 +409,9 @@ def _fill_from(lead: Lead, clean: CleanLead, *, actor: Actor) -> bool:
     return bool(changed)
 
 
-def _saved_update(lead: Lead, changed: list[str], actor: Actor) -> None:
-    """Save a lead whose ``changed`` fields were set, with its timeline entry and audit event."""
+def _saved_update(lead: Lead, changed: list[str], actor: Actor, custom: dict | None = None) -> None:
+    """Save a lead whose ``changed`` fields were set, with its timeline entry and audit event.
+    ``custom``: the timeline line's words for what changed, custom fields by label."""
     lead.updated_at = timezone.now()
     lead.save()
     Activity.objects.create(
@@ -417,7 +419,7 @@ def _saved_update(lead: Lead, changed: list[str], actor: Actor) -> None:
         lead=lead,
         kind=ActivityKind.UPDATED,
         actor=actor.user,
-        data={"fields": changed},
+        data={"fields": changed, **(custom or {})},
     )
     record("lead.update", organisation=lead.organisation, actor=actor, obj=lead, changes={"fields": changed})
 
@@ -498,6 +500,9 @@ def update_lead(
         if key in fields:
             fields[key] = (fields[key] or "").strip()
     changed = [k for k, v in fields.items() if getattr(lead, k) != v]
+    custom = None
+    if "custom_fields" in changed:
+        custom = changed_labels(lead.organisation_id, changed, lead.custom_fields, fields["custom_fields"])
     for key in changed:
         setattr(lead, key, fields[key])
     if not (lead.name or lead.company or lead.email or lead.phone):
@@ -505,7 +510,7 @@ def update_lead(
     if not (lead.email or lead.phone):
         raise ActionError("a lead needs at least one valid phone number or e-mail", field="email")
     if changed:
-        _saved_update(lead, changed, actor)
+        _saved_update(lead, changed, actor, custom)
     if "marketing_consent" in changed:
         lead_consent_changed(lead, method=consent_method, actor=actor)
     return lead
@@ -518,6 +523,10 @@ def set_phones(lead: Lead, raws: list[str], *, actor: Actor, by: Membership | No
     phones = clean_phones(raws, lead.organisation.phone_region)
     if not phones and not lead.email:
         raise ActionError("a lead needs at least one valid phone number or e-mail", field="phones")
+    if [p for p, _ in phones] == list(LeadPhone.objects.filter(lead=lead).values_list("e164", flat=True)):
+        # The edit form sends the numbers back on every save: the same numbers in the same
+        # order (the first is the main one) are no change — nothing to write, log or audit.
+        return lead
     taken = (
         LeadPhone.objects.filter(organisation_id=lead.organisation_id, e164__in=[p for p, _ in phones])
         .exclude(lead=lead)

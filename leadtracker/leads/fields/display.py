@@ -44,3 +44,19 @@ def cell(f: CustomField, value) -> str | int | float:
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
     return value
+
+
+def changed_labels(org_id: int, changed: list[str], old: dict | None, new: dict | None) -> dict:
+    """What a timeline line says an edit changed ({"said": [...]}): the built-in fields as
+    named, then in place of "custom_fields" the labels of the custom fields whose value
+    changed ("Budget", "BHK"), kept as they were then. A field hidden from agents is only
+    counted ("1 hidden field"), as agents read the timeline too."""
+    old, new = old or {}, new or {}
+    keys = {k for k in old.keys() | new.keys() if old.get(k) != new.get(k)}
+    fields = list(CustomField.objects.filter(organisation_id=org_id, key__in=keys)) if keys else []
+    said = [f for f in changed if f != "custom_fields"]
+    said += [f.label for f in fields if not f.hidden_from_agents]
+    hidden = sum(1 for f in fields if f.hidden_from_agents)
+    if hidden:
+        said.append(f"{hidden} hidden field{'s' if hidden > 1 else ''}")
+    return {"said": said}

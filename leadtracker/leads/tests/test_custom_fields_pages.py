@@ -6,9 +6,10 @@ import pytest
 from django.urls import reverse
 
 from leadtracker.accounts.audit import Actor
+from leadtracker.accounts.models import AuditEvent
 from leadtracker.leads.fields import actions
 from leadtracker.leads.fields.models import CustomField
-from leadtracker.leads.models import Lead
+from leadtracker.leads.models import ActivityKind, Lead
 
 
 @pytest.fixture
@@ -153,3 +154,35 @@ def test_refused_lead_form_says_at_the_top_what_to_fix_linking_to_each_field(rea
         {"name": lead.name, "phones": "98765 43210", "fields.budget": "abc"},
     ).content.decode()
     assert 'href="#id_fields.budget"' in edit[: edit.index('name="name"')]
+
+
+def _as_sent(form) -> dict:
+    """What a browser sends back for the form as shown: each input's value, unticked boxes left out."""
+    data = {}
+    for field in form:
+        value = field.value()
+        if value is True:
+            data[field.html_name] = "on"
+        elif value not in (None, False):
+            data[field.html_name] = value if isinstance(value, list) else str(value)
+    return data
+
+
+def test_edit_timeline_names_changed_fields_and_a_save_of_nothing_logs_nothing(realty, as_member, new_lead):
+    lead = new_lead(realty, phones=["98765 43210", "+91 91234-56789"], custom_fields={"budget": 2500000})
+    client = as_member(realty.olga)
+    url = reverse("lead_edit", args=[lead.pk])
+    sent = _as_sent(client.get(url).context["form"])
+    before = (lead.activities.count(), AuditEvent.objects.filter(action="lead.update").count())
+    assert client.post(url, sent).status_code == 302
+    # Saved as shown: the numbers come back as typed, not a change — no line, no audit event.
+    assert (lead.activities.count(), AuditEvent.objects.filter(action="lead.update").count()) == before
+    now = {**sent, "fields.budget": "40 L", "fields.bhk": "2", "fields.commission": "3"}
+    client.post(url, now)
+    line = lead.activities.filter(kind=ActivityKind.UPDATED).latest("pk")
+    assert line.data["said"] == ["Budget", "BHK", "1 hidden field"]
+    page = client.get(reverse("lead_detail", args=[lead.pk])).content.decode()
+    assert "Budget, BHK, 1 hidden field" in page and "custom_fields" not in page
+    # Another main number is a change of the numbers.
+    client.post(url, {**now, "phones": "91234 56789, 98765 43210"})
+    assert lead.activities.filter(kind=ActivityKind.UPDATED).latest("pk").data == {"fields": ["phones"]}
