@@ -1,8 +1,9 @@
 """The installable web app on a 360-pixel phone: a valid manifest and an active service worker;
 pages read without a network, marked "as of"; a note and a punch-out made offline reach the
 server once each when the network is back; writes made offline are recorded at the time they
-were made; a write refused on arrival is shown with its reason
-(static/js/sw.js, static/js/offline.js, accounts/idempotency.py)."""
+were made; a write refused on arrival is shown with its reason; logging out with changes
+waiting asks first, and a change waiting over a week expires with a message; the last 50 leads
+opened are kept, no more (static/js/sw.js, static/js/offline.js, accounts/idempotency.py)."""
 
 import datetime as dt
 
@@ -18,6 +19,11 @@ from leadtracker.leads.actions.follow_ups import schedule_follow_up
 from leadtracker.leads.models import Activity, ActivityKind, Lead
 from leadtracker.testing import login_client, make_lead, open_shift, wait_until
 
+ACTIVATED = (
+    "navigator.serviceWorker.getRegistration()"
+    ".then(r => Boolean(r && r.active && r.active.state === 'activated'))"
+)
+
 
 def _wait_until(page, expression: str, arg=None):
     """Polls ``expression`` through page.evaluate. Not wait_for_function: that polls with a
@@ -27,6 +33,12 @@ def _wait_until(page, expression: str, arg=None):
 
 
 def _controlled(phone):
+    # The worker claims the open pages when it activates; a page whose load was still under way
+    # then is missed and stays uncontrolled (seen about once in 12 tests on a loaded machine).
+    # The next load is controlled, as a person's next page would be.
+    _wait_until(phone, ACTIVATED)
+    if not phone.evaluate("navigator.serviceWorker.controller !== null"):
+        phone.reload()
     _wait_until(phone, "navigator.serviceWorker.controller !== null")
 
 
@@ -334,3 +346,41 @@ def test_a_change_waiting_over_a_week_expires_with_a_message(phone, live_server,
     expect(refused).to_contain_text("not sent for over 7 days, so given up")
     expect(phone.locator("#outbox-waiting")).to_have_count(0)
     assert _notes(lead) == 0
+
+
+SEED_RECENT = """async ([hrefs]) => {
+  const cache = await caches.open("pages");
+  for (const href of hrefs) {
+    await cache.put(href, new Response("<p>kept</p>", { headers: { "Content-Type": "text/html" } }));
+  }
+  const conn = await new Promise((resolve, reject) => {
+    const open = indexedDB.open("leadtracker-offline");
+    open.onsuccess = () => resolve(open.result);
+    open.onerror = () => reject(open.error);
+  });
+  await new Promise((resolve, reject) => {
+    const tx = conn.transaction("meta", "readwrite");
+    tx.objectStore("meta").put(hrefs, "recent");
+    tx.oncomplete = resolve;
+    tx.onerror = () => reject(tx.error);
+  });
+  conn.close();
+}"""
+KEPT_PAGES = "caches.open('pages').then(c => c.keys()).then(k => k.map(r => r.url))"
+
+
+def test_the_last_50_leads_opened_are_kept_and_no_more(phone, live_server, people, login):
+    lead = make_lead(people, owner=people.alice, name="Latest Lead")
+    login(phone, live_server.url, "alice@acme.test")
+    _controlled(phone)
+    # Fifty leads opened before, newest first, kept on the phone.
+    before = [f"{live_server.url}/leads/{900000 + i}/" for i in range(50)]
+    phone.evaluate(SEED_RECENT, [before])
+    opened = f"{live_server.url}/leads/{lead.pk}/"
+    phone.goto(opened)
+    wait_until(
+        lambda: (pages := phone.evaluate(KEPT_PAGES)) and opened in pages and before[-1] not in pages,
+        "the lead just opened to be kept and the oldest of the fifty to go",
+    )
+    kept = {url for url in phone.evaluate(KEPT_PAGES) if "/leads/" in url}
+    assert kept == {opened, *before[:49]}  # the oldest of the fifty goes
