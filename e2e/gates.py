@@ -188,8 +188,8 @@ TARGET_SIZE_JS = """
 # axe runs whole at both widths, colour-independent rules too: it skips what is not displayed,
 # and the widths change what is (leads.css hides a lead list's desk-only parts on a phone and
 # its phone-only ones on a desktop; nav.css a tab's long label on a phone and its icon on a
-# desktop), so a rule run at one width only would leave the other width's elements unchecked. (Colour contrast, like the layout checks, depends on the width in
-# any case.)
+# desktop), so a rule run at one width only would leave the other width's elements unchecked.
+# (Colour contrast, like the layout checks, depends on the width in any case.)
 AXE_RUN_JS = """
 async (impacts) => {
   const result = await axe.run(document, {resultTypes: ["violations"]});
