@@ -1,13 +1,14 @@
 """A generic webhook's page with its mapping card, in a browser at 360 and 1280 px: it passes
 the gates (e2e/gates.py), the admin maps the phone to a path in the body, and "Send a test"
-goes through the webhook and shows in the payload log as a test."""
+goes through the webhook and shows in the payload log as a test; a failed delivery with a long
+id reads "Failed: …" with its Replay button on screen at 360 px."""
 
 import pytest
 from playwright.sync_api import expect
 
 from e2e.gates import Gate
 from leadtracker.accounts.audit import Actor
-from leadtracker.integrations.actions import add_connector
+from leadtracker.integrations.actions import add_connector, receive_payload
 from leadtracker.integrations.models import Payload
 
 
@@ -42,6 +43,16 @@ def test_the_mapping_card_passes_the_gates_and_sends_a_test(browser, live_server
         payload = Payload.objects.get(connector=hook)
         assert payload.is_test
         assert payload.body["contact"] == {"mobile": "+91 98765 43210", "name": "Test Lead (LeadTracker)"}
-        expect(page.locator("#log-title + .table-wrap .badge", has_text="test")).to_be_visible()
+        expect(page.locator(".payload-log .badge", has_text="test")).to_be_visible()
+
+        # A failure with a long id at 360 px: the log is cards, the result and Replay on screen.
+        receive_payload(hook, "body:" + "6f1488c3" * 8, {"x": 1}, failed="no phone number at 'phone'")
+        page.set_viewport_size({"width": 360, "height": 800})
+        assert gate.check(page, path) == []
+        failed = page.locator(".payload.failed")
+        expect(failed).to_contain_text("Failed: no phone number at 'phone'")
+        replay = failed.get_by_role("button", name="Replay")
+        box = replay.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 360 and box["height"] >= 44
     finally:
         context.close()

@@ -123,10 +123,13 @@ def integration(request, connector_id: int):
             return redirect("integration", connector_id=connector.pk)
     figures = health.figures([connector], day_start=_day_start(request.org))[connector.pk]
     since = timezone.now() - dt.timedelta(days=PAYLOAD_DAYS)
-    log = payloads_for(request.membership, connector).filter(received_at__gte=since)[:LOG_ROWS]
+    log = payloads_for(request.membership, connector).filter(received_at__gte=since).select_related("lead")
+    # The last lead made, or for a telephony line the last call stored (a report that was no
+    # call's end is done but made none).
     last_lead = (
         payloads_for(request.membership, connector)
         .filter(status__in=[PayloadStatus.DONE, PayloadStatus.DUPLICATE])
+        .exclude(lead=None)
         .values_list("processed_at", flat=True)
         .first()
     )
@@ -137,7 +140,7 @@ def integration(request, connector_id: int):
         "urls": urls_for(connector),
         "figures": figures,
         "last_lead": last_lead,
-        "log": log,
+        "log": log[:LOG_ROWS],
         "days": PAYLOAD_DAYS,
     }
     return render(request, "integrations/detail.html", context)
