@@ -12,7 +12,7 @@ from leadtracker.automation import actions
 from leadtracker.automation.models import Rule, RuleRun
 from leadtracker.automation.rules import TEMPLATES
 from leadtracker.automation.scan import dry_run
-from leadtracker.automation.timeline import describe, names_for
+from leadtracker.automation.timeline import describe, names_for, team_names
 from leadtracker.lib.errors import ActionError
 from leadtracker.lib.router import Router
 from leadtracker.lib.schema import Strict, require_role
@@ -136,6 +136,7 @@ def list_runs(request, automation_rule_id: int):
         RuleRun.objects.filter(organisation_id=request.org.pk, rule=rule).order_by("-fired_at", "-id")[:100]
     )
     users, statuses = names_for(runs)
+    teams = team_names(request.org.pk, [rule])
     return [
         {
             "id": r.pk,
@@ -143,7 +144,7 @@ def list_runs(request, automation_rule_id: int):
             "event": r.event,
             "fired_at": r.fired_at,
             "did": r.did,
-            "summary": describe(r.did, users, statuses),
+            "summary": describe(r.did, users, statuses, rule, teams),
         }
         for r in runs
     ]

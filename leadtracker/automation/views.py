@@ -12,7 +12,7 @@ from leadtracker.automation import actions
 from leadtracker.automation.forms import RuleForm, TemplateForm
 from leadtracker.automation.models import Rule, RuleRun
 from leadtracker.automation.scan import dry_run
-from leadtracker.automation.timeline import describe, names_for
+from leadtracker.automation.timeline import describe, names_for, team_names
 from leadtracker.lib.errors import ActionError
 from leadtracker.lib.web import show_action_error
 
@@ -50,12 +50,13 @@ def _rule_page(request, rule: Rule | None):
     context = {"rule": rule, "form": form, "due": None, "runs": []}
     if rule is not None:
         runs = list(
-            RuleRun.objects.filter(organisation_id=request.org.pk, rule=rule).order_by("-fired_at", "-id")[
-                :50
-            ]
+            RuleRun.objects.filter(organisation_id=request.org.pk, rule=rule)
+            .select_related("lead")
+            .order_by("-fired_at", "-id")[:50]
         )
         users, statuses = names_for(runs)
-        context["runs"] = [(r, describe(r.did, users, statuses)) for r in runs]
+        teams = team_names(request.org.pk, [rule])
+        context["runs"] = [(r, describe(r.did, users, statuses, rule, teams)) for r in runs]
         if rule.time_based and request.GET.get("dry_run"):
             context["due"] = dry_run(rule)
     status = 422 if form.is_bound and form.errors else 200
