@@ -48,6 +48,7 @@ SECTION_PREFIXES = (
     ("audit_", "settings"),
     ("privacy_", "settings"),
     ("automation_", "settings"),
+    ("integration", "settings"),  # Settings → Integrations: integrations, integration_add, …
 )
 
 
