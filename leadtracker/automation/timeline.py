@@ -27,7 +27,7 @@ def _skipped(d: dict, action: dict, teams: dict) -> str:
         team = teams.get(action.get("team_id"))
         who = f"nobody in {team}'s team" if team else "no agent"
         on_shift = action.get("on_shift", True) and "user_id" not in action
-        return f"could not reassign: {who} is on shift" if on_shift else f"could not reassign: {who} to give it to"
+        return f"could not reassign: {who} " + ("is on shift" if on_shift else "to give it to")
     if why == "already theirs":
         return "left the owner as it was: the lead is already theirs"
     if why == "no change":
