@@ -238,6 +238,32 @@ def test_my_day_and_its_leads_are_readable_offline(phone, live_server, people, l
     expect(phone.locator("h1")).to_have_text("No network")
 
 
+def test_the_calling_queue_is_readable_offline(phone, live_server, people, login):
+    lead = make_lead(people, owner=people.alice, name="Ishaan Verma")
+    schedule_follow_up(
+        lead,
+        due_at=timezone.now() - dt.timedelta(minutes=10),
+        actor=Actor.system(),
+        by=people.alice,
+    )
+    login(phone, live_server.url, "alice@acme.test")
+    _controlled(phone)
+    phone.goto(f"{live_server.url}/queue/")
+    expect(phone.locator("main")).to_contain_text("Ishaan Verma")
+    # The queue's leads are read ahead as My day's are: the card opens offline without a visit.
+    _wait_until(
+        phone,
+        "url => caches.open('pages').then(c => c.match(url)).then(Boolean)",
+        f"{live_server.url}/leads/{lead.pk}/",
+    )
+    phone.context.set_offline(True)
+    phone.goto(f"{live_server.url}/queue/")
+    expect(phone.locator("#offline-as-of")).to_contain_text("Offline · as of")
+    expect(phone.locator("main")).to_contain_text("Ishaan Verma")
+    phone.goto(f"{live_server.url}/leads/{lead.pk}/")
+    expect(phone.locator("h1")).to_contain_text("Ishaan Verma")
+
+
 def test_kept_pages_go_at_logout(phone, live_server, people, login):
     lead = make_lead(people, owner=people.alice, name="Farhan Ali")
     login(phone, live_server.url, "alice@acme.test")
