@@ -71,3 +71,21 @@ def test_the_list_sorts_by_a_money_field_highest_first(listed, as_member):
     assert "Budget, highest first" in page
     order = [page.index(f">{n}</a>") for n in ("Bina", "Chitra", "Asha", "Dev")]
     assert order == sorted(order)  # 70 L, 55 L, 45 L, then the lead without a budget
+
+
+def test_a_filtered_list_shows_its_filters_as_chips_and_the_cards_the_filtered_values(listed, as_member):
+    client = as_member(listed.olga)
+    new = LeadStatus.objects.get(organisation=listed.org, name="New")
+    Lead.objects.filter(name="Asha").update(value=2500000)
+    page = client.get(f"/leads/?cf_budget_from=40+lakh&cf_bhk=2&status={new.pk}&q=a").content.decode()
+    chips = page[page.index('id="filter-chips"') :].split("</nav>")[0]
+    # Each filter on is a chip that links to the list without it (the rest, the search, kept).
+    assert "Budget from 40 lakh" in chips and "BHK: 2" in chips and "Status: New" in chips
+    assert f'href="?cf_bhk=2&amp;status={new.pk}&amp;q=a"' in chips
+    assert f'href="?cf_budget_from=40+lakh&amp;status={new.pk}&amp;q=a"' in chips
+    assert 'aria-label="3 active"' in page
+    # The card names its value and shows the budget filtered on.
+    assert '<span class="muted">Value</span> ₹25 L' in page
+    assert "Budget</span> ₹45 L" in page and "BHK</span> 2" in page
+    plain = client.get("/leads/").content.decode()
+    assert 'id="filter-chips"' not in plain and "Budget</span>" not in plain

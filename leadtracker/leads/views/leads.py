@@ -35,6 +35,7 @@ from leadtracker.leads.actions.saved_views import COLUMNS, DEFAULT_COLUMNS
 from leadtracker.leads.actions.settings import render_template
 from leadtracker.leads.actions.tags import add_tags, set_tags
 from leadtracker.leads.export import export_response
+from leadtracker.leads.fields import chips as field_chips
 from leadtracker.leads.fields import display as field_display
 from leadtracker.leads.fields import filters as field_filters
 from leadtracker.leads.fields import forms as field_forms
@@ -167,6 +168,7 @@ def lead_list(request):
         "custom_filters": field_filters.form_rows(request.GET, custom),
         "custom_sorts": field_filters.sort_choices(custom),
         "bulk_fields": custom,
+        "filtered_fields": field_chips.filtered_fields(query, custom),
     }
     if request.headers.get("HX-Request") and request.GET.get("cursor"):
         return render(request, "leads/_rows.html", context | list_settings)
@@ -178,7 +180,7 @@ def lead_list(request):
     context |= {
         "total": min(total, COUNT_CAP),
         "total_capped": total > COUNT_CAP,
-        "active_filters": sum(1 for value in filters.values() if value),
+        **field_chips.list_chips(query, filters, choices := selectors.choices(request.membership), custom),
         "view_query": query.urlencode(),
         # An organisation without a single lead is told how to start, not "no leads match".
         "no_leads_at_all": not total and not query and not selectors.leads_for(request.membership).exists(),
@@ -186,7 +188,7 @@ def lead_list(request):
     return render(
         request,
         "leads/list.html",
-        merge_context(context, selectors.choices(request.membership), list_settings),
+        merge_context(context, choices, list_settings),
     )
 
 
