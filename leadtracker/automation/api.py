@@ -35,6 +35,9 @@ class AutomationRuleIn(Strict):
 
 class RuleFromTemplateIn(Strict):
     template: str = Field(..., description=", ".join(TEMPLATES))
+    is_active: bool = Field(
+        False, description="Added switched off unless true: read its dry run, then switch it on"
+    )
 
 
 class AutomationRuleOut(Schema):
@@ -97,7 +100,10 @@ def create_rule(request, payload: AutomationRuleIn):
 def create_rule_from_template(request, payload: RuleFromTemplateIn):
     require_role(request, Role.ADMIN)
     return Status(
-        201, actions.add_rule_from_template(request.org, payload.template, actor=Actor.from_request(request))
+        201,
+        actions.add_rule_from_template(
+            request.org, payload.template, is_active=payload.is_active, actor=Actor.from_request(request)
+        ),
     )
 
 

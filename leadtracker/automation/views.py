@@ -3,6 +3,7 @@ changed, switched off, tried (dry run), and each rule's log. Admins only."""
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from leadtracker.accounts.audit import Actor
@@ -16,6 +17,10 @@ from leadtracker.automation.timeline import describe, names_for, team_names
 from leadtracker.lib.errors import ActionError
 from leadtracker.lib.web import show_action_error
 
+# The dry run lists this many leads by name, and counts up to DRY_RUN_COUNT ("and 220 more").
+DRY_RUN_SHOWN = 50
+DRY_RUN_COUNT = 2000
+
 
 @member_required(Role.ADMIN)
 def rules(request):
@@ -24,8 +29,10 @@ def rules(request):
         rule = actions.add_rule_from_template(
             request.org, form.cleaned_data["template"], actor=Actor.from_request(request)
         )
-        messages.success(request, f"Rule “{rule.name}” added and switched on.")
-        return redirect("automation_rule", rule.pk)
+        messages.success(
+            request, f"Rule “{rule.name}” added, switched off: see what it would do, then switch it on."
+        )
+        return redirect(reverse("automation_rule", args=[rule.pk]) + "?dry_run=1")
     rows = list(Rule.objects.filter(organisation_id=request.org.pk))
     status = 422 if form.is_bound and form.errors else 200
     return render(request, "automation/rules.html", {"rows": rows, "form": form}, status=status)
@@ -36,7 +43,8 @@ def _rule_page(request, rule: Rule | None):
     if rule is not None:
         initial = {f: getattr(rule, f) for f in ("name", "trigger", "wait_minutes", "conditions", "actions")}
         initial["is_active"] = rule.is_active
-    form = RuleForm(request.POST or None, initial=initial or {"is_active": True})
+    # A new rule starts switched off, as one from a template does: on after its dry run.
+    form = RuleForm(request.POST or None, initial=initial or {"is_active": False})
     if request.method == "POST" and form.is_valid():
         try:
             saved = actions.save_rule(
@@ -57,8 +65,10 @@ def _rule_page(request, rule: Rule | None):
         users, statuses = names_for(runs)
         teams = team_names(request.org.pk, [rule])
         context["runs"] = [(r, describe(r.did, users, statuses, rule, teams)) for r in runs]
-        if rule.time_based and request.GET.get("dry_run"):
-            context["due"] = dry_run(rule)
+        if rule.time_based and (request.GET.get("dry_run") or not rule.is_active):
+            due = dry_run(rule, limit=DRY_RUN_COUNT)
+            context.update(due=due[:DRY_RUN_SHOWN], due_count=len(due), due_more=len(due) - DRY_RUN_SHOWN)
+            context["due_capped"] = len(due) >= DRY_RUN_COUNT
     status = 422 if form.is_bound and form.errors else 200
     return render(request, "automation/rule.html", context, status=status)
 
@@ -79,4 +89,6 @@ def rule_switch(request, automation_rule_id: int):
     rule = get_object_or_404(Rule, organisation_id=request.org.pk, pk=automation_rule_id)
     actions.set_rule_active(rule, not rule.is_active, actor=Actor.from_request(request))
     messages.success(request, f"Rule “{rule.name}” switched {'on' if rule.is_active else 'off'}.")
+    if request.POST.get("back") == "rule":
+        return redirect("automation_rule", rule.pk)
     return redirect("automation_rules")

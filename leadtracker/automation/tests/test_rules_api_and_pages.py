@@ -53,7 +53,7 @@ def test_the_settings_page_adds_edits_dry_runs_and_switches(acme, as_member):
     assert "/settings/automation/" in hub
     added = client.post("/settings/automation/", {"template": "hot_overdue"})
     rule = Rule.objects.get()
-    assert added.status_code == 302 and added["Location"] == f"/settings/automation/{rule.pk}/"
+    assert added.status_code == 302 and added["Location"] == f"/settings/automation/{rule.pk}/?dry_run=1"
     page = client.get(f"/settings/automation/{rule.pk}/?dry_run=1").content.decode()
     assert "Overdue hot lead" in page and 'id="dry-run"' in page and 'id="rule-log"' in page
     form = {

@@ -26,7 +26,7 @@ T0 = dt.datetime(2026, 12, 7, 10, 0, tzinfo=IST)
 def test_the_5_minute_sla_reassigns_an_uncalled_lead_within_a_minute(acme):
     assert REGISTRY[scan_time_rules.module_path].every == dt.timedelta(minutes=1)
     with time_machine.travel(T0, tick=False) as clock:
-        sla = add_rule_from_template(acme.org, "sla", actor=Actor.for_user(acme.olga.user))
+        sla = add_rule_from_template(acme.org, "sla", actor=Actor.for_user(acme.olga.user), is_active=True)
         open_shift(acme.carl)
         lead = make_lead(acme, owner=acme.alice, name="Asha")
         clock.shift(dt.timedelta(minutes=4, seconds=59))
@@ -46,7 +46,7 @@ def test_the_5_minute_sla_reassigns_an_uncalled_lead_within_a_minute(acme):
 
 def test_a_called_lead_is_left_alone_and_a_rescan_fires_nothing_twice(acme):
     with time_machine.travel(T0, tick=False) as clock:
-        sla = add_rule_from_template(acme.org, "sla", actor=Actor.system())
+        sla = add_rule_from_template(acme.org, "sla", actor=Actor.system(), is_active=True)
         open_shift(acme.carl)
         called = make_lead(acme, owner=acme.alice, phone="98111 00001")
         uncalled = make_lead(acme, owner=acme.alice, phone="98111 00002")
@@ -68,7 +68,7 @@ def test_an_overdue_hot_lead_tells_the_manager(acme):
         cold = make_lead(acme, owner=acme.alice, phone="98111 00003")
         for each in (lead, cold):
             schedule_follow_up(each, due_at=T0 + dt.timedelta(minutes=30), actor=actor, by=acme.alice)
-        rule = add_rule_from_template(acme.org, "hot_overdue", actor=Actor.system())
+        rule = add_rule_from_template(acme.org, "hot_overdue", actor=Actor.system(), is_active=True)
         clock.shift(dt.timedelta(minutes=89))
         assert scan() == 0
         clock.shift(dt.timedelta(minutes=2))
