@@ -18,19 +18,58 @@ MAX_DEPTH = 3
 MAX_WAIT_MINUTES = 366 * 24 * 60
 
 
+# Where an error is, in words, for the person at the rule editor ("Conditions → Source: no such
+# source 12"); ``field`` keeps the JSON's own name for the API.
+WORDS = {
+    "source_ids": ("Source", "source"),
+    "status_ids": ("Status", "status"),
+    "tag_ids": ("Tag", "tag"),
+    "outcome_ids": ("Call outcome", "call outcome"),
+    "owner_ids": ("Owner", "person"),
+    "team_id": ("Team", "team"),
+    "outcome_times": ("Times", ""),
+    "hours": ("Hours", ""),
+    "on_shift": ("On shift", ""),
+    "user_id": ("Assign to", "person"),
+    "status_id": ("Status", "status"),
+    "in_days": ("Follow-up in", ""),
+    "at": ("Follow-up at", ""),
+    "kind": ("Follow-up kind", ""),
+    "tag": ("Tag", ""),
+    "to": ("Tell", ""),
+    "endpoint_id": ("Webhook", "webhook"),
+    "type": ("Type", ""),
+}
+
+
+def where(field: str) -> str:
+    """ "conditions.source_ids" → "Conditions → Source"; "actions[0].user_id" → "Action 1 → Assign to"."""
+    head, _, key = field.partition(".")
+    if head.startswith("actions["):
+        head = f"Action {int(head[8:-1]) + 1}"
+    else:
+        head = head.capitalize()
+    return f"{head} → {WORDS[key][0]}" if key in WORDS else head
+
+
+def _err(field: str, message: str) -> ActionError:
+    return ActionError(f"{where(field)}: {message}", field=field)
+
+
 def _ids(org_id: int, model, values, field: str, **extra) -> list[int]:
+    noun = WORDS[field.rpartition(".")[2]][1]
     if values in (None, ""):
         return []
     if not isinstance(values, list) or not all(
         isinstance(v, int) and not isinstance(v, bool) for v in values
     ):
-        raise ActionError("a list of ids", field=field)
+        raise _err(field, f"a list of {noun} numbers from the list beside, e.g. [12, 14]")
     values = sorted(set(values))
     found = set(
         model.objects.filter(organisation_id=org_id, pk__in=values, **extra).values_list("pk", flat=True)
     )
     if found != set(values):
-        raise ActionError(f"no such {model._meta.verbose_name}: {sorted(set(values) - found)}", field=field)
+        raise _err(field, f"no such {noun} {', '.join(str(v) for v in sorted(set(values) - found))}")
     return values
 
 
@@ -39,7 +78,7 @@ def _member_user(org_id: int, user_id, field: str) -> int:
         not isinstance(user_id, int)
         or not Membership.objects.filter(organisation_id=org_id, user_id=user_id, is_active=True).exists()
     ):
-        raise ActionError("no such member", field=field)
+        raise _err(field, f"no such person {user_id}" if isinstance(user_id, int) else "no such person")
     return user_id
 
 
@@ -50,7 +89,7 @@ def _team(org_id: int, team_id, field: str) -> int | None:
         not isinstance(team_id, int)
         or not Membership.objects.filter(organisation_id=org_id, pk=team_id, role=Role.MANAGER).exists()
     ):
-        raise ActionError("no such team (a manager's membership id)", field=field)
+        raise _err(field, "no such team (a manager's team, from the list beside)")
     return team_id
 
 
@@ -58,11 +97,11 @@ def clean_conditions(org_id: int, data) -> dict:
     if data in (None, ""):
         return {}
     if not isinstance(data, dict):
-        raise ActionError("an object", field="conditions")
+        raise _err("conditions", 'an object in { }, e.g. {"source_ids": [12]}')
     known = {"source_ids", "status_ids", "owner_ids", "team_id", "tag_ids", "outcome_ids", "outcome_times"}
     unknown = set(data) - known - {"hours", "on_shift"}
     if unknown:
-        raise ActionError(f"unknown: {', '.join(sorted(unknown))}", field="conditions")
+        raise _err("conditions", f"not a condition: {', '.join(sorted(unknown))}")
     out = {}
     for key, model in (
         ("source_ids", LeadSource),
@@ -74,7 +113,7 @@ def clean_conditions(org_id: int, data) -> dict:
             out[key] = values
     owners = data.get("owner_ids") or []
     if not isinstance(owners, list):
-        raise ActionError("a list of ids", field="conditions.owner_ids")
+        raise _err("conditions.owner_ids", "a list of person numbers from the list beside, e.g. [3]")
     if owners:
         out["owner_ids"] = sorted({_member_user(org_id, u, "conditions.owner_ids") for u in owners})
     if (team := _team(org_id, data.get("team_id"), "conditions.team_id")) is not None:
@@ -82,7 +121,7 @@ def clean_conditions(org_id: int, data) -> dict:
     times = data.get("outcome_times")
     if times not in (None, 0, 1):
         if not isinstance(times, int) or not 1 < times <= 50:
-            raise ActionError("a whole number from 1 to 50", field="conditions.outcome_times")
+            raise _err("conditions.outcome_times", "a whole number from 1 to 50")
         out["outcome_times"] = times
     hours = data.get("hours")
     if hours is not None:
@@ -92,13 +131,11 @@ def clean_conditions(org_id: int, data) -> dict:
             or not all(isinstance(h, int) and 0 <= h <= 24 for h in hours)
             or hours[0] == hours[1]
         ):
-            raise ActionError(
-                "[from hour, to hour], 0 to 24 in the organisation's time", field="conditions.hours"
-            )
+            raise _err("conditions.hours", "[from hour, to hour], 0 to 24 in the organisation's time")
         out["hours"] = hours
     if data.get("on_shift") is not None:
         if not isinstance(data["on_shift"], bool):
-            raise ActionError("true or false", field="conditions.on_shift")
+            raise _err("conditions.on_shift", "true or false")
         out["on_shift"] = data["on_shift"]
     return out
 
@@ -106,7 +143,7 @@ def clean_conditions(org_id: int, data) -> dict:
 def _clean_action(org_id: int, i: int, action) -> dict:
     field = f"actions[{i}]"
     if not isinstance(action, dict) or action.get("type") not in ACTION_TYPES:
-        raise ActionError(f"an object whose type is one of {', '.join(ACTION_TYPES)}", field=f"{field}.type")
+        raise _err(f"{field}.type", f"one of {', '.join(ACTION_TYPES)}")
     kind = action["type"]
     if kind == "assign":
         if action.get("user_id") is not None:
@@ -126,7 +163,7 @@ def _clean_action(org_id: int, i: int, action) -> dict:
     if kind == "follow_up":
         hours, days = action.get("in_hours") or 0, action.get("in_days") or 0
         if not all(isinstance(n, int) and 0 <= n <= 365 for n in (hours, days)) or not (hours or days):
-            raise ActionError("in_hours or in_days: a whole number up to 365", field=f"{field}.in_days")
+            raise _err(f"{field}.in_days", "in_hours or in_days: a whole number up to 365")
         at = action.get("at") or ""
         if at and (
             len(at) != 5
@@ -135,33 +172,33 @@ def _clean_action(org_id: int, i: int, action) -> dict:
             or int(at[:2]) > 23
             or int(at[3:]) > 59
         ):
-            raise ActionError("a time of day, HH:MM", field=f"{field}.at")
+            raise _err(f"{field}.at", 'a time of day, like "11:00"')
         if (fu_kind := action.get("kind") or FollowUpKind.CALL) not in FollowUpKind.values:
-            raise ActionError(f"one of {', '.join(FollowUpKind.values)}", field=f"{field}.kind")
+            raise _err(f"{field}.kind", f"one of {', '.join(FollowUpKind.values)}")
         return {"type": kind, "in_hours": hours, "in_days": days, "at": at, "kind": fu_kind}
     if kind in ("add_tag", "remove_tag"):
         tag = str(action.get("tag") or "").strip()[:50]
         if not tag:
-            raise ActionError("name the tag", field=f"{field}.tag")
+            raise _err(f"{field}.tag", "name the tag")
         return {"type": kind, "tag": tag}
     if kind == "notify":
         if action.get("to") not in ("owner", "manager"):
-            raise ActionError("owner or manager", field=f"{field}.to")
+            raise _err(f"{field}.to", '"owner" or "manager"')
         return {"type": kind, "to": action["to"], "email": bool(action.get("email", True))}
     endpoint = action.get("endpoint_id")
     if (
         not isinstance(endpoint, int)
         or not WebhookEndpoint.objects.filter(organisation_id=org_id, pk=endpoint).exists()
     ):
-        raise ActionError("no such webhook", field=f"{field}.endpoint_id")
+        raise _err(f"{field}.endpoint_id", "no such webhook")
     return {"type": kind, "endpoint_id": endpoint}
 
 
 def clean_actions(org_id: int, data) -> list[dict]:
     if not isinstance(data, list) or not data:
-        raise ActionError("at least one action", field="actions")
+        raise _err("actions", "at least one action")
     if len(data) > 10:
-        raise ActionError("at most 10 actions", field="actions")
+        raise _err("actions", "at most 10 actions")
     return [_clean_action(org_id, i, a) for i, a in enumerate(data)]
 
 

@@ -12,10 +12,10 @@ from leadtracker.accounts.models import Role
 from leadtracker.automation import actions
 from leadtracker.automation.forms import RuleForm, TemplateForm
 from leadtracker.automation.models import Rule, RuleRun
+from leadtracker.automation.picks import pick_lists
 from leadtracker.automation.scan import dry_run
 from leadtracker.automation.timeline import describe, names_for, team_names
 from leadtracker.lib.errors import ActionError
-from leadtracker.lib.web import show_action_error
 
 # The dry run lists this many leads by name, and counts up to DRY_RUN_COUNT ("and 220 more").
 DRY_RUN_SHOWN = 50
@@ -51,11 +51,14 @@ def _rule_page(request, rule: Rule | None):
                 request.org, **form.cleaned_data, rule=rule, actor=Actor.from_request(request)
             )
         except ActionError as exc:
-            show_action_error(form, exc)
+            # "conditions.source_ids" and "actions[0].user_id" sit beside their JSON box; the
+            # message names the place in words.
+            root = exc.field.split(".")[0].split("[")[0]
+            form.add_error(root if root in form.fields else None, exc.message)
         else:
             messages.success(request, "Rule saved.")
             return redirect("automation_rule", saved.pk)
-    context = {"rule": rule, "form": form, "due": None, "runs": []}
+    context = {"rule": rule, "form": form, "due": None, "runs": [], "picks": pick_lists(request.org.pk)}
     if rule is not None:
         runs = list(
             RuleRun.objects.filter(organisation_id=request.org.pk, rule=rule)
