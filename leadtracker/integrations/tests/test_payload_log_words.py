@@ -3,7 +3,6 @@ linked to the lead, "Failed: <reason>" (no stray space), "Call with <name>" for 
 line (whose health panel says "Last call"); the provider's id is small print, not a column."""
 
 from leadtracker.integrations.actions import receive_payload
-from leadtracker.integrations.exotel.tests.test_missed_incoming import passthru
 from leadtracker.integrations.tests.util import connector, work_off
 from leadtracker.testing import login_client
 
@@ -33,7 +32,10 @@ def test_a_lead_sources_log_names_the_lead_and_the_failure(acme):
 def test_a_telephony_log_reads_as_calls(acme, new_lead):
     lead = new_lead(acme, owner=acme.alice, name="Ravi Kumar", phone="98765 43210")
     line, _ = connector(acme, "exotel", sid="a", api_key="k", api_token="t", caller_id="08047091234")
-    receive_payload(line, "c1:no-answer", passthru("09876543210", sid="c1"))
+    # Exotel's Passthru of an incoming call nobody answered.
+    passthru = {"CallSid": "c1", "CallFrom": "09876543210", "Direction": "incoming"}
+    passthru["DialCallStatus"] = "no-answer"
+    receive_payload(line, "c1:no-answer", passthru)
     (processed,) = work_off()
     assert processed.lead_id == lead.pk
     page = login_client(acme.adam).get(f"/settings/integrations/{line.pk}/").content.decode()
