@@ -8,6 +8,7 @@ from django import forms
 
 from leadtracker.leads.fields.actions import MAX_FIELDS, key_from
 from leadtracker.leads.fields.models import CustomField, FieldType
+from leadtracker.leads.fields.values import BadValue, clean_value
 from leadtracker.lib.errors import ActionError, Conflict
 from leadtracker.lib.widgets import PhoneInput
 
@@ -136,12 +137,35 @@ def _initial(f: CustomField, value):
     return value
 
 
+# Typed in free text: checked by the form too, so every bad value is said at once (the action
+# stops at the first); the other types' inputs are checked by their form fields.
+_CHECKED = (FieldType.NUMBER, FieldType.MONEY, FieldType.PHONE, FieldType.EMAIL, FieldType.TEXT)
+
+
+def _checked_by(f: CustomField):
+    def check(value):
+        region = f.organisation.phone_region if f.type == FieldType.PHONE else "IN"
+        try:
+            clean_value(f, value, region)
+        except BadValue as exc:
+            raise forms.ValidationError(exc.message) from None
+
+    return check
+
+
 def add_custom_fields(form: forms.Form, fields: list[CustomField], values: dict | None = None) -> None:
-    values = values or {}
+    """``values``: the lead's (an edit), None for a new lead. A required field must be filled
+    on a new lead, and on an edit only if it was (clean.py's rule), said beside it with the rest."""
+    new, values = values is None, values or {}
     for f in fields:
         name = f"fields.{f.key}"
         form.fields[name] = _form_field(f, values.get(f.key))
         form.fields[name].custom = f
+        if f.required and (new or f.key in values):
+            form.fields[name].required = True
+            form.fields[name].error_messages["required"] = "is required"
+        if f.type in _CHECKED:
+            form.fields[name].validators.append(_checked_by(f))
         if f.key in values:
             form.initial[name] = _initial(f, values[f.key])
 

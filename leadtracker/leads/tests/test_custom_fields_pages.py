@@ -141,12 +141,19 @@ def test_refused_lead_form_says_at_the_top_what_to_fix_linking_to_each_field(rea
     ).content.decode()
     top = page[: page.index('name="name"')]
     # The summary stands before the first input, each error a link to its input.
-    assert "Not saved — 2 things to fix" in top and 'href="#id_fields.site_visit"' in top
-    assert 'href="#id_fields.bhk"' in top and "autofocus" in top
+    assert "Not saved — 3 things to fix" in top and 'href="#id_fields.site_visit"' in top
+    assert 'href="#id_fields.bhk"' in top and 'href="#id_fields.budget"' in top and "autofocus" in top
     page = client.post(reverse("lead_new"), {**base, "name": "Ravi"}).content.decode()
     top = page[: page.index('name="name"')]
     assert "Not saved — 1 thing to fix" in top and 'href="#id_fields.budget"' in top
     assert "is not an amount" in top and 'id="id_fields.budget"' in page
+    # Every bad value at once, a required one left empty among them (the action said one).
+    CustomField.objects.filter(key="site_visit").update(required=True)
+    bad = {**base, "name": "Ravi", "fields.commission": "x"}
+    page = client.post(reverse("lead_new"), bad).content.decode()
+    top = page[: page.index('name="name"')]
+    assert "Not saved — 3 things to fix" in top and 'href="#id_fields.commission"' in top
+    assert 'href="#id_fields.site_visit"' in top and "is required" in top
     assert not Lead.objects.exists()
     lead = new_lead(realty)
     edit = client.post(
