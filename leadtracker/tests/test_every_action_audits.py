@@ -549,7 +549,8 @@ SCENARIOS = {
     ),
     "automation.actions.add_rule_from_template": _plain(lambda fn, w: fn(w.org, "sla", actor=w.a)),
     "automation.actions.set_rule_active": _with(
-        _automation_rule, lambda fn, w, rule: fn(rule, False, actor=w.a)
+        _automation_rule,
+        lambda fn, w, rule: fn(rule, True, actor=w.a),  # a template's rule starts off
     ),
     "automation.actions.delete_rule": _with(_automation_rule, lambda fn, w, rule: fn(rule, actor=w.a)),
     # leads: the trash
