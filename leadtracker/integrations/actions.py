@@ -225,11 +225,17 @@ def receive_payload(
                 obj=payload,
                 changes={"connector": connector.pk, "test": is_test, "readable": not failed},
             )
+            if process and not failed:
+                # In the payload's own transaction, not after its commit: the job is a row of
+                # the same database, so the two are written together. Queued after the commit,
+                # a process killed between the two (a worker pulling IndiaMART, the OOM killer)
+                # left a payload stored and never processed, and a repeat of it answers the first
+                # payload without queuing anything. The worker cannot see the job before the
+                # commit, so it never finds a payload that is not there yet.
+                process_payload_job.enqueue(payload.pk)
     except IntegrityError:
         # The provider's retry raced its first delivery: the first one stands.
         return Payload.objects.get(connector=connector, external_id=external_id), False
-    if process and not failed:
-        transaction.on_commit(lambda: process_payload_job.enqueue(payload.pk))
     return payload, True
 
 
