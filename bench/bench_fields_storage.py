@@ -83,7 +83,9 @@ def load(org_id, status_ids, owner_id):
             cur.execute("CREATE INDEX cf_budget ON leads_lead (organisation_id, ((cf->>'budget')::numeric))")
         else:
             cur.execute("CREATE INDEX cf_bhk ON leads_lead (organisation_id, json_extract(cf, '$.bhk'))")
-            cur.execute("CREATE INDEX cf_budget ON leads_lead (organisation_id, json_extract(cf, '$.budget'))")
+            cur.execute(
+                "CREATE INDEX cf_budget ON leads_lead (organisation_id, json_extract(cf, '$.budget'))"
+            )
         cur.execute("CREATE INDEX fv_text ON bench_fv (field_id, text, lead_id)")
         cur.execute("CREATE INDEX fv_number ON bench_fv (field_id, number, lead_id) WHERE number IS NOT NULL")
         cur.execute("CREATE INDEX fv_lead ON bench_fv (lead_id, field_id)")

@@ -233,9 +233,9 @@ def _privacy_notice(people):
 
 FACTORIES["notice_id"] = _privacy_notice
 _FIELDS = itertools.count()
-FACTORIES["field_id"] = lambda people: create_field(
-    people.org, label=f"Walk field {next(_FIELDS)}", type="text", actor=Actor.system()
-).pk
+FACTORIES["field_id"] = lambda people: (
+    create_field(people.org, label=f"Walk field {next(_FIELDS)}", type="text", actor=Actor.system()).pk
+)
 PUBLIC_PARAMETERS["org_slug"] = "an organisation's public privacy notice: published for anyone to read"
 
 
