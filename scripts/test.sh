@@ -13,23 +13,26 @@ not_run=()
 
 loud() { printf '\n\033[1;33m!!! %s\033[0m\n\n' "$*" >&2; }
 in_ci() { [[ "${CI:-}" == "true" ]]; }
+# A check that fails is named again at the end: its output is far above the passes' output.
+failed_checks=()
+check() { "${@:2}" || { failed=1; failed_checks+=("$1"); }; }
 
 echo "== ruff"
-$BIN/ruff check . || failed=1
-$BIN/ruff format --check . || failed=1
+check ruff $BIN/ruff check .
+check "ruff format" $BIN/ruff format --check .
 
 echo "== templates (djLint, [tool.djlint] in pyproject.toml: \`make format\` formats them)"
-$BIN/djlint leadtracker --check || failed=1
-$BIN/djlint leadtracker --lint || failed=1
+check "djlint --check" $BIN/djlint leadtracker --check
+check "djlint --lint" $BIN/djlint leadtracker --lint
 
 echo "== import contract (.importlinter: the layers, and no import cycles inside an app)"
-PYTHONPATH=agent $BIN/lint-imports --no-cache || failed=1
+check lint-imports env PYTHONPATH=agent $BIN/lint-imports --no-cache
 
 echo "== security scanners"
 # bandit: any finding of medium or high severity with high confidence fails (a `# nosec` needs
 # a reason beside it). Tests and migrations are left out: they are not served.
-$BIN/bandit -q -r leadtracker agent/leadtracker_agent -x '*/tests/*,*/migrations/*' \
-  --severity-level medium --confidence-level high || failed=1
+check bandit $BIN/bandit -q -r leadtracker agent/leadtracker_agent -x '*/tests/*,*/migrations/*' \
+  --severity-level medium --confidence-level high
 # pip-audit: the pinned server requirements against a vulnerability database. osv.dev first,
 # then PyPI's per-release JSON; where neither answers (a network with the package index only)
 # the audit cannot happen, which is said loudly here and again at the end.
@@ -38,12 +41,12 @@ if $BIN/pip-audit -r requirements.txt --no-deps --disable-pip --progress-spinner
      --vulnerability-service osv >"$audit_out" 2>&1; then
   cat "$audit_out"
 elif grep -q "Found .* known vulnerabilit" "$audit_out"; then
-  cat "$audit_out"; failed=1
+  cat "$audit_out"; failed=1; failed_checks+=(pip-audit)
 elif $BIN/pip-audit -r requirements.txt --no-deps --disable-pip --progress-spinner off --strict \
      --vulnerability-service pypi >"$audit_out" 2>&1; then
   cat "$audit_out"
 elif grep -q "Found .* known vulnerabilit" "$audit_out"; then
-  cat "$audit_out"; failed=1
+  cat "$audit_out"; failed=1; failed_checks+=(pip-audit)
 else
   tail -3 "$audit_out"
   loud "pip-audit could reach no vulnerability database (osv.dev, or PyPI's per-release JSON): dependencies NOT AUDITED"
@@ -160,6 +163,7 @@ echo "== the passes took $((SECONDS - started)) s"
 [[ -s "$LOGS/not_run" ]] && mapfile -t not_run <"$LOGS/not_run"
 
 $BIN/python scripts/summarise_junit.py "$RESULTS"/*.xml
+(( ${#failed_checks[@]} )) && loud "Checks failed before the passes: ${failed_checks[*]}"
 if (( ${#not_run[@]} )); then
   loud "Parts not run: ${not_run[*]}"
   in_ci && failed=1
