@@ -52,7 +52,10 @@ def test_scope_follows_the_tree(acme, globex):
     assert scope_user_ids(a.alice) == [a.alice.user_id]
 
 
-def test_summary_counts_statuses_talk_leads_and_the_wait_to_call_back(acme):
+# The roll-ups count unique leads per day in the organisation's zone: calls 100 to 60 minutes
+# old fall on two days when the test runs between 00:00 and 01:40 IST (3 unique leads, not 2).
+@clocks("sunday", "23:55")
+def test_summary_counts_statuses_talk_leads_and_the_wait_to_call_back(frozen_at, acme):
     lead = make_lead(acme, owner=acme.alice)
     make_lead(acme, phones=("98765 11111",), owner=acme.alice)
     phone = phone_of(acme.alice)
