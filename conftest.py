@@ -14,9 +14,26 @@ SLOW_SECONDS = 5.0
 SLOW_UNMARKED: dict[str, float] = {}
 
 
+# Fixtures through which a test reaches the test database (or a server on it).
+DATABASE_FIXTURES = {"db", "transactional_db", "django_db_setup", "live_server"}
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--database-tests-only",
+        action="store_true",
+        help="leave out the tests that ask for no database (make test's PostgreSQL pass: they ran on SQLite)",
+    )
+
+
 def pytest_configure(config):
     config.addinivalue_line(
         "markers", "slow(reason): over 5 s on a quiet machine; reason says why (see SLOW_SECONDS)"
+    )
+    config.addinivalue_line(
+        "markers",
+        "same_on_every_database(reason): uses the database, but what it checks is worked out in Python;"
+        " the PostgreSQL pass of make test leaves it to the SQLite pass (--database-tests-only)",
     )
     # argon2 takes a quarter of a second a password by design, and the suite makes hundreds of
     # organisations and members: tests hash with MD5 first (argon2 hashes still verify).
@@ -53,11 +70,14 @@ def pytest_sessionfinish(session, exitstatus):
         session.exitstatus = 1
 
 
-def pytest_collection_modifyitems(items):
+def pytest_collection_modifyitems(config, items):
+    if config.getoption("database_tests_only"):
+        _leave_out_tests_without_a_database(config, items)
     for item in items:
-        for mark in item.iter_markers("slow"):
-            if not mark.kwargs.get("reason"):
-                raise pytest.UsageError(f"{item.nodeid}: @pytest.mark.slow needs reason=… (why it is slow)")
+        for name in ("slow", "same_on_every_database"):
+            for mark in item.iter_markers(name):
+                if not mark.kwargs.get("reason"):
+                    raise pytest.UsageError(f"{item.nodeid}: @pytest.mark.{name} needs reason=… (why)")
     # The clock moves before anything else is set up: an organisation, a shift or a call made
     # by another fixture belongs to the moved day, not to the real one.
     for item in items:
@@ -65,6 +85,21 @@ def pytest_collection_modifyitems(items):
         if names and "frozen_at" in names:
             names.remove("frozen_at")
             names.insert(0, "frozen_at")
+
+
+def _leave_out_tests_without_a_database(config, items):
+    """A test that asks for no database (the code's shape, settings read by a fresh process, a
+    command started with a database of its own) answers the same whichever database the pass
+    has, as does one marked same_on_every_database: the PostgreSQL pass leaves them to the
+    SQLite pass, where they run. Left out, they are counted as deselected, never as skipped."""
+    kept, left = [], []
+    for item in items:
+        asks = set(getattr(item, "fixturenames", ())) & DATABASE_FIXTURES
+        same = item.get_closest_marker("same_on_every_database")
+        (kept if (asks or item.get_closest_marker("django_db")) and not same else left).append(item)
+    if left:
+        config.hook.pytest_deselected(items=left)
+        items[:] = kept
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -13,65 +13,79 @@ not_run=()
 
 loud() { printf '\n\033[1;33m!!! %s\033[0m\n\n' "$*" >&2; }
 in_ci() { [[ "${CI:-}" == "true" ]]; }
+
+# Everything runs as four streams side by side on the two cores, each writing its log (printed
+# whole when it ends): the checks (linters and scanners, one process at a time), SQLite then the
+# browser tests, PostgreSQL, and the device agent's pass then the browser gates
+# (e2e/test_gates.py, every page of every role at two widths). Run one after another the passes
+# left a core idle for a third of the time (135% of CPU in a clean-clone CI of 6 Dec: waits on
+# the PostgreSQL server, on the live server, on the browser, on started processes); the two
+# server passes each run two pytest workers (pytest-xdist, --dist loadfile) so that the cores
+# stay busy. Each pass, and each worker of a pass, has a var/ directory of its own (imports,
+# private files, the erasure ledger; a SQLite test database is named after it), so that no two
+# share a file.
+LOGS=var/test-logs
+rm -rf "$LOGS" && mkdir -p "$LOGS"
+
 # A check that fails is named again at the end: its output is far above the passes' output.
-failed_checks=()
-check() { "${@:2}" || { failed=1; failed_checks+=("$1"); }; }
+check() { "${@:2}" || echo "$1" >>"$LOGS/failed_checks"; }
+stream_checks() {
+  echo "== ruff"
+  check ruff $BIN/ruff check .
+  check "ruff format" $BIN/ruff format --check .
 
-echo "== ruff"
-check ruff $BIN/ruff check .
-check "ruff format" $BIN/ruff format --check .
+  echo "== templates (djLint, [tool.djlint] in pyproject.toml: \`make format\` formats them)"
+  check "djlint --check" $BIN/djlint leadtracker --check
+  check "djlint --lint" $BIN/djlint leadtracker --lint
 
-echo "== templates (djLint, [tool.djlint] in pyproject.toml: \`make format\` formats them)"
-check "djlint --check" $BIN/djlint leadtracker --check
-check "djlint --lint" $BIN/djlint leadtracker --lint
+  echo "== import contract (.importlinter: the layers, and no import cycles inside an app)"
+  check lint-imports env PYTHONPATH=agent $BIN/lint-imports --no-cache
 
-echo "== import contract (.importlinter: the layers, and no import cycles inside an app)"
-check lint-imports env PYTHONPATH=agent $BIN/lint-imports --no-cache
+  echo "== security scanners"
+  # bandit: any finding of medium or high severity with high confidence fails (a `# nosec` needs
+  # a reason beside it). Tests and migrations are left out: they are not served.
+  check bandit $BIN/bandit -q -r leadtracker agent/leadtracker_agent -x '*/tests/*,*/migrations/*' \
+    --severity-level medium --confidence-level high
+  pip_audit
+}
 
-echo "== security scanners"
-# bandit: any finding of medium or high severity with high confidence fails (a `# nosec` needs
-# a reason beside it). Tests and migrations are left out: they are not served.
-check bandit $BIN/bandit -q -r leadtracker agent/leadtracker_agent -x '*/tests/*,*/migrations/*' \
-  --severity-level medium --confidence-level high
 # pip-audit: the pinned server requirements against a vulnerability database. osv.dev first,
 # then PyPI's per-release JSON; where neither answers (a network with the package index only)
 # the audit cannot happen, which is said loudly here and again at the end.
-audit_out=$(mktemp)
-if $BIN/pip-audit -r requirements.txt --no-deps --disable-pip --progress-spinner off \
-     --vulnerability-service osv >"$audit_out" 2>&1; then
-  cat "$audit_out"
-elif grep -q "Found .* known vulnerabilit" "$audit_out"; then
-  cat "$audit_out"; failed=1; failed_checks+=(pip-audit)
-elif $BIN/pip-audit -r requirements.txt --no-deps --disable-pip --progress-spinner off --strict \
-     --vulnerability-service pypi >"$audit_out" 2>&1; then
-  cat "$audit_out"
-elif grep -q "Found .* known vulnerabilit" "$audit_out"; then
-  cat "$audit_out"; failed=1; failed_checks+=(pip-audit)
-else
-  tail -3 "$audit_out"
-  loud "pip-audit could reach no vulnerability database (osv.dev, or PyPI's per-release JSON): dependencies NOT AUDITED"
-  pip_audit_unreachable=1
-fi
-rm -f "$audit_out"
+pip_audit() {
+  local out
+  out=$(mktemp)
+  if $BIN/pip-audit -r requirements.txt --no-deps --disable-pip --progress-spinner off \
+       --vulnerability-service osv >"$out" 2>&1; then
+    cat "$out"
+  elif grep -q "Found .* known vulnerabilit" "$out"; then
+    cat "$out"; echo pip-audit >>"$LOGS/failed_checks"
+  elif $BIN/pip-audit -r requirements.txt --no-deps --disable-pip --progress-spinner off --strict \
+       --vulnerability-service pypi >"$out" 2>&1; then
+    cat "$out"
+  elif grep -q "Found .* known vulnerabilit" "$out"; then
+    cat "$out"; echo pip-audit >>"$LOGS/failed_checks"
+  else
+    tail -3 "$out"
+    loud "pip-audit could reach no vulnerability database (osv.dev, or PyPI's per-release JSON): dependencies NOT AUDITED"
+    touch "$LOGS/pip_audit_unreachable"
+  fi
+  rm -f "$out"
+}
 
-# The passes run as three streams side by side on the two cores: SQLite then the browser tests,
-# PostgreSQL alone (the longest pass: 9:46 in a clean-clone CI of 6 Dec, where SQLite took 6:27),
-# and the device agent's pass then the browser gates (e2e/test_gates.py, every page of every role
-# at two widths: about two fifths of the browser tests' time; 3:22 and 2:33 that day). The
-# agent's pass is not idle (its server and the commands and agents it starts use CPU), but with
-# three streams both cores stay busy until two of them have ended, where two streams of unequal
-# length left a core idle for the difference (the passes' lengths move with every change). Each pass has
-# a var/ directory of its own (imports, private files, the erasure ledger; a SQLite test database
-# is named after it), so two passes never share a file; each stream's output goes to its log and
-# is printed whole when it ends.
-LOGS=var/test-logs
-rm -rf "$LOGS" && mkdir -p "$LOGS"
 pass_env() { env LEADTRACKER_VAR_DIR="$PWD/var/test-$1" "${@:2}"; }
+# Two workers for pass $1, each with its var/ directory (execnet's env: key sets it in the
+# worker before Django reads its settings); a whole test file goes to one worker.
+workers() {
+  rm -rf "var/test-$1" "var/test-$1"-[0-9]
+  WORKERS=(--dist loadfile)
+  for i in 0 1; do WORKERS+=(--tx "popen//env:LEADTRACKER_VAR_DIR=$PWD/var/test-$1-$i"); done
+}
 
 sqlite_pass() {
   echo "== tests on SQLite"
-  rm -rf var/test-sqlite
-  pass_env sqlite env -u DATABASE_URL $BIN/pytest -q --junitxml="$RESULTS/sqlite.xml" leadtracker
+  workers sqlite
+  pass_env sqlite env -u DATABASE_URL $BIN/pytest -q --junitxml="$RESULTS/sqlite.xml" "${WORKERS[@]}" leadtracker
 }
 
 PG_URL="${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/leadtracker}"
@@ -83,8 +97,10 @@ if ! pg_ready && [[ -z "${TEST_DATABASE_URL:-}" ]] && command -v pg_ctlcluster >
 fi
 postgres_pass() {
   echo "== tests on PostgreSQL"
-  rm -rf var/test-postgres
-  DATABASE_URL="$PG_URL" pass_env postgres $BIN/pytest -q --junitxml="$RESULTS/postgres.xml" leadtracker
+  workers postgres
+  # --database-tests-only: a test that asks for no database ran in the SQLite pass (conftest.py).
+  DATABASE_URL="$PG_URL" pass_env postgres $BIN/pytest -q --junitxml="$RESULTS/postgres.xml" "${WORKERS[@]}" \
+    --database-tests-only leadtracker
 }
 
 CHROMIUM="${CHROMIUM:-/usr/bin/chromium}"
@@ -148,7 +164,7 @@ stream_three() {
   browser_part gates
 }
 started=$SECONDS
-streams=(one two three)
+streams=(checks one two three)
 pids=()
 for stream in "${streams[@]}"; do
   "stream_$stream" >"$LOGS/$stream.log" 2>&1 &
@@ -158,19 +174,19 @@ for i in "${!streams[@]}"; do
   wait "${pids[$i]}"
   cat "$LOGS/${streams[$i]}.log"
 done
-echo "== the passes took $((SECONDS - started)) s"
+echo "== the checks and the passes took $((SECONDS - started)) s"
 [[ -s "$LOGS/failed" ]] && { loud "Failed: $(tr '\n' ' ' <"$LOGS/failed")"; failed=1; }
 [[ -s "$LOGS/not_run" ]] && mapfile -t not_run <"$LOGS/not_run"
 
 $BIN/python scripts/summarise_junit.py "$RESULTS"/*.xml
-(( ${#failed_checks[@]} )) && loud "Checks failed before the passes: ${failed_checks[*]}"
+[[ -s "$LOGS/failed_checks" ]] && { loud "Checks failed: $(tr '\n' ' ' <"$LOGS/failed_checks")"; failed=1; }
 if (( ${#not_run[@]} )); then
   loud "Parts not run: ${not_run[*]}"
   in_ci && failed=1
 fi
 # Not counted in not_run: no change to this project can make a vulnerability database reachable
 # from a network that has none (docs/decisions.md); PIP_AUDIT_REQUIRED=true makes it fail.
-if [[ -n "${pip_audit_unreachable:-}" ]]; then
+if [[ -e "$LOGS/pip_audit_unreachable" ]]; then
   loud "pip-audit DID NOT RUN (no vulnerability database reachable)"
   [[ "${PIP_AUDIT_REQUIRED:-}" == "true" ]] && failed=1
 fi

@@ -103,6 +103,7 @@ def test_the_policy_is_the_one_the_issue_asks_for():
     assert "unsafe" not in EXPECTED
 
 
+@pytest.mark.slow(reason="crawls every page the role can reach and the links they show (5 s for the owner)")
 @pytest.mark.parametrize("role", ["olga", "alice", None])
 def test_every_page_has_the_policy_and_nothing_inline(db, role):
     people = make_org("acme")

@@ -88,6 +88,7 @@ def test_backup_and_restore_round_trip(acme, tmp_path, target, ledger_file, sett
     assert query(f"SELECT e164 FROM leads_leadphone WHERE lead_id = {kept.pk}") == [("+919811111111",)]
 
 
+@pytest.mark.slow(reason="restores into a database of its own twice, each restore a migrated process")
 @pytest.mark.django_db(transaction=True)
 def test_erase_restore_an_older_backup_replay_and_the_person_is_gone_again(
     acme, tmp_path, target, ledger_file, settings
