@@ -14,14 +14,14 @@ not_run=()
 loud() { printf '\n\033[1;33m!!! %s\033[0m\n\n' "$*" >&2; }
 in_ci() { [[ "${CI:-}" == "true" ]]; }
 
-# Everything runs as four streams side by side on the two cores, each writing its log (printed
-# whole when it ends): the checks (linters and scanners, one process at a time), SQLite then the
-# browser tests, PostgreSQL, and the device agent's pass then the browser gates
-# (e2e/test_gates.py, every page of every role at two widths). Run one after another the passes
+# Everything runs as five streams side by side on the two cores, each writing its log (printed
+# whole when it ends): the checks (linters and scanners, one process at a time), SQLite,
+# PostgreSQL, the browser tests, and the device agent's pass then the browser gates
+# (e2e/test_gates.py, every page of every role at two widths). With three streams the passes
 # left a core idle for a third of the time (135% of CPU in a clean-clone CI of 6 Dec: waits on
-# the PostgreSQL server, on the live server, on the browser, on started processes); the two
-# server passes each run two pytest workers (pytest-xdist, --dist loadfile) so that the cores
-# stay busy. Each pass, and each worker of a pass, has a var/ directory of its own (imports,
+# the PostgreSQL server, on the live server, on the browser, on started processes); the server
+# passes and the browser tests each run two pytest workers (pytest-xdist, --dist loadfile), and
+# the browser tests, which wait more than they compute, start at once instead of after SQLite. Each pass, and each worker of a pass, has a var/ directory of its own (imports,
 # private files, the erasure ledger; a SQLite test database is named after it), so that no two
 # share a file.
 LOGS=var/test-logs
@@ -116,9 +116,14 @@ GATES=e2e/test_gates.py
 browser_pass() {  # $1: the part (browser: every browser test but the gates; gates: the gates)
   echo "== browser tests (Chromium): $1"
   rm -rf "var/test-$1"
+  # The browser tests wait on the browser and the live server more than they compute: two
+  # workers. The gates (three tests, one per role) stay in one process.
   local which=(e2e --ignore="$GATES")
+  WORKERS=()
+  [[ "$1" == browser ]] && workers browser
   [[ "$1" == gates ]] && which=("$GATES")
-  pass_env "$1" env -u DATABASE_URL CHROMIUM="$CHROMIUM" $BIN/pytest -q --junitxml="$RESULTS/$1.xml" "${which[@]}"
+  pass_env "$1" env -u DATABASE_URL CHROMIUM="$CHROMIUM" $BIN/pytest -q --junitxml="$RESULTS/$1.xml" \
+    "${WORKERS[@]}" "${which[@]}"
   local status=$?
   # e2e/test_gates.py photographs every page as each role at each width; CI keeps var/test-results.
   [[ "$1" == gates ]] && echo "Screenshots: $RESULTS/screenshots/<role>/<width>/<page>.png ($(find "$RESULTS/screenshots" -name '*.png' 2>/dev/null | wc -l) files)"
@@ -149,7 +154,6 @@ agent_pass() {
 # Each stream writes "<pass>" lines to the failed or not_run file of $LOGS.
 stream_one() {
   sqlite_pass || echo "sqlite" >>"$LOGS/failed"
-  browser_part browser
 }
 stream_two() {
   if pg_ready; then
@@ -163,8 +167,11 @@ stream_three() {
   agent_pass || echo "agent" >>"$LOGS/failed"
   browser_part gates
 }
+stream_four() {
+  browser_part browser
+}
 started=$SECONDS
-streams=(checks one two three)
+streams=(checks one two three four)
 pids=()
 for stream in "${streams[@]}"; do
   "stream_$stream" >"$LOGS/$stream.log" 2>&1 &
