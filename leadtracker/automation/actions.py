@@ -36,7 +36,7 @@ def save_rule(
     now = timezone.now()
     name = _clean_name(name)
     trigger, wait_minutes = clean_trigger(trigger, wait_minutes)
-    conditions = clean_conditions(org.pk, conditions)
+    conditions = clean_conditions(org.pk, conditions, org.phone_region)
     actions = clean_actions(org.pk, actions)
     created = rule is None
     rule = rule or Rule(organisation=org, created_at=now)

@@ -18,6 +18,7 @@ from leadtracker.accounts.audit import Actor, record
 from leadtracker.accounts.models import ActorKind, Membership, Role
 from leadtracker.accounts.notifications import notify
 from leadtracker.attendance.selectors import users_on_shift
+from leadtracker.automation.field_conditions import all_hold, field_defs
 from leadtracker.automation.models import Rule, RuleRun, Trigger
 from leadtracker.automation.rules import MAX_DEPTH
 from leadtracker.calls.models import Call
@@ -54,7 +55,11 @@ def _team_user_ids(org_id: int, team_id: int | None) -> list[int]:
     return sorted(members.values_list("user_id", flat=True))
 
 
-def matches(rule: Rule, lead: Lead, *, now: dt.datetime, call: Call | None = None) -> bool:
+def matches(
+    rule: Rule, lead: Lead, *, now: dt.datetime, call: Call | None = None, defs: dict | None = None
+) -> bool:
+    """``defs``: the custom fields the rule's conditions name, when the caller read them once
+    for many leads (the scan's batch); read here otherwise."""
     c = rule.conditions
     if "source_ids" in c and lead.source_id not in c["source_ids"]:
         return False
@@ -83,6 +88,10 @@ def matches(rule: Rule, lead: Lead, *, now: dt.datetime, call: Call | None = Non
     if "on_shift" in c:
         on = lead.owner_id is not None and bool(users_on_shift(lead.organisation_id, [lead.owner_id]))
         if on != c["on_shift"]:
+            return False
+    if "fields" in c:
+        defs = field_defs(rule.organisation_id, c) if defs is None else defs
+        if not all_hold(c["fields"], defs, lead.custom_fields):
             return False
     return True
 

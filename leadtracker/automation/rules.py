@@ -5,6 +5,7 @@ and a migration); everything they name — statuses, sources, tags, outcomes, pe
 must be the organisation's own, so a rule can never reach into another organisation."""
 
 from leadtracker.accounts.models import Membership, Role
+from leadtracker.automation.field_conditions import clean_field_conditions
 from leadtracker.automation.models import TIME_BASED, Trigger
 from leadtracker.calls.models import Outcome
 from leadtracker.leads.models import FollowUpKind, LeadSource, LeadStatus, StatusKind, Tag, WebhookEndpoint
@@ -30,6 +31,7 @@ WORDS = {
     "outcome_times": ("Times", ""),
     "hours": ("Hours", ""),
     "on_shift": ("On shift", ""),
+    "fields": ("Custom field", ""),
     "user_id": ("Assign to", "person"),
     "status_id": ("Status", "status"),
     "in_days": ("Follow-up in", ""),
@@ -93,13 +95,13 @@ def _team(org_id: int, team_id, field: str) -> int | None:
     return team_id
 
 
-def clean_conditions(org_id: int, data) -> dict:
+def clean_conditions(org_id: int, data, region: str = "IN") -> dict:
     if data in (None, ""):
         return {}
     if not isinstance(data, dict):
         raise _err("conditions", 'an object in { }, e.g. {"source_ids": [12]}')
     known = {"source_ids", "status_ids", "owner_ids", "team_id", "tag_ids", "outcome_ids", "outcome_times"}
-    unknown = set(data) - known - {"hours", "on_shift"}
+    unknown = set(data) - known - {"hours", "on_shift", "fields"}
     if unknown:
         raise _err("conditions", f"not a condition: {', '.join(sorted(unknown))}")
     out = {}
@@ -137,6 +139,8 @@ def clean_conditions(org_id: int, data) -> dict:
         if not isinstance(data["on_shift"], bool):
             raise _err("conditions.on_shift", "true or false")
         out["on_shift"] = data["on_shift"]
+    if fields := clean_field_conditions(org_id, region, data.get("fields")):
+        out["fields"] = fields
     return out
 
 

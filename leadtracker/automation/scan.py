@@ -19,7 +19,9 @@ from dataclasses import dataclass
 from django.db.models import Q
 from django.utils import timezone
 
+from leadtracker.accounts.models import Organisation
 from leadtracker.automation.engine import assigned_reason, fire, matches
+from leadtracker.automation.field_conditions import field_defs, narrow
 from leadtracker.automation.models import TIME_BASED, Rule, RuleRun, Trigger
 from leadtracker.leads.models import Activity, ActivityKind, Lead
 
@@ -119,7 +121,16 @@ def due_batch(rule: Rule, now: dt.datetime) -> list[Due]:
 
 def _fits(rule: Rule, lead_ids: list[int], now: dt.datetime) -> list[Lead]:
     leads = Lead.objects.filter(pk__in=lead_ids).select_related("organisation").order_by("id")
-    return [lead for lead in leads if matches(rule, lead, now=now)]
+    defs = None
+    if conds := (rule.conditions or {}).get("fields"):
+        # The custom-field conditions in the database, as the lead list filters them; the
+        # engine's own test still runs on what is left (with the fields read once here).
+        defs = field_defs(rule.organisation_id, rule.conditions)
+        region = Organisation.objects.filter(pk=rule.organisation_id).values_list("phone_region", flat=True)[
+            0
+        ]
+        leads = narrow(leads, conds, defs, region)
+    return [lead for lead in leads if matches(rule, lead, now=now, defs=defs)]
 
 
 def scan_rule(rule: Rule, now: dt.datetime | None = None) -> int:

@@ -10,6 +10,7 @@ from leadtracker.accounts.audit import Actor
 from leadtracker.accounts.decorators import member_required
 from leadtracker.accounts.models import Role
 from leadtracker.automation import actions
+from leadtracker.automation.field_conditions import describe as field_conditions_in_words
 from leadtracker.automation.forms import RuleForm, TemplateForm
 from leadtracker.automation.models import Rule, RuleRun
 from leadtracker.automation.picks import pick_lists
@@ -68,6 +69,7 @@ def _rule_page(request, rule: Rule | None):
         users, statuses = names_for(runs)
         teams = team_names(request.org.pk, [rule])
         context["runs"] = [(r, describe(r.did, users, statuses, rule, teams)) for r in runs]
+        context["field_conditions"] = field_conditions_in_words(request.org.pk, rule.conditions)
         if rule.time_based and (request.GET.get("dry_run") or not rule.is_active):
             due = dry_run(rule, limit=DRY_RUN_COUNT)
             context.update(due=due[:DRY_RUN_SHOWN], due_count=len(due), due_more=len(due) - DRY_RUN_SHOWN)
