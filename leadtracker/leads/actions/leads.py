@@ -202,7 +202,17 @@ def default_status(org_id: int) -> LeadStatus:
     return status
 
 
-@transaction.atomic
+class _Taken(Exception):  # noqa: N818 - a signal between two functions, never seen outside
+    """The insert met the database's one lead per number and per e-mail. Raised inside the
+    create's transaction and looked up after its rollback: on PostgreSQL a failed statement
+    leaves the transaction unusable, and a savepoint around the insert only to read on would
+    cost two statements on every create."""
+
+    def __init__(self, clean: "CleanLead"):
+        super().__init__("number or e-mail taken")
+        self.clean = clean
+
+
 def create_lead(
     org,
     data: LeadData,
@@ -219,6 +229,26 @@ def create_lead(
     "create" makes a new lead anyway, without the numbers/e-mail another lead holds (the
     database allows one lead per number) and noted as a possible duplicate.
     """
+    try:
+        return _create_lead(org, data, actor=actor, by=by, on_duplicate=on_duplicate, auto_assign=auto_assign)
+    except _Taken as taken:
+        # The number or e-mail was taken between our look and our insert (a form sent twice).
+        # Nothing was written before the insert, and its transaction is rolled back by now.
+        clean = taken.clean
+        dup = find_duplicate(org.pk, [p for p, _ in clean.phones], clean.fields["email"])
+        if dup is None:
+            raise taken.__cause__ from None
+        existing = dup[0]
+        if on_duplicate == "skip" or (on_duplicate == "update" and by is None):
+            if on_duplicate == "update":
+                with transaction.atomic():
+                    _fill_from(existing, clean, actor=actor)
+            return existing, "skipped" if on_duplicate == "skip" else "updated"
+        raise DuplicateLead(*dup) from None
+
+
+@transaction.atomic
+def _create_lead(org, data: LeadData, *, actor, by, on_duplicate, auto_assign) -> tuple[Lead, str]:
     check_owner(by, data.owner_id, org.pk)  # an unknown person is a 404 before any other complaint
     clean = clean_lead_data(org, data)
     if by is not None and by.role == Role.AGENT and clean.fields["owner_id"] is None:
@@ -242,15 +272,7 @@ def create_lead(
             _fill_from(existing, clean, actor=actor)
             return existing, "updated"
         clean = _without_conflicts(org.pk, clean, existing)
-    try:
-        lead = _insert(org, clean, actor=actor)
-    except DuplicateLead as exc:
-        # The number or e-mail was taken between our look and our insert (a form sent twice).
-        if on_duplicate == "skip" or (on_duplicate == "update" and by is None):
-            if on_duplicate == "update":
-                _fill_from(exc.existing, clean, actor=actor)
-            return exc.existing, "skipped" if on_duplicate == "skip" else "updated"
-        raise
+    lead = _insert(org, clean, actor=actor)
     if dup is not None:
         Activity.objects.create(
             organisation=org,
@@ -295,27 +317,23 @@ def _insert(org, clean: CleanLead, *, actor: Actor) -> Lead:
     now = made_now()  # a lead made offline was created when it was made
     lead = Lead(organisation=org, created_at=now, updated_at=now, **fields)
     try:
-        with transaction.atomic():
-            lead.save()
-            phones = LeadPhone.objects.bulk_create(
-                [
-                    LeadPhone(
-                        organisation=org,
-                        lead=lead,
-                        e164=p,
-                        raw=r,
-                        position=i,
-                        digits_reversed=p.lstrip("+")[::-1],
-                    )
-                    for i, (p, r) in enumerate(clean.phones)
-                ]
-            )
-    except IntegrityError:
-        # Someone else took the number or e-mail between our check and our insert.
-        dup = find_duplicate(org.pk, [p for p, _ in clean.phones], fields["email"])
-        if dup:
-            raise DuplicateLead(*dup) from None
-        raise
+        lead.save()
+        phones = LeadPhone.objects.bulk_create(
+            [
+                LeadPhone(
+                    organisation=org,
+                    lead=lead,
+                    e164=p,
+                    raw=r,
+                    position=i,
+                    digits_reversed=p.lstrip("+")[::-1],
+                )
+                for i, (p, r) in enumerate(clean.phones)
+            ]
+        )
+    except IntegrityError as exc:
+        # Someone else took the number or e-mail: create_lead says whose after the rollback.
+        raise _Taken(clean) from exc
     tags = _tags_named(org.pk, clean.tags)
     if tags:
         LeadTag.objects.bulk_create([LeadTag(organisation=org, lead=lead, tag=t) for t in tags])
