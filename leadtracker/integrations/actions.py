@@ -347,11 +347,20 @@ def process_payload(payload: Payload) -> Payload:
 
 @transaction.atomic
 def replay_payload(payload: Payload, *, actor: Actor) -> Payload:
-    """Queue a failed payload again (after its mapping or token was fixed)."""
-    if payload.status != PayloadStatus.FAILED:
+    """Queue a failed payload again (after its mapping or token was fixed), for the worker:
+    processing may call the provider (Facebook's Graph API, up to the HTTP timeout), which a
+    request must not wait for. The job is queued in the same transaction as the status change,
+    as receive_payload does: both are written or neither, so a payload is never left
+    'waiting' without its job. Only a failed payload is replayed, under its row lock: a second
+    replay (a double click, two admins) finds it waiting or done and changes nothing."""
+    locked = (
+        Payload.objects.select_for_update().filter(pk=payload.pk).values_list("status", flat=True).first()
+    )
+    if locked != PayloadStatus.FAILED:
         raise ActionError("only a failed payload can be replayed", field="status", status_code=409)
-    payload.status, payload.error = PayloadStatus.RECEIVED, ""
-    payload.save(update_fields=["status", "error"])
+    # A fresh set of tries: the cause was fixed, a passing one (Facebook's 5xx) may come again.
+    payload.status, payload.error, payload.attempts = PayloadStatus.RECEIVED, "", 0
+    payload.save(update_fields=["status", "error", "attempts"])
     record(
         "integration.replay",
         organisation=payload.connector.organisation,
@@ -359,7 +368,7 @@ def replay_payload(payload: Payload, *, actor: Actor) -> Payload:
         obj=payload,
         changes={"connector": payload.connector_id},
     )
-    transaction.on_commit(lambda: process_payload_job.enqueue(payload.pk))
+    process_payload_job.enqueue(payload.pk)
     return payload
 
 
