@@ -21,7 +21,9 @@ class InvalidPhone(ValueError):
 
 
 def to_ascii_digits(raw: str) -> str:
-    return (raw or "").translate(_DIGIT_TABLE)
+    if not raw or raw.isascii():
+        return raw or ""  # the common case: a translate through the table costs ~2 µs
+    return raw.translate(_DIGIT_TABLE)
 
 
 # Indian mobile numbers, the bulk of what phones and imports bring, in the ways they are
@@ -35,7 +37,34 @@ _IN_MOBILE_E164 = re.compile(r"(?:\+|00)91([6-9][0-9]{9})")
 _IN_MOBILE_NATIONAL = re.compile(r"(?:0|91)?([6-9][0-9]{9})")
 
 
+_MOBILE_FIRST = frozenset("6789")
+
+
 def _fast_indian_mobile(text: str, region: str) -> str | None:
+    # The commonest shapes by string tests alone, once per number: ten digits (IN only), or
+    # +91, 91 (IN only), 0091 or 0 (IN only) and ten digits, with spaces or hyphens. ASCII
+    # digits only, as [0-9] is. Anything else takes the regular expressions below.
+    compact = text.replace(" ", "").replace("-", "") if not text.isdigit() else text
+    if compact.isascii():
+        size = len(compact)
+        if size == 13 and compact.startswith("+91"):
+            tail = compact[3:]
+        elif size == 14 and compact.startswith("0091"):
+            tail = compact[4:]
+        elif region != "IN":
+            tail = None
+        elif size == 10:
+            tail = compact
+        elif (size == 11 and compact[0] == "0") or (size == 12 and compact.startswith("91")):
+            tail = compact[-10:]
+        else:
+            tail = None
+        if tail is not None and tail.isdigit() and tail[0] in _MOBILE_FIRST:
+            return "+91" + tail
+    return _fast_indian_mobile_by_pattern(text, region)
+
+
+def _fast_indian_mobile_by_pattern(text: str, region: str) -> str | None:
     compact = _SEPARATORS.sub("", text) if not text.isdigit() else text
     found = _IN_MOBILE_E164.fullmatch(compact)
     if found is None and region == "IN":

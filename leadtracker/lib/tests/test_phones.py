@@ -88,3 +88,30 @@ def test_full_width_digits_are_normalised_to_ascii():
     from leadtracker.lib.phones import normalise
 
     assert normalise("+919８７６５４３２１０") == "+919876543210"
+
+
+def test_the_string_tests_of_the_fast_path_agree_with_its_patterns():
+    """The commonest shapes are told by string tests, not regular expressions: on strings of
+    digits, signs and separators in any mix, both ways give the same answer in both regions."""
+    import random
+
+    from leadtracker.lib.phones import _fast_indian_mobile, _fast_indian_mobile_by_pattern
+
+    rng = random.Random(7)
+    alphabet = "0123456789" * 3 + "+ -.()\t\u00a0٩x"
+    samples = ["+919876543210", "00919876543210", "919876543210", "09876543210", "+91 5876543210"]
+    samples += ["+91+9876543210", "9876543210 ", "+0919876543210", "²876543210", "9876-54321-0"]
+    for _ in range(30_000):
+        national = str(rng.randrange(5_000_000_000, 10_000_000_000))
+        prefix = rng.choice(["", "0", "91", "0091", "+91", "+", "00", "910"])
+        text = prefix + national
+        for _ in range(rng.randrange(3)):
+            at = rng.randrange(len(text) + 1)
+            text = text[:at] + rng.choice(alphabet) + text[at:]
+        samples.append(text)
+    for text in samples:
+        for region in ("IN", "US"):
+            assert _fast_indian_mobile(text, region) == _fast_indian_mobile_by_pattern(text, region), (
+                text,
+                region,
+            )
