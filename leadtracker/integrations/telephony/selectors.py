@@ -19,6 +19,19 @@ def line_of_org(org_id: int) -> Connector | None:
     )
 
 
+def button_line(org_id: int) -> dict | None:
+    """What the click-to-call button draws (the line's kind and name), or None: the same
+    connector as line_of_org, read as one row of two columns — no join with the organisation,
+    no options, no sealed secrets. The button is drawn on the lead page, every queue card and
+    the outcome sheet; the tag asks this once a request (the request keeps the answer)."""
+    return (
+        Connector.objects.filter(organisation_id=org_id, is_active=True, kind__in=_telephony_kinds())
+        .order_by("created_at", "pk")
+        .values("kind", "name")
+        .first()
+    )
+
+
 def line_numbers(org) -> set[str]:
     """The caller ids (E.164) of the organisation's telephony lines, switched off ones too: a
     call through one that arrives late was still the line's. One query (``options`` holds the

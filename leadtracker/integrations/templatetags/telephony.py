@@ -5,7 +5,7 @@ tag library, not a module, so the layers hold."""
 from django import template
 
 from leadtracker.integrations import registry
-from leadtracker.integrations.telephony.selectors import line_of_org
+from leadtracker.integrations.telephony.selectors import button_line
 
 register = template.Library()
 NOT_LOOKED = object()
@@ -16,16 +16,19 @@ def line_call_button(context, lead, primary: bool = False):
     request = context.get("request")
     line = None
     if request is not None and getattr(request, "org", None) is not None:
-        # One query a request, however many buttons the page draws.
+        # One query a request, however many buttons the page draws (a queue of 50 cards), and
+        # a cheap one (two columns of one row). Not cached across requests: the cache is the
+        # database here (DatabaseCache), so a cache read would cost the same query, and a
+        # process's own memory would keep showing a removed line in the other workers.
         line = getattr(request, "_telephony_line", NOT_LOOKED)
         if line is NOT_LOOKED:
-            line = request._telephony_line = line_of_org(request.org.pk)
-    provider = registry.get(line.kind) if line is not None else None
+            line = request._telephony_line = button_line(request.org.pk)
+    provider = registry.get(line["kind"]) if line is not None else None
     return {
         "line": line,
         # The provider's short name ("Exotel"), not the connector's ("Exotel Office, Pune"): the
         # button shares a phone's row with Call and WhatsApp. The connector's name is its title.
-        "label": provider.label if provider is not None else line.name if line is not None else "",
+        "label": provider.label if provider is not None else line["name"] if line is not None else "",
         "lead": lead,
         "primary": primary,
         "back": request.get_full_path() if request is not None else "",
