@@ -1,6 +1,7 @@
 """Settings → Automation: the organisation's rules, added from a template or from scratch,
 changed, switched off, tried (dry run), and each rule's log. Admins only."""
 
+from django import forms
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -10,6 +11,7 @@ from leadtracker.accounts.audit import Actor
 from leadtracker.accounts.decorators import member_required
 from leadtracker.accounts.models import Role
 from leadtracker.automation import actions
+from leadtracker.automation.builder import BuilderForm, initial_of
 from leadtracker.automation.field_conditions import describe as field_conditions_in_words
 from leadtracker.automation.forms import RuleForm, TemplateForm
 from leadtracker.automation.models import Rule, RuleRun
@@ -97,3 +99,60 @@ def rule_switch(request, automation_rule_id: int):
     if request.POST.get("back") == "rule":
         return redirect("automation_rule", rule.pk)
     return redirect("automation_rules")
+
+
+def _redraw_initial(form_class_fields, post) -> dict:
+    """A redraw (another action slot, an action's type chosen) keeps what was typed without
+    checking it: the values as the form's initial, unticked boxes as unticked."""
+    initial = {}
+    for name, field in form_class_fields.items():
+        if isinstance(field, forms.MultipleChoiceField):
+            initial[name] = post.getlist(name)
+        elif isinstance(field, forms.BooleanField):
+            initial[name] = name in post
+        elif name in post:
+            initial[name] = post.get(name)
+    return initial
+
+
+def _build(request, rule: Rule | None):
+    org_id = request.org.pk
+    if rule is not None:
+        initial, count = initial_of(rule)
+    else:
+        initial, count = {"is_active": False, "wait_unit": "minutes"}, 1
+    post = request.POST if request.method == "POST" else None
+    if post is not None:
+        count = int(post.get("action_count") or 1) + (1 if post.get("more") else 0)
+    form = BuilderForm(
+        org_id,
+        None if post is None or post.get("redraw") or post.get("more") else post,
+        actions=count,
+        initial=initial,
+    )
+    if not form.is_bound and post is not None:
+        form = BuilderForm(org_id, actions=count, initial=_redraw_initial(form.fields, post))
+    status = 200
+    if form.is_bound:
+        if form.is_valid():
+            fields, places = form.rule_fields()
+            try:
+                saved = actions.save_rule(request.org, **fields, rule=rule, actor=Actor.from_request(request))
+            except ActionError as exc:
+                # Next to its input, in words ("Action 1 → Status: no such status 12").
+                form.add_error(places.get(exc.field), exc.message)
+            else:
+                messages.success(request, "Rule saved.")
+                return redirect("automation_rule", saved.pk)
+        status = 422
+    return render(request, "automation/builder.html", {"rule": rule, "form": form}, status=status)
+
+
+@member_required(Role.ADMIN)
+def rule_build_new(request):
+    return _build(request, None)
+
+
+@member_required(Role.ADMIN)
+def rule_build(request, automation_rule_id: int):
+    return _build(request, get_object_or_404(Rule, organisation_id=request.org.pk, pk=automation_rule_id))
