@@ -14,6 +14,17 @@ A provider sub-package (``integrations/exotel/``, ``integrations/twilio/``) give
   dropped by the core) as a Report; None for a report that says nothing about a call's end
   (a ringing event, say).
 
+For a status callback that never comes (telephony/fallback.py, run by the provider's ``poll``):
+
+- ``fetch_report(connector, call_id) -> dict | None | NO_CALL``: the placed call's end asked of
+  the provider's API, in its callback's shape; None while it is not over; NO_CALL when it is
+  over and made no call to store.
+- ``external_id(body) -> str``: the payload's de-duplication key, the same as its ``handle``
+  gives the callback, so a callback that comes after all is not a second payload.
+- optionally ``MARKER_FIELD`` (where the body carries our marker; "CustomField" by default)
+  and ``reported(connector, call_ids) -> set`` (the placed calls whose report was logged, when
+  the call stored carries another id than the call placed: Twilio's lead leg).
+
 Their ``handle`` checks the request (Twilio's signature; Exotel signs nothing, so its URL's
 secret token is the check) before anything is stored, and ``process`` hands the Report to
 ``actions.record_report``, which stores the call through the calls app.
@@ -47,6 +58,12 @@ class Report:
     number: str  # the lead's side, as the provider wrote it
     agent_number: str = ""  # the phone of ours the line rang, as the provider wrote it
     marker: str = ""  # what place_call passed ("<user id>:<lead id>"), when it came back
+
+
+# What a line's fetch_report answers for a placed call that is over and made no call of ours
+# (Twilio: the agent never picked up, so the lead was never dialled): nothing to store, and
+# nothing to ask again.
+NO_CALL = object()
 
 
 def marker_for(user_id: int, lead_id: int) -> str:

@@ -13,7 +13,7 @@ from leadtracker.calls.models import Call, CallVia
 from leadtracker.integrations import actions as core
 from leadtracker.integrations.models import Connector
 from leadtracker.integrations.registry import MappingError
-from leadtracker.integrations.telephony import TelephonyError
+from leadtracker.integrations.telephony import NO_CALL, TelephonyError
 
 # Longer than a call and its callback take: the callback usually comes within seconds.
 WAIT = dt.timedelta(minutes=15)
@@ -55,6 +55,10 @@ def poll(connector: Connector, line) -> int:
             device_call_id__in=[f"{connector.kind}:{cid}" for cid in due],
         ).values_list("device_call_id", flat=True)
     )
+    reported = getattr(line, "reported", None)
+    if reported is not None:
+        # The call stored carries another id than the one placed (Twilio: the lead's leg).
+        stored_ids |= {f"{connector.kind}:{cid}" for cid in reported(connector, set(due))}
     done, logged = set(), 0
     try:
         for cid, (at, marker) in due.items():
@@ -64,7 +68,10 @@ def poll(connector: Connector, line) -> int:
             body = line.fetch_report(connector, cid)
             if body is None:
                 continue  # still going
-            body["CustomField"] = marker
+            if body is NO_CALL:
+                done.add(cid)  # over, and no call of ours came of it
+                continue
+            body[getattr(line, "MARKER_FIELD", "CustomField")] = marker
             logged += core.receive_payload(connector, line.external_id(body), body)[1]
             done.add(cid)
     except TelephonyError as exc:

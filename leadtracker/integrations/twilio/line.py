@@ -24,9 +24,14 @@ from xml.sax.saxutils import quoteattr
 from django.conf import settings
 from django.utils import timezone
 
-from leadtracker.integrations.telephony import Report, TelephonyError, http
+from leadtracker.integrations.models import Payload
+from leadtracker.integrations.telephony import NO_CALL, Report, TelephonyError, http
 
 API_VERSION = "2010-04-01"
+# Where a report carries our marker: the callback URL's query, which handle copies into the body.
+MARKER_FIELD = "marker"
+# A Call resource's statuses once it is over (Twilio's API reference, Call resource).
+FINISHED = frozenset({"completed", "busy", "failed", "no-answer", "canceled"})
 
 
 def signature(auth_token: str, url: str, params) -> str:
@@ -70,13 +75,78 @@ def place_call(connector, *, agent_number: str, lead_number: str, status_callbac
     glue = "&" if "?" in status_callback else "?"
     callback = f"{status_callback}{glue}{urllib.parse.urlencode({'marker': marker})}"
     form = {"To": agent_number, "From": caller_id, "Twiml": _twiml(caller_id, lead_number, callback)}
-    base = (settings.TWILIO_API_URL or "https://api.twilio.com").rstrip("/")
-    url = f"{base}/{API_VERSION}/Accounts/{urllib.parse.quote(sid)}/Calls.json"
+    url = f"{_calls_url(sid)}.json"
     body = http.post_form(url, form, user=sid, password=token, who="Twilio", reason=_message)
     try:
         return str(json.loads(body)["sid"])
     except (ValueError, KeyError, TypeError):
         raise TelephonyError("Twilio answered without a call id; the call may not have been placed") from None
+
+
+def _calls_url(sid: str) -> str:
+    base = (settings.TWILIO_API_URL or "https://api.twilio.com").rstrip("/")
+    return f"{base}/{API_VERSION}/Accounts/{urllib.parse.quote(sid)}/Calls"
+
+
+def external_id(body: dict) -> str:
+    """One payload per call and state, whether the callback brought it or fetch_report did."""
+    sid = body.get("CallSid")
+    return f"{sid}:{body.get('CallStatus')}:{body.get('DialCallStatus')}" if sid else ""
+
+
+def reported(connector, call_ids: set[str]) -> set[str]:
+    """The placed calls (the agent's leg) whose lead leg's callback was logged: the call stored
+    carries the lead leg's CallSid, the one placed is its ParentCallSid."""
+    found = Payload.objects.filter(connector=connector, body__ParentCallSid__in=sorted(call_ids))
+    return {str(v) for v in found.values_list("body__ParentCallSid", flat=True)}
+
+
+def _ask(connector, path: str) -> dict:
+    sid = connector.setting("account_sid")
+    body = http.get(
+        f"{_calls_url(sid)}{path}",
+        user=sid,
+        password=connector.setting("auth_token"),
+        who="Twilio",
+        reason=_message,
+    )
+    try:
+        found = json.loads(body)
+    except ValueError:
+        found = None
+    if not isinstance(found, dict):
+        raise TelephonyError("Twilio's answer about a call could not be read")
+    return found
+
+
+def fetch_report(connector, call_id: str):
+    """A placed call's end from Twilio's Calls API, when the lead leg's status callback never
+    came: the call placed (the agent's leg), then its child, the lead's leg, in the callback's
+    shape. None while either is not over; NO_CALL when the agent's leg ended with no child (the
+    agent did not pick up, so the lead was never dialled: no call, as with callbacks). Only the
+    fields we read are taken: never a recording's."""
+    parent = _ask(connector, f"/{urllib.parse.quote(call_id)}.json")
+    if str(parent.get("status") or "").lower() not in FINISHED:
+        return None
+    children = _ask(connector, f".json?{urllib.parse.urlencode({'ParentCallSid': call_id})}").get("calls")
+    legs = [c for c in children or [] if isinstance(c, dict) and c.get("sid")]
+    if not legs:
+        return NO_CALL
+    leg = legs[0]  # our TwiML dials one <Number>: one child
+    status = str(leg.get("status") or "").lower()
+    if status not in FINISHED:
+        return None
+    return {
+        "CallSid": str(leg["sid"]),
+        "ParentCallSid": call_id,
+        "CallStatus": status,
+        "CallDuration": str(leg.get("duration") or 0),
+        "Direction": str(leg.get("direction") or "outbound-dial"),
+        "From": str(leg.get("from") or ""),
+        "To": str(leg.get("to") or ""),
+        "ParentTo": str(parent.get("to") or ""),
+        "Timestamp": str(leg.get("end_time") or ""),
+    }
 
 
 def _message(body: bytes, status: int) -> str:

@@ -7,7 +7,7 @@ from django.http import HttpResponse
 
 from leadtracker.integrations import actions as core
 from leadtracker.integrations.registry import Option, Provider
-from leadtracker.integrations.telephony import hooks, options
+from leadtracker.integrations.telephony import fallback, hooks, options
 from leadtracker.integrations.twilio import line
 
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
@@ -26,14 +26,17 @@ def handle(request, connector):
     # Our marker rides in the callback URL's query (covered by the signature).
     if request.GET.get("marker"):
         body["marker"] = request.GET["marker"]
-    sid = body.get("CallSid")
-    state = f"{body.get('CallStatus')}:{body.get('DialCallStatus')}"
-    core.receive_payload(connector, f"{sid}:{state}" if sid else "", body)
+    core.receive_payload(connector, line.external_id(body), body)
     return HttpResponse(EMPTY_TWIML, content_type="text/xml")
 
 
 def process(payload):
     return hooks.process(payload, line)
+
+
+def poll(connector) -> int:
+    """The worker's minute: placed calls whose lead leg never reported, asked of Twilio."""
+    return fallback.poll(connector, line)
 
 
 def clean_options(plain: dict) -> dict:
@@ -46,6 +49,7 @@ PROVIDER = Provider(
     category="telephony",
     handle=handle,
     process=process,
+    poll=poll,
     callback_url=True,
     clean_options=clean_options,
     options=(

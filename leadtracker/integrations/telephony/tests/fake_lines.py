@@ -79,6 +79,8 @@ class FakeLine:
 
     def details_of(self, path: str, auth: str | None) -> tuple[int, dict]:
         """Exotel's Call details API: /v1/Accounts/<sid>/Calls/<CallSid>.json?details=true."""
+        if self.kind == "twilio":
+            return self.twilio_calls(path, auth)
         if auth != self.expected_auth:
             return 401, {"RestException": {"Status": 401, "Message": "Authentication required"}}
         prefix = f"/v1/Accounts/{self.account}/Calls/"
@@ -86,6 +88,29 @@ class FakeLine:
         if not path.startswith(prefix) or call_id not in self.details:
             return 404, {"RestException": {"Status": 404, "Message": "Call not found"}}
         return 200, {"Call": {"Sid": call_id, **self.details[call_id]}}
+
+    def twilio_calls(self, path: str, auth: str | None) -> tuple[int, dict]:
+        """Twilio's Calls API: one Call resource (/Calls/<CallSid>.json), or the list of a
+        call's children (/Calls.json?ParentCallSid=<CallSid>); ``details`` holds the
+        resources by sid, each with its ``parent_call_sid``."""
+        if auth != self.expected_auth:
+            return 401, {"code": 20003, "message": "Authenticate", "status": 401}
+        prefix = f"/2010-04-01/Accounts/{self.account}/Calls"
+        where, _, query = path.partition("?")
+        if where == f"{prefix}.json":
+            parent = urllib.parse.parse_qs(query).get("ParentCallSid", [""])[0]
+            found = [
+                {"sid": sid, **d} for sid, d in self.details.items() if d.get("parent_call_sid") == parent
+            ]
+            return 200, {"calls": found, "page": 0, "page_size": 50}
+        call_id = where.removeprefix(f"{prefix}/").removesuffix(".json")
+        if not where.startswith(f"{prefix}/") or call_id not in self.details:
+            return 404, {
+                "code": 20404,
+                "message": f"The requested resource {where} was not found",
+                "status": 404,
+            }
+        return 200, {"sid": call_id, **self.details[call_id]}
 
     def form(self, index: int = -1) -> dict:
         """The index'th call's form, one value a name."""
