@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from leadtracker.leads.models import FollowUpKind, StatusKind
 from leadtracker.lib.web import int_or_none
@@ -6,44 +7,51 @@ from leadtracker.lib.widgets import PhoneInput
 
 
 class LeadForm(forms.Form):
-    name = forms.CharField(max_length=200, required=False)
-    company = forms.CharField(max_length=200, required=False)
+    name = forms.CharField(max_length=200, required=False, label=_("Name"))
+    company = forms.CharField(max_length=200, required=False, label=_("Company"))
     phones = forms.CharField(
         max_length=300,
         required=False,
-        label="Phone numbers",
-        help_text="One or more, separated by commas; any format.",
+        label=_("Phone numbers"),
+        help_text=_("One or more, separated by commas; any format."),
         widget=PhoneInput(),
     )
     # type=email: a phone shows its @ keyboard; the action still cleans the address.
     email = forms.CharField(
-        max_length=254, required=False, label="E-mail", widget=forms.EmailInput(attrs={"autocomplete": "off"})
+        max_length=254,
+        required=False,
+        label=_("E-mail"),
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
     )
-    city = forms.CharField(max_length=100, required=False)
-    address = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    source = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
-    owner = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
+    city = forms.CharField(max_length=100, required=False, label=_("City"))
+    address = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), label=_("Address"))
+    source = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, label=_("Source"))
+    owner = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, label=_("Owner"))
     value = forms.DecimalField(
         required=False,
         min_value=0,
         max_digits=14,
         decimal_places=2,
-        label="Value (₹)",
+        label=_("Value (₹)"),
         widget=forms.NumberInput(attrs={"inputmode": "decimal"}),
     )
-    tags = forms.CharField(max_length=300, required=False, help_text="Comma-separated.")
-    do_not_call = forms.BooleanField(required=False, label="Do not call")
-    marketing_consent = forms.BooleanField(required=False, label="Agreed to marketing messages")
-    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=10_000)
+    tags = forms.CharField(max_length=300, required=False, label=_("Tags"), help_text=_("Comma-separated."))
+    do_not_call = forms.BooleanField(required=False, label=_("Do not call"))
+    marketing_consent = forms.BooleanField(required=False, label=_("Agreed to marketing messages"))
+    note = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=10_000, label=_("Note")
+    )
 
     def __init__(self, *args, sources=(), owners=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["source"].choices = [("", "—")] + [(s.pk, s.name) for s in sources]
-        self.fields["owner"].choices = [("", "— unassigned —")] + [(m.user_id, str(m.user)) for m in owners]
+        self.fields["owner"].choices = [("", "— {} —".format(_("unassigned")))] + [
+            (m.user_id, str(m.user)) for m in owners
+        ]
 
 
 class LeadEditForm(LeadForm):
-    lost_reason = forms.CharField(max_length=200, required=False)
+    lost_reason = forms.CharField(max_length=200, required=False, label=_("Lost reason"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -53,26 +61,26 @@ class LeadEditForm(LeadForm):
 
 class NoteForm(forms.Form):
     body = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "What happened?"}),
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": _("What happened?")}),
         max_length=10_000,
-        label="Note",
+        label=_("Note"),
     )
 
 
 class FollowUpForm(forms.Form):
     due_at = forms.DateTimeField(
-        label="When",
+        label=_("When"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
     )
-    kind = forms.ChoiceField(choices=FollowUpKind.choices, initial=FollowUpKind.CALL)
-    note = forms.CharField(max_length=2000, required=False)
+    kind = forms.ChoiceField(choices=FollowUpKind.choices, initial=FollowUpKind.CALL, label=_("Kind"))
+    note = forms.CharField(max_length=2000, required=False, label=_("Note"))
     remind_minutes_before = forms.IntegerField(
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
         min_value=0,
         max_value=10080,
         initial=15,
-        label="Remind (minutes before)",
+        label=_("Remind (minutes before)"),
     )
 
 
@@ -91,7 +99,9 @@ class DoneForm(forms.Form):
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(help_text="CSV (any delimiter or encoding) or XLSX, from any CRM or sheet.")
+    file = forms.FileField(
+        label=_("File"), help_text=_("CSV (any delimiter or encoding) or XLSX, from any CRM or sheet.")
+    )
 
 
 # --- the settings page's cards ---------------------------------------------------------------

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import F, Q, Value
 from django.db.models.functions import Lower, Replace
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from leadtracker.accounts.models import Organisation
 from leadtracker.leads import colours
@@ -15,9 +16,9 @@ from leadtracker.lib.leases import Leased
 
 
 class StatusKind(models.TextChoices):
-    OPEN = "open", "Open"
-    WON = "won", "Won"
-    LOST = "lost", "Lost"
+    OPEN = "open", _("Open")
+    WON = "won", _("Won")
+    LOST = "lost", _("Lost")
 
 
 class LeadStatus(models.Model):
@@ -224,10 +225,10 @@ class LeadTag(models.Model):
 
 
 class FollowUpKind(models.TextChoices):
-    CALL = "call", "Call"
-    MEETING = "meeting", "Meeting"
-    VISIT = "visit", "Visit"
-    WHATSAPP = "whatsapp", "WhatsApp"
+    CALL = "call", _("Call")
+    MEETING = "meeting", _("Meeting")
+    VISIT = "visit", _("Visit")
+    WHATSAPP = "whatsapp", _("WhatsApp")
 
 
 class FollowUpQuerySet(models.QuerySet):
@@ -294,18 +295,18 @@ class FollowUp(models.Model):
 
 
 class ActivityKind(models.TextChoices):
-    CREATED = "created", "Created"
-    NOTE = "note", "Note"
-    STATUS = "status", "Status changed"
-    OWNER = "owner", "Owner changed"
-    FOLLOW_UP = "follow_up", "Follow-up planned"
-    FOLLOW_UP_DONE = "follow_up_done", "Follow-up done"
-    FOLLOW_UP_CHANGED = "follow_up_changed", "Follow-up changed"
-    FOLLOW_UP_CANCELLED = "follow_up_cancelled", "Follow-up cancelled"
-    MERGED = "merged", "Merged"
-    UPDATED = "updated", "Details changed"
-    CALL = "call", "Call"
-    RESTORED = "restored", "Restored from the trash"
+    CREATED = "created", _("Created")
+    NOTE = "note", _("Note")
+    STATUS = "status", _("Status changed")
+    OWNER = "owner", _("Owner changed")
+    FOLLOW_UP = "follow_up", _("Follow-up planned")
+    FOLLOW_UP_DONE = "follow_up_done", _("Follow-up done")
+    FOLLOW_UP_CHANGED = "follow_up_changed", _("Follow-up changed")
+    FOLLOW_UP_CANCELLED = "follow_up_cancelled", _("Follow-up cancelled")
+    MERGED = "merged", _("Merged")
+    UPDATED = "updated", _("Details changed")
+    CALL = "call", _("Call")
+    RESTORED = "restored", _("Restored from the trash")
 
 
 class Activity(models.Model):
@@ -524,21 +525,21 @@ class MessageTemplate(models.Model):
 
 
 class ConsentPurpose(models.TextChoices):
-    MARKETING = "marketing", "Marketing messages"
+    MARKETING = "marketing", _("Marketing messages")
 
 
 class ConsentMethod(models.TextChoices):
-    FORM = "form", "Lead form"
-    API = "api", "API"
-    IMPORT = "import", "Import"
-    WEB_CAPTURE = "web_capture", "Web capture"
-    MERGE = "merge", "Merge of two leads"
-    UNSUBSCRIBE_LINK = "unsubscribe_link", "Unsubscribe link"
-    PHONE = "phone", "On the phone"
-    IN_PERSON = "in_person", "In person"
-    EMAIL = "email", "By e-mail"
-    ADMIN = "admin", "Recorded by an admin"
-    PROFILE = "profile", "Own profile"
+    FORM = "form", _("Lead form")
+    API = "api", _("API")
+    IMPORT = "import", _("Import")
+    WEB_CAPTURE = "web_capture", _("Web capture")
+    MERGE = "merge", _("Merge of two leads")
+    UNSUBSCRIBE_LINK = "unsubscribe_link", _("Unsubscribe link")
+    PHONE = "phone", _("On the phone")
+    IN_PERSON = "in_person", _("In person")
+    EMAIL = "email", _("By e-mail")
+    ADMIN = "admin", _("Recorded by an admin")
+    PROFILE = "profile", _("Own profile")
 
 
 class AppendOnly(Exception):

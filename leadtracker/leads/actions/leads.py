@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from leadtracker.accounts.audit import Actor, record
 from leadtracker.accounts.idempotency import made_marks, made_now
@@ -42,7 +43,10 @@ from leadtracker.lib.phones import InvalidPhone, normalise
 
 class DuplicateLead(Conflict):
     def __init__(self, existing: Lead, matched_on: str):
-        super().__init__(f"a lead with this {matched_on} exists (lead {existing.pk})", field=matched_on)
+        super().__init__(
+            _("a lead with this %(field)s exists (lead %(id)s)") % {"field": matched_on, "id": existing.pk},
+            field=matched_on,
+        )
         self.existing = existing
         self.matched_on = matched_on
 
@@ -93,7 +97,8 @@ def clean_phones(raws, region: str) -> list[tuple[str, str]]:
         try:
             e164 = normalise(raw, region)
         except InvalidPhone as exc:
-            raise ActionError(f"{raw!r} is {exc}", field="phone" if i == 0 else f"phones.{i}") from None
+            message = _("%(raw)s is %(reason)s") % {"raw": repr(raw), "reason": exc}
+            raise ActionError(message, field="phone" if i == 0 else f"phones.{i}") from None
         if e164 not in seen:
             seen.add(e164)
             out.append((e164, raw[:64]))
@@ -119,7 +124,7 @@ def clean_email(value: str) -> str:
     try:
         validate_email(email)
     except ValidationError:
-        raise ActionError(f"{value!r} is not a valid e-mail address", field="email") from None
+        raise ActionError(_("%s is not a valid e-mail address") % repr(value), field="email") from None
     return email
 
 
@@ -130,9 +135,9 @@ def clean_value(value) -> Decimal | None:
     try:
         amount = Decimal(text)
     except InvalidOperation:
-        raise ActionError(f"{value!r} is not an amount", field="value") from None
+        raise ActionError(_("%s is not an amount") % repr(value), field="value") from None
     if amount < 0 or amount >= Decimal("1e12"):
-        raise ActionError("must be between 0 and 999,999,999,999", field="value")
+        raise ActionError(_("must be between 0 and 999,999,999,999"), field="value")
     return amount.quantize(Decimal("0.01"))
 
 
@@ -142,13 +147,13 @@ def clean_lead_data(org, data: LeadData) -> CleanLead:
     email = clean_email(data.email)
     phones = clean_phones(data.phones, org.phone_region)
     if not (name or company or email or phones):
-        raise ActionError("a lead needs a name, a company or a contact", field="name")
+        raise ActionError(_("a lead needs a name, a company or a contact"), field="name")
     if not (phones or email):
-        raise ActionError("a lead needs at least one valid phone number or e-mail", field="phone")
+        raise ActionError(_("a lead needs at least one valid phone number or e-mail"), field="phone")
     if data.status is not None and data.status.organisation_id != org.pk:
-        raise ActionError("no such status", field="status")
+        raise ActionError(_("no such status"), field="status")
     if data.source is not None and data.source.organisation_id != org.pk:
-        raise ActionError("no such source", field="source")
+        raise ActionError(_("no such source"), field="source")
     tags = sorted({t.strip()[:50] for t in data.tags if t and t.strip()})
     fields = {
         "name": name,
@@ -198,7 +203,7 @@ def find_duplicate(org_id: int, phones: list[str], email: str) -> tuple[Lead, st
 def default_status(org_id: int) -> LeadStatus:
     status = LeadStatus.objects.filter(organisation_id=org_id, is_active=True, kind=StatusKind.OPEN).first()
     if status is None:
-        raise ActionError("the organisation has no open status; add one in settings", field="status")
+        raise ActionError(_("the organisation has no open status; add one in settings"), field="status")
     return status
 
 
@@ -488,10 +493,10 @@ def update_lead(
     _check_can_edit(lead, by)
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
-        raise ActionError("this field cannot be changed here", field=sorted(unknown)[0])
+        raise ActionError(_("this field cannot be changed here"), field=sorted(unknown)[0])
     for key, value in fields.items():
         if value is None and key not in ("source", "value"):
-            raise ActionError("may not be empty (send an empty string to clear it)", field=key)
+            raise ActionError(_("may not be empty (send an empty string to clear it)"), field=key)
     if "email" in fields:
         fields["email"] = clean_email(fields["email"])
         if (
@@ -513,7 +518,7 @@ def update_lead(
         and fields["source"] is not None
         and fields["source"].organisation_id != lead.organisation_id
     ):
-        raise ActionError("no such source", field="source")
+        raise ActionError(_("no such source"), field="source")
     for key in ("name", "company", "city", "lost_reason"):
         if key in fields:
             fields[key] = (fields[key] or "").strip()
@@ -524,9 +529,9 @@ def update_lead(
     for key in changed:
         setattr(lead, key, fields[key])
     if not (lead.name or lead.company or lead.email or lead.phone):
-        raise ActionError("a lead needs a name, a company or a contact", field="name")
+        raise ActionError(_("a lead needs a name, a company or a contact"), field="name")
     if not (lead.email or lead.phone):
-        raise ActionError("a lead needs at least one valid phone number or e-mail", field="email")
+        raise ActionError(_("a lead needs at least one valid phone number or e-mail"), field="email")
     if changed:
         _saved_update(lead, changed, actor, custom)
     if "marketing_consent" in changed:
@@ -540,7 +545,7 @@ def set_phones(lead: Lead, raws: list[str], *, actor: Actor, by: Membership | No
     _check_can_edit(lead, by)
     phones = clean_phones(raws, lead.organisation.phone_region)
     if not phones and not lead.email:
-        raise ActionError("a lead needs at least one valid phone number or e-mail", field="phones")
+        raise ActionError(_("a lead needs at least one valid phone number or e-mail"), field="phones")
     if [p for p, _ in phones] == list(LeadPhone.objects.filter(lead=lead).values_list("e164", flat=True)):
         # The edit form sends the numbers back on every save: the same numbers in the same
         # order (the first is the main one) are no change — nothing to write, log or audit.
@@ -590,7 +595,7 @@ def change_status(
 ) -> Lead:
     _check_can_edit(lead, by)
     if status.organisation_id != lead.organisation_id:
-        raise ActionError("no such status", field="status")
+        raise ActionError(_("no such status"), field="status")
     if status.pk == lead.status_id:
         return lead
     old = lead.status
@@ -647,9 +652,9 @@ def add_note(lead: Lead, body: str, *, actor: Actor, by: Membership | None) -> A
     _check_can_edit(lead, by)
     body = (body or "").strip()
     if not body:
-        raise ActionError("write something", field="body")
+        raise ActionError(_("write something"), field="body")
     if len(body) > 10_000:
-        raise ActionError("at most 10,000 characters", field="body")
+        raise ActionError(_("at most 10,000 characters"), field="body")
     note = Activity.objects.create(
         organisation_id=lead.organisation_id,
         lead=lead,

@@ -99,7 +99,7 @@ def test_every_kind_of_entry_shows_in_its_own_words(acme, new_lead, as_member):
         assert classes == {kind_class}
         # "Note: Yesterday, 4:10 pm Alice … what it says": the kind's label beside its icon (for
         # screen readers), the time, who, then the entry's own words.
-        label = re.escape(ActivityKind(kind_class.removeprefix("kind-")).label)
+        label = re.escape(str(ActivityKind(kind_class.removeprefix("kind-")).label))
         day = r"(Today|Yesterday|\d+ \w{3})"
         assert re.fullmatch(rf"{label}: {day}, \d+:\d\d [ap]m {re.escape(who)} {re.escape(says)}", text), text
 

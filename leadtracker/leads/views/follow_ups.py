@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from leadtracker.accounts.audit import Actor
@@ -25,7 +26,7 @@ def follow_up_done(request, follow_up_id):
     except ActionError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, "Follow-up done.")
+        messages.success(request, _("Follow-up done."))
     return redirect(safe_back(request, reverse("lead_detail", args=[fu.lead_id])))
 
 
@@ -56,7 +57,7 @@ def follow_up_edit(request, follow_up_id):
     except ActionError as exc:
         messages.error(request, f"{exc.field}: {exc.message}" if exc.field else exc.message)
     else:
-        messages.success(request, "Follow-up changed.")
+        messages.success(request, _("Follow-up changed."))
     return back
 
 
@@ -71,5 +72,5 @@ def follow_up_cancel(request, follow_up_id):
     except ActionError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, "Follow-up cancelled.")
+        messages.success(request, _("Follow-up cancelled."))
     return redirect(safe_back(request, reverse("lead_detail", args=[fu.lead_id])))

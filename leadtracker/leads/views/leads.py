@@ -9,7 +9,8 @@ from django.db import transaction
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from leadtracker.accounts.audit import Actor
@@ -98,7 +99,7 @@ def filtered_leads(request, params=None):
         qs, params, field_selectors.fields_for(viewer), request.org.phone_region
     )
     if problem:
-        messages.error(request, f"A custom field filter was left out: {problem}")
+        messages.error(request, _("A custom field filter was left out: %(problem)s") % {"problem": problem})
     return selectors.search(qs, params.get("q", ""), request.org.pk, request.org.phone_region)
 
 
@@ -172,9 +173,12 @@ def lead_list(request):
     }
     if request.headers.get("HX-Request") and request.GET.get("cursor"):
         return render(request, "leads/_rows.html", context | list_settings)
-    for name, label in (("created_from", "Created from"), ("created_to", "Created to")):
+    for name, label in (("created_from", _("Created from")), ("created_to", _("Created to"))):
         if request.GET.get(name) and context["f"][name] is None:
-            messages.error(request, f"{label}: not a day within 50 years of today (YYYY-MM-DD); left out.")
+            messages.error(
+                request,
+                _("%(label)s: not a day within 50 years of today (YYYY-MM-DD); left out.") % {"label": label},
+            )
     query.pop("view", None)
     total = _count(matching)
     context |= {
@@ -225,9 +229,12 @@ def bulk(request):
         return answer
     try:
         if not ids and not everything:
-            raise ActionError("tick one or more leads first", field="ids")
+            raise ActionError(_("tick one or more leads first"), field="ids")
         if everything and _count(leads) > COUNT_CAP:
-            raise ActionError(f"more than {COUNT_CAP:,} leads match: narrow the filters first", field="ids")
+            raise ActionError(
+                _("more than %(cap)s leads match: narrow the filters first") % {"cap": f"{COUNT_CAP:,}"},
+                field="ids",
+            )
         if action == "assign":
             n = bulk_assign(leads, int_or_none(request.POST.get("owner")), actor=actor, by=viewer)
         elif action == "status":
@@ -238,18 +245,20 @@ def bulk(request):
         elif action == "tag":
             tags = [t for t in request.POST.get("tags", "").split(",") if t.strip()]
             if not tags:
-                raise ActionError("type one or more tags", field="tags")
+                raise ActionError(_("type one or more tags"), field="tags")
             n = sum(bool(add_tags(lead, tags, actor=actor)) for lead in leads)
         elif action == "delete":
             n = delete_leads(leads, actor=actor, by=viewer)
         elif action == "field":
             n = _bulk_field(leads, request.POST, actor=actor, by=viewer)
         else:
-            raise ActionError("choose what to do", field="action")
+            raise ActionError(_("choose what to do"), field="action")
     except ActionError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"{n} lead{'s' if n != 1 else ''} changed.")
+        messages.success(
+            request, translation.ngettext("%(n)s lead changed.", "%(n)s leads changed.", n) % {"n": n}
+        )
     return redirect(safe_back(request, reverse("lead_list")))
 
 
@@ -259,7 +268,7 @@ def _bulk_field(leads, post, *, actor, by) -> int:
     update_lead: its check, timeline entry and audit event."""
     key = post.get("bulk_field", "")
     if not key:
-        raise ActionError("choose a field", field="bulk_field")
+        raise ActionError(_("choose a field"), field="bulk_field")
     changed = 0
     for lead in leads.select_related("organisation"):
         before = lead.custom_fields
@@ -290,6 +299,10 @@ def _lead_data(request, data) -> LeadData:
     )
 
 
+def _matched(exc: DuplicateLead) -> str:  # the action names the field as the API does
+    return {"phone": _("phone"), "email": _("email")}.get(exc.matched_on, exc.matched_on)
+
+
 @member_required()
 def lead_new(request):
     choices = selectors.choices(request.membership)
@@ -301,7 +314,7 @@ def lead_new(request):
             data = _lead_data(request, form.cleaned_data)
             data.custom_fields = field_forms.custom_values(form, custom)
             data.fields_by = request.membership
-            lead, _ = create_lead(
+            lead, _outcome = create_lead(
                 request.org,
                 data,
                 actor=Actor.from_request(request),
@@ -313,15 +326,19 @@ def lead_new(request):
             if selectors.leads_for(request.membership).filter(pk=exc.existing.pk).exists():
                 link = reverse("lead_detail", args=[exc.existing.pk])
                 form.add_error(
-                    None, f"This {exc.matched_on} belongs to an existing lead: {exc.existing} ({link})"
+                    None,
+                    _("This %(what)s belongs to an existing lead: %(lead)s (%(link)s)")
+                    % {"what": _matched(exc), "lead": exc.existing, "link": link},
                 )
             else:
-                form.add_error(None, f"A lead with this {exc.matched_on} exists; ask your manager.")
+                form.add_error(
+                    None, _("A lead with this %(what)s exists; ask your manager.") % {"what": _matched(exc)}
+                )
         except ActionError as exc:
             field = "phones" if exc.field.startswith("phone") else exc.field
             form.add_error(field if field in form.fields else None, exc.message)
         else:
-            messages.success(request, f"Lead “{lead}” created.")
+            messages.success(request, _("Lead “%(lead)s” created.") % {"lead": lead})
             return redirect("lead_detail", lead_id=lead.pk)
     return render(request, "leads/new.html", {"form": form})
 
@@ -430,7 +447,7 @@ def lead_note(request, lead_id):
         request,
         lead_id,
         lambda lead, actor: add_note(lead, body, actor=actor, by=request.membership),
-        "Note added.",
+        _("Note added."),
     )
 
 
@@ -441,7 +458,7 @@ def lead_status(request, lead_id):
     status_id = int_or_none(request.POST.get("status"))
     status = LeadStatus.objects.filter(organisation=request.org, pk=status_id).first()
     if status is None:
-        messages.error(request, "status: choose one of the pipeline's statuses")
+        messages.error(request, _("status: choose one of the pipeline's statuses"))
         return redirect("lead_detail", lead_id=lead_id)
     reason = request.POST.get("lost_reason", "")
     return _act(
@@ -450,7 +467,7 @@ def lead_status(request, lead_id):
         lambda lead, actor: change_status(
             lead, status, actor=actor, by=request.membership, lost_reason=reason
         ),
-        f"Moved to {status.name}.",
+        _("Moved to %(status)s.") % {"status": status.name},
     )
 
 
@@ -462,7 +479,7 @@ def lead_assign(request, lead_id):
         request,
         lead_id,
         lambda lead, actor: assign_lead(lead, owner, actor=actor, by=request.membership),
-        "Assigned.",
+        _("Assigned."),
     )
 
 
@@ -547,12 +564,12 @@ def lead_edit(request, lead_id):
                 )
                 set_tags(lead, d["tags"].split(","), actor=actor, by=request.membership)
         except DuplicateLead:
-            form.add_error("phones", "another lead has one of these numbers")
+            form.add_error("phones", _("another lead has one of these numbers"))
         except ActionError as exc:
             field = "phones" if exc.field.startswith("phone") else exc.field
             form.add_error(field if field in form.fields else None, exc.message)
         else:
-            messages.success(request, "Saved.")
+            messages.success(request, _("Saved."))
             return redirect("lead_detail", lead_id=lead.pk)
     return render(request, "leads/edit.html", {"form": form, "lead": lead})
 
@@ -625,7 +642,7 @@ def board_move(request, lead_id):
     status_id = int_or_none(request.POST.get("status"))
     status = LeadStatus.objects.filter(organisation=request.org, pk=status_id).first()
     if status is None:
-        messages.error(request, "status: choose one of the pipeline's statuses")
+        messages.error(request, _("status: choose one of the pipeline's statuses"))
         return redirect(safe_back(request, reverse("board")))
     try:
         change_status(lead, status, actor=Actor.from_request(request), by=request.membership)
@@ -664,7 +681,8 @@ def merge(request, lead_id):
     data = request.POST if request.method == "POST" else request.GET
     other = selectors.leads_for(request.membership).filter(pk=int_or_none(data.get("duplicate"))).first()
     if other is None or other.pk == lead.pk:
-        messages.error(request, "duplicate: no such lead" if other is None else "duplicate: the same lead")
+        problem = _("duplicate: no such lead") if other is None else _("duplicate: the same lead")
+        messages.error(request, problem)
         return redirect("lead_detail", lead_id=lead_id)
     if (answer := confirm.gate(request, lambda: lead_confirm.merge(request, lead, other))) is not None:
         return answer
