@@ -26,6 +26,7 @@ from leadtracker_agent.client import AuthError, Client, ClientError, HttpError, 
 from leadtracker_agent.config import SETTINGS, Config, ConfigError, home_dir
 from leadtracker_agent.privacy import check_number, number_key
 from leadtracker_agent.store import Store
+from leadtracker_agent.words import t
 
 OK, INCOMPLETE, USAGE, AUTH, BUSY = 0, 1, 2, 3, 4
 
@@ -669,9 +670,11 @@ def cmd_parse(args, config: Config, out: Output) -> int:
 
 def _ago(epoch) -> str:
     if not epoch:
-        return "never"
+        return t("never")
     moment = dt.datetime.fromtimestamp(epoch).astimezone()
-    return f"{moment:%Y-%m-%d %H:%M:%S} ({_duration(time.time() - epoch)} ago)"
+    return t(
+        "{when} ({duration} ago)", when=f"{moment:%Y-%m-%d %H:%M:%S}", duration=_duration(time.time() - epoch)
+    )
 
 
 def _duration(seconds: float) -> str:
@@ -690,17 +693,23 @@ def _report(args, config: Config, out: Output, *, probe_source: bool) -> int:
     fixes: list[str] = []  # the one thing to do about each problem, in the order found
 
     def row(what: str, text: str, problem: bool = False, fix: str = ""):
+        what = t(what)
         rows.append((what, text, problem))
         if problem:
             fixes.append(fix or f"{what}: {text}")
 
     if not config.paired:
-        row("paired", f"no (config in {config.home})", True, FIX["unpaired"])
+        row("paired", t("no (config in {home})", home=config.home), True, t(FIX["unpaired"]))
     else:
         row(
             "paired",
-            f"device {config.get('device_id')} of {config.get('organisation')} at {config.get('server')} "
-            f"(since {config.get('paired_at')})",
+            t(
+                "device {device} of {organisation} at {server} (since {since})",
+                device=config.get("device_id"),
+                organisation=config.get("organisation"),
+                server=config.get("server"),
+                since=config.get("paired_at"),
+            ),
         )
     store = _open_store(config)
     client = _client(args, config, out) if config.paired else None
@@ -714,24 +723,28 @@ def _report(args, config: Config, out: Output, *, probe_source: bool) -> int:
             _, health = health_client.call("GET", "/health", retry=False)
             row(
                 "server",
-                f"reachable in {time.monotonic() - started:.2f} s ({(health or {}).get('status', '?')})",
+                t(
+                    "reachable in {seconds} s ({status})",
+                    seconds=f"{time.monotonic() - started:.2f}",
+                    status=(health or {}).get("status", "?"),
+                ),
             )
             reachable = True
         except ClientError as exc:
-            row("server", f"NOT reachable: {exc}", True, FIX["offline"])
+            row("server", t("NOT reachable: {error}", error=exc), True, t(FIX["offline"]))
             reachable = False
         if reachable:
             try:
                 _, shift = client.call("GET", "/attendance/shift", retry=False)
-                row("token", "valid")
+                row("token", t("valid"))
                 if isinstance(shift, dict):
-                    shift_text = f"open since {_ago(_server_time(shift['started_at']))} (server)"
+                    shift_text = t("open since {when} (server)", when=_ago(_server_time(shift["started_at"])))
                 else:
-                    shift_text = "none open (server)"
+                    shift_text = t("none open (server)")
             except AuthError:
-                row("token", "REFUSED: the phone was removed on the web app", True, FIX["revoked"])
+                row("token", t("REFUSED: the phone was removed on the web app"), True, t(FIX["revoked"]))
             except ClientError as exc:
-                row("token", f"could not check: {exc}", True, FIX["offline"])
+                row("token", t("could not check: {error}", error=exc), True, t(FIX["offline"]))
             offset = (
                 health_client.clock_offset if health_client.clock_offset is not None else client.clock_offset
             )
@@ -740,38 +753,40 @@ def _report(args, config: Config, out: Output, *, probe_source: bool) -> int:
                 # Beyond a couple of minutes call times drift across the shift's edges, and from
                 # 5 minutes ahead the server refuses calls as "in the future".
                 late = abs(offset) > 120
-                side = "behind" if offset > 0 else "ahead of"
-                text = (
-                    "in step with the server (within 2 s; the Date header has whole seconds)"
-                    if abs(offset) < 2
-                    else f"this device is {_duration(offset)} {side} the server"
-                )
-                row("clock", text, late, FIX["clock"])
+                if abs(offset) < 2:
+                    text = t("in step with the server (within 2 s; the Date header has whole seconds)")
+                elif offset > 0:
+                    text = t("this device is {duration} behind the server", duration=_duration(offset))
+                else:
+                    text = t("this device is {duration} ahead of the server", duration=_duration(offset))
+                row("clock", text, late, t(FIX["clock"]))
     if shift_text is None:
         local = store.open_shift()
         shift_text = (
-            f"open since {_ago(local)} (as this device knows)"
+            t("open since {when} (as this device knows)", when=_ago(local))
             if local
-            else "none open (as this device knows)"
+            else t("none open (as this device knows)")
         )
     row("shift", shift_text)
     row("last sync", f"{_ago(store.get('last_sync_at'))}: {store.get('last_sync', '')}".rstrip(": "))
     last_error = store.get("last_error")
-    row("last error", f"{last_error} ({_ago(store.get('last_error_at'))})" if last_error else "none")
+    row("last error", f"{last_error} ({_ago(store.get('last_error_at'))})" if last_error else t("none"))
     counts = store.counts()
-    outbox_text = (
-        f"{counts['outbox']} call(s) waiting, {counts['punches']} punch(es) waiting, "
-        f"{counts['refused']} refused by the server"
+    outbox_text = t(
+        "{n} call(s) waiting, {punches} punch(es) waiting, {refused} refused by the server",
+        n=counts["outbox"],
+        punches=counts["punches"],
+        refused=counts["refused"],
     )
     kept = len(store.get(prompt.KEPT, []))
     if kept:
-        outbox_text += f", {kept} outcome(s) pressed offline waiting"
-    row("outbox", outbox_text, counts["refused"] > 0 and probe_source, FIX["refused"])
+        outbox_text += t(", {n} outcome(s) pressed offline waiting", n=kept)
+    row("outbox", outbox_text, counts["refused"] > 0 and probe_source, t(FIX["refused"]))
     if args.verbose and counts["refused"]:
         for call_id, body, error in store.refused_rows():
             row("  refused", f"{call_id}: {error} — {body}")
     excluded = config.get("exclude", [])
-    row("excluded", f"{len(excluded)} personal number(s)")
+    row("excluded", t("{n} personal number(s)", n=len(excluded)))
     permission = None
     if probe_source:
         try:
@@ -786,28 +801,37 @@ def _report(args, config: Config, out: Output, *, probe_source: bool) -> int:
                 agent.report_state(permission, retry=True)
                 row(
                     "reported",
-                    f"device state sent (queue {counts['outbox']}"
-                    + (f", call log {permission}" if permission else "")
-                    + ")",
+                    t(
+                        "device state sent (queue {n}, call log {permission})",
+                        n=counts["outbox"],
+                        permission=permission,
+                    )
+                    if permission
+                    else t("device state sent (queue {n})", n=counts["outbox"]),
                 )
             except ClientError as exc:
-                row("reported", f"could not send the device state: {exc}", True, FIX["offline"])
+                row(
+                    "reported",
+                    t("could not send the device state: {error}", error=exc),
+                    True,
+                    t(FIX["offline"]),
+                )
         if config.paired and (Path.home() / ".termux").is_dir() and not phone.boot_path().exists():
             # Under Termux only: elsewhere nothing starts the agent with the phone.
-            row("start", "the agent does not start with the phone", True, FIX["boot"])
+            row("start", t("the agent does not start with the phone"), True, t(FIX["boot"]))
     else:
         source_text = config.get("source") or (
-            "termux" if shutil.which("termux-call-log") else "adb" if shutil.which("adb") else "not set"
+            "termux" if shutil.which("termux-call-log") else "adb" if shutil.which("adb") else t("not set")
         )
-        row("source", f"{source_text} (run doctor to test it)")
+        row("source", t("{source} (run doctor to test it)", source=source_text))
     width = max(len(what) for what, _, _ in rows)
     for what, text, problem in rows:
         out.line(f"{what + ':':<{width + 1}} {'!! ' if problem else ''}{text}")
     out.line("")
     if not fixes:
-        out.line("All good: this phone sends the calls you make on shift.")
+        out.line(t("All good: this phone sends the calls you make on shift."))
         return OK
-    out.line(f"{len(fixes)} thing(s) to fix. Do this first: {fixes[0]}")
+    out.line(t("{n} thing(s) to fix. Do this first: {fix}", n=len(fixes), fix=fixes[0]))
     return INCOMPLETE
 
 
@@ -831,10 +855,10 @@ FIX = {
 
 def _source_fix(text: str, permission: str | None) -> str:
     if permission == "revoked" or "permission" in text:
-        return FIX["permission"]
-    if "not found" in text or "did not answer" in text:
-        return FIX["no_api"]
-    return f"the call log cannot be read: {text}"
+        return t(FIX["permission"])
+    if "not found" in text or "did not answer" in text or "नहीं मिला" in text:
+        return t(FIX["no_api"])
+    return t("the call log cannot be read: {error}", error=text)
 
 
 def probe(source: Source, args) -> tuple[bool, str, str | None]:
@@ -844,7 +868,7 @@ def probe(source: Source, args) -> tuple[bool, str, str | None]:
         if exe is None:
             return (
                 False,
-                "termux-call-log not found: pkg install termux-api (and the Termux:API app from F-Droid)",
+                t("termux-call-log not found: pkg install termux-api (and the Termux:API app from F-Droid)"),
                 None,
             )
         try:
@@ -852,11 +876,11 @@ def probe(source: Source, args) -> tuple[bool, str, str | None]:
             rows = readers.termux_rows(text, None)
         except readers.SourceError as exc:
             return False, str(exc), "revoked" if exc.permission else None
-        return True, f"termux-call-log answers ({len(rows)} row(s) for -l 1)", "granted"
+        return True, t("termux-call-log answers ({n} row(s) for -l 1)", n=len(rows)), "granted"
     if source.kind == "adb":
         exe = shutil.which("adb")
         if exe is None:
-            return False, "adb not found: install Android platform-tools", None
+            return False, t("adb not found: install Android platform-tools"), None
         try:
             state = readers.run_tool([exe, "get-state"], timeout=args.source_timeout, name="adb").strip()
         except readers.SourceError as exc:
@@ -871,9 +895,9 @@ def probe(source: Source, args) -> tuple[bool, str, str | None]:
             list(readers.adb_live(int(time.time()) - 3600, None, timeout=args.source_timeout))
         except readers.SourceError as exc:
             return False, str(exc), "revoked" if exc.permission else None
-        return True, "adb: a phone is attached and its call log answers", "granted"
+        return True, t("adb: a phone is attached and its call log answers"), "granted"
     if not os.path.isfile(source.path):
-        return False, f"{source.path}: no such file", None
+        return False, t("{path}: no such file", path=source.path), None
     fmt = source.fmt or readers.sniff_format(source.path)
     return True, f"file {source.path} ({fmt})", None
 

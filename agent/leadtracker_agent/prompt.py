@@ -19,6 +19,7 @@ from leadtracker_agent.calls import Call
 from leadtracker_agent.client import AuthError, Client, ClientError, HttpError, NetworkError
 from leadtracker_agent.privacy import Exclusions
 from leadtracker_agent.store import Store
+from leadtracker_agent.words import t
 
 # Enough for the calls of half a minute, however busy the phone.
 NEWEST_ROWS = 5
@@ -87,7 +88,7 @@ def agent_command(home, *args: str) -> str:
 
 
 def notification_args(found: dict, call: Call, *, server: str, home) -> list[str]:
-    who = found.get("lead_name") or call.contact_name or call.number or "a withheld number"
+    who = found.get("lead_name") or call.contact_name or call.number or t("a withheld number")
     tag = f"leadtracker-call-{found['id']}"
     sheet = server.rstrip("/") + found["sheet_path"]
     dismiss = shlex.join(["termux-notification-remove", tag])
@@ -100,23 +101,23 @@ def notification_args(found: dict, call: Call, *, server: str, home) -> list[str
         "--id",
         tag,
         "--title",
-        f"Call with {who} ended · {duration_text(call.duration_s)}",
+        t("Call with {who} ended · {duration}", who=who, duration=duration_text(call.duration_s)),
         "--content",
-        "How did it go?",
+        t("How did it go?"),
         "--priority",
         "high",
         "--action",
         open_sheet,
         "--button1",
-        "Interested",
+        t("Interested"),
         "--button1-action",
         answer(INTERESTED),
         "--button2",
-        "Not connected",
+        t("Not connected"),
         "--button2-action",
         answer(NOT_CONNECTED),
         "--button3",
-        "Open",
+        t("Open"),
         "--button3-action",
         open_sheet,
     ]

@@ -12,6 +12,7 @@ import time
 from leadtracker_agent.client import Client
 from leadtracker_agent.prompt import notify
 from leadtracker_agent.store import Store
+from leadtracker_agent.words import t
 
 # Seconds between reads of the agenda on shift (a reminder is at most this late).
 EVERY_S = 180
@@ -56,9 +57,14 @@ def notification_args(item: dict, *, server: str, tz, now: float) -> list[str]:
         "--id",
         f"leadtracker-follow-up-{int(item['id'])}",
         "--title",
-        f"Follow-up: {verb} {item.get('lead_name') or 'a lead'} · {when}",
+        t(
+            "Follow-up: {verb} {who} · {when}",
+            verb=t(verb),
+            who=item.get("lead_name") or t("a lead"),
+            when=when,
+        ),
         "--content",
-        item.get("note") or "Tap to open the lead",
+        item.get("note") or t("Tap to open the lead"),
         "--priority",
         "high",
         "--action",

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from leadtracker.accounts.models import AuditEvent, Invitation, Membership, Organisation, Role
 from leadtracker.calls.models import DEFAULT_OUTCOMES, Device, Outcome
@@ -75,32 +76,32 @@ def checklist(membership) -> Checklist | None:
     done = {key.removeprefix("has_"): value for key, value in facts(membership.organisation_id).items()}
     steps = [
         Step(
-            "Invite your people",
-            "Agents and managers sign in with the invitation they get by e-mail.",
+            gettext("Invite your people"),
+            gettext("Agents and managers sign in with the invitation they get by e-mail."),
             reverse("members"),
             done["invited"],
         ),
         Step(
-            "Set your pipeline and call outcomes",
-            "The statuses a lead moves through, and what agents record after a call.",
+            gettext("Set your pipeline and call outcomes"),
+            gettext("The statuses a lead moves through, and what agents record after a call."),
             reverse("lead_settings") if not done["pipeline"] else reverse("outcomes"),
             done["pipeline"] and done["outcomes"],
         ),
         Step(
-            "Pair a phone",
-            "A paired phone sends its calls made on shift, so they land on the leads by themselves.",
+            gettext("Pair a phone"),
+            gettext("A paired phone sends its calls made on shift, so they land on the leads by themselves."),
             reverse("devices"),
             done["phone"],
         ),
         Step(
-            "Import your leads",
-            "Bring your spreadsheet (CSV or Excel), or add leads one by one.",
+            gettext("Import your leads"),
+            gettext("Bring your spreadsheet (CSV or Excel), or add leads one by one."),
             reverse("import_upload"),
             done["leads"],
         ),
         Step(
-            "Set assignment rules",
-            "New leads go round-robin to the agents you choose, per source.",
+            gettext("Set assignment rules"),
+            gettext("New leads go round-robin to the agents you choose, per source."),
             reverse("lead_settings"),
             done["rules"],
         ),

@@ -14,6 +14,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from leadtracker.accounts.decorators import member_required
 from leadtracker.accounts.models import Membership, Role
@@ -64,7 +66,7 @@ def read_scope(request) -> tuple[DashboardFilterForm, Scope | None]:
         raise Http404("no such team")
     data = request.GET.copy()
     data.setdefault("range", DEFAULT_RANGE)
-    whole = "Whole organisation" if viewer.has_role(Role.ADMIN) else "Everyone in my teams"
+    whole = _("Whole organisation") if viewer.has_role(Role.ADMIN) else _("Everyone in my teams")
     form = DashboardFilterForm(data, teams=teams, whole_label=whole, today=today)
     if not form.is_valid():
         return form, None
@@ -167,30 +169,30 @@ def chart_tables(org, scope: Scope) -> dict:
     sources = selectors.conversion_by_source(org, rng, ids)
     return {
         "hours": {
-            "title": "Calls by hour of day",
+            "title": _("Calls by hour of day"),
             "columns": ["hour", *hour_statuses],
             "rows": [[f"{h['hour']:02d}:00", *[h[s] for s in hour_statuses]] for h in hours],
         },
         "agents": {
-            "title": "Calls per agent by status",
+            "title": _("Calls per agent by status"),
             "columns": ["agent", *agent_statuses],
             "rows": [[a["name"], *[a[s] for s in agent_statuses]] for a in agents],
         },
         "daily": {
-            "title": "Daily trend",
+            "title": _("Daily trend"),
             "columns": ["date", "calls", "conversations", "talk_minutes"],
             "rows": [
                 [d["date"].isoformat(), d["calls"], d["talked"], round(d["talk_seconds"] / 60)] for d in days
             ],
         },
         "funnel": {
-            "title": "Leads by status",
+            "title": _("Leads by status"),
             "columns": ["status", "leads"],
             "rows": [[f["name"], f["leads"]] for f in funnel],
             "colours": bar_colours(funnel),
         },
         "sources": {
-            "title": "Conversion by source (leads created in the range)",
+            "title": _("Conversion by source (leads created in the range)"),
             "columns": ["source", "leads", "won", "conversion_percent"],
             "rows": [[s["name"], s["leads"], s["won"], round(100 * s["rate"], 1)] for s in sources],
             "colours": bar_colours(sources),
@@ -204,21 +206,31 @@ def flag_legend() -> list[dict]:
     return [
         {
             "key": "short_calls",
-            "label": "Short calls",
-            "help": f"at least {selectors.SHORT_CALLS_FLAG_MIN} conversations under 10 seconds, "
-            f"and {selectors.SHORT_CALLS_FLAG_SHARE:.0%} or more of all their conversations",
+            "label": _("Short calls"),
+            "help": _(
+                "at least %(min)s conversations under 10 seconds, and %(share)s or more of all their "
+                "conversations"
+            )
+            % {"min": selectors.SHORT_CALLS_FLAG_MIN, "share": f"{selectors.SHORT_CALLS_FLAG_SHARE:.0%}"},
         },
         {
             "key": "repeat_dials",
-            "label": "Same number again and again",
-            "help": f"{selectors.REPEAT_DIAL_FLAG} or more outgoing calls to one number in one day",
+            "label": _("Same number again and again"),
+            "help": _("%(n)s or more outgoing calls to one number in one day")
+            % {"n": selectors.REPEAT_DIAL_FLAG},
         },
         {
             "key": "low_talk",
-            "label": "Many calls, little talk",
-            "help": f"calls at least {selectors.HIGH_CALLS_FACTOR}× the group's median while talk per call "
-            f"is at most {selectors.LOW_TALK_FACTOR}× the median (compared in groups of "
-            f"{selectors.LOW_TALK_MIN_GROUP} or more)",
+            "label": _("Many calls, little talk"),
+            "help": _(
+                "calls at least %(high)s× the group's median while talk per call is at most %(low)s× the "
+                "median (compared in groups of %(group)s or more)"
+            )
+            % {
+                "high": selectors.HIGH_CALLS_FACTOR,
+                "low": selectors.LOW_TALK_FACTOR,
+                "group": selectors.LOW_TALK_MIN_GROUP,
+            },
         },
     ]
 
@@ -311,10 +323,10 @@ def team_user_ids(viewer: Membership) -> list[int]:
 
 
 MY_NUMBERS = [
-    ("calls", "Calls"),
-    ("talked", "Conversations"),
-    ("talk_seconds", "Talk time"),
-    ("unique_leads", "Leads called"),
+    ("calls", gettext_lazy("Calls")),
+    ("talked", gettext_lazy("Conversations")),
+    ("talk_seconds", gettext_lazy("Talk time")),
+    ("unique_leads", gettext_lazy("Leads called")),
 ]
 
 

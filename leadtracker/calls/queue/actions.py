@@ -4,6 +4,7 @@ import datetime as dt
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from leadtracker.accounts.audit import Actor, record
 from leadtracker.accounts.models import Membership
@@ -16,9 +17,9 @@ from leadtracker.lib.errors import ActionError
 # back once the others are done. Already handled (by a colleague, on another channel): it is
 # set aside for today, and comes back tomorrow if its follow-up or call-back is still open.
 SKIP_REASONS = {
-    "busy": "I'm busy right now",
-    "wrong_time": "Wrong time to call them",
-    "handled": "Already handled",
+    "busy": _("I'm busy right now"),
+    "wrong_time": _("Wrong time to call them"),
+    "handled": _("Already handled"),
 }
 TALK_SCRIPT_MAX = 4000
 
@@ -27,9 +28,11 @@ def skip_lead(session, lead, *, reason: str, today: dt.date, actor: Actor, by: M
     """Take ``lead`` off the top of ``by``'s queue for ``reason`` (SKIP_REASONS). The view loads
     the lead through visibility; the queue holds only the person's own leads."""
     if reason not in SKIP_REASONS:
-        raise ActionError(f"must be one of {', '.join(SKIP_REASONS)}", field="reason")
+        raise ActionError(
+            _("must be one of %(reasons)s") % {"reasons": ", ".join(SKIP_REASONS)}, field="reason"
+        )
     if lead.owner_id != by.user_id:
-        raise ActionError("only your own leads are in your queue", field="lead_id", status_code=403)
+        raise ActionError(_("only your own leads are in your queue"), field="lead_id", status_code=403)
     skips = skips_of(session, today)
     for kept in skips.values():
         if lead.pk in kept:
@@ -46,13 +49,15 @@ def save_talk_script(
     """The script for leads of ``status`` or of ``source`` (one of them). Empty text removes
     it. Admins only: the view is behind the admin role."""
     if (status is None) == (source is None):
-        raise ActionError("give a status or a source", field="status")
+        raise ActionError(_("give a status or a source"), field="status")
     target = status or source
     if target.organisation_id != org.pk:
-        raise ActionError("no such status or source", field="status" if status else "source", status_code=404)
+        raise ActionError(
+            _("no such status or source"), field="status" if status else "source", status_code=404
+        )
     text = (text or "").strip()
     if len(text) > TALK_SCRIPT_MAX:
-        raise ActionError(f"at most {TALK_SCRIPT_MAX:,} characters", field="text")
+        raise ActionError(_("at most %(n)s characters") % {"n": f"{TALK_SCRIPT_MAX:,}"}, field="text")
     key = {"organisation_id": org.pk, "status": status, "source": source}
     existing = TalkScript.objects.select_for_update().filter(**key).first()
     if not text:

@@ -17,6 +17,7 @@ import datetime as dt
 
 from django.db.models import F, Max, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from leadtracker.accounts.models import Membership, Role
 from leadtracker.accounts.visibility import visible_memberships
@@ -29,10 +30,10 @@ from leadtracker.leads.models import Activity, ActivityKind, FollowUp, Lead, Sta
 LIMIT = 300
 
 REASONS = {
-    "call_back": "Missed call to return",
-    "overdue": "Follow-up overdue",
-    "today": "Follow-up due today",
-    "new": "New lead, never called",
+    "call_back": _("Missed call to return"),
+    "overdue": _("Follow-up overdue"),
+    "today": _("Follow-up due today"),
+    "new": _("New lead, never called"),
 }
 
 

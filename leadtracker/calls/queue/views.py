@@ -5,6 +5,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from leadtracker.accounts.audit import Actor
@@ -65,10 +66,13 @@ def queue_skip(request, lead_id):
             by=member,
         )
     except ActionError as exc:
-        messages.error(request, f"Not skipped: {exc.message}.")
+        messages.error(request, _("Not skipped: %(why)s.") % {"why": exc.message})
     else:
-        later = "tomorrow" if request.POST.get("reason") == "handled" else "after the others"
-        messages.info(request, f"Skipped “{lead}”: it comes back {later}.")
+        if request.POST.get("reason") == "handled":
+            text = _("Skipped “%(lead)s”: it comes back tomorrow.")
+        else:
+            text = _("Skipped “%(lead)s”: it comes back after the others.")
+        messages.info(request, text % {"lead": lead})
     return redirect("queue")
 
 
@@ -96,9 +100,9 @@ def talk_scripts(request):
                 actor=Actor.from_request(request),
             )
         except ActionError as exc:
-            messages.error(request, f"Not saved: {exc.message}.")
+            messages.error(request, _("Not saved: %(why)s.") % {"why": exc.message})
         else:
-            messages.success(request, f"Talk script for “{status or source}” saved.")
+            messages.success(request, _("Talk script for “%(name)s” saved.") % {"name": status or source})
         return redirect("talk_scripts")
     scripts = TalkScript.objects.filter(organisation_id=org.pk)
     by_status = {s.status_id: s.text for s in scripts if s.status_id}

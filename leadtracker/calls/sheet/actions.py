@@ -5,6 +5,7 @@ import datetime as dt
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from leadtracker.accounts.audit import Actor
 from leadtracker.accounts.models import Membership
@@ -61,24 +62,26 @@ def _saved_under(member: Membership, key: str) -> Call | None:
     found = Call.objects.filter(organisation_id=member.organisation_id, outcome_key=key).first()
     if found is not None and found.disposed_by_id != member.user_id:
         # Someone else's sheet: neither theirs to see nor a resend of this one.
-        raise Conflict("this key belongs to another sheet: send a new one", field="key")
+        raise Conflict(gettext("this key belongs to another sheet: send a new one"), field="key")
     return found
 
 
 @transaction.atomic
 def _save(member: Membership, *, data: SheetData, actor: Actor, lead, call: Call | None) -> Call:
     if data.outcome_id is None:
-        raise ActionError("choose how the call went", field="outcome_id")
+        raise ActionError(gettext("choose how the call went"), field="outcome_id")
     outcome = (
         Outcome.objects.filter(organisation_id=member.organisation_id, pk=data.outcome_id, is_active=True)
         .select_related("sets_status")
         .first()
     )
     if outcome is None:
-        raise ActionError("no such outcome", field="outcome_id", status_code=404)
+        raise ActionError(gettext("no such outcome"), field="outcome_id", status_code=404)
     if outcome.asks_follow_up and data.follow_up is None:
         raise ActionError(
-            f"“{outcome.name}” needs a next follow-up: choose when to call again", field="follow_up.due_at"
+            gettext("“%(outcome)s” needs a next follow-up: choose when to call again")
+            % {"outcome": outcome.name},
+            field="follow_up.due_at",
         )
     if call is not None:
         lead = call.lead if call.lead_id and getattr(call, "lead_visible", False) else None
@@ -90,7 +93,7 @@ def _save(member: Membership, *, data: SheetData, actor: Actor, lead, call: Call
             call.lead = lead
         if data.follow_up is not None and lead is None:
             raise ActionError(
-                "a next follow-up needs a lead: create the lead first", field="follow_up.due_at"
+                gettext("a next follow-up needs a lead: create the lead first"), field="follow_up.due_at"
             )
         record_outcome(call, outcome_id=outcome.pk, note=data.note, actor=actor, by=member)
     else:

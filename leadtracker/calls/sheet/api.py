@@ -2,6 +2,7 @@
 and for other clients. Mounted on the calls router (calls/api.py)."""
 
 from django.utils import timezone
+from django.utils.translation import gettext
 from ninja import Router, Schema
 from pydantic import Field, model_validator
 
@@ -60,7 +61,9 @@ def _data(request, payload: SheetIn) -> SheetData:
                 payload.follow_up.quick
             )
             if due_at is None:
-                raise ActionError("that quick time has passed: choose another", field="follow_up.quick")
+                raise ActionError(
+                    gettext("that quick time has passed: choose another"), field="follow_up.quick"
+                )
         follow_up = NextFollowUp(due_at=due_at, kind=payload.follow_up.kind)
     return SheetData(
         outcome_id=payload.outcome_id,

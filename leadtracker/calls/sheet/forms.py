@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from leadtracker.calls.forms import LOCAL
 from leadtracker.calls.sheet.times import QUICK, quick_times
@@ -12,27 +13,27 @@ class SheetForm(forms.Form):
     an outcome, tap a chip, and the sheet is saved — two taps."""
 
     outcome = forms.TypedChoiceField(
-        label="Outcome",
+        label=_("Outcome"),
         coerce=int,
         widget=forms.RadioSelect,
-        error_messages={"required": "choose how the call went"},
+        error_messages={"required": _("choose how the call went")},
     )
     note = forms.CharField(
-        label="Note", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Note"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     when = forms.ChoiceField(
-        label="Next follow-up",
+        label=_("Next follow-up"),
         required=False,
-        choices=[("", "No follow-up"), *QUICK.items(), (PICK, "Pick…")],
+        choices=[("", _("No follow-up")), *QUICK.items(), (PICK, _("Pick…"))],
     )
-    follow_up_at = forms.DateTimeField(label="Next follow-up", required=False, **LOCAL)
+    follow_up_at = forms.DateTimeField(label=_("Next follow-up"), required=False, **LOCAL)
     follow_up_kind = forms.ChoiceField(
-        label="Kind", choices=FollowUpKind.choices, initial=FollowUpKind.CALL, required=False
+        label=_("Kind"), choices=FollowUpKind.choices, initial=FollowUpKind.CALL, required=False
     )
     key = forms.CharField(max_length=40, required=False, widget=forms.HiddenInput)
-    create_lead = forms.BooleanField(label="Create a lead for this number", required=False)
-    name = forms.CharField(label="Name", max_length=200, required=False)
-    company = forms.CharField(label="Company", max_length=200, required=False)
+    create_lead = forms.BooleanField(label=_("Create a lead for this number"), required=False)
+    name = forms.CharField(label=_("Name"), max_length=200, required=False)
+    company = forms.CharField(label=_("Company"), max_length=200, required=False)
 
     # The actions name the follow-up's time as the API's body does, or as schedule_follow_up does.
     action_fields = {

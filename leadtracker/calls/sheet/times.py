@@ -3,15 +3,17 @@ zone at the moment the sheet is saved (never the phone's clock, never the server
 
 import datetime as dt
 
+from django.utils.translation import gettext_lazy as _
+
 EVENING = dt.time(18, 0)
 MORNING = dt.time(11, 0)
 
 # The chips in the order the sheet shows them, with their labels.
 QUICK = {
-    "hour": "In 1 hour",
-    "evening": "This evening, 6 pm",
-    "tomorrow": "Tomorrow, 11 am",
-    "monday": "Monday, 11 am",
+    "hour": _("In 1 hour"),
+    "evening": _("This evening, 6 pm"),
+    "tomorrow": _("Tomorrow, 11 am"),
+    "monday": _("Monday, 11 am"),
 }
 
 

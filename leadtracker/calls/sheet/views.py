@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from leadtracker.accounts.audit import Actor
 from leadtracker.accounts.decorators import member_required
@@ -59,8 +60,8 @@ def _data(form: SheetForm) -> SheetData:
 
 
 def _saved_message(request, form: SheetForm) -> None:
-    name = dict(form.fields["outcome"].choices).get(form.cleaned_data["outcome"], "Outcome")
-    messages.success(request, f"Saved: {name}.")
+    name = dict(form.fields["outcome"].choices).get(form.cleaned_data["outcome"], _("Outcome"))
+    messages.success(request, _("Saved: %(outcome)s.") % {"outcome": name})
 
 
 def _page(request, context: dict, form: SheetForm):
