@@ -45,3 +45,69 @@ def test_the_sla_rule_reassigns_an_uncalled_lead(phone, live_server, people, log
         phone.goto(f"{live_server.url}/settings/automation/")
         phone.get_by_role("link", name="5-minute SLA").click()
         expect(phone.locator("#rule-log")).to_contain_text("reassigned to Carl Acme")
+
+
+def _run_queued_rules():
+    """The worker's part: the rule tasks queued by the commits so far, by their queued rows."""
+    from django_tasks_db.models import DBTaskResult
+
+    from leadtracker.automation import tasks
+
+    queued = {t.module_path: t for t in (tasks.run_event_rules, tasks.run_missed_call_rules)}
+    rows = list(DBTaskResult.objects.filter(task_path__in=list(queued)).order_by("pk"))
+    DBTaskResult.objects.filter(pk__in=[r.pk for r in rows]).delete()
+    return sum(queued[r.task_path].func(*r.args_kwargs["args"], **r.args_kwargs["kwargs"]) for r in rows)
+
+
+def _fits_the_phone(phone):
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+    for target in phone.locator("#builder select, #builder button, #builder input:not([type=hidden])").all():
+        if target.is_visible() and target.get_attribute("type") not in ("checkbox", "radio"):
+            box = target.bounding_box()
+            assert box["height"] >= 44, f"{target.get_attribute('name')} is {box['height']} px high"
+
+
+def test_a_rule_built_on_a_phone_plans_a_site_visit(phone, live_server, people, login):
+    """The builder at 360 px: "Interested → site visit follow-up in 2 days at 11 am" from pick
+    lists (the action's inputs drawn in by htmx once its type is chosen), saved off, switched on,
+    and fired by a status change: the lead gets the visit at 11:00 two days on."""
+    from leadtracker.accounts.audit import Actor
+    from leadtracker.leads.actions.leads import change_status
+    from leadtracker.leads.models import FollowUp, LeadStatus
+    from leadtracker.testing import make_lead
+
+    login(phone, live_server.url, "olga@acme.test")
+    phone.goto(f"{live_server.url}/settings/automation/")
+    phone.get_by_role("link", name="Build a rule").click()
+    _fits_the_phone(phone)
+    phone.fill("#id_name", "Interested → site visit")
+    phone.select_option("#id_trigger", "status_changed")
+    phone.locator("summary", has_text="Status is one of").click()
+    phone.get_by_label("Interested", exact=True).check()
+    phone.select_option("#id_a0_type", "follow_up")
+    expect(phone.locator("#id_a0_in")).to_be_visible()  # drawn in by htmx, the rest kept
+    expect(phone.locator("#id_name")).to_have_value("Interested → site visit")
+    phone.fill("#id_a0_in", "2")
+    phone.select_option("#id_a0_unit", "days")
+    phone.fill("#id_a0_at", "11:00")
+    phone.select_option("#id_a0_kind", "visit")
+    _fits_the_phone(phone)
+    phone.get_by_role("button", name="Save").click()
+    expect(phone.locator("h1")).to_have_text("Interested → site visit")
+    phone.get_by_role("button", name="Switch on").click()
+    expect(phone.get_by_role("button", name="Switch off")).to_be_visible()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+
+    lead = make_lead(people, owner=people.alice, name="Asha Rao")
+    _run_queued_rules()
+    interested = LeadStatus.objects.get(organisation=people.org, name="Interested")
+    change_status(lead, interested, actor=Actor.for_user(people.alice.user), by=people.alice)
+    assert _run_queued_rules() == 1
+    visit = FollowUp.objects.get(lead=lead)
+    local = visit.due_at.astimezone(people.org.tzinfo)
+    today = visit.created_at.astimezone(people.org.tzinfo).date()
+    assert (visit.kind, local.hour, local.minute, (local.date() - today).days) == ("visit", 11, 0, 2)
+    phone.goto(f"{live_server.url}/leads/{lead.pk}/")
+    expect(phone.locator("#lead-timeline")).to_contain_text(
+        "Rule Interested → site visit planned a follow-up"
+    )
