@@ -2,6 +2,7 @@
 secrets once, each one's health and payload log, change it, replay a failed payload."""
 
 import datetime as dt
+import json
 
 from django.contrib import messages
 from django.http import Http404
@@ -144,6 +145,24 @@ def integration(request, connector_id: int):
         "days": PAYLOAD_DAYS,
     }
     return render(request, "integrations/detail.html", context)
+
+
+@member_required(Role.ADMIN)
+def integration_payload(request, connector_id: int, payload_id: int):
+    """One entry of the payload log: what the provider sent (recording fields already dropped),
+    what became of it, and Replay when it failed. Linked from the lead it made."""
+    connector = _connector(request, connector_id)
+    payload = payloads_for(request.membership, connector).select_related("lead").filter(pk=payload_id).first()
+    if payload is None:
+        raise Http404("no such payload")
+    context = {
+        "c": connector,
+        "provider": _provider(connector.kind),
+        "p": payload,
+        "body": json.dumps(payload.body, indent=2, ensure_ascii=False, sort_keys=True),
+        "days": PAYLOAD_DAYS,
+    }
+    return render(request, "integrations/payload.html", context)
 
 
 @require_POST

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from leadtracker.accounts.models import Role
 from leadtracker.integrations import registry
-from leadtracker.integrations.models import Connector, Payload
+from leadtracker.integrations.models import Connector, Payload, PayloadStatus
 
 
 def may_manage(membership) -> bool:
@@ -23,6 +23,20 @@ def payloads_for(membership, connector: Connector):
     if not may_manage(membership) or connector.organisation_id != membership.organisation_id:
         return Payload.objects.none()
     return Payload.objects.filter(organisation_id=connector.organisation_id, connector=connector)
+
+
+def origin_payload(membership, lead) -> dict | None:
+    """For an admin, the payload that made ``lead`` (its ``pk`` and ``connector_id``, for a link
+    to its log entry), while the log keeps it (7 days); None for everyone else: agents and
+    managers see where a lead came from, never what the provider sent."""
+    if not may_manage(membership) or lead.organisation_id != membership.organisation_id:
+        return None
+    return (
+        Payload.objects.filter(organisation_id=lead.organisation_id, lead=lead, status=PayloadStatus.DONE)
+        .order_by("received_at", "pk")
+        .values("pk", "connector_id")
+        .first()
+    )
 
 
 def hook_url(connector: Connector) -> str:

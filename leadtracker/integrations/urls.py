@@ -19,6 +19,11 @@ urlpatterns = [
         name="integration_remove",
     ),
     path(
+        "settings/integrations/<int:connector_id>/payloads/<int:payload_id>/",
+        pages.integration_payload,
+        name="integration_payload",
+    ),
+    path(
         "settings/integrations/<int:connector_id>/payloads/<int:payload_id>/replay/",
         pages.replay_integration_payload,
         name="integration_replay",
