@@ -348,7 +348,7 @@ class AssignmentRule(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="+",
-        help_text="empty: leads from any source",
+        help_text=_("empty: leads from any source"),
     )
     # Through an explicit table so each row carries the organisation (docs/scaling.md: every
     # table of organisation data is keyed by it). The rotation orders agents by user id, not by
@@ -357,7 +357,7 @@ class AssignmentRule(models.Model):
     # Skip agents who are not punched in; with nobody on shift the lead waits unassigned.
     only_on_shift = models.BooleanField(default=False)
     is_active = models.BooleanField(default=True)
-    position = models.PositiveIntegerField(default=0, help_text="rules are tried in this order")
+    position = models.PositiveIntegerField(default=0, help_text=_("rules are tried in this order"))
     # How many leads this rule has handed out: the next goes to agents[turn % len(agents)].
     turn = models.PositiveBigIntegerField(default=0)
 

@@ -506,7 +506,7 @@ def update_lead(
             .exclude(pk=lead.pk)
             .exists()
         ):
-            raise Conflict("another lead has this e-mail", field="email")
+            raise Conflict(_("another lead has this e-mail"), field="email")
     if "value" in fields:
         fields["value"] = clean_value(fields["value"])
     if "custom_fields" in fields:
