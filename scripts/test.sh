@@ -20,8 +20,8 @@ in_ci() { [[ "${CI:-}" == "true" ]]; }
 # (e2e/test_gates.py, every page of every role at two widths). With three streams the passes
 # left a core idle for a third of the time (135% of CPU in a clean-clone CI of 6 Dec: waits on
 # the PostgreSQL server, on the live server, on the browser, on started processes); the server
-# passes and the browser tests each run two pytest workers (pytest-xdist, --dist loadfile), and
-# the browser tests, which wait more than they compute, start at once instead of after SQLite. Each pass, and each worker of a pass, has a var/ directory of its own (imports,
+# passes each run two pytest workers (pytest-xdist, --dist loadfile), and the browser tests,
+# which wait more than they compute, start at once instead of after SQLite. Each pass, and each worker of a pass, has a var/ directory of its own (imports,
 # private files, the erasure ledger; a SQLite test database is named after it), so that no two
 # share a file.
 LOGS=var/test-logs
@@ -116,14 +116,11 @@ GATES=e2e/test_gates.py
 browser_pass() {  # $1: the part (browser: every browser test but the gates; gates: the gates)
   echo "== browser tests (Chromium): $1"
   rm -rf "var/test-$1"
-  # The browser tests wait on the browser and the live server more than they compute: two
-  # workers. The gates (three tests, one per role) stay in one process.
+  # One process: under two pytest workers both stalled, each inside a Playwright call, after
+  # 43 tests (6 Dec); not yet understood, so the browser tests run as one stream of their own.
   local which=(e2e --ignore="$GATES")
-  WORKERS=()
-  [[ "$1" == browser ]] && workers browser
   [[ "$1" == gates ]] && which=("$GATES")
-  pass_env "$1" env -u DATABASE_URL CHROMIUM="$CHROMIUM" $BIN/pytest -q --junitxml="$RESULTS/$1.xml" \
-    "${WORKERS[@]}" "${which[@]}"
+  pass_env "$1" env -u DATABASE_URL CHROMIUM="$CHROMIUM" $BIN/pytest -q --junitxml="$RESULTS/$1.xml" "${which[@]}"
   local status=$?
   # e2e/test_gates.py photographs every page as each role at each width; CI keeps var/test-results.
   [[ "$1" == gates ]] && echo "Screenshots: $RESULTS/screenshots/<role>/<width>/<page>.png ($(find "$RESULTS/screenshots" -name '*.png' 2>/dev/null | wc -l) files)"
