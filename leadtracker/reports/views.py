@@ -24,7 +24,7 @@ from leadtracker.attendance.actions import open_shift
 from leadtracker.attendance.selectors import users_on_shift
 from leadtracker.calls.selectors import health, missed_to_return, waiting_call_backs
 from leadtracker.leads import colours
-from leadtracker.leads.selectors import agenda, filter_leads, leads_for
+from leadtracker.leads.selectors import agenda, overdue_follow_ups
 from leadtracker.lib import spreadsheet
 from leadtracker.lib.headers import uses_geolocation
 from leadtracker.reports import selectors
@@ -91,14 +91,11 @@ def read_scope(request) -> tuple[DashboardFilterForm, Scope | None]:
 def live_figures(viewer: Membership, scope: Scope) -> dict:
     ids = scope.user_ids
     call_backs = waiting_call_backs(viewer, ids if scope.team is not None else None)
-    overdue = filter_leads(
-        leads_for(viewer), viewer, team=scope.team.pk if scope.team else None, follow_up="overdue"
-    )
     devices = [r for r in health(viewer) if ids is None or r["device"].user_id in ids]
     return {
         "on_shift": len(users_on_shift(viewer.organisation_id, ids)),
         "missed_waiting": call_backs.count(),
-        "overdue_follow_ups": overdue.count(),
+        "overdue_follow_ups": overdue_follow_ups(viewer, team=scope.team.pk if scope.team else None),
         "devices": len(devices),
         "devices_stale": sum(1 for r in devices if r["stale"]),
         "devices_revoked": sum(1 for r in devices if r["device"].call_log_permission == "revoked"),
