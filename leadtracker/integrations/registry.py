@@ -42,6 +42,9 @@ class Mapped:
     attribution: str = ""  # "Facebook: Diwali 2BHK form"
     notes: str = ""  # the answers that have no field of their own
     is_test: bool = False
+    # Values left out of the lead, each with its reason (a custom value that does not fit its
+    # field): the lead is still made, and the payload keeps them.
+    left_out: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -2,12 +2,14 @@
 
 Standard questions have fixed names (``full_name``, ``phone_number``, ``email``, ``city``, …);
 a connector may add names of its own per form in ``options["mapping"]``:
-``{"<form id or *>": {"<question name>": "<lead field>"}}``. Everything else (custom
-questions) goes to the lead's first note, question by question.
+``{"<form id or *>": {"<question name>": "<lead field>"}}``, a custom field as ``fields.<key>``
+(checked as the API checks it; one that does not fit is left out, and the payload says why).
+Everything else (custom questions) goes to the lead's first note, question by question.
 """
 
 from leadtracker.integrations.registry import Mapped, MappingError
 from leadtracker.leads.actions.leads import LeadData
+from leadtracker.leads.fields.incoming import fit, target_key
 
 STANDARD = {
     "full_name": "name",
@@ -41,6 +43,7 @@ def lead_of(connector, delivery: dict, lead: dict, form_name: str = "") -> Mappe
     form_id = str(lead.get("form_id") or delivery.get("form_id") or "")
     names = {**STANDARD, **{k.lower(): v for k, v in _mapping_for(connector, form_id).items()}}
     values: dict[str, list[str]] = {}
+    custom: dict[str, str] = {}
     answers = []
     for item in field_data:
         if not isinstance(item, dict):
@@ -50,7 +53,9 @@ def lead_of(connector, delivery: dict, lead: dict, form_name: str = "") -> Mappe
         if not given:
             continue
         target = names.get(question.lower())
-        if target in FIELDS and target != "note":
+        if (key := target_key(str(target or ""))) is not None:
+            custom[key] = ", ".join(given)  # a multiple choice's answers, as an import gives them
+        elif target in FIELDS and target != "note":
             values.setdefault(target, []).extend(given)
         else:
             answers.append(f"{question.replace('_', ' ')}: {', '.join(given)}")
@@ -65,6 +70,9 @@ def lead_of(connector, delivery: dict, lead: dict, form_name: str = "") -> Mappe
         company=(values.get("company") or [""])[0],
         address=(values.get("address") or [""])[0],
     )
+    data.custom_fields, left_out = fit(connector.organisation, custom)
     form = form_name or (f"form {form_id}" if form_id else "a lead form")
     campaign = f", {lead['campaign_name']}" if lead.get("campaign_name") else ""
-    return Mapped(data=data, attribution=f"Facebook: {form}{campaign}", notes="\n".join(answers))
+    return Mapped(
+        data=data, attribution=f"Facebook: {form}{campaign}", notes="\n".join(answers), left_out=left_out
+    )

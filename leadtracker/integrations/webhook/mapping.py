@@ -8,11 +8,13 @@ import hashlib
 import json
 
 from leadtracker.integrations.webhook.paths import BadPath, as_text, resolve, steps
+from leadtracker.leads.fields.incoming import target_key
 
 # The lead's fields a path may fill, in the order the settings page lists them. ``source`` is
 # where the sender says the lead came from (a campaign, a portal): it becomes the attribution;
 # ``id`` is the sender's own id for the lead, the key repeats are recognised by.
 FIELDS = ("name", "phone", "alt_phone", "email", "company", "city", "notes", "source", "id")
+# A custom field is a target too: "fields.budget": "answers.budget" (checked as the API checks it).
 # What most form tools send, so a new webhook works before anyone edits its mapping.
 DEFAULT = {
     "name": "name",
@@ -31,8 +33,8 @@ def clean(mapping) -> dict:
         raise BadPath("the mapping must be a set of field: path pairs")
     out = {}
     for name, path in mapping.items():
-        if name not in FIELDS:
-            raise BadPath(f"{name}: not a lead field (one of {', '.join(FIELDS)})")
+        if name not in FIELDS and target_key(name) is None:
+            raise BadPath(f"{name}: not a lead field (one of {', '.join(FIELDS)}, or fields.<key>)")
         if path in (None, ""):
             continue
         if not isinstance(path, str):

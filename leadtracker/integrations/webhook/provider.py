@@ -16,6 +16,7 @@ from leadtracker.integrations.models import Payload
 from leadtracker.integrations.registry import MappingError, Option, Provider
 from leadtracker.integrations.webhook import bodies, mapping
 from leadtracker.integrations.webhook.paths import BadPath
+from leadtracker.leads.fields.incoming import fit, target_key
 from leadtracker.lib.errors import ActionError
 
 # Form tools retry a delivery they think failed within seconds to minutes.
@@ -86,7 +87,16 @@ def to_lead(payload):
     if not read["phone"]:
         raise MappingError(f"no phone number at {paths.get('phone')!r} (the path mapped to phone)")
     label = payload.connector.name
-    return bodies.mapped(
+    org = payload.connector.organisation
+    given, left_out = {}, []
+    for name in paths:
+        if key := target_key(name):
+            try:
+                given[key] = mapping.value(body, paths, name)
+            except BadPath as exc:  # a custom value is never worth refusing the lead over
+                left_out.append(f"{name}: {exc}")
+    custom, reasons = fit(org, given)
+    made = bodies.mapped(
         {
             "name": read["name"],
             "phones": [p for p in (read["phone"], read["alt_phone"]) if p],
@@ -96,8 +106,10 @@ def to_lead(payload):
             "notes": read["notes"],
             "attribution": f"{label}: {read['source']}" if read["source"] else label,
         },
-        payload.connector.organisation.phone_region,
+        org.phone_region,
     )
+    made.data.custom_fields, made.left_out = custom, left_out + reasons
+    return made
 
 
 PROVIDER = Provider(

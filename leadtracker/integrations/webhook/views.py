@@ -50,9 +50,15 @@ def save_mapping(request, connector_id: int):
             label = form.fields[field].label if field in form.fields else "Mapping"
             messages.error(request, f"{label}: {' '.join(errors)}")
         return _back(connector)
+    # The card shows the lead's own fields: a custom field's target (fields.budget), set
+    # through the API or the command line, is kept as it was.
+    saved = connector.options.get("mapping")
+    kept = {k: v for k, v in saved.items() if k.startswith("fields.")} if isinstance(saved, dict) else {}
     try:
         update_connector(
-            connector, actor=Actor.from_request(request), options={"mapping": form.cleaned_data["mapping"]}
+            connector,
+            actor=Actor.from_request(request),
+            options={"mapping": {**kept, **form.cleaned_data["mapping"]}},
         )
     except ActionError as exc:
         messages.error(request, exc.message)
