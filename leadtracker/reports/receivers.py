@@ -7,7 +7,7 @@ from leadtracker.accounts.models import AuditEvent
 from leadtracker.attendance.signals import shift_changed
 from leadtracker.calls.models import Call
 from leadtracker.calls.signals import calls_stored
-from leadtracker.reports import rollups
+from leadtracker.reports import increments, rollups
 
 
 @receiver(calls_stored)
@@ -21,6 +21,11 @@ def calls_arrived(sender, organisation, user_id, moments, call_back_call_ids, **
             "user_id", "started_at"
         )
         call_back_keys = rollups.keys_for_moments(organisation, pairs)
+    calls = kwargs.get("calls")
+    if calls is not None:
+        # A sync batch of newly inserted calls, none replacing another: its figures are added.
+        increments.add_calls(organisation, user_id, calls, call_back_keys)
+        return
     rollups.refresh(organisation, keys, call_back_keys)
 
 

@@ -1,0 +1,281 @@
+"""Call sync as a team works (issue 21, item 5), in-process (sync.sync, no HTTP):
+
+- team: 200 phones, each sending one day of 150–300 calls in batches of 20–60 (a phone syncs
+  every few minutes), the batches of all phones interleaved in the order they would arrive;
+- dialler: one auto-dialler phone with 5,000 calls in one day, in 50 batches of 100; the p50 of
+  its first and of its last five batches says whether a batch costs more as its day fills.
+
+Each against a raw bulk insert of the same rows into the same table (calls_call), in the same
+run, with the database driver alone: all rows in one transaction (executemany), and the same
+batches each in a transaction of its own. ratio = synced calls/s ÷ raw rows/s.
+
+    python -m bench.bench_sync_team --db sqlite
+    python -m bench.bench_sync_team --db postgresql
+"""
+
+import argparse
+import datetime as dt
+import json
+import os
+import random
+import statistics
+import sys
+import time
+
+from bench import bench_sync as base
+from bench.harness import write
+
+NAME = "sync_team"
+IST = dt.timezone(dt.timedelta(hours=5, minutes=30))
+
+
+def setup(n_leads: int, n_phones: int):
+    from bench.db import fresh_database
+
+    fresh_database()
+    from django.db import transaction
+
+    import bench.bench_leads_list as leads_bench
+    from leadtracker.accounts.actions import create_organisation
+    from leadtracker.accounts.audit import Actor
+    from leadtracker.accounts.models import Membership, Role, User
+    from leadtracker.calls.actions import create_pairing_code, pair_device
+    from leadtracker.leads.models import LeadStatus
+
+    org, owner = create_organisation(name="Bench", slug="bench", owner_email="owner@bench.in")
+    users = User.objects.bulk_create(
+        [User(email=f"a{i}@bench.in", full_name=f"Agent {i}") for i in range(n_phones + 1)]
+    )
+    Membership.objects.bulk_create(
+        [Membership(organisation=org, user=u, role=Role.AGENT, reports_to=owner) for u in users]
+    )
+    statuses = list(LeadStatus.objects.filter(organisation=org))
+    leads_bench.N_LEADS = n_leads
+    with transaction.atomic():
+        _, numbers = leads_bench.load(org, statuses, [u.pk for u in users])
+    devices = []
+    for member in Membership.objects.select_related("organisation", "user").filter(
+        organisation=org, role=Role.AGENT
+    ):
+        _code, raw = create_pairing_code(member, actor=Actor.system(), by=None)
+        device, _token = pair_device(
+            raw,
+            name="Bench phone",
+            platform="android",
+            os_version="14",
+            app_version="1",
+            actor=Actor.system(),
+        )
+        devices.append(device)
+    return org, devices, [f"+91{n}" for n in numbers]
+
+
+def day_of_calls(n: int, leads: list[str], rng: random.Random, day_start: dt.datetime, span_s: int):
+    calls = []
+    moments = sorted(rng.sample(range(span_s), n))
+    for i, offset in enumerate(moments):
+        if rng.random() < 0.7:
+            number = rng.choice(leads)
+        else:
+            number = "+91" + str(rng.randint(6_000_000_000, 9_999_999_999))
+        x = rng.random()
+        if x < 0.55:
+            kind, duration = "outgoing", (0 if rng.random() < 0.4 else rng.randint(5, 600))
+        elif x < 0.80:
+            kind, duration = "incoming", rng.randint(0, 600)
+        elif x < 0.95:
+            kind, duration = "missed", 0
+        else:
+            kind, duration = "rejected", 0
+        moment = day_start + dt.timedelta(seconds=offset)
+        calls.append(
+            {
+                "device_call_id": str(i + 1),
+                "number": number,
+                "type": kind,
+                "started_at": moment.astimezone(IST).isoformat(),
+                "duration_s": duration,
+            }
+        )
+    return calls
+
+
+def open_shifts(org, devices, day_start: dt.datetime) -> None:
+    from leadtracker.attendance.models import Shift, ShiftSource
+
+    Shift.objects.bulk_create(
+        [
+            Shift(
+                organisation=org,
+                user_id=d.user_id,
+                started_at=day_start - dt.timedelta(hours=1),
+                started_via=ShiftSource.DEVICE,
+            )
+            for d in devices
+        ]
+    )
+
+
+def send(batches) -> list[float]:
+    """(device, calls) in order through sync.sync; answers each batch's milliseconds."""
+    from django.db import reset_queries
+
+    from leadtracker.accounts.audit import Actor
+    from leadtracker.calls.sync import sync
+
+    out = []
+    for device, calls in batches:
+        t0 = time.perf_counter()
+        counts = sync(device, {"calls": calls}, actor=Actor.system())
+        out.append((time.perf_counter() - t0) * 1000)
+        assert counts["stored"] == len(calls), counts
+        reset_queries()
+    return out
+
+
+def raw_insert(url: str, org_id: int, user_ids: list[int], batch_sizes: list[int]) -> dict[str, float]:
+    """Read back the synced rows of these people, delete them, insert them again with the driver
+    alone: all in one transaction, then (deleted again) in the sync's batches, a transaction each."""
+    from leadtracker.calls.sync import COLUMNS
+
+    pg = not url.startswith("sqlite:///")
+    mark = "%s" if pg else "?"
+    columns = ", ".join(COLUMNS)
+    one = "(" + ", ".join([mark] * len(COLUMNS)) + ")"
+    users = ", ".join(str(int(u)) for u in user_ids)
+    where = f"organisation_id = {int(org_id)} AND user_id IN ({users})"
+    conn = base.raw_connect(url)
+    cur = conn.cursor()
+    cur.execute(f"SELECT {columns} FROM calls_call WHERE {where} ORDER BY id")  # noqa: S608
+    rows = cur.fetchall()
+    if pg:
+        conn.commit()
+    out = {}
+    for way in ("one transaction", "per batch"):
+        cur.execute(f"DELETE FROM calls_callback WHERE organisation_id = {int(org_id)}")  # noqa: S608
+        cur.execute(f"DELETE FROM calls_call WHERE {where}")  # noqa: S608
+        if pg:
+            conn.commit()
+        chunks = [rows] if way == "one transaction" else []
+        if not chunks:
+            at = 0
+            for size in batch_sizes:
+                chunks.append(rows[at : at + size])
+                at += size
+        started = time.perf_counter()
+        for chunk in chunks:
+            if not pg:
+                cur.execute("BEGIN IMMEDIATE")
+            cur.executemany(f"INSERT INTO calls_call ({columns}) VALUES {one}", chunk)  # noqa: S608
+            conn.commit() if pg else cur.execute("COMMIT")
+        out[way] = len(rows) / (time.perf_counter() - started)
+    conn.close()
+    return out
+
+
+def p50(samples):
+    return round(statistics.median(samples), 1)
+
+
+def run(args) -> None:
+    label = args.db
+    os.environ["DATABASE_URL"] = url = (
+        base.database_url(label).replace("_sync", "_sync_team").replace("sync.sqlite3", "sync_team.sqlite3")
+    )
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "leadtracker.settings")
+    os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-not-for-production-use-0123456789")
+    os.environ.update(base.SETTINGS_ENV)
+    org, devices, numbers = setup(args.leads, args.phones)
+    from django.db import connection
+
+    rng = random.Random(21)
+    tz = org.tzinfo
+    today = dt.datetime.now(tz).date()
+    day_start = dt.datetime.combine(today - dt.timedelta(days=1), dt.time(9), tz).astimezone(dt.UTC)
+    team, dialler = devices[:-1], devices[-1]
+    open_shifts(org, devices, day_start)
+    leads = rng.sample(numbers, min(len(numbers), 20000))
+
+    # Team: each phone's day cut into batches of 20–60, stamped with when the phone would send
+    # them (its last call's time), all phones' batches sorted by that time.
+    queued = []
+    for device in team:
+        calls = day_of_calls(rng.randint(150, 300), leads, rng, day_start, 10 * 3600)
+        at = 0
+        while at < len(calls):
+            size = rng.randint(20, 60)
+            chunk = calls[at : at + size]
+            queued.append((chunk[-1]["started_at"], device.pk, device, chunk))
+            at += size
+    queued.sort(key=lambda q: (q[0], q[1]))
+    team_batches = [(d, c) for _, _, d, c in queued]
+    n_team = sum(len(c) for _, c in team_batches)
+    load_before = base.load_average()
+    ms = send(team_batches)
+    load_after = base.load_average()
+    team_per_s = n_team / (sum(ms) / 1000)
+    connection.close()
+    raw = raw_insert(url, org.pk, [d.user_id for d in team], [len(c) for _, c in team_batches])
+    rows = [
+        {
+            "scenario": f"team: {len(team)} phones, interleaved",
+            "calls": n_team,
+            "batches": len(ms),
+            "batch_p50_ms": p50(ms),
+            "first_5_p50_ms": p50(ms[:5]),
+            "last_5_p50_ms": p50(ms[-5:]),
+            "calls_per_s": round(team_per_s),
+            "raw_one_tx_per_s": round(raw["one transaction"]),
+            "raw_per_batch_per_s": round(raw["per batch"]),
+            "ratio": round(team_per_s / raw["one transaction"], 3),
+            "load": f"{load_before} → {load_after}",
+        }
+    ]
+
+    calls = day_of_calls(args.dialler_calls, leads, rng, day_start, 11 * 3600)
+    dial_batches = [(dialler, calls[i : i + 100]) for i in range(0, len(calls), 100)]
+    load_before = base.load_average()
+    ms = send(dial_batches)
+    load_after = base.load_average()
+    dial_per_s = len(calls) / (sum(ms) / 1000)
+    connection.close()
+    raw = raw_insert(url, org.pk, [dialler.user_id], [len(c) for _, c in dial_batches])
+    rows.append(
+        {
+            "scenario": f"dialler: 1 phone, {len(calls):,} calls in a day",
+            "calls": len(calls),
+            "batches": len(ms),
+            "batch_p50_ms": p50(ms),
+            "first_5_p50_ms": p50(ms[:5]),
+            "last_5_p50_ms": p50(ms[-5:]),
+            "calls_per_s": round(dial_per_s),
+            "raw_one_tx_per_s": round(raw["one transaction"]),
+            "raw_per_batch_per_s": round(raw["per batch"]),
+            "ratio": round(dial_per_s / raw["one transaction"], 3),
+            "load": f"{load_before} → {load_after}",
+        }
+    )
+    notes = (
+        f"{label}; {args.leads:,} leads; sync.sync in-process (no HTTP, no auth), batches timed one by one; "
+        "calls/s = calls ÷ summed batch time; raw = the same rows re-inserted into calls_call by the "
+        "driver (executemany), in one transaction and per batch; ratio against the one transaction. "
+        f"load = 1/5/15-min load average before → after. {base.machine()}. Code: {base.code_version()}."
+    )
+    write(f"{NAME}_{label}", rows, notes=notes)
+    print(json.dumps(rows, ensure_ascii=False))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--db", choices=["sqlite", "postgresql"], default=os.environ.get("BENCH_DB_LABEL", "sqlite")
+    )
+    parser.add_argument("--leads", type=int, default=50000)
+    parser.add_argument("--phones", type=int, default=200)
+    parser.add_argument("--dialler-calls", type=int, default=5000)
+    run(parser.parse_args())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
