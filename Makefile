@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install assets agent-wheel lint format bench loadtest clean
+.PHONY: run test install assets agent-wheel messages lint format bench loadtest clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -15,7 +15,12 @@ $(STAMP): $(BIN)/python requirements.txt requirements-dev.txt pyproject.toml
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $(STAMP)
 
-install: $(STAMP) assets agent-wheel
+install: $(STAMP) assets agent-wheel messages
+
+# The Hindi catalogues: each .po compiled to the .mo Django reads, with Babel (no system gettext);
+# only those whose .po changed. The .mo files are not committed: they are built from the .po.
+messages: $(STAMP)
+	$(BIN)/python -m leadtracker.lib.catalogues compile
 
 # The device agent's wheel, which the server hands to phones (/agent/install.sh installs it):
 # written into agent/dist/ from agent/'s source, with no network (phone_setup/wheel.py says why).

@@ -81,6 +81,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "leadtracker.accounts.middleware.CurrentOrganisationMiddleware",
+    # The person's language, else the organisation's, else the browser's (accounts/language.py).
+    "leadtracker.accounts.language.LanguageMiddleware",
     "leadtracker.accounts.mfa.EnrolmentGateMiddleware",
     "leadtracker.privacy.middleware.NoticeAcceptanceMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -176,6 +178,12 @@ LOGOUT_REDIRECT_URL = "login"
 PASSWORD_RESET_TIMEOUT = 3600 * 24
 
 LANGUAGE_CODE = "en-in"
+# What a person may pick in their profile (and an organisation as its default). Catalogues are
+# compiled from the .po files by `make install` (lib/catalogues.py); each app keeps its own in
+# <app>/locale/, and leadtracker/locale/ holds the strings of the shared templates and of lib/,
+# which belong to no app.
+LANGUAGES = [("en-in", "English"), ("hi", "हिन्दी")]
+LOCALE_PATHS = [BASE_DIR / "leadtracker" / "locale"]
 TIME_ZONE = envstr("TIME_ZONE", "Asia/Kolkata")
 USE_I18N = True
 USE_TZ = True

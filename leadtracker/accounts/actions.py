@@ -11,7 +11,8 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from leadtracker.accounts.audit import Actor, record
 from leadtracker.accounts.models import (
@@ -42,6 +43,7 @@ ORG_EDITABLE_FIELDS = (
     "time_zone",
     "phone_region",
     "currency",
+    "language",
     "day_end",
     "digest_hour",
     "support_email",
@@ -71,34 +73,46 @@ def _check_password(password: str, user: User | None = None) -> None:
         raise ActionError(" ".join(exc.messages), field="password") from None
 
 
+def _check_language(code, *, required: bool) -> None:
+    if code in dict(settings.LANGUAGES) or (code == "" and not required):
+        return
+    choices = ", ".join(dict(settings.LANGUAGES))
+    message = _("one of %(choices)s") if required else _("one of %(choices)s, or empty")
+    raise ActionError(message % {"choices": choices}, field="language")
+
+
 def _validate_org_fields(fields: dict) -> None:
     if "time_zone" in fields and fields["time_zone"] not in zoneinfo.available_timezones():
-        raise ActionError(f"unknown time zone {fields['time_zone']!r}", field="time_zone")
+        raise ActionError(_("unknown time zone %(zone)r") % {"zone": fields["time_zone"]}, field="time_zone")
     if "phone_region" in fields:
         region = (fields["phone_region"] or "").upper()
         if region not in phonenumbers.SUPPORTED_REGIONS:
-            raise ActionError(f"unknown phone region {region!r}", field="phone_region")
+            raise ActionError(_("unknown phone region %(region)r") % {"region": region}, field="phone_region")
         fields["phone_region"] = region
     if "currency" in fields:
         cur = (fields["currency"] or "").upper()
         if len(cur) != 3 or not cur.isalpha():
-            raise ActionError("use a three-letter ISO 4217 code such as INR", field="currency")
+            raise ActionError(_("use a three-letter ISO 4217 code such as INR"), field="currency")
         fields["currency"] = cur
     if "name" in fields and not (fields["name"] or "").strip():
-        raise ActionError("may not be empty", field="name")
+        raise ActionError(_("may not be empty"), field="name")
+    if "language" in fields:
+        _check_language(fields["language"], required=True)
     for key in ("day_end", "audit_retention_days", "support_email", "support_phone", *BOOLEAN_SETTINGS):
         if key in fields and fields[key] is None:
-            raise ActionError("may not be empty (send an empty string to clear a contact)", field=key)
+            raise ActionError(_("may not be empty (send an empty string to clear a contact)"), field=key)
     if "digest_hour" in fields:
         hour = fields["digest_hour"]
         # None switches the digest off; a bool is an int to Python, not an hour.
         if hour is not None and (type(hour) is not int or not 0 <= hour <= 23):
-            raise ActionError("an hour from 0 to 23, or empty for no digest", field="digest_hour")
+            raise ActionError(_("an hour from 0 to 23, or empty for no digest"), field="digest_hour")
     if "audit_retention_days" in fields:
         days = fields["audit_retention_days"]
         if not isinstance(days, int) or not AUDIT_RETENTION_MIN <= days <= AUDIT_RETENTION_MAX:
             raise ActionError(
-                f"between {AUDIT_RETENTION_MIN} and {AUDIT_RETENTION_MAX} days", field="audit_retention_days"
+                _("between %(min)s and %(max)s days")
+                % {"min": AUDIT_RETENTION_MIN, "max": AUDIT_RETENTION_MAX},
+                field="audit_retention_days",
             )
 
 
@@ -122,11 +136,11 @@ def create_organisation(
     except ValidationError as exc:
         raise ActionError(" ".join(exc.messages), field="slug") from None
     if Organisation.objects.filter(slug=slug).exists():
-        raise Conflict(f"an organisation with slug {slug!r} exists", field="slug")
+        raise Conflict(_("an organisation with slug %(slug)r exists") % {"slug": slug}, field="slug")
     _validate_org_fields({"name": name, **org_fields})
     owner_email = User.objects.normalize_email(owner_email)
     if not owner_email or "@" not in owner_email:
-        raise ActionError("a valid e-mail address is required", field="owner_email")
+        raise ActionError(_("a valid e-mail address is required"), field="owner_email")
     user = User.objects.filter(email=owner_email).first()
     if user is None:
         user = User(email=owner_email, full_name=owner_name or owner_email.split("@")[0])
@@ -147,7 +161,7 @@ def update_organisation(org: Organisation, *, actor: Actor, **fields) -> Organis
     unknown = set(fields) - set(ORG_EDITABLE_FIELDS)
     if unknown:
         name = sorted(unknown)[0]
-        raise ActionError("this field cannot be changed", field=name)
+        raise ActionError(_("this field cannot be changed"), field=name)
     _validate_org_fields(fields)
     changed = []
     for key, value in fields.items():
@@ -163,12 +177,14 @@ def update_organisation(org: Organisation, *, actor: Actor, **fields) -> Organis
 def _invitation_email(invitation: Invitation, raw_token: str) -> None:
     link = f"{settings.SITE_URL}/invite/{raw_token}/"
     context = {"invitation": invitation, "link": link, "site_name": settings.SITE_NAME}
-    send_mail(
-        subject=f"You are invited to {invitation.organisation.name} on {settings.SITE_NAME}",
-        message=render_to_string("accounts/email/invitation.txt", context),
-        from_email=None,
-        recipient_list=[invitation.email],
-    )
+    # The invitee has chosen no language yet: the organisation's is the best guess.
+    with translation.override(invitation.organisation.language):
+        subject = _("You are invited to %(org)s on %(site)s") % {
+            "org": invitation.organisation.name,
+            "site": settings.SITE_NAME,
+        }
+        body = render_to_string("accounts/email/invitation.txt", context)
+    send_mail(subject=subject, message=body, from_email=None, recipient_list=[invitation.email])
 
 
 @transaction.atomic
@@ -184,15 +200,17 @@ def invite_member(
 ) -> tuple[Invitation, str]:
     email = User.objects.normalize_email(email)
     if not email or "@" not in email:
-        raise ActionError("a valid e-mail address is required", field="email")
+        raise ActionError(_("a valid e-mail address is required"), field="email")
     if role not in Role.values:
-        raise ActionError(f"must be one of {', '.join(Role.values)}", field="role")
+        raise ActionError(_("must be one of %(roles)s") % {"roles": ", ".join(Role.values)}, field="role")
     if inviter is not None and ROLE_RANK[Role(role)] > inviter.rank:
-        raise ActionError("you cannot invite someone to a role above your own", field="role", status_code=403)
+        raise ActionError(
+            _("you cannot invite someone to a role above your own"), field="role", status_code=403
+        )
     if reports_to is not None:
         _check_manager(org, reports_to)
     if Membership.objects.filter(organisation=org, user__email=email, is_active=True).exists():
-        raise Conflict("this person is already a member", field="email")
+        raise Conflict(_("this person is already a member"), field="email")
     # A new invitation replaces any earlier one, so an old link cannot grant an old role.
     _revoke_pending_invitations(org, email, actor=actor)
     raw = secrets.token_urlsafe(32)
@@ -245,7 +263,7 @@ def find_invitation(raw_token: str) -> Invitation | None:
 @transaction.atomic
 def revoke_invitation(invitation: Invitation, *, actor: Actor) -> None:
     if invitation.accepted_at:
-        raise Conflict("this invitation was already accepted", field="invitation")
+        raise Conflict(_("this invitation was already accepted"), field="invitation")
     if invitation.revoked_at is None:
         invitation.revoked_at = timezone.now()
         invitation.save(update_fields=["revoked_at"])
@@ -261,24 +279,28 @@ def accept_invitation(
     actor = actor or Actor.system()
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.state != "pending":
-        raise ActionError(f"this invitation is {invitation.state}", field="invitation", status_code=410)
+        raise ActionError(
+            _("this invitation is %(state)s") % {"state": invitation.state},
+            field="invitation",
+            status_code=410,
+        )
     user = User.objects.filter(email=invitation.email).first()
     if user is not None and not user.has_usable_password():
         user = _set_first_password(user, password, full_name)
     elif user is None:
         user = User(email=invitation.email, full_name=(full_name or invitation.full_name).strip())
         if not user.full_name:
-            raise ActionError("please give your name", field="full_name")
+            raise ActionError(_("please give your name"), field="full_name")
         _check_password(password, user)
         user.set_password(password)
         user.save()
     elif not user.check_password(password):
-        raise ActionError("that is not the password of this account", field="password")
+        raise ActionError(_("that is not the password of this account"), field="password")
     membership = (
         Membership.objects.select_for_update().filter(organisation=invitation.organisation, user=user).first()
     )
     if membership is not None and membership.is_active:
-        raise Conflict("you are already a member of this organisation", field="invitation")
+        raise Conflict(_("you are already a member of this organisation"), field="invitation")
     if (
         membership is not None
         and membership.deactivated_at
@@ -286,7 +308,7 @@ def accept_invitation(
     ):
         # Only an invitation sent after the deactivation may bring someone back.
         raise ActionError(
-            "this invitation was sent before your access was removed; ask for a new one",
+            _("this invitation was sent before your access was removed; ask for a new one"),
             field="invitation",
             status_code=410,
         )
@@ -350,26 +372,26 @@ def _owners_left(org_id: int, excluding: Membership) -> int:
 
 def _check_manager(org: Organisation, manager: Membership) -> None:
     if manager.organisation_id != org.pk:
-        raise ActionError("no such member in this organisation", field="reports_to", status_code=404)
+        raise ActionError(_("no such member in this organisation"), field="reports_to", status_code=404)
     if not manager.is_active:
-        raise ActionError("that member is deactivated", field="reports_to")
+        raise ActionError(_("that member is deactivated"), field="reports_to")
     if manager.role == Role.AGENT:
-        raise ActionError("an agent cannot have people reporting to them", field="reports_to")
+        raise ActionError(_("an agent cannot have people reporting to them"), field="reports_to")
 
 
 @transaction.atomic
 def change_role(member: Membership, role: str, *, actor: Actor, by: Membership) -> Membership:
     if role not in Role.values:
-        raise ActionError(f"must be one of {', '.join(Role.values)}", field="role")
+        raise ActionError(_("must be one of %(roles)s") % {"roles": ", ".join(Role.values)}, field="role")
     if member.role == role:
         return member
     # Only an owner can make or unmake owners; an admin cannot promote beyond their own rank.
     if Role.OWNER in (role, member.role) and by.role != Role.OWNER:
-        raise ActionError("only an owner can change who is an owner", field="role", status_code=403)
+        raise ActionError(_("only an owner can change who is an owner"), field="role", status_code=403)
     if member.role == Role.OWNER and _owners_left(member.organisation_id, member) == 0:
-        raise Conflict("an organisation needs at least one active owner", field="role")
+        raise Conflict(_("an organisation needs at least one active owner"), field="role")
     if role == Role.AGENT and member.reports.filter(is_active=True).exists():
-        raise Conflict("people report to this member; give them another manager first", field="role")
+        raise Conflict(_("people report to this member; give them another manager first"), field="role")
     old = member.role
     member.role = role
     member.save(update_fields=["role"])
@@ -391,7 +413,7 @@ def change_manager(member: Membership, reports_to: Membership | None, *, actor: 
         node = reports_to
         while node is not None:
             if node.pk == member.pk:
-                raise ActionError("this would make a reporting loop", field="reports_to")
+                raise ActionError(_("this would make a reporting loop"), field="reports_to")
             node = node.reports_to
     old = member.reports_to_id
     new = reports_to.pk if reports_to else None
@@ -432,11 +454,11 @@ def deactivate_member(member: Membership, *, actor: Actor, by: Membership | None
     """Lock a member out of this organisation at once: the per-request membership check
     stops their sessions, and their tokens here are revoked."""
     if by is not None and by.pk == member.pk:
-        raise ActionError("you cannot deactivate yourself", field="member")
+        raise ActionError(_("you cannot deactivate yourself"), field="member")
     if by is not None and member.role == Role.OWNER and by.role != Role.OWNER:
-        raise ActionError("only an owner can deactivate an owner", field="member", status_code=403)
+        raise ActionError(_("only an owner can deactivate an owner"), field="member", status_code=403)
     if member.role == Role.OWNER and _owners_left(member.organisation_id, member) == 0:
-        raise Conflict("an organisation needs at least one active owner", field="member")
+        raise Conflict(_("an organisation needs at least one active owner"), field="member")
     if not member.is_active:
         return member
     now = timezone.now()
@@ -463,7 +485,7 @@ def deactivate_member(member: Membership, *, actor: Actor, by: Membership | None
 @transaction.atomic
 def reactivate_member(member: Membership, *, actor: Actor, by: Membership | None = None) -> Membership:
     if by is not None and member.role == Role.OWNER and by.role != Role.OWNER:
-        raise ActionError("only an owner can reactivate an owner", field="member", status_code=403)
+        raise ActionError(_("only an owner can reactivate an owner"), field="member", status_code=403)
     if member.is_active:
         return member
     member.is_active = True
@@ -486,11 +508,11 @@ def create_api_token(
     """Returns the token and its secret, which is shown once and never stored."""
     name = (name or "").strip()
     if not name:
-        raise ActionError("give the token a name", field="name")
+        raise ActionError(_("give the token a name"), field="name")
     if len(name) > 100:
-        raise ActionError("at most 100 characters", field="name")
+        raise ActionError(_("at most 100 characters"), field="name")
     if not member.is_active:
-        raise ActionError("the member is deactivated", field="member")
+        raise ActionError(_("the member is deactivated"), field="member")
     for _attempt in range(3):
         raw = TOKEN_PREFIXES[TokenKind(kind)] + secrets.token_urlsafe(32)
         try:
@@ -524,14 +546,14 @@ def sign_up(
     *, org_name: str, slug: str, full_name: str, email: str, password: str, actor: Actor
 ) -> tuple[Organisation, Membership]:
     if not settings.SIGNUP_ENABLED:
-        raise ActionError("sign-up is switched off on this server", field="signup", status_code=403)
+        raise ActionError(_("sign-up is switched off on this server"), field="signup", status_code=403)
     email = User.objects.normalize_email(email)
     if User.objects.filter(email=email).exists():
         raise Conflict(
-            "an account with this e-mail exists; log in and create the organisation there", field="email"
+            _("an account with this e-mail exists; log in and create the organisation there"), field="email"
         )
     if not full_name.strip():
-        raise ActionError("please give your name", field="full_name")
+        raise ActionError(_("please give your name"), field="full_name")
     _check_password(password, User(email=email, full_name=full_name))
     return create_organisation(
         name=org_name,
@@ -552,12 +574,18 @@ def _record_for_user(user: User, action: str, *, actor: Actor, changes: dict | N
 
 @transaction.atomic
 def update_profile(user: User, *, actor: Actor, region: str = "IN", **fields) -> User:
-    """A person's own name and phone. The phone is kept in E.164."""
+    """A person's own name, phone and language. The phone is kept in E.164; an empty language
+    follows the organisation's default."""
     changed = []
+    if "language" in fields:
+        _check_language(fields["language"], required=False)
+        if fields["language"] != user.language:
+            user.language = fields["language"]
+            changed.append("language")
     if "full_name" in fields:
         name = (fields["full_name"] or "").strip()
         if not name:
-            raise ActionError("may not be empty", field="full_name")
+            raise ActionError(_("may not be empty"), field="full_name")
         if name != user.full_name:
             user.full_name = name
             changed.append("full_name")
@@ -598,7 +626,7 @@ def purge_expired_audit_events(now=None) -> int:
         # Never under the floor, also for organisations that chose less before it was raised.
         days = max(org.audit_retention_days, AUDIT_RETENTION_MIN)
         cutoff = now - dt.timedelta(days=days)
-        deleted, _ = AuditEvent.objects.filter(organisation=org).purge_expired(before=cutoff)
+        deleted, _by_kind = AuditEvent.objects.filter(organisation=org).purge_expired(before=cutoff)
         if deleted:
             # Written after the purge, so this event is never among those it removes.
             changes = {"audit_events": deleted, "retention_days": days}

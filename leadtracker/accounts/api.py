@@ -23,6 +23,7 @@ class OrganisationOut(Schema):
     time_zone: str
     phone_region: str
     currency: str
+    language: str
     day_end: TimeOfDay
     digest_hour: int | None
     support_email: str
@@ -40,6 +41,7 @@ class OrganisationPatch(Strict):
     time_zone: str | None = None
     phone_region: str | None = None
     currency: str | None = None
+    language: str | None = Field(None, description="the members' language unless they chose one: en-in or hi")
     day_end: TimeOfDay | None = None
     digest_hour: int | None = Field(
         None, ge=0, le=23, description="local hour after which managers get the daily digest; null: no digest"

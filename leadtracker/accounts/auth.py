@@ -9,6 +9,7 @@ from ninja.errors import Throttled
 from ninja.security import APIKeyCookie, HttpBearer
 
 from leadtracker.accounts import throttle
+from leadtracker.accounts.language import activate_for
 from leadtracker.accounts.models import ApiToken, Membership, TokenKind, User, hash_secret
 from leadtracker.lib.http import client_ip
 
@@ -85,6 +86,8 @@ class BearerAuth(HttpBearer):
         request.api_token = api_token
         request.membership = membership
         request.org = membership.organisation
+        # The middleware saw no one signed in: the token's person answers in their language.
+        activate_for(membership.user, membership.organisation)
         return api_token
 
 

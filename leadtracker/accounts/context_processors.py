@@ -2,6 +2,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
 
 from leadtracker.accounts.models import Membership
 from leadtracker.accounts.notifications import unread_count
@@ -65,16 +66,16 @@ def main_tabs(membership: Membership) -> list[Tab]:
     """The four or five main places for the person's role, in the order of the tab bar."""
     wanted = []
     if membership.rank >= 2:
-        wanted.append(("dashboard", "Dashboard", "dashboard", "chart", ""))
+        wanted.append(("dashboard", _("Dashboard"), "dashboard", "chart", ""))
     else:
-        wanted.append(("my_day", "My day", "my_day", "sun", ""))
+        wanted.append(("my_day", _("My day"), "my_day", "sun", ""))
     if membership.rank < 3:
-        wanted.append(("queue", "Queue", "queue", "play", "Calling queue"))
-    wanted += [("leads", "Leads", "lead_list", "people", ""), ("calls", "Calls", "calls", "phone", "")]
+        wanted.append(("queue", _("Queue"), "queue", "play", _("Calling queue")))
+    wanted += [("leads", _("Leads"), "lead_list", "people", ""), ("calls", _("Calls"), "calls", "phone", "")]
     if membership.rank >= 2:
-        wanted.append(("team", "Team", "members", "team", ""))
+        wanted.append(("team", _("Team"), "members", "team", ""))
     if membership.rank >= 3:
-        wanted.append(("settings", "Settings", "settings_hub", "sliders", ""))
+        wanted.append(("settings", _("Settings"), "settings_hub", "sliders", ""))
     tabs = []
     for key, label, name, icon, long_label in wanted:
         url = _url(name)

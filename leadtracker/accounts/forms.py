@@ -5,7 +5,9 @@ import phonenumbers
 from babel import Locale
 from babel.numbers import get_currency_name, get_territory_currencies
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import PasswordResetForm
+from django.utils.translation import gettext_lazy as _
 
 from leadtracker.accounts.actions import ORG_EDITABLE_FIELDS
 from leadtracker.accounts.models import Organisation, Role, User
@@ -13,38 +15,46 @@ from leadtracker.lib.widgets import PhoneInput
 
 
 class LoginForm(forms.Form):
-    email = forms.EmailField(widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}))
-    password = forms.CharField(widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+    email = forms.EmailField(
+        label=_("E-mail"), widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True})
+    )
+    password = forms.CharField(
+        label=_("Password"), widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
 
 
 class SignupForm(forms.Form):
     org_name = forms.CharField(
-        label="Organisation name",
+        label=_("Organisation name"),
         max_length=150,
         widget=forms.TextInput(attrs={"autocomplete": "organization"}),
     )
     slug = forms.SlugField(
-        label="Short name (used in links)",
+        label=_("Short name (used in links)"),
         max_length=50,
         widget=forms.TextInput(
             attrs={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"}
         ),
     )
     full_name = forms.CharField(
-        label="Your name", max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name"})
+        label=_("Your name"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name"})
     )
-    email = forms.EmailField(label="Your e-mail", widget=forms.EmailInput(attrs={"autocomplete": "email"}))
-    password = forms.CharField(widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    email = forms.EmailField(label=_("Your e-mail"), widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    password = forms.CharField(
+        label=_("Password"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
 
 
 class AcceptInvitationForm(forms.Form):
     full_name = forms.CharField(
-        label="Your name",
+        label=_("Your name"),
         max_length=150,
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
-    password = forms.CharField(widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    password = forms.CharField(
+        label=_("Password"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
 
 
 def _tz_choices():
@@ -75,13 +85,15 @@ def _with_current(choices, current):
 
 
 class OrganisationForm(forms.ModelForm):
-    time_zone = forms.ChoiceField(choices=_tz_choices)
+    time_zone = forms.ChoiceField(choices=_tz_choices, label=_("Time zone"))
     phone_region = forms.ChoiceField(
-        choices=region_choices, label="Region", help_text="Where numbers without a country code are from."
+        choices=region_choices,
+        label=_("Region"),
+        help_text=_("Where numbers without a country code are from."),
     )
-    currency = forms.ChoiceField(choices=currency_choices)
+    currency = forms.ChoiceField(choices=currency_choices, label=_("Currency"))
     day_end = forms.TimeField(
-        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"), label="Working day ends at"
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"), label=_("Working day ends at")
     )
 
     def __init__(self, *args, **kwargs):
@@ -98,10 +110,23 @@ class OrganisationForm(forms.ModelForm):
         model = Organisation
         fields = list(ORG_EDITABLE_FIELDS)
         labels = {
-            "calls_create_leads": "A synced call from an unknown number creates a lead",
-            "usage_events": "Count usage data (per day and app version; nobody is named)",
-            "mask_other_numbers": "Agents see only the last four digits of others' leads' numbers",
-            "require_mfa": "Owners and admins must use two-factor sign-in",
+            "name": _("Name"),
+            "language": _("Language of members who have not chosen one"),
+            "digest_hour": _("Daily digest e-mail after"),
+            "support_email": _("Support e-mail"),
+            "support_phone": _("Support phone"),
+            "audit_retention_days": _("Keep the audit log for (days)"),
+            "shift_location": _("Ask for the location at punch-in and punch-out"),
+            "calls_create_leads": _("A synced call from an unknown number creates a lead"),
+            "usage_events": _("Count usage data (per day and app version; nobody is named)"),
+            "mask_other_numbers": _("Agents see only the last four digits of others' leads' numbers"),
+            "require_mfa": _("Owners and admins must use two-factor sign-in"),
+        }
+        help_texts = {
+            "digest_hour": _(
+                "Managers, admins and owners get yesterday's figures once a day after this hour, "
+                "in the organisation's time zone."
+            ),
         }
         widgets = {
             "name": forms.TextInput(attrs={"autocomplete": "organization"}),
@@ -113,45 +138,55 @@ class OrganisationForm(forms.ModelForm):
 
 class InviteForm(forms.Form):
     # Someone else's address and name: the browser must not offer the inviter's own.
-    email = forms.EmailField(widget=forms.EmailInput(attrs={"autocomplete": "off"}))
+    email = forms.EmailField(label=_("E-mail"), widget=forms.EmailInput(attrs={"autocomplete": "off"}))
     full_name = forms.CharField(
         max_length=150,
         required=False,
-        label="Name (optional)",
+        label=_("Name (optional)"),
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
-    role = forms.ChoiceField(choices=Role.choices, initial=Role.AGENT)
-    reports_to = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, label="Reports to")
+    role = forms.ChoiceField(choices=Role.choices, initial=Role.AGENT, label=_("Role"))
+    reports_to = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, label=_("Reports to"))
 
     def __init__(self, *args, managers=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["reports_to"].choices = [("", "— nobody —")] + [(m.pk, str(m.user)) for m in managers]
+        self.fields["reports_to"].choices = [("", _("— nobody —"))] + [(m.pk, str(m.user)) for m in managers]
 
 
 class MemberForm(forms.Form):
-    role = forms.ChoiceField(choices=Role.choices)
-    reports_to = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, label="Reports to")
+    role = forms.ChoiceField(choices=Role.choices, label=_("Role"))
+    reports_to = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, label=_("Reports to"))
 
     def __init__(self, *args, managers=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["reports_to"].choices = [("", "— nobody —")] + [(m.pk, str(m.user)) for m in managers]
+        self.fields["reports_to"].choices = [("", _("— nobody —"))] + [(m.pk, str(m.user)) for m in managers]
 
 
 class TokenForm(forms.Form):
-    name = forms.CharField(max_length=100, help_text="What uses it, e.g. “website form”")
+    name = forms.CharField(max_length=100, label=_("Name"), help_text=_("What uses it, e.g. “website form”"))
 
 
 class ProfileForm(forms.Form):
     full_name = forms.CharField(
-        max_length=150, label="Your name", widget=forms.TextInput(attrs={"autocomplete": "name"})
+        max_length=150, label=_("Your name"), widget=forms.TextInput(attrs={"autocomplete": "name"})
     )
     phone = forms.CharField(
         max_length=32,
         required=False,
-        label="Your phone",
-        help_text="The number you call from; used to match your calls.",
+        label=_("Your phone"),
+        help_text=_("The number you call from; used to match your calls."),
         widget=PhoneInput(own=True),
     )
+    language = forms.ChoiceField(label=_("Language"), required=False)
+
+    def __init__(self, *args, org_language="", **kwargs):
+        super().__init__(*args, **kwargs)
+        # Each language by its own name, so a person who cannot read the current one finds theirs.
+        default = dict(settings.LANGUAGES).get(org_language, "")
+        self.fields["language"].choices = [
+            ("", _("Organisation's default (%(language)s)") % {"language": default})
+        ]
+        self.fields["language"].choices += list(settings.LANGUAGES)
 
 
 class ResetForm(PasswordResetForm):
@@ -165,8 +200,8 @@ class ResetForm(PasswordResetForm):
 class SupportRequestForm(forms.Form):
     # Emptiness and lengths are checked by the action, one rule for the web and the API. No
     # maxlength attribute: browsers count UTF-16 units, so an emoji would count twice there.
-    subject = forms.CharField(required=False)
-    message = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 6}))
+    subject = forms.CharField(required=False, label=_("Subject"))
+    message = forms.CharField(required=False, label=_("Message"), widget=forms.Textarea(attrs={"rows": 6}))
 
 
 class SupportAnswerForm(forms.Form):

@@ -50,6 +50,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)
+    # Pages, e-mails and notifications in this language; empty: the organisation's default.
+    language = models.CharField(max_length=8, blank=True, choices=settings.LANGUAGES)
 
     objects = UserManager()
 
@@ -94,6 +96,8 @@ class Organisation(models.Model):
     time_zone = models.CharField(max_length=64, default="Asia/Kolkata")
     phone_region = models.CharField(max_length=2, default="IN", help_text="ISO 3166 region")
     currency = models.CharField(max_length=3, default="INR")
+    # The language of the members who chose none (accounts/language.py).
+    language = models.CharField(max_length=8, default="en-in", choices=settings.LANGUAGES)
     # When an open shift is closed automatically (attendance uses it).
     day_end = models.TimeField(default=dt.time(21, 0))
     support_email = models.EmailField(blank=True)

@@ -11,6 +11,8 @@ from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_encode
+from django.utils.translation import activate
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from leadtracker.accounts import actions, audit, mfa, mfa_views, selectors, throttle
@@ -31,6 +33,7 @@ from leadtracker.accounts.forms import (
     SupportRequestForm,
     TokenForm,
 )
+from leadtracker.accounts.language import language_of
 from leadtracker.accounts.middleware import SESSION_ORG_KEY, active_membership
 from leadtracker.accounts.models import ApiToken, Membership, Role, TokenKind, User
 from leadtracker.accounts.support import actions as support_actions
@@ -131,7 +134,9 @@ def signup_view(request):
             show_action_error(form, exc)
         else:
             _sign_in(request, owner.user, org.pk)
-            messages.success(request, f"Welcome to {org.name}. Invite your team from Members.")
+            messages.success(
+                request, _("Welcome to %(org)s. Invite your team from Members.") % {"org": org.name}
+            )
             return redirect("home")
     return render(request, "accounts/signup.html", {"form": form})
 
@@ -166,10 +171,14 @@ def accept_invitation_view(request, token):
             else:
                 if existing and mfa.has_mfa(membership.user):
                     # An existing account's password is only half of its sign-in.
-                    messages.success(request, f"You have joined {membership.organisation.name}.")
+                    messages.success(
+                        request, _("You have joined %(org)s.") % {"org": membership.organisation.name}
+                    )
                     return mfa_views.begin_second_step(request, membership.user, reverse("home"))
                 _sign_in(request, membership.user, membership.organisation_id)
-                messages.success(request, f"You have joined {membership.organisation.name}.")
+                messages.success(
+                    request, _("You have joined %(org)s.") % {"org": membership.organisation.name}
+                )
                 return redirect("home")
     invitation.refresh_from_db()
     if invitation.state != "pending":
@@ -250,7 +259,8 @@ def notifications(request):
 @member_required()
 def profile(request):
     user = request.user
-    form = ProfileForm(request.POST or None, initial={"full_name": user.full_name, "phone": user.phone})
+    initial = {"full_name": user.full_name, "phone": user.phone, "language": user.language}
+    form = ProfileForm(request.POST or None, initial=initial, org_language=request.org.language)
     if request.method == "POST" and form.is_valid():
         try:
             actions.update_profile(
@@ -259,7 +269,8 @@ def profile(request):
         except ActionError as exc:
             show_action_error(form, exc)
         else:
-            messages.success(request, "Profile saved.")
+            activate(language_of(user, request.org))  # the message in the language just chosen
+            messages.success(request, _("Profile saved."))
             return redirect("profile")
     return render(request, "accounts/profile.html", {"form": form})
 
@@ -271,7 +282,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     def form_valid(self, form):
         response = super().form_valid(form)  # keeps this session, ends the others
         actions.record_password_change(self.request.user, actor=Actor.from_request(self.request))
-        messages.success(self.request, "Password changed. Other sessions are signed out.")
+        messages.success(self.request, _("Password changed. Other sessions are signed out."))
         return response
 
 
@@ -294,7 +305,7 @@ def organisation_settings(request):
         except ActionError as exc:
             show_action_error(form, exc)
         else:
-            messages.success(request, "Settings saved.")
+            messages.success(request, _("Settings saved."))
             return redirect("organisation_settings")
     return render(request, "accounts/organisation_settings.html", {"form": form})
 
@@ -323,7 +334,7 @@ def members(request):
             except ActionError as exc:
                 show_action_error(invite_form, exc)
             else:
-                messages.success(request, f"Invitation sent to {data['email']}.")
+                messages.success(request, _("Invitation sent to %(email)s.") % {"email": data["email"]})
                 return redirect("members")
     rows = selectors.members_for(viewer).order_by("-is_active", "user__full_name")
     invitations = []
@@ -360,11 +371,13 @@ def member_detail(request, member_id):
                 if (answer := confirm.gate(request, question)) is not None:
                     return answer
                 actions.deactivate_member(member, actor=actor, by=viewer)
-                messages.success(request, f"{member.user} is deactivated and signed out.")
+                messages.success(
+                    request, _("%(name)s is deactivated and signed out.") % {"name": member.user}
+                )
                 return redirect("member_detail", member_id=member.pk)
             if "reactivate" in request.POST:
                 actions.reactivate_member(member, actor=actor, by=viewer)
-                messages.success(request, f"{member.user} is active again.")
+                messages.success(request, _("%(name)s is active again.") % {"name": member.user})
                 return redirect("member_detail", member_id=member.pk)
             if form.is_valid():
                 manager = managers.filter(pk=form.cleaned_data["reports_to"]).first()
@@ -376,7 +389,7 @@ def member_detail(request, member_id):
                     reports_to=manager,
                     set_reports_to=True,
                 )
-                messages.success(request, "Saved.")
+                messages.success(request, _("Saved."))
                 return redirect("member_detail", member_id=member.pk)
         except ActionError as exc:
             show_action_error(form, exc)
@@ -451,7 +464,7 @@ def revoke_invitation(request, invitation_id):
     except ActionError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"Invitation for {invitation.email} revoked.")
+        messages.success(request, _("Invitation for %(email)s revoked.") % {"email": invitation.email})
     return redirect("members")
 
 
@@ -479,7 +492,7 @@ def revoke_token(request, token_id):
     if (answer := confirm.gate(request, _revoke_token_question(request, token))) is not None:
         return answer
     actions.revoke_api_token(token, actor=Actor.from_request(request))
-    messages.success(request, f"Token “{token.name}” revoked; it stops working now.")
+    messages.success(request, _("Token “%(name)s” revoked; it stops working now.") % {"name": token.name})
     return redirect(_safe_next(request, default="tokens"))
 
 
@@ -556,7 +569,9 @@ def help_page(request):
             show_action_error(form, exc)
         else:
             messages.success(
-                request, f"Request #{filed.pk} sent. The answer will appear here and in your notifications."
+                request,
+                _("Request #%(number)s sent. The answer will appear here and in your notifications.")
+                % {"number": filed.pk},
             )
             return redirect("help")
     mine = selectors.own_support_requests(request.membership)[:50]
@@ -578,13 +593,13 @@ def support_request(request, support_request_id):
         try:
             if "close" in request.POST:
                 support_actions.close_support_request(item, actor=actor, by=viewer)
-                messages.success(request, f"Request #{item.pk} closed.")
+                messages.success(request, _("Request #%(number)s closed.") % {"number": item.pk})
                 return redirect("support_requests")
             if form.is_valid():
                 support_actions.answer_support_request(
                     item, answer=form.cleaned_data["answer"], actor=actor, by=viewer
                 )
-                messages.success(request, f"Answer sent to {item.requester}.")
+                messages.success(request, _("Answer sent to %(name)s.") % {"name": item.requester})
                 return redirect("support_requests")
         except ActionError as exc:
             show_action_error(form, exc)

@@ -1,6 +1,7 @@
 """Errors that action functions raise; the web and API layers turn them into messages."""
 
 from django.core.exceptions import ObjectDoesNotExist
+from django.utils.translation import gettext as _
 from ninja.errors import HttpError
 
 
@@ -32,5 +33,5 @@ def found(lookup, *args):
     except ObjectDoesNotExist:
         obj = None
     if obj is None:
-        raise HttpError(404, "not found")
+        raise HttpError(404, _("not found"))
     return obj

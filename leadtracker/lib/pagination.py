@@ -5,6 +5,7 @@ import datetime as dt
 import json
 
 from django.db.models import F, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from leadtracker.lib.errors import ActionError
 
@@ -59,7 +60,7 @@ def keyset_sorted(
                 # offset) is no cursor a list gave out, and would fail the query (SQLite).
                 value = value.astimezone(dt.UTC)
         except (TypeError, ValueError, OverflowError):
-            raise ActionError("not a cursor this list gave out", field="cursor") from None
+            raise ActionError(_("not a cursor this list gave out"), field="cursor") from None
         beyond = "lt" if descending else "gt"
         if value is None:
             qs = qs.filter(**{f"{field}__isnull": True, f"pk__{beyond}": last_id})

@@ -9,6 +9,7 @@ from typing import Annotated, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils.translation import gettext as _
 from ninja import Schema
 from ninja.errors import HttpError
 from pydantic import AfterValidator, BeforeValidator, ConfigDict, WithJsonSchema
@@ -125,5 +126,5 @@ def require_role(request, minimum: str):
     """The caller's membership, if its role is at least ``minimum``; else 403."""
     membership = request.membership
     if not membership.has_role(minimum):
-        raise HttpError(403, f"this needs the {minimum} role or higher")
+        raise HttpError(403, _("this needs the %(role)s role or higher") % {"role": minimum})
     return membership

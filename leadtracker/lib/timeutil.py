@@ -13,6 +13,7 @@ import datetime as dt
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from leadtracker.lib.errors import ActionError
 
@@ -58,7 +59,7 @@ def check_within(
     now = now or timezone.now()
     if isinstance(value, dt.datetime):
         if timezone.is_naive(value):
-            raise ActionError("give the time with its UTC offset (RFC 3339)", field=field, status_code=422)
+            raise ActionError(_("give the time with its UTC offset (RFC 3339)"), field=field, status_code=422)
         earliest = now - past if past is not None else None
         latest = now + future if future is not None else None
     else:
@@ -66,9 +67,15 @@ def check_within(
         earliest = today - past if past is not None else None
         latest = today + future if future is not None else None
     if earliest is not None and value < earliest:
-        raise ActionError(f"is more than {describe(past)} in the past", field=field, status_code=422)
+        raise ActionError(
+            _("is more than %(span)s in the past") % {"span": describe(past)}, field=field, status_code=422
+        )
     if latest is not None and value > latest:
-        raise ActionError(f"is more than {describe(future)} in the future", field=field, status_code=422)
+        raise ActionError(
+            _("is more than %(span)s in the future") % {"span": describe(future)},
+            field=field,
+            status_code=422,
+        )
     return value
 
 

@@ -18,6 +18,7 @@ def test_admin_edits_settings_and_change_is_audited(acme, as_member):
         "time_zone": "Asia/Kolkata",
         "phone_region": "IN",
         "currency": "INR",
+        "language": "en-in",  # the select as the page shows it: unchanged
         "day_end": "19:30",
         "support_email": "help@acme.in",
         "support_phone": "+91 80 4000 0000",
@@ -138,6 +139,7 @@ def test_audit_retention_cannot_be_set_below_a_month(acme, as_member, api_as):
         "time_zone": "Asia/Kolkata",
         "phone_region": "IN",
         "currency": "INR",
+        "language": "en-in",  # the select as the page shows it: unchanged
         "day_end": "21:00",
         "support_email": "",
         "support_phone": "",
