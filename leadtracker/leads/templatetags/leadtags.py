@@ -1,6 +1,7 @@
 from django import template
 
 from leadtracker.leads.consent import RECORDABLE_METHODS, lead_history, member_consent
+from leadtracker.leads.models import FollowUpKind
 from leadtracker.lib.phones import display
 
 register = template.Library()
@@ -10,6 +11,13 @@ register = template.Library()
 def phone(value):
     """+91 98765 43210"""
     return display(value) if value else ""
+
+
+@register.filter
+def follow_up_kind(value):
+    """A follow-up's kind as the timeline stored it ("call") in the reader's words, lower case in
+    the middle of a sentence (Devanagari has no case); a kind no longer offered as stored."""
+    return str(FollowUpKind(value).label).lower() if value in FollowUpKind.values else value
 
 
 @register.inclusion_tag("leads/_dnc_flag.html")
