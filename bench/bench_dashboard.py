@@ -100,9 +100,13 @@ def people():
     return org, owner, managers, [u.pk for u in agents_users]
 
 
-def load_year(org, agent_ids: list[int], n_calls: int, today: dt.date) -> dict:
+def load_year(org, agent_ids: list[int], n_calls: int, today: dt.date, load_minutes: float = 0) -> dict:
     """Shifts, calls (ids given here, so call-backs can name them) and call-backs, straight
-    into the tables: COPY on PostgreSQL, executemany in big transactions on SQLite."""
+    into the tables: COPY on PostgreSQL, executemany in big transactions on SQLite.
+
+    Days are written newest first, so a load stopped by ``load_minutes`` (0: no bound) still
+    holds whole recent days — the 30 the dashboard reads — and fewer old ones; the counts
+    returned say how many calls and days went in."""
     from django.db import connection, transaction
 
     tz = org.tzinfo
@@ -112,7 +116,6 @@ def load_year(org, agent_ids: list[int], n_calls: int, today: dt.date) -> dict:
         leads = cur.fetchall()
     kinds = [k for k, w in TYPES for _ in range(w)]
     per_day = n_calls / (len(agent_ids) * DAYS)
-    first = today - dt.timedelta(days=DAYS - 1)
     call_cols = (
         "id organisation_id user_id lead_id device_call_id number country_iso type status direction "
         "started_at duration_s sim via note received_at"
@@ -124,7 +127,8 @@ def load_year(org, agent_ids: list[int], n_calls: int, today: dt.date) -> dict:
     shift_cols = "organisation_id user_id started_at ended_at started_via ended_via closed_automatically"
     shift_cols += " correction_reason created_at"
     shift_cols = shift_cols.split()
-    counts = {"calls": 0, "call_backs": 0, "shifts": 0}
+    counts = {"calls": 0, "call_backs": 0, "shifts": 0, "days": 0}
+    bound = {"until": None}
     backs: list[tuple] = []
     shifts: list[tuple] = []
     open_numbers: set[str] = set()
@@ -133,7 +137,10 @@ def load_year(org, agent_ids: list[int], n_calls: int, today: dt.date) -> dict:
         pk = 0
         carry = 0.0
         for n in range(DAYS):
-            day = first + dt.timedelta(days=n)
+            if bound["until"] is not None and time.perf_counter() > bound["until"]:
+                return
+            counts["days"] += 1
+            day = today - dt.timedelta(days=n)
             opens = dt.datetime.combine(day, dt.time(9, 30), tz).astimezone(dt.UTC)
             for user_id in agent_ids:
                 shifts.append(
@@ -196,6 +203,7 @@ def load_year(org, agent_ids: list[int], n_calls: int, today: dt.date) -> dict:
     rows = calls
 
     started = time.perf_counter()
+    bound["until"] = started + load_minutes * 60 if load_minutes else None
     with transaction.atomic(), connection.cursor() as cur:
         if connection.vendor == "postgresql":
             with cur.copy(f"COPY calls_call ({', '.join(call_cols)}) FROM STDIN") as copy:
@@ -326,6 +334,7 @@ def run(args) -> None:
     from leadtracker.attendance.models import Shift
     from leadtracker.calls.models import Call, CallBack
     from leadtracker.leads.models import Lead, LeadStatus
+    from leadtracker.leads.selectors import overdue_follow_ups
     from leadtracker.reports import rollups, selectors
 
     org = Organisation.objects.filter(slug="bench").first()
@@ -350,7 +359,7 @@ def run(args) -> None:
         with transaction.atomic():
             leads_s, _ = leads_bench.load(org, statuses, agent_ids)
         today = selectors.today_in(org)
-        loaded = load_year(org, agent_ids, args.calls, today)
+        loaded = load_year(org, agent_ids, args.calls, today, args.load_minutes)
         print(f"{label}: {args.leads} leads in {leads_s:.0f} s; {loaded}", flush=True)
 
         started = time.perf_counter()
@@ -399,6 +408,8 @@ def run(args) -> None:
             "daily": lambda ids=ids: selectors.daily(org, rng, ids),
             "funnel": lambda ids=ids: selectors.funnel(org, ids),
             "conversion": lambda ids=ids: selectors.conversion_by_source(org, rng, ids),
+            # The live tile the page adds over the selectors (leads, not calls: it grows with them).
+            "overdue": lambda viewer=viewer: overdue_follow_ups(viewer),
         }
         breakdown = {
             name: summary(timed(fn, max(5, args.repeat // 5)))["p50_ms"] for name, fn in parts.items()
@@ -434,7 +445,8 @@ def run(args) -> None:
         f"{NAME}-{label}",
         rows,
         notes=(
-            f"{loaded['calls']:,} calls over {DAYS} days, {N_AGENTS} agents, {args.leads:,} leads, "
+            f"{loaded['calls']:,} calls over {loaded.get('days') or DAYS} days, {N_AGENTS} agents, "
+            f"{args.leads:,} leads, "
             f"{loaded['call_backs']:,} call-backs, {loaded['shifts']:,} shifts; 30-day dashboard = "
             "scope + summary + by_hour + per_agent + daily + funnel + conversion_by_source, "
             f"{args.repeat} timed runs (raw SQL: {max(3, args.repeat // 10)}). "
@@ -461,6 +473,12 @@ def main() -> int:
     parser.add_argument("--calls", type=int, default=int(os.environ.get("BENCH_DASHBOARD_CALLS", "10000000")))
     parser.add_argument("--leads", type=int, default=int(os.environ.get("BENCH_LEADS", "1000000")))
     parser.add_argument("--repeat", type=int, default=int(os.environ.get("BENCH_REPEAT", "50")))
+    parser.add_argument(
+        "--load-minutes",
+        type=float,
+        default=float(os.environ.get("BENCH_LOAD_MINUTES", "0")),
+        help="stop writing calls after this long (newest days first; 0: no bound); the results say how many",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     parser.add_argument(
         "--load-only", action="store_true", help="load, roll up and keep the database; time nothing"
@@ -476,6 +494,7 @@ def main() -> int:
     for label in ("sqlite", "postgresql"):
         command = [sys.executable, "-m", "bench.bench_dashboard", "--db", label]
         command += ["--calls", str(args.calls), "--leads", str(args.leads), "--repeat", str(args.repeat)]
+        command += ["--load-minutes", str(args.load_minutes)]
         command += ["--keep"] if args.keep else []
         command += ["--reuse"] if args.reuse else []
         command += ["--load-only"] if args.load_only else []
