@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from leadtracker.accounts.audit import Actor, record
 from leadtracker.accounts.models import Membership, Organisation, Role
@@ -34,11 +35,13 @@ class Location:
 
     def check(self) -> "Location":
         if not (-90 <= self.lat <= 90):
-            raise ActionError("latitude must be between -90 and 90", field="location.lat")
+            raise ActionError(gettext("latitude must be between -90 and 90"), field="location.lat")
         if not (-180 <= self.lon <= 180):
-            raise ActionError("longitude must be between -180 and 180", field="location.lon")
+            raise ActionError(gettext("longitude must be between -180 and 180"), field="location.lon")
         if self.accuracy_m is not None and not (0 <= self.accuracy_m <= 100_000):
-            raise ActionError("accuracy must be between 0 and 100,000 metres", field="location.accuracy_m")
+            raise ActionError(
+                gettext("accuracy must be between 0 and 100,000 metres"), field="location.accuracy_m"
+            )
         return self
 
 
@@ -46,7 +49,7 @@ def _check_time(at: dt.datetime | None, now: dt.datetime) -> dt.datetime:
     if at is None:
         return now
     if timezone.is_naive(at):
-        raise ActionError("give the time with its offset (RFC 3339)", field="at", status_code=422)
+        raise ActionError(gettext("give the time with its offset (RFC 3339)"), field="at", status_code=422)
     # 422, as the device agent expects of a time it must not send again (sync protocol).
     return check_within(at, "at", past=MAX_PAST, future=MAX_FUTURE, now=now)
 
@@ -89,7 +92,7 @@ def punch_in(
         .first()
     )
     if last is not None and last.ended_at and at < last.ended_at:
-        raise Conflict("starts before your previous shift ended", field="at")
+        raise Conflict(gettext("starts before your previous shift ended"), field="at")
     org = member.organisation
     try:
         with transaction.atomic():
@@ -127,9 +130,9 @@ def punch_out(
         .first()
     )
     if shift is None:
-        raise Conflict("you are not punched in", field="shift")
+        raise Conflict(gettext("you are not punched in"), field="shift")
     if at < shift.started_at:
-        raise ActionError("is before the shift started", field="at")
+        raise ActionError(gettext("is before the shift started"), field="at")
     shift.ended_at, shift.ended_via = at, via
     for key, value in _location_fields("end", member.organisation, location).items():
         setattr(shift, key, value)
@@ -188,25 +191,28 @@ def correct_shift(
     """A manager fixes a shift someone forgot to close (or opened late), saying why."""
     if not by.has_role(Role.MANAGER) or by.user_id == shift.user_id and not by.has_role(Role.ADMIN):
         raise ActionError(
-            "only a manager (not for their own shift) can correct shifts", field="shift", status_code=403
+            gettext("only a manager (not for their own shift) can correct shifts"),
+            field="shift",
+            status_code=403,
         )
     reason = (reason or "").strip()
     if len(reason) < 3:
-        raise ActionError("say why the shift is corrected", field="reason")
+        raise ActionError(gettext("say why the shift is corrected"), field="reason")
     for name, value in (("started_at", started_at), ("ended_at", ended_at)):
         if value is not None and timezone.is_naive(value):
-            raise ActionError("give the time with its offset", field=name)
+            raise ActionError(gettext("give the time with its offset"), field=name)
         check_within(value, name, past=MAX_CORRECTION_AGE, future=MAX_FUTURE)
     if ended_at is not None and ended_at < started_at:
-        raise ActionError("is before the start", field="ended_at")
+        raise ActionError(gettext("is before the start"), field="ended_at")
     if (ended_at or timezone.now()) - started_at > MAX_SHIFT:
         raise ActionError(
-            "a shift lasts at most 48 hours", field="ended_at" if ended_at is not None else "started_at"
+            gettext("a shift lasts at most 48 hours"),
+            field="ended_at" if ended_at is not None else "started_at",
         )
     if ended_at is None and shift.ended_at is not None:
-        raise ActionError("a corrected shift keeps an end", field="ended_at")
+        raise ActionError(gettext("a corrected shift keeps an end"), field="ended_at")
     if started_at > timezone.now() + MAX_FUTURE:
-        raise ActionError("is in the future", field="started_at")
+        raise ActionError(gettext("is in the future"), field="started_at")
     overlap = Shift.objects.filter(
         organisation_id=shift.organisation_id,
         user_id=shift.user_id,
@@ -214,7 +220,7 @@ def correct_shift(
     ).exclude(pk=shift.pk)
     overlap = overlap.filter(ended_at__gt=started_at) | overlap.filter(ended_at__isnull=True)
     if overlap.exists():
-        raise Conflict("overlaps another shift of this person", field="started_at")
+        raise Conflict(gettext("overlaps another shift of this person"), field="started_at")
     changed = [
         name
         for name, value in (("started_at", started_at), ("ended_at", ended_at))

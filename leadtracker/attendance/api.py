@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from django.utils.translation import gettext
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError, ValidationError
 from pydantic import Field
@@ -192,7 +193,7 @@ def on_shift(request):
 )
 def list_shifts(request, start: dt.datetime, end: dt.datetime, user_id: int | None = None):
     if end <= start or end - start > dt.timedelta(days=93):
-        raise HttpError(400, "end must be after start, at most 93 days later")
+        raise HttpError(400, gettext("end must be after start, at most 93 days later"))
     token = getattr(request, "api_token", None)
     if token is not None and token.kind == TokenKind.DEVICE:
         # A phone learns its person's shifts (punched on the web while it was off) so that it

@@ -5,6 +5,7 @@ import datetime as dt
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from leadtracker.accounts.audit import Actor
@@ -52,16 +53,16 @@ def punch(request):
     try:
         if request.POST.get("action") == "out":
             actions.punch_out(member, actor=actor, at=made_at(request), location=_location(request))
-            messages.success(request, "Punched out. Call tracking has stopped.")
+            messages.success(request, gettext("Punched out. Call tracking has stopped."))
         else:
             _shift, created = actions.punch_in(
                 member, actor=actor, at=made_at(request), location=_location(request)
             )
             messages.success(
                 request,
-                "Punched in. Calls are tracked until you punch out."
+                gettext("Punched in. Calls are tracked until you punch out.")
                 if created
-                else "You were already punched in.",
+                else gettext("You were already punched in."),
             )
     except ActionError as exc:
         messages.error(request, exc.message)
@@ -178,12 +179,12 @@ def shift_detail(request, shift_id):
             try:
                 return dt.datetime.fromisoformat(value).replace(tzinfo=tz)
             except ValueError:
-                raise ActionError("not a date and time", field=name) from None
+                raise ActionError(gettext("not a date and time"), field=name) from None
 
         try:
             started = parse("started_at")
             if started is None:
-                raise ActionError("give the start", field="started_at")
+                raise ActionError(gettext("give the start"), field="started_at")
             actions.correct_shift(
                 shift,
                 started_at=started,
@@ -202,7 +203,7 @@ def shift_detail(request, shift_id):
             }
             return render(request, "attendance/shift.html", context, status=422)
         else:
-            messages.success(request, "Shift corrected.")
+            messages.success(request, gettext("Shift corrected."))
             return redirect("timesheets")
 
     def local(moment):

@@ -13,7 +13,7 @@ from leadtracker.accounts.decorators import member_required
 from leadtracker.calls import selectors
 from leadtracker.calls.actions import NextFollowUp
 from leadtracker.calls.sheet.actions import SheetData, save_sheet
-from leadtracker.calls.sheet.forms import SheetForm
+from leadtracker.calls.sheet.forms import PICK, SheetForm
 from leadtracker.calls.sheet.times import quick_chips
 from leadtracker.leads import masking
 from leadtracker.leads.selectors import get_lead
@@ -39,6 +39,7 @@ def sheet_context(request, form: SheetForm, action: str, *, can_plan: bool = Tru
         "sheet_chips": quick_chips(form.now, form.tz) if can_plan else [],
         "sheet_can_plan": can_plan,
         "sheet_back": back,
+        "sheet_pick": PICK,
     }
 
 
