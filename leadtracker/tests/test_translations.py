@@ -76,6 +76,40 @@ TRANSLATED = [
             f"{T}/accounts/email/invitation.txt",
         ),
     ),
+    Area(
+        "calls: the calling queue, the outcome sheet, recent, missed and all calls",
+        "leadtracker/calls/locale",
+        (
+            f"{T}/calls/queue.html",
+            f"{T}/calls/_sheet.html",
+            f"{T}/calls/sheet.html",
+            f"{T}/calls/recent.html",
+            f"{T}/calls/missed.html",
+            f"{T}/calls/list.html",
+            "leadtracker/calls/queue",
+            "leadtracker/calls/sheet",
+        ),
+    ),
+    Area(
+        "attendance: punching in and out, shifts, timesheets",
+        "leadtracker/attendance/locale",
+        (f"{T}/attendance", "leadtracker/attendance"),
+    ),
+    Area(
+        "reports: my day and the dashboard",
+        "leadtracker/reports/locale",
+        (
+            f"{T}/reports/my_day.html",
+            f"{T}/reports/dashboard.html",
+            f"{T}/reports/_dash.html",
+            f"{T}/reports/_figures.html",
+            f"{T}/reports/_getting_started.html",
+            f"{T}/reports/_empty_chart.html",
+            "leadtracker/reports/views.py",
+            "leadtracker/reports/forms.py",
+            "leadtracker/reports/getting_started.py",
+        ),
+    ),
 ]
 
 # What is still in English only. Each entry is the sources of an area not yet translated.
@@ -83,7 +117,9 @@ NOT_YET_TRANSLATED = [
     f"{T}/accounts (mfa, invitation, members, settings hub, tokens, push, support, help, audit, e-mails)",
     "leadtracker/accounts (api, mfa, push, support, notifications, the other e-mails)",
     f"{T}/leads, leadtracker/leads (H2)",
-    f"{T}/calls, {T}/attendance, {T}/reports, their apps and the device agent (H3)",
+    f"{T}/calls (detail, log, devices, outcomes, talk scripts, usage, create lead, phone setup), "
+    f"{T}/reports/email, leadtracker/calls (views, api, actions, sync, push texts), leadtracker/reports "
+    "(digest) (H3)",
     f"{T}/automation, {T}/integrations, {T}/privacy and their apps",
 ]
 
