@@ -74,6 +74,10 @@ TRANSLATED = [
             "leadtracker/accounts/context_processors.py",
             "leadtracker/accounts/actions.py",
             f"{T}/accounts/email/invitation.txt",
+            f"{T}/accounts/settings_hub.html",
+            f"{T}/accounts/notifications.html",
+            f"{T}/accounts/signup.html",
+            f"{T}/accounts/accept_invitation.html",
         ),
     ),
     Area(
@@ -114,7 +118,7 @@ TRANSLATED = [
 
 # What is still in English only. Each entry is the sources of an area not yet translated.
 NOT_YET_TRANSLATED = [
-    f"{T}/accounts (mfa, invitation, members, settings hub, tokens, push, support, help, audit, e-mails)",
+    f"{T}/accounts (mfa, members, member detail, tokens, push, support, help, audit, password e-mail)",
     "leadtracker/accounts (api, mfa, push, support, notifications, the other e-mails)",
     f"{T}/leads, leadtracker/leads (H2)",
     f"{T}/calls (detail, log, devices, outcomes, talk scripts, usage, create lead, phone setup), "
