@@ -94,7 +94,6 @@ def test_the_fiftieth_batch_of_a_day_costs_what_the_first_does(frozen_at, acme):
     assert day.calls == BATCHES * PER_BATCH  # one day: 1,000 calls in it before the last batch
     assert day.unique_leads == 4
     assert_rollups_match(acme.org)
-    print(first, last)
     assert last[0] == first[0], f"statements: first batch {first[0]}, 50th {last[0]}"
     # Re-reading the day would make the 50th batch read ~1,000 calls more than the first (and on
     # SQLite take tens of thousands of steps more); adding reads what the batch itself touches.
