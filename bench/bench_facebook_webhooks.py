@@ -210,9 +210,12 @@ def run(n: int, seconds: float, workers: int) -> dict:
     try:
         wait_healthy(server, port)
         path = f"/integrations/hook/{connector.url_token}"
+        # The machine is shared: its load is written beside every figure.
+        load_before = os.getloadavg()[0]
         t0 = time.time()
         latencies, first_answered = send_all(port, path, ids, seconds)
         sent_in = time.time() - t0
+        load_after = os.getloadavg()[0]
         finished = wait_for_leads(org, unique, max(first_answered.values()))
     finally:
         stop(server)
@@ -243,6 +246,8 @@ def run(n: int, seconds: float, workers: int) -> dict:
         "all_within_60_s": bool(delays) and len(delays) == unique and max(delays) <= 60,
         "drained_after_last_s": round(finished - max(first_answered.values()), 1),
         "workers": workers,
+        "load_1m_before": round(load_before, 1),
+        "load_1m_after": round(load_after, 1),
     }
 
 

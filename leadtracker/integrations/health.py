@@ -17,6 +17,10 @@ RECEIVED_PRECISION = dt.timedelta(seconds=30)
 
 def note_received(connector: Connector, at=None) -> None:
     at = at or timezone.now()
+    if connector.last_received_at is not None and connector.last_received_at >= at - RECEIVED_PRECISION:
+        # Read with the connector in this request: fresh enough, no statement (in a burst, all
+        # but one delivery in 30 s).
+        return
     stale = Q(last_received_at__isnull=True) | Q(last_received_at__lt=at - RECEIVED_PRECISION)
     Connector.objects.filter(stale, pk=connector.pk).update(last_received_at=at)
     if connector.last_received_at is None or connector.last_received_at < at - RECEIVED_PRECISION:

@@ -24,11 +24,9 @@ class ConnectorThrottle(_WindowThrottle):
 
 @csrf_exempt
 def hook(request, url_token: str):
-    connector = (
-        Connector.objects.select_related("organisation").filter(url_token=url_token, is_active=True).first()
-        if url_token
-        else None
-    )
+    # The token is unique: no ORDER BY (first() would sort by the model's name, pk).
+    found = Connector.objects.select_related("organisation").filter(url_token=url_token, is_active=True)
+    connector = next(iter(found.order_by()[:1]), None) if url_token else None
     provider = registry.get(connector.kind) if connector is not None else None
     if provider is None:
         return HttpResponse("unknown hook", status=404, content_type="text/plain")
