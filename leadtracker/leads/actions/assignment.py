@@ -2,6 +2,7 @@
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from leadtracker.accounts.audit import Actor, record
 from leadtracker.accounts.models import Membership, Role
@@ -20,7 +21,7 @@ def assign_lead(
 ) -> Lead:
     if by is not None:
         if by.role == Role.AGENT:
-            raise ActionError("agents cannot reassign leads", field="owner", status_code=403)
+            raise ActionError(_("agents cannot reassign leads"), field="owner", status_code=403)
         check_owner(by, owner_id, lead.organisation_id)
     if lead.owner_id == owner_id:
         return lead
@@ -147,18 +148,18 @@ def save_assignment_rule(
 ) -> AssignmentRule:
     name = (name or "").strip()
     if not name:
-        raise ActionError("give the rule a name", field="name")
+        raise ActionError(_("give the rule a name"), field="name")
     agents = list(
         Membership.objects.filter(organisation=org, is_active=True, user_id__in=agent_ids).values_list(
             "user_id", flat=True
         )
     )
     if len(agents) != len(set(agent_ids)):
-        raise ActionError("no such active member in this organisation", field="agents", status_code=404)
+        raise ActionError(_("no such active member in this organisation"), field="agents", status_code=404)
     if not agents:
-        raise ActionError("choose one or more active members of this organisation", field="agents")
+        raise ActionError(_("choose one or more active members of this organisation"), field="agents")
     if source is not None and source.organisation_id != org.pk:
-        raise ActionError("no such source", field="source")
+        raise ActionError(_("no such source"), field="source")
     rule = rule or AssignmentRule(organisation=org)
     rule.name, rule.source, rule.is_active, rule.only_on_shift = name[:80], source, is_active, only_on_shift
     rule.save()

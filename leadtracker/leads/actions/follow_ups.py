@@ -5,6 +5,7 @@ import datetime as dt
 from django.db import transaction
 from django.db.models import Min
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from leadtracker.accounts.audit import Actor, record
 from leadtracker.accounts.idempotency import made_marks, made_now
@@ -95,7 +96,7 @@ def complete_follow_up(fu: FollowUp, *, outcome: str = "", actor: Actor, by: Mem
 
 def _check_kind(kind: str) -> None:
     if kind not in FollowUpKind.values:
-        raise ActionError(f"must be one of {', '.join(FollowUpKind.values)}", field="kind")
+        raise ActionError(_("must be one of %s") % ", ".join(FollowUpKind.values), field="kind")
 
 
 # A follow-up is planned within five years, and one may be noted up to a year late. Beyond that
@@ -110,20 +111,20 @@ def _check_due_at(due_at, *, was=None) -> None:
     """``was``: the follow-up's time before a change; keeping it (an edit of the note of a
     follow-up overdue for over a year) is no new time to check."""
     if due_at is None or timezone.is_naive(due_at):
-        raise ActionError("give a date and time with a time zone", field="due_at")
+        raise ActionError(_("give a date and time with a time zone"), field="due_at")
     if due_at != was:
         check_within(due_at, "due_at", past=FOLLOW_UP_PAST, future=FOLLOW_UP_FUTURE)
 
 
 def _check_remind_minutes(minutes) -> None:
     if minutes is None or not 0 <= minutes <= 7 * 24 * 60:
-        raise ActionError("between 0 and 10080 minutes", field="remind_minutes_before")
+        raise ActionError(_("between 0 and 10080 minutes"), field="remind_minutes_before")
 
 
 def _refuse_closed(fu: FollowUp) -> None:
     """Raise the 409 for a follow-up that is no longer open, saying how it ended."""
     state = FollowUp.objects.get(pk=fu.pk).state
-    raise Conflict(f"this follow-up is already {state}; plan a new one", field="follow_up")
+    raise Conflict(_("this follow-up is already %s; plan a new one") % state, field="follow_up")
 
 
 FOLLOW_UP_EDITABLE = ("due_at", "kind", "note", "assignee_id", "remind_minutes_before")
@@ -141,7 +142,7 @@ def update_follow_up(fu: FollowUp, *, actor: Actor, by: Membership | None, **fie
         _refuse_closed(fu)
     unknown = set(fields) - set(FOLLOW_UP_EDITABLE)
     if unknown:
-        raise ActionError("this field cannot be changed here", field=sorted(unknown)[0])
+        raise ActionError(_("this field cannot be changed here"), field=sorted(unknown)[0])
     if "kind" in fields:
         _check_kind(fields["kind"])
     if "due_at" in fields:
@@ -150,13 +151,13 @@ def update_follow_up(fu: FollowUp, *, actor: Actor, by: Membership | None, **fie
         _check_remind_minutes(fields["remind_minutes_before"])
     if "note" in fields:
         if fields["note"] is None:
-            raise ActionError("may not be empty (send an empty string to clear it)", field="note")
+            raise ActionError(_("may not be empty (send an empty string to clear it)"), field="note")
         fields["note"] = fields["note"].strip()
         if len(fields["note"]) > 2000:
-            raise ActionError("at most 2,000 characters", field="note")
+            raise ActionError(_("at most 2,000 characters"), field="note")
     if "assignee_id" in fields:
         if fields["assignee_id"] is None:
-            raise ActionError("a follow-up needs someone to do it", field="assignee_id")
+            raise ActionError(_("a follow-up needs someone to do it"), field="assignee_id")
         if fields["assignee_id"] != fu.assignee_id:
             check_owner(by, fields["assignee_id"], lead.organisation_id, field="assignee_id")
             _check_assignee_sees(lead, fields["assignee_id"])
@@ -198,7 +199,7 @@ def _check_assignee_sees(lead: Lead, user_id: int) -> None:
     member = Membership.objects.get(organisation_id=lead.organisation_id, user_id=user_id, is_active=True)
     if not leads_for(member).filter(pk=lead.pk).exists():
         raise ActionError(
-            "that person cannot open this lead; assign the lead to them first", field="assignee_id"
+            _("that person cannot open this lead; assign the lead to them first"), field="assignee_id"
         )
 
 

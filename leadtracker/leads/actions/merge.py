@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from leadtracker.accounts.audit import Actor, record
 from leadtracker.accounts.models import Membership, Role
@@ -107,11 +108,11 @@ def merge_leads(primary: Lead, duplicate: Lead, *, actor: Actor, by: Membership 
     of other apps that points at a lead move over; each field keeps the value ``plan_merge``
     picks; then the duplicate is deleted."""
     if primary.pk == duplicate.pk:
-        raise ActionError("a lead cannot be merged with itself", field="duplicate")
+        raise ActionError(_("a lead cannot be merged with itself"), field="duplicate")
     if primary.organisation_id != duplicate.organisation_id:
-        raise ActionError("no such lead", field="duplicate", status_code=404)
+        raise ActionError(_("no such lead"), field="duplicate", status_code=404)
     if by is not None and not by.has_role(Role.MANAGER):
-        raise ActionError("only managers and admins merge leads", field="lead", status_code=403)
+        raise ActionError(_("only managers and admins merge leads"), field="lead", status_code=403)
     primary = Lead.objects.select_for_update().get(pk=primary.pk)
     duplicate = Lead.objects.select_for_update().get(pk=duplicate.pk)
     plan = plan_merge(primary, duplicate)

@@ -1,5 +1,7 @@
 """Who may change a lead, and to whom a lead may be given: the checks the actions start with."""
 
+from django.utils.translation import gettext as _
+
 from leadtracker.accounts.models import Membership, Role
 from leadtracker.leads.models import Lead
 from leadtracker.leads.selectors import can_assign_to, leads_for
@@ -11,9 +13,9 @@ def check_owner(by: Membership | None, owner_id: int | None, org_id: int, field:
         return
     if not Membership.objects.filter(organisation_id=org_id, user_id=owner_id, is_active=True).exists():
         # Someone from elsewhere (or nobody): as unknown as another organisation's lead.
-        raise ActionError("no such active member in this organisation", field=field, status_code=404)
+        raise ActionError(_("no such active member in this organisation"), field=field, status_code=404)
     if by is not None and not can_assign_to(by, owner_id):
-        raise ActionError("you cannot give a lead to that person", field=field, status_code=403)
+        raise ActionError(_("you cannot give a lead to that person"), field=field, status_code=403)
 
 
 def _may_change(by: Membership, lead: Lead) -> bool:
@@ -26,4 +28,4 @@ def _check_can_edit(lead: Lead, by: Membership | None) -> None:
     if by is None or by.role != Role.AGENT:
         return  # managers and admins reach only leads visibility lets them load
     if lead.owner_id != by.user_id:
-        raise ActionError("agents can change only their own leads", field="lead", status_code=403)
+        raise ActionError(_("agents can change only their own leads"), field="lead", status_code=403)

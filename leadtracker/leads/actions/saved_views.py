@@ -5,6 +5,7 @@ import re
 from urllib.parse import parse_qsl, urlencode
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from leadtracker.accounts.audit import Actor, record
 from leadtracker.accounts.models import Membership, Role
@@ -61,11 +62,11 @@ def save_view(
     """Saves under the name, replacing the viewer's own view of that name."""
     name = (name or "").strip()
     if not name:
-        raise ActionError("give the view a name", field="name")
+        raise ActionError(_("give the view a name"), field="name")
     if len(name) > NAME_MAX:
-        raise ActionError(f"at most {NAME_MAX} characters", field="name")
+        raise ActionError(_("at most %s characters") % NAME_MAX, field="name")
     if shared and not viewer.has_role(Role.MANAGER):
-        raise ActionError("only a manager can share a view with the team", field="shared", status_code=403)
+        raise ActionError(_("only a manager can share a view with the team"), field="shared", status_code=403)
     view, created = SavedView.objects.update_or_create(
         organisation_id=viewer.organisation_id,
         owner_id=viewer.user_id,
@@ -88,7 +89,7 @@ def save_view(
 
 def delete_view(viewer: Membership, view: SavedView, *, actor: Actor) -> None:
     if view.owner_id != viewer.user_id or view.organisation_id != viewer.organisation_id:
-        raise Conflict("only the person who saved a view can delete it", field="view")
+        raise Conflict(_("only the person who saved a view can delete it"), field="view")
     record("saved_view.delete", organisation=viewer.organisation, actor=actor, obj=view)
     view.delete()
 
@@ -97,8 +98,8 @@ def set_columns(viewer: Membership, columns, *, actor: Actor) -> list[str]:
     """The viewer's own choice of the list's columns (the row named "")."""
     chosen = _clean_columns(columns)
     if not chosen:
-        raise ActionError("choose at least one column", field="columns")
-    view, _ = SavedView.objects.update_or_create(
+        raise ActionError(_("choose at least one column"), field="columns")
+    view, _created = SavedView.objects.update_or_create(
         organisation_id=viewer.organisation_id, owner_id=viewer.user_id, name="", defaults={"columns": chosen}
     )
     record(

@@ -1,6 +1,7 @@
 """Tags: on a lead, and the organisation's list of them (create, rename everywhere, delete)."""
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from leadtracker.accounts.audit import Actor, record
 from leadtracker.accounts.models import Membership
@@ -57,12 +58,12 @@ def set_tags(lead: Lead, names: list[str], *, actor: Actor, by: Membership | Non
 def _clean_tag_name(name: str) -> str:
     name = (name or "").strip()
     if not name:
-        raise ActionError("give the tag a name", field="name")
+        raise ActionError(_("give the tag a name"), field="name")
     if len(name) > 50:
-        raise ActionError("at most 50 characters", field="name")
+        raise ActionError(_("at most 50 characters"), field="name")
     if "," in name:
         # The web forms take tags as a comma-separated list: such a tag could never be typed.
-        raise ActionError("a tag cannot contain a comma", field="name")
+        raise ActionError(_("a tag cannot contain a comma"), field="name")
     return name
 
 
@@ -73,7 +74,7 @@ def _check_tag_name_free(org_id: int, name: str, tag: Tag | None = None) -> None
     if tag is not None:
         clash = clash.exclude(pk=tag.pk)
     if clash.exists():
-        raise Conflict("a tag with this name exists", field="name")
+        raise Conflict(_("a tag with this name exists"), field="name")
 
 
 @transaction.atomic
@@ -84,7 +85,7 @@ def create_tag(org, name: str, *, actor: Actor) -> Tag:
         with transaction.atomic():
             tag = Tag.objects.create(organisation=org, name=name)
     except IntegrityError:  # the same name created between our look and our insert
-        raise Conflict("a tag with this name exists", field="name") from None
+        raise Conflict(_("a tag with this name exists"), field="name") from None
     record("tag.create", organisation=org, actor=actor, obj=tag)
     return tag
 
@@ -100,7 +101,7 @@ def rename_tag(tag: Tag, name: str, *, actor: Actor) -> Tag:
         with transaction.atomic():
             Tag.objects.filter(pk=tag.pk).update(name=name)
     except IntegrityError:
-        raise Conflict("a tag with this name exists", field="name") from None
+        raise Conflict(_("a tag with this name exists"), field="name") from None
     tag.name = name
     record("tag.rename", organisation=tag.organisation, actor=actor, obj=tag, changes={"fields": ["name"]})
     return tag

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from leadtracker.accounts.audit import Actor
@@ -35,7 +36,9 @@ def trash_lead(request, lead_id):
         messages.error(request, exc.message)
         return redirect("lead_detail", lead_id=lead.pk)
     messages.success(
-        request, f"“{lead}” moved to the trash. It can be restored from Trash for {actions.TRASH_DAYS} days."
+        request,
+        _("“%(lead)s” moved to the trash. It can be restored from Trash for %(days)s days.")
+        % {"lead": lead, "days": actions.TRASH_DAYS},
     )
     return redirect("lead_list")
 
@@ -79,15 +82,20 @@ def restore(request, trashed_id):
     except ActionError as exc:
         messages.error(request, exc.message)
         return redirect("lead_trash")
-    messages.success(request, f"“{result.lead}” is back, with its numbers, timeline and calls.")
+    messages.success(
+        request, _("“%(lead)s” is back, with its numbers, timeline and calls.") % {"lead": result.lead}
+    )
     if result.numbers_on_other_lead or result.email_on_other_lead:
         taken = [display(n) for n in result.numbers_on_other_lead] + [result.email_on_other_lead] * bool(
             result.email_on_other_lead
         )
         messages.warning(
             request,
-            f"Another lead has taken {', '.join(taken)} meanwhile, so the restored lead is without "
-            "it. Compare the two on Duplicates and merge them if they are one person.",
+            _(
+                "Another lead has taken %(taken)s meanwhile, so the restored lead is without it. "
+                "Compare the two on Duplicates and merge them if they are one person."
+            )
+            % {"taken": ", ".join(taken)},
         )
     return redirect(reverse("lead_detail", args=[result.lead.pk]))
 
@@ -114,5 +122,5 @@ def delete_forever(request, trashed_id):
     except ActionError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"“{trashed}” deleted for good.")
+        messages.success(request, _("“%(lead)s” deleted for good.") % {"lead": trashed})
     return redirect("lead_trash")

@@ -4,6 +4,7 @@ manager may share it with the team), delete one's own, and choose the desktop ta
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from leadtracker.accounts.audit import Actor
@@ -29,9 +30,10 @@ def view_save(request):
     except ActionError as exc:
         messages.error(request, f"{exc.field}: {exc.message}" if exc.field else exc.message)
         return redirect(safe_back(request, reverse("lead_list")))
-    messages.success(
-        request, f"View “{view.name}” saved{' and shared with your team' if view.shared else ''}."
+    saved = (
+        _("View “%(name)s” saved and shared with your team.") if view.shared else _("View “%(name)s” saved.")
     )
+    messages.success(request, saved % {"name": view.name})
     return redirect(f"{reverse('lead_list')}?{view.query}{'&' if view.query else ''}view={view.pk}")
 
 
@@ -44,7 +46,7 @@ def view_delete(request, view_id):
     except ActionError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"View “{view.name}” deleted.")
+        messages.success(request, _("View “%(name)s” deleted.") % {"name": view.name})
     return redirect("lead_list")
 
 
