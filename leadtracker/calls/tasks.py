@@ -2,9 +2,11 @@ import datetime as dt
 
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 from django_tasks import task
 
+from leadtracker.accounts.language import language_of
 from leadtracker.accounts.models import PushKind, PushSubscription
 from leadtracker.accounts.push import sender
 from leadtracker.calls import callbacks
@@ -60,13 +62,20 @@ def _duration(seconds: int) -> str:
 def send_call_prompt(call_id: int) -> dict:
     """Web Push "Call with Asha Sharma ended · 2m 10s — how did it go?", opening the call's
     outcome sheet. Not retried: a late prompt is no prompt."""
-    call = Call.objects.select_related("lead").filter(pk=call_id).first()
+    call = Call.objects.select_related("lead", "user", "organisation").filter(pk=call_id).first()
     if call is None:
         return {"skipped": "the call is gone"}
     who = str(call.lead) if call.lead is not None and call.lead.erased_at is None else call.number
+    # In the person's language: the worker runs outside any request.
+    with translation.override(language_of(call.user, call.organisation)):
+        title = gettext("How did it go?")
+        text = gettext("Call with %(who)s ended · %(duration)s — how did it go?") % {
+            "who": who,
+            "duration": _duration(call.duration_s),
+        }
     body = {
-        "title": "How did it go?",
-        "body": f"Call with {who} ended · {_duration(call.duration_s)} — how did it go?",
+        "title": title,
+        "body": text,
         "url": reverse("call_outcome_sheet", kwargs={"call_id": call.pk}),
         "kind": PushKind.CALL_ENDED.value,
         "tag": f"call{call.pk}",

@@ -92,6 +92,7 @@ TRANSLATED = [
             f"{T}/calls/list.html",
             "leadtracker/calls/queue",
             "leadtracker/calls/sheet",
+            "leadtracker/calls/tasks.py",
         ),
     ),
     Area(
@@ -114,13 +115,53 @@ TRANSLATED = [
             "leadtracker/reports/getting_started.py",
         ),
     ),
+    Area(
+        "leads: the list, board, search, a lead's page, new and edit, trash, duplicates; their messages",
+        "leadtracker/leads/locale",
+        (
+            f"{T}/leads/list.html",
+            f"{T}/leads/_rows.html",
+            f"{T}/leads/detail.html",
+            f"{T}/leads/new.html",
+            f"{T}/leads/edit.html",
+            f"{T}/leads/board.html",
+            f"{T}/leads/_board_cards.html",
+            f"{T}/leads/_board_figures.html",
+            f"{T}/leads/_column_figures.html",
+            f"{T}/leads/_search_results.html",
+            f"{T}/leads/search.html",
+            f"{T}/leads/_consent_panel.html",
+            f"{T}/leads/_dnc_flag.html",
+            f"{T}/leads/_merge_value.html",
+            f"{T}/leads/timeline",
+            f"{T}/leads/fields",
+            f"{T}/leads/trash.html",
+            f"{T}/leads/trashed.html",
+            f"{T}/leads/duplicates.html",
+            f"{T}/leads/_my_consent.html",
+            "leadtracker/leads/actions/leads.py",
+            "leadtracker/leads/views/leads.py",
+            "leadtracker/leads/views/follow_ups.py",
+            "leadtracker/leads/forms.py",
+            "leadtracker/leads/models.py",
+            "leadtracker/leads/trash/views.py",
+            "leadtracker/leads/views/saved_views.py",
+            "leadtracker/leads/actions/follow_ups.py",
+            "leadtracker/leads/actions/permissions.py",
+            "leadtracker/leads/actions/tags.py",
+            "leadtracker/leads/actions/merge.py",
+            "leadtracker/leads/actions/saved_views.py",
+            "leadtracker/leads/actions/assignment.py",
+        ),
+    ),
 ]
 
 # What is still in English only. Each entry is the sources of an area not yet translated.
 NOT_YET_TRANSLATED = [
     f"{T}/accounts (mfa, members, member detail, tokens, push, support, help, audit, password e-mail)",
     "leadtracker/accounts (api, mfa, push, support, notifications, the other e-mails)",
-    f"{T}/leads, leadtracker/leads (H2)",
+    f"{T}/leads (settings, imports, merge preview, campaign export, unsubscribe), leadtracker/leads "
+    "(api, imports, consent, capture, webhooks, settings actions, fields) (H2)",
     f"{T}/calls (detail, log, devices, outcomes, talk scripts, usage, create lead, phone setup), "
     f"{T}/reports/email, leadtracker/calls (views, api, actions, sync, push texts), leadtracker/reports "
     "(digest) (H3)",
