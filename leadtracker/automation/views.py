@@ -103,13 +103,15 @@ def rule_switch(request, automation_rule_id: int):
 
 def _redraw_initial(form_class_fields, post) -> dict:
     """A redraw (another action slot, an action's type chosen) keeps what was typed without
-    checking it: the values as the form's initial, unticked boxes as unticked."""
+    checking it: the values as the form's initial, boxes as they were left."""
     initial = {}
     for name, field in form_class_fields.items():
         if isinstance(field, forms.MultipleChoiceField):
             initial[name] = post.getlist(name)
         elif isinstance(field, forms.BooleanField):
-            initial[name] = name in post
+            # A box the page showed is as it was left; one it did not keeps its default.
+            if name in post.getlist("shown"):
+                initial[name] = name in post
         elif name in post:
             initial[name] = post.get(name)
     return initial

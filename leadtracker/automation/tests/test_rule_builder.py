@@ -34,6 +34,8 @@ def test_a_rule_built_from_pick_lists_is_saved_as_its_json(acme, client):
     # No script: the type's inputs come with a redraw, and another slot with "Add another action".
     redraw = client.post(URL, {**base, "redraw": "1"}).content.decode()
     assert 'name="a0_in"' in redraw and 'name="a0_at"' in redraw and "Not saved" not in redraw
+    assign = client.post(URL, {**base, "a0_type": "assign", "redraw": "1"}).content.decode()
+    assert 'name="a0_on_shift" id="id_a0_on_shift" checked' in assign  # its default, not unticked
     more = client.post(URL, {**base, "more": "1"}).content.decode()
     assert 'name="a1_type"' in more and 'value="2"' in more
     saved = client.post(
