@@ -179,9 +179,10 @@ def p50(samples):
 
 def run(args) -> None:
     label = args.db
-    os.environ["DATABASE_URL"] = url = (
-        base.database_url(label).replace("_sync", "_sync_team").replace("sync.sqlite3", "sync_team.sqlite3")
-    )
+    url = base.database_url(label).replace("_sync", "_sync_team").replace("sync.sqlite3", "sync_team.sqlite3")
+    if args.suffix and label == "postgresql":  # two runs at once (before and after), a database each
+        url += f"_{args.suffix}"
+    os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "leadtracker.settings")
     os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-not-for-production-use-0123456789")
     os.environ.update(base.SETTINGS_ENV)
@@ -271,6 +272,7 @@ def main() -> int:
         "--db", choices=["sqlite", "postgresql"], default=os.environ.get("BENCH_DB_LABEL", "sqlite")
     )
     parser.add_argument("--leads", type=int, default=50000)
+    parser.add_argument("--suffix", default="", help="PostgreSQL: the database's name ends with it")
     parser.add_argument("--phones", type=int, default=200)
     parser.add_argument("--dialler-calls", type=int, default=5000)
     run(parser.parse_args())
