@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
@@ -247,7 +248,7 @@ def _member_in_org(request, member_id: int, field: str) -> Membership:
     """A member id sent in a body: another organisation's answers 404, like a path id."""
     manager = Membership.objects.filter(organisation_id=request.org.pk, pk=member_id).first()
     if manager is None:
-        raise actions.ActionError("no such member in this organisation", field=field, status_code=404)
+        raise actions.ActionError(_("no such member in this organisation"), field=field, status_code=404)
     return manager
 
 

@@ -27,6 +27,7 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from leadtracker.accounts import throttle
 from leadtracker.accounts.audit import Actor, record
@@ -203,7 +204,9 @@ def start_enrolment(user: User) -> tuple[TotpDevice, bytes]:
     confirmed one exists (disable it first), so a stolen session cannot swap the factor."""
     existing = TotpDevice.objects.select_for_update().filter(user=user).first()
     if existing is not None and existing.confirmed_at is not None:
-        raise ActionError("two-factor sign-in is already on; turn it off first", field="mfa", status_code=409)
+        raise ActionError(
+            _("two-factor sign-in is already on; turn it off first"), field="mfa", status_code=409
+        )
     key = secrets.token_bytes(SECRET_BYTES)
     if existing is None:
         device = TotpDevice.objects.create(user=user, secret_sealed=seal(key))
@@ -239,9 +242,9 @@ def confirm_enrolment(user: User, code: str, *, actor: Actor) -> list[str]:
     which are shown this once."""
     device = TotpDevice.objects.select_for_update().filter(user=user).first()
     if device is None or device.confirmed_at is not None:
-        raise ActionError("start the set-up first", field="mfa", status_code=409)
+        raise ActionError(_("start the set-up first"), field="mfa", status_code=409)
     if not _accept_code(device, code):
-        raise ActionError("that code is not right; type the 6 digits your app shows now", field="code")
+        raise ActionError(_("that code is not right; type the 6 digits your app shows now"), field="code")
     TotpDevice.objects.filter(pk=device.pk).update(confirmed_at=timezone.now())
     codes = _replace_recovery_codes(user)
     _record_for_user(user, "mfa.enable", actor=actor)
@@ -262,9 +265,9 @@ def regenerate_recovery_codes(user: User, code: str, *, actor: Actor) -> list[st
     """New codes (the old ones stop working), after a code from the app."""
     device = confirmed_device(user)
     if device is None:
-        raise ActionError("two-factor sign-in is not on", field="mfa", status_code=409)
+        raise ActionError(_("two-factor sign-in is not on"), field="mfa", status_code=409)
     if not _accept_code(device, code):
-        raise ActionError("that code is not right; type the 6 digits your app shows now", field="code")
+        raise ActionError(_("that code is not right; type the 6 digits your app shows now"), field="code")
     codes = _replace_recovery_codes(user)
     _record_for_user(user, "mfa.recovery_codes_regenerated", actor=actor)
     return codes
@@ -306,9 +309,9 @@ def _remove(user: User) -> None:
 def disable(user: User, *, password: str, code: str, actor: Actor) -> None:
     """Turn MFA off: needs the password and a current code (or a recovery code)."""
     if not user.check_password(password or ""):
-        raise ActionError("that is not your password", field="password")
+        raise ActionError(_("that is not your password"), field="password")
     if verify_sign_in(user, code or "", actor=actor) is None:
-        raise ActionError("that code is not right", field="code")
+        raise ActionError(_("that code is not right"), field="code")
     _remove(user)
     _record_for_user(user, "mfa.disable", actor=actor)
 
@@ -319,16 +322,18 @@ def reset_for_member(member, *, by, actor: Actor) -> None:
     enrol again. Only an owner may reset an owner's; nobody resets their own this way."""
     if not by.is_admin:
         raise ActionError(
-            "only admins and owners can reset two-factor sign-in", field="member", status_code=403
+            _("only admins and owners can reset two-factor sign-in"), field="member", status_code=403
         )
     if member.user_id == by.user_id:
-        raise ActionError("turn your own off on your security page", field="member", status_code=403)
+        raise ActionError(_("turn your own off on your security page"), field="member", status_code=403)
     if member.role == Role.OWNER and by.role != Role.OWNER:
         raise ActionError(
-            "only an owner can reset an owner's two-factor sign-in", field="member", status_code=403
+            _("only an owner can reset an owner's two-factor sign-in"), field="member", status_code=403
         )
     if not TotpDevice.objects.filter(user_id=member.user_id).exists():
-        raise ActionError("this member has no two-factor sign-in to reset", field="member", status_code=409)
+        raise ActionError(
+            _("this member has no two-factor sign-in to reset"), field="member", status_code=409
+        )
     _remove(member.user)
     record(
         "mfa.reset",

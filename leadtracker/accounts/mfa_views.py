@@ -8,6 +8,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from leadtracker.accounts import actions, mfa, selectors
@@ -23,14 +25,16 @@ BACKEND = "leadtracker.accounts.auth.EmailBackend"
 # Between the password and the code: who passed the password, when, and where to go next.
 PENDING_KEY = "mfa_pending"
 PENDING_SECONDS = 5 * 60
-LOCKED_MESSAGE = "Too many wrong codes. Wait {minutes} minutes and try again, or ask an admin to reset it."
+LOCKED_MESSAGE = gettext_lazy(
+    "Too many wrong codes. Wait %(minutes)s minutes and try again, or ask an admin to reset it."
+)
 
 
 class CodeForm(forms.Form):
     code = forms.CharField(
         max_length=20,
-        label="Code",
-        help_text="The 6 digits your authenticator app shows, or one of your recovery codes.",
+        label=gettext_lazy("Code"),
+        help_text=gettext_lazy("The 6 digits your authenticator app shows, or one of your recovery codes."),
         widget=forms.TextInput(
             attrs={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True}
         ),
@@ -38,10 +42,12 @@ class CodeForm(forms.Form):
 
 
 class DisableForm(forms.Form):
-    password = forms.CharField(widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+    password = forms.CharField(
+        label=gettext_lazy("Password"), widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
     code = forms.CharField(
         max_length=20,
-        label="Code from your app (or a recovery code)",
+        label=gettext_lazy("Code from your app (or a recovery code)"),
         # Text, not numeric: a recovery code has letters.
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "text"}),
     )
@@ -55,7 +61,7 @@ def begin_second_step(request, user, next_url: str):
 
 
 def _locked(request, form, seconds: int):
-    form.add_error(None, LOCKED_MESSAGE.format(minutes=max(1, round(seconds / 60))))
+    form.add_error(None, LOCKED_MESSAGE % {"minutes": max(1, round(seconds / 60))})
     response = render(request, "accounts/mfa_code.html", {"form": form}, status=429)
     response["Retry-After"] = str(seconds)
     return response
@@ -65,7 +71,7 @@ def login_code(request):
     pending = request.session.get(PENDING_KEY)
     if not pending or time.time() - pending.get("at", 0) > PENDING_SECONDS:
         request.session.pop(PENDING_KEY, None)
-        messages.info(request, "Log in with your password first.")
+        messages.info(request, _("Log in with your password first."))
         return redirect("login")
     user = User.objects.filter(pk=pending["user"], is_active=True).first()
     if user is None:
@@ -97,8 +103,11 @@ def login_code(request):
             if verified.kind == "recovery":
                 messages.warning(
                     request,
-                    f"You signed in with a recovery code; it cannot be used again and {verified.codes_left} "
-                    "are left. If your authenticator is lost, set up a new one on your security page.",
+                    _(
+                        "You signed in with a recovery code; it cannot be used again and %(left)s are "
+                        "left. If your authenticator is lost, set up a new one on your security page."
+                    )
+                    % {"left": verified.codes_left},
                 )
             return redirect(pending.get("next") or "home")
     return render(request, "accounts/mfa_code.html", {"form": form}, status=status)
@@ -131,7 +140,7 @@ def mfa_settings(request):
             form = CodeForm()
             if disable_form.is_valid():
                 mfa.disable(user, actor=actor, **disable_form.cleaned_data)
-                messages.success(request, "Two-factor sign-in is off.")
+                messages.success(request, _("Two-factor sign-in is off."))
                 return redirect("mfa_settings")
     except ActionError as exc:
         show_action_error(disable_form if step == "disable" else form, exc)
@@ -168,5 +177,8 @@ def reset_member_mfa(request, member_id):
         if exc.status_code == 403:
             return render(request, "403.html", {"needed_role": Role.OWNER}, status=403)
     else:
-        messages.success(request, f"Two-factor sign-in of {member.user} is reset; they can set it up again.")
+        messages.success(
+            request,
+            _("Two-factor sign-in of %(name)s is reset; they can set it up again.") % {"name": member.user},
+        )
     return redirect("member_detail", member_id=member.pk)

@@ -78,10 +78,23 @@ TRANSLATED = [
             f"{T}/accounts/notifications.html",
             f"{T}/accounts/signup.html",
             f"{T}/accounts/accept_invitation.html",
+            f"{T}/accounts/members.html",
+            f"{T}/accounts/member_detail.html",
+            f"{T}/accounts/tokens.html",
+            f"{T}/accounts/mfa_code.html",
+            f"{T}/accounts/mfa_recovery_codes.html",
+            f"{T}/accounts/mfa_settings.html",
+            f"{T}/accounts/support_request.html",
+            f"{T}/accounts/support_requests.html",
+            f"{T}/accounts/push",
+            "leadtracker/accounts/mfa.py",
+            "leadtracker/accounts/mfa_views.py",
+            "leadtracker/accounts/api.py",
+            "leadtracker/accounts/support/actions.py",
         ),
     ),
     Area(
-        "calls: the calling queue, the outcome sheet, recent, missed and all calls",
+        "calls: the calling queue, the outcome sheet, a call, logging one, recent, missed and all calls",
         "leadtracker/calls/locale",
         (
             f"{T}/calls/queue.html",
@@ -90,6 +103,9 @@ TRANSLATED = [
             f"{T}/calls/recent.html",
             f"{T}/calls/missed.html",
             f"{T}/calls/list.html",
+            f"{T}/calls/detail.html",
+            f"{T}/calls/log.html",
+            "leadtracker/calls/forms.py",
             "leadtracker/calls/queue",
             "leadtracker/calls/sheet",
             "leadtracker/calls/tasks.py",
@@ -158,11 +174,11 @@ TRANSLATED = [
 
 # What is still in English only. Each entry is the sources of an area not yet translated.
 NOT_YET_TRANSLATED = [
-    f"{T}/accounts (mfa, members, member detail, tokens, push, support, help, audit, password e-mail)",
-    "leadtracker/accounts (api, mfa, push, support, notifications, the other e-mails)",
+    f"{T}/accounts (help, audit log, the password-reset e-mail)",
+    "leadtracker/accounts (push, the notifications' texts, throttle messages, admin)",
     f"{T}/leads (settings, imports, merge preview, campaign export, unsubscribe), leadtracker/leads "
     "(api, imports, consent, capture, webhooks, settings actions, fields) (H2)",
-    f"{T}/calls (detail, log, devices, outcomes, talk scripts, usage, create lead, phone setup), "
+    f"{T}/calls (devices, outcomes, talk scripts, usage, create lead, phone setup), "
     f"{T}/reports/email, leadtracker/calls (views, api, actions, sync, push texts), leadtracker/reports "
     "(digest) (H3)",
     f"{T}/automation, {T}/integrations, {T}/privacy and their apps",

@@ -4,6 +4,8 @@ but the audit log; each function records its audit event."""
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from leadtracker.accounts.audit import Actor, record
 from leadtracker.accounts.models import Membership, SupportRequest, SupportStatus
@@ -19,24 +21,28 @@ SUPPORT_TEXT_MAX = 5000
 def _support_text(value, *, field: str, label: str, maximum: int) -> str:
     text = (value or "").strip()
     if not text:
-        raise ActionError(f"{label} is required", field=field)
+        raise ActionError(_("%(field)s is required") % {"field": label}, field=field)
     if len(text) > maximum:
         raise ActionError(
-            f"{label} is too long: at most {maximum} characters (this has {len(text)})", field=field
+            _("%(field)s is too long: at most %(maximum)s characters (this has %(length)s)")
+            % {"field": label, "maximum": maximum, "length": len(text)},
+            field=field,
         )
     if "\x00" in text:
         # PostgreSQL refuses NUL in text; answer with the field rather than a server error.
-        raise ActionError(f"{label} may not contain NUL characters", field=field)
+        raise ActionError(_("%(field)s may not contain NUL characters") % {"field": label}, field=field)
     return text
 
 
 def file_support_request(
     requester: Membership, *, subject: str, message: str, actor: Actor
 ) -> SupportRequest:
-    subject = _support_text(subject, field="subject", label="Subject", maximum=SUPPORT_SUBJECT_MAX)
-    message = _support_text(message, field="message", label="Message", maximum=SUPPORT_TEXT_MAX)
+    subject = _support_text(
+        subject, field="subject", label=gettext_lazy("Subject"), maximum=SUPPORT_SUBJECT_MAX
+    )
+    message = _support_text(message, field="message", label=gettext_lazy("Message"), maximum=SUPPORT_TEXT_MAX)
     if not requester.is_active:
-        raise ActionError("the member is deactivated", field="member", status_code=403)
+        raise ActionError(_("the member is deactivated"), field="member", status_code=403)
     with transaction.atomic():
         support_request = SupportRequest.objects.create(
             organisation_id=requester.organisation_id,
@@ -57,7 +63,7 @@ def file_support_request(
 
 def _require_support_admin(by: Membership) -> None:
     if not by.is_admin:
-        raise ActionError("only an admin or owner can do this", field="support_request", status_code=403)
+        raise ActionError(_("only an admin or owner can do this"), field="support_request", status_code=403)
 
 
 def answer_support_request(
@@ -65,9 +71,9 @@ def answer_support_request(
 ) -> SupportRequest:
     """Write (or rewrite) the answer; the requester is told in the app, with a link to it."""
     _require_support_admin(by)
-    answer = _support_text(answer, field="answer", label="Answer", maximum=SUPPORT_TEXT_MAX)
+    answer = _support_text(answer, field="answer", label=gettext_lazy("Answer"), maximum=SUPPORT_TEXT_MAX)
     if support_request.status == SupportStatus.CLOSED:
-        raise Conflict("this request is closed", field="status")
+        raise Conflict(_("this request is closed"), field="status")
     with transaction.atomic():
         before = support_request.status
         support_request.answer = answer
