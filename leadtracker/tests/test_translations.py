@@ -155,6 +155,9 @@ TRANSLATED = [
             f"{T}/leads/trashed.html",
             f"{T}/leads/duplicates.html",
             f"{T}/leads/_my_consent.html",
+            f"{T}/leads/unsubscribe.html",
+            f"{T}/leads/unsubscribe_done.html",
+            f"{T}/leads/campaign_export.html",
             "leadtracker/leads/actions/leads.py",
             "leadtracker/leads/views/leads.py",
             "leadtracker/leads/views/follow_ups.py",
@@ -176,7 +179,7 @@ TRANSLATED = [
 NOT_YET_TRANSLATED = [
     f"{T}/accounts (help, audit log, the password-reset e-mail)",
     "leadtracker/accounts (push, the notifications' texts, throttle messages, admin)",
-    f"{T}/leads (settings, imports, merge preview, campaign export, unsubscribe), leadtracker/leads "
+    f"{T}/leads (settings, imports, merge preview), leadtracker/leads "
     "(api, imports, consent, capture, webhooks, settings actions, fields) (H2)",
     f"{T}/calls (devices, outcomes, talk scripts, usage, create lead, phone setup), "
     f"{T}/reports/email, leadtracker/calls (views, api, actions, sync, push texts), leadtracker/reports "
