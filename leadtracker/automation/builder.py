@@ -32,6 +32,14 @@ ACTION_INPUTS = {
     "notify": ("to", "email"),
     "webhook": ("endpoint",),
 }
+# What an action cannot go without, said next to its input when left empty.
+NEEDS = {
+    "set_status": (("status", "pick the status to set"),),
+    "follow_up": (("in", "say in how many days or hours, 1 to 365"),),
+    "add_tag": (("tag", "name the tag to add"),),
+    "remove_tag": (("tag", "name the tag to remove"),),
+    "webhook": (("endpoint", "pick the webhook to send"),),
+}
 OPS = [
     ("eq", "equals"),
     ("in", "is one of (a | b)"),
@@ -128,6 +136,19 @@ class BuilderForm(forms.Form):
             )
             f[p + "email"] = forms.BooleanField(label="By e-mail too", required=False, initial=True)
             f[p + "endpoint"] = _one("Webhook", picks["endpoint_id"])
+
+    def clean(self):
+        """Every input an action's type needs, said at once next to each (save_rule would stop
+        at the first, in the JSON editor's words)."""
+        data = super().clean()
+        for i in range(self.action_count):
+            p = f"a{i}_"
+            for name, words in NEEDS.get(data.get(p + "type") or "", ()):
+                if data.get(p + name) in (None, ""):
+                    self.add_error(p + name, words)
+        if data.get("trigger") in TIME_BASED and not data.get("wait"):
+            self.add_error("wait", "say after how long: a whole number, with minutes, hours or days")
+        return data
 
     # --- what the template draws ------------------------------------------------------------
 

@@ -79,7 +79,7 @@ def test_a_refused_value_is_said_next_to_its_input(acme, client):
     import re
 
     print(re.sub(r"\s+", " ", text[text.find("Not saved") : text.find("Not saved") + 6000]))
-    assert 'id="id_wait-error"' in text and "a whole number of minutes" in text
+    assert 'id="id_wait-error"' in text and "say after how long" in text
     assert not Rule.objects.exists()
     page = client.post(
         URL,
@@ -103,3 +103,28 @@ def test_another_organisations_rule_is_not_found(acme, globex, client, rule):
     theirs = rule(globex, "lead_created", [{"type": "add_tag", "tag": "x"}])
     client.force_login(acme.olga.user)
     assert client.get(f"/settings/automation/{theirs.pk}/build/").status_code == 404
+
+
+def test_every_input_an_action_needs_is_said_at_once_next_to_it(acme, client):
+    client.force_login(acme.olga.user)
+    page = client.post(
+        URL,
+        {
+            "name": "Half done",
+            "trigger": "lead_created",
+            "wait_unit": "minutes",
+            "action_count": "3",
+            "a0_type": "set_status",
+            "a1_type": "follow_up",
+            "a2_type": "webhook",
+        },
+    )
+    assert page.status_code == 422
+    text = page.content.decode()
+    for name, words in (
+        ("a0_status", "pick the status to set"),
+        ("a1_in", "say in how many days or hours"),
+        ("a2_endpoint", "pick the webhook to send"),
+    ):
+        assert f'id="id_{name}-error">{words}' in text, name
+    assert not Rule.objects.exists()
