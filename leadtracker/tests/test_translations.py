@@ -91,6 +91,11 @@ TRANSLATED = [
             "leadtracker/accounts/mfa_views.py",
             "leadtracker/accounts/api.py",
             "leadtracker/accounts/support/actions.py",
+            f"{T}/accounts/audit_log.html",
+            f"{T}/accounts/audit_event.html",
+            f"{T}/accounts/_audit_rows.html",
+            f"{T}/accounts/email/password_reset.txt",
+            f"{T}/accounts/email/password_reset_subject.txt",
         ),
     ),
     Area(
@@ -158,6 +163,7 @@ TRANSLATED = [
             f"{T}/leads/unsubscribe.html",
             f"{T}/leads/unsubscribe_done.html",
             f"{T}/leads/campaign_export.html",
+            f"{T}/leads/merge_preview.html",
             "leadtracker/leads/actions/leads.py",
             "leadtracker/leads/views/leads.py",
             "leadtracker/leads/views/follow_ups.py",
@@ -177,10 +183,10 @@ TRANSLATED = [
 
 # What is still in English only. Each entry is the sources of an area not yet translated.
 NOT_YET_TRANSLATED = [
-    f"{T}/accounts (help, audit log, the password-reset e-mail)",
+    f"{T}/accounts/help.html",
     "leadtracker/accounts (push, the notifications' texts, throttle messages, admin)",
-    f"{T}/leads (settings, imports, merge preview), leadtracker/leads "
-    "(api, imports, consent, capture, webhooks, settings actions, fields) (H2)",
+    f"{T}/leads (settings, imports), leadtracker/leads (api, imports, consent, capture, webhooks, "
+    "settings actions, fields, the confirmation questions of confirm.py) (H2)",
     f"{T}/calls (devices, outcomes, talk scripts, usage, create lead, phone setup), "
     f"{T}/reports/email, leadtracker/calls (views, api, actions, sync, push texts), leadtracker/reports "
     "(digest) (H3)",
