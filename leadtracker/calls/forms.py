@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from leadtracker.leads.models import FollowUpKind
 from leadtracker.lib.timeutil import DayField
@@ -11,13 +12,15 @@ LOCAL = {
 
 
 class RecordOutcomeForm(forms.Form):
-    outcome = forms.TypedChoiceField(label="Outcome", coerce=int, required=False, empty_value=None)
-    note = forms.CharField(max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    follow_up_at = forms.DateTimeField(label="Next follow-up", required=False, **LOCAL)
+    outcome = forms.TypedChoiceField(label=_("Outcome"), coerce=int, required=False, empty_value=None)
+    note = forms.CharField(
+        label=_("Note"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    follow_up_at = forms.DateTimeField(label=_("Next follow-up"), required=False, **LOCAL)
     # Not required: it only matters with a follow-up date, and a form whose only failing field
     # is one the page does not show fails where nobody can see it.
     follow_up_kind = forms.ChoiceField(
-        label="Kind", choices=FollowUpKind.choices, initial=FollowUpKind.CALL, required=False
+        label=_("Kind"), choices=FollowUpKind.choices, initial=FollowUpKind.CALL, required=False
     )
     # The actions name the follow-up's fields as the API's body does.
     action_fields = {"follow_up.due_at": "follow_up_at"}
@@ -26,7 +29,7 @@ class RecordOutcomeForm(forms.Form):
         """``follow_up``: False for a call without a lead the person may open — a follow-up
         needs a lead, so the form has no follow-up fields at all (rather than hidden ones)."""
         super().__init__(*args, **kwargs)
-        self.fields["outcome"].choices = [("", "— choose —")] + [(d.pk, d.name) for d in outcomes]
+        self.fields["outcome"].choices = [("", _("— choose —"))] + [(d.pk, d.name) for d in outcomes]
         if not follow_up:
             del self.fields["follow_up_at"], self.fields["follow_up_kind"]
 
@@ -38,7 +41,7 @@ class RecordOutcomeForm(forms.Form):
             data.get("outcome") or (data.get("note") or "").strip() or data.get("follow_up_at")
         ):
             raise forms.ValidationError(
-                "Choose an outcome, write a note or plan a follow-up: there was nothing to save",
+                _("Choose an outcome, write a note or plan a follow-up: there was nothing to save"),
                 code="empty",
             )
         return data
@@ -49,18 +52,18 @@ class RecordOutcomeForm(forms.Form):
 class ManualCallForm(RecordOutcomeForm):
     requires_something = False  # the call itself is what is logged
     number = forms.CharField(
-        max_length=64, required=False, help_text="or open the lead and log from there", widget=PhoneInput()
+        max_length=64, required=False, help_text=_("or open the lead and log from there"), widget=PhoneInput()
     )
-    direction = forms.ChoiceField(choices=[("out", "I called"), ("in", "They called")], initial="out")
+    direction = forms.ChoiceField(choices=[("out", _("I called")), ("in", _("They called"))], initial="out")
     connected = forms.TypedChoiceField(
-        label="Did you talk?",
-        choices=[("1", "Yes, we talked"), ("0", "No answer")],
+        label=_("Did you talk?"),
+        choices=[("1", _("Yes, we talked")), ("0", _("No answer"))],
         coerce=lambda v: v == "1",
         initial="1",
     )
-    started_at = forms.DateTimeField(label="When", required=False, help_text="empty: now", **LOCAL)
+    started_at = forms.DateTimeField(label=_("When"), required=False, help_text=_("empty: now"), **LOCAL)
     minutes = forms.IntegerField(
-        label="Minutes talked",
+        label=_("Minutes talked"),
         min_value=0,
         max_value=1440,
         required=False,
@@ -75,9 +78,12 @@ class LeadFromCallForm(forms.Form):
     name = forms.CharField(max_length=200, required=False)
     company = forms.CharField(max_length=200, required=False)
     email = forms.CharField(
-        label="E-mail", max_length=254, required=False, widget=forms.EmailInput(attrs={"autocomplete": "off"})
+        label=_("E-mail"),
+        max_length=254,
+        required=False,
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
     )
-    owner = forms.ChoiceField(label="Owner", required=False)
+    owner = forms.ChoiceField(label=_("Owner"), required=False)
 
     NOBODY = "nobody"
 
@@ -85,7 +91,7 @@ class LeadFromCallForm(forms.Form):
         super().__init__(*args, **kwargs)
         choices = [(str(m.user_id), str(m.user)) for m in owners]
         if allow_nobody:
-            choices.append((self.NOBODY, "Nobody yet (the assignment rules decide)"))
+            choices.append((self.NOBODY, _("Nobody yet (the assignment rules decide)")))
         self.fields["owner"].choices = choices
         if len(choices) <= 1:
             del self.fields["owner"]  # an agent's lead is theirs: nothing to choose
@@ -97,33 +103,33 @@ class LeadFromCallForm(forms.Form):
 
 class OutcomeForm(forms.Form):
     name = forms.CharField(max_length=60)
-    asks_follow_up = forms.BooleanField(required=False, label="Requires a next follow-up")
+    asks_follow_up = forms.BooleanField(required=False, label=_("Requires a next follow-up"))
     sets_status_id = forms.TypedChoiceField(
-        label="Moves the lead to", coerce=int, required=False, empty_value=None
+        label=_("Moves the lead to"), coerce=int, required=False, empty_value=None
     )
-    connected = forms.BooleanField(required=False, initial=True, label="The person was reached")
-    is_active = forms.BooleanField(required=False, initial=True, label="In use")
+    connected = forms.BooleanField(required=False, initial=True, label=_("The person was reached"))
+    is_active = forms.BooleanField(required=False, initial=True, label=_("In use"))
 
     def __init__(self, *args, statuses=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["sets_status_id"].choices = [("", "— keep the status —")] + [
+        self.fields["sets_status_id"].choices = [("", _("— keep the status —"))] + [
             (s.pk, s.name) for s in statuses
         ]
 
 
 class CallFilterForm(forms.Form):
-    user = forms.TypedChoiceField(label="Agent", coerce=int, required=False, empty_value=None)
-    team = forms.TypedChoiceField(label="Team", coerce=int, required=False, empty_value=None)
+    user = forms.TypedChoiceField(label=_("Agent"), coerce=int, required=False, empty_value=None)
+    team = forms.TypedChoiceField(label=_("Team"), coerce=int, required=False, empty_value=None)
     status = forms.ChoiceField(required=False)
     direction = forms.ChoiceField(
-        required=False, choices=[("", "Both ways"), ("in", "Incoming"), ("out", "Outgoing")]
+        required=False, choices=[("", _("Both ways")), ("in", _("Incoming")), ("out", _("Outgoing"))]
     )
-    start = DayField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = DayField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start = DayField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end = DayField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     lead = forms.ChoiceField(
-        label="Number",
+        label=_("Number"),
         required=False,
-        choices=[("", "Any number"), ("lead", "A lead"), ("unknown", "Not a lead")],
+        choices=[("", _("Any number")), ("lead", _("A lead")), ("unknown", _("Not a lead"))],
     )
 
     def __init__(self, *args, people=(), teams=(), statuses=(), **kwargs):
