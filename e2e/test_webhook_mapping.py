@@ -1,7 +1,8 @@
 """A generic webhook's page with its mapping card, in a browser at 360 and 1280 px: it passes
 the gates (e2e/gates.py), the admin maps the phone to a path in the body, and "Send a test"
 goes through the webhook and shows in the payload log as a test; a failed delivery with a long
-id reads "Failed: …" with its Replay button on screen at 360 px."""
+id reads "Failed: …" with its Replay button on screen at 360 px, and its entry's page (what
+the provider sent) passes the gates too."""
 
 import pytest
 from playwright.sync_api import expect
@@ -54,5 +55,19 @@ def test_the_mapping_card_passes_the_gates_and_sends_a_test(browser, live_server
         replay = failed.get_by_role("button", name="Replay")
         box = replay.bounding_box()
         assert box["x"] >= 0 and box["x"] + box["width"] <= 360 and box["height"] >= 44
+
+        # The entry's own page, linked from the log ("What it sent"): its body as received, a
+        # long unbroken value wrapped inside 360 px, and Replay; gated at both widths.
+        long, _ = receive_payload(
+            hook, "", {"url": "https://example.in/" + "a1b2c3d4" * 20}, failed="no phone"
+        )
+        page.goto(f"{live_server.url}{path}")
+        page.locator(f"#payload-{long.pk}").get_by_role("link", name="What it sent").click()
+        expect(page.locator("pre.payload-body")).to_contain_text("a1b2c3d4a1b2c3d4")
+        assert gate.check(page, f"{path}payloads/{long.pk}/") == []
+        body = page.locator("pre.payload-body").bounding_box()
+        assert body["x"] >= 0 and body["x"] + body["width"] <= 360
+        page.set_viewport_size({"width": 1280, "height": 800})
+        assert gate.check(page, None) == []
     finally:
         context.close()
