@@ -8,7 +8,10 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from ninja.responses import NinjaJSONEncoder
 
+from leadtracker.accounts.audit import Actor
+from leadtracker.leads.actions.assignment import save_assignment_rule
 from leadtracker.leads.actions.leads import DuplicateLead
+from leadtracker.leads.actions.settings import save_webhook
 from leadtracker.leads.api.schemas import LeadOut, with_related
 from leadtracker.leads.models import Lead
 
@@ -72,3 +75,38 @@ def test_a_duplicate_over_the_api_is_refused_with_nothing_written(acme, api_as):
     assert response.status_code == 409, response.content
     assert Lead.objects.filter(organisation=acme.org).count() == count
     assert not Lead.objects.filter(phones__e164="+919812345602").exists()
+
+
+# The whole case of issue 21: a phone, an e-mail, two tags, marketing consent, handed out by an
+# assignment rule, with a webhook subscriber. Over the plain create's 17: the notice in force,
+# the consent event and its audit event; the endpoints and a delivery for each of the two events;
+# the rule, its agents, its turn and two savepoints (assignment.py); the owner's write, the
+# follow-ups and call-backs handed over, the assignment's timeline and audit, the new owner's
+# notification and whether they have a phone to push to. Far from issue 21's 10: the next levers
+# are the organisation's settings read once (custom fields, default status, endpoints, rules:
+# 4 statements, 5 with the second endpoints read) and the owner chosen before the insert (the
+# owner's write, the follow-ups and call-backs: nothing to hand over on a lead made this instant).
+STATEMENTS_WITH_EVERYTHING = 37
+
+
+def test_a_create_with_consent_assignment_and_a_webhook(acme, api_as, settings):
+    settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES = True
+    save_webhook(
+        acme.org, url="http://127.0.0.1:9/h", events=["lead.created", "lead.assigned"], actor=Actor.system()
+    )
+    save_assignment_rule(acme.org, name="All", agent_ids=[acme.alice.user_id], actor=Actor.system())
+    client = api_as(acme.olga)
+    client.get("/api/v1/me")  # the token's last use is written once; measure the steady state
+    body = {
+        "name": "Asha",
+        "phones": ["+919812345677"],
+        "email": "asha@example.in",
+        "tags": ["hot", "pune"],
+        "marketing_consent": True,
+    }
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.post("/api/v1/leads", body, content_type="application/json")
+    assert response.status_code == 201, response.content
+    assert response.json()["owner_id"] == acme.alice.user_id
+    statements = [q["sql"] for q in ctx.captured_queries]
+    assert len(statements) == STATEMENTS_WITH_EVERYTHING, "\n".join(s[:160] for s in statements)
