@@ -19,6 +19,7 @@ from leadtracker_agent.client import AuthError, Client, HttpError, NetworkError
 from leadtracker_agent.config import Config, ConfigError
 from leadtracker_agent.privacy import Exclusions
 from leadtracker_agent.store import KEEP_DAYS, Store
+from leadtracker_agent.words import t
 
 # Re-read this much before the last read every time: a call's row is written when it ends
 # but dated when it starts (sync protocol, client duties).
@@ -264,14 +265,19 @@ class Agent:
         punches in order. Returns a message and an exit status."""
         self.store.add_punch(kind, at, location)
         when = _clock(at)
-        word = "punch-in" if kind == "in" else "punch-out"
-        later = "It is sent with its real time at the next sync ({} punch(es) waiting)."
+        word = t("punch-in") if kind == "in" else t("punch-out")
+        later = t("It is sent with its real time at the next sync ({n} punch(es) waiting).")
         wait_until = self._server_wait()
         if wait_until is not None:
             waiting = self.store.counts()["punches"]
             return (
-                f"{word} at {when} recorded; the server asked to wait until {_clock(wait_until)} (429). "
-                + later.format(waiting),
+                t(
+                    "{word} at {when} recorded; the server asked to wait until {until} (429). ",
+                    word=word,
+                    when=when,
+                    until=_clock(wait_until),
+                )
+                + later.format(n=waiting),
                 0,
             )
         try:
@@ -279,22 +285,36 @@ class Agent:
             self.flush_punches(result)
         except NetworkError as exc:
             waiting = self.store.counts()["punches"]
-            message = f"{word} at {when} recorded; the server is unreachable ({exc}). "
-            return message + later.format(waiting), 0
+            message = t(
+                "{word} at {when} recorded; the server is unreachable ({error}). ",
+                word=word,
+                when=when,
+                error=exc,
+            )
+            return message + later.format(n=waiting), 0
         except AuthError:
             raise
         except HttpError as exc:
             self._note_wait(exc)
             waiting = self.store.counts()["punches"]
             return (
-                f"{word} at {when} recorded and kept, not taken by the server yet: {exc.detail} "
-                f"({exc.status}). " + later.format(waiting),
+                t(
+                    "{word} at {when} recorded and kept, not taken by the server yet: {detail} ({status}). ",
+                    word=word,
+                    when=when,
+                    detail=exc.detail,
+                    status=exc.status,
+                )
+                + later.format(n=waiting),
                 1,
             )
         if result.punches_refused:
-            return f"{word} at {when}: the server refused it: {'; '.join(result.punches_refused)}", 1
+            refused = "; ".join(result.punches_refused)
+            return t("{word} at {when}: the server refused it: {why}", word=word, when=when, why=refused), 1
         self.store.set(clock_offset=self.client.clock_offset)
-        return f"{word} at {when}: done ({result.punches_sent} punch(es) sent)", 0
+        return t(
+            "{word} at {when}: done ({n} punch(es) sent)", word=word, when=when, n=result.punches_sent
+        ), 0
 
     def flush_punches(self, result: Result) -> None:
         """Send waiting punches oldest first. A 409 or 422 drops that punch (never resent as

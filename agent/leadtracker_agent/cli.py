@@ -396,12 +396,16 @@ def cmd_pair(args, config: Config, out: Output) -> int:
         _, answer = client.call("POST", "/devices/pair", body)
     except HttpError as exc:
         out.error(
-            f"pairing refused: {exc.detail} ({exc.status}); "
-            "ask for a new code (they are single use and expire in 15 minutes)"
+            t(
+                "pairing refused: {detail} ({status}); ask for a new code (they are single use and expire "
+                "in 15 minutes)",
+                detail=exc.detail,
+                status=exc.status,
+            )
         )
         return USAGE
     except NetworkError as exc:
-        out.error(f"cannot reach {server}: {exc}")
+        out.error(t("cannot reach {server}: {error}", server=server, error=exc))
         return INCOMPLETE
     if not isinstance(answer, dict) or not answer.get("token"):
         out.error("the server's answer has no token; is --server a LeadTracker server?")
@@ -419,8 +423,14 @@ def cmd_pair(args, config: Config, out: Output) -> int:
         config.data["ca_file"] = os.path.abspath(args.ca_file)
     config.save()
     out.line(
-        f"paired: device {answer.get('device_id')} of {answer.get('organisation')} at {server}; "
-        f"token saved in {config.path} (readable only by you)"
+        t(
+            "paired: device {device} of {organisation} at {server}; token saved in {path} "
+            "(readable only by you)",
+            device=answer.get("device_id"),
+            organisation=answer.get("organisation"),
+            server=server,
+            path=config.path,
+        )
     )
     return OK
 
@@ -632,13 +642,15 @@ def cmd_outcome(args, config: Config, out: Output) -> int:
     except AuthError:
         raise
     except HttpError as exc:
-        out.error(f"not saved: {exc.detail} ({exc.status})")
+        out.error(t("not saved: {detail} ({status})", detail=exc.detail, status=exc.status))
         return USAGE if exc.status < 500 else INCOMPLETE
     except NetworkError as exc:
         prompt.keep_outcome(_open_store(config), args.call, args.outcome)
-        out.error(f"kept on the phone: the server is out of reach ({exc}); the next sync sends it")
+        out.error(
+            t("kept on the phone: the server is out of reach ({error}); the next sync sends it", error=exc)
+        )
         return INCOMPLETE
-    out.line(f"saved: {name} on call {args.call}")
+    out.line(t("saved: {outcome} on call {call}", outcome=name, call=args.call))
     return OK
 
 

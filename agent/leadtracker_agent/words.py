@@ -176,4 +176,34 @@ HINDI = {
     "allow the call log: Android Settings > Apps > Termux:API > Permissions > Call logs > Allow.": (
         "कॉल लॉग की इजाज़त दें: Android Settings > Apps > Termux:API > Permissions > Call logs > Allow।"
     ),
+    # punching in and out, pairing, an outcome typed in.
+    "punch-in": "पंच इन",
+    "punch-out": "पंच आउट",
+    "It is sent with its real time at the next sync ({n} punch(es) waiting).": (
+        "अगले सिंक पर असली टाइम के साथ भेज दिया जाएगा ({n} पंच बाकी)।"
+    ),
+    "{word} at {when} recorded; the server asked to wait until {until} (429). ": (
+        "{when} पर {word} लिख लिया; सर्वर ने {until} तक रुकने को कहा (429)। "
+    ),
+    "{word} at {when} recorded; the server is unreachable ({error}). ": (
+        "{when} पर {word} लिख लिया; सर्वर से जुड़ नहीं पा रहे ({error})। "
+    ),
+    "{word} at {when} recorded and kept, not taken by the server yet: {detail} ({status}). ": (
+        "{when} पर {word} लिखकर रख लिया, सर्वर ने अभी नहीं लिया: {detail} ({status})। "
+    ),
+    "{word} at {when}: the server refused it: {why}": "{when} पर {word}: सर्वर ने नहीं लिया: {why}",
+    "{word} at {when}: done ({n} punch(es) sent)": "{when} पर {word}: हो गया ({n} पंच भेजे)",
+    "pairing refused: {detail} ({status}); ask for a new code (they are single use and expire "
+    "in 15 minutes)": (
+        "पेयरिंग नहीं हुई: {detail} ({status}); नया कोड माँगें (हर कोड एक बार चलता है और 15 मिनट में ख़त्म हो जाता है)"
+    ),
+    "cannot reach {server}: {error}": "{server} से जुड़ नहीं पा रहे: {error}",
+    "paired: device {device} of {organisation} at {server}; token saved in {path} (readable only by you)": (
+        "जुड़ गया: {organisation} का फ़ोन {device}, {server} पर; टोकन {path} में सेव (सिर्फ़ आप पढ़ सकते हैं)"
+    ),
+    "not saved: {detail} ({status})": "सेव नहीं हुआ: {detail} ({status})",
+    "kept on the phone: the server is out of reach ({error}); the next sync sends it": (
+        "फ़ोन पर रख लिया: सर्वर से जुड़ नहीं पा रहे ({error}); अगले सिंक पर चला जाएगा"
+    ),
+    "saved: {outcome} on call {call}": "सेव हो गया: कॉल {call} पर {outcome}",
 }

@@ -3,6 +3,7 @@ and the follow-up reminder. The locale is LC_ALL, LC_MESSAGES or LANG; under Ter
 LANG=en_US.UTF-8 whatever the phone's language, it is Android's own setting (getprop
 persist.sys.locale). With English (or no locale) every text stays as it was."""
 
+import ast
 import datetime as dt
 import re
 import zipfile
@@ -165,3 +166,17 @@ def test_the_catalogue_goes_in_the_wheel(tmp_path):
     built = wheel.build(tmp_path)
     with zipfile.ZipFile(built) as archive:
         assert "leadtracker_agent/words.py" in archive.namelist()
+
+
+def test_every_text_the_agent_says_has_its_hindi():
+    """Each t("…") in the package, and each of doctor's fixes, is in the Hindi catalogue."""
+    package = Path(words.__file__).parent
+    said = set(cli.FIX.values())
+    for path in package.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "t" and node.args:
+                first = node.args[0]
+                if isinstance(first, ast.Constant) and isinstance(first.value, str):
+                    said.add(first.value)
+    assert len(said) > 60
+    assert sorted(said - set(words.HINDI)) == []
