@@ -1,6 +1,6 @@
 """An import's statements per batch are pinned, and do not grow with the batch's size: the
 duplicate look-ups, the leads, numbers, timeline, consent and webhook rows are each a fixed
-number of statements whether a batch holds 50 rows or 200."""
+number of statements whether a batch holds 25 rows or 100."""
 
 import csv
 
@@ -60,16 +60,16 @@ def test_statements_per_batch_do_not_grow_with_the_batch(acme, tmp_path, monkeyp
     # The organisation's first import makes its sources: once, not per batch.
     write_sheet(first, 10, first=900_000)
     _, first_counts = statements_of_an_import(acme.org, first, 50, monkeypatch)
-    write_sheet(small, 50 * BATCHES, first=0)
-    write_sheet(large, 200 * BATCHES, first=100_000)
-    small_statements, small_counts = statements_of_an_import(acme.org, small, 50, monkeypatch)
-    large_statements, large_counts = statements_of_an_import(acme.org, large, 200, monkeypatch)
-    assert small_counts.created > 100 and large_counts.created > 4 * 100
+    write_sheet(small, 25 * BATCHES, first=0)
+    write_sheet(large, 100 * BATCHES, first=100_000)
+    small_statements, small_counts = statements_of_an_import(acme.org, small, 25, monkeypatch)
+    large_statements, large_counts = statements_of_an_import(acme.org, large, 100, monkeypatch)
+    assert small_counts.created > 2 * 25 and large_counts.created > 2 * 100
     assert small_counts.errors and small_counts.duplicates
     stored = Lead.objects.filter(organisation=acme.org).count()
     assert stored == first_counts.created + small_counts.created + large_counts.created
     # Both imports ran three batches and the last, empty, commit; a batch's statements are the
-    # same in number at 50 rows and at 200.
+    # same in number at 25 rows and at 100.
     assert small_statements == large_statements, (small_statements, large_statements)
     per_batch = small_statements / BATCHES
     assert per_batch <= 16, per_batch
