@@ -177,6 +177,10 @@ TRANSLATED = [
             "leadtracker/leads/actions/merge.py",
             "leadtracker/leads/actions/saved_views.py",
             "leadtracker/leads/actions/assignment.py",
+            "leadtracker/leads/api/leads.py",
+            "leadtracker/leads/api/lookups.py",
+            "leadtracker/leads/api/settings.py",
+            "leadtracker/leads/api/consent.py",
         ),
     ),
 ]
@@ -185,7 +189,8 @@ TRANSLATED = [
 NOT_YET_TRANSLATED = [
     f"{T}/accounts/help.html",
     "leadtracker/accounts (push, the notifications' texts, throttle messages, admin)",
-    f"{T}/leads (settings, imports), leadtracker/leads (api, imports, consent, capture, webhooks, "
+    f"{T}/leads (settings, imports), leadtracker/leads (api: imports, trash, schemas; imports, consent, "
+    "capture, webhooks, "
     "settings actions, fields, the confirmation questions of confirm.py) (H2)",
     f"{T}/calls (devices, outcomes, talk scripts, usage, create lead, phone setup), "
     f"{T}/reports/email, leadtracker/calls (views, api, actions, sync, push texts), leadtracker/reports "

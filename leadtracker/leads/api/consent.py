@@ -1,5 +1,6 @@
 """/api/v1/leads/{id}/consents and /api/v1/members/{id}/consents: marketing consent and its history."""
 
+from django.utils.translation import gettext as _
 from ninja import Status
 
 from leadtracker.accounts.models import Membership, Role
@@ -62,7 +63,7 @@ def record_lead_consent(request, lead_id: int, payload: ConsentIn):
 def member_consents(request, member_id: int):
     member = _consent_member(request, member_id)
     if member.pk != request.membership.pk and not request.membership.has_role(Role.ADMIN):
-        raise ActionError("only the member or an admin sees this", field="member_id", status_code=403)
+        raise ActionError(_("only the member or an admin sees this"), field="member_id", status_code=403)
     return MemberConsentOut(
         marketing_consent=consent.member_consent(member),
         history=[ConsentOut.of(e) for e in consent.member_history(member)],
@@ -87,5 +88,5 @@ def record_member_consent(request, member_id: int, payload: MemberConsentIn):
 def _consent_member(request, member_id: int):
     member = Membership.objects.filter(organisation_id=request.org.pk, pk=member_id).first()
     if member is None:
-        raise ActionError("no such member in this organisation", field="member_id", status_code=404)
+        raise ActionError(_("no such member in this organisation"), field="member_id", status_code=404)
     return member

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import F
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Query, Status
 from ninja.responses import NinjaJSONEncoder
 
@@ -232,7 +233,7 @@ def create_lead(
         )
     except lead_actions.DuplicateLead as exc:
         visible = selectors.leads_for(request.membership).filter(pk=exc.existing.pk).exists()
-        detail = exc.message if visible else f"a lead with this {exc.matched_on} exists"
+        detail = exc.message if visible else _("a lead with this %s exists") % exc.matched_on
         raise ActionError(detail, field=exc.field, status_code=409) from None
     if payload.note:
         lead_actions.add_note(lead, payload.note, actor=actor_of(request), by=None)
@@ -273,7 +274,7 @@ def bulk(request, payload: BulkIn):
     leads = selectors.leads_for(by).filter(pk__in=payload.ids)
     if leads.count() != len(set(payload.ids)):
         raise ActionError(
-            "some of these leads do not exist or are not yours to change", field="ids", status_code=404
+            _("some of these leads do not exist or are not yours to change"), field="ids", status_code=404
         )
     actor = actor_of(request)
     # Every id a request names is checked, used by this action or not.
@@ -284,11 +285,11 @@ def bulk(request, payload: BulkIn):
         return BulkOut(changed=assignment_actions.bulk_assign(leads, payload.owner_id, actor=actor, by=by))
     if payload.action == "status":
         if payload.status_id is None:
-            raise ActionError("choose a status", field="status_id")
+            raise ActionError(_("choose a status"), field="status_id")
         return BulkOut(changed=lead_actions.bulk_change_status(leads, status, actor=actor, by=by))
     if payload.action == "fields":
         if not payload.fields:
-            raise ActionError("give one or more custom fields", field="fields")
+            raise ActionError(_("give one or more custom fields"), field="fields")
         with transaction.atomic():  # every lead or none: a bad value names its field once
             changed = 0
             for lead in leads.select_related("organisation"):
@@ -298,7 +299,7 @@ def bulk(request, payload: BulkIn):
         return BulkOut(changed=changed)
     if payload.action == "tag":
         if not payload.tags:
-            raise ActionError("give one or more tags", field="tags")
+            raise ActionError(_("give one or more tags"), field="tags")
         return BulkOut(
             changed=sum(bool(tag_actions.add_tags(lead, payload.tags, actor=actor)) for lead in leads)
         )
@@ -367,7 +368,7 @@ def set_phones(request, lead_id: int, payload: PhonesIn):
     try:
         lead_actions.set_phones(lead, payload.phones, actor=actor_of(request), by=request.membership)
     except lead_actions.DuplicateLead:
-        raise ActionError("another lead has this number", field="phones", status_code=409) from None
+        raise ActionError(_("another lead has this number"), field="phones", status_code=409) from None
     return get_lead(request, lead_id)
 
 

@@ -1,5 +1,7 @@
 """Who asks, and the objects a path or body names: found in the caller's organisation, or 404."""
 
+from django.utils.translation import gettext as _
+
 from leadtracker.accounts.audit import Actor
 from leadtracker.leads import selectors
 from leadtracker.leads.models import Lead, LeadSource, LeadStatus
@@ -17,7 +19,7 @@ def lead_of(request, lead_id: int) -> Lead:
 def status_of(request, status_id: int) -> LeadStatus:
     status = LeadStatus.objects.filter(organisation_id=request.org.pk, pk=status_id).first()
     if status is None:
-        raise ActionError("no such status in this organisation", field="status_id", status_code=404)
+        raise ActionError(_("no such status in this organisation"), field="status_id", status_code=404)
     return status
 
 
@@ -26,5 +28,5 @@ def source_of(request, source_id: int | None) -> LeadSource | None:
         return None
     source = LeadSource.objects.filter(organisation_id=request.org.pk, pk=source_id).first()
     if source is None:
-        raise ActionError("no such source in this organisation", field="source_id", status_code=404)
+        raise ActionError(_("no such source in this organisation"), field="source_id", status_code=404)
     return source

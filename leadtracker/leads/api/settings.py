@@ -1,6 +1,7 @@
 """/api/v1/ settings: statuses, sources and their capture keys, assignment rules, webhooks, message
 templates, tags."""
 
+from django.utils.translation import gettext as _
 from ninja import Status
 
 from leadtracker.accounts.models import Role
@@ -64,7 +65,7 @@ def put_statuses(request, payload: PipelineIn):
         LeadStatus.objects.filter(organisation_id=request.org.pk, pk__in=ids).values_list("pk", flat=True)
     )
     if ids - known:
-        raise ActionError("no such status in this organisation", field="statuses", status_code=404)
+        raise ActionError(_("no such status in this organisation"), field="statuses", status_code=404)
     return settings_actions.save_statuses(
         request.org, [r.model_dump() for r in payload.statuses], actor=actor_of(request)
     )
