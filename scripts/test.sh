@@ -104,12 +104,15 @@ postgres_pass() {
 }
 
 CHROMIUM="${CHROMIUM:-/usr/bin/chromium}"
-if [[ ! -x "$CHROMIUM" ]]; then
+# Chromium, and a Devanagari font: without one the Hindi pages are drawn as empty boxes, whose
+# widths say nothing of whether Hindi text overflows a 360-px screen.
+DEVANAGARI_FONT=/usr/share/fonts/truetype/lohit-devanagari/Lohit-Devanagari.ttf
+if [[ ! -x "$CHROMIUM" || ! -e "$DEVANAGARI_FONT" ]]; then
   if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
-    echo "Installing Debian's chromium"
-    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) || true
+    echo "Installing Debian's chromium and fonts-lohit-deva"
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-lohit-deva >/dev/null) || true
   elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then
-    (sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) || true
+    (sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-lohit-deva >/dev/null) || true
   fi
 fi
 GATES=e2e/test_gates.py
