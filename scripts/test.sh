@@ -16,8 +16,9 @@ in_ci() { [[ "${CI:-}" == "true" ]]; }
 
 # Everything runs as five streams side by side on the two cores, each writing its log (printed
 # whole when it ends): the checks (linters and scanners, one process at a time), SQLite,
-# PostgreSQL, the browser tests, and the device agent's pass then the browser gates
-# (e2e/test_gates.py, every page of every role at two widths). With three streams the passes
+# PostgreSQL, the browser tests then the browser gates (e2e/test_gates.py, every page of every
+# role at two widths), and the device agent's pass (9:11 among the five: it starts servers, agents
+# and commands, and waits on them). With three streams the passes
 # left a core idle for a third of the time (135% of CPU in a clean-clone CI of 6 Dec: waits on
 # the PostgreSQL server, on the live server, on the browser, on started processes); the server
 # passes each run two pytest workers (pytest-xdist, --dist loadfile), and the browser tests,
@@ -165,10 +166,10 @@ stream_two() {
 }
 stream_three() {
   agent_pass || echo "agent" >>"$LOGS/failed"
-  browser_part gates
 }
 stream_four() {
   browser_part browser
+  browser_part gates
 }
 started=$SECONDS
 streams=(checks one two three four)

@@ -16,6 +16,7 @@ def _form(org, **changes):
         "support_email": org.support_email,
         "support_phone": org.support_phone,
         "audit_retention_days": org.audit_retention_days,
+        "language": org.language,
     }
     for flag in ("shift_location", "calls_create_leads", "usage_events"):
         if getattr(org, flag):
