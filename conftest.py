@@ -107,6 +107,28 @@ def _leave_out_tests_without_a_database(config, items):
         items[:] = kept
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(
+    request, django_test_environment, django_db_blocker, django_db_keepdb, django_db_modify_db_settings
+):
+    """pytest-django's, but the test database starts as a copy of a migrated template
+    (leadtracker/test_database.py) instead of being migrated in every worker; Django's migrate
+    then has nothing to apply."""
+    from django.db import connections
+    from django.test.utils import setup_databases, teardown_databases
+
+    from leadtracker import test_database
+
+    verbosity = request.config.option.verbose
+    with django_db_blocker.unblock():
+        test_database.copy_into(connections["default"])
+        config = setup_databases(verbosity=verbosity, interactive=False, keepdb=True)
+    yield
+    if not django_db_keepdb:
+        with django_db_blocker.unblock():
+            teardown_databases(config, verbosity=verbosity)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def static_files_listed_once():
     """WhiteNoise lists and stats every static file (149 of them, with their headers) each time
