@@ -16,8 +16,10 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
+from leadtracker.accounts.language import language_of
 from leadtracker.accounts.models import Membership, Organisation, PeriodicJobRun, Role
 from leadtracker.accounts.notifications import notify
 from leadtracker.calls.selectors import call_backs_for
@@ -82,16 +84,22 @@ def figures(member: Membership, day: dt.date) -> dict | None:
 
 
 def build(member: Membership, day: dt.date) -> Digest | None:
-    context = figures(member, day)
-    if context is None:
-        return None
+    """The digest in its recipient's language: the worker that sends it runs outside any
+    request, in whatever language was active there."""
     org = member.organisation
-    subject = f"{org.name}: calls on {day:%a %-d %b}"
-    return Digest(
-        subject=subject,
-        text=render_to_string("reports/email/digest.txt", context),
-        html=render_to_string("reports/email/digest.html", context),
-    )
+    with translation.override(language_of(member.user, org)):
+        context = figures(member, day)  # its flags' labels too
+        if context is None:
+            return None
+        subject = gettext("%(organisation)s: calls on %(day)s") % {
+            "organisation": org.name,
+            "day": f"{day:%a %-d %b}",
+        }
+        return Digest(
+            subject=subject,
+            text=render_to_string("reports/email/digest.txt", context),
+            html=render_to_string("reports/email/digest.html", context),
+        )
 
 
 def send_one(member: Membership, local_today: dt.date, now: dt.datetime) -> bool:
@@ -125,10 +133,12 @@ def send_one(member: Membership, local_today: dt.date, now: dt.datetime) -> bool
     except leases.LeaseLost:
         logger.warning("digest for member %s: another worker took it over meanwhile", member.pk)
     if digest is not None:  # after the mark: a failure here must not send the e-mail twice
+        with translation.override(language_of(member.user, member.organisation)):
+            text = gettext("%(subject)s: the daily digest is in your e-mail") % {"subject": digest.subject}
         notify(
             organisation_id=member.organisation_id,
             user_id=member.user_id,
-            text=f"{digest.subject}: the daily digest is in your e-mail",
+            text=text,
             url=reverse("dashboard"),
             kind="digest",
         )
