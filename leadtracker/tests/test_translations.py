@@ -122,19 +122,9 @@ TRANSLATED = [
         (f"{T}/attendance", "leadtracker/attendance"),
     ),
     Area(
-        "reports: my day and the dashboard",
+        "reports: my day, the dashboard and the daily digest e-mail",
         "leadtracker/reports/locale",
-        (
-            f"{T}/reports/my_day.html",
-            f"{T}/reports/dashboard.html",
-            f"{T}/reports/_dash.html",
-            f"{T}/reports/_figures.html",
-            f"{T}/reports/_getting_started.html",
-            f"{T}/reports/_empty_chart.html",
-            "leadtracker/reports/views.py",
-            "leadtracker/reports/forms.py",
-            "leadtracker/reports/getting_started.py",
-        ),
+        (f"{T}/reports", "leadtracker/reports"),
     ),
     Area(
         "leads: the list, board, search, a lead's page, new and edit, trash, duplicates; their messages",
@@ -193,8 +183,7 @@ NOT_YET_TRANSLATED = [
     "capture, webhooks, "
     "settings actions, fields, the confirmation questions of confirm.py) (H2)",
     f"{T}/calls (devices, outcomes, talk scripts, usage, create lead, phone setup), "
-    f"{T}/reports/email, leadtracker/calls (views, api, actions, sync, push texts), leadtracker/reports "
-    "(digest) (H3)",
+    "leadtracker/calls (views, api, actions, sync, push texts) (H3)",
     f"{T}/automation, {T}/integrations, {T}/privacy and their apps",
 ]
 
