@@ -6,6 +6,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from leadtracker.accounts.models import ApiToken, AuditEvent, Invitation, Membership, Organisation, User
 
@@ -18,9 +19,9 @@ class UserAdmin(BaseUserAdmin):
     list_filter = ["is_active", "is_staff", "is_superuser"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
-        ("Person", {"fields": ["full_name", "phone"]}),
-        ("Access", {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]}),
-        ("Dates", {"fields": ["last_login", "date_joined"]}),
+        (_("Person"), {"fields": ["full_name", "phone"]}),
+        (_("Access"), {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]}),
+        (_("Dates"), {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [
         (None, {"classes": ["wide"], "fields": ["email", "full_name", "password1", "password2"]})
@@ -90,7 +91,7 @@ def login_through_the_app(request, extra_context=None):
     app's login instead, which does both, and come back here after."""
     if request.user.is_authenticated:
         # Signed in but not staff: the app's login would only send them back here.
-        return render(request, "403.html", {"needed_role": "server administrator"}, status=403)
+        return render(request, "403.html", {"needed_role": _("server administrator")}, status=403)
     return redirect_to_login(request.GET.get("next") or reverse("admin:index"), login_url=reverse("login"))
 
 

@@ -3,6 +3,8 @@ from functools import wraps
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
+from leadtracker.accounts.models import Role
+
 
 def member_required(min_role: str | None = None):
     """A signed-in person with an active membership of the current organisation (and at
@@ -15,7 +17,7 @@ def member_required(min_role: str | None = None):
             if request.membership is None:
                 return render(request, "accounts/no_membership.html", status=403)
             if min_role and not request.membership.has_role(min_role):
-                return render(request, "403.html", {"needed_role": min_role}, status=403)
+                return render(request, "403.html", {"needed_role": Role(min_role).label}, status=403)
             return view(request, *args, **kwargs)
 
         return wrapped

@@ -175,7 +175,7 @@ def reset_member_mfa(request, member_id):
     except ActionError as exc:
         messages.error(request, exc.message)
         if exc.status_code == 403:
-            return render(request, "403.html", {"needed_role": Role.OWNER}, status=403)
+            return render(request, "403.html", {"needed_role": Role.OWNER.label}, status=403)
     else:
         messages.success(
             request,

@@ -9,6 +9,8 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from leadtracker.lib.leases import Leased
 
@@ -136,10 +138,11 @@ class Organisation(models.Model):
 
 
 class Role(models.TextChoices):
-    OWNER = "owner", "Owner"
-    ADMIN = "admin", "Admin"
-    MANAGER = "manager", "Manager"
-    AGENT = "agent", "Agent"
+    # "role": the same English word names other things ("Owner" of a lead is whose lead it is).
+    OWNER = "owner", pgettext_lazy("role", "Owner")
+    ADMIN = "admin", pgettext_lazy("role", "Admin")
+    MANAGER = "manager", pgettext_lazy("role", "Manager")
+    AGENT = "agent", pgettext_lazy("role", "Agent")
 
 
 # Higher rank may do everything a lower one may.
@@ -215,8 +218,8 @@ class Invitation(models.Model):
 
 
 class TokenKind(models.TextChoices):
-    PERSONAL = "personal", "Personal API token"
-    DEVICE = "device", "Device token"
+    PERSONAL = "personal", _("Personal API token")
+    DEVICE = "device", _("Device token")
 
 
 class ApiToken(models.Model):
@@ -245,9 +248,9 @@ class ApiToken(models.Model):
 
 
 class ActorKind(models.TextChoices):
-    USER = "user", "User"
-    DEVICE = "device", "Device"
-    SYSTEM = "system", "System"
+    USER = "user", pgettext_lazy("actor", "User")
+    DEVICE = "device", pgettext_lazy("actor", "Device")
+    SYSTEM = "system", pgettext_lazy("actor", "System")
 
 
 class AuditEventQuerySet(models.QuerySet):
@@ -352,9 +355,9 @@ class RateCounter(models.Model):
 
 
 class SupportStatus(models.TextChoices):
-    OPEN = "open", "Open"
-    ANSWERED = "answered", "Answered"
-    CLOSED = "closed", "Closed"
+    OPEN = "open", pgettext_lazy("support request", "Open")
+    ANSWERED = "answered", pgettext_lazy("support request", "Answered")
+    CLOSED = "closed", pgettext_lazy("support request", "Closed")
 
 
 class SupportRequest(models.Model):
@@ -445,13 +448,13 @@ class PushKind(models.TextChoices):
     """What a notification on the phone is about: each can be turned off on its own."""
 
     # Short: each label fits beside its switch on a 360 px phone.
-    FOLLOW_UP = "follow_up", "Follow-up due"
-    ASSIGNED = "assigned", "New lead for me"
-    MISSED_CALL = "missed_call", "Missed call to return"
-    CALL_BACK = "call_back", "Call-back waiting 30 min"
-    DIGEST = "digest", "Daily digest"
-    CALL_ENDED = "call_ended", "After a call: how did it go?"
-    OTHER = "other", "Everything else"
+    FOLLOW_UP = "follow_up", _("Follow-up due")
+    ASSIGNED = "assigned", _("New lead for me")
+    MISSED_CALL = "missed_call", _("Missed call to return")
+    CALL_BACK = "call_back", _("Call-back waiting 30 min")
+    DIGEST = "digest", _("Daily digest")
+    CALL_ENDED = "call_ended", _("After a call: how did it go?")
+    OTHER = "other", _("Everything else")
 
 
 class PushPreference(models.Model):

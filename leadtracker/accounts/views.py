@@ -74,14 +74,14 @@ def login_view(request):
         email = form.cleaned_data["email"]
         ip = client_ip(request)
         if login_blocked(email, ip):
-            form.add_error(None, "Too many failed attempts. Wait a few minutes, or reset your password.")
+            form.add_error(None, _("Too many failed attempts. Wait a few minutes, or reset your password."))
             status = 429
             retry_after = throttle.retry_after(throttle.LOGIN)
         else:
             user = EmailBackend().authenticate(request, email=email, password=form.cleaned_data["password"])
             if user is None:
                 record_login_failure(email, ip)
-                form.add_error(None, "That e-mail and password do not match an active account.")
+                form.add_error(None, _("That e-mail and password do not match an active account."))
                 status = 400
             else:
                 clear_account_failures(email)
@@ -153,7 +153,7 @@ def accept_invitation_view(request, token):
         ip = client_ip(request)
         # Typing an existing account's password here is a login: throttled the same way.
         if existing and login_blocked(invitation.email, ip):
-            form.add_error(None, "Too many failed attempts. Wait a few minutes, or reset your password.")
+            form.add_error(None, _("Too many failed attempts. Wait a few minutes, or reset your password."))
             status = 429
         else:
             try:
@@ -207,7 +207,7 @@ class PasswordResetView(auth_views.PasswordResetView):
         # someone's inbox. The 429 tells nothing about whether the account exists: unknown
         # addresses are counted the same way.
         if throttle.blocked(throttle.PASSWORD_RESET, account=email, ip=ip):
-            form.add_error(None, "Too many reset e-mails asked for. Wait an hour and try again.")
+            form.add_error(None, _("Too many reset e-mails asked for. Wait an hour and try again."))
             response = self.render_to_response(self.get_context_data(form=form), status=429)
             response["Retry-After"] = str(throttle.retry_after(throttle.PASSWORD_RESET))
             return response
@@ -317,7 +317,7 @@ def members(request):
     invite_form = InviteForm(request.POST or None, managers=managers)
     if request.method == "POST":
         if not viewer.is_admin:
-            return render(request, "403.html", {"needed_role": Role.ADMIN}, status=403)
+            return render(request, "403.html", {"needed_role": Role.ADMIN.label}, status=403)
         if invite_form.is_valid():
             data = invite_form.cleaned_data
             manager = managers.filter(pk=data["reports_to"]).first() if data["reports_to"] else None
@@ -361,7 +361,7 @@ def member_detail(request, member_id):
     )
     if request.method == "POST":
         if not viewer.is_admin:
-            return render(request, "403.html", {"needed_role": Role.ADMIN}, status=403)
+            return render(request, "403.html", {"needed_role": Role.ADMIN.label}, status=403)
         actor = Actor.from_request(request)
         try:
             if "deactivate" in request.POST:
@@ -588,7 +588,7 @@ def support_request(request, support_request_id):
     status = 200
     if request.method == "POST":
         if not viewer.is_admin:
-            return render(request, "403.html", {"needed_role": Role.ADMIN}, status=403)
+            return render(request, "403.html", {"needed_role": Role.ADMIN.label}, status=403)
         actor = Actor.from_request(request)
         try:
             if "close" in request.POST:

@@ -126,5 +126,7 @@ def require_role(request, minimum: str):
     """The caller's membership, if its role is at least ``minimum``; else 403."""
     membership = request.membership
     if not membership.has_role(minimum):
-        raise HttpError(403, _("this needs the %(role)s role or higher") % {"role": minimum})
+        raise HttpError(
+            403, _("this needs the %(role)s role or higher") % {"role": getattr(minimum, "label", minimum)}
+        )
     return membership

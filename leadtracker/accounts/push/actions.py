@@ -7,6 +7,7 @@ import binascii
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from leadtracker.accounts import audit
 from leadtracker.accounts.audit import Actor
@@ -19,13 +20,18 @@ MAX_PER_MEMBER = 10
 
 def _key(value, size: int, name: str) -> str:
     if not isinstance(value, str) or len(value) > 200:
-        raise ActionError(f"keys.{name}: missing")
+        raise ActionError(_("%(field)s: missing") % {"field": f"keys.{name}"}, field=f"keys.{name}")
     try:
         raw = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
     except (binascii.Error, ValueError) as exc:
-        raise ActionError(f"keys.{name}: not base64url") from exc
+        message = _("%(field)s: not base64url") % {"field": f"keys.{name}"}
+        raise ActionError(message, field=f"keys.{name}") from exc
     if len(raw) != size or (name == "p256dh" and raw[0] != 4):
-        raise ActionError(f"keys.{name}: not a key a browser makes ({size} bytes)")
+        message = _("%(field)s: not a key a browser makes (%(size)s bytes)") % {
+            "field": f"keys.{name}",
+            "size": size,
+        }
+        raise ActionError(message, field=f"keys.{name}")
     return value.rstrip("=")
 
 
@@ -36,7 +42,7 @@ def subscribe(member: Membership, *, endpoint: str, keys: dict, user_agent: str 
     try:
         endpoints.check(endpoint)
     except endpoints.BadEndpoint as exc:
-        raise ActionError(str(exc)) from exc
+        raise ActionError(str(exc), field="endpoint") from exc
     keys = keys if isinstance(keys, dict) else {}
     p256dh, auth = _key(keys.get("p256dh"), 65, "p256dh"), _key(keys.get("auth"), 16, "auth")
     mine = PushSubscription.objects.filter(organisation_id=member.organisation_id, user_id=member.user_id)
@@ -89,7 +95,8 @@ def save_preference(
 ) -> PushPreference:
     unknown = set(kinds_on) - set(PushKind.values)
     if unknown:
-        raise ActionError(f"kinds: not a kind of notification ({', '.join(sorted(unknown))})")
+        message = _("kinds: not a kind of notification (%(kinds)s)") % {"kinds": ", ".join(sorted(unknown))}
+        raise ActionError(message, field="kinds")
     pref = preference(member)
     pref.kinds_off = [kind for kind in PushKind.values if kind not in kinds_on]
     pref.off_shift = off_shift

@@ -11,6 +11,7 @@ import socket
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 
 class BadEndpoint(ValueError):
@@ -26,7 +27,7 @@ def _addresses(host: str, port: int) -> set[str]:
     try:
         return {info[4][0] for info in socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)}
     except (socket.gaierror, UnicodeError) as exc:
-        raise Unresolvable("endpoint: its host name does not resolve") from exc
+        raise Unresolvable(_("endpoint: its host name does not resolve")) from exc
 
 
 def _loopback_allowed(parts) -> bool:
@@ -38,21 +39,21 @@ def _loopback_allowed(parts) -> bool:
 def check(endpoint: str, resolve: bool = True) -> str:
     """The endpoint if the server may send to it, else BadEndpoint saying why."""
     if not isinstance(endpoint, str) or len(endpoint) > 1000:
-        raise BadEndpoint("endpoint: not a push service address")
+        raise BadEndpoint(_("endpoint: not a push service address"))
     try:
         parts = urlsplit(endpoint)
         port = parts.port
     except ValueError as exc:
-        raise BadEndpoint("endpoint: not a push service address") from exc
+        raise BadEndpoint(_("endpoint: not a push service address")) from exc
     if parts.username or parts.password or not parts.hostname:
-        raise BadEndpoint("endpoint: not a push service address")
+        raise BadEndpoint(_("endpoint: not a push service address"))
     if _loopback_allowed(parts) and parts.scheme in ("http", "https"):
         return endpoint
     if parts.scheme != "https":
-        raise BadEndpoint("endpoint: a push service is reached over https only")
+        raise BadEndpoint(_("endpoint: a push service is reached over https only"))
     if not resolve:
         return endpoint
     for address in _addresses(parts.hostname, port or 443):
         if not ipaddress.ip_address(address.split("%")[0]).is_global:
-            raise BadEndpoint("endpoint: a push service is on the public internet, not a private address")
+            raise BadEndpoint(_("endpoint: a push service is on the public internet, not a private address"))
     return endpoint

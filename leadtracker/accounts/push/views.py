@@ -5,6 +5,7 @@ import json
 
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from leadtracker.accounts.audit import Actor
@@ -66,7 +67,7 @@ def _body(request) -> dict:
     except (ValueError, UnicodeDecodeError):
         body = None
     if not isinstance(body, dict):
-        raise ActionError("body: a subscription as JSON")
+        raise ActionError(_("body: a subscription as JSON"), field="body")
     return body
 
 

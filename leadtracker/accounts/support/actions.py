@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy
 
 from leadtracker.accounts.audit import Actor, record
 from leadtracker.accounts.models import Membership, SupportRequest, SupportStatus
-from leadtracker.accounts.notifications import notify
+from leadtracker.accounts.notifications import later, notify
 from leadtracker.lib.errors import ActionError, Conflict
 
 # Support requests. Limits counted in characters (code points), so a Hindi or emoji message
@@ -91,7 +91,10 @@ def answer_support_request(
         notify(
             organisation_id=support_request.organisation_id,
             user_id=support_request.requester_id,
-            text=f"Your support request “{support_request.subject}” has an answer",
+            text=later(
+                gettext_lazy("Your support request “%(subject)s” has an answer"),
+                subject=support_request.subject,
+            ),
             url=f"/help/requests/{support_request.pk}/",
         )
     return support_request
