@@ -3,18 +3,20 @@ background with a dark text colour that reads at 4.5:1 or better (WCAG AA), so a
 choice can never make a chip unreadable. leads.css has one `.c-<name>` rule per colour;
 leads/tests/test_colour_palette.py holds both to this table."""
 
+from django.utils.translation import pgettext_lazy
+
 # name: (label, background, text)
 PALETTE = {
-    "slate": ("Slate", "#e2e8f0", "#1e293b"),
-    "blue": ("Blue", "#dbeafe", "#1e3a8a"),
-    "teal": ("Teal", "#ccfbf1", "#134e4a"),
-    "green": ("Green", "#dcfce7", "#14532d"),
-    "lime": ("Lime", "#ecfccb", "#365314"),
-    "amber": ("Amber", "#fef3c7", "#78350f"),
-    "orange": ("Orange", "#ffedd5", "#7c2d12"),
-    "red": ("Red", "#fee2e2", "#7f1d1d"),
-    "pink": ("Pink", "#fce7f3", "#831843"),
-    "purple": ("Purple", "#ede9fe", "#4c1d95"),
+    "slate": (pgettext_lazy("colour", "Slate"), "#e2e8f0", "#1e293b"),
+    "blue": (pgettext_lazy("colour", "Blue"), "#dbeafe", "#1e3a8a"),
+    "teal": (pgettext_lazy("colour", "Teal"), "#ccfbf1", "#134e4a"),
+    "green": (pgettext_lazy("colour", "Green"), "#dcfce7", "#14532d"),
+    "lime": (pgettext_lazy("colour", "Lime"), "#ecfccb", "#365314"),
+    "amber": (pgettext_lazy("colour", "Amber"), "#fef3c7", "#78350f"),
+    "orange": (pgettext_lazy("colour", "Orange"), "#ffedd5", "#7c2d12"),
+    "red": (pgettext_lazy("colour", "Red"), "#fee2e2", "#7f1d1d"),
+    "pink": (pgettext_lazy("colour", "Pink"), "#fce7f3", "#831843"),
+    "purple": (pgettext_lazy("colour", "Purple"), "#ede9fe", "#4c1d95"),
 }
 
 CHOICES = [(name, label) for name, (label, _bg, _fg) in PALETTE.items()]

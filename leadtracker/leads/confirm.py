@@ -5,6 +5,8 @@ from urllib.parse import urlencode
 
 from django.db.models import Count
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext, ngettext_lazy
 
 from leadtracker.leads import masking
 from leadtracker.leads.actions.merge import merge_moves, plan_merge
@@ -16,7 +18,7 @@ TRASH_DAYS = 30
 
 
 def _leads(n: int) -> str:
-    return f"{n} lead{'' if n == 1 else 's'}"
+    return ngettext("%(n)s lead", "%(n)s leads", n) % {"n": n}
 
 
 def bulk_delete(request, leads) -> Question | None:
@@ -24,29 +26,45 @@ def bulk_delete(request, leads) -> Question | None:
     if not n:
         return None  # nothing the viewer may delete is ticked: the action says so itself
     return Question(
-        title=f"Move {_leads(n)} to trash?",
+        title=ngettext("Move %(n)s lead to trash?", "Move %(n)s leads to trash?", n) % {"n": n},
         details=[
-            f"{'It disappears' if n == 1 else 'They disappear'} from the lists, searches and the board "
-            "at once.",
-            f"An admin or the lead's owner can restore {'it' if n == 1 else 'them'} from the trash "
-            f"for {TRASH_DAYS} days; after that {'it is' if n == 1 else 'they are'} deleted for good.",
+            ngettext(
+                "It disappears from the lists, searches and the board at once.",
+                "They disappear from the lists, searches and the board at once.",
+                n,
+            ),
+            ngettext(
+                "An admin or the lead's owner can restore it from the trash for %(days)s days; "
+                "after that it is deleted for good.",
+                "An admin or the lead's owner can restore them from the trash for %(days)s days; "
+                "after that they are deleted for good.",
+                n,
+            )
+            % {"days": TRASH_DAYS},
         ],
-        button=f"Move {_leads(n)} to trash",
+        button=ngettext("Move %(n)s lead to trash", "Move %(n)s leads to trash", n) % {"n": n},
         cancel_url=safe_back(request, reverse("lead_list")),
     )
 
 
 def bulk_all_matching(request, n: int, action: str) -> Question:
     """Every lead the list's filters match, not only the ticked ones: always asked first."""
-    doing = {"assign": "Assign", "status": "Move", "tag": "Tag", "delete": "Move to trash"}.get(
-        action, "Change"
-    )
+    # (question, button) for each action, %(leads)s being "12 leads".
+    asked = {
+        "assign": (_("Assign all %(leads)s that match?"), _("Assign %(leads)s")),
+        "status": (_("Move all %(leads)s that match?"), _("Move %(leads)s")),
+        "tag": (_("Tag all %(leads)s that match?"), _("Tag %(leads)s")),
+        "delete": (_("Move all %(leads)s that match to trash?"), _("Move %(leads)s to trash")),
+    }
+    title, button = asked.get(action, (_("Change all %(leads)s that match?"), _("Change %(leads)s")))
+    leads = {"leads": _leads(n)}
     return Question(
-        title=f"{doing} all {_leads(n)} that match?",
+        title=title % leads,
         details=[
-            f"This changes every lead the list's filters match ({_leads(n)}), not only those on screen."
+            _("This changes every lead the list's filters match (%(leads)s), not only those on screen.")
+            % leads
         ],
-        button=f"{doing} {_leads(n)}",
+        button=button % leads,
         cancel_url=safe_back(request, reverse("lead_list")),
     )
 
@@ -80,6 +98,22 @@ def status_moves(org, rows: list[dict], data) -> list[dict]:
     return moves
 
 
+def _move_detail(name: str, n: int, to) -> str:
+    if not n:
+        return _("“%(status)s”: no lead has it.") % {"status": name}
+    if to is None:
+        return ngettext(
+            "“%(status)s”: %(n)s lead has it; it is hidden and the lead keeps it.",
+            "“%(status)s”: %(n)s leads have it; it is hidden and they keep it.",
+            n,
+        ) % {"status": name, "n": n}
+    return ngettext(
+        "“%(status)s”: %(n)s lead has it; it moves to “%(to)s”.",
+        "“%(status)s”: %(n)s leads have it; they move to “%(to)s”.",
+        n,
+    ) % {"status": name, "n": n, "to": to}
+
+
 def pipeline(request, moves: list[dict], rows: list[dict]) -> Question | None:
     if not moves:
         return None
@@ -88,32 +122,33 @@ def pipeline(request, moves: list[dict], rows: list[dict]) -> Question | None:
     details, choices = [], []
     for move in moves:
         status, n, to = move["status"], move["leads"], move["to"]
-        if not n:
-            details.append(f"“{status.name}”: no lead has it.")
-        elif to is None:
-            details.append(f"“{status.name}”: {_leads(n)} have it; it is hidden and they keep it.")
-        else:
-            details.append(
-                f"“{status.name}”: {_leads(n)} {'has' if n == 1 else 'have'} it; "
-                f"{'it moves' if n == 1 else 'they move'} to “{names[to.pk]}”."
-            )
+        details.append(_move_detail(status.name, n, names[to.pk] if to is not None else None))
+        if n and to is not None:
             choices.append(
                 Choice(
                     name=f"move_to_{status.pk}",
-                    label=f"Move the {_leads(n)} of “{status.name}” to",
+                    label=ngettext(
+                        "Move the %(n)s lead of “%(status)s” to",
+                        "Move the %(n)s leads of “%(status)s” to",
+                        n,
+                    )
+                    % {"n": n, "status": status.name},
                     options=options,
                     selected=str(to.pk),
                 )
             )
     if len(moves) == 1:
-        title = f"Delete status “{moves[0]['status'].name}”?"
+        title = _("Delete status “%(status)s”?") % {"status": moves[0]["status"].name}
     else:
-        title = f"Delete {len(moves)} statuses: {', '.join('“' + m['status'].name + '”' for m in moves)}?"
+        title = _("Delete %(n)s statuses: %(names)s?") % {
+            "n": len(moves),
+            "names": ", ".join("“" + m["status"].name + "”" for m in moves),
+        }
     return Question(
         title=title,
         details=details,
         choices=choices,
-        button="Delete status" if len(moves) == 1 else f"Delete {len(moves)} statuses",
+        button=_("Delete status") if len(moves) == 1 else _("Delete %(n)s statuses") % {"n": len(moves)},
         cancel_url=reverse("lead_settings"),
     )
 
@@ -121,20 +156,27 @@ def pipeline(request, moves: list[dict], rows: list[dict]) -> Question | None:
 def tag_delete(tag) -> Question:
     n = LeadTag.objects.filter(tag=tag).count()
     return Question(
-        title=f"Delete tag “{tag.name}”?",
+        title=_("Delete tag “%(tag)s”?") % {"tag": tag.name},
         details=[
-            f"{_leads(n)} {'has' if n == 1 else 'have'} it; it is taken off them." if n else "No lead has it."
+            ngettext(
+                "%(n)s lead has it; it is taken off it.", "%(n)s leads have it; it is taken off them.", n
+            )
+            % {"n": n}
+            if n
+            else _("No lead has it.")
         ],
-        button="Delete tag",
+        button=_("Delete tag"),
         cancel_url=reverse("lead_settings"),
     )
 
 
 def template_delete(template) -> Question:
     return Question(
-        title=f"Delete message template “{template.name}”?",
-        details=["Agents can no longer send it from a lead's page. Messages already sent are not affected."],
-        button="Delete template",
+        title=_("Delete message template “%(name)s”?") % {"name": template.name},
+        details=[
+            _("Agents can no longer send it from a lead's page. Messages already sent are not affected.")
+        ],
+        button=_("Delete template"),
         cancel_url=reverse("lead_settings"),
     )
 
@@ -143,27 +185,27 @@ def template_delete(template) -> Question:
 
 # What the preview compares, in order: (label, field on the lead, how to show it).
 MERGE_FIELDS = [
-    ("Name", "name", "text"),
-    ("Company", "company", "text"),
-    ("E-mail", "email", "text"),
-    ("City", "city", "text"),
-    ("Address", "address", "text"),
-    ("Owner", "owner_id", "owner"),
-    ("Source", "source_id", "source"),
-    ("Status", "status_id", "status"),
-    ("Value", "value", "money"),
-    ("Created", "created_at", "date"),
-    ("Last contacted", "last_contacted_at", "date"),
-    ("Do not call", "do_not_call", "yes"),
-    ("Marketing consent", "marketing_consent", "yes"),
+    (gettext_lazy("Name"), "name", "text"),
+    (gettext_lazy("Company"), "company", "text"),
+    (gettext_lazy("E-mail"), "email", "text"),
+    (gettext_lazy("City"), "city", "text"),
+    (gettext_lazy("Address"), "address", "text"),
+    (gettext_lazy("Owner"), "owner_id", "owner"),
+    (gettext_lazy("Source"), "source_id", "source"),
+    (gettext_lazy("Status"), "status_id", "status"),
+    (gettext_lazy("Value"), "value", "money"),
+    (gettext_lazy("Created"), "created_at", "date"),
+    (gettext_lazy("Last contacted"), "last_contacted_at", "date"),
+    (gettext_lazy("Do not call"), "do_not_call", "yes"),
+    (gettext_lazy("Marketing consent"), "marketing_consent", "yes"),
 ]
 # What moves, by model label (found by walking the model graph): one, many.
 MOVE_WORDS = {
-    "leads.activity": ("timeline entry", "timeline entries"),
-    "leads.followup": ("follow-up", "follow-ups"),
-    "leads.consentevent": ("consent record", "consent records"),
-    "calls.call": ("call", "calls"),
-    "calls.callback": ("call-back to make", "call-backs to make"),
+    "leads.activity": ngettext_lazy("%(n)s timeline entry", "%(n)s timeline entries", "n"),
+    "leads.followup": ngettext_lazy("%(n)s follow-up", "%(n)s follow-ups", "n"),
+    "leads.consentevent": ngettext_lazy("%(n)s consent record", "%(n)s consent records", "n"),
+    "calls.call": ngettext_lazy("%(n)s call", "%(n)s calls", "n"),
+    "calls.callback": ngettext_lazy("%(n)s call-back to make", "%(n)s call-backs to make", "n"),
 }
 
 
@@ -207,31 +249,31 @@ def merge(request, lead: Lead, other: Lead) -> Question:
         return [t.name for t in x.tags.order_by("name")]
 
     lists = [
-        {"label": "Numbers", "a": numbers(lead), "b": numbers(other)},
-        {"label": "Tags", "a": tags(lead), "b": tags(other)},
+        {"label": _("Numbers"), "a": numbers(lead), "b": numbers(other)},
+        {"label": _("Tags"), "a": tags(lead), "b": tags(other)},
     ]
     moving = []
     for label, n in merge_moves(other).items():
         if not n:
             continue
-        one, many = MOVE_WORDS.get(label, (label, label))
-        line = f"{n} {one if n == 1 else many}"
+        line = MOVE_WORDS[label] % {"n": n} if label in MOVE_WORDS else f"{n} {label}"
         if label == "leads.activity":
             notes = Activity.objects.filter(lead=other, kind=ActivityKind.NOTE).count()
-            line += f" ({notes} note{'' if notes == 1 else 's'})" if notes else ""
+            line += " (" + ngettext("%(n)s note", "%(n)s notes", notes) % {"n": notes} + ")" if notes else ""
         elif label == "leads.followup":
             still_open = FollowUp.objects.filter(lead=other).open().count()
-            line += f" ({still_open} still open)" if still_open else ""
+            line += " (" + _("%(n)s still open") % {"n": still_open} + ")" if still_open else ""
         moving.append(line)
     back = safe_back(request, reverse("lead_detail", args=[lead.pk]))
     swap = f"{reverse('lead_merge', args=[other.pk])}?{urlencode({'duplicate': lead.pk, 'back': back})}"
     return Question(
         title=(
-            f"Merge “{other}” into “{lead}”?"
+            _("Merge “%(other)s” into “%(lead)s”?") % {"other": other, "lead": lead}
             if str(other) != str(lead)
-            else f"Merge lead #{other.pk} into lead #{lead.pk}, both “{lead}”?"
+            else _("Merge lead #%(other)s into lead #%(lead)s, both “%(name)s”?")
+            % {"other": other.pk, "lead": lead.pk, "name": lead}
         ),
-        button="Merge",
+        button=_("Merge"),
         cancel_url=back,
         template="leads/merge_preview.html",
         context={

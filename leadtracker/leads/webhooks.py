@@ -20,6 +20,8 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django_tasks import task
 
 from leadtracker.leads.models import DeliveryState, WebhookDelivery, WebhookEndpoint
@@ -45,11 +47,11 @@ def check_destination(url: str) -> None:
     try:
         infos = socket.getaddrinfo(host, None)
     except (socket.gaierror, UnicodeError):
-        raise BlockedAddress(f"cannot resolve {host!r}") from None
+        raise BlockedAddress(_("cannot resolve %r") % host) from None
     for info in infos:
         address = ipaddress.ip_address(info[4][0].split("%")[0])
         if not address.is_global or address.is_multicast:
-            raise BlockedAddress("points to a private, loopback or reserved address")
+            raise BlockedAddress(_("points to a private, loopback or reserved address"))
 
 
 class _NoRedirects(urllib.request.HTTPRedirectHandler):
@@ -163,9 +165,9 @@ def deliver(delivery: WebhookDelivery, now=None) -> bool:
     except urllib.error.HTTPError as exc:
         status, error = exc.code, f"HTTP {exc.code}"
     except TimeoutError:
-        error = "timed out"
+        error = gettext_noop("timed out")  # stored in English, shown in the reader's language
     except (urllib.error.URLError, OSError, ValueError):
-        error = "could not connect"  # no more detail: the log is not a network probe
+        error = gettext_noop("could not connect")  # no more detail: the log is not a network probe
     delivery.last_status_code = status
     delivery.last_error = error
     if status is not None and 200 <= status < 300:
@@ -211,7 +213,10 @@ def send_due(now=None, limit: int = 200) -> int:
         if attempts >= MAX_ATTEMPTS:
             # Its worker died during the last attempt: given up, as after any last failure.
             due.filter(leases.free(), pk=pk).update(
-                state=DeliveryState.FAILED, lease_until=None, lease_holder="", last_error="the worker stopped"
+                state=DeliveryState.FAILED,
+                lease_until=None,
+                lease_holder="",
+                last_error=gettext_noop("the worker stopped"),
             )
             continue
         if not leases.take(due.filter(pk=pk), attempts=F("attempts") + 1):

@@ -5,6 +5,7 @@ import secrets
 from urllib.parse import urlsplit
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from leadtracker.accounts.audit import Actor, record
 from leadtracker.leads import colours
@@ -31,14 +32,14 @@ def save_statuses(
     kept id}, as the web asks): then its leads move there, each with its timeline entry, and
     it is deleted."""
     if not rows:
-        raise ActionError("the pipeline needs at least one status", field="statuses")
+        raise ActionError(_("the pipeline needs at least one status"), field="statuses")
     names = [(r.get("name") or "").strip() for r in rows]
     if any(not n for n in names):
-        raise ActionError("every status needs a name", field="statuses")
+        raise ActionError(_("every status needs a name"), field="statuses")
     if len(set(n.lower() for n in names)) != len(names):
-        raise ActionError("two statuses have the same name", field="statuses")
+        raise ActionError(_("two statuses have the same name"), field="statuses")
     if not any(r.get("kind", StatusKind.OPEN) == StatusKind.OPEN for r in rows):
-        raise ActionError("at least one status must be open", field="statuses")
+        raise ActionError(_("at least one status must be open"), field="statuses")
     existing = {s.pk: s for s in LeadStatus.objects.filter(organisation=org)}
     kept = []
     # Rename to temporary names first so swaps of names do not trip the unique constraint.
@@ -48,7 +49,7 @@ def save_statuses(
         kind = row.get("kind", StatusKind.OPEN)
         if kind not in StatusKind.values:
             raise ActionError(
-                f"kind must be one of {', '.join(StatusKind.values)}", field=f"statuses.{position}.kind"
+                _("kind must be one of %s") % ", ".join(StatusKind.values), field=f"statuses.{position}.kind"
             )
         status = existing.get(row.get("id")) if row.get("id") else None
         if status is None:
@@ -106,10 +107,12 @@ def set_colours(org, *, statuses: dict[int, str], sources: dict[int, str], actor
     changed = 0
     for model, wanted, field in ((LeadStatus, statuses, "statuses"), (LeadSource, sources, "sources")):
         if any(c not in colours.PALETTE for c in wanted.values()):
-            raise ActionError(f"choose a colour of the palette: {', '.join(colours.PALETTE)}", field=field)
+            raise ActionError(
+                _("choose a colour of the palette: %s") % ", ".join(colours.PALETTE), field=field
+            )
         rows = {r.pk: r for r in model.objects.filter(organisation=org, pk__in=wanted)}
         if set(rows) != set(wanted):
-            raise ActionError("no such row", field=field, status_code=404)
+            raise ActionError(_("no such row"), field=field, status_code=404)
         for pk, colour in wanted.items():
             if rows[pk].colour != colour:
                 model.objects.filter(pk=pk).update(colour=colour)
@@ -132,9 +135,9 @@ def set_colours(org, *, statuses: dict[int, str], sources: dict[int, str], actor
 def create_source(org, name: str, *, actor: Actor) -> LeadSource:
     name = (name or "").strip()
     if not name:
-        raise ActionError("give the source a name", field="name")
+        raise ActionError(_("give the source a name"), field="name")
     if LeadSource.objects.filter(organisation=org, name__iexact=name).exists():
-        raise Conflict("a source with this name exists", field="name")
+        raise Conflict(_("a source with this name exists"), field="name")
     source = LeadSource.objects.create(organisation=org, name=name[:80])
     record("source.create", organisation=org, actor=actor, obj=source)
     return source
@@ -161,14 +164,14 @@ def save_webhook(org, *, url: str, events: list[str], actor: Actor, endpoint=Non
     url = (url or "").strip()
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ActionError("must be an http:// or https:// address", field="url")
+        raise ActionError(_("must be an http:// or https:// address"), field="url")
     try:
         check_destination(url)
     except BlockedAddress as exc:
         raise ActionError(str(exc), field="url") from None
     unknown = sorted(set(events) - set(WebhookEndpoint.EVENTS))
     if unknown or not events:
-        raise ActionError(f"choose from {', '.join(WebhookEndpoint.EVENTS)}", field="events")
+        raise ActionError(_("choose from %s") % ", ".join(WebhookEndpoint.EVENTS), field="events")
     endpoint = endpoint or WebhookEndpoint(organisation=org, secret=new_secret())
     endpoint.url, endpoint.events, endpoint.is_active = url[:500], sorted(set(events)), is_active
     endpoint.save()
@@ -233,14 +236,14 @@ def render_template(body: str, *, lead: Lead, agent_name: str, organisation_name
 def save_message_template(org, *, name: str, body: str, actor: Actor, template=None):
     name, body = (name or "").strip(), (body or "").strip()
     if not name:
-        raise ActionError("give the template a name", field="name")
+        raise ActionError(_("give the template a name"), field="name")
     if not body or len(body) > 1000:
-        raise ActionError("write the message (at most 1,000 characters)", field="body")
+        raise ActionError(_("write the message (at most 1,000 characters)"), field="body")
     clash = MessageTemplate.objects.filter(organisation=org, name__iexact=name)
     if template is not None:
         clash = clash.exclude(pk=template.pk)
     if clash.exists():
-        raise Conflict("a template with this name exists", field="name")
+        raise Conflict(_("a template with this name exists"), field="name")
     template = template or MessageTemplate(
         organisation=org, position=MessageTemplate.objects.filter(organisation=org).count()
     )

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from leadtracker.accounts.audit import Actor
@@ -30,29 +31,50 @@ from leadtracker.leads.actions.settings import (
 )
 from leadtracker.leads.actions.tags import create_tag, delete_tag, rename_tag
 from leadtracker.leads.forms import NameForm, PipelineForm, RuleForm, TemplateForm, WebhookForm
-from leadtracker.leads.models import AssignmentRule, LeadSource, MessageTemplate, Tag, WebhookEndpoint
+from leadtracker.leads.models import (
+    AssignmentRule,
+    LeadSource,
+    MessageTemplate,
+    StatusKind,
+    Tag,
+    WebhookEndpoint,
+)
 from leadtracker.lib import confirm
 from leadtracker.lib.errors import ActionError
+
+# The form an admin pastes into their website: code, not a page of ours, so it stays as written
+# whatever language the admin reads; its placeholders are the website's words, theirs to edit.
+CAPTURE_FORM = """<form method="post" action="{site}/api/v1/capture/{key}">
+  <input name="name" placeholder="Your name" required>
+  <input name="phone" type="tel" autocomplete="tel" placeholder="Mobile number" required>
+  <input name="email" placeholder="E-mail">
+  <textarea name="message" placeholder="What are you looking for?"></textarea>
+  <input name="website" style="display:none" tabindex="-1" autocomplete="off">
+  <button>Send</button>
+</form>"""
 
 
 @require_safe
 @member_required(Role.ADMIN)
 def lead_settings(request):
     org_id = request.org.pk
+    sources = list(selectors.sources(org_id))
+    for source in sources:
+        if source.capture_key:
+            source.capture_form = CAPTURE_FORM.format(site=settings.SITE_URL, key=source.capture_key)
     return render(
         request,
         "leads/settings.html",
         {
             "pipeline_rows": list(selectors.statuses(org_id)) + [None, None],
-            "sources": list(selectors.sources(org_id)),
+            "sources": sources,
             "rules": list(selectors.assignment_rules(org_id)),
             "webhooks": selectors.webhooks(org_id),
             "templates": list(selectors.message_templates(org_id)),
             "tags": list(selectors.tags(org_id)),
             "members": list(selectors.assignable_members(request.membership)),
-            "site_url": settings.SITE_URL,
             "events": WebhookEndpoint.EVENTS,
-            "kinds": ["open", "won", "lost"],
+            "kinds": StatusKind.choices,
             "palette": colours.CHOICES,
         },
     )
@@ -73,7 +95,7 @@ def card_form(view):
         else:
             if answer is not None:
                 return answer
-            messages.success(request, "Saved.")
+            messages.success(request, _("Saved."))
         return redirect("lead_settings")
 
     return posted
@@ -212,13 +234,17 @@ def tag_delete(request, actor, tag_id):
 def webhook_add(request, actor):
     data = _valid(WebhookForm, request).cleaned_data
     hook = save_webhook(request.org, url=data["url"], events=data["events"], actor=actor)
-    messages.info(request, f"Signing secret (shown once): {hook.secret}")
+    messages.info(request, _("Signing secret (shown once): %(secret)s") % {"secret": hook.secret})
 
 
 @card_form
 def webhook_secret(request, actor, webhook_id):
     hook = rotate_webhook_secret(_setting(WebhookEndpoint, request, webhook_id), actor=actor)
-    messages.info(request, f"New signing secret (shown once; the old one no longer works): {hook.secret}")
+    messages.info(
+        request,
+        _("New signing secret (shown once; the old one no longer works): %(secret)s")
+        % {"secret": hook.secret},
+    )
 
 
 @card_form
