@@ -37,8 +37,10 @@ from django.db import IntegrityError, transaction
 from django.http import HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
 
 from leadtracker.accounts.auth import authenticate_token
+from leadtracker.accounts.language import activate_for
 from leadtracker.accounts.models import IdempotentRequest
 
 HEADER = "Idempotency-Key"
@@ -192,7 +194,7 @@ def _refusal(request, response):
     if response.status_code == 200 and "text/html" in response.get("Content-Type", ""):
         if not request.headers.get("HX-Request"):
             return JsonResponse(
-                {"detail": "the form was not accepted: open it and send it again"}, status=422
+                {"detail": _("the form was not accepted: open it and send it again")}, status=422
             )
     return None
 
@@ -224,11 +226,13 @@ class IdempotencyMiddleware:
         if key is None or request.method not in WRITES:
             return self.get_response(request)
         if not KEY_PATTERN.fullmatch(key):
-            return _error(400, HEADER, "8 to 100 letters, digits, '-', '_', ':' or '.'")
+            return _error(400, HEADER, _("8 to 100 letters, digits, '-', '_', ':' or '.'"))
         user, org = _user_of(request)
         if user is None:
             # Nobody to keep it for: the view answers as it would (login page, 401).
             return self.get_response(request)
+        # A token's person answers in their language here too (LanguageMiddleware knew no one).
+        activate_for(user, org)
         row, claimed = claim(user, org, key, request.method, request.path[:300])
         if not claimed:
             return self._resent(request, row)
@@ -254,10 +258,12 @@ class IdempotencyMiddleware:
 
     def _resent(self, request, row):
         if row.method != request.method or row.path != request.path[:300]:
-            return _error(422, HEADER, f"this key was used for {row.method} {row.path}")
+            used = {"method": row.method, "path": row.path}
+            message = _("this key was used for %(method)s %(path)s") % used
+            return _error(422, HEADER, message)
         if row.status == PENDING:
             response = _error(
-                409, HEADER, "a request with this key is still being handled; send it again later"
+                409, HEADER, _("a request with this key is still being handled; send it again later")
             )
             response["Retry-After"] = "2"
             return response

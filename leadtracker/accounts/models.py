@@ -96,7 +96,7 @@ class Organisation(models.Model):
     name = models.CharField(max_length=150)
     slug = models.SlugField(max_length=50, unique=True, validators=[slug_validator])
     time_zone = models.CharField(max_length=64, default="Asia/Kolkata")
-    phone_region = models.CharField(max_length=2, default="IN", help_text="ISO 3166 region")
+    phone_region = models.CharField(max_length=2, default="IN", help_text=_("ISO 3166 region"))
     currency = models.CharField(max_length=3, default="INR")
     # The language of the members who chose none (accounts/language.py).
     language = models.CharField(max_length=8, default="en-in", choices=settings.LANGUAGES)
@@ -119,13 +119,15 @@ class Organisation(models.Model):
     # The local hour after which managers get yesterday's digest e-mail; empty: none is sent.
     # New organisations start at the server's DIGEST_HOUR.
     digest_hour = models.PositiveSmallIntegerField(
-        "Daily digest e-mail after",
+        _("Daily digest e-mail after"),
         null=True,
         blank=True,
         default=default_digest_hour,
         choices=DIGEST_HOURS,
-        help_text="Managers, admins and owners get yesterday's figures once a day after this hour, "
-        "in the organisation's time zone.",
+        help_text=_(
+            "Managers, admins and owners get yesterday's figures once a day after this hour, "
+            "in the organisation's time zone."
+        ),
     )
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -344,7 +346,7 @@ class RateCounter(models.Model):
     key = models.CharField(max_length=100)
     window = models.BigIntegerField()
     hits = models.PositiveIntegerField(default=0)
-    ends_at = models.BigIntegerField(help_text="end of the window, seconds since the epoch")
+    ends_at = models.BigIntegerField(help_text=_("end of the window, seconds since the epoch"))
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["key", "window"], name="rate_counter_slot")]
