@@ -99,6 +99,19 @@ TRANSLATED = [
         ),
     ),
     Area(
+        "accounts: Help, role names, push and notifications, the admin, idempotent writes' refusals",
+        "leadtracker/accounts/locale",
+        (
+            f"{T}/accounts/help.html",
+            "leadtracker/accounts/models.py",
+            "leadtracker/accounts/admin.py",
+            "leadtracker/accounts/notifications.py",
+            "leadtracker/accounts/push",
+            "leadtracker/accounts/decorators.py",
+            "leadtracker/accounts/idempotency.py",
+        ),
+    ),
+    Area(
         "calls: the calling queue, the outcome sheet, a call, logging one, recent, missed and all calls",
         "leadtracker/calls/locale",
         (
@@ -177,8 +190,6 @@ TRANSLATED = [
 
 # What is still in English only. Each entry is the sources of an area not yet translated.
 NOT_YET_TRANSLATED = [
-    f"{T}/accounts/help.html",
-    "leadtracker/accounts (push, the notifications' texts, throttle messages, admin)",
     f"{T}/leads (settings, imports), leadtracker/leads (api: imports, trash, schemas; imports, consent, "
     "capture, webhooks, "
     "settings actions, fields, the confirmation questions of confirm.py) (H2)",
