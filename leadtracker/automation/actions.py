@@ -3,6 +3,7 @@ with its audit event (ids, names of rules and flags; a rule holds no one's perso
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from leadtracker.accounts.audit import Actor, record
 from leadtracker.automation.models import Rule
@@ -14,7 +15,7 @@ from leadtracker.lib.errors import ActionError, Conflict
 def _clean_name(name) -> str:
     name = " ".join(str(name or "").split())
     if not name or len(name) > 80:
-        raise ActionError("give a name of at most 80 characters", field="name")
+        raise ActionError(_("give a name of at most 80 characters"), field="name")
     return name
 
 
@@ -53,7 +54,7 @@ def save_rule(
         with transaction.atomic():
             rule.save()
     except IntegrityError:
-        raise Conflict("a rule with this name exists", field="name") from None
+        raise Conflict(_("a rule with this name exists"), field="name") from None
     record(
         "rule.create" if created else "rule.update",
         organisation=org,

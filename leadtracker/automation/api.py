@@ -4,6 +4,7 @@ off, delete, dry run, and the rule log."""
 import datetime as dt
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Field, Schema, Status
 
 from leadtracker.accounts.audit import Actor
@@ -86,7 +87,7 @@ def list_rules(request):
 @router.get("/rules/templates", response=list[RuleTemplateOut])
 def list_templates(request):
     require_role(request, Role.ADMIN)
-    return [{"key": k, "description": v} for k, v in TEMPLATES.items()]
+    return [{"key": k, "description": str(v)} for k, v in TEMPLATES.items()]
 
 
 @router.post("/rules", response={201: AutomationRuleOut})
@@ -131,7 +132,7 @@ DRY_RUN = "Leads a time-based rule would fire on now"
 def dry_run_rule(request, automation_rule_id: int):
     rule = _rule(request, automation_rule_id)
     if not rule.time_based:
-        raise ActionError("only a time-based rule has leads due now", field="trigger")
+        raise ActionError(_("only a time-based rule has leads due now"), field="trigger")
     return [{"id": lead.pk, "name": str(lead)} for lead in dry_run(rule)]
 
 

@@ -7,6 +7,8 @@ custom-field condition a slot (``cf0_key``, ``cf0_op``, ``cf0_value``, ``cf0_to`
 ``save_rule`` ("actions[1].status_id", "conditions.fields.budget") is put next to its input."""
 
 from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from leadtracker.automation.models import TIME_BASED, Trigger
 from leadtracker.automation.picks import pick_lists
@@ -14,13 +16,13 @@ from leadtracker.leads.fields.models import CustomField
 from leadtracker.leads.models import FollowUpKind
 
 ACTION_WORDS = {
-    "assign": "Assign to a person, or take turns in a team",
-    "set_status": "Set the status",
-    "follow_up": "Plan a follow-up",
-    "add_tag": "Add a tag",
-    "remove_tag": "Remove a tag",
-    "notify": "Tell the owner or their manager",
-    "webhook": "Send a webhook",
+    "assign": gettext_lazy("Assign to a person, or take turns in a team"),
+    "set_status": gettext_lazy("Set the status"),
+    "follow_up": gettext_lazy("Plan a follow-up"),
+    "add_tag": gettext_lazy("Add a tag"),
+    "remove_tag": gettext_lazy("Remove a tag"),
+    "notify": gettext_lazy("Tell the owner or their manager"),
+    "webhook": gettext_lazy("Send a webhook"),
 }
 # The inputs each action type shows, after its type.
 ACTION_INPUTS = {
@@ -34,20 +36,25 @@ ACTION_INPUTS = {
 }
 # What an action cannot go without, said next to its input when left empty.
 NEEDS = {
-    "set_status": (("status", "pick the status to set"),),
-    "follow_up": (("in", "say in how many days or hours, 1 to 365"),),
-    "add_tag": (("tag", "name the tag to add"),),
-    "remove_tag": (("tag", "name the tag to remove"),),
-    "webhook": (("endpoint", "pick the webhook to send"),),
+    "set_status": (("status", gettext_lazy("pick the status to set")),),
+    "follow_up": (("in", gettext_lazy("say in how many days or hours, 1 to 365")),),
+    "add_tag": (("tag", gettext_lazy("name the tag to add")),),
+    "remove_tag": (("tag", gettext_lazy("name the tag to remove")),),
+    "webhook": (("endpoint", gettext_lazy("pick the webhook to send")),),
 }
 OPS = [
-    ("eq", "equals"),
-    ("in", "is one of (a | b)"),
-    ("range", "between"),
-    ("empty", "is empty"),
-    ("filled", "is filled in"),
+    ("eq", gettext_lazy("equals")),
+    ("in", gettext_lazy("is one of (a | b)")),
+    ("range", gettext_lazy("between")),
+    ("empty", gettext_lazy("is empty")),
+    ("filled", gettext_lazy("is filled in")),
 ]
 UNITS = {"minutes": 1, "hours": 60, "days": 24 * 60}
+UNIT_WORDS = {
+    "minutes": gettext_lazy("minutes"),
+    "hours": gettext_lazy("hours"),
+    "days": gettext_lazy("days"),
+}
 MAX_ACTIONS, FIELD_SLOTS = 10, 2
 NUMBER = {"inputmode": "numeric"}
 
@@ -68,44 +75,58 @@ def _one(label, choices, blank="—"):
 
 
 class BuilderForm(forms.Form):
-    name = forms.CharField(max_length=80)
-    trigger = forms.ChoiceField(label="When", choices=Trigger.choices)
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=80)
+    trigger = forms.ChoiceField(label=gettext_lazy("When"), choices=Trigger.choices)
     wait = forms.IntegerField(
-        label="After N", min_value=0, required=False, widget=forms.NumberInput(attrs=NUMBER)
+        label=gettext_lazy("After N"), min_value=0, required=False, widget=forms.NumberInput(attrs=NUMBER)
     )
-    wait_unit = forms.ChoiceField(label="N in", choices=[(u, u) for u in UNITS], initial="minutes")
+    wait_unit = forms.ChoiceField(
+        label=gettext_lazy("N in"), choices=list(UNIT_WORDS.items()), initial="minutes"
+    )
     hours_from = forms.IntegerField(
-        label="From hour", min_value=0, max_value=24, required=False, widget=forms.NumberInput(attrs=NUMBER)
+        label=gettext_lazy("From hour"),
+        min_value=0,
+        max_value=24,
+        required=False,
+        widget=forms.NumberInput(attrs=NUMBER),
     )
     hours_to = forms.IntegerField(
-        label="To hour", min_value=0, max_value=24, required=False, widget=forms.NumberInput(attrs=NUMBER)
+        label=gettext_lazy("To hour"),
+        min_value=0,
+        max_value=24,
+        required=False,
+        widget=forms.NumberInput(attrs=NUMBER),
     )
     on_shift = forms.ChoiceField(
-        label="Owner on shift",
+        label=gettext_lazy("Owner on shift"),
         required=False,
-        choices=[("", "Either"), ("yes", "On shift"), ("no", "Not on shift")],
+        choices=[
+            ("", gettext_lazy("Either")),
+            ("yes", gettext_lazy("On shift")),
+            ("no", gettext_lazy("Not on shift")),
+        ],
     )
-    is_active = forms.BooleanField(label="On", required=False)
+    is_active = forms.BooleanField(label=pgettext_lazy("a rule switched on", "On"), required=False)
 
     def __init__(self, org_id: int, data=None, *, actions: int = 1, **kwargs):
         super().__init__(data, **kwargs)
         picks = _picks(org_id)
-        self.fields["sources"] = _many("Source is one of", picks["source_ids"])
-        self.fields["statuses"] = _many("Status is one of", picks["status_ids"])
-        self.fields["owners"] = _many("Owner is one of", picks["owner_ids"])
-        self.fields["team"] = _one("Owner is in the team of", picks["team_id"])
-        self.fields["tags"] = _many("Has one of the tags", picks["tag_ids"])
+        self.fields["sources"] = _many(_("Source is one of"), picks["source_ids"])
+        self.fields["statuses"] = _many(_("Status is one of"), picks["status_ids"])
+        self.fields["owners"] = _many(_("Owner is one of"), picks["owner_ids"])
+        self.fields["team"] = _one(_("Owner is in the team of"), picks["team_id"])
+        self.fields["tags"] = _many(_("Has one of the tags"), picks["tag_ids"])
         custom = CustomField.objects.filter(organisation_id=org_id, archived_at__isnull=True)
         keys = [(f.key, f"{f.label} ({f.get_type_display()})") for f in custom]
         self.field_slots = []
         for i in range(FIELD_SLOTS if keys else 0):
             p = f"cf{i}_"
-            self.fields[p + "key"] = _one("Custom field", keys)
-            self.fields[p + "op"] = forms.ChoiceField(label="Test", required=False, choices=OPS)
+            self.fields[p + "key"] = _one(_("Custom field"), keys)
+            self.fields[p + "op"] = forms.ChoiceField(label=_("Test"), required=False, choices=OPS)
             self.fields[p + "value"] = forms.CharField(
-                label="Value (or from)", required=False, max_length=200
+                label=_("Value (or from)"), required=False, max_length=200
             )
-            self.fields[p + "to"] = forms.CharField(label="To (a range)", required=False, max_length=200)
+            self.fields[p + "to"] = forms.CharField(label=_("To (a range)"), required=False, max_length=200)
             self.field_slots.append([p + n for n in ("key", "op", "value", "to")])
         self.action_count = max(1, min(actions, MAX_ACTIONS))
         self._action_fields(picks)
@@ -114,28 +135,40 @@ class BuilderForm(forms.Form):
         for i in range(self.action_count):
             p = f"a{i}_"
             f = self.fields
-            f[p + "type"] = _one(f"Action {i + 1}", list(ACTION_WORDS.items()), blank="— pick an action —")
-            f[p + "user"] = _one("Assign to", picks["owner_ids"], blank="Take turns in a team")
-            f[p + "team"] = _one("Team", picks["team_id"], blank="Every agent")
-            f[p + "on_shift"] = forms.BooleanField(label="Only those on shift", required=False, initial=True)
-            f[p + "status"] = _one("Status", picks["status_ids"])
-            f[p + "lost_reason"] = forms.CharField(label="Lost reason", required=False, max_length=200)
+            f[p + "type"] = _one(
+                _("Action %(n)s") % {"n": i + 1}, list(ACTION_WORDS.items()), blank=_("— pick an action —")
+            )
+            f[p + "user"] = _one(_("Assign to"), picks["owner_ids"], blank=_("Take turns in a team"))
+            f[p + "team"] = _one(_("Team"), picks["team_id"], blank=_("Every agent"))
+            f[p + "on_shift"] = forms.BooleanField(
+                label=_("Only those on shift"), required=False, initial=True
+            )
+            f[p + "status"] = _one(_("Status"), picks["status_ids"])
+            f[p + "lost_reason"] = forms.CharField(label=_("Lost reason"), required=False, max_length=200)
             f[p + "in"] = forms.IntegerField(
-                label="In", min_value=1, max_value=365, required=False, widget=forms.NumberInput(attrs=NUMBER)
+                label=_("In"),
+                min_value=1,
+                max_value=365,
+                required=False,
+                widget=forms.NumberInput(attrs=NUMBER),
             )
             f[p + "unit"] = forms.ChoiceField(
-                label="Hours or days", required=False, choices=[("days", "days"), ("hours", "hours")]
+                label=_("Hours or days"),
+                required=False,
+                choices=[("days", UNIT_WORDS["days"]), ("hours", UNIT_WORDS["hours"])],
             )
             f[p + "at"] = forms.TimeField(
-                label="At", required=False, widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+                label=_("At"), required=False, widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
             )
-            f[p + "kind"] = forms.ChoiceField(label="Kind", required=False, choices=FollowUpKind.choices)
-            f[p + "tag"] = forms.CharField(label="Tag", required=False, max_length=50)
+            f[p + "kind"] = forms.ChoiceField(label=_("Kind"), required=False, choices=FollowUpKind.choices)
+            f[p + "tag"] = forms.CharField(label=_("Tag"), required=False, max_length=50)
             f[p + "to"] = forms.ChoiceField(
-                label="Tell", required=False, choices=[("owner", "the owner"), ("manager", "their manager")]
+                label=_("Tell"),
+                required=False,
+                choices=[("owner", _("the owner")), ("manager", _("their manager"))],
             )
-            f[p + "email"] = forms.BooleanField(label="By e-mail too", required=False, initial=True)
-            f[p + "endpoint"] = _one("Webhook", picks["endpoint_id"])
+            f[p + "email"] = forms.BooleanField(label=_("By e-mail too"), required=False, initial=True)
+            f[p + "endpoint"] = _one(_("Webhook"), picks["endpoint_id"])
 
     def clean(self):
         """Every input an action's type needs, said at once next to each (save_rule would stop
@@ -147,7 +180,7 @@ class BuilderForm(forms.Form):
                 if data.get(p + name) in (None, ""):
                     self.add_error(p + name, words)
         if data.get("trigger") in TIME_BASED and not data.get("wait"):
-            self.add_error("wait", "say after how long: a whole number, with minutes, hours or days")
+            self.add_error("wait", _("say after how long: a whole number, with minutes, hours or days"))
         return data
 
     # --- what the template draws ------------------------------------------------------------

@@ -12,11 +12,14 @@ import logging
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from leadtracker.accounts.audit import Actor, record
+from leadtracker.accounts.language import language_of
 from leadtracker.accounts.models import ActorKind, Membership, Role
-from leadtracker.accounts.notifications import notify
+from leadtracker.accounts.notifications import later, notify
 from leadtracker.attendance.selectors import users_on_shift
 from leadtracker.automation.field_conditions import all_hold, field_defs
 from leadtracker.automation.models import Rule, RuleRun, Trigger
@@ -137,14 +140,19 @@ def _notify(rule: Rule, lead: Lead, action: dict) -> dict:
     if user_id is None:
         return {"type": "notify", "skipped": f"no {action['to']}"}
     url = f"/leads/{lead.pk}/"
-    text = f"Rule “{rule.name}”: {lead}"
+    # Written in the recipient's language, not the worker's (accounts/notifications.py).
+    text = later(gettext_lazy("Rule “%(rule)s”: %(lead)s"), rule=rule.name, lead=str(lead))
     notify(organisation_id=lead.organisation_id, user_id=user_id, text=text, url=url, lead_id=lead.pk)
     if action.get("email"):
-        to = Membership.objects.filter(organisation_id=lead.organisation_id, user_id=user_id).values_list(
-            "user__email", flat=True
-        )[0]
-        body = f"{text}\n\nOpen the lead: {settings.SITE_URL}{url}\n"
-        transaction.on_commit(lambda: send_mail(text, body, None, [to], fail_silently=True))
+        member = Membership.objects.select_related("user", "organisation").get(
+            organisation_id=lead.organisation_id, user_id=user_id
+        )
+        with translation.override(language_of(member.user, member.organisation)):
+            subject = str(text)
+            link = _("Open the lead: %(url)s") % {"url": settings.SITE_URL + url}
+        body = f"{subject}\n\n{link}\n"
+        to = member.user.email
+        transaction.on_commit(lambda: send_mail(subject, body, None, [to], fail_silently=True))
     return {"type": "notify", "to": user_id}
 
 

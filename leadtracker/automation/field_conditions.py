@@ -15,6 +15,8 @@ every lead because the field it tested went away.
 The periodic scan narrows its due leads through the lead list's own filters (fields/filters.py,
 the per-key expression index on PostgreSQL); an event tests the one lead in Python."""
 
+from django.utils.translation import gettext as _
+
 from leadtracker.leads.fields.filters import apply
 from leadtracker.leads.fields.models import RANGE_TYPES, CustomField, FieldType
 from leadtracker.leads.fields.values import clean_value
@@ -28,7 +30,10 @@ MAX = 10
 
 
 def _err(label: str, key: str, message: str) -> ActionError:
-    return ActionError(f"Conditions → {label}: {message}", field=f"conditions.fields.{key}")
+    place = _("Conditions → %(field)s") % {"field": label}
+    return ActionError(
+        f"{place}: {message}", field=f"conditions.fields.{key}" if key else "conditions.fields"
+    )
 
 
 def _one(field: CustomField, raw, region: str):
@@ -37,45 +42,42 @@ def _one(field: CustomField, raw, region: str):
     except ActionError as exc:
         raise _err(field.label, field.key, exc.message) from None
     if value is None:
-        raise _err(field.label, field.key, "give a value")
+        raise _err(field.label, field.key, _("give a value"))
     if field.type == FieldType.MULTIPLE_CHOICE and isinstance(value, list):
         if len(value) != 1:
-            raise _err(field.label, field.key, "one choice at a time (say several with “one of”)")
+            raise _err(field.label, field.key, _("one choice at a time (say several with “one of”)"))
         return value[0]
     return value
 
 
 def _clean_one(item, defs: dict, region: str) -> dict:
     if not isinstance(item, dict) or not isinstance(item.get("key"), str):
-        raise ActionError(
-            'Conditions → Custom field: {"key": "budget", "op": "range", "from": "40L", "to": "60L"}',
-            field="conditions.fields",
-        )
+        raise _err(_("Custom field"), "", '{"key": "budget", "op": "range", "from": "40L", "to": "60L"}')
     key, op = item["key"], item.get("op")
     field = defs.get(key)
     if field is None:
-        raise _err("Custom field", key, f"no such field {key}")
+        raise _err(_("Custom field"), key, _("no such field %(key)s") % {"key": key})
     if field.archived_at is not None:
-        raise _err(field.label, key, "this field is archived")
+        raise _err(field.label, key, _("this field is archived"))
     if op not in OPS:
-        raise _err(field.label, key, "equals, one of, between, empty or filled")
+        raise _err(field.label, key, _("equals, one of, between, empty or filled"))
     if op in ("empty", "filled"):
         return {"key": key, "op": op}
     if op == "eq":
         if field.type not in EQ_TYPES:
-            raise _err(field.label, key, "“equals” is for a choice, yes/no, number or money field")
+            raise _err(field.label, key, _("“equals” is for a choice, yes/no, number or money field"))
         return {"key": key, "op": op, "value": _one(field, item.get("value"), region)}
     if op == "in":
         if field.type not in IN_TYPES:
-            raise _err(field.label, key, "“one of” is for a choice field")
+            raise _err(field.label, key, _("“one of” is for a choice field"))
         raw = item.get("values")
         raw = raw if isinstance(raw, list) else [v for v in str(raw or "").split("|") if v.strip()]
         values = [_one(field, v, region) for v in raw]
         if not values:
-            raise _err(field.label, key, "pick at least one choice")
+            raise _err(field.label, key, _("pick at least one choice"))
         return {"key": key, "op": op, "values": [c for c in field.choices if c in values]}
     if field.type not in RANGE_TYPES:
-        raise _err(field.label, key, "“between” is for a number, money or date field")
+        raise _err(field.label, key, _("“between” is for a number, money or date field"))
     low, high = item.get("from"), item.get("to")
     out = {"key": key, "op": op}
     if low not in (None, ""):
@@ -83,9 +85,9 @@ def _clean_one(item, defs: dict, region: str) -> dict:
     if high not in (None, ""):
         out["to"] = _one(field, high, region)
     if "from" not in out and "to" not in out:
-        raise _err(field.label, key, "give at least one end of the range")
+        raise _err(field.label, key, _("give at least one end of the range"))
     if "from" in out and "to" in out and out["from"] > out["to"]:
-        raise _err(field.label, key, "the first end is above the second")
+        raise _err(field.label, key, _("the first end is above the second"))
     return out
 
 
@@ -94,9 +96,7 @@ def clean_field_conditions(org_id: int, region: str, data) -> list[dict]:
     if data in (None, "", []):
         return []
     if not isinstance(data, list) or len(data) > MAX:
-        raise ActionError(
-            f"Conditions → Custom field: a list of up to {MAX} conditions", field="conditions.fields"
-        )
+        raise _err(_("Custom field"), "", _("a list of up to %(n)s conditions") % {"n": MAX})
     keys = [i.get("key") for i in data if isinstance(i, dict)]
     defs = {f.key: f for f in CustomField.objects.filter(organisation_id=org_id, key__in=keys)}
     return [_clean_one(item, defs, region) for item in data]
@@ -174,7 +174,7 @@ def _shown(field: CustomField | None, value) -> str:
     if field is not None and field.type == FieldType.MONEY:
         return short_money(value)
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return _("yes") if value else _("no")
     return str(value)
 
 
@@ -183,23 +183,25 @@ def in_words(cond: dict, field: CustomField | None) -> str:
     label = field.label if field is not None else cond["key"]
     op = cond["op"]
     if op == "empty":
-        text = f"{label} is empty"
+        text = _("%(field)s is empty") % {"field": label}
     elif op == "filled":
-        text = f"{label} is filled in"
+        text = _("%(field)s is filled in") % {"field": label}
     elif op == "eq":
-        text = f"{label} is {_shown(field, cond['value'])}"
+        text = _("%(field)s is %(value)s") % {"field": label, "value": _shown(field, cond["value"])}
     elif op == "in":
-        text = f"{label} is one of {', '.join(_shown(field, v) for v in cond['values'])}"
+        values = ", ".join(_shown(field, v) for v in cond["values"])
+        text = _("%(field)s is one of %(values)s") % {"field": label, "values": values}
     elif "from" in cond and "to" in cond:
-        text = f"{label} between {_shown(field, cond['from'])} and {_shown(field, cond['to'])}"
+        low, high = _shown(field, cond["from"]), _shown(field, cond["to"])
+        text = _("%(field)s between %(from)s and %(to)s") % {"field": label, "from": low, "to": high}
     elif "from" in cond:
-        text = f"{label} at least {_shown(field, cond['from'])}"
+        text = _("%(field)s at least %(value)s") % {"field": label, "value": _shown(field, cond["from"])}
     else:
-        text = f"{label} at most {_shown(field, cond['to'])}"
+        text = _("%(field)s at most %(value)s") % {"field": label, "value": _shown(field, cond["to"])}
     if field is None:
-        return f"{text} (the field is gone: this condition never holds)"
+        return _("%(condition)s (the field is gone: this condition never holds)") % {"condition": text}
     if field.archived_at is not None:
-        return f"{text} (archived field: this condition never holds)"
+        return _("%(condition)s (archived field: this condition never holds)") % {"condition": text}
     return text
 
 

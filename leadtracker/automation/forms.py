@@ -1,6 +1,8 @@
 import json
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from leadtracker.automation.models import Trigger
 from leadtracker.automation.rules import TEMPLATES
@@ -26,26 +28,26 @@ class JsonField(forms.CharField):
         try:
             return json.loads(value)
         except ValueError:
-            raise forms.ValidationError("not valid JSON") from None
+            raise forms.ValidationError(_("not valid JSON")) from None
 
 
 class RuleForm(forms.Form):
-    name = forms.CharField(max_length=80)
-    trigger = forms.ChoiceField(label="When", choices=Trigger.choices)
+    name = forms.CharField(label=_("Name"), max_length=80)
+    trigger = forms.ChoiceField(label=_("When"), choices=Trigger.choices)
     wait_minutes = forms.IntegerField(
-        label="N (minutes)",
+        label=_("N (minutes)"),
         min_value=0,
         required=False,
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
-        help_text="For the time-based triggers: 5 for five minutes, 4320 for three days.",
+        help_text=_("For the time-based triggers: 5 for five minutes, 4320 for three days."),
     )
-    conditions = JsonField(label="If (conditions)", empty={})
-    actions = JsonField(label="Then (actions)", empty=[])
-    is_active = forms.BooleanField(label="On", required=False)
+    conditions = JsonField(label=_("If (conditions)"), empty={})
+    actions = JsonField(label=_("Then (actions)"), empty=[])
+    is_active = forms.BooleanField(label=pgettext_lazy("a rule switched on", "On"), required=False)
 
     def clean_wait_minutes(self):
         return self.cleaned_data.get("wait_minutes") or 0
 
 
 class TemplateForm(forms.Form):
-    template = forms.ChoiceField(label="Template", choices=list(TEMPLATES.items()))
+    template = forms.ChoiceField(label=_("Template"), choices=list(TEMPLATES.items()))

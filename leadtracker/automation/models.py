@@ -3,18 +3,19 @@ something — through the apps' own actions. RuleRun is the log, and what makes 
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from leadtracker.accounts.models import Organisation
 
 
 class Trigger(models.TextChoices):
-    LEAD_CREATED = "lead_created", "A lead is created"
-    STATUS_CHANGED = "status_changed", "A lead's status changes"
-    OUTCOME_RECORDED = "outcome_recorded", "An outcome is recorded"
-    CALL_MISSED = "call_missed", "A call from the lead is missed"
-    NOT_CALLED = "not_called", "Assigned N minutes ago and not called"
-    FOLLOW_UP_OVERDUE = "follow_up_overdue", "A follow-up is overdue by N minutes"
-    UNTOUCHED = "untouched", "Untouched for N days"
+    LEAD_CREATED = "lead_created", _("A lead is created")
+    STATUS_CHANGED = "status_changed", _("A lead's status changes")
+    OUTCOME_RECORDED = "outcome_recorded", _("An outcome is recorded")
+    CALL_MISSED = "call_missed", _("A call from the lead is missed")
+    NOT_CALLED = "not_called", _("Assigned N minutes ago and not called")
+    FOLLOW_UP_OVERDUE = "follow_up_overdue", _("A follow-up is overdue by N minutes")
+    UNTOUCHED = "untouched", _("Untouched for N days")
 
 
 # Found by the periodic scan rather than told by a signal: these have no moment of their own.

@@ -4,6 +4,8 @@ heart. Webhooks show their host only (a URL may carry a token)."""
 
 from urllib.parse import urlsplit
 
+from django.utils.translation import gettext as _
+
 from leadtracker.accounts.models import Membership, Role
 from leadtracker.calls.models import Outcome
 from leadtracker.leads.models import LeadSource, LeadStatus, Tag, WebhookEndpoint
@@ -14,21 +16,21 @@ def pick_lists(org_id: int) -> list[tuple[str, str, list[tuple[int, str]]]]:
     org = {"organisation_id": org_id}
     members = Membership.objects.filter(**org, is_active=True).select_related("user")
     return [
-        ("Sources", "source_ids", list(LeadSource.objects.filter(**org).values_list("pk", "name"))),
+        (_("Sources"), "source_ids", list(LeadSource.objects.filter(**org).values_list("pk", "name"))),
         (
-            "Statuses",
+            _("Statuses"),
             "status_ids, status_id",
             list(LeadStatus.objects.filter(**org).values_list("pk", "name")),
         ),
-        ("Tags", "tag_ids", list(Tag.objects.filter(**org).order_by("name").values_list("pk", "name"))),
-        ("Call outcomes", "outcome_ids", list(Outcome.objects.filter(**org).values_list("pk", "name"))),
+        (_("Tags"), "tag_ids", list(Tag.objects.filter(**org).order_by("name").values_list("pk", "name"))),
+        (_("Call outcomes"), "outcome_ids", list(Outcome.objects.filter(**org).values_list("pk", "name"))),
         (
-            "People",
+            _("People"),
             "owner_ids, user_id",
             sorted(((m.user_id, m.user.full_name or m.user.email) for m in members), key=lambda p: p[1]),
         ),
         (
-            "Teams (by their manager)",
+            _("Teams (by their manager)"),
             "team_id",
             sorted(
                 ((m.pk, m.user.full_name or m.user.email) for m in members if m.role == Role.MANAGER),
@@ -36,7 +38,7 @@ def pick_lists(org_id: int) -> list[tuple[str, str, list[tuple[int, str]]]]:
             ),
         ),
         (
-            "Webhooks",
+            _("Webhooks"),
             "endpoint_id",
             [
                 (pk, urlsplit(url).hostname or "?")

@@ -3,20 +3,28 @@ the rule log when the page is built, so erasing the log erases the lines, and na
 people's names as they are now (the log keeps ids only)."""
 
 from django.contrib.auth import get_user_model
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from leadtracker.accounts.models import Membership
 from leadtracker.automation.models import RuleRun
 from leadtracker.leads.models import Activity, LeadStatus
 
 VERBS = {
-    "assign": "reassign",
-    "set_status": "set the status",
-    "follow_up": "plan a follow-up",
-    "add_tag": "add the tag",
-    "remove_tag": "remove the tag",
-    "notify": "tell anyone",
-    "webhook": "send the webhook",
+    "assign": gettext_lazy("reassign"),
+    "set_status": gettext_lazy("set the status"),
+    "follow_up": gettext_lazy("plan a follow-up"),
+    "add_tag": gettext_lazy("add the tag"),
+    "remove_tag": gettext_lazy("remove the tag"),
+    "notify": gettext_lazy("tell anyone"),
+    "webhook": gettext_lazy("send the webhook"),
 }
+# The log keeps "no owner" / "no manager" (engine._notify); the reader sees it in words.
+NOBODY_TO_TELL = {"owner": gettext_lazy("owner"), "manager": gettext_lazy("manager")}
+
+
+def _could_not(kind, why) -> str:
+    return _("could not %(verb)s: %(why)s") % {"verb": VERBS.get(kind, kind), "why": why}
 
 
 def _skipped(d: dict, action: dict, teams: dict) -> str:
@@ -25,48 +33,62 @@ def _skipped(d: dict, action: dict, teams: dict) -> str:
     kind, why = d.get("type"), d.get("skipped", "")
     if why == "nobody to assign to":
         team = teams.get(action.get("team_id"))
-        who = f"nobody in {team}'s team" if team else "no agent"
         on_shift = action.get("on_shift", True) and "user_id" not in action
-        return f"could not reassign: {who} " + ("is on shift" if on_shift else "to give it to")
+        if team:
+            if on_shift:
+                return _("could not reassign: nobody in %(manager)s's team is on shift") % {"manager": team}
+            return _("could not reassign: nobody in %(manager)s's team to give it to") % {"manager": team}
+        if on_shift:
+            return _("could not reassign: no agent is on shift")
+        return _("could not reassign: no agent to give it to")
     if why == "already theirs":
-        return "left the owner as it was: the lead is already theirs"
+        return _("left the owner as it was: the lead is already theirs")
     if why == "no change":
-        return "could not set the status: the lead has it already, or the status was deleted"
+        return _("could not set the status: the lead has it already, or the status was deleted")
     if why == "not tagged":
-        return f"did not remove the tag {d.get('tag')}: the lead does not have it"
+        return _("did not remove the tag %(tag)s: the lead does not have it") % {"tag": d.get("tag")}
     if why.startswith("no "):
-        return f"could not tell the lead's {why[3:]}: the lead has none"
+        who = NOBODY_TO_TELL.get(why[3:], why[3:])
+        return _("could not tell the lead's %(who)s: the lead has none") % {"who": who}
     if why == "webhook off or removed":
-        return "could not send the webhook: it is switched off or removed"
-    return f"could not {VERBS.get(kind, kind)}: {why}"
+        return _("could not send the webhook: it is switched off or removed")
+    return _could_not(kind, why)
+
+
+def _done(kind, d: dict, users: dict, statuses: dict) -> str:
+    someone = _("someone")
+    if kind == "assign":
+        return _("reassigned to %(name)s") % {"name": users.get(d.get("to"), someone)}
+    if kind == "set_status":
+        return _("set the status to %(status)s") % {"status": statuses.get(d.get("to"), "?")}
+    if kind == "follow_up":
+        return _("planned a follow-up")
+    if kind == "add_tag":
+        return _("tagged it %(tag)s") % {"tag": d.get("tag")}
+    if kind == "remove_tag":
+        return _("removed the tag %(tag)s") % {"tag": d.get("tag")}
+    if kind == "notify":
+        return _("told %(name)s") % {"name": users.get(d.get("to"), someone)}
+    if kind == "webhook":
+        return _("sent a webhook")
+    return ""
 
 
 def describe(did: list[dict], users: dict, statuses: dict, rule=None, teams: dict | None = None) -> str:
-    """What one run did, in words. ``rule`` gives each action's settings (the team whose
+    """What one run did, in words, in the reader's language (the log keeps ids and codes, so
+    it is written when it is read). ``rule`` gives each action's settings (the team whose
     members were off shift), ``teams`` the managers' names by membership id."""
     parts = []
     acts = list(getattr(rule, "actions", None) or [])
     for i, d in enumerate(did):
         kind = d.get("type")
         if "failed" in d:
-            parts.append(f"could not {VERBS.get(kind, kind)}: {d['failed']}")
+            parts.append(_could_not(kind, d["failed"]))
         elif "skipped" in d:
             parts.append(_skipped(d, acts[i] if i < len(acts) else {}, teams or {}))
-        elif kind == "assign":
-            parts.append(f"reassigned to {users.get(d.get('to'), 'someone')}")
-        elif kind == "set_status":
-            parts.append(f"set the status to {statuses.get(d.get('to'), '?')}")
-        elif kind == "follow_up":
-            parts.append("planned a follow-up")
-        elif kind == "add_tag":
-            parts.append(f"tagged it {d.get('tag')}")
-        elif kind == "remove_tag":
-            parts.append(f"removed the tag {d.get('tag')}")
-        elif kind == "notify":
-            parts.append(f"told {users.get(d.get('to'), 'someone')}")
-        elif kind == "webhook":
-            parts.append("sent a webhook")
-    return "; ".join(parts) or "fired and had nothing to do"
+        elif text := _done(kind, d, users, statuses):
+            parts.append(text)
+    return "; ".join(parts) or _("fired and had nothing to do")
 
 
 def names_for(runs) -> tuple[dict, dict]:

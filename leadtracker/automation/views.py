@@ -5,6 +5,7 @@ from django import forms
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from leadtracker.accounts.audit import Actor
@@ -33,7 +34,9 @@ def rules(request):
             request.org, form.cleaned_data["template"], actor=Actor.from_request(request)
         )
         messages.success(
-            request, f"Rule “{rule.name}” added, switched off: see what it would do, then switch it on."
+            request,
+            _("Rule “%(name)s” added, switched off: see what it would do, then switch it on.")
+            % {"name": rule.name},
         )
         return redirect(reverse("automation_rule", args=[rule.pk]) + "?dry_run=1")
     rows = list(Rule.objects.filter(organisation_id=request.org.pk))
@@ -59,7 +62,7 @@ def _rule_page(request, rule: Rule | None):
             root = exc.field.split(".")[0].split("[")[0]
             form.add_error(root if root in form.fields else None, exc.message)
         else:
-            messages.success(request, "Rule saved.")
+            messages.success(request, _("Rule saved."))
             return redirect("automation_rule", saved.pk)
     context = {"rule": rule, "form": form, "due": None, "runs": [], "picks": pick_lists(request.org.pk)}
     if rule is not None:
@@ -95,7 +98,10 @@ def rule_detail(request, automation_rule_id: int):
 def rule_switch(request, automation_rule_id: int):
     rule = get_object_or_404(Rule, organisation_id=request.org.pk, pk=automation_rule_id)
     actions.set_rule_active(rule, not rule.is_active, actor=Actor.from_request(request))
-    messages.success(request, f"Rule “{rule.name}” switched {'on' if rule.is_active else 'off'}.")
+    if rule.is_active:
+        messages.success(request, _("Rule “%(name)s” switched on.") % {"name": rule.name})
+    else:
+        messages.success(request, _("Rule “%(name)s” switched off.") % {"name": rule.name})
     if request.POST.get("back") == "rule":
         return redirect("automation_rule", rule.pk)
     return redirect("automation_rules")
@@ -144,7 +150,7 @@ def _build(request, rule: Rule | None):
                 # Next to its input, in words ("Action 1 → Status: no such status 12").
                 form.add_error(places.get(exc.field), exc.message)
             else:
-                messages.success(request, "Rule saved.")
+                messages.success(request, _("Rule saved."))
                 return redirect("automation_rule", saved.pk)
         status = 422
     return render(request, "automation/builder.html", {"rule": rule, "form": form}, status=status)
