@@ -186,6 +186,11 @@ TRANSLATED = [
             "leadtracker/leads/api/consent.py",
         ),
     ),
+    Area(
+        "automation: the rules, the rule builder and editor, the rule log, a rule's notification",
+        "leadtracker/automation/locale",
+        (f"{T}/automation", "leadtracker/automation"),
+    ),
 ]
 
 # What is still in English only. Each entry is the sources of an area not yet translated.
@@ -195,7 +200,7 @@ NOT_YET_TRANSLATED = [
     "settings actions, fields, the confirmation questions of confirm.py) (H2)",
     f"{T}/calls (devices, outcomes, talk scripts, usage, create lead, phone setup), "
     "leadtracker/calls (views, api, actions, sync, push texts) (H3)",
-    f"{T}/automation, {T}/integrations, {T}/privacy and their apps",
+    f"{T}/integrations, {T}/privacy and their apps",
 ]
 
 CHECKED_ATTRIBUTES = {"placeholder", "title", "aria-label", "alt"}
