@@ -7,7 +7,7 @@ import secrets
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Max, Q
+from django.db.models import Count, Exists, F, Max, Q
 from django.utils import timezone
 
 from leadtracker.accounts.actions import create_api_token, revoke_api_token
@@ -265,12 +265,23 @@ def link_calls_to_lead(lead, numbers, *, actor: Actor) -> int:
     with whoever's phone rang). Calls already linked to another lead stay with it: they were
     that lead's when they happened. Returns how many calls were linked.
 
-    Two statements when there is nothing to link (a new lead's usual case). The person-days of
-    the linked calls are recounted (leads called) by reports, on the audit event."""
+    One statement when there is nothing to link (a new lead's usual case: whether any call or
+    call-back waits, both in one look), three when there is. The person-days of the linked
+    calls are recounted (leads called) by reports, on the audit event."""
     numbers = sorted({n for n in numbers if n})
     if not numbers:
         return 0
     org_id = lead.organisation_id
+    waiting = Organisation.objects.filter(pk=org_id).filter(
+        Exists(Call.objects.filter(organisation_id=org_id, number__in=numbers, lead__isnull=True))
+        | Exists(
+            CallBack.objects.filter(
+                organisation_id=org_id, number__in=numbers, closed_at__isnull=True, lead__isnull=True
+            )
+        )
+    )
+    if not waiting.exists():
+        return 0
     linked = Call.objects.filter(organisation_id=org_id, number__in=numbers, lead__isnull=True).update(
         lead=lead
     )

@@ -5,7 +5,7 @@ database consistent or unchanged."""
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
@@ -21,6 +21,7 @@ from leadtracker.leads.actions.assignment import assign_by_rules
 from leadtracker.leads.actions.permissions import _check_can_edit, _may_change, check_owner
 from leadtracker.leads.actions.tags import add_tags
 from leadtracker.leads.consent import lead_consent_changed
+from leadtracker.leads.create_context import CreateContext, create_context
 from leadtracker.leads.fields.clean import clean_custom_fields
 from leadtracker.leads.fields.display import changed_labels
 from leadtracker.leads.models import (
@@ -255,6 +256,10 @@ def create_lead(
 @transaction.atomic
 def _create_lead(org, data: LeadData, *, actor, by, on_duplicate, auto_assign) -> tuple[Lead, str]:
     check_owner(by, data.owner_id, org.pk)  # an unknown person is a 404 before any other complaint
+    # The organisation's settings a create consults, in one statement (leads/create_context.py).
+    context = create_context(org.pk, need_status=data.status is None)
+    if not context.has_fields and data.field_defs is None:
+        data = replace(data, field_defs={})  # no custom fields: nothing to read them against
     clean = clean_lead_data(org, data)
     if by is not None and by.role == Role.AGENT and clean.fields["owner_id"] is None:
         clean.fields["owner_id"] = by.user_id  # an agent's new lead is theirs
@@ -277,7 +282,7 @@ def _create_lead(org, data: LeadData, *, actor, by, on_duplicate, auto_assign) -
             _fill_from(existing, clean, actor=actor)
             return existing, "updated"
         clean = _without_conflicts(org.pk, clean, existing)
-    lead = _insert(org, clean, actor=actor)
+    lead = _insert(org, clean, actor=actor, context=context)
     if dup is not None:
         Activity.objects.create(
             organisation=org,
@@ -287,7 +292,7 @@ def _create_lead(org, data: LeadData, *, actor, by, on_duplicate, auto_assign) -
             body="",
             data={"possible_duplicate_of": dup[0].pk},
         )
-    if lead.owner_id is None and auto_assign:
+    if lead.owner_id is None and auto_assign and context.has_rules:
         assign_by_rules([lead], actor=actor)
     return lead, "created"
 
@@ -315,10 +320,10 @@ def _without_conflicts(org_id, clean: CleanLead, existing: Lead) -> CleanLead:
     return CleanLead(fields=fields, phones=phones, tags=clean.tags, consent_method=clean.consent_method)
 
 
-def _insert(org, clean: CleanLead, *, actor: Actor) -> Lead:
+def _insert(org, clean: CleanLead, *, actor: Actor, context: CreateContext) -> Lead:
     fields = dict(clean.fields)
     if fields["status"] is None:
-        fields["status"] = default_status(org.pk)
+        fields["status"] = context.status or default_status(org.pk)  # none open: it says so
     now = made_now()  # a lead made offline was created when it was made
     lead = Lead(organisation=org, created_at=now, updated_at=now, **fields)
     try:
@@ -360,7 +365,8 @@ def _insert(org, clean: CleanLead, *, actor: Actor) -> Lead:
         lead_numbers_added.send(sender=Lead, lead=lead, numbers=[p for p, _ in clean.phones], actor=actor)
     if lead.marketing_consent:
         lead_consent_changed(lead, method=clean.consent_method, actor=actor)
-    emit(lead, "lead.created", {})
+    if context.has_hooks:
+        emit(lead, "lead.created", {})
     lead_changed.send(sender=Lead, lead=lead, event="created", key="created", actor=actor)
     return lead
 
