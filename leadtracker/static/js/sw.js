@@ -143,7 +143,14 @@ self.addEventListener("message", (event) => {
 });
 
 self.addEventListener("sync", (event) => {
-  if (event.tag === "outbox") event.waitUntil(flush());
+  // A pass stopped by the network fails the sync, so that the browser fires it again later
+  // (with its own back-off); the changes keep waiting in their order meanwhile.
+  if (event.tag !== "outbox") return;
+  event.waitUntil(
+    flush().then((stalled) => {
+      if (stalled) throw new Error("the server is out of reach: the outbox waits for the next sync");
+    }),
+  );
 });
 
 // --- reading -----------------------------------------------------------------------------
@@ -332,9 +339,10 @@ async function reasonOf(response) {
 
 let flushing = null;
 
+// True when the pass stopped because the server could not be reached.
 async function flushOnce() {
   const user = await meta.get("user");
-  if (!user) return;
+  if (!user) return false;
   const csrf = await meta.get("csrf");
   const waiting = (await outbox.all())
     .filter((e) => e.state === "waiting" && e.user === user)
@@ -351,7 +359,7 @@ async function flushOnce() {
     try {
       response = await send(entry, true, csrf);
     } catch (err) {
-      break; // still offline: the rest keep their order for next time
+      return true; // still offline: the rest keep their order for next time
     }
     const verdict = response.headers.get("X-Replay");
     if (verdict === "done") {
@@ -369,6 +377,7 @@ async function flushOnce() {
     }
     await tellPages({ type: "outbox" });
   }
+  return false;
 }
 
 let again = false;
@@ -382,10 +391,12 @@ function flush() {
     return flushing;
   }
   flushing = (async () => {
+    let stalled;
     do {
       again = false;
-      await flushOnce();
+      stalled = await flushOnce();
     } while (again);
+    return stalled;
   })().finally(() => (flushing = null));
   return flushing;
 }
