@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.db.models import F
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.errors import Throttled
 from pydantic import Field, model_validator
@@ -182,7 +183,7 @@ def pairing_code(request, payload: PairingCodeIn):
     if payload.member_id is not None:
         member = visible_memberships(request.membership).filter(pk=payload.member_id).first()
         if member is None:
-            raise ActionError("no such member", field="member_id", status_code=404)
+            raise ActionError(_("no such member"), field="member_id", status_code=404)
     code, raw = actions.create_pairing_code(member, actor=Actor.from_request(request), by=request.membership)
     return Status(201, PairingCodeOut(code=raw, expires_at=code.expires_at))
 
@@ -246,8 +247,10 @@ def sync_calls(request):
         # The phone said it may no longer read the call log; whatever it sends now was not read
         # with the person's permission. Punching and manual logging keep working.
         raise ActionError(
-            "this phone reported its call-log permission revoked: calls are not accepted from it until "
-            "it reports the permission granted again (POST /api/v1/devices/state)",
+            _(
+                "this phone reported its call-log permission revoked: calls are not accepted from it "
+                "until it reports the permission granted again (POST /api/v1/devices/state)"
+            ),
             field="call_log_permission",
             status_code=409,
         )
@@ -272,7 +275,7 @@ class WithOutcomeId(Strict):
     def _one_outcome(self):
         if "disposition_id" in self.model_fields_set:
             if "outcome_id" in self.model_fields_set and self.outcome_id != self.disposition_id:
-                raise ValueError("outcome_id and disposition_id differ: give outcome_id only")
+                raise ValueError(_("outcome_id and disposition_id differ: give outcome_id only"))
             self.outcome_id = self.disposition_id
         return self
 
@@ -394,7 +397,7 @@ def list_calls(
     limit: int = 50,
 ):
     if direction not in ("", "in", "out"):
-        raise ActionError("must be in or out", field="direction")
+        raise ActionError(_("must be in or out"), field="direction")
     f = selectors.CallFilter(
         user_id=user_id, team_of=team_of, status=status, direction=direction, start=start, end=end, lead=lead
     )

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from leadtracker.accounts.models import ApiToken, Organisation
 
@@ -26,9 +28,9 @@ class PairingCode(models.Model):
 
 
 class Permission(models.TextChoices):
-    GRANTED = "granted", "Granted"
-    REVOKED = "revoked", "Revoked"
-    UNKNOWN = "unknown", "Not reported"
+    GRANTED = "granted", _("Granted")
+    REVOKED = "revoked", _("Revoked")
+    UNKNOWN = "unknown", _("Not reported")
 
 
 class Device(models.Model):
@@ -65,26 +67,26 @@ class Device(models.Model):
 class CallType(models.TextChoices):
     """What the phone's call log says (sync protocol)."""
 
-    INCOMING = "incoming", "Incoming"
-    OUTGOING = "outgoing", "Outgoing"
-    MISSED = "missed", "Missed"
-    REJECTED = "rejected", "Rejected"
-    BLOCKED = "blocked", "Blocked"
-    VOICEMAIL = "voicemail", "Voicemail"
-    ANSWERED_EXTERNALLY = "answered_externally", "Answered on another device"
+    INCOMING = "incoming", _("Incoming")
+    OUTGOING = "outgoing", _("Outgoing")
+    MISSED = "missed", _("Missed")
+    REJECTED = "rejected", _("Rejected")
+    BLOCKED = "blocked", _("Blocked")
+    VOICEMAIL = "voicemail", _("Voicemail")
+    ANSWERED_EXTERNALLY = "answered_externally", _("Answered on another device")
 
 
 class CallStatus(models.TextChoices):
     """What the server derives from type and duration (sync protocol: Status)."""
 
-    ANSWERED = "answered", "Answered"
-    CONNECTED = "connected", "Connected"
-    NOT_CONNECTED = "not_connected", "Not connected"
-    MISSED = "missed", "Missed"
-    REJECTED = "rejected", "Rejected"
-    BLOCKED = "blocked", "Blocked"
-    VOICEMAIL = "voicemail", "Voicemail"
-    ANSWERED_ELSEWHERE = "answered_elsewhere", "Answered elsewhere"
+    ANSWERED = "answered", pgettext_lazy("a call", "Answered")
+    CONNECTED = "connected", _("Connected")
+    NOT_CONNECTED = "not_connected", _("Not connected")
+    MISSED = "missed", _("Missed")
+    REJECTED = "rejected", _("Rejected")
+    BLOCKED = "blocked", _("Blocked")
+    VOICEMAIL = "voicemail", _("Voicemail")
+    ANSWERED_ELSEWHERE = "answered_elsewhere", _("Answered elsewhere")
 
 
 # A conversation took place: these close a call-back and count as talk time.
@@ -94,15 +96,15 @@ UNANSWERED = frozenset({CallStatus.MISSED, CallStatus.REJECTED, CallStatus.VOICE
 
 
 class Direction(models.TextChoices):
-    IN = "in", "Incoming"
-    OUT = "out", "Outgoing"
+    IN = "in", _("Incoming")
+    OUT = "out", _("Outgoing")
 
 
 class CallVia(models.TextChoices):
-    DEVICE = "device", "Synced from the phone"
-    MANUAL = "manual", "Logged by hand"
+    DEVICE = "device", _("Synced from the phone")
+    MANUAL = "manual", _("Logged by hand")
     # Through the organisation's cloud-telephony line (Exotel, Twilio): reported by the provider.
-    CLOUD = "cloud", "Cloud telephony"
+    CLOUD = "cloud", _("Cloud telephony")
 
 
 class Outcome(models.Model):

@@ -10,6 +10,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from leadtracker.accounts.audit import Actor
@@ -37,7 +39,7 @@ def devices(request):
             target = visible_memberships(member).filter(pk=request.POST.get("member")).first()
         try:
             if target is None:
-                raise ActionError("no such member", field="member", status_code=404)
+                raise ActionError(_("no such member"), field="member", status_code=404)
             code, raw = actions.create_pairing_code(target, actor=Actor.from_request(request), by=member)
             new_code = {"code": raw, "expires_at": code.expires_at, "for": target.user}
         except ActionError as exc:
@@ -67,22 +69,32 @@ def revoke(request, device_id):
     except ActionError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"“{device.name}” is revoked; it can no longer sync.")
+        messages.success(request, _("“%(name)s” is revoked; it can no longer sync.") % {"name": device.name})
     return redirect("devices")
 
 
 def _revoke_question(request, device) -> "confirm.Question | None":
     if device.revoked_at is not None:
         return None  # revoked already: nothing more happens
-    whose = "your" if device.user_id == request.user.pk else f"{device.user}'s"
-    details = ["It stops syncing at once and its token no longer works. To use it again, pair it anew."]
+    if device.user_id == request.user.pk:
+        title = _("Revoke your phone “%(name)s”?") % {"name": device.name}
+    else:
+        title = _("Revoke %(person)s's phone “%(name)s”?") % {"person": device.user, "name": device.name}
+    details = [_("It stops syncing at once and its token no longer works. To use it again, pair it anew.")]
     if device.queue_length:
         n = device.queue_length
-        details.append(f"At its last sync it still had {n} call{'s' if n != 1 else ''} waiting to be sent.")
+        details.append(
+            ngettext(
+                "At its last sync it still had %(n)s call waiting to be sent.",
+                "At its last sync it still had %(n)s calls waiting to be sent.",
+                n,
+            )
+            % {"n": n}
+        )
     return confirm.Question(
-        title=f"Revoke {whose} phone “{device.name}”?",
+        title=title,
         details=details,
-        button="Revoke phone",
+        button=_("Revoke phone"),
         cancel_url=reverse("devices"),
     )
 
@@ -223,7 +235,7 @@ def missed(request):
         if team is None:
             raise Http404("no such team")
     elif raw_team:
-        error = "team: choose a team from the list"
+        error = _("team: choose a team from the list")
     team_users = None
     if team is not None:
         team_users = Membership.objects.filter(pk__in=subtree_membership_ids(team)).values("user_id")
@@ -294,7 +306,7 @@ def call_detail(request, call_id):
         except ActionError as exc:
             show_action_error(form, exc)
         else:
-            messages.success(request, "Outcome saved.")
+            messages.success(request, _("Outcome saved."))
             return redirect(safe_back(request, reverse("recent_calls")))
     asks = [d.pk for d in choices if d.asks_follow_up]
     # Where to go after saving, kept through a refused form too.
@@ -313,7 +325,7 @@ def call_create_lead(request, call_id):
     if call.lead_id:
         if call.lead_visible:
             return redirect("lead_detail", call.lead_id)
-        messages.info(request, "This call is already a colleague's lead's.")
+        messages.info(request, _("This call is already a colleague's lead's."))
         return redirect("call_detail", call.pk)
     masking.mark_calls(member, [call])
     selectors.mark_lead_makers([call], request.org.phone_region)
@@ -340,13 +352,14 @@ def call_create_lead(request, call_id):
             show_action_error(form, exc)
         else:
             if created:
-                messages.success(request, f"Lead “{lead}” created from the call.")
+                messages.success(request, _("Lead “%(lead)s” created from the call.") % {"lead": lead})
                 return redirect("lead_detail", lead.pk)
-            linked = "The call is now linked to it."
             if leads_for(member).filter(pk=lead.pk).exists():
-                messages.info(request, f"This number is already a lead: “{lead}”. {linked}")
+                text = _("This number is already a lead: “%(lead)s”. The call is now linked to it.")
+                messages.info(request, text % {"lead": lead})
                 return redirect("lead_detail", lead.pk)
-            messages.info(request, f"This number is already a colleague's lead. {linked}")
+            text = _("This number is already a colleague's lead. The call is now linked to it.")
+            messages.info(request, text)
             return redirect("call_detail", call.pk)
     context = {"call": call, "form": form}
     return _form_page(request, "calls/create_lead.html", context, form)
@@ -379,7 +392,7 @@ def log(request):
         except ActionError as exc:
             show_action_error(form, exc)
         else:
-            messages.success(request, "Call logged.")
+            messages.success(request, _("Call logged."))
             return redirect("lead_detail", call.lead_id) if call.lead_id else redirect("recent_calls")
     return _form_page(request, "calls/log.html", {"form": form, "lead": lead}, form)
 
@@ -405,7 +418,7 @@ def outcomes(request):
             except ActionError as exc:
                 show_action_error(form, exc)
             else:
-                messages.success(request, "Saved.")
+                messages.success(request, _("Saved."))
                 return redirect("outcomes")
     rows = list(selectors.outcomes(org.pk, active_only=False))
     context = {"form": form, "rows": rows, "statuses": statuses}
@@ -415,14 +428,14 @@ def outcomes(request):
 def _hide_outcome_question(outcome) -> "confirm.Question":
     # Outcomes are never deleted (past calls name them): taking one out of use is the deletion.
     n = Call.objects.filter(outcome=outcome).count()
-    calls = "1 call has it and keeps it." if n == 1 else f"{n} calls have it and keep it."
+    calls = ngettext("%(n)s call has it and keeps it.", "%(n)s calls have it and keep it.", n) % {"n": n}
     return confirm.Question(
-        title=f"Stop using outcome “{outcome.name}”?",
+        title=_("Stop using outcome “%(name)s”?") % {"name": outcome.name},
         details=[
-            "Agents can no longer choose it after a call.",
-            calls if n else "No call has it.",
+            _("Agents can no longer choose it after a call."),
+            calls if n else _("No call has it."),
         ],
-        button="Stop using it",
+        button=_("Stop using it"),
         cancel_url=reverse("outcomes"),
     )
 

@@ -3,6 +3,7 @@ prompt "how did it go?" with the lead's name and record the answer on that very 
 (POST /api/v1/calls/{id}/outcome). The sync's answer counts calls and names none."""
 
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
 from leadtracker.calls import selectors
@@ -47,7 +48,7 @@ def device_call(request, device_call_id: str):
     )
     if call is None:
         raise ActionError(
-            "no call of this phone has that id (not synced, or outside a shift)", status_code=404
+            _("no call of this phone has that id (not synced, or outside a shift)"), status_code=404
         )
     return DeviceCallOut(
         id=call.pk,

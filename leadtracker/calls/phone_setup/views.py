@@ -10,10 +10,12 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from leadtracker.accounts import throttle
+from leadtracker.accounts.language import language_of
 from leadtracker.accounts.models import hash_secret
 from leadtracker.calls.actions import normalise_code
 from leadtracker.calls.models import PairingCode
@@ -23,12 +25,12 @@ from leadtracker.lib.http import client_ip
 # Where a telecaller gets the three Termux apps. F-Droid, not the Play Store: the Play Store's
 # Termux is years old and its Termux:API cannot read the call log.
 APPS = (
-    ("Termux", "https://f-droid.org/packages/com.termux/", "the terminal the agent runs in"),
-    ("Termux:API", "https://f-droid.org/packages/com.termux.api/", "lets the agent read the call log"),
+    ("Termux", "https://f-droid.org/packages/com.termux/", _("the terminal the agent runs in")),
+    ("Termux:API", "https://f-droid.org/packages/com.termux.api/", _("lets the agent read the call log")),
     (
         "Termux:Boot",
         "https://f-droid.org/packages/com.termux.boot/",
-        "starts the agent with the phone",
+        _("starts the agent with the phone"),
     ),
 )
 
@@ -160,7 +162,13 @@ def pair_link(request, pairing_code: str):
         "apps": APPS,
         "battery": BATTERY,
     }
-    return render(request, "calls/phone_setup/pair.html", context)
+    # In the language of the person whose phone it is: the link is opened before any sign-in,
+    # on a phone whose browser may be set to either language.
+    language = language_of(code.user, code.organisation)
+    with translation.override(language):
+        response = render(request, "calls/phone_setup/pair.html", context)
+    response["Content-Language"] = language
+    return response
 
 
 @login_required

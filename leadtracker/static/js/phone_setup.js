@@ -12,18 +12,19 @@
       selection.removeAllRanges();
       selection.addRange(range);
     }
+    var selected = button.getAttribute("data-selected") || "Selected: long-press it and tap Copy";
     button.addEventListener("click", function () {
       var text = source.textContent.trim();
       if (!navigator.clipboard) {
         select();
-        status.textContent = "Selected: long-press it and tap Copy";
+        status.textContent = selected;
         return;
       }
       navigator.clipboard.writeText(text).then(function () {
         status.textContent = button.getAttribute("data-copied");
       }, function () {
         select();
-        status.textContent = "Selected: long-press it and tap Copy";
+        status.textContent = selected;
       });
     });
   });
