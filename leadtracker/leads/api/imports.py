@@ -1,6 +1,7 @@
 """/api/v1/imports: upload a CSV or XLSX file, confirm its mapping, follow the job, fetch its errors."""
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import File, Status, UploadedFile
 from ninja.errors import HttpError
 
@@ -81,6 +82,6 @@ def import_errors(request, import_id: int):
     content = error_report(job)
     if content is None:
         raise HttpError(
-            409, f"the import is {job.get_state_display().lower()}; the report comes when it ends"
+            409, _("the import is %s; the report comes when it ends") % job.get_state_display().lower()
         )
     return error_report_response(request, job, content)

@@ -15,9 +15,12 @@ from django.db import transaction
 from django.db.models import DateTimeField, F, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import override
 from django_tasks import task
 
 from leadtracker.accounts.audit import Actor, record
+from leadtracker.accounts.language import language_of
 from leadtracker.accounts.models import Membership, User
 from leadtracker.leads.actions.permissions import check_owner
 from leadtracker.leads.fields import imports as custom_imports
@@ -51,7 +54,7 @@ def _size_text(size: int) -> str:
     for unit, scale in (("GB", 1024**3), ("MB", 1024**2), ("KB", 1024)):
         if size >= scale:
             return f"{size / scale:.1f} {unit}".replace(".0 ", " ")
-    return f"{size} bytes"
+    return _("%s bytes") % size
 
 
 def store_upload(org, uploaded, *, by: Membership, max_bytes: int | None = None) -> ImportJob:
@@ -59,8 +62,8 @@ def store_upload(org, uploaded, *, by: Membership, max_bytes: int | None = None)
     max_bytes = max_bytes or settings.IMPORT_MAX_BYTES
     if uploaded.size > max_bytes:
         raise ActionError(
-            f"{uploaded.name} is larger than the limit of {_size_text(max_bytes)} "
-            f"({_size_text(uploaded.size)}); split it into smaller files",
+            _("%(name)s is larger than the limit of %(limit)s (%(size)s); split it into smaller files")
+            % {"name": uploaded.name, "limit": _size_text(max_bytes), "size": _size_text(uploaded.size)},
             field="file",
         )
     path = import_dir() / f"{uuid.uuid4().hex}{Path(uploaded.name).suffix.lower()[:8]}"
@@ -74,7 +77,11 @@ def store_upload(org, uploaded, *, by: Membership, max_bytes: int | None = None)
     except (UnreadableFile, UnicodeError, csv.Error) as exc:
         os.remove(path)
         # 422: the request was well formed, the file in it cannot be read.
-        raise ActionError(f"cannot read {uploaded.name}: {exc}", field="file", status_code=422) from None
+        raise ActionError(
+            _("cannot read %(name)s: %(why)s") % {"name": uploaded.name, "why": exc},
+            field="file",
+            status_code=422,
+        ) from None
     return ImportJob.objects.create(
         organisation=org,
         created_by=by.user,
@@ -174,19 +181,19 @@ def start_job(
     """Confirm the mapping and options and queue the import for the worker."""
     if job.state != ImportState.UPLOADED:
         raise ActionError(
-            f"this import is already {job.get_state_display().lower()}", field="import", status_code=409
+            _("this import is already %s") % job.get_state_display().lower(), field="import", status_code=409
         )
     if on_duplicate not in ON_DUPLICATE:
-        raise ActionError(f"must be one of {', '.join(ON_DUPLICATE)}", field="on_duplicate")
+        raise ActionError(_("must be one of %s") % ", ".join(ON_DUPLICATE), field="on_duplicate")
     mapping = job.mapping if mapping is None else {k: v for k, v in mapping.items() if v}
     unknown = sorted(set(mapping.values()) - set(FIELDS) - set(custom_imports.targets(job.organisation_id)))
     if unknown:
-        raise ActionError(f"unknown lead field {unknown[0]!r}", field="mapping")
+        raise ActionError(_("unknown lead field %r") % unknown[0], field="mapping")
     bad_columns = [k for k in mapping if not k.isdigit() or int(k) >= len(job.headers)]
     if bad_columns:
-        raise ActionError(f"no column {bad_columns[0]!r} in the file", field="mapping")
+        raise ActionError(_("no column %r in the file") % bad_columns[0], field="mapping")
     if not any(v in ("phone", "email") for v in mapping.values()):
-        raise ActionError("map at least one column to Phone or E-mail", field="mapping")
+        raise ActionError(_("map at least one column to Phone or E-mail"), field="mapping")
     owner = None
     if owner_id is not None:
         check_owner(by, owner_id, job.organisation_id, field="owner_id")
@@ -297,8 +304,18 @@ def run_import_job(job_id: int) -> dict:
         for stale in import_dir().glob(f"import-{job.pk}-errors*.csv"):
             if stale != report_path:
                 stale.unlink(missing_ok=True)
+        # The report's reasons ("row 14: the phone number 12345 is too short") are written now,
+        # in the language of the person who started the import, not stored as codes to render
+        # when read: each is a finished sentence from the same cleaning the forms and the API
+        # use (numbers, e-mails, custom fields, statuses, owners), often one inside another,
+        # and the CSV report is streamed to a file once, row by row, in constant memory. The
+        # person reading an import's report is, nearly always, the one who started it; the
+        # result page's own words (headings, counts, "Row 14 · Mobile", "Error — not
+        # imported") are the reader's, rendered when read.
+        language = language_of(job.created_by, job.organisation)
         try:
-            counts = _import(job, rows, actor, report, fh, resume)
+            with override(language):
+                counts = _import(job, rows, actor, report, fh, resume)
         except leases.LeaseLost:
             # Presumed dead while it was slow: another worker resumed the job from our last
             # committed batch, and this one's last batch was rolled back.

@@ -13,6 +13,9 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, gettext_noop
+
 from leadtracker.accounts.models import Membership
 from leadtracker.leads.fields import imports as custom_imports
 from leadtracker.leads.models import LeadStatus, StatusKind
@@ -32,6 +35,14 @@ MEANING_NAMES = {
     "lost": ["lost", "closed lost", "junk"],
 }
 MEANING_KIND = {"won": StatusKind.WON, "lost": StatusKind.LOST}
+
+# Whose words they are, for the warning ("Zoho's word"), said in the reader's language.
+ZOHO, ZOHO_HUBSPOT, HUBSPOT = (
+    gettext_noop("Zoho's"),
+    gettext_noop("Zoho's and HubSpot's"),
+    gettext_noop("HubSpot's"),
+)
+SALESFORCE, COMMON = gettext_noop("Salesforce's"), gettext_noop("a common")
 
 # Other CRMs' words (compared after normalise()), with whose words they are, for the warning.
 OTHER_CRM_WORDS = {
@@ -167,23 +178,25 @@ class StatusResolver(Resolver):
     def _resolve(self, value: str, key: str) -> Resolved:
         if key in self.chosen and self.chosen[key] in self.by_id:
             status = self.by_id[self.chosen[key]]
-            return Resolved(status, "your choice", noted=key != normalise(status.name))
+            return Resolved(status, _("your choice"), noted=key != normalise(status.name))
         exact = self.by_name.get(key)
         if exact is not None:
-            return Resolved(exact, "same name")
+            return Resolved(exact, _("same name"))
         word = OTHER_CRM_WORDS.get(key)
         if word is not None:
             meaning, whose = word
             status = self.for_meaning(meaning) or self.first_open
+            how = _("%(whose)s word") % {"whose": _(whose)}
             return Resolved(
                 status,
-                f"{whose} word",
-                f"not a status here; imported as {status} ({whose} word)",
+                how,
+                _("not a status here; imported as %(status)s (%(how)s)") % {"status": status, "how": how},
             )
         return Resolved(
             self.first_open,
-            "not understood",
-            f"not a status here; imported as {self.first_open} (the first open status)",
+            _("not understood"),
+            _("not a status here; imported as %(status)s (the first open status)")
+            % {"status": self.first_open},
         )
 
 
@@ -215,48 +228,50 @@ class OwnerResolver(Resolver):
     def _resolve(self, value: str, key: str) -> Resolved:
         choice = self.chosen.get(key)
         if choice == NOBODY:
-            return Resolved(NOBODY, "your choice: unowned")
+            return Resolved(NOBODY, _("your choice: unowned"))
         if choice == RULES:
-            return Resolved(None, "your choice: by the assignment rules")
+            return Resolved(None, _("your choice: by the assignment rules"))
         if isinstance(choice, int) and choice in self.names:
-            return Resolved(choice, "your choice")
+            return Resolved(choice, _("your choice"))
         email = value.strip().lower()
         if email in self.by_email:
-            return Resolved(self.by_email[email], "e-mail of a member")
+            return Resolved(self.by_email[email], _("e-mail of a member"))
         if key in self.by_name:
-            return Resolved(self.by_name[key], "name of a member")
+            return Resolved(self.by_name[key], _("name of a member"))
         if key in self.ambiguous:
-            why = "two members have this name"
+            why = _("two members have this name")
         elif key in self.others or email in self.others:
-            why = "a member outside your team"
+            why = _("a member outside your team")
         else:
-            why = "not an active member"
+            why = _("not an active member")
         if self.unknown == NOBODY:
-            return Resolved(NOBODY, why, f"{why}; left unowned")
-        return Resolved(None, why, f"{why}; assigned by the rules (unowned if none applies)")
+            return Resolved(NOBODY, why, _("%(why)s; left unowned") % {"why": why})
+        return Resolved(
+            None, why, _("%(why)s; assigned by the rules (unowned if none applies)") % {"why": why}
+        )
 
 
 # --- header mapping ---------------------------------------------------------------------
 
 FIELDS = {
-    "name": "Name",
-    "first_name": "First name",
-    "last_name": "Last name",
-    "company": "Company",
-    "phone": "Phone (every such column is one of the lead's numbers)",
-    "email": "E-mail",
-    "city": "City",
-    "address": "Address",
-    "source": "Source",
-    "status": "Status",
-    "owner": "Owner (e-mail)",
-    "value": "Value",
-    "tags": "Tags (comma-separated)",
-    "notes": "Notes",
-    "created_at": "Created at",
-    "do_not_call": "Do not call",
-    "marketing_consent": "Marketing consent",
-    "lost_reason": "Lost reason",
+    "name": gettext_lazy("Name"),
+    "first_name": gettext_lazy("First name"),
+    "last_name": gettext_lazy("Last name"),
+    "company": gettext_lazy("Company"),
+    "phone": gettext_lazy("Phone (every such column is one of the lead's numbers)"),
+    "email": gettext_lazy("E-mail"),
+    "city": gettext_lazy("City"),
+    "address": gettext_lazy("Address"),
+    "source": gettext_lazy("Source"),
+    "status": gettext_lazy("Status"),
+    "owner": gettext_lazy("Owner (e-mail)"),
+    "value": gettext_lazy("Value"),
+    "tags": gettext_lazy("Tags (comma-separated)"),
+    "notes": gettext_lazy("Notes"),
+    "created_at": gettext_lazy("Created at"),
+    "do_not_call": gettext_lazy("Do not call"),
+    "marketing_consent": gettext_lazy("Marketing consent"),
+    "lost_reason": gettext_lazy("Lost reason"),
 }
 
 # Header spellings seen in exports of Zoho CRM, HubSpot, Salesforce, Facebook Lead Ads,
@@ -477,14 +492,14 @@ def clean_value_mapping(org, raw: dict | None, *, by: Membership | None) -> dict
     extra = sorted(set(raw) - {"status", "owner", "unknown_owner", "fields"})
     if extra:
         raise ActionError(
-            f"unknown key {extra[0]!r} (status, owner, unknown_owner, fields)", field="value_mapping"
+            _("unknown key %r (status, owner, unknown_owner, fields)") % extra[0], field="value_mapping"
         )
     statuses = list(LeadStatus.objects.filter(organisation=org, is_active=True))
     by_name = {normalise(st.name): st.pk for st in statuses}
     ids = {st.pk for st in statuses}
     out = {"status": {}, "owner": {}, "unknown_owner": raw.get("unknown_owner") or RULES}
     if out["unknown_owner"] not in (RULES, NOBODY):
-        raise ActionError("must be rules or none", field="value_mapping.unknown_owner")
+        raise ActionError(_("must be rules or none"), field="value_mapping.unknown_owner")
     for value, target in (raw.get("status") or {}).items():
         key = normalise(value)
         if not key or target in (None, ""):
@@ -494,7 +509,7 @@ def clean_value_mapping(org, raw: dict | None, *, by: Membership | None) -> dict
         )
         if status_id is None:
             raise ActionError(
-                f"no status {target!r} in this organisation", field=f"value_mapping.status.{value}"
+                _("no status %r in this organisation") % target, field=f"value_mapping.status.{value}"
             )
         out["status"][key] = status_id
     members = {m.user_id: m.user for m in owner_candidates(org, by)}
@@ -513,7 +528,7 @@ def clean_value_mapping(org, raw: dict | None, *, by: Membership | None) -> dict
         )
         if user_id is None:
             raise ActionError(
-                f"{target!r} is not an active member you can give leads to",
+                _("%r is not an active member you can give leads to") % target,
                 field=f"value_mapping.owner.{value}",
             )
         out["owner"][key] = user_id

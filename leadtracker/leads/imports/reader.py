@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from xml.etree.ElementTree import ParseError
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from leadtracker.leads.imports.mapping import guess_mapping
 
@@ -149,13 +150,17 @@ class _CsvRecords:
             except _RunAway:
                 problem = _run_away(record)
             except csv.Error as exc:
-                problem = f"unreadable line: {exc}"
+                problem = _("unreadable line: %s") % exc
             else:
                 if at_end:
                     # The last line left a quote open (a complete record never reads past its
                     # last line): the cell holds the rest of the file, not a value.
-                    across = f" across {len(record)} lines" if len(record) > 1 else ""
-                    problem = f"unclosed quote (the row runs{across} to the end of the file)"
+                    problem = (
+                        _("unclosed quote (the row runs across %(n)s lines to the end of the file)")
+                        % {"n": len(record)}
+                        if len(record) > 1
+                        else _("unclosed quote (the row runs to the end of the file)")
+                    )
                 elif len(record) > 1:
                     problem = self._multi_line_problem(cells, record)
             if problem is None:
@@ -171,7 +176,7 @@ class _CsvRecords:
                 continue
             broken_in_a_row += 1
             if broken_in_a_row > MAX_BROKEN_IN_A_ROW:
-                raise UnreadableFile(f"too many unreadable lines in a row ({problem})")
+                raise UnreadableFile(_("too many unreadable lines in a row (%s)") % problem)
             before += 1
             yield before, BrokenLine(problem, before)
             if len(record) > 1:
@@ -188,10 +193,13 @@ class _CsvRecords:
         # usually) gives the width.
         expected = self.header_width or self.last_width
         if expected is not None and len(cells) not in (self.header_width, self.last_width):
-            return (
-                f"unclosed quote (the row runs across {len(record)} lines and has {len(cells)} cells, "
-                f"not {expected})"
-            )
+            return _(
+                "unclosed quote (the row runs across %(n)s lines and has %(cells)s cells, not %(expected)s)"
+            ) % {
+                "n": len(record),
+                "cells": len(cells),
+                "expected": expected,
+            }
         # A quote that closes a cell must end it: `"Lead 40,…` closed by the `"` of a later
         # `"Lead 45,…` is two mistakes, not a note. Only multi-line records pay for this check.
         try:
@@ -199,7 +207,7 @@ class _CsvRecords:
         except csv.Error:
             again = None
         if again != [cells]:
-            return f"unclosed quote (the row runs across {len(record)} lines)"
+            return _("unclosed quote (the row runs across %(n)s lines)") % {"n": len(record)}
         return None
 
 
@@ -209,9 +217,12 @@ class _RunAway(Exception):
 
 def _run_away(record) -> str:
     if len(record) > MAX_RECORD_LINES:
-        return f"unclosed quote (the row runs across more than {MAX_RECORD_LINES} lines)"
+        return _("unclosed quote (the row runs across more than %(n)s lines)") % {"n": MAX_RECORD_LINES}
     kilobytes = MAX_RECORD_CHARS // 1024
-    return f"unclosed quote (the row runs across {len(record)} lines and more than {kilobytes} KB)"
+    return _("unclosed quote (the row runs across %(n)s lines and more than %(kb)s KB)") % {
+        "n": len(record),
+        "kb": kilobytes,
+    }
 
 
 def open_csv(path: str) -> Table:
@@ -266,7 +277,7 @@ class _Header:
     after: list  # (number, cells) read while looking, that come after the header
 
 
-def _find_header(stream, clean, empty: str = "the file is empty") -> _Header:
+def _find_header(stream, clean, empty: str = "") -> _Header:
     """The header is the row, among the first HEADER_SEARCH_ROWS non-blank ones, that maps the
     most columns to lead fields (one of them a name, number or e-mail), holds no e-mail address
     or phone number and comes before the data (the first row holding one after a header-like
@@ -274,10 +285,10 @@ def _find_header(stream, clean, empty: str = "the file is empty") -> _Header:
     fills its empty cells with more fields is its other half (a two-row header, merged cells)."""
     seen = list(itertools.islice(stream, HEADER_SEARCH_ROWS))
     if not seen:
-        raise UnreadableFile(empty)
+        raise UnreadableFile(empty or _("the file is empty"))
     readable = [(i, n, clean(cells)) for i, (n, cells) in enumerate(seen) if isinstance(cells, list)]
     if not readable:
-        raise UnreadableFile(f"its first lines cannot be read ({seen[0][1].message})")
+        raise UnreadableFile(_("its first lines cannot be read (%s)") % seen[0][1].message)
     best, best_score = readable[0], 0
     for candidate in readable:
         if _looks_like_data(candidate[2]):
@@ -344,11 +355,13 @@ def check_zip(path: str, *, max_unpacked: int, max_ratio: int) -> None:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
     except (zipfile.BadZipFile, OSError) as exc:
-        raise UnreadableFile(f"not a readable XLSX file: it is damaged or cut short ({exc})") from None
+        raise UnreadableFile(_("not a readable XLSX file: it is damaged or cut short (%s)") % exc) from None
     if not any(member.filename == "[Content_Types].xml" for member in members):
         raise UnreadableFile(
-            "a zip archive, not an XLSX workbook (an .xlsx file is a zip with a workbook inside; "
-            "this one has none): save the sheet as .xlsx or .csv"
+            _(
+                "a zip archive, not an XLSX workbook (an .xlsx file is a zip with a workbook inside; "
+                "this one has none): save the sheet as .xlsx or .csv"
+            )
         )
     total = 0
     for member in members:
@@ -357,13 +370,16 @@ def check_zip(path: str, *, max_unpacked: int, max_ratio: int) -> None:
         if member.file_size > 1024 * 1024 and member.file_size > max_ratio * max(1, member.compress_size):
             ratio = member.file_size // max(1, member.compress_size)
             raise UnreadableFile(
-                f"{member.filename} inside it is compressed {ratio} times (more than {max_ratio}); "
-                "refused as a possible zip bomb"
+                _(
+                    "%(name)s inside it is compressed %(ratio)s times (more than %(max)s); "
+                    "refused as a possible zip bomb"
+                )
+                % {"name": member.filename, "ratio": ratio, "max": max_ratio}
             )
     if total > max_unpacked:
         raise UnreadableFile(
-            f"it would unpack to {total // (1024 * 1024)} MB, more than the "
-            f"{max_unpacked // (1024 * 1024)} MB allowed"
+            _("it would unpack to %(mb)s MB, more than the %(max)s MB allowed")
+            % {"mb": total // (1024 * 1024), "max": max_unpacked // (1024 * 1024)}
         )
 
 
@@ -392,12 +408,15 @@ def _xlsx_problem(exc: Exception) -> UnreadableFile:
         # openpyxl parses with defusedxml when it is installed (requirements.txt): a DTD that
         # declares entities (the "billion laughs") or reaches outside the file is refused.
         return UnreadableFile(
-            "it holds an XML document type declaration or entity, which no workbook needs: "
-            f"refused for safety ({type(refused[0]).__name__})"
+            _(
+                "it holds an XML document type declaration or entity, which no workbook needs: "
+                "refused for safety (%s)"
+            )
+            % type(refused[0]).__name__
         )
     first = causes[-1]
     return UnreadableFile(
-        f"not a readable XLSX file: it is damaged or cut short ({type(first).__name__}: {first})"
+        _("not a readable XLSX file: it is damaged or cut short (%s)") % f"{type(first).__name__}: {first}"
     )
 
 
@@ -437,7 +456,7 @@ def open_xlsx(path: str, max_rows: int | None = None) -> Table:
                     yield number, cells
 
         stream = records()
-        found = _find_header(stream, lambda cells: [c.strip() for c in cells], empty="the sheet is empty")
+        found = _find_header(stream, lambda cells: [c.strip() for c in cells], empty=_("the sheet is empty"))
     except UnreadableFile:
         close()
         raise

@@ -3,6 +3,8 @@ timeline rows in a handful of multi-row INSERTs, instead of a model object and a
 
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+
 from leadtracker.leads.actions.leads import CleanLead
 from leadtracker.leads.actions.tags import _tag_objects
 from leadtracker.leads.consent import imported_consents
@@ -135,7 +137,10 @@ def _insert_activities(org, lead_ids: list[int], pending: list[Pending], *, acto
             activities.append((org.pk, pk, ActivityKind.NOTE, actor_id, now, p.notes[:10_000], empty))
         if p.kept:
             # What the organisation could not take as it stood stays readable on the lead.
-            body = "\n".join(f"Imported: {column} = {value}" for column, value in p.kept)
+            body = "\n".join(
+                _("Imported: %(column)s = %(value)s") % {"column": column, "value": value}
+                for column, value in p.kept
+            )
             activities.append((org.pk, pk, ActivityKind.NOTE, actor_id, now, body[:10_000], imported))
     insert_rows(
         Activity, ["organisation_id", "lead_id", "kind", "actor_id", "at", "body", "data"], activities

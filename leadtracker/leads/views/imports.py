@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 
 from leadtracker.accounts.decorators import member_required
 from leadtracker.accounts.models import Role
@@ -57,9 +58,10 @@ def import_sample(request):
 
 def _import_refusal(exc: ActionError) -> str:
     field = exc.field or ""
-    kind, _, value = field.removeprefix("value_mapping.").partition(".")
+    kind, _sep, value = field.removeprefix("value_mapping.").partition(".")
     if field.startswith("value_mapping.") and value:
-        return f"{kind.title()} “{value}”: {exc.message}"
+        what = {"status": _("Status"), "owner": _("Owner")}.get(kind, kind.title())
+        return _("%(what)s “%(value)s”: %(message)s") % {"what": what, "value": value, "message": exc.message}
     return exc.message
 
 
@@ -144,6 +146,6 @@ def import_errors(request, import_id):
     job = get_object_or_404(ImportJob, organisation=request.org, pk=import_id)
     content = error_report(job)
     if content is None:
-        messages.info(request, "The report is ready when the import ends.")
+        messages.info(request, _("The report is ready when the import ends."))
         return redirect("import_detail", import_id=job.pk)
     return error_report_response(request, job, content)
