@@ -187,6 +187,28 @@ TRANSLATED = [
         ),
     ),
     Area(
+        "leads: settings (pipeline, sources, colours, rules, templates, tags, webhooks), imports, questions",
+        "leadtracker/leads/locale",
+        (
+            f"{T}/leads/settings.html",
+            "leadtracker/leads/views/settings.py",
+            "leadtracker/leads/actions/settings.py",
+            "leadtracker/leads/confirm.py",
+            "leadtracker/leads/colours.py",
+            "leadtracker/leads/webhooks.py",
+            f"{T}/leads/import_upload.html",
+            f"{T}/leads/import_detail.html",
+            f"{T}/leads/_import_progress.html",
+            f"{T}/leads/_import_values.html",
+            "leadtracker/leads/views/imports.py",
+            "leadtracker/leads/api/imports.py",
+            "leadtracker/leads/imports/jobs.py",
+            "leadtracker/leads/imports/mapping.py",
+            "leadtracker/leads/imports/reader.py",
+            "leadtracker/leads/imports/writer.py",
+        ),
+    ),
+    Area(
         "automation: the rules, the rule builder and editor, the rule log, a rule's notification",
         "leadtracker/automation/locale",
         (f"{T}/automation", "leadtracker/automation"),
@@ -195,9 +217,8 @@ TRANSLATED = [
 
 # What is still in English only. Each entry is the sources of an area not yet translated.
 NOT_YET_TRANSLATED = [
-    f"{T}/leads (settings, imports), leadtracker/leads (api: imports, trash, schemas; imports, consent, "
-    "capture, webhooks, "
-    "settings actions, fields, the confirmation questions of confirm.py) (H2)",
+    "leadtracker/leads (the importer's row messages in imports/importer.py; api: trash, schemas; consent, "
+    "capture, fields) (H2)",
     f"{T}/calls (devices, outcomes, talk scripts, usage, create lead, phone setup), "
     "leadtracker/calls (views, api, actions, sync, push texts) (H3)",
     f"{T}/integrations, {T}/privacy and their apps",
