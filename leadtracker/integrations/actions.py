@@ -8,11 +8,13 @@ import secrets as random_secrets
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_tasks import task
 
 from leadtracker.accounts.audit import Actor, record
 from leadtracker.accounts.models import PushKind
-from leadtracker.accounts.notifications import notify
+from leadtracker.accounts.notifications import later, notify
 from leadtracker.integrations import health, registry
 from leadtracker.integrations.crypto import SecretsUnreadable
 from leadtracker.integrations.models import Connector, Payload, PayloadStatus
@@ -32,7 +34,9 @@ def _provider(kind: str) -> registry.Provider:
     provider = registry.get(kind)
     if provider is None:
         known = ", ".join(registry.providers())
-        raise ActionError(f"unknown kind {kind!r}; one of: {known}", field="kind")
+        raise ActionError(
+            _("unknown kind %(kind)r; one of: %(known)s") % {"kind": kind, "known": known}, field="kind"
+        )
     return provider
 
 
@@ -40,12 +44,15 @@ def _split_options(provider: registry.Provider, given: dict) -> tuple[dict, dict
     names = {o.name for o in provider.options}
     unknown = sorted(set(given) - names - {"mapping"})
     if unknown:
-        allowed = ", ".join(sorted(names)) or "none"
-        message = f"not an option of {provider.kind} (options: {allowed})"
+        allowed = ", ".join(sorted(names)) or _("none")
+        message = _("not an option of %(kind)s (options: %(allowed)s)") % {
+            "kind": provider.kind,
+            "allowed": allowed,
+        }
         raise ActionError(message, field=unknown[0])
     for name, value in given.items():
         if name != "mapping" and not isinstance(value, str):
-            raise ActionError("must be text", field=name)
+            raise ActionError(_("must be text"), field=name)
     secrets_ = provider.secret_names
     plain = {k: v.strip() if isinstance(v, str) else v for k, v in given.items() if k not in secrets_}
     secret = {k: v.strip() for k, v in given.items() if k in provider.secret_names}
@@ -77,9 +84,9 @@ def add_connector(
             (secret if option.secret else plain)[option.name] = value
             generated[option.name] = value
         elif option.required:
-            raise ActionError(f"required for {provider.label}", field=option.name)
+            raise ActionError(_("required for %(name)s") % {"name": provider.label}, field=option.name)
     if source is not None and source.organisation_id != org.pk:
-        raise ActionError("unknown source", field="source", status_code=404)
+        raise ActionError(_("unknown source"), field="source", status_code=404)
     if source is None and provider.category == "leads":
         # Leads need a source for attribution and for the assignment rules of that source.
         source = source_named(org, provider.label, actor=actor)
@@ -107,7 +114,9 @@ def _free_name(org_id: int, name: str, *, but: int | None = None) -> str:
     naming the field, as two connectors called alike cannot be told apart on the list."""
     name = name.strip()[:80]
     if Connector.objects.filter(organisation_id=org_id, name__iexact=name).exclude(pk=but).exists():
-        message = f"another connector is already called “{name}”: give this one another name"
+        message = _("another connector is already called “%(name)s”: give this one another name") % {
+            "name": name
+        }
         raise ActionError(message, field="name")
     return name
 
@@ -143,7 +152,7 @@ def update_connector(
         # None: not asked to change; "": asked to clear it, which would leave nothing to tell
         # the connectors apart by (and the page used to say "saved" and keep the old one).
         if not name.strip():
-            raise ActionError("a connector needs a name", field="name")
+            raise ActionError(_("a connector needs a name"), field="name")
         connector.name = _free_name(connector.organisation_id, name, but=connector.pk)
         changed.append("name")
     if is_active is not None and is_active != connector.is_active:
@@ -151,7 +160,7 @@ def update_connector(
         changed.append("is_active")
     if source is not None and source.pk != connector.source_id:
         if source.organisation_id != connector.organisation_id:
-            raise ActionError("unknown source", field="source", status_code=404)
+            raise ActionError(_("unknown source"), field="source", status_code=404)
         connector.source = source
         changed.append("source")
     if options:
@@ -277,7 +286,9 @@ def _lead_from(payload: Payload, mapped: Mapped):
         notify(
             organisation_id=org.pk,
             user_id=lead.owner_id,
-            text=f"{lead} came back through {connector.name}",
+            text=later(
+                gettext_lazy("%(lead)s came back through %(name)s"), lead=str(lead), name=connector.name
+            ),
             url=f"/leads/{lead.pk}/",
             kind=PushKind.OTHER,
             lead_id=lead.pk,
@@ -363,7 +374,7 @@ def replay_payload(payload: Payload, *, actor: Actor) -> Payload:
         Payload.objects.select_for_update().filter(pk=payload.pk).values_list("status", flat=True).first()
     )
     if locked != PayloadStatus.FAILED:
-        raise ActionError("only a failed payload can be replayed", field="status", status_code=409)
+        raise ActionError(_("only a failed payload can be replayed"), field="status", status_code=409)
     # A fresh set of tries: the cause was fixed, a passing one (Facebook's 5xx) may come again.
     payload.status, payload.error, payload.attempts = PayloadStatus.RECEIVED, "", 0
     payload.save(update_fields=["status", "error", "attempts"])

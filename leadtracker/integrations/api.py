@@ -1,5 +1,6 @@
 """/api/v1/integrations: the organisation's connectors and their payload logs, for admins."""
 
+from django.utils.translation import gettext as _
 from ninja import Status
 
 from leadtracker.accounts.audit import Actor
@@ -26,7 +27,7 @@ def _connector(request, connector_id: int) -> Connector:
     # Looked up in the caller's organisation first: another organisation's id is 404 for anyone.
     connector = Connector.objects.filter(organisation_id=request.org.pk, pk=connector_id).first()
     if connector is None:
-        raise ActionError("no such connector", field="id", status_code=404)
+        raise ActionError(_("no such connector"), field="id", status_code=404)
     require_role(request, Role.ADMIN)
     return connector
 
@@ -36,7 +37,7 @@ def _source(request, source_id: int | None) -> LeadSource | None:
         return None
     source = LeadSource.objects.filter(organisation_id=request.org.pk, pk=source_id).first()
     if source is None:
-        raise ActionError("no such source", field="source_id", status_code=404)
+        raise ActionError(_("no such source"), field="source_id", status_code=404)
     return source
 
 
@@ -105,5 +106,5 @@ def replay_payload(request, connector_id: int, payload_id: int):
         organisation_id=request.org.pk, connector=connector, pk=payload_id
     ).first()
     if payload is None:
-        raise ActionError("no such payload", field="payload_id", status_code=404)
+        raise ActionError(_("no such payload"), field="payload_id", status_code=404)
     return actions.replay_payload(payload, actor=Actor.from_request(request))

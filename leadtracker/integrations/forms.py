@@ -4,6 +4,8 @@ options. Secret options are never filled back in: an empty box keeps the stored 
 import json
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from leadtracker.integrations.registry import Provider
 
@@ -12,9 +14,11 @@ TEXT = {"autocomplete": "off", "spellcheck": "false", "autocapitalize": "off"}
 
 class ConnectorForm(forms.Form):
     name = forms.CharField(
-        max_length=80, required=False, widget=forms.TextInput(attrs={"autocomplete": "off"})
+        label=_("Name"), max_length=80, required=False, widget=forms.TextInput(attrs={"autocomplete": "off"})
     )
-    is_active = forms.BooleanField(required=False, initial=True, label="On")
+    is_active = forms.BooleanField(
+        required=False, initial=True, label=pgettext_lazy("an integration switched on", "On")
+    )
 
     def __init__(self, *args, provider: Provider, connector=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -22,12 +26,12 @@ class ConnectorForm(forms.Form):
         stored_secrets = connector.secrets if connector is not None else {}
         for option in provider.options:
             if option.secret:
-                state = "set; leave empty to keep it" if option.name in stored_secrets else "not set"
+                state = _("set; leave empty to keep it") if option.name in stored_secrets else _("not set")
                 help_text = f"{option.help} ({state})" if connector is not None else option.help
             else:
                 help_text = option.help
             if option.generate and connector is None:
-                help_text = f"{help_text} Leave empty to have one made.".strip()
+                help_text = f"{help_text} {_('Leave empty to have one made.')}".strip()
             self.fields[option.name] = forms.CharField(
                 label=option.label or option.name.replace("_", " ").capitalize(),
                 required=False,
@@ -39,7 +43,7 @@ class ConnectorForm(forms.Form):
         if provider.extra.get("mapping"):
             current = connector.options.get("mapping") if connector is not None else None
             self.fields["mapping"] = forms.CharField(
-                label="Field mapping (JSON)",
+                label=_("Field mapping (JSON)"),
                 required=False,
                 help_text=provider.extra.get("mapping_help", ""),
                 widget=forms.Textarea(attrs={"rows": 6, "spellcheck": "false"}),
@@ -56,9 +60,11 @@ class ConnectorForm(forms.Form):
         try:
             value = json.loads(raw)
         except ValueError as exc:
-            raise forms.ValidationError(f"not JSON: {exc.msg} (line {exc.lineno})") from None
+            raise forms.ValidationError(
+                _("not JSON: %(error)s (line %(line)s)") % {"error": exc.msg, "line": exc.lineno}
+            ) from None
         if not isinstance(value, dict):
-            raise forms.ValidationError('a JSON object: {"path in the body": "lead field"}')
+            raise forms.ValidationError(_('a JSON object: {"path in the body": "lead field"}'))
         return value
 
     def options(self) -> dict:

@@ -5,6 +5,7 @@ import secrets as random_secrets
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from leadtracker.accounts.models import Organisation
 from leadtracker.integrations import crypto
@@ -61,10 +62,10 @@ PAYLOAD_DAYS = 7
 
 
 class PayloadStatus(models.TextChoices):
-    RECEIVED = "received", "Waiting"
-    DONE = "done", "New lead"
-    DUPLICATE = "duplicate", "Came back (lead existed)"
-    FAILED = "failed", "Failed"
+    RECEIVED = "received", _("Waiting")
+    DONE = "done", _("New lead")
+    DUPLICATE = "duplicate", _("Came back (lead existed)")
+    FAILED = "failed", _("Failed")
 
 
 class Payload(models.Model):

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from leadtracker.accounts.audit import Actor
@@ -120,7 +121,7 @@ def integration(request, connector_id: int):
         except ActionError as exc:
             _apply_errors(form, exc)
         else:
-            messages.success(request, f"{connector.name} saved.")
+            messages.success(request, _("%(name)s saved.") % {"name": connector.name})
             return redirect("integration", connector_id=connector.pk)
     figures = health.figures([connector], day_start=_day_start(request.org))[connector.pk]
     since = timezone.now() - dt.timedelta(days=PAYLOAD_DAYS)
@@ -177,7 +178,7 @@ def replay_integration_payload(request, connector_id: int, payload_id: int):
     except ActionError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, "Queued again: it is processed in a moment.")
+        messages.success(request, _("Queued again: it is processed in a moment."))
     return redirect("integration", connector_id=connector.pk)
 
 
@@ -187,16 +188,16 @@ def remove_integration(request, connector_id: int):
     connector = _connector(request, connector_id)
     count = connector.payloads.count()
     question = confirm.Question(
-        title=f"Remove “{connector.name}”?",
+        title=_("Remove “%(name)s”?") % {"name": connector.name},
         details=[
-            "Its URL stops answering at once: the provider's deliveries are refused.",
-            f"Its payload log ({count} kept) goes with it; the leads it made stay.",
+            _("Its URL stops answering at once: the provider's deliveries are refused."),
+            _("Its payload log (%(count)s kept) goes with it; the leads it made stay.") % {"count": count},
         ],
-        button="Remove connector",
+        button=_("Remove connector"),
         cancel_url=f"/settings/integrations/{connector.pk}/",
     )
     if (answer := confirm.gate(request, question)) is not None:
         return answer
     actions.remove_connector(connector, actor=Actor.from_request(request))
-    messages.success(request, f"{connector.name} removed.")
+    messages.success(request, _("%(name)s removed.") % {"name": connector.name})
     return redirect("integrations")

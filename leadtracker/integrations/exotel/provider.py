@@ -3,13 +3,14 @@ Passthru, all at the connector's one URL. Exotel signs nothing: the URL's secret
 check (a wrong one is the core's 404, before anything is stored)."""
 
 from django.http import HttpResponse
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from leadtracker.integrations import actions as core
 from leadtracker.integrations.exotel import line
 from leadtracker.integrations.registry import Option, Provider
 from leadtracker.integrations.telephony import fallback, hooks, options
 
-HOSTS = "api.exotel.com (Singapore) or api.in.exotel.com (Mumbai)"
+HOSTS = gettext_lazy("api.exotel.com (Singapore) or api.in.exotel.com (Mumbai)")
 
 
 def handle(request, connector):
@@ -34,13 +35,13 @@ def poll(connector) -> int:
 
 
 def clean_options(plain: dict) -> dict:
-    plain = options.caller_id(plain, label="ExoPhone")
+    plain = options.caller_id(plain, label=gettext_noop("ExoPhone"))
     return options.api_host(plain, name="subdomain", domain="exotel.com", example=HOSTS)
 
 
 PROVIDER = Provider(
     kind="exotel",
-    label="Exotel",
+    label=gettext_noop("Exotel"),
     category="telephony",
     handle=handle,
     process=process,
@@ -48,17 +49,19 @@ PROVIDER = Provider(
     callback_url=True,
     clean_options=clean_options,
     options=(
-        Option("sid", label="Account SID"),
-        Option("api_key", secret=True, label="API key"),
-        Option("api_token", secret=True, label="API token"),
-        Option("caller_id", label="ExoPhone (caller id)"),
+        Option("sid", label=gettext_lazy("Account SID")),
+        Option("api_key", secret=True, label=gettext_lazy("API key")),
+        Option("api_token", secret=True, label=gettext_lazy("API token")),
+        Option("caller_id", label=gettext_lazy("ExoPhone (caller id)")),
         Option(
             "subdomain",
             required=False,
-            label="API host",
+            label=gettext_lazy("API host"),
             help=HOSTS,
         ),
     ),
-    help="Click-to-call through your ExoPhone; calls and missed incoming calls land on the lead's timeline.",
+    help=gettext_lazy(
+        "Click-to-call through your ExoPhone; calls and missed incoming calls land on the lead's timeline."
+    ),
     extra={"line": line},
 )

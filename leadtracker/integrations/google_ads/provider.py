@@ -9,6 +9,8 @@ is kept and its lead tagged as a test. De-duplicated on ``lead_id`` (Google retr
 
 import hmac
 
+from django.utils.translation import gettext_lazy, gettext_noop
+
 from leadtracker.integrations import hooks
 from leadtracker.integrations.actions import receive_payload
 from leadtracker.integrations.registry import Mapped, MappingError, Option, Provider
@@ -77,9 +79,17 @@ def to_lead(payload) -> Mapped:
 
 PROVIDER = Provider(
     kind="google-ads",
-    label="Google Ads lead forms",
+    label=gettext_noop("Google Ads lead forms"),
     handle=handle,
     to_lead=to_lead,
-    options=(Option("key", secret=True, generate=True, label="Key", help="paste it in the form's Key box"),),
-    help="Google Ads → the lead form asset → Lead delivery → Webhook integration.",
+    options=(
+        Option(
+            "key",
+            secret=True,
+            generate=True,
+            label=gettext_lazy("Key"),
+            help=gettext_lazy("paste it in the form's Key box"),
+        ),
+    ),
+    help=gettext_lazy("Google Ads → the lead form asset → Lead delivery → Webhook integration."),
 )

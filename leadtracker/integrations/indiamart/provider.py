@@ -3,6 +3,7 @@ enquiry as a lead (fields.py). Both ways store the same enquiry under its UNIQUE
 lead that arrives by push and again by pull is one payload and one lead."""
 
 from django.http import JsonResponse
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from leadtracker.integrations.actions import receive_payload
 from leadtracker.integrations.indiamart import fields, pull
@@ -47,19 +48,23 @@ def to_lead(payload):
 
 PROVIDER = Provider(
     kind="indiamart",
-    label="IndiaMART",
+    label=gettext_noop("IndiaMART"),
     handle=handle,
     options=(
         Option(
             "key",
             secret=True,
             required=False,
-            label="CRM key (pull API v2)",
-            help="From IndiaMART's Lead Manager → CRM API key. Leave empty to use the push only.",
+            label=gettext_lazy("CRM key (pull API v2)"),
+            help=gettext_lazy(
+                "From IndiaMART's Lead Manager → CRM API key. Leave empty to use the push only."
+            ),
         ),
     ),
     to_lead=to_lead,
     poll=pull.poll,
-    help="Pulls your IndiaMART enquiries every 5 minutes with the CRM key, and takes IndiaMART's push at the "
-    "webhook URL. Each enquiry becomes one lead, however it arrives.",
+    help=gettext_lazy(
+        "Pulls your IndiaMART enquiries every 5 minutes with the CRM key, and takes IndiaMART's push at the "
+        "webhook URL. Each enquiry becomes one lead, however it arrives."
+    ),
 )

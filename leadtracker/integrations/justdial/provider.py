@@ -2,6 +2,7 @@
 team (form fields, a query string or JSON), and reads the answer "RECEIVED" as delivered."""
 
 from django.http import HttpResponse
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from leadtracker.integrations.actions import receive_payload
 from leadtracker.integrations.justdial import fields
@@ -39,17 +40,19 @@ def to_lead(payload):
 
 PROVIDER = Provider(
     kind="justdial",
-    label="JustDial",
+    label=gettext_noop("JustDial"),
     handle=handle,
     options=(
         Option(
             "secret",
             secret=True,
             generate=True,
-            label="Shared secret",
-            help="Sent by JustDial in the URL (?secret=…) or the X-LeadTracker-Secret header.",
+            label=gettext_lazy("Shared secret"),
+            help=gettext_lazy("Sent by JustDial in the URL (?secret=…) or the X-LeadTracker-Secret header."),
         ),
     ),
     to_lead=to_lead,
-    help="Give JustDial's team the webhook URL with ?secret=… at its end; each enquiry becomes a lead.",
+    help=gettext_lazy(
+        "Give JustDial's team the webhook URL with ?secret=… at its end; each enquiry becomes a lead."
+    ),
 )

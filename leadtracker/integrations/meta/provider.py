@@ -13,6 +13,8 @@
 import hashlib
 import hmac
 
+from django.utils.translation import gettext_lazy, gettext_noop
+
 from leadtracker.integrations import hooks
 from leadtracker.integrations.actions import receive_payload
 from leadtracker.integrations.meta.graph import fetch_lead, form_name
@@ -85,18 +87,23 @@ def to_lead(payload):
 
 PROVIDER = Provider(
     kind="facebook",
-    label="Facebook Lead Ads",
+    label=gettext_noop("Facebook Lead Ads"),
     handle=handle,
     to_lead=to_lead,
     options=(
-        Option("app_secret", secret=True, label="App secret", help="Meta app → App settings → Basic"),
-        Option("verify_token", secret=True, generate=True, label="Verify token"),
+        Option(
+            "app_secret",
+            secret=True,
+            label=gettext_lazy("App secret"),
+            help=gettext_lazy("Meta app → App settings → Basic"),
+        ),
+        Option("verify_token", secret=True, generate=True, label=gettext_lazy("Verify token")),
         Option(
             "page_token",
             secret=True,
-            label="Page access token",
-            help="a long-lived page token with leads_retrieval",
+            label=gettext_lazy("Page access token"),
+            help=gettext_lazy("a long-lived page token with leads_retrieval"),
         ),
     ),
-    help="Facebook and Instagram lead forms, through your Meta app's leadgen webhook.",
+    help=gettext_lazy("Facebook and Instagram lead forms, through your Meta app's leadgen webhook."),
 )

@@ -2,6 +2,7 @@
 a provider's report stored as one call (through the calls app's own action)."""
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from leadtracker.accounts.audit import Actor, record
 from leadtracker.accounts.models import Membership, Role
@@ -23,7 +24,7 @@ def line_of(connector: Connector):
     provider = registry.get(connector.kind)
     line = provider.extra.get("line") if provider is not None and provider.category == "telephony" else None
     if line is None:
-        raise ActionError("this connector is not a telephony line", field="connector")
+        raise ActionError(_("this connector is not a telephony line"), field="connector")
     return line
 
 
@@ -33,22 +34,28 @@ def click_to_call(connector: Connector, member: Membership, lead: Lead, *, actor
     Returns the provider's call id; the call itself is stored when the provider reports it."""
     org = member.organisation
     if connector.organisation_id != org.pk or not connector.is_active:
-        raise ActionError("no such telephony line", field="connector", status_code=404)
+        raise ActionError(_("no such telephony line"), field="connector", status_code=404)
     if lead.do_not_call:
-        raise ActionError("this lead asked not to be called", field="lead")
+        raise ActionError(_("this lead asked not to be called"), field="lead")
     if not lead.phone:
-        raise ActionError("this lead has no phone number to call", field="lead")
+        raise ActionError(_("this lead has no phone number to call"), field="lead")
     raw = (member.user.phone or "").strip()
     if not raw:
         raise ActionError(
-            "your phone number is not set: add it under Profile → Your phone, so the line can ring you first",
+            _(
+                "your phone number is not set: add it under Profile → Your phone, "
+                "so the line can ring you first"
+            ),
             field="phone",
         )
     try:
         agent_number = normalise(raw, org.phone_region)
     except InvalidPhone:
         raise ActionError(
-            "your phone number in your profile is not a valid number: correct it under Profile → Your phone",
+            _(
+                "your phone number in your profile is not a valid number: "
+                "correct it under Profile → Your phone"
+            ),
             field="phone",
         ) from None
     call_id = line_of(connector).place_call(

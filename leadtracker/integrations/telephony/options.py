@@ -4,6 +4,8 @@ naming the field, rather than failing (or crashing) an agent's "Call via …" la
 
 import re
 
+from django.utils.translation import gettext as _
+
 from leadtracker.lib.errors import ActionError
 from leadtracker.lib.phones import InvalidPhone, normalise
 
@@ -23,7 +25,8 @@ def caller_id(plain: dict, *, label: str) -> dict:
         normalise(str(value), REGION)
     except InvalidPhone:
         raise ActionError(
-            f"not a phone number: the {label} number calls are made from, e.g. 080 4709 1234",
+            _("not a phone number: the %(name)s number calls are made from, e.g. 080 4709 1234")
+            % {"name": label},
             field="caller_id",
         ) from None
     return plain
@@ -39,5 +42,8 @@ def api_host(plain: dict, *, name: str, domain: str, example: str) -> dict:
     host = str(value).strip().lower().removeprefix("https://").rstrip("/")
     labels = host.split(".")
     if not (all(_LABEL.fullmatch(part) for part in labels) and host.endswith(f".{domain}")):
-        raise ActionError(f"not an API host of {domain}: {example}", field=name)
+        raise ActionError(
+            _("not an API host of %(domain)s: %(example)s") % {"domain": domain, "example": example},
+            field=name,
+        )
     return {**plain, name: host}

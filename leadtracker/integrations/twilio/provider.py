@@ -4,6 +4,7 @@ X-Twilio-Signature: a bad or missing one is a 403 and nothing is stored."""
 
 from django.conf import settings
 from django.http import HttpResponse
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from leadtracker.integrations import actions as core
 from leadtracker.integrations.registry import Option, Provider
@@ -40,12 +41,12 @@ def poll(connector) -> int:
 
 
 def clean_options(plain: dict) -> dict:
-    return options.caller_id(plain, label="Twilio")
+    return options.caller_id(plain, label=gettext_noop("Twilio"))
 
 
 PROVIDER = Provider(
     kind="twilio",
-    label="Twilio",
+    label=gettext_noop("Twilio"),
     category="telephony",
     handle=handle,
     process=process,
@@ -53,10 +54,12 @@ PROVIDER = Provider(
     callback_url=True,
     clean_options=clean_options,
     options=(
-        Option("account_sid", label="Account SID"),
-        Option("auth_token", secret=True, label="Auth token"),
-        Option("caller_id", label="Twilio number (caller id)"),
+        Option("account_sid", label=gettext_lazy("Account SID")),
+        Option("auth_token", secret=True, label=gettext_lazy("Auth token")),
+        Option("caller_id", label=gettext_lazy("Twilio number (caller id)")),
     ),
-    help="Click-to-call through your Twilio number; its calls and missed calls go on the leads' timelines.",
+    help=gettext_lazy(
+        "Click-to-call through your Twilio number; its calls and missed calls go on the leads' timelines."
+    ),
     extra={"line": line},
 )

@@ -1,18 +1,19 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from leadtracker.integrations.webhook import mapping
 from leadtracker.integrations.webhook.paths import BadPath
 
 LABELS = {
-    "name": "Name",
-    "phone": "Phone",
-    "alt_phone": "Second phone",
-    "email": "E-mail",
-    "company": "Company",
-    "city": "City",
-    "notes": "Notes",
-    "source": "Source (attribution)",
-    "id": "Sender's id for the lead (repeats)",
+    "name": _("Name"),
+    "phone": _("Phone"),
+    "alt_phone": _("Second phone"),
+    "email": _("E-mail"),
+    "company": _("Company"),
+    "city": _("City"),
+    "notes": _("Notes"),
+    "source": _("Source (attribution)"),
+    "id": _("Sender's id for the lead (repeats)"),
 }
 
 

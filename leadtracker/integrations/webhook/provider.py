@@ -10,6 +10,8 @@ import datetime as dt
 
 from django.http import JsonResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from leadtracker.integrations.actions import receive_payload
 from leadtracker.integrations.models import Payload
@@ -71,7 +73,7 @@ def clean_options(plain: dict) -> dict:
     try:
         return {**plain, "mapping": mapping.of_given(plain["mapping"])}
     except BadPath as exc:
-        raise ActionError(f"the field mapping: {exc}", field="mapping") from None
+        raise ActionError(_("the field mapping: %(error)s") % {"error": exc}, field="mapping") from None
 
 
 def to_lead(payload):
@@ -114,21 +116,23 @@ def to_lead(payload):
 
 PROVIDER = Provider(
     kind="webhook",
-    label="Webhook",
+    label=gettext_noop("Webhook"),
     handle=handle,
     options=(
         Option(
             "secret",
             secret=True,
             generate=True,
-            label="Shared secret",
-            help="Sent in the X-LeadTracker-Secret header, or as ?secret=… in the URL.",
+            label=gettext_lazy("Shared secret"),
+            help=gettext_lazy("Sent in the X-LeadTracker-Secret header, or as ?secret=… in the URL."),
         ),
     ),
     to_lead=to_lead,
     clean_options=clean_options,
     # The connector's page includes the mapping card with its "Send a test" (webhook/views.py).
-    extra={"template": "integrations/webhook/_mapping.html", "paste_into": "your form tool"},
-    help="Any form tool or portal: POST JSON or a form to the webhook URL with the secret; map the body's "
-    "fields to the lead's below.",
+    extra={"template": "integrations/webhook/_mapping.html", "paste_into": gettext_lazy("your form tool")},
+    help=gettext_lazy(
+        "Any form tool or portal: POST JSON or a form to the webhook URL with the secret; map the body's "
+        "fields to the lead's below."
+    ),
 )

@@ -4,6 +4,7 @@
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
 from django.test import RequestFactory
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from leadtracker.accounts.audit import Actor
@@ -30,7 +31,10 @@ def _connector(request, connector_id: int):
 def _not_a_webhook(request, connector) -> bool:
     if connector.kind == "webhook":
         return False
-    messages.error(request, f"{connector.name} is not a generic webhook: its fields are its provider's.")
+    messages.error(
+        request,
+        _("%(name)s is not a generic webhook: its fields are its provider's.") % {"name": connector.name},
+    )
     return True
 
 
@@ -47,7 +51,7 @@ def save_mapping(request, connector_id: int):
     form = MappingForm(request.POST)  # the page writes its inputs by hand, named as these fields
     if not form.is_valid():
         for field, errors in form.errors.items():
-            label = form.fields[field].label if field in form.fields else "Mapping"
+            label = form.fields[field].label if field in form.fields else _("Mapping")
             messages.error(request, f"{label}: {' '.join(errors)}")
         return _back(connector)
     # The card shows the lead's own fields: a custom field's target (fields.budget), set
@@ -63,7 +67,7 @@ def save_mapping(request, connector_id: int):
     except ActionError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, "Mapping saved. Replay any payload that failed under the old one.")
+        messages.success(request, _("Mapping saved. Replay any payload that failed under the old one."))
     return _back(connector)
 
 
@@ -80,7 +84,7 @@ def send_test(request, connector_id: int):
     try:
         paths = mapping.of(connector)
     except BadPath as exc:
-        messages.error(request, f"Fix the mapping first: {exc}")
+        messages.error(request, _("Fix the mapping first: %(error)s") % {"error": exc})
         return _back(connector)
     sample = RequestFactory().post(
         f"/integrations/hook/{connector.url_token}",
@@ -91,8 +95,9 @@ def send_test(request, connector_id: int):
     answer = hook(sample, connector.url_token)
     if answer.status_code == 200:
         messages.success(
-            request, "Sample sent and accepted: its lead (tagged test lead) shows in the log below."
+            request, _("Sample sent and accepted: its lead (tagged test lead) shows in the log below.")
         )
     else:
-        messages.error(request, f"The webhook answered {answer.status_code}: {answer.content.decode()[:200]}")
+        answered = {"status": answer.status_code, "body": answer.content.decode()[:200]}
+        messages.error(request, _("The webhook answered %(status)s: %(body)s") % answered)
     return _back(connector)
