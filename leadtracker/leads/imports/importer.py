@@ -15,6 +15,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from leadtracker.accounts.audit import Actor, record
 from leadtracker.accounts.models import Membership, User
@@ -31,6 +32,7 @@ from leadtracker.leads.actions.leads import (
 from leadtracker.leads.actions.permissions import _may_change
 from leadtracker.leads.actions.settings import source_named
 from leadtracker.leads.fields import imports as custom_imports
+from leadtracker.leads.imports.fastrow import FastRows
 from leadtracker.leads.imports.mapping import (
     FIELDS,
     NOBODY,
@@ -177,13 +179,13 @@ class Importer:
         value_mapping: dict | None = None,
     ):
         if on_duplicate not in ON_DUPLICATE:
-            raise ActionError(f"must be one of {', '.join(ON_DUPLICATE)}", field="on_duplicate")
+            raise ActionError(_("must be one of %s") % ", ".join(ON_DUPLICATE), field="on_duplicate")
         # The organisation's custom fields, read once for the whole file.
         self.custom = custom_imports.targets(org.pk)
         self.field_defs = {f.key: f for f in self.custom.values()}
         unknown = sorted(set(mapping.values()) - set(FIELDS) - set(self.custom))
         if unknown:
-            raise ActionError(f"unknown lead field {unknown[0]!r}", field="mapping")
+            raise ActionError(_("unknown lead field %r") % unknown[0], field="mapping")
         self.org = org
         self.mapping = {int(k): v for k, v in mapping.items() if v}
         self.actor = actor
@@ -207,13 +209,14 @@ class Importer:
         self.by = by
         self.owners = owner_resolver(org, by, value_mapping)
         self.headers: list[str] = []
+        self._fast: FastRows | None = None  # set by run() when the mapping is everyday columns
 
     # -- one row ---------------------------------------------------------------------
     def _column(self, index: int) -> str:
         return (
             self.headers[index]
             if index < len(self.headers) and self.headers[index]
-            else f"column {index + 1}"
+            else _("column %s") % (index + 1)
         )
 
     def _row_to_data(self, cells: list, headers: list[str]) -> Row:
@@ -262,13 +265,13 @@ class Importer:
             elif target == "created_at":
                 parsed = self._parse_time(value)
                 if parsed is None:
-                    row.warn(self._column(index), value, "not a date this importer reads; left empty")
+                    row.warn(self._column(index), value, _("not a date this importer reads; left empty"))
                 else:
                     data.created_at = parsed
             elif target == "value":
                 amount = parse_amount(value)
                 if amount is None:
-                    row.warn(self._column(index), value, "not an amount; value left empty")
+                    row.warn(self._column(index), value, _("not an amount; value left empty"))
                 else:
                     data.value = amount.value
                     if not amount.exact:
@@ -321,9 +324,11 @@ class Importer:
         if bad:
             data.extra["invalid_numbers"] = ", ".join(raw for raw, _, _ in bad)[:200]
             for raw, index, why in bad:
-                row.warn(self._column(index), raw, f"{why}; the lead keeps its other contact", keep=False)
+                row.warn(
+                    self._column(index), raw, _("%s; the lead keeps its other contact") % why, keep=False
+                )
         if bad_email is not None:
-            row.warn(self._column(row.email_column), data.email, f"{bad_email}; left empty")
+            row.warn(self._column(row.email_column), data.email, _("%s; left empty") % bad_email)
             data.email = ""
         data.phones = good
         row.phone_columns = []
@@ -373,6 +378,17 @@ class Importer:
         batch = []
         max_rows = settings.IMPORT_MAX_ROWS
         self.headers = table.headers
+        self._fast = None
+        if FastRows.applies(self.mapping, self.custom):
+            self._fast = FastRows(
+                self.mapping,
+                table.headers,
+                reserved=RESERVED_EXTRA,
+                source=self._source,
+                default_source=self.default_source,
+                owner_id=self.owner.pk if self.owner is not None else None,
+                region=self.org.phone_region,
+            )
         # The row number a person sees in Excel or an editor (title rows and multi-line cells
         # counted) when the reader knows it; else the record's place under a one-line header.
         knows = hasattr(table, "row_number")
@@ -387,16 +403,19 @@ class Importer:
                 # One line in the report, not a million: the rest of the file is named, not read.
                 self._error(
                     here,
-                    "row",
+                    _("row"),
                     "",
-                    f"the file has more than {max_rows} rows (the most one import takes): this row "
-                    "and the ones after it were not imported; split the file",
+                    _(
+                        "the file has more than %s rows (the most one import takes): this row "
+                        "and the ones after it were not imported; split the file"
+                    )
+                    % max_rows,
                     [],
                 )
                 break
             self.counts.rows += 1
             if isinstance(cells, BrokenLine):
-                self._error(getattr(cells, "row", None) or here, "row", "", cells.message, [])
+                self._error(getattr(cells, "row", None) or here, _("row"), "", cells.message, [])
                 continue
             batch.append((here, cells))
             if len(batch) >= BATCH:
@@ -434,13 +453,21 @@ class Importer:
             index = next((i for i, f in sorted(self.mapping.items()) if f == "phone"), None)
         else:
             index = next((i for i, f in sorted(self.mapping.items()) if f == field_name), None)
-        column = self._column(index) if index is not None else field_name
+        column = (
+            self._column(index) if index is not None else (_("row") if field_name == "row" else field_name)
+        )
         value = str(cells[index]) if index is not None and index < len(cells) else ""
         self._error(row_number, column, value, exc.message, cells)
 
     def _clean(self, batch, headers) -> list:
         cleaned = []
+        fast = self._fast
         for row_number, cells in batch:
+            if fast is not None:
+                done = fast.clean(cells)
+                if done is not None:  # the everyday row; anything else takes the general path
+                    cleaned.append((row_number, cells, done[0], done[1]))
+                    continue
             try:
                 row = self._row_to_data(cells, headers)
                 try:
@@ -516,7 +543,7 @@ class Importer:
             free.fields["phone"], free.fields["phone_raw"] = free.phones[0] if free.phones else ("", "")
             p = self._pending(row_number, free, row, set(), cells)
             pending.append(p)
-            for key in {e for e, _ in free.phones} | (
+            for key in {e for e, _region in free.phones} | (
                 {f"@{free.fields['email']}"} if free.fields["email"] else set()
             ):
                 by_key.setdefault(key, p)
@@ -558,7 +585,9 @@ class Importer:
                 changed = _fill_from(lead, clean, actor=self.actor)
         except (ActionError, IntegrityError) as exc:
             # Filling in an existing lead failed: the row stays a duplicate, and why is a warning.
-            self._warnings(row_number, [("row", "", f"not filled in: {getattr(exc, 'message', exc)}")], cells)
+            self._warnings(
+                row_number, [(_("row"), "", _("not filled in: %s") % getattr(exc, "message", exc))], cells
+            )
             return
         if changed:
             self.counts.updated += 1
