@@ -213,6 +213,11 @@ TRANSLATED = [
         "leadtracker/automation/locale",
         (f"{T}/automation", "leadtracker/automation"),
     ),
+    Area(
+        "integrations: the connectors, their health, payload log and settings, the field mapping, Call via",
+        "leadtracker/integrations/locale",
+        (f"{T}/integrations", "leadtracker/integrations"),
+    ),
 ]
 
 # What is still in English only. Each entry is the sources of an area not yet translated.
@@ -221,7 +226,7 @@ NOT_YET_TRANSLATED = [
     "capture, fields) (H2)",
     f"{T}/calls (devices, outcomes, talk scripts, usage, create lead, phone setup), "
     "leadtracker/calls (views, api, actions, sync, push texts) (H3)",
-    f"{T}/integrations, {T}/privacy and their apps",
+    f"{T}/privacy and its app",
 ]
 
 CHECKED_ATTRIBUTES = {"placeholder", "title", "aria-label", "alt"}
