@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, F, Max, Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from leadtracker.accounts.actions import create_api_token, revoke_api_token
 from leadtracker.accounts.audit import Actor, record
@@ -54,9 +55,11 @@ def create_pairing_code(
     """A code for ``member``'s phone. People make their own; managers make them for their team
     (the view loads ``member`` through visibility)."""
     if by is not None and by.pk != member.pk and not by.has_role(Role.MANAGER):
-        raise ActionError("you can make a pairing code only for yourself", field="member", status_code=403)
+        raise ActionError(
+            gettext("you can make a pairing code only for yourself"), field="member", status_code=403
+        )
     if not member.is_active:
-        raise ActionError("the member is deactivated", field="member")
+        raise ActionError(gettext("the member is deactivated"), field="member")
     raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
     now = timezone.now()
     code = PairingCode.objects.create(
@@ -91,7 +94,7 @@ def pair_device(
     if found is None or found.used_at is not None or found.expires_at <= timezone.now():
         # One message for unknown, used and expired: a guesser learns nothing.
         raise ActionError(
-            "this pairing code is not valid (wrong, used or expired)", field="code", status_code=400
+            gettext("this pairing code is not valid (wrong, used or expired)"), field="code", status_code=400
         )
     member = (
         Membership.objects.select_related("organisation", "user")
@@ -100,7 +103,7 @@ def pair_device(
     )
     if member is None:
         raise ActionError(
-            "this pairing code is not valid (wrong, used or expired)", field="code", status_code=400
+            gettext("this pairing code is not valid (wrong, used or expired)"), field="code", status_code=400
         )
     name = (name or "").strip()[:100] or "Phone"
     found.used_at = timezone.now()
@@ -146,13 +149,13 @@ def report_state(
     permission_changed = False
     if call_log_permission is not None:
         if call_log_permission not in (Permission.GRANTED, Permission.REVOKED):
-            raise ActionError("must be granted or revoked", field="call_log_permission")
+            raise ActionError(gettext("must be granted or revoked"), field="call_log_permission")
         permission_changed = device.call_log_permission != call_log_permission
         device.call_log_permission = call_log_permission
         fields.append("call_log_permission")
     if last_call_log_read_at is not None:
         if timezone.is_naive(last_call_log_read_at):
-            raise ActionError("give a time with a UTC offset", field="last_call_log_read_at")
+            raise ActionError(gettext("give a time with a UTC offset"), field="last_call_log_read_at")
         check_within(last_call_log_read_at, "last_call_log_read_at", past=ANY_PAST, future=PHONE_CLOCK_AHEAD)
         device.last_call_log_read_at = last_call_log_read_at
         fields.append("last_call_log_read_at")
@@ -175,7 +178,7 @@ def report_state(
 def revoke_device(device: Device, *, actor: Actor, by: Membership) -> Device:
     if by.user_id != device.user_id and not by.has_role(Role.MANAGER):
         raise ActionError(
-            "only the device's owner or a manager can revoke it", field="device", status_code=403
+            gettext("only the device's owner or a manager can revoke it"), field="device", status_code=403
         )
     if device.revoked_at is None:
         device.revoked_at = timezone.now()
@@ -200,7 +203,7 @@ def _check_outcome(org_id: int, outcome_id: int | None) -> Outcome | None:
         return None
     found = Outcome.objects.filter(organisation_id=org_id, pk=outcome_id, is_active=True).first()
     if found is None:
-        raise ActionError("no such outcome", field="outcome_id", status_code=404)
+        raise ActionError(gettext("no such outcome"), field="outcome_id", status_code=404)
     return found
 
 
@@ -219,7 +222,7 @@ def record_outcome(
     visibility); recording again replaces the outcome and note."""
     if by.user_id != call.user_id and not by.has_role(Role.MANAGER):
         raise ActionError(
-            "only the caller or their manager records the outcome", field="call", status_code=403
+            gettext("only the caller or their manager records the outcome"), field="call", status_code=403
         )
     if follow_up is not None:
         # Checked here too, to name the field as the caller sent it (schedule_follow_up says due_at).
@@ -227,9 +230,11 @@ def record_outcome(
     outcome = _check_outcome(call.organisation_id, outcome_id)
     note = (note or "").strip()
     if len(note) > 2000:
-        raise ActionError("at most 2000 characters", field="note")
+        raise ActionError(gettext("at most 2000 characters"), field="note")
     if follow_up is not None and call.lead_id is None:
-        raise ActionError("this call has no lead to follow up; create the lead first", field="follow_up")
+        raise ActionError(
+            gettext("this call has no lead to follow up; create the lead first"), field="follow_up"
+        )
     call.outcome = outcome
     call.note = note
     call.disposed_at = made_now()  # an outcome recorded offline: when it was recorded
@@ -333,7 +338,9 @@ def create_lead_from_call(
     import) gives that lead, with the calls linked to it: never an error, never a second lead."""
     if by.user_id != call.user_id and not by.has_role(Role.MANAGER):
         raise ActionError(
-            "only the caller or their manager makes a lead from a call", field="call", status_code=403
+            gettext("only the caller or their manager makes a lead from a call"),
+            field="call",
+            status_code=403,
         )
     # Checked first, whatever happens next: someone from elsewhere is a 404 even when the
     # number turns out to be a lead already.
@@ -342,14 +349,16 @@ def create_lead_from_call(
         return call.lead, False
     org = by.organisation
     if not call.number:
-        raise ActionError("the number was withheld: there is nothing to make a lead of", field="number")
+        raise ActionError(
+            gettext("the number was withheld: there is nothing to make a lead of"), field="number"
+        )
     try:
         valid = normalise(call.number, org.phone_region) == call.number
     except InvalidPhone:
         valid = False
     if not valid:
         raise ActionError(
-            "not a number a lead can have (a service or short code)", field="number", status_code=400
+            gettext("not a number a lead can have (a service or short code)"), field="number", status_code=400
         )
     existing = (
         LeadPhone.objects.filter(organisation_id=org.pk, e164=call.number).select_related("lead").first()
@@ -363,7 +372,9 @@ def create_lead_from_call(
     except DuplicateLead as exc:
         if exc.matched_on != "phone":
             # The e-mail typed in is another lead's, maybe one the person may not open: no id.
-            raise ActionError("another lead has this e-mail", field="email", status_code=409) from None
+            raise ActionError(
+                gettext("another lead has this e-mail"), field="email", status_code=409
+            ) from None
         # Made by someone else between our look and our insert.
         link_calls_to_lead(exc.existing, [call.number], actor=actor)
         return exc.existing, False
@@ -385,11 +396,11 @@ def _manual_started_at(started_at: dt.datetime | None, now: dt.datetime) -> dt.d
     window (no future, the last 30 days), since nothing on a phone backs it."""
     started_at = (started_at or now).replace(microsecond=0)
     if timezone.is_naive(started_at):
-        raise ActionError("give a date and time with a time zone", field="started_at")
+        raise ActionError(gettext("give a date and time with a time zone"), field="started_at")
     if started_at > now + dt.timedelta(minutes=5):
-        raise ActionError("cannot be in the future", field="started_at")
+        raise ActionError(gettext("cannot be in the future"), field="started_at")
     if started_at < now - dt.timedelta(days=30):
-        raise ActionError("only calls of the last 30 days can be logged", field="started_at")
+        raise ActionError(gettext("only calls of the last 30 days can be logged"), field="started_at")
     return started_at
 
 
@@ -400,12 +411,12 @@ def _manual_number_and_lead(org, lead, number: str) -> tuple[str, object]:
     if lead is not None:
         number = lead.phone
         if not number:
-            raise ActionError("this lead has no phone number", field="lead_id")
+            raise ActionError(gettext("this lead has no phone number"), field="lead_id")
         return number, lead
     try:
         number = normalise(number, org.phone_region)
     except InvalidPhone as exc:
-        raise ActionError(f"not a valid number: {exc}", field="number") from None
+        raise ActionError(gettext("not a valid number: %(why)s") % {"why": exc}, field="number") from None
     return number, Lead.objects.filter(organisation_id=org.pk, phones__e164=number).first()
 
 
@@ -460,13 +471,13 @@ def log_call(
     not bound to a shift. Returns (call, created): the same form sent twice logs one call."""
     org = member.organisation
     if (direction, bool(connected)) not in MANUAL_STATUSES:
-        raise ActionError("must be in or out", field="direction")
+        raise ActionError(gettext("must be in or out"), field="direction")
     call_type, status = MANUAL_STATUSES[(direction, bool(connected))]
     now = timezone.now()
     # Logged offline (the outcome sheet of a lead with no synced call): the call was then.
     started_at = _manual_started_at(started_at or made_now(), now)
     if not isinstance(duration_s, int) or not 0 <= duration_s <= 24 * 3600:
-        raise ActionError("a whole number of seconds up to a day", field="duration_s")
+        raise ActionError(gettext("a whole number of seconds up to a day"), field="duration_s")
     if not connected:
         duration_s = 0
     number, lead = _manual_number_and_lead(org, lead, number)
@@ -535,12 +546,12 @@ def save_outcome(
     body does not carry them)."""
     name = (name or "").strip()
     if not name or len(name) > 60:
-        raise ActionError("give a name of at most 60 characters", field="name")
+        raise ActionError(gettext("give a name of at most 60 characters"), field="name")
     clash = Outcome.objects.filter(organisation_id=org.pk, name__iexact=name)
     if outcome is not None:
         clash = clash.exclude(pk=outcome.pk)
     if clash.exists():
-        raise ActionError("an outcome with this name exists", field="name", status_code=409)
+        raise ActionError(gettext("an outcome with this name exists"), field="name", status_code=409)
     if outcome is None:
         last = Outcome.objects.filter(organisation_id=org.pk).order_by("-position").first()
         outcome = Outcome(organisation=org, position=(last.position + 1) if last else 0)
@@ -549,7 +560,7 @@ def save_outcome(
             sets_status_id is not None
             and not LeadStatus.objects.filter(organisation_id=org.pk, pk=sets_status_id).exists()
         ):
-            raise ActionError("no such status", field="sets_status_id", status_code=404)
+            raise ActionError(gettext("no such status"), field="sets_status_id", status_code=404)
         outcome.sets_status_id = sets_status_id
     if connected is not None:
         outcome.connected = bool(connected)

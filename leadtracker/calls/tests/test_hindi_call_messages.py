@@ -39,3 +39,10 @@ def test_an_api_refusal_in_hindi(acme):
     response = token_client(speaks_hindi(acme.alice)).get("/api/v1/calls?direction=sideways")
     assert response.status_code == 400
     assert response.json()["errors"] == [{"field": "direction", "message": "in या out में से एक हो"}]
+
+
+def test_a_refused_outcome_in_hindi(acme):
+    client = login_client(speaks_hindi(acme.adam))
+    response = client.post("/calls/outcomes/", {"name": "Interested", "is_active": "on"})
+    assert response.status_code == 422
+    assert "इस नाम का नतीजा पहले से है" in response.content.decode()
