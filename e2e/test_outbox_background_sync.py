@@ -56,7 +56,10 @@ def test_the_outbox_is_sent_by_a_background_sync(browser, live_server, people, l
         cdp.on("ServiceWorker.workerRegistrationUpdated", lambda e: registrations.extend(e["registrations"]))
         cdp.send("ServiceWorker.enable")
         phone.close()
-        wait_until(lambda: registrations, "the worker's registration")
+        for _ in range(300):  # events reach Python while Playwright waits, not in time.sleep
+            if registrations:
+                break
+            blank.wait_for_timeout(100)
         [registration] = [r for r in registrations if not r["isDeleted"]]
         fire = {"origin": live_server.url, "registrationId": registration["registrationId"], "tag": "outbox"}
 
