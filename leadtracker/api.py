@@ -17,6 +17,8 @@ from django.db import DataError
 from django.http import Http404
 from django.http.multipartparser import MultiPartParserError
 from django.http.request import RawPostDataException
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, gettext_noop, ngettext
 from ninja import NinjaAPI, Schema, Status
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 from ninja.parser import Parser
@@ -126,6 +128,49 @@ def error_body(detail: str, errors: list[dict] | None = None) -> dict:
     return {"detail": detail, "errors": errors or []}
 
 
+# pydantic's words for the common mistakes, as pydantic writes them (their Hindi is ours); a
+# message whose English differs (a newer pydantic, a validator's own words) is passed on as is.
+PYDANTIC_MESSAGES = {
+    "missing": gettext_noop("Field required"),
+    "string_type": gettext_noop("Input should be a valid string"),
+    "string_too_short": gettext_noop("String should have at least %(min_length)s characters"),
+    "string_too_long": gettext_noop("String should have at most %(max_length)s characters"),
+    "int_type": gettext_noop("Input should be a valid integer"),
+    "int_parsing": gettext_noop("Input should be a valid integer, unable to parse string as an integer"),
+    "int_from_float": gettext_noop("Input should be a valid integer, got a number with a fractional part"),
+    "float_type": gettext_noop("Input should be a valid number"),
+    "float_parsing": gettext_noop("Input should be a valid number, unable to parse string as a number"),
+    "decimal_parsing": gettext_noop("Input should be a valid decimal"),
+    "bool_type": gettext_noop("Input should be a valid boolean"),
+    "bool_parsing": gettext_noop("Input should be a valid boolean, unable to interpret input"),
+    "literal_error": gettext_noop("Input should be %(expected)s"),
+    "enum": gettext_noop("Input should be %(expected)s"),
+    "list_type": gettext_noop("Input should be a valid list"),
+    "dict_type": gettext_noop("Input should be a valid dictionary"),
+    "greater_than": gettext_noop("Input should be greater than %(gt)s"),
+    "greater_than_equal": gettext_noop("Input should be greater than or equal to %(ge)s"),
+    "less_than": gettext_noop("Input should be less than %(lt)s"),
+    "less_than_equal": gettext_noop("Input should be less than or equal to %(le)s"),
+    "datetime_type": gettext_noop("Input should be a valid datetime"),
+    "date_type": gettext_noop("Input should be a valid date"),
+}
+
+
+def _message_of(err: dict) -> str:
+    """A schema error's message in the reader's language."""
+    english = err.get("msg", "invalid")
+    if err.get("type") == "extra_forbidden":
+        return _("unknown field; it is not accepted")
+    template = PYDANTIC_MESSAGES.get(err.get("type", ""))
+    values = {key: str(value) for key, value in (err.get("ctx") or {}).items()}
+    try:
+        if template is None or template % values != english:
+            return english
+        return _(template) % values
+    except (KeyError, TypeError, ValueError):
+        return english
+
+
 def _field_of(loc) -> str:
     # ninja locations look like ("body", "payload", "calls", 3, "started_at"); the person
     # needs "calls.3.started_at", not our parameter names.
@@ -142,11 +187,8 @@ def on_validation_error(request, exc):
     errors = []
     for err in exc.errors:
         field = _field_of(err.get("loc", ()))
-        message = err.get("msg", "invalid")
-        if err.get("type") == "extra_forbidden":
-            message = "unknown field; it is not accepted"
-        errors.append({"field": field, "message": message})
-    detail = "; ".join(f"{e['field'] or 'body'}: {e['message']}" for e in errors[:5]) or "invalid input"
+        errors.append({"field": field, "message": _message_of(err)})
+    detail = "; ".join(f"{e['field'] or 'body'}: {e['message']}" for e in errors[:5]) or _("invalid input")
     return api.create_response(request, error_body(detail, errors), status=422)
 
 
@@ -158,7 +200,7 @@ def on_action_error(request, exc):
 @api.exception_handler(AuthenticationError)
 def on_auth_error(request, exc):
     return api.create_response(
-        request, error_body("authentication required: a valid bearer token or session"), status=401
+        request, error_body(_("authentication required: a valid bearer token or session")), status=401
     )
 
 
@@ -177,7 +219,8 @@ def on_too_large(request, exc):
     # or files than allowed) wherever it is first read: ninja, a handler, a check before them.
     if isinstance(exc, RequestDataTooBig):
         return on_body_refused(request, json_body.too_large())
-    return on_body_refused(request, json_body.BodyRefused(413, f"the request is too large: {exc}"))
+    message = _("the request is too large: %(reason)s") % {"reason": exc}
+    return on_body_refused(request, json_body.BodyRefused(413, message))
 
 
 @api.exception_handler(RawPostDataException)
@@ -188,9 +231,8 @@ def on_body_read_as_form(request, exc):
 
 @api.exception_handler(MultiPartParserError)
 def on_unreadable_form(request, exc):
-    return on_body_refused(
-        request, json_body.BodyRefused(400, f"the multipart/form-data body cannot be read ({exc})")
-    )
+    message = _("the multipart/form-data body cannot be read (%(reason)s)") % {"reason": exc}
+    return on_body_refused(request, json_body.BodyRefused(400, message))
 
 
 @api.exception_handler(HttpError)
@@ -202,9 +244,12 @@ def on_http_error(request, exc):
     if isinstance(exc, Throttled):
         # Every limit answers alike: 429, how long to wait in words and in Retry-After.
         wait = max(1, math.ceil(exc.wait or 60))
-        response = api.create_response(
-            request, error_body(f"too many requests: try again in {wait} seconds"), status=429
-        )
+        message = ngettext(
+            "too many requests: try again in %(wait)s second",
+            "too many requests: try again in %(wait)s seconds",
+            wait,
+        ) % {"wait": wait}
+        response = api.create_response(request, error_body(message), status=429)
         response["Retry-After"] = str(wait)
         return response
     return api.create_response(request, error_body(str(exc)), status=exc.status_code)
@@ -212,7 +257,7 @@ def on_http_error(request, exc):
 
 @api.exception_handler(Http404)
 def on_not_found(request, exc):
-    return api.create_response(request, error_body("not found"), status=404)
+    return api.create_response(request, error_body(_("not found")), status=404)
 
 
 # --- values the schemas let through but a database cannot keep ----------------------------
@@ -223,9 +268,9 @@ LARGEST_INTEGER = 2**63 - 1  # the database's bigint
 # offset is a client's mistake: refused on both databases, so a request means the same on either.
 OFFSET_LIMIT = dt.timedelta(hours=16)
 NUL = "\x00"
-NUL_MESSAGE = "text cannot contain the NUL character (U+0000)"
-OFFSET_MESSAGE = "a UTC offset of at most ±15:59"
-NUMBER_MESSAGE = f"a number of at most {LARGEST_INTEGER}"
+NUL_MESSAGE = gettext_lazy("text cannot contain the NUL character (U+0000)")
+OFFSET_MESSAGE = gettext_lazy("a UTC offset of at most ±15:59")
+NUMBER_MESSAGE = gettext_lazy("a number of at most 9223372036854775807")
 TIME_TEXT = re.compile(r"\d{4}-\d\d-\d\d[Tt ]\d\d:\d\d.*[+-]\d\d:?\d\d$")
 
 
@@ -403,6 +448,7 @@ api.add_decorator(refuse_unstorable_values)
 
 
 def _refused(request, errors: list[tuple[str, str]]):
+    errors = [(field, str(message)) for field, message in errors]
     detail = "; ".join(f"{field or 'body'}: {message}" for field, message in errors[:5])
     body = error_body(detail, [{"field": field, "message": message} for field, message in errors])
     return api.create_response(request, body, status=422)
@@ -437,9 +483,10 @@ def on_unstorable_value(request, exc):
     if isinstance(exc, DataError):
         # A value PostgreSQL refuses that is in no field of the request (a NUL in an imported
         # file's header row): bad input still, in the database's own words.
-        message = str(exc).splitlines()[0] if str(exc) else "a value the database cannot store"
+        message = str(exc).splitlines()[0] if str(exc) else _("a value the database cannot store")
+        detail = _("invalid value: %(message)s") % {"message": message}
         return api.create_response(
-            request, error_body(f"invalid value: {message}", [{"field": "", "message": message}]), status=422
+            request, error_body(detail, [{"field": "", "message": message}]), status=422
         )
     return on_unexpected(request, exc)
 
@@ -447,4 +494,4 @@ def on_unstorable_value(request, exc):
 @api.exception_handler(Exception)
 def on_unexpected(request, exc):
     logger.exception("API error on %s %s", request.method, request.path)
-    return api.create_response(request, error_body("internal error; it has been logged"), status=500)
+    return api.create_response(request, error_body(_("internal error; it has been logged")), status=500)

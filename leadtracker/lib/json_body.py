@@ -11,6 +11,7 @@ import json
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http.request import RawPostDataException
+from django.utils.translation import gettext as _
 
 # Our deepest schema nests four levels ({"value_mapping": {"status": {"Hot": 3}}}). Deeper JSON
 # is refused before anything walks it: a walk of a 5 MB body of "[[[[..." would otherwise run
@@ -35,16 +36,16 @@ def is_json(content_type: str | None) -> bool:
 
 
 def unsupported(content_type: str | None) -> BodyRefused:
-    sent = (content_type or "").strip() or "no Content-Type"
-    return BodyRefused(415, f"send JSON with Content-Type: application/json (this request sent {sent})")
+    sent = (content_type or "").strip() or _("no Content-Type")
+    message = _("send JSON with Content-Type: application/json (this request sent %(sent)s)") % {"sent": sent}
+    return BodyRefused(415, message)
 
 
 def too_large(hint: str = "") -> BodyRefused:
     limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
     size = f"{limit / (1024 * 1024):g} MB ({limit} bytes)" if limit >= 1024 * 1024 else f"{limit} bytes"
-    return BodyRefused(
-        413, f"the request is too large: at most {size} a request" + (f"; {hint}" if hint else "")
-    )
+    message = _("the request is too large: at most %(size)s a request") % {"size": size}
+    return BodyRefused(413, message + (f"; {hint}" if hint else ""))
 
 
 def content_length(request) -> int:
@@ -75,16 +76,15 @@ def loads(raw: bytes | str):
     except RecursionError:
         raise too_deep() from None
     except (ValueError, UnicodeDecodeError) as exc:  # JSONDecodeError is a ValueError
-        raise BodyRefused(400, f"the body is not valid JSON ({exc})") from None
+        raise BodyRefused(400, _("the body is not valid JSON (%(reason)s)") % {"reason": exc}) from None
     if _deeper_than(value, MAX_DEPTH, raw):
         raise too_deep()
     return value
 
 
 def too_deep() -> BodyRefused:
-    return BodyRefused(
-        422, f"the JSON is nested too deeply: at most {MAX_DEPTH} levels of arrays and objects"
-    )
+    message = _("the JSON is nested too deeply: at most %(depth)s levels of arrays and objects")
+    return BodyRefused(422, message % {"depth": MAX_DEPTH})
 
 
 def _deeper_than(value, limit: int, raw) -> bool:
@@ -95,7 +95,7 @@ def _deeper_than(value, limit: int, raw) -> bool:
     if raw.count(b"[") + raw.count(b"{") <= limit:
         return False
     level = [value] if isinstance(value, dict | list) else []
-    for _ in range(limit):
+    for _level in range(limit):
         below = []
         for item in level:
             for child in item.values() if isinstance(item, dict) else item:
