@@ -112,22 +112,10 @@ TRANSLATED = [
         ),
     ),
     Area(
-        "calls: the calling queue, the outcome sheet, a call, logging one, recent, missed and all calls",
+        "calls: every page (the queue, the outcome sheet, calls, phones, pairing, outcomes, talk scripts, "
+        "usage), its messages, the API's refusals, the push after a call",
         "leadtracker/calls/locale",
-        (
-            f"{T}/calls/queue.html",
-            f"{T}/calls/_sheet.html",
-            f"{T}/calls/sheet.html",
-            f"{T}/calls/recent.html",
-            f"{T}/calls/missed.html",
-            f"{T}/calls/list.html",
-            f"{T}/calls/detail.html",
-            f"{T}/calls/log.html",
-            "leadtracker/calls/forms.py",
-            "leadtracker/calls/queue",
-            "leadtracker/calls/sheet",
-            "leadtracker/calls/tasks.py",
-        ),
+        (f"{T}/calls", "leadtracker/calls"),
     ),
     Area(
         "attendance: punching in and out, shifts, timesheets",
@@ -224,8 +212,7 @@ TRANSLATED = [
 NOT_YET_TRANSLATED = [
     "leadtracker/leads (the importer's row messages in imports/importer.py; api: trash, schemas; consent, "
     "capture, fields) (H2)",
-    f"{T}/calls (devices, outcomes, talk scripts, usage, create lead, phone setup), "
-    "leadtracker/calls (views, api, actions, sync, push texts) (H3)",
+    "leadtracker/calls/callbacks.py (the missed-call notices' texts) (H3)",
     f"{T}/privacy and its app",
 ]
 
