@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import JSONField, Max
 from django.db.models.fields.json import KeyTransform
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from leadtracker.accounts.audit import Actor, record
 from leadtracker.leads.fields.models import CHOICE_TYPES, CustomField, FieldType
@@ -31,6 +32,20 @@ def key_from(label: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", ascii_).strip("_")[:40]
 
 
+# The refusals the settings page words its own way (fields/forms.py say_refusal), told apart
+# by their text in whatever language is active.
+def too_many_choices() -> str:
+    return _("at most %s choices") % MAX_CHOICES
+
+
+def too_many_fields() -> str:
+    return _("at most %s fields") % MAX_FIELDS
+
+
+def built_in_name() -> str:
+    return _("a built-in field has this name")
+
+
 def _clean_choices(kind: str, choices) -> list[str]:
     if kind not in CHOICE_TYPES:
         return []
@@ -40,16 +55,16 @@ def _clean_choices(kind: str, choices) -> list[str]:
         if text and text.lower() not in {o.lower() for o in out}:
             out.append(text)
     if not out:
-        raise ActionError("a choice field needs at least one choice", field="choices")
+        raise ActionError(_("a choice field needs at least one choice"), field="choices")
     if len(out) > MAX_CHOICES:
-        raise ActionError(f"at most {MAX_CHOICES} choices", field="choices")
+        raise ActionError(too_many_choices(), field="choices")
     return out
 
 
 def _clean_label(label: str) -> str:
     label = (label or "").strip()[:100]
     if not label:
-        raise ActionError("give the field a name", field="label")
+        raise ActionError(_("give the field a name"), field="label")
     return label
 
 
@@ -69,15 +84,15 @@ def create_field(
 ) -> CustomField:
     label = _clean_label(label)
     if type not in FieldType.values:
-        raise ActionError(f"one of {', '.join(FieldType.values)}", field="type")
+        raise ActionError(_("one of %s") % ", ".join(FieldType.values), field="type")
     key = (key or "").strip() or key_from(label)
     if not _KEY.fullmatch(key):
-        raise ActionError("lower-case letters, digits and _, starting with a letter", field="key")
+        raise ActionError(_("lower-case letters, digits and _, starting with a letter"), field="key")
     if key in RESERVED:
-        raise ActionError("a built-in field has this name", field="key")
+        raise ActionError(built_in_name(), field="key")
     existing = CustomField.objects.filter(organisation_id=org.pk)
     if existing.count() >= MAX_FIELDS:
-        raise ActionError(f"at most {MAX_FIELDS} fields", field="key")
+        raise ActionError(too_many_fields(), field="key")
     if position is None:
         position = (existing.aggregate(m=Max("position"))["m"] or 0) + 1
     field = CustomField(
@@ -95,7 +110,7 @@ def create_field(
         with transaction.atomic():
             field.save()
     except IntegrityError:
-        raise Conflict("a field with this key exists", field="key") from None
+        raise Conflict(_("a field with this key exists"), field="key") from None
     record("field.create", organisation=org, actor=actor, obj=field, changes={"key": key, "type": type})
     # The planner's statistics for the key's filters (fields/indexes.py), built by the worker.
     transaction.on_commit(lambda: index_custom_field.enqueue(key))
@@ -108,7 +123,7 @@ def update_field(field: CustomField, *, actor: Actor, **changes) -> CustomField:
     typed by them). Dropping a choice leaves the leads that hold it as they are."""
     unknown = set(changes) - set(EDITABLE)
     if unknown:
-        raise ActionError("this cannot be changed", field=sorted(unknown)[0])
+        raise ActionError(_("this cannot be changed"), field=sorted(unknown)[0])
     if "label" in changes:
         changes["label"] = _clean_label(changes["label"])
     if "choices" in changes:

@@ -1,6 +1,8 @@
 """A lead's incoming custom values checked against the organisation's fields: the one place
 the create and update actions, the API, forms, imports and capture pass them through."""
 
+from django.utils.translation import gettext as _
+
 from leadtracker.accounts.models import Membership, Role
 from leadtracker.leads.fields.models import CustomField
 from leadtracker.leads.fields.values import BadValue, clean_value
@@ -37,22 +39,22 @@ def clean_custom_fields(
     if not incoming and require != "all":
         return out
     if not isinstance(incoming, dict):
-        raise _refused("", "must be an object of field keys and values")
+        raise _refused("", _("must be an object of field keys and values"))
     if defs is None:  # an import passes them in: one read for the whole file
         defs = {f.key: f for f in CustomField.objects.filter(organisation_id=org.pk)}
     hidden = hides_from(by)
     for key, raw in incoming.items():
         field = defs.get(key)
         if field is None or (hidden and field.hidden_from_agents):
-            raise _refused(key, "no such field")
+            raise _refused(key, _("no such field"))
         if field.archived_at is not None:
-            raise _refused(key, "this field is archived")
+            raise _refused(key, _("this field is archived"))
         value = clean_value(field, raw, org.phone_region)
         if value is None:
             # An edit may leave a required value empty that was never filled (an imported lead),
             # not empty one that was.
             if field.required and (require == "all" or (require == "given" and key in out)):
-                raise BadValue(field, "is required")
+                raise BadValue(field, _("is required"))
             out.pop(key, None)
         else:
             out[key] = value
@@ -60,5 +62,5 @@ def clean_custom_fields(
         for field in defs.values():
             if field.required and field.archived_at is None and field.key not in out:
                 if not (hidden and field.hidden_from_agents):
-                    raise BadValue(field, "is required")
+                    raise BadValue(field, _("is required"))
     return out

@@ -12,6 +12,7 @@ the person may not see — another organisation's, or hidden from agents — is 
 from django.db import connection
 from django.db.models import Q, QuerySet
 from django.db.models.fields.json import KeyTransform
+from django.utils.translation import gettext as _
 
 from leadtracker.leads.fields.models import RANGE_TYPES, CustomField, FieldType
 from leadtracker.leads.fields.values import clean_value
@@ -30,12 +31,12 @@ def _refuse(reason: str) -> ActionError:
 
 
 def parse(spec: str) -> tuple[str, str, str]:
-    key, _, rest = spec.partition(":")
-    op, _, arg = rest.partition(":")
+    key, _sep, rest = spec.partition(":")
+    op, _sep, arg = rest.partition(":")
     if op not in OPS:
-        raise _refuse(f"{spec!r}: say <key>:eq|in|range|empty|filled[:value]")
+        raise _refuse(_("%r: say <key>:eq|in|range|empty|filled[:value]") % spec)
     if op in ("eq", "in", "range") and not arg:
-        raise _refuse(f"{spec!r}: give a value after {op}:")
+        raise _refuse(_("%(spec)r: give a value after %(op)s:") % {"spec": spec, "op": op})
     return key, op, arg
 
 
@@ -45,7 +46,7 @@ def _value(field: CustomField, text: str, region: str):
     except ActionError as exc:
         raise _refuse(f"{field.key}: {exc.message}") from None
     if value is None:
-        raise _refuse(f"{field.key}: give a value")
+        raise _refuse(_("%s: give a value") % field.key)
     return value
 
 
@@ -70,12 +71,12 @@ def _condition(field: CustomField, op: str, arg: str, region: str):
         values = [_value(field, t, region) for t in texts]
         return Q(**{path: values[0]}) if len(values) == 1 else Q(**{f"{path}__in": values})
     if field.type not in RANGE_TYPES:
-        raise _refuse(f"{field.key}: a range needs a number, money or date field")
+        raise _refuse(_("%s: a range needs a number, money or date field") % field.key)
     low, sep, high = arg.partition("..")
     if not sep:
-        raise _refuse(f"{field.key}: say <from>..<to>")
+        raise _refuse(_("%s: say <from>..<to>") % field.key)
     if not (low.strip() or high.strip()):
-        raise _refuse(f"{field.key}: give at least one end of the range")
+        raise _refuse(_("%s: give at least one end of the range") % field.key)
     q = Q()
     if low.strip():
         q &= Q(**{f"{path}__gte": _value(field, low, region)})
@@ -93,7 +94,7 @@ def apply(qs: QuerySet, specs: list[str], fields: list[CustomField], region: str
         key, op, arg = parse(spec)
         field = by_key.get(key)
         if field is None:
-            raise _refuse(f"{key!r}: no such field")
+            raise _refuse(_("%r: no such field") % key)
         cond = _condition(field, op, arg, region)
         if isinstance(cond, tuple):
             values = cond[1]
@@ -166,7 +167,7 @@ def sorted_by(qs: QuerySet, key: str, fields: list[CustomField]) -> QuerySet:
     """``qs`` with the field's value as ``custom_sort``, for the list's keyset sort (leads
     without a value last, as for the built-in sorts)."""
     if key not in {f.key for f in fields}:
-        raise ActionError(f"{key!r}: no such field", field="sort", status_code=422)
+        raise ActionError(_("%r: no such field") % key, field="sort", status_code=422)
     return qs.annotate(**{SORT_NAME: KeyTransform(key, "custom_fields")})
 
 
@@ -175,7 +176,7 @@ def sort_choices(fields: list[CustomField]) -> list[tuple[str, str]]:
     out = []
     for f in fields:
         if f.type in (FieldType.NUMBER, FieldType.MONEY):
-            out.append((f"-fields.{f.key}", f"{f.label}, highest first"))
+            out.append((f"-fields.{f.key}", _("%s, highest first") % f.label))
         elif f.type == FieldType.DATE:
-            out.append((f"fields.{f.key}", f"{f.label}, earliest first"))
+            out.append((f"fields.{f.key}", _("%s, earliest first") % f.label))
     return out

@@ -5,40 +5,56 @@ refusal lands under its own input."""
 import datetime as dt
 
 from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from leadtracker.leads.fields.actions import MAX_FIELDS, key_from
+from leadtracker.leads.fields.actions import (
+    MAX_FIELDS,
+    built_in_name,
+    key_from,
+    too_many_choices,
+    too_many_fields,
+)
 from leadtracker.leads.fields.models import CustomField, FieldType
 from leadtracker.leads.fields.values import BadValue, clean_value
 from leadtracker.lib.errors import ActionError, Conflict
 from leadtracker.lib.widgets import PhoneInput
 
-YES_NO = [("", "—"), ("yes", "Yes"), ("no", "No")]
+YES_NO = [("", "—"), ("yes", gettext_lazy("Yes")), ("no", gettext_lazy("No"))]
 
 
-_POSITION = "A whole number from 0 to 100000."
+_POSITION = gettext_lazy("A whole number from 0 to 100000.")
 
 
 class FieldForm(forms.Form):
     label = forms.CharField(
-        max_length=100, label="Name", error_messages={"required": "Give the field a name."}
+        max_length=100,
+        label=gettext_lazy("Name"),
+        error_messages={"required": gettext_lazy("Give the field a name.")},
     )
-    type = forms.ChoiceField(choices=FieldType.choices, required=False)
+    type = forms.ChoiceField(choices=FieldType.choices, required=False, label=gettext_lazy("Type"))
     choices = forms.CharField(
         required=False,
-        label="Choices",
+        label=gettext_lazy("Choices"),
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="For a choice field: one choice a line.",
+        help_text=gettext_lazy("For a choice field: one choice a line."),
     )
-    section = forms.CharField(max_length=60, required=False, help_text="Fields of one section show together.")
+    section = forms.CharField(
+        max_length=60,
+        required=False,
+        label=gettext_lazy("Section"),
+        help_text=gettext_lazy("Fields of one section show together."),
+    )
     position = forms.IntegerField(
         required=False,
+        label=gettext_lazy("Position"),
         min_value=0,
         max_value=100_000,
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
         error_messages={"invalid": _POSITION, "min_value": _POSITION, "max_value": _POSITION},
     )
-    required = forms.BooleanField(required=False)
-    hidden_from_agents = forms.BooleanField(required=False, label="Hidden from agents")
+    required = forms.BooleanField(required=False, label=gettext_lazy("Required"))
+    hidden_from_agents = forms.BooleanField(required=False, label=gettext_lazy("Hidden from agents"))
 
     def choice_list(self) -> list[str]:
         return [line.strip() for line in self.cleaned_data["choices"].splitlines() if line.strip()]
@@ -70,29 +86,36 @@ def say_refusal(form: FieldForm, exc: ActionError) -> None:
     """The action's refusal in words, beside the input it is about. The actions speak to the
     API (``key``, ``choices``); the page has no key box — the key is made from the name."""
     label = form.cleaned_data.get("label", "")
-    if exc.field == "choices" and exc.message.startswith("at most"):
+    if exc.field == "choices" and exc.message == too_many_choices():
         form.add_error("choices", f"{exc.message.capitalize()}.")
     elif exc.field == "choices":
-        form.add_error("choices", "Add at least one choice, one a line.")
+        form.add_error("choices", _("Add at least one choice, one a line."))
     elif exc.field == "label":
-        form.add_error("label", "Give the field a name.")
+        form.add_error("label", _("Give the field a name."))
     elif exc.field == "type":
-        form.add_error(None, "Choose a type.")
+        form.add_error(None, _("Choose a type."))
     elif exc.field == "key" and isinstance(exc, Conflict):
         other = CustomField.objects.filter(key=key_from(label)).only("label", "archived_at")
         other = other.filter(organisation_id=getattr(form, "org_id", None)).first()
         named = other.label if other else label
-        where = " (archived: restore it below)" if other and other.archived_at else ""
-        form.add_error("label", f"A field named {named} exists already{where}.")
-    elif exc.field == "key" and exc.message.startswith("at most"):
-        form.add_error(None, f"There are {MAX_FIELDS} fields, the most there can be (archived ones count).")
-    elif exc.field == "key" and exc.message.startswith("a built-in"):
-        form.add_error("label", f"{label} is the name of a built-in field: choose another.")
+        if other and other.archived_at:
+            said = _("A field named %(name)s exists already (archived: restore it below).")
+        else:
+            said = _("A field named %(name)s exists already.")
+        form.add_error("label", said % {"name": named})
+    elif exc.field == "key" and exc.message == too_many_fields():
+        form.add_error(
+            None, _("There are %s fields, the most there can be (archived ones count).") % MAX_FIELDS
+        )
+    elif exc.field == "key" and exc.message == built_in_name():
+        form.add_error("label", _("%s is the name of a built-in field: choose another.") % label)
     elif exc.field == "key":
         form.add_error(
             "label",
-            "Start the name with an English letter (a–z): the field's key, used by imports "
-            "and the API, is made from it.",
+            _(
+                "Start the name with an English letter (a–z): the field's key, used by imports "
+                "and the API, is made from it."
+            ),
         )
     else:
         form.add_error(None, exc.message[:1].upper() + exc.message[1:])

@@ -4,6 +4,8 @@ column's are onto statuses (``value_mapping["fields"][key] = {value in the file:
 A cell that cannot be taken is a warning and left empty: a row with a usable contact is always
 a lead (docs/importing.md)."""
 
+from django.utils.translation import gettext as _
+
 from leadtracker.leads.fields.models import CHOICE_TYPES, CustomField, FieldType
 from leadtracker.leads.fields.values import clean_value
 from leadtracker.lib.errors import ActionError
@@ -19,7 +21,7 @@ def targets(org_id: int) -> dict[str, CustomField]:
 
 def labels(org_id: int) -> dict[str, str]:
     """The mapping's choices, as the import page shows them beside the built-in fields."""
-    return {target: f"{f.label} (custom field)" for target, f in targets(org_id).items()}
+    return {target: _("%s (custom field)") % f.label for target, f in targets(org_id).items()}
 
 
 def header_guesses(org_id: int, normalise_header) -> dict[str, str]:
@@ -39,14 +41,15 @@ def clean_choice_mapping(org_id: int, raw: dict | None, normalise) -> dict:
     for key, values in (raw or {}).items():
         field = fields.get(key)
         if field is None or not isinstance(values, dict):
-            raise ActionError(f"no choice field {key!r}", field=f"value_mapping.fields.{key}")
+            raise ActionError(_("no choice field %r") % key, field=f"value_mapping.fields.{key}")
         by_lower = {c.lower(): c for c in field.choices}
         for value, choice in values.items():
             if choice in (None, ""):
                 continue
             if str(choice).lower() not in by_lower:
                 raise ActionError(
-                    f"{choice!r} is not one of {', '.join(field.choices)}",
+                    _("%(value)r is not one of %(choices)s")
+                    % {"value": choice, "choices": ", ".join(field.choices)},
                     field=f"value_mapping.fields.{key}.{value}",
                 )
             out.setdefault(key, {})[normalise(value)] = by_lower[str(choice).lower()]
@@ -62,4 +65,4 @@ def cell_value(field: CustomField, text: str, region: str, chosen: dict, normali
     try:
         return clean_value(field, text, region), None
     except ActionError as exc:
-        return None, f"{exc.message}; left empty"
+        return None, _("%s; left empty") % exc.message

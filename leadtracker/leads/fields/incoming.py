@@ -4,6 +4,8 @@ refused over a secondary column, and the reason is kept where the admin reads th
 
 import re
 
+from django.utils.translation import gettext as _
+
 from leadtracker.leads.fields.models import CustomField
 from leadtracker.leads.fields.values import clean_value
 from leadtracker.lib.errors import ActionError
@@ -31,7 +33,9 @@ def fit(org, given: dict[str, str]) -> tuple[dict, list[str]]:
     for key, raw in given.items():
         field = defs.get(key)
         if field is None or field.archived_at is not None:
-            reasons.append(f"fields.{key}: {'no such field' if field is None else 'this field is archived'}")
+            reasons.append(
+                f"fields.{key}: {_('no such field') if field is None else _('this field is archived')}"
+            )
             continue
         try:
             value = clean_value(field, raw, org.phone_region)

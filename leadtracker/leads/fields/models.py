@@ -4,21 +4,22 @@ finds the model in the leads app."""
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from leadtracker.accounts.models import Organisation
 
 
 class FieldType(models.TextChoices):
-    TEXT = "text", "Text"
-    LONG_TEXT = "long_text", "Long text"
-    NUMBER = "number", "Number"
-    MONEY = "money", "Money (₹)"
-    CHOICE = "choice", "Single choice"
-    MULTIPLE_CHOICE = "multiple_choice", "Multiple choice"
-    DATE = "date", "Date"
-    PHONE = "phone", "Phone"
-    EMAIL = "email", "E-mail"
-    YES_NO = "yes_no", "Yes/no"
+    TEXT = "text", _("Text")
+    LONG_TEXT = "long_text", _("Long text")
+    NUMBER = "number", _("Number")
+    MONEY = "money", _("Money (₹)")
+    CHOICE = "choice", _("Single choice")
+    MULTIPLE_CHOICE = "multiple_choice", _("Multiple choice")
+    DATE = "date", _("Date")
+    PHONE = "phone", _("Phone")
+    EMAIL = "email", _("E-mail")
+    YES_NO = "yes_no", _("Yes/no")
 
 
 CHOICE_TYPES = (FieldType.CHOICE, FieldType.MULTIPLE_CHOICE)

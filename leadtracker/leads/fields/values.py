@@ -11,6 +11,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils.translation import gettext as _
 
 from leadtracker.leads.fields.models import CustomField, FieldType
 from leadtracker.lib.errors import ActionError
@@ -38,7 +39,7 @@ def is_empty(value) -> bool:
 
 def _number(field, value, money: bool):
     if isinstance(value, bool):
-        raise BadValue(field, "must be a number")
+        raise BadValue(field, _("must be a number"))
     if isinstance(value, int | float | Decimal):
         amount = Decimal(str(value))
     else:
@@ -55,12 +56,14 @@ def _number(field, value, money: bool):
             else:
                 amount = Decimal(text)
         except InvalidOperation:
-            raise BadValue(field, f"{value!r} is not {'an amount' if money else 'a number'}") from None
+            raise BadValue(
+                field, (_("%r is not an amount") if money else _("%r is not a number")) % value
+            ) from None
     if not amount.is_finite() or abs(amount) >= MAX_NUMBER:
-        raise BadValue(field, "must be a number below 10^15")
+        raise BadValue(field, _("must be a number below 10^15"))
     if money:
         if amount < 0:
-            raise BadValue(field, "must not be negative")
+            raise BadValue(field, _("must not be negative"))
         amount = amount.quantize(Decimal("0.01"))
     return int(amount) if amount == amount.to_integral_value() else float(amount)
 
@@ -77,14 +80,17 @@ def _day(field, value) -> str:
             return dt.datetime.strptime(text, fmt).date().isoformat()  # noqa: DTZ007
         except ValueError:
             continue
-    raise BadValue(field, f"{value!r} is not a date (YYYY-MM-DD)")
+    raise BadValue(field, _("%r is not a date (YYYY-MM-DD)") % value)
 
 
 def _choice(field, value) -> str:
     text = str(value).strip()
     by_lower = {c.lower(): c for c in field.choices}
     if text.lower() not in by_lower:
-        raise BadValue(field, f"{text!r} is not one of {', '.join(field.choices)}")
+        raise BadValue(
+            field,
+            _("%(value)r is not one of %(choices)s") % {"value": text, "choices": ", ".join(field.choices)},
+        )
     return by_lower[text.lower()]
 
 
@@ -102,15 +108,15 @@ def _yes_no(field, value) -> bool:
         return True
     if text in NO:
         return False
-    raise BadValue(field, f"{value!r} is not yes or no")
+    raise BadValue(field, _("%r is not yes or no") % value)
 
 
 def _text(field, value) -> str:
     if not isinstance(value, str | int | float | Decimal) or isinstance(value, bool):
-        raise BadValue(field, "must be text")
+        raise BadValue(field, _("must be text"))
     text = str(value).strip()
     if len(text) > MAX_TEXT[field.type]:
-        raise BadValue(field, f"must be at most {MAX_TEXT[field.type]} characters")
+        raise BadValue(field, _("must be at most %s characters") % MAX_TEXT[field.type])
     return text
 
 
@@ -119,7 +125,7 @@ def _email(field, value) -> str:
     try:
         validate_email(email)
     except ValidationError:
-        raise BadValue(field, f"{value!r} is not a valid e-mail address") from None
+        raise BadValue(field, _("%r is not a valid e-mail address") % value) from None
     return email
 
 
@@ -148,4 +154,4 @@ def clean_value(field: CustomField, value, region: str = "IN"):
     try:
         return normalise(str(value), region)
     except InvalidPhone as exc:
-        raise BadValue(field, f"{value!r} is {exc}") from None
+        raise BadValue(field, _("%(value)r is %(reason)s") % {"value": value, "reason": exc}) from None

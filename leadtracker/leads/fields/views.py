@@ -7,6 +7,7 @@ import functools
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from leadtracker.accounts.audit import Actor
@@ -60,7 +61,7 @@ def _posted(view):
             except ActionError as exc:
                 messages.error(request, exc.message)
             else:
-                messages.success(request, "Saved.")
+                messages.success(request, _("Saved."))
             return redirect("field_settings")
         form = edit_form(field, request.POST) if field else FieldForm(request.POST)
         form.org_id = request.org.pk
@@ -73,7 +74,7 @@ def _posted(view):
             if field:
                 return _page(request, refused=form)
             return _page(request, add_form=form)
-        messages.success(request, "Saved.")
+        messages.success(request, _("Saved."))
         return redirect("field_settings")
 
     return posted
