@@ -175,7 +175,7 @@ TRANSLATED = [
         ),
     ),
     Area(
-        "leads: settings (pipeline, sources, colours, rules, templates, tags, webhooks), imports, questions",
+        "leads: settings (pipeline, sources, rules, tags, webhooks), imports, custom fields, questions",
         "leadtracker/leads/locale",
         (
             f"{T}/leads/settings.html",
@@ -194,6 +194,8 @@ TRANSLATED = [
             "leadtracker/leads/imports/mapping.py",
             "leadtracker/leads/imports/reader.py",
             "leadtracker/leads/imports/writer.py",
+            "leadtracker/leads/fields",
+            "leadtracker/leads/imports/importer.py",
         ),
     ),
     Area(
@@ -210,8 +212,7 @@ TRANSLATED = [
 
 # What is still in English only. Each entry is the sources of an area not yet translated.
 NOT_YET_TRANSLATED = [
-    "leadtracker/leads (the importer's row messages in imports/importer.py; api: trash, schemas; consent, "
-    "capture, fields) (H2)",
+    "leadtracker/leads (api: trash, schemas; consent, capture) (H2)",
     "leadtracker/calls/callbacks.py (the missed-call notices' texts) (H3)",
     f"{T}/privacy and its app",
 ]
