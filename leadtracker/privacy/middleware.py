@@ -18,6 +18,7 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 
 from leadtracker.privacy import selectors
 
@@ -84,7 +85,10 @@ class NoticeAcceptanceMiddleware:
         _notice_id, version = pending
         accept_url = reverse("privacy_accept")
         if is_api:
-            message = f"accept version {version} of the privacy notice first, at {accept_url}"
+            message = _("accept version %(version)s of the privacy notice first, at %(url)s") % {
+                "version": version,
+                "url": accept_url,
+            }
             return JsonResponse(
                 {
                     "detail": message,

@@ -3,14 +3,15 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from leadtracker.lib.leases import Leased
 
 
 class LegalBasis(models.TextChoices):
-    CONSENT = "consent", "Consent"
+    CONSENT = "consent", _("Consent")
     # DPDP Act 2023 s. 7(i): processing for the purposes of employment is a legitimate use.
-    EMPLOYMENT = "employment", "Legitimate use: employment"
+    EMPLOYMENT = "employment", _("Legitimate use: employment")
 
 
 class PrivacyNotice(models.Model):
@@ -46,7 +47,11 @@ class PrivacyNotice(models.Model):
         indexes = [models.Index(fields=["organisation", "effective_at"])]
 
     def __str__(self):
-        return f"{self.title} v{self.version}" if self.version else f"{self.title} (draft)"
+        return (
+            f"{self.title} v{self.version}"
+            if self.version
+            else str(_("%(title)s (draft)") % {"title": self.title})
+        )
 
     @property
     def is_published(self) -> bool:
@@ -100,29 +105,29 @@ class PrivacySettings(models.Model):
 
 
 class RequestKind(models.TextChoices):
-    ACCESS = "access", "Access"
-    CORRECTION = "correction", "Correction"
-    ERASURE = "erasure", "Erasure"
-    GRIEVANCE = "grievance", "Grievance"
+    ACCESS = "access", _("Access")
+    CORRECTION = "correction", _("Correction")
+    ERASURE = "erasure", _("Erasure")
+    GRIEVANCE = "grievance", _("Grievance")
 
 
 class RequestStatus(models.TextChoices):
-    OPEN = "open", "Open"
-    IN_PROGRESS = "in_progress", "In progress"
-    DONE = "done", "Done"
-    REFUSED = "refused", "Refused"
+    OPEN = "open", _("Open")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DONE = "done", _("Done")
+    REFUSED = "refused", _("Refused")
 
 
 CLOSED_STATUSES = (RequestStatus.DONE, RequestStatus.REFUSED)
 
 
 class RequestChannel(models.TextChoices):
-    EMAIL = "email", "E-mail"
-    PHONE = "phone", "Phone call"
-    IN_PERSON = "in_person", "In person"
-    LETTER = "letter", "Letter"
-    WEB = "web", "Web form"
-    OTHER = "other", "Other"
+    EMAIL = "email", _("E-mail")
+    PHONE = "phone", _("Phone call")
+    IN_PERSON = "in_person", _("In person")
+    LETTER = "letter", _("Letter")
+    WEB = "web", _("Web form")
+    OTHER = "other", _("Other")
 
 
 class DataRequest(models.Model):
@@ -228,11 +233,11 @@ class LegalHold(models.Model):
 
 
 class ExportStatus(models.TextChoices):
-    QUEUED = "queued", "Queued"
-    RUNNING = "running", "Building"
-    READY = "ready", "Ready"
-    FAILED = "failed", "Failed"
-    EXPIRED = "expired", "Expired"
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Building")
+    READY = "ready", _("Ready")
+    FAILED = "failed", _("Failed")
+    EXPIRED = "expired", _("Expired")
 
 
 class AccessExport(Leased):

@@ -5,6 +5,7 @@ shape), and the times they accept."""
 import datetime as dt
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from pydantic import Field, ValidationError, field_validator
 
 from leadtracker.lib.errors import ActionError
@@ -32,11 +33,11 @@ class NoticeItem(Strict):
 def clean_items(raw) -> list[dict]:
     """The items as plain dicts, or an ActionError naming the first bad field (items.2.purpose)."""
     if not isinstance(raw, list):
-        raise ActionError("must be a list of items", field="items")
+        raise ActionError(_("must be a list of items"), field="items")
     if not raw:
-        raise ActionError("a notice needs at least one item", field="items")
+        raise ActionError(_("a notice needs at least one item"), field="items")
     if len(raw) > MAX_ITEMS:
-        raise ActionError(f"at most {MAX_ITEMS} items", field="items")
+        raise ActionError(_("at most %(n)s items") % {"n": MAX_ITEMS}, field="items")
     cleaned = []
     for index, item in enumerate(raw):
         if isinstance(item, NoticeItem):
@@ -46,12 +47,14 @@ def clean_items(raw) -> list[dict]:
         except ValidationError as exc:
             err = exc.errors()[0]
             where = ".".join(str(p) for p in err.get("loc", ()))
-            message = "unknown field; it is not accepted" if err["type"] == "extra_forbidden" else err["msg"]
+            message = (
+                _("unknown field; it is not accepted") if err["type"] == "extra_forbidden" else err["msg"]
+            )
             raise ActionError(message, field=f"items.{index}" + (f".{where}" if where else "")) from None
     return cleaned
 
 
 def aware(value, field, *, past, future):
     if value is not None and timezone.is_naive(value):
-        raise ActionError("needs a time zone offset", field=field)
+        raise ActionError(_("needs a time zone offset"), field=field)
     return check_within(value, field, past=past, future=future)

@@ -2,6 +2,7 @@
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from leadtracker.accounts import audit
 from leadtracker.lib.errors import ActionError, Conflict
@@ -20,9 +21,9 @@ FROZEN = "a published notice cannot change; start a new draft instead"
 def _clean_title(title: str) -> str:
     title = (title or "").strip()
     if not title:
-        raise ActionError("a notice needs a title", field="title")
+        raise ActionError(_("a notice needs a title"), field="title")
     if len(title) > 200:
-        raise ActionError("at most 200 characters", field="title")
+        raise ActionError(_("at most 200 characters"), field="title")
     return title
 
 
@@ -111,7 +112,7 @@ def delete_draft(notice: PrivacyNotice, *, actor: audit.Actor) -> None:
         locked = PrivacyNotice.objects.select_for_update().get(pk=notice.pk)
         if locked.is_published:
             raise Conflict(
-                "a published notice cannot be deleted; it is what members accepted", field="notice"
+                _("a published notice cannot be deleted; it is what members accepted"), field="notice"
             )
         audit.record(
             "privacy_notice.draft_deleted",
@@ -139,14 +140,14 @@ def publish_notice(
         check_within(when, "effective_at", past=None, future=NOTICE_WINDOW, now=now)
         if when < now - CLOCK_SLACK:
             raise ActionError(
-                "cannot be in the past; a notice takes effect now or later", field="effective_at"
+                _("cannot be in the past; a notice takes effect now or later"), field="effective_at"
             )
         when = max(when, now)
         previous = selectors.latest_published(locked.organisation_id)
         if previous is not None and when < previous.effective_at:
             raise ActionError(
-                f"must not be before version {previous.version} takes effect "
-                f"({previous.effective_at.isoformat()})",
+                _("must not be before version %(version)s takes effect (%(at)s)")
+                % {"version": previous.version, "at": previous.effective_at.isoformat()},
                 field="effective_at",
             )
         clean_items(locked.items)  # a draft written by an older release must still be whole
@@ -158,7 +159,7 @@ def publish_notice(
                 locked.save()
         except IntegrityError:
             raise Conflict(
-                "another version was published at the same time; try again", field="notice"
+                _("another version was published at the same time; try again"), field="notice"
             ) from None
         audit.record(
             "privacy_notice.published",
@@ -176,10 +177,10 @@ def accept_notice(
     """Record that the member accepted this version (once; accepting again returns the record).
     ``actor`` carries the request's address; without one the member is the actor."""
     if notice.organisation_id != membership.organisation_id or not notice.is_published:
-        raise ActionError("not a published notice of your organisation", field="notice", status_code=404)
+        raise ActionError(_("not a published notice of your organisation"), field="notice", status_code=404)
     now = now or timezone.now()
     if notice.effective_at > now:
-        raise ActionError("this version has not taken effect yet", field="notice")
+        raise ActionError(_("this version has not taken effect yet"), field="notice")
     try:
         with transaction.atomic():
             acceptance = NoticeAcceptance.objects.create(

@@ -8,6 +8,7 @@ accept there, and nowhere else. They have their own router, mounted after the ot
 
 import datetime as dt
 
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import Field
 
@@ -151,7 +152,7 @@ def update_draft(request, notice_id: int, payload: DraftPatch):
     given = payload.model_dump(exclude_unset=True)
     for field in ("title", "items"):
         if field in given and given[field] is None:
-            raise ActionError("may not be null", field=field, status_code=422)
+            raise ActionError(_("may not be null"), field=field, status_code=422)
     notice = actions.update_draft(notice, actor=Actor.from_request(request), **given)
     return NoticeOut.of(notice, _current_id(request.org.pk))
 
@@ -239,12 +240,13 @@ def current_notice(request):
 def accept_notice(request, payload: AcceptIn):
     notice = selectors.effective_notice(request.org.pk)
     if notice is None:
-        raise ActionError("no privacy notice is in effect", field="notice_id", status_code=404)
+        raise ActionError(_("no privacy notice is in effect"), field="notice_id", status_code=404)
     if payload.notice_id != notice.pk:
         # An older version, a scheduled one, a draft or another organisation's: the member must
         # accept what is in effect, having read it.
         raise ActionError(
-            f"version {notice.version} (id {notice.pk}) is in effect: read and accept that one",
+            _("version %(version)s (id %(id)s) is in effect: read and accept that one")
+            % {"version": notice.version, "id": notice.pk},
             field="notice_id",
             status_code=409,
         )

@@ -9,6 +9,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from leadtracker.accounts.audit import Actor
@@ -61,12 +62,16 @@ def accept(request):
     if request.method == "POST":
         if str(pending.pk) != request.POST.get("notice"):
             # A newer version took effect while the page was open: show that one.
-            messages.warning(request, "The notice has changed since you opened it; please read this version.")
+            messages.warning(
+                request, _("The notice has changed since you opened it; please read this version.")
+            )
         else:
             actions.accept_notice(request.membership, pending, actor=Actor.from_request(request))
             forget(request)
             messages.success(
-                request, f"Thank you: you accepted version {pending.version} of the privacy notice."
+                request,
+                _("Thank you: you accepted version %(version)s of the privacy notice.")
+                % {"version": pending.version},
             )
             return redirect(_next(request))
     return render(
@@ -81,7 +86,7 @@ def notices(request):
     org = request.org
     if request.method == "POST":
         draft = actions.create_draft(org, actor=Actor.from_request(request))
-        messages.success(request, "New draft started.")
+        messages.success(request, _("New draft started."))
         return redirect("privacy_notice", draft.pk)
     rows = list(selectors.notices(org.pk).annotate(accepted=Count("acceptances")))
     return render(
@@ -116,7 +121,7 @@ def _date_start(org, value: str, field: str):
     try:
         day = dt.date.fromisoformat(value)
     except ValueError:
-        raise ActionError("not a date (YYYY-MM-DD)", field=field) from None
+        raise ActionError(_("not a date (YYYY-MM-DD)"), field=field) from None
     start = dt.datetime.combine(day, dt.time.min, tzinfo=org.tzinfo)
     # Today means "now": the start of today has passed already.
     return max(start, timezone.now()) if day == timezone.localdate(timezone=org.tzinfo) else start
@@ -146,7 +151,7 @@ def notice_detail(request, notice_id):
         except ActionError as exc:
             error = exc
         else:
-            messages.success(request, "Draft saved.")
+            messages.success(request, _("Draft saved."))
             return redirect("privacy_notice", notice.pk)
     return render(
         request,
@@ -173,7 +178,7 @@ def delete_draft(request, notice_id):
     except ActionError as exc:
         messages.error(request, exc.message)
         return redirect("privacy_notice", notice.pk)
-    messages.success(request, "Draft deleted.")
+    messages.success(request, _("Draft deleted."))
     return redirect("privacy_notices")
 
 
@@ -188,5 +193,5 @@ def publish(request, notice_id):
         messages.error(request, f"{exc.field.replace('_', ' ')}: {exc.message}" if exc.field else exc.message)
         return redirect("privacy_notice", notice.pk)
     forget(request)
-    messages.success(request, f"Version {notice.version} published.")
+    messages.success(request, _("Version %(version)s published.") % {"version": notice.version})
     return redirect("privacy_notices")
