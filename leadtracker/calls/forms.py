@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from leadtracker.leads.models import FollowUpKind
 from leadtracker.lib.timeutil import DayField
@@ -20,7 +21,10 @@ class RecordOutcomeForm(forms.Form):
     # Not required: it only matters with a follow-up date, and a form whose only failing field
     # is one the page does not show fails where nobody can see it.
     follow_up_kind = forms.ChoiceField(
-        label=_("Kind"), choices=FollowUpKind.choices, initial=FollowUpKind.CALL, required=False
+        label=pgettext_lazy("a follow-up", "Kind"),
+        choices=FollowUpKind.choices,
+        initial=FollowUpKind.CALL,
+        required=False,
     )
     # The actions name the follow-up's fields as the API's body does.
     action_fields = {"follow_up.due_at": "follow_up_at"}
@@ -124,7 +128,11 @@ class CallFilterForm(forms.Form):
     direction = forms.ChoiceField(
         required=False, choices=[("", _("Both ways")), ("in", _("Incoming")), ("out", _("Outgoing"))]
     )
-    start = DayField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start = DayField(
+        label=pgettext_lazy("a date range", "From"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
     end = DayField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     lead = forms.ChoiceField(
         label=_("Number"),

@@ -4,6 +4,7 @@ import datetime as dt
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from leadtracker.lib.timeutil import DayField
 
@@ -22,7 +23,11 @@ MAX_CUSTOM_DAYS = 366
 
 class DashboardFilterForm(forms.Form):
     range = forms.ChoiceField(choices=RANGES, required=False)
-    start = DayField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start = DayField(
+        label=pgettext_lazy("a date range", "From"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
     end = DayField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     team = forms.TypedChoiceField(label=_("Team"), coerce=int, required=False, empty_value=None)
 

@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from leadtracker.calls.forms import LOCAL
 from leadtracker.calls.sheet.times import QUICK, quick_times
@@ -28,7 +29,10 @@ class SheetForm(forms.Form):
     )
     follow_up_at = forms.DateTimeField(label=_("Next follow-up"), required=False, **LOCAL)
     follow_up_kind = forms.ChoiceField(
-        label=_("Kind"), choices=FollowUpKind.choices, initial=FollowUpKind.CALL, required=False
+        label=pgettext_lazy("a follow-up", "Kind"),
+        choices=FollowUpKind.choices,
+        initial=FollowUpKind.CALL,
+        required=False,
     )
     key = forms.CharField(max_length=40, required=False, widget=forms.HiddenInput)
     create_lead = forms.BooleanField(label=_("Create a lead for this number"), required=False)
