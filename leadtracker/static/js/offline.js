@@ -66,7 +66,12 @@
   function asOf() {
     const kept = document.querySelector('meta[name="offline-as-of"]');
     if (!kept) return null;
-    return element("p", { class: "flash", role: "status", id: "offline-as-of" }, `Offline · as of ${when(kept.content)}`);
+    const banner = element("p", { class: "flash", role: "status", id: "offline-as-of" }, `Offline · as of ${when(kept.content)}`);
+    if (navigator.onLine) {
+      // The network is back (or the phone thinks so) but this page is still the kept copy.
+      banner.append(" · ", element("a", { href: location.href, id: "offline-reload" }, "Show the latest"));
+    }
+    return banner;
   }
 
   async function render() {
@@ -92,10 +97,13 @@
     const list = element("ul", { class: "cards" });
     for (const entry of refused) {
       const item = element("li", { class: "flash error" });
-      item.append(element("strong", {}, entry.label), ` made ${when(entry.madeAt)}: ${entry.reason} `);
+      const said = element("p", {}, ` made ${when(entry.madeAt)}: ${entry.reason}`);
+      said.prepend(element("strong", {}, entry.label));
       const dismiss = element("button", { type: "button", class: "secondary" }, "Dismiss");
       dismiss.addEventListener("click", () => outbox("readwrite", (s) => s.delete(entry.key)).then(render));
-      item.append(dismiss);
+      const buttons = element("div", { class: "actions" });
+      buttons.append(dismiss);
+      item.append(said, buttons);
       list.append(item);
     }
     panel.append(list);
@@ -183,7 +191,11 @@
     if (event.data && event.data.type === "outbox") render();
     if (event.data && event.data.type === "flushed" && flushed) flushed();
   });
-  window.addEventListener("online", () => tell({ type: "flush" }));
+  window.addEventListener("online", () => {
+    tell({ type: "flush" });
+    render();
+  });
+  window.addEventListener("offline", render);
   // The page's own CSRF token (every signed-in page has one, in the menu's log-out form): the
   // worker sends the changes waiting with it.
   // A page read offline is an old copy: its token may be older than the session.
