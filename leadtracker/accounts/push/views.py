@@ -32,6 +32,36 @@ def _context(request, saved=False) -> dict:
             organisation_id=member.organisation_id, user_id=member.user_id
         ).count(),
         "saved": saved,
+        "texts": _browser_texts(),
+    }
+
+
+def _browser_texts() -> dict:
+    """What push.js says, in the reader's language (it has the English as well, for a page
+    without them)."""
+    return {
+        "turn_on": _("Turn on in this browser"),
+        "turn_off": _("Turn off in this browser"),
+        "on": _("On in this browser."),
+        "off": _("Off in this browser."),
+        "working": _("Working…"),
+        "failed": _("That did not work: %(reason)s"),
+        "refused": _("the server said no (%(status)s)"),
+        "blocked": _(
+            "Notifications are blocked for this site. Allow them in the browser's site settings, "
+            "then try again."
+        ),
+        "no_service": _(
+            "Notifications could not be turned on: this browser has no push service it can reach here (a "
+            "private window has none) — %(reason)s. Try again on the network, in a normal window of Chrome, "
+            "Firefox, Edge or Safari."
+        ),
+        "insecure": _(
+            "This page is not on a secure (https) address, so this browser cannot receive "
+            "notifications from it."
+        ),
+        "no_worker": _("This browser cannot receive notifications (no service workers)."),
+        "no_push": _("This browser cannot receive notifications (no Web Push)."),
     }
 
 

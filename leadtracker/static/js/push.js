@@ -14,6 +14,18 @@
     return input ? input.value : "";
   }
 
+  // The page's words, in the reader's language (accounts/push/views.py); English if absent.
+  function words() {
+    const found = document.getElementById("push-texts");
+    return found ? JSON.parse(found.textContent) : {};
+  }
+  let T = {};
+  function t(key, english, values) {
+    let text = T[key] || english;
+    for (const [name, value] of Object.entries(values || {})) text = text.replace("%(" + name + ")s", value);
+    return text;
+  }
+
   async function post(url, body) {
     const answer = await fetch(url, {
       method: "POST",
@@ -22,7 +34,7 @@
       body: JSON.stringify(body),
     });
     if (!answer.ok) {
-      let detail = "the server said no (" + answer.status + ")";
+      let detail = t("refused", "the server said no (%(status)s)", { status: answer.status });
       try { detail = (await answer.json()).detail || detail; } catch (e) { /* not JSON */ }
       throw new Error(detail);
     }
@@ -30,9 +42,9 @@
   }
 
   function unavailable() {
-    if (!window.isSecureContext) return "This page is not on a secure (https) address, so this browser cannot receive notifications from it.";
-    if (!("serviceWorker" in navigator)) return "This browser cannot receive notifications (no service workers).";
-    if (!("PushManager" in window) || !("Notification" in window)) return "This browser cannot receive notifications (no Web Push).";
+    if (!window.isSecureContext) return t("insecure", "This page is not on a secure (https) address, so this browser cannot receive notifications from it.");
+    if (!("serviceWorker" in navigator)) return t("no_worker", "This browser cannot receive notifications (no service workers).");
+    if (!("PushManager" in window) || !("Notification" in window)) return t("no_push", "This browser cannot receive notifications (no Web Push).");
     return "";
   }
 
@@ -45,6 +57,7 @@
   function wire(box) {
     if (box.dataset.wired) return;
     box.dataset.wired = "1";
+    T = words();
     const button = box.querySelector("#push-toggle");
     const status = box.querySelector("#push-status");
     const say = (text) => { status.textContent = text; };
@@ -52,7 +65,7 @@
 
     function show(sub) {
       current = sub;
-      button.textContent = sub ? "Turn off in this browser" : "Turn on in this browser";
+      button.textContent = sub ? t("turn_off", "Turn off in this browser") : t("turn_on", "Turn on in this browser");
       button.setAttribute("aria-pressed", sub ? "true" : "false");
     }
 
@@ -66,14 +79,14 @@
       .then((reg) => reg.pushManager.getSubscription())
       .then((sub) => {
         show(sub);
-        if (sub) say("On in this browser.");
+        if (sub) say(t("on", "On in this browser."));
       })
       .catch(() => show(null));
 
     async function turnOn() {
       const permission = await Notification.requestPermission();
       if (permission !== "granted") {
-        say("Notifications are blocked for this site. Allow them in the browser's site settings, then try again.");
+        say(t("blocked", "Notifications are blocked for this site. Allow them in the browser's site settings, then try again."));
         return;
       }
       const reg = await registration();
@@ -82,12 +95,12 @@
         sub = await reg.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: keyBytes(box.dataset.publicKey) });
       } catch (error) {
         // Chromium says "permission denied" also when it has no push service (a private window).
-        say("Notifications could not be turned on: this browser has no push service it can reach here (a private window has none) — " + (error.message || error.name) + ". Try again on the network, in a normal window of Chrome, Firefox, Edge or Safari.");
+        say(t("no_service", "Notifications could not be turned on: this browser has no push service it can reach here (a private window has none) — %(reason)s. Try again on the network, in a normal window of Chrome, Firefox, Edge or Safari.", { reason: error.message || error.name }));
         return;
       }
       await post(box.dataset.subscribeUrl, sub.toJSON());
       show(sub);
-      say("On in this browser.");
+      say(t("on", "On in this browser."));
     }
 
     async function turnOff() {
@@ -97,14 +110,14 @@
         await sub.unsubscribe();
       }
       show(null);
-      say("Off in this browser.");
+      say(t("off", "Off in this browser."));
     }
 
     button.addEventListener("click", () => {
       button.disabled = true;
-      say("Working…");
+      say(t("working", "Working…"));
       (current ? turnOff() : turnOn())
-        .catch((error) => say("That did not work: " + error.message))
+        .catch((error) => say(t("failed", "That did not work: %(reason)s", { reason: error.message })))
         .finally(() => { button.disabled = false; });
     });
   }
