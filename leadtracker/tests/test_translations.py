@@ -43,7 +43,7 @@ class Area:
 
 TRANSLATED = [
     Area(
-        "shared pages",
+        "shared pages, lib (formats, bodies) and the API's shared error messages",
         "leadtracker/locale",
         (
             f"{T}/base.html",
@@ -54,6 +54,7 @@ TRANSLATED = [
             f"{T}/_form_errors.html",
             f"{T}/confirm.html",
             "leadtracker/lib",
+            "leadtracker/api.py",
         ),
     ),
     Area(
