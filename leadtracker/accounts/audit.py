@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 
 from django import forms
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from leadtracker.accounts.models import ActorKind, AuditEvent, Membership
 from leadtracker.lib.http import client_ip, user_agent
@@ -138,19 +140,25 @@ CSV_COLUMNS = [
 
 
 class AuditLogFilterForm(forms.Form):
-    action = forms.CharField(required=False, max_length=64, help_text="or its start: lead.")
-    object_type = forms.CharField(required=False, max_length=64, label="Object type")
-    object_id = forms.CharField(required=False, max_length=64, label="Object id")
-    actor = forms.TypedChoiceField(required=False, coerce=int, empty_value=None, label="Who")
+    action = forms.CharField(
+        required=False, max_length=64, label=_("Action"), help_text=_("or its start: lead.")
+    )
+    object_type = forms.CharField(required=False, max_length=64, label=_("Object type"))
+    object_id = forms.CharField(required=False, max_length=64, label=_("Object id"))
+    actor = forms.TypedChoiceField(required=False, coerce=int, empty_value=None, label=_("Who"))
     number = forms.CharField(
         required=False,
         max_length=32,
-        label="Searched number",
-        help_text="who searched for this number",
+        label=_("Searched number"),
+        help_text=_("who searched for this number"),
         widget=PhoneInput(),
     )
-    since = DayField(required=False, widget=forms.DateInput(attrs={"type": "date"}), label="From")
-    until = DayField(required=False, widget=forms.DateInput(attrs={"type": "date"}), label="To")
+    since = DayField(
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        label=pgettext_lazy("a date range", "From"),
+    )
+    until = DayField(required=False, widget=forms.DateInput(attrs={"type": "date"}), label=_("To"))
 
     def __init__(self, *args, organisation_id: int, **kwargs):
         super().__init__(*args, **kwargs)
@@ -160,12 +168,12 @@ class AuditLogFilterForm(forms.Form):
             .select_related("user")
             .order_by("user__full_name", "user__email")
         )
-        self.fields["actor"].choices = [("", "anyone")] + [(m.user_id, str(m.user)) for m in people]
+        self.fields["actor"].choices = [("", _("anyone"))] + [(m.user_id, str(m.user)) for m in people]
 
     def clean(self):
         data = super().clean()
         if data.get("since") and data.get("until") and data["until"] < data["since"]:
-            self.add_error("until", "must be on or after the From date")
+            self.add_error("until", _("must be on or after the From date"))
         return data
 
     def selector_filters(self, tz) -> dict:
