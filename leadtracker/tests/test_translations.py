@@ -110,6 +110,7 @@ TRANSLATED = [
             "leadtracker/accounts/push",
             "leadtracker/accounts/decorators.py",
             "leadtracker/accounts/idempotency.py",
+            "leadtracker/accounts/audit.py",
         ),
     ),
     Area(
