@@ -177,5 +177,8 @@ def one_of(values) -> RawSQL:
     the same: each value is looked up in the column's index."""
     values = [str(v) for v in values]
     if connection.vendor == "postgresql":
-        return RawSQL("SELECT unnest(%s::text[])", (values,))
+        # The array as one text literal, cast by the server: psycopg's array dumper is Python,
+        # ~2 ms for a thousand values; the plan is the same unnest over text[].
+        text = ",".join('"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"' for v in values)
+        return RawSQL("SELECT unnest(%s::text[])", ("{" + text + "}",))
     return RawSQL("SELECT value FROM json_each(%s)", (json.dumps(values),))

@@ -24,6 +24,14 @@ def test_one_of_finds_what_a_list_finds(acme):
     assert LeadPhone.objects.filter(e164__in=one_of(numbers)).count() == 1
 
 
+def test_one_of_passes_every_value_as_it_is(db):
+    values = [*ODD, "back\\slash", '\\"', "{brace}", "NULL", " spaced ", "x" * 300]
+    looked_up = one_of(values)
+    with connection.cursor() as cursor:
+        cursor.execute(looked_up.sql, looked_up.params)
+        assert sorted(r[0] for r in cursor.fetchall()) == sorted(values)
+
+
 def test_one_of_is_one_parameter(acme):
     values = [f"+9198000{i:05d}" for i in range(1000)]
     by_list = LeadPhone.objects.filter(organisation=acme.org, e164__in=values)
