@@ -507,17 +507,17 @@ class Importer:
         pending: list[Pending] = []
         by_key: dict[str, Pending] = {}
         for row_number, cells, clean, row in cleaned:
-            keys = {p for p, _ in clean.phones} | (
-                {f"@{clean.fields['email']}"} if clean.fields["email"] else set()
-            )
-            existing_id = next((stored[k] for k in keys if k in stored), None)
-            earlier = next((by_key[k] for k in keys if k in by_key), None)
-            if existing_id is None and earlier is None:
+            keys = [p for p, _ in clean.phones]
+            if clean.fields["email"]:
+                keys.append(f"@{clean.fields['email']}")
+            if not any(k in stored or k in by_key for k in keys):  # the common case: a new lead
                 p = self._pending(row_number, clean, row, keys, cells)
                 pending.append(p)
                 for k in keys:
                     by_key[k] = p
                 continue
+            existing_id = next((stored[k] for k in keys if k in stored), None)
+            earlier = next((by_key[k] for k in keys if k in by_key), None)
             self.counts.duplicates += 1
             if self.on_duplicate == "skip":
                 continue
@@ -541,7 +541,7 @@ class Importer:
             if existing_id is not None:
                 free.fields["extra"]["possible_duplicate_of"] = existing_id
             free.fields["phone"], free.fields["phone_raw"] = free.phones[0] if free.phones else ("", "")
-            p = self._pending(row_number, free, row, set(), cells)
+            p = self._pending(row_number, free, row, [], cells)
             pending.append(p)
             for key in {e for e, _region in free.phones} | (
                 {f"@{free.fields['email']}"} if free.fields["email"] else set()
@@ -613,7 +613,7 @@ class Importer:
         unowned = [p for p in pending if p.clean.fields["owner_id"] is None and p.by_rules]
         if not unowned:
             return
-        sources = [p.clean.fields["source"].pk if p.clean.fields["source"] else None for p in unowned]
+        sources = [p.clean.fields["source"].id if p.clean.fields["source"] else None for p in unowned]
         for p, pick in zip(unowned, owners_by_rules(self.org.pk, sources), strict=True):
             if pick is not None:
                 p.clean.fields["owner_id"] = pick[0]

@@ -21,7 +21,7 @@ class Pending:
     clean: CleanLead
     notes: str = ""
     status: LeadStatus | None = None
-    keys: set = field(default_factory=set)
+    keys: list = field(default_factory=list)  # its numbers and @e-mail
     # False when the person said this row's owner stays unowned: the rules must not assign it.
     by_rules: bool = True
     warnings: list = field(default_factory=list)
@@ -56,12 +56,14 @@ def insert_leads(org, pending: list[Pending], *, default_status: LeadStatus, now
     """The leads' own rows; their ids, in the order of ``pending``."""
     rows = []
     no_extra = json_param({})  # most rows have no columns beyond the lead's own
+    # Ids read as plain attributes, once where they are the same: `.pk` is a property.
+    org_id, default_status_id = org.id, default_status.id
     for p in pending:
         f = p.clean.fields
-        status = p.status or f["status"] or default_status
+        status, source = p.status or f["status"], f["source"]
         rows.append(
             (
-                org.pk,
+                org_id,
                 f["name"],
                 f["company"],
                 f["email"],
@@ -69,8 +71,8 @@ def insert_leads(org, pending: list[Pending], *, default_status: LeadStatus, now
                 f["phone_raw"],
                 f["city"],
                 f["address"],
-                f["source"].pk if f["source"] else None,
-                status.pk,
+                source.id if source is not None else None,
+                status.id if status is not None else default_status_id,
                 f["owner_id"],
                 f["value"],
                 f.get("created_at") or now,
@@ -97,11 +99,12 @@ def insert_details(org, lead_ids: list[int], pending: list[Pending], *, actor, n
     )
     # Numbers and timeline rows need no ids back: plain INSERTs, several times cheaper
     # than building a model object for each.
+    org_id = org.id
     insert_rows(
         LeadPhone,
         ["organisation_id", "lead_id", "e164", "raw", "digits_reversed", "position"],
         [
-            (org.pk, pk, e164, raw, e164.lstrip("+")[::-1], i)
+            (org_id, pk, e164, raw, e164.lstrip("+")[::-1], i)
             for pk, p in zip(lead_ids, pending, strict=True)
             for i, (e164, raw) in enumerate(p.clean.phones)
         ],
@@ -113,7 +116,7 @@ def insert_details(org, lead_ids: list[int], pending: list[Pending], *, actor, n
             LeadTag,
             ["organisation_id", "lead_id", "tag_id"],
             [
-                (org.pk, pk, tags[name].pk)
+                (org_id, pk, tags[name].id)
                 for pk, p in zip(lead_ids, pending, strict=True)
                 for name in p.clean.tags
             ],
@@ -130,18 +133,19 @@ def insert_details(org, lead_ids: list[int], pending: list[Pending], *, actor, n
 def _insert_activities(org, lead_ids: list[int], pending: list[Pending], *, actor, now) -> None:
     actor_id = actor.user.pk if actor.user else None
     imported, empty = json_param({"import": True}), json_param({})  # the same for every row
+    org_id, created, note = org.id, ActivityKind.CREATED.value, ActivityKind.NOTE.value
     activities = []
     for pk, p in zip(lead_ids, pending, strict=True):
-        activities.append((org.pk, pk, ActivityKind.CREATED, actor_id, now, "", imported))
+        activities.append((org_id, pk, created, actor_id, now, "", imported))
         if p.notes:
-            activities.append((org.pk, pk, ActivityKind.NOTE, actor_id, now, p.notes[:10_000], empty))
+            activities.append((org_id, pk, note, actor_id, now, p.notes[:10_000], empty))
         if p.kept:
             # What the organisation could not take as it stood stays readable on the lead.
             body = "\n".join(
                 _("Imported: %(column)s = %(value)s") % {"column": column, "value": value}
                 for column, value in p.kept
             )
-            activities.append((org.pk, pk, ActivityKind.NOTE, actor_id, now, body[:10_000], imported))
+            activities.append((org_id, pk, note, actor_id, now, body[:10_000], imported))
     insert_rows(
         Activity, ["organisation_id", "lead_id", "kind", "actor_id", "at", "body", "data"], activities
     )
