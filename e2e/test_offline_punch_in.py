@@ -1,0 +1,69 @@
+"""Punching in without a network: the punch waits on the phone ("1 change waiting to send"),
+and when the network is back the shift starts at the moment the person punched in, not when
+the punch arrived; sent again with its key, still one shift (static/js/sw.js,
+accounts/idempotency.py, attendance)."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from leadtracker.accounts.models import IdempotentRequest
+from leadtracker.attendance.models import Shift
+from leadtracker.testing import login_client, wait_until
+
+ACTIVATED = (
+    "navigator.serviceWorker.getRegistration()"
+    ".then(r => Boolean(r && r.active && r.active.state === 'activated'))"
+)
+# The phone stayed offline for a while: the punch waiting says when it was made.
+BACKDATE = """async (madeAt) => {
+  const conn = await new Promise((resolve, reject) => {
+    const open = indexedDB.open("leadtracker-offline");
+    open.onsuccess = () => resolve(open.result);
+    open.onerror = () => reject(open.error);
+  });
+  const all = await new Promise((resolve) => {
+    const read = conn.transaction("outbox").objectStore("outbox").getAll();
+    read.onsuccess = () => resolve(read.result);
+  });
+  await new Promise((resolve, reject) => {
+    const tx = conn.transaction("outbox", "readwrite");
+    for (const entry of all) tx.objectStore("outbox").put({ ...entry, madeAt });
+    tx.oncomplete = resolve;
+    tx.onerror = () => reject(tx.error);
+  });
+  conn.close();
+  return all.length;
+}"""
+
+
+@pytest.mark.slow(reason="a browser signs in, waits for the worker, punches in offline and comes back")
+def test_a_punch_in_made_offline_starts_the_shift_when_it_was_made(phone, live_server, people, login):
+    login(phone, live_server.url, "alice@acme.test")
+    wait_until(lambda: phone.evaluate(ACTIVATED), "the worker to be active")
+    if not phone.evaluate("navigator.serviceWorker.controller !== null"):
+        phone.reload()
+    phone.goto(f"{live_server.url}/attendance/")  # kept on the phone
+
+    phone.context.set_offline(True)
+    phone.goto(f"{live_server.url}/attendance/")
+    phone.click("button:has-text('Punch in')")
+    expect(phone.locator("#outbox-waiting")).to_have_text("1 change waiting to send")
+    made = (timezone.now() - dt.timedelta(minutes=40)).replace(microsecond=500_000)
+    assert phone.evaluate(BACKDATE, made.isoformat()) == 1
+    assert not Shift.objects.filter(user=people.alice.user).exists()
+
+    phone.context.set_offline(False)
+    wait_until(lambda: Shift.objects.filter(user=people.alice.user).exists(), "the punch to arrive")
+    [shift] = Shift.objects.filter(user=people.alice.user)
+    assert shift.started_at == made and shift.ended_at is None
+    phone.reload()
+    expect(phone.locator("#outbox-waiting")).to_have_count(0)
+
+    kept = IdempotentRequest.objects.get(user=people.alice.user, path="/attendance/punch/")
+    client = login_client(people.alice)
+    for _ in range(5):
+        client.post(kept.path, {"action": "in"}, HTTP_IDEMPOTENCY_KEY=kept.key)
+    assert Shift.objects.filter(user=people.alice.user).count() == 1
