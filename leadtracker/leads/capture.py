@@ -7,6 +7,8 @@ nothing is stored; a returning enquirer is folded into their existing lead.
 
 from django.http import HttpResponse, JsonResponse
 from django.utils.html import escape
+from django.utils.translation import gettext as _
+from django.utils.translation import override
 from ninja import Router
 
 from leadtracker.accounts.audit import Actor
@@ -35,7 +37,8 @@ ACCEPTED = {
 # A ticked checkbox arrives as "on" (its default value) or whatever value the site gave it.
 CONSENT_WORDS = {"on", "yes", "true", "1", "y"}
 MAX_FIELD = 2000
-THANKS = "<!doctype html><meta charset=utf-8><title>Thank you</title><p>Thank you, we will call you soon."
+# The visitor's page (a form posted without JavaScript) and answers are in their browser's language.
+PAGE = "<!doctype html><meta charset=utf-8><title>{title}</title><p>{text}"
 
 
 def _fields(request) -> dict:
@@ -46,7 +49,7 @@ def _fields(request) -> dict:
         except json_body.BodyRefused as exc:
             raise ActionError(exc.message, field="body", status_code=exc.status) from None
         if not isinstance(body, dict):
-            raise ActionError("send a JSON object", field="body", status_code=400)
+            raise ActionError(_("send a JSON object"), field="body", status_code=400)
         return body
     return {k: request.POST.get(k) for k in request.POST}
 
@@ -57,9 +60,11 @@ def _answer(request, status: int, body: dict):
     )
     if wants_html:
         if status < 300:
-            html = THANKS
+            html = PAGE.format(
+                title=escape(_("Thank you")), text=escape(_("Thank you, we will call you soon."))
+            )
         else:
-            html = f"<!doctype html><meta charset=utf-8><title>Not sent</title><p>{escape(body['detail'])}"
+            html = PAGE.format(title=escape(_("Not sent")), text=escape(body["detail"]))
         return HttpResponse(html, status=status)
     return JsonResponse(body, status=status)
 
@@ -73,7 +78,7 @@ def _answer(request, status: int, body: dict):
 def capture(request, key: str):
     source = LeadSource.objects.select_related("organisation").filter(capture_key=key, is_active=True).first()
     if not key or source is None:
-        return _answer(request, 404, {"detail": "unknown capture key", "errors": []})
+        return _answer(request, 404, {"detail": _("unknown capture key"), "errors": []})
     try:
         fields = _fields(request)
     except ActionError as exc:
@@ -83,17 +88,17 @@ def capture(request, key: str):
         set(fields) - ACCEPTED - {"csrfmiddlewaretoken"} - {k for k in fields if k.startswith("fields.")}
     )
     if unknown:
-        error = {"field": unknown[0], "message": "unknown field; it is not accepted"}
-        return _answer(request, 422, {"detail": f"{unknown[0]}: unknown field", "errors": [error]})
+        error = {"field": unknown[0], "message": _("unknown field; it is not accepted")}
+        return _answer(request, 422, {"detail": _("%s: unknown field") % unknown[0], "errors": [error]})
     for name, value in fields.items():
         if name == "marketing_consent" and isinstance(value, bool):
             continue  # JSON senders may say true/false
         if value is not None and not isinstance(value, str):
-            error = {"field": name, "message": "must be text"}
-            return _answer(request, 422, {"detail": f"{name}: must be text", "errors": [error]})
+            error = {"field": name, "message": _("must be text")}
+            return _answer(request, 422, {"detail": f"{name}: {error['message']}", "errors": [error]})
         if value and len(value) > MAX_FIELD:
-            error = {"field": name, "message": f"at most {MAX_FIELD} characters"}
-            return _answer(request, 422, {"detail": f"{name}: too long", "errors": [error]})
+            error = {"field": name, "message": _("at most %s characters") % MAX_FIELD}
+            return _answer(request, 422, {"detail": _("%s: too long") % name, "errors": [error]})
     if (fields.get(HONEYPOT) or "").strip():
         # A bot filled the field people cannot see: answer as if all went well, keep nothing.
         return _answer(request, 202, {"received": True})
@@ -128,7 +133,9 @@ def capture(request, key: str):
         sent = ", ".join(
             f"{k}: {v}" for k, v in fields.items() if v and k not in ("message", "notes", HONEYPOT)
         )
-        body = f"Enquired again through {source.name} ({sent})." + (f"\n{message}" if message else "")
+        with override(org.language or None):  # a note for the team, in the organisation's language
+            said = _("Enquired again through %(source)s (%(sent)s).") % {"source": source.name, "sent": sent}
+        body = said + (f"\n{message}" if message else "")
         Activity.objects.create(
             organisation=org,
             lead=lead,

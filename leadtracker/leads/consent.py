@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from leadtracker.accounts.audit import Actor, record
 from leadtracker.accounts.models import Membership, Role
@@ -119,14 +120,16 @@ def set_lead_consent(
     """Record what a lead told someone. Whoever may edit the lead may record it. Returns the
     event, or None when the lead's consent already was ``given`` (nothing changed)."""
     if by is not None and by.role == Role.AGENT and lead.owner_id != by.user_id:
-        raise ActionError("agents can change only their own leads", field="lead", status_code=403)
+        raise ActionError(_("agents can change only their own leads"), field="lead", status_code=403)
     if method not in RECORDABLE_METHODS:
-        raise ActionError(f"choose one of: {', '.join(str(m) for m in RECORDABLE_METHODS)}", field="method")
+        raise ActionError(
+            _("choose one of: %s") % ", ".join(str(m) for m in RECORDABLE_METHODS), field="method"
+        )
     if len((note or "").strip()) > NOTE_MAX:
-        raise ActionError(f"at most {NOTE_MAX} characters", field="note")
+        raise ActionError(_("at most %s characters") % NOTE_MAX, field="note")
     lead = Lead.objects.select_for_update().select_related("organisation").get(pk=lead.pk)
     if lead.erased_at is not None:
-        raise ActionError("this lead's personal data was erased", field="lead", status_code=409)
+        raise ActionError(_("this lead's personal data was erased"), field="lead", status_code=409)
     if lead.marketing_consent == given:
         return None
     lead.marketing_consent = given
@@ -169,9 +172,9 @@ def set_member_consent(
 ) -> ConsentEvent | None:
     """Only the member decides their own consent; nobody records it on their behalf."""
     if by.pk != membership.pk:
-        raise ActionError("only the member can change their own consent", field="member", status_code=403)
+        raise ActionError(_("only the member can change their own consent"), field="member", status_code=403)
     if len((note or "").strip()) > NOTE_MAX:
-        raise ActionError(f"at most {NOTE_MAX} characters", field="note")
+        raise ActionError(_("at most %s characters") % NOTE_MAX, field="note")
     # Serialise two clicks of the toggle on the member row, so "latest" stays one answer.
     Membership.objects.select_for_update().filter(pk=membership.pk).first()
     if member_consent(membership) == given:
@@ -254,7 +257,7 @@ def read_unsubscribe_token(token: str) -> tuple[int, int] | None:
         value = _signer(settings.SECRET_KEY).unsign(token)
     except signing.BadSignature:
         return None
-    org_id, _, lead_id = value.partition(".")
+    org_id, _sep, lead_id = value.partition(".")
     if not (org_id.isdigit() and lead_id.isdigit() and org_id.isascii() and lead_id.isascii()):
         return None
     return int(org_id), int(lead_id)

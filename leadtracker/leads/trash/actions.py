@@ -34,6 +34,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, router, transaction
 from django.db.models.deletion import Collector
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from leadtracker.accounts.audit import Actor, record
 from leadtracker.accounts.models import Membership, Role
@@ -152,7 +153,7 @@ def _spaced(numbers) -> str:
 
 def _may_trash(by: Membership | None) -> None:
     if by is not None and not by.has_role(Role.MANAGER):
-        raise ActionError("only managers and admins delete leads", field="lead", status_code=403)
+        raise ActionError(_("only managers and admins delete leads"), field="lead", status_code=403)
 
 
 @transaction.atomic
@@ -243,7 +244,7 @@ def _fix_lead(lead: Lead, result: Restored, gone: set) -> None:
         status = _open_status(org_id)
         if status is None:
             raise Conflict(
-                "its status was deleted and the organisation has no open status left; add one first",
+                _("its status was deleted and the organisation has no open status left; add one first"),
                 field="status",
             )
         lead.status_id = status.pk
@@ -253,7 +254,7 @@ def _restore_rows(trashed: TrashedLead, result: Restored) -> Lead:
     org_id = trashed.organisation_id
     objects = [d.object for d in serializers.deserialize("python", trashed.snapshot["rows"])]
     if not objects or not isinstance(objects[0], Lead) or objects[0].pk != trashed.pk:
-        raise ActionError("this trashed lead cannot be read back", field="lead", status_code=500)
+        raise ActionError(_("this trashed lead cannot be read back"), field="lead", status_code=500)
     restoring = {(type(o), o.pk) for o in objects}
     refs: dict = defaultdict(set)
     for obj in objects:
@@ -265,7 +266,7 @@ def _restore_rows(trashed: TrashedLead, result: Restored) -> Lead:
     gone = {(model, pk) for model, pks in refs.items() for pk in pks} - alive
     lead = objects[0]
     if Lead.objects.filter(pk=lead.pk).exists():
-        raise Conflict("a lead with this id exists", field="lead")
+        raise Conflict(_("a lead with this id exists"), field="lead")
     _fix_lead(lead, result, gone)
     taken = set(
         LeadPhone.objects.filter(
@@ -344,7 +345,7 @@ def restore_lead(trashed: TrashedLead, *, actor: Actor, by: Membership | None) -
     """Bring a trashed lead back, with its own id and everything that went with it."""
     trashed = TrashedLead.objects.select_for_update().filter(pk=trashed.pk).first()
     if trashed is None or (by is not None and not may_restore(by, trashed)):
-        raise ActionError("no such lead in the trash", field="lead", status_code=404)
+        raise ActionError(_("no such lead in the trash"), field="lead", status_code=404)
     result = Restored(lead=None)
     lead = _restore_rows(trashed, result)
     result.lead = lead
@@ -428,14 +429,14 @@ def _purge(trashed: TrashedLead, *, actor: Actor, early: bool) -> None:
 def delete_forever(trashed: TrashedLead, *, actor: Actor, by: Membership) -> None:
     """An admin empties one lead from the trash before its time."""
     if not by.has_role(Role.ADMIN):
-        raise ActionError("only admins and owners delete leads for good", field="lead", status_code=403)
+        raise ActionError(_("only admins and owners delete leads for good"), field="lead", status_code=403)
     trashed = (
         TrashedLead.objects.select_for_update()
         .filter(pk=trashed.pk, organisation_id=by.organisation_id)
         .first()
     )
     if trashed is None:
-        raise ActionError("no such lead in the trash", field="lead", status_code=404)
+        raise ActionError(_("no such lead in the trash"), field="lead", status_code=404)
     _purge(trashed, actor=actor, early=True)
 
 
