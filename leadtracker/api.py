@@ -132,6 +132,8 @@ def error_body(detail: str, errors: list[dict] | None = None) -> dict:
 # message whose English differs (a newer pydantic, a validator's own words) is passed on as is.
 PYDANTIC_MESSAGES = {
     "missing": gettext_noop("Field required"),
+    # A validator's own words (lib/schema.py), already in the reader's language after the prefix.
+    "value_error": gettext_noop("Value error, %(error)s"),
     "string_type": gettext_noop("Input should be a valid string"),
     "string_too_short": gettext_noop("String should have at least %(min_length)s characters"),
     "string_too_long": gettext_noop("String should have at most %(max_length)s characters"),

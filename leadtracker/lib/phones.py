@@ -7,6 +7,8 @@ numbers written without a country code; the raw form is kept for display by the 
 import re
 
 import phonenumbers
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from phonenumbers import NumberParseException, PhoneNumberFormat
 
 # Indian phones set to some languages write digits in their own script.
@@ -14,6 +16,16 @@ _DIGIT_TABLE = {}
 for _zero in (0x0966, 0x09E6, 0x0A66, 0x0AE6, 0x0B66, 0x0BE6, 0x0C66, 0x0CE6, 0x0D66, 0x0660, 0x06F0):
     for _i in range(10):
         _DIGIT_TABLE[_zero + _i] = str(_i)
+
+
+# libphonenumber's reasons, word for word, so that their Hindi is in the catalogue.
+LIBPHONENUMBER_REASONS = (
+    gettext_noop("Invalid country calling code"),
+    gettext_noop("The string supplied did not seem to be a phone number"),
+    gettext_noop("Phone number too short after IDD"),
+    gettext_noop("The string supplied is too short to be a phone number"),
+    gettext_noop("The string supplied is too long to be a phone number"),
+)
 
 
 class InvalidPhone(ValueError):
@@ -76,7 +88,7 @@ def normalise(raw: str, region: str = "IN") -> str:
     """E.164 for a valid number, else InvalidPhone saying why."""
     text = to_ascii_digits(raw).strip()
     if not text:
-        raise InvalidPhone("empty")
+        raise InvalidPhone(_("empty"))
     fast = _fast_indian_mobile(text, (region or "").upper())
     if fast is not None:
         return fast
@@ -85,11 +97,10 @@ def normalise(raw: str, region: str = "IN") -> str:
     try:
         number = phonenumbers.parse(text, region.upper() if region else None)
     except NumberParseException as exc:
-        raise InvalidPhone(f"not a phone number ({exc._msg})") from None
+        raise InvalidPhone(_("not a phone number (%(why)s)") % {"why": _(exc._msg)}) from None
     if not phonenumbers.is_valid_number(number):
-        raise InvalidPhone(
-            f"not a valid number for region {phonenumbers.region_code_for_number(number) or region}"
-        )
+        where = phonenumbers.region_code_for_number(number) or region
+        raise InvalidPhone(_("not a valid number for region %(region)s") % {"region": where})
     return phonenumbers.format_number(number, PhoneNumberFormat.E164)
 
 

@@ -23,7 +23,7 @@ def _email(value: str) -> str:
     try:
         validate_email(value)
     except ValidationError:
-        raise ValueError("not a valid e-mail address") from None
+        raise ValueError(_("not a valid e-mail address")) from None
     return value
 
 
@@ -48,12 +48,12 @@ def _text(value):
     # (1700000000 is not read as a timestamp). Python callers may pass the value itself.
     if isinstance(value, str | dt.date | dt.time | enum.Enum):
         return value
-    raise PydanticCustomError("text_type", "must be given as text")
+    raise PydanticCustomError("text_type", _("must be given as text"))
 
 
 def _number_or_text(value):
     if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
-        raise PydanticCustomError("decimal_type", "must be a number, or a number as text")
+        raise PydanticCustomError("decimal_type", _("must be a number, or a number as text"))
     return value
 
 

@@ -59,3 +59,13 @@ def test_too_many_requests_says_how_long_to_wait_in_hindi(acme, settings, api_as
     assert [a.status_code for a in answers] == [200, 200, 429]
     wait = answers[2]["Retry-After"]
     assert answers[2].json()["detail"] == f"बहुत सारे अनुरोध: {wait} सेकंड बाद फिर कोशिश करें"
+
+
+def test_a_validators_own_words_and_a_bad_phone_number_are_in_hindi(acme, api_as):
+    _in_hindi(acme.olga)
+    client = api_as(acme.olga)
+    email = _patch(client, {"support_email": "not-an-address"})
+    assert email.json()["errors"] == [{"field": "support_email", "message": "सही ई-मेल पता नहीं है"}]
+    lead = client.post("/api/v1/leads", {"name": "Ramesh", "phones": ["12"]}, content_type="application/json")
+    assert lead.status_code in (400, 422)
+    assert "IN देश के लिए सही नंबर नहीं" in lead.json()["detail"]
