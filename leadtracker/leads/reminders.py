@@ -5,12 +5,15 @@ import datetime as dt
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
+from leadtracker.accounts.language import language_of
 from leadtracker.accounts.models import Membership
 from leadtracker.accounts.notifications import notify
 from leadtracker.leads.models import FollowUp
 from leadtracker.leads.selectors import leads_for
+from leadtracker.lib import formats
 
 # A reminder more than this late is pointless (the worker was down): mark it, do not send.
 STALE_AFTER = dt.timedelta(hours=2)
@@ -46,10 +49,23 @@ def send_due_reminders(now=None) -> int:
                 # The assignee left or can no longer open the lead: a reminder would show them
                 # the lead's name. (Reassigning a lead moves its follow-ups; this catches the rest.)
                 continue
-            tz = fu.organisation.tzinfo
-            when = fu.due_at.astimezone(tz).strftime("%d %b, %I:%M %p")
-            text = f"{fu.get_kind_display()} with {fu.lead} at {when}"
             url = f"/leads/{fu.lead_id}/"
+            # Written now, in the assignee's language, at the organisation's time of day.
+            with (
+                translation.override(language_of(fu.assignee, fu.organisation)),
+                timezone.override(fu.organisation.tzinfo),
+            ):
+                text = _("%(kind)s with %(lead)s at %(when)s") % {
+                    "kind": fu.get_kind_display(),
+                    "lead": fu.lead,
+                    "when": f"{formats.day(fu.due_at)}, {formats.clock(fu.due_at)}",
+                }
+                subject = _("Reminder: %s") % text
+                body = _("Reminder: %(text)s.\n\n%(note)s\n\nOpen the lead: %(link)s\n") % {
+                    "text": text,
+                    "note": fu.note,
+                    "link": f"{settings.SITE_URL}{url}",
+                }
             notify(
                 organisation_id=fu.organisation_id,
                 user_id=fu.assignee_id,
@@ -58,10 +74,9 @@ def send_due_reminders(now=None) -> int:
                 kind="follow_up",
                 lead_id=fu.lead_id,
             )
-            body = f"Reminder: {text}.\n\n{fu.note}\n\nOpen the lead: {settings.SITE_URL}{url}\n"
             transaction.on_commit(
-                lambda b=body, t=text, to=fu.assignee.email: send_mail(
-                    f"Reminder: {t}", b, None, [to], fail_silently=True
+                lambda b=body, t=subject, to=fu.assignee.email: send_mail(
+                    t, b, None, [to], fail_silently=True
                 )
             )
             sent += 1
