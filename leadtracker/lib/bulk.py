@@ -179,6 +179,8 @@ def one_of(values) -> RawSQL:
     if connection.vendor == "postgresql":
         # The array as one text literal, cast by the server: psycopg's array dumper is Python,
         # ~2 ms for a thousand values; the plan is the same unnest over text[].
-        text = ",".join('"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"' for v in values)
-        return RawSQL("SELECT unnest(%s::text[])", ("{" + text + "}",))
+        text = '","'.join(values)
+        if '"' in text or "\\" in text:  # rare: quote them
+            text = '","'.join(v.replace("\\", "\\\\").replace('"', '\\"') for v in values)
+        return RawSQL("SELECT unnest(%s::text[])", ('{"' + text + '"}' if values else "{}",))
     return RawSQL("SELECT value FROM json_each(%s)", (json.dumps(values),))
