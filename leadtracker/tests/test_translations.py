@@ -198,6 +198,11 @@ TRANSLATED = [
             "leadtracker/leads/imports/writer.py",
             "leadtracker/leads/fields",
             "leadtracker/leads/imports/importer.py",
+            "leadtracker/leads/consent.py",
+            "leadtracker/leads/capture.py",
+            "leadtracker/leads/trash/actions.py",
+            "leadtracker/leads/api/trash.py",
+            "leadtracker/leads/reminders.py",
         ),
     ),
     Area(
@@ -230,7 +235,6 @@ TRANSLATED = [
 
 # What is still in English only. Each entry is the sources of an area not yet translated.
 NOT_YET_TRANSLATED = [
-    "leadtracker/leads (api: trash, schemas; consent, capture) (H2)",
     "leadtracker/calls/callbacks.py (the missed-call notices' texts) (H3)",
     f"{T}/privacy (data requests, exports, erasure, legal holds, retention), leadtracker/privacy "
     "(requests, export, erasure, holds, retention, apps)",
