@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django.apps import AppConfig
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from leadtracker.lib import uploads
 from leadtracker.lib.errors import Conflict
@@ -55,6 +56,7 @@ def _refuse_trash_if_held(lead) -> None:
     hold = active_hold(lead.organisation, lead=lead)
     if hold is not None:
         raise Conflict(
-            f"lead {lead.pk} is under legal hold #{hold.pk}; release the hold before deleting it",
+            _("lead %(lead)s is under legal hold #%(hold)s; release the hold before deleting it")
+            % {"lead": lead.pk, "hold": hold.pk},
             field="legal_hold",
         )

@@ -2,11 +2,13 @@
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from leadtracker.accounts import audit
 from leadtracker.accounts.models import Membership, Role
 from leadtracker.leads.models import Lead, TrashedLead
 from leadtracker.lib.errors import ActionError, Conflict
+from leadtracker.lib.formats import day
 from leadtracker.privacy.erasure import ledger
 from leadtracker.privacy.erasure.erasers import run
 from leadtracker.privacy.erasure.target import lead_target, member_target, trashed_lead_target
@@ -21,14 +23,17 @@ def _check_eraser(by: Membership | None, org) -> None:
     if by is None:
         return  # the command line and replays: the operator of the server
     if by.organisation_id != org.pk or not by.has_role(Role.ADMIN):
-        raise ActionError("only admins and owners can erase personal data", field="member", status_code=403)
+        raise ActionError(
+            _("only admins and owners can erase personal data"), field="member", status_code=403
+        )
 
 
 def _refuse_if_held(org, *, lead=None, member=None) -> None:
     hold = active_hold(org, lead=lead, member=member)
     if hold is not None:
         raise Conflict(
-            f"under legal hold #{hold.pk} ({hold.created_at:%d %b %Y}); release the hold before erasing",
+            _("under legal hold #%(hold)s (%(since)s); release the hold before erasing")
+            % {"hold": hold.pk, "since": day(hold.created_at)},
             field="legal_hold",
         )
 
@@ -53,9 +58,9 @@ def _close_request(data_request, *, actor, kind, counts, now) -> None:
     if data_request is None:
         return
     if data_request.kind != RequestKind.ERASURE:
-        raise ActionError("this is not an erasure request", field="data_request")
+        raise ActionError(_("this is not an erasure request"), field="data_request")
     if data_request.is_closed:
-        raise Conflict("the request is already closed", field="data_request")
+        raise Conflict(_("the request is already closed"), field="data_request")
     what = ", ".join(f"{k.replace('_', ' ')}: {v}" for k, v in sorted(counts.items())) or "nothing held"
     update_request(
         data_request,
@@ -87,7 +92,7 @@ def erase_lead(
         if not held_ok:
             _refuse_if_held(org, lead=lead)
         if data_request is not None and data_request.lead_id != lead.pk:
-            raise ActionError("the request is about someone else", field="data_request")
+            raise ActionError(_("the request is about someone else"), field="data_request")
         return _erase(
             org,
             lead_target(lead, now=now),
@@ -123,7 +128,7 @@ def erase_trashed_lead(
         if data_request is not None and target.linked.get("privacy.datarequest", set()).isdisjoint(
             {data_request.pk}
         ):
-            raise ActionError("the request is about someone else", field="data_request")
+            raise ActionError(_("the request is about someone else"), field="data_request")
         return _erase(
             org,
             target,
@@ -151,9 +156,9 @@ def erase_member(
     org = member.organisation
     _check_eraser(by, org)
     if by is not None and by.pk == member.pk:
-        raise ActionError("you cannot erase yourself; ask another admin", field="member")
+        raise ActionError(_("you cannot erase yourself; ask another admin"), field="member")
     if by is not None and member.role == Role.OWNER and by.role != Role.OWNER:
-        raise ActionError("only an owner can erase an owner", field="member", status_code=403)
+        raise ActionError(_("only an owner can erase an owner"), field="member", status_code=403)
     now = now or timezone.now()
     with transaction.atomic():
         member = (
@@ -162,7 +167,7 @@ def erase_member(
         if not held_ok:
             _refuse_if_held(org, member=member)
         if data_request is not None and data_request.member_id != member.pk:
-            raise ActionError("the request is about someone else", field="data_request")
+            raise ActionError(_("the request is about someone else"), field="data_request")
         return _erase(
             org,
             member_target(member, now=now),

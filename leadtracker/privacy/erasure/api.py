@@ -1,6 +1,7 @@
 """/api/v1/privacy/requests/{id}/erasure and /api/v1/privacy/members/{id}/erasure — what erasing
 would change (GET) and erasing (POST). Admins and owners only; a hold answers 409."""
 
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from pydantic import Field
 
@@ -30,13 +31,13 @@ def _admin(request):
 
 def _request_subject(req: DataRequest):
     if req.kind != "erasure":
-        raise ActionError("this is not an erasure request", field="kind", status_code=409)
+        raise ActionError(_("this is not an erasure request"), field="kind", status_code=409)
     if req.lead is None and req.member is None:
         # A request whose lead was moved to the trash points at nothing now; the trash knows it.
         trashed = selectors.trashed_lead_of_request(req)
         if trashed is None:
             raise ActionError(
-                "the person of this request is no longer held", field="subject", status_code=409
+                _("the person of this request is no longer held"), field="subject", status_code=409
             )
         return trashed, None
     return req.lead, req.member

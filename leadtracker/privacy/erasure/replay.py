@@ -4,6 +4,7 @@ is erased again."""
 import datetime as dt
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from leadtracker.accounts import audit
 from leadtracker.accounts.models import Membership, Organisation
@@ -79,7 +80,7 @@ def replay_erasures(*, org_slug: str | None = None, now=None) -> dict:
     if org_slug:
         orgs = orgs.filter(slug=org_slug)
         if not orgs.exists():
-            raise ActionError(f"no organisation with slug {org_slug!r}", field="org")
+            raise ActionError(_("no organisation with slug %(slug)r") % {"slug": org_slug}, field="org")
     orgs = {o.pk: o for o in orgs}
     table = [
         ledger.entry_of(r, orgs[r.organisation_id].slug)

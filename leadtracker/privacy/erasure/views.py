@@ -4,6 +4,7 @@ then a typed confirmation). Admins and owners."""
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from leadtracker.accounts.audit import Actor
 from leadtracker.accounts.decorators import member_required
@@ -23,7 +24,7 @@ def _erase_page(request, *, lead, member, req=None, back, trashed=None):
     error = None
     if request.method == "POST":
         if request.POST.get("confirm", "").strip() != CONFIRM_WORD:
-            error = ActionError(f"type {CONFIRM_WORD} to confirm", field="confirm")
+            error = ActionError(_("type %(word)s to confirm") % {"word": CONFIRM_WORD}, field="confirm")
         else:
             actor = Actor.from_request(request)
             try:
@@ -41,7 +42,8 @@ def _erase_page(request, *, lead, member, req=None, back, trashed=None):
                 error = exc
             else:
                 messages.success(
-                    request, f"Erased: {sum(counts.values())} changes. The ledger has the entry."
+                    request,
+                    _("Erased: %(n)s changes. The ledger has the entry.") % {"n": sum(counts.values())},
                 )
                 return redirect(back)
     if trashed is not None:
@@ -86,7 +88,9 @@ def erase_for_request(request, request_id):
         or req.is_closed
         or (req.lead is None and req.member is None and trashed is None)
     ):
-        messages.error(request, "Only an open erasure request about a person still held can be carried out.")
+        messages.error(
+            request, _("Only an open erasure request about a person still held can be carried out.")
+        )
         return redirect(back)
     return _erase_page(request, lead=req.lead, member=req.member, req=req, back=back, trashed=trashed)
 

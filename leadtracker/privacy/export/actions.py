@@ -5,6 +5,7 @@ from pathlib import Path
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from leadtracker.accounts import audit
 from leadtracker.accounts.models import (
@@ -25,14 +26,14 @@ def request_export(org, *, actor, lead=None, member=None, data_request=None):
     if data_request is not None:
         if lead is not None or member is not None:
             raise ActionError(
-                "name the person with one of lead_id, member_id or data_request_id", field="subject"
+                _("name the person with one of lead_id, member_id or data_request_id"), field="subject"
             )
         lead, member = data_request.lead, data_request.member
         if lead is None and member is None:
-            raise ActionError("the person of this request is no longer held", field="data_request_id")
+            raise ActionError(_("the person of this request is no longer held"), field="data_request_id")
     if (lead is None) == (member is None):
         raise ActionError(
-            "name the person with one of lead_id, member_id or data_request_id", field="subject"
+            _("name the person with one of lead_id, member_id or data_request_id"), field="subject"
         )
     with transaction.atomic():
         export = AccessExport.objects.create(

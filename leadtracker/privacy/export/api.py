@@ -3,6 +3,7 @@
 import datetime as dt
 
 from django.http import FileResponse
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import Field
 
@@ -79,16 +80,16 @@ def create_export(request, payload: ExportIn):
     # whatever else the body holds.
     lead = member = data_request = None
     if payload.lead_id is not None and (lead := selectors.lead_in(org.pk, payload.lead_id)) is None:
-        raise ActionError("no such lead", field="lead_id", status_code=404)
+        raise ActionError(_("no such lead"), field="lead_id", status_code=404)
     if payload.member_id is not None and (member := selectors.member_in(org.pk, payload.member_id)) is None:
-        raise ActionError("no such member", field="member_id", status_code=404)
+        raise ActionError(_("no such member"), field="member_id", status_code=404)
     if payload.data_request_id is not None:
         data_request = selectors.data_request_or_none(org.pk, payload.data_request_id)
         if data_request is None:
-            raise ActionError("no such data request", field="data_request_id", status_code=404)
+            raise ActionError(_("no such data request"), field="data_request_id", status_code=404)
     if sum(x is not None for x in (lead, member, data_request)) != 1:
         raise ActionError(
-            "name the person with exactly one of lead_id, member_id or data_request_id",
+            _("name the person with exactly one of lead_id, member_id or data_request_id"),
             field="body",
             status_code=422,
         )

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from leadtracker.lib.errors import ActionError
 from leadtracker.privacy.export.archive import build_zip
@@ -67,14 +68,16 @@ def downloadable_path(export, *, now=None) -> Path:
     """The file of a ready export, or ActionError: 409 while it is being built or failed,
     410 once expired."""
     if is_expired(export, now):
-        raise ActionError("this export has expired; prepare a new one", field="export", status_code=410)
+        raise ActionError(_("this export has expired; prepare a new one"), field="export", status_code=410)
     if export.status != ExportStatus.READY:
         raise ActionError(
-            f"this export is {export.get_status_display().lower()}", field="export", status_code=409
+            _("this export is %(status)s") % {"status": str(export.get_status_display()).lower()},
+            field="export",
+            status_code=409,
         )
     path = Path(settings.PRIVATE_FILES_DIR) / export.file_name
     if not export.file_name or not path.is_file():
-        raise ActionError("this export's file is gone; prepare a new one", field="export", status_code=410)
+        raise ActionError(_("this export's file is gone; prepare a new one"), field="export", status_code=410)
     return path
 
 

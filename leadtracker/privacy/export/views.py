@@ -4,6 +4,7 @@ watch the worker build it, download it until it expires. Admins and owners only.
 from django.contrib import messages
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from leadtracker.accounts.audit import Actor
@@ -34,7 +35,7 @@ def exports(request):
         member_id = request.POST.get("member_id", "").strip()
         try:
             if member_id and not member_id.isdigit():
-                raise ActionError("choose a member from the list", field="member_id")
+                raise ActionError(_("choose a member from the list"), field="member_id")
             lead, member = actions.find_subject(
                 request.org,
                 member_id=int(member_id) if member_id.isdigit() else None,
@@ -49,7 +50,7 @@ def exports(request):
                 raise Http404 from None
             error = exc
         else:
-            messages.success(request, f"Export #{created.pk} is being prepared.")
+            messages.success(request, _("Export #%(number)s is being prepared.") % {"number": created.pk})
             return redirect("privacy_export", created.pk)
     return render(
         request,
@@ -76,7 +77,7 @@ def export_for_request(request, request_id):
     except ActionError as exc:
         messages.error(request, f"{exc.field}: {exc.message}")
         return redirect("privacy_request", req.pk)
-    messages.success(request, f"Export #{created.pk} is being prepared.")
+    messages.success(request, _("Export #%(number)s is being prepared.") % {"number": created.pk})
     return redirect("privacy_export", created.pk)
 
 

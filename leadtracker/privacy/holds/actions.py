@@ -6,6 +6,7 @@ their calls and shift locations (retention/purge.py)."""
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from leadtracker.accounts import audit
 from leadtracker.accounts.models import Membership, Role
@@ -18,7 +19,7 @@ REASON_MAX = 2000
 def _check_admin(by: Membership | None, org) -> None:
     if by is not None and (by.organisation_id != org.pk or not by.has_role(Role.ADMIN)):
         raise ActionError(
-            "only admins and owners can place or release legal holds", field="member", status_code=403
+            _("only admins and owners can place or release legal holds"), field="member", status_code=403
         )
 
 
@@ -27,17 +28,17 @@ def create_hold(
 ) -> LegalHold:
     _check_admin(by, org)
     if (lead is None) == (member is None):
-        raise ActionError("a hold is on one lead or one member", field="subject")
+        raise ActionError(_("a hold is on one lead or one member"), field="subject")
     for subject in (lead, member):
         if subject is not None and subject.organisation_id != org.pk:
-            raise ActionError("not found", field="subject", status_code=404)
+            raise ActionError(_("not found"), field="subject", status_code=404)
     reason = (reason or "").strip()
     if not reason:
-        raise ActionError("say why the data must be kept (a dispute, an investigation …)", field="reason")
+        raise ActionError(_("say why the data must be kept (a dispute, an investigation …)"), field="reason")
     if len(reason) > REASON_MAX:
-        raise ActionError(f"at most {REASON_MAX} characters", field="reason")
+        raise ActionError(_("at most %(n)s characters") % {"n": REASON_MAX}, field="reason")
     if "\x00" in reason:
-        raise ActionError("must not contain NUL characters", field="reason")
+        raise ActionError(_("must not contain NUL characters"), field="reason")
     with transaction.atomic():
         hold = LegalHold.objects.create(
             organisation=org, lead=lead, member=member, reason=reason, created_by=actor.user
@@ -57,7 +58,7 @@ def release_hold(hold: LegalHold, *, actor: audit.Actor, by: Membership | None, 
     with transaction.atomic():
         locked = LegalHold.objects.select_for_update().select_related("organisation").get(pk=hold.pk)
         if locked.released_at is not None:
-            raise Conflict("this hold was already released", field="hold")
+            raise Conflict(_("this hold was already released"), field="hold")
         locked.released_at = now or timezone.now()
         locked.save(update_fields=["released_at"])
         audit.record(

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from leadtracker.accounts.audit import Actor
@@ -26,7 +27,7 @@ def legal_holds(request):
         lead = member = None
         try:
             if contact and member_id:
-                raise ActionError("name a lead or a member, not both", field="lead_contact")
+                raise ActionError(_("name a lead or a member, not both"), field="lead_contact")
             if contact:
                 try:
                     lead = (
@@ -38,12 +39,12 @@ def legal_holds(request):
                     raise ActionError(str(exc), field="lead_contact") from None
                 if lead is None:
                     raise ActionError(
-                        "no lead of this organisation has this number or e-mail", field="lead_contact"
+                        _("no lead of this organisation has this number or e-mail"), field="lead_contact"
                     )
             elif member_id:
                 member = selectors.member_in(org.pk, int(member_id)) if member_id.isdigit() else None
                 if member is None:
-                    raise ActionError("no such member", field="member")
+                    raise ActionError(_("no such member"), field="member")
             hold = holds.create_hold(
                 org,
                 actor=Actor.from_request(request),
@@ -58,7 +59,9 @@ def legal_holds(request):
                 error.field = "lead_contact"
         else:
             messages.success(
-                request, f"Legal hold #{hold.pk} placed: erasure is blocked until it is released."
+                request,
+                _("Legal hold #%(number)s placed: erasure is blocked until it is released.")
+                % {"number": hold.pk},
             )
             return redirect("privacy_holds")
     return render(
@@ -86,5 +89,5 @@ def release_hold(request, hold_id):
     except ActionError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"Legal hold #{hold.pk} released.")
+        messages.success(request, _("Legal hold #%(number)s released.") % {"number": hold.pk})
     return redirect("privacy_holds")

@@ -4,6 +4,7 @@ import datetime as dt
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from leadtracker.accounts import audit
 from leadtracker.accounts.notifications import notify
@@ -39,9 +40,11 @@ def set_request_period(org, days, *, actor: audit.Actor) -> PrivacySettings:
     their due date: it was the promise made when they arrived."""
     if not isinstance(days, int) or isinstance(days, bool) or not MIN_PERIOD_DAYS <= days <= MAX_PERIOD_DAYS:
         raise ActionError(
-            f"a whole number of days from {MIN_PERIOD_DAYS} to {MAX_PERIOD_DAYS}", field="request_period_days"
+            _("a whole number of days from %(low)s to %(high)s")
+            % {"low": MIN_PERIOD_DAYS, "high": MAX_PERIOD_DAYS},
+            field="request_period_days",
         )
-    row, _ = PrivacySettings.objects.update_or_create(
+    row, _created = PrivacySettings.objects.update_or_create(
         organisation=org, defaults={"request_period_days": days}
     )
     audit.record(
@@ -57,15 +60,17 @@ def set_request_period(org, days, *, actor: audit.Actor) -> PrivacySettings:
 def _text(value, field, *, required=False, max_length=None) -> str:
     value = (value or "").strip()
     if required and not value:
-        raise ActionError("is required", field=field)
+        raise ActionError(_("is required"), field=field)
     if max_length and len(value) > max_length:
-        raise ActionError(f"at most {max_length} characters", field=field)
+        raise ActionError(_("at most %(n)s characters") % {"n": max_length}, field=field)
     return value
 
 
 def _choice(value, choices, field) -> str:
     if value not in choices.values:
-        raise ActionError(f"must be one of: {', '.join(choices.values)}", field=field)
+        raise ActionError(
+            _("must be one of: %(values)s") % {"values": ", ".join(choices.values)}, field=field
+        )
     return value
 
 
@@ -78,11 +83,11 @@ def find_subject(org, *, lead_id=None, member_id=None, phone=None, email=None):
     if lead_id is not None:
         lead = selectors.lead_in(org.pk, lead_id)
         if lead is None:
-            raise ActionError("no such lead", field="lead_id", status_code=404)
+            raise ActionError(_("no such lead"), field="lead_id", status_code=404)
     if member_id is not None:
         member = selectors.member_in(org.pk, member_id)
         if member is None:
-            raise ActionError("no such member", field="member_id", status_code=404)
+            raise ActionError(_("no such member"), field="member_id", status_code=404)
     given = [
         name
         for name, value in (
@@ -95,7 +100,7 @@ def find_subject(org, *, lead_id=None, member_id=None, phone=None, email=None):
     ]
     if len(given) != 1:
         raise ActionError(
-            "name the person with exactly one of lead_id, member_id, phone or email", field="subject"
+            _("name the person with exactly one of lead_id, member_id, phone or email"), field="subject"
         )
     if phone:
         try:
@@ -103,11 +108,11 @@ def find_subject(org, *, lead_id=None, member_id=None, phone=None, email=None):
         except InvalidPhone as exc:
             raise ActionError(str(exc), field="phone") from None
         if lead is None:
-            raise ActionError("no lead of this organisation has this number", field="phone")
+            raise ActionError(_("no lead of this organisation has this number"), field="phone")
     elif email:
         lead = selectors.lead_by_email(org, email)
         if lead is None:
-            raise ActionError("no lead of this organisation has this e-mail address", field="email")
+            raise ActionError(_("no lead of this organisation has this e-mail address"), field="email")
     return lead, member
 
 
@@ -129,13 +134,13 @@ def create_request(
     was received, which may be earlier than today (a letter opened late) but not later."""
     now = now or timezone.now()
     if (lead is None) == (member is None):
-        raise ActionError("a request is about one lead or one member", field="subject")
+        raise ActionError(_("a request is about one lead or one member"), field="subject")
     for subject in (lead, member):
         if subject is not None and subject.organisation_id != org.pk:
-            raise ActionError("not found", field="subject", status_code=404)
+            raise ActionError(_("not found"), field="subject", status_code=404)
     received_at = aware(received_at, "received_at", past=RECEIVED_WINDOW, future=None) or now
     if received_at > now + CLOCK_SLACK:
-        raise ActionError("cannot be in the future", field="received_at")
+        raise ActionError(_("cannot be in the future"), field="received_at")
     period = selectors.request_period_days(org.pk)
     request = DataRequest.objects.create(
         organisation=org,
@@ -197,9 +202,9 @@ def update_request(
             locked.status = _choice(status, RequestStatus, "status")
             changed.append("status")
         if locked.status == RequestStatus.REFUSED and not locked.refusal_reason:
-            raise ActionError("a refusal needs a written reason", field="refusal_reason")
+            raise ActionError(_("a refusal needs a written reason"), field="refusal_reason")
         if locked.status == RequestStatus.DONE and not locked.outcome:
-            raise ActionError("say what was done before closing the request", field="outcome")
+            raise ActionError(_("say what was done before closing the request"), field="outcome")
         if locked.status in CLOSED_STATUSES:
             locked.closed_at = now
             locked.closed_by = actor.user

@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import Field
 
@@ -176,7 +177,7 @@ def update_request(request, request_id: int, payload: RequestPatch):
     given = payload.model_dump(exclude_unset=True)
     for field, value in given.items():
         if value is None:
-            raise ActionError("may not be null", field=field, status_code=422)
+            raise ActionError(_("may not be null"), field=field, status_code=422)
     req = actions.update_request(req, actor=Actor.from_request(request), **given)
     return RequestOut.of(req)
 

@@ -6,11 +6,13 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from leadtracker.accounts.audit import Actor
 from leadtracker.accounts.decorators import member_required
 from leadtracker.accounts.models import Role
 from leadtracker.lib.errors import ActionError
+from leadtracker.lib.formats import day
 from leadtracker.privacy import selectors
 from leadtracker.privacy.models import (
     DataRequest,
@@ -37,7 +39,9 @@ def data_requests(request):
         except ActionError as exc:
             messages.error(request, _error_text(exc))
         else:
-            messages.success(request, "Request period saved: it applies to requests registered from now on.")
+            messages.success(
+                request, _("Request period saved: it applies to requests registered from now on.")
+            )
         return redirect("privacy_requests")
     rows = list(selectors.data_requests(org.pk)[:500])
     now = timezone.now()
@@ -56,11 +60,11 @@ def _received_at(org, value: str):
     try:
         day = dt.date.fromisoformat(value)
     except ValueError:
-        raise ActionError("not a date (YYYY-MM-DD)", field="received_on") from None
+        raise ActionError(_("not a date (YYYY-MM-DD)"), field="received_on") from None
     if day == timezone.localdate(timezone=org.tzinfo):
         return None  # today: now, so the request is due at this hour, not at last midnight
     if day > timezone.localdate(timezone=org.tzinfo):
-        raise ActionError("cannot be in the future", field="received_on")
+        raise ActionError(_("cannot be in the future"), field="received_on")
     return dt.datetime.combine(day, dt.time(12), tzinfo=org.tzinfo)
 
 
@@ -96,7 +100,11 @@ def new_data_request(request):
             if exc.field in ("phone", "email"):
                 error.field = "lead_contact"
         else:
-            messages.success(request, f"Request #{created.pk} registered; due {created.due_at:%d %b %Y}.")
+            messages.success(
+                request,
+                _("Request #%(number)s registered; due %(due)s.")
+                % {"number": created.pk, "due": day(created.due_at)},
+            )
             return redirect("privacy_request", created.pk)
     return render(
         request,

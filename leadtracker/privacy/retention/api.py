@@ -1,5 +1,6 @@
 """/api/v1/privacy/retention — admins read and change how long each kind of data is kept."""
 
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from pydantic import Field
 
@@ -65,6 +66,6 @@ def update_retention(request, payload: RetentionPatch):
     given = payload.model_dump(exclude_unset=True)
     for field, value in given.items():
         if value is None:
-            raise ActionError("may not be null", field=field, status_code=422)
+            raise ActionError(_("may not be null"), field=field, status_code=422)
     retention.set_retention_periods(request.org, given, actor=Actor.from_request(request))
     return RetentionOut.of(request.org)

@@ -20,6 +20,8 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_tasks_db.models import DBTaskResult
 
 from leadtracker.accounts import audit
@@ -59,11 +61,11 @@ BOUNDS = {
 }
 
 LABELS = {
-    "call_record_days": "Call records",
-    "shift_location_days": "Shift locations",
-    "usage_days": "Usage counters",
-    "import_file_days": "Uploaded import files",
-    "export_days": "Access export files",
+    "call_record_days": gettext_lazy("Call records"),
+    "shift_location_days": gettext_lazy("Shift locations"),
+    "usage_days": gettext_lazy("Usage counters"),
+    "import_file_days": gettext_lazy("Uploaded import files"),
+    "export_days": gettext_lazy("Access export files"),
 }
 
 
@@ -98,11 +100,13 @@ def set_retention_periods(org, changes: dict, *, actor: audit.Actor) -> PrivacyS
     limits = bounds()
     for field, days in changes.items():
         if field not in limits:
-            raise ActionError("not a retention period", field=field)
+            raise ActionError(_("not a retention period"), field=field)
         low, high = limits[field]
         if not isinstance(days, int) or isinstance(days, bool) or not low <= days <= high:
-            raise ActionError(f"a whole number of days from {low} to {high}", field=field)
-    row, _ = PrivacySettings.objects.update_or_create(organisation=org, defaults=changes)
+            raise ActionError(
+                _("a whole number of days from %(low)s to %(high)s") % {"low": low, "high": high}, field=field
+            )
+    row, _created = PrivacySettings.objects.update_or_create(organisation=org, defaults=changes)
     audit.record("privacy_settings.updated", organisation=org, actor=actor, obj=row, changes=changes)
     return row
 
@@ -222,7 +226,7 @@ def purge_organisation(org, *, now=None, dry_run=False) -> dict[str, int]:
 
 def models_delete(queryset) -> int:
     """Rows of the queryset's own model deleted (not the cascade's extras)."""
-    _, per_model = queryset.delete()
+    _total, per_model = queryset.delete()
     return per_model.get(queryset.model._meta.label, 0)
 
 
@@ -238,7 +242,7 @@ def purge(*, org_slug=None, now=None, dry_run=False) -> dict[str, dict[str, int]
     if org_slug is not None:
         orgs = orgs.filter(slug=org_slug.strip().lower())
         if not orgs.exists():
-            raise ActionError(f"no organisation {org_slug!r}", field="org")
+            raise ActionError(_("no organisation %(slug)r") % {"slug": org_slug}, field="org")
     report = {org.slug: purge_organisation(org, now=now, dry_run=dry_run) for org in orgs}
     if org_slug is None:
         results = expired_task_results(now)

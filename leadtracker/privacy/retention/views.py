@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from leadtracker.accounts.audit import Actor
 from leadtracker.accounts.decorators import member_required
@@ -26,7 +27,7 @@ def retention_settings(request):
         except ActionError as exc:
             messages.error(request, _error_text(exc))
         else:
-            messages.success(request, "Retention periods saved: the next nightly purge applies them.")
+            messages.success(request, _("Retention periods saved: the next nightly purge applies them."))
             return redirect("privacy_retention")
     periods = retention.periods_of(org)
     rows = [
