@@ -216,28 +216,15 @@ TRANSLATED = [
         (f"{T}/integrations", "leadtracker/integrations"),
     ),
     Area(
-        "privacy: the notice — accepting it, its public page, the notices list and draft editor",
+        "privacy: the notice, data requests, access exports, erasure, legal holds, retention",
         "leadtracker/privacy/locale",
-        (
-            f"{T}/privacy/accept.html",
-            f"{T}/privacy/public.html",
-            f"{T}/privacy/notices.html",
-            f"{T}/privacy/notice.html",
-            f"{T}/privacy/_items.html",
-            f"{T}/privacy/_item_fields.html",
-            "leadtracker/privacy/notices",
-            "leadtracker/privacy/validation.py",
-            "leadtracker/privacy/middleware.py",
-            "leadtracker/privacy/models.py",
-        ),
+        (f"{T}/privacy", "leadtracker/privacy"),
     ),
 ]
 
 # What is still in English only. Each entry is the sources of an area not yet translated.
 NOT_YET_TRANSLATED = [
     "leadtracker/calls/callbacks.py (the missed-call notices' texts) (H3)",
-    f"{T}/privacy (data requests, exports, erasure, legal holds, retention), leadtracker/privacy "
-    "(requests, export, erasure, holds, retention, apps)",
 ]
 
 CHECKED_ATTRIBUTES = {"placeholder", "title", "aria-label", "alt"}
