@@ -34,15 +34,15 @@ def key_from(label: str) -> str:
 
 # The refusals the settings page words its own way (fields/forms.py say_refusal), told apart
 # by their text in whatever language is active.
-def too_many_choices() -> str:
+def _too_many_choices() -> str:
     return _("at most %s choices") % MAX_CHOICES
 
 
-def too_many_fields() -> str:
+def _too_many_fields() -> str:
     return _("at most %s fields") % MAX_FIELDS
 
 
-def built_in_name() -> str:
+def _built_in_name() -> str:
     return _("a built-in field has this name")
 
 
@@ -57,7 +57,7 @@ def _clean_choices(kind: str, choices) -> list[str]:
     if not out:
         raise ActionError(_("a choice field needs at least one choice"), field="choices")
     if len(out) > MAX_CHOICES:
-        raise ActionError(too_many_choices(), field="choices")
+        raise ActionError(_too_many_choices(), field="choices")
     return out
 
 
@@ -89,10 +89,10 @@ def create_field(
     if not _KEY.fullmatch(key):
         raise ActionError(_("lower-case letters, digits and _, starting with a letter"), field="key")
     if key in RESERVED:
-        raise ActionError(built_in_name(), field="key")
+        raise ActionError(_built_in_name(), field="key")
     existing = CustomField.objects.filter(organisation_id=org.pk)
     if existing.count() >= MAX_FIELDS:
-        raise ActionError(too_many_fields(), field="key")
+        raise ActionError(_too_many_fields(), field="key")
     if position is None:
         position = (existing.aggregate(m=Max("position"))["m"] or 0) + 1
     field = CustomField(

@@ -10,10 +10,10 @@ from django.utils.translation import gettext_lazy
 
 from leadtracker.leads.fields.actions import (
     MAX_FIELDS,
-    built_in_name,
+    _built_in_name,
+    _too_many_choices,
+    _too_many_fields,
     key_from,
-    too_many_choices,
-    too_many_fields,
 )
 from leadtracker.leads.fields.models import CustomField, FieldType
 from leadtracker.leads.fields.values import BadValue, clean_value
@@ -86,7 +86,7 @@ def say_refusal(form: FieldForm, exc: ActionError) -> None:
     """The action's refusal in words, beside the input it is about. The actions speak to the
     API (``key``, ``choices``); the page has no key box — the key is made from the name."""
     label = form.cleaned_data.get("label", "")
-    if exc.field == "choices" and exc.message == too_many_choices():
+    if exc.field == "choices" and exc.message == _too_many_choices():
         form.add_error("choices", f"{exc.message.capitalize()}.")
     elif exc.field == "choices":
         form.add_error("choices", _("Add at least one choice, one a line."))
@@ -103,11 +103,11 @@ def say_refusal(form: FieldForm, exc: ActionError) -> None:
         else:
             said = _("A field named %(name)s exists already.")
         form.add_error("label", said % {"name": named})
-    elif exc.field == "key" and exc.message == too_many_fields():
+    elif exc.field == "key" and exc.message == _too_many_fields():
         form.add_error(
             None, _("There are %s fields, the most there can be (archived ones count).") % MAX_FIELDS
         )
-    elif exc.field == "key" and exc.message == built_in_name():
+    elif exc.field == "key" and exc.message == _built_in_name():
         form.add_error("label", _("%s is the name of a built-in field: choose another.") % label)
     elif exc.field == "key":
         form.add_error(
