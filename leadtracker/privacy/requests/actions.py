@@ -4,11 +4,14 @@ import datetime as dt
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from leadtracker.accounts import audit
-from leadtracker.accounts.notifications import notify
+from leadtracker.accounts.notifications import later, notify
 from leadtracker.lib.errors import ActionError, Conflict
+from leadtracker.lib.formats import day
 from leadtracker.lib.phones import InvalidPhone
 from leadtracker.lib.timeutil import YEAR, to_local
 from leadtracker.privacy import selectors
@@ -24,6 +27,9 @@ from leadtracker.privacy.validation import CLOCK_SLACK, aware
 
 # a year ago is past any period it could be due in.
 RECEIVED_WINDOW = YEAR
+
+OVERDUE = gettext_lazy("Data request #%(number)s (%(kind)s) is overdue: it was due %(due)s.")
+_lower = lazy(lambda text: str(text).lower(), str)
 
 
 MIN_PERIOD_DAYS = 1
@@ -240,10 +246,11 @@ def alert_overdue_requests(now=None) -> int:
             )
             if not claimed:
                 continue
-            due_on = to_local(request.due_at, request.organisation.tzinfo).strftime("%d %b %Y")
+            due_on = day(to_local(request.due_at, request.organisation.tzinfo).date())
             # No name in the text: the notification lists are not the place for personal data.
-            kind = request.get_kind_display().lower()
-            text = f"Data request #{request.pk} ({kind}) is overdue: it was due {due_on}."
+            # Written in each handler's language (accounts/notifications.py), the kind too.
+            kind = _lower(RequestKind(request.kind).label)
+            text = later(OVERDUE, number=request.pk, kind=kind, due=due_on)
             url = f"/settings/privacy/requests/{request.pk}/"
             for handler in selectors.request_handlers(request.organisation_id):
                 notify(organisation_id=request.organisation_id, user_id=handler.user_id, text=text, url=url)
