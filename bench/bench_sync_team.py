@@ -11,6 +11,7 @@ batches each in a transaction of its own. ratio = synced calls/s ÷ raw rows/s.
 
     python -m bench.bench_sync_team --db sqlite
     python -m bench.bench_sync_team --db postgresql
+    python -m bench.bench_sync_team --db sqlite --scenario dialler   # the dialler alone
 """
 
 import argparse
@@ -116,18 +117,34 @@ def open_shifts(org, devices, day_start: dt.datetime) -> None:
     )
 
 
-def send(batches) -> list[float]:
-    """(device, calls) in order through sync.sync; answers each batch's milliseconds."""
-    from django.db import reset_queries
+def send(batches, steps: list | None = None) -> list[float]:
+    """(device, calls) in order through sync.sync; answers each batch's milliseconds. ``steps``:
+    on SQLite, each batch's virtual-machine steps (÷100) are appended to it — what the batch
+    reads and writes, whatever the machine's load."""
+    from django.db import connection, reset_queries
 
     from leadtracker.accounts.audit import Actor
     from leadtracker.calls.sync import sync
 
+    counter = [0]
+
+    def step():
+        counter[0] += 1
+        return 0
+
+    counting = steps is not None and connection.vendor == "sqlite"
     out = []
     for device, calls in batches:
+        if counting:
+            connection.ensure_connection()
+            connection.connection.set_progress_handler(step, 100)
+            counter[0] = 0
         t0 = time.perf_counter()
         counts = sync(device, {"calls": calls}, actor=Actor.system())
         out.append((time.perf_counter() - t0) * 1000)
+        if counting:
+            connection.connection.set_progress_handler(None, 100)
+            steps.append(counter[0])
         assert counts["stored"] == len(calls), counts
         reset_queries()
     return out
@@ -187,7 +204,6 @@ def run(args) -> None:
     os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-not-for-production-use-0123456789")
     os.environ.update(base.SETTINGS_ENV)
     org, devices, numbers = setup(args.leads, args.phones)
-    from django.db import connection
 
     rng = random.Random(21)
     tz = org.tzinfo
@@ -197,8 +213,23 @@ def run(args) -> None:
     open_shifts(org, devices, day_start)
     leads = rng.sample(numbers, min(len(numbers), 20000))
 
-    # Team: each phone's day cut into batches of 20–60, stamped with when the phone would send
-    # them (its last call's time), all phones' batches sorted by that time.
+    rows = [] if args.scenario == "dialler" else team_run(url, org, team, leads, rng, day_start)
+    rows.append(dialler_run(url, org, dialler, leads, rng, day_start, args.dialler_calls))
+    notes = (
+        f"{label}; {args.leads:,} leads; sync.sync in-process (no HTTP, no auth), batches timed one by one; "
+        "calls/s = calls ÷ summed batch time; raw = the same rows re-inserted into calls_call by the "
+        "driver (executemany), in one transaction and per batch; ratio against the one transaction. "
+        f"load = 1/5/15-min load average before → after. {base.machine()}. Code: {base.code_version()}."
+    )
+    write(f"{NAME}_{label}", rows, notes=notes)
+    print(json.dumps(rows, ensure_ascii=False))
+
+
+def team_run(url: str, org, team, leads, rng, day_start) -> list[dict]:
+    """Each phone's day cut into batches of 20–60, stamped with when the phone would send them
+    (its last call's time), all phones' batches sorted by that time."""
+    from django.db import connection
+
     queued = []
     for device in team:
         calls = day_of_calls(rng.randint(150, 300), leads, rng, day_start, 10 * 3600)
@@ -232,38 +263,39 @@ def run(args) -> None:
             "load": f"{load_before} → {load_after}",
         }
     ]
+    return rows
 
-    calls = day_of_calls(args.dialler_calls, leads, rng, day_start, 11 * 3600)
+
+def dialler_run(url: str, org, dialler, leads, rng, day_start, n_calls: int) -> dict:
+    from django.db import connection
+
+    calls = day_of_calls(n_calls, leads, rng, day_start, 11 * 3600)
     dial_batches = [(dialler, calls[i : i + 100]) for i in range(0, len(calls), 100)]
     load_before = base.load_average()
-    ms = send(dial_batches)
+    steps: list[int] = []
+    ms = send(dial_batches, steps)
     load_after = base.load_average()
     dial_per_s = len(calls) / (sum(ms) / 1000)
     connection.close()
     raw = raw_insert(url, org.pk, [dialler.user_id], [len(c) for _, c in dial_batches])
-    rows.append(
-        {
-            "scenario": f"dialler: 1 phone, {len(calls):,} calls in a day",
-            "calls": len(calls),
-            "batches": len(ms),
-            "batch_p50_ms": p50(ms),
-            "first_5_p50_ms": p50(ms[:5]),
-            "last_5_p50_ms": p50(ms[-5:]),
-            "calls_per_s": round(dial_per_s),
-            "raw_one_tx_per_s": round(raw["one transaction"]),
-            "raw_per_batch_per_s": round(raw["per batch"]),
-            "ratio": round(dial_per_s / raw["one transaction"], 3),
-            "load": f"{load_before} → {load_after}",
-        }
-    )
-    notes = (
-        f"{label}; {args.leads:,} leads; sync.sync in-process (no HTTP, no auth), batches timed one by one; "
-        "calls/s = calls ÷ summed batch time; raw = the same rows re-inserted into calls_call by the "
-        "driver (executemany), in one transaction and per batch; ratio against the one transaction. "
-        f"load = 1/5/15-min load average before → after. {base.machine()}. Code: {base.code_version()}."
-    )
-    write(f"{NAME}_{label}", rows, notes=notes)
-    print(json.dumps(rows, ensure_ascii=False))
+    return {
+        "scenario": f"dialler: 1 phone, {len(calls):,} calls in a day",
+        "calls": len(calls),
+        "batches": len(ms),
+        "batch_p50_ms": p50(ms),
+        "first_5_p50_ms": p50(ms[:5]),
+        "last_5_p50_ms": p50(ms[-5:]),
+        "calls_per_s": round(dial_per_s),
+        "raw_one_tx_per_s": round(raw["one transaction"]),
+        "raw_per_batch_per_s": round(raw["per batch"]),
+        "ratio": round(dial_per_s / raw["one transaction"], 3),
+        "load": f"{load_before} → {load_after}",
+        "first_5_ms": [round(x, 1) for x in ms[:5]],
+        "last_5_ms": [round(x, 1) for x in ms[-5:]],
+        # SQLite: the VM's steps ÷ 100 of the first and last five batches (load-independent).
+        "first_5_p50_steps": p50(steps[:5]) if steps else None,
+        "last_5_p50_steps": p50(steps[-5:]) if steps else None,
+    }
 
 
 def main() -> int:
@@ -275,6 +307,7 @@ def main() -> int:
     parser.add_argument("--suffix", default="", help="PostgreSQL: the database's name ends with it")
     parser.add_argument("--phones", type=int, default=200)
     parser.add_argument("--dialler-calls", type=int, default=5000)
+    parser.add_argument("--scenario", choices=["both", "dialler"], default="both")
     run(parser.parse_args())
     return 0
 

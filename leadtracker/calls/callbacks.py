@@ -16,9 +16,10 @@ from typing import Protocol
 
 from django.db import connection
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from leadtracker.accounts.models import Notification
-from leadtracker.accounts.notifications import notify_many
+from leadtracker.accounts.notifications import later, notify_many
 from leadtracker.calls.models import TALKED, UNANSWERED, Call, CallBack
 from leadtracker.lib.bulk import insert_rows
 
@@ -211,7 +212,7 @@ def _save(new: list[CallBack], changed: dict) -> None:
             [
                 {
                     "user_id": cb.assignee_id,
-                    "text": f"Missed call from {cb.number}: call back",
+                    "text": later(gettext_lazy("Missed call from %(number)s: call back"), number=cb.number),
                     "url": "/queue/",
                     "kind": "missed_call",
                     "lead_id": cb.lead_id,
@@ -222,22 +223,36 @@ def _save(new: list[CallBack], changed: dict) -> None:
         )
 
 
-def on_calls_stored(org, stored: list[tuple[int, StoredCall]], *, user_id: int) -> set[int]:
+def _open_call_backs(org_id: int, numbers) -> list[CallBack]:
+    """The open call-backs of these numbers, locked. One lookup a number on the index of open
+    ones: SQLite's planner, from five numbers on, walked every open call-back of the organisation
+    instead (call_back_open), so a sync batch cost more as missed calls waited (issue 21)."""
+    found = CallBack.objects.select_for_update().filter(
+        organisation_id=org_id, number__in=sorted(numbers), closed_at__isnull=True
+    )
+    if connection.vendor != "sqlite":
+        return list(found)
+    sql, params = found.query.sql_with_params()
+    table = connection.ops.quote_name(CallBack._meta.db_table)
+    sql = sql.replace(f"FROM {table}", f"FROM {table} INDEXED BY one_open_call_back", 1)
+    return list(CallBack.objects.raw(sql, params))
+
+
+def on_calls_stored(
+    org, stored: list[tuple[int, StoredCall]], *, user_id: int, moves: list | None = None
+) -> set[int]:
     """``stored``: (call id, call) of the calls just written by ``user_id``'s phone or hand.
     Returns the ids of the missed calls whose call-back opened, closed or moved (before and
-    after), for the roll-ups."""
+    after), for the roll-ups. ``moves``, when given a list: each change is appended to it as
+    (missed call id, returned ±1, waiting ±1, seconds to return or None), for a caller that adds
+    the figures to the missed calls' days instead of recounting them (reports/increments.py)."""
     missed = [(pk, c) for pk, c in stored if c.valid and c.status in UNANSWERED]
     talked = [(pk, c) for pk, c in stored if c.valid and c.status in TALKED]
     numbers = {c.number for _, c in missed} | {c.number for _, c in talked}
     if not numbers:
         return set()
     _lock_numbers(org.pk, numbers)
-    open_now = {
-        cb.number: cb
-        for cb in CallBack.objects.select_for_update().filter(
-            organisation_id=org.pk, number__in=numbers, closed_at__isnull=True
-        )
-    }
+    open_now = {cb.number: cb for cb in _open_call_backs(org.pk, numbers)}
     if not missed and not open_now:
         return set()  # the common case: calls that return nobody
     # Before the replay moves them: a call-back's old missed call needs its roll-up redone too.
@@ -245,6 +260,13 @@ def on_calls_stored(org, stored: list[tuple[int, StoredCall]], *, user_id: int) 
     events = _timeline(org, stored, missed, talked)
     new, changed = _replay(org, events, open_now, user_id)
     _save(new, changed)
+    if moves is not None:
+        moves.extend((measured_from[pk], 0, -1, None) for pk in changed)  # each was open before
+        for cb in [*new, *changed.values()]:
+            if cb.closed_at is None:
+                moves.append((cb.missed_call_id, 0, 1, None))
+            else:
+                moves.append((cb.missed_call_id, 1, 0, cb.seconds_to_return or 0))
     return (
         {cb.missed_call_id for cb in new}
         | {cb.missed_call_id for cb in changed.values()}
@@ -286,7 +308,10 @@ def remind_waiting(now: dt.datetime | None = None) -> int:
             by_org.setdefault(cb.organisation_id, []).append(
                 {
                     "user_id": cb.assignee_id,
-                    "text": f"Missed call from {cb.number} waiting over 30 minutes: call back",
+                    "text": later(
+                        gettext_lazy("Missed call from %(number)s waiting over 30 minutes: call back"),
+                        number=cb.number,
+                    ),
                     "url": url[cb.pk],
                     "kind": "call_back",
                     "lead_id": cb.lead_id,

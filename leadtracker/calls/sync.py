@@ -290,7 +290,8 @@ def _store(
         # Calls the outcome sheet logged before the phone's rows arrived: counted once.
         twins = absorb_logged_twins(org, device.user_id, stored, actor=actor)
         touch_leads(stored)
-        returned = callbacks.on_calls_stored(org, stored, user_id=device.user_id)
+        moves: list = []  # the call-backs' changes, added to the roll-ups, not recounted
+        returned = callbacks.on_calls_stored(org, stored, user_id=device.user_id, moves=moves)
         calls_stored.send(
             sender=Call,
             organisation=org,
@@ -300,6 +301,7 @@ def _store(
             # The batch's own calls, for the roll-ups to add (reports/increments.py); none when
             # a logged call was absorbed: a call then leaves a day, and its days are recounted.
             calls=None if twins else stored,
+            call_back_moves=None if twins else moves,
         )
     count_usage(org, "calls.sync", app_version=device.app_version, os=device.os_version)
     health = {"last_sync_at": now, "last_seen_at": now}

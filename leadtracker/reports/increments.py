@@ -14,10 +14,19 @@ Here a batch of newly inserted calls (never a replaced one) only adds, in SQL:
   looked up for the batch's keys only; a count only grows, so the new maximum is the larger
   of the old one and theirs.
 
+- call-back figures (missed returned, not returned, the waits): each change of a call-back the
+  batch made (callbacks.on_calls_stored's ``moves``: an open one was closed or moved to an
+  earlier miss, a new one opened or opened closed) is ±1 on the day and person of its missed
+  call — which may be another person's day: a call here returns someone else's missed call —
+  and a closed one's wait joins that day's waits. Recounting them instead read every call-back
+  of the day on every batch that touched one (an auto-dialler's every batch: its misses open
+  them), the one part of a batch that still grew with the day.
+
 Not additive, so not here: a sync batch that absorbed calls the outcome sheet had logged (the
-phone's row replaces the logged one: a call leaves the day) takes rollups.refresh; call-back
-figures (a call here may close a call-back of another person's day) are recounted from the
-call-backs of the days they touch, as before; shifts and lead merges and erasures recompute.
+phone's row replaces the logged one: a call leaves the day) takes rollups.refresh; a caller
+that gives call-back keys instead of moves has their call-back figures recounted from the
+call-backs of those days, as before; shifts and lead merges and erasures recompute. A day
+with no row yet (never counted) is computed whole.
 A resent batch inserts nothing, so nothing is sent here: idempotent as the sync is.
 
 Concurrency: the same per-person advisory lock as refresh (PostgreSQL), taken before the
@@ -28,6 +37,7 @@ import datetime as dt
 from collections import Counter
 
 from django.db import connection, transaction
+from django.db.models import Q
 
 from leadtracker.calls.models import Call, Direction
 from leadtracker.reports import rollups
@@ -47,11 +57,12 @@ class _Batch:
         self.ids: list[int] = []
 
 
-def add_calls(org, user_id: int, calls: list, call_back_keys=frozenset()) -> None:
+def add_calls(org, user_id: int, calls: list, call_back_keys=frozenset(), *, moves=None) -> None:
     """``calls``: (call id, call) of the calls just inserted for ``user_id`` (each with
-    started_at, status, direction, duration_s, lead_id, number). ``call_back_keys``: the
-    person-days whose call-backs the batch opened, closed or moved."""
-    if not calls:
+    started_at, status, direction, duration_s, lead_id, number). The batch's call-backs: either
+    ``moves``, its changes of them (callbacks.on_calls_stored), added to their days; or
+    ``call_back_keys``, the person-days whose call-backs it opened, closed or moved, recounted."""
+    if not calls and moves is None:
         rollups.refresh(org, (), call_back_keys)
         return
     tz = org.tzinfo
@@ -74,9 +85,10 @@ def add_calls(org, user_id: int, calls: list, call_back_keys=frozenset()) -> Non
             b.dials.add(c.lead_id or c.number)
         b.first = c.started_at if b.first is None else min(b.first, c.started_at)
         b.last = c.started_at if b.last is None else max(b.last, c.started_at)
+    backs = _call_back_figures(org, user_id, calls, moves or [])
     with transaction.atomic(savepoint=False):
         keys = {(user_id, day) for day in days}
-        rollups._lock_people(org.pk, {u for u, _ in keys | set(call_back_keys)})
+        rollups._lock_people(org.pk, {u for u, _ in keys | set(call_back_keys) | backs.keys()})
         rows = [_day_row(org, user_id, day, b) for day, b in sorted(days.items())]
         _upsert(UserDay, rollups.DAY_COLUMNS, ["organisation_id", "user_id", "day"], rows, _day_set())
         _upsert(
@@ -86,10 +98,65 @@ def add_calls(org, user_id: int, calls: list, call_back_keys=frozenset()) -> Non
             [(org.pk, user_id, day, hour, *counts) for (day, hour), counts in sorted(hours.items())],
             _added(rollups.COUNTS),
         )
-        # Every day now has its row: only call-back figures are left to recount.
-        missing = rollups._refresh_call_backs(org, set(call_back_keys))
+        # Every day of the batch now has its row: only call-back figures are left.
+        if moves is None:
+            missing = rollups._refresh_call_backs(org, set(call_back_keys))
+        else:
+            missing = _add_call_back_figures(org, backs)
         if missing:
             rollups.refresh(org, missing)
+
+
+def _call_back_figures(org, user_id: int, calls: list, moves: list) -> dict:
+    """{(person, day): [returned, waiting, [waits]]} of the call-backs' changes, on the day and
+    person of each one's missed call: the batch's own calls are known; others (a call-back
+    opened by an earlier batch, or another person's) are looked up, one statement."""
+    if not moves:
+        return {}
+    known = {pk: (user_id, c.started_at) for pk, c in calls}
+    others = {m[0] for m in moves} - known.keys()
+    if others:
+        # By id alone: with the organisation's id beside it, SQLite walked the organisation's
+        # calls on an index that leads with it (the day's, at least) instead of the key.
+        found = Call.objects.filter(pk__in=sorted(others)).values_list(
+            "pk", "organisation_id", "user_id", "started_at"
+        )
+        known |= {pk: (user, at) for pk, org_id, user, at in found if org_id == org.pk}
+    tz = org.tzinfo
+    figures: dict = {}
+    for call_id, returned, waiting, wait in moves:
+        if call_id not in known:  # its missed call is gone (erased): it counts on no day
+            continue
+        user, at = known[call_id]
+        f = figures.setdefault((user, at.astimezone(tz).date()), [0, 0, []])
+        f[0] += returned
+        f[1] += waiting
+        if wait is not None:
+            f[2].append(wait)
+    return {key: f for key, f in figures.items() if f != [0, 0, []]}
+
+
+def _add_call_back_figures(org, figures: dict) -> set:
+    """Add the figures to their days' rows (read and written under the people's lock); answers
+    the days that have no row yet, to be computed whole."""
+    if not figures:
+        return set()
+    rows = Q()
+    for user, day in sorted(figures):
+        rows |= Q(user_id=user, day=day)
+    found = UserDay.objects.filter(rows, organisation_id=org.pk).values_list(
+        "pk", "user_id", "day", "missed_returned", "missed_not_returned", "return_seconds"
+    )
+    seen = set()
+    for pk, user, day, returned, waiting, waits in found:
+        seen.add((user, day))
+        add_returned, add_waiting, add_waits = figures[(user, day)]
+        UserDay.objects.filter(pk=pk).update(
+            missed_returned=returned + add_returned,
+            missed_not_returned=waiting + add_waiting,
+            return_seconds=sorted([*(waits or []), *add_waits]),
+        )
+    return figures.keys() - seen
 
 
 def _day_row(org, user_id: int, day: dt.date, b: _Batch) -> tuple:

@@ -12,6 +12,11 @@ from leadtracker.reports import increments, rollups
 
 @receiver(calls_stored)
 def calls_arrived(sender, organisation, user_id, moments, call_back_call_ids, **kwargs):
+    calls, moves = kwargs.get("calls"), kwargs.get("call_back_moves")
+    if calls is not None and moves is not None:
+        # A sync batch of newly inserted calls and its call-backs' changes: both added.
+        increments.add_calls(organisation, user_id, calls, moves=moves)
+        return
     keys = rollups.keys_for_moments(organisation, ((user_id, m) for m in moments))
     call_back_keys = set()
     if call_back_call_ids:

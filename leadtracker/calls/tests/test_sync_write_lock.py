@@ -141,11 +141,12 @@ def test_a_miss_and_its_return_stored_at_the_same_moment_close_the_call_back(acm
     original = callbacks.on_calls_stored
     in_loop, release = threading.Event(), threading.Event()
 
-    def held_open(org, stored, *, user_id):
-        original(org, stored, user_id=user_id)
+    def held_open(org, stored, *, user_id, **kwargs):
+        changed = original(org, stored, user_id=user_id, **kwargs)
         if user_id == acme.bob.user_id:
             in_loop.set()
             release.wait(60)
+        return changed
 
     monkeypatch.setattr(callbacks, "on_calls_stored", held_open)
     answers = {}
