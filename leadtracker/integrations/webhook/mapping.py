@@ -7,6 +7,8 @@ so a payload that failed under a wrong mapping comes right when it is replayed a
 import hashlib
 import json
 
+from django.utils.translation import gettext as _
+
 from leadtracker.integrations.webhook.paths import BadPath, as_text, resolve, steps
 from leadtracker.leads.fields.incoming import target_key
 
@@ -30,22 +32,25 @@ def clean(mapping) -> dict:
     """The mapping as saved: known fields, paths that parse, empty ones left out. Raises
     BadPath naming the field."""
     if not isinstance(mapping, dict):
-        raise BadPath("the mapping must be a set of field: path pairs")
+        raise BadPath(_("the mapping must be a set of field: path pairs"))
     out = {}
     for name, path in mapping.items():
         if name not in FIELDS and target_key(name) is None:
-            raise BadPath(f"{name}: not a lead field (one of {', '.join(FIELDS)}, or fields.<key>)")
+            known = ", ".join(FIELDS)
+            raise BadPath(
+                f"{name}: " + _("not a lead field (one of %(known)s, or fields.<key>)") % {"known": known}
+            )
         if path in (None, ""):
             continue
         if not isinstance(path, str):
-            raise BadPath(f"{name}: the path must be text")
+            raise BadPath(f"{name}: " + _("the path must be text"))
         try:
             steps(path)
         except BadPath as exc:
             raise BadPath(f"{name}: {exc}") from None
         out[name] = path.strip()
     if "phone" not in out:
-        raise BadPath("phone: map the path of the phone number (a lead needs one)")
+        raise BadPath("phone: " + _("map the path of the phone number (a lead needs one)"))
     return out
 
 
@@ -62,7 +67,7 @@ def of_given(given) -> dict:
         try:
             given = json.loads(given)
         except ValueError:
-            raise BadPath('the field mapping is not JSON ({"phone": "contact.phone", …})') from None
+            raise BadPath(_('the field mapping is not JSON ({"phone": "contact.phone", …})')) from None
     return clean(given)
 
 

@@ -8,6 +8,8 @@ brackets (``contact.phone``, ``lead[phone]``) is found as it is first.
 
 import re
 
+from django.utils.translation import gettext as _
+
 _SEGMENT = re.compile(r"([^.\[\]]+)?((?:\[\d{1,4}\])*)")
 _INDEX = re.compile(r"\[(\d{1,4})\]")
 MAX_DEPTH = 12
@@ -21,19 +23,21 @@ def steps(path: str) -> list[str | int]:
     """``data[0].mobile`` → ["data", 0, "mobile"]; BadPath says what is wrong."""
     path = (path or "").strip()
     if not path:
-        raise BadPath("the path is empty")
+        raise BadPath(_("the path is empty"))
     if len(path) > 200:
-        raise BadPath("the path is longer than 200 characters")
+        raise BadPath(_("the path is longer than 200 characters"))
     out: list[str | int] = []
     for part in path.split("."):
         match = _SEGMENT.fullmatch(part)
         if not part or match is None or not (match.group(1) or match.group(2)):
-            raise BadPath(f"{path!r}: write keys with dots and list positions as [0], e.g. data[0].phone")
+            raise BadPath(
+                f"{path!r}: " + _("write keys with dots and list positions as [0], e.g. data[0].phone")
+            )
         if match.group(1):
             out.append(match.group(1).strip())
         out.extend(int(i) for i in _INDEX.findall(match.group(2)))
     if len(out) > MAX_DEPTH:
-        raise BadPath(f"{path!r} goes deeper than {MAX_DEPTH} levels")
+        raise BadPath(_("%(path)r goes deeper than %(n)s levels") % {"path": path, "n": MAX_DEPTH})
     return out
 
 
@@ -65,4 +69,4 @@ def as_text(value, limit: int = 2000) -> str:
         return value.strip()[:limit]
     if isinstance(value, list) and all(isinstance(v, str | int | float) for v in value):
         return ", ".join(str(v) for v in value)[:limit]
-    raise BadPath("points to an object or a list, not to a value; name a key further in")
+    raise BadPath(_("points to an object or a list, not to a value; name a key further in"))
