@@ -44,7 +44,7 @@ from leadtracker.leads.imports.mapping import (
     source_key,
 )
 from leadtracker.leads.imports.reader import BrokenLine, open_table
-from leadtracker.leads.imports.writer import Pending, insert_details, insert_leads
+from leadtracker.leads.imports.writer import Pending, insert_details, insert_leads, unflushed_commits
 from leadtracker.leads.models import Lead, LeadPhone, LeadSource, LeadStatus
 from leadtracker.leads.webhooks import queue_event, subscribers
 from leadtracker.lib.bulk import one_of
@@ -375,7 +375,6 @@ class Importer:
         job's progress (and, for the last, its outcome) in that same transaction: what the job
         says it consumed is exactly what is in the database. ``resume``: the counts an earlier,
         interrupted run committed; its ``rows`` records are skipped and the counts go on."""
-        batch = []
         max_rows = settings.IMPORT_MAX_ROWS
         self.headers = table.headers
         self._fast = None
@@ -397,6 +396,14 @@ class Importer:
             self.counts = Counts(**resume.as_dict())
             # Read past what was committed: the reader is the same, so the same records come.
             records = itertools.islice(records, resume.rows, None)
+        with unflushed_commits():
+            batch = self._batches(table, records, knows, max_rows, on_progress)
+        self._commit(batch, table.headers, on_progress, 1.0, last=True)
+        return self.counts
+
+    def _batches(self, table, records, knows, max_rows, on_progress) -> list:
+        """Commit the table's full batches; the last, partial one is returned."""
+        batch = []
         for cells in records:
             here = table.row_number() if knows else self.counts.rows + 2
             if self.counts.rows >= max_rows:
@@ -421,8 +428,7 @@ class Importer:
             if len(batch) >= BATCH:
                 self._commit(batch, table.headers, on_progress, table.progress())
                 batch = []
-        self._commit(batch, table.headers, on_progress, 1.0, last=True)
-        return self.counts
+        return batch
 
     def _commit(self, batch, headers, on_progress, fraction, last=False):
         # Rows are cleaned before the transaction: on SQLite it holds the one write lock.
