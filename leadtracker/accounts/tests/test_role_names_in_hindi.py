@@ -52,3 +52,10 @@ def test_help_names_the_roles_in_the_same_words(acme, as_member):
     _in_hindi(acme.maya)
     roles = html_region(as_member(acme.maya).get("/help/").content, "roles").text
     assert "Acme में आप मैनेजर हैं।" in roles
+
+
+def test_the_server_admin_page_names_its_role_in_the_same_words(acme, as_member):
+    _in_hindi(acme.olga)
+    page = as_member(acme.olga).get("/django-admin/login/")
+    assert page.status_code == 403
+    assert "<strong>सर्वर एडमिन</strong>" in page.content.decode()
