@@ -6,7 +6,7 @@ sheet narrows to BHK = 2 and budget 40–60 lakh. Each page passes the gates (e2
 import pytest
 from playwright.sync_api import expect
 
-from e2e.gates import AXE_PATH, SELECTOR_JS, Gate
+from e2e.gates import Gate
 from leadtracker.testing import PASSWORD
 
 
@@ -71,9 +71,8 @@ def test_admin_adds_fields_and_the_list_filters_on_them(browser, live_server, pe
 
 
 def _gated(gate, page) -> list[str]:
-    """The gates on the page as it stands (a form's answer to a POST): axe put in first."""
-    page.evaluate(SELECTOR_JS)
-    page.add_script_tag(url=gate.base_url + AXE_PATH)
+    """The gates on the page as it stands (a form's answer to a POST): the gate's context put
+    axe in it already."""
     return gate.check(page, None)
 
 
