@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from leadtracker.lib.leases import Leased
 
@@ -105,14 +106,14 @@ class PrivacySettings(models.Model):
 
 
 class RequestKind(models.TextChoices):
-    ACCESS = "access", _("Access")
+    ACCESS = "access", pgettext_lazy("a data request", "Access")
     CORRECTION = "correction", _("Correction")
     ERASURE = "erasure", _("Erasure")
     GRIEVANCE = "grievance", _("Grievance")
 
 
 class RequestStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("a data request", "Open")
     IN_PROGRESS = "in_progress", _("In progress")
     DONE = "done", _("Done")
     REFUSED = "refused", _("Refused")

@@ -31,7 +31,7 @@ def test_an_erasure_request_in_hindi(acme):
     req = DataRequest.objects.get(organisation=acme.org)
     page = _page(admin.get(f"/settings/privacy/requests/{req.pk}/"))
     assert f"<h1>अनुरोध #{req.pk}: मिटाना</h1>" in page
-    for words in ("निपटाएँ", "पहचान की जाँच", "अभी मिटाएँ…", "एक्सपोर्ट बनाएँ", "Ravi's lawyer"):
+    for words in ("खुला", "निपटाएँ", "पहचान की जाँच", "अभी मिटाएँ…", "एक्सपोर्ट बनाएँ", "Ravi's lawyer"):
         assert words in page
     assert "Handle</h2>" not in page and "Identity check" not in page
 
