@@ -150,7 +150,7 @@ def pair_link(request, pairing_code: str):
     )
     if state != "ok":
         throttle.hit(throttle.PAIRING, ip=ip)
-        return render(request, "calls/phone_setup/pair_refused.html", {"state": state}, status=404)
+        return _for_its_person(request, code, "calls/phone_setup/pair_refused.html", {"state": state}, 404)
     raw = f"{normalise_code(pairing_code)[:4]}-{normalise_code(pairing_code)[4:]}"
     context = {
         "code": raw,
@@ -162,11 +162,18 @@ def pair_link(request, pairing_code: str):
         "apps": APPS,
         "battery": BATTERY,
     }
-    # In the language of the person whose phone it is: the link is opened before any sign-in,
-    # on a phone whose browser may be set to either language.
+    return _for_its_person(request, code, "calls/phone_setup/pair.html", context)
+
+
+def _for_its_person(request, code: PairingCode | None, template: str, context: dict, status: int = 200):
+    """The page in the language of the person whose phone the code pairs: the link is opened
+    before any sign-in, on a phone whose browser may be set to either language. A code nobody
+    knows is answered in the browser's."""
+    if code is None:
+        return render(request, template, context, status=status)
     language = language_of(code.user, code.organisation)
     with translation.override(language):
-        response = render(request, "calls/phone_setup/pair.html", context)
+        response = render(request, template, context, status=status)
     response["Content-Language"] = language
     return response
 
