@@ -3,7 +3,8 @@
 import page: upload, the columns matched to the new fields, the leads given to an agent), filters
 the list through its filter sheet to BHK = 2 and budget 40–60 lakh, and builds a 5-minute SLA
 rule in the rule builder (BHK = 2 and budget 40–60 lakh, not called 5 minutes after assignment →
-assign to the agent on shift), which the minute's scan fires once the clock has moved on.
+assign to Carl, on shift), which the minute's scan fires once the clock has moved on: on the two
+leads that fit, once, each lead's timeline saying which rule gave it to whom.
 
 The pages' words are being translated as this is written, so elements are found by role, name,
 id or data- attributes, never by English text; each page is asserted to be served in Hindi
@@ -21,8 +22,9 @@ from e2e.gates import SELECTOR_JS, SIDEWAYS_JS
 from e2e.test_automation import _fits_the_phone
 from e2e.test_custom_fields import _signed_in
 
-# Two rows fit (BHK 2, 40–60 lakh, both ends inclusive, one written in Devanagari); the others
-# miss by one thing each: the budget, the BHK, an empty budget, both.
+# Two rows fit (BHK 2, 40–60 lakh, the range's upper end included, one name in Devanagari); each
+# other misses by one thing: the budget (75 lakh), the BHK (3), no budget, the BHK (1, with the
+# budget at the range's lower end).
 SHEET = (
     "Name,Mobile,BHK,Budget\n"
     "Asha Kulkarni,98765 40001,2,45 lakh\n"
