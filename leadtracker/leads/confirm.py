@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 from django.db.models import Count
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext, ngettext_lazy
+from django.utils.translation import gettext_lazy, ngettext, ngettext_lazy, pgettext_lazy
 
 from leadtracker.leads import masking
 from leadtracker.leads.actions.merge import merge_moves, plan_merge
@@ -189,7 +189,7 @@ MERGE_FIELDS = [
     (gettext_lazy("Company"), "company", "text"),
     (gettext_lazy("E-mail"), "email", "text"),
     (gettext_lazy("City"), "city", "text"),
-    (gettext_lazy("Address"), "address", "text"),
+    (pgettext_lazy("a lead", "Address"), "address", "text"),
     (gettext_lazy("Owner"), "owner_id", "owner"),
     (gettext_lazy("Source"), "source_id", "source"),
     (gettext_lazy("Status"), "status_id", "status"),

@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from leadtracker.leads.models import FollowUpKind, StatusKind
 from leadtracker.lib.web import int_or_none
@@ -24,7 +25,9 @@ class LeadForm(forms.Form):
         widget=forms.EmailInput(attrs={"autocomplete": "off"}),
     )
     city = forms.CharField(max_length=100, required=False, label=_("City"))
-    address = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), label=_("Address"))
+    address = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 2}), label=pgettext_lazy("a lead", "Address")
+    )
     source = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, label=_("Source"))
     owner = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, label=_("Owner"))
     value = forms.DecimalField(

@@ -14,7 +14,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop, pgettext_lazy
 
 from leadtracker.accounts.models import Membership
 from leadtracker.leads.fields import imports as custom_imports
@@ -261,7 +261,7 @@ FIELDS = {
     "phone": gettext_lazy("Phone (every such column is one of the lead's numbers)"),
     "email": gettext_lazy("E-mail"),
     "city": gettext_lazy("City"),
-    "address": gettext_lazy("Address"),
+    "address": pgettext_lazy("a lead", "Address"),
     "source": gettext_lazy("Source"),
     "status": gettext_lazy("Status"),
     "owner": gettext_lazy("Owner (e-mail)"),
