@@ -141,7 +141,10 @@ CSV_COLUMNS = [
 
 class AuditLogFilterForm(forms.Form):
     action = forms.CharField(
-        required=False, max_length=64, label=_("Action"), help_text=_("or its start: lead.")
+        required=False,
+        max_length=64,
+        label=pgettext_lazy("an audit event", "Action"),
+        help_text=_("or its start: lead."),
     )
     object_type = forms.CharField(required=False, max_length=64, label=_("Object type"))
     object_id = forms.CharField(required=False, max_length=64, label=_("Object id"))

@@ -8,6 +8,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import PasswordResetForm
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from leadtracker.accounts.actions import ORG_EDITABLE_FIELDS
 from leadtracker.accounts.models import Organisation, Role, User
@@ -19,7 +20,8 @@ class LoginForm(forms.Form):
         label=_("E-mail"), widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True})
     )
     password = forms.CharField(
-        label=_("Password"), widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+        label=pgettext_lazy("a form field", "Password"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
 
@@ -41,7 +43,8 @@ class SignupForm(forms.Form):
     )
     email = forms.EmailField(label=_("Your e-mail"), widget=forms.EmailInput(attrs={"autocomplete": "email"}))
     password = forms.CharField(
-        label=_("Password"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+        label=pgettext_lazy("a form field", "Password"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
 
@@ -53,7 +56,8 @@ class AcceptInvitationForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     password = forms.CharField(
-        label=_("Password"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+        label=pgettext_lazy("a form field", "Password"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
 

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from leadtracker.accounts import actions, mfa, selectors
@@ -43,7 +43,8 @@ class CodeForm(forms.Form):
 
 class DisableForm(forms.Form):
     password = forms.CharField(
-        label=gettext_lazy("Password"), widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+        label=pgettext_lazy("a form field", "Password"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
     code = forms.CharField(
         max_length=20,
