@@ -243,7 +243,8 @@ def team_run(url: str, org, team, leads, rng, day_start) -> list[dict]:
     team_batches = [(d, c) for _, _, d, c in queued]
     n_team = sum(len(c) for _, c in team_batches)
     load_before = base.load_average()
-    ms = send(team_batches)
+    steps: list[int] = []
+    ms = send(team_batches, steps)
     load_after = base.load_average()
     team_per_s = n_team / (sum(ms) / 1000)
     connection.close()
@@ -261,6 +262,19 @@ def team_run(url: str, org, team, leads, rng, day_start) -> list[dict]:
             "raw_per_batch_per_s": round(raw["per batch"]),
             "ratio": round(team_per_s / raw["one transaction"], 3),
             "load": f"{load_before} → {load_after}",
+            "first_5_p50_steps": p50(steps[:5]) if steps else None,
+            "last_5_p50_steps": p50(steps[-5:]) if steps else None,
+            # Steps per call: the team's batches differ in size (20–60 calls).
+            "first_100_steps_per_call": round(
+                sum(steps[:100]) / sum(len(c) for _, c in team_batches[:100]), 2
+            )
+            if steps
+            else None,
+            "last_100_steps_per_call": round(
+                sum(steps[-100:]) / sum(len(c) for _, c in team_batches[-100:]), 2
+            )
+            if steps
+            else None,
         }
     ]
     return rows
