@@ -31,7 +31,7 @@ def test_the_rule_log_is_written_when_read_in_the_readers_language(acme, rule):
         acme.olga.user.language = "hi"
         acme.olga.user.save(update_fields=["language"])
         hindi = _page(login_client(acme.olga), f"/leads/{lead.pk}/")
-        assert f"<em>5-minute SLA</em> लीड {name} को दी; टैग SLA लगाया" in hindi
+        assert f"नियम <em>5-minute SLA</em>: लीड {name} को दी; टैग SLA लगाया" in hindi
         assert "reassigned to" not in hindi
         log = _page(login_client(acme.olga), f"/settings/automation/{sla.pk}/")
         assert f">Asha Rao</a> — लीड {name} को दी; टैग SLA लगाया" in log
