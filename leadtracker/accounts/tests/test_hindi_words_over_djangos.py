@@ -33,3 +33,23 @@ def test_the_pages_buttons_use_our_words(acme, as_member):
     assert "सेव करें" in pages[0] and "चालू" in pages[1] and "छाँटें" in pages[2]
     for page in pages + [login]:
         assert not [word for word in DJANGOS if word in page]
+
+
+def test_accounts_does_not_overrule_a_later_apps_word():
+    """accounts is the first of our apps in INSTALLED_APPS: a msgid it shares with a later app
+    takes accounts' Hindi there too, so the two must agree (or take different contexts, as the
+    audit log's "From" — an address — and a date range's "From" do)."""
+    ours = {
+        (m.context, m.id): m.string
+        for m in catalogues.read_catalogue(catalogues.po_path("leadtracker/accounts/locale"))
+        if m.id and not isinstance(m.id, tuple)
+    }
+    clashes = []
+    for po in sorted(catalogues.ROOT.glob("leadtracker/*/locale/hi/LC_MESSAGES/django.po")):
+        if po.parts[-5] == "accounts":
+            continue
+        for m in catalogues.read_catalogue(po):
+            key = (m.context, m.id)
+            if key in ours and m.string and m.string != ours[key]:
+                clashes.append((po.parts[-5], *key, m.string, ours[key]))
+    assert not clashes
