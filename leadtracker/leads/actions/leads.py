@@ -599,7 +599,7 @@ def set_phones(lead: Lead, raws: list[str], *, actor: Actor, by: Membership | No
 def change_status(
     lead: Lead, status: LeadStatus, *, actor: Actor, by: Membership | None, lost_reason: str = ""
 ) -> Lead:
-    _check_can_edit(lead, by)
+    _check_can_edit(lead, by, adds=False)
     if status.organisation_id != lead.organisation_id:
         raise ActionError(_("no such status"), field="status")
     if status.pk == lead.status_id:

@@ -24,7 +24,15 @@ def _may_change(by: Membership, lead: Lead) -> bool:
     return by.role != Role.AGENT or lead.owner_id == by.user_id
 
 
-def _check_can_edit(lead: Lead, by: Membership | None) -> None:
+def _check_can_edit(lead: Lead, by: Membership | None, *, adds: bool = True) -> None:
+    """``adds``: the change adds to what is known of the lead (a note, a follow-up, details),
+    which nobody may do once it is erased; moving it between statuses (for the reports) may be."""
+    if adds and by is not None and lead.erased_at is not None:
+        # Its personal data went for good: a note made offline before the erasure and sent after
+        # it is refused, and the phone shows why.
+        raise ActionError(
+            _("this lead was erased: nothing can be added to it"), field="lead", status_code=409
+        )
     if by is None or by.role != Role.AGENT:
         return  # managers and admins reach only leads visibility lets them load
     if lead.owner_id != by.user_id:
