@@ -1,7 +1,7 @@
 """Offline reading covers the leads of missed calls to return, not only of follow-ups: a lead
 whose call was missed a few minutes ago is listed on My day, read ahead by the service worker
-without being opened, and its page opens without a
-network, marked "as of" (static/js/sw.js, static/js/offline.js)."""
+without being opened, and its page opens without a network, marked "as of" (static/js/sw.js,
+static/js/offline.js)."""
 
 import pytest
 from playwright.sync_api import expect
