@@ -126,7 +126,8 @@ def require_role(request, minimum: str):
     """The caller's membership, if its role is at least ``minimum``; else 403."""
     membership = request.membership
     if not membership.has_role(minimum):
-        raise HttpError(
-            403, _("this needs the %(role)s role or higher") % {"role": getattr(minimum, "label", minimum)}
-        )
+        # A Role names itself in the reader's language, as on the member list ("एडमिन"); in
+        # lower case mid-sentence, as the English always said it ("the admin role").
+        role = str(getattr(minimum, "label", minimum)).lower()
+        raise HttpError(403, _("this needs the %(role)s role or higher") % {"role": role})
     return membership

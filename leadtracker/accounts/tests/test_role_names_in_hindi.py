@@ -59,3 +59,8 @@ def test_the_server_admin_page_names_its_role_in_the_same_words(acme, as_member)
     page = as_member(acme.olga).get("/django-admin/login/")
     assert page.status_code == 403
     assert "<strong>सर्वर एडमिन</strong>" in page.content.decode()
+
+
+def test_in_english_the_api_still_says_the_admin_role(acme, api_as):
+    answer = api_as(acme.alice).patch("/api/v1/organisation", {"name": "X"}, content_type="application/json")
+    assert answer.json()["detail"] == "this needs the admin role or higher"
