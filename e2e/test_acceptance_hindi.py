@@ -49,10 +49,11 @@ def _hindi(msgid: str) -> str:
 
 
 def _in_hindi_on_a_phone(page, heading: str | None = None) -> None:
-    """Served in Hindi (with the catalogue's heading, if given), and nothing scrolls sideways."""
+    """Served in Hindi (with ``heading``, the catalogue's words, if given), and nothing scrolls
+    sideways."""
     expect(page.locator("html")).to_have_attribute("lang", "hi")
     if heading is not None:
-        expect(page.locator("h1")).to_have_text(_hindi(heading))
+        expect(page.locator("h1")).to_have_text(heading)
     page.evaluate(SELECTOR_JS)
     assert page.evaluate(SIDEWAYS_JS) == [], page.url
 
@@ -75,13 +76,13 @@ def _import_sheet(page, base_url: str, sheet, owner_id: int) -> None:
     from leadtracker.leads.imports.jobs import run_import
 
     page.goto(f"{base_url}{reverse('import_upload')}")
-    _in_hindi_on_a_phone(page)
+    _in_hindi_on_a_phone(page, _hindi("Import leads"))
     page.set_input_files("input[type=file]", str(sheet))
     page.locator("form[enctype='multipart/form-data'] button[type=submit]").click()
     expect(page.locator("select[name=col2]")).to_have_value("fields.bhk")  # matched by header
     expect(page.locator("select[name=col3]")).to_have_value("fields.budget")
     page.select_option("select[name=owner]", str(owner_id))
-    _in_hindi_on_a_phone(page)
+    _in_hindi_on_a_phone(page, _hindi("Import “%(name)s”") % {"name": sheet.name})
     page.locator("form:has(select[name=col0]) > button[type=submit]").click()
     expect(page.locator("#progress")).to_be_visible()
     queued = DBTaskResult.objects.filter(task_path=run_import.module_path)
@@ -96,7 +97,7 @@ def _import_sheet(page, base_url: str, sheet, owner_id: int) -> None:
 def _filter_the_list(page, base_url: str) -> set[str]:
     """The list through its filter sheet: BHK = 2, budget from 40 lakh to 60 lakh."""
     page.goto(f"{base_url}{reverse('lead_list')}")
-    _in_hindi_on_a_phone(page, "Leads")
+    _in_hindi_on_a_phone(page, _hindi("Leads"))
     page.locator("#filter-button").click()
     page.select_option("#cf-bhk", "2")
     page.fill("#cf-budget-from", "40 lakh")
@@ -105,7 +106,7 @@ def _filter_the_list(page, base_url: str) -> set[str]:
     with page.expect_navigation():
         page.locator("#filter-sheet button[type=submit]").click()
     expect(page.locator("#filter-chips")).to_be_visible()  # a filtered list says so
-    _in_hindi_on_a_phone(page, "Leads")
+    _in_hindi_on_a_phone(page, _hindi("Leads"))
     return set(page.locator("a.lead-name").all_inner_texts())
 
 
@@ -115,8 +116,9 @@ def _build_the_sla(page, base_url: str, agent_id: int):
     from leadtracker.automation.models import Rule
 
     page.goto(f"{base_url}{reverse('automation_rules')}")
-    _in_hindi_on_a_phone(page, "Automation")
+    _in_hindi_on_a_phone(page, _hindi("Automation"))
     page.locator(f"a[href='{reverse('automation_rule_build_new')}']").click()
+    _in_hindi_on_a_phone(page, _hindi("New rule"))
     page.fill("#id_name", RULE)
     page.select_option("#id_trigger", "not_called")
     page.fill("#id_wait", "5")
@@ -165,10 +167,10 @@ def test_an_admin_sets_up_property_leads_in_hindi_on_a_phone(browser, live_serve
     context, gate, page = _signed_in(browser, live_server.url, "adam@acme.test", 360)
     try:
         page.goto(f"{live_server.url}{reverse('field_settings')}")
-        _in_hindi_on_a_phone(page, "Custom fields")
+        _in_hindi_on_a_phone(page, _hindi("Custom fields"))
         _add_field(page, "Budget", "money")
         _add_field(page, "BHK", "choice", "1\n2\n3")
-        _in_hindi_on_a_phone(page, "Custom fields")
+        _in_hindi_on_a_phone(page, _hindi("Custom fields"))
 
         _import_sheet(page, live_server.url, sheet, people.alice.user_id)
         leads = {lead.name: lead for lead in Lead.objects.filter(organisation=people.org)}
