@@ -107,12 +107,15 @@ def shell(request):
     tabs = []
     section = ""
     if membership is not None:
-        switchable = list(
-            Membership.objects.filter(user_id=membership.user_id, is_active=True)
-            .exclude(pk=membership.pk)
-            .select_related("organisation")
-            .order_by("organisation__name")
-        )
+        # The middleware read them with the membership (accounts/middleware.py), else ask.
+        switchable = getattr(request, "other_memberships", None)
+        if switchable is None:
+            switchable = list(
+                Membership.objects.filter(user_id=membership.user_id, is_active=True)
+                .exclude(pk=membership.pk)
+                .select_related("organisation")
+                .order_by("organisation__name")
+            )
         tabs = main_tabs(membership)
         section = current_section(request, membership)
     unread = unread_count(membership) if membership is not None else 0

@@ -1,4 +1,7 @@
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare
 
 from leadtracker.accounts.models import Membership
 
@@ -14,12 +17,47 @@ def active_membership(user, org_id=None):
     return qs.order_by("created_at", "id").first()
 
 
+def _pick(memberships: list, org_id) -> Membership:
+    """The session's organisation's membership, else the oldest (as active_membership)."""
+    return next((m for m in memberships if m.organisation_id == org_id), memberships[0])
+
+
+def _signed_in_memberships(request) -> list | None:
+    """The session's person's active memberships, with each organisation and the person, in one
+    query — None where Django's own path must answer (no session, another backend, a person or
+    session hash that does not check out: it then flushes the session as it always did).
+
+    What auth.get_user would check is checked here: the backend is ours, the person is active
+    (ModelBackend.user_can_authenticate), the session's hash is the person's current one."""
+    session = request.session
+    user_id = session.get(SESSION_KEY)
+    backend = session.get(BACKEND_SESSION_KEY)
+    if user_id is None or backend not in settings.AUTHENTICATION_BACKENDS:
+        return None
+    memberships = list(
+        Membership.objects.select_related("organisation", "user")
+        .filter(user_id=user_id, is_active=True, user__is_active=True)
+        .order_by("created_at", "id")
+    )
+    if not memberships:
+        return None
+    user = memberships[0].user
+    if str(user.pk) != str(user_id) or not constant_time_compare(
+        session.get(HASH_SESSION_KEY, ""), user.get_session_auth_hash()
+    ):
+        return None
+    for m in memberships:
+        m.user = user  # one object for the person, as request.user
+    return memberships
+
+
 class CurrentOrganisationMiddleware:
     """Puts the signed-in person's current organisation and membership on the request.
 
     Looked up on every request, so a deactivated membership stops working at once —
-    no cached permission survives it.
-    """
+    no cached permission survives it. The person, their memberships and organisations come in
+    one query (request.user is set from it); the others are kept for the header's switcher
+    (request.other_memberships)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -28,13 +66,24 @@ class CurrentOrganisationMiddleware:
         request.membership = None
         request.org = None
         request.api_token = None
-        if request.user.is_authenticated:
-            membership = active_membership(request.user, request.session.get(SESSION_ORG_KEY))
-            if membership is not None:
-                request.membership = membership
-                request.org = membership.organisation
-                if request.session.get(SESSION_ORG_KEY) != membership.organisation_id:
-                    request.session[SESSION_ORG_KEY] = membership.organisation_id
+        request.other_memberships = None
+        org_id = request.session.get(SESSION_ORG_KEY)
+        memberships = None if hasattr(request, "_cached_user") else _signed_in_memberships(request)
+        if memberships is not None:
+            request._cached_user = memberships[0].user  # what AuthenticationMiddleware's lazy user returns
+            membership = _pick(memberships, org_id)
+            request.other_memberships = sorted(
+                (m for m in memberships if m.pk != membership.pk), key=lambda m: m.organisation.name
+            )
+        elif request.user.is_authenticated:
+            membership = active_membership(request.user, org_id)
+        else:
+            membership = None
+        if membership is not None:
+            request.membership = membership
+            request.org = membership.organisation
+            if org_id != membership.organisation_id:
+                request.session[SESSION_ORG_KEY] = membership.organisation_id
         if request.org is not None:
             # Pages show times in the organisation's zone, whatever the server's is.
             timezone.activate(request.org.tzinfo)

@@ -81,20 +81,25 @@ def get_setting(model, org_id: int, pk: int):
     return get_object_or_404(model, organisation_id=org_id, pk=pk)
 
 
-def choices(viewer: Membership) -> dict:
+CHOICES = ("status_choices", "source_choices", "tag_choices", "owner_choices", "team_choices")
+
+
+def choices(viewer: Membership, names: tuple[str, ...] = CHOICES) -> dict:
     """What the organisation offers to choose from: every status, source, tag, the members the
     viewer may give a lead to, and the teams. Named *_choices so that they never share a name
-    with what one lead has (its tags, its status, its owner) in a page's context."""
+    with what one lead has (its tags, its status, its owner) in a page's context. ``names``: only
+    those a page shows (each is a query; owners and teams are one)."""
     org_id = viewer.organisation_id
-    return {
-        "status_choices": list(statuses(org_id)),
-        "source_choices": list(sources(org_id)),
-        "tag_choices": list(tags(org_id)),
-        "owner_choices": list(assignable_members(viewer)) if viewer.role != Role.AGENT else [],
-        "team_choices": [m for m in assignable_members(viewer) if m.role != Role.AGENT]
-        if viewer.role != Role.AGENT
-        else [],
+    wants_members = viewer.role != Role.AGENT and not {"owner_choices", "team_choices"}.isdisjoint(names)
+    members = list(assignable_members(viewer)) if wants_members else []
+    made = {
+        "status_choices": lambda: list(statuses(org_id)),
+        "source_choices": lambda: list(sources(org_id)),
+        "tag_choices": lambda: list(tags(org_id)),
+        "owner_choices": lambda: members,
+        "team_choices": lambda: [m for m in members if m.role != Role.AGENT],
     }
+    return {name: made[name]() for name in names}
 
 
 def get_follow_up(viewer: Membership, follow_up_id: int) -> FollowUp:

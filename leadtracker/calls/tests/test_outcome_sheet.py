@@ -190,7 +190,7 @@ def test_the_sheets_statements_are_counted(acme, phone, as_member):
     ]
     # The lead's sheet has one more than the others: whether a telephony line can place the call
     # ("Call via Exotel", integrations/telephony), asked once per page.
-    assert counts == [8, 8, 7]
+    assert counts == [6, 6, 5]
 
 
 @pytest.mark.django_db

@@ -308,9 +308,8 @@ def bulk(request, payload: BulkIn):
 
 @router.get("/leads/{lead_id}", response=LeadOut)
 def get_lead(request, lead_id: int):
-    out = LeadOut.of(
-        with_related(selectors.leads_for(request.membership)).get(pk=lead_of(request, lead_id).pk)
-    )
+    # One read: the lead if the caller may see it (else 404, as lead_of), with its phones and tags.
+    out = LeadOut.of(get_object_or_404(with_related(selectors.leads_for(request.membership)), pk=lead_id))
     if request.method == "GET":  # the writes answer through this too; they are audited as writes
         access.lead_viewed(request, lead_id, via="api")
     field_selectors.strip_hidden(request.membership, [out])

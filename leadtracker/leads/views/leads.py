@@ -41,10 +41,11 @@ from leadtracker.leads.fields import display as field_display
 from leadtracker.leads.fields import filters as field_filters
 from leadtracker.leads.fields import forms as field_forms
 from leadtracker.leads.fields import selectors as field_selectors
-from leadtracker.leads.forms import DoneForm, FollowUpForm, LeadEditForm, LeadForm, NoteForm
+from leadtracker.leads.forms import FollowUpForm, LeadEditForm, LeadForm, NoteForm
 from leadtracker.leads.models import FollowUp, FollowUpKind, LeadSource, LeadStatus, MessageTemplate
 from leadtracker.leads.trash import selectors as trash_selectors
 from leadtracker.leads.trash.actions import may_restore
+from leadtracker.leads.views import cached
 from leadtracker.lib import confirm
 from leadtracker.lib.errors import ActionError
 from leadtracker.lib.pagination import keyset_sorted
@@ -95,9 +96,7 @@ def filtered_leads(request, params=None):
     qs = selectors.filter_leads(
         selectors.leads_for(viewer), viewer, tz=request.org.tzinfo, **_filters(params)
     )
-    qs, problem = field_filters.apply_web(
-        qs, params, field_selectors.fields_for(viewer), request.org.phone_region
-    )
+    qs, problem = field_filters.apply_web(qs, params, cached.custom_fields(request), request.org.phone_region)
     if problem:
         messages.error(request, _("A custom field filter was left out: %(problem)s") % {"problem": problem})
     return selectors.search(qs, params.get("q", ""), request.org.pk, request.org.phone_region)
@@ -117,7 +116,7 @@ def _list_settings(request) -> dict:
     views = [v for v in saved if v.name]
     current = next((v for v in views if v.pk == int_or_none(request.GET.get("view"))), None)
     columns = (current and current.columns) or (mine and mine.columns) or DEFAULT_COLUMNS
-    custom = field_selectors.fields_for(request.membership)
+    custom = cached.custom_fields(request)
     return {
         "views": views,
         "current_view": current,
@@ -140,7 +139,7 @@ def lead_list(request):
     parse = (lambda v: v) if field == "name" else dt.datetime.fromisoformat
     matching = filtered_leads(request)
     qs = matching.select_related("status", "source", "owner")
-    custom = field_selectors.fields_for(request.membership)
+    custom = cached.custom_fields(request)
     if sort.lstrip("-").startswith("fields.") and sort.lstrip("-")[7:] in {f.key for f in custom}:
         # A custom field's value (fields/filters.py): highest first for money and numbers.
         qs = field_filters.sorted_by(qs, sort.lstrip("-")[7:], custom)
@@ -398,7 +397,7 @@ def lead_detail(request, lead_id):
     except Http404:
         return _in_the_trash(request, lead_id)
     access.lead_viewed(request, lead.pk, via="web")
-    choices = selectors.choices(request.membership)
+    choices = selectors.choices(request.membership, ("status_choices", "owner_choices"))  # what it shows
     masked = masking.hides(request.membership, lead.owner_id)
     context = merge_context(
         {
@@ -413,13 +412,10 @@ def lead_detail(request, lead_id):
             ),
             "note_form": NoteForm(),
             "follow_up_form": FollowUpForm(),
-            "done_form": DoneForm(),
             "follow_up_kinds": FollowUpKind.choices,
             "owner_ids": [m.user_id for m in choices["owner_choices"]],
             "now": timezone.now(),
-            "custom_sections": field_display.sections(
-                field_selectors.fields_for(request.membership), lead.custom_fields
-            ),
+            "custom_sections": field_display.sections(cached.custom_fields(request), lead.custom_fields),
         },
         choices,
     )

@@ -1,0 +1,67 @@
+"""Issue 21: the lead page, the leads page, one lead and the list over the API, in a pinned
+number of statements (pinned so that a change shows in review; lower them, never raise them).
+
+The lead page, for its owner (an agent has one fewer: nobody to give a lead to):
+  the session; the person with their memberships and organisations (one query, the header's
+  switcher among them, accounts/middleware.py); the lead (visibility: selectors.get_lead); the
+  access audit's insert (its own statement, docs/decisions.md); the statuses and the members a
+  lead can go to (only the choices the page shows); its phones; its tags; the timeline (its
+  activities, its calls, the rules that ran); the message templates; the open follow-ups; the
+  custom fields; the unread notifications; the telephony line; the consent events.
+The leads page: the session; the person and memberships; the managers above (shared views);
+  the saved views; the custom fields (once, views/cached.py); the rows; the count; statuses,
+  sources, tags, the members (owners and teams in one); the unread notifications.
+One lead (API): the token; the membership; the lead with its phones and tags (one read, not a
+  look-up and then the read); the access audit's insert; for an agent, the hidden fields' keys.
+The list (API): the token; the membership; the rows; their phones; their tags; for an agent,
+  the hidden fields' keys.
+
+The API's throttle counter is left out of the count: it has its own tests
+(accounts/tests/test_throttle_in_memory.py), and how often a process writes it depends on the
+rates the settings give."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from leadtracker.accounts.audit import Actor
+from leadtracker.accounts.models import RateCounter
+from leadtracker.leads.actions.follow_ups import schedule_follow_up
+from leadtracker.leads.actions.leads import add_note
+
+
+def statements(client, path) -> int:
+    client.get(path)  # the session and whatever a first request warms
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(path)
+    assert response.status_code == 200, (path, response.status_code)
+    throttle = RateCounter._meta.db_table
+    return sum(throttle not in q["sql"] for q in ctx.captured_queries)
+
+
+@pytest.fixture
+def lead(acme, new_lead):
+    lead = new_lead(acme, name="Raj", phones=["98765 43210", "91234 56789"], by=acme.alice, tags=["a", "b"])
+    add_note(lead, "note", actor=Actor.for_user(acme.alice.user), by=acme.alice)
+    due = timezone.now() + dt.timedelta(hours=1)
+    schedule_follow_up(lead, due_at=due, actor=Actor.system(), by=acme.alice)
+    return lead
+
+
+@pytest.mark.parametrize(("who", "page", "count"), [("olga", 17, 12), ("alice", 16, 11)])
+def test_the_lead_page_and_the_leads_page(acme, lead, as_member, who, page, count):
+    client = as_member(getattr(acme, who))
+    # Before issue 21's cut: 22 and 17 for the owner, 20 and 15 for an agent.
+    assert statements(client, f"/leads/{lead.pk}/") == page
+    assert statements(client, "/leads/") == count
+
+
+@pytest.mark.parametrize(("who", "one", "page"), [("olga", 6, 5), ("alice", 7, 6)])
+def test_one_lead_and_the_list_over_the_api(acme, lead, api_as, who, one, page):
+    client = api_as(getattr(acme, who))
+    # Before: 7 and 5 for the owner, 8 and 6 for an agent (the lead was read twice).
+    assert statements(client, f"/api/v1/leads/{lead.pk}") == one
+    assert statements(client, "/api/v1/leads?limit=50") == page
