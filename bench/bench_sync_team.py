@@ -221,8 +221,9 @@ def run(args) -> None:
         "driver (executemany), in one transaction and per batch; ratio against the one transaction. "
         f"load = 1/5/15-min load average before → after. {base.machine()}. Code: {base.code_version()}."
     )
-    write(f"{NAME}_{label}", rows, notes=notes)
-    print(json.dumps(rows, ensure_ascii=False))
+    print(json.dumps(rows, ensure_ascii=False), flush=True)
+    columns = {c: None for r in rows for c in r}  # the table's columns are the first row's
+    write(f"{NAME}_{label}", [{**columns, **r} for r in rows], notes=notes)
 
 
 def team_run(url: str, org, team, leads, rng, day_start) -> list[dict]:
