@@ -15,16 +15,17 @@ from leadtracker.leads.actions.settings import save_webhook
 from leadtracker.leads.api.schemas import LeadOut, with_related
 from leadtracker.leads.models import Lead
 
-# In a test, inside its transaction: the token, the membership, the throttle's upsert (a served
-# request counts in memory: accounts/throttle.py), the create's savepoint and its release (a
-# served request's BEGIN and COMMIT), the organisation's create context (the default status with
-# whether it has custom fields, assignment rules, webhooks: leads/create_context.py), the lead,
-# its number, the tags (one upsert that returns them), the lead's tags, the timeline entry, the
-# audit event, whether any call or call-back of that number waits for a lead (calls/actions.py:
-# link_calls_to_lead, one look; the two UPDATEs only when one does). No savepoint around the
-# insert: a number or e-mail taken is looked up after the create's rollback (actions/leads.py:
-# _Taken). 13 here is 10 for `leadtracker serve` (issue 21's target: at most 10).
-STATEMENTS = 13
+# In a test, inside its transaction: the token with its membership (one query: accounts/auth.py),
+# the throttle's upsert (a served request counts in memory: accounts/throttle.py), the create's
+# savepoint and its release (a served request's BEGIN and COMMIT), the organisation's create
+# context (the default status with whether it has custom fields, assignment rules, webhooks:
+# leads/create_context.py), the lead, its number, the tags (one upsert that returns them), the
+# lead's tags, the timeline entry, the audit event, whether any call or call-back of that number
+# waits for a lead (calls/actions.py: link_calls_to_lead, one look; the two UPDATEs only when one
+# does). No savepoint around the insert: a number or e-mail taken is looked up after the create's
+# rollback (actions/leads.py: _Taken). 12 here is 9 for `leadtracker serve` (issue 21's target:
+# at most 10).
+STATEMENTS = 12
 
 
 def create(client, number: str, tags: list[str]):
@@ -88,7 +89,7 @@ def test_a_duplicate_over_the_api_is_refused_with_nothing_written(acme, api_as):
 # active rules read with the create context (2 statements) and the owner chosen before the insert
 # (the owner's write, the follow-ups and call-backs: nothing to hand over on a lead made this
 # instant).
-STATEMENTS_WITH_EVERYTHING = 35
+STATEMENTS_WITH_EVERYTHING = 34
 
 
 def test_a_create_with_consent_assignment_and_a_webhook(acme, api_as, settings):
@@ -114,12 +115,12 @@ def test_a_create_with_consent_assignment_and_a_webhook(acme, api_as, settings):
     assert len(statements) == STATEMENTS_WITH_EVERYTHING, "\n".join(s[:160] for s in statements)
 
 
-# The web form's POST: the session, its user and membership (accounts/middleware.py), the form's
-# choices (statuses, sources, tags, owners ×2) and the custom fields it shows: 8 statements of the
-# page's set-up; then the create's 10 as over the API less the token and the throttle (its
-# savepoint pair here is a served request's BEGIN and COMMIT), and the number's waiting calls.
-# Pinned as a whole so that a statement added to the page's set-up shows here too.
-WEB_FORM_STATEMENTS = 19
+# The web form's POST: the session, the person with their memberships (one query:
+# accounts/middleware.py), the form's choices (statuses, sources, tags, owners once) and the custom
+# fields it shows: the page's set-up; then the create's 10 as over the API less the token and the
+# throttle (its savepoint pair here is a served request's BEGIN and COMMIT), and the number's
+# waiting calls. Pinned as a whole so that a statement added to the page's set-up shows here too.
+WEB_FORM_STATEMENTS = 17
 
 
 def test_a_create_through_the_web_form(acme, as_member, new_lead):
