@@ -31,6 +31,7 @@ Indian English writes them and as the browser's Intl en-IN does (static/js).
 """
 
 import datetime as dt
+import functools
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from babel.dates import format_date, format_time
@@ -96,8 +97,14 @@ def _day_text(day: dt.date, today: dt.date, weekday: bool = False) -> str:
 
 
 def _clock_text(value: dt.datetime | dt.time) -> str:
+    return _clock_at(value.hour, value.minute)
+
+
+@functools.lru_cache(maxsize=24 * 60)
+def _clock_at(hour: int, minute: int) -> str:
+    """Babel's work, once per minute of the day (a lead page writes dozens: issue 21)."""
     # CLDR writes en_IN's day periods "am"/"pm" today; lower-casing keeps it so if that changes.
-    return format_time(value, "h:mm a", locale=LOCALE).lower()
+    return format_time(dt.time(hour, minute), "h:mm a", locale=LOCALE).lower()
 
 
 @register.filter(is_safe=False)
