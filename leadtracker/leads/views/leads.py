@@ -399,12 +399,14 @@ def lead_detail(request, lead_id):
     access.lead_viewed(request, lead.pk, via="web")
     choices = selectors.choices(request.membership, ("status_choices", "owner_choices"))  # what it shows
     masked = masking.hides(request.membership, lead.owner_id)
+    timeline = selectors.timeline(lead)
     context = merge_context(
         {
             "lead": lead,
             "phones": masking.mark_phones(request.membership, lead, lead.phones.all()),
             "tags": list(lead.tags.all()),
-            "timeline": selectors.timeline(lead),
+            "timeline": timeline,
+            "ownership": [a for a in timeline if a.kind == "owner"],  # its history, once filtered
             # No tel:, WhatsApp or SMS link carries a number the viewer may not see.
             "links": {} if masked else _links(lead, request),
             "open_follow_ups": list(
