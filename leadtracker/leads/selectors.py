@@ -475,7 +475,10 @@ def totals_by_status(qs: QuerySet) -> dict[int, tuple[int, object]]:
 
 
 def _managers_above(viewer: Membership) -> list[int]:
-    """User ids of the viewer's manager, their manager, and so on up (one query)."""
+    """User ids of the viewer's manager, their manager, and so on up (one query; none for who
+    reports to nobody, as read with this request: an owner)."""
+    if viewer.reports_to_id is None:
+        return []
     rows = {
         mid: (parent, user_id)
         for mid, parent, user_id in Membership.objects.filter(
