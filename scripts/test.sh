@@ -6,6 +6,11 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
+# Compiled modules are kept (in __pycache__/, ignored by git) even where the environment says not
+# to write them (PYTHONDONTWRITEBYTECODE, set on our machines): without them each of the suite's
+# hundreds of Python processes — pytest workers, and the servers, workers and commands the tests
+# start — compiled our modules anew, and pytest rewrote the test modules' assertions anew.
+unset PYTHONDONTWRITEBYTECODE
 RESULTS=var/test-results
 rm -rf "$RESULTS" && mkdir -p "$RESULTS"
 failed=0
@@ -21,7 +26,7 @@ in_ci() { [[ "${CI:-}" == "true" ]]; }
 # and commands, and waits on them). With three streams the passes
 # left a core idle for a third of the time (135% of CPU in a clean-clone CI of 6 Dec: waits on
 # the PostgreSQL server, on the live server, on the browser, on started processes); the server
-# passes each run two pytest workers (pytest-xdist, --dist loadfile), and the browser tests,
+# passes each run TEST_WORKERS pytest workers (pytest-xdist, --dist loadfile), and the browser tests,
 # which wait more than they compute, start at once instead of after SQLite. Each pass, and each worker of a pass, has a var/ directory of its own (imports,
 # private files, the erasure ledger; a SQLite test database is named after it), so that no two
 # share a file.
@@ -75,12 +80,16 @@ pip_audit() {
 }
 
 pass_env() { env LEADTRACKER_VAR_DIR="$PWD/var/test-$1" "${@:2}"; }
-# Two workers for pass $1, each with its var/ directory (execnet's env: key sets it in the
-# worker before Django reads its settings); a whole test file goes to one worker.
+# TEST_WORKERS workers for pass $1, each with its var/ directory (execnet's env: key sets it in
+# the worker before Django reads its settings); a whole test file goes to one worker. Three, not
+# two: a worker waits often (on a process a test started, on PostgreSQL, on a polling sleep),
+# and a third keeps the cores busy meanwhile; a worker's own cost is small since its database
+# is a copy of a migrated template (leadtracker/test_database.py).
+TEST_WORKERS="${TEST_WORKERS:-3}"
 workers() {
   rm -rf "var/test-$1" "var/test-$1"-[0-9]
   WORKERS=(--dist loadfile)
-  for i in 0 1; do WORKERS+=(--tx "popen//env:LEADTRACKER_VAR_DIR=$PWD/var/test-$1-$i"); done
+  for ((i = 0; i < TEST_WORKERS; i++)); do WORKERS+=(--tx "popen//env:LEADTRACKER_VAR_DIR=$PWD/var/test-$1-$i"); done
 }
 
 sqlite_pass() {
@@ -127,7 +136,7 @@ browser_pass() {  # $1: the part (browser: every browser test but the gates; gat
   pass_env "$1" env -u DATABASE_URL CHROMIUM="$CHROMIUM" $BIN/pytest -q --junitxml="$RESULTS/$1.xml" "${which[@]}"
   local status=$?
   # e2e/test_gates.py photographs every page as each role at each width; CI keeps var/test-results.
-  [[ "$1" == gates ]] && echo "Screenshots: $RESULTS/screenshots/<role>/<width>/<page>.png ($(find "$RESULTS/screenshots" -name '*.png' 2>/dev/null | wc -l) files)"
+  [[ "$1" == gates ]] && echo "Screenshots: $RESULTS/screenshots/<role>/<width>/<page>.png, in Hindi $RESULTS/screenshots/hi/<role>/360/<page>.png ($(find "$RESULTS/screenshots" -name '*.png' 2>/dev/null | wc -l) files)"
   return $status
 }
 browser_part() {
@@ -169,10 +178,14 @@ stream_three() {
 }
 stream_four() {
   browser_part browser
+}
+# The gates, in a process and a Chromium of their own beside the other browser tests: one after
+# the other they were the longest stream (11:10 of a 15:22 CI, 6 Dec).
+stream_five() {
   browser_part gates
 }
 started=$SECONDS
-streams=(checks one two three four)
+streams=(checks one two three four five)
 pids=()
 for stream in "${streams[@]}"; do
   "stream_$stream" >"$LOGS/$stream.log" 2>&1 &
