@@ -323,8 +323,14 @@ def bulk(request, payload: BulkIn):
 
 @router.get("/leads/{lead_id}", response=LeadOut)
 def get_lead(request, lead_id: int):
-    # One read: the lead if the caller may see it (else 404, as lead_of), with its phones and tags.
-    out = LeadOut.of(get_object_or_404(with_related(selectors.leads_for(request.membership)), pk=lead_id))
+    # The lead if the caller may see it (else 404, as lead_of), then its numbers and tags in one.
+    lead = get_object_or_404(
+        selectors.leads_for(request.membership).select_related("status", "source"), pk=lead_id
+    )
+    phones, tags = [], []
+    for is_tag, _lead_id, text in _numbers_and_tags([lead.pk]):
+        (tags if is_tag else phones).append(text)
+    out = LeadOut.of(lead, phones=phones, tags=tags)
     if request.method == "GET":  # the writes answer through this too; they are audited as writes
         access.lead_viewed(request, lead_id, via="api")
     field_selectors.strip_hidden(request.membership, [out])
