@@ -68,7 +68,8 @@ def test_a_push_shows_a_notification_that_opens_a_page_of_this_site(browser, liv
         registrations = []
         cdp.on("ServiceWorker.workerRegistrationUpdated", lambda e: registrations.extend(e["registrations"]))
         cdp.send("ServiceWorker.enable")
-        for _ in range(50):
+        # Polled for up to 30 s: on a loaded machine (load 12, 7 Dec) 5 s was not always enough.
+        for _ in range(300):
             if registrations:
                 break
             page.wait_for_timeout(100)
@@ -84,7 +85,7 @@ def test_a_push_shows_a_notification_that_opens_a_page_of_this_site(browser, liv
                 },
             )
         shown = []
-        for _ in range(50):
+        for _ in range(300):
             shown = page.evaluate(
                 "navigator.serviceWorker.ready.then((r) => r.getNotifications())"
                 ".then((ns) => ns.map((n) => [n.tag, n.title, n.body, n.data.url]))"
