@@ -77,6 +77,7 @@ def test_every_download_is_no_store(people):
         assert response["Cache-Control"] == "no-store", url
 
 
+@pytest.mark.slow(reason="walks every page of the role (1.5-2 s quiet, 25 s in a loaded CI)")
 @pytest.mark.parametrize(("role", "pages"), [("olga", 30), ("alice", 20)])
 def test_every_page_of_a_signed_in_person_is_no_store(people, role, pages):
     client = login_client(getattr(people, role))

@@ -59,6 +59,7 @@ def object_ids(people, names):
     return {n: FACTORIES[n](people) for n in names}
 
 
+@pytest.mark.slow(reason="walks every page with an object (2-4 s quiet, 20-45 s in a loaded CI)")
 @pytest.mark.parametrize("role", ["olga", "alice"])
 def test_every_page_with_an_object_answers_404_for_another_organisation(two_orgs, role):
     """As the owner (the strongest role: nothing is refused for lack of rights, so a 404 can only
@@ -167,6 +168,7 @@ class MadeWhenNamed(dict):
         return super().__getitem__(name)
 
 
+@pytest.mark.slow(reason="walks every API operation on an object (2-3 s quiet, 20-45 s in a loaded CI)")
 @pytest.mark.parametrize(("auth", "role"), [("token", "olga"), ("session", "olga"), ("token", "alice")])
 def test_every_api_operation_on_an_object_answers_404_for_another_organisation(two_orgs, auth, role):
     acme, globex = two_orgs
