@@ -19,9 +19,9 @@ not_run=()
 loud() { printf '\n\033[1;33m!!! %s\033[0m\n\n' "$*" >&2; }
 in_ci() { [[ "${CI:-}" == "true" ]]; }
 
-# Everything runs as five streams side by side on the two cores, each writing its log (printed
+# Everything runs as six streams side by side on the two cores, each writing its log (printed
 # whole when it ends): the checks (linters and scanners, one process at a time), SQLite,
-# PostgreSQL, the browser tests then the browser gates (e2e/test_gates.py, every page of every
+# PostgreSQL, the browser tests, the browser gates (e2e/test_gates.py, every page of every
 # role at two widths), and the device agent's pass (9:11 among the five: it starts servers, agents
 # and commands, and waits on them). With three streams the passes
 # left a core idle for a third of the time (135% of CPU in a clean-clone CI of 6 Dec: waits on
