@@ -9,34 +9,10 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from e2e.test_offline import ACTIVATED, BACKDATE
 from leadtracker.accounts.models import IdempotentRequest
 from leadtracker.attendance.models import Shift
 from leadtracker.testing import login_client, wait_until
-
-ACTIVATED = (
-    "navigator.serviceWorker.getRegistration()"
-    ".then(r => Boolean(r && r.active && r.active.state === 'activated'))"
-)
-# The phone stayed offline for a while: the punch waiting says when it was made.
-BACKDATE = """async (madeAt) => {
-  const conn = await new Promise((resolve, reject) => {
-    const open = indexedDB.open("leadtracker-offline");
-    open.onsuccess = () => resolve(open.result);
-    open.onerror = () => reject(open.error);
-  });
-  const all = await new Promise((resolve) => {
-    const read = conn.transaction("outbox").objectStore("outbox").getAll();
-    read.onsuccess = () => resolve(read.result);
-  });
-  await new Promise((resolve, reject) => {
-    const tx = conn.transaction("outbox", "readwrite");
-    for (const entry of all) tx.objectStore("outbox").put({ ...entry, madeAt });
-    tx.oncomplete = resolve;
-    tx.onerror = () => reject(tx.error);
-  });
-  conn.close();
-  return all.length;
-}"""
 
 
 @pytest.mark.slow(reason="a browser signs in, waits for the worker, punches in offline and comes back")
