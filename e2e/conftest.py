@@ -21,6 +21,12 @@ CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 # streams) a page or an htmx swap can take seconds.
 DEADLINE_MS = 30_000
 SCREENSHOTS = Path(__file__).parent / "screenshots"
+# The page's service worker once active, or an error after 30 s: Playwright's evaluate has no
+# timeout of its own, so a worker that never activates would hang the test instead of failing it.
+SW_READY = (
+    "Promise.race([navigator.serviceWorker.ready, new Promise((_, no) => setTimeout("
+    "() => no(new Error('no active service worker within 30 s')), 30000))])"
+)
 # This machine has no network but the package registries: keep Chromium from phoning home.
 CHROMIUM_ARGS = [
     "--no-sandbox",

@@ -8,7 +8,7 @@ import urllib.request
 
 import pytest
 
-from e2e.conftest import CHROMIUM, CHROMIUM_ARGS, DEADLINE_MS, log_in
+from e2e.conftest import CHROMIUM, CHROMIUM_ARGS, DEADLINE_MS, SW_READY, log_in
 
 
 def _png_size(url: str) -> tuple[int, int]:
@@ -33,7 +33,7 @@ def test_chromium_finds_the_app_installable(browser, live_server, people, tmp_pa
         context.set_default_timeout(DEADLINE_MS)
         phone = context.new_page()
         log_in(phone, live_server.url, "alice@acme.test")
-        phone.evaluate("navigator.serviceWorker.ready.then(() => true)")
+        phone.evaluate(SW_READY + ".then(() => true)")
         if not phone.evaluate("navigator.serviceWorker.controller !== null"):
             phone.reload()
         assert phone.evaluate("navigator.serviceWorker.controller !== null")

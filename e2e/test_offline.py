@@ -11,6 +11,7 @@ from django.utils import timezone
 from gates import Gate
 from playwright.sync_api import expect
 
+from e2e.conftest import SW_READY
 from leadtracker.accounts.audit import Actor
 from leadtracker.accounts.models import IdempotentRequest
 from leadtracker.attendance.models import Shift
@@ -70,7 +71,7 @@ def _notes(lead):
 
 def test_the_manifest_is_valid_and_the_worker_active(phone, live_server, people, login):
     login(phone, live_server.url, "alice@acme.test")
-    state = phone.evaluate("navigator.serviceWorker.ready.then(r => r.active.state)")
+    state = phone.evaluate(SW_READY + ".then(r => r.active.state)")
     assert state in ("activating", "activated")
     manifest = phone.evaluate(
         """fetch(document.querySelector('link[rel=manifest]').href)

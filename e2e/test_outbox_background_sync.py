@@ -9,11 +9,11 @@ it as the browser would, through the DevTools protocol (ServiceWorker.dispatchSy
 import pytest
 from playwright.sync_api import expect
 
-from e2e.conftest import DEADLINE_MS
+from e2e.conftest import DEADLINE_MS, SW_READY
 from leadtracker.leads.models import Activity, ActivityKind
 from leadtracker.testing import make_lead, wait_until
 
-TAGS = "navigator.serviceWorker.ready.then(r => r.sync.getTags())"
+TAGS = SW_READY + ".then(r => r.sync.getTags())"
 # The worker's own handler, given a sync event as the browser gives it, says how its pass ended:
 # a failed sync is what makes the browser fire it again.
 SYNC = """async () => {
@@ -38,7 +38,7 @@ def test_the_outbox_is_sent_by_a_background_sync(browser, live_server, people, l
         context.set_default_timeout(DEADLINE_MS)
         phone = context.new_page()
         login(phone, live_server.url, "alice@acme.test")
-        phone.evaluate("navigator.serviceWorker.ready.then(() => true)")
+        phone.evaluate(SW_READY + ".then(() => true)")
         if not phone.evaluate("navigator.serviceWorker.controller !== null"):
             phone.reload()
         phone.goto(f"{live_server.url}/leads/{lead.pk}/")

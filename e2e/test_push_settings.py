@@ -8,6 +8,7 @@ import json
 import pytest
 from playwright.sync_api import expect
 
+from e2e.conftest import SW_READY
 from e2e.gates import Gate
 from leadtracker.accounts.models import PushPreference, PushSubscription
 
@@ -63,7 +64,7 @@ def test_a_push_shows_a_notification_that_opens_a_page_of_this_site(browser, liv
         context.grant_permissions(["notifications"], origin=live_server.url)
         page = context.new_page()
         login(page, live_server.url, people.alice.user.email)
-        page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+        page.evaluate(SW_READY + ".then(() => true)")
         cdp = context.new_cdp_session(page)
         registrations = []
         cdp.on("ServiceWorker.workerRegistrationUpdated", lambda e: registrations.extend(e["registrations"]))
@@ -87,7 +88,7 @@ def test_a_push_shows_a_notification_that_opens_a_page_of_this_site(browser, liv
         shown = []
         for _ in range(300):
             shown = page.evaluate(
-                "navigator.serviceWorker.ready.then((r) => r.getNotifications())"
+                SW_READY + ".then((r) => r.getNotifications())"
                 ".then((ns) => ns.map((n) => [n.tag, n.title, n.body, n.data.url]))"
             )
             if len(shown) == 2:

@@ -11,7 +11,7 @@ import json
 
 import pytest
 
-from e2e.conftest import DEADLINE_MS
+from e2e.conftest import DEADLINE_MS, SW_READY
 from leadtracker.testing import make_lead, wait_until
 
 RECORD = """() => {
@@ -56,7 +56,7 @@ def test_a_tap_on_a_push_opens_its_page(browser, live_server, people, login):
         context.grant_permissions(["notifications"], origin=live_server.url)
         phone = context.new_page()
         login(phone, live_server.url, "alice@acme.test")
-        phone.evaluate("navigator.serviceWorker.ready.then(() => true)")
+        phone.evaluate(SW_READY + ".then(() => true)")
         if not phone.evaluate("navigator.serviceWorker.controller !== null"):
             phone.reload()
         phone.goto(f"{live_server.url}/profile/")
