@@ -113,6 +113,13 @@ def login_client(member):
     return client
 
 
+def hindi_client(member):
+    """A signed-in client of ``member``, who has chosen Hindi in their profile."""
+    member.user.language = "hi"
+    member.user.save(update_fields=["language"])
+    return login_client(member)
+
+
 def token_client(member, kind="personal"):
     # after Django's setup: the root conftest imports this module before pytest-django sets Django up
     from django.test import Client

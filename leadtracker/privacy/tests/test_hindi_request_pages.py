@@ -6,22 +6,16 @@ from html import unescape
 
 from leadtracker.privacy.models import DataRequest
 from leadtracker.privacy.tests.requests_util import make_lead
-from leadtracker.testing import login_client
+from leadtracker.testing import hindi_client
 
 
 def _page(response) -> str:
     return " ".join(unescape(response.content.decode()).split())
 
 
-def _hindi(member):
-    member.user.language = "hi"
-    member.user.save(update_fields=["language"])
-    return login_client(member)
-
-
-def test_an_erasure_request_in_hindi(acme):
+def test_an_erasure_request_inhindi_client(acme):
     make_lead(acme, phone="+919876543210")
-    admin = _hindi(acme.adam)
+    admin = hindi_client(acme.adam)
     empty = _page(admin.get("/settings/privacy/requests/"))
     assert "<h1>डेटा अनुरोध</h1>" in empty and "अभी कोई डेटा अनुरोध नहीं।" in empty
     form = _page(admin.get("/settings/privacy/requests/new/"))
@@ -36,8 +30,8 @@ def test_an_erasure_request_in_hindi(acme):
     assert "Handle</h2>" not in page and "Identity check" not in page
 
 
-def test_holds_and_retention_in_hindi(acme):
-    admin = _hindi(acme.adam)
+def test_holds_and_retention_inhindi_client(acme):
+    admin = hindi_client(acme.adam)
     holds = _page(admin.get("/settings/privacy/holds/"))
     assert "<h1>क़ानूनी रोक</h1>" in holds and ">रोक लगाएँ</button>" in holds and "Legal holds" not in holds
     retention = _page(admin.get("/settings/privacy/retention/"))
