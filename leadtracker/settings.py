@@ -181,9 +181,15 @@ LANGUAGE_CODE = "en-in"
 # What a person may pick in their profile (and an organisation as its default). Catalogues are
 # compiled from the .po files by `make install` (lib/catalogues.py); each app keeps its own in
 # <app>/locale/, and leadtracker/locale/ holds the strings of the shared templates and of lib/,
-# which belong to no app.
+# which belong to no app. Every one of ours is in LOCALE_PATHS, in INSTALLED_APPS' order: there
+# they win over Django's own (an app's catalogue would lose to django.contrib.admin's and auth's,
+# listed before ours: "Save" would read सुरक्षित कीजिये, "Password" कूटशब्द, not our words).
 LANGUAGES = [("en-in", "English"), ("hi", "हिन्दी")]
-LOCALE_PATHS = [BASE_DIR / "leadtracker" / "locale"]
+LOCALE_PATHS = [BASE_DIR / "leadtracker" / "locale"] + [
+    BASE_DIR / app.replace(".", "/") / "locale"
+    for app in INSTALLED_APPS
+    if app.startswith("leadtracker.") and (BASE_DIR / app.replace(".", "/") / "locale").is_dir()
+]
 TIME_ZONE = envstr("TIME_ZONE", "Asia/Kolkata")
 USE_I18N = True
 USE_TZ = True

@@ -5,7 +5,7 @@ and a migration); everything they name — statuses, sources, tags, outcomes, pe
 must be the organisation's own, so a rule can never reach into another organisation."""
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from leadtracker.accounts.models import Membership, Role
 from leadtracker.automation.field_conditions import clean_field_conditions
@@ -43,7 +43,7 @@ WORDS = {
     "tag": (gettext_lazy("Tag"), ""),
     "to": (gettext_lazy("Tell"), ""),
     "endpoint_id": (gettext_lazy("Webhook"), gettext_lazy("webhook")),
-    "type": (gettext_lazy("Type"), ""),
+    "type": (pgettext_lazy("a rule's action", "Type"), ""),
 }
 HEADS = {"conditions": gettext_lazy("Conditions"), "actions": gettext_lazy("Actions")}
 
