@@ -32,6 +32,7 @@ from leadtracker.leads.actions.tags import add_tags, set_tags
 from leadtracker.leads.models import Lead, LeadStatus, LeadTag, WebhookEndpoint
 from leadtracker.leads.webhooks import queue_event
 from leadtracker.lib.errors import ActionError
+from leadtracker.lib.stored_text import recipe_of, recording
 
 logger = logging.getLogger(__name__)
 
@@ -229,10 +230,15 @@ def fire(
         did = []
         for action in rule.actions:
             try:
-                with transaction.atomic():
+                # recording(): why an action failed is kept as what to say as well as words, so
+                # the rule log reads in its reader's language (timeline.describe), not the worker's.
+                with recording(), transaction.atomic():
                     did.append(_do(rule, lead, action, actor=actor, now=now))
             except ActionError as exc:
-                did.append({"type": action["type"], "failed": exc.message[:200]})
+                failed = {"type": action["type"], "failed": exc.message[:200]}
+                if said := recipe_of(exc.message):
+                    failed["failed_said"] = said
+                did.append(failed)
         run.did = did
         run.save(update_fields=["did"])
         record(

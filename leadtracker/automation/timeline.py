@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy
 from leadtracker.accounts.models import Membership
 from leadtracker.automation.models import RuleRun
 from leadtracker.leads.models import Activity, LeadStatus
+from leadtracker.lib.stored_text import shown
 
 VERBS = {
     "assign": gettext_lazy("reassign"),
@@ -83,7 +84,7 @@ def describe(did: list[dict], users: dict, statuses: dict, rule=None, teams: dic
     for i, d in enumerate(did):
         kind = d.get("type")
         if "failed" in d:
-            parts.append(_could_not(kind, d["failed"]))
+            parts.append(_could_not(kind, shown(d.get("failed_said"), d["failed"])))
         elif "skipped" in d:
             parts.append(_skipped(d, acts[i] if i < len(acts) else {}, teams or {}))
         elif text := _done(kind, d, users, statuses):

@@ -1,0 +1,179 @@
+"""Texts written now and read later, by someone else, in the reader's language (issue 20 §3).
+
+A sentence a worker writes for people to read later — a rule's action that could not be done,
+a connector's error, a note on a lead's timeline — has no reader when it is written, and many
+readers (English and Hindi) afterwards. So it is stored as what to say, not as words: the
+msgid and its values, a small dict for a JSON field, and rendered when read:
+
+    data["said"] = stored(gettext_noop("Came back through %(name)s."), name=connector.name)
+    ...
+    shown(activity.data.get("said"), activity.body)   # in the reader's language
+
+``gettext_noop`` marks the msgid for the catalogue (lib/catalogues.py extracts it); a value may
+itself be a stored text (``stored(...)``), rendered in the same language. The English is kept
+beside it for the record (the API, exports, search): ``shown``'s fallback is that English, which
+is also what a row written before this (no stored text) shows, as it was.
+
+An error raised deep inside an action (``ActionError(_("no such source"))``) is already words
+when the worker catches it. ``recording()`` makes every gettext inside it also remember what it
+was asked (``recipe_of(exc.message)``), so the worker can store the recipe beside the words:
+
+    with recording():
+        try: ...
+        except ActionError as exc:
+            did = {"failed": exc.message, "failed_said": recipe_of(exc.message)}
+
+A text put together without gettext (an f-string, a join) has no recipe: it is stored as words.
+"""
+
+from contextlib import contextmanager
+from typing import Any
+
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import trans_real
+
+CONTEXT_SEPARATOR = "\x04"
+
+
+def _plain(value: Any) -> Any:
+    """A value as it can be stored in JSON: a stored text stays one, numbers stay numbers."""
+    if isinstance(value, dict) and "id" in value:
+        return value
+    recipe = recipe_of(value)
+    if recipe is not None:
+        return recipe
+    if isinstance(value, bool | int | float) or value is None:
+        return value
+    return str(value)
+
+
+def stored(msgid: str, *, context: str | None = None, **values) -> dict:
+    """What to say, to be rendered when read: the msgid (marked with gettext_noop where it is
+    written), an optional context, and the %(name)s values (each a plain value or ``stored``)."""
+    text = {"id": msgid}
+    if context:
+        text["ctx"] = context
+    if values:
+        text["values"] = {k: _plain(v) for k, v in values.items()}
+    return text
+
+
+def _render(text: dict) -> str:
+    msgid, context = text["id"], text.get("ctx")
+    if "plural" in text:
+        n = text.get("n", 1)
+        if context:
+            words = translation.npgettext(context, msgid, text["plural"], n)
+        else:
+            words = translation.ngettext(msgid, text["plural"], n)
+    else:
+        words = translation.pgettext(context, msgid) if context else translation.gettext(msgid)
+    values = text.get("values")
+    if values is None:
+        return words
+    if isinstance(values, dict):
+        return words % {k: _value(v) for k, v in values.items()}
+    return words % tuple(_value(v) for v in values)
+
+
+def _value(value: Any) -> Any:
+    return _render(value) if isinstance(value, dict) and "id" in value else value
+
+
+def shown(text: Any, fallback: str = "") -> str:
+    """``text`` (from ``stored`` or ``recipe_of``) in the active language: the reader's. The
+    fallback — the English kept for the record — when there is none (a row written before) or
+    it cannot be rendered (a msgstr whose placeholders do not fit): a page never breaks on it."""
+    if not isinstance(text, dict) or not isinstance(text.get("id"), str):
+        return fallback
+    try:
+        return _render(text)
+    except (KeyError, TypeError, ValueError, IndexError):
+        return fallback
+
+
+def english(text: dict) -> str:
+    """``text`` in the site's language, for the record."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return shown(text)
+
+
+# --- recording what an action's error said ------------------------------------------------
+
+
+class _Said(str):
+    """Words from gettext that remember what gettext was asked, and the values % filled in."""
+
+    said: dict
+
+    def __mod__(self, values):
+        out = _Said(str.__mod__(self, values))
+        if isinstance(values, dict):
+            plain = {k: _plain(v) for k, v in values.items()}
+        else:
+            plain = [_plain(v) for v in (values if isinstance(values, tuple) else (values,))]
+        out.said = {**self.said, "values": plain}
+        return out
+
+
+def _said(words: str, recipe: dict) -> _Said:
+    out = _Said(words)
+    out.said = recipe
+    return out
+
+
+def _split(message: str) -> tuple[str | None, str]:
+    context, sep, msgid = message.partition(CONTEXT_SEPARATOR)
+    return (context, msgid) if sep else (None, message)
+
+
+class _Recorder:
+    """The active translation, answering as it would, with words that remember their msgid."""
+
+    def __init__(self, base):
+        self._base = base
+
+    def __getattr__(self, name):
+        return getattr(self._base, name)
+
+    def gettext(self, message):
+        context, msgid = _split(message)
+        words = self._base.gettext(message)
+        if CONTEXT_SEPARATOR in words:  # not translated: django.utils.translation.pgettext's case
+            words = msgid
+        recipe = {"id": msgid, **({"ctx": context} if context else {})}
+        return _said(words, recipe)
+
+    def ngettext(self, singular, plural, number):
+        context, msgid = _split(singular)
+        words = self._base.ngettext(singular, plural, number)
+        if CONTEXT_SEPARATOR in words:
+            words = _split(words)[1]
+        recipe = {
+            "id": msgid,
+            "plural": _split(plural)[1],
+            "n": number,
+            **({"ctx": context} if context else {}),
+        }
+        return _said(words, recipe)
+
+
+@contextmanager
+def recording():
+    """Inside, gettext's words (in the active language, as before) also carry their recipe."""
+    before = getattr(trans_real._active, "value", None)
+    base = before if before is not None else trans_real.translation(translation.get_language())
+    trans_real._active.value = _Recorder(base)
+    try:
+        yield
+    finally:
+        if before is None:
+            del trans_real._active.value
+        else:
+            trans_real._active.value = before
+
+
+def recipe_of(words: Any) -> dict | None:
+    """What gettext was asked for ``words`` inside ``recording()``; None for other text."""
+    return getattr(words, "said", None) if isinstance(words, _Said) else None
