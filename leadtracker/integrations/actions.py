@@ -9,7 +9,7 @@ import secrets as random_secrets
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 from django_tasks import task
 
 from leadtracker.accounts.audit import Actor, record
@@ -24,6 +24,7 @@ from leadtracker.leads.actions.leads import create_lead
 from leadtracker.leads.actions.settings import source_named
 from leadtracker.leads.models import Activity, ActivityKind, LeadSource
 from leadtracker.lib.errors import ActionError
+from leadtracker.lib.stored_text import english, stored
 
 log = logging.getLogger(__name__)
 
@@ -275,12 +276,14 @@ def _lead_from(payload: Payload, mapped: Mapped):
             )
         return lead, PayloadStatus.DONE
     # Already a lead: a "came back" on its timeline and a word to its owner, not a duplicate.
+    # Its first sentence is kept as what to say, read in the reader's language (lib/stored_text).
+    came_back = stored(gettext_noop("Came back through %(name)s."), name=mapped.attribution or connector.name)
     Activity.objects.create(
         organisation=org,
         lead=lead,
         kind=ActivityKind.NOTE,
-        body=f"Came back through {mapped.attribution or connector.name}.\n{mapped.notes}".strip(),
-        data={"came_back": connector.pk, "payload": payload.pk},
+        body=f"{english(came_back)}\n{mapped.notes}".strip(),
+        data={"came_back": connector.pk, "payload": payload.pk, "said": came_back},
     )
     if lead.owner_id:
         notify(

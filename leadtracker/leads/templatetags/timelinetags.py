@@ -1,5 +1,7 @@
 from django import template
 
+from leadtracker.lib.stored_text import english, shown
+
 register = template.Library()
 
 FALLBACK = "leads/timeline/_other.html"
@@ -13,3 +15,18 @@ def timeline_template(entry):
     if entry.kind.isidentifier():
         return [f"leads/timeline/_{entry.kind}.html", FALLBACK]
     return [FALLBACK]
+
+
+@register.filter
+def note_text(entry) -> str:
+    """A note's words, its first sentence in the reader's language when the note keeps what it
+    said (``data["said"]``, lib/stored_text.py: "Came back through IndiaMART." written by the
+    worker); the rest — what the enquirer or the team wrote — as it is. A note without one, or
+    whose body no longer starts with that sentence (erased), is shown as stored."""
+    said = (entry.data or {}).get("said")
+    if not said:
+        return entry.body
+    words = english(said)
+    if not words or not entry.body.startswith(words):
+        return entry.body
+    return shown(said, words) + entry.body[len(words) :]

@@ -159,11 +159,15 @@ def _lead_activities(t: Target) -> int:
     rows = Activity.objects.filter(lead=t.lead)
     changed = 0
     # ``data`` holds ids, field names and kinds (the funnel reads status changes from it);
-    # only a reassignment's typed reason is free text.
-    for activity in rows.filter(data__has_key="reason").only("pk", "data"):
+    # only a reassignment's typed reason is free text, and a note's sentence kept to be read in
+    # the reader's language ("said": "Came back through IndiaMART: Steel Almirah.") names what
+    # the person asked about.
+    for activity in rows.filter(Q(data__has_key="reason") | Q(data__has_key="said")).only("pk", "data"):
         changed += 1
         if not t.dry_run:
-            data = dict(activity.data, reason="")
+            data = {k: v for k, v in activity.data.items() if k != "said"}
+            if "reason" in data:
+                data["reason"] = ""
             Activity.objects.filter(pk=activity.pk).update(data=data)
     return changed + _apply(t, rows.exclude(body=""), body="")
 
