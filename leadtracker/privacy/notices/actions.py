@@ -45,13 +45,17 @@ def create_draft(
     base = selectors.latest_published(org.pk)
     draft = PrivacyNotice(
         organisation=org,
-        title=_clean_title(title if title is not None else (base.title if base else defaults.DEFAULT_TITLE)),
+        title=_clean_title(
+            title if title is not None else (base.title if base else defaults.default_title(org))
+        ),
         introduction=(
             introduction
             if introduction is not None
             else (base.introduction if base else defaults.default_introduction(org))
         ).strip(),
-        items=clean_items(items if items is not None else (base.items if base else defaults.default_items())),
+        items=clean_items(
+            items if items is not None else (base.items if base else defaults.default_items(org))
+        ),
         effective_at=_aware(effective_at),
     )
     draft.save()
