@@ -18,6 +18,9 @@ from django.conf import settings
 from django.http import HttpResponse
 from django.templatetags.static import static
 from django.urls import path, reverse
+from django.utils import translation
+
+from leadtracker.lib import script_words
 
 THEME = "#1f6feb"
 SW_SOURCE = Path(__file__).resolve().parent.parent / "static" / "js" / "sw.js"
@@ -68,14 +71,30 @@ def manifest(request):
     return HttpResponse(json.dumps(body, indent=1), content_type="application/manifest+json")
 
 
+def worker_words() -> dict:
+    """What the worker says, in every language a person may pick, the site's own first: the
+    worker serves one phone whoever signs in on it, and must say it offline too."""
+    codes = [settings.LANGUAGE_CODE] + [
+        code for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE
+    ]
+    words = {}
+    for code in codes:
+        with translation.override(code):
+            words[code] = script_words.worker()
+    return words
+
+
 def service_worker(request):
     shell = [static(name) for name in SHELL]
     source = SW_SOURCE.read_text()
-    version = hashlib.sha256((source + "\n".join(shell)).encode()).hexdigest()[:12]
+    words = script_words.as_json(worker_words())
+    # New words (a catalogue changed) make a new worker, as a new script or stylesheet does.
+    version = hashlib.sha256((source + "\n".join(shell) + words).encode()).hexdigest()[:12]
     head = (
         f"const VERSION = {json.dumps(version)};\n"
         f"const SHELL = {json.dumps(shell)};\n"
         f"const STATIC_URL = {json.dumps(settings.STATIC_URL)};\n"
+        f"const WORDS = {words};\n"
     )
     return HttpResponse(head + source, content_type="text/javascript; charset=utf-8")
 

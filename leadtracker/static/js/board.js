@@ -6,6 +6,10 @@
     var m = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
     return m ? decodeURIComponent(m[1]) : "";
   }
+  // The words, in the reader's language (lib/script_words.py, #board-words); else the English here.
+  var words = document.getElementById("board-words");
+  var T = words ? JSON.parse(words.textContent) : {};
+  function t(key, english) { return T[key] || english; }
   var dragged = null;
   // Each column's count and total after a move, as the server counts and writes them (the
   // board's filters apply; ₹45 L is formatted in one place, lib/formats.py).
@@ -49,7 +53,12 @@
         method: "POST", body: body, credentials: "same-origin",
         headers: { "X-CSRFToken": csrf(), "X-Requested-With": "fetch" }
       }).then(function (r) {
-        if (!r.ok) { return r.text().then(function (t) { alert(t || "Could not move the lead."); }); }
+        // The server's reason (in the reader's language), unless it sent a page (a 404's).
+        if (!r.ok) {
+          return r.text().then(function (said) {
+            alert(said && said.trim().charAt(0) !== "<" ? said : t("not_moved", "Could not move the lead."));
+          });
+        }
         column.querySelector(".cards").prepend(card);
         var select = card.querySelector("select[name=status]");
         if (select) { select.value = column.dataset.status; }

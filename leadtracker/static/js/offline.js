@@ -19,6 +19,16 @@
   const zone = marker.dataset.tz || undefined;
   const TODAY_PAGES = /^\/(my-day\/|queue\/)?$/;
 
+  // The words, in the reader's language (lib/script_words.py, written into the page as
+  // #offline-words); the English here when the page has none.
+  const words = document.getElementById("offline-words");
+  const T = words ? JSON.parse(words.textContent) : {};
+  function t(key, english, values) {
+    let text = T[key] || english;
+    for (const [name, value] of Object.entries(values || {})) text = text.replace("%(" + name + ")s", value);
+    return text;
+  }
+
   function db() {
     return new Promise((resolve, reject) => {
       const open = indexedDB.open("leadtracker-offline", 1);
@@ -48,8 +58,8 @@
       Object.fromEntries(
         new Intl.DateTimeFormat("en-IN", { timeZone: zone, ...options }).formatToParts(moment).map((p) => [p.type, p.value]),
       );
-    const t = parts({ hour: "numeric", minute: "2-digit", hour12: true });
-    const clock = `${t.hour}:${t.minute} ${(t.dayPeriod || "").toLowerCase()}`;
+    const c = parts({ hour: "numeric", minute: "2-digit", hour12: true });
+    const clock = `${c.hour}:${c.minute} ${(c.dayPeriod || "").toLowerCase()}`;
     const day = (d) => new Intl.DateTimeFormat("en-CA", { timeZone: zone }).format(d);
     if (day(moment) === day(new Date())) return clock;
     const d = parts({ day: "numeric", month: "short" });
@@ -66,10 +76,10 @@
   function asOf() {
     const kept = document.querySelector('meta[name="offline-as-of"]');
     if (!kept) return null;
-    const banner = element("p", { class: "flash", role: "status", id: "offline-as-of" }, `Offline · as of ${when(kept.content)}`);
+    const banner = element("p", { class: "flash", role: "status", id: "offline-as-of" }, t("as_of", "Offline · as of %(time)s", { time: when(kept.content) }));
     if (navigator.onLine) {
       // The network is back (or the phone thinks so) but this page is still the kept copy.
-      banner.append(" · ", element("a", { href: location.href, id: "offline-reload" }, "Show the latest"));
+      banner.append(" · ", element("a", { href: location.href, id: "offline-reload" }, t("latest", "Show the latest")));
     }
     return banner;
   }
@@ -84,7 +94,10 @@
     const banner = asOf();
     if (banner) marker.append(banner);
     if (waiting) {
-      const text = waiting === 1 ? "1 change waiting to send" : `${waiting} changes waiting to send`;
+      const text =
+        waiting === 1
+          ? t("waiting_one", "%(n)s change waiting to send", { n: waiting })
+          : t("waiting_other", "%(n)s changes waiting to send", { n: waiting });
       marker.append(element("p", { class: "flash", role: "status", id: "outbox-waiting" }, text));
     }
     if (refused.length) marker.append(refusedPanel(refused));
@@ -93,13 +106,13 @@
 
   function refusedPanel(refused) {
     const panel = element("section", { class: "card", id: "outbox-refused", "aria-labelledby": "outbox-refused-title" });
-    panel.append(element("h2", { class: "card-title", id: "outbox-refused-title" }, "Changes not sent"));
+    panel.append(element("h2", { class: "card-title", id: "outbox-refused-title" }, t("refused_title", "Changes not sent")));
     const list = element("ul", { class: "cards" });
     for (const entry of refused) {
       const item = element("li", { class: "flash error" });
-      const said = element("p", {}, ` made ${when(entry.madeAt)}: ${entry.reason}`);
+      const said = element("p", {}, t("made", " made %(time)s: %(reason)s", { time: when(entry.madeAt), reason: entry.reason }));
       said.prepend(element("strong", {}, entry.label));
-      const dismiss = element("button", { type: "button", class: "secondary" }, "Dismiss");
+      const dismiss = element("button", { type: "button", class: "secondary" }, t("dismiss", "Dismiss"));
       dismiss.addEventListener("click", () => outbox("readwrite", (s) => s.delete(entry.key)).then(render));
       const buttons = element("div", { class: "actions" });
       buttons.append(dismiss);
@@ -116,8 +129,10 @@
 
   // --- logging out with changes waiting --------------------------------------------------
 
-  function changes(n) {
-    return n === 1 ? "1 change" : `${n} changes`;
+  function notSent(n) {
+    return n === 1
+      ? t("not_sent_one", "%(n)s change not sent", { n })
+      : t("not_sent_other", "%(n)s changes not sent", { n });
   }
 
   async function waitingOf() {
@@ -142,21 +157,21 @@
 
   function askBeforeLogOut(form, waiting) {
     const panel = element("section", { class: "card", id: "outbox-logout", role: "alertdialog", "aria-labelledby": "outbox-logout-title" });
-    const title = element("h2", { class: "card-title", id: "outbox-logout-title" }, `${changes(waiting.length)} not sent`);
-    const said = element("p", { id: "outbox-logout-said" }, "Made on this phone and not yet on the server. Send them before you log out?");
+    const title = element("h2", { class: "card-title", id: "outbox-logout-title" }, notSent(waiting.length));
+    const said = element("p", { id: "outbox-logout-said" }, t("logout_said", "Made on this phone and not yet on the server. Send them before you log out?"));
     const buttons = element("div", { class: "actions" });
-    const send = element("button", { type: "button" }, "Send now");
-    const discard = element("button", { type: "button", class: "danger" }, "Discard and log out");
-    const keep = element("button", { type: "button", class: "secondary" }, "Keep them and log out");
+    const send = element("button", { type: "button" }, t("send_now", "Send now"));
+    const discard = element("button", { type: "button", class: "danger" }, t("discard", "Discard and log out"));
+    const keep = element("button", { type: "button", class: "secondary" }, t("keep", "Keep them and log out"));
     send.addEventListener("click", async () => {
       send.disabled = true;
-      said.textContent = "Sending…";
+      said.textContent = t("sending", "Sending…");
       await sendNow();
       const left = await waitingOf();
       send.disabled = false;
       if (!left.length) return logOut(form);
-      title.textContent = `${changes(left.length)} not sent`;
-      said.textContent = "No network: not sent. Try again, or keep them on this phone for your next sign-in.";
+      title.textContent = notSent(left.length);
+      said.textContent = t("no_network", "No network: not sent. Try again, or keep them on this phone for your next sign-in.");
     });
     discard.addEventListener("click", async () => {
       const keys = (await waitingOf()).map((e) => e.key);
@@ -201,7 +216,8 @@
   // A page read offline is an old copy: its token may be older than the session.
   const copy = document.querySelector('meta[name="offline-as-of"]');
   const token = copy ? null : document.querySelector("input[name=csrfmiddlewaretoken]");
-  tell({ type: "hello", user, csrf: token ? token.value : "" });
+  // The language too: the worker's own words (its page for a page not kept) follow the person's.
+  tell({ type: "hello", user, csrf: token ? token.value : "", lang: document.documentElement.lang || "" });
   if (user && navigator.onLine && TODAY_PAGES.test(location.pathname) && !document.querySelector('meta[name="offline-as-of"]')) {
     const urls = [...document.querySelectorAll("main a[href]")]
       .map((a) => a.getAttribute("href"))

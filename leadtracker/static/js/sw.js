@@ -1,5 +1,6 @@
 /* LeadTracker's service worker. Served at /sw.js by lib/pwa.py, which puts VERSION, SHELL (the
-   app shell's addresses) and STATIC_URL in front of this file.
+   app shell's addresses), STATIC_URL and WORDS (what this worker says, in every language:
+   lib/script_words.py) in front of this file.
 
    Reading offline: pages are fetched from the network first; the person's landing page, My
    day, the calling queue, their shift page, the leads on today's lists and the last 50 leads
@@ -39,14 +40,15 @@ const KEPT = [
 ];
 // A lead's page or its outcome sheet: the last RECENT_LEADS opened, and today's.
 const LEAD_PAGE = /^\/(leads|calls\/sheet\/lead)\/\d+\/$/;
+// Each write, and its name in the list of changes waiting (labelOf, in the person's language).
 const WRITES = [
-  [/^\/attendance\/punch\/$/, "Punch"],
-  [/^\/leads\/\d+\/note\/$/, "Note"],
-  [/^\/leads\/\d+\/follow-up\/$/, "Follow-up"],
-  [/^\/follow-ups\/\d+\/done\/$/, "Follow-up done"],
-  [/^\/leads\/new\/$/, "New lead"],
-  [/^\/calls\/sheet\/lead\/\d+\/$/, "Outcome"],
-  [/^\/calls\/\d+\/sheet\/$/, "Outcome"],
+  [/^\/attendance\/punch\/$/, "punch"],
+  [/^\/leads\/\d+\/note\/$/, "note"],
+  [/^\/leads\/\d+\/follow-up\/$/, "follow_up"],
+  [/^\/follow-ups\/\d+\/done\/$/, "follow_up_done"],
+  [/^\/leads\/new\/$/, "new_lead"],
+  [/^\/calls\/sheet\/lead\/\d+\/$/, "outcome"],
+  [/^\/calls\/\d+\/sheet\/$/, "outcome"],
 ];
 const LOGOUT = /^\/logout\/$/;
 
@@ -72,6 +74,35 @@ async function store(name, mode, work) {
     tx.oncomplete = () => resolve(request && request.result);
     tx.onerror = () => reject(tx.error);
   });
+}
+
+// --- its words: in the language the signed-in person's pages last told it ("hello"), kept in
+// "meta" for a worker started afresh offline; else the browser's own (as a visitor gets) ------
+
+let T = null;
+let LANG = "";
+
+// The first of WORDS is the site's own language, for a browser that speaks none of them.
+function pick(lang) {
+  const wanted = (lang || "").toLowerCase();
+  const codes = Object.keys(WORDS);
+  const found = codes.find((code) => code === wanted) || codes.find((code) => code.split("-")[0] === wanted.split("-")[0]);
+  LANG = found || codes[0] || "en";
+  T = WORDS[LANG] || {};
+}
+
+async function speaking() {
+  if (!T) pick((await meta.get("lang")) || (self.navigator && self.navigator.language) || "");
+}
+
+function t(key, english, values) {
+  let text = (T && T[key]) || english;
+  for (const [name, value] of Object.entries(values || {})) text = text.replace("%(" + name + ")s", value);
+  return text;
+}
+
+function html(text) {
+  return String(text).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 }
 
 const outbox = {
@@ -119,7 +150,11 @@ async function forgetPages() {
   await meta.set("today", []);
 }
 
-async function signedIn(user, csrf) {
+async function signedIn(user, csrf, lang) {
+  if (lang) {
+    pick(lang);
+    await meta.set("lang", lang);
+  }
   // Another person on this phone, or nobody: what the last one read is not theirs to read.
   if ((await meta.get("user")) !== user) {
     await forgetPages();
@@ -132,7 +167,7 @@ async function signedIn(user, csrf) {
 self.addEventListener("message", (event) => {
   const data = event.data || {};
   if (data.type === "hello") {
-    event.waitUntil(signedIn(data.user || "", data.csrf).then(() => (data.user ? flush() : null)));
+    event.waitUntil(signedIn(data.user || "", data.csrf, data.lang).then(() => (data.user ? flush() : null)));
   } else if (data.type === "flush") {
     // Asked by the log-out question: told when the pass is over, whatever it sent.
     const done = () => data.answer && event.source && event.source.postMessage({ type: "flushed" });
@@ -213,7 +248,7 @@ async function keepToday(urls) {
 
 async function fromCache(url) {
   const cached = await caches.match(url.href, { cacheName: PAGES });
-  if (!cached) return offlinePage();
+  if (!cached) return offlinePage(notKept);
   const at = cached.headers.get("X-Kept-At") || "";
   const html = (await cached.text()).replace("</head>", `<meta name="offline-as-of" content="${at}"></head>`);
   const headers = new Headers(cached.headers);
@@ -221,17 +256,23 @@ async function fromCache(url) {
   return new Response(html, { status: 200, headers });
 }
 
-const NOT_KEPT =
-  "<p>This page was not kept on this phone. My day, the calling queue and " +
-  'the leads you opened last can be read offline.</p><p><a class="button" href="/">My day</a></p>';
+const notKept = () =>
+  t(
+    "not_kept",
+    "This page was not kept on this phone. My day, the calling queue and the leads you opened last can be read offline.",
+  );
 
-function offlinePage(text = NOT_KEPT) {
-  const html =
-    '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">' +
-    '<meta name="viewport" content="width=device-width, initial-scale=1"><title>Offline</title>' +
+// The worker's own page when there is no network: says why, in the person's language.
+async function offlinePage(said) {
+  await speaking();
+  const page =
+    `<!DOCTYPE html><html lang="${html(LANG)}"><head><meta charset="utf-8">` +
+    '<meta name="viewport" content="width=device-width, initial-scale=1">' +
+    `<title>${html(t("offline", "Offline"))}</title>` +
     `<link rel="stylesheet" href="${SHELL[0]}"></head><body><main class="page">` +
-    `<h1>No network</h1>${text}</main></body></html>`;
-  return new Response(html, { status: 503, headers: { "Content-Type": "text/html; charset=utf-8" } });
+    `<h1>${html(t("no_network", "No network"))}</h1><p>${html(said())}</p>` +
+    `<p><a class="button" href="/">${html(t("my_day", "My day"))}</a></p></main></body></html>`;
+  return new Response(page, { status: 503, headers: { "Content-Type": "text/html; charset=utf-8" } });
 }
 
 async function page(request, url) {
@@ -257,9 +298,16 @@ async function shell(request) {
 
 function labelOf(url, body) {
   const found = WRITES.find(([pattern]) => pattern.test(url.pathname));
-  if (!found) return "Change";
-  if (found[1] === "Punch") return new URLSearchParams(body).get("action") === "out" ? "Punch out" : "Punch in";
-  return found[1];
+  const kind = found ? found[1] : "";
+  if (kind === "punch") {
+    return new URLSearchParams(body).get("action") === "out" ? t("punch_out", "Punch out") : t("punch_in", "Punch in");
+  }
+  if (kind === "note") return t("note", "Note");
+  if (kind === "follow_up") return t("follow_up", "Follow-up");
+  if (kind === "follow_up_done") return t("follow_up_done", "Follow-up done");
+  if (kind === "new_lead") return t("new_lead", "New lead");
+  if (kind === "outcome") return t("outcome", "Outcome");
+  return t("change", "Change");
 }
 
 function send(entry, queued, csrf) {
@@ -291,6 +339,7 @@ async function write(request, url) {
   const type = request.headers.get("Content-Type") || "";
   if (!type.startsWith("application/x-www-form-urlencoded")) return fetch(request);
   const body = await request.clone().text();
+  await speaking();
   const entry = {
     key: self.crypto.randomUUID(),
     url: url.href,
@@ -315,7 +364,7 @@ async function write(request, url) {
       const back = entry.referrer && (await caches.match(entry.referrer, { cacheName: PAGES }));
       return Response.redirect(back ? entry.referrer : "/", 303);
     }
-    return new Response('<p class="flash" role="status">Saved on this phone: sent when the network is back.</p>', {
+    return new Response(`<p class="flash" role="status">${html(t("saved", "Saved on this phone: sent when the network is back."))}</p>`, {
       status: 202,
       headers: { "Content-Type": "text/html; charset=utf-8" },
     });
@@ -331,10 +380,11 @@ async function reasonOf(response) {
       // not the JSON it said: the status says enough
     }
   }
-  if (response.status === 404) return "not found: the lead was given to someone else, deleted or erased";
-  if (response.status === 403) return "not allowed for you (any more)";
-  if (response.status === 422) return "the form was not accepted: open it and make the change again";
-  return `refused (${response.status})`;
+  await speaking();
+  if (response.status === 404) return t("not_found", "not found: the lead was given to someone else, deleted or erased");
+  if (response.status === 403) return t("forbidden", "not allowed for you (any more)");
+  if (response.status === 422) return t("not_accepted", "the form was not accepted: open it and make the change again");
+  return t("refused", "refused (%(status)s)", { status: response.status });
 }
 
 let flushing = null;
@@ -350,7 +400,12 @@ async function flushOnce() {
   const oldest = Date.now() - EXPIRE_DAYS * 24 * 3600 * 1000;
   for (const entry of waiting.filter((e) => Date.parse(e.madeAt) < oldest)) {
     entry.state = "refused";
-    entry.reason = `not sent for over ${EXPIRE_DAYS} days, so given up: make the change again if it still matters`;
+    await speaking();
+    entry.reason = t(
+      "expired",
+      "not sent for over %(days)s days, so given up: make the change again if it still matters",
+      { days: EXPIRE_DAYS },
+    );
     await outbox.put(entry);
     await tellPages({ type: "outbox" });
   }
@@ -409,9 +464,11 @@ async function logout(request) {
     return await fetch(request);
   } catch (err) {
     // The phone has forgotten the person's pages; only the server can end the session.
-    return offlinePage(
-      "<p>This phone has forgotten your pages, but the server could not be told: log out again " +
-        'when the network is back.</p><p><a class="button" href="/">My day</a></p>',
+    return offlinePage(() =>
+      t(
+        "logout_offline",
+        "This phone has forgotten your pages, but the server could not be told: log out again when the network is back.",
+      ),
     );
   }
 }
