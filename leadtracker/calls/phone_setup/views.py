@@ -11,6 +11,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
@@ -78,11 +79,15 @@ def pair_url(raw_code: str) -> str:
     return f"{site()}/p/{raw_code}"
 
 
-def one_line(raw_code: str) -> str:
-    return (
-        f"pkg install -y curl && curl -fsSL {shlex.quote(site() + '/agent/install.sh')} "
-        f"| sh -s -- {shlex.quote(pair_url(raw_code))}"
-    )
+def one_line(raw_code: str, language: str = "") -> str:
+    """The line to paste into Termux. ``language``: the install script's own words are in the
+    language of the person whose phone it pairs (the script is fetched by curl, which says no
+    language); English asks for the script as it always was."""
+    script = site() + "/agent/install.sh"
+    if language and language != settings.LANGUAGE_CODE:
+        script += f"?lang={language}"
+    link = pair_url(raw_code)
+    return f"pkg install -y curl && curl -fsSL {shlex.quote(script)} | sh -s -- {shlex.quote(link)}"
 
 
 @require_safe
@@ -109,12 +114,50 @@ def wheel_url(*, relative: bool = False) -> str:
     return path if relative else site() + path
 
 
+def _script_words(server: str) -> dict[str, str]:
+    """What install.sh prints to the person at the phone, each quoted for sh."""
+    words = {
+        "no_link": gettext(
+            "The pairing link is missing. Copy the whole line from the pairing page (%(server)s/p/...) "
+            "and paste it again."
+        ),
+        "not_termux": gettext(
+            "This runs in the Termux app on an Android phone. Open Termux and paste the line there."
+        ),
+        "step_1": gettext("1/4 Installing Python and Termux:API (a few minutes the first time)"),
+        "no_python": gettext(
+            "Could not install Python and Termux:API. Check the phone's internet and paste the line again."
+        ),
+        "step_2": gettext("2/4 Installing the LeadTracker agent from %(server)s"),
+        "no_agent": gettext(
+            "Could not download the agent from %(server)s. Check the phone's internet and paste the line "
+            "again."
+        ),
+        "step_3": gettext("3/4 Pairing this phone"),
+        "no_pairing": gettext(
+            "Pairing did not work. On the web app open Phones, make a new pairing code, and paste its line "
+            "here (each link works once, for 15 minutes)."
+        ),
+        "step_4": gettext("4/4 Starting with the phone, staying awake, checking everything"),
+    }
+    return {
+        key: shlex.quote(text % {"server": server} if "%(server)s" in text else text)
+        for key, text in words.items()
+    }
+
+
 @require_safe
 def install_script(request):
-    text = render_to_string(
-        "calls/phone_setup/install.sh",
-        {"server": shlex.quote(site()), "wheel": shlex.quote(wheel_url())},
-    )
+    # ?lang= from the pairing page's line (one_line); without it, the request's language (curl
+    # sends none: the site's).
+    language = request.GET.get("lang", "")
+    if language not in dict(settings.LANGUAGES):
+        language = translation.get_language()
+    with translation.override(language):
+        text = render_to_string(
+            "calls/phone_setup/install.sh",
+            {"server": shlex.quote(site()), "wheel": shlex.quote(wheel_url()), "say": _script_words(site())},
+        )
     return HttpResponse(text, content_type="text/x-shellscript; charset=utf-8")
 
 
@@ -157,7 +200,7 @@ def pair_link(request, pairing_code: str):
         "person": code.user.get_full_name() or code.user.email,
         "organisation": code.organisation,
         "expires_at": code.expires_at,
-        "line": one_line(raw),
+        "line": one_line(raw, language_of(code.user, code.organisation)),
         "link": pair_url(raw),
         "apps": APPS,
         "battery": BATTERY,
