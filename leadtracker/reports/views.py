@@ -22,6 +22,7 @@ from leadtracker.accounts.models import Membership, Role
 from leadtracker.accounts.visibility import teams_for
 from leadtracker.attendance.actions import open_shift
 from leadtracker.attendance.selectors import users_on_shift
+from leadtracker.calls.models import CallStatus
 from leadtracker.calls.selectors import health, missed_to_return, waiting_call_backs
 from leadtracker.leads import colours
 from leadtracker.leads.selectors import agenda, overdue_follow_ups
@@ -242,6 +243,24 @@ def with_flag_labels(agents: list[dict]) -> list[dict]:
 CHARTS = ("hours", "agents", "daily", "funnel", "sources")
 
 
+def chart_words() -> dict:
+    """dashboard.js's words, in the reader's language: each series' name (a column of the tables
+    above, which stay keys for the CSV downloads) and the tooltip of the sources' chart."""
+    series = {status.value: status.label for status in CallStatus}
+    series.update(
+        calls=_("Calls"),
+        conversations=_("Conversations"),
+        talk_minutes=_("Talk (minutes)"),
+        leads=_("Leads"),
+        won=_("Won"),
+        conversion_percent=_("Conversion %"),
+    )
+    return {
+        **{f"series_{key}": str(label) for key, label in series.items()},
+        "conversion": _("Conversion %(percent)s"),
+    }
+
+
 def has_figures(rows) -> bool:
     """Whether a chart would draw anything: a range without calls still has its days and hours,
     each at zero, and bare axes tell nobody what to do (the page says it in a sentence)."""
@@ -266,6 +285,7 @@ def dashboard(request):
             span_days=(scope.end - scope.start).days + 1,
             query=urlencode(scope.query()),
             flag_legend=flag_legend(),
+            chart_words=chart_words(),
         )
     template = "reports/_dash.html" if request.headers.get("HX-Request") else "reports/dashboard.html"
     return render(request, template, context)

@@ -8,12 +8,18 @@
     calls: "#0969da", talk_minutes: "#bf8700", leads: "#0969da", won: "#1a7f37", conversion_percent: "#8250df"
   };
   var FALLBACK = ["#0969da", "#1a7f37", "#bf8700", "#cf222e", "#8250df", "#57606a", "#d1242f", "#116329"];
-  var LABELS = {
-    not_connected: "Not connected", answered_elsewhere: "Answered elsewhere", talk_minutes: "Talk (minutes)",
-    conversion_percent: "Conversion %"
-  };
   var COUNTS = { precision: 0 };  // counts of calls and leads: no half calls on an axis
-  var locale = document.documentElement.lang === "en" ? "en-IN" : undefined;
+  // Numbers grouped the Indian way (1,00,000) in both languages, as every page writes them.
+  var locale = "en-IN";
+
+  // The words, in the reader's language: each series' name and the tooltip (reports/views.py
+  // chart_words, #dashboard-words, which htmx swaps in with the figures); else the English here.
+  var T = {};
+  function t(key, english, values) {
+    var text = T[key] || english;
+    Object.keys(values || {}).forEach(function (name) { text = text.replace("%(" + name + ")s", values[name]); });
+    return text;
+  }
 
   // Days and hours as every page writes them (lib/formats.py): "6 Dec", "2 pm". The tables
   // keep ISO days and 24-hour clocks for the CSV downloads; only the drawn labels change.
@@ -30,7 +36,7 @@
   }
 
   function label(key) {
-    return LABELS[key] || key.charAt(0).toUpperCase() + key.slice(1).replace(/_/g, " ");
+    return T["series_" + key] || key.charAt(0).toUpperCase() + key.slice(1).replace(/_/g, " ");
   }
   function colour(key, i) { return COLOURS[key] || FALLBACK[i % FALLBACK.length]; }
   function column(table, i) { return table.rows.map(function (r) { return r[i]; }); }
@@ -90,7 +96,7 @@
       return { type: "bar", data: { labels: column(t, 0), datasets: ds },
         // Bars along the names, as in the funnel: a source's name reads whole on a phone.
         options: { indexAxis: "y", scales: { x: { beginAtZero: true, ticks: COUNTS } }, plugins: { legend: legend, tooltip: { callbacks: {
-          footer: function (items) { var row = t.rows[items[0].dataIndex]; return "Conversion " + row[3] + "%"; }
+          footer: function (items) { var row = t.rows[items[0].dataIndex]; return t("conversion", "Conversion %(percent)s", { percent: row[3] + "%" }); }
         } } } } };
     }
   };
@@ -98,6 +104,8 @@
   function draw(root) {
     var source = root.querySelector("#dashboard-data");
     if (!source || !window.Chart) { return; }
+    var words = document.getElementById("dashboard-words");
+    T = words ? JSON.parse(words.textContent) : {};
     var tables = JSON.parse(source.textContent);
     root.querySelectorAll("canvas[data-chart]").forEach(function (canvas) {
       var key = canvas.getAttribute("data-chart");
