@@ -12,7 +12,8 @@
       selection.removeAllRanges();
       selection.addRange(range);
     }
-    var selected = button.getAttribute("data-selected") || "Selected: long-press it and tap Copy";
+    // The words are the page's (data-selected, data-copied), in the reader's language.
+    var selected = button.getAttribute("data-selected") || "";
     button.addEventListener("click", function () {
       var text = source.textContent.trim();
       if (!navigator.clipboard) {
