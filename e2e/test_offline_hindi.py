@@ -40,7 +40,12 @@ def test_offline_in_hindi_the_marker_the_waiting_count_the_question_and_the_work
     expect(phone.locator("#offline-as-of")).to_contain_text("ऑफ़लाइन ·")
     expect(phone.locator("#offline-as-of")).to_contain_text("वाला पेज")
 
-    # A page the phone did not keep: the worker's own page, in Hindi, with no network.
+    # A page the phone did not keep: the worker's own page, in Hindi, with no network — from a
+    # worker the phone stopped and starts afresh, which reads the language it was told from
+    # IndexedDB (the browser itself speaks en-IN).
+    cdp = phone.context.new_cdp_session(phone)
+    cdp.send("ServiceWorker.enable")
+    cdp.send("ServiceWorker.stopAllWorkers")
     phone.goto(f"{live_server.url}/calls/recent/")
     expect(phone.locator("h1")).to_have_text("नेटवर्क नहीं है")
     expect(phone.locator("main")).to_contain_text("यह पेज इस फ़ोन पर सेव नहीं था")
