@@ -6,8 +6,10 @@ Its script is static/js/sw.js with the app shell's addresses put in front (hashe
 production), and a version made of them: a deploy that changes a stylesheet or the worker
 installs a new worker, which drops the old caches.
 
-The manifest is public: browsers fetch it without the session cookie. Its start page is the
-landing page (``home``), which shows each person their own (My day, or the dashboard).
+The manifest is public: browsers fetch it without the session cookie (base.html asks for it with
+the cookie, so that a signed-in person's own language names its shortcuts; a visitor's browser
+language does otherwise). Its start page is the landing page (``home``), which shows each person
+their own (My day, or the dashboard).
 """
 
 import hashlib
@@ -19,6 +21,7 @@ from django.http import HttpResponse
 from django.templatetags.static import static
 from django.urls import path, reverse
 from django.utils import translation
+from django.utils.translation import pgettext
 
 from leadtracker.lib import script_words
 
@@ -45,7 +48,10 @@ def manifest(request):
         "id": "/",
         "name": settings.SITE_NAME,
         "short_name": settings.SITE_NAME[:12],
-        "description": "Leads, calls and follow-ups for the day, on the phone.",
+        "description": pgettext(
+            "the installed app", "Leads, calls and follow-ups for the day, on the phone."
+        ),
+        "lang": translation.get_language(),
         "start_url": reverse("home"),
         "scope": "/",
         "display": "standalone",
@@ -63,9 +69,21 @@ def manifest(request):
             },
         ],
         "shortcuts": [
-            {"name": "Punch in", "url": reverse("attendance"), "icons": [{"src": icon, "sizes": "192x192"}]},
-            {"name": "Start calling", "url": reverse("queue"), "icons": [{"src": icon, "sizes": "192x192"}]},
-            {"name": "New lead", "url": reverse("lead_new"), "icons": [{"src": icon, "sizes": "192x192"}]},
+            {
+                "name": pgettext("the installed app", "Punch in"),
+                "url": reverse("attendance"),
+                "icons": [{"src": icon, "sizes": "192x192"}],
+            },
+            {
+                "name": pgettext("the installed app", "Start calling"),
+                "url": reverse("queue"),
+                "icons": [{"src": icon, "sizes": "192x192"}],
+            },
+            {
+                "name": pgettext("the installed app", "New lead"),
+                "url": reverse("lead_new"),
+                "icons": [{"src": icon, "sizes": "192x192"}],
+            },
         ],
     }
     return HttpResponse(json.dumps(body, indent=1), content_type="application/manifest+json")

@@ -4,6 +4,8 @@ import json
 
 from django.test import Client
 
+from leadtracker.testing import hindi_client
+
 
 def test_the_manifest_is_public_and_names_the_app(db):
     answer = Client().get("/manifest.webmanifest")
@@ -21,6 +23,15 @@ def test_the_manifest_is_public_and_names_the_app(db):
         "Start calling": "/queue/",
         "New lead": "/leads/new/",
     }
+
+
+def test_the_manifest_names_its_shortcuts_in_the_readers_language(acme):
+    visitor = json.loads(Client().get("/manifest.webmanifest", HTTP_ACCEPT_LANGUAGE="hi").content)
+    assert visitor["lang"] == "hi"
+    assert [s["name"] for s in visitor["shortcuts"]] == ["पंच इन", "कॉल शुरू करें", "नई लीड"]
+    # Signed in (base.html asks for it with the cookie): the person's own choice, whatever the browser's.
+    own = hindi_client(acme.alice).get("/manifest.webmanifest", HTTP_ACCEPT_LANGUAGE="en")
+    assert json.loads(own.content)["description"] == "आज की लीड, कॉल और फ़ॉलो-अप, फ़ोन पर।"
 
 
 def test_the_icons_are_served(db):
@@ -46,6 +57,6 @@ def test_the_worker_is_served_at_the_root_under_our_policy(db):
 
 def test_every_page_links_the_manifest_and_the_offline_script(acme, as_member):
     page = as_member(acme.alice).get("/").content.decode()
-    assert '<link rel="manifest" href="/manifest.webmanifest">' in page
+    assert '<link rel="manifest" href="/manifest.webmanifest" crossorigin="use-credentials">' in page
     assert "js/offline.js" in page
     assert f'data-user="{acme.alice.user_id}"' in page
