@@ -24,7 +24,7 @@ from leadtracker.leads.actions.leads import create_lead
 from leadtracker.leads.actions.settings import source_named
 from leadtracker.leads.models import Activity, ActivityKind, LeadSource
 from leadtracker.lib.errors import ActionError
-from leadtracker.lib.stored_text import english, stored
+from leadtracker.lib.stored_text import english, recipe_of, recording, stored
 
 log = logging.getLogger(__name__)
 
@@ -257,7 +257,7 @@ def _lead_from(payload: Payload, mapped: Mapped):
     org = connector.organisation
     data = mapped.data
     if not data.phones:
-        raise MappingError("no phone number in the lead")
+        raise MappingError(_("no phone number in the lead"))
     data.source = connector.source
     data.extra = {**data.extra, "attribution": mapped.attribution}
     is_test = payload.is_test or mapped.is_test
@@ -303,23 +303,33 @@ def _lead_from(payload: Payload, mapped: Mapped):
 RETRY_MINUTES = (1, 5, 30)
 
 
-def _later(payload: Payload, reason: str) -> bool:
+def _reason(words) -> dict:
+    """An error as what to say (lib/stored_text.py): the recipe gettext recorded for ``words``
+    (inside recording()), else the words themselves, shown as they are to every reader."""
+    return recipe_of(words) or stored("%(words)s", words=str(words))
+
+
+def _later(payload: Payload, reason: dict) -> bool:
     """Queue the payload again for a passing cause; False once its tries are used up."""
     if payload.attempts > len(RETRY_MINUTES):
         return False
     minutes = RETRY_MINUTES[payload.attempts - 1]
-    payload.error = f"{reason} (trying again in {minutes} min)"[:1000]
-    payload.save(update_fields=["error", "attempts"])
-    health.note_error(payload.connector, payload.error)
+    said = stored(
+        gettext_noop("%(reason)s (trying again in %(minutes)s min)"), reason=reason, minutes=minutes
+    )
+    payload.error, payload.error_said = english(said)[:1000], said
+    payload.save(update_fields=["error", "error_said", "attempts"])
+    health.note_error(payload.connector, payload.error, said=said)
     when = timezone.now() + dt.timedelta(minutes=minutes)
     transaction.on_commit(lambda: process_payload_job.using(run_after=when).enqueue(payload.pk))
     return True
 
 
-def _fail(payload: Payload, reason: str) -> None:
-    payload.status, payload.error, payload.processed_at = PayloadStatus.FAILED, reason[:1000], timezone.now()
-    payload.save(update_fields=["status", "error", "processed_at", "attempts"])
-    health.note_error(payload.connector, reason)
+def _fail(payload: Payload, reason: dict) -> None:
+    payload.status, payload.processed_at = PayloadStatus.FAILED, timezone.now()
+    payload.error, payload.error_said = english(reason)[:1000], reason
+    payload.save(update_fields=["status", "error", "error_said", "processed_at", "attempts"])
+    health.note_error(payload.connector, payload.error, said=reason)
 
 
 def process_payload(payload: Payload) -> Payload:
@@ -332,9 +342,13 @@ def process_payload(payload: Payload) -> Payload:
     payload.attempts += 1
     lead = None
     try:
-        with transaction.atomic():
+        # recording(): an error's words are also kept as what to say, for the payload log and the
+        # connector's health to read in their reader's language (the English is the record).
+        with recording(), transaction.atomic():
             if provider is None:
-                raise MappingError(f"no provider for {payload.connector.kind!r} on this server")
+                raise MappingError(
+                    _("no provider for %(kind)r on this server") % {"kind": payload.connector.kind}
+                )
             if provider.process is not None:
                 lead, status = provider.process(payload), PayloadStatus.DONE
             else:
@@ -342,19 +356,25 @@ def process_payload(payload: Payload) -> Payload:
                 lead, status = _lead_from(payload, mapped)
             left_out = "; ".join(mapped.left_out) if provider.process is None else ""
             payload.status, payload.lead = status, lead
-            payload.error = f"Made without {left_out}"[:1000] if left_out else ""
+            said = stored(gettext_noop("Made without %(left_out)s"), left_out=left_out) if left_out else {}
+            payload.error, payload.error_said = (english(said)[:1000] if said else ""), said
             payload.processed_at = timezone.now()
-            payload.save(update_fields=["status", "error", "lead", "processed_at", "attempts"])
+            payload.save(update_fields=["status", "error", "error_said", "lead", "processed_at", "attempts"])
     except MappingError as exc:
-        if not (exc.retry and _later(payload, str(exc))):
-            _fail(payload, str(exc))
+        reason = _reason(exc.args[0] if exc.args else str(exc))
+        if not (exc.retry and _later(payload, reason)):
+            _fail(payload, reason)
     except SecretsUnreadable as exc:
-        _fail(payload, str(exc))
+        _fail(payload, _reason(exc.args[0] if exc.args else str(exc)))
     except ActionError as exc:
-        _fail(payload, f"{exc.field}: {exc.message}" if exc.field else exc.message)
+        why = _reason(exc.message)
+        _fail(payload, stored("%(field)s: %(why)s", field=exc.field, why=why) if exc.field else why)
     except Exception as exc:  # noqa: BLE001 — a bug must not leave the payload waiting forever
         log.exception("payload %s failed", payload.pk)
-        _fail(payload, f"internal error ({type(exc).__name__}); replay it once fixed")
+        _fail(
+            payload,
+            stored(gettext_noop("internal error (%(kind)s); replay it once fixed"), kind=type(exc).__name__),
+        )
     record(
         "integration.process",
         organisation=payload.connector.organisation,
@@ -379,8 +399,8 @@ def replay_payload(payload: Payload, *, actor: Actor) -> Payload:
     if locked != PayloadStatus.FAILED:
         raise ActionError(_("only a failed payload can be replayed"), field="status", status_code=409)
     # A fresh set of tries: the cause was fixed, a passing one (Facebook's 5xx) may come again.
-    payload.status, payload.error, payload.attempts = PayloadStatus.RECEIVED, "", 0
-    payload.save(update_fields=["status", "error", "attempts"])
+    payload.status, payload.error, payload.error_said, payload.attempts = PayloadStatus.RECEIVED, "", {}, 0
+    payload.save(update_fields=["status", "error", "error_said", "attempts"])
     record(
         "integration.replay",
         organisation=payload.connector.organisation,

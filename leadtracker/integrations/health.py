@@ -27,11 +27,16 @@ def note_received(connector: Connector, at=None) -> None:
         connector.last_received_at = at
 
 
-def note_error(connector: Connector, message: str, at=None) -> None:
+def note_error(connector: Connector, message: str, at=None, said: dict | None = None) -> None:
+    """``message``: the error in words (English, for the record and the API); ``said``: the same
+    as what to say (lib/stored_text.py), which the pages render in their reader's language."""
     at = at or timezone.now()
     message = (message or "unknown error")[:1000]
-    Connector.objects.filter(pk=connector.pk).update(last_error=message, last_error_at=at)
-    connector.last_error, connector.last_error_at = message, at
+    said = said or {}
+    Connector.objects.filter(pk=connector.pk).update(
+        last_error=message, last_error_at=at, last_error_said=said
+    )
+    connector.last_error, connector.last_error_at, connector.last_error_said = message, at, said
 
 
 def figures(connectors, *, now=None, day_start=None) -> dict[int, dict]:

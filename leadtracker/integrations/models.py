@@ -31,6 +31,9 @@ class Connector(models.Model):
     last_received_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True, default="")
     last_error_at = models.DateTimeField(null=True, blank=True)
+    # The last error as what to say (lib/stored_text.py), read in the reader's language; empty
+    # when it was words only (last_error, the English kept for the record and the API).
+    last_error_said = models.JSONField(default=dict, blank=True)
     # A pull connector's place (IndiaMART: the end of the last window fully stored).
     cursor = models.JSONField(default=dict, blank=True)
 
@@ -80,6 +83,8 @@ class Payload(models.Model):
     is_test = models.BooleanField(default=False)
     status = models.CharField(max_length=12, choices=PayloadStatus.choices, default=PayloadStatus.RECEIVED)
     error = models.TextField(blank=True, default="")
+    # ``error`` as what to say, read in the reader's language (as Connector.last_error_said).
+    error_said = models.JSONField(default=dict, blank=True)
     lead = models.ForeignKey(Lead, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     processed_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)

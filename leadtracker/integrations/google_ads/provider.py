@@ -9,6 +9,7 @@ is kept and its lead tagged as a test. De-duplicated on ``lead_id`` (Google retr
 
 import hmac
 
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
 from leadtracker.integrations import hooks
@@ -46,7 +47,7 @@ def to_lead(payload) -> Mapped:
     body = payload.body
     columns = body.get("user_column_data")
     if not isinstance(columns, list):
-        raise MappingError("no user_column_data in the lead")
+        raise MappingError(_("no user_column_data in the lead"))
     values, answers = {}, []
     for column in columns:
         if not isinstance(column, dict):

@@ -3,6 +3,7 @@ enquiry as a lead (fields.py). Both ways store the same enquiry under its UNIQUE
 lead that arrives by push and again by pull is one payload and one lead."""
 
 from django.http import JsonResponse
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
 from leadtracker.integrations.actions import receive_payload
@@ -35,10 +36,10 @@ def handle(request, connector):
 def to_lead(payload):
     problem = bodies.unreadable(payload.body)
     if problem:
-        raise MappingError(f"IndiaMART's push could not be read: {problem}")
+        raise MappingError(_("IndiaMART's push could not be read: %(problem)s") % {"problem": problem})
     enquiry = enquiry_of(payload.body)
     if enquiry is None:
-        raise MappingError("IndiaMART's push has no RESPONSE (the enquiry)")
+        raise MappingError(_("IndiaMART's push has no RESPONSE (the enquiry)"))
     try:
         read = fields.lead_fields(enquiry)
     except fields.NotALead as exc:

@@ -97,8 +97,10 @@ def store(connector: Connector, records: list) -> int:
 
 def _clear_pull_error(connector: Connector) -> None:
     if connector.last_error.startswith(PULL_ERROR):
-        Connector.objects.filter(pk=connector.pk, last_error=connector.last_error).update(last_error="")
-        connector.last_error = ""
+        Connector.objects.filter(pk=connector.pk, last_error=connector.last_error).update(
+            last_error="", last_error_said={}
+        )
+        connector.last_error, connector.last_error_said = "", {}
 
 
 def poll(connector: Connector, now: dt.datetime | None = None) -> int:

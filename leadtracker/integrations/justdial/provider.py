@@ -2,6 +2,7 @@
 team (form fields, a query string or JSON), and reads the answer "RECEIVED" as delivered."""
 
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
 from leadtracker.integrations.actions import receive_payload
@@ -30,7 +31,7 @@ def handle(request, connector):
 def to_lead(payload):
     problem = bodies.unreadable(payload.body)
     if problem:
-        raise MappingError(f"JustDial's push could not be read: {problem}")
+        raise MappingError(_("JustDial's push could not be read: %(problem)s") % {"problem": problem})
     try:
         read = fields.lead_fields(payload.body)
     except fields.NotALead as exc:

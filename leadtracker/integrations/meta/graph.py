@@ -4,6 +4,7 @@ with the page token. Every failure comes back as a MappingError in words an admi
 
 import requests
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from leadtracker.integrations.registry import MappingError
 
@@ -30,23 +31,32 @@ def _code(response):
 
 def _graph_error(response) -> str:
     error = _error_of(response)
-    message = error.get("message") or response.reason or "no reason given"
+    message = error.get("message") or response.reason or _("no reason given")
     code = error.get("code")
     if code == 190:
-        return f"the page token is expired or was revoked: paste a new one (Facebook said: {message})"
+        return _("the page token is expired or was revoked: paste a new one (Facebook said: %(message)s)") % {
+            "message": message
+        }
     if code in (10, 200) or response.status_code == 403:
-        return f"the page token may not read leads (it needs leads_retrieval on this page): {message}"
+        return _("the page token may not read leads (it needs leads_retrieval on this page): %(message)s") % {
+            "message": message
+        }
     if code in RATE_LIMITED:
-        return f"Facebook's rate limit was reached ({message})"
+        return _("Facebook's rate limit was reached (%(message)s)") % {"message": message}
     if response.status_code == 404 or code == 100:
-        return f"Facebook does not know this lead (deleted, or another page's): {message}"
-    return f"Facebook answered {response.status_code}: {message}"
+        return _("Facebook does not know this lead (deleted, or another page's): %(message)s") % {
+            "message": message
+        }
+    return _("Facebook answered %(status)s: %(message)s") % {
+        "status": response.status_code,
+        "message": message,
+    }
 
 
 def fetch_lead(connector, leadgen_id: str) -> dict:
     token = connector.setting("page_token")
     if not token:
-        raise MappingError("no page token: paste the page access token in the connector's settings")
+        raise MappingError(_("no page token: paste the page access token in the connector's settings"))
     url = f"{settings.META_GRAPH_URL}/{requests.utils.quote(leadgen_id, safe='')}"
     try:
         response = requests.get(
@@ -55,7 +65,9 @@ def fetch_lead(connector, leadgen_id: str) -> dict:
             timeout=settings.INTEGRATION_HTTP_TIMEOUT,
         )
     except requests.RequestException as exc:
-        raise MappingError(f"could not reach Facebook ({type(exc).__name__})", retry=True) from None
+        raise MappingError(
+            _("could not reach Facebook (%(error)s)") % {"error": type(exc).__name__}, retry=True
+        ) from None
     if response.status_code != 200:
         # Facebook's own trouble or its rate limit passes by itself; a bad token does not.
         passing = response.status_code >= 500 or _code(response) in RATE_LIMITED
@@ -63,9 +75,9 @@ def fetch_lead(connector, leadgen_id: str) -> dict:
     try:
         lead = response.json()
     except ValueError:
-        raise MappingError("Facebook's answer was not JSON") from None
+        raise MappingError(_("Facebook's answer was not JSON")) from None
     if not isinstance(lead, dict):
-        raise MappingError("Facebook's answer was not a lead")
+        raise MappingError(_("Facebook's answer was not a lead"))
     return lead
 
 

@@ -7,6 +7,8 @@ a connector may add names of its own per form in ``options["mapping"]``:
 Everything else (custom questions) goes to the lead's first note, question by question.
 """
 
+from django.utils.translation import gettext as _
+
 from leadtracker.integrations.registry import Mapped, MappingError
 from leadtracker.leads.actions.leads import LeadData
 from leadtracker.leads.fields.incoming import fit, target_key
@@ -39,7 +41,7 @@ def _mapping_for(connector, form_id: str) -> dict:
 def lead_of(connector, delivery: dict, lead: dict, form_name: str = "") -> Mapped:
     field_data = lead.get("field_data")
     if not isinstance(field_data, list):
-        raise MappingError("the lead from Facebook has no field_data")
+        raise MappingError(_("the lead from Facebook has no field_data"))
     form_id = str(lead.get("form_id") or delivery.get("form_id") or "")
     names = {**STANDARD, **{k.lower(): v for k, v in _mapping_for(connector, form_id).items()}}
     values: dict[str, list[str]] = {}

@@ -13,6 +13,7 @@
 import hashlib
 import hmac
 
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
 from leadtracker.integrations import hooks
@@ -79,7 +80,7 @@ def handle(request, connector):
 def to_lead(payload):
     leadgen_id = payload.body.get("leadgen_id")
     if not leadgen_id:
-        raise MappingError("no leadgen_id in the delivery")
+        raise MappingError(_("no leadgen_id in the delivery"))
     lead = fetch_lead(payload.connector, str(leadgen_id))
     form_id = str(lead.get("form_id") or payload.body.get("form_id") or "")
     return lead_of(payload.connector, payload.body, lead, form_name(payload.connector, form_id))

@@ -162,7 +162,7 @@ def record_report(connector: Connector, report: Report, *, actor: Actor | None =
         or _fallback_user(org)
     )
     if user_id is None:
-        raise registry.MappingError("nobody in the organisation to hold this call (no active owner)")
+        raise registry.MappingError(_("nobody in the organisation to hold this call (no active owner)"))
     if report.direction == Direction.OUT:
         call_type = CallType.OUTGOING
     else:

@@ -3,6 +3,8 @@
 
 import json
 
+from django.utils.translation import gettext as _
+
 from leadtracker.integrations.registry import MappingError
 from leadtracker.integrations.telephony import actions
 
@@ -33,7 +35,7 @@ def process(payload, line):
     about a call's end (nothing to store)."""
     body = payload.body if isinstance(payload.body, dict) else {}
     if not body.get("CallSid"):
-        raise MappingError("the report has no CallSid: it names no call")
+        raise MappingError(_("the report has no CallSid: it names no call"))
     report = line.read_report(body)
     if report is None:
         return None

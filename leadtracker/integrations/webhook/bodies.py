@@ -11,6 +11,7 @@ import hmac
 
 from django.core.exceptions import RequestDataTooBig
 from django.http.request import RawPostDataException
+from django.utils.translation import gettext as _
 
 from leadtracker.integrations.registry import Mapped, MappingError
 from leadtracker.leads.actions.leads import LeadData, clean_email
@@ -56,7 +57,7 @@ def mapped(fields: dict, region: str) -> Mapped:
     notes instead of failing the lead."""
     phones = list(fields.get("phones") or [])
     if not phones:
-        raise MappingError("no phone number in the lead")
+        raise MappingError(_("no phone number in the lead"))
     kept, notes = phones[:1], fields.get("notes", "")
     for other in phones[1:]:
         try:

@@ -80,14 +80,16 @@ def to_lead(payload):
     body = payload.body
     problem = bodies.unreadable(body)
     if problem:
-        raise MappingError(f"the body could not be read: {problem}")
+        raise MappingError(_("the body could not be read: %(problem)s") % {"problem": problem})
     try:
         paths = mapping.of(payload.connector)
         read = {name: mapping.value(body, paths, name) for name in mapping.FIELDS}
     except BadPath as exc:
-        raise MappingError(str(exc)) from None
+        raise MappingError(exc.args[0] if exc.args else str(exc)) from None
     if not read["phone"]:
-        raise MappingError(f"no phone number at {paths.get('phone')!r} (the path mapped to phone)")
+        raise MappingError(
+            _("no phone number at %(path)r (the path mapped to phone)") % {"path": paths.get("phone")}
+        )
     label = payload.connector.name
     org = payload.connector.organisation
     given, left_out = {}, []
