@@ -69,7 +69,6 @@ def test_offline_in_hindi_the_marker_the_waiting_count_the_question_and_the_work
     expect(phone.locator("main")).to_contain_text("नेटवर्क आने पर फिर से लॉग आउट करें")
 
 
-@pytest.mark.slow(reason="a browser signs in, waits for the worker, punches out offline and comes back")
 def test_a_punch_refused_on_arrival_is_named_and_explained_in_hindi(phone, live_server, people, login):
     _in_hindi(people.alice)
     shift = open_shift(people.alice, hours_ago=3)
