@@ -15,6 +15,7 @@ import datetime as dt
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from leadtracker.integrations import health
 from leadtracker.integrations.actions import receive_payload
@@ -24,11 +25,19 @@ from leadtracker.integrations.indiamart.window import BLOCKED_FOR, POLL_EVERY, n
 from leadtracker.integrations.models import Connector
 from leadtracker.integrations.webhook.mapping import body_hash
 from leadtracker.lib import formats
+from leadtracker.lib.stored_text import english, stored
 
-REFUSED_KEY = (
+# Each error is kept as what to say too (lib/stored_text.py): the health panel reads it in its
+# reader's language; last_error keeps the English, which _clear_pull_error recognises.
+REFUSED_KEY = gettext_noop(
     "IndiaMART refused the key. Generate a new CRM key in IndiaMART's Lead Manager "
     "(seller.indiamart.com/leadmanager/crmapi) and paste it in this connector's settings."
 )
+WAIT = gettext_noop(
+    "IndiaMART asked us to wait: the key was used more than once in 5 minutes (is it also set in "
+    "another CRM?). Pulling again after %(again)s; no lead is lost."
+)
+UNREADABLE = gettext_noop("IndiaMART could not be read (%(said)s); trying again in 5 minutes.")
 # Errors this module writes start so; a good pull clears them (and leaves others' alone).
 PULL_ERROR = "IndiaMART "
 
@@ -103,6 +112,10 @@ def _clear_pull_error(connector: Connector) -> None:
         connector.last_error, connector.last_error_said = "", {}
 
 
+def _note(connector: Connector, said: dict) -> None:
+    health.note_error(connector, english(said), said=said)
+
+
 def poll(connector: Connector, now: dt.datetime | None = None) -> int:
     """Called by the worker every minute; asks IndiaMART at most every POLL_EVERY, and not
     while it blocks the key. Returns how many new payloads were stored."""
@@ -129,16 +142,12 @@ def poll(connector: Connector, now: dt.datetime | None = None) -> int:
         _set(connector, blocked_until=until.isoformat(), last_code=429)
         with timezone.override(connector.organisation.tzinfo):  # the time as the organisation reads it
             again = formats.clock(until)
-        health.note_error(
-            connector,
-            f"IndiaMART asked us to wait: the key was used more than once in 5 minutes (is it also set "
-            f"in another CRM?). Pulling again after {again}; no lead is lost.",
-        )
+        _note(connector, stored(WAIT, again=again))
     elif answer.code == 401:
         _set(connector, last_code=401)
-        health.note_error(connector, REFUSED_KEY)
+        _note(connector, stored(REFUSED_KEY))
     else:
         _set(connector, last_code=answer.code)
-        said = answer.message or "no reason given"
-        health.note_error(connector, f"IndiaMART could not be read ({said}); trying again in 5 minutes.")
+        said = answer.message or stored(gettext_noop("no reason given"))
+        _note(connector, stored(UNREADABLE, said=said))
     return 0
