@@ -1,11 +1,12 @@
 """Who owns a lead: assigning by hand, in bulk, or by the organisation's assignment rules."""
 
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from leadtracker.accounts.audit import Actor, record
-from leadtracker.accounts.models import Membership, Role
+from leadtracker.accounts.models import Membership, Role, User
 from leadtracker.accounts.notifications import notify
 from leadtracker.attendance.selectors import users_on_shift
 from leadtracker.leads.actions.permissions import check_owner
@@ -49,10 +50,15 @@ def assign_lead(
     )
     emit(lead, "lead.assigned", {"owner_id": owner_id, "reason": reason})
     if owner_id is not None and owner_id != getattr(actor.user, "pk", None):
+        # In the new owner's language: theirs, else the organisation's (read above, for record()).
+        # One read of their choice; a lazy text would make notify() read the organisation too.
+        chosen = User.objects.filter(pk=owner_id).values_list("language", flat=True).first()
+        with translation.override(chosen or lead.organisation.language or settings.LANGUAGE_CODE):
+            text = _("New lead for you: %(lead)s") % {"lead": lead}
         notify(
             organisation_id=lead.organisation_id,
             user_id=owner_id,
-            text=f"New lead for you: {lead}",
+            text=text,
             url=f"/leads/{lead.pk}/",
             kind="assigned",
             lead_id=lead.pk,

@@ -85,11 +85,12 @@ def test_a_duplicate_over_the_api_is_refused_with_nothing_written(acme, api_as):
 # the consent event and its audit event; the endpoints and a delivery for each of the two events;
 # the rule, its agents, its turn and two savepoints (assignment.py); the owner's write, the
 # follow-ups and call-backs handed over, the assignment's timeline and audit, the new owner's
-# notification and whether they have a phone to push to. The next levers: the endpoints and the
+# notification in their language (their choice, read: issue 20 §3) and whether they have a phone
+# to push to. The next levers: the endpoints and the
 # active rules read with the create context (2 statements) and the owner chosen before the insert
 # (the owner's write, the follow-ups and call-backs: nothing to hand over on a lead made this
 # instant).
-STATEMENTS_WITH_EVERYTHING = 34
+STATEMENTS_WITH_EVERYTHING = 35
 
 
 def test_a_create_with_consent_assignment_and_a_webhook(acme, api_as, settings):
