@@ -11,6 +11,7 @@ from leadtracker.leads.consent import unsubscribe_url
 from leadtracker.leads.fields import filters as custom_filters
 from leadtracker.leads.models import FollowUp, FollowUpKind, ImportJob, Lead, WebhookEndpoint
 from leadtracker.lib.schema import Amount, Choice, Moment, Strict
+from leadtracker.lib.stored_text import shown
 
 # A custom field's value as JSON sends it; its field's type checks it (leads/fields/values.py).
 CustomValue = str | int | float | bool | list[str] | None
@@ -524,7 +525,15 @@ class ImportOut(Schema):
             errors=job.errors,
             warnings=job.warnings,
             value_mapping=job.value_mapping,
-            issues=job.first_issues,
+            # In the caller's language where the import kept what each said (imports/report.py).
+            issues=[
+                {
+                    **i,
+                    "reason": shown(i.get("reason_said"), i["reason"]),
+                    "column": shown(i.get("column_said"), i["column"]),
+                }
+                for i in job.first_issues
+            ],
             has_error_report=bool(job.error_report_path),
             failure=job.failure,
         )

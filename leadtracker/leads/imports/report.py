@@ -9,6 +9,7 @@ import os
 from leadtracker.leads.imports.importer import Issue
 from leadtracker.leads.models import ImportJob, ImportState
 from leadtracker.lib.spreadsheet import CsvWriter
+from leadtracker.lib.stored_text import recipe_of
 
 logger = logging.getLogger(__name__)
 
@@ -42,7 +43,14 @@ class IssueReport:
     def __call__(self, issue: Issue):
         self.writer.writerow(self.line(issue))
         if len(self.first) < FIRST_ISSUES:
-            self.first.append(issue.as_dict())
+            first = issue.as_dict()
+            # The result page reads them in its reader's language when the import kept what
+            # they say (jobs.py imports under recording()); the CSV has the importer's words.
+            for name in ("reason", "column"):
+                if said := recipe_of(first[name]):
+                    first[f"{name}_said"] = said
+                first[name] = str(first[name])
+            self.first.append(first)
 
     @staticmethod
     def line(issue: Issue) -> list:

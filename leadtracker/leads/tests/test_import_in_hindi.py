@@ -1,8 +1,8 @@
 """Importing leads in Hindi (issue 20 §3): the upload, column-mapping and value pages speak Hindi to
 a person who reads it, and an import's report — its errors and warnings, the most read text of an
-import — is written in the language of the person who started it (the worker runs in it; see
-imports/jobs.py for why they are not stored as codes), while the result page's own words are the
-reader's."""
+import — is written in the language of the person who started it (the worker runs in it); the
+result page reads its words, and the first issues' reasons kept as what they say (imports/jobs.py,
+lib/stored_text.py), in the reader's language."""
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -58,7 +58,10 @@ def test_the_report_is_written_in_the_language_of_whoever_started_the_import(acm
         items[1]
         == "लाइन 3 · Stage Hot⚠ चेतावनी — इम्पोर्ट हुई: यहाँ ऐसा स्टेटस नहीं; Interested में इम्पोर्ट की (आम शब्द)"
     )
-    # Someone reading in English gets the page's own words in English; the reasons stay as written.
+    # Someone reading in English gets the page in English, the reasons too; the CSV report keeps
+    # the importer's words.
     other = as_member(acme.olga).get(f"/leads/import/{job.pk}/").content.decode()
     assert "Done — 1 error, 2 warnings" in other
-    assert "Row 3 · Stage" in other and "आम शब्द" in other
+    assert "Row 3 · Stage" in other and "आम शब्द" not in other
+    english = [text for tag, _c, text in html_region(other, "import-issues").elements if tag == "li"]
+    assert english[1].startswith("Row 3 · Stage Hot⚠ Warning — imported: ") and "Interested" in english[1]
