@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -47,7 +47,7 @@ from leadtracker.leads.imports.reader import BrokenLine, open_table
 from leadtracker.leads.imports.writer import Pending, insert_details, insert_leads, unflushed_commits
 from leadtracker.leads.models import Lead, LeadPhone, LeadSource, LeadStatus
 from leadtracker.leads.webhooks import queue_event, subscribers
-from leadtracker.lib.bulk import one_of
+from leadtracker.lib.bulk import one_of, text_array
 from leadtracker.lib.errors import ActionError
 from leadtracker.lib.money import parse_amount
 from leadtracker.lib.phones import InvalidPhone
@@ -497,19 +497,7 @@ class Importer:
         # Which of this batch's numbers and e-mails are already stored: two queries.
         phones = {p for _, _, c, _ in cleaned for p, _ in c.phones}
         emails = {c.fields["email"] for _, _, c, _ in cleaned if c.fields["email"]}
-        stored = dict(
-            LeadPhone.objects.filter(organisation=self.org, e164__in=one_of(phones)).values_list(
-                "e164", "lead_id"
-            )
-        )
-        stored.update(
-            {
-                f"@{e}": pk
-                for e, pk in Lead.objects.filter(organisation=self.org, email__in=one_of(emails))
-                .exclude(email="")  # so SQLite uses the partial unique index (see find_duplicate)
-                .values_list("email", "pk")
-            }
-        )
+        stored = self._stored(phones, emails)
         pending: list[Pending] = []
         by_key: dict[str, Pending] = {}
         for row_number, cells, clean, row in cleaned:
@@ -554,6 +542,47 @@ class Importer:
             ):
                 by_key.setdefault(key, p)
         self._write(pending)
+
+    def _stored(self, phones: set, emails: set) -> dict:
+        """Which of a batch's numbers and e-mails (as "@e-mail") are already stored, and on
+        which lead."""
+        if connection.vendor == "postgresql":
+            return self._stored_postgresql(phones, emails)
+        stored = dict(
+            LeadPhone.objects.filter(organisation=self.org, e164__in=one_of(phones)).values_list(
+                "e164", "lead_id"
+            )
+        )
+        stored.update(
+            {
+                f"@{e}": pk
+                for e, pk in Lead.objects.filter(organisation=self.org, email__in=one_of(emails))
+                .exclude(email="")  # so SQLite uses the partial unique index (see find_duplicate)
+                .values_list("email", "pk")
+            }
+        )
+        return stored
+
+    def _stored_postgresql(self, phones: set, emails: set) -> dict:
+        """One statement, each value looked up in its unique index. Written as a LATERAL
+        look-up a value (LIMIT 1 keeps the planner from flattening it into a join) because an
+        import runs before autovacuum has analysed the tables it fills: the planner then thinks
+        the organisation has a hundred leads, and chose to hash-join the whole organisation's
+        numbers and leads against the batch's — 70 ms a batch at 100,000 leads, growing with
+        every batch — where a thousand index look-ups take ~2 ms."""
+        org_id = self.org.id
+        sql = """
+            SELECT p.e164, p.lead_id FROM unnest(%s::text[]) AS n(v)
+              JOIN LATERAL (SELECT e164, lead_id FROM leads_leadphone
+                             WHERE organisation_id = %s AND e164 = n.v LIMIT 1) AS p ON true
+            UNION ALL
+            SELECT '@' || l.email, l.id FROM unnest(%s::text[]) AS m(v)
+              JOIN LATERAL (SELECT email, id FROM leads_lead
+                             WHERE organisation_id = %s AND email = m.v AND email <> '' LIMIT 1) AS l ON true
+        """
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [text_array(phones), org_id, text_array(emails), org_id])
+            return dict(cursor.fetchall())
 
     @staticmethod
     def _pending(row_number, clean, row: Row, keys, cells) -> Pending:
