@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from leadtracker.accounts.audit import Actor, record
 from leadtracker.accounts.models import Membership, Role
@@ -68,6 +69,14 @@ def _event(*, org_id, given, method, actor: Actor, lead_id=None, member=None, no
         note=(note or "").strip()[:NOTE_MAX],
         occurred_at=timezone.now(),
     )
+
+
+# Notes the system writes on a consent event (a person's are their own words). The event is an
+# append-only record: its note keeps the English, and the consent panel reads it in the reader's
+# language (lib/stored_text.reread), old events too.
+NOTE_MERGED = gettext_noop("merged with lead %(lead)s, which had no marketing consent")
+NOTE_UNSUBSCRIBED_IN_TRASH = gettext_noop("used while the lead was in the trash (%(at)s UTC)")
+SYSTEM_NOTES = (NOTE_MERGED, NOTE_UNSUBSCRIBED_IN_TRASH)
 
 
 def lead_consent_changed(lead: Lead, *, method: str, actor: Actor, note: str = "") -> ConsentEvent:

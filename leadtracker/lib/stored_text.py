@@ -26,6 +26,8 @@ was asked (``recipe_of(exc.message)``), so the worker can store the recipe besid
 A text put together without gettext (an f-string, a join) has no recipe: it is stored as words.
 """
 
+import functools
+import re
 from contextlib import contextmanager
 from typing import Any
 
@@ -97,6 +99,26 @@ def english(text: dict) -> str:
     """``text`` in the site's language, for the record."""
     with translation.override(settings.LANGUAGE_CODE):
         return shown(text)
+
+
+# --- words written by the system in English, with no column for what they said ----------
+
+
+@functools.cache
+def _pattern(msgid: str) -> re.Pattern:
+    parts = re.split(r"%\((\w+)\)s", msgid)
+    regex = "".join(re.escape(p) if i % 2 == 0 else f"(?P<{p}>.+?)" for i, p in enumerate(parts))
+    return re.compile(regex + r"\Z", re.S)
+
+
+def reread(words: str, msgids) -> str:
+    """``words`` in the active language when they are one of ``msgids`` (English, marked with
+    gettext_noop where written) with its %(name)s values filled in; else as they are (a person's
+    own note). For a record that keeps only its English words, and rows written before."""
+    for msgid in msgids:
+        if found := _pattern(msgid).match(words or ""):
+            return translation.gettext(msgid) % found.groupdict()
+    return words
 
 
 # --- recording what an action's error said ------------------------------------------------

@@ -10,7 +10,7 @@ from leadtracker.accounts.audit import Actor, record
 from leadtracker.accounts.models import Membership, Role
 from leadtracker.leads.actions.follow_ups import _refresh_next_follow_up
 from leadtracker.leads.actions.leads import RICHER_TEXT_FIELDS
-from leadtracker.leads.consent import lead_consent_changed
+from leadtracker.leads.consent import NOTE_MERGED, lead_consent_changed
 from leadtracker.leads.models import Activity, ActivityKind, ConsentMethod, FollowUp, Lead, LeadPhone, LeadTag
 from leadtracker.leads.signals import lead_owner_changed
 from leadtracker.lib.errors import ActionError
@@ -153,7 +153,7 @@ def merge_leads(primary: Lead, duplicate: Lead, *, actor: Actor, by: Membership 
             primary,
             method=ConsentMethod.MERGE,
             actor=actor,
-            note=f"merged with lead {duplicate.pk}, which had no marketing consent",
+            note=NOTE_MERGED % {"lead": duplicate.pk},
         )
     if primary.owner_id:
         FollowUp.objects.filter(lead=primary).open().update(assignee_id=primary.owner_id)

@@ -5,7 +5,8 @@ Here, in leads, for leads' pages (an import's first issues) and those of the app
 
 from django import template
 
-from leadtracker.lib.stored_text import shown
+from leadtracker.leads.consent import SYSTEM_NOTES
+from leadtracker.lib.stored_text import reread, shown
 
 register = template.Library()
 
@@ -13,3 +14,10 @@ register = template.Library()
 @register.filter
 def said_or(said, words):
     return shown(said, words or "")
+
+
+@register.filter
+def consent_note(note: str) -> str:
+    """A consent event's note: the system's own (leads/consent.SYSTEM_NOTES) in the reader's
+    language, a person's as they wrote it."""
+    return reread(note, SYSTEM_NOTES)

@@ -38,7 +38,7 @@ from django.utils.translation import gettext as _
 
 from leadtracker.accounts.audit import Actor, record
 from leadtracker.accounts.models import Membership, Role
-from leadtracker.leads.consent import lead_consent_changed
+from leadtracker.leads.consent import NOTE_UNSUBSCRIBED_IN_TRASH, lead_consent_changed
 from leadtracker.leads.models import (
     Activity,
     ActivityKind,
@@ -374,7 +374,7 @@ def restore_lead(trashed: TrashedLead, *, actor: Actor, by: Membership | None) -
             lead,
             method=ConsentMethod.UNSUBSCRIBE_LINK,
             actor=Actor.system(),
-            note=f"used while the lead was in the trash ({trashed.snapshot['unsubscribed_at'][:16]} UTC)",
+            note=NOTE_UNSUBSCRIBED_IN_TRASH % {"at": trashed.snapshot["unsubscribed_at"][:16]},
         )
     Activity.objects.create(
         organisation_id=lead.organisation_id,

@@ -7,7 +7,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext, pgettext
 
-from leadtracker.lib.stored_text import english, recipe_of, recording, shown, stored
+from leadtracker.lib.stored_text import english, recipe_of, recording, reread, shown, stored
 
 pytestmark = pytest.mark.same_on_every_database(reason="translates texts, reads no database")
 
@@ -65,3 +65,12 @@ def test_recording_ends_with_the_language_it_began_with():
     with recording():
         assert translation.get_language() == "en-in"
     assert recipe_of(_("no such source")) is None
+
+
+def test_reread_translates_the_systems_english_and_leaves_a_persons_words():
+    msgids = ("is more than %(span)s in the future", "no such source")
+    with translation.override("hi"):
+        assert reread("is more than 2 days in the future", msgids) == "2 days से ज़्यादा आगे का है"
+        assert reread("no such source", msgids) == "ऐसा कोई सोर्स नहीं"
+        assert reread("no such source here", msgids) == "no such source here"  # the whole words only
+        assert reread("", msgids) == ""
