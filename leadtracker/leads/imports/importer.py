@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -32,6 +32,7 @@ from leadtracker.leads.actions.leads import (
 from leadtracker.leads.actions.permissions import _may_change
 from leadtracker.leads.actions.settings import source_named
 from leadtracker.leads.fields import imports as custom_imports
+from leadtracker.leads.imports.ahead import LaterSource, Part, ReadAhead, met_or_later
 from leadtracker.leads.imports.fastrow import FastRows
 from leadtracker.leads.imports.mapping import (
     FIELDS,
@@ -44,10 +45,15 @@ from leadtracker.leads.imports.mapping import (
     source_key,
 )
 from leadtracker.leads.imports.reader import BrokenLine, open_table
-from leadtracker.leads.imports.writer import Pending, insert_details, insert_leads, unflushed_commits
-from leadtracker.leads.models import Lead, LeadPhone, LeadSource, LeadStatus
+from leadtracker.leads.imports.writer import (
+    Pending,
+    already_stored,
+    insert_details,
+    insert_leads,
+    unflushed_commits,
+)
+from leadtracker.leads.models import Lead, LeadSource, LeadStatus
 from leadtracker.leads.webhooks import queue_event, subscribers
-from leadtracker.lib.bulk import one_of, text_array
 from leadtracker.lib.errors import ActionError
 from leadtracker.lib.money import parse_amount
 from leadtracker.lib.phones import InvalidPhone
@@ -383,51 +389,61 @@ class Importer:
                 self.mapping,
                 table.headers,
                 reserved=RESERVED_EXTRA,
-                source=self._source,
+                source=met_or_later(self.source_of),
                 default_source=self.default_source,
                 owner_id=self.owner.pk if self.owner is not None else None,
                 region=self.org.phone_region,
             )
-        # The row number a person sees in Excel or an editor (title rows and multi-line cells
-        # counted) when the reader knows it; else the record's place under a one-line header.
-        knows = hasattr(table, "row_number")
         records = table.rows
         if resume is not None:
             self.counts = Counts(**resume.as_dict())
             # Read past what was committed: the reader is the same, so the same records come.
             records = itertools.islice(records, resume.rows, None)
-        with unflushed_commits():
-            batch = self._batches(table, records, knows, max_rows, on_progress)
+        # The file is read, and its everyday rows cleaned, a batch ahead in a thread of its
+        # own while this one writes (imports/ahead.py); the row number is the one a person sees
+        # in Excel or an editor (title rows and multi-line cells counted) when the reader knows
+        # it, else the record's place under a one-line header.
+        clean = self._fast.clean if self._fast is not None else None
+        reading = ReadAhead(
+            table, records, batch=BATCH, rows_before=self.counts.rows, max_rows=max_rows, clean=clean
+        )
+        try:
+            with unflushed_commits():
+                part = reading.next()
+                while not part.last:
+                    self._commit(self._take(part, max_rows), table.headers, on_progress, part.fraction)
+                    part = reading.next()
+            batch = self._take(part, max_rows)
+        finally:
+            reading.close()
         self._commit(batch, table.headers, on_progress, 1.0, last=True)
         return self.counts
 
-    def _batches(self, table, records, knows, max_rows, on_progress) -> list:
-        """Commit the table's full batches; the last, partial one is returned."""
+    def _take(self, part: Part, max_rows: int) -> list:
+        """A part read ahead, counted and its unreadable records reported as they come; its
+        rows, to commit."""
         batch = []
-        for cells in records:
-            here = table.row_number() if knows else self.counts.rows + 2
-            if self.counts.rows >= max_rows:
-                # One line in the report, not a million: the rest of the file is named, not read.
-                self._error(
-                    here,
-                    _("row"),
-                    "",
-                    _(
-                        "the file has more than %s rows (the most one import takes): this row "
-                        "and the ones after it were not imported; split the file"
-                    )
-                    % max_rows,
-                    [],
-                )
-                break
+        for here, cells, fast in part.items:
             self.counts.rows += 1
             if isinstance(cells, BrokenLine):
                 self._error(getattr(cells, "row", None) or here, _("row"), "", cells.message, [])
                 continue
-            batch.append((here, cells))
-            if len(batch) >= BATCH:
-                self._commit(batch, table.headers, on_progress, table.progress())
-                batch = []
+            batch.append((here, cells, fast))
+        if part.over is not None:
+            # One line in the report, not a million: the rest of the file is named, not read.
+            self._error(
+                part.over,
+                _("row"),
+                "",
+                _(
+                    "the file has more than %s rows (the most one import takes): this row "
+                    "and the ones after it were not imported; split the file"
+                )
+                % max_rows,
+                [],
+            )
+        if part.error is not None:
+            raise part.error
         return batch
 
     def _commit(self, batch, headers, on_progress, fraction, last=False):
@@ -467,13 +483,13 @@ class Importer:
 
     def _clean(self, batch, headers) -> list:
         cleaned = []
-        fast = self._fast
-        for row_number, cells in batch:
-            if fast is not None:
-                done = fast.clean(cells)
-                if done is not None:  # the everyday row; anything else takes the general path
-                    cleaned.append((row_number, cells, done[0], done[1]))
-                    continue
+        for row_number, cells, done in batch:
+            if done is not None:  # the everyday row, cleaned ahead; anything else takes the general path
+                clean = done[0]
+                if type(clean.fields["source"]) is LaterSource:  # a spelling not met before
+                    clean.fields["source"] = self._source(clean.fields["source"].name)
+                cleaned.append((row_number, cells, clean, done[1]))
+                continue
             try:
                 row = self._row_to_data(cells, headers)
                 try:
@@ -497,7 +513,7 @@ class Importer:
         # Which of this batch's numbers and e-mails are already stored: two queries.
         phones = {p for _, _, c, _ in cleaned for p, _ in c.phones}
         emails = {c.fields["email"] for _, _, c, _ in cleaned if c.fields["email"]}
-        stored = self._stored(phones, emails)
+        stored = already_stored(self.org, phones, emails)
         pending: list[Pending] = []
         by_key: dict[str, Pending] = {}
         for row_number, cells, clean, row in cleaned:
@@ -542,47 +558,6 @@ class Importer:
             ):
                 by_key.setdefault(key, p)
         self._write(pending)
-
-    def _stored(self, phones: set, emails: set) -> dict:
-        """Which of a batch's numbers and e-mails (as "@e-mail") are already stored, and on
-        which lead."""
-        if connection.vendor == "postgresql":
-            return self._stored_postgresql(phones, emails)
-        stored = dict(
-            LeadPhone.objects.filter(organisation=self.org, e164__in=one_of(phones)).values_list(
-                "e164", "lead_id"
-            )
-        )
-        stored.update(
-            {
-                f"@{e}": pk
-                for e, pk in Lead.objects.filter(organisation=self.org, email__in=one_of(emails))
-                .exclude(email="")  # so SQLite uses the partial unique index (see find_duplicate)
-                .values_list("email", "pk")
-            }
-        )
-        return stored
-
-    def _stored_postgresql(self, phones: set, emails: set) -> dict:
-        """One statement, each value looked up in its unique index. Written as a LATERAL
-        look-up a value (LIMIT 1 keeps the planner from flattening it into a join) because an
-        import runs before autovacuum has analysed the tables it fills: the planner then thinks
-        the organisation has a hundred leads, and chose to hash-join the whole organisation's
-        numbers and leads against the batch's — 70 ms a batch at 100,000 leads, growing with
-        every batch — where a thousand index look-ups take ~2 ms."""
-        org_id = self.org.id
-        sql = """
-            SELECT p.e164, p.lead_id FROM unnest(%s::text[]) AS n(v)
-              JOIN LATERAL (SELECT e164, lead_id FROM leads_leadphone
-                             WHERE organisation_id = %s AND e164 = n.v LIMIT 1) AS p ON true
-            UNION ALL
-            SELECT '@' || l.email, l.id FROM unnest(%s::text[]) AS m(v)
-              JOIN LATERAL (SELECT email, id FROM leads_lead
-                             WHERE organisation_id = %s AND email = m.v AND email <> '' LIMIT 1) AS l ON true
-        """
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [text_array(phones), org_id, text_array(emails), org_id])
-            return dict(cursor.fetchall())
 
     @staticmethod
     def _pending(row_number, clean, row: Row, keys, cells) -> Pending:

@@ -13,7 +13,7 @@ from leadtracker.leads.actions.tags import _tag_objects
 from leadtracker.leads.consent import imported_consents
 from leadtracker.leads.models import Activity, ActivityKind, Lead, LeadPhone, LeadStatus, LeadTag
 from leadtracker.leads.signals import leads_imported
-from leadtracker.lib.bulk import insert_returning_ids, insert_rows
+from leadtracker.lib.bulk import insert_returning_ids, insert_rows, one_of, text_array
 
 
 @dataclass
@@ -30,6 +30,46 @@ class Pending:
     warnings: list = field(default_factory=list)
     kept: list = field(default_factory=list)  # (column, raw value) noted on the timeline
     cells: list = field(default_factory=list)
+
+
+def already_stored(org, phones: set, emails: set) -> dict:
+    """Which of a batch's numbers and e-mails (as "@e-mail") are already stored, and on
+    which lead."""
+    if connection.vendor == "postgresql":
+        return _already_stored_postgresql(org.id, phones, emails)
+    stored = dict(
+        LeadPhone.objects.filter(organisation=org, e164__in=one_of(phones)).values_list("e164", "lead_id")
+    )
+    stored.update(
+        {
+            f"@{e}": pk
+            for e, pk in Lead.objects.filter(organisation=org, email__in=one_of(emails))
+            .exclude(email="")  # so SQLite uses the partial unique index (see find_duplicate)
+            .values_list("email", "pk")
+        }
+    )
+    return stored
+
+
+def _already_stored_postgresql(org_id: int, phones: set, emails: set) -> dict:
+    """One statement, each value looked up in its unique index. Written as a LATERAL look-up
+    a value (LIMIT 1 keeps the planner from flattening it into a join) because an import runs
+    before autovacuum has analysed the tables it fills: the planner then thinks the
+    organisation has a hundred leads, and chose to hash-join the whole organisation's numbers
+    and leads against the batch's — 70 ms a batch at 100,000 leads, growing with every batch —
+    where a thousand index look-ups take ~2 ms."""
+    sql = """
+        SELECT p.e164, p.lead_id FROM unnest(%s::text[]) AS n(v)
+          JOIN LATERAL (SELECT e164, lead_id FROM leads_leadphone
+                         WHERE organisation_id = %s AND e164 = n.v LIMIT 1) AS p ON true
+        UNION ALL
+        SELECT '@' || l.email, l.id FROM unnest(%s::text[]) AS m(v)
+          JOIN LATERAL (SELECT email, id FROM leads_lead
+                         WHERE organisation_id = %s AND email = m.v AND email <> '' LIMIT 1) AS l ON true
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [text_array(phones), org_id, text_array(emails), org_id])
+        return dict(cursor.fetchall())
 
 
 def json_text(value) -> str:
