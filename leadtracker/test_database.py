@@ -77,6 +77,14 @@ def copy_into(connection) -> None:
             raise NotImplementedError(vendor)
 
 
+def copy_sqlite_to(target: Path) -> None:
+    """Make the SQLite file ``target`` a copy of the migrated template: the device agent's tests
+    start their server process on one (agent/tests/support.py) instead of migrating it."""
+    name = f"sqlite-{schema_name()}"
+    with _locked(name):
+        _copy_sqlite(name, Path(target))
+
+
 def _copy_sqlite(name: str, target: Path) -> None:
     template = TEMPLATES / f"{name}.sqlite3"
     if not template.exists():

@@ -46,10 +46,35 @@ def free_port() -> int:
 # --- the server --------------------------------------------------------------------------------
 
 
-class Server:
-    """gunicorn serving the real application on SQLite, one per test session."""
+# One `leadtracker shell` process makes what a test needs — the organisations, a person's token,
+# pairing codes — by the management commands themselves (call_command): each `leadtracker`
+# process costs Django's start, 1-1.5 s of CPU. The owner gets no password: no test signs in,
+# and hashing one (Argon2) cost 0.4 s of CPU an organisation.
+PEOPLE = """
+import io, json
+from django.core.management import call_command
 
-    PASSWORD = "agent-tests-password-1"
+def run(*args):
+    out = io.StringIO()
+    call_command(*args, stdout=out)
+    return out.getvalue()
+
+made = []
+for slug, email, new, token, codes in {plan!r}:
+    if new:
+        run("create_org", "--name", slug.title(), "--slug", slug, "--owner-email", email)
+    made.append([
+        run("create_token", "--org", slug, "--email", email, "--name", "agent tests").strip().splitlines()[-1]
+        if token else None,
+        [run("pairing_code", "--org", slug, "--email", email).split()[-1] for _ in range(codes)],
+    ])
+print("MADE " + json.dumps(made))
+"""
+
+
+class Server:
+    """gunicorn serving the real application on SQLite, one per test session (per pytest
+    worker under xdist)."""
 
     def __init__(self, workdir: Path):
         self.workdir = workdir
@@ -108,7 +133,7 @@ class Server:
                 f"the server's `leadtracker` command is not in {self.bin}: install the server "
                 "(pip install -e .) or set LEADTRACKER_BIN_DIR"
             )
-        self.manage("migrate", "--no-input", "-v", "0")
+        self.copy_migrated_template()
         self.log = open(self.workdir / "gunicorn.log", "wb")  # noqa: SIM115
         self.proc = subprocess.Popen(
             [
@@ -122,6 +147,9 @@ class Server:
                 "60",
                 "--graceful-timeout",
                 "2",
+                # The application loaded once and forked, not once in each worker (a Django start
+                # each); it opens no database connection and starts no thread as it loads.
+                "--preload",
             ],
             env=self.env,
             cwd=self.workdir,
@@ -139,6 +167,28 @@ class Server:
                 time.sleep(0.1)
         raise RuntimeError("the server did not answer /api/v1/health within 60 s")
 
+    def copy_migrated_template(self) -> None:
+        """The database is a copy of the server suite's migrated template (leadtracker/
+        test_database.py, keyed by the migrations' text; the first process to need it migrates
+        it), not migrated here: that was 9 s of CPU a server. In a process of the server's
+        Python, with its PYTHONPATH: the server's code is not this package's to import."""
+        done = subprocess.run(
+            [
+                str(self.bin / "python"),
+                "-c",
+                "import sys, leadtracker.test_database as t; t.copy_sqlite_to(sys.argv[1])",
+                str(self.db_path),
+            ],
+            env=self.env,
+            cwd=self.workdir,
+            capture_output=True,
+            text=True,
+            timeout=600,  # migrating the template, when this run is the first to need it
+            check=False,
+        )
+        if done.returncode != 0:
+            raise RuntimeError(f"copying the migrated template failed:\n{done.stdout}\n{done.stderr}")
+
     def stop(self) -> None:
         if self.proc and self.proc.poll() is None:
             self.proc.terminate()
@@ -149,26 +199,36 @@ class Server:
         if self.proc:
             self.log.close()
 
+    def people(self, *slugs: str, token: bool = True, codes: int = 1) -> list[tuple[str | None, list[str]]]:
+        """For each slug, in one process: its organisation, owned by owner@<slug>.test (created
+        the first time), and that owner's personal API token (``token``) and ``codes`` pairing
+        codes for a phone (each valid 15 minutes, used once)."""
+        with self._lock:
+            new = [slug for slug in slugs if slug not in self._orgs]
+            self._orgs.update(new)
+        plan = [(slug, f"owner@{slug}.test", slug in new, token, codes) for slug in slugs]
+        try:
+            out = self.manage("shell", "-c", PEOPLE.format(plan=plan))
+        except BaseException:
+            with self._lock:
+                self._orgs.difference_update(new)
+            raise
+        made = json.loads(out.split("MADE ", 1)[1])
+        return [(made_token, made_codes) for made_token, made_codes in made]
+
+    def person(self, slug: str) -> tuple[str, str]:
+        """The owner of <slug>'s personal API token (the person on the web) and a pairing code
+        for their phone, made in one process."""
+        [(token, [code])] = self.people(slug)
+        return token, code
+
     def org(self, slug: str) -> str:
         """An organisation (created once) owned by owner@<slug>.test; returns that e-mail."""
-        email = f"owner@{slug}.test"
         with self._lock:
-            if slug in self._orgs:
-                return email
-        self.manage(
-            "create-org",
-            "--name",
-            slug.title(),
-            "--slug",
-            slug,
-            "--owner-email",
-            email,
-            "--password",
-            self.PASSWORD,
-        )
-        with self._lock:
-            self._orgs.add(slug)
-        return email
+            known = slug in self._orgs
+        if not known:
+            self.people(slug, token=False, codes=0)
+        return f"owner@{slug}.test"
 
     def build_wheel(self) -> None:
         """The agent's wheel where the server serves it from (make install's agent-wheel)."""
@@ -195,16 +255,12 @@ class Server:
             )
 
     def pairing_code(self, slug: str) -> str:
-        email = self.org(slug)
-        return self.manage("pairing-code", "--org", slug, "--email", email).split()[-1]
+        [(_, [code])] = self.people(slug, token=False)
+        return code
 
     def personal_token(self, slug: str) -> str:
-        email = self.org(slug)
-        return (
-            self.manage("create-token", "--org", slug, "--email", email, "--name", "agent tests")
-            .strip()
-            .splitlines()[-1]
-        )
+        [(token, _)] = self.people(slug, codes=0)
+        return token
 
     def api(self, method: str, path: str, token: str | None = None, body=None):
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)

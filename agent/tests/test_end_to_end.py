@@ -58,12 +58,10 @@ def server_calls(server, token: str) -> list[dict]:
 
 def test_pair_punch_in_sync_see_calls_punch_out(server, tmp_path):
     home = tmp_path / "phone"
-    token = server.personal_token("e2e")
+    token, code = server.person("e2e")
 
     # Pair: the token lands in a file only the user can read.
-    done = run_agent(
-        home, "pair", "--server", server.url, "--code", server.pairing_code("e2e"), "--name", "Asha's phone"
-    )
+    done = run_agent(home, "pair", "--server", server.url, "--code", code, "--name", "Asha's phone")
     assert done.returncode == 0, done.stderr
     assert "paired: device" in done.stdout
     assert stat.S_IMODE((home / "config.json").stat().st_mode) == 0o600
@@ -144,10 +142,10 @@ def test_offline_punch_keeps_its_time_privacy_holds_and_revocation_stops(server,
     home = tmp_path / "phone"
     fake_bin = write_fake_tools(tmp_path / "bin")
     log_path = tmp_path / "log.json"
-    token = server.personal_token("offline")
+    token, code = server.person("offline")
     proxy = FaultProxy(server.port)
     try:
-        done = run_agent(home, "pair", "--server", proxy.url, "--code", server.pairing_code("offline"))
+        done = run_agent(home, "pair", "--server", proxy.url, "--code", code)
         assert done.returncode == 0, done.stderr
         assert run_agent(home, "exclude", "add", "+91 99999 11111").returncode == 0
 
@@ -243,11 +241,8 @@ def test_watch_syncs_while_on_shift_and_stops_on_sigterm(server, tmp_path):
     fake_bin = write_fake_tools(tmp_path / "bin")
     log_path = tmp_path / "log.json"
     write_json_atomic(log_path, [])
-    token = server.personal_token("watch")
-    assert (
-        run_agent(home, "pair", "--server", server.url, "--code", server.pairing_code("watch")).returncode
-        == 0
-    )
+    token, code = server.person("watch")
+    assert run_agent(home, "pair", "--server", server.url, "--code", code).returncode == 0
     now = int(time.time())
     assert run_agent(home, "punch-in", "--at", rfc3339(now - 600)).returncode == 0
     env = agent_env(home, fake_bin=fake_bin, FAKE_CALL_LOG=str(log_path))
@@ -305,9 +300,9 @@ class Phone:
         self.fake_bin = write_fake_tools(tmp_path / "bin")
         self.log_path = tmp_path / "log.json"
         write_json_atomic(self.log_path, [])
-        self.token = server.personal_token(slug)  # the same person, on the web
+        self.token, code = server.person(slug)  # the token: the same person, on the web
         self.proxy = FaultProxy(server.port)
-        done = self.agent("pair", "--server", self.proxy.url, "--code", server.pairing_code(slug))
+        done = self.agent("pair", "--server", self.proxy.url, "--code", code)
         assert done.returncode == 0, done.stderr
 
     def agent(self, *args: str, **kw):

@@ -18,7 +18,7 @@ def at(minutes: float) -> str:
 
 def test_each_due_follow_up_is_reminded_once(server, tmp_path):
     slug = "reminders"
-    token = server.personal_token(slug)
+    token, code = server.person(slug)
     follow_ups = {}
     for name, number, minutes, remind in (
         ("Asha Sharma", "+919812300101", -60, 15),  # overdue
@@ -32,7 +32,7 @@ def test_each_due_follow_up_is_reminded_once(server, tmp_path):
         assert status == 201, fu
         follow_ups[name] = (lead["id"], fu["id"])
     home = tmp_path / "phone"
-    assert run_agent(home, "pair", f"{server.url}/p/{server.pairing_code(slug)}").returncode == 0
+    assert run_agent(home, "pair", f"{server.url}/p/{code}").returncode == 0
     punched = dt.datetime.fromtimestamp(time.time() - 600, dt.UTC).isoformat(timespec="seconds")
     assert run_agent(home, "punch-in", "--at", punched).returncode == 0
     fake = fake_phone(tmp_path / "bin")

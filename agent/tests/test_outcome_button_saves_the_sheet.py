@@ -15,14 +15,14 @@ NUMBER = "+919812300077"
 
 def test_interested_moves_the_lead_and_leaves_one_open_follow_up(server, tmp_path):
     slug = "outcome-sheet"
-    token = server.personal_token(slug)
+    token, code = server.person(slug)
     status, lead = server.api("POST", "/leads", token, {"name": "Kavita Rao", "phones": [NUMBER]})
     assert status == 201, lead
     earlier = (dt.datetime.now(dt.UTC) + dt.timedelta(days=3)).isoformat(timespec="seconds")
     status, old = server.api("POST", f"/leads/{lead['id']}/follow-ups", token, {"due_at": earlier})
     assert status == 201, old
     home = tmp_path / "phone"
-    assert run_agent(home, "pair", f"{server.url}/p/{server.pairing_code(slug)}").returncode == 0
+    assert run_agent(home, "pair", f"{server.url}/p/{code}").returncode == 0
     started = int(time.time()) - 300
     punched = dt.datetime.fromtimestamp(started - 600, dt.UTC).isoformat(timespec="seconds")
     assert run_agent(home, "punch-in", "--at", punched).returncode == 0
@@ -77,11 +77,11 @@ def test_not_connected_sets_tomorrow_11_am_and_a_number_that_is_no_lead_keeps_th
     server, tmp_path
 ):
     slug = "outcome-sheet-no-answer"
-    token = server.personal_token(slug)
+    token, code = server.person(slug)
     status, lead = server.api("POST", "/leads", token, {"name": "Mohan Pillai", "phones": [NUMBER]})
     assert status == 201, lead
     home = tmp_path / "phone"
-    assert run_agent(home, "pair", f"{server.url}/p/{server.pairing_code(slug)}").returncode == 0
+    assert run_agent(home, "pair", f"{server.url}/p/{code}").returncode == 0
     started = int(time.time()) - 300
     punched = dt.datetime.fromtimestamp(started - 600, dt.UTC).isoformat(timespec="seconds")
     assert run_agent(home, "punch-in", "--at", punched).returncode == 0

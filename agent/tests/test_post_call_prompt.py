@@ -125,12 +125,12 @@ def worker(server, tmp_path):
 
 def test_a_call_is_synced_within_one_poll_and_prompted_for(server, push, worker, tmp_path):
     slug = "prompt"
-    token = server.personal_token(slug)
+    token, code = server.person(slug)
     browser = subscribe_browser(server, slug, push.endpoint())
     status, lead = server.api("POST", "/leads", token, {"name": "Asha Sharma", "phones": [NUMBER]})
     assert status == 201, lead
     home = tmp_path / "phone"
-    assert run_agent(home, "pair", f"{server.url}/p/{server.pairing_code(slug)}").returncode == 0
+    assert run_agent(home, "pair", f"{server.url}/p/{code}").returncode == 0
     now = int(time.time())
     punched = now - 600
     at = dt.datetime.fromtimestamp(punched, dt.UTC).isoformat(timespec="seconds")
