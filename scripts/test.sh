@@ -156,8 +156,12 @@ agent_pass() {
     && "$venv/bin/leadtracker-agent" parse agent/tests/fixtures/sbr-calls.xml --tz Asia/Kolkata >/dev/null \
     || { loud "the device agent did not install on its own"; ok=1; }
   rm -rf agent/build agent/*.egg-info
+  # AGENT_WORKERS pytest workers, each with its server, database and var/ directory; the files
+  # dealt longest first as agent/tests/conftest.py orders them (xdist's own reordering, by number
+  # of tests, off), so the fault test runs beside the end-to-end tests, not after them.
+  TEST_WORKERS="${AGENT_WORKERS:-3}" workers agent
   (cd agent && env -u DATABASE_URL LEADTRACKER_VAR_DIR="$PWD/../var/test-agent" "../$BIN/pytest" -q \
-    --junitxml="../$RESULTS/agent.xml") || ok=1
+    "${WORKERS[@]}" --no-loadscope-reorder --junitxml="../$RESULTS/agent.xml") || ok=1
   return $ok
 }
 

@@ -1,10 +1,30 @@
-"""One real server for the whole session (migrating takes seconds), and the fault test's
-figures printed at the end of the run."""
+"""One real server for the whole session (one per pytest worker under xdist: each its own
+database and LEADTRACKER_VAR_DIR), the files dealt longest first, and the fault test's figures
+printed at the end of the run."""
 
 import pytest
 from support import Server
 
+# Set by a test; carried to the end of the run on its report (the controller's, under xdist).
 FIGURES: dict[str, str] = {}
+_SHOWN: dict[str, str] = {}
+
+# The files that take longest, longest first (wall seconds under load, 7 Dec), then the others
+# in their own order. make test runs this pass with pytest-xdist (--dist loadfile
+# --no-loadscope-reorder: a whole file to a worker, in this order), so the fault test runs
+# beside the end-to-end tests instead of after them, and no long file is dealt last. xdist gives
+# a worker whose first file has at most two tests a second file at once: the fault test's is the
+# short one here, waiting behind it.
+LONGEST_FIRST = [
+    "test_faults.py",  # 214: 200 randomised runs
+    "test_end_to_end.py",  # 215 in all
+    "test_post_call_prompt.py",  # 72
+    "test_outcome_offline.py",  # 27, after the fault test on its worker
+    "test_outcome_button_saves_the_sheet.py",  # 68
+    "test_install_script.py",  # 60: pip installs the wheel for real
+    "test_follow_up_reminders.py",  # 35
+    "test_pair_link.py",  # 22
+]
 
 
 @pytest.fixture(scope="session")
@@ -17,8 +37,22 @@ def server(tmp_path_factory):
         srv.stop()
 
 
+def pytest_collection_modifyitems(config, items):
+    rank = {name: i for i, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.when == "call" and FIGURES:
+        report.user_properties.extend(("figure", [title, text]) for title, text in FIGURES.items())
+        FIGURES.clear()
+    return report
+
+
 def pytest_terminal_summary(terminalreporter):
-    for title, text in FIGURES.items():
+    for title, text in _SHOWN.items():
         terminalreporter.write_sep("-", title)
         terminalreporter.write_line(text)
 
@@ -30,6 +64,10 @@ _SKIPPED: list[str] = []
 def pytest_runtest_logreport(report):
     if report.skipped:
         _SKIPPED.append(report.nodeid)
+    for name, value in report.user_properties:
+        if name == "figure":
+            title, text = value
+            _SHOWN[title] = text
 
 
 def pytest_sessionfinish(session, exitstatus):
