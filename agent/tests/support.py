@@ -356,8 +356,12 @@ ANDROID_CODES = {
 }
 
 FAKE_TOOL = r"""#!{python} -IS
-# A stand-in for {name}: prints the call log in $FAKE_CALL_LOG (JSON) as the real tool does.
+# A stand-in for {name}: prints the call log in $FAKE_CALL_LOG (JSON) as the real tool does, and
+# appends its arguments (a JSON line) to $FAKE_ARGS_RECORD where that is set.
 import datetime as dt, json, os, random, re, sys, time
+if os.environ.get("FAKE_ARGS_RECORD"):
+    with open(os.environ["FAKE_ARGS_RECORD"], "a") as fh:
+        fh.write(json.dumps(sys.argv[1:]) + "\n")
 IST = dt.timezone(dt.timedelta(hours=5, minutes=30))
 TERMUX = {termux}
 CODES = {codes}

@@ -23,24 +23,16 @@ from leadtracker.accounts.tests.push_service import Browser, PushService, check_
 
 NUMBER = "+919812345678"
 RECORDER = """#!/bin/sh
-{python} -c 'import json, sys; print(json.dumps(sys.argv[1:]))' "$@" >> {record}
-"""
-# termux-call-log: records its arguments, then answers as the fake tool does.
-CALL_LOG_WRAPPER = """#!/bin/sh
-{python} -c 'import json, sys; print(json.dumps(sys.argv[1:]))' "$@" >> {record}
-exec {real} "$@"
+{python} -I -S -c 'import json, sys; print(json.dumps(sys.argv[1:]))' "$@" >> {record}
 """
 
 
 def fake_phone(directory: Path) -> Path:
-    write_fake_tools(directory / "real")
-    directory.mkdir(exist_ok=True)
+    """termux-call-log (the fake tool, its arguments recorded where $FAKE_ARGS_RECORD says: watch
+    runs it every poll, so one process of its own, not a shell and a recorder besides), and
+    recorders for the notification tools."""
+    write_fake_tools(directory)
     tools = {
-        "termux-call-log": CALL_LOG_WRAPPER.format(
-            python=sys.executable,
-            record=directory / "call-log.args",
-            real=directory / "real" / "termux-call-log",
-        ),
         "termux-notification": RECORDER.format(python=sys.executable, record=directory / "notifications"),
         "termux-notification-remove": RECORDER.format(python=sys.executable, record=directory / "removed"),
         "termux-open-url": RECORDER.format(python=sys.executable, record=directory / "opened"),
@@ -140,7 +132,13 @@ def test_a_call_is_synced_within_one_poll_and_prompted_for(server, push, worker,
     # A full phone: 500 rows, all from before the shift.
     old = [row(punched - 3600 - i * 60, f"+9198000{i:05d}", 30) for i in range(500)]
     write_json_atomic(log_path, old)
-    env = agent_env(home, fake_bin=fake, FAKE_CALL_LOG=str(log_path), TZ="Asia/Kolkata")
+    env = agent_env(
+        home,
+        fake_bin=fake,
+        FAKE_CALL_LOG=str(log_path),
+        FAKE_ARGS_RECORD=str(fake / "call-log.args"),
+        TZ="Asia/Kolkata",
+    )
     watch_out = tmp_path / "watch.out"
     with open(watch_out, "wb") as out:
         watch = subprocess.Popen(
