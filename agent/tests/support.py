@@ -199,16 +199,19 @@ class Server:
         if self.proc:
             self.log.close()
 
-    def people(self, *slugs: str, token: bool = True, codes: int = 1) -> list[tuple[str | None, list[str]]]:
+    def people(
+        self, *slugs: str, token: bool = True, codes: int = 1, then: str = ""
+    ) -> list[tuple[str | None, list[str]]]:
         """For each slug, in one process: its organisation, owned by owner@<slug>.test (created
         the first time), and that owner's personal API token (``token``) and ``codes`` pairing
-        codes for a phone (each valid 15 minutes, used once)."""
+        codes for a phone (each valid 15 minutes, used once); then the code ``then``, if any,
+        in the same process."""
         with self._lock:
             new = [slug for slug in slugs if slug not in self._orgs]
             self._orgs.update(new)
         plan = [(slug, f"owner@{slug}.test", slug in new, token, codes) for slug in slugs]
         try:
-            out = self.manage("shell", "-c", PEOPLE.format(plan=plan))
+            out = self.manage("shell", "-c", PEOPLE.format(plan=plan) + then)
         except BaseException:
             with self._lock:
                 self._orgs.difference_update(new)
@@ -216,10 +219,10 @@ class Server:
         made = json.loads(out.split("MADE ", 1)[1])
         return [(made_token, made_codes) for made_token, made_codes in made]
 
-    def person(self, slug: str) -> tuple[str, str]:
+    def person(self, slug: str, *, then: str = "") -> tuple[str, str]:
         """The owner of <slug>'s personal API token (the person on the web) and a pairing code
-        for their phone, made in one process."""
-        [(token, [code])] = self.people(slug)
+        for their phone, made in one process (``then``: more code to run in it)."""
+        [(token, [code])] = self.people(slug, then=then)
         return token, code
 
     def org(self, slug: str) -> str:

@@ -93,12 +93,12 @@ actions.subscribe(member, endpoint={endpoint!r}, keys={keys!r}, actor=Actor.for_
 """
 
 
-def subscribe_browser(server, slug: str, endpoint: str) -> Browser:
-    """The owner's browser turns Web Push on (the keys a browser makes; the subscribe action)."""
+def subscribing(slug: str, endpoint: str) -> tuple[Browser, str]:
+    """The owner's browser, and the code that turns its Web Push on (the keys a browser makes;
+    the subscribe action), for the process that makes the owner (Server.person)."""
     browser = Browser()
-    code = SUBSCRIBE.format(slug=slug, email=server.org(slug), endpoint=endpoint, keys=browser.keys())
-    server.manage("shell", "-c", code)
-    return browser
+    email = f"owner@{slug}.test"
+    return browser, SUBSCRIBE.format(slug=slug, email=email, endpoint=endpoint, keys=browser.keys())
 
 
 @pytest.fixture
@@ -117,8 +117,8 @@ def worker(server, tmp_path):
 
 def test_a_call_is_synced_within_one_poll_and_prompted_for(server, push, worker, tmp_path):
     slug = "prompt"
-    token, code = server.person(slug)
-    browser = subscribe_browser(server, slug, push.endpoint())
+    browser, subscribe = subscribing(slug, push.endpoint())
+    token, code = server.person(slug, then=subscribe)
     status, lead = server.api("POST", "/leads", token, {"name": "Asha Sharma", "phones": [NUMBER]})
     assert status == 201, lead
     home = tmp_path / "phone"
