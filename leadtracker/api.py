@@ -1,6 +1,8 @@
 """The HTTP API at /api/v1/: one NinjaAPI built from each app's router, one error shape.
 
-Every error answers ``{"detail": "...", "errors": [{"field": "...", "message": "..."}]}``.
+Every error answers ``{"detail": "...", "errors": [{"field": "...", "message": "..."}]}``; the
+messages are in the caller's language, and a refusal a program acts on carries a ``code`` too
+(``"in_the_future"``: a time past the window, which the device agent resends in the server's time).
 """
 
 import datetime as dt

@@ -313,3 +313,10 @@ def html_region(content, element_id: str):
         text=squash(parser.text),
         elements=[(tag, classes, squash(text)) for tag, classes, text in parser.elements],
     )
+
+
+def window_refusal(field: str, message: str) -> dict:
+    """The API's error for a time outside its window (lib/timeutil.check_within): the field, the
+    message, and the code a program reads whatever the message's language."""
+    code = "in_the_future" if message.endswith("in the future") else "in_the_past"
+    return {"field": field, "message": message, "code": code}

@@ -50,6 +50,15 @@ class BusyError(Exception):
     pass
 
 
+def _in_the_future(exc: HttpError) -> bool:
+    """A 422 refusing a time as too far ahead: by its code (the server's messages are in the
+    person's language: a Hindi speaker's says "… आगे का है"), or by the English of a server
+    that sends no code."""
+    errors = exc.body.get("errors") if isinstance(exc.body, dict) else None
+    codes = {e.get("code") for e in errors or [] if isinstance(e, dict)}
+    return "in_the_future" in codes or "future" in exc.detail
+
+
 # --- the source ------------------------------------------------------------------------------
 
 
@@ -331,7 +340,7 @@ class Agent:
                     _, shift = self.client.call("POST", path, body)
                 except HttpError as exc:
                     offset = self.client.clock_offset
-                    if exc.status != 422 or "future" not in exc.detail or offset is None or offset > -1:
+                    if exc.status != 422 or not _in_the_future(exc) or offset is None or offset > -1:
                         raise
                     # The phone's clock runs ahead of the server's: the punch is real, its time is
                     # the phone's. Sent once more (not as it was) in the server's time, measured

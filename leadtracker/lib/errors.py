@@ -10,15 +10,21 @@ class ActionError(Exception):
 
     status_code = 400
 
-    def __init__(self, message: str, *, field: str = "", status_code: int | None = None):
+    def __init__(self, message: str, *, field: str = "", status_code: int | None = None, code: str = ""):
         super().__init__(message)
         self.message = message
         self.field = field
+        # For a program that acts on the refusal (the device agent resends a punch refused as
+        # "in_the_future" in the server's time): the message is in the caller's language.
+        self.code = code
         if status_code is not None:
             self.status_code = status_code
 
     def as_error(self) -> dict:
-        return {"field": self.field, "message": self.message}
+        error = {"field": self.field, "message": self.message}
+        if self.code:
+            error["code"] = self.code
+        return error
 
 
 class Conflict(ActionError):

@@ -14,6 +14,7 @@ import datetime as dt
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from leadtracker.lib.errors import ActionError
 
@@ -29,15 +30,28 @@ ANY_PAST = 50 * YEAR
 ANY_FUTURE = 50 * YEAR
 
 
+# The refusals' codes in the API's errors (a program reads these; a person, the message).
+IN_THE_PAST, IN_THE_FUTURE = "in_the_past", "in_the_future"
+
+
 def describe(span: dt.timedelta) -> str:
     """5 years, 30 days, 24 hours, 5 minutes: a window as its message names it. A day or
     two reads as hours, as the sync protocol says it: "24 hours in the past"."""
-    for unit, name in ((YEAR, "year"), (DAY, "day"), (HOUR, "hour")):
+    for unit in (YEAR, DAY, HOUR):
         if span >= (2 * unit if unit == DAY else unit) and span % unit == dt.timedelta(0):
-            count = span // unit
-            return f"{count} {name}{'s' if count != 1 else ''}"
-    count = max(1, round(span / MINUTE))
-    return f"{count} minute{'s' if count != 1 else ''}"
+            return _count(unit, span // unit)
+    return _count(MINUTE, max(1, round(span / MINUTE)))
+
+
+def _count(unit: dt.timedelta, n: int) -> str:
+    # In the reader's language, as the message around it is.
+    if unit == YEAR:
+        return ngettext("%(n)s year", "%(n)s years", n) % {"n": n}
+    if unit == DAY:
+        return ngettext("%(n)s day", "%(n)s days", n) % {"n": n}
+    if unit == HOUR:
+        return ngettext("%(n)s hour", "%(n)s hours", n) % {"n": n}
+    return ngettext("%(n)s minute", "%(n)s minutes", n) % {"n": n}
 
 
 def check_within(
@@ -68,13 +82,17 @@ def check_within(
         latest = today + future if future is not None else None
     if earliest is not None and value < earliest:
         raise ActionError(
-            _("is more than %(span)s in the past") % {"span": describe(past)}, field=field, status_code=422
+            _("is more than %(span)s in the past") % {"span": describe(past)},
+            field=field,
+            status_code=422,
+            code=IN_THE_PAST,
         )
     if latest is not None and value > latest:
         raise ActionError(
             _("is more than %(span)s in the future") % {"span": describe(future)},
             field=field,
             status_code=422,
+            code=IN_THE_FUTURE,
         )
     return value
 

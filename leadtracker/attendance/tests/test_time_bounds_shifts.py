@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from leadtracker.accounts.models import AuditEvent
 from leadtracker.attendance.models import Shift
+from leadtracker.testing import window_refusal
 
 LAST = "9999-12-31T23:59:59Z"
 FIRST = "0001-01-01T00:00:00+05:30"
@@ -34,10 +35,7 @@ def error(response):
 )
 def test_a_punch_in_out_of_the_protocols_window(acme, api_as, at, message):
     client = api_as(acme.alice)
-    assert error(post(client, "/api/v1/attendance/punch-in", {"at": at})) == {
-        "field": "at",
-        "message": message,
-    }
+    assert error(post(client, "/api/v1/attendance/punch-in", {"at": at})) == window_refusal("at", message)
     assert not Shift.objects.exists()
 
 
@@ -79,7 +77,7 @@ def test_a_correction_out_of_range(acme, api_as, yesterdays, body, field, messag
         {**body, "reason": "typed the wrong year"},
         content_type="application/json",
     )
-    assert error(response) == {"field": field, "message": message}
+    assert error(response) == window_refusal(field, message)
     yesterdays.refresh_from_db()
     assert (yesterdays.started_at, yesterdays.ended_at) == before
     assert not AuditEvent.objects.filter(action="shift.correct").exists()
@@ -96,7 +94,7 @@ def test_a_correction_more_than_a_year_back(acme, api_as, yesterdays):
         },
         content_type="application/json",
     )
-    assert error(response) == {"field": "started_at", "message": "is more than 1 year in the past"}
+    assert error(response) == window_refusal("started_at", "is more than 1 year in the past")
 
 
 def test_the_correction_page_names_the_field(acme, as_member, yesterdays):
@@ -115,7 +113,7 @@ def test_listing_shifts_at_the_end_of_time(acme, api_as):
         "/api/v1/attendance/shifts",
         {"start": "9999-12-30T23:59:59-05:00", "end": "9999-12-31T23:59:59-05:00"},
     )
-    assert error(response) == {"field": "start", "message": "is more than 50 years in the future"}
+    assert error(response) == window_refusal("start", "is more than 50 years in the future")
 
 
 @pytest.mark.parametrize("query", ["from=0001-01-01&to=0001-01-05", "from=9999-12-25&to=9999-12-31"])

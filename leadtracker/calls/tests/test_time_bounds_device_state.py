@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 
 from leadtracker.calls.models import Device
+from leadtracker.testing import window_refusal
 
 
 def state(phone, body):
@@ -25,7 +26,7 @@ def state(phone, body):
 def test_a_read_time_out_of_range_is_refused(acme, phone, at, words):
     response = state(phone, {"last_call_log_read_at": at, "queue_length": 7})
     assert response.status_code == 422, response.content
-    assert response.json()["errors"][0] == {"field": "last_call_log_read_at", "message": words}
+    assert response.json()["errors"][0] == window_refusal("last_call_log_read_at", words)
     device = Device.objects.get(pk=phone.device.pk)
     assert device.last_call_log_read_at is None and device.queue_length is None
 

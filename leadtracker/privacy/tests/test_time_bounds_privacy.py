@@ -12,7 +12,7 @@ from leadtracker.accounts.audit import Actor
 from leadtracker.privacy.models import DataRequest, PrivacyNotice
 from leadtracker.privacy.notices import actions
 from leadtracker.privacy.tests.requests_util import make_lead
-from leadtracker.testing import login_client
+from leadtracker.testing import login_client, window_refusal
 
 LAST = "9999-12-31T23:59:59Z"
 
@@ -39,7 +39,7 @@ def test_a_draft_dated_out_of_range(acme, api_as, effective_at, message):
     response = client.post(
         "/api/v1/privacy/notices", {"effective_at": effective_at}, content_type="application/json"
     )
-    assert error(response) == {"field": "effective_at", "message": message}
+    assert error(response) == window_refusal("effective_at", message)
     assert not PrivacyNotice.objects.filter(organisation=acme.org).exists()
     notice = draft(acme)
     response = client.patch(
@@ -47,7 +47,7 @@ def test_a_draft_dated_out_of_range(acme, api_as, effective_at, message):
         {"effective_at": effective_at},
         content_type="application/json",
     )
-    assert error(response) == {"field": "effective_at", "message": message}
+    assert error(response) == window_refusal("effective_at", message)
     notice.refresh_from_db()
     assert notice.effective_at is None
 
@@ -60,7 +60,7 @@ def test_publishing_eleven_years_ahead(acme, api_as):
         {"effective_at": later},
         content_type="application/json",
     )
-    assert error(response) == {"field": "effective_at", "message": "is more than 10 years in the future"}
+    assert error(response) == window_refusal("effective_at", "is more than 10 years in the future")
     notice.refresh_from_db()
     assert not notice.is_published
 
@@ -121,7 +121,7 @@ def test_a_request_received_long_ago(acme, api_as, received_at):
         },
         content_type="application/json",
     )
-    assert error(response) == {"field": "received_at", "message": "is more than 1 year in the past"}
+    assert error(response) == window_refusal("received_at", "is more than 1 year in the past")
     assert not DataRequest.objects.exists()
 
 
