@@ -8,7 +8,7 @@ nothing is stored; a returning enquirer is folded into their existing lead.
 from django.http import HttpResponse, JsonResponse
 from django.utils.html import escape
 from django.utils.translation import gettext as _
-from django.utils.translation import override
+from django.utils.translation import gettext_noop
 from ninja import Router
 
 from leadtracker.accounts.audit import Actor
@@ -17,6 +17,7 @@ from leadtracker.leads.actions.leads import LeadData, create_lead
 from leadtracker.leads.models import Activity, ActivityKind, LeadSource
 from leadtracker.lib import json_body
 from leadtracker.lib.errors import ActionError
+from leadtracker.lib.stored_text import english, stored
 
 router = Router(tags=["capture"])
 
@@ -133,15 +134,18 @@ def capture(request, key: str):
         sent = ", ".join(
             f"{k}: {v}" for k, v in fields.items() if v and k not in ("message", "notes", HONEYPOT)
         )
-        with override(org.language or None):  # a note for the team, in the organisation's language
-            said = _("Enquired again through %(source)s (%(sent)s).") % {"source": source.name, "sent": sent}
-        body = said + (f"\n{message}" if message else "")
+        # A note for the team: its sentence is kept as what to say, read in each reader's language
+        # (lib/stored_text.py, the timeline's note_text); the body keeps its English.
+        said = stored(
+            gettext_noop("Enquired again through %(source)s (%(sent)s)."), source=source.name, sent=sent
+        )
+        body = english(said) + (f"\n{message}" if message else "")
         Activity.objects.create(
             organisation=org,
             lead=lead,
             kind=ActivityKind.NOTE,
             body=body[:10_000],
-            data={"capture": source.name},
+            data={"capture": source.name, "said": said},
         )
     elif message:
         Activity.objects.create(
