@@ -1,6 +1,6 @@
 """Web capture in Hindi (issue 20 §3): a visitor whose browser asks for Hindi is thanked, or told
-why their form was not sent, in Hindi; the note left for the team when someone enquires again is
-in the organisation's language, whatever the visitor's browser reads."""
+why their form was not sent, in Hindi; the note left for the team when someone enquires again
+reads in the reader's language, whatever the visitor's browser reads (its English is kept)."""
 
 import pytest
 from django.test import Client
@@ -9,6 +9,7 @@ from leadtracker.accounts.audit import Actor
 from leadtracker.accounts.models import Organisation
 from leadtracker.leads.actions.settings import create_source, rotate_capture_key
 from leadtracker.leads.models import Activity, Lead
+from leadtracker.testing import hindi_client
 
 
 @pytest.fixture
@@ -27,11 +28,13 @@ def test_a_hindi_visitor_is_thanked_and_refused_in_hindi(acme, key):
     assert unknown.json()["detail"] == "यह फ़ॉर्म की (key) पहचानी नहीं गई"
 
 
-def test_the_note_of_a_returning_enquirer_is_in_the_organisations_language(acme, key):
+def test_the_note_of_a_returning_enquirer_reads_in_the_readers_language(acme, key):
     Organisation.objects.filter(pk=acme.org.pk).update(language="hi")
     english = Client(HTTP_ACCEPT_LANGUAGE="en")
     for name in ("Kavya", "Kavya R"):
         english.post(f"/api/v1/capture/{key}", {"name": name, "email": "kavya@example.in"})
     lead = Lead.objects.get(organisation=acme.org)
     note = Activity.objects.get(lead=lead, kind="note")
-    assert note.body.startswith("Website से फिर पूछताछ की (")
+    assert note.body.startswith("Enquired again through Website (")  # the record
+    page = hindi_client(acme.olga).get(f"/leads/{lead.pk}/").content.decode()
+    assert "Website से फिर पूछताछ की (" in page
