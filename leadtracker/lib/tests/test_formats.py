@@ -2,10 +2,12 @@
 organisation's zone, at the instants where days, months and years turn over."""
 
 import datetime as dt
-from decimal import Decimal
+import random
+from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
+from babel.numbers import format_decimal
 from django.template import Context, Template
 from django.utils import timezone
 
@@ -137,6 +139,23 @@ def test_numbers_and_percentages():
     assert formats.num(0) == "0"
     assert render("{{ r|pct }}", r=0.4234) == "42%"
     assert formats.pct(Decimal("0.4234"), 1) == "42.3%"
+
+
+def test_figures_are_grouped_as_babel_groups_them():
+    """|num groups figures itself (a tenth of Babel's time, for pages of a thousand figures):
+    the same text as Babel's format_decimal for whole numbers and decimals, negative and
+    positive, both groupings."""
+    rng = random.Random(21)
+    values = [0, "-0", "0.4", "-0.5", "999.5", "1E+3", 10**12, -(10**12), *range(-1100, 1100, 37)]
+    values += [rng.randint(-(10**13), 10**13) for _ in range(600)]
+    values += [round(rng.uniform(-1e7, 1e7), 3) for _ in range(600)]
+    for value in values:
+        for places in (0, 1, 2):
+            rounded = Decimal(str(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+            for indian, grouping in ((True, "#,##,##0"), (False, "#,##0")):
+                pattern = grouping + ("." + "0" * places if places else "")
+                babel = format_decimal(rounded, format=pattern, locale="en_IN", decimal_quantization=False)
+                assert formats._grouped(rounded, places, indian=indian) == babel, (value, places, indian)
 
 
 def test_nothing_to_show_reads_a_dash_and_machine_values_read_empty():
