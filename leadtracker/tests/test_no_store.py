@@ -3,8 +3,10 @@ JSON answer and every download (CSV, XLSX, the import's error report, an access 
 says ``Cache-Control: no-store``. Static files are the exception: they hold no personal data
 and keep their caching.
 
-The pages come from walking every URL pattern and the API from every GET operation of the
-OpenAPI schema (ids filled by the tenancy factories), so a page added later is covered too.
+The pages are checked in test_every_page.py (test_every_page_of_a_signed_in_person_is_no_store,
+on one walk of every page for all its checks) and the API here, every GET operation of the
+OpenAPI schema (ids filled by the tenancy factories), so a page or operation added later is
+covered too.
 """
 
 import re
@@ -18,10 +20,9 @@ from leadtracker.privacy.export.tasks import build_export
 from leadtracker.privacy.models import AccessExport
 from leadtracker.testing import login_client, make_org, token_client
 from leadtracker.tests.tenancy import FACTORIES, PUBLIC_PARAMETERS
-from leadtracker.tests.test_csp_pages import walk_urls
 
-# Headers the middleware sets, whatever the rows: the PostgreSQL pass leaves these walks to the
-# SQLite pass (test_csp_pages.py walks every page on both).
+# Headers the middleware sets, whatever the rows: the PostgreSQL pass leaves these to the SQLite
+# pass (conftest.py).
 pytestmark = pytest.mark.same_on_every_database(reason="response headers set by the middleware")
 
 
@@ -75,16 +76,6 @@ def test_every_download_is_no_store(people):
         assert response.status_code == 200, (url, response.status_code)
         assert response["Content-Type"].startswith(content_type), (url, response["Content-Type"])
         assert response["Cache-Control"] == "no-store", url
-
-
-@pytest.mark.slow(reason="walks every page of the role (1.5-2 s quiet, 25 s in a loaded CI)")
-@pytest.mark.parametrize(("role", "pages"), [("olga", 30), ("alice", 20)])
-def test_every_page_of_a_signed_in_person_is_no_store(people, role, pages):
-    client = login_client(getattr(people, role))
-    answers = {url: client.get(url) for url in walk_urls(people)}
-    assert sum(r.status_code == 200 for r in answers.values()) >= pages  # the pages, not a login form
-    stored = {url: (r.status_code, r.get("Cache-Control")) for url, r in answers.items() if not no_store(r)}
-    assert not stored, stored
 
 
 def test_every_api_answer_is_no_store(people):
