@@ -9,15 +9,17 @@ trash, the member must want that kind, and be on shift unless they chose otherwi
 import datetime as dt
 import json
 from email.utils import parseaddr
+from typing import TYPE_CHECKING
 
-import requests
 from django.apps import apps
 from django.conf import settings
 from django.utils import timezone
-from pywebpush import WebPushException, webpush
 
 from leadtracker.accounts.models import Notification, PushKind, PushPreference, PushSubscription
 from leadtracker.accounts.push import actions, endpoints, keys
+
+if TYPE_CHECKING:
+    import requests
 
 # Seconds to wait before each retry of a send the push service failed (5xx, timeout).
 BACKOFF = (30, 120, 600)
@@ -72,7 +74,9 @@ def payload(note: Notification, kind: str) -> dict:
     }
 
 
-def _session() -> requests.Session:
+def _session() -> "requests.Session":
+    import requests  # costly (0.15 s), and only a send needs it: see deliver()
+
     session = requests.Session()
     # A redirect could lead anywhere (endpoints.py); no proxy from the environment either.
     session.max_redirects = 0
@@ -89,6 +93,11 @@ def deliver(sub: PushSubscription, body: dict) -> str:
     except endpoints.BadEndpoint:
         actions.remove_gone(sub, reason="endpoint")
         return "gone"
+    # Costly, and only a send needs them: pywebpush (with aiohttp) and requests were 0.45 s of
+    # CPU that every `leadtracker` process (server, worker, command) paid at its start.
+    import requests
+    from pywebpush import WebPushException, webpush
+
     info = {"endpoint": sub.endpoint, "keys": {"p256dh": sub.p256dh, "auth": sub.auth}}
     try:
         webpush(
