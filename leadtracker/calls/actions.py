@@ -6,8 +6,8 @@ import datetime as dt
 import secrets
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, F, Max, Q
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, Exists, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -29,7 +29,7 @@ from leadtracker.calls.models import (
     Permission,
     UsageDay,
 )
-from leadtracker.calls.signals import call_outcome_recorded, calls_stored
+from leadtracker.calls.signals import call_outcome_recorded, calls_linked, calls_stored
 from leadtracker.leads.actions.follow_ups import FOLLOW_UP_FUTURE, FOLLOW_UP_PAST, schedule_follow_up
 from leadtracker.leads.actions.leads import DuplicateLead, LeadData, create_lead
 from leadtracker.leads.actions.permissions import check_owner
@@ -272,7 +272,7 @@ def link_calls_to_lead(lead, numbers, *, actor: Actor) -> int:
 
     One statement when there is nothing to link (a new lead's usual case: whether any call or
     call-back waits, both in one look), three when there is. The person-days of the linked
-    calls are recounted (leads called) by reports, on the audit event."""
+    calls gain a lead called: reports adds it on ``calls_linked``, which names them."""
     numbers = sorted({n for n in numbers if n})
     if not numbers:
         return 0
@@ -287,21 +287,30 @@ def link_calls_to_lead(lead, numbers, *, actor: Actor) -> int:
     )
     if not waiting.exists():
         return 0
-    linked = Call.objects.filter(organisation_id=org_id, number__in=numbers, lead__isnull=True).update(
-        lead=lead
-    )
+    # One UPDATE … RETURNING: the roll-ups are told which calls moved (their person-days gain a
+    # lead called), so they add that instead of recounting the days (calls_linked).
+    table = connection.ops.quote_name(Call._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET lead_id = %s WHERE organisation_id = %s AND lead_id IS NULL "  # noqa: S608 — names from the model
+            f"AND number IN ({', '.join(['%s'] * len(numbers))}) RETURNING id, user_id, started_at",
+            [lead.pk, org_id, *numbers],
+        )
+        moved_calls = [(pk, user_id, _as_aware(at)) for pk, user_id, at in cursor.fetchall()]
+    linked = len(moved_calls)
     moved = {"lead": lead} | ({"assignee_id": lead.owner_id} if lead.owner_id else {})
     call_backs = CallBack.objects.filter(
         organisation_id=org_id, number__in=numbers, closed_at__isnull=True, lead__isnull=True
     ).update(**moved)
     if linked:
-        newest = Call.objects.filter(lead=lead, number__in=numbers).aggregate(at=Max("started_at"))["at"]
+        newest = max(at for _, _, at in moved_calls)
         # As sync does: last contacted follows the newest call and never moves back.
         Lead.objects.filter(pk=lead.pk).filter(
             Q(last_contacted_at__isnull=True) | Q(last_contacted_at__lt=newest)
         ).update(last_contacted_at=newest)
         if lead.last_contacted_at is None or lead.last_contacted_at < newest:
             lead.last_contacted_at = newest  # a later save() of this instance must not undo it
+        calls_linked.send(sender=Call, organisation=lead.organisation, lead_id=lead.pk, calls=moved_calls)
     if linked or call_backs:
         record(
             "lead.calls_linked",
@@ -311,6 +320,13 @@ def link_calls_to_lead(lead, numbers, *, actor: Actor) -> int:
             changes={"calls": linked, "call_backs": call_backs},
         )
     return linked
+
+
+def _as_aware(value) -> dt.datetime:
+    # SQLite's RETURNING gives the column as the text Django wrote (UTC); PostgreSQL a datetime.
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value
 
 
 def may_own_call_lead(call: Call, by: Membership) -> bool:

@@ -17,3 +17,8 @@ call_outcome_recorded = Signal()
 # A phone's log row with such a number is the line ringing the agent for a call the provider
 # reports itself, so it is not stored a second time.
 line_numbers = Signal()
+
+# Sent inside the transaction that made calls of numbers no lead had a lead's (link_calls_to_lead);
+# kwargs: organisation, lead_id, calls ((id, user_id, started_at) of each call linked). The
+# person-days of those calls now count a lead called.
+calls_linked = Signal()

@@ -296,12 +296,13 @@ def _store(
             sender=Call,
             organisation=org,
             user_id=device.user_id,
-            moments=[r.started_at for _, r in stored] + twins,
+            moments=[r.started_at for _, r in stored] + [t.started_at for t in twins],
             call_back_call_ids=returned,
-            # The batch's own calls, for the roll-ups to add (reports/increments.py); none when
-            # a logged call was absorbed: a call then leaves a day, and its days are recounted.
-            calls=None if twins else stored,
-            call_back_moves=None if twins else moves,
+            # The batch's own calls, for the roll-ups to add (reports/increments.py), and the
+            # logged calls it absorbed, for them to take off.
+            calls=stored,
+            call_back_moves=moves,
+            removed=twins,
         )
     count_usage(org, "calls.sync", app_version=device.app_version, os=device.os_version)
     health = {"last_sync_at": now, "last_seen_at": now}

@@ -6,7 +6,7 @@ from django.dispatch import receiver
 from leadtracker.accounts.models import AuditEvent
 from leadtracker.attendance.signals import shift_changed
 from leadtracker.calls.models import Call
-from leadtracker.calls.signals import calls_stored
+from leadtracker.calls.signals import calls_linked, calls_stored
 from leadtracker.reports import increments, rollups
 
 
@@ -14,8 +14,9 @@ from leadtracker.reports import increments, rollups
 def calls_arrived(sender, organisation, user_id, moments, call_back_call_ids, **kwargs):
     calls, moves = kwargs.get("calls"), kwargs.get("call_back_moves")
     if calls is not None and moves is not None:
-        # A sync batch of newly inserted calls and its call-backs' changes: both added.
-        increments.add_calls(organisation, user_id, calls, moves=moves)
+        # A sync batch of newly inserted calls and its call-backs' changes: both added; the
+        # logged calls it absorbed, taken off.
+        increments.add_calls(organisation, user_id, calls, moves=moves, removed=kwargs.get("removed") or ())
         return
     keys = rollups.keys_for_moments(organisation, ((user_id, m) for m in moments))
     call_back_keys = set()
@@ -34,6 +35,12 @@ def calls_arrived(sender, organisation, user_id, moments, call_back_call_ids, **
     rollups.refresh(organisation, keys, call_back_keys)
 
 
+@receiver(calls_linked)
+def lead_took_calls(sender, organisation, lead_id, calls, **kwargs):
+    """Calls that were no lead's became ``lead_id``'s: their person-days gain it (added)."""
+    increments.link_calls(organisation, lead_id, calls)
+
+
 @receiver(shift_changed)
 def shift_moved(sender, organisation, user_id, spans, **kwargs):
     keys = set()
@@ -49,9 +56,9 @@ def shift_moved(sender, organisation, user_id, spans, **kwargs):
 #   too (the event does not say which calls moved, but the primary's calls are exactly the
 #   calls of both leads). A person-day that called both leads now counts one lead, and its
 #   dials to the two add up;
-# - lead.calls_linked (written by calls): calls with the lead's numbers that were no lead's are
-#   now its calls, so a person-day that called the number now counts a lead called.
-LEAD_CALLS_CHANGED = frozenset({"lead.erased", "lead.merge", "lead.calls_linked"})
+# (lead.calls_linked, calls with the lead's numbers that were no lead's becoming its calls, is
+# followed by calls_linked above, which names the calls: their days' figures are added to.)
+LEAD_CALLS_CHANGED = frozenset({"lead.erased", "lead.merge"})
 
 
 @receiver(post_save, sender=AuditEvent)

@@ -124,7 +124,7 @@ def _after_stored(org, call: Call, clean: CleanCall, *, actor: Actor) -> None:
         sender=Call,
         organisation=org,
         user_id=call.user_id,
-        moments=[clean.started_at, *twins],
+        moments=[clean.started_at, *(t.started_at for t in twins)],
         call_back_call_ids=returned,
     )
 

@@ -15,8 +15,8 @@ from leadtracker.calls.sheet.actions import SYNCED_CALL_WINDOW
 
 
 def absorb_logged_twins(org, user_id: int, stored: list, *, actor: Actor) -> list:
-    """``stored``: the phone's calls just inserted, as (call id, CleanCall). Returns the start
-    times of the logged calls removed (their person-days are counted again)."""
+    """``stored``: the phone's calls just inserted, as (call id, CleanCall). Returns the logged
+    calls removed (deleted; the roll-ups take them off their person-days)."""
     outgoing = [
         (pk, c)
         for pk, c in stored
@@ -53,7 +53,7 @@ def absorb_logged_twins(org, user_id: int, stored: list, *, actor: Actor) -> lis
             continue
         logged.remove(twin)
         _move(twin, pk)
-        removed.append(twin.started_at)
+        removed.append(twin)
         record(
             "call.logged_twin",
             organisation=org,

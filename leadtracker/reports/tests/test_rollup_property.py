@@ -1,6 +1,8 @@
 """The roll-ups' property: after any sequence of random ingests through the sync API (resent
 batches, batches over midnight in IST, calls outside shifts), manual logs, call-backs closed,
-punches, shift corrections and lead erasures, every person-day and person-hour equals a
+punches, shift corrections, lead erasures, calls the outcome sheet logged and the phone
+synced after (the logged one absorbed: taken off its day, sometimes another day than the
+phone's), and leads made for numbers with calls (the calls linked), every person-day and person-hour equals a
 direct aggregate over the raw calls, call-backs and shifts. A seeded loop, so a failure
 names the seed and the step that broke it."""
 
@@ -14,6 +16,7 @@ from leadtracker.accounts.audit import Actor
 from leadtracker.attendance import actions as attendance
 from leadtracker.attendance.models import Shift
 from leadtracker.calls.actions import log_call
+from leadtracker.calls.models import Call, CallBack
 from leadtracker.leads.models import Lead
 from leadtracker.lib.errors import ActionError
 from leadtracker.privacy.erasure.actions import erase_lead
@@ -35,11 +38,15 @@ class World:
             lead = make_lead(people, phones=(f"98100 0000{i}",), owner=rng.choice(self.agents))
             self.numbers.append(lead.phone)
         self.numbers += ["+919811111111", "+919822222222", "1909"]  # no lead; a short code
+        # No lead's until link() makes one for it.
+        self.unlinked = [f"+91984444444{i}" for i in range(4)]
+        self.numbers += self.unlinked
         for agent in self.agents:
             attendance.punch_in(agent, actor=Actor.system(), at=self.now - dt.timedelta(hours=23, minutes=50))
         self.phones = {a.pk: paired_client(a, name=f"phone {a.pk}") for a in self.agents}
         self.sent: list[tuple[int, list]] = []
         self.next_id = 0
+        self.absorbed = self.linked = 0
 
     def moment(self) -> dt.datetime:
         # The last 23 hours: in IST that always spans a midnight or comes close to one.
@@ -88,6 +95,43 @@ class World:
         )
         return f"manual log by {agent.user_id}"
 
+    def twin(self):
+        """The sheet logs a call to a lead (its key, as the sheet sets it), then the phone syncs
+        the same call, which started up to half an hour before: the logged one is absorbed."""
+        on_shift = [(a, s) for a in self.agents if (s := attendance.open_shift(a)) is not None]
+        if not on_shift:
+            return self.punch()
+        agent, shift = self.rng.choice(on_shift)
+        number = self.rng.choice(self.numbers[:6])
+        at = max(self.moment(), shift.started_at + dt.timedelta(minutes=30))
+        logged, _ = log_call(
+            agent, number=number, direction="out", started_at=at, duration_s=60, actor=Actor.system()
+        )
+        Call.objects.filter(pk=logged.pk).update(outcome_key=f"sheet-{logged.pk}")
+        self.next_id += 1
+        row = {
+            "device_call_id": str(self.next_id),
+            "number": number,
+            "type": "outgoing",
+            "started_at": (at - dt.timedelta(seconds=self.rng.randrange(1800))).astimezone(IST).isoformat(),
+            "duration_s": self.rng.choice([12, 45, 300]),
+        }
+        assert send(self.phones[agent.pk], [row, self.row()]).status_code == 200
+        gone = not Call.objects.filter(pk=logged.pk).exists()
+        self.absorbed += gone
+        return f"twin of {logged.pk} by {agent.user_id} ({'absorbed' if gone else 'kept'})"
+
+    def link(self):
+        """A lead made for a number whose calls were no lead's: they become its calls."""
+        waiting = [n for n in self.unlinked if Call.objects.filter(number=n, lead__isnull=True).exists()]
+        if not waiting:
+            return self.sync()
+        number = self.rng.choice(waiting)
+        self.unlinked.remove(number)
+        make_lead(self.people, phones=(number,), owner=self.rng.choice(self.agents))
+        self.linked += 1
+        return f"lead for {number}"
+
     def punch(self):
         agent = self.rng.choice(self.agents)
         shift = attendance.open_shift(agent)
@@ -133,7 +177,11 @@ def test_roll_ups_equal_a_direct_aggregate_after_every_step(acme, seed):
     rng = random.Random(seed)
     world = World(acme, rng)
     steps = (
-        [world.sync] * 5 + [world.resend] * 2 + [world.manual] * 2 + [world.punch, world.correct, world.erase]
+        [world.sync] * 5
+        + [world.resend] * 2
+        + [world.manual] * 2
+        + [world.twin] * 2
+        + [world.punch, world.correct, world.erase, world.link]
     )
     for step in range(STEPS):
         try:
@@ -146,10 +194,9 @@ def test_roll_ups_equal_a_direct_aggregate_after_every_step(acme, seed):
         except AssertionError as exc:
             raise AssertionError(f"seed {seed}, step {step} ({done}): {exc}") from exc
     # The loop did reach the interesting cases.
-    from leadtracker.calls.models import Call, CallBack
-
     assert (
         Call.objects.filter(number="", lead__erased_at__isnull=False).exists()
         or not Lead.objects.filter(erased_at__isnull=False).exists()
     )
     assert CallBack.objects.exists() and Call.objects.count() > 100
+    assert world.absorbed and world.linked, (world.absorbed, world.linked)
