@@ -1,5 +1,6 @@
 """The demo organisation: people in two teams. Later apps add their data through DEMO_HOOKS."""
 
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from leadtracker.accounts import actions
@@ -51,11 +52,14 @@ def load_demo(*, reset: bool = False) -> tuple[Organisation, bool]:
     )
     members = {"owner": owner}
     actor = Actor.for_user(owner.user)
+    # Hashed once for the nine people: argon2 costs most of a second a password by design, and
+    # the demo's password is printed for everyone to use (a salt of its own each protects nothing).
+    password = make_password(DEMO_PASSWORD)
     for key, name, role, manager_key, phone in PEOPLE:
         user, _ = User.objects.get_or_create(email=email_of(key), defaults={"full_name": name})
         user.full_name = name
         user.phone = phone
-        user.set_password(DEMO_PASSWORD)
+        user.password = password
         user.save()
         if key == "owner":
             continue
