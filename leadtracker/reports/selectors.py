@@ -40,11 +40,12 @@ Contract for the pages (names are stable; a change is noted here):
 """
 
 import datetime as dt
+import json
 import statistics
 from typing import NamedTuple
 
-from django.db.models import Count, Max, Min, Q, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Max, Min, Q, Sum, TextField
+from django.db.models.functions import Cast, Coalesce
 
 from leadtracker.accounts.models import Membership
 from leadtracker.accounts.visibility import subtree_membership_ids, visible_user_ids
@@ -150,9 +151,10 @@ def summary(org, rng: Range, user_ids: list[int] | None) -> dict:
         first_call_at=Min("first_call_at"),
         last_call_at=Max("last_call_at"),
     )
-    waits = [
-        s for lst in rows.filter(missed_returned__gt=0).values_list("return_seconds", flat=True) for s in lst
-    ]
+    # Each person-day's waits as the database's text, decoded once as one list: Django's JSON
+    # decode of each of 6,000 rows was a third of this selector for an organisation.
+    texts = rows.filter(missed_returned__gt=0).values_list(Cast("return_seconds", TextField()), flat=True)
+    waits = json.loads("[" + ",".join(t[1:-1] for t in texts if t != "[]") + "]")
     _with_talked(out)
     out["connected_rate"] = out["talked"] / out["calls"] if out["calls"] else None
     out["median_seconds_to_return"] = median(waits)
