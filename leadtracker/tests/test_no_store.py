@@ -31,14 +31,17 @@ def no_store(response) -> bool:
 
 
 def api_get_urls(people):
+    made = {}  # one object per parameter name: GETs only read
     for path, methods in api.get_openapi_schema()["paths"].items():
         if "get" not in methods:
             continue
         names = re.findall(r"{(\w+)}", path)
         if any(n in PUBLIC_PARAMETERS for n in names):
             continue
-        values = {n: FACTORIES[n](people) for n in names}
-        yield re.sub(r"{(\w+)}", lambda m, values=values: str(values[m.group(1)]), path)
+        for n in names:
+            if n not in made:
+                made[n] = FACTORIES[n](people)
+        yield re.sub(r"{(\w+)}", lambda m: str(made[m.group(1)]), path)
 
 
 @pytest.fixture
