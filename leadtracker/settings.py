@@ -115,8 +115,8 @@ TEMPLATES = [
 ]
 
 # Connections are kept between requests (docs/decisions.md, 2026-12-06): each gunicorn worker
-# serves one request at a time, so it holds one connection, and the health check (a "SELECT 1"
-# before a request's first query) replaces one the server dropped. DB_POOL=on takes psycopg's
+# serves one request at a time, so it holds one connection, and the health check (before a
+# request's first query) replaces one the server dropped. DB_POOL=on takes psycopg's
 # pool instead (PostgreSQL, with psycopg-pool installed; not a dependency), as many connections
 # a process as it has threads.
 _database_url = envstr("DATABASE_URL", f"sqlite:///{VAR_DIR / 'leadtracker.sqlite3'}")
@@ -129,6 +129,10 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and not DB_POOL:
+    # Django's backend with a health check that reads the socket instead of a SELECT 1: one
+    # round trip less on every request (lib/postgresql/base.py; docs/decisions.md, 2026-12-07).
+    DATABASES["default"]["ENGINE"] = "leadtracker.lib.postgresql"
 if DB_POOL:
     _threads = envint("WEB_THREADS", 1)
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {

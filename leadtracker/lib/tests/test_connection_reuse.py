@@ -1,7 +1,11 @@
 """Database connections are kept between requests (settings: DB_CONN_MAX_AGE, 600 s by default,
-with Django's health check), so a served request does not pay for a connect; `leadtracker
+with Django's health check), so a served request does not pay for a connect; on PostgreSQL the
+check reads the socket instead of asking the server (lib/postgresql/base.py); `leadtracker
 serve` warns when its workers' connections would not fit in PostgreSQL's limit."""
 
+import time
+
+import psycopg
 import pytest
 from django.conf import settings
 from django.core.handlers.wsgi import WSGIHandler
@@ -39,6 +43,37 @@ def test_the_next_request_uses_the_connection_the_last_one_opened():
     assert kept is not None  # not closed when the request finished
     assert serve(handler, "/api/v1/health") == 200
     assert connection.connection is kept
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_check_asks_the_server_nothing_and_a_session_it_ended_is_replaced():
+    handler = WSGIHandler()
+    assert serve(handler, "/api/v1/health") == 200
+    kept = connection.connection
+    if connection.vendor != "postgresql":
+        assert connection.is_usable()  # SQLite: a file, no server to lose
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 'the last statement'")
+    pid = kept.info.backend_pid
+    params = {k: v for k, v in connection.get_connection_params().items() if k != "cursor_factory"}
+    with psycopg.connect(**params, autocommit=True) as other:
+
+        def last_statement():
+            row = other.execute("SELECT query FROM pg_stat_activity WHERE pid = %s", [pid]).fetchone()
+            return row and row[0]
+
+        assert connection.is_usable()
+        assert last_statement() == "SELECT 'the last statement'"  # no SELECT 1 was sent
+        # The server ends the session (as a restart or pg_terminate_backend does): the next
+        # request gets a new connection and its answer, not an error from the dead one.
+        other.execute("SELECT pg_terminate_backend(%s)", [pid])
+        deadline = time.monotonic() + 10
+        while last_statement() and time.monotonic() < deadline:
+            time.sleep(0.05)
+    assert serve(handler, "/api/v1/health") == 200
+    assert connection.connection is not kept
+    assert connection.connection.info.backend_pid != pid
 
 
 def test_serve_warns_when_the_workers_connections_do_not_fit():
