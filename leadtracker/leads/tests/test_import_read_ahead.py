@@ -11,7 +11,7 @@ from leadtracker.accounts.audit import Actor
 from leadtracker.leads.imports import importer as importer_module
 from leadtracker.leads.imports.importer import Importer
 from leadtracker.leads.imports.mapping import guess_mapping
-from leadtracker.leads.imports.reader import open_table
+from leadtracker.leads.imports.reader import UnreadableFile, open_table
 from leadtracker.leads.models import Lead, LeadSource
 from leadtracker.lib.stored_text import recipe_of, recording
 
@@ -82,4 +82,29 @@ def test_an_import_that_fails_stops_its_reading_thread_and_keeps_the_batches_com
     # The first batch committed with its progress; the second rolled back with it.
     assert seen == [10, 20]
     assert Lead.objects.filter(organisation=acme.org).count() == before + 10
+    assert not _readers_alive()
+
+
+@pytest.mark.django_db
+def test_a_file_that_stops_being_readable_fails_after_the_batches_before_it(acme, tmp_path, monkeypatch):
+    monkeypatch.setattr(importer_module, "BATCH", 10)
+    path = tmp_path / "leads.csv"
+    good = "".join(f"Customer {i},98768{i:05d}\n" for i in range(30))
+    broken = "".join(f'"Lead {n},97{n:08d}\n' for n in range(1100))  # quotes never closed
+    path.write_text("Name,Mobile\n" + good + broken, encoding="utf-8")
+    before = Lead.objects.filter(organisation=acme.org).count()
+    table = open_table(str(path))
+    issues = []
+    run = Importer(
+        acme.org, mapping=guess_mapping(table.headers), actor=Actor.system(), issue_sink=issues.append
+    )
+    try:
+        with pytest.raises(UnreadableFile, match="too many unreadable lines in a row"):
+            run.run(table)
+    finally:
+        table.close()
+    # The reading thread's failure is raised where the reading stopped: after the three batches
+    # read before it were written, and after the unreadable lines it read were reported.
+    assert Lead.objects.filter(organisation=acme.org).count() == before + 30
+    assert run.counts.created == 30 and run.counts.errors == len(issues) > 0
     assert not _readers_alive()
