@@ -2,6 +2,7 @@
 workers) on SQLite and on PostgreSQL with a million leads, timed over loopback HTTP from this
 process, every operation interleaved with the others round by round after warm-up rounds:
 
+    the fixed cost (/healthz, without the database; /api/v1/me, a token and two statements),
     list (first page), list (owner + status, by next follow-up), search (last six digits),
     one lead, the lead page (HTML), the leads page (HTML), create a lead, record an outcome,
     a sync batch of 500 calls.
@@ -389,6 +390,10 @@ def operations(s: dict, cookie: str) -> dict:
         return "POST", "/api/v1/calls/sync", s["bodies"].pop(0), phone, 200
 
     return {
+        # The fixed cost of a request: gunicorn and Django's middleware with no database, then a
+        # signed-in API request that reads its token and membership and little else.
+        "fixed: /healthz (no database)": lambda i: ("GET", "/healthz", None, {}, 200),
+        "fixed: /api/v1/me (token, 2 statements)": lambda i: ("GET", "/api/v1/me", None, api, 200),
         "list: first page": lambda i: ("GET", "/api/v1/leads?limit=50", None, api, 200),
         "list: owner + status, by follow-up": lambda i: ("GET", f"/api/v1/leads?{filtered}", None, api, 200),
         "search: last six digits": lambda i: (
@@ -489,7 +494,9 @@ def run(label: str, args) -> None:
             f"{args.warmup} warm-up rounds, every operation of every variant and the raw SQL shuffled "
             f"within each round. 1-minute load average {loads[0]} before and {loads[1]} after the timed "
             f"rounds on {os.cpu_count()} cores. Statements: counted in the server per request (median; "
-            "the connection health check's SELECT 1 is not among them)."
+            "a connection health check's SELECT 1 would not be among them; PostgreSQL's check sends none "
+            "since lib/postgresql, SQLite's never did). SQLite counts its BEGIN IMMEDIATE, "
+            "PostgreSQL's BEGIN is sent by psycopg and not counted."
         ),
     )
 
