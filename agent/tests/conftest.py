@@ -2,6 +2,8 @@
 database and LEADTRACKER_VAR_DIR), the files dealt longest first, and the fault test's figures
 printed at the end of the run."""
 
+import os
+
 import pytest
 from support import Server
 
@@ -12,19 +14,21 @@ _SHOWN: dict[str, str] = {}
 # The files that take longest, longest first (wall seconds under load, 7 Dec), then the others
 # in their own order. make test runs this pass with pytest-xdist (--dist loadfile
 # --no-loadscope-reorder: a whole file to a worker, in this order), so the fault test runs
-# beside the end-to-end tests instead of after them, and no long file is dealt last. xdist gives
-# a worker whose first file has at most two tests a second file at once: the fault test's is the
-# short one here, waiting behind it.
+# beside the end-to-end tests instead of after them, and no long file is dealt last.
 LONGEST_FIRST = [
-    "test_faults.py",  # 214: 200 randomised runs
-    "test_end_to_end.py",  # 215 in all
-    "test_post_call_prompt.py",  # 72
-    "test_outcome_offline.py",  # 27, after the fault test on its worker
-    "test_outcome_button_saves_the_sheet.py",  # 68
+    "test_faults.py",  # 166-266: 200 randomised runs
+    "test_end_to_end.py",  # ~200 in all
+    "test_post_call_prompt.py",  # 53-105
+    "test_outcome_button_saves_the_sheet.py",  # 68-108
     "test_install_script.py",  # 60: pip installs the wheel for real
-    "test_follow_up_reminders.py",  # 35
+    "test_outcome_offline.py",  # 27-40
+    "test_follow_up_reminders.py",  # 30
     "test_pair_link.py",  # 22
 ]
+# xdist hands a worker whose first file has at most two tests a second file at once: the worker
+# of the fault test (one test) gets the file dealt after each worker's first. That one is an
+# instant file, so that no long file waits behind the fault test.
+BEHIND_THE_FAULT_TEST = "test_config.py"
 
 
 @pytest.fixture(scope="session")
@@ -38,7 +42,10 @@ def server(tmp_path_factory):
 
 
 def pytest_collection_modifyitems(config, items):
-    rank = {name: i for i, name in enumerate(LONGEST_FIRST)}
+    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+    order = [name for name in LONGEST_FIRST if name != BEHIND_THE_FAULT_TEST]
+    order.insert(workers, BEHIND_THE_FAULT_TEST)
+    rank = {name: i for i, name in enumerate(order)}
     items.sort(key=lambda item: rank.get(item.path.name, len(rank)))
 
 
@@ -71,8 +78,6 @@ def pytest_runtest_logreport(report):
 
 
 def pytest_sessionfinish(session, exitstatus):
-    import os
-
     if os.environ.get("CI") == "true" and _SKIPPED:
         print("\nSkipped tests are not allowed in CI:\n  " + "\n  ".join(_SKIPPED))
         session.exitstatus = 1
