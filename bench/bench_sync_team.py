@@ -4,6 +4,9 @@
   every few minutes), the batches of all phones interleaved in the order they would arrive;
 - dialler: one auto-dialler phone with 5,000 calls in one day, in 50 batches of 100; the p50 of
   its first and of its last five batches says whether a batch costs more as its day fills.
+  ``--sheet-logged N``: before each of its batches the outcome sheet logs N of the batch's
+  calls to leads by hand (as when the agent saves the sheet before the phone syncs), so each
+  batch absorbs N logged calls (the roll-ups take them off their day: reports/increments.py).
 
 Each against a raw bulk insert of the same rows into the same table (calls_call), in the same
 run, with the database driver alone: all rows in one transaction (executemany), and the same
@@ -117,7 +120,31 @@ def open_shifts(org, devices, day_start: dt.datetime) -> None:
     )
 
 
-def send(batches, steps: list | None = None) -> list[float]:
+def log_sheets(device, calls: list[dict], n: int) -> None:
+    """What the outcome sheet leaves for ``n`` of these calls before the phone syncs them: a call
+    logged by hand a few seconds after the phone's began, under the sheet's key (not timed)."""
+    from leadtracker.accounts.audit import Actor
+    from leadtracker.accounts.models import Membership
+    from leadtracker.calls.actions import log_call
+    from leadtracker.calls.models import Call
+    from leadtracker.leads.models import LeadPhone
+
+    member = Membership.objects.select_related("organisation", "user").get(
+        organisation_id=device.organisation_id, user_id=device.user_id
+    )
+    outgoing = [c for c in calls if c["type"] == "outgoing" and c["duration_s"] > 0]
+    leads = dict(
+        LeadPhone.objects.filter(
+            organisation_id=device.organisation_id, e164__in={c["number"] for c in outgoing}
+        ).values_list("e164", "lead_id")
+    )
+    for c in [c for c in outgoing if c["number"] in leads][:n]:
+        at = dt.datetime.fromisoformat(c["started_at"]) + dt.timedelta(seconds=10)
+        logged, _ = log_call(member, number=c["number"], started_at=at, duration_s=60, actor=Actor.system())
+        Call.objects.filter(pk=logged.pk).update(outcome_key=f"sheet-{logged.pk}")
+
+
+def send(batches, steps: list | None = None, sheet_logged: int = 0) -> list[float]:
     """(device, calls) in order through sync.sync; answers each batch's milliseconds. ``steps``:
     on SQLite, each batch's virtual-machine steps (÷100) are appended to it — what the batch
     reads and writes, whatever the machine's load."""
@@ -135,6 +162,8 @@ def send(batches, steps: list | None = None) -> list[float]:
     counting = steps is not None and connection.vendor == "sqlite"
     out = []
     for device, calls in batches:
+        if sheet_logged:
+            log_sheets(device, calls, sheet_logged)
         if counting:
             connection.ensure_connection()
             connection.connection.set_progress_handler(step, 100)
@@ -146,6 +175,10 @@ def send(batches, steps: list | None = None) -> list[float]:
             connection.connection.set_progress_handler(None, 100)
             steps.append(counter[0])
         assert counts["stored"] == len(calls), counts
+        if sheet_logged:
+            from leadtracker.calls.models import Call
+
+            assert not Call.objects.filter(organisation_id=device.organisation_id, via="manual").exists()
         reset_queries()
     return out
 
@@ -214,7 +247,7 @@ def run(args) -> None:
     leads = rng.sample(numbers, min(len(numbers), 20000))
 
     rows = [] if args.scenario == "dialler" else team_run(url, org, team, leads, rng, day_start)
-    rows.append(dialler_run(url, org, dialler, leads, rng, day_start, args.dialler_calls))
+    rows.append(dialler_run(url, org, dialler, leads, rng, day_start, args.dialler_calls, args.sheet_logged))
     notes = (
         f"{label}; {args.leads:,} leads; sync.sync in-process (no HTTP, no auth), batches timed one by one; "
         "calls/s = calls ÷ summed batch time; raw = the same rows re-inserted into calls_call by the "
@@ -281,20 +314,21 @@ def team_run(url: str, org, team, leads, rng, day_start) -> list[dict]:
     return rows
 
 
-def dialler_run(url: str, org, dialler, leads, rng, day_start, n_calls: int) -> dict:
+def dialler_run(url: str, org, dialler, leads, rng, day_start, n_calls: int, sheet_logged: int = 0) -> dict:
     from django.db import connection
 
     calls = day_of_calls(n_calls, leads, rng, day_start, 11 * 3600)
     dial_batches = [(dialler, calls[i : i + 100]) for i in range(0, len(calls), 100)]
     load_before = base.load_average()
     steps: list[int] = []
-    ms = send(dial_batches, steps)
+    ms = send(dial_batches, steps, sheet_logged)
     load_after = base.load_average()
     dial_per_s = len(calls) / (sum(ms) / 1000)
     connection.close()
     raw = raw_insert(url, org.pk, [dialler.user_id], [len(c) for _, c in dial_batches])
     return {
-        "scenario": f"dialler: 1 phone, {len(calls):,} calls in a day",
+        "scenario": f"dialler: 1 phone, {len(calls):,} calls in a day"
+        + (f", {sheet_logged} a batch logged by the sheet first" if sheet_logged else ""),
         "calls": len(calls),
         "batches": len(ms),
         "batch_p50_ms": p50(ms),
@@ -323,6 +357,9 @@ def main() -> int:
     parser.add_argument("--phones", type=int, default=200)
     parser.add_argument("--dialler-calls", type=int, default=5000)
     parser.add_argument("--scenario", choices=["both", "dialler"], default="both")
+    parser.add_argument(
+        "--sheet-logged", type=int, default=0, help="dialler: calls of each batch logged by the sheet first"
+    )
     run(parser.parse_args())
     return 0
 
