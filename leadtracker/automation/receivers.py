@@ -5,6 +5,7 @@ rule for the event, and the queueing, happen after the commit (a change rolled b
 nothing), so the hot paths of leads and calls pay no query for automation."""
 
 from django.db import transaction
+from django.db.models import Exists
 from django.dispatch import receiver
 
 from leadtracker.automation.models import Rule, Trigger
@@ -13,17 +14,26 @@ from leadtracker.calls.signals import call_outcome_recorded, calls_stored
 from leadtracker.leads.signals import lead_changed, leads_imported
 
 EVENTS = {"created": Trigger.LEAD_CREATED, "status_changed": Trigger.STATUS_CHANGED}
+CREATED_RULES = "automation_created_rules"
 
 
 def _has_rules(org_id: int, trigger: str) -> bool:
     return Rule.objects.filter(organisation_id=org_id, trigger=trigger, is_active=True).exists()
 
 
-def _queue(org_id: int, lead_ids: list[int], trigger: str, key: str, actor=None, call_id=None) -> None:
+def created_rules(org_id: int) -> Exists:
+    """Asked with a create's context (leads/create_context.QUESTIONS, added in apps.py), in the
+    create's one statement of the organisation's settings: no statement of its own after it."""
+    return Exists(Rule.objects.filter(organisation_id=org_id, trigger=Trigger.LEAD_CREATED, is_active=True))
+
+
+def _queue(
+    org_id: int, lead_ids: list[int], trigger: str, key: str, actor=None, call_id=None, has_rules=None
+) -> None:
     extra = getattr(actor, "extra", None) or {}
 
     def enqueue():
-        if _has_rules(org_id, trigger):
+        if has_rules if has_rules is not None else _has_rules(org_id, trigger):
             run_event_rules.enqueue(
                 org_id,
                 lead_ids,
@@ -38,9 +48,11 @@ def _queue(org_id: int, lead_ids: list[int], trigger: str, key: str, actor=None,
 
 
 @receiver(lead_changed)
-def lead_event(sender, lead, event, key, actor, **kwargs):
+def lead_event(sender, lead, event, key, actor, known=None, **kwargs):
     if event in EVENTS:
-        _queue(lead.organisation_id, [lead.pk], EVENTS[event], key, actor)
+        # A create says whether it found rules for it (read in its transaction); else ask.
+        has_rules = (known or {}).get(CREATED_RULES) if event == "created" else None
+        _queue(lead.organisation_id, [lead.pk], EVENTS[event], key, actor, has_rules=has_rules)
 
 
 @receiver(leads_imported)

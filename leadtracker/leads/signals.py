@@ -19,5 +19,6 @@ leads_imported = Signal()
 
 # Sent inside the transaction of a lead's creation and of each change of its status, beside the
 # webhook it queues; kwargs: lead, event ("created" | "status_changed"), key (one per change:
-# the timeline entry's id), actor. Automation rules follow leads by it.
+# the timeline entry's id), actor, and on a create known (create_context.QUESTIONS' answers).
+# Automation rules follow leads by it.
 lead_changed = Signal()

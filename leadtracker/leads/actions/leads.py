@@ -367,7 +367,9 @@ def _insert(org, clean: CleanLead, *, actor: Actor, context: CreateContext) -> L
         lead_consent_changed(lead, method=clean.consent_method, actor=actor)
     if context.has_hooks:
         emit(lead, "lead.created", {})
-    lead_changed.send(sender=Lead, lead=lead, event="created", key="created", actor=actor)
+    lead_changed.send(
+        sender=Lead, lead=lead, event="created", key="created", actor=actor, known=context.known
+    )
     return lead
 
 

@@ -138,3 +138,17 @@ def test_a_create_through_the_web_form(acme, as_member, new_lead):
         new_lead(acme, name=f"Other {i}", phones=[f"+9198100{i:05d}"], tags=["hot"])
     lead = Lead.objects.get(organisation=acme.org, phone="+919876543211")
     assert sorted(lead.tags.values_list("name", flat=True)) == ["hot", "pune"]
+
+
+def test_a_create_asks_nothing_after_its_commit(acme, api_as, django_capture_on_commit_callbacks):
+    """Whether rules wait for a created lead is read with the create's context (automation adds
+    the question to leads/create_context.QUESTIONS), not by a statement once it commits."""
+    client = api_as(acme.olga)
+    client.get("/api/v1/me")
+    body = {"name": "Asha", "phones": ["+919812345611"], "tags": ["hot"]}
+    with CaptureQueriesContext(connection) as ctx:
+        with django_capture_on_commit_callbacks(execute=True) as callbacks:
+            response = client.post("/api/v1/leads", body, content_type="application/json")
+    assert response.status_code == 201, response.content
+    assert callbacks  # the automation's callback ran, and asked nothing
+    assert len(ctx.captured_queries) == STATEMENTS, "\n".join(q["sql"] for q in ctx.captured_queries)
