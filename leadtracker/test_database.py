@@ -62,11 +62,16 @@ def _migrate(url: str) -> None:
     )
 
 
-def copy_into(connection) -> None:
+def copy_into(connection, test_name: str | None = None) -> None:
     """Make ``connection``'s test database a copy of the migrated template, replacing any
-    database of that name an earlier run left."""
+    database of that name an earlier run left. ``test_name``: the database the connection is
+    on now, during the tests (a test that migrated it back and forth restores it so, rather than
+    migrating it forwards again: 5 s of CPU on SQLite); its connection is closed first."""
     vendor = connection.vendor
-    test_name = connection.creation._get_test_db_name()
+    if test_name is None:
+        test_name = connection.creation._get_test_db_name()
+    else:
+        connection.close()
     name = f"{vendor}-{schema_name()}"
     with _locked(name):
         if vendor == "sqlite":
