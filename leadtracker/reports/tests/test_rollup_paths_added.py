@@ -7,6 +7,8 @@ and the roll-ups equal a direct count from the rows afterwards. The day-recounti
 replace read ~1,000 calls more in the late batch (the property test covers them at random:
 test_rollup_property.py)."""
 
+import datetime as dt
+
 import pytest
 
 from leadtracker.accounts.audit import Actor
@@ -148,3 +150,23 @@ def test_a_lead_made_by_the_sync_for_a_number_with_calls_costs_the_same_late_in_
     assert_rollups_match(acme.org)
     assert late[0] == early[0], f"statements: 2nd batch {early[0]}, 50th {late[0]}"
     assert late[1] <= early[1] * 1.25 + 40, f"rows read (SQLite: steps/100): 2nd {early[1]}, 50th {late[1]}"
+
+
+@clocks("monday-00:05")
+def test_a_call_back_on_a_day_without_its_row_counts_that_day_once(frozen_at, acme):
+    """The one path left to count a day from its rows: a batch returns a missed call whose day
+    has no row. Every writer keeps a day's row with its calls, so that day's roll-ups are out of
+    step (a time zone changed, a row lost): it is counted whole, once, and is right again."""
+    open_shift(acme.alice, hours_ago=3)
+    phone = paired_client(acme.alice)
+    number = "+919870000001"
+    sunday = [call(1, number=number, type="missed", duration_s=0, minutes_ago=15), call(2, minutes_ago=12)]
+    assert send(phone, sunday).json()["stored"] == 2
+    yesterday = (frozen_at - dt.timedelta(days=1)).date()
+    # Out of step: Sunday's rows gone while its calls stay.
+    UserDay.objects.filter(day=yesterday).delete()
+    UserHour.objects.filter(day=yesterday).delete()
+    assert send(phone, [call(3, number=number, minutes_ago=2, duration_s=60)]).json()["stored"] == 1
+    day = UserDay.objects.get(day=yesterday)
+    assert (day.calls, day.missed_returned, day.missed_not_returned) == (2, 1, 0)
+    assert_rollups_match(acme.org)
