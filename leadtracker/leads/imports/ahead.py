@@ -5,6 +5,8 @@ code, or waiting for PostgreSQL, which works in a process of its own — and Pyt
 free meanwhile. A thread of its own reads the file's next records and cleans the everyday rows
 (imports/fastrow.py) in that time, one batch ahead, so the two overlap on a machine's cores.
 
+Only on PostgreSQL (THREAD_FOR): on SQLite the parts are read in the importing thread.
+
 The reading thread never touches the database (Django's connections are per thread, and a
 caller's transaction is the importing thread's): a row it cannot clean on its own — anything
 the general path must look at, a source spelling not met before — is left for the importing
@@ -13,10 +15,12 @@ each batch's commit with its progress. At most two batches are read ahead, so me
 flat whatever the file's size.
 """
 
+import contextlib
 import queue
 import threading
 from dataclasses import dataclass, field
 
+from django.db import connection
 from django.utils.translation import trans_real
 
 from leadtracker.leads.imports.reader import BrokenLine
@@ -64,10 +68,53 @@ class _Stopped(Exception):
     pass
 
 
+# Where the reading runs in a thread of its own: where the writes wait for another process.
+# On SQLite the writes are CPU in this process, and in the runs of docs/performance.md (a
+# loaded machine) the thread cost more CPU than it took off the writing thread and was slower
+# in three rounds of four: there the parts are read in the importing thread, as before.
+THREAD_FOR = frozenset({"postgresql"})
+
+
+def in_thread() -> bool:
+    return connection.vendor in THREAD_FOR
+
+
+def _parts(table, records, batch, rows, max_rows, clean):
+    """The table's records in Parts; the last one says so, and carries what stopped the
+    reading, if anything did."""
+    knows = hasattr(table, "row_number")
+    part = Part()
+    try:
+        for cells in records:
+            here = table.row_number() if knows else rows + 2
+            if rows >= max_rows:
+                part.over = here  # one line in the report: the rest of the file is not read
+                break
+            rows += 1
+            if isinstance(cells, BrokenLine):
+                part.items.append((here, cells, None))
+                continue
+            part.items.append((here, cells, clean(cells) if clean is not None else None))
+            part.rows += 1
+            if part.rows >= batch:
+                part.fraction = table.progress()
+                yield part
+                part = Part()
+    except Exception as exc:  # noqa: BLE001 — raised again by the importer, after this part
+        part.error = exc
+    part.last = True
+    yield part
+
+
 class ReadAhead:
-    """Iterates over the table's records in Parts of ``batch`` rows, read in a thread."""
+    """Iterates over the table's records in Parts of ``batch`` rows, read in a thread of its
+    own where in_thread() (else each part when asked for, in the importing thread)."""
 
     def __init__(self, table, records, *, batch: int, rows_before: int, max_rows: int, clean=None):
+        self._parts = _parts(table, records, batch, rows_before, max_rows, clean)
+        self._thread = None
+        if not in_thread():
+            return
         self._queue: queue.Queue = queue.Queue(maxsize=AHEAD)
         self._stop = threading.Event()
         # The reader's own messages (a broken line) are in the importing thread's language, and
@@ -75,10 +122,7 @@ class ReadAhead:
         # which Django keeps per thread.
         active = getattr(trans_real._active, "value", None)
         self._thread = threading.Thread(
-            target=self._read,
-            args=(table, records, batch, rows_before, max_rows, clean, active),
-            name="import-read-ahead",
-            daemon=True,
+            target=self._read, args=(active,), name="import-read-ahead", daemon=True
         )
         self._thread.start()
 
@@ -91,44 +135,30 @@ class ReadAhead:
                 if self._stop.is_set():
                     raise _Stopped from None
 
-    def _read(self, table, records, batch, rows, max_rows, clean, active):  # noqa: PLR0913
+    def _read(self, active):
         if active is not None:
             trans_real._active.value = active
-        knows = hasattr(table, "row_number")
-        part = Part()
         try:
-            for cells in records:
-                here = table.row_number() if knows else rows + 2
-                if rows >= max_rows:
-                    part.over = here  # one line in the report: the rest of the file is not read
-                    break
-                rows += 1
-                if isinstance(cells, BrokenLine):
-                    part.items.append((here, cells, None))
-                    continue
-                part.items.append((here, cells, clean(cells) if clean is not None else None))
-                part.rows += 1
-                if part.rows >= batch:
-                    part.fraction = table.progress()
-                    self._put(part)
-                    part = Part()
-                    if self._stop.is_set():
-                        return
+            for part in self._parts:
+                self._put(part)
+                if part.last or self._stop.is_set():
+                    return
         except _Stopped:
             return
-        except BaseException as exc:  # noqa: BLE001 — raised again in the importing thread
-            part.error = exc
-        part.last = True
-        try:
-            self._put(part)
-        except _Stopped:
-            return
+        except BaseException as exc:  # noqa: BLE001 — the importing thread must not wait forever
+            with contextlib.suppress(_Stopped):
+                self._put(Part(last=True, error=exc))
 
     def next(self) -> Part:
+        if self._thread is None:
+            return next(self._parts)
         return self._queue.get()
 
     def close(self) -> None:
         """Stop reading (the import ended, or failed) and wait for the thread."""
+        if self._thread is None:
+            self._parts.close()
+            return
         self._stop.set()
         while self._thread.is_alive():
             try:

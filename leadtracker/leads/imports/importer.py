@@ -400,7 +400,7 @@ class Importer:
             # Read past what was committed: the reader is the same, so the same records come.
             records = itertools.islice(records, resume.rows, None)
         # The file is read, and its everyday rows cleaned, a batch ahead in a thread of its
-        # own while this one writes (imports/ahead.py); the row number is the one a person sees
+        # own while this one writes, on PostgreSQL (imports/ahead.py); the row number is the one a person sees
         # in Excel or an editor (title rows and multi-line cells counted) when the reader knows
         # it, else the record's place under a one-line header.
         clean = self._fast.clean if self._fast is not None else None

@@ -1,19 +1,29 @@
 """An import reads and cleans its next batch in a thread while the current one is written
-(imports/ahead.py): the thread's words are the importer's language, a source it meets first is
-made once by the importing thread, and an import that fails stops the thread."""
+(imports/ahead.py; on PostgreSQL only, in the importing thread elsewhere): the thread's words
+are the importer's language, a source it meets first is made once by the importing thread, and
+an import that fails stops the thread. Each test runs both ways on either database."""
 
 import threading
 
 import pytest
+from django.db import connection
 from django.utils.translation import override
 
 from leadtracker.accounts.audit import Actor
+from leadtracker.leads.imports import ahead
 from leadtracker.leads.imports import importer as importer_module
 from leadtracker.leads.imports.importer import Importer
 from leadtracker.leads.imports.mapping import guess_mapping
 from leadtracker.leads.imports.reader import UnreadableFile, open_table
 from leadtracker.leads.models import Lead, LeadSource
 from leadtracker.lib.stored_text import recipe_of, recording
+
+
+@pytest.fixture(autouse=True, params=["in a thread", "in the importing thread"])
+def reading(request, monkeypatch):
+    threaded = request.param == "in a thread"
+    monkeypatch.setattr(ahead, "THREAD_FOR", frozenset({connection.vendor} if threaded else ()))
+    return threaded
 
 
 def _import(org, path, *, on_progress=None):
