@@ -88,7 +88,10 @@ pass_env() { env LEADTRACKER_VAR_DIR="$PWD/var/test-$1" "${@:2}"; }
 TEST_WORKERS="${TEST_WORKERS:-3}"
 workers() {
   rm -rf "var/test-$1" "var/test-$1"-[0-9]
-  WORKERS=(--dist loadfile)
+  # --no-loadscope-reorder: xdist otherwise deals the files biggest first by their count of tests,
+  # so conftest.py's order (the files that hold a slow test first) decided only ties, and a file
+  # of one long walk could start last and end the pass alone.
+  WORKERS=(--dist loadfile --no-loadscope-reorder)
   for ((i = 0; i < TEST_WORKERS; i++)); do WORKERS+=(--tx "popen//env:LEADTRACKER_VAR_DIR=$PWD/var/test-$1-$i"); done
 }
 
