@@ -166,7 +166,7 @@ agent_pass() {
   # load 10-17: two 4:38-5:13 and 85-91 s of CPU, three 6:06-6:45 and 100-106 s).
   TEST_WORKERS="${AGENT_WORKERS:-2}" workers agent
   (cd agent && env -u DATABASE_URL LEADTRACKER_VAR_DIR="$PWD/../var/test-agent" "../$BIN/pytest" -q \
-    "${WORKERS[@]}" --no-loadscope-reorder --junitxml="../$RESULTS/agent.xml") || ok=1
+    "${WORKERS[@]}" --junitxml="../$RESULTS/agent.xml") || ok=1
   return $ok
 }
 
