@@ -70,6 +70,56 @@ def _answer(request, status: int, body: dict):
     return JsonResponse(body, status=status)
 
 
+def _refusal(fields: dict) -> dict | None:
+    """Why the form's fields are refused (the body of a 422), or None."""
+    # fields.<key>: the organisation's custom fields (an unknown key is refused when checked).
+    unknown = sorted(
+        set(fields) - ACCEPTED - {"csrfmiddlewaretoken"} - {k for k in fields if k.startswith("fields.")}
+    )
+    if unknown:
+        error = {"field": unknown[0], "message": _("unknown field; it is not accepted")}
+        return {"detail": _("%s: unknown field") % unknown[0], "errors": [error]}
+    for name, value in fields.items():
+        if name == "marketing_consent" and isinstance(value, bool):
+            continue  # JSON senders may say true/false
+        if value is not None and not isinstance(value, str):
+            error = {"field": name, "message": _("must be text")}
+            return {"detail": f"{name}: {error['message']}", "errors": [error]}
+        if value and len(value) > MAX_FIELD:
+            error = {"field": name, "message": _("at most %s characters") % MAX_FIELD}
+            return {"detail": _("%s: too long") % name, "errors": [error]}
+    return None
+
+
+def _note(lead, source, fields: dict, message: str, outcome: str) -> None:
+    """What the visitor wrote, on the lead's timeline."""
+    if outcome != "created":
+        sent = ", ".join(
+            f"{k}: {v}" for k, v in fields.items() if v and k not in ("message", "notes", HONEYPOT)
+        )
+        # A note for the team: its sentence is kept as what to say, read in each reader's language
+        # (lib/stored_text.py, the timeline's note_text); the body keeps its English.
+        said = stored(
+            gettext_noop("Enquired again through %(source)s (%(sent)s)."), source=source.name, sent=sent
+        )
+        body = english(said) + (f"\n{message}" if message else "")
+        Activity.objects.create(
+            organisation_id=lead.organisation_id,
+            lead=lead,
+            kind=ActivityKind.NOTE,
+            body=body[:10_000],
+            data={"capture": source.name, "said": said},
+        )
+    elif message:
+        Activity.objects.create(
+            organisation_id=lead.organisation_id,
+            lead=lead,
+            kind=ActivityKind.NOTE,
+            body=message[:10_000],
+            data={"capture": source.name},
+        )
+
+
 @router.post(
     "/capture/{key}",
     auth=None,
@@ -84,22 +134,9 @@ def capture(request, key: str):
         fields = _fields(request)
     except ActionError as exc:
         return _answer(request, exc.status_code, {"detail": exc.message, "errors": [exc.as_error()]})
-    # fields.<key>: the organisation's custom fields (an unknown key is refused when checked).
-    unknown = sorted(
-        set(fields) - ACCEPTED - {"csrfmiddlewaretoken"} - {k for k in fields if k.startswith("fields.")}
-    )
-    if unknown:
-        error = {"field": unknown[0], "message": _("unknown field; it is not accepted")}
-        return _answer(request, 422, {"detail": _("%s: unknown field") % unknown[0], "errors": [error]})
-    for name, value in fields.items():
-        if name == "marketing_consent" and isinstance(value, bool):
-            continue  # JSON senders may say true/false
-        if value is not None and not isinstance(value, str):
-            error = {"field": name, "message": _("must be text")}
-            return _answer(request, 422, {"detail": f"{name}: {error['message']}", "errors": [error]})
-        if value and len(value) > MAX_FIELD:
-            error = {"field": name, "message": _("at most %s characters") % MAX_FIELD}
-            return _answer(request, 422, {"detail": _("%s: too long") % name, "errors": [error]})
+    refused = _refusal(fields)
+    if refused:
+        return _answer(request, 422, refused)
     if (fields.get(HONEYPOT) or "").strip():
         # A bot filled the field people cannot see: answer as if all went well, keep nothing.
         return _answer(request, 202, {"received": True})
@@ -130,30 +167,6 @@ def capture(request, key: str):
             422 if exc.status_code == 400 else exc.status_code,
             {"detail": f"{exc.field}: {exc.message}", "errors": [exc.as_error()]},
         )
-    if outcome != "created":
-        sent = ", ".join(
-            f"{k}: {v}" for k, v in fields.items() if v and k not in ("message", "notes", HONEYPOT)
-        )
-        # A note for the team: its sentence is kept as what to say, read in each reader's language
-        # (lib/stored_text.py, the timeline's note_text); the body keeps its English.
-        said = stored(
-            gettext_noop("Enquired again through %(source)s (%(sent)s)."), source=source.name, sent=sent
-        )
-        body = english(said) + (f"\n{message}" if message else "")
-        Activity.objects.create(
-            organisation=org,
-            lead=lead,
-            kind=ActivityKind.NOTE,
-            body=body[:10_000],
-            data={"capture": source.name, "said": said},
-        )
-    elif message:
-        Activity.objects.create(
-            organisation=org,
-            lead=lead,
-            kind=ActivityKind.NOTE,
-            body=message[:10_000],
-            data={"capture": source.name},
-        )
+    _note(lead, source, fields, message, outcome)
     # The answer never says whether the person was already known.
     return _answer(request, 201, {"received": True})
