@@ -133,17 +133,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and not DB_
     # Django's backend with a health check that reads the socket instead of a SELECT 1: one
     # round trip less on every request (lib/postgresql/base.py; docs/decisions.md, 2026-12-07).
     DATABASES["default"]["ENGINE"] = "leadtracker.lib.postgresql"
-    # Parameters bound by the server, so psycopg prepares a statement a kept connection has run
-    # five times and PostgreSQL parses and rewrites it once (docs/decisions.md, 2026-12-07). Each
-    # run is still planned for its own values (plan_cache_mode): a generic plan, made once for any
-    # values, read a whole day of calls where the planned one read none (the sync's look-up of a
-    # number's calls, reports/tests/test_rollup_batch_cost.py). Off (DB_PREPARED_STATEMENTS=off)
-    # behind a PgBouncer older than 1.21 in transaction mode, which cannot carry a prepared
-    # statement from one transaction to the next.
-    if envbool("DB_PREPARED_STATEMENTS", True):
-        _options = DATABASES["default"].setdefault("OPTIONS", {})
-        _options.update(server_side_binding=True, prepare_threshold=5)
-        _options["options"] = f"{_options.get('options', '')} -c plan_cache_mode=force_custom_plan".strip()
 if DB_POOL:
     _threads = envint("WEB_THREADS", 1)
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {

@@ -76,28 +76,6 @@ def test_the_check_asks_the_server_nothing_and_a_session_it_ended_is_replaced():
     assert connection.connection.info.backend_pid != pid
 
 
-@pytest.mark.django_db(transaction=True)
-def test_a_statement_run_again_on_a_kept_connection_is_prepared_on_postgresql():
-    """PostgreSQL parses and plans a statement the connection has run five times only once
-    (server-side binding, settings.py); SQLite keeps its own statement cache."""
-    handler = WSGIHandler()
-    for _ in range(7):
-        assert serve(handler, "/api/v1/leads?limit=1") in (401, 403)
-    if connection.vendor != "postgresql":
-        assert not connection.settings_dict.get("OPTIONS", {}).get("server_side_binding")
-        return
-    assert connection.settings_dict["OPTIONS"]["server_side_binding"] is True
-    with connection.cursor() as cursor:
-        for _ in range(6):
-            cursor.execute("SELECT id FROM accounts_organisation WHERE id = %s", [0])
-        cursor.execute("SELECT statement FROM pg_prepared_statements")
-        prepared = [row[0] for row in cursor.fetchall()]
-        cursor.execute("SHOW plan_cache_mode")
-        mode = cursor.fetchone()[0]
-    assert any("accounts_organisation" in text and "$1" in text for text in prepared), prepared
-    assert mode == "force_custom_plan"  # each run planned for its own values
-
-
 def test_serve_warns_when_the_workers_connections_do_not_fit():
     assert connections_warning(10 - OTHER_CONNECTIONS, 10) is None
     assert connections_warning(12, None) is None  # SQLite: no server to run out of
