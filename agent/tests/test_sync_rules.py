@@ -392,13 +392,25 @@ def test_no_shift_known_means_the_call_log_is_not_even_read(fake, tmp_path):
     assert result.read is None and "no shift known" in result.line() and not result.source_error
 
 
-def test_a_punch_refused_as_in_the_future_is_sent_again_in_the_servers_time(fake, tmp_path):
+# An older server says only "future" in English; ours says it in the caller's language with the
+# refusal's code (issue 20 §3: a Hindi speaker's 422 says "… आगे का है"), which the agent reads.
+TOO_FAR_AHEAD = [
+    {"detail": "at: is more than 5 minutes in the future"},
+    {
+        "detail": "5 minutes से ज़्यादा आगे का है",
+        "errors": [{"field": "at", "message": "5 minutes से ज़्यादा आगे का है", "code": "in_the_future"}],
+    },
+]
+
+
+@pytest.mark.parametrize("refusal", TOO_FAR_AHEAD, ids=["english-without-code", "hindi-with-code"])
+def test_a_punch_refused_as_in_the_future_is_sent_again_in_the_servers_time(fake, tmp_path, refusal):
     fake.clock_shift = -600  # the phone runs ten minutes ahead of the server
 
     def handle(method, path, body):
         at = dt.datetime.fromisoformat(body["at"]).timestamp()
         if at > time.time() - 600 + 300:
-            return 422, {"detail": "at: is more than 5 minutes in the future"}, {}
+            return 422, refusal, {}
         return 201, {"id": 3, "started_at": body["at"], "ended_at": None}, {}
 
     fake.handle = handle
