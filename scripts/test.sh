@@ -197,7 +197,10 @@ started=$SECONDS
 streams=(checks one two three four five)
 pids=()
 for stream in "${streams[@]}"; do
-  "stream_$stream" >"$LOGS/$stream.log" 2>&1 &
+  # Each stream's log ends with its CPU (bash's `times`: the second line is user and system time
+  # of the processes it ran and waited for), so the suite's CPU can be read stream by stream.
+  { "stream_$stream"; echo "== stream $stream: CPU (user, system; the second line: its processes)"; times; } \
+    >"$LOGS/$stream.log" 2>&1 &
   pids+=($!)
 done
 for i in "${!streams[@]}"; do
