@@ -30,6 +30,7 @@ import django
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "var" / "test-templates"
 POSTGRES_PREFIX = "leadtracker_test_template_"
+POSTGRES_LOCK = 0x1EAD_7E57  # pg_advisory_lock's key for the templates, the same in every checkout
 
 
 def schema_name() -> str:
@@ -116,19 +117,31 @@ def _copy_postgresql(connection, template: str, test_name: str) -> None:
     params = connection.get_connection_params()
     params["dbname"] = "postgres"
     with psycopg.connect(**params, autocommit=True) as admin:
-        exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [template]).fetchone()
-        if not exists:
-            _build_postgresql(admin, connection.settings_dict, template)
-        admin.execute(f'DROP DATABASE IF EXISTS "{test_name}" WITH (FORCE)')
-        admin.execute(f'CREATE DATABASE "{test_name}" TEMPLATE "{template}"')
+        # The file lock serialises the processes of one checkout; other checkouts on the same
+        # server (another branch, with other migrations) build and drop templates too, so the
+        # build, the copy and the drops also hold a lock of the server's (released on return).
+        admin.execute("SELECT pg_advisory_lock(%s)", [POSTGRES_LOCK])
+        try:
+            exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [template]).fetchone()
+            if not exists:
+                _build_postgresql(admin, connection.settings_dict, template)
+            admin.execute(f'DROP DATABASE IF EXISTS "{test_name}" WITH (FORCE)')
+            admin.execute(f'CREATE DATABASE "{test_name}" TEMPLATE "{template}"')
+        finally:
+            admin.execute("SELECT pg_advisory_unlock(%s)", [POSTGRES_LOCK])
 
 
 def _build_postgresql(admin, settings: dict, template: str) -> None:
     building = f"{template}_building"
+    # Stale templates are dropped, except the newest two of other names (by oid, which grows as
+    # databases are made): another checkout's, which it would otherwise build again (9 s of CPU)
+    # each time the two took turns.
     stale = admin.execute(
-        "SELECT datname FROM pg_database WHERE starts_with(datname, %s)", [POSTGRES_PREFIX]
+        "SELECT datname FROM pg_database WHERE starts_with(datname, %s) AND datname <> %s "
+        "ORDER BY oid DESC OFFSET 2",
+        [POSTGRES_PREFIX, template],
     ).fetchall()
-    for (old,) in stale:
+    for (old,) in [*stale, (building,)]:
         admin.execute(f'DROP DATABASE IF EXISTS "{old}" WITH (FORCE)')
     admin.execute(f'CREATE DATABASE "{building}"')
     user = quote(settings.get("USER") or "", safe="")
