@@ -171,7 +171,7 @@ def update_connector(
         if plain:
             connector.options = {**connector.options, **plain}
         if secret:
-            connector.secrets = {**connector.secrets, **secret}
+            connector.secrets = {**connector.readable_secrets(), **secret}
         changed += sorted({**plain, **secret})
     if changed:
         connector.save()
@@ -199,14 +199,23 @@ def remove_connector(connector: Connector, *, actor: Actor) -> None:
 
 
 def receive_payload(
-    connector: Connector, external_id, body, *, is_test: bool = False, process: bool = True, failed: str = ""
+    connector: Connector,
+    external_id,
+    body,
+    *,
+    is_test: bool = False,
+    process: bool = True,
+    failed: dict | str = "",
 ) -> tuple[Payload, bool]:
     """Log what a provider sent, once per external id: a repeat answers the first payload
     (created False) and stores nothing. Recording fields are dropped before anything else.
     The processing is queued for the worker when the transaction commits. ``failed``: a body
     the provider's handler could not read, kept as failed with that reason (and not processed)
-    so the admin sees what came."""
+    so the admin sees what came — as what to say (``stored(gettext_noop(…))``), read in each
+    reader's language; plain words are shown as they are."""
     external_id = str(external_id or "").strip()[:200]
+    said = failed if isinstance(failed, dict) else (recipe_of(failed) or {})
+    failed = english(said) if said else failed
     body = without_recordings(body)
     # No look-up before the insert: the unique constraint (organisation, connector, external id)
     # refuses a repeat, whose savepoint then undoes nothing else (the insert is the first write),
@@ -222,10 +231,11 @@ def receive_payload(
                 is_test=is_test,
                 status=PayloadStatus.FAILED if failed else PayloadStatus.RECEIVED,
                 error=failed[:1000],
+                error_said=said,
             )
             health.note_received(connector, payload.received_at)
             if failed:
-                health.note_error(connector, failed, payload.received_at)
+                health.note_error(connector, failed, payload.received_at, said=said)
             record(
                 "integration.receive",
                 organisation=connector.organisation,
@@ -309,6 +319,19 @@ def _reason(words) -> dict:
     return recipe_of(words) or stored("%(words)s", words=str(words))
 
 
+def _joined(reasons: list) -> dict | None:
+    """The reasons joined with "; " as what to say, each kept with its recipe (a join of the
+    words would be English words only); None when there are none."""
+    said = None
+    for reason in reasons:
+        said = (
+            stored("%(words)s", words=reason)
+            if said is None
+            else stored("%(before)s; %(words)s", before=said, words=reason)
+        )
+    return said
+
+
 def _later(payload: Payload, reason: dict) -> bool:
     """Queue the payload again for a passing cause; False once its tries are used up."""
     if payload.attempts > len(RETRY_MINUTES):
@@ -354,7 +377,7 @@ def process_payload(payload: Payload) -> Payload:
             else:
                 mapped = provider.to_lead(payload)
                 lead, status = _lead_from(payload, mapped)
-            left_out = "; ".join(mapped.left_out) if provider.process is None else ""
+            left_out = _joined(mapped.left_out) if provider.process is None else None
             payload.status, payload.lead = status, lead
             said = stored(gettext_noop("Made without %(left_out)s"), left_out=left_out) if left_out else {}
             payload.error, payload.error_said = (english(said)[:1000] if said else ""), said

@@ -13,6 +13,7 @@ from functools import cache
 from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext as _
 
 
 class SecretsUnreadable(Exception):
@@ -47,5 +48,8 @@ def open_sealed(token: str) -> dict:
     try:
         return json.loads(fernet().decrypt(token.encode()))
     except InvalidToken:
-        message = "the connector's secrets were sealed with another key; enter them again"
-        raise SecretsUnreadable(message) from None
+        # gettext's words: read inside recording() (the worker), they keep their recipe for the
+        # health panel and the payload log to show in each reader's language.
+        raise SecretsUnreadable(
+            _("the connector's secrets were sealed with another key; enter them again")
+        ) from None

@@ -23,7 +23,7 @@ class ConnectorForm(forms.Form):
     def __init__(self, *args, provider: Provider, connector=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.provider = provider
-        stored_secrets = connector.secrets if connector is not None else {}
+        stored_secrets = connector.readable_secrets() if connector is not None else {}
         for option in provider.options:
             if option.secret:
                 state = _("set; leave empty to keep it") if option.name in stored_secrets else _("not set")

@@ -52,6 +52,15 @@ class Connector(models.Model):
     def secrets(self, values: dict) -> None:
         self.sealed_secrets = crypto.seal({k: v for k, v in values.items() if v not in (None, "")})
 
+    def readable_secrets(self) -> dict:
+        """The secrets, or none when they were sealed with another key (it was changed or lost):
+        the settings page then opens, says they are not set, and what the admin enters again
+        replaces what cannot be read."""
+        try:
+            return self.secrets
+        except crypto.SecretsUnreadable:
+            return {}
+
     def setting(self, name: str, default=""):
         """An option by name, secret or not."""
         if name in self.options:

@@ -17,6 +17,7 @@ import urllib.parse
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from leadtracker.integrations.telephony import Report, TelephonyError, http
 
@@ -45,7 +46,7 @@ def place_call(connector, *, agent_number: str, lead_number: str, status_callbac
     key, token = connector.setting("api_key"), connector.setting("api_token")
     if not (sid and key and token and connector.setting("caller_id")):
         raise TelephonyError(
-            "this Exotel connector is missing its sid, api_key, api_token or caller_id", field="connector"
+            _("this Exotel connector is missing its sid, api_key, api_token or caller_id"), field="connector"
         )
     form = {
         "From": agent_number,
@@ -64,7 +65,9 @@ def place_call(connector, *, agent_number: str, lead_number: str, status_callbac
     try:
         call_sid = json.loads(body)["Call"]["Sid"]
     except (ValueError, KeyError, TypeError):
-        raise TelephonyError("Exotel answered without a call id; the call may not have been placed") from None
+        raise TelephonyError(
+            _("Exotel answered without a call id; the call may not have been placed")
+        ) from None
     return str(call_sid)
 
 
@@ -97,7 +100,7 @@ def fetch_report(connector, call_id: str) -> dict | None:
         call = json.loads(body)["Call"]
         status = str(call["Status"]).lower()
     except (ValueError, KeyError, TypeError):
-        raise TelephonyError("Exotel's call details could not be read") from None
+        raise TelephonyError(_("Exotel's call details could not be read")) from None
     if status not in FINISHED:
         return None
     details = call.get("Details") if isinstance(call.get("Details"), dict) else {}
@@ -120,7 +123,7 @@ def _message(body: bytes, status: int) -> str:
         found = json.loads(body)["RestException"]["Message"]
     except (ValueError, KeyError, TypeError):
         found = ""
-    words = {401: "the api_key or api_token is wrong", 403: "the account may not make this call"}
+    words = {401: _("the api_key or api_token is wrong"), 403: _("the account may not make this call")}
     return str(found)[:300] or words.get(status, f"HTTP {status}")
 
 

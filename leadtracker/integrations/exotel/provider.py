@@ -9,6 +9,7 @@ from leadtracker.integrations import actions as core
 from leadtracker.integrations.exotel import line
 from leadtracker.integrations.registry import Option, Provider
 from leadtracker.integrations.telephony import fallback, hooks, options
+from leadtracker.lib.stored_text import stored
 
 HOSTS = gettext_lazy("api.exotel.com (Singapore) or api.in.exotel.com (Mumbai)")
 
@@ -20,7 +21,8 @@ def handle(request, connector):
     if body is None:
         # Logged as failed for the health panel, without the text: unread, its recording
         # fields could not be dropped.
-        core.receive_payload(connector, "", {}, failed="Exotel sent neither a form nor a JSON object")
+        failed = stored(gettext_noop("Exotel sent neither a form nor a JSON object"))
+        core.receive_payload(connector, "", {}, failed=failed)
         return HttpResponse("send a form or a JSON object", status=400, content_type="text/plain")
     core.receive_payload(connector, line.external_id(body), body)
     return HttpResponse("OK", content_type="text/plain")

@@ -6,6 +6,8 @@ The same record shape comes both ways, so pull and push share this one reading.
 
 import re
 
+from django.utils.translation import gettext as _
+
 from leadtracker.integrations.indiamart.window import parse_query_time
 
 # QUERY_TYPE in words, for the lead's notes: a telecaller calls a bought BuyLead differently
@@ -23,7 +25,8 @@ _TAG = re.compile(r"<[^>]{0,200}>")
 
 
 class NotALead(ValueError):
-    """The record cannot become a lead; the message says why, for the payload log."""
+    """The record cannot become a lead; the message says why, for the payload log (gettext's
+    words: read inside recording(), their recipe shows them in each reader's language)."""
 
 
 def _text(record: dict, key: str, limit: int = 2000) -> str:
@@ -31,7 +34,7 @@ def _text(record: dict, key: str, limit: int = 2000) -> str:
     if value is None:
         return ""
     if not isinstance(value, str | int | float):
-        raise NotALead(f"{key} must be text")
+        raise NotALead(_("%(key)s must be text") % {"key": key})
     return str(value).strip()[:limit]
 
 
@@ -43,10 +46,10 @@ def query_type_words(code: str) -> str:
 def unique_id(record) -> str:
     """UNIQUE_QUERY_ID, the key IndiaMART gives each enquiry (and we de-duplicate on)."""
     if not isinstance(record, dict):
-        raise NotALead("the enquiry is not a JSON object")
+        raise NotALead(_("the enquiry is not a JSON object"))
     found = _text(record, "UNIQUE_QUERY_ID", 100)
     if not found:
-        raise NotALead("UNIQUE_QUERY_ID is missing")
+        raise NotALead(_("UNIQUE_QUERY_ID is missing"))
     return found
 
 
@@ -59,7 +62,7 @@ def lead_fields(record) -> dict:
     phones += [p for p in (_text(record, "SENDER_PHONE", 64), _text(record, "SENDER_PHONE_ALT", 64)) if p]
     email = _text(record, "SENDER_EMAIL", 254)
     if not phones:
-        raise NotALead("SENDER_MOBILE is missing: no number to call")
+        raise NotALead(_("SENDER_MOBILE is missing: no number to call"))
     product = _text(record, "QUERY_PRODUCT_NAME", 200) or _text(record, "QUERY_MCAT_NAME", 200)
     message = _TAG.sub("", _BREAK.sub("\n", _text(record, "QUERY_MESSAGE", 5000))).strip()
     kind = query_type_words(_text(record, "QUERY_TYPE", 10))

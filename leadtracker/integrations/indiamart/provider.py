@@ -43,7 +43,7 @@ def to_lead(payload):
     try:
         read = fields.lead_fields(enquiry)
     except fields.NotALead as exc:
-        raise MappingError(str(exc)) from None
+        raise MappingError(exc.args[0]) from None  # the words themselves: they carry their recipe
     return bodies.mapped(read, payload.connector.organisation.phone_region)
 
 

@@ -25,7 +25,7 @@ from leadtracker.integrations.indiamart.window import BLOCKED_FOR, POLL_EVERY, n
 from leadtracker.integrations.models import Connector
 from leadtracker.integrations.webhook.mapping import body_hash
 from leadtracker.lib import formats
-from leadtracker.lib.stored_text import english, stored
+from leadtracker.lib.stored_text import english, recipe_of, recording, stored
 
 # Each error is kept as what to say too (lib/stored_text.py): the health panel reads it in its
 # reader's language; last_error keeps the English, which _clear_pull_error recognises.
@@ -121,9 +121,10 @@ def poll(connector: Connector, now: dt.datetime | None = None) -> int:
     while it blocks the key. Returns how many new payloads were stored."""
     now = now or timezone.now()
     try:
-        key = connector.secrets.get("key", "")
+        with recording():  # the error's words keep their recipe (lib/stored_text.py)
+            key = connector.secrets.get("key", "")
     except SecretsUnreadable as exc:
-        health.note_error(connector, str(exc))
+        _note(connector, recipe_of(exc.args[0]) or stored("%(words)s", words=str(exc)))
         return 0
     if not key:
         return 0  # push only

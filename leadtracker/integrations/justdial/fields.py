@@ -8,11 +8,14 @@ dncmobile, dncphone, company, pincode, branchpin, parentid. ``date`` and ``time`
 import datetime as dt
 from zoneinfo import ZoneInfo
 
+from django.utils.translation import gettext as _
+
 IST = ZoneInfo("Asia/Kolkata")
 
 
 class NotALead(ValueError):
-    """The push cannot become a lead; the message says why, for the payload log."""
+    """The push cannot become a lead; the message says why, for the payload log (gettext's words:
+    read inside recording(), their recipe shows them in each reader's language)."""
 
 
 def _text(body: dict, key: str, limit: int = 2000) -> str:
@@ -22,16 +25,16 @@ def _text(body: dict, key: str, limit: int = 2000) -> str:
     if isinstance(value, list):  # a key repeated in a form body: the first counts
         value = value[0] if value else ""
     if not isinstance(value, str | int | float):
-        raise NotALead(f"{key} must be text")
+        raise NotALead(_("%(key)s must be text") % {"key": key})
     return str(value).strip()[:limit]
 
 
 def lead_id(body) -> str:
     if not isinstance(body, dict):
-        raise NotALead("the push is not a set of fields")
+        raise NotALead(_("the push is not a set of fields"))
     found = _text(body, "leadid", 100)
     if not found:
-        raise NotALead("leadid is missing")
+        raise NotALead(_("leadid is missing"))
     return found
 
 
@@ -52,7 +55,7 @@ def lead_fields(body) -> dict:
     phones = [p for p in (_text(body, "mobile", 64), _text(body, "phone", 64)) if p]
     email = _text(body, "email", 254)
     if not phones:
-        raise NotALead("mobile is missing: no number to call")
+        raise NotALead(_("mobile is missing: no number to call"))
     category = _text(body, "category", 200)
     area = ", ".join(p for p in (_text(body, "area"), _text(body, "city"), _text(body, "pincode")) if p)
     lines = [

@@ -35,7 +35,7 @@ def to_lead(payload):
     try:
         read = fields.lead_fields(payload.body)
     except fields.NotALead as exc:
-        raise MappingError(str(exc)) from None
+        raise MappingError(exc.args[0]) from None  # the words themselves: they carry their recipe
     return bodies.mapped(read, payload.connector.organisation.phone_region)
 
 

@@ -21,6 +21,7 @@ from leadtracker.integrations.actions import receive_payload
 from leadtracker.integrations.meta.graph import fetch_lead, form_name
 from leadtracker.integrations.meta.mapping import lead_of
 from leadtracker.integrations.registry import MappingError, Option, Provider
+from leadtracker.lib.stored_text import stored
 
 
 def _verify(request, connector):
@@ -69,7 +70,7 @@ def handle(request, connector):
     if not changes:
         # Signed by Meta but not a lead: kept as failed so the admin sees what came, and still
         # answered 200 (Meta would retry, then turn the subscription off).
-        reason = "a delivery without leadgen changes (entry[].changes[].value)"
+        reason = stored(gettext_noop("a delivery without leadgen changes (entry[].changes[].value)"))
         receive_payload(connector, "", {"raw": hooks.raw_text(request)}, failed=reason)
         return hooks.ok()
     for value in changes:

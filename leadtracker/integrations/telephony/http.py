@@ -10,6 +10,8 @@ import urllib.request
 from collections.abc import Callable
 
 from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from leadtracker.integrations.telephony import TelephonyError
 
@@ -21,16 +23,20 @@ def post_form(url: str, form: dict, *, user: str, password: str, who: str, reaso
     """The answer's body. TelephonyError in plain words when ``who`` refuses (``reason(body,
     status)`` reads the provider's own message) or cannot be reached."""
     data = urllib.parse.urlencode(form).encode()
-    return _ask(url, data, user=user, password=password, who=who, reason=reason, refused="refused the call")
+    refused = gettext_noop("%(who)s refused the call: %(reason)s")
+    return _ask(url, data, user=user, password=password, who=who, reason=reason, refused=refused)
 
 
 def get(url: str, *, user: str, password: str, who: str, reason: Callable) -> bytes:
-    return _ask(url, None, user=user, password=password, who=who, reason=reason, refused="refused")
+    refused = gettext_noop("%(who)s refused: %(reason)s")
+    return _ask(url, None, user=user, password=password, who=who, reason=reason, refused=refused)
 
 
+# The errors are gettext's words with %(who)s, not f-strings: the person placing a call reads
+# them in their language, and the worker (inside recording()) keeps their recipe for the panel.
 def _ask(url: str, data, *, user: str, password: str, who: str, reason: Callable, refused: str) -> bytes:
     if urllib.parse.urlsplit(url).scheme not in ("http", "https"):
-        raise TelephonyError(f"{who}: the address must be http(s)")
+        raise TelephonyError(_("%(who)s: the address must be http(s)") % {"who": who})
     auth = base64.b64encode(f"{user}:{password}".encode()).decode()
     request = urllib.request.Request(  # noqa: S310 — the operator's setting or the provider's host
         url,
@@ -44,9 +50,12 @@ def _ask(url: str, data, *, user: str, password: str, who: str, reason: Callable
         with urllib.request.urlopen(request, timeout=settings.INTEGRATION_HTTP_TIMEOUT) as response:  # noqa: S310  # nosec B310
             return response.read(MAX_ANSWER)
     except urllib.error.HTTPError as exc:
-        raise TelephonyError(f"{who} {refused}: {reason(exc.read(100_000), exc.code)}") from None
+        said = reason(exc.read(100_000), exc.code)
+        raise TelephonyError(_(refused) % {"who": who, "reason": said}) from None
     except (urllib.error.URLError, http.client.HTTPException, OSError, ValueError):
         # Any way of not getting an answer: DNS, TLS, refused or dropped connections and
         # timeouts (OSError), a host that is no URL (InvalidURL, a bad IDNA label's
         # UnicodeError): the agent reads the same words, never a 500.
-        raise TelephonyError(f"{who} could not be reached; try again in a minute") from None
+        raise TelephonyError(
+            _("%(who)s could not be reached; try again in a minute") % {"who": who}
+        ) from None

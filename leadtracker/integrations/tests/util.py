@@ -2,6 +2,7 @@
 do the worker's part (the jobs the hook queued) in the test's own process."""
 
 import json
+from html import unescape
 
 from leadtracker.accounts.audit import Actor
 from leadtracker.integrations.actions import add_connector, process_payload
@@ -25,3 +26,17 @@ def post_json(client, connector, body, **headers):
 def work_off() -> list[Payload]:
     """Process every waiting payload as the worker would; the payloads, processed."""
     return [process_payload(p) for p in Payload.objects.filter(status=PayloadStatus.RECEIVED).order_by("pk")]
+
+
+def reads_in_both(people, connector_, english: str, hindi: str) -> None:
+    """The connector's page (its payload log and last error) says ``english`` to Olga, who reads
+    English, and ``hindi`` (and not the English) to Adam, who chose Hindi (issue 20 §3)."""
+    from leadtracker.testing import hindi_client, login_client
+
+    def page(client) -> str:
+        answer = client.get(f"/settings/integrations/{connector_.pk}/")
+        return " ".join(unescape(answer.content.decode()).split())
+
+    assert english in page(login_client(people.olga))
+    in_hindi = page(hindi_client(people.adam))
+    assert hindi in in_hindi and english not in in_hindi

@@ -23,6 +23,7 @@ from xml.sax.saxutils import quoteattr
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from leadtracker.integrations.models import Payload
 from leadtracker.integrations.telephony import NO_CALL, Report, TelephonyError, http
@@ -70,7 +71,7 @@ def place_call(connector, *, agent_number: str, lead_number: str, status_callbac
     caller_id = connector.setting("caller_id")
     if not (sid and token and caller_id):
         raise TelephonyError(
-            "this Twilio connector is missing its account_sid, auth_token or caller_id", field="connector"
+            _("this Twilio connector is missing its account_sid, auth_token or caller_id"), field="connector"
         )
     glue = "&" if "?" in status_callback else "?"
     callback = f"{status_callback}{glue}{urllib.parse.urlencode({'marker': marker})}"
@@ -80,7 +81,9 @@ def place_call(connector, *, agent_number: str, lead_number: str, status_callbac
     try:
         return str(json.loads(body)["sid"])
     except (ValueError, KeyError, TypeError):
-        raise TelephonyError("Twilio answered without a call id; the call may not have been placed") from None
+        raise TelephonyError(
+            _("Twilio answered without a call id; the call may not have been placed")
+        ) from None
 
 
 def _calls_url(sid: str) -> str:
@@ -115,7 +118,7 @@ def _ask(connector, path: str) -> dict:
     except ValueError:
         found = None
     if not isinstance(found, dict):
-        raise TelephonyError("Twilio's answer about a call could not be read")
+        raise TelephonyError(_("Twilio's answer about a call could not be read"))
     return found
 
 
@@ -154,7 +157,7 @@ def _message(body: bytes, status: int) -> str:
         found = json.loads(body)["message"]
     except (ValueError, KeyError, TypeError):
         found = ""
-    words = {401: "the account_sid or auth_token is wrong"}
+    words = {401: _("the account_sid or auth_token is wrong")}
     return str(found)[:300] or words.get(status, f"HTTP {status}")
 
 

@@ -37,7 +37,6 @@ class MappingForm(forms.Form):
         try:
             data["mapping"] = mapping.clean(given)
         except BadPath as exc:
-            field, _, message = str(exc).partition(": ")
-            target = f"{field}_path" if field in mapping.FIELDS else None
-            self.add_error(target, message if target else str(exc))
+            target = f"{exc.field}_path" if exc.field in mapping.FIELDS else None
+            self.add_error(target, exc.reason if target else exc.args[0])
         return data

@@ -37,21 +37,27 @@ def clean(mapping) -> dict:
     for name, path in mapping.items():
         if name not in FIELDS and target_key(name) is None:
             known = ", ".join(FIELDS)
-            raise BadPath(
-                f"{name}: " + _("not a lead field (one of %(known)s, or fields.<key>)") % {"known": known}
+            raise _of_field(
+                name, _("not a lead field (one of %(known)s, or fields.<key>)") % {"known": known}
             )
         if path in (None, ""):
             continue
         if not isinstance(path, str):
-            raise BadPath(f"{name}: " + _("the path must be text"))
+            raise _of_field(name, _("the path must be text"))
         try:
             steps(path)
         except BadPath as exc:
-            raise BadPath(f"{name}: {exc}") from None
+            raise _of_field(name, exc.args[0]) from None
         out[name] = path.strip()
     if "phone" not in out:
-        raise BadPath("phone: " + _("map the path of the phone number (a lead needs one)"))
+        raise _of_field("phone", _("map the path of the phone number (a lead needs one)"))
     return out
+
+
+def _of_field(name: str, reason: str) -> BadPath:
+    # One gettext'd sentence (not "name: " + words): it has a recipe, so a payload failed on it
+    # reads in each reader's language (lib/stored_text.py).
+    return BadPath(_("%(name)s: %(error)s") % {"name": name, "error": reason}, field=name, reason=reason)
 
 
 def of(connector) -> dict:
@@ -78,7 +84,8 @@ def value(body, mapping: dict, name: str) -> str:
     try:
         return as_text(resolve(body, path))
     except BadPath as exc:
-        raise BadPath(f"{name} ({path}): {exc}") from None
+        message = _("%(name)s (%(path)s): %(error)s") % {"name": name, "path": path, "error": exc.args[0]}
+        raise BadPath(message, field=name, reason=exc.args[0]) from None
 
 
 def body_hash(body) -> str:

@@ -16,7 +16,13 @@ MAX_DEPTH = 12
 
 
 class BadPath(ValueError):
-    pass
+    """What is wrong with a path or a mapping, in gettext's words (with their recipe inside
+    recording()). ``field``: the lead's field whose path it is, when known; ``reason``: the
+    words without the field's name, for a form to show beside that field."""
+
+    def __init__(self, message: str, *, field: str = "", reason: str = ""):
+        super().__init__(message)
+        self.field, self.reason = field, reason or message
 
 
 def steps(path: str) -> list[str | int]:
@@ -30,9 +36,8 @@ def steps(path: str) -> list[str | int]:
     for part in path.split("."):
         match = _SEGMENT.fullmatch(part)
         if not part or match is None or not (match.group(1) or match.group(2)):
-            raise BadPath(
-                f"{path!r}: " + _("write keys with dots and list positions as [0], e.g. data[0].phone")
-            )
+            message = _("%(path)r: write keys with dots and list positions as [0], e.g. data[0].phone")
+            raise BadPath(message % {"path": path})
         if match.group(1):
             out.append(match.group(1).strip())
         out.extend(int(i) for i in _INDEX.findall(match.group(2)))

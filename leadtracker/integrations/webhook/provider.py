@@ -98,7 +98,7 @@ def to_lead(payload):
             try:
                 given[key] = mapping.value(body, paths, name)
             except BadPath as exc:  # a custom value is never worth refusing the lead over
-                left_out.append(f"{name}: {exc}")
+                left_out.append(exc.args[0])  # names the field and its path, with its recipe
     custom, reasons = fit(org, given)
     made = bodies.mapped(
         {

@@ -34,14 +34,20 @@ def fit(org, given: dict[str, str]) -> tuple[dict, list[str]]:
         field = defs.get(key)
         if field is None or field.archived_at is not None:
             reasons.append(
-                f"fields.{key}: {_('no such field') if field is None else _('this field is archived')}"
+                _left_out(key, _("no such field") if field is None else _("this field is archived"))
             )
             continue
         try:
             value = clean_value(field, raw, org.phone_region)
         except ActionError as exc:
-            reasons.append(f"fields.{key}: {exc.message}")
+            reasons.append(_left_out(key, exc.message))
             continue
         if value is not None:
             kept[key] = value
     return kept, reasons
+
+
+def _left_out(key: str, reason: str) -> str:
+    # gettext'd as one sentence, not an f-string: inside recording() it keeps its recipe, so the
+    # payload log reads it in each reader's language (lib/stored_text.py).
+    return _("%(name)s: %(error)s") % {"name": f"{PREFIX}{key}", "error": reason}

@@ -3,6 +3,7 @@ app secret): a bad or missing signature is 403 and nothing is stored."""
 
 from leadtracker.integrations.meta.tests.deliveries import delivery, send, signature
 from leadtracker.integrations.models import Payload
+from leadtracker.integrations.tests.util import reads_in_both
 
 
 def test_a_signed_delivery_is_stored_and_answered_at_once(client, facebook, graph):
@@ -23,11 +24,14 @@ def test_a_bad_or_missing_signature_is_403_and_nothing_is_stored(client, faceboo
     assert not Payload.objects.exists()
 
 
-def test_a_signed_delivery_without_leads_is_kept_as_failed_and_answered_200(client, facebook):
+def test_a_signed_delivery_without_leads_is_kept_as_failed_and_answered_200(acme, client, facebook):
     raw = b'{"object": "page", "entry": []}'
     assert send(client, facebook, raw).status_code == 200
     payload = Payload.objects.get()
-    assert payload.status == "failed" and "leadgen" in payload.error
+    assert payload.status == "failed"
+    assert payload.error == "a delivery without leadgen changes (entry[].changes[].value)"  # the record
+    # The payload log and the last error in each reader's language (issue 20 §3).
+    reads_in_both(acme, facebook, "a delivery without leadgen changes", "ऐसा डेटा आया जिसमें लीड नहीं है")
     facebook.refresh_from_db()
     assert facebook.last_error == payload.error
 
