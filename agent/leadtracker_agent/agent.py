@@ -59,6 +59,13 @@ def _in_the_future(exc: HttpError) -> bool:
     return "in_the_future" in codes or "future" in exc.detail
 
 
+def _held(rejection: dict) -> bool:
+    """A call-log row refused as too far ahead (the phone's clock runs fast): by its code, since
+    the reason is in the person's language, or by the English of a server that sends no code."""
+    code = rejection.get("code")
+    return code == "in_the_future" if code else "future" in rejection["error"]
+
+
 # --- the source ------------------------------------------------------------------------------
 
 
@@ -560,7 +567,7 @@ class Agent:
         refused, held = {}, {}
         retry_at = time.time() + FUTURE_RETRY_S
         for rejection in answer["rejected"]:
-            if "future" in rejection["error"]:
+            if _held(rejection):
                 held[rejection["index"]] = retry_at
             else:
                 refused[rejection["index"]] = rejection["error"]

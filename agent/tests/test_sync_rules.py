@@ -422,6 +422,36 @@ def test_a_punch_refused_as_in_the_future_is_sent_again_in_the_servers_time(fake
     assert store.shifts() == [(sent[1], None)]
 
 
+# The same for a call-log row the sync refuses: an older server's English without a code, ours in
+# the person's language with the row's code (a Hindi speaker's says "… आगे के समय का है …").
+ROW_TOO_FAR_AHEAD = [
+    {"error": "started_at: in the future (check the phone's clock)"},
+    {"error": "started_at: आगे के समय का है (फ़ोन की घड़ी देखें)", "code": "in_the_future", "field": "started_at"},
+]
+
+
+@pytest.mark.parametrize("ahead", ROW_TOO_FAR_AHEAD, ids=["english-without-code", "hindi-with-code"])
+def test_a_row_refused_as_in_the_future_is_held_and_another_refusal_is_final(fake, tmp_path, ahead):
+    # A code other than in_the_future is final whatever its words say (here they name "future").
+    other = {"error": "started_at: not a future-proof time", "code": "not_a_time", "field": "started_at"}
+
+    def handle(method, path, body):
+        if path.startswith("/attendance/shift"):
+            return 200, shift_answer(path, shift()), {}
+        if path == "/calls/sync":
+            answer = sync_answer(body, rejected=[(0, ""), (1, "")])
+            answer["rejected"] = [{"index": 0, **ahead}, {"index": 1, **other}]
+            return 200, answer, {}
+        return 200, {}, {}
+
+    fake.handle = handle
+    agent, store = make_agent(tmp_path, fake, [row(1), row(2), row(3)])
+    result = agent.sync()
+    assert (result.stored, result.held, result.refused, result.error) == (1, 1, 1, "")
+    assert store.counts() == {"outbox": 1, "punches": 0, "refused": 1}
+    assert [error for _id, _body, error in store.refused_rows()] == ["started_at: not a future-proof time"]
+
+
 def test_one_agent_home_reads_one_phone_over_adb(fake, tmp_path, monkeypatch):
     from leadtracker_agent import readers
 
