@@ -196,6 +196,15 @@ def recording():
             trans_real._active.value = before
 
 
+def as_words(text: Any, fallback: str = "") -> str:
+    """``text`` (a stored text) in the active language, as words that still carry it: a gettext
+    string that takes them as a value inside recording() keeps the stored text, not the words.
+    The fallback (the English kept beside it) when there is none."""
+    if not isinstance(text, dict) or not isinstance(text.get("id"), str):
+        return fallback
+    return _said(shown(text, fallback), text)
+
+
 def recipe_of(words: Any) -> dict | None:
     """What gettext was asked for ``words`` inside ``recording()``; None for other text."""
     return getattr(words, "said", None) if isinstance(words, _Said) else None

@@ -23,6 +23,7 @@ from leadtracker.integrations.crypto import SecretsUnreadable
 from leadtracker.integrations.indiamart import client
 from leadtracker.integrations.indiamart.window import BLOCKED_FOR, POLL_EVERY, next_window
 from leadtracker.integrations.models import Connector
+from leadtracker.integrations.webhook.bodies import unreadable_body
 from leadtracker.integrations.webhook.mapping import body_hash
 from leadtracker.lib import formats
 from leadtracker.lib.stored_text import english, recipe_of, recording, stored
@@ -95,7 +96,9 @@ def store(connector: Connector, records: list) -> int:
     new = 0
     for record in records:
         if not isinstance(record, dict):
-            record = {"_unreadable": "an enquiry in IndiaMART's list is not a JSON object"}
+            record = unreadable_body(
+                stored(gettext_noop("an enquiry in IndiaMART's list is not a JSON object"))
+            )
         # An enquiry without its id (IndiaMART's bug) is still kept once, by its content: the
         # overlapping windows read it again and again.
         external_id = str(record.get("UNIQUE_QUERY_ID") or "") or f"body:{body_hash(record)}"

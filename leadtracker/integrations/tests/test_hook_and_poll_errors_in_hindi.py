@@ -108,3 +108,19 @@ def test_custom_values_left_out_keep_their_words_for_each_reader(acme):
     assert hindi.startswith("लीड बनी, पर इनके बिना: ")
     parts = hindi.removeprefix("लीड बनी, पर इनके बिना: ").split("; ")
     assert sorted(parts) == ["fields.bhk: ऐसा कोई फ़ील्ड नहीं", "fields.budget: ऐसा कोई फ़ील्ड नहीं"]
+
+
+def test_a_body_that_could_not_be_read_says_why_in_hindi(acme, client):
+    hook, secrets = connector(acme, "webhook")
+    answer = client.post(
+        hook_path(hook),
+        b"hello",
+        content_type="text/plain",
+        headers={"X-LeadTracker-Secret": secrets["secret"]},
+    )
+    assert answer.status_code == 200
+    [payload] = work_off()
+    english = "the body could not be read: a body of type text/plain is neither JSON nor a form"
+    assert payload.error == english
+    hindi = "भेजा गया डेटा पढ़ा नहीं जा सका: text/plain तरह का डेटा न JSON है, न फ़ॉर्म"
+    reads_in_both(acme, hook, english, hindi)

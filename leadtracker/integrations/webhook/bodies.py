@@ -4,7 +4,8 @@ are called.
 
 A body that cannot be read is not refused at the door: these senders do not read our answers,
 and a refusal would lose the lead where no one sees it. It is logged as a payload that fails
-with the reason (``UNREADABLE``), on the health panel, where someone does.
+with the reason (``UNREADABLE``, in English; ``UNREADABLE_SAID`` as what to say, for the payload
+log to read in its reader's language), on the health panel, where someone does.
 """
 
 import hmac
@@ -12,15 +13,23 @@ import hmac
 from django.core.exceptions import RequestDataTooBig
 from django.http.request import RawPostDataException
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from leadtracker.integrations.registry import Mapped, MappingError
 from leadtracker.leads.actions.leads import LeadData, clean_email
 from leadtracker.lib import json_body
 from leadtracker.lib.errors import ActionError
 from leadtracker.lib.phones import InvalidPhone, normalise
+from leadtracker.lib.stored_text import as_words, english, recipe_of, recording, stored
 
 # The key a payload's body holds the reason under when the request could not be read.
 UNREADABLE = "_unreadable"
+UNREADABLE_SAID = "_unreadable_said"
+
+
+def unreadable_body(said: dict) -> dict:
+    """The body kept for a request that could not be read: why, in English and as what to say."""
+    return {UNREADABLE: english(said), UNREADABLE_SAID: said}
 
 
 def read(request) -> dict | list:
@@ -29,25 +38,30 @@ def read(request) -> dict | list:
     try:
         raw = request.body
     except RequestDataTooBig:
-        return {UNREADABLE: "the body is larger than this server accepts"}
+        return unreadable_body(stored(gettext_noop("the body is larger than this server accepts")))
     except RawPostDataException:
         raw = b""
     kind = (request.content_type or "").lower()
     if json_body.is_json(kind) or (raw.strip()[:1] in (b"{", b"[") and "form" not in kind):
         try:
-            return json_body.loads(raw)
+            with recording():  # the refusal's words keep their recipe (lib/stored_text.py)
+                return json_body.loads(raw)
         except json_body.BodyRefused as exc:
-            return {UNREADABLE: exc.message}
+            return unreadable_body(recipe_of(exc.message) or stored("%(words)s", words=exc.message))
     if request.method == "POST" and "form" in kind:
         return {key: request.POST.get(key) for key in request.POST}
     if raw.strip():
-        return {UNREADABLE: f"a body of type {kind or 'unknown'} is neither JSON nor a form"}
+        neither = gettext_noop("a body of type %(kind)s is neither JSON nor a form")
+        return unreadable_body(stored(neither, kind=kind or "unknown"))
     return {key: request.GET.get(key) for key in request.GET}
 
 
 def unreadable(body) -> str:
-    """The reason a body could not be read, or ""."""
-    return str(body.get(UNREADABLE, "")) if isinstance(body, dict) else ""
+    """The reason a body could not be read, or "": in the active language, carrying what to say
+    (a payload failed on it reads in each reader's language); a body kept before, its English."""
+    if not isinstance(body, dict):
+        return ""
+    return as_words(body.get(UNREADABLE_SAID), str(body.get(UNREADABLE, "")))
 
 
 def mapped(fields: dict, region: str) -> Mapped:
