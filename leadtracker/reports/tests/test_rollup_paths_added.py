@@ -44,6 +44,13 @@ def _batch(n: int, extra=()) -> list[dict]:
     return rows + list(extra)
 
 
+def _late(n: int) -> dict:
+    """A row from early in the day, before the phone's newest call: the measured batches carry
+    one each, so early and late alike read which of their calls are stored already (a batch of
+    only newer calls skips that read: calls/sync.py)."""
+    return call(95_000 + n, number=f"+91987{n:07d}", minutes_ago=850, duration_s=30)
+
+
 def _fill(device, first: int, last: int) -> None:
     for n in range(first, last):
         assert sync(device, {"calls": _batch(n)}, actor=Actor.system())["stored"] == PER_BATCH
@@ -74,7 +81,7 @@ def test_absorbing_a_logged_call_costs_the_same_late_in_the_day(frozen_at, acme)
         # The phone's row of the same call: it began three minutes before the sheet was saved.
         twin = call(90_000 + n, number=lead.phone, minutes_ago=3, duration_s=60)
         with _planned_as_at_scale():
-            measured.append(_measure(phone, _batch(n, [twin])))
+            measured.append(_measure(phone, _batch(n, [twin, _late(n)])))
         assert not Call.objects.filter(pk=logged.pk).exists()  # absorbed
         assert Call.objects.get(lead=lead).outcome_key == f"sheet-{n}"
 
@@ -139,7 +146,9 @@ def test_a_lead_made_by_the_sync_for_a_number_with_calls_costs_the_same_late_in_
         # link looks for calls to take), in both batches alike; only this one has some.
         org.update(calls_create_leads=True)
         with _planned_as_at_scale():
-            measured.append(_measure(phone, _batch(n, [call(90_000 + n, number=number, minutes_ago=2)])))
+            measured.append(
+                _measure(phone, _batch(n, [call(90_000 + n, number=number, minutes_ago=2), _late(n)]))
+            )
         org.update(calls_create_leads=False)
         assert Call.objects.filter(number=number, lead__isnull=False).count() == 4
 
