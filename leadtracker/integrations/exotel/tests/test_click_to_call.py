@@ -105,3 +105,14 @@ def test_without_a_line_there_is_no_button_and_the_url_says_so(acme, as_member, 
     response = client.post(f"/integrations/call/{lead.pk}/")
     assert response.status_code == 302 and response["Location"] == f"/leads/{lead.pk}/"
     assert any("no telephony line is set up" in m for m in _said(response))
+
+
+def test_exotels_refusal_is_told_in_the_agents_language(acme, exotel, line, new_lead):
+    from leadtracker.testing import hindi_client
+
+    acme.alice.user.phone = "99001 12345"
+    acme.alice.user.save()
+    lead = new_lead(acme, owner=acme.alice)
+    exotel.fail = (401, {})  # the account's key was changed: Exotel gives no words of its own
+    response = hindi_client(acme.alice).post(f"/integrations/call/{lead.pk}/")
+    assert _said(response) == ["कॉल नहीं हुई: Exotel ने कॉल नहीं लगाई: api_key या api_token गलत है।"]
