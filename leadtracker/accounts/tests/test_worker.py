@@ -1,7 +1,9 @@
-"""The background worker: a real process that runs queued tasks and fires periodic jobs."""
+"""The background worker: a real process that runs queued tasks and fires periodic jobs (its
+presence and the tasks of a stopped worker: test_worker_presence.py)."""
 
 import datetime as dt
 import os
+import re
 import subprocess
 import sys
 
@@ -38,19 +40,14 @@ def run_worker():
     )
 
 
+# One `worker --once` process for what a worker does as it runs (each process is a second or
+# more of CPU starting Django): it runs the queued task and signs it with its presence, fires the
+# periodic purge, and leaves no presence when it stops.
 @pytest.mark.django_db(transaction=True)
-def test_worker_process_runs_queued_tasks(acme):
+def test_a_worker_process_runs_and_signs_queued_tasks_fires_periodic_jobs_and_leaves_no_presence(acme):
     from django_tasks_db.models import DBTaskResult
 
-    send_email.enqueue("Hello", "Body", ["someone@example.in"])
-    result = run_worker()
-    assert result.returncode == 0, result.stderr
-    task = DBTaskResult.objects.get(task_path="leadtracker.accounts.tasks.send_email")
-    assert task.status == "SUCCESSFUL"
-
-
-@pytest.mark.django_db(transaction=True)
-def test_worker_fires_periodic_purge(acme):
+    queued = send_email.enqueue("Hello", "Body", ["someone@example.in"])
     old = AuditEvent.objects.create(
         organisation=acme.org,
         actor_kind="system",
@@ -59,8 +56,12 @@ def test_worker_fires_periodic_purge(acme):
     )
     result = run_worker()
     assert result.returncode == 0, result.stderr
+    task = DBTaskResult.objects.get(pk=queued.id)
+    assert (task.task_path, task.status) == ("leadtracker.accounts.tasks.send_email", "SUCCESSFUL")
+    assert re.fullmatch(r"[^:]+:\d+:[0-9a-f]{8}", task.worker_ids[-1])
     assert "purge_expired_audit_events enqueued" in result.stderr
     assert not AuditEvent.objects.filter(pk=old.pk).exists()
+    assert not PeriodicJobRun.objects.filter(name__startswith="worker.").exists()
 
 
 def test_a_periodic_job_fires_once_per_interval(db):

@@ -1,16 +1,14 @@
 """A worker's presence: while it lives it holds a lease on a row of its own and signs the
 tasks it runs with it; the tasks a killed worker left RUNNING are closed once that lease
-lapses (issue 15 item 2; the kill itself: leads/tests/test_import_resume.py)."""
+lapses (issue 15 item 2; the kill itself: leads/tests/test_import_resume.py). A real worker's
+signature and the presence it leaves behind (none): test_worker.py, in its one worker process."""
 
 import datetime as dt
-import re
 
-import pytest
 from django.utils import timezone
 
 from leadtracker.accounts.models import PeriodicJobRun
 from leadtracker.accounts.tasks import send_email
-from leadtracker.accounts.tests.test_worker import run_worker
 from leadtracker.accounts.workers import close_tasks_of_stopped_workers, presence_name
 
 
@@ -47,16 +45,3 @@ def test_the_tasks_of_a_worker_whose_presence_lapsed_are_closed(db):
         presence_name(alive)
     ]
     assert close_tasks_of_stopped_workers(timezone.now()) == 0
-
-
-@pytest.mark.django_db(transaction=True)
-def test_a_worker_signs_its_tasks_and_leaves_no_presence_when_it_stops(acme):
-    from django_tasks_db.models import DBTaskResult
-
-    result = send_email.enqueue("Hello", "Body", ["someone@example.in"])
-    ran = run_worker()
-    assert ran.returncode == 0, ran.stderr
-    task = DBTaskResult.objects.get(pk=result.id)
-    assert task.status == "SUCCESSFUL"
-    assert re.fullmatch(r"[^:]+:\d+:[0-9a-f]{8}", task.worker_ids[-1])
-    assert not PeriodicJobRun.objects.filter(name__startswith="worker.").exists()
