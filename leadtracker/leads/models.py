@@ -100,7 +100,10 @@ def company_key_expression():
 
 
 class Lead(models.Model):
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="leads")
+    # No index of its own: every index below starts with the organisation (migration 0017).
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="leads", db_index=False
+    )
     name = models.CharField(max_length=200, blank=True)
     company = models.CharField(max_length=200, blank=True)
     # Lower-cased; unique per organisation when present (see constraints).
@@ -188,7 +191,8 @@ def reversed_digits(e164: str) -> str:
 class LeadPhone(models.Model):
     """Every number of a lead. One lead per number per organisation — by constraint."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    # Indexed as the first column of lead_phone_unique and lead_phone_suffix (migration 0017).
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+", db_index=False)
     lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="phones")
     e164 = models.CharField(max_length=20)
     raw = models.CharField(max_length=64, blank=True)
@@ -312,8 +316,9 @@ class ActivityKind(models.TextChoices):
 class Activity(models.Model):
     """One entry of a lead's timeline. Notes are activities with a body."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
-    lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="activities")
+    # Indexed as the first column of activity_kind_at and activity_timeline (migration 0017).
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+", db_index=False)
+    lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="activities", db_index=False)
     kind = models.CharField(max_length=20, choices=ActivityKind.choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
