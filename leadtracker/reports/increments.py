@@ -34,6 +34,7 @@ lookups, so two batches of one person never both count the same new lead.
 """
 
 import datetime as dt
+import json
 from collections import Counter
 
 from django.db import connection, transaction
@@ -166,26 +167,50 @@ def _call_back_figures(org, user_id: int, calls: list, moves: list) -> dict:
 
 
 def _add_call_back_figures(org, figures: dict) -> set:
-    """Add the figures to their days' rows (read and written under the people's lock); answers
-    the days that have no row yet, to be computed whole."""
+    """Add the figures to their days' rows (under the people's lock): one UPDATE … FROM a VALUES
+    list, each day's waits merged into its sorted list in SQL; answers the days that have no
+    row yet, to be computed whole. (A read of the rows and an UPDATE a day before: a team's
+    batch returns other people's missed calls, ~3 days a batch.)"""
     if not figures:
         return set()
-    rows = Q()
-    for user, day in sorted(figures):
-        rows |= Q(user_id=user, day=day)
-    found = UserDay.objects.filter(rows, organisation_id=org.pk).values_list(
-        "pk", "user_id", "day", "missed_returned", "missed_not_returned", "return_seconds"
-    )
-    seen = set()
-    for pk, user, day, returned, waiting, waits in found:
-        seen.add((user, day))
-        add_returned, add_waiting, add_waits = figures[(user, day)]
-        UserDay.objects.filter(pk=pk).update(
-            missed_returned=returned + add_returned,
-            missed_not_returned=waiting + add_waiting,
-            return_seconds=sorted([*(waits or []), *add_waits]),
+    table = connection.ops.quote_name(UserDay._meta.db_table)
+    pg = connection.vendor == "postgresql"
+    keys = sorted(figures)
+    row = "(%s::bigint, %s::date, %s::integer, %s::integer, %s::jsonb)" if pg else "(%s, %s, %s, %s, %s)"
+    params = []
+    for user, day in keys:
+        returned, waiting, waits = figures[(user, day)]
+        params += [user, connection.ops.adapt_datefield_value(day), returned, waiting, json.dumps(waits)]
+    empty = "'[]'::jsonb" if pg else "'[]'"
+    had = f"COALESCE({table}.return_seconds, {empty})"
+    if pg:
+        merged = (
+            "(SELECT COALESCE(jsonb_agg(x ORDER BY x), '[]'::jsonb) FROM "  # noqa: S608 — no values in it
+            f"(SELECT jsonb_array_elements({had}) AS x UNION ALL SELECT jsonb_array_elements(v.waits)) w)"
         )
-    return figures.keys() - seen
+    else:
+        merged = (
+            f"(SELECT json_group_array(value) FROM (SELECT value FROM json_each({had}) "  # noqa: S608 — as above
+            "UNION ALL SELECT value FROM json_each(v.waits) ORDER BY 1))"
+        )
+    with connection.cursor() as cursor:
+        # Names from the model; every value is bound.
+        cursor.execute(
+            f"WITH v(user_id, day, returned, waiting, waits) AS (VALUES {', '.join([row] * len(keys))}) "  # noqa: S608
+            f"UPDATE {table} SET missed_returned = {table}.missed_returned + v.returned, "
+            f"missed_not_returned = {table}.missed_not_returned + v.waiting, "
+            f"return_seconds = CASE WHEN v.waits = {empty} THEN {table}.return_seconds ELSE {merged} END "
+            f"FROM v WHERE {table}.organisation_id = %s "
+            f"AND {table}.user_id = v.user_id AND {table}.day = v.day "
+            f"RETURNING {table}.user_id, {table}.day",
+            [*params, org.pk],
+        )
+        found = {(user, _as_date(day)) for user, day in cursor.fetchall()}
+    return figures.keys() - found
+
+
+def _as_date(value) -> dt.date:
+    return dt.date.fromisoformat(value) if isinstance(value, str) else value
 
 
 def _day_row(org, user_id: int, day: dt.date, b: _Batch) -> tuple[tuple, int]:
