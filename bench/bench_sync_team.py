@@ -144,10 +144,12 @@ def log_sheets(device, calls: list[dict], n: int) -> None:
         Call.objects.filter(pk=logged.pk).update(outcome_key=f"sheet-{logged.pk}")
 
 
-def send(batches, steps: list | None = None, sheet_logged: int = 0) -> list[float]:
+def send(batches, steps: list | None = None, sheet_logged: int = 0, cost: dict | None = None) -> list[float]:
     """(device, calls) in order through sync.sync; answers each batch's milliseconds. ``steps``:
     on SQLite, each batch's virtual-machine steps (÷100) are appended to it — what the batch
-    reads and writes, whatever the machine's load."""
+    reads and writes, whatever the machine's load. ``cost``: each batch's CPU milliseconds of
+    this process (``cpu``: on SQLite the database's work too, on PostgreSQL not the server's)
+    and statements (``statements``) are appended to its lists."""
     from django.db import connection, reset_queries
 
     from leadtracker.accounts.audit import Actor
@@ -160,6 +162,12 @@ def send(batches, steps: list | None = None, sheet_logged: int = 0) -> list[floa
         return 0
 
     counting = steps is not None and connection.vendor == "sqlite"
+    statements = [0]
+
+    def tally(execute, sql, params, many, context):
+        statements[0] += 1
+        return execute(sql, params, many, context)
+
     out = []
     for device, calls in batches:
         if sheet_logged:
@@ -168,9 +176,14 @@ def send(batches, steps: list | None = None, sheet_logged: int = 0) -> list[floa
             connection.ensure_connection()
             connection.connection.set_progress_handler(step, 100)
             counter[0] = 0
-        t0 = time.perf_counter()
-        counts = sync(device, {"calls": calls}, actor=Actor.system())
+        statements[0] = 0
+        c0, t0 = time.process_time(), time.perf_counter()
+        with connection.execute_wrapper(tally):
+            counts = sync(device, {"calls": calls}, actor=Actor.system())
         out.append((time.perf_counter() - t0) * 1000)
+        if cost is not None:
+            cost["cpu"].append((time.process_time() - c0) * 1000)
+            cost["statements"].append(statements[0])
         if counting:
             connection.connection.set_progress_handler(None, 100)
             steps.append(counter[0])
@@ -221,6 +234,16 @@ def raw_insert(url: str, org_id: int, user_ids: list[int], batch_sizes: list[int
         out[way] = len(rows) / (time.perf_counter() - started)
     conn.close()
     return out
+
+
+def _cost(cost: dict) -> dict:
+    """A batch's CPU (this process: on PostgreSQL the server's is not in it) and statements,
+    the figures the machine's load moves least."""
+    return {
+        "cpu_p50_ms": p50(cost["cpu"]),
+        "cpu_mean_ms": round(statistics.fmean(cost["cpu"]), 1),
+        "statements_per_batch": round(statistics.fmean(cost["statements"]), 1),
+    }
 
 
 def p50(samples):
@@ -278,7 +301,8 @@ def team_run(url: str, org, team, leads, rng, day_start) -> list[dict]:
     n_team = sum(len(c) for _, c in team_batches)
     load_before = base.load_average()
     steps: list[int] = []
-    ms = send(team_batches, steps)
+    cost = {"cpu": [], "statements": []}
+    ms = send(team_batches, steps, cost=cost)
     load_after = base.load_average()
     team_per_s = n_team / (sum(ms) / 1000)
     connection.close()
@@ -296,6 +320,7 @@ def team_run(url: str, org, team, leads, rng, day_start) -> list[dict]:
             "raw_per_batch_per_s": round(raw["per batch"]),
             "ratio": round(team_per_s / raw["one transaction"], 3),
             "load": f"{load_before} → {load_after}",
+            **_cost(cost),
             "first_5_p50_steps": p50(steps[:5]) if steps else None,
             "last_5_p50_steps": p50(steps[-5:]) if steps else None,
             # Steps per call: the team's batches differ in size (20–60 calls).
@@ -321,7 +346,8 @@ def dialler_run(url: str, org, dialler, leads, rng, day_start, n_calls: int, she
     dial_batches = [(dialler, calls[i : i + 100]) for i in range(0, len(calls), 100)]
     load_before = base.load_average()
     steps: list[int] = []
-    ms = send(dial_batches, steps, sheet_logged)
+    cost = {"cpu": [], "statements": []}
+    ms = send(dial_batches, steps, sheet_logged, cost)
     load_after = base.load_average()
     dial_per_s = len(calls) / (sum(ms) / 1000)
     connection.close()
@@ -339,6 +365,7 @@ def dialler_run(url: str, org, dialler, leads, rng, day_start, n_calls: int, she
         "raw_per_batch_per_s": round(raw["per batch"]),
         "ratio": round(dial_per_s / raw["one transaction"], 3),
         "load": f"{load_before} → {load_after}",
+        **_cost(cost),
         "first_5_ms": [round(x, 1) for x in ms[:5]],
         "last_5_ms": [round(x, 1) for x in ms[-5:]],
         # SQLite: the VM's steps ÷ 100 of the first and last five batches (load-independent).
