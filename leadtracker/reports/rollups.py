@@ -24,14 +24,14 @@ from collections.abc import Callable, Iterable
 
 from django.db import connection, transaction
 from django.db.models import Count, Q
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, TruncDate
 
 from leadtracker.accounts.models import Membership
 from leadtracker.attendance.models import Shift
 from leadtracker.calls.models import TALKED, Call, CallBack, CallStatus, Direction
 from leadtracker.leads.models import Lead
 from leadtracker.lib.bulk import insert_rows, json_param
-from leadtracker.reports.models import LeadCount, UserDay, UserHour
+from leadtracker.reports.models import CreatedCount, LeadCount, UserDay, UserHour
 
 # A conversation shorter than this is "short": many of them is a gaming flag.
 SHORT_CALL_S = 10
@@ -349,8 +349,9 @@ def rebuild(
 
 
 def recount_leads(org) -> int:
-    """Count an organisation's leads by owner and status afresh (the triggers of migration
-    reports 0002 keep these counts; this repairs them if someone disabled a trigger, say).
+    """Count an organisation's leads by owner and status, and by day created, source and status,
+    afresh (the triggers of migrations reports 0002 and 0004 keep these counts; this repairs
+    them if someone disabled a trigger, say).
 
     The old rows go first, then the count: a lead written meanwhile is either committed before
     the count's statement (counted there, its trigger having changed a row already deleted) or
@@ -358,13 +359,21 @@ def recount_leads(org) -> int:
     Returns the number of leads counted."""
     with transaction.atomic():
         LeadCount.objects.filter(organisation_id=org.pk).delete()
-        rows = (
-            Lead.objects.filter(organisation_id=org.pk)
-            .values_list(Coalesce("owner_id", 0), "status_id")
+        CreatedCount.objects.filter(organisation_id=org.pk).delete()
+        leads = Lead.objects.filter(organisation_id=org.pk)
+        rows = leads.values_list(Coalesce("owner_id", 0), "status_id").annotate(n=Count("id")).order_by()
+        LeadCount.objects.bulk_create(
+            [LeadCount(organisation_id=org.pk, owner_id=w, status_id=s, n=n) for w, s, n in rows]
+        )
+        created = (
+            leads.values_list(TruncDate("created_at", tzinfo=dt.UTC), Coalesce("source_id", 0), "status_id")
             .annotate(n=Count("id"))
             .order_by()
         )
-        LeadCount.objects.bulk_create(
-            [LeadCount(organisation_id=org.pk, owner_id=w, status_id=s, n=n) for w, s, n in rows]
+        CreatedCount.objects.bulk_create(
+            [
+                CreatedCount(organisation_id=org.pk, day=d, source_id=s, status_id=t, n=n)
+                for d, s, t, n in created
+            ]
         )
     return sum(n for _, _, n in rows)

@@ -44,15 +44,22 @@ import json
 import statistics
 from typing import NamedTuple
 
-from django.db.models import Count, Max, Min, Q, Sum, TextField
+from django.db.models import Count, Max, Min, OuterRef, Q, Subquery, Sum, TextField
 from django.db.models.functions import Cast, Coalesce
 
 from leadtracker.accounts.models import Membership
 from leadtracker.accounts.visibility import subtree_membership_ids, visible_user_ids
 from leadtracker.calls.models import CallStatus
 from leadtracker.leads import colours
-from leadtracker.leads.models import Lead, LeadStatus, StatusKind
-from leadtracker.reports.models import LeadCount, UserDay, UserHour
+from leadtracker.leads.models import Lead, LeadSource, LeadStatus, StatusKind
+from leadtracker.reports.models import (
+    CreatedCount,
+    LeadCount,
+    OrganisationDay,
+    OrganisationHour,
+    UserDay,
+    UserHour,
+)
 from leadtracker.reports.rollups import COUNTS, day_bounds
 
 STATUSES = tuple(CallStatus.values)
@@ -146,11 +153,13 @@ def median(values: list[int]) -> int | None:
 
 def summary(org, rng: Range, user_ids: list[int] | None) -> dict:
     rows = _rows(UserDay, org, rng, user_ids)
-    out = rows.aggregate(
-        **_sums(("unique_leads", "missed_returned", "missed_not_returned", "shift_seconds")),
-        first_call_at=Min("first_call_at"),
-        last_call_at=Max("last_call_at"),
-    )
+    extra = ("unique_leads", "missed_returned", "missed_not_returned", "shift_seconds")
+    if user_ids is None:
+        out = _organisation_summary(org, rng, extra)
+    else:
+        out = rows.aggregate(
+            **_sums(extra), first_call_at=Min("first_call_at"), last_call_at=Max("last_call_at")
+        )
     # Each person-day's waits as the database's text, decoded once as one list: Django's JSON
     # decode of each of 6,000 rows was a third of this selector for an organisation.
     texts = rows.filter(missed_returned__gt=0).values_list(Cast("return_seconds", TextField()), flat=True)
@@ -161,16 +170,41 @@ def summary(org, rng: Range, user_ids: list[int] | None) -> dict:
     return out
 
 
+def _organisation_summary(org, rng: Range, extra: tuple) -> dict:
+    """The whole organisation's sums from its day rows (one a day, kept by triggers); the first
+    and last call from the person-days of the first and the last day that has calls only."""
+    names = (*COUNTS, *extra)
+    out = dict.fromkeys(names, 0)
+    called = []
+    for row in (
+        _rows_of(OrganisationDay, org, None)
+        .filter(day__gte=rng.start, day__lte=rng.end)
+        .values("day", *names)
+    ):
+        for name in names:
+            out[name] += row[name]
+        if row["calls"]:
+            called.append(row["day"])
+    out["first_call_at"] = out["last_call_at"] = None
+    if called:
+        edges = _rows_of(UserDay, org, None).filter(day__in={min(called), max(called)})
+        out.update(edges.aggregate(first_call_at=Min("first_call_at"), last_call_at=Max("last_call_at")))
+    return out
+
+
 def by_hour(org, rng: Range, user_ids: list[int] | None) -> list[dict]:
-    found = {r["hour"]: r for r in _rows(UserHour, org, rng, user_ids).values("hour").annotate(**_sums())}
+    # The whole organisation reads its own hours (24 a day), not every person's.
+    model = UserHour if user_ids is not None else OrganisationHour
+    found = {r["hour"]: r for r in _rows(model, org, rng, user_ids).values("hour").annotate(**_sums())}
     return [_with_talked(found.get(h) or {"hour": h, **dict.fromkeys(COUNTS, 0)}) for h in range(24)]
 
 
 def daily(org, rng: Range, user_ids: list[int] | None) -> list[dict]:
     extra = ("missed_returned", "missed_not_returned", "shift_seconds")
+    model = UserDay if user_ids is not None else OrganisationDay
     found = {
         r["day"]: r
-        for r in _rows(UserDay, org, rng, user_ids).values("day").annotate(**_sums(extra)).order_by("day")
+        for r in _rows(model, org, rng, user_ids).values("day").annotate(**_sums(extra)).order_by("day")
     }
     out = []
     for day in rng.dates():
@@ -239,27 +273,70 @@ def conversion_by_source(org, rng: Range, user_ids: list[int] | None) -> list[di
     tz = org.tzinfo
     start, _ = day_bounds(tz, rng.start)
     _, end = day_bounds(tz, rng.end)
-    leads = Lead.objects.filter(organisation_id=org.pk, created_at__gte=start, created_at__lt=end)
+    leads = Lead.objects.filter(organisation_id=org.pk)
     if user_ids is not None:
-        leads = leads.filter(owner_id__in=user_ids)
-    rows = (
-        leads.values("source_id", "source__name", "source__colour")
-        .annotate(leads=Count("id"), won=Count("id", filter=Q(status__kind=StatusKind.WON)))
-        .order_by()
-    )
+        found = _created(leads.filter(owner_id__in=user_ids), [(start, end)])
+    else:
+        found = _created_in_organisation(org, leads, start, end)
     out = [
         {
-            "source_id": r["source_id"],
-            "name": r["source__name"] or "No source",
-            "colour": _source_colour(r["source_id"], r["source__colour"]),
-            "leads": r["leads"],
-            "won": r["won"],
-            "rate": r["won"] / r["leads"],
+            "source_id": source_id,
+            "name": name or "No source",
+            "colour": _source_colour(source_id, colour),
+            "leads": n,
+            "won": won,
+            "rate": won / n,
         }
-        for r in rows
+        for source_id, (name, colour, n, won) in found.items()
+        if n
     ]
     # Sorted here: the databases put a NULL source's name at opposite ends.
     return sorted(out, key=lambda r: (-r["leads"], r["name"], r["source_id"] or 0))
+
+
+def _created(leads, spans) -> dict:
+    """{source id or None: [name, colour, leads, won]} of the leads created in any of ``spans``,
+    counted from the leads (the lead_created index holds every column read but the names)."""
+    when = Q()
+    for lo, hi in spans:
+        when |= Q(created_at__gte=lo, created_at__lt=hi)
+    rows = (
+        leads.filter(when)
+        .values_list("source_id", "source__name", "source__colour")
+        .annotate(leads=Count("id"), won=Count("id", filter=Q(status__kind=StatusKind.WON)))
+        .order_by()
+    )
+    return {source_id: [name, colour, n, won] for source_id, name, colour, n, won in rows}
+
+
+def _created_in_organisation(org, leads, start: dt.datetime, end: dt.datetime) -> dict:
+    """The same for a whole organisation: the whole UTC days inside [start, end) from the
+    counts the triggers keep (models.CreatedCount), the parts of a day at either end from the
+    leads. Two statements, whatever the range."""
+    first = start.date() if start.time() == dt.time(0) else start.date() + dt.timedelta(days=1)
+    last = end.date()  # the days before this one, from first on, are whole
+    if first >= last:
+        return _created(leads, [(start, end)])
+    midnight = dt.datetime.combine(first, dt.time(0), dt.UTC), dt.datetime.combine(last, dt.time(0), dt.UTC)
+    found = _created(leads, [(start, midnight[0]), (midnight[1], end)])
+    won = LeadStatus.objects.filter(organisation_id=org.pk, kind=StatusKind.WON).values("pk")
+    source = LeadSource.objects.filter(pk=OuterRef("source_id"))
+    kept = (
+        CreatedCount.objects.filter(organisation_id=org.pk, day__gte=first, day__lt=last)
+        .values_list("source_id")
+        .annotate(
+            name=Subquery(source.values("name")[:1]),
+            colour=Subquery(source.values("colour")[:1]),
+            leads=Sum("n"),
+            won=Coalesce(Sum("n", filter=Q(status_id__in=won)), 0),
+        )
+        .order_by()
+    )
+    for source_id, name, colour, n, n_won in kept:
+        row = found.setdefault(source_id or None, [name, colour, 0, 0])
+        row[2] += n
+        row[3] += n_won
+    return found
 
 
 def _source_colour(source_id: int | None, picked: str | None) -> str:

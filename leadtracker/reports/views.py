@@ -23,7 +23,7 @@ from leadtracker.accounts.visibility import teams_for
 from leadtracker.attendance.actions import open_shift
 from leadtracker.attendance.selectors import users_on_shift
 from leadtracker.calls.models import CallStatus
-from leadtracker.calls.selectors import health, missed_to_return, waiting_call_backs
+from leadtracker.calls.selectors import health_counts, missed_to_return, waiting_call_backs
 from leadtracker.leads import colours
 from leadtracker.leads.selectors import agenda, overdue_follow_ups
 from leadtracker.lib import spreadsheet
@@ -92,17 +92,15 @@ def read_scope(request) -> tuple[DashboardFilterForm, Scope | None]:
 def live_figures(viewer: Membership, scope: Scope) -> dict:
     ids = scope.user_ids
     call_backs = waiting_call_backs(viewer, ids if scope.team is not None else None)
-    devices = [r for r in health(viewer) if ids is None or r["device"].user_id in ids]
+    devices = health_counts(viewer, ids)
     return {
         "on_shift": len(users_on_shift(viewer.organisation_id, ids)),
         "missed_waiting": call_backs.count(),
         "overdue_follow_ups": overdue_follow_ups(viewer, team=scope.team.pk if scope.team else None),
-        "devices": len(devices),
-        "devices_stale": sum(1 for r in devices if r["stale"]),
-        "devices_revoked": sum(1 for r in devices if r["device"].call_log_permission == "revoked"),
-        "devices_flagged": [r for r in devices if r["stale"] or r["device"].call_log_permission == "revoked"][
-            :10
-        ],
+        "devices": devices["devices"],
+        "devices_stale": devices["stale"],
+        "devices_revoked": devices["revoked"],
+        "devices_flagged": devices["flagged"],
     }
 
 

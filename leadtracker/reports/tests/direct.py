@@ -9,7 +9,7 @@ from django.db.models.functions import Coalesce, ExtractHour, TruncDate
 
 from leadtracker.attendance.models import Shift
 from leadtracker.calls.models import Call, CallBack, CallStatus
-from leadtracker.reports.models import UserDay, UserHour
+from leadtracker.reports.models import OrganisationDay, OrganisationHour, UserDay, UserHour
 
 TALKED = ["answered", "connected", "answered_elsewhere"]
 
@@ -123,4 +123,37 @@ def assert_rollups_match(org) -> None:
     assert got_days.keys() == expected_days.keys()
     for key, row in expected_days.items():
         assert got_days[key] == row, key
-    assert rollup_hours(org) == direct_hours(org)
+    expected_hours = direct_hours(org)
+    assert rollup_hours(org) == expected_hours
+    # And the organisation's rows, summed by the triggers, from the same recount.
+    assert_organisation_rollups_match(org, expected_days, expected_hours)
+
+
+def _summed(rows: dict, width: int, figures) -> dict:
+    """Person rows summed by their key's last ``width`` parts (the day, or the day and hour),
+    only the figures an organisation's row holds; keys whose figures are all 0 left out."""
+    out: dict = {}
+    for key, row in rows.items():
+        total = out.setdefault(key[-width:], dict.fromkeys(figures, 0))
+        for f in figures:
+            total[f] += row[f]
+    return {k: v for k, v in out.items() if any(v.values())}
+
+
+def _organisation_rows(model, org, width: int, figures) -> dict:
+    fields = ("day", "hour")[:width]
+    return {
+        tuple(r[f] for f in fields): {f: r[f] for f in figures}
+        for r in model.objects.filter(organisation=org).values(*fields, *figures)
+        if any(r[f] for f in figures)
+    }
+
+
+def assert_organisation_rollups_match(org, days: dict, hours: dict) -> None:
+    """The organisation's day and hour rows (kept by triggers) equal the sums of ``days`` and
+    ``hours`` (person-day and person-hour figures counted from the raw rows)."""
+    key = ("id", "organisation", "day", "hour")
+    day_figures = [f.name for f in OrganisationDay._meta.concrete_fields if f.name not in key]
+    hour_figures = [f.name for f in OrganisationHour._meta.concrete_fields if f.name not in key]
+    assert _organisation_rows(OrganisationDay, org, 1, day_figures) == _summed(days, 1, day_figures)
+    assert _organisation_rows(OrganisationHour, org, 2, hour_figures) == _summed(hours, 2, hour_figures)

@@ -5,10 +5,12 @@ plain ``update()``, their owner's account deleted — the counts equal a direct 
 leads, per owner and status, in both organisations. A seeded loop, so a failure names the seed
 and the step."""
 
+import datetime as dt
 import random
 
 import pytest
 from django.db.models import Count
+from django.db.models.functions import TruncDate
 
 from leadtracker.accounts.audit import Actor
 from leadtracker.accounts.models import User
@@ -16,10 +18,10 @@ from leadtracker.leads.actions import assignment as assignment_actions
 from leadtracker.leads.actions import leads as lead_actions
 from leadtracker.leads.actions import merge as merge_actions
 from leadtracker.leads.imports.importer import import_file
-from leadtracker.leads.models import Lead, LeadStatus
+from leadtracker.leads.models import Lead, LeadStatus, StatusKind
 from leadtracker.privacy.erasure.actions import erase_lead
 from leadtracker.reports import rollups, selectors
-from leadtracker.reports.models import LeadCount
+from leadtracker.reports.models import CreatedCount, LeadCount
 
 STEPS = 30
 
@@ -32,6 +34,20 @@ def direct(org) -> dict:
 def kept(org) -> dict:
     rows = LeadCount.objects.filter(organisation=org).exclude(n=0)
     return {(r.owner_id, r.status_id): r.n for r in rows}
+
+
+def direct_created(org) -> dict:
+    rows = (
+        Lead.objects.filter(organisation=org)
+        .values_list(TruncDate("created_at", tzinfo=dt.UTC), "source_id", "status_id")
+        .annotate(n=Count("id"))
+    )
+    return {(day, source or 0, status): n for day, source, status, n in rows.order_by()}
+
+
+def kept_created(org) -> dict:
+    rows = CreatedCount.objects.filter(organisation=org).exclude(n=0)
+    return {(r.day, r.source_id, r.status_id): r.n for r in rows}
 
 
 class World:
@@ -126,7 +142,9 @@ def test_lead_counts_equal_a_direct_count_after_every_step(acme, globex, tmp_pat
     for n in range(STEPS):
         done = world.step()
         assert kept(acme.org) == direct(acme.org), f"seed {seed}, step {n} ({done})"
+        assert kept_created(acme.org) == direct_created(acme.org), f"seed {seed}, step {n} ({done})"
     assert kept(globex.org) == theirs == direct(globex.org)
+    assert kept_created(globex.org) == direct_created(globex.org)
     assert sum(kept(acme.org).values()) == Lead.objects.filter(organisation=acme.org).count() > 0
 
 
@@ -165,9 +183,12 @@ def test_recount_repairs_counts_a_disabled_trigger_missed(acme):
     for _ in range(4):
         world.create()
     LeadCount.objects.filter(organisation=acme.org).update(n=99)
+    CreatedCount.objects.filter(organisation=acme.org).update(n=99)
     assert kept(acme.org) != direct(acme.org)
+    assert kept_created(acme.org) != direct_created(acme.org)
     assert rollups.recount_leads(acme.org) == 4
     assert kept(acme.org) == direct(acme.org)
+    assert kept_created(acme.org) == direct_created(acme.org)
 
 
 def test_rebuild_rollups_recounts_the_leads_too(acme):
@@ -191,13 +212,53 @@ def test_the_triggers_are_installed_after_every_migration():
     a later migration of leads_lead must create these again (as privacy 0006 does for its own)."""
     from django.db import connection
 
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SELECT tgname FROM pg_trigger WHERE tgrelid = 'leads_lead'::regclass")
-        else:
-            cursor.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'leads_lead'"
-            )
-        names = {row[0] for row in cursor.fetchall()}
-    wanted = {f"reports_lead_count_{op}" for op in ("insert", "update", "delete")}
-    assert wanted <= names, f"missing {sorted(wanted - names)}: re-create them (reports migration 0002)"
+    def triggers(table: str) -> set[str]:
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute("SELECT tgname FROM pg_trigger WHERE tgrelid = %s::regclass", [table])
+            else:
+                cursor.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s", [table]
+                )
+            return {row[0] for row in cursor.fetchall()}
+
+    ops = ("insert", "update", "delete")
+    names = triggers("leads_lead")
+    wanted = {f"reports_{name}_{op}" for name in ("lead_count", "created_count") for op in ops}
+    assert wanted <= names, f"missing {sorted(wanted - names)}: re-create them (reports 0002, 0004)"
+    # And the organisation's day and hour rows' triggers on the person-days and person-hours.
+    for table, target in (("reports_userday", "organisationday"), ("reports_userhour", "organisationhour")):
+        wanted = {f"reports_{target}_change_{op}" for op in ops}
+        names = triggers(table)
+        assert wanted <= names, f"missing {sorted(wanted - names)}: re-create them (reports 0003)"
+
+
+def test_conversion_for_everyone_reads_whole_utc_days_from_the_counts_and_the_ends_from_the_leads(acme):
+    """An organisation in IST: its 30 days begin and end at 18:30 UTC, so both ends are parts of
+    a UTC day. Leads created around those instants and inside, some then moved to a won status
+    or to no source: the whole organisation's figures equal a count of the leads themselves."""
+    world = World(acme, random.Random(8), None)
+    org = acme.org
+    rng = selectors.range_for(org, "30d")
+    start, _ = rollups.day_bounds(org.tzinfo, rng.start)
+    _, end = rollups.day_bounds(org.tzinfo, rng.end)
+    assert start.time() != dt.time(0)  # the ends are parts of UTC days
+    moments = [start - dt.timedelta(seconds=1), start, start + dt.timedelta(hours=5, minutes=29)]
+    moments += [start + dt.timedelta(days=d, hours=h) for d in (1, 7, 15, 29) for h in (0, 6, 12)]
+    moments += [end - dt.timedelta(seconds=1), end, end - dt.timedelta(hours=19)]
+    for n, moment in enumerate(moments):
+        world.create()
+        lead = Lead.objects.filter(organisation=org).latest("pk")
+        Lead.objects.filter(pk=lead.pk).update(created_at=moment)
+        if n % 3 == 0:
+            won = LeadStatus.objects.get(organisation=org, kind=StatusKind.WON)
+            lead_actions.change_status(lead, won, actor=world.actor, by=world.by)
+    everyone = selectors.conversion_by_source(org, rng, None)
+    inside = Lead.objects.filter(organisation=org, created_at__gte=start, created_at__lt=end)
+    assert sum(r["leads"] for r in everyone) == inside.count() == len(moments) - 2
+    assert sum(r["won"] for r in everyone) == inside.filter(status__kind=StatusKind.WON).count() > 0
+    # Everyone's leads, read from the counts, and the same leads through the path a list of
+    # owners takes (every lead here has an owner or none: both lists cover them all).
+    owners = list(Lead.objects.filter(organisation=org).values_list("owner_id", flat=True).distinct())
+    if None not in owners:
+        assert everyone == selectors.conversion_by_source(org, rng, owners)

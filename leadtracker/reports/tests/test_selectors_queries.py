@@ -18,7 +18,13 @@ EXPECTED = {
     "daily": 1,
     "per_agent": 1,
     "funnel": 2,  # counts, then the statuses' names
-    "conversion_by_source": 1,
+    # The whole organisation: the leads at the range's two ends, then the kept counts of the
+    # whole days between.
+    "conversion_by_source": 2,
+    # The whole organisation's day rows, the first and last call from the edge days, the waits.
+    "summary_everyone": 3,
+    "by_hour_everyone": 1,
+    "daily_everyone": 1,
 }
 
 
@@ -42,6 +48,9 @@ def dashboard(people, rng):
     run("per_agent", selectors.per_agent, org, rng, None)
     run("funnel", selectors.funnel, org, ids)
     run("conversion_by_source", selectors.conversion_by_source, org, rng, None)
+    run("summary_everyone", selectors.summary, org, rng, None)
+    run("by_hour_everyone", selectors.by_hour, org, rng, None)
+    run("daily_everyone", selectors.daily, org, rng, None)
     return counts
 
 
