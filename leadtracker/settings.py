@@ -267,6 +267,8 @@ SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", SECURE)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 14 * 24 * 3600)
+# Django's database sessions, read by one hand-written statement (accounts/sessions.py).
+SESSION_ENGINE = "leadtracker.accounts.sessions"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
