@@ -84,15 +84,14 @@ def _today() -> dt.date:
     return timezone.localdate()
 
 
-def _shifted(day: dt.date, days: int) -> dt.date | None:
-    try:
-        return day + dt.timedelta(days=days)
-    except OverflowError:
-        return None
-
-
 def _day_text(day: dt.date, today: dt.date, weekday: bool = False) -> str:
-    pattern = "d MMM" if day.year == today.year else "d MMM y"
+    return _day_at(day, day.year == today.year, weekday)
+
+
+@functools.lru_cache(maxsize=4096)
+def _day_at(day: dt.date, this_year: bool, weekday: bool) -> str:
+    """Babel's work, once per day written (the leads page writes one per row: issue 21)."""
+    pattern = "d MMM" if this_year else "d MMM y"
     return format_date(day, ("EEE, " if weekday else "") + pattern, locale=LOCALE)
 
 
@@ -116,8 +115,16 @@ def when(value) -> str:
         return day(value)
     local = _local(value)
     today = _today()
-    names = {today: _("Today"), _shifted(today, -1): _("Yesterday"), _shifted(today, 1): _("Tomorrow")}
-    name = names.get(local.date()) or _day_text(local.date(), today)
+    # Only a day next to today is named, so only then is a name translated.
+    offset = local.date().toordinal() - today.toordinal()
+    if offset == 0:
+        name = _("Today")
+    elif offset == -1:
+        name = _("Yesterday")
+    elif offset == 1:
+        name = _("Tomorrow")
+    else:
+        name = _day_text(local.date(), today)
     return f"{name}, {_clock_text(local)}"
 
 
