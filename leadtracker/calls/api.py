@@ -214,7 +214,12 @@ class SyncIn(Strict):
 
 class RejectedOut(Schema):
     index: int
-    error: str
+    error: str = Field(..., description="the reason, for people, in the device's person's language")
+    code: str = Field(
+        "",
+        description="stable, for a program: in_the_future, not_a_time, required, … (docs/sync-protocol.md)",
+    )
+    field: str = Field("", description="the call's field at fault; empty for a row that is not an object")
 
 
 class SyncOut(Schema):

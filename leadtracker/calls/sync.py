@@ -13,6 +13,7 @@ import re
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja.errors import ValidationError
 
 from leadtracker.accounts.audit import Actor
@@ -54,7 +55,19 @@ WITHHELD = frozenset(
 
 
 class RowError(ValueError):
-    pass
+    """A row the protocol refuses: the field at fault, a stable ``code`` for a program (the device
+    agent keeps a row refused as ``in_the_future`` and offers it again later; docs/sync-protocol.md
+    lists them), and the reason in the caller's language."""
+
+    def __init__(self, field: str, code: str, reason: str):
+        super().__init__(reason)
+        self.field, self.code, self.reason = field, code, reason
+
+    def rejection(self, index: int) -> dict:
+        words = self.reason
+        if self.field:
+            words = _("%(field)s: %(reason)s") % {"field": self.field, "reason": self.reason}
+        return {"index": index, "error": words, "code": self.code, "field": self.field}
 
 
 def derive_status(call_type: str, duration_s: int) -> str:
@@ -77,20 +90,23 @@ def check_shape(body) -> list:
         raise ValidationError([{"loc": ("body", *loc), "msg": msg, "type": kind}])
 
     if not isinstance(body, dict):
-        fail((), "send a JSON object with a `calls` list")
+        fail((), _("send a JSON object with a `calls` list"))
     for key in body:
         if key != "calls":
-            fail((key,), "unknown field; it is not accepted", "extra_forbidden")
+            fail((key,), _("unknown field; it is not accepted"), "extra_forbidden")
     calls = body.get("calls")
     if not isinstance(calls, list):
-        fail(("calls",), "required: a list of calls")
+        fail(("calls",), _("required: a list of calls"))
     if len(calls) > MAX_CALLS:
-        fail(("calls",), f"at most {MAX_CALLS} calls a request, got {len(calls)}")
+        fail(
+            ("calls",),
+            _("at most %(most)s calls a request, got %(got)s") % {"most": MAX_CALLS, "got": len(calls)},
+        )
     for i, row in enumerate(calls):
         if isinstance(row, dict):
             for key in row:
                 if key not in FIELDS:
-                    fail(("calls", i, key), "unknown field; it is not accepted", "extra_forbidden")
+                    fail(("calls", i, key), _("unknown field; it is not accepted"), "extra_forbidden")
     return calls
 
 
@@ -98,50 +114,54 @@ def _text(row, name, limit, *, required=False) -> str:
     value = row.get(name)
     if value is None:
         if required:
-            raise RowError(f"{name}: required")
+            raise RowError(name, "required", _("required"))
         return ""
     if isinstance(value, bool) or not isinstance(value, str | int):
-        raise RowError(f"{name}: must be a string")
+        raise RowError(name, "not_text", _("must be a string"))
     value = str(value).strip()
     if len(value) > limit:
-        raise RowError(f"{name}: longer than {limit} characters")
+        raise RowError(name, "too_long", _("longer than %(limit)s characters") % {"limit": limit})
     return value
 
 
 def parse_time(value) -> dt.datetime:
     if not isinstance(value, str) or not RFC3339.match(value):
-        raise RowError("started_at: not a valid RFC 3339 time")
+        raise RowError("started_at", "not_a_time", _("not a valid RFC 3339 time"))
     try:
         moment = dt.datetime.fromisoformat(value.upper().replace(" ", "T"))
         # The call's identity is to the second (sync protocol: Idempotent).
         moment = moment.astimezone(dt.UTC).replace(microsecond=0)
     except (ValueError, OverflowError):  # OverflowError: year 1 or 9999 moved by its offset
-        raise RowError("started_at: not a valid RFC 3339 time") from None
+        raise RowError("started_at", "not_a_time", _("not a valid RFC 3339 time")) from None
     if moment.year < 2000:
-        raise RowError("started_at: before the year 2000 (check the phone's clock)")
+        raise RowError("started_at", "in_the_past", _("before the year 2000 (check the phone's clock)"))
     return moment
 
 
 def clean_row(index: int, row, *, region: str, now: dt.datetime, cache: dict) -> CleanCall:
     if not isinstance(row, dict):
-        raise RowError("not an object")
+        raise RowError("", "not_an_object", _("not an object"))
     for name in REQUIRED:
         if name not in row:
-            raise RowError(f"{name}: required")
+            raise RowError(name, "required", _("required"))
     call_type = row.get("type")
     if not isinstance(call_type, str) or call_type not in TYPES:
-        raise RowError(f"type: must be one of {', '.join(CallType.values)}")
+        known = ", ".join(CallType.values)
+        raise RowError("type", "not_a_type", _("must be one of %(known)s") % {"known": known})
     started_at = parse_time(row.get("started_at"))
     if started_at > now + FUTURE_SLACK:
-        raise RowError("started_at: in the future (check the phone's clock)")
+        # The English says "future": an agent older than the code reads that word.
+        raise RowError("started_at", "in_the_future", _("in the future (check the phone's clock)"))
     duration = row.get("duration_s")
     if isinstance(duration, bool) or not isinstance(duration, int) or duration < 0:
-        raise RowError("duration_s: must be a whole number of seconds, 0 or more")
+        reason = _("must be a whole number of seconds, 0 or more")
+        raise RowError("duration_s", "not_a_duration", reason)
     if duration > LONGEST_CALL_S:
-        raise RowError("duration_s: longer than a day")
+        raise RowError("duration_s", "too_long", _("longer than a day"))
     country = _text(row, "country_iso", 2).upper()
     if country and not (len(country) == 2 and country.isalpha() and country.isascii()):
-        raise RowError("country_iso: must be a two-letter country code such as IN")
+        reason = _("must be a two-letter country code such as IN")
+        raise RowError("country_iso", "not_a_country", reason)
     raw = _text(row, "number", 64, required=True)
     number, valid = _number(raw, country or region, cache)
     return CleanCall(
@@ -173,7 +193,7 @@ def _number(raw: str, region: str, cache: dict) -> tuple[str, bool]:
                 # A short code or a malformed number: kept as digits, never matched to a lead.
                 digits = "".join(ch for ch in to_ascii_digits(raw) if ch.isdigit() or ch == "+")
                 if not digits or len(digits) > 32:
-                    raise RowError("number: not a phone number") from None
+                    raise RowError("number", "not_a_phone_number", _("not a phone number")) from None
                 found = (digits, False)
         cache[key] = found
     return found
@@ -193,7 +213,7 @@ def sync(device: Device, body, *, actor: Actor, now: dt.datetime | None = None) 
         try:
             good.append(clean_row(i, row, region=org.phone_region, now=now, cache=cache))
         except RowError as exc:
-            rejected.append({"index": i, "error": str(exc)})
+            rejected.append(exc.rejection(i))
     # Before the write transaction, which on SQLite holds the database's one write lock from
     # its first statement (BEGIN IMMEDIATE) until it commits: a read that finds which calls are
     # stored already (a resent batch: all of them), so they cost nothing inside. It only saves

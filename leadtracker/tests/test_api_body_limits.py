@@ -84,7 +84,8 @@ def test_json_nested_to_the_limit_is_read(clients):
     body = ('{"calls": ' + "[" * (MAX_DEPTH - 1) + "]" * (MAX_DEPTH - 1) + "}").encode()
     response = clients["phone"].post("/api/v1/calls/sync", data=body, content_type="application/json")
     assert response.status_code == 200, response.content
-    assert response.json()["rejected"] == [{"index": 0, "error": "not an object"}]
+    [rejected] = response.json()["rejected"]
+    assert rejected == {"index": 0, "error": "not an object", "code": "not_an_object", "field": ""}
 
 
 def test_a_website_form_posting_deep_json_is_refused_too(acme, settings):

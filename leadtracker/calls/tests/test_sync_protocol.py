@@ -196,7 +196,14 @@ def test_the_count_identity_holds_for_a_mixed_batch(acme):
         "stored": 1,
         "duplicates": 2,
         "outside_shift": 1,
-        "rejected": [{"index": 4, "error": "duration_s: must be a whole number of seconds, 0 or more"}],
+        "rejected": [
+            {
+                "index": 4,
+                "error": "duration_s: must be a whole number of seconds, 0 or more",
+                "code": "not_a_duration",
+                "field": "duration_s",
+            }
+        ],
     }
 
 
