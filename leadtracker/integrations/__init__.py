@@ -33,7 +33,10 @@ The interface a provider sub-package implements (``integrations/<kind>/provider.
   controls, such as a "send a test" button.
 
 A handler that cannot read a body still logs it: ``receive_payload(connector, "", {"raw": …},
-failed="reason in plain words")`` stores it as failed (shown on the health panel, not processed).
+failed=stored(gettext_noop("the reason")))`` stores it as failed (shown on the health panel in each
+reader's language, not processed). Errors a provider raises (MappingError, TelephonyError) are
+gettext's words, never f-strings: the worker reads them inside ``recording()`` and keeps their
+recipe (lib/stored_text.py), so the payload log and the health panel show them in Hindi too.
 
 Core pieces others call: ``actions.add_connector / update_connector / remove_connector /
 receive_payload / process_payload / replay_payload / record_error``; ``scrub.without_recordings``;
