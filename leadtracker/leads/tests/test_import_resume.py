@@ -191,13 +191,16 @@ def start_worker(log, lease_seconds: int):
         )
 
 
-def wait_for(condition, what: str, seconds: float = 180):
+def wait_for(condition, what: str, seconds: float = 180, every: float = 0.01):
+    """Wait until ``condition()`` holds, asking the database every ``every`` seconds: 10 ms to
+    catch the worker between two batches, longer for a wait that has no moment to catch (each
+    look is a query, CPU taken from the worker, and on SQLite a read beside its writes)."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         found = condition()
         if found:
             return found
-        time.sleep(0.01)
+        time.sleep(every)
     pytest.fail(f"waited {seconds} s for {what}")
 
 
@@ -232,11 +235,15 @@ def test_a_worker_killed_mid_import_is_resumed_by_the_next(acme, globex, tmp_pat
     connection.close()
     second = start_worker(tmp_path / "second.log", lease_seconds=LEASE)
     try:
-        wait_for(lambda: ImportJob.objects.filter(pk=job.pk, state="done").exists(), "the import to end")
+        # The lease must lapse (LEASE s) before the import goes on: seconds with nothing to catch.
+        wait_for(
+            lambda: ImportJob.objects.filter(pk=job.pk, state="done").exists(), "the import to end", every=0.2
+        )
         # The killed worker's task row is closed once its presence lapses too.
         wait_for(
             lambda: DBTaskResult.objects.filter(pk=killed_task.pk, status="FAILED").exists(),
             "the killed worker's task to be closed",
+            every=0.2,
         )
     finally:
         second.terminate()
