@@ -154,11 +154,15 @@ def insert_returning_ids(model, columns: list[str], rows: list[tuple]) -> list[i
     return RETURNING rows in insertion order for a multi-row VALUES, as Django relies on too)."""
     ids = []
     if connection.vendor == "postgresql":
-        # Take the ids from the table's sequence first, then COPY the rows with them.
+        # Take the ids from the table's sequence first, then COPY the rows with them. The
+        # sequence is named in a sub-select, which PostgreSQL runs once: as a plain argument
+        # it was looked up for every id (backend CPU for 100 batches of 1,000: 0.37-0.51 s
+        # against 0.12-0.14 s).
         with _statement_cursor() as cursor:
             _execute(
                 cursor,
-                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                "SELECT nextval((SELECT pg_get_serial_sequence(%s, 'id'))::regclass)"
+                " FROM generate_series(1, %s)",
                 [model._meta.db_table, len(rows)],
             )
             ids = [r[0] for r in cursor.fetchall()]
