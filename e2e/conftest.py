@@ -68,24 +68,43 @@ def pytest_runtest_makereport(item, call):
                 report.sections.append((f"screenshot of {name}", str(path)))
 
 
-def _page(browser, width, height):
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers",
+        "service_worker: our service worker is installed in the test's page and phone",
+    )
+
+
+def workers_for(request) -> str:
+    """Our service worker is installed in a test's `page` and `phone` only in the tests of what
+    it does (marked service_worker). Elsewhere Playwright's "block" makes the page's
+    `navigator.serviceWorker.register` a no-op (offline.js runs on and waits for nothing): no
+    fetch of the app shell into a cache in every new context, no fetch handler between the page
+    and the server, no read-ahead of My day's leads — none of which those tests look at."""
+    return "allow" if request.node.get_closest_marker("service_worker") else "block"
+
+
+def _page(browser, request, width, height):
     context = browser.new_context(
-        viewport={"width": width, "height": height}, locale="en-IN", timezone_id="Asia/Kolkata"
+        viewport={"width": width, "height": height},
+        locale="en-IN",
+        timezone_id="Asia/Kolkata",
+        service_workers=workers_for(request),
     )
     context.set_default_timeout(DEADLINE_MS)
     return context, context.new_page()
 
 
 @pytest.fixture
-def page(browser):
-    context, pg = _page(browser, 1280, 800)
+def page(browser, request):
+    context, pg = _page(browser, request, 1280, 800)
     yield pg
     context.close()
 
 
 @pytest.fixture
-def phone(browser):
-    context, pg = _page(browser, 360, 740)
+def phone(browser, request):
+    context, pg = _page(browser, request, 360, 740)
     yield pg
     context.close()
 

@@ -7,6 +7,7 @@ opened are kept, no more (static/js/sw.js, static/js/offline.js, accounts/idempo
 
 import datetime as dt
 
+import pytest
 from django.utils import timezone
 from gates import Gate
 from playwright.sync_api import expect
@@ -19,6 +20,10 @@ from leadtracker.calls.models import Call, Outcome
 from leadtracker.leads.actions.follow_ups import schedule_follow_up
 from leadtracker.leads.models import Activity, ActivityKind, Lead
 from leadtracker.testing import login_client, make_lead, open_shift, wait_until
+
+# What this file tests is done by our service worker: it runs in the file's pages, which
+# otherwise block it (e2e/conftest.py, workers_for).
+pytestmark = pytest.mark.service_worker
 
 ACTIVATED = (
     "navigator.serviceWorker.getRegistration()"

@@ -7,6 +7,10 @@ from playwright.sync_api import expect
 
 from leadtracker.testing import make_lead, wait_until
 
+# What this file tests is done by our service worker: it runs in the file's pages, which
+# otherwise block it (e2e/conftest.py, workers_for).
+pytestmark = pytest.mark.service_worker
+
 ACTIVATED = (
     "navigator.serviceWorker.getRegistration()"
     ".then(r => Boolean(r && r.active && r.active.state === 'activated'))"

@@ -16,6 +16,10 @@ from leadtracker.attendance.models import Shift
 from leadtracker.reports.tests.busy_day import busy_day
 from leadtracker.testing import make_lead, open_shift
 
+# What this file tests is done by our service worker: it runs in the file's pages, which
+# otherwise block it (e2e/conftest.py, workers_for).
+pytestmark = pytest.mark.service_worker
+
 
 def _in_hindi(member):
     member.user.language = "hi"

@@ -8,6 +8,10 @@ from playwright.sync_api import expect
 
 from leadtracker.testing import call, make_lead, open_shift, paired_client, send, start_test_clock, wait_until
 
+# What this file tests is done by our service worker: it runs in the file's pages, which
+# otherwise block it (e2e/conftest.py, workers_for).
+pytestmark = pytest.mark.service_worker
+
 ACTIVATED = (
     "navigator.serviceWorker.getRegistration()"
     ".then(r => Boolean(r && r.active && r.active.state === 'activated'))"

@@ -14,6 +14,10 @@ from leadtracker.accounts.models import IdempotentRequest
 from leadtracker.attendance.models import Shift
 from leadtracker.testing import login_client, wait_until
 
+# What this file tests is done by our service worker: it runs in the file's pages, which
+# otherwise block it (e2e/conftest.py, workers_for).
+pytestmark = pytest.mark.service_worker
+
 
 @pytest.mark.slow(reason="a browser signs in, waits for the worker, punches in offline and comes back")
 def test_a_punch_in_made_offline_starts_the_shift_when_it_was_made(phone, live_server, people, login):
