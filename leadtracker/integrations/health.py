@@ -6,8 +6,10 @@ import datetime as dt
 
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from leadtracker.integrations.models import Connector, Payload, PayloadStatus
+from leadtracker.lib.stored_text import english, stored
 
 # "Last received" is kept to this precision: every delivery updating the connector's one row
 # would make a burst of deliveries queue behind each other's row lock (PostgreSQL holds it to
@@ -31,7 +33,10 @@ def note_error(connector: Connector, message: str, at=None, said: dict | None = 
     """``message``: the error in words (English, for the record and the API); ``said``: the same
     as what to say (lib/stored_text.py), which the pages render in their reader's language."""
     at = at or timezone.now()
-    message = (message or "unknown error")[:1000]
+    if not message:
+        said = said or stored(gettext_noop("unknown error"))
+        message = english(said)
+    message = message[:1000]
     said = said or {}
     Connector.objects.filter(pk=connector.pk).update(
         last_error=message, last_error_at=at, last_error_said=said

@@ -24,6 +24,10 @@ was asked (``recipe_of(exc.message)``), so the worker can store the recipe besid
             did = {"failed": exc.message, "failed_said": recipe_of(exc.message)}
 
 A text put together without gettext (an f-string, a join) has no recipe: it is stored as words.
+
+A text a person may edit afterwards (a lead's notes written by a connector) cannot be a recipe:
+it is written as words in the organisation's language, inside ``written_in(language)``, which
+leaves a ``recording()`` around it recording.
 """
 
 import functools
@@ -192,6 +196,23 @@ def recording():
     finally:
         if before is None:
             del trans_real._active.value
+        else:
+            trans_real._active.value = before
+
+
+@contextmanager
+def written_in(language: str):
+    """Inside, gettext answers in ``language`` (words for a text a person may edit later, so
+    not a recipe: a lead's notes in the organisation's language). After, the translation active
+    before is back as it was: ``translation.override`` would put back a plain one, and a
+    ``recording()`` around this would stop recording the errors raised after it."""
+    before = getattr(trans_real._active, "value", None)
+    translation.activate(language)
+    try:
+        yield
+    finally:
+        if before is None:
+            translation.deactivate()
         else:
             trans_real._active.value = before
 

@@ -2,6 +2,7 @@
 enquiry as a lead (fields.py). Both ways store the same enquiry under its UNIQUE_QUERY_ID, so a
 lead that arrives by push and again by pull is one payload and one lead."""
 
+from django.conf import settings
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
@@ -34,6 +35,7 @@ def handle(request, connector):
 
 
 def to_lead(payload):
+    org = payload.connector.organisation
     problem = bodies.unreadable(payload.body)
     if problem:
         raise MappingError(_("IndiaMART's push could not be read: %(problem)s") % {"problem": problem})
@@ -41,10 +43,11 @@ def to_lead(payload):
     if enquiry is None:
         raise MappingError(_("IndiaMART's push has no RESPONSE (the enquiry)"))
     try:
-        read = fields.lead_fields(enquiry)
+        # The notes in the organisation's language: the lead's own text, edited later as words.
+        read = fields.lead_fields(enquiry, org.language or settings.LANGUAGE_CODE)
     except fields.NotALead as exc:
         raise MappingError(exc.args[0]) from None  # the words themselves: they carry their recipe
-    return bodies.mapped(read, payload.connector.organisation.phone_region)
+    return bodies.mapped(read, org.phone_region, org.language or settings.LANGUAGE_CODE)
 
 
 PROVIDER = Provider(

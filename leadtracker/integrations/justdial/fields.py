@@ -8,7 +8,10 @@ dncmobile, dncphone, company, pincode, branchpin, parentid. ``date`` and ``time`
 import datetime as dt
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.utils.translation import gettext as _
+
+from leadtracker.lib.stored_text import written_in
 
 IST = ZoneInfo("Asia/Kolkata")
 
@@ -50,7 +53,32 @@ def _when(body: dict) -> dt.datetime | None:
     return dt.datetime.combine(day, clock, tzinfo=IST)
 
 
-def lead_fields(body) -> dict:
+def _notes(found: dict, language: str) -> str:
+    """The lead's first note, in the organisation's language: it is the lead's own text, which
+    a person may edit, so it is written as words (lib/stored_text.written_in), not a recipe.
+    ``found``: the values, read (and checked) before, so nothing here raises."""
+    with written_in(language):
+        if found["category"] and found["area"]:
+            lines = [_("JustDial enquiry for %(category)s from %(area)s.") % found]
+        elif found["category"]:
+            lines = [_("JustDial enquiry for %(category)s.") % found]
+        elif found["area"]:
+            lines = [_("JustDial enquiry from %(area)s.") % found]
+        else:
+            lines = [_("JustDial enquiry.")]
+        if found["leadtype"]:
+            lines.append(_("Lead type: %(leadtype)s.") % found)
+        if found["branch"]:
+            lines.append(_("For your branch at %(branch)s.") % found)
+        if found["dnd"]:
+            # The national do-not-disturb registry is about promotions: this person asked to be
+            # called, so the lead stays callable; the note warns the caller not to pitch beyond it.
+            lines.append(_("The number is on the DND registry: call about this enquiry only."))
+        return "\n".join(str(line) for line in lines)
+
+
+def lead_fields(body, language: str = settings.LANGUAGE_CODE) -> dict:
+    """The lead's fields; its notes in ``language`` (the organisation's). Raises NotALead."""
     external_id = lead_id(body)
     phones = [p for p in (_text(body, "mobile", 64), _text(body, "phone", 64)) if p]
     email = _text(body, "email", 254)
@@ -58,20 +86,13 @@ def lead_fields(body) -> dict:
         raise NotALead(_("mobile is missing: no number to call"))
     category = _text(body, "category", 200)
     area = ", ".join(p for p in (_text(body, "area"), _text(body, "city"), _text(body, "pincode")) if p)
-    lines = [
-        "JustDial enquiry"
-        + (f" for {category}" if category else "")
-        + (f" from {area}" if area else "")
-        + "."
-    ]
-    if _text(body, "leadtype"):
-        lines.append(f"Lead type: {_text(body, 'leadtype')}.")
-    if _text(body, "brancharea"):
-        lines.append(f"For your branch at {_text(body, 'brancharea')}.")
-    if _text(body, "dncmobile") == "1" or _text(body, "dncphone") == "1":
-        # The national do-not-disturb registry is about promotions: this person asked to be
-        # called, so the lead stays callable; the note warns the caller not to pitch beyond it.
-        lines.append("The number is on the DND registry: call about this enquiry only.")
+    found = {
+        "category": category,
+        "area": area,
+        "leadtype": _text(body, "leadtype"),
+        "branch": _text(body, "brancharea"),
+        "dnd": _text(body, "dncmobile") == "1" or _text(body, "dncphone") == "1",
+    }
     name = " ".join(p for p in (_text(body, "prefix", 20), _text(body, "name", 200)) if p)
     return {
         "external_id": external_id,
@@ -80,7 +101,7 @@ def lead_fields(body) -> dict:
         "email": email,
         "company": _text(body, "company", 200),
         "city": _text(body, "city", 100),
-        "notes": "\n".join(lines),
+        "notes": _notes(found, language),
         "attribution": f"JustDial: {category}" if category else "JustDial",
         "occurred_at": _when(body),
     }

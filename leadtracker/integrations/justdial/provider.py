@@ -1,6 +1,7 @@
 """JustDial's lead push as a connector. JustDial sends each enquiry to the URL given to its
 team (form fields, a query string or JSON), and reads the answer "RECEIVED" as delivered."""
 
+from django.conf import settings
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
@@ -29,14 +30,16 @@ def handle(request, connector):
 
 
 def to_lead(payload):
+    org = payload.connector.organisation
     problem = bodies.unreadable(payload.body)
     if problem:
         raise MappingError(_("JustDial's push could not be read: %(problem)s") % {"problem": problem})
     try:
-        read = fields.lead_fields(payload.body)
+        # The notes in the organisation's language: the lead's own text, edited later as words.
+        read = fields.lead_fields(payload.body, org.language or settings.LANGUAGE_CODE)
     except fields.NotALead as exc:
         raise MappingError(exc.args[0]) from None  # the words themselves: they carry their recipe
-    return bodies.mapped(read, payload.connector.organisation.phone_region)
+    return bodies.mapped(read, org.phone_region, org.language or settings.LANGUAGE_CODE)
 
 
 PROVIDER = Provider(

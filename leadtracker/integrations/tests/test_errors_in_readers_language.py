@@ -4,9 +4,10 @@ when read — the payload log, the connector's last error. A row written before 
 
 from html import unescape
 
+from leadtracker.integrations import health
 from leadtracker.integrations.actions import receive_payload
 from leadtracker.integrations.models import Connector, Payload
-from leadtracker.integrations.tests.util import connector, work_off
+from leadtracker.integrations.tests.util import connector, reads_in_both, work_off
 from leadtracker.testing import hindi_client, login_client
 
 NO_PHONE = {"lead_id": "g-1", "user_column_data": [{"column_id": "FULL_NAME", "string_value": "Kavita"}]}
@@ -53,3 +54,11 @@ def test_errors_written_before_show_as_stored(acme):
     )
     hindi = _text(hindi_client(acme.adam), f"/settings/integrations/{hook.pk}/")
     assert "IndiaMART refused the key." in hindi and "an old reason" in hindi
+
+
+def test_an_error_without_words_reads_unknown_in_the_readers_language(acme):
+    hook, _ = connector(acme, "google-ads")
+    health.note_error(hook, "")
+    hook.refresh_from_db()
+    assert hook.last_error == "unknown error"  # the English, for the record and the API
+    reads_in_both(acme, hook, "unknown error", "पता नहीं क्या गड़बड़ हुई")

@@ -10,6 +10,7 @@ log to read in its reader's language), on the health panel, where someone does.
 
 import hmac
 
+from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http.request import RawPostDataException
 from django.utils.translation import gettext as _
@@ -20,7 +21,7 @@ from leadtracker.leads.actions.leads import LeadData, clean_email
 from leadtracker.lib import json_body
 from leadtracker.lib.errors import ActionError
 from leadtracker.lib.phones import InvalidPhone, normalise
-from leadtracker.lib.stored_text import as_words, english, recipe_of, recording, stored
+from leadtracker.lib.stored_text import as_words, english, recipe_of, recording, stored, written_in
 
 # The key a payload's body holds the reason under when the request could not be read.
 UNREADABLE = "_unreadable"
@@ -64,28 +65,32 @@ def unreadable(body) -> str:
     return as_words(body.get(UNREADABLE_SAID), str(body.get(UNREADABLE, "")))
 
 
-def mapped(fields: dict, region: str) -> Mapped:
+def mapped(fields: dict, region: str, language: str = settings.LANGUAGE_CODE) -> Mapped:
     """A provider's reading of a lead (fields.py's dict) as the core's Mapped. The first number
     is the lead's own and is kept even when wrong, so the payload fails saying which; a second
     number that is not a phone number, or an e-mail that is not an address, is left in the
-    notes instead of failing the lead."""
+    notes instead of failing the lead, said in ``language`` (the organisation's: the notes are
+    the lead's own text, edited later as words)."""
     phones = list(fields.get("phones") or [])
     if not phones:
         raise MappingError(_("no phone number in the lead"))
-    kept, notes = phones[:1], fields.get("notes", "")
+    kept, odd = phones[:1], []
     for other in phones[1:]:
         try:
             normalise(other, region)
         except InvalidPhone:
-            notes += f"\nAnother number given: {other}"
+            odd.append((gettext_noop("Another number given: %(given)s"), other))
             continue
         kept.append(other)
     email = fields.get("email", "")
     try:
         clean_email(email)
     except ActionError:
-        notes += f"\nE-mail given (not a valid address): {email}"
+        odd.append((gettext_noop("E-mail given (not a valid address): %(given)s"), email))
         email = ""
+    notes = fields.get("notes", "")
+    with written_in(language):
+        notes += "".join("\n" + _(msgid) % {"given": given} for msgid, given in odd)
     data = LeadData(
         name=fields.get("name", ""),
         phones=kept,

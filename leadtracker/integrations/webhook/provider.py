@@ -8,6 +8,7 @@ person enquiring again, and becomes a "came back" on their lead, as it should.
 
 import datetime as dt
 
+from django.conf import settings
 from django.http import JsonResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -111,6 +112,7 @@ def to_lead(payload):
             "attribution": f"{label}: {read['source']}" if read["source"] else label,
         },
         org.phone_region,
+        org.language or settings.LANGUAGE_CODE,
     )
     made.data.custom_fields, made.left_out = custom, left_out + reasons
     return made

@@ -7,7 +7,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext, pgettext
 
-from leadtracker.lib.stored_text import english, recipe_of, recording, reread, shown, stored
+from leadtracker.lib.stored_text import english, recipe_of, recording, reread, shown, stored, written_in
 
 pytestmark = pytest.mark.same_on_every_database(reason="translates texts, reads no database")
 
@@ -65,6 +65,19 @@ def test_recording_ends_with_the_language_it_began_with():
     with recording():
         assert translation.get_language() == "en-in"
     assert recipe_of(_("no such source")) is None
+
+
+def test_words_written_in_a_language_leave_the_recording_around_them_recording():
+    with recording():
+        with written_in("hi"):
+            words = _("no such source")
+            assert words == "ऐसा कोई सोर्स नहीं" and recipe_of(words) is None  # words, for a note
+        # translation.override would have put back a plain translation here: nothing recorded.
+        assert translation.get_language() == "en-in"
+        assert recipe_of(_("no such source")) == {"id": "no such source"}
+    with written_in("hi"):
+        pass
+    assert translation.get_language() == "en-in" and recipe_of(_("no such source")) is None
 
 
 def test_reread_translates_the_systems_english_and_leaves_a_persons_words():
