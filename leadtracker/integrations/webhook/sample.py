@@ -3,18 +3,28 @@ goes through the same paths a real sender's body will."""
 
 import secrets
 
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
 from leadtracker.integrations.webhook.paths import BadPath, steps
 
 VALUES = {
-    "name": "Test Lead (LeadTracker)",
     "phone": "+91 98765 43210",
     "alt_phone": "",
     "email": "test.lead@example.com",
-    "company": "Test Company",
     "city": "Pune",
-    "notes": "Sent with Send a test from Settings → Integrations.",
-    "source": "Send a test",
 }
+
+
+def _words() -> dict:
+    """What a person reads on the test lead, in the language of the admin who sends it (the
+    request's): its name, company, note and source are words it keeps."""
+    return {
+        "name": _("Test Lead (LeadTracker)"),
+        "company": _("Test Company"),
+        "notes": _("Sent with Send a test from Settings → Integrations."),
+        "source": pgettext("the source of a test lead", "Send a test"),
+    }
 
 
 def _put(body, path: list, value):
@@ -48,7 +58,7 @@ def _put(body, path: list, value):
 def sample_body(mapping: dict):
     """A body with a sample value at each mapped path (a new id each time, so that the test is
     not taken for a repeat of the last one)."""
-    values = {**VALUES, "id": f"test-{secrets.token_hex(4)}"}
+    values = {**VALUES, **_words(), "id": f"test-{secrets.token_hex(4)}"}
     first = next(iter(mapping.values()), "")
     body = [] if first.startswith("[") else {}
     for name, path in mapping.items():

@@ -6,6 +6,7 @@ import pytest
 from leadtracker.integrations.models import Connector, Payload, PayloadStatus
 from leadtracker.integrations.tests.util import connector, work_off
 from leadtracker.leads.models import Lead
+from leadtracker.testing import hindi_client
 
 FORM = {
     "name_path": "contact.name",
@@ -52,6 +53,17 @@ def test_the_admin_saves_a_mapping_and_a_test_goes_through_it(acme, hook, as_mem
     assert "test lead" in set(lead.tags.values_list("name", flat=True))
     page = admin.get(f"/settings/integrations/{hook.pk}/").content.decode()
     assert 'value="contact.mobile"' in page
+
+
+def test_a_hindi_admins_test_lead_reads_in_hindi(acme, hook):
+    admin = hindi_client(acme.adam)
+    assert admin.post(f"/settings/integrations/{hook.pk}/test/").status_code == 302
+    (payload,) = work_off()
+    lead = Lead.objects.get(organisation=acme.org)
+    assert (lead.name, lead.company) == ("टेस्ट लीड (LeadTracker)", "टेस्ट कंपनी")
+    notes = "\n".join(lead.activities.values_list("body", flat=True))
+    assert "सेटिंग → इंटीग्रेशन में 'टेस्ट भेजें' से भेजी गई।" in notes
+    assert "Send a test" not in notes
 
 
 def test_a_bad_path_is_refused_in_words_and_nothing_changes(acme, hook, as_member):
