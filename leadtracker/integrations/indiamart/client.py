@@ -12,8 +12,10 @@ import urllib.request
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.utils.translation import gettext_noop
 
 from leadtracker.integrations.indiamart.window import api_time
+from leadtracker.lib.stored_text import english, stored
 
 PATH = "/wservce/crm/crmListing/v2/"
 # IndiaMART's answer is a few hundred bytes a lead; 20 MB is far more than 7 days of any
@@ -24,8 +26,16 @@ MAX_BODY = 20 * 1024 * 1024
 @dataclass
 class Answer:
     code: int  # the body's CODE; 0 when IndiaMART could not be reached or read
-    message: str = ""
+    message: str = ""  # IndiaMART's MESSAGE, its own words; or our reason, in English
     records: list = field(default_factory=list)
+    said: dict = field(default_factory=dict)  # our reason as what to say (lib/stored_text.py)
+
+
+def _failed(msgid: str, **values) -> Answer:
+    """IndiaMART not reached or not read: the reason kept in English for the record, and as
+    what to say, for the health panel to read in its reader's language."""
+    said = stored(msgid, **values)
+    return Answer(0, english(said), said=said)
 
 
 def listing_url(key: str, start, end) -> str:
@@ -39,13 +49,13 @@ def _read(body: bytes) -> Answer:
     try:
         data = json.loads(body)
     except ValueError:
-        return Answer(0, "IndiaMART answered with something that is not JSON")
+        return _failed(gettext_noop("IndiaMART answered with something that is not JSON"))
     if not isinstance(data, dict):
-        return Answer(0, "IndiaMART answered with something other than a JSON object")
+        return _failed(gettext_noop("IndiaMART answered with something other than a JSON object"))
     try:
         code = int(data.get("CODE"))
     except (TypeError, ValueError):
-        return Answer(0, "IndiaMART's answer has no CODE")
+        return _failed(gettext_noop("IndiaMART's answer has no CODE"))
     records = data.get("RESPONSE")
     message = str(data.get("MESSAGE") or "")[:500]
     return Answer(code, message, records if isinstance(records, list) else [])
@@ -56,7 +66,7 @@ def fetch(key: str, start, end) -> Answer:
     failure: the Answer's code 0 and message say what went wrong."""
     url = listing_url(key, start, end)
     if urllib.parse.urlsplit(url).scheme not in ("http", "https"):
-        return Answer(0, "INDIAMART_API_URL must be an http(s) address")
+        return _failed(gettext_noop("INDIAMART_API_URL must be an http(s) address"))
     request = urllib.request.Request(  # noqa: S310 — INDIAMART_API_URL is the operator's setting
         url, headers={"Accept": "application/json", "User-Agent": "LeadTracker/1"}
     )
@@ -68,8 +78,10 @@ def fetch(key: str, start, end) -> Answer:
     except urllib.error.HTTPError as exc:
         # The body may still carry a CODE (IndiaMART answers some errors with an HTTP error).
         answer = _read(exc.read(MAX_BODY))
-        return answer if answer.code else Answer(0, f"IndiaMART answered HTTP {exc.code}")
+        if answer.code:
+            return answer
+        return _failed(gettext_noop("IndiaMART answered HTTP %(code)s"), code=exc.code)
     except TimeoutError:
-        return Answer(0, "IndiaMART did not answer in time")
+        return _failed(gettext_noop("IndiaMART did not answer in time"))
     except (urllib.error.URLError, OSError, ValueError):
-        return Answer(0, "could not reach IndiaMART")
+        return _failed(gettext_noop("could not reach IndiaMART"))

@@ -152,6 +152,7 @@ def poll(connector: Connector, now: dt.datetime | None = None) -> int:
         _note(connector, stored(REFUSED_KEY))
     else:
         _set(connector, last_code=answer.code)
-        said = answer.message or stored(gettext_noop("no reason given"))
+        # Our own reason as what to say; IndiaMART's MESSAGE as it wrote it.
+        said = answer.said or answer.message or stored(gettext_noop("no reason given"))
         _note(connector, stored(UNREADABLE, said=said))
     return 0

@@ -42,4 +42,6 @@ def test_out_of_reach_keeps_the_reason_as_a_value(acme, indiamart, clock):
     indiamart.close()
     poll_and_work(made)
     hindi = _text(hindi_client(acme.adam), f"/settings/integrations/{made.pk}/")
-    assert "IndiaMART से लीड नहीं ली जा सकीं (could not reach IndiaMART); 5 मिनट में फिर कोशिश होगी।" in hindi
+    assert "IndiaMART से लीड नहीं ली जा सकीं (IndiaMART तक पहुँच नहीं हुई); 5 मिनट में फिर कोशिश होगी।" in hindi
+    # The record keeps the English.
+    assert made.last_error.startswith("IndiaMART could not be read (could not reach IndiaMART);")
