@@ -75,13 +75,18 @@ def pytest_configure(config):
     )
 
 
+# What a context opened by a test itself passes as service_workers, unless the test is about the
+# worker (the reasons: workers_for).
+NO_WORKER = "block"
+
+
 def workers_for(request) -> str:
     """Our service worker is installed in a test's `page` and `phone` only in the tests of what
     it does (marked service_worker). Elsewhere Playwright's "block" makes the page's
     `navigator.serviceWorker.register` a no-op (offline.js runs on and waits for nothing): no
     fetch of the app shell into a cache in every new context, no fetch handler between the page
     and the server, no read-ahead of My day's leads — none of which those tests look at."""
-    return "allow" if request.node.get_closest_marker("service_worker") else "block"
+    return "allow" if request.node.get_closest_marker("service_worker") else NO_WORKER
 
 
 def _page(browser, request, width, height):

@@ -2,6 +2,7 @@
 
 from playwright.sync_api import expect
 
+from e2e.conftest import NO_WORKER
 from leadtracker.accounts.models import Organisation
 from leadtracker.attendance.models import Shift
 
@@ -9,6 +10,7 @@ from leadtracker.attendance.models import Shift
 def test_punch_in_with_location_and_out_on_a_phone(browser, live_server, people, login):
     Organisation.objects.filter(pk=people.org.pk).update(shift_location=True)
     context = browser.new_context(
+        service_workers=NO_WORKER,
         viewport={"width": 360, "height": 740},
         geolocation={"latitude": 12.9716, "longitude": 77.5946, "accuracy": 15},
         permissions=["geolocation"],
@@ -36,7 +38,8 @@ def test_punch_in_with_location_and_out_on_a_phone(browser, live_server, people,
 
 def test_location_refused_still_punches(browser, live_server, people, login):
     Organisation.objects.filter(pk=people.org.pk).update(shift_location=True)
-    context = browser.new_context(viewport={"width": 360, "height": 740})  # no permission granted
+    # no permission granted
+    context = browser.new_context(service_workers=NO_WORKER, viewport={"width": 360, "height": 740})
     try:
         phone = context.new_page()
         login(phone, live_server.url, "bob@acme.test")

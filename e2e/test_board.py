@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from e2e.conftest import NO_WORKER
 from leadtracker.testing import PASSWORD
 
 SHOTS = Path(__file__).parent / "screenshots"
@@ -55,7 +56,9 @@ def sign_in(pg, base_url):
 def test_the_page_never_scrolls_sideways_and_every_column_is_reachable(
     browser, live_server, full_board, width
 ):
-    context = browser.new_context(viewport={"width": width, "height": 800}, locale="en-IN")
+    context = browser.new_context(
+        service_workers=NO_WORKER, viewport={"width": width, "height": 800}, locale="en-IN"
+    )
     pg = context.new_page()
     try:
         sign_in(pg, live_server.url)

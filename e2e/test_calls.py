@@ -5,6 +5,7 @@ import datetime as dt
 
 from playwright.sync_api import expect
 
+from e2e.conftest import NO_WORKER
 from leadtracker.accounts.audit import Actor
 from leadtracker.accounts.models import Organisation
 from leadtracker.attendance.models import Shift
@@ -27,6 +28,7 @@ def test_shift_with_a_synced_call_and_its_outcome_on_a_phone(browser, live_serve
     _code, raw = actions.create_pairing_code(people.alice, actor=Actor.system(), by=None)
     _device, token = actions.pair_device(raw, name="Alice's phone", actor=Actor.system())
     context = browser.new_context(
+        service_workers=NO_WORKER,
         viewport={"width": 360, "height": 740},
         geolocation={"latitude": 19.076, "longitude": 72.8777, "accuracy": 20},
         permissions=["geolocation"],

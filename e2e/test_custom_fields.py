@@ -6,13 +6,17 @@ sheet narrows to BHK = 2 and budget 40–60 lakh. Each page passes the gates (e2
 import pytest
 from playwright.sync_api import expect
 
+from e2e.conftest import NO_WORKER
 from e2e.gates import Gate
 from leadtracker.testing import PASSWORD
 
 
 def _signed_in(browser, base_url, email, width):
     context = browser.new_context(
-        viewport={"width": width, "height": 800}, locale="en-IN", timezone_id="Asia/Kolkata"
+        service_workers=NO_WORKER,
+        viewport={"width": width, "height": 800},
+        locale="en-IN",
+        timezone_id="Asia/Kolkata",
     )
     gate = Gate(context, base_url)
     page = context.new_page()

@@ -4,12 +4,16 @@ sideways scroll, and with no serious axe violation (the gates of e2e/gates.py)."
 
 from gates import Gate
 
+from e2e.conftest import NO_WORKER
 from leadtracker.accounts.models import User
 
 
 def test_an_agent_switches_to_hindi_in_the_profile(browser, live_server, people, login):
     context = browser.new_context(
-        viewport={"width": 360, "height": 740}, locale="en-IN", timezone_id="Asia/Kolkata"
+        service_workers=NO_WORKER,
+        viewport={"width": 360, "height": 740},
+        locale="en-IN",
+        timezone_id="Asia/Kolkata",
     )
     try:
         gate = Gate(context, live_server.url)

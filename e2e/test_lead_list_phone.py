@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 from playwright.sync_api import expect
 
+from e2e.conftest import NO_WORKER
 from leadtracker.testing import PASSWORD
 
 
@@ -44,7 +45,10 @@ def leads(people):
 
 def _open(browser, live_server, email, width, height):
     context = browser.new_context(
-        viewport={"width": width, "height": height}, locale="en-IN", timezone_id="Asia/Kolkata"
+        service_workers=NO_WORKER,
+        viewport={"width": width, "height": height},
+        locale="en-IN",
+        timezone_id="Asia/Kolkata",
     )
     page = context.new_page()
     page.goto(f"{live_server.url}/login/")

@@ -6,6 +6,7 @@ import datetime as dt
 
 from playwright.sync_api import expect
 
+from e2e.conftest import NO_WORKER
 from leadtracker.testing import PASSWORD
 
 
@@ -30,7 +31,10 @@ def test_actions_first_then_follow_up_timeline_details(browser, live_server, peo
     )
 
     context = browser.new_context(
-        viewport={"width": 360, "height": 800}, locale="en-IN", timezone_id="Asia/Kolkata"
+        service_workers=NO_WORKER,
+        viewport={"width": 360, "height": 800},
+        locale="en-IN",
+        timezone_id="Asia/Kolkata",
     )
     phone = context.new_page()
     phone.goto(f"{live_server.url}/login/")

@@ -4,6 +4,7 @@ line to paste into Termux on the clipboard and says so. A used link says to make
 
 from gates import Gate
 
+from e2e.conftest import NO_WORKER
 from leadtracker.accounts.audit import Actor
 from leadtracker.calls import actions
 
@@ -12,7 +13,10 @@ def test_the_pairing_page_passes_the_gates_and_copies_the_line(browser, live_ser
     settings.SITE_URL = live_server.url
     _code, raw = actions.create_pairing_code(people.alice, actor=Actor.system(), by=None)
     context = browser.new_context(
-        viewport={"width": 360, "height": 740}, locale="en-IN", timezone_id="Asia/Kolkata"
+        service_workers=NO_WORKER,
+        viewport={"width": 360, "height": 740},
+        locale="en-IN",
+        timezone_id="Asia/Kolkata",
     )
     context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
     try:

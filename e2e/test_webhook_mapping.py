@@ -7,6 +7,7 @@ the provider sent) passes the gates too."""
 import pytest
 from playwright.sync_api import expect
 
+from e2e.conftest import NO_WORKER
 from e2e.gates import Gate
 from leadtracker.accounts.audit import Actor
 from leadtracker.integrations.actions import add_connector, receive_payload
@@ -20,7 +21,10 @@ def test_the_mapping_card_passes_the_gates_and_sends_a_test(browser, live_server
     hook, _ = add_connector(people.org, kind="webhook", name="Website form", actor=Actor.system())
     path = f"/settings/integrations/{hook.pk}/"
     context = browser.new_context(
-        viewport={"width": 360, "height": 800}, locale="en-IN", timezone_id="Asia/Kolkata"
+        service_workers=NO_WORKER,
+        viewport={"width": 360, "height": 800},
+        locale="en-IN",
+        timezone_id="Asia/Kolkata",
     )
     try:
         gate = Gate(context, live_server.url)
