@@ -9,6 +9,7 @@ is kept and its lead tagged as a test. De-duplicated on ``lead_id`` (Google retr
 
 import hmac
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
@@ -16,6 +17,7 @@ from leadtracker.integrations import hooks
 from leadtracker.integrations.actions import receive_payload
 from leadtracker.integrations.registry import Mapped, MappingError, Option, Provider
 from leadtracker.leads.actions.leads import LeadData
+from leadtracker.lib.stored_text import written_in
 
 # Google's column ids (the form's standard questions) -> our field.
 NAME_PARTS = ("FULL_NAME", "FIRST_NAME", "LAST_NAME")
@@ -43,6 +45,16 @@ def handle(request, connector):
     return hooks.ok()
 
 
+def _attribution(body: dict, org) -> str:
+    """The first line of the lead's note, in the organisation's language: the lead's own text,
+    written as words (lib/stored_text.written_in), like the connectors' notes."""
+    said = {"form": body.get("form_id") or "?", "campaign": body.get("campaign_id")}
+    with written_in(org.language or settings.LANGUAGE_CODE):
+        if said["campaign"]:
+            return str(_("Google Ads: form %(form)s, campaign %(campaign)s") % said)
+        return str(_("Google Ads: form %(form)s") % said)
+
+
 def to_lead(payload) -> Mapped:
     body = payload.body
     columns = body.get("user_column_data")
@@ -68,11 +80,9 @@ def to_lead(payload) -> Mapped:
         email=next((values[k] for k in EMAILS if k in values), ""),
         **{field: values.get(column, "") for column, field in FIELDS.items()},
     )
-    form = body.get("form_id") or "?"
-    campaign = f", campaign {body['campaign_id']}" if body.get("campaign_id") else ""
     return Mapped(
         data=data,
-        attribution=f"Google Ads: form {form}{campaign}",
+        attribution=_attribution(body, payload.connector.organisation),
         notes="\n".join(answers),
         is_test=body.get("is_test") is True,
     )

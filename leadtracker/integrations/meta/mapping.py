@@ -7,11 +7,13 @@ a connector may add names of its own per form in ``options["mapping"]``:
 Everything else (custom questions) goes to the lead's first note, question by question.
 """
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from leadtracker.integrations.registry import Mapped, MappingError
 from leadtracker.leads.actions.leads import LeadData
 from leadtracker.leads.fields.incoming import fit, target_key
+from leadtracker.lib.stored_text import written_in
 
 STANDARD = {
     "full_name": "name",
@@ -73,7 +75,11 @@ def lead_of(connector, delivery: dict, lead: dict, form_name: str = "") -> Mappe
         address=(values.get("address") or [""])[0],
     )
     data.custom_fields, left_out = fit(connector.organisation, custom)
-    form = form_name or (f"form {form_id}" if form_id else "a lead form")
+    # The first line of the lead's note: in the organisation's language, as words (the note is
+    # the lead's own text; lib/stored_text.written_in).
+    with written_in(connector.organisation.language or settings.LANGUAGE_CODE):
+        named = _("form %(id)s") % {"id": form_id} if form_id else _("a lead form")
+        form = form_name or str(named)
     campaign = f", {lead['campaign_name']}" if lead.get("campaign_name") else ""
     return Mapped(
         data=data, attribution=f"Facebook: {form}{campaign}", notes="\n".join(answers), left_out=left_out

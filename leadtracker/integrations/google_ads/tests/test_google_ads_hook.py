@@ -56,6 +56,22 @@ def test_a_lead_with_the_right_key_becomes_a_lead(client, google, acme):
     assert not LeadTag.objects.filter(lead=lead).exists()
 
 
+def test_a_hindi_organisations_lead_opens_its_note_in_hindi(client, google, acme):
+    # The attribution is the first line of the lead's note: words in the organisation's language.
+    acme.org.language = "hi"
+    acme.org.save(update_fields=["language"])
+    hook, key = google
+    assert post_json(client, hook, lead_body(key)).status_code == 200
+    [payload] = work_off()
+    lead = Lead.objects.get(pk=payload.lead_id)
+    assert lead.extra["attribution"] == "Google Ads: फ़ॉर्म 40000000000, कैंपेन 20000000000"
+    without = {k: v for k, v in lead_body(key, lead_id="two").items() if k != "campaign_id"}
+    without["user_column_data"] = [{"string_value": "+91 98765 33344", "column_id": "PHONE_NUMBER"}]
+    assert post_json(client, hook, without).status_code == 200
+    [payload] = work_off()
+    assert Lead.objects.get(pk=payload.lead_id).extra["attribution"] == "Google Ads: फ़ॉर्म 40000000000"
+
+
 def test_a_wrong_or_missing_key_is_403_and_nothing_is_stored(client, google):
     hook, key = google
     assert post_json(client, hook, lead_body(key + "x")).status_code == 403

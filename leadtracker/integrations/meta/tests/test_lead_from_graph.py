@@ -3,6 +3,7 @@ assigned by the source's rules, the custom answers in a note; the same lead sent
 (Meta retries for 36 hours) is one lead."""
 
 from leadtracker.accounts.audit import Actor
+from leadtracker.integrations.meta.mapping import lead_of
 from leadtracker.integrations.meta.tests.deliveries import delivery, send
 from leadtracker.integrations.models import Payload
 from leadtracker.integrations.tests.util import work_off
@@ -59,3 +60,14 @@ def test_the_lead_is_assigned_by_the_rule_for_its_source(client, facebook, graph
     send(client, facebook, delivery("lg-8"))
     [payload] = work_off()
     assert Lead.objects.get(pk=payload.lead_id).owner_id == acme.bob.user_id
+
+
+def test_a_form_without_its_name_is_named_in_the_organisations_language(facebook):
+    # The attribution opens the lead's note: words in the organisation's language (issue 20 §3).
+    lead = {"form_id": "9001", "field_data": [{"name": "phone_number", "values": ["+919812345678"]}]}
+    facebook.organisation.language = "hi"
+    assert lead_of(facebook, {}, lead).attribution == "Facebook: फ़ॉर्म 9001"
+    assert lead_of(facebook, {}, {**lead, "form_id": ""}).attribution == "Facebook: एक लीड फ़ॉर्म"
+    assert lead_of(facebook, {}, lead, form_name="Diwali 2BHK").attribution == "Facebook: Diwali 2BHK"
+    facebook.organisation.language = "en-in"
+    assert lead_of(facebook, {}, lead).attribution == "Facebook: form 9001"
