@@ -1,13 +1,24 @@
 """Roll-up upkeep, connected to the lower apps' signals (they cannot import reports)."""
 
-from django.db.models.signals import post_save
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from leadtracker.accounts.models import AuditEvent
+from leadtracker.accounts.models import AuditEvent, Organisation
 from leadtracker.attendance.signals import shift_changed
 from leadtracker.calls.models import Call
 from leadtracker.calls.signals import calls_linked, calls_stored
-from leadtracker.reports import increments, rollups
+from leadtracker.reports import increments, models, rollups
+
+
+@receiver(post_delete, sender=Organisation)
+def organisation_deleted(sender, instance, **kwargs):
+    """The counts the database's triggers keep, deleted last. Deleting an organisation first sets
+    its leads' source to NULL (its sources go), an UPDATE the created-lead trigger counts into rows
+    of source 0 that the deletion had not collected: left, they would fail the organisation's
+    foreign key at commit (the checks are deferred, so deleting them here, in the same
+    transaction, is in time)."""
+    for model in (models.CreatedCount, models.LeadCount, models.OrganisationDay, models.OrganisationHour):
+        model.objects.filter(organisation_id=instance.pk).delete()
 
 
 @receiver(calls_stored)
