@@ -570,7 +570,8 @@ class Agent:
             if _held(rejection):
                 held[rejection["index"]] = retry_at
             else:
-                refused[rejection["index"]] = rejection["error"]
+                # Kept for `status -v`, in the person's words where the server sends them.
+                refused[rejection["index"]] = rejection.get("message") or rejection["error"]
         self.store.answer(batch, refused=refused, held=held, meta={"last_send_at": time.time()})
         result.refused += len(refused)
         result.batches += 1

@@ -214,7 +214,10 @@ class SyncIn(Strict):
 
 class RejectedOut(Schema):
     index: int
-    error: str = Field(..., description="the reason, for people, in the device's person's language")
+    error: str = Field(
+        ..., description="the reason in English, as every release sent it (older agents read it)"
+    )
+    message: str = Field("", description="the reason, for people, in the device's person's language")
     code: str = Field(
         "",
         description="stable, for a program: in_the_future, not_a_time, required, … (docs/sync-protocol.md)",

@@ -12,8 +12,9 @@ import re
 
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from ninja.errors import ValidationError
 
 from leadtracker.accounts.audit import Actor
@@ -57,17 +58,33 @@ WITHHELD = frozenset(
 class RowError(ValueError):
     """A row the protocol refuses: the field at fault, a stable ``code`` for a program (the device
     agent keeps a row refused as ``in_the_future`` and offers it again later; docs/sync-protocol.md
-    lists them), and the reason in the caller's language."""
+    lists them), and the reason as what to say (a msgid marked with gettext_noop, and its values).
 
-    def __init__(self, field: str, code: str, reason: str):
-        super().__init__(reason)
-        self.field, self.code, self.reason = field, code, reason
+    The answer gives the reason twice: ``error`` in English, as every release has sent it — an
+    agent older than the code reads the word "future" in it to keep a row for later, so a Hindi
+    ``error`` would make such an agent drop a row it should offer again — and ``message`` in the
+    device's person's language, for people."""
+
+    def __init__(self, field: str, code: str, msgid: str, **values):
+        super().__init__(msgid)
+        self.field, self.code, self.msgid, self.values = field, code, msgid, values
+
+    def words(self) -> str:
+        reason = _(self.msgid) % self.values if self.values else _(self.msgid)
+        if self.field:
+            return _("%(field)s: %(reason)s") % {"field": self.field, "reason": reason}
+        return reason
 
     def rejection(self, index: int) -> dict:
-        words = self.reason
-        if self.field:
-            words = _("%(field)s: %(reason)s") % {"field": self.field, "reason": self.reason}
-        return {"index": index, "error": words, "code": self.code, "field": self.field}
+        with translation.override("en"):
+            english = self.words()
+        return {
+            "index": index,
+            "error": english,
+            "message": self.words(),
+            "code": self.code,
+            "field": self.field,
+        }
 
 
 def derive_status(call_type: str, duration_s: int) -> str:
@@ -114,53 +131,55 @@ def _text(row, name, limit, *, required=False) -> str:
     value = row.get(name)
     if value is None:
         if required:
-            raise RowError(name, "required", _("required"))
+            raise RowError(name, "required", gettext_noop("required"))
         return ""
     if isinstance(value, bool) or not isinstance(value, str | int):
-        raise RowError(name, "not_text", _("must be a string"))
+        raise RowError(name, "not_text", gettext_noop("must be a string"))
     value = str(value).strip()
     if len(value) > limit:
-        raise RowError(name, "too_long", _("longer than %(limit)s characters") % {"limit": limit})
+        raise RowError(name, "too_long", gettext_noop("longer than %(limit)s characters"), limit=limit)
     return value
 
 
 def parse_time(value) -> dt.datetime:
     if not isinstance(value, str) or not RFC3339.match(value):
-        raise RowError("started_at", "not_a_time", _("not a valid RFC 3339 time"))
+        raise RowError("started_at", "not_a_time", gettext_noop("not a valid RFC 3339 time"))
     try:
         moment = dt.datetime.fromisoformat(value.upper().replace(" ", "T"))
         # The call's identity is to the second (sync protocol: Idempotent).
         moment = moment.astimezone(dt.UTC).replace(microsecond=0)
     except (ValueError, OverflowError):  # OverflowError: year 1 or 9999 moved by its offset
-        raise RowError("started_at", "not_a_time", _("not a valid RFC 3339 time")) from None
+        raise RowError("started_at", "not_a_time", gettext_noop("not a valid RFC 3339 time")) from None
     if moment.year < 2000:
-        raise RowError("started_at", "in_the_past", _("before the year 2000 (check the phone's clock)"))
+        raise RowError(
+            "started_at", "in_the_past", gettext_noop("before the year 2000 (check the phone's clock)")
+        )
     return moment
 
 
 def clean_row(index: int, row, *, region: str, now: dt.datetime, cache: dict) -> CleanCall:
     if not isinstance(row, dict):
-        raise RowError("", "not_an_object", _("not an object"))
+        raise RowError("", "not_an_object", gettext_noop("not an object"))
     for name in REQUIRED:
         if name not in row:
-            raise RowError(name, "required", _("required"))
+            raise RowError(name, "required", gettext_noop("required"))
     call_type = row.get("type")
     if not isinstance(call_type, str) or call_type not in TYPES:
         known = ", ".join(CallType.values)
-        raise RowError("type", "not_a_type", _("must be one of %(known)s") % {"known": known})
+        raise RowError("type", "not_a_type", gettext_noop("must be one of %(known)s"), known=known)
     started_at = parse_time(row.get("started_at"))
     if started_at > now + FUTURE_SLACK:
-        # The English says "future": an agent older than the code reads that word.
-        raise RowError("started_at", "in_the_future", _("in the future (check the phone's clock)"))
+        # The English error says "future": an agent older than the code reads that word.
+        raise RowError("started_at", "in_the_future", gettext_noop("in the future (check the phone's clock)"))
     duration = row.get("duration_s")
     if isinstance(duration, bool) or not isinstance(duration, int) or duration < 0:
-        reason = _("must be a whole number of seconds, 0 or more")
+        reason = gettext_noop("must be a whole number of seconds, 0 or more")
         raise RowError("duration_s", "not_a_duration", reason)
     if duration > LONGEST_CALL_S:
-        raise RowError("duration_s", "too_long", _("longer than a day"))
+        raise RowError("duration_s", "too_long", gettext_noop("longer than a day"))
     country = _text(row, "country_iso", 2).upper()
     if country and not (len(country) == 2 and country.isalpha() and country.isascii()):
-        reason = _("must be a two-letter country code such as IN")
+        reason = gettext_noop("must be a two-letter country code such as IN")
         raise RowError("country_iso", "not_a_country", reason)
     raw = _text(row, "number", 64, required=True)
     number, valid = _number(raw, country or region, cache)
@@ -193,7 +212,9 @@ def _number(raw: str, region: str, cache: dict) -> tuple[str, bool]:
                 # A short code or a malformed number: kept as digits, never matched to a lead.
                 digits = "".join(ch for ch in to_ascii_digits(raw) if ch.isdigit() or ch == "+")
                 if not digits or len(digits) > 32:
-                    raise RowError("number", "not_a_phone_number", _("not a phone number")) from None
+                    raise RowError(
+                        "number", "not_a_phone_number", gettext_noop("not a phone number")
+                    ) from None
                 found = (digits, False)
         cache[key] = found
     return found

@@ -85,7 +85,13 @@ def test_json_nested_to_the_limit_is_read(clients):
     response = clients["phone"].post("/api/v1/calls/sync", data=body, content_type="application/json")
     assert response.status_code == 200, response.content
     [rejected] = response.json()["rejected"]
-    assert rejected == {"index": 0, "error": "not an object", "code": "not_an_object", "field": ""}
+    assert rejected == {
+        "index": 0,
+        "error": "not an object",
+        "message": "not an object",
+        "code": "not_an_object",
+        "field": "",
+    }
 
 
 def test_a_website_form_posting_deep_json_is_refused_too(acme, settings):

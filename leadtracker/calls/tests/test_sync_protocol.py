@@ -200,6 +200,7 @@ def test_the_count_identity_holds_for_a_mixed_batch(acme):
             {
                 "index": 4,
                 "error": "duration_s: must be a whole number of seconds, 0 or more",
+                "message": "duration_s: must be a whole number of seconds, 0 or more",
                 "code": "not_a_duration",
                 "field": "duration_s",
             }

@@ -1,7 +1,8 @@
 """A call-log row the sync refuses carries a stable code and the field at fault (issue 20 §3):
-its `error` is for people, in the phone's person's language, so the device agent holds a row
-refused as too far ahead on the code "in_the_future", not on the English word "future"
-(agent/tests/test_sync_rules.py, docs/sync-protocol.md)."""
+its `message` is for people, in the phone's person's language, and its `error` stays the English
+every release sent — an agent older than the code holds a row refused as too far ahead on the
+word "future" in it; ours reads the code "in_the_future" (agent/tests/test_sync_rules.py,
+docs/sync-protocol.md)."""
 
 import datetime as dt
 
@@ -65,18 +66,22 @@ def test_each_refusal_has_its_code_and_field(acme):
     )
 
 
-def test_the_reason_is_in_the_persons_language_and_the_code_is_not(acme):
+def test_the_message_is_in_the_persons_language_the_error_and_code_are_not(acme):
     english = _rejected(acme.alice, rows())
     assert (
         english[10]["error"] == "started_at: in the future (check the phone's clock)"
     )  # older agents read "future"
     assert english[9]["error"] == "not an object"
+    assert [r["message"] for r in english] == [r["error"] for r in english]
     hindi = _rejected(acme.bob, rows(), hindi=True)
     assert [(r["field"], r["code"]) for r in hindi] == CODES
-    assert hindi[10]["error"] == "started_at: आगे के समय का है (फ़ोन की घड़ी देखें)"
-    assert hindi[8]["error"] == "number: फ़ोन नंबर नहीं है"
-    assert hindi[9]["error"] == "JSON object नहीं है"
-    assert not any("future" in r["error"] for r in hindi)
+    assert hindi[10]["message"] == "started_at: आगे के समय का है (फ़ोन की घड़ी देखें)"
+    assert hindi[8]["message"] == "number: फ़ोन नंबर नहीं है"
+    assert hindi[9]["message"] == "JSON object नहीं है"
+    assert not any("future" in r["message"] for r in hindi)
+    # An agent older than the code, paired by a Hindi-speaking person, still reads "future".
+    assert [r["error"] for r in hindi] == [r["error"] for r in english]
+    assert "future" in hindi[10]["error"]
 
 
 def test_a_batch_refused_whole_says_why_in_the_persons_language(acme):
