@@ -75,25 +75,31 @@ def test_a_push_shows_a_notification_that_opens_a_page_of_this_site(browser, liv
                 break
             page.wait_for_timeout(100)
         [registration] = [r for r in registrations if not r["isDeleted"]]
-        for tag, url in (("n1", "/calls/7/outcome/"), ("n2", "https://evil.example/phish")):
-            body = {"title": "LeadTracker", "body": "Call with Asha Sharma", "url": url, "tag": tag}
-            cdp.send(
-                "ServiceWorker.deliverPushMessage",
-                {
-                    "origin": live_server.url,
-                    "registrationId": registration["registrationId"],
-                    "data": json.dumps(body),
-                },
-            )
         shown = []
-        for _ in range(300):
-            shown = page.evaluate(
-                SW_READY + ".then((r) => r.getNotifications())"
-                ".then((ns) => ns.map((n) => [n.tag, n.title, n.body, n.data.url]))"
-            )
+        # A push delivered while the worker is still starting can be dropped (CI, 7 Dec: none
+        # shown in 30 s). A push service retries too; the tags make a second delivery replace
+        # the first notification, never add to it.
+        for _attempt in range(3):
+            for tag, url in (("n1", "/calls/7/outcome/"), ("n2", "https://evil.example/phish")):
+                body = {"title": "LeadTracker", "body": "Call with Asha Sharma", "url": url, "tag": tag}
+                cdp.send(
+                    "ServiceWorker.deliverPushMessage",
+                    {
+                        "origin": live_server.url,
+                        "registrationId": registration["registrationId"],
+                        "data": json.dumps(body),
+                    },
+                )
+            for _ in range(100):
+                shown = page.evaluate(
+                    SW_READY + ".then((r) => r.getNotifications())"
+                    ".then((ns) => ns.map((n) => [n.tag, n.title, n.body, n.data.url]))"
+                )
+                if len(shown) == 2:
+                    break
+                page.wait_for_timeout(100)
             if len(shown) == 2:
                 break
-            page.wait_for_timeout(100)
         assert sorted(shown) == [
             ["n1", "LeadTracker", "Call with Asha Sharma", "/calls/7/outcome/"],
             ["n2", "LeadTracker", "Call with Asha Sharma", "/notifications/"],

@@ -31,6 +31,9 @@ def test_member_files_admin_answers_on_a_phone(phone, live_server, people, login
     phone.goto(f"{live_server.url}/support/")
     assert fits(phone), "/support/ scrolls sideways at 360 px"
     phone.click(f"a[href='/help/requests/{item.pk}/']")
+    # fits() reads the document: wait for the request's page, not the one the click leaves.
+    phone.wait_for_url(f"**/help/requests/{item.pk}/")
+    expect(phone.locator("textarea[name=answer]")).to_be_visible()
     assert fits(phone), "a support request scrolls sideways at 360 px"
     phone.fill("textarea[name=answer]", "Update the app, then sync again ✅")
     phone.click("button:has-text('Send answer')")
