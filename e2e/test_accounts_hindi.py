@@ -31,7 +31,7 @@ def test_accounts_pages_in_hindi_fit_a_phone(live_server, people, login, phone):
     SHOTS.mkdir(parents=True, exist_ok=True)
     for email, path, heading, name in PAGES:
         phone.context.clear_cookies()
-        login(phone, live_server.url, email)
+        login(phone, live_server.url, email, home=False)
         phone.goto(f"{live_server.url}{path}")
         expect(phone.locator("h1, h2").first).to_contain_text(heading)
         phone.screenshot(path=str(SHOTS / f"hindi-{name}-360.png"), full_page=True)

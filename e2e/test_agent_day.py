@@ -34,7 +34,7 @@ def test_agents_day_on_a_phone(phone, live_server, people, login):
 
 def test_agents_day_on_a_desktop(page, live_server, people, login):
     busy_day(people)
-    login(page, live_server.url, "alice@acme.test")
+    login(page, live_server.url, "alice@acme.test", home=False)
     page.goto(f"{live_server.url}/my-day/")
     expect(page.locator("#follow-ups + .list")).to_contain_text("Ravi Patel")
     expect(page.locator("[data-number=talk_seconds] strong")).to_have_text("7m")

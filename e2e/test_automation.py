@@ -15,7 +15,7 @@ def test_the_sla_rule_reassigns_an_uncalled_lead(phone, live_server, people, log
     from leadtracker.automation.tasks import scan_time_rules
     from leadtracker.testing import make_lead, open_shift
 
-    login(phone, live_server.url, "olga@acme.test")
+    login(phone, live_server.url, "olga@acme.test", home=False)
     phone.goto(f"{live_server.url}/settings/automation/")
     empty = phone.locator("#rule-list li.muted")
     expect(empty).to_have_text("No rules yet: start from a template below.")
@@ -76,7 +76,7 @@ def test_a_rule_built_on_a_phone_plans_a_site_visit(phone, live_server, people, 
     from leadtracker.leads.models import FollowUp, LeadStatus
     from leadtracker.testing import make_lead
 
-    login(phone, live_server.url, "olga@acme.test")
+    login(phone, live_server.url, "olga@acme.test", home=False)
     phone.goto(f"{live_server.url}/settings/automation/")
     phone.get_by_role("link", name="Build a rule").click()
     _fits_the_phone(phone)

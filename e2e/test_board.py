@@ -7,8 +7,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from e2e.conftest import NO_WORKER
-from leadtracker.testing import PASSWORD
+from e2e.conftest import NO_WORKER, log_in
 
 SHOTS = Path(__file__).parent / "screenshots"
 
@@ -45,11 +44,7 @@ def full_board(people):
 
 
 def sign_in(pg, base_url):
-    pg.goto(f"{base_url}/login/")
-    pg.fill("input[name=email]", "alice@acme.test")
-    pg.fill("input[name=password]", PASSWORD)
-    pg.click("button[type=submit]")
-    pg.wait_for_load_state("networkidle")
+    log_in(pg, base_url, "alice@acme.test", home=False)  # each test opens the board next
 
 
 @pytest.mark.parametrize("width", [360, 1280])

@@ -17,7 +17,7 @@ def test_a_drag_updates_both_columns_figures(page, live_server, people, login):
         )[0]
         for i in range(2)
     ]
-    login(page, live_server.url, "alice@acme.test")
+    login(page, live_server.url, "alice@acme.test", home=False)
     page.goto(f"{live_server.url}/leads/board/")
     new = page.locator("section[aria-label='New'] .column-figures")
     contacted = page.locator("section[aria-label='Contacted'] .column-figures")

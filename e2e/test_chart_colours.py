@@ -35,7 +35,7 @@ def test_funnel_and_source_bars_wear_their_palette_colours(page, live_server, pe
     sources = {s.name: s.chip for s in LeadSource.objects.filter(organisation=people.org)}
     sources["No source"] = "slate"
 
-    login(page, live_server.url, "olga@acme.test")
+    login(page, live_server.url, "olga@acme.test", home=False)
     page.goto(f"{live_server.url}/dashboard/?range=7d")
     page.wait_for_function(DRAWN, arg=["funnel", "sources"])
 

@@ -40,7 +40,7 @@ def test_the_call_button_on_the_lead_page_queue_and_sheet(live_server, people, p
         settings.EXOTEL_API_URL = exotel.url
         gate = Gate(phone.context, live_server.url)
         gate.watch(phone)
-        login(phone, live_server.url, "alice@acme.test")
+        login(phone, live_server.url, "alice@acme.test", home=False)
         for path in (f"/leads/{lead.pk}/", "/queue/", f"/calls/sheet/lead/{lead.pk}/"):
             for width in (360, 1280):
                 # One load serves both widths (as the gates do): the page resized.

@@ -34,7 +34,7 @@ def test_deleting_a_status_asks_with_its_count(phone, live_server, people, login
     contacted = LeadStatus.objects.get(organisation=people.org, name="Contacted")
     leads = make_leads(people, 3)
     Lead.objects.filter(pk__in=[lead.pk for lead in leads[:2]]).update(status=contacted)
-    login(phone, live_server.url, "olga@acme.test")
+    login(phone, live_server.url, "olga@acme.test", home=False)
     phone.goto(f"{live_server.url}/leads/settings/")
     field = phone.locator("input[value='Contacted']")
     dialog = phone.locator("dialog.confirm-dialog")
@@ -61,7 +61,7 @@ def test_deleting_a_status_asks_with_its_count(phone, live_server, people, login
 def test_bulk_delete_asks_with_the_number_ticked(phone, live_server, people, login):
     leads = make_leads(people, 3)
     ids = [lead.pk for lead in leads[:2]]
-    login(phone, live_server.url, "olga@acme.test")
+    login(phone, live_server.url, "olga@acme.test", home=False)
     phone.goto(f"{live_server.url}/leads/")
     for pk in ids:
         phone.check(f"#bulk input[name=ids][value='{pk}']")
@@ -90,7 +90,7 @@ def test_merge_shows_both_leads_side_by_side_then_merges(phone, live_server, peo
     a, b = make_leads(people, 2, company="Rao Textiles")
     Lead.objects.filter(pk__in=[a.pk, b.pk]).update(name="Asha Rao")
     Lead.objects.filter(pk=b.pk).update(email="asha.rao.long.address@raotextiles.example.in")
-    login(phone, live_server.url, "olga@acme.test")
+    login(phone, live_server.url, "olga@acme.test", home=False)
     phone.goto(f"{live_server.url}/leads/duplicates/")
 
     phone.click("a:has-text('Compare and merge')")

@@ -6,9 +6,8 @@ sheet narrows to BHK = 2 and budget 40–60 lakh. Each page passes the gates (e2
 import pytest
 from playwright.sync_api import expect
 
-from e2e.conftest import NO_WORKER
+from e2e.conftest import NO_WORKER, log_in
 from e2e.gates import Gate
-from leadtracker.testing import PASSWORD
 
 
 def _signed_in(browser, base_url, email, width):
@@ -20,11 +19,7 @@ def _signed_in(browser, base_url, email, width):
     )
     gate = Gate(context, base_url)
     page = context.new_page()
-    page.goto(f"{base_url}/login/")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state("networkidle")
+    log_in(page, base_url, email, home=False)  # each test opens its page next
     return context, gate, page
 
 

@@ -33,7 +33,7 @@ def day(people):
 
 
 def test_charts_team_filter_and_tiles_on_a_desktop(page, live_server, people, day, login):
-    login(page, live_server.url, "olga@acme.test")
+    login(page, live_server.url, "olga@acme.test", home=False)
     page.goto(f"{live_server.url}/dashboard/?range=7d")
     page.wait_for_function(ALL_DRAWN, arg=CHARTS)
     assert sorted(agents_in_chart(page)) == ["Alice Acme", "Bob Acme", "Carl Acme"]
@@ -93,7 +93,7 @@ def no_worker_page(browser):
 def test_the_dashboard_works_without_htmx(no_worker_page, live_server, people, day, login):
     """A plain GET form: the Show button reloads the page with the filter in the address."""
     page = no_worker_page
-    login(page, live_server.url, "olga@acme.test")
+    login(page, live_server.url, "olga@acme.test", home=False)
     page.route("**/htmx.min.js", lambda route: route.abort())
     page.goto(f"{live_server.url}/dashboard/")
     assert page.evaluate("typeof window.htmx") == "undefined"

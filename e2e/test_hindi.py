@@ -18,7 +18,7 @@ def test_an_agent_switches_to_hindi_in_the_profile(browser, live_server, people,
     try:
         gate = Gate(context, live_server.url)
         page = context.new_page()
-        login(page, live_server.url, "alice@acme.test")
+        login(page, live_server.url, "alice@acme.test", home=False)
         page.goto(f"{live_server.url}/profile/")
         page.select_option("select[name=language]", "hi")
         page.get_by_role("button", name="Save", exact=True).click()

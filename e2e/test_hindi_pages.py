@@ -24,7 +24,7 @@ def speak_hindi(people) -> None:
 
 
 def look(pg, live_server, login, email, path, heading, width, name):
-    login(pg, live_server.url, email)
+    login(pg, live_server.url, email, home=False)
     pg.goto(f"{live_server.url}{path}")
     expect(pg.locator("h1")).to_contain_text(heading)
     SHOTS.mkdir(parents=True, exist_ok=True)

@@ -16,7 +16,7 @@ SHOTS = Path(__file__).parent / "screenshots"
 def test_a_sheet_from_another_crm_imports_every_lead_on_a_phone(
     phone, live_server, people, login, start_worker
 ):
-    login(phone, live_server.url, "maya@acme.test")
+    login(phone, live_server.url, "maya@acme.test", home=False)
     phone.goto(f"{live_server.url}/leads/import/")
     phone.set_input_files("input[type=file]", str(FIXTURE / "realestate-budgets.csv"))
     phone.get_by_role("button", name="Upload and check the columns").click()

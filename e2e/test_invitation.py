@@ -6,7 +6,7 @@ from leadtracker.accounts.models import Membership
 def test_admin_invites_and_invitee_joins(page, phone, live_server, people, login):
     from django.core import mail
 
-    login(page, live_server.url, "adam@acme.test")
+    login(page, live_server.url, "adam@acme.test", home=False)
     page.goto(f"{live_server.url}/members/")
     page.fill("input[name=email]", "neha@example.in")
     page.fill("input[name=full_name]", "नेहा गुप्ता")

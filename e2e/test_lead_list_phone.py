@@ -8,8 +8,7 @@ import datetime as dt
 import pytest
 from playwright.sync_api import expect
 
-from e2e.conftest import NO_WORKER
-from leadtracker.testing import PASSWORD
+from e2e.conftest import NO_WORKER, log_in
 
 
 @pytest.fixture
@@ -51,11 +50,7 @@ def _open(browser, live_server, email, width, height):
         timezone_id="Asia/Kolkata",
     )
     page = context.new_page()
-    page.goto(f"{live_server.url}/login/")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state("networkidle")
+    log_in(page, live_server.url, email, home=False)  # each test opens its page next
     return context, page
 
 

@@ -6,8 +6,7 @@ import datetime as dt
 
 from playwright.sync_api import expect
 
-from e2e.conftest import NO_WORKER
-from leadtracker.testing import PASSWORD
+from e2e.conftest import NO_WORKER, log_in
 
 
 def test_actions_first_then_follow_up_timeline_details(browser, live_server, people):
@@ -37,11 +36,7 @@ def test_actions_first_then_follow_up_timeline_details(browser, live_server, peo
         timezone_id="Asia/Kolkata",
     )
     phone = context.new_page()
-    phone.goto(f"{live_server.url}/login/")
-    phone.fill("input[name=email]", "alice@acme.test")
-    phone.fill("input[name=password]", PASSWORD)
-    phone.click("button[type=submit]")
-    phone.wait_for_load_state("networkidle")
+    log_in(phone, live_server.url, "alice@acme.test", home=False)
     phone.goto(f"{live_server.url}/leads/{lead.pk}/")
 
     expect(phone.locator(".lead-meta")).to_contain_text("₹1.2 Cr")

@@ -18,7 +18,7 @@ def test_a_lead_shows_only_its_own_tags(phone, live_server, people, login):
     lead("Bharat Jain", "91234 56789", ["nri", "budget-2cr"])
     bare = lead("Chitra Iyer", "99887 76655", [])
 
-    login(phone, live_server.url, "alice@acme.test")
+    login(phone, live_server.url, "alice@acme.test", home=False)
     phone.goto(f"{live_server.url}/leads/{bare.pk}/")
     expect(phone.locator("h1")).to_have_text("Chitra Iyer")
     expect(phone.locator(".badge.tag")).to_have_count(0)

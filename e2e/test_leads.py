@@ -18,7 +18,7 @@ def test_create_find_follow_up_and_move(page, live_server, people, login):
             actor=Actor.system(),
             by=people.alice,
         )
-    login(page, live_server.url, "alice@acme.test")
+    login(page, live_server.url, "alice@acme.test", home=False)
     page.goto(f"{live_server.url}/leads/new/")
     page.fill("input[name=name]", "Sunita Rao")
     page.fill("input[name=phones]", "98765 43210")
@@ -56,7 +56,7 @@ def test_drag_on_the_board(page, live_server, people, login):
     lead, _ = create_lead(
         people.org, LeadData(name="Drag Me", phones=["91234 56789"]), actor=Actor.system(), by=people.alice
     )
-    login(page, live_server.url, "alice@acme.test")
+    login(page, live_server.url, "alice@acme.test", home=False)
     page.goto(f"{live_server.url}/leads/board/")
     page.drag_and_drop(
         f".lead-card[data-lead='{lead.pk}']",
@@ -80,7 +80,7 @@ def test_import_a_csv_and_watch_it_finish(page, live_server, people, login, work
     )
     path = tmp_path / "leads.csv"
     path.write_text("\n".join(rows) + "\n")
-    login(page, live_server.url, "maya@acme.test")
+    login(page, live_server.url, "maya@acme.test", home=False)
     page.goto(f"{live_server.url}/leads/import/")
     page.set_input_files("input[name=file]", str(path))
     page.click("button:has-text('Upload')")

@@ -46,7 +46,7 @@ def test_leads_list_and_lead_page_in_hindi_fit_a_phone_and_a_desktop(
     SHOTS.mkdir(parents=True, exist_ok=True)
     for pg, width in ((phone, 360), (page, 1280)):
         pg.context.clear_cookies()
-        login(pg, live_server.url, "alice@acme.test")
+        login(pg, live_server.url, "alice@acme.test", home=False)
         pg.goto(f"{live_server.url}/leads/")
         expect(pg.locator("h1")).to_have_text("लीड")
         expect(pg.locator("#lead-count")).to_contain_text("2 लीड")

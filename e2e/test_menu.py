@@ -28,7 +28,7 @@ def tab_labels(pg):
 
 
 def test_an_agents_tab_bar_on_a_phone(phone, live_server, people, login):
-    login(phone, live_server.url, "alice@acme.test")
+    login(phone, live_server.url, "alice@acme.test", home=False)
     phone.goto(f"{live_server.url}/my-day/")
     labels = tab_labels(phone)
     assert labels[0] == "My day" and labels[-2:] == ["Leads", "Calls"] and len(labels) in (3, 4)

@@ -15,7 +15,7 @@ def fits(pg) -> bool:
 
 
 def test_enrol_log_out_and_log_in_with_a_code(phone, live_server, people, login):
-    login(phone, live_server.url, "olga@acme.test")
+    login(phone, live_server.url, "olga@acme.test", home=False)
     phone.goto(f"{live_server.url}/profile/security/")
     phone.click("button:has-text('Set up two-factor sign-in')")
     secret = phone.locator("#mfa-secret").inner_text()
@@ -54,11 +54,11 @@ def test_enrol_log_out_and_log_in_with_a_code(phone, live_server, people, login)
     expect(phone.locator("h1")).to_have_text("Members")
 
 
-def test_a_wrong_code_shows_a_message(page, live_server, people, login):
+def test_a_wrong_code_shows_a_message(page, live_server, people, login_by_form):
     from leadtracker.accounts.tests.mfa_helpers import enrol
 
     enrol(people.olga.user)
-    login(page, live_server.url, "olga@acme.test")
+    login_by_form(page, live_server.url, "olga@acme.test")
     expect(page).to_have_url(re.compile(r"/login/code/$"))
     page.fill("input[name=code]", "12345")
     page.click("button:has-text('Sign in')")

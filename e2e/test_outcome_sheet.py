@@ -28,7 +28,7 @@ def test_an_unknown_callers_lead_is_made_in_the_sheet(live_server, people, phone
     assert answer["stored"] == 1, answer
     gate = Gate(phone.context, live_server.url)
     gate.watch(phone)
-    login(phone, live_server.url, "alice@acme.test")
+    login(phone, live_server.url, "alice@acme.test", home=False)
 
     phone.goto(f"{live_server.url}/calls/recent/")
     phone.locator("ul.calls li").first.locator("a:has-text('Outcome')").click()

@@ -12,7 +12,7 @@ def test_agent_is_refused_a_manager_page(page, live_server, people, login):
 
 
 def test_manager_sees_only_their_team(page, live_server, people, login):
-    login(page, live_server.url, "mani@acme.test")
+    login(page, live_server.url, "mani@acme.test", home=False)
     page.goto(f"{live_server.url}/members/")
     expect(page.locator("h1")).to_have_text("My team")
     expect(page.locator("table")).to_contain_text("bob@acme.test")

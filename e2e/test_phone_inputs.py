@@ -20,7 +20,7 @@ def test_number_inputs_are_tel(phone, live_server, people, login, path, selector
     lead, _ = create_lead(
         people.org, LeadData(name="Raj", phones=["98765 43210"]), actor=Actor.system(), by=people.alice
     )
-    login(phone, live_server.url, "alice@acme.test")
+    login(phone, live_server.url, "alice@acme.test", home=False)
     phone.goto(f"{live_server.url}{path.format(lead=lead.pk)}")
     field = phone.locator(selector)
     assert field.evaluate("el => el.type") == "tel"

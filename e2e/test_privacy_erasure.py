@@ -35,7 +35,7 @@ def test_admin_releases_a_hold_and_erases_a_lead_on_a_phone(
     hold = create_hold(
         people.org, actor=Actor.system(), by=None, reason="Payment dispute with the bank", lead=lead
     )
-    login(phone, live_server.url, "adam@acme.test")
+    login(phone, live_server.url, "adam@acme.test", home=False)
 
     phone.goto(f"{live_server.url}/settings/privacy/requests/{req.pk}/")
     phone.click("a:has-text('Erase now')")

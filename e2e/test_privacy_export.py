@@ -46,7 +46,7 @@ def test_admin_prepares_and_downloads_an_access_export_on_a_phone(phone, live_se
         words=[w + "x" for w in WORDS],
     )
     req = make_request(people, lead=lead)
-    login(phone, live_server.url, "adam@acme.test")
+    login(phone, live_server.url, "adam@acme.test", home=False)
 
     phone.goto(f"{live_server.url}/settings/privacy/requests/{req.pk}/")
     expect(phone.locator("h1")).to_have_text(f"Access request #{req.pk}")

@@ -20,7 +20,7 @@ def test_admin_registers_and_closes_an_access_request_on_a_phone(phone, live_ser
         actor=Actor.system(),
         by=people.olga,
     )
-    login(phone, live_server.url, "adam@acme.test")
+    login(phone, live_server.url, "adam@acme.test", home=False)
 
     phone.goto(f"{live_server.url}/settings/privacy/requests/")
     expect(phone.locator("h1")).to_have_text("Data requests")

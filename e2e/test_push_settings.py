@@ -26,7 +26,7 @@ def test_the_push_section_passes_the_gates_and_says_why_push_is_unavailable(
         context.grant_permissions(["notifications"], origin=live_server.url)
         gate = Gate(context, live_server.url)
         page = context.new_page()
-        login(page, live_server.url, people.alice.user.email)
+        login(page, live_server.url, people.alice.user.email, home=False)
 
         problems = gate.check(page, "/profile/")
         section = page.locator("#push-settings")

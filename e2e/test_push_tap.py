@@ -8,11 +8,12 @@ user activation, which focus() and openWindow() ask for: those two are replaced 
 the worker; navigate() is the browser's own, so the page really goes to the lead."""
 
 import json
+import time
 
 import pytest
 
 from e2e.conftest import DEADLINE_MS, SW_READY
-from leadtracker.testing import make_lead, wait_until
+from leadtracker.testing import make_lead
 
 RECORD = """() => {
   self.tapped = [];
@@ -39,12 +40,24 @@ TAP = """async (tag) => {
 }"""
 
 
-def _push(cdp, origin, registration_id, tag, url):
+def _push(cdp, origin, registration_id, tag, url, shown):
+    """Delivers a push and waits for its notification. A push delivered while the worker is
+    still starting can be dropped (test_push_settings.py saw it in CI, 7 Dec; here once in a
+    run of the browser tests at load 15, 7 Dec): as a push service does, it is delivered again
+    when nothing is shown in 10 s, up to 3 times; the tag makes a second delivery replace the
+    first notification, never add to it."""
     body = {"title": "LeadTracker", "body": "Follow-up with Asha Sharma", "url": url, "tag": tag}
-    cdp.send(
-        "ServiceWorker.deliverPushMessage",
-        {"origin": origin, "registrationId": registration_id, "data": json.dumps(body)},
-    )
+    for _attempt in range(3):
+        cdp.send(
+            "ServiceWorker.deliverPushMessage",
+            {"origin": origin, "registrationId": registration_id, "data": json.dumps(body)},
+        )
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            if shown(tag) == 1:  # a Playwright call: the CDP events reach Python meanwhile
+                return
+            time.sleep(0.05)
+    raise AssertionError(f"notification {tag} not shown in 10 s after each of 3 deliveries")
 
 
 @pytest.mark.slow(reason="a browser signs in, waits for the worker, and is sent pushes")
@@ -78,22 +91,19 @@ def test_a_tap_on_a_push_opens_its_page(browser, live_server, people, login):
             )
 
         lead_page = f"/leads/{lead.pk}/"
-        _push(cdp, live_server.url, registration["registrationId"], "n1", lead_page)
-        wait_until(lambda: shown("n1") == 1, "the notification to be shown")
+        _push(cdp, live_server.url, registration["registrationId"], "n1", lead_page, shown)
         # The site is open on another page: that window goes to the lead.
         assert worker.evaluate(TAP, "n1") == ["focus /profile/"]
         phone.wait_for_url(f"{live_server.url}{lead_page}")
         assert shown("n1") == 0  # a tapped notification goes away
 
         # Already on the lead's page: brought forward, not loaded again.
-        _push(cdp, live_server.url, registration["registrationId"], "n2", lead_page)
-        wait_until(lambda: shown("n2") == 1, "the second notification")
+        _push(cdp, live_server.url, registration["registrationId"], "n2", lead_page, shown)
         assert worker.evaluate(TAP, "n2") == [f"focus {lead_page}"]
         assert phone.url == f"{live_server.url}{lead_page}"
 
         # No window of the site open: a new one, at the outcome sheet the push names.
-        _push(cdp, live_server.url, registration["registrationId"], "n3", "/calls/7/outcome/")
-        wait_until(lambda: shown("n3") == 1, "the third notification")
+        _push(cdp, live_server.url, registration["registrationId"], "n3", "/calls/7/outcome/", shown)
         blank = context.new_page()
         phone.close()
         assert worker.evaluate(TAP, "n3") == ["open /calls/7/outcome/"]

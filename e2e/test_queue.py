@@ -45,7 +45,7 @@ def test_an_agent_works_the_queue_on_a_phone(live_server, people, phone, login):
     )
     gate = Gate(phone.context, live_server.url)
     gate.watch(phone)
-    login(phone, live_server.url, "alice@acme.test")
+    login(phone, live_server.url, "alice@acme.test", home=False)
 
     assert ours(gate.check(phone, "/queue/")) == []
     expect(current(phone)).to_have_text("Sunita Rao")

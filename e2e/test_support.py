@@ -27,7 +27,7 @@ def test_member_files_admin_answers_on_a_phone(phone, live_server, people, login
     item = SupportRequest.objects.get()
 
     phone.context.clear_cookies()
-    login(phone, live_server.url, "adam@acme.test")
+    login(phone, live_server.url, "adam@acme.test", home=False)
     phone.goto(f"{live_server.url}/support/")
     assert fits(phone), "/support/ scrolls sideways at 360 px"
     phone.click(f"a[href='/help/requests/{item.pk}/']")
@@ -40,6 +40,6 @@ def test_member_files_admin_answers_on_a_phone(phone, live_server, people, login
     expect(phone.locator(".flash")).to_contain_text("Answer sent")
 
     phone.context.clear_cookies()
-    login(phone, live_server.url, "alice@acme.test")
+    login(phone, live_server.url, "alice@acme.test", home=False)
     phone.goto(f"{live_server.url}/help/")
     expect(phone.locator("text=Update the app, then sync again ✅")).to_be_visible()

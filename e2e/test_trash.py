@@ -30,7 +30,7 @@ def test_move_to_trash_find_it_and_restore(phone, live_server, people, login):
         by=people.maya,
     )
     add_note(lead, "Asked for the 2 BHK brochure", actor=Actor.system(), by=people.maya)
-    login(phone, live_server.url, "maya@acme.test")
+    login(phone, live_server.url, "maya@acme.test", home=False)
     phone.goto(f"{live_server.url}/leads/{lead.pk}/")
     phone.click("#move-to-trash")
     accept_if_asked(phone)

@@ -40,7 +40,7 @@ def test_a_missed_call_from_an_unknown_number_on_a_phone(live_server, people, ph
     )
     assert answer["stored"] == 1, answer
 
-    login(phone, live_server.url, "alice@acme.test")
+    login(phone, live_server.url, "alice@acme.test", home=False)
     phone.goto(f"{live_server.url}/calls/missed/")
     row = phone.locator("[data-call-back]")
     expect(row).to_have_count(1)
