@@ -20,7 +20,8 @@ from django.utils.translation import gettext_lazy
 
 from leadtracker.accounts.models import Notification
 from leadtracker.accounts.notifications import later, notify_many
-from leadtracker.calls.models import TALKED, UNANSWERED, Call, CallBack
+from leadtracker.calls import batch_reads
+from leadtracker.calls.models import TALKED, UNANSWERED, CallBack
 from leadtracker.lib.bulk import insert_rows
 
 
@@ -140,12 +141,7 @@ def _timeline(org, stored: list[tuple[int, StoredCall]], missed, talked) -> list
     if missed:
         ids = {pk for pk, _ in stored}
         earlier = min(c.started_at for _, c in missed)
-        for pk, number, started_at in Call.objects.filter(
-            organisation_id=org.pk,
-            number__in={c.number for _, c in missed},
-            status__in=TALKED,
-            started_at__gte=earlier,
-        ).values_list("id", "number", "started_at"):
+        for pk, number, started_at in batch_reads.talks_since(org.pk, {c.number for _, c in missed}, earlier):
             if pk not in ids:
                 events.append((started_at, 1, pk, number, None))
     events.sort(key=lambda e: (e[0], e[1], e[2]))
@@ -223,21 +219,6 @@ def _save(new: list[CallBack], changed: dict) -> None:
         )
 
 
-def _open_call_backs(org_id: int, numbers) -> list[CallBack]:
-    """The open call-backs of these numbers, locked. One lookup a number on the index of open
-    ones: SQLite's planner, from five numbers on, walked every open call-back of the organisation
-    instead (call_back_open), so a sync batch cost more as missed calls waited (issue 21)."""
-    found = CallBack.objects.select_for_update().filter(
-        organisation_id=org_id, number__in=sorted(numbers), closed_at__isnull=True
-    )
-    if connection.vendor != "sqlite":
-        return list(found)
-    sql, params = found.query.sql_with_params()
-    table = connection.ops.quote_name(CallBack._meta.db_table)
-    sql = sql.replace(f"FROM {table}", f"FROM {table} INDEXED BY one_open_call_back", 1)
-    return list(CallBack.objects.raw(sql, params))
-
-
 def on_calls_stored(
     org, stored: list[tuple[int, StoredCall]], *, user_id: int, moves: list | None = None
 ) -> set[int]:
@@ -252,7 +233,7 @@ def on_calls_stored(
     if not numbers:
         return set()
     _lock_numbers(org.pk, numbers)
-    open_now = {cb.number: cb for cb in _open_call_backs(org.pk, numbers)}
+    open_now = {cb.number: cb for cb in batch_reads.open_call_backs(org.pk, numbers)}
     if not missed and not open_now:
         return set()  # the common case: calls that return nobody
     # Before the replay moves them: a call-back's old missed call needs its roll-up redone too.

@@ -11,21 +11,18 @@ import logging
 import re
 
 from django.db import IntegrityError, OperationalError, connection, transaction
-from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from ninja.errors import ValidationError
 
 from leadtracker.accounts.audit import Actor
-from leadtracker.attendance.models import Shift
-from leadtracker.calls import callbacks
+from leadtracker.calls import batch_reads, callbacks
 from leadtracker.calls.ingest import CleanCall, db_time, touch_leads
 from leadtracker.calls.models import Call, CallStatus, CallType, CallVia, Device, Direction, UsageDay
 from leadtracker.calls.sheet.twins import absorb_logged_twins
 from leadtracker.calls.signals import calls_stored, line_numbers
 from leadtracker.leads.actions.leads import LeadData, create_lead
-from leadtracker.leads.models import LeadPhone
 from leadtracker.lib.bulk import one_of
 from leadtracker.lib.errors import ActionError
 from leadtracker.lib.phones import InvalidPhone, normalise, to_ascii_digits
@@ -308,11 +305,7 @@ def _store(
     if rows:
         first = min(r.started_at for r in rows)
         last = max(r.started_at for r in rows)
-        shifts = list(
-            Shift.objects.filter(organisation_id=org.pk, user_id=device.user_id, started_at__lte=last)
-            .filter(Q(ended_at__isnull=True) | Q(ended_at__gte=first))
-            .values_list("started_at", "ended_at")
-        )
+        shifts = batch_reads.shifts(org.pk, device.user_id, first, last)
         for r in rows:
             if in_shift(shifts, r.started_at):
                 kept.append(r)
@@ -410,12 +403,7 @@ def _match(org, rows: list[CleanCall], *, device: Device, actor: Actor) -> None:
     numbers = {r.number for r in rows if r.valid}
     if not numbers:
         return
-    found = {
-        e164: (lead_id, owner_id)
-        for e164, lead_id, owner_id in LeadPhone.objects.filter(
-            organisation_id=org.pk, e164__in=one_of(numbers)
-        ).values_list("e164", "lead_id", "lead__owner_id")
-    }
+    found = batch_reads.leads_of_numbers(org.pk, numbers)
     if org.calls_create_leads:
         for number in sorted(numbers - found.keys()):
             name = next((r.contact_name for r in rows if r.number == number and r.contact_name), "")
@@ -522,14 +510,6 @@ def _insert(org, device: Device, rows: list[CleanCall], *, now: dt.datetime) -> 
         for pk, call_id, number, call_type, started in cursor.fetchall():
             row = by_id.get(call_id) if call_id else None
             if row is None:
-                row = by_key[(number, call_type, adapt(_as_datetime(started)))]
+                row = by_key[(number, call_type, adapt(batch_reads.as_utc(started)))]
             stored.append((pk, row))
     return stored
-
-
-def _as_datetime(value) -> dt.datetime:
-    # SQLite hands the column back as the text Django wrote, or as a naive datetime when its
-    # type converters run; either is UTC. PostgreSQL gives an aware datetime.
-    if isinstance(value, str):
-        value = dt.datetime.fromisoformat(value)
-    return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value

@@ -7,9 +7,9 @@ from django.utils.translation import gettext
 from django_tasks import task
 
 from leadtracker.accounts.language import language_of
-from leadtracker.accounts.models import PushKind, PushSubscription
+from leadtracker.accounts.models import PushKind
 from leadtracker.accounts.push import sender
-from leadtracker.calls import callbacks
+from leadtracker.calls import batch_reads, callbacks
 from leadtracker.calls.actions import purge_usage as purge
 from leadtracker.calls.models import Call
 from leadtracker.lib.periodic import periodic
@@ -35,10 +35,7 @@ def remind_waiting_call_backs() -> int:
 def queue_call_prompt(organisation, user_id: int, moments) -> None:
     """After calls are stored: the person's newest call, when it has just ended and they have a
     browser to push to, gets its "how did it go?" (two queries however many calls came)."""
-    if (
-        not moments
-        or not PushSubscription.objects.filter(organisation=organisation, user_id=user_id).exists()
-    ):
+    if not moments or not batch_reads.has_push_subscription(organisation.pk, user_id):
         return
     newest = (
         Call.objects.filter(organisation=organisation, user_id=user_id, started_at=max(moments))
