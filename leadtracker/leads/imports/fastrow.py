@@ -33,17 +33,20 @@ SIMPLE = frozenset(
 
 
 class PlainRow:
-    """What the importer reads of a Row for a row this path cleaned: its notes; no status of
-    its own, given by the rules, nothing noted or warned."""
+    """What the importer reads of a Row for a row this path cleaned: its notes and its
+    duplicate keys; no status of its own, given by the rules, nothing noted or warned."""
 
-    __slots__ = ("notes",)
+    __slots__ = ("notes", "keys")
     status = None
     by_rules = True
     warnings = ()
     kept = ()
 
-    def __init__(self, notes: str):
+    def __init__(self, notes: str, keys: list):
         self.notes = notes
+        # Its numbers and "@e-mail", which the importer looks up and de-duplicates by: made
+        # here, where PostgreSQL's read-ahead thread does it, not in the writing thread.
+        self.keys = keys
 
 
 class FastRows:
@@ -113,7 +116,7 @@ class FastRows:
             email = clean_email(email) if email else ""
         except ActionError:
             return None
-        phones, seen = [], set()
+        phones, keys = [], []  # keys: the numbers seen, a row's one or two (a list is quicker)
         for raw in raws:
             raw = raw.strip()
             if not raw:
@@ -122,8 +125,8 @@ class FastRows:
                 e164 = normalise_phone(raw, self.region)
             except InvalidPhone:
                 return None
-            if e164 not in seen:
-                seen.add(e164)
+            if e164 not in keys:
+                keys.append(e164)
                 phones.append((e164, raw[:64]))
         if not (phones or email):
             return None  # no contact (or no name either): the general path says which
@@ -147,4 +150,6 @@ class FastRows:
             "custom_fields": {},
         }
         tags = sorted({t.strip()[:50] for t in tags if t and t.strip()}) if tags else []
-        return CleanLead(fields=fields, phones=phones, tags=tags), PlainRow(notes)
+        if email:
+            keys.append(f"@{email}")
+        return CleanLead(fields=fields, phones=phones, tags=tags), PlainRow(notes, keys)

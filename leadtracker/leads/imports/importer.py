@@ -156,6 +156,7 @@ class Row:
     kept: list = field(default_factory=list)  # (column, raw value)
     phone_columns: list = field(default_factory=list)  # the column of each of data.phones
     email_column: int = 0
+    keys: list = field(default_factory=list)  # once cleaned: its numbers and "@e-mail"
 
     def warn(self, column, value, reason, keep=True):
         self.warnings.append((column, value, reason))
@@ -506,22 +507,34 @@ class Importer:
                 continue
             if row.data.created_at:
                 clean.fields["created_at"] = row.data.created_at
+            row.keys = [p for p, _ in clean.phones]
+            if clean.fields["email"]:
+                row.keys.append(f"@{clean.fields['email']}")
             cleaned.append((row_number, cells, clean, row))
         return cleaned
 
     def _store(self, cleaned) -> None:
-        # Which of this batch's numbers and e-mails are already stored: two queries.
-        phones = {p for _, _, c, _ in cleaned for p, _ in c.phones}
-        emails = {c.fields["email"] for _, _, c, _ in cleaned if c.fields["email"]}
+        # Which of this batch's numbers and e-mails are already stored: one query a batch on
+        # PostgreSQL, two on SQLite. Each row's keys were made as it was cleaned (row.keys).
+        phones, emails = set(), set()
+        for _row_number, _cells, clean, row in cleaned:
+            email = clean.fields["email"]
+            if email:
+                emails.add(email)
+                phones.update(row.keys[:-1])  # the last key is the e-mail's
+            else:
+                phones.update(row.keys)
         stored = already_stored(self.org, phones, emails)
         pending: list[Pending] = []
         by_key: dict[str, Pending] = {}
         for row_number, cells, clean, row in cleaned:
-            keys = [p for p, _ in clean.phones]
-            if clean.fields["email"]:
-                keys.append(f"@{clean.fields['email']}")
-            if not any(k in stored or k in by_key for k in keys):  # the common case: a new lead
-                p = self._pending(row_number, clean, row, keys, cells)
+            keys = row.keys
+            for k in keys:
+                if k in stored or k in by_key:
+                    break
+            else:  # the common case, no key met before: a new lead (a loop, not any(), for speed)
+                notes, warnings, kept = row.notes, row.warnings, row.kept
+                p = Pending(row_number, clean, notes, row.status, keys, row.by_rules, warnings, kept, cells)
                 pending.append(p)
                 for k in keys:
                     by_key[k] = p
@@ -551,27 +564,15 @@ class Importer:
             if existing_id is not None:
                 free.fields["extra"]["possible_duplicate_of"] = existing_id
             free.fields["phone"], free.fields["phone_raw"] = free.phones[0] if free.phones else ("", "")
-            p = self._pending(row_number, free, row, [], cells)
+            p = Pending(
+                row_number, free, row.notes, row.status, [], row.by_rules, row.warnings, row.kept, cells
+            )
             pending.append(p)
             for key in {e for e, _region in free.phones} | (
                 {f"@{free.fields['email']}"} if free.fields["email"] else set()
             ):
                 by_key.setdefault(key, p)
         self._write(pending)
-
-    @staticmethod
-    def _pending(row_number, clean, row: Row, keys, cells) -> Pending:
-        return Pending(
-            row_number,
-            clean,
-            row.notes,
-            row.status,
-            keys,
-            by_rules=row.by_rules,
-            warnings=row.warnings,
-            kept=row.kept,
-            cells=cells,
-        )
 
     def _fill_pending(self, earlier: Pending, clean, by_key, stored):
         for name in RICHER_TEXT_FIELDS + ("email",):

@@ -13,7 +13,7 @@ from leadtracker.leads.actions.tags import _tag_objects
 from leadtracker.leads.consent import imported_consents
 from leadtracker.leads.models import Activity, ActivityKind, Lead, LeadPhone, LeadStatus, LeadTag
 from leadtracker.leads.signals import leads_imported
-from leadtracker.lib.bulk import insert_returning_ids, insert_rows, one_of, text_array
+from leadtracker.lib.bulk import insert_returning_ids, insert_rows, text_array
 
 
 @dataclass
@@ -34,21 +34,26 @@ class Pending:
 
 def already_stored(org, phones: set, emails: set) -> dict:
     """Which of a batch's numbers and e-mails (as "@e-mail") are already stored, and on
-    which lead."""
+    which lead: one statement."""
     if connection.vendor == "postgresql":
         return _already_stored_postgresql(org.id, phones, emails)
-    stored = dict(
-        LeadPhone.objects.filter(organisation=org, e164__in=one_of(phones)).values_list("e164", "lead_id")
-    )
-    stored.update(
-        {
-            f"@{e}": pk
-            for e, pk in Lead.objects.filter(organisation=org, email__in=one_of(emails))
-            .exclude(email="")  # so SQLite uses the partial unique index (see find_duplicate)
-            .values_list("email", "pk")
-        }
-    )
-    return stored
+    return _already_stored_sqlite(org.id, phones, emails)
+
+
+def _already_stored_sqlite(org_id: int, phones: set, emails: set) -> dict:
+    """Each value looked up in its unique index (the e-mail's is partial: "NOT (email = '')",
+    written as the index says it, lets SQLite use it), the numbers and e-mails in one
+    statement: two ORM queries a batch cost ~2 ms more in building their SQL."""
+    sql = """
+        SELECT e164, lead_id FROM leads_leadphone
+         WHERE organisation_id = %s AND e164 IN (SELECT value FROM json_each(%s))
+        UNION ALL
+        SELECT '@' || email, id FROM leads_lead
+         WHERE organisation_id = %s AND NOT (email = '') AND email IN (SELECT value FROM json_each(%s))
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [org_id, json.dumps(list(phones)), org_id, json.dumps(list(emails))])
+        return dict(cursor.fetchall())
 
 
 def _already_stored_postgresql(org_id: int, phones: set, emails: set) -> dict:
@@ -142,42 +147,35 @@ def insert_leads(org, pending: list[Pending], *, default_status: LeadStatus, now
 def insert_details(org, lead_ids: list[int], pending: list[Pending], *, actor, now) -> None:
     """What goes with the new leads: consents, numbers, tags, timeline rows, and the signal
     that lets calls follow the batch's numbers."""
-    imported_consents(
-        org,
-        [pk for pk, p in zip(lead_ids, pending, strict=True) if p.clean.fields["marketing_consent"]],
-        actor=actor,
-    )
     # Numbers and timeline rows need no ids back: plain INSERTs, several times cheaper
-    # than building a model object for each.
+    # than building a model object for each. What each statement needs is gathered in one
+    # pass over the batch (a loop over a thousand leads a statement added up to ~3% of an
+    # import); the statements run in the order they did.
     org_id = org.id
+    consented, phone_rows, numbers, tagged = [], [], {}, []
+    for pk, p in zip(lead_ids, pending, strict=True):
+        clean = p.clean
+        if clean.fields["marketing_consent"]:
+            consented.append(pk)
+        e164s = numbers[pk] = []
+        for i, (e164, raw) in enumerate(clean.phones):
+            phone_rows.append((org_id, pk, e164, raw, e164.lstrip("+")[::-1], i))
+            e164s.append(e164)
+        if clean.tags:
+            tagged.append((pk, clean.tags))
+    imported_consents(org, consented, actor=actor)
     insert_rows(
-        LeadPhone,
-        ["organisation_id", "lead_id", "e164", "raw", "digits_reversed", "position"],
-        [
-            (org_id, pk, e164, raw, e164.lstrip("+")[::-1], i)
-            for pk, p in zip(lead_ids, pending, strict=True)
-            for i, (e164, raw) in enumerate(p.clean.phones)
-        ],
+        LeadPhone, ["organisation_id", "lead_id", "e164", "raw", "digits_reversed", "position"], phone_rows
     )
-    tag_names = sorted({t for p in pending for t in p.clean.tags})
-    if tag_names:
-        tags = {t.name: t for t in _tag_objects(org.pk, tag_names)}
+    if tagged:
+        tags = {t.name: t for t in _tag_objects(org.pk, sorted({t for _, names in tagged for t in names}))}
         insert_rows(
             LeadTag,
             ["organisation_id", "lead_id", "tag_id"],
-            [
-                (org_id, pk, tags[name].id)
-                for pk, p in zip(lead_ids, pending, strict=True)
-                for name in p.clean.tags
-            ],
+            [(org_id, pk, tags[name].id) for pk, names in tagged for name in names],
         )
     _insert_activities(org, lead_ids, pending, actor=actor, now=now)
-    leads_imported.send(
-        sender=Lead,
-        organisation=org,
-        numbers={pk: [e164 for e164, _ in p.clean.phones] for pk, p in zip(lead_ids, pending, strict=True)},
-        actor=actor,
-    )
+    leads_imported.send(sender=Lead, organisation=org, numbers=numbers, actor=actor)
 
 
 def _insert_activities(org, lead_ids: list[int], pending: list[Pending], *, actor, now) -> None:

@@ -71,5 +71,10 @@ def test_statements_per_batch_do_not_grow_with_the_batch(acme, tmp_path, monkeyp
     # Both imports ran three batches and the last, empty, commit; a batch's statements are the
     # same in number at 25 rows and at 100.
     assert small_statements == large_statements, (small_statements, large_statements)
-    per_batch = small_statements / BATCHES
-    assert per_batch <= 16, per_batch
+    # Pinned, statement by statement (a test's transaction makes each batch's transaction a
+    # savepoint): the savepoint, the one duplicate look-up, the savepoint of the batch's writes
+    # (a number taken meanwhile sends them one lead at a time), the rules' look-up, the leads (on PostgreSQL their ids from the sequence first, then COPY), their
+    # numbers and timeline rows, the calls and call-backs waiting for the numbers, and the two
+    # releases; the webhook subscribers are read once an import.
+    per_batch = {"postgresql": 12, "sqlite": 11}[connection.vendor]
+    assert small_statements == per_batch * BATCHES + 1, (small_statements, per_batch)
