@@ -118,7 +118,12 @@ def shell(request):
             )
         tabs = main_tabs(membership)
         section = current_section(request, membership)
-    unread = unread_count(membership) if membership is not None else 0
+    unread = 0
+    if membership is not None:
+        # Read with the membership on a GET (accounts/middleware.py), else asked here.
+        unread = getattr(membership, "unread_notifications", None)
+        if unread is None:
+            unread = unread_count(membership)
     return {
         "unread_notifications": unread,
         "membership": membership,

@@ -1,11 +1,13 @@
 """Reads of leads, with visibility applied: every query of leads starts from leads_for()."""
 
 import datetime as dt
+import functools
 import unicodedata
 from collections import Counter
 from difflib import SequenceMatcher
 from itertools import permutations
 
+from django.db import connection
 from django.db.models import Count, F, Max, Q, QuerySet, Sum, Window
 from django.db.models.functions import RowNumber
 from django.shortcuts import get_object_or_404
@@ -21,14 +23,60 @@ from leadtracker.leads.models import (
     LeadPhone,
     LeadSource,
     LeadStatus,
+    LeadTag,
     MessageTemplate,
     SavedView,
     Tag,
     WebhookEndpoint,
 )
 from leadtracker.leads.timeline import SOURCES
+from leadtracker.lib import rows
 from leadtracker.lib.phones import InvalidPhone, normalise, to_ascii_digits
 from leadtracker.lib.timeutil import ANY_FUTURE, ANY_PAST, check_within
+
+
+@functools.cache
+def _numbers_and_tags_sql(vendor: str, n: int) -> str:
+    """The UNION ALL of numbers_and_tags for ``n`` ids. Written by hand: the list and one lead
+    run it on every request, and building and compiling its two querysets (and, on PostgreSQL,
+    psycopg splitting a statement with two placeholders per id) cost several times running it
+    (issue 21). PostgreSQL takes the ids as one array; SQLite a placeholder each."""
+    quote = connection.ops.quote_name
+    phone, lead_tag, tag = (quote(m._meta.db_table) for m in (LeadPhone, LeadTag, Tag))
+    ids = "= ANY(%s::bigint[])" if vendor == "postgresql" else f"IN ({', '.join(['%s'] * n)})"
+    return (
+        f"SELECT 0, p.lead_id, p.e164, '', p.position, p.id FROM {phone} p WHERE p.lead_id {ids} "  # noqa: S608 - names from the models, values bound
+        f"UNION ALL SELECT 1, lt.lead_id, t.name, t.name, 0, lt.tag_id FROM {lead_tag} lt "
+        f"JOIN {tag} t ON t.id = lt.tag_id WHERE lt.lead_id {ids} "
+        "ORDER BY 1, 4, 5, 6"
+    )
+
+
+def numbers_and_tags(ids: list[int]) -> list[tuple[int, int, str]]:
+    """(is a tag, lead id, number or tag name) of the leads ``ids``, in one statement: the
+    numbers in their order (position, id), then the tags by name (the database's collation) and
+    id — each lead's as ``lead.phones.all()`` and ``lead.tags.all()`` give them."""
+    if not ids:
+        return []
+    ids = [int(i) for i in ids]
+    vendor = connection.vendor
+    params = [ids, ids] if vendor == "postgresql" else ids + ids
+    with connection.cursor() as cursor:
+        cursor.execute(_numbers_and_tags_sql(vendor, 1 if vendor == "postgresql" else len(ids)), params)
+        return [(is_tag, lead_id, text) for is_tag, lead_id, text, *_ in cursor.fetchall()]
+
+
+def numbers_and_tags_of(lead: Lead) -> tuple[list[LeadPhone], list[Tag]]:
+    """One lead's numbers and tags in one statement (numbers_and_tags), as the objects a page
+    shows (a number's e164, a tag's name), in the order of ``lead.phones.all()`` and
+    ``lead.tags.all()``."""
+    phones, tags = [], []
+    for is_tag, _lead_id, text in numbers_and_tags([lead.pk]):
+        if is_tag:
+            tags.append(Tag(organisation_id=lead.organisation_id, name=text))
+        else:
+            phones.append(LeadPhone(organisation_id=lead.organisation_id, lead_id=lead.pk, e164=text))
+    return phones, tags
 
 
 def leads_for(viewer: Membership) -> QuerySet:
@@ -84,6 +132,47 @@ def get_setting(model, org_id: int, pk: int):
 CHOICES = ("status_choices", "source_choices", "tag_choices", "owner_choices", "team_choices")
 
 
+_LISTS = (LeadStatus, LeadSource, Tag)
+
+
+@functools.cache
+def _lists_sql(vendor: str) -> str:
+    """The organisation's active statuses, its sources and its tags in one UNION ALL: each
+    branch has every list's columns, its own filled and the others NULL, after four to sort by
+    (the list; position for statuses, name for the others; id). Written by hand (lib/rows.py
+    says why): the leads page reads all three on every visit."""
+    quote = connection.ops.quote_name
+    # Typed NULLs: PostgreSQL types a UNION's column pair by pair, and NULL with NULL is text.
+    nulls = [
+        ", ".join(f"CAST(NULL AS {f.db_type(connection)})" for f in m._meta.concrete_fields) for m in _LISTS
+    ]
+    branches = []
+    for i, model in enumerate(_LISTS):
+        own = rows.select_list(model, "x", connection)
+        columns = ", ".join([*nulls[:i], own, *nulls[i + 1 :]])
+        position, name = ("x.position", "''") if model is LeadStatus else ("0", "x.name")
+        active = " AND x.is_active = %s" if model is LeadStatus else ""
+        branches.append(
+            f"SELECT {i}, {position}, {name}, x.id, {columns} FROM {quote(model._meta.db_table)} x "  # noqa: S608 - names from the models
+            f"WHERE x.organisation_id = %s{active}"
+        )
+    return " UNION ALL ".join(branches) + " ORDER BY 1, 2, 3, 4"
+
+
+def organisation_lists(org_id: int) -> tuple[list, list, list]:
+    """statuses(org_id), sources(org_id) and tags(org_id), each in its order, as the ORM reads
+    them, in one statement."""
+    with connection.cursor() as cursor:
+        cursor.execute(_lists_sql(connection.vendor), [org_id, True, org_id, org_id])
+        found = cursor.fetchall()
+    widths = [len(m._meta.concrete_fields) for m in _LISTS]
+    made = ([], [], [])
+    for row in found:
+        i = row[0]
+        made[i].append(rows.build(_LISTS[i], row, 4 + sum(widths[:i]))[0])
+    return made
+
+
 def choices(viewer: Membership, names: tuple[str, ...] = CHOICES) -> dict:
     """What the organisation offers to choose from: every status, source, tag, the members the
     viewer may give a lead to, and the teams. Named *_choices so that they never share a name
@@ -92,10 +181,13 @@ def choices(viewer: Membership, names: tuple[str, ...] = CHOICES) -> dict:
     org_id = viewer.organisation_id
     wants_members = viewer.role != Role.AGENT and not {"owner_choices", "team_choices"}.isdisjoint(names)
     members = list(assignable_members(viewer)) if wants_members else []
+    together = None
+    if {"status_choices", "source_choices", "tag_choices"} <= set(names):  # one statement (the leads page)
+        together = organisation_lists(org_id)
     made = {
-        "status_choices": lambda: list(statuses(org_id)),
-        "source_choices": lambda: list(sources(org_id)),
-        "tag_choices": lambda: list(tags(org_id)),
+        "status_choices": lambda: together[0] if together else list(statuses(org_id)),
+        "source_choices": lambda: together[1] if together else list(sources(org_id)),
+        "tag_choices": lambda: together[2] if together else list(tags(org_id)),
         "owner_choices": lambda: members,
         "team_choices": lambda: [m for m in members if m.role != Role.AGENT],
     }

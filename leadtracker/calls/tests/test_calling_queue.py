@@ -169,4 +169,5 @@ def test_the_queue_page_costs_the_same_however_long_the_queue(acme, phone, as_me
         make_lead(acme, owner=acme.bob, phone=f"98700 200{n:02d}")
     assert (_queue_queries(agent), _queue_queries(manager)) == few
     # The agent's card: +1 the lines a call can go through (telephony), +1 the custom fields.
-    assert few == (14, 13)
+    # (The unread badge is read with the membership since issue 21: 14 and 13 before.)
+    assert few == (13, 12)

@@ -190,7 +190,8 @@ def test_the_sheets_statements_are_counted(acme, phone, as_member):
     ]
     # The lead's sheet has one more than the others: whether a telephony line can place the call
     # ("Call via Exotel", integrations/telephony), asked once per page.
-    assert counts == [6, 6, 5]
+    # (The unread badge is read with the membership since issue 21: 6, 6, 5 before.)
+    assert counts == [5, 5, 4]
 
 
 @pytest.mark.django_db

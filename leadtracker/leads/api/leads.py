@@ -4,7 +4,7 @@ import datetime as dt
 import json
 
 from django.db import transaction
-from django.db.models import CharField, F, Value
+from django.db.models import F
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -43,7 +43,7 @@ from leadtracker.leads.api.schemas import (
 from leadtracker.leads.export import export_response
 from leadtracker.leads.fields import filters as custom_filters
 from leadtracker.leads.fields import selectors as field_selectors
-from leadtracker.leads.models import Lead, LeadPhone, LeadTag
+from leadtracker.leads.models import Lead
 from leadtracker.lib.errors import ActionError
 from leadtracker.lib.pagination import keyset_sorted
 from leadtracker.lib.router import Router
@@ -149,37 +149,11 @@ LIST_RELATED = {
 }
 
 
-def _numbers_and_tags(ids: list[int]):
-    """(is a tag, lead id, number or tag name) of the leads, in one statement (UNION ALL): the
-    numbers in their order (position, id), then the tags by name (the database's collation) and
-    id."""
-    columns = ("u_tag", "u_lead", "u_text", "u_by", "u_n", "u_id")
-    numbers = LeadPhone.objects.filter(lead_id__in=ids).annotate(
-        u_tag=Value(0),
-        u_lead=F("lead_id"),
-        u_text=F("e164"),
-        u_by=Value("", output_field=CharField()),
-        u_n=F("position"),
-        u_id=F("id"),
-    )
-    names = LeadTag.objects.filter(lead_id__in=ids).annotate(
-        u_tag=Value(1),
-        u_lead=F("lead_id"),
-        u_text=F("tag__name"),
-        u_by=F("tag__name"),
-        u_n=Value(0),
-        u_id=F("tag_id"),
-    )
-    rows = numbers.order_by().values_list(*columns).union(names.order_by().values_list(*columns), all=True)
-    rows = rows.order_by("u_tag", "u_by", "u_n", "u_id")
-    return ((is_tag, lead_id, text) for is_tag, lead_id, text, *_ in rows)
-
-
 def _page_response(rows: list[dict], next_cursor: str | None, org_id: int, viewer=None) -> HttpResponse:
     ids = [r["id"] for r in rows]
     phones: dict[int, list[str]] = {}
     tags: dict[int, list[str]] = {}
-    for is_tag, lead_id, text in _numbers_and_tags(ids) if ids else ():
+    for is_tag, lead_id, text in selectors.numbers_and_tags(ids):
         (tags if is_tag else phones).setdefault(lead_id, []).append(text)
     items = []
     link = consent.link_maker()
@@ -328,7 +302,7 @@ def get_lead(request, lead_id: int):
         selectors.leads_for(request.membership).select_related("status", "source"), pk=lead_id
     )
     phones, tags = [], []
-    for is_tag, _lead_id, text in _numbers_and_tags([lead.pk]):
+    for is_tag, _lead_id, text in selectors.numbers_and_tags([lead.pk]):
         (tags if is_tag else phones).append(text)
     out = LeadOut.of(lead, phones=phones, tags=tags)
     if request.method == "GET":  # the writes answer through this too; they are audited as writes

@@ -45,7 +45,7 @@ from leadtracker.leads.forms import FollowUpForm, LeadEditForm, LeadForm, NoteFo
 from leadtracker.leads.models import FollowUp, FollowUpKind, LeadSource, LeadStatus, MessageTemplate
 from leadtracker.leads.trash import selectors as trash_selectors
 from leadtracker.leads.trash.actions import may_restore
-from leadtracker.leads.views import cached
+from leadtracker.leads.views import blank_forms, cached, list_rows
 from leadtracker.lib import confirm
 from leadtracker.lib.errors import ActionError
 from leadtracker.lib.pagination import keyset_sorted
@@ -157,7 +157,7 @@ def lead_list(request):
     query.pop("cursor", None)
     filters = _filters(request.GET)
     context = {
-        "leads": masking.mark_leads(request.membership, rows),
+        "leads": list_rows.ready(request.membership, rows),
         "next_cursor": next_cursor,
         "query": query.urlencode(),
         "sort": sort,
@@ -400,11 +400,12 @@ def lead_detail(request, lead_id):
     choices = selectors.choices(request.membership, ("status_choices", "owner_choices"))  # what it shows
     masked = masking.hides(request.membership, lead.owner_id)
     timeline = selectors.timeline(lead)
+    phones, tags = selectors.numbers_and_tags_of(lead)
     context = merge_context(
         {
             "lead": lead,
-            "phones": masking.mark_phones(request.membership, lead, lead.phones.all()),
-            "tags": list(lead.tags.all()),
+            "phones": masking.mark_phones(request.membership, lead, phones),
+            "tags": tags,
             "timeline": timeline,
             "ownership": [a for a in timeline if a.kind == "owner"],  # its history, once filtered
             # No tel:, WhatsApp or SMS link carries a number the viewer may not see.
@@ -412,8 +413,8 @@ def lead_detail(request, lead_id):
             "open_follow_ups": list(
                 FollowUp.objects.filter(lead=lead).open().select_related("assignee").order_by("due_at")
             ),
-            "note_form": NoteForm(),
-            "follow_up_form": FollowUpForm(),
+            "note_fields": blank_forms.fields("note"),
+            "follow_up_fields": blank_forms.fields("follow_up"),
             "follow_up_kinds": FollowUpKind.choices,
             "owner_ids": [m.user_id for m in choices["owner_choices"]],
             "now": timezone.now(),
