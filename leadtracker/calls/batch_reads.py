@@ -51,31 +51,35 @@ def _time(moment: dt.datetime):
     return connection.ops.adapt_datetimefield_value(moment)
 
 
-def shifts(org_id: int, user_id: int, first: dt.datetime, last: dt.datetime) -> list[tuple]:
-    """(start, end or None) of the person's shifts that overlap [first, last]."""
-    sql = (
-        f"SELECT started_at, ended_at FROM {_q(Shift._meta.db_table)} "  # noqa: S608 — names from the model
+def shifts_and_leads(org_id: int, user_id: int, first, last, numbers) -> tuple[list[tuple], dict]:
+    """One statement for the two reads a batch starts with: (start, end or None) of the person's
+    shifts that overlap [first, last], and {E.164: (lead id, its owner's id)} of these numbers
+    that are a lead's (one lead a number: the organisation's numbers are unique). A UNION ALL of
+    the two reads, each as it was on its own (the same WHERE, the same index)."""
+    shift = (
+        f"SELECT 's', started_at, ended_at, NULL, NULL, NULL FROM {_q(Shift._meta.db_table)} "  # noqa: S608 — names from the model
         "WHERE organisation_id = %s AND started_at <= %s AND user_id = %s "
         "AND (ended_at IS NULL OR ended_at >= %s)"
     )
+    params = [org_id, _time(last), user_id, _time(first)]
+    if numbers:
+        among, more = _one_of(numbers)
+        phone, lead = _q(LeadPhone._meta.db_table), _q(Lead._meta.db_table)
+        shift += (
+            f" UNION ALL SELECT 'l', NULL, NULL, {phone}.e164, {phone}.lead_id, {lead}.owner_id "  # noqa: S608 — as above
+            f"FROM {phone} INNER JOIN {lead} ON {phone}.lead_id = {lead}.id "
+            f"WHERE {phone}.e164 {among} AND {phone}.organisation_id = %s"
+        )
+        params += [*more, org_id]
+    found, leads = [], {}
     with connection.cursor() as cursor:
-        cursor.execute(sql, [org_id, _time(last), user_id, _time(first)])
-        return [(as_utc(start), None if end is None else as_utc(end)) for start, end in cursor.fetchall()]
-
-
-def leads_of_numbers(org_id: int, numbers) -> dict[str, tuple[int, int | None]]:
-    """{E.164: (lead id, its owner's id)} of the numbers that are a lead's (one lead a number:
-    the organisation's numbers are unique)."""
-    among, params = _one_of(numbers)
-    phone, lead = _q(LeadPhone._meta.db_table), _q(Lead._meta.db_table)
-    sql = (
-        f"SELECT {phone}.e164, {phone}.lead_id, {lead}.owner_id FROM {phone} "  # noqa: S608 — names from the models
-        f"INNER JOIN {lead} ON {phone}.lead_id = {lead}.id "
-        f"WHERE {phone}.e164 {among} AND {phone}.organisation_id = %s"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, org_id])
-        return {e164: (lead_id, owner_id) for e164, lead_id, owner_id in cursor.fetchall()}
+        cursor.execute(shift, params)
+        for kind, start, end, e164, lead_id, owner_id in cursor.fetchall():
+            if kind == "s":
+                found.append((as_utc(start), None if end is None else as_utc(end)))
+            else:
+                leads[e164] = (lead_id, owner_id)
+    return found, leads
 
 
 def logged_calls(org_id: int, user_id: int, via: str, direction: str, numbers, first, last) -> list[Call]:

@@ -61,3 +61,16 @@ def touch_leads(stored: list[tuple[int, CleanCall]]) -> None:
             f"AND ({table}.last_contacted_at IS NULL OR {table}.last_contacted_at < v.at)",
             params,
         )
+
+
+def touch_leads_of(inserted: str) -> str:
+    """PostgreSQL: the same update as a WITH of the INSERT that stores a batch (``inserted``:
+    its name in the statement, RETURNING lead_id and started_at), so the batch pays no round
+    trip for it. Each lead's newest call among the rows inserted; the same guard."""
+    table = connection.ops.quote_name(Lead._meta.db_table)
+    return (
+        f"UPDATE {table} SET last_contacted_at = v.at FROM "  # noqa: S608 — names from the model
+        f"(SELECT lead_id AS id, MAX(started_at) AS at FROM {inserted} WHERE lead_id IS NOT NULL "
+        f"GROUP BY lead_id) AS v WHERE {table}.id = v.id "
+        f"AND ({table}.last_contacted_at IS NULL OR {table}.last_contacted_at < v.at)"
+    )

@@ -18,7 +18,7 @@ from ninja.errors import ValidationError
 
 from leadtracker.accounts.audit import Actor
 from leadtracker.calls import batch_reads, callbacks
-from leadtracker.calls.ingest import CleanCall, db_time, touch_leads
+from leadtracker.calls.ingest import CleanCall, db_time, touch_leads, touch_leads_of
 from leadtracker.calls.models import Call, CallStatus, CallType, CallVia, Device, Direction, UsageDay
 from leadtracker.calls.sheet.twins import absorb_logged_twins
 from leadtracker.calls.signals import calls_stored, line_numbers
@@ -300,12 +300,15 @@ def _store(
     device: Device, org, rows: list[CleanCall], stored_before: set[int], *, actor: Actor, now: dt.datetime
 ) -> dict:
 
-    # Outside every shift of the device's person: counted, dropped, nothing of it kept.
-    kept, outside = [], 0
+    # Outside every shift of the device's person: counted, dropped, nothing of it kept. The
+    # same statement finds the leads of the batch's numbers: of every row not stored before
+    # (a resent batch matches nothing); those of rows dropped below go unused.
+    kept, outside, leads = [], 0, {}
     if rows:
         first = min(r.started_at for r in rows)
         last = max(r.started_at for r in rows)
-        shifts = batch_reads.shifts(org.pk, device.user_id, first, last)
+        numbers = {r.number for r in rows if r.valid and r.index not in stored_before}
+        shifts, leads = batch_reads.shifts_and_leads(org.pk, device.user_id, first, last, numbers)
         for r in rows:
             if in_shift(shifts, r.started_at):
                 kept.append(r)
@@ -327,13 +330,14 @@ def _store(
     # The company line ringing this phone (a click-to-call's first leg): its provider reports
     # the call, stored twice it would count twice. Counted with the duplicates.
     unique = _without_line_calls(org, unique)
-    _match(org, unique, device=device, actor=actor)
+    _match(org, unique, leads, device=device, actor=actor)
     stored = _insert(org, device, unique, now=now)
     duplicates = len(kept) - len(stored)
     if stored:
         # Calls the outcome sheet logged before the phone's rows arrived: counted once.
         twins = absorb_logged_twins(org, device.user_id, stored, actor=actor)
-        touch_leads(stored)
+        if connection.vendor != "postgresql":  # there the INSERT did it (_insert)
+            touch_leads(stored)
         moves: list = []  # the call-backs' changes, added to the roll-ups, not recounted
         returned = callbacks.on_calls_stored(org, stored, user_id=device.user_id, moves=moves)
         calls_stored.send(
@@ -397,13 +401,14 @@ def _without_line_calls(org, rows: list[CleanCall]) -> list[CleanCall]:
     return [r for r in rows if r.number not in lines] if lines else rows
 
 
-def _match(org, rows: list[CleanCall], *, device: Device, actor: Actor) -> None:
-    """Link each call to the lead with its number; create leads for unknown numbers when the
-    organisation asks for it (named from the phone's contact, owned by the device's person)."""
+def _match(org, rows: list[CleanCall], leads: dict, *, device: Device, actor: Actor) -> None:
+    """Link each call to the lead with its number (``leads``: {E.164: (lead id, owner id)}, read
+    with the shifts); create leads for unknown numbers when the organisation asks for it (named
+    from the phone's contact, owned by the device's person)."""
     numbers = {r.number for r in rows if r.valid}
     if not numbers:
         return
-    found = batch_reads.leads_of_numbers(org.pk, numbers)
+    found = {n: leads[n] for n in numbers if n in leads}
     if org.calls_create_leads:
         for number in sorted(numbers - found.keys()):
             name = next((r.contact_name for r in rows if r.number == number and r.contact_name), "")
@@ -498,7 +503,13 @@ def _insert(org, device: Device, rows: list[CleanCall], *, now: dt.datetime) -> 
             # Column names and types come from ROW_COLUMNS; every value is bound.
             select = f"SELECT %s, %s, %s, {ROW_NAMES}, %s, %s, %s FROM unnest({arrays}) AS u({ROW_NAMES})"  # noqa: S608
             params = fixed + [list(col) for col in zip(*values, strict=True)]
-            cursor.execute(f"INSERT INTO {table} ({columns}) {select}{RETURNING}", params)  # noqa: S608
+            # The leads' last contacted time moved in the same statement (ingest.touch_leads_of).
+            cursor.execute(
+                f"WITH ins AS (INSERT INTO {table} ({columns}) {select}{RETURNING}, lead_id), "  # noqa: S608
+                f"touched AS ({touch_leads_of('ins')}) "
+                'SELECT "id", "device_call_id", "number", "type", "started_at" FROM ins',
+                params,
+            )
         else:
             placeholder = "(" + ", ".join(["%s"] * len(COLUMNS)) + ")"
             params = [p for v in values for p in (*fixed[:3], *v, *fixed[3:])]
