@@ -12,7 +12,8 @@ page and returns everything wrong with it at once, each line naming the rule and
   through `context.route`: a route turns Chromium's HTTP cache off for the whole context, and
   every page then fetched its stylesheets and scripts again (≈ 10 requests a page), besides
   axe's 650 kB through Python. The rules that cannot report a gated impact are not run
-  (AXE_OFF_JS). Screenshots are taken through the DevTools protocol's fast encoder.
+  (AXE_OFF_JS), and axe keeps no HTML excerpt of the elements it checks (``noHtml``).
+  Screenshots are JPEGs taken through the DevTools protocol.
 - **target**: WCAG 2.2 AA 2.5.8 (Target Size, Minimum), see TARGET_SIZE_JS for how each of its
   exceptions is decided; and on a phone, a primary action (`.primary`) under 44 px high.
 - **http**: any answer of ours ≥ 400 (the page, or a file or htmx request it made).
@@ -34,6 +35,10 @@ AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 # scripts/test.sh keeps var/test-results (CI uploads it); the screenshots go there whatever
 # LEADTRACKER_VAR_DIR the browser pass sets, since that one is the pass's scratch space.
 SCREENSHOTS = ROOT / "var" / "test-results" / "screenshots"
+# A JPEG at quality 80: a person pages through them (nothing compares them pixel by pixel),
+# and Chromium encodes one with less CPU than its PNG, in two thirds of the bytes.
+SHOT_SUFFIX = ".jpg"
+SHOT_QUALITY = 80
 PHONE_MAX_WIDTH = 600
 PRIMARY_MIN_HEIGHT = 44
 GATED_IMPACTS = ("serious", "critical")
@@ -221,7 +226,10 @@ AXE_OFF_JS = """
     if (seen.every((impact) => impact && !impacts.includes(impact))) off[rule.id] = {enabled: false};
   }
   return off;
-}; }
+};
+// axe keeps an excerpt of each checked element's HTML (its outerHTML: the whole document's for
+// the rules that check <html>) for its report; the gate reports the elements' selectors only.
+axe.configure({noHtml: true}); }
 """
 
 PAGE_SIZE_JS = """
@@ -231,8 +239,28 @@ PAGE_SIZE_JS = """
 }
 """
 
-# htmx requests a page starts on load (hx-trigger="load") are part of the page.
+# htmx requests a page starts on load (hx-trigger="load") are part of the page; they are waited
+# for as long as Playwright's default deadline.
 SETTLED_JS = "() => !document.querySelector('.htmx-request')"
+SETTLE_MS = 30_000
+
+# Every check of a page in one call (one round trip through Playwright's driver, not six): the
+# wait for the htmx requests a page just opened starts on load (``settle``: checked each
+# animation frame, as wait_for_function polled), the layout checks, axe, the CSP violations seen
+# so far, and what the screenshot and the Hindi walk need (the page's size and language).
+CHECKS_JS = f"""
+async ([settle, phone, primaryMin, impacts]) => {{
+  const until = Date.now() + {SETTLE_MS};
+  while (settle && !({SETTLED_JS})()) {{
+    if (Date.now() > until) throw new Error("the page's htmx requests went on for {SETTLE_MS} ms");
+    await new Promise((frame) => requestAnimationFrame(frame));
+  }}
+  const found = [...({SIDEWAYS_JS})(), ...({TARGET_SIZE_JS})([phone, primaryMin])];
+  found.push(...(await ({AXE_RUN_JS})(impacts)).map((line) => "axe: " + line));
+  found.push(...window.__gateCsp.splice(0).map((line) => "csp: " + line));
+  return {{found, size: ({PAGE_SIZE_JS})(), lang: document.documentElement.lang}};
+}}
+"""
 
 
 @cache
@@ -247,6 +275,7 @@ class Gate:
         self.base_url = base_url.rstrip("/")
         self.origin = urlsplit(self.base_url).netloc
         self.problems: list[str] = []
+        self.lang = ""  # the language of the page checked last (its <html lang>)
         self._devtools: dict = {}  # page → its DevTools session, for screenshots
         context.add_init_script(WATCH_CSP_JS)
         context.add_init_script(f"({SELECTOR_JS})();")
@@ -284,32 +313,37 @@ class Gate:
                 raise
             if response is None:
                 return [f"http: no answer for {path}"]
-            page.wait_for_function(SETTLED_JS)
-        width = page.viewport_size["width"]
-        found = list(page.evaluate(SIDEWAYS_JS))
-        found += page.evaluate(TARGET_SIZE_JS, [width <= PHONE_MAX_WIDTH, PRIMARY_MIN_HEIGHT])
-        found += [f"axe: {line}" for line in page.evaluate(AXE_RUN_JS, list(GATED_IMPACTS))]
-        found += [f"csp: {line}" for line in page.evaluate("window.__gateCsp.splice(0)")]
+        phone = page.viewport_size["width"] <= PHONE_MAX_WIDTH
+        checked = page.evaluate(CHECKS_JS, [path is not None, phone, PRIMARY_MIN_HEIGHT, list(GATED_IMPACTS)])
+        found = checked["found"]
+        self.lang = checked["lang"]
         if shot is not None:
-            self.screenshot(page, shot)
+            self.screenshot(page, shot, checked["size"])
         found += self.problems
         # A broken page repeats itself (one CSP message per element): each line once, ten at most.
         found = list(dict.fromkeys(found))
         more = [f"… and {len(found) - MAX_LINES} more"] if len(found) > MAX_LINES else []
         return found[:MAX_LINES] + more
 
-    def screenshot(self, page, shot: Path) -> None:
-        """The whole page as a PNG, through Chromium's DevTools protocol with its fast encoder
-        (``optimizeForSpeed``): the same picture as ``page.screenshot(full_page=True)`` in
-        about half the time (0.31 against 0.49 s for the lead list at 360 px, 0.34 against
-        0.77 s at 1280, at load 8); screenshots were a quarter of a gate walk's time."""
+    def screenshot(self, page, shot: Path, size: list[int]) -> None:
+        """The whole page (``size``: its width and height) as a JPEG, through Chromium's
+        DevTools protocol: the same picture as ``page.screenshot(full_page=True)`` in about half
+        the time (0.31 against 0.49 s for the lead list at 360 px, 0.34 against 0.77 s at 1280,
+        at load 8), the JPEG for a fifth less CPU than the fast PNG encoder (4.7 against 6.0 s
+        for five pages at both widths, three times); screenshots were a quarter of a walk."""
         if page not in self._devtools:
             self._devtools[page] = page.context.new_cdp_session(page)
-        width, height = page.evaluate(PAGE_SIZE_JS)
+        width, height = size
         clip = {"x": 0, "y": 0, "width": width, "height": height, "scale": 1}
         picture = self._devtools[page].send(
             "Page.captureScreenshot",
-            {"format": "png", "captureBeyondViewport": True, "optimizeForSpeed": True, "clip": clip},
+            {
+                "format": "jpeg",
+                "quality": SHOT_QUALITY,
+                "captureBeyondViewport": True,
+                "optimizeForSpeed": True,
+                "clip": clip,
+            },
         )
         shot.parent.mkdir(parents=True, exist_ok=True)
         shot.write_bytes(base64.b64decode(picture["data"]))

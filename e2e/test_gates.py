@@ -2,7 +2,7 @@
 and at 1280×800: no sideways scroll, no serious or critical axe-core violation, tap targets of
 24×24 px (44 px high for a phone's primary action), no error answer, no JavaScript error, no
 Content-Security-Policy violation. Each page is saved as a screenshot, var/test-results/
-screenshots/<role>/<width>/<page>.png, for a person to page through.
+screenshots/<role>/<width>/<page>.jpg, for a person to page through.
 
 Each page is gated again in Hindi (issue 20 §3: Devanagari runs longer than English) at 360 px
 only — a page that fits a phone in Hindi fits 1280 px too, and the browser tests are the suite's
@@ -21,7 +21,7 @@ import shutil
 import pytest
 from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 
-from e2e.gates import GATED_IMPACTS, SCREENSHOTS, Gate
+from e2e.gates import GATED_IMPACTS, SCREENSHOTS, SHOT_SUFFIX, Gate
 
 ROLES = {"owner": "owner", "manager": "ravi", "agent": "sunil"}
 WIDTHS = (360, 1280)
@@ -168,7 +168,7 @@ def gate_pages(gate, page, role: str, extra: list[str]) -> tuple[dict[str, list[
         seen.add(name)
         for width in WIDTHS:
             page.set_viewport_size({"width": width, "height": HEIGHT})
-            shot = SCREENSHOTS / role / str(width) / f"{name.replace(':', '-')}.png"
+            shot = SCREENSHOTS / role / str(width) / f"{name.replace(':', '-')}{SHOT_SUFFIX}"
             # One load serves both widths: the second is the same page resized, as a person
             # turning a tablet would see it, and the server is asked once.
             problems = gate.check(page, path if width == WIDTHS[0] else None, shot)
@@ -190,10 +190,9 @@ def gate_in_hindi(gate, page, shots, pages: list[tuple[str, str]]) -> dict[str, 
     failures: dict[str, list[str]] = {}
     page.set_viewport_size({"width": HINDI_WIDTH, "height": HEIGHT})
     for name, path in pages:
-        problems = gate.check(page, path, shots / f"{name.replace(':', '-')}.png")
-        lang = page.evaluate("document.documentElement.lang")
-        if lang != "hi":
-            problems = [*(problems or []), f"lang: the page is served in {lang!r}, not in Hindi"]
+        problems = gate.check(page, path, shots / f"{name.replace(':', '-')}{SHOT_SUFFIX}")
+        if gate.lang != "hi":
+            problems = [*(problems or []), f"lang: the page is served in {gate.lang!r}, not in Hindi"]
         if problems:
             failures[f"{name} ({path}) in Hindi at {HINDI_WIDTH} px"] = problems
     return failures
@@ -267,11 +266,10 @@ def gate_public(browser, base_url: str, paths: list[str], locale: str, widths) -
             name = view_name(path)[0]
             for width in widths:
                 page.set_viewport_size({"width": width, "height": HEIGHT})
-                shot = shots / str(width) / f"{name}.png"
+                shot = shots / str(width) / f"{name}{SHOT_SUFFIX}"
                 problems = gate.check(page, path if width == widths[0] else None, shot)
-                lang = page.evaluate("document.documentElement.lang")
-                if hindi and lang != "hi":
-                    problems.append(f"lang: the page is served in {lang!r}, not in Hindi")
+                if hindi and gate.lang != "hi":
+                    problems.append(f"lang: the page is served in {gate.lang!r}, not in Hindi")
                 if problems:
                     failures[f"{name} ({path}){' in Hindi' if hindi else ''} at {width} px"] = problems
     finally:
