@@ -51,11 +51,13 @@ def _time(moment: dt.datetime):
     return connection.ops.adapt_datetimefield_value(moment)
 
 
-def shifts_and_leads(org_id: int, user_id: int, first, last, numbers) -> tuple[list[tuple], dict]:
-    """One statement for the two reads a batch starts with: (start, end or None) of the person's
-    shifts that overlap [first, last], and {E.164: (lead id, its owner's id)} of these numbers
-    that are a lead's (one lead a number: the organisation's numbers are unique). A UNION ALL of
-    the two reads, each as it was on its own (the same WHERE, the same index)."""
+def shifts_and_leads(org_id: int, user_id: int, first, last, numbers) -> tuple[list[tuple], dict, bool]:
+    """One statement for the reads a batch starts with: (start, end or None) of the person's
+    shifts that overlap [first, last]; {E.164: (lead id, its owner's id)} of these numbers that
+    are a lead's (one lead a number: the organisation's numbers are unique); and whether the
+    person has a browser to push to (the "how did it go?" prompt, calls/tasks.py, asks it after
+    a batch stores calls). A UNION ALL of the reads, each as it was on its own (the same WHERE,
+    the same index)."""
     shift = (
         f"SELECT 's', started_at, ended_at, NULL, NULL, NULL FROM {_q(Shift._meta.db_table)} "  # noqa: S608 — names from the model
         "WHERE organisation_id = %s AND started_at <= %s AND user_id = %s "
@@ -71,15 +73,23 @@ def shifts_and_leads(org_id: int, user_id: int, first, last, numbers) -> tuple[l
             f"WHERE {phone}.e164 {among} AND {phone}.organisation_id = %s"
         )
         params += [*more, org_id]
-    found, leads = [], {}
+    # Last: PostgreSQL types a UNION's columns from left to right, and this part's are all NULL.
+    shift += (
+        " UNION ALL SELECT 'p', NULL, NULL, NULL, NULL, NULL WHERE EXISTS (SELECT 1 FROM "  # noqa: S608 — as above
+        f"{_q(PushSubscription._meta.db_table)} WHERE organisation_id = %s AND user_id = %s)"
+    )
+    params += [org_id, user_id]
+    found, leads, pushes = [], {}, False
     with connection.cursor() as cursor:
         cursor.execute(shift, params)
         for kind, start, end, e164, lead_id, owner_id in cursor.fetchall():
             if kind == "s":
                 found.append((as_utc(start), None if end is None else as_utc(end)))
+            elif kind == "p":
+                pushes = True
             else:
                 leads[e164] = (lead_id, owner_id)
-    return found, leads
+    return found, leads, pushes
 
 
 def logged_calls(org_id: int, user_id: int, via: str, direction: str, numbers, first, last) -> list[Call]:

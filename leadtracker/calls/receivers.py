@@ -80,4 +80,4 @@ def link_imported_calls(sender, organisation, numbers, actor, **kwargs):
 
 @receiver(calls_stored)
 def prompt_after_the_newest_call(sender, organisation, user_id, moments, **kwargs):
-    tasks.queue_call_prompt(organisation, user_id, moments)
+    tasks.queue_call_prompt(organisation, user_id, moments, pushes=kwargs.get("pushes"))

@@ -303,12 +303,12 @@ def _store(
     # Outside every shift of the device's person: counted, dropped, nothing of it kept. The
     # same statement finds the leads of the batch's numbers: of every row not stored before
     # (a resent batch matches nothing); those of rows dropped below go unused.
-    kept, outside, leads = [], 0, {}
+    kept, outside, leads, pushes = [], 0, {}, None
     if rows:
         first = min(r.started_at for r in rows)
         last = max(r.started_at for r in rows)
         numbers = {r.number for r in rows if r.valid and r.index not in stored_before}
-        shifts, leads = batch_reads.shifts_and_leads(org.pk, device.user_id, first, last, numbers)
+        shifts, leads, pushes = batch_reads.shifts_and_leads(org.pk, device.user_id, first, last, numbers)
         for r in rows:
             if in_shift(shifts, r.started_at):
                 kept.append(r)
@@ -351,6 +351,8 @@ def _store(
             calls=stored,
             call_back_moves=moves,
             removed=twins,
+            # Whether the person has a browser to push to, read with the shifts (tasks.py).
+            pushes=pushes,
         )
     _keep_health(org, device, max((r.started_at for r in kept), default=None), now=now)
     return {"stored": len(stored), "duplicates": duplicates, "outside_shift": outside}

@@ -32,10 +32,15 @@ def remind_waiting_call_backs() -> int:
     return callbacks.remind_waiting()
 
 
-def queue_call_prompt(organisation, user_id: int, moments) -> None:
+def queue_call_prompt(organisation, user_id: int, moments, *, pushes: bool | None = None) -> None:
     """After calls are stored: the person's newest call, when it has just ended and they have a
-    browser to push to, gets its "how did it go?" (two queries however many calls came)."""
-    if not moments or not batch_reads.has_push_subscription(organisation.pk, user_id):
+    browser to push to, gets its "how did it go?" (two queries however many calls came; one
+    when the caller read ``pushes``, whether they have one, already — the sync does)."""
+    if not moments:
+        return
+    if pushes is None:
+        pushes = batch_reads.has_push_subscription(organisation.pk, user_id)
+    if not pushes:
         return
     newest = (
         Call.objects.filter(organisation=organisation, user_id=user_id, started_at=max(moments))
