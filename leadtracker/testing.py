@@ -5,6 +5,7 @@ import datetime as dt
 import os
 import time
 from html.parser import HTMLParser
+from importlib import import_module
 from types import SimpleNamespace
 
 import pytest
@@ -109,8 +110,6 @@ def login_client(member):
     organisation took a read and a write more: 19 statements (savepoints counted), now 8; CPU
     3.2-4.2 -> 1.5-1.8 ms a client (SQLite, load ~17), some 1,200 clients a pass."""
     # after Django's setup: the root conftest imports this module before pytest-django sets Django up
-    from importlib import import_module
-
     from django.conf import settings
     from django.contrib.auth import login
     from django.http import HttpRequest

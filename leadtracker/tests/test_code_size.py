@@ -29,7 +29,10 @@ def test_no_module_is_over_700_lines():
 def test_no_function_is_over_80_lines():
     long = set()
     for name, path in modules():
-        for node in ast.walk(ast.parse(path.read_text())):
+        source = path.read_text()
+        if source.count("\n") < MAX_FUNCTION_LINES:
+            continue  # no function can be longer than its file: not parsed
+        for node in ast.walk(ast.parse(source)):
             if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
                 if node.end_lineno - node.lineno + 1 > MAX_FUNCTION_LINES:
                     long.add(f"{name}:{node.name}")
