@@ -139,7 +139,7 @@ browser_pass() {  # $1: the part (browser: every browser test but the gates; gat
   pass_env "$1" env -u DATABASE_URL CHROMIUM="$CHROMIUM" $BIN/pytest -q --junitxml="$RESULTS/$1.xml" "${which[@]}"
   local status=$?
   # e2e/test_gates.py photographs every page as each role at each width; CI keeps var/test-results.
-  [[ "$1" == gates ]] && echo "Screenshots: $RESULTS/screenshots/<role>/<width>/<page>.png, in Hindi $RESULTS/screenshots/hi/<role>/360/<page>.png ($(find "$RESULTS/screenshots" -name '*.png' 2>/dev/null | wc -l) files)"
+  [[ "$1" == gates ]] && echo "Screenshots: $RESULTS/screenshots/<role>/<width>/<page>.jpg, in Hindi $RESULTS/screenshots/hi/<role>/360/<page>.jpg ($(find "$RESULTS/screenshots" -name '*.jpg' 2>/dev/null | wc -l) files)"
   return $status
 }
 browser_part() {
