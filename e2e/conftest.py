@@ -39,6 +39,9 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
     "--disable-quic",
+    # A larger young generation: fewer scavenges of V8's heap while axe and the pages' scripts
+    # run (5% less CPU in 9 of 9 paired runs of a gate check, 7 Dec).
+    "--js-flags=--max-semi-space-size=64",
 ]
 
 
