@@ -159,6 +159,7 @@ TRANSLATED = [
             f"{T}/leads/merge_preview.html",
             "leadtracker/leads/actions/leads.py",
             "leadtracker/leads/views/leads.py",
+            "leadtracker/leads/views/list_rows.py",
             "leadtracker/leads/views/follow_ups.py",
             "leadtracker/leads/forms.py",
             "leadtracker/leads/models.py",
