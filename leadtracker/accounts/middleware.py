@@ -90,7 +90,9 @@ def _signed_in_memberships(request) -> list | None:
     # The bell's count is read with them for a read (GET, HEAD): no notification of the viewer's
     # is written by a read before its page renders, so the count at the request's start is the
     # count. A write (POST …) may write one, and its page asks again (context_processors.shell).
-    memberships = _memberships_of(user_id, unread=request.method in ("GET", "HEAD"))
+    # The API renders no page, so no bell: its reads do not count.
+    reads_a_page = request.method in ("GET", "HEAD") and not request.path.startswith("/api/")
+    memberships = _memberships_of(user_id, unread=reads_a_page)
     if not memberships:
         return None
     user = memberships[0].user

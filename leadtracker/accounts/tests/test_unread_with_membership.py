@@ -52,3 +52,15 @@ def test_a_page_without_the_count_asks_for_it(acme):
     with CaptureQueriesContext(connection) as ctx:
         assert shell(request)["unread_notifications"] == 1
     assert any(Notification._meta.db_table in q["sql"] for q in ctx.captured_queries)
+
+
+def test_an_api_read_with_a_session_does_not_count(acme, as_member):
+    """The API renders no page and so no bell: its GETs read the membership without the count."""
+    client = as_member(acme.alice)
+    notify(organisation_id=acme.org.pk, user_id=acme.alice.user_id, text="call back")
+    with CaptureQueriesContext(connection) as ctx:
+        answer = client.get("/api/v1/me")
+    assert answer.status_code == 200
+    table = Notification._meta.db_table
+    assert not [q["sql"] for q in ctx.captured_queries if table in q["sql"]]
+    assert not hasattr(answer.wsgi_request.membership, "unread_notifications")
