@@ -42,6 +42,7 @@ from django.utils.translation import gettext as _
 from leadtracker.accounts.auth import authenticate_token
 from leadtracker.accounts.language import activate_for
 from leadtracker.accounts.models import IdempotentRequest
+from leadtracker.lib.views import is_api
 
 HEADER = "Idempotency-Key"
 REPLAYED = "Idempotent-Replayed"
@@ -175,7 +176,7 @@ def made_marks() -> dict:
 
 
 def _replayed(request) -> bool:
-    return request.headers.get(REPLAY_HEADER) == "queued" and not request.path.startswith("/api/")
+    return request.headers.get(REPLAY_HEADER) == "queued" and not is_api(request)
 
 
 def _refusal(request, response):

@@ -9,6 +9,7 @@ from django.utils.crypto import constant_time_compare
 
 from leadtracker.accounts.models import Membership, Notification, Organisation, User
 from leadtracker.lib import rows
+from leadtracker.lib.views import is_api
 
 SESSION_ORG_KEY = "org_id"
 
@@ -91,7 +92,7 @@ def _signed_in_memberships(request) -> list | None:
     # is written by a read before its page renders, so the count at the request's start is the
     # count. A write (POST …) may write one, and its page asks again (context_processors.shell).
     # The API renders no page, so no bell: its reads do not count.
-    reads_a_page = request.method in ("GET", "HEAD") and not request.path.startswith("/api/")
+    reads_a_page = request.method in ("GET", "HEAD") and not is_api(request)
     memberships = _memberships_of(user_id, unread=reads_a_page)
     if not memberships:
         return None

@@ -3,18 +3,18 @@ from django.shortcuts import redirect, render
 from django.templatetags.static import static
 
 
-def _is_api(request) -> bool:
+def is_api(request) -> bool:
     return request.path.startswith("/api/")
 
 
 def not_found(request, exception=None):
-    if _is_api(request):
+    if is_api(request):
         return JsonResponse({"detail": "not found", "errors": []}, status=404)
     return render(request, "404.html", status=404)
 
 
 def forbidden(request, exception=None):
-    if _is_api(request):
+    if is_api(request):
         return JsonResponse({"detail": "forbidden", "errors": []}, status=403)
     return render(request, "403.html", status=403)
 
