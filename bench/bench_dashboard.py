@@ -11,7 +11,9 @@ same run — the ratio is what the roll-ups save, whatever the machine's speed.
     python -m bench bench_dashboard                          # as `make bench` runs it
 
 The database is its own (/tmp/bench_dashboard.sqlite3, leadtracker_bench_dashboard), dropped
-at the end unless --keep.
+at the end unless --keep. --suffix (or BENCH_DASHBOARD_SUFFIX) appends to both names and to the
+results' file name, so a second loaded copy can live beside the first:
+--suffix _db2m uses /tmp/bench_dashboard_db2m.sqlite3 and leadtracker_bench_dashboard_db2m.
 """
 
 import argparse
@@ -43,12 +45,12 @@ TYPES = [
 TYPES += [("outgoing_nc", 4)]
 
 
-def database_url(label: str) -> str:
+def database_url(label: str, suffix: str = "") -> str:
     if label == "sqlite":
-        return f"sqlite:///{SQLITE_PATH}"
+        return f"sqlite:///{SQLITE_PATH.with_name(SQLITE_PATH.stem + suffix + SQLITE_PATH.suffix)}"
     base = os.environ.get("DATABASE_URL", "")
     base = base if base.startswith("postgres") else os.environ.get("BENCH_DATABASE_URL", PG_DEFAULT)
-    return base.rsplit("/", 1)[0] + f"/leadtracker_bench_{NAME}"
+    return base.rsplit("/", 1)[0] + f"/leadtracker_bench_{NAME}{suffix}"
 
 
 def database_exists(url: str) -> bool:
@@ -318,7 +320,7 @@ def raw_dashboard(org, viewer, team, rng):
 
 def run(args) -> None:
     label = args.db
-    url = database_url(label)
+    url = database_url(label, args.suffix)
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "leadtracker.settings")
     from bench.db import fresh_database, migrated_database
@@ -442,7 +444,7 @@ def run(args) -> None:
         )
         print(rows[-1], flush=True)
     write(
-        f"{NAME}-{label}",
+        f"{NAME}{args.suffix}-{label}",
         rows,
         notes=(
             f"{loaded['calls']:,} calls over {loaded.get('days') or DAYS} days, {N_AGENTS} agents, "
@@ -486,6 +488,11 @@ def main() -> int:
     parser.add_argument(
         "--reuse", action="store_true", help="time the database an earlier --keep run left (no loading)"
     )
+    parser.add_argument(
+        "--suffix",
+        default=os.environ.get("BENCH_DASHBOARD_SUFFIX", ""),
+        help="appended to the database's and the results' names (default: none)",
+    )
     args = parser.parse_args()
     if args.db != "both":
         run(args)
@@ -494,7 +501,7 @@ def main() -> int:
     for label in ("sqlite", "postgresql"):
         command = [sys.executable, "-m", "bench.bench_dashboard", "--db", label]
         command += ["--calls", str(args.calls), "--leads", str(args.leads), "--repeat", str(args.repeat)]
-        command += ["--load-minutes", str(args.load_minutes)]
+        command += ["--load-minutes", str(args.load_minutes), "--suffix", args.suffix]
         command += ["--keep"] if args.keep else []
         command += ["--reuse"] if args.reuse else []
         command += ["--load-only"] if args.load_only else []
