@@ -1,7 +1,7 @@
 from django.urls import include, path
 
 from leadtracker.leads.trash import views as trash_views
-from leadtracker.leads.views import consent, follow_ups, imports, leads, saved_views, settings
+from leadtracker.leads.views import consent, follow_ups, imports, lead_page, leads, saved_views, settings
 from leadtracker.leads.views import search as search_views
 
 # The settings page, and the form of each of its cards (leads/views/settings.py).
@@ -46,7 +46,7 @@ urlpatterns = [
     path("leads/import/<int:import_id>/errors/", imports.import_errors, name="import_errors"),
     path("leads/settings/fields/", include("leadtracker.leads.fields.urls")),
     path("leads/settings/", include(settings_urls)),
-    path("leads/<int:lead_id>/", leads.lead_detail, name="lead_detail"),
+    path("leads/<int:lead_id>/", lead_page.lead_detail, name="lead_detail"),
     path("leads/<int:lead_id>/edit/", leads.lead_edit, name="lead_edit"),
     path("leads/<int:lead_id>/trash/", trash_views.trash_lead, name="lead_trash_one"),
     path("leads/<int:lead_id>/note/", leads.lead_note, name="lead_note"),

@@ -2,7 +2,6 @@
 editing, duplicates and merging, bulk changes, export."""
 
 import datetime as dt
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.db import transaction
@@ -16,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from leadtracker.accounts.audit import Actor
 from leadtracker.accounts.decorators import member_required
 from leadtracker.accounts.models import Role
-from leadtracker.leads import access, masking, selectors
+from leadtracker.leads import access, selectors
 from leadtracker.leads import confirm as lead_confirm
 from leadtracker.leads.actions.assignment import assign_lead, bulk_assign
 from leadtracker.leads.actions.follow_ups import schedule_follow_up
@@ -33,19 +32,15 @@ from leadtracker.leads.actions.leads import (
 )
 from leadtracker.leads.actions.merge import merge_leads
 from leadtracker.leads.actions.saved_views import COLUMNS, DEFAULT_COLUMNS
-from leadtracker.leads.actions.settings import render_template
 from leadtracker.leads.actions.tags import add_tags, set_tags
 from leadtracker.leads.export import export_response
 from leadtracker.leads.fields import chips as field_chips
-from leadtracker.leads.fields import display as field_display
 from leadtracker.leads.fields import filters as field_filters
 from leadtracker.leads.fields import forms as field_forms
 from leadtracker.leads.fields import selectors as field_selectors
 from leadtracker.leads.forms import FollowUpForm, LeadEditForm, LeadForm, NoteForm
-from leadtracker.leads.models import FollowUp, FollowUpKind, LeadSource, LeadStatus, MessageTemplate
-from leadtracker.leads.trash import selectors as trash_selectors
-from leadtracker.leads.trash.actions import may_restore
-from leadtracker.leads.views import blank_forms, cached, list_rows
+from leadtracker.leads.models import LeadSource, LeadStatus
+from leadtracker.leads.views import cached, list_rows
 from leadtracker.lib import confirm
 from leadtracker.lib.errors import ActionError
 from leadtracker.lib.pagination import keyset_sorted
@@ -340,89 +335,6 @@ def lead_new(request):
             messages.success(request, _("Lead “%(lead)s” created.") % {"lead": lead})
             return redirect("lead_detail", lead_id=lead.pk)
     return render(request, "leads/new.html", {"form": form})
-
-
-def _links(lead, request):
-    """tel:, and per message template a WhatsApp and an sms: link with the text filled in —
-    the person sends it from their own phone; the server never sends anything."""
-    if not lead.phone:
-        return {}
-    digits = lead.phone.lstrip("+")
-    messages_out = []
-    for template in MessageTemplate.objects.filter(organisation=request.org):
-        text = render_template(
-            template.body,
-            lead=lead,
-            agent_name=request.user.get_short_name(),
-            organisation_name=request.org.name,
-        )
-        messages_out.append(
-            {
-                "name": template.name,
-                "text": text,
-                "whatsapp": f"https://wa.me/{digits}?text={quote(text)}",
-                "sms": f"sms:{lead.phone}?body={quote(text)}",
-            }
-        )
-    return {
-        "tel": f"tel:{lead.phone}",
-        "whatsapp": f"https://wa.me/{digits}",
-        "sms": f"sms:{lead.phone}",
-        "messages": messages_out,
-    }
-
-
-def _in_the_trash(request, lead_id):
-    """A link to a lead that was moved to the trash: a page saying so, with Restore for who
-    may, answered 404 all the same (the lead is not there); another organisation's, or one the
-    viewer may not see, is a plain 404 like any lead that is not there."""
-    trashed = (
-        trash_selectors.trash_for(request.membership).select_related("deleted_by").filter(pk=lead_id).first()
-    )
-    if trashed is None:
-        raise Http404("no such lead")
-    now = timezone.now()
-    context = {
-        "trashed": trashed,
-        "days_left": trash_selectors.days_left(trashed, now),
-        "may_restore": may_restore(request.membership, trashed),
-    }
-    return render(request, "leads/trashed.html", context, status=404)
-
-
-@member_required()
-def lead_detail(request, lead_id):
-    try:
-        lead = selectors.get_lead(request.membership, lead_id)
-    except Http404:
-        return _in_the_trash(request, lead_id)
-    access.lead_viewed(request, lead.pk, via="web")
-    choices = selectors.choices(request.membership, ("status_choices", "owner_choices"))  # what it shows
-    masked = masking.hides(request.membership, lead.owner_id)
-    timeline = selectors.timeline(lead)
-    phones, tags = selectors.numbers_and_tags_of(lead)
-    context = merge_context(
-        {
-            "lead": lead,
-            "phones": masking.mark_phones(request.membership, lead, phones),
-            "tags": tags,
-            "timeline": timeline,
-            "ownership": [a for a in timeline if a.kind == "owner"],  # its history, once filtered
-            # No tel:, WhatsApp or SMS link carries a number the viewer may not see.
-            "links": {} if masked else _links(lead, request),
-            "open_follow_ups": list(
-                FollowUp.objects.filter(lead=lead).open().select_related("assignee").order_by("due_at")
-            ),
-            "note_fields": blank_forms.fields("note"),
-            "follow_up_fields": blank_forms.fields("follow_up"),
-            "follow_up_kinds": FollowUpKind.choices,
-            "owner_ids": [m.user_id for m in choices["owner_choices"]],
-            "now": timezone.now(),
-            "custom_sections": field_display.sections(cached.custom_fields(request), lead.custom_fields),
-        },
-        choices,
-    )
-    return render(request, "leads/detail.html", context)
 
 
 def _act(request, lead_id, fn, success):
