@@ -165,6 +165,14 @@ def lead_list(request):
         "bulk_fields": custom,
         "filtered_fields": field_chips.filtered_fields(query, custom),
     }
+    context["lead_rows"] = list_rows.rows(
+        context["leads"],
+        rank=request.membership.rank,
+        columns=list_settings["columns"],
+        custom_columns=list_settings["custom_columns"],
+        filtered_fields=context["filtered_fields"],
+        now=context["now"],
+    )
     if request.headers.get("HX-Request") and request.GET.get("cursor"):
         return render(request, "leads/_rows.html", context | list_settings)
     for name, label in (("created_from", _("Created from")), ("created_to", _("Created to"))):
