@@ -25,7 +25,9 @@ _SCALE |= {"cr": 10_000_000, "crore": 10_000_000, "crores": 10_000_000}
 _MONEY = re.compile(r"(?P<n>[0-9.]+)\s*(?P<unit>[a-z]*)")
 YES = {"yes", "y", "true", "1", "हाँ", "हां"}
 NO = {"no", "n", "false", "0", "नहीं"}
-_DAY_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%d %b %Y", "%d %B %Y")
+# The last: an XLSX date cell, which the import's reader hands on as str(datetime) ("2027-01-10
+# 00:00:00"); a spreadsheet's date has no zone, so its day is the date part.
+_DAY_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%d %b %Y", "%d %B %Y", "%Y-%m-%d %H:%M:%S")
 
 
 class BadValue(ActionError):
