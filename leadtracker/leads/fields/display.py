@@ -2,9 +2,32 @@
 so the template's format filters (money, numbers, days) can show them."""
 
 import datetime as dt
+import re
 from decimal import Decimal
 
+from django.utils.translation import ngettext, pgettext_lazy
+
 from leadtracker.leads.fields.models import CustomField, FieldType
+
+# The built-in details an edit's timeline line names by their stored names (Activity.data
+# "fields"), in the reader's words; the English is the name the line always showed, spaced.
+DETAIL_WORDS = {
+    "name": pgettext_lazy("a lead's detail that changed", "name"),
+    "company": pgettext_lazy("a lead's detail that changed", "company"),
+    "email": pgettext_lazy("a lead's detail that changed", "email"),
+    "city": pgettext_lazy("a lead's detail that changed", "city"),
+    "address": pgettext_lazy("a lead's detail that changed", "address"),
+    "source": pgettext_lazy("a lead's detail that changed", "source"),
+    "value": pgettext_lazy("a lead's detail that changed", "value"),
+    "do_not_call": pgettext_lazy("a lead's detail that changed", "do not call"),
+    "marketing_consent": pgettext_lazy("a lead's detail that changed", "marketing consent"),
+    "lost_reason": pgettext_lazy("a lead's detail that changed", "lost reason"),
+    "phones": pgettext_lazy("a lead's detail that changed", "phone numbers"),
+    "custom_fields": pgettext_lazy("a lead's detail that changed", "custom fields"),
+}
+# How changed_labels stores the count of hidden fields (English, in every line written so far);
+# changed_words says it again in the reader's language.
+_HIDDEN = re.compile(r"(\d+) hidden fields?")
 
 
 def typed(f: CustomField, value):
@@ -58,5 +81,20 @@ def changed_labels(org_id: int, changed: list[str], old: dict | None, new: dict 
     said += [f.label for f in fields if not f.hidden_from_agents]
     hidden = sum(1 for f in fields if f.hidden_from_agents)
     if hidden:
-        said.append(f"{hidden} hidden field{'s' if hidden > 1 else ''}")
+        said.append(("%d hidden field" if hidden == 1 else "%d hidden fields") % hidden)  # stored form
     return {"said": said}
+
+
+def changed_words(data: dict) -> list[str]:
+    """What an edit's timeline line says changed, in the reader's language: a built-in detail
+    by its words, the count of hidden fields as a sentence; a custom field's label as written."""
+    words = []
+    for item in data.get("said") or data.get("fields") or []:
+        if item in DETAIL_WORDS:
+            words.append(str(DETAIL_WORDS[item]))
+        elif hidden := _HIDDEN.fullmatch(str(item)):
+            n = int(hidden[1])
+            words.append(ngettext("%(n)s hidden field", "%(n)s hidden fields", n) % {"n": n})
+        else:
+            words.append(str(item))
+    return words

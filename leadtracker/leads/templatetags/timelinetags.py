@@ -1,5 +1,6 @@
 from django import template
 
+from leadtracker.leads.fields.display import changed_words as words_of_change
 from leadtracker.lib.stored_text import english, shown
 
 register = template.Library()
@@ -30,3 +31,9 @@ def note_text(entry) -> str:
     if not words or not entry.body.startswith(words):
         return entry.body
     return shown(said, words) + entry.body[len(words) :]
+
+
+@register.filter
+def changed_words(entry) -> list[str]:
+    """An edit's line: what changed, in the reader's language (fields/display.py)."""
+    return words_of_change(entry.data or {})
