@@ -28,6 +28,13 @@ from leadtracker.testing import make_lead, paired_client, send
 
 IST = dt.timezone(dt.timedelta(hours=5, minutes=30))
 STEPS = 40
+# The whole organisation's selectors against the per-person path: every tenth step and the last,
+# not all 40. The organisation's rows are checked against the sums of the person rows at every
+# step (assert_rollups_match), so the selectors' two paths read the same figures each step; what
+# is left to compare is the selectors' own reading (the first and last call from the edge days),
+# which the states every tenth step and the last one exercise. Every step it was over 40% of the
+# test's CPU (2.5 of ~5.5 s for the two seeds, SQLite).
+WHOLE_EVERY = 10
 TYPES = ["outgoing", "outgoing", "outgoing", "incoming", "missed", "rejected", "blocked", "voicemail"]
 
 
@@ -204,7 +211,8 @@ def test_roll_ups_equal_a_direct_aggregate_after_every_step(acme, seed):
             done = f"refused: {exc}"
         try:
             assert_rollups_match(acme.org)
-            assert_whole_organisation_reads_its_own_rows(acme.org, world.now)
+            if step % WHOLE_EVERY == 0 or step == STEPS - 1:
+                assert_whole_organisation_reads_its_own_rows(acme.org, world.now)
         except AssertionError as exc:
             raise AssertionError(f"seed {seed}, step {step} ({done}): {exc}") from exc
     # The loop did reach the interesting cases.
