@@ -165,6 +165,7 @@ TRANSLATED = [
             "leadtracker/leads/models.py",
             "leadtracker/leads/trash/views.py",
             "leadtracker/leads/views/saved_views.py",
+            "leadtracker/leads/views/consent.py",
             "leadtracker/leads/actions/follow_ups.py",
             "leadtracker/leads/actions/permissions.py",
             "leadtracker/leads/actions/tags.py",

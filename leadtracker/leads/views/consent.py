@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -37,7 +38,7 @@ def _masked_email(email: str) -> str:
 def unsubscribe_page(request, unsubscribe_token):
     if not AnonymousThrottle().allow_request(request):
         return HttpResponse(
-            "Too many requests; try again in a minute.", status=429, content_type="text/plain"
+            _("Too many requests; try again in a minute."), status=429, content_type="text/plain"
         )
     ids = consent.read_unsubscribe_token(unsubscribe_token)
     org = Organisation.objects.filter(pk=ids[0]).first() if ids else None
@@ -67,6 +68,11 @@ def unsubscribe_page(request, unsubscribe_token):
     )
 
 
+def _refused(exc: ActionError) -> str:
+    # The action's reason, in the person's language; not the input's name in the code ("note:").
+    return _("Not saved: %(why)s.") % {"why": exc.message}
+
+
 @require_POST
 @member_required()
 def lead_consent(request, lead_id):
@@ -82,9 +88,9 @@ def lead_consent(request, lead_id):
             by=request.membership,
         )
     except ActionError as exc:
-        messages.error(request, f"{exc.field}: {exc.message}")
+        messages.error(request, _refused(exc))
     else:
-        messages.success(request, "Consent recorded." if event else "No change: that was already so.")
+        messages.success(request, _("Consent recorded.") if event else _("No change: that was already so."))
     return redirect(safe_back(request, reverse("lead_detail", args=[lead.pk])))
 
 
@@ -99,9 +105,9 @@ def my_consent(request):
                 by=request.membership,
             )
         except ActionError as exc:
-            messages.error(request, f"{exc.field}: {exc.message}")
+            messages.error(request, _refused(exc))
         else:
-            messages.success(request, "Saved." if event else "No change.")
+            messages.success(request, _("Saved.") if event else _("No change."))
     return redirect(safe_back(request, reverse("profile")))
 
 
