@@ -54,6 +54,7 @@ from leadtracker.leads.imports.writer import (
 )
 from leadtracker.leads.models import Lead, LeadSource, LeadStatus
 from leadtracker.leads.webhooks import queue_event, subscribers
+from leadtracker.lib.collection import fewer_collections
 from leadtracker.lib.errors import ActionError
 from leadtracker.lib.money import parse_amount
 from leadtracker.lib.phones import InvalidPhone
@@ -409,7 +410,8 @@ class Importer:
             table, records, batch=BATCH, rows_before=self.counts.rows, max_rows=max_rows, clean=clean
         )
         try:
-            with unflushed_commits():
+            # The cyclic collector held back (lib/collection.py): ~1 s of a 100,000-row import's CPU.
+            with unflushed_commits(), fewer_collections():
                 part = reading.next()
                 while not part.last:
                     self._commit(self._take(part, max_rows), table.headers, on_progress, part.fraction)
