@@ -13,8 +13,11 @@ the answers against the document. Authenticated as an
 organisation's owner (personal token) and, for the phone's operations, as a paired phone
 (device token). Ids in paths are swapped for ids of real objects of that organisation, so the
 fuzzed bodies reach the code behind the 404. Each operation gets valid (positive) and invalid
-(negative) cases, bounded by FUZZ_EXAMPLES (default 6 and half as many invalid) to keep CI
+(negative) cases, bounded by FUZZ_EXAMPLES (default 4 and half as many invalid) to keep CI
 time small, and derandomised so that CI failures reproduce; raise it locally for a longer hunt.
+At 4 it still re-finds both bugs it was kept for (tried with b6ef0f6's checks and the DataError
+and OverflowError answers taken out): PostgreSQL answered 500 to a NUL in text on 5 operations
+(9 at 6), SQLite to an integer beyond 64 bits on 1 (2 at 6).
 An operation whose only input is the ids in its path is sent two valid cases (the others were
 the same request again), and one with no input a schema can refuse is sent no invalid ones
 (modes_of). The function Hypothesis runs is left as it is: derandomize seeds it from a digest
@@ -49,7 +52,7 @@ from leadtracker.calls.models import Device, Permission
 from leadtracker.testing import make_org, token_client
 from leadtracker.tests.tenancy import FACTORIES
 
-EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "6"))
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "4"))
 DEVICE_OPERATIONS = {"/api/v1/calls/sync", "/api/v1/devices/state"}
 
 
