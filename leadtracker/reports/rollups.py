@@ -14,7 +14,8 @@ waits, and its statements then see the first one's committed rows (READ COMMITTE
 snapshot per statement). SQLite runs one writing transaction at a time.
 
 ``rebuild`` recomputes whole ranges of days in chunks for ``leadtracker rebuild-rollups``, and
-``recount_leads`` the lead counts the triggers keep (models.LeadCount), as a repair.
+``recount_leads`` the lead counts the triggers keep (models.LeadCount, CreatedCount, and the
+live tiles' FollowUpDueCount and OpenCallBackCount), as a repair.
 """
 
 import datetime as dt
@@ -31,7 +32,14 @@ from leadtracker.attendance.models import Shift
 from leadtracker.calls.models import TALKED, Call, CallBack, CallStatus, Direction
 from leadtracker.leads.models import Lead
 from leadtracker.lib.bulk import insert_rows, json_param
-from leadtracker.reports.models import CreatedCount, LeadCount, UserDay, UserHour
+from leadtracker.reports.models import (
+    CreatedCount,
+    FollowUpDueCount,
+    LeadCount,
+    OpenCallBackCount,
+    UserDay,
+    UserHour,
+)
 
 # A conversation shorter than this is "short": many of them is a gaming flag.
 SHORT_CALL_S = 10
@@ -376,4 +384,30 @@ def recount_leads(org) -> int:
                 for d, s, t, n in created
             ]
         )
+        _recount_live(org, leads)
     return sum(n for _, _, n in rows)
+
+
+def _recount_live(org, leads) -> None:
+    """The dashboard's live tiles' counts (reports 0005): leads by follow-up day, open call-backs
+    by assignee — repaired with the lead counts, in the same transaction and order."""
+    FollowUpDueCount.objects.filter(organisation_id=org.pk).delete()
+    OpenCallBackCount.objects.filter(organisation_id=org.pk).delete()
+    due = (
+        leads.filter(next_follow_up_at__isnull=False)
+        .values_list(TruncDate("next_follow_up_at", tzinfo=dt.UTC))
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    FollowUpDueCount.objects.bulk_create(
+        [FollowUpDueCount(organisation_id=org.pk, day=d, n=n) for d, n in due]
+    )
+    waiting = (
+        CallBack.objects.filter(organisation_id=org.pk, closed_at__isnull=True)
+        .values_list(Coalesce("assignee_id", 0))
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    OpenCallBackCount.objects.bulk_create(
+        [OpenCallBackCount(organisation_id=org.pk, assignee_id=a, n=n) for a, n in waiting]
+    )

@@ -6,6 +6,7 @@ comes from the live selectors of the app that owns it.
 """
 
 import datetime as dt
+import html
 import statistics
 from dataclasses import dataclass
 
@@ -14,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -26,7 +28,7 @@ from leadtracker.calls.models import CallStatus
 from leadtracker.calls.selectors import health_counts, missed_to_return, waiting_call_backs
 from leadtracker.leads import colours
 from leadtracker.leads.selectors import agenda, overdue_follow_ups
-from leadtracker.lib import spreadsheet
+from leadtracker.lib import formats, spreadsheet
 from leadtracker.lib.headers import uses_geolocation
 from leadtracker.reports import selectors
 from leadtracker.reports.forms import DEFAULT_RANGE, DashboardFilterForm
@@ -91,12 +93,20 @@ def read_scope(request) -> tuple[DashboardFilterForm, Scope | None]:
 
 def live_figures(viewer: Membership, scope: Scope) -> dict:
     ids = scope.user_ids
-    call_backs = waiting_call_backs(viewer, ids if scope.team is not None else None)
+    if ids is None:
+        # The whole organisation: both counts from what the database keeps, in one statement
+        # (counting them live read ~175,000 and ~155,000 index entries at ten million calls).
+        counts = selectors.organisation_live_counts(viewer.organisation_id)
+    else:
+        call_backs = waiting_call_backs(viewer, ids if scope.team is not None else None)
+        counts = {
+            "missed_waiting": call_backs.count(),
+            "overdue_follow_ups": overdue_follow_ups(viewer, team=scope.team.pk if scope.team else None),
+        }
     devices = health_counts(viewer, ids)
     return {
         "on_shift": len(users_on_shift(viewer.organisation_id, ids)),
-        "missed_waiting": call_backs.count(),
-        "overdue_follow_ups": overdue_follow_ups(viewer, team=scope.team.pk if scope.team else None),
+        **counts,
         "devices": devices["devices"],
         "devices_stale": devices["stale"],
         "devices_revoked": devices["revoked"],
@@ -238,6 +248,38 @@ def with_flag_labels(agents: list[dict]) -> list[dict]:
     return agents
 
 
+NO_FLAGS = '<span class="muted">–</span>'
+
+
+def leaderboard_rows(agents: list[dict], org, scope: Scope) -> str:
+    """The leaderboard's table rows, written here rather than by a template loop: 200 agents'
+    rows were most of the organisation's page's template time (a variable lookup and a filter
+    call through the engine for each of ~2,000 cells). The same markup; every value escaped."""
+    calls_url = reverse("calls")
+    start, end = formats.ymd(scope.start), formats.ymd(scope.end)
+    num, hm = formats.num, formats.hm
+    rows = []
+    for a in agents:
+        # html.escape is what django.utils.html.escape applies (without its lazy-string wrapper).
+        flags = "".join(
+            f'<span class="badge off" title="{html.escape(str(f["help"]))}">'
+            f"{html.escape(str(f['label']))}</span> "
+            for f in a["flag_list"]
+        )
+        rows.append(
+            f'<tr><td><a href="{calls_url}?user={a["user_id"]}&amp;start={start}&amp;end={end}">'
+            f"{html.escape(str(a['name']))}</a></td>"
+            f"<td>{html.escape(num(a['calls'], org))}</td><td>{html.escape(num(a['talked'], org))}</td>"
+            f"<td>{html.escape(hm(a['talk_seconds'], org))}</td>"
+            f"<td>{html.escape(num(a['short_calls'], org))}</td>"
+            f"<td>{html.escape(num(a['max_same_number'], org))}</td>"
+            f"<td>{flags or NO_FLAGS}</td></tr>"
+        )
+    # Safe: the URL is our own route, the ids and dates are numbers and ISO dates, and every
+    # other value (names, figures, the flags' words) went through html.escape above.
+    return mark_safe("\n".join(rows))  # noqa: S308  # nosec B308 B703
+
+
 CHARTS = ("hours", "agents", "daily", "funnel", "sources")
 
 
@@ -285,6 +327,7 @@ def dashboard(request):
             flag_legend=flag_legend(),
             chart_words=chart_words(),
         )
+        context["leaderboard_rows"] = leaderboard_rows(context["leaderboard"], request.org, scope)
     template = "reports/_dash.html" if request.headers.get("HX-Request") else "reports/dashboard.html"
     return render(request, template, context)
 

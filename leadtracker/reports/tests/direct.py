@@ -9,7 +9,15 @@ from django.db.models.functions import Coalesce, ExtractHour, TruncDate
 
 from leadtracker.attendance.models import Shift
 from leadtracker.calls.models import Call, CallBack, CallStatus
-from leadtracker.reports.models import OrganisationDay, OrganisationHour, UserDay, UserHour
+from leadtracker.leads.models import Lead
+from leadtracker.reports.models import (
+    FollowUpDueCount,
+    OpenCallBackCount,
+    OrganisationDay,
+    OrganisationHour,
+    UserDay,
+    UserHour,
+)
 
 TALKED = ["answered", "connected", "answered_elsewhere"]
 
@@ -127,6 +135,30 @@ def assert_rollups_match(org) -> None:
     assert rollup_hours(org) == expected_hours
     # And the organisation's rows, summed by the triggers, from the same recount.
     assert_organisation_rollups_match(org, expected_days, expected_hours)
+    assert_live_counts_match(org)
+
+
+def direct_open_call_backs(org) -> dict:
+    rows = CallBack.objects.filter(organisation=org, closed_at__isnull=True).values_list("assignee_id")
+    return {assignee or 0: n for assignee, n in rows.annotate(n=Count("id")).order_by()}
+
+
+def direct_follow_ups_due(org) -> dict:
+    rows = (
+        Lead.objects.filter(organisation=org, next_follow_up_at__isnull=False)
+        .values_list(TruncDate("next_follow_up_at", tzinfo=dt.UTC))
+        .annotate(n=Count("id"))
+    )
+    return dict(rows.order_by())
+
+
+def assert_live_counts_match(org) -> None:
+    """The counts the dashboard's whole-organisation tiles read (kept by triggers, reports
+    0005) equal a count of the open call-backs by assignee and of the leads by due day."""
+    kept_open = OpenCallBackCount.objects.filter(organisation=org).exclude(n=0)
+    assert {r.assignee_id: r.n for r in kept_open} == direct_open_call_backs(org)
+    kept_due = FollowUpDueCount.objects.filter(organisation=org).exclude(n=0)
+    assert {r.day: r.n for r in kept_due} == direct_follow_ups_due(org)
 
 
 def _summed(rows: dict, width: int, figures) -> dict:

@@ -83,5 +83,6 @@ def test_pages_read_a_fixed_number_of_queries(acme):
     # owner's dashboard reads the getting-started checklist (one query), and reads the whole
     # organisation's rows: two more than a team's path (the first and last call's person-days;
     # conversion's kept counts beside the leads at the range's two ends). The pages' unread badge
-    # is read with the membership (issue 21; one more each before).
-    assert before == [19, 21, 21, 12, 9, 9, 21]
+    # is read with the membership (issue 21; one more each before). The owner's overdue
+    # follow-ups and missed calls waiting are one statement over the kept counts (reports 0005).
+    assert before == [18, 21, 21, 12, 9, 9, 21]

@@ -226,6 +226,11 @@ def test_the_triggers_are_installed_after_every_migration():
     names = triggers("leads_lead")
     wanted = {f"reports_{name}_{op}" for name in ("lead_count", "created_count") for op in ops}
     assert wanted <= names, f"missing {sorted(wanted - names)}: re-create them (reports 0002, 0004)"
+    # The live tiles' counts (reports 0005): follow-ups due on leads_lead, call-backs open.
+    for table, name in (("leads_lead", "follow_up_due"), ("calls_callback", "open_call_back")):
+        wanted = {f"reports_{name}_change_{op}" for op in ops}
+        names = triggers(table)
+        assert wanted <= names, f"missing {sorted(wanted - names)}: re-create them (reports 0005)"
     # And the organisation's day and hour rows' triggers on the person-days and person-hours.
     for table, target in (("reports_userday", "organisationday"), ("reports_userhour", "organisationhour")):
         wanted = {f"reports_{target}_change_{op}" for op in ops}
