@@ -4,7 +4,7 @@ Nothing is read in the request that sent the signal: the check whether the organ
 rule for the event, and the queueing, happen after the commit (a change rolled back queues
 nothing), so the hot paths of leads and calls pay no query for automation."""
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Exists
 from django.dispatch import receiver
 
@@ -17,8 +17,17 @@ EVENTS = {"created": Trigger.LEAD_CREATED, "status_changed": Trigger.STATUS_CHAN
 CREATED_RULES = "automation_created_rules"
 
 
+# Asked after every import batch's and sync batch's commit: written as SQL once, not an ORM
+# query built every time (about 1% of a 100,000-row import's CPU on SQLite).
+_HAS_RULES = (
+    'SELECT 1 FROM automation_rule WHERE organisation_id = %s AND "trigger" = %s AND is_active LIMIT 1'
+)
+
+
 def _has_rules(org_id: int, trigger: str) -> bool:
-    return Rule.objects.filter(organisation_id=org_id, trigger=trigger, is_active=True).exists()
+    with connection.cursor() as cursor:
+        cursor.execute(_HAS_RULES, [org_id, str(trigger)])
+        return cursor.fetchone() is not None
 
 
 def created_rules(org_id: int) -> Exists:

@@ -1,7 +1,7 @@
 """Who owns a lead: assigning by hand, in bulk, or by the organisation's assignment rules."""
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -66,15 +66,26 @@ def assign_lead(
     return lead
 
 
+# The organisation's active rules in their order: asked on every batch of an import (and most
+# organisations have none), so written as SQL once, not an ORM query built every time (~3% of a
+# 100,000-row import's CPU on SQLite, for a hundred empty answers).
+_ACTIVE_RULES = (
+    "SELECT id, source_id FROM leads_assignmentrule WHERE organisation_id = %s AND is_active"
+    " ORDER BY position, id"
+)
+
+
 def owners_by_rules(org_id: int, source_ids: list[int | None]) -> list[tuple[int, int] | None]:
     """Round-robin for unowned leads, named by their source: the first active rule for the
     source (or for any source) gives each lead to its next agent on shift. For many leads (an
     import's batch) as if they arrived one by one: each rule is locked once, and its turn moves
     on by as many leads as it handed out, so leads arriving together get consecutive agents.
     (owner id, rule id) for each lead, or None where no rule or no agent takes it."""
-    active = AssignmentRule.objects.filter(organisation_id=org_id, is_active=True).order_by("position", "id")
+    with connection.cursor() as cursor:
+        cursor.execute(_ACTIVE_RULES, [org_id])
+        active = cursor.fetchall()
     general, by_source = None, {}
-    for pk, source_id in active.values_list("pk", "source_id"):
+    for pk, source_id in active:
         if source_id is None:
             general = general or pk
         else:
