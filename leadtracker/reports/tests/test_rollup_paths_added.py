@@ -20,7 +20,7 @@ from leadtracker.leads.models import Lead
 from leadtracker.reports.models import UserDay, UserHour
 from leadtracker.reports.tests.direct import assert_rollups_match
 from leadtracker.reports.tests.test_call_back_figures_added import _planned_as_at_scale
-from leadtracker.reports.tests.test_rollup_batch_cost import _measure
+from leadtracker.reports.tests.test_rollup_batch_cost import _measure, fill
 from leadtracker.testing import call, clocks, make_lead, open_shift, paired_client, send
 
 PER_BATCH = 20
@@ -52,8 +52,7 @@ def _late(n: int) -> dict:
 
 
 def _fill(device, first: int, last: int) -> None:
-    for n in range(first, last):
-        assert sync(device, {"calls": _batch(n)}, actor=Actor.system())["stored"] == PER_BATCH
+    fill(device, [row for n in range(first, last) for row in _batch(n)])
 
 
 def _logged(member, lead, key: str) -> Call:
