@@ -412,6 +412,9 @@ def run(args) -> None:
             "conversion": lambda ids=ids: selectors.conversion_by_source(org, rng, ids),
             # The live tile the page adds over the selectors (leads, not calls: it grows with them).
             "overdue": lambda viewer=viewer: overdue_follow_ups(viewer),
+            # What the whole organisation's page reads instead since reports 0005: overdue
+            # follow-ups and missed calls waiting from the kept counts, one statement.
+            "live_counts": lambda: selectors.organisation_live_counts(org.pk),
         }
         breakdown = {
             name: summary(timed(fn, max(5, args.repeat // 5)))["p50_ms"] for name, fn in parts.items()
