@@ -129,6 +129,10 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# The few statements every request runs (the token, the session, the person's memberships, a
+# lead's numbers and tags) are prepared once per connection on PostgreSQL (lib/rows.cursor);
+# off for a pooler that cannot keep prepared statements (PgBouncer in transaction mode < 1.21).
+DB_PREPARED_READS = envbool("DB_PREPARED_READS", True)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and not DB_POOL:
     # Django's backend with a health check that reads the socket instead of a SELECT 1: one
     # round trip less on every request (lib/postgresql/base.py; docs/decisions.md, 2026-12-07).

@@ -66,7 +66,7 @@ def authenticate_token(raw: str) -> tuple[ApiToken, Membership] | None:
     if not raw or len(raw) > 200:
         return None
     connection = connections[DEFAULT_DB_ALIAS]
-    with connection.cursor() as cursor:
+    with rows.cursor(connection) as cursor:
         cursor.execute(_token_sql(connection.vendor), [hash_secret(raw), True, True])
         row = cursor.fetchone()
     if row is None:

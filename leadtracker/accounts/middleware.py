@@ -62,7 +62,7 @@ def _memberships_of(user_id, unread: bool = False) -> list:
         user_id = User._meta.pk.to_python(user_id)
     except ValidationError:
         return []  # not an id: nobody (Django's own path then flushes the session)
-    with connection.cursor() as cursor:
+    with rows.cursor(connection) as cursor:
         cursor.execute(_memberships_sql(connection.vendor, unread), [user_id, True, True])
         found = cursor.fetchall()
     memberships = []

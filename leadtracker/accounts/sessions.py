@@ -33,7 +33,7 @@ class SessionStore(db.SessionStore):
         alias = router.db_for_read(model)
         connection = connections[alias]
         now = connection.ops.adapt_datetimefield_value(timezone.now())
-        with connection.cursor() as cursor:
+        with rows.cursor(connection) as cursor:
             cursor.execute(_session_sql(model, alias), [self.session_key, now])
             row = cursor.fetchone()
         if row is None:

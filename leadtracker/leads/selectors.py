@@ -61,7 +61,7 @@ def numbers_and_tags(ids: list[int]) -> list[tuple[int, int, str]]:
     ids = [int(i) for i in ids]
     vendor = connection.vendor
     params = [ids, ids] if vendor == "postgresql" else ids + ids
-    with connection.cursor() as cursor:
+    with rows.cursor(connection) as cursor:
         cursor.execute(_numbers_and_tags_sql(vendor, 1 if vendor == "postgresql" else len(ids)), params)
         return [(is_tag, lead_id, text) for is_tag, lead_id, text, *_ in cursor.fetchall()]
 
