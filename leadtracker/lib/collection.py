@@ -16,19 +16,34 @@ long-lived worker collects them as before.
 
 import contextlib
 import gc
+import threading
 
 # Allocations between two young collections during a bulk job: a batch's worth of rows'
 # objects, so a batch is walked about once, not at every 700 objects it makes.
 YOUNG_THRESHOLD = 50_000
 
+# The collector's settings are the process's: with jobs nested or in two threads at once, the
+# first to begin holds it back and the last to end restores it (else the first to end would
+# unfreeze under the other, or the other would restore the raised threshold for good).
+_lock = threading.Lock()
+_running = 0
+_before: tuple = ()
+
 
 @contextlib.contextmanager
 def fewer_collections():
-    before = gc.get_threshold()
-    gc.freeze()
-    gc.set_threshold(YOUNG_THRESHOLD, before[1], before[2])
+    global _running, _before
+    with _lock:
+        if _running == 0:
+            _before = gc.get_threshold()
+            gc.freeze()
+            gc.set_threshold(YOUNG_THRESHOLD, _before[1], _before[2])
+        _running += 1
     try:
         yield
     finally:
-        gc.set_threshold(*before)
-        gc.unfreeze()
+        with _lock:
+            _running -= 1
+            if _running == 0:
+                gc.set_threshold(*_before)
+                gc.unfreeze()

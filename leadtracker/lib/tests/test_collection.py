@@ -33,3 +33,14 @@ def test_cycles_made_during_the_job_are_still_collected():
         node.me = node  # a cycle: reference counting alone never frees it
         del node
         assert gc.collect() >= 1
+
+
+def test_nested_jobs_restore_the_collector_when_the_last_ends():
+    before = gc.get_threshold()
+    with fewer_collections():
+        with fewer_collections():
+            pass
+        assert gc.get_threshold()[0] == YOUNG_THRESHOLD  # the outer job still runs
+        assert gc.get_freeze_count() > 0
+    assert gc.get_threshold() == before
+    assert gc.get_freeze_count() == 0
