@@ -33,17 +33,12 @@ references once pointed nowhere — fails the test instead of passing unseen.
 
 import json
 import os
+from typing import TYPE_CHECKING
 
 import pytest
-import schemathesis
 from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections, transaction
-from hypothesis import HealthCheck, Phase, given, settings
-from hypothesis.errors import Unsatisfiable
-from schemathesis import GenerationMode
-from schemathesis.checks import content_type_conformance, not_a_server_error, response_schema_conformance
-from schemathesis.core import NotSet
 
 from leadtracker.accounts.audit import Actor
 from leadtracker.api import api
@@ -51,6 +46,13 @@ from leadtracker.calls.actions import create_pairing_code, pair_device
 from leadtracker.calls.models import Device, Permission
 from leadtracker.testing import make_org, token_client
 from leadtracker.tests.tenancy import FACTORIES
+
+# schemathesis and Hypothesis are imported by the functions that use them, not here: they take
+# half a second of CPU to import, and every pytest-xdist worker of a pass imports every test
+# module to collect it, while one worker runs this test (pyproject.toml's -p no:schemathesis
+# keeps schemathesis's own pytest plugin, which this file does not use, from loading it too).
+if TYPE_CHECKING:
+    from schemathesis import GenerationMode
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "4"))
 DEVICE_OPERATIONS = {"/api/v1/calls/sync", "/api/v1/devices/state"}
@@ -105,10 +107,14 @@ def error_shape(ctx, response, case):
             assert set(error) >= {"field", "message"}, body
 
 
-CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance, error_shape]
-
-
 def fuzz(operation, mode, examples, organisation, counter, sent):
+    # Costly to import (above); run's source below is left as it is: derandomize seeds from it.
+    from hypothesis import HealthCheck, Phase, given, settings
+    from schemathesis.checks import content_type_conformance, not_a_server_error, response_schema_conformance
+    from schemathesis.core import NotSet
+
+    CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance, error_shape]
+
     @given(case=operation.as_strategy(generation_mode=mode))
     @settings(
         max_examples=examples,
@@ -158,7 +164,7 @@ def fuzz(operation, mode, examples, organisation, counter, sent):
     run()
 
 
-def modes_of(described: dict, ids: dict) -> list[tuple[GenerationMode, int]]:
+def modes_of(described: dict, ids: dict) -> "list[tuple[GenerationMode, int]]":
     """How many valid and invalid cases an operation is sent, read from its document.
 
     An operation whose only input is the ids in its path (GET, DELETE or POST /things/{id}/…)
@@ -168,6 +174,8 @@ def modes_of(described: dict, ids: dict) -> list[tuple[GenerationMode, int]]:
     schema refuses: a body, a query, or a path parameter that is more than any text (an id);
     a path of free text alone (the capture key) has none, and asking for it cost 459 draws of
     Hypothesis finding nothing (Unsatisfiable)."""
+    from schemathesis import GenerationMode  # costly to import (above)
+
     parameters = described.get("parameters", [])
     in_path = [p for p in parameters if p["in"] == "path"]
     only_ids = "requestBody" not in described and len(in_path) == len(parameters)
@@ -182,6 +190,10 @@ def modes_of(described: dict, ids: dict) -> list[tuple[GenerationMode, int]]:
 
 @pytest.mark.slow(reason="some 1,000 fuzzed requests, to every operation of the API (FUZZ_EXAMPLES)")
 def test_api_answers_every_fuzzed_request_without_a_server_error(organisation, requests_keep_the_connection):
+    # Costly to import (above).
+    import schemathesis
+    from hypothesis.errors import Unsatisfiable
+
     document = served_schema()
     schema = schemathesis.openapi.from_dict(document)
     schema.app = get_wsgi_application()
