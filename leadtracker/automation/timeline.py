@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy
 from leadtracker.accounts.models import Membership
 from leadtracker.automation.models import RuleRun
 from leadtracker.leads.models import Activity, LeadStatus
+from leadtracker.leads.timeline import Branch
 from leadtracker.lib.stored_text import shown
 
 VERBS = {
@@ -108,8 +109,7 @@ def team_names(org_id: int, rules) -> dict:
     )
 
 
-def rule_entries(lead, limit: int) -> list[Activity]:
-    runs = list(RuleRun.objects.filter(lead=lead).select_related("rule").order_by("-fired_at", "-id")[:limit])
+def _entries(lead, runs) -> list[Activity]:
     users, statuses = names_for(runs)
     teams = team_names(lead.organisation_id, {r.rule for r in runs})
     return [
@@ -122,3 +122,12 @@ def rule_entries(lead, limit: int) -> list[Activity]:
         )
         for r in runs
     ]
+
+
+def rule_entries(lead, limit: int) -> list[Activity]:
+    runs = list(RuleRun.objects.filter(lead=lead).select_related("rule").order_by("-fired_at", "-id")[:limit])
+    return _entries(lead, runs)
+
+
+# The same, as a branch of the lead page's one timeline statement.
+BRANCH = Branch(RuleRun, order=(("fired_at", True), ("id", True)), related=("rule",), entries=_entries)

@@ -11,11 +11,13 @@ class CallsConfig(AppConfig):
         from leadtracker.accounts.demo import DEMO_HOOKS
         from leadtracker.calls import receivers  # noqa: F401 — connects signal receivers
         from leadtracker.calls.demo import add_demo_calls
-        from leadtracker.calls.timeline import call_entries
-        from leadtracker.leads.timeline import SOURCES
+        from leadtracker.calls.timeline import BRANCH, call_entries
+        from leadtracker.leads.timeline import BRANCHES, SOURCES
 
         if call_entries not in SOURCES:
             SOURCES.append(call_entries)
+        if BRANCH not in BRANCHES:
+            BRANCHES.append(BRANCH)
 
         if add_demo_calls not in DEMO_HOOKS:
             DEMO_HOOKS.append(add_demo_calls)

@@ -3,14 +3,10 @@ copied into activities, so an outcome recorded later or an erasure shows at once
 
 from leadtracker.calls.models import Call
 from leadtracker.leads.models import Activity, ActivityKind
+from leadtracker.leads.timeline import Branch
 
 
-def call_entries(lead, limit: int) -> list[Activity]:
-    calls = (
-        Call.objects.filter(lead=lead)
-        .select_related("user", "outcome")
-        .order_by("-started_at", "-id")[:limit]
-    )
+def _entries(lead, calls) -> list[Activity]:
     return [
         Activity(
             organisation_id=c.organisation_id,
@@ -31,3 +27,18 @@ def call_entries(lead, limit: int) -> list[Activity]:
         )
         for c in calls
     ]
+
+
+def call_entries(lead, limit: int) -> list[Activity]:
+    calls = (
+        Call.objects.filter(lead=lead)
+        .select_related("user", "outcome")
+        .order_by("-started_at", "-id")[:limit]
+    )
+    return _entries(lead, calls)
+
+
+# The same, as a branch of the lead page's one timeline statement.
+BRANCH = Branch(
+    Call, order=(("started_at", True), ("id", True)), related=("user", "outcome"), entries=_entries
+)

@@ -1,6 +1,6 @@
 from django import template
 
-from leadtracker.leads.consent import RECORDABLE_METHODS, lead_history, member_consent
+from leadtracker.leads.consent import RECORDABLE_METHODS, member_consent
 from leadtracker.leads.models import FollowUpKind
 from leadtracker.lib.phones import display
 
@@ -26,12 +26,6 @@ def dnc_flag(lead):
     Lead, or a row (dict) with a do_not_call key, as lists built from values() have."""
     value = lead.get("do_not_call") if isinstance(lead, dict) else getattr(lead, "do_not_call", False)
     return {"do_not_call": bool(value)}
-
-
-@register.simple_tag
-def consent_history(lead, limit=50):
-    """A lead's consent events, newest first, for its page: {% consent_history lead as events %}."""
-    return list(lead_history(lead)[:limit])
 
 
 @register.simple_tag

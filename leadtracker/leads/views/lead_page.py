@@ -8,24 +8,24 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from leadtracker.accounts.decorators import member_required
-from leadtracker.leads import access, masking, selectors
+from leadtracker.leads import access, masking, page_reads, selectors
 from leadtracker.leads.actions.settings import render_template
 from leadtracker.leads.fields import display as field_display
-from leadtracker.leads.models import FollowUp, FollowUpKind, MessageTemplate
+from leadtracker.leads.models import FollowUpKind
 from leadtracker.leads.trash import selectors as trash_selectors
 from leadtracker.leads.trash.actions import may_restore
 from leadtracker.leads.views import blank_forms, cached
 from leadtracker.lib.web import merge_context
 
 
-def _links(lead, request):
+def _links(lead, request, message_templates):
     """tel:, and per message template a WhatsApp and an sms: link with the text filled in —
     the person sends it from their own phone; the server never sends anything."""
     if not lead.phone:
         return {}
     digits = lead.phone.lstrip("+")
     messages_out = []
-    for template in MessageTemplate.objects.filter(organisation=request.org):
+    for template in message_templates:
         text = render_template(
             template.body,
             lead=lead,
@@ -73,22 +73,23 @@ def lead_detail(request, lead_id):
     except Http404:
         return _in_the_trash(request, lead_id)
     access.lead_viewed(request, lead.pk, via="web")
-    choices = selectors.choices(request.membership, ("status_choices", "owner_choices"))  # what it shows
+    statuses, message_templates = page_reads.statuses_and_templates(lead.organisation_id)
+    # Only the choices the page shows; the statuses were read with the message templates.
+    choices = {"status_choices": statuses, **selectors.choices(request.membership, ("owner_choices",))}
     masked = masking.hides(request.membership, lead.owner_id)
-    timeline = selectors.timeline(lead)
-    phones, tags = selectors.numbers_and_tags_of(lead)
+    timeline = page_reads.timeline(lead)
+    found = page_reads.lead_rows(lead)
     context = merge_context(
         {
             "lead": lead,
-            "phones": masking.mark_phones(request.membership, lead, phones),
-            "tags": tags,
+            "phones": masking.mark_phones(request.membership, lead, found.phones),
+            "tags": found.tags,
             "timeline": timeline,
             "ownership": [a for a in timeline if a.kind == "owner"],  # its history, once filtered
             # No tel:, WhatsApp or SMS link carries a number the viewer may not see.
-            "links": {} if masked else _links(lead, request),
-            "open_follow_ups": list(
-                FollowUp.objects.filter(lead=lead).open().select_related("assignee").order_by("due_at")
-            ),
+            "links": {} if masked else _links(lead, request, message_templates),
+            "open_follow_ups": found.open_follow_ups,
+            "consents": found.consents,
             "note_fields": blank_forms.fields("note"),
             "follow_up_fields": blank_forms.fields("follow_up"),
             "follow_up_kinds": FollowUpKind.choices,
