@@ -217,11 +217,15 @@ def _grouping_locale(org) -> str:
 def num(value, arg=0) -> str:
     """A count or figure, Indian grouping: "1,23,456"; ``|num:1`` keeps one decimal;
     ``|num:org`` groups as the organisation's region reads figures (1,234,567 outside India)."""
+    places = arg if isinstance(arg, int) and not isinstance(arg, bool) else 0
+    org = None if isinstance(arg, int | str) else arg
+    if type(value) is int and places == 0:
+        # A plain count (most of a page's figures: ~1,000 on an organisation's dashboard) is its
+        # own rounded text: no Decimal to build and quantize.
+        return _group_text(str(value), 0, indian=_grouping_locale(org) == LOCALE)
     amount = None if _blank(value) else _decimal(value)
     if amount is None:
         return EMPTY
-    places = arg if isinstance(arg, int) and not isinstance(arg, bool) else 0
-    org = None if isinstance(arg, int | str) else arg
     rounded = amount.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
     return _grouped(rounded, places, indian=_grouping_locale(org) == LOCALE)
 
@@ -230,7 +234,11 @@ def _grouped(rounded: Decimal, places: int, *, indian: bool) -> str:
     """What Babel's format_decimal writes for ``rounded`` (already to ``places``) with the
     pattern "#,##,##0" (Indian) or "#,##0" and en_IN's symbols, a tenth of its time: a
     dashboard page writes a thousand figures (lib/tests/test_formats.py holds them equal)."""
-    text = f"{rounded:f}"
+    return _group_text(f"{rounded:f}", places, indian=indian)
+
+
+def _group_text(text: str, places: int, *, indian: bool) -> str:
+    """``text``, a rounded figure written out ("-1234567.5"), with its whole part grouped."""
     sign = ""
     if text[0] == "-":
         sign, text = "-", text[1:]
