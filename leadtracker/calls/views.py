@@ -44,7 +44,8 @@ def devices(request):
             new_code = {"code": raw, "expires_at": code.expires_at, "for": target.user}
         except ActionError as exc:
             refused = True
-            messages.error(request, f"{exc.field}: {exc.message}" if exc.field else exc.message)
+            # The page's one choice is the member the code is for: the reason says enough.
+            messages.error(request, exc.message)
     team = (
         list(visible_memberships(member).filter(is_active=True).select_related("user"))
         if member.has_role("manager")
@@ -235,7 +236,7 @@ def missed(request):
         if team is None:
             raise Http404("no such team")
     elif raw_team:
-        error = _("team: choose a team from the list")
+        error = _("Team: choose a team from the list")
     team_users = None
     if team is not None:
         team_users = Membership.objects.filter(pk__in=subtree_membership_ids(team)).values("user_id")

@@ -90,7 +90,11 @@ class FollowUpForm(forms.Form):
 class FollowUpEditForm(FollowUpForm):
     # Validated by the action (an active member the editor may give work to, who can open
     # the lead); empty leaves the assignee as it is.
-    assignee = forms.IntegerField(required=False, widget=forms.NumberInput(attrs={"inputmode": "numeric"}))
+    assignee = forms.IntegerField(
+        required=False, widget=forms.NumberInput(attrs={"inputmode": "numeric"}), label=_("Who")
+    )
+    # The actions name the assignee as the API's body does.
+    action_fields = {"assignee_id": "assignee"}
 
 
 class CancelForm(forms.Form):
@@ -169,24 +173,33 @@ class PipelineForm(forms.Form):
 class NameForm(forms.Form):
     """A new source or tag, or a tag's new name."""
 
-    name = forms.CharField(required=False, strip=False)
+    # The labels name a field in a refusal (lib/web.labelled); the page writes its own inputs.
+    name = forms.CharField(required=False, strip=False, label=_("Name"))
 
 
 class RuleForm(forms.Form):
-    name = forms.CharField(required=False, strip=False)
-    source = IdField(required=False)
-    agents = IdsField(required=False)
-    only_on_shift = forms.CharField(required=False)
+    name = forms.CharField(required=False, strip=False, label=_("Name"))
+    source = IdField(required=False, label=_("For source"))
+    agents = IdsField(required=False, label=_("Agents, in turn"))
+    only_on_shift = forms.CharField(required=False, label=_("Only agents on shift"))
 
     def clean_only_on_shift(self) -> bool:
         return self.cleaned_data["only_on_shift"] == "1"
 
 
 class TemplateForm(forms.Form):
-    name = forms.CharField(required=False, strip=False)
-    body = forms.CharField(required=False, strip=False)
+    name = forms.CharField(required=False, strip=False, label=_("Name"))
+    body = forms.CharField(required=False, strip=False, label=pgettext_lazy("a message template", "Message"))
 
 
 class WebhookForm(forms.Form):
-    url = forms.CharField(required=False, strip=False)
-    events = TextsField(required=False)
+    url = forms.CharField(required=False, strip=False, label=_("URL"))
+    events = TextsField(required=False, label=_("Events"))
+
+
+class SavedViewForm(forms.Form):
+    """The lead list's "Save view": only its labels are read, to name a field in a refusal."""
+
+    name = forms.CharField(required=False, label=_("Name"))
+    shared = forms.BooleanField(required=False, label=_("Share with my team"))
+    columns = TextsField(required=False, label=_("Columns"))

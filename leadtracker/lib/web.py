@@ -1,14 +1,40 @@
 """Small helpers for web views."""
 
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 
 
-def show_action_error(form, exc) -> None:
-    """Put an action's error on the form field it names (or on the form when it names none).
+def action_field(form, exc) -> str | None:
+    """The form's field an action's error names, or None when the form has no such field.
     A form whose fields are named otherwise than the action's says so in ``action_fields``
     ({"follow_up.due_at": "follow_up_at"})."""
     field = getattr(form, "action_fields", {}).get(exc.field, exc.field)
-    form.add_error(field if field in form.fields else None, exc.message)
+    return field if form is not None and field in form.fields else None
+
+
+def show_action_error(form, exc) -> None:
+    """Put an action's error on the form field it names (or on the form when it names none)."""
+    form.add_error(action_field(form, exc), exc.message)
+
+
+def labelled(form, field: str | None, message) -> str:
+    """A refusal as one line for a page's message (a page that redirects has no form to show
+    it on): the field's label, in the reader's language, then the reason. The reason alone for
+    a field the form lacks or leaves unlabelled: the code's name for a field ("due_at") means
+    nothing to a telecaller, in English or in Hindi."""
+    label = form.fields[field].label if form is not None and field in form.fields else None
+    return _("%(field)s: %(reason)s") % {"field": label, "reason": message} if label else str(message)
+
+
+def refusal_text(form, exc) -> str:
+    """An action's refusal as one line, its field named by ``form``'s label (None: no form)."""
+    return labelled(form, action_field(form, exc), exc.message)
+
+
+def form_refusal(form) -> str:
+    """An invalid form's first error as one line, its field named by its label."""
+    field, errors = next(iter(form.errors.items()))
+    return labelled(form, field, errors[0])
 
 
 def int_or_none(value) -> int | None:

@@ -30,6 +30,7 @@ from leadtracker.leads import colours
 from leadtracker.leads.selectors import agenda, overdue_follow_ups
 from leadtracker.lib import formats, spreadsheet
 from leadtracker.lib.headers import uses_geolocation
+from leadtracker.lib.web import labelled
 from leadtracker.reports import selectors
 from leadtracker.reports.forms import DEFAULT_RANGE, DashboardFilterForm
 
@@ -341,7 +342,7 @@ def dashboard_csv(request):
         )
     form, scope = read_scope(request)
     if scope is None:
-        errors = "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in form.errors.items())
+        errors = "; ".join(labelled(form, field, " ".join(msgs)) for field, msgs in form.errors.items())
         return HttpResponse(errors, status=422, content_type="text/plain; charset=utf-8")
     table = chart_tables(request.org, scope)[chart]
     team = f"-team{scope.team.pk}" if scope.team else ""

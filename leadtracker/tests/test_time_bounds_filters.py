@@ -60,4 +60,4 @@ def test_pages_with_a_form_name_the_field(acme, as_member, day):
     assert dashboard.status_code == 200
     assert "is more than 50 years in the" in dashboard.context["form"].errors["start"][0]
     csv = client.get("/dashboard/data.csv", {"chart": "daily", "range": "custom", "start": day, "end": day})
-    assert csv.status_code == 422 and "start: is more than 50 years in the" in csv.content.decode()
+    assert csv.status_code == 422 and "From: is more than 50 years in the" in csv.content.decode()

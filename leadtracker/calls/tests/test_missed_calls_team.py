@@ -61,8 +61,8 @@ def test_a_team_that_is_not_an_id_is_named(acme, as_member):
     response = as_member(acme.olga).get("/calls/missed/?team=maya")
     assert response.status_code == 200
     assert response.context["rows"] == []
-    assert "team: choose a team from the list" in response.content.decode()
+    assert "Team: choose a team from the list" in response.content.decode()
     assert CallBack.objects.filter(closed_at__isnull=True).count() == 1  # there was one to hide
     # A digit that is not a decimal one (superscript two) is no id either, not a crash.
     response = as_member(acme.olga).get("/calls/missed/?team=²")
-    assert response.status_code == 200 and "team: choose a team from the list" in response.content.decode()
+    assert response.status_code == 200 and "Team: choose a team from the list" in response.content.decode()

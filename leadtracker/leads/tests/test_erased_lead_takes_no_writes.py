@@ -24,7 +24,7 @@ def ledger_file(settings, tmp_path):
     return settings.ERASURE_LEDGER_PATH
 
 
-REASON = "lead: this lead was erased: nothing can be added to it"
+REASON = "this lead was erased: nothing can be added to it"  # the page has no field "lead"
 
 
 def _erased(acme):

@@ -13,7 +13,7 @@ from leadtracker.leads import selectors
 from leadtracker.leads.actions.follow_ups import cancel_follow_up, complete_follow_up, update_follow_up
 from leadtracker.leads.forms import CancelForm, FollowUpEditForm
 from leadtracker.lib.errors import ActionError
-from leadtracker.lib.web import safe_back
+from leadtracker.lib.web import form_refusal, refusal_text, safe_back
 
 
 @require_POST
@@ -37,8 +37,7 @@ def follow_up_edit(request, follow_up_id):
     back = redirect(safe_back(request, reverse("lead_detail", args=[fu.lead_id])))
     form = FollowUpEditForm(request.POST)
     if not form.is_valid():
-        field, errors = next(iter(form.errors.items()))
-        messages.error(request, f"{field}: {errors[0]}")
+        messages.error(request, form_refusal(form))
         return back
     data = form.cleaned_data
     due = data["due_at"]
@@ -55,7 +54,7 @@ def follow_up_edit(request, follow_up_id):
     try:
         update_follow_up(fu, actor=Actor.from_request(request), by=request.membership, **fields)
     except ActionError as exc:
-        messages.error(request, f"{exc.field}: {exc.message}" if exc.field else exc.message)
+        messages.error(request, refusal_text(form, exc))
     else:
         messages.success(request, _("Follow-up changed."))
     return back

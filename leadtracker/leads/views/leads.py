@@ -45,7 +45,7 @@ from leadtracker.lib import confirm
 from leadtracker.lib.errors import ActionError
 from leadtracker.lib.pagination import keyset_sorted
 from leadtracker.lib.timeutil import ANY_FUTURE, ANY_PAST, is_within
-from leadtracker.lib.web import int_or_none, merge_context, safe_back
+from leadtracker.lib.web import form_refusal, int_or_none, merge_context, refusal_text, safe_back
 
 PAGE = 50
 COUNT_CAP = 10_000
@@ -345,12 +345,13 @@ def lead_new(request):
     return render(request, "leads/new.html", {"form": form})
 
 
-def _act(request, lead_id, fn, success):
+def _act(request, lead_id, fn, success, form=None):
+    """``fn`` done, or its refusal shown, naming the field by ``form``'s label (if given)."""
     lead = selectors.get_lead(request.membership, lead_id)
     try:
         fn(lead, Actor.from_request(request))
     except ActionError as exc:
-        messages.error(request, f"{exc.field}: {exc.message}" if exc.field else exc.message)
+        messages.error(request, refusal_text(form, exc))
     else:
         if success:
             messages.success(request, success)
@@ -367,6 +368,7 @@ def lead_note(request, lead_id):
         lead_id,
         lambda lead, actor: add_note(lead, body, actor=actor, by=request.membership),
         _("Note added."),
+        form=form,
     )
 
 
@@ -408,8 +410,7 @@ def lead_follow_up(request, lead_id):
     selectors.get_lead(request.membership, lead_id)  # another organisation's lead: 404 first
     form = FollowUpForm(request.POST)
     if not form.is_valid():
-        first = next(iter(form.errors.items()))
-        messages.error(request, f"{first[0]}: {first[1][0]}")
+        messages.error(request, form_refusal(form))
         return redirect("lead_detail", lead_id=lead_id)
     data = form.cleaned_data
     due = data["due_at"]
@@ -428,6 +429,7 @@ def lead_follow_up(request, lead_id):
             by=request.membership,
         ),
         "Follow-up planned.",
+        form=form,
     )
 
 

@@ -11,8 +11,9 @@ from leadtracker.accounts.audit import Actor
 from leadtracker.accounts.decorators import member_required
 from leadtracker.leads import selectors
 from leadtracker.leads.actions.saved_views import delete_view, save_view, set_columns
+from leadtracker.leads.forms import SavedViewForm
 from leadtracker.lib.errors import ActionError
-from leadtracker.lib.web import safe_back
+from leadtracker.lib.web import refusal_text, safe_back
 
 
 @require_POST
@@ -28,7 +29,7 @@ def view_save(request):
             actor=Actor.from_request(request),
         )
     except ActionError as exc:
-        messages.error(request, f"{exc.field}: {exc.message}" if exc.field else exc.message)
+        messages.error(request, refusal_text(SavedViewForm(), exc))
         return redirect(safe_back(request, reverse("lead_list")))
     saved = (
         _("View “%(name)s” saved and shared with your team.") if view.shared else _("View “%(name)s” saved.")

@@ -41,6 +41,7 @@ from leadtracker.leads.models import (
 )
 from leadtracker.lib import confirm
 from leadtracker.lib.errors import ActionError
+from leadtracker.lib.web import refusal_text
 
 # The form an admin pastes into their website: code, not a page of ours, so it stays as written
 # whatever language the admin reads; its placeholders are the website's words, theirs to edit.
@@ -80,25 +81,30 @@ def lead_settings(request):
     )
 
 
-def card_form(view):
+def card_form(form_class: type | None = None):
     """A card's form, posted by an admin. The view acts and returns None, or a page of its own
-    (a question to confirm first); the action's refusal, or "Saved.", shows on the settings page."""
+    (a question to confirm first); the action's refusal, or "Saved.", shows on the settings page,
+    naming the field by the label of ``form_class`` (the card's form; the reason alone without)."""
 
-    @require_POST
-    @member_required(Role.ADMIN)
-    @functools.wraps(view)
-    def posted(request, **ids):
-        try:
-            answer = view(request, Actor.from_request(request), **ids)
-        except ActionError as exc:
-            messages.error(request, f"{exc.field}: {exc.message}" if exc.field else exc.message)
-        else:
-            if answer is not None:
-                return answer
-            messages.success(request, _("Saved."))
-        return redirect("lead_settings")
+    def decorate(view):
+        @require_POST
+        @member_required(Role.ADMIN)
+        @functools.wraps(view)
+        def posted(request, **ids):
+            try:
+                answer = view(request, Actor.from_request(request), **ids)
+            except ActionError as exc:
+                form = form_class(request.POST) if form_class else None
+                messages.error(request, refusal_text(form, exc))
+            else:
+                if answer is not None:
+                    return answer
+                messages.success(request, _("Saved."))
+            return redirect("lead_settings")
 
-    return posted
+        return posted
+
+    return decorate
 
 
 def _valid(form_class: type, request):
@@ -118,7 +124,7 @@ def _setting(model, request, pk):
 # --- pipeline -------------------------------------------------------------------------------
 
 
-@card_form
+@card_form(PipelineForm)
 def pipeline_save(request, actor):
     org = request.org
     rows = _valid(PipelineForm, request).statuses()
@@ -132,7 +138,7 @@ def pipeline_save(request, actor):
     save_statuses(org, rows, actor=actor, move_to=move_to)
 
 
-@card_form
+@card_form()
 def colours_save(request, actor):
     """The colours card: ``status-<id>`` and ``source-<id>`` fields, each a palette name."""
     picked = {"status": {}, "source": {}}
@@ -149,17 +155,17 @@ def colours_save(request, actor):
 # --- sources and web capture ----------------------------------------------------------------
 
 
-@card_form
+@card_form(NameForm)
 def source_add(request, actor):
     create_source(request.org, _valid(NameForm, request).cleaned_data["name"], actor=actor)
 
 
-@card_form
+@card_form()
 def capture_key_new(request, actor, source_id):
     rotate_capture_key(_setting(LeadSource, request, source_id), actor=actor)
 
 
-@card_form
+@card_form()
 def capture_off(request, actor, source_id):
     disable_capture(_setting(LeadSource, request, source_id), actor=actor)
 
@@ -167,7 +173,7 @@ def capture_off(request, actor, source_id):
 # --- assignment rules -----------------------------------------------------------------------
 
 
-@card_form
+@card_form(RuleForm)
 def rule_add(request, actor):
     data = _valid(RuleForm, request).cleaned_data
     source = None
@@ -183,7 +189,7 @@ def rule_add(request, actor):
     )
 
 
-@card_form
+@card_form()
 def rule_delete(request, actor, rule_id):
     delete_assignment_rule(_setting(AssignmentRule, request, rule_id), actor=actor)
 
@@ -191,14 +197,14 @@ def rule_delete(request, actor, rule_id):
 # --- message templates ----------------------------------------------------------------------
 
 
-@card_form
+@card_form(TemplateForm)
 def template_save(request, actor, template_id=None):
     template = _setting(MessageTemplate, request, template_id) if template_id else None
     data = _valid(TemplateForm, request).cleaned_data
     save_message_template(request.org, name=data["name"], body=data["body"], template=template, actor=actor)
 
 
-@card_form
+@card_form()
 def template_delete(request, actor, template_id):
     template = _setting(MessageTemplate, request, template_id)
     if (answer := confirm.gate(request, lead_confirm.template_delete(template))) is not None:
@@ -209,17 +215,17 @@ def template_delete(request, actor, template_id):
 # --- tags -----------------------------------------------------------------------------------
 
 
-@card_form
+@card_form(NameForm)
 def tag_add(request, actor):
     create_tag(request.org, _valid(NameForm, request).cleaned_data["name"], actor=actor)
 
 
-@card_form
+@card_form(NameForm)
 def tag_rename(request, actor, tag_id):
     rename_tag(_setting(Tag, request, tag_id), _valid(NameForm, request).cleaned_data["name"], actor=actor)
 
 
-@card_form
+@card_form()
 def tag_delete(request, actor, tag_id):
     tag = _setting(Tag, request, tag_id)
     if (answer := confirm.gate(request, lambda: lead_confirm.tag_delete(tag))) is not None:
@@ -230,14 +236,14 @@ def tag_delete(request, actor, tag_id):
 # --- webhooks -------------------------------------------------------------------------------
 
 
-@card_form
+@card_form(WebhookForm)
 def webhook_add(request, actor):
     data = _valid(WebhookForm, request).cleaned_data
     hook = save_webhook(request.org, url=data["url"], events=data["events"], actor=actor)
     messages.info(request, _("Signing secret (shown once): %(secret)s") % {"secret": hook.secret})
 
 
-@card_form
+@card_form()
 def webhook_secret(request, actor, webhook_id):
     hook = rotate_webhook_secret(_setting(WebhookEndpoint, request, webhook_id), actor=actor)
     messages.info(
@@ -247,6 +253,6 @@ def webhook_secret(request, actor, webhook_id):
     )
 
 
-@card_form
+@card_form()
 def webhook_delete(request, actor, webhook_id):
     delete_webhook(_setting(WebhookEndpoint, request, webhook_id), actor=actor)

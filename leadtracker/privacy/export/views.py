@@ -75,7 +75,7 @@ def export_for_request(request, request_id):
     try:
         created = export.request_export(request.org, actor=Actor.from_request(request), data_request=req)
     except ActionError as exc:
-        messages.error(request, f"{exc.field}: {exc.message}")
+        messages.error(request, exc.message)  # a button, no field: its code name helps nobody
         return redirect("privacy_request", req.pk)
     messages.success(request, _("Export #%(number)s is being prepared.") % {"number": created.pk})
     return redirect("privacy_export", created.pk)

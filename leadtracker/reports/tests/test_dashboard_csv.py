@@ -58,4 +58,4 @@ def test_bad_requests_name_the_field(acme):
     response = client.get("/dashboard/data.csv?chart=pie")
     assert response.status_code == 422 and response.content.decode().startswith("chart:")
     response = client.get("/dashboard/data.csv?chart=daily&range=custom&start=2026-01-05")
-    assert response.status_code == 422 and response.content.decode() == "end: enter the last day of the range"
+    assert response.status_code == 422 and response.content.decode() == "To: enter the last day of the range"
