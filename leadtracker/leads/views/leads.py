@@ -428,7 +428,7 @@ def lead_follow_up(request, lead_id):
             actor=actor,
             by=request.membership,
         ),
-        "Follow-up planned.",
+        _("Follow-up planned."),
         form=form,
     )
 
@@ -611,7 +611,7 @@ def merge(request, lead_id):
         request,
         lead_id,
         lambda lead, actor: merge_leads(lead, other, actor=actor, by=request.membership),
-        "Merged.",
+        _("Merged."),
     )
 
 
