@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from leadtracker.accounts.audit import Actor
@@ -105,14 +106,21 @@ def restore(request, trashed_id):
 def delete_forever(request, trashed_id):
     trashed = selectors.get_trashed(request.membership, trashed_id)
     # Restoring is no longer possible afterwards: ask first (moving to the trash does not ask).
+    n = len(trashed.snapshot.get("rows", []))
     question = confirm.Question(
-        title=f"Delete “{trashed}” for good?",
-        button="Delete for good",
+        title=_("Delete “%(lead)s” for good?") % {"lead": trashed},
+        button=_("Delete forever"),
         cancel_url=reverse("lead_trash"),
         details=[
-            f"{len(trashed.snapshot.get('rows', []))} records kept with it in the trash (its numbers, "
-            "timeline, follow-ups and consent history) go at once, and it can no longer be restored.",
-            "Its calls stay, without a lead, as the work of whoever made them.",
+            ngettext(
+                "%(n)s record kept with it in the trash (its numbers, timeline, follow-ups and consent "
+                "history) goes at once, and it can no longer be restored.",
+                "%(n)s records kept with it in the trash (its numbers, timeline, follow-ups and consent "
+                "history) go at once, and it can no longer be restored.",
+                n,
+            )
+            % {"n": n},
+            _("Its calls stay, without a lead, as the work of whoever made them."),
         ],
     )
     if (answer := confirm.gate(request, question)) is not None:
