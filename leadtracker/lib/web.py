@@ -1,7 +1,18 @@
 """Small helpers for web views."""
 
+from collections.abc import Mapping
+
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+
+
+def _labels(form) -> Mapping:
+    """{field: label} of a form; a page with no Django form passes its own such map instead."""
+    if form is None:
+        return {}
+    if isinstance(form, Mapping):
+        return form
+    return {name: field.label for name, field in form.fields.items()}
 
 
 def action_field(form, exc) -> str | None:
@@ -9,7 +20,7 @@ def action_field(form, exc) -> str | None:
     A form whose fields are named otherwise than the action's says so in ``action_fields``
     ({"follow_up.due_at": "follow_up_at"})."""
     field = getattr(form, "action_fields", {}).get(exc.field, exc.field)
-    return field if form is not None and field in form.fields else None
+    return field if field in _labels(form) else None
 
 
 def show_action_error(form, exc) -> None:
@@ -21,13 +32,14 @@ def labelled(form, field: str | None, message) -> str:
     """A refusal as one line for a page's message (a page that redirects has no form to show
     it on): the field's label, in the reader's language, then the reason. The reason alone for
     a field the form lacks or leaves unlabelled: the code's name for a field ("due_at") means
-    nothing to a telecaller, in English or in Hindi."""
-    label = form.fields[field].label if form is not None and field in form.fields else None
+    nothing to a telecaller, in English or in Hindi. ``form``: a form, or {field: label}."""
+    label = _labels(form).get(field)
     return _("%(field)s: %(reason)s") % {"field": label, "reason": message} if label else str(message)
 
 
 def refusal_text(form, exc) -> str:
-    """An action's refusal as one line, its field named by ``form``'s label (None: no form)."""
+    """An action's refusal as one line, its field named by ``form``'s label (None: no form;
+    a map {field: label}: a page with no Django form)."""
     return labelled(form, action_field(form, exc), exc.message)
 
 

@@ -10,6 +10,7 @@ from leadtracker.accounts.audit import Actor
 from leadtracker.accounts.decorators import member_required
 from leadtracker.accounts.models import Role
 from leadtracker.lib.errors import ActionError
+from leadtracker.lib.web import refusal_text
 from leadtracker.privacy import selectors
 from leadtracker.privacy.erasure import actions as erasure
 from leadtracker.privacy.models import DataRequest
@@ -67,6 +68,9 @@ def _erase_page(request, *, lead, member, req=None, back, trashed=None):
             "counts": sorted(counts.items()),
             "hold": hold,
             "error": error,
+            # The reason alone: the page's one field is the typed word, and its label says what
+            # the reason says; the actions' other fields (legal_hold, data_request) are not on it.
+            "refusal": refusal_text(None, error) if error else "",
             "confirm_word": CONFIRM_WORD,
             "back": back,
         },

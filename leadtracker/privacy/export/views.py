@@ -5,18 +5,27 @@ from django.contrib import messages
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from leadtracker.accounts.audit import Actor
 from leadtracker.accounts.decorators import member_required
 from leadtracker.accounts.models import Role
 from leadtracker.lib.errors import ActionError
+from leadtracker.lib.web import refusal_text
 from leadtracker.privacy import selectors
 from leadtracker.privacy.export import actions as export
 from leadtracker.privacy.export.files import is_expired
 from leadtracker.privacy.requests import actions
 
 LIST_LIMIT = 100
+# A refusal names its field by the label the page shows (lib/web.refusal_text), not its code name;
+# "subject" (none or two of the three given) is no one field: its reason says what to do.
+LABELS = {
+    "phone": gettext_lazy("Lead's phone number"),
+    "email": gettext_lazy("Lead's e-mail"),
+    "member_id": gettext_lazy("Member"),
+}
 
 
 def _get(request, export_id):
@@ -60,6 +69,7 @@ def exports(request):
             "members": selectors.members(request.org.pk),
             "form": request.POST if error else None,
             "error": error,
+            "refusal": refusal_text(LABELS, error) if error else "",
         },
         status=400 if error else 200,
     )

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from leadtracker.accounts.audit import Actor
@@ -11,9 +12,17 @@ from leadtracker.accounts.decorators import member_required
 from leadtracker.accounts.models import Role
 from leadtracker.lib.errors import ActionError
 from leadtracker.lib.phones import InvalidPhone
+from leadtracker.lib.web import refusal_text
 from leadtracker.privacy import selectors
 from leadtracker.privacy.holds import actions as holds
 from leadtracker.privacy.models import LegalHold
+
+# A refusal names its field by the label the page shows (lib/web.refusal_text), not its code name.
+LABELS = {
+    "lead_contact": gettext_lazy("Lead's number or e-mail"),
+    "member": gettext_lazy("Member"),
+    "reason": gettext_lazy("Reason"),
+}
 
 
 @member_required(Role.ADMIN)
@@ -72,6 +81,7 @@ def legal_holds(request):
             "members": selectors.members(org.pk),
             "form": form,
             "error": error,
+            "refusal": refusal_text(LABELS, error) if error else "",
         },
         status=(error.status_code if error.status_code == 403 else 400) if error else 200,
     )

@@ -10,12 +10,14 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from leadtracker.accounts.audit import Actor
 from leadtracker.accounts.decorators import member_required
 from leadtracker.accounts.models import Organisation, Role
 from leadtracker.lib.errors import ActionError
+from leadtracker.lib.web import refusal_text
 from leadtracker.privacy import selectors
 from leadtracker.privacy.middleware import forget
 from leadtracker.privacy.models import (
@@ -25,6 +27,31 @@ from leadtracker.privacy.models import (
 from leadtracker.privacy.notices import actions
 
 BLANK_ROWS = 2  # empty item rows under a draft's items, to add new ones without script
+
+# A refusal names its field by the label the page shows (lib/web.refusal_text), not by the code's
+# name for it ("effective_at"); "notice" (a published or deleted version) is no field: reason alone.
+LABELS = {
+    "title": gettext_lazy("Title"),
+    "introduction": gettext_lazy("Introduction"),
+    "effective_date": gettext_lazy("Takes effect on"),
+    "effective_at": gettext_lazy("Takes effect on"),
+    "items": gettext_lazy("Items"),
+}
+ITEM_LABELS = {
+    "data": gettext_lazy("Personal data"),
+    "purpose": gettext_lazy("Purpose"),
+    "legal_basis": gettext_lazy("Legal basis"),
+    "retention": gettext_lazy("Kept for"),
+}
+
+
+def _refusal(exc: ActionError) -> str:
+    """The refusal as one line; an item's field ("items.2.purpose") as the page numbers it."""
+    index, _dot, name = (exc.field or "").removeprefix("items.").partition(".")
+    if (exc.field or "").startswith("items.") and index.isdigit() and name in ITEM_LABELS:
+        label = _("Item %(n)s, %(field)s") % {"n": int(index) + 1, "field": ITEM_LABELS[name]}
+        return refusal_text({exc.field: label}, exc)
+    return refusal_text(LABELS, exc)
 
 
 def public_notice(request, org_slug):
@@ -161,6 +188,7 @@ def notice_detail(request, notice_id):
             "items": items,
             "blank_rows": range(BLANK_ROWS),
             "error": error,
+            "refusal": _refusal(error) if error else "",
             "bases": LegalBasis.choices,
             "base_names": dict(LegalBasis.choices),
             "today": timezone.localdate(timezone=request.org.tzinfo).isoformat(),
@@ -190,7 +218,7 @@ def publish(request, notice_id):
         when = _date_start(request.org, request.POST.get("effective_date", ""), "effective_date")
         notice = actions.publish_notice(notice, actor=Actor.from_request(request), effective_at=when)
     except ActionError as exc:
-        messages.error(request, f"{exc.field.replace('_', ' ')}: {exc.message}" if exc.field else exc.message)
+        messages.error(request, _refusal(exc))
         return redirect("privacy_notice", notice.pk)
     forget(request)
     messages.success(request, _("Version %(version)s published.") % {"version": notice.version})

@@ -7,12 +7,14 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from leadtracker.accounts.audit import Actor
 from leadtracker.accounts.decorators import member_required
 from leadtracker.accounts.models import Role
 from leadtracker.lib.errors import ActionError
 from leadtracker.lib.formats import day
+from leadtracker.lib.web import refusal_text
 from leadtracker.privacy import selectors
 from leadtracker.privacy.models import (
     DataRequest,
@@ -22,9 +24,28 @@ from leadtracker.privacy.models import (
 )
 from leadtracker.privacy.requests import actions
 
-
-def _error_text(exc: ActionError) -> str:
-    return f"{exc.field.replace('_', ' ')}: {exc.message}" if exc.field else exc.message
+# A refusal names its field by the label the page shows it under (lib/web.refusal_text), not by
+# the action's name for it; the action's names that differ from the page's are listed too.
+PERIOD_LABELS = {"request_period_days": gettext_lazy("Days to answer a request")}
+NEW_LABELS = {
+    "kind": pgettext_lazy("of a data request", "Kind"),
+    "subject": gettext_lazy("About whom"),
+    "lead_contact": gettext_lazy("A lead's phone number or e-mail"),
+    "member": gettext_lazy("Member"),
+    "member_id": gettext_lazy("Member"),
+    "requested_by": gettext_lazy("Asked by"),
+    "channel": gettext_lazy("Received by"),
+    "received_on": gettext_lazy("Received on"),
+    "received_at": gettext_lazy("Received on"),
+    "details": gettext_lazy("What is asked"),
+    "verification_note": gettext_lazy("Identity check"),
+}
+HANDLING_LABELS = {
+    "status": gettext_lazy("Status"),
+    "verification_note": gettext_lazy("Identity check"),
+    "outcome": gettext_lazy("Outcome"),
+    "refusal_reason": gettext_lazy("Reason for refusal"),
+}
 
 
 @member_required(Role.ADMIN)
@@ -37,7 +58,7 @@ def data_requests(request):
                 org, int(raw) if raw.isdigit() else raw, actor=Actor.from_request(request)
             )
         except ActionError as exc:
-            messages.error(request, _error_text(exc))
+            messages.error(request, refusal_text(PERIOD_LABELS, exc))
         else:
             messages.success(
                 request, _("Request period saved: it applies to requests registered from now on.")
@@ -112,6 +133,7 @@ def new_data_request(request):
         {
             "form": form,
             "error": error,
+            "refusal": refusal_text(NEW_LABELS, error) if error else "",
             "kinds": RequestKind.choices,
             "channels": RequestChannel.choices,
             "members": selectors.members(org.pk),
@@ -156,6 +178,7 @@ def data_request_detail(request, request_id):
             "form": request.POST if error else None,
             "overdue": req.is_overdue(),
             "error": error,
+            "refusal": refusal_text(HANDLING_LABELS, error) if error else "",
             "statuses": RequestStatus.choices,
         },
         status=(409 if error.status_code == 409 else 400) if error else 200,

@@ -8,11 +8,8 @@ from leadtracker.accounts.audit import Actor
 from leadtracker.accounts.decorators import member_required
 from leadtracker.accounts.models import Role
 from leadtracker.lib.errors import ActionError
+from leadtracker.lib.web import refusal_text
 from leadtracker.privacy.retention import purge as retention
-
-
-def _error_text(exc: ActionError) -> str:
-    return f"{exc.field.replace('_', ' ')}: {exc.message}" if exc.field else exc.message
 
 
 @member_required(Role.ADMIN)
@@ -25,7 +22,8 @@ def retention_settings(request):
         try:
             retention.set_retention_periods(org, changes, actor=Actor.from_request(request))
         except ActionError as exc:
-            messages.error(request, _error_text(exc))
+            # Named by the label its row shows ("Access export files"), not "export days".
+            messages.error(request, refusal_text(retention.LABELS, exc))
         else:
             messages.success(request, _("Retention periods saved: the next nightly purge applies them."))
             return redirect("privacy_retention")

@@ -87,7 +87,7 @@ def test_the_request_page_previews_confirms_and_closes_the_request(acme, as_memb
     page = client.get(f"/settings/privacy/requests/{req.pk}/erase/")
     assert page.status_code == 200 and b"phones" in page.content and b"Type ERASE" in page.content
     wrong = client.post(f"/settings/privacy/requests/{req.pk}/erase/", {"confirm": "erase please"})
-    assert wrong.status_code == 400 and b"confirm:" in wrong.content
+    assert wrong.status_code == 400 and b'role="alert">type ERASE to confirm<' in wrong.content
     assert Lead.objects.get(pk=lead.pk).erased_at is None
     done = client.post(f"/settings/privacy/requests/{req.pk}/erase/", {"confirm": "ERASE"})
     assert done.status_code == 302 and done["Location"] == f"/settings/privacy/requests/{req.pk}/"

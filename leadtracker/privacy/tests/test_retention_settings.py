@@ -60,6 +60,6 @@ def test_page_saves_all_periods_and_names_a_bad_one(acme, as_member):
     assert PrivacySettings.objects.get(organisation=acme.org).shift_location_days == 30
     form["export_days"] = "90"
     response = client.post("/settings/privacy/retention/", form, follow=True)
-    assert "export days: a whole number of days from 1 to 30" in response.content.decode()
+    assert "Access export files: a whole number of days from 1 to 30" in response.content.decode()
     assert PrivacySettings.objects.get(organisation=acme.org).export_days == 7
     assert as_member(acme.alice).get("/settings/privacy/retention/").status_code in (403, 404)
