@@ -11,7 +11,7 @@ from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_encode
-from django.utils.translation import activate
+from django.utils.translation import activate, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -402,38 +402,54 @@ def member_detail(request, member_id):
     )
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
-
-
 def _deactivate_question(member) -> confirm.Question:
     org = member.organisation
     name = member.user.get_short_name() or str(member.user)
     tokens = ApiToken.objects.filter(organisation_id=org.pk, user_id=member.user_id, revoked_at__isnull=True)
     phones = tokens.filter(kind=TokenKind.DEVICE).count()
     personal = tokens.exclude(kind=TokenKind.DEVICE).count()
-    details = [f"{name} is signed out of {org.name} at once and can no longer sign in to it."]
-    parts = [_plural(personal, "API token")] if personal else []
-    parts += [_plural(phones, "phone")] if phones else []
-    if parts:
-        verb = "stops" if personal + phones == 1 else "stop"
-        details.append(f"Their {' and '.join(parts)} {verb} working.")
+    details = [
+        _("%(name)s is signed out of %(org)s at once and can no longer sign in to it.")
+        % {"name": name, "org": org.name}
+    ]
+    parts = [ngettext("%(n)s API token", "%(n)s API tokens", personal) % {"n": personal}] if personal else []
+    parts += [ngettext("%(n)s phone", "%(n)s phones", phones) % {"n": phones}] if phones else []
+    if len(parts) == 2:
+        details.append(
+            _("Their %(tokens)s and %(phones)s stop working.") % {"tokens": parts[0], "phones": parts[1]}
+        )
+    elif parts:
+        n = personal + phones
+        details.append(
+            ngettext("Their %(what)s stops working.", "Their %(what)s stop working.", n) % {"what": parts[0]}
+        )
     reports = member.reports.count()
     if reports:
-        to = str(member.reports_to.user) if member.reports_to_id else "no manager"
-        verb = "reports" if reports == 1 else "report"
-        people = "1 person" if reports == 1 else f"{reports} people"
-        details.append(f"{people} who {verb} to them move to {to}.")
+        to = str(member.reports_to.user) if member.reports_to_id else _("no manager")
+        details.append(
+            ngettext(
+                "%(n)s person who reports to them moves to %(to)s.",
+                "%(n)s people who report to them move to %(to)s.",
+                reports,
+            )
+            % {"n": reports, "to": to}
+        )
     # Counted through the user's reverse relation: accounts sits below leads and imports nothing of it.
     leads = member.user.owned_leads.filter(organisation_id=org.pk).count()
     if leads:
-        verb = "stays" if leads == 1 else "stay"
-        details.append(f"Their {_plural(leads, 'lead')} {verb} theirs until you reassign them.")
-    details.append("You can reactivate them later.")
+        details.append(
+            ngettext(
+                "Their %(n)s lead stays theirs until you reassign them.",
+                "Their %(n)s leads stay theirs until you reassign them.",
+                leads,
+            )
+            % {"n": leads}
+        )
+    details.append(_("You can reactivate them later."))
     return confirm.Question(
-        title=f"Deactivate {member.user}?",
+        title=_("Deactivate %(name)s?") % {"name": member.user},
         details=details,
-        button="Deactivate",
+        button=_("Deactivate"),
         cancel_url=reverse("member_detail", args=[member.pk]),
     )
 
@@ -442,15 +458,17 @@ def _revoke_token_question(request, token) -> "confirm.Question | None":
     if token.revoked_at is not None:
         return None
     if token.kind == TokenKind.DEVICE:
-        details = ["It is a phone's token: that phone stops syncing at once."]
+        details = [_("It is a phone's token: that phone stops syncing at once.")]
     else:
-        details = ["Anything that uses it stops working at once."]
+        details = [_("Anything that uses it stops working at once.")]
     used = when(token.last_used_at) if token.last_used_at else ""
-    details.append(f"It was last used on {used}." if used else "It has never been used.")
+    details.append(
+        _("It was last used on %(when)s.") % {"when": used} if used else _("It has never been used.")
+    )
     return confirm.Question(
-        title=f"Revoke token “{token.name}”?",
+        title=_("Revoke token “%(name)s”?") % {"name": token.name},
         details=details,
-        button="Revoke token",
+        button=_("Revoke token"),
         cancel_url=_safe_next(request, default="tokens"),
     )
 

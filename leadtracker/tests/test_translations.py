@@ -296,9 +296,12 @@ def unmarked_in_template(path: Path) -> list[str]:
 
 
 # The calls whose string argument a person reads (index of that argument), and the keywords.
-MESSAGE_ARGUMENT = {"ActionError": 0, "Conflict": 0, "ValidationError": 0, "HttpError": 1}
+# _act is the lead page's "do it, then say so" helper: its fourth argument is the message shown.
+MESSAGE_ARGUMENT = {"ActionError": 0, "Conflict": 0, "ValidationError": 0, "HttpError": 1, "_act": 3}
 MESSAGE_METHODS = {"success", "error", "warning", "info"}
 SHOWN_KEYWORDS = {"label", "help_text", "empty_label"}
+# A confirm.Question's words: the page that asks before a deletion.
+QUESTION_KEYWORDS = {"title", "button", "details"}
 
 
 def _is_bare_text(node) -> bool:
@@ -308,6 +311,8 @@ def _is_bare_text(node) -> bool:
         return any(_is_bare_text(part) for part in node.values)
     if isinstance(node, ast.BinOp):
         return _is_bare_text(node.left) or _is_bare_text(node.right)
+    if isinstance(node, (ast.List, ast.Tuple)):
+        return any(_is_bare_text(item) for item in node.elts)
     return False
 
 
@@ -323,7 +328,8 @@ def unmarked_in_python(path: Path) -> list[str]:
         if name in MESSAGE_METHODS and getattr(node.func, "value", None) is not None:
             if getattr(node.func.value, "id", "") == "messages" and len(node.args) > 1:
                 shown.append(node.args[1])
-        shown += [k.value for k in node.keywords if k.arg in SHOWN_KEYWORDS]
+        keywords = SHOWN_KEYWORDS | QUESTION_KEYWORDS if name == "Question" else SHOWN_KEYWORDS
+        shown += [k.value for k in node.keywords if k.arg in keywords]
         found += [f"line {n.lineno}: {ast.unparse(n)[:80]}" for n in shown if _is_bare_text(n)]
     return found
 
@@ -382,5 +388,8 @@ def test_the_check_finds_bare_python_messages(tmp_path):
         "raise ActionError(f'unknown zone {zone!r}', field='time_zone')\n"
         "messages.success(request, 'Saved.')\n"
         "forms.CharField(label=_('Name'), help_text='What uses it')\n"
+        "Question(title=_('Delete it?'), button=_('Delete'), details=[_('It goes.'), 'It stays.'])\n"
+        "_act(request, lead_id, fn, 'Merged.')\n"
     )
-    assert [line.split(":")[0] for line in unmarked_in_python(module)] == ["line 2", "line 3", "line 4"]
+    found = [line.split(":")[0] for line in unmarked_in_python(module)]
+    assert found == ["line 2", "line 3", "line 4", "line 5", "line 6"]
