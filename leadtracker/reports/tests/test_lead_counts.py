@@ -12,16 +12,14 @@ import pytest
 from django.db.models import Count
 from django.db.models.functions import TruncDate
 
-from leadtracker.accounts.audit import Actor
 from leadtracker.accounts.models import User
 from leadtracker.leads.actions import assignment as assignment_actions
 from leadtracker.leads.actions import leads as lead_actions
-from leadtracker.leads.actions import merge as merge_actions
 from leadtracker.leads.imports.importer import import_file
 from leadtracker.leads.models import Lead, LeadStatus, StatusKind
-from leadtracker.privacy.erasure.actions import erase_lead
 from leadtracker.reports import rollups, selectors
 from leadtracker.reports.models import CreatedCount, LeadCount
+from leadtracker.reports.tests.lead_world import LeadWorld
 
 STEPS = 30
 
@@ -50,22 +48,16 @@ def kept_created(org) -> dict:
     return {(r.day, r.source_id, r.status_id): r.n for r in rows}
 
 
-class World:
+class World(LeadWorld):
     def __init__(self, people, rng, tmp_path):
-        self.people, self.rng, self.tmp_path = people, rng, tmp_path
-        self.org = people.org
-        self.by = people.olga
-        self.actor = Actor.for_user(people.olga.user)
+        super().__init__(people, rng)
+        self.tmp_path = tmp_path
         self.owners = [None, people.alice.user_id, people.bob.user_id, people.carl.user_id]
         self.statuses = list(LeadStatus.objects.filter(organisation=self.org))
-        self.serial = 0
 
     def number(self) -> str:
         self.serial += 1
         return f"98{self.rng.randrange(10**7, 10**8)}"
-
-    def leads(self):
-        return list(Lead.objects.filter(organisation=self.org).order_by("pk"))
 
     def create(self):
         data = lead_actions.LeadData(
@@ -99,28 +91,10 @@ class World:
         leads = Lead.objects.filter(organisation=self.org, pk__in=[lead.pk for lead in self.some()])
         lead_actions.bulk_change_status(leads, self.rng.choice(self.statuses), actor=self.actor, by=self.by)
 
-    def merge(self):
-        leads = self.leads()
-        if len(leads) >= 2:
-            primary, duplicate = self.rng.sample(leads, 2)
-            merge_actions.merge_leads(primary, duplicate, actor=self.actor, by=self.by)
-
-    def erase(self):
-        if leads := [lead for lead in self.leads() if lead.erased_at is None]:
-            erase_lead(self.rng.choice(leads), actor=self.actor, by=self.by)
-
-    def delete(self):
-        leads = Lead.objects.filter(organisation=self.org, pk__in=[lead.pk for lead in self.some()])
-        lead_actions.delete_leads(leads, actor=self.actor, by=self.by)
-
     def plain_update(self):
         # Not an action: a data fix in a shell or a migration. The triggers see it all the same.
         ids = [lead.pk for lead in self.some()]
         Lead.objects.filter(pk__in=ids).update(status=self.rng.choice(self.statuses), owner_id=None)
-
-    def some(self):
-        leads = self.leads()
-        return self.rng.sample(leads, min(len(leads), self.rng.randrange(1, 4)))
 
     def step(self):
         ops = [self.create] * 3 + [self.import_some, self.assign, self.bulk_assign, self.change_status]
