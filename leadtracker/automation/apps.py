@@ -9,12 +9,10 @@ class AutomationConfig(AppConfig):
     def ready(self):
         # Here, not at the top: these import models, which load after the app registry.
         from leadtracker.automation import receivers  # noqa: F401 — connects signal receivers
-        from leadtracker.automation.timeline import BRANCH, rule_entries
+        from leadtracker.automation.timeline import BRANCH
         from leadtracker.leads.create_context import QUESTIONS
-        from leadtracker.leads.timeline import BRANCHES, SOURCES
+        from leadtracker.leads.timeline import BRANCHES
 
-        if rule_entries not in SOURCES:
-            SOURCES.append(rule_entries)
         if BRANCH not in BRANCHES:
             BRANCHES.append(BRANCH)
         # Whether a created lead has rules to run, asked with the create's own settings read.

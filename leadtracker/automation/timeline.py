@@ -124,10 +124,5 @@ def _entries(lead, runs) -> list[Activity]:
     ]
 
 
-def rule_entries(lead, limit: int) -> list[Activity]:
-    runs = list(RuleRun.objects.filter(lead=lead).select_related("rule").order_by("-fired_at", "-id")[:limit])
-    return _entries(lead, runs)
-
-
-# The same, as a branch of the lead page's one timeline statement.
+# The rules' runs on the lead as a branch of its timeline's one statement (leads/page_reads.py).
 BRANCH = Branch(RuleRun, order=(("fired_at", True), ("id", True)), related=("rule",), entries=_entries)

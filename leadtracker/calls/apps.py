@@ -11,11 +11,9 @@ class CallsConfig(AppConfig):
         from leadtracker.accounts.demo import DEMO_HOOKS
         from leadtracker.calls import receivers  # noqa: F401 — connects signal receivers
         from leadtracker.calls.demo import add_demo_calls
-        from leadtracker.calls.timeline import BRANCH, call_entries
-        from leadtracker.leads.timeline import BRANCHES, SOURCES
+        from leadtracker.calls.timeline import BRANCH
+        from leadtracker.leads.timeline import BRANCHES
 
-        if call_entries not in SOURCES:
-            SOURCES.append(call_entries)
         if BRANCH not in BRANCHES:
             BRANCHES.append(BRANCH)
 

@@ -29,16 +29,7 @@ def _entries(lead, calls) -> list[Activity]:
     ]
 
 
-def call_entries(lead, limit: int) -> list[Activity]:
-    calls = (
-        Call.objects.filter(lead=lead)
-        .select_related("user", "outcome")
-        .order_by("-started_at", "-id")[:limit]
-    )
-    return _entries(lead, calls)
-
-
-# The same, as a branch of the lead page's one timeline statement.
+# The lead's calls as a branch of its timeline's one statement (leads/page_reads.py).
 BRANCH = Branch(
     Call, order=(("started_at", True), ("id", True)), related=("user", "outcome"), entries=_entries
 )

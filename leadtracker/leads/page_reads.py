@@ -181,8 +181,9 @@ def statuses_and_templates(org_id: int) -> tuple[list, list]:
     return made
 
 
-# The lead page's timeline: the lead's newest activities and the newest entries of each app
-# registered in timeline.BRANCHES (calls, the rules that ran), the last 200 of them all.
+# The lead's timeline (the lead page's and the API's): the lead's newest activities and the
+# newest entries of each app registered in timeline.BRANCHES (calls, the rules that ran), the
+# last 200 of them all.
 TIMELINE_SHOWN = 200
 _ACTIVITIES = Branch(
     Activity,
@@ -226,8 +227,9 @@ def _timeline(vendor: str, n_branches: int) -> tuple[str, list, tuple]:
 
 
 def timeline(lead) -> list:
-    """selectors.timeline(lead) in one statement: the same entries in the same order (newest
-    first; on the same moment an activity before a call, a call before a rule's run)."""
+    """The lead's newest TIMELINE_SHOWN entries in one statement (the lead page's and the API's):
+    each branch's newest, merged newest first; on the same moment an activity before a call, a
+    call before a rule's run."""
     sql, branches, slots = _timeline(connection.vendor, len(BRANCHES))
     with connection.cursor() as cursor:
         cursor.execute(sql, [lead.pk] * len(branches))

@@ -16,7 +16,6 @@ from django.utils import timezone
 from leadtracker.accounts.models import Membership, Role
 from leadtracker.accounts.visibility import subtree_membership_ids, visible, visible_user_ids
 from leadtracker.leads.models import (
-    Activity,
     AssignmentRule,
     FollowUp,
     Lead,
@@ -29,7 +28,6 @@ from leadtracker.leads.models import (
     Tag,
     WebhookEndpoint,
 )
-from leadtracker.leads.timeline import SOURCES
 from leadtracker.lib import rows
 from leadtracker.lib.phones import InvalidPhone, normalise, to_ascii_digits
 from leadtracker.lib.timeutil import ANY_FUTURE, ANY_PAST, check_within
@@ -329,17 +327,6 @@ def overdue_follow_ups(viewer: Membership, *, team=None) -> int:
         return owned.count()
     nobodys = overdue.filter(owner_id__isnull=True)
     return owned.values("next_follow_up_at").union(nobodys.values("next_follow_up_at"), all=True).count()
-
-
-def timeline(lead: Lead, limit: int = 200) -> list[Activity]:
-    """Newest first: the lead's activities and what other apps add (calls)."""
-    entries = list(
-        Activity.objects.filter(lead=lead).select_related("actor", "follow_up").order_by("-at", "-id")[:limit]
-    )
-    for source in SOURCES:
-        entries += source(lead, limit)
-    entries.sort(key=lambda a: a.at, reverse=True)
-    return entries[:limit]
 
 
 def agenda(viewer: Membership, tz, now=None) -> dict:

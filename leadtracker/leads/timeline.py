@@ -4,9 +4,8 @@
 from collections.abc import Callable
 from dataclasses import dataclass
 
-# Each takes (lead, limit) and returns unsaved Activity objects, newest first (the API's read).
-SOURCES: list = []
-# The same entries as branches of the lead page's one statement (leads/page_reads.py).
+# Their entries as branches of the timeline's one statement (leads/page_reads.py), which the lead
+# page and the API read.
 BRANCHES: list = []
 
 

@@ -15,7 +15,7 @@ from leadtracker.automation.engine import matches
 from leadtracker.automation.models import RuleRun
 from leadtracker.automation.scan import dry_run, scan
 from leadtracker.leads.fields.actions import archive_field, create_field
-from leadtracker.leads.selectors import timeline
+from leadtracker.leads.page_reads import timeline
 from leadtracker.lib.errors import ActionError
 from leadtracker.testing import make_lead
 

@@ -19,7 +19,7 @@ from leadtracker.calls.models import Outcome
 from leadtracker.leads.actions.leads import change_status
 from leadtracker.leads.imports.jobs import run_import_job, start_job, store_upload
 from leadtracker.leads.models import FollowUp, Lead, LeadStatus
-from leadtracker.leads.selectors import timeline
+from leadtracker.leads.page_reads import timeline
 from leadtracker.testing import make_lead
 
 

@@ -18,7 +18,7 @@ from leadtracker.calls.models import Outcome
 from leadtracker.leads.actions.follow_ups import schedule_follow_up
 from leadtracker.leads.actions.leads import change_status
 from leadtracker.leads.models import LeadStatus
-from leadtracker.leads.selectors import timeline
+from leadtracker.leads.page_reads import timeline
 from leadtracker.testing import make_lead
 
 T0 = dt.datetime(2026, 12, 7, 5, 0, tzinfo=dt.UTC)

@@ -6,7 +6,7 @@ from types import SimpleNamespace
 from leadtracker.accounts.audit import Actor
 from leadtracker.accounts.models import Notification
 from leadtracker.automation.models import RuleRun
-from leadtracker.leads.selectors import timeline
+from leadtracker.leads.page_reads import timeline
 from leadtracker.privacy.erasure.actions import erase_lead
 from leadtracker.privacy.export.exporters import EXPORTERS
 from leadtracker.testing import make_lead

@@ -12,7 +12,7 @@ from ninja import Query, Status
 from ninja.responses import NinjaJSONEncoder
 
 from leadtracker.accounts.models import Role
-from leadtracker.leads import access, consent, masking, selectors
+from leadtracker.leads import access, consent, masking, page_reads, selectors
 from leadtracker.leads.actions import assignment as assignment_actions
 from leadtracker.leads.actions import follow_ups as follow_up_actions
 from leadtracker.leads.actions import leads as lead_actions
@@ -377,7 +377,7 @@ def set_tags(request, lead_id: int, payload: TagsIn):
 def timeline(request, lead_id: int):
     lead = lead_of(request, lead_id)
     access.lead_viewed(request, lead.pk, via="api", part="timeline")
-    return selectors.timeline(lead)
+    return page_reads.timeline(lead)
 
 
 @router.post("/leads/{lead_id}/notes", response={201: ActivityOut})

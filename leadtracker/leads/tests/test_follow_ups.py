@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from leadtracker.accounts.audit import Actor
 from leadtracker.accounts.models import Notification
-from leadtracker.leads import selectors
+from leadtracker.leads import page_reads, selectors
 from leadtracker.leads.actions.assignment import assign_lead
 from leadtracker.leads.actions.follow_ups import complete_follow_up, schedule_follow_up
 from leadtracker.leads.models import FollowUp, Lead
@@ -51,7 +51,7 @@ def test_done_follow_up_moves_next_and_last_contacted(acme, new_lead):
     assert lead.next_follow_up_at == later and lead.last_contacted_at is not None
     with pytest.raises(ActionError, match="already done"):
         complete_follow_up(first, actor=actor, by=acme.alice)
-    kinds = [a.kind for a in selectors.timeline(lead)]
+    kinds = [a.kind for a in page_reads.timeline(lead)]
     assert kinds[:3] == ["follow_up_done", "follow_up", "follow_up"] and kinds[-1] == "created"
 
 
