@@ -188,7 +188,11 @@ class _WindowThrottle(SimpleRateThrottle):
             return True
         self._now = time.time()
         window, self._window_end = _slot(self.duration, self._now)
-        return _bump(_key(self.scope, ident), window, self._window_end) <= self.num_requests
+        return self.count(_key(self.scope, ident), window, self._window_end) <= self.num_requests
+
+    def count(self, key: str, window: int, ends_at: int) -> int:
+        """This request counted: the window's count with it, read back from the shared row."""
+        return _bump(key, window, ends_at)
 
     def wait(self):
         return max(1.0, self._window_end - self._now)
@@ -261,15 +265,8 @@ def _count_batched(key: str, window: int, ends_at: int, rate: int) -> int:
 
 
 class _Batched(_WindowThrottle):
-    def allow_request(self, request) -> bool:
-        self.num_requests, self.duration = self.parse_rate(getattr(settings, self.setting_name))
-        ident = self.ident_for(request)
-        if ident is None or not self.num_requests:
-            return True
-        self._now = time.time()
-        window, self._window_end = _slot(self.duration, self._now)
-        count = _count_batched(_key(self.scope, ident), window, self._window_end, self.num_requests)
-        return count <= self.num_requests
+    def count(self, key: str, window: int, ends_at: int) -> int:
+        return _count_batched(key, window, ends_at, self.num_requests)
 
 
 class AnonymousThrottle(_Batched):
