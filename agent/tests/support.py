@@ -326,6 +326,16 @@ def run_agent(home: Path, *args: str, fake_bin: Path | None = None, timeout: flo
     )
 
 
+def on_shift(home: Path, pair_url: str) -> int:
+    """A phone paired through ``pair_url`` and punched in 15 minutes ago; the moment its first
+    call started (epoch seconds), 5 minutes ago: on shift, and within the sync's window."""
+    assert run_agent(home, "pair", pair_url).returncode == 0
+    started = int(time.time()) - 300
+    punched = dt.datetime.fromtimestamp(started - 600, dt.UTC).isoformat(timespec="seconds")
+    assert run_agent(home, "punch-in", "--at", punched).returncode == 0
+    return started
+
+
 def wait_until(condition, what: str, timeout: float = 60) -> None:
     """Wait until ``condition()`` holds, looking every 50 ms, and fail naming ``what`` after
     ``timeout`` seconds. On a loaded machine (two cores shared by several test runs) a watch

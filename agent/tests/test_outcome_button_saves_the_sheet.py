@@ -6,9 +6,8 @@ is no lead (no follow-up possible) its outcome alone is recorded."""
 
 import datetime as dt
 import json
-import time
 
-from support import IST, run_agent
+from support import IST, on_shift, run_agent
 
 NUMBER = "+919812300077"
 
@@ -22,10 +21,7 @@ def test_interested_moves_the_lead_and_leaves_one_open_follow_up(server, tmp_pat
     status, old = server.api("POST", f"/leads/{lead['id']}/follow-ups", token, {"due_at": earlier})
     assert status == 201, old
     home = tmp_path / "phone"
-    assert run_agent(home, "pair", f"{server.url}/p/{code}").returncode == 0
-    started = int(time.time()) - 300
-    punched = dt.datetime.fromtimestamp(started - 600, dt.UTC).isoformat(timespec="seconds")
-    assert run_agent(home, "punch-in", "--at", punched).returncode == 0
+    started = on_shift(home, f"{server.url}/p/{code}")
     log = tmp_path / "calls.json"
     when = dt.datetime.fromtimestamp(started, IST).strftime("%Y-%m-%d %H:%M:%S")
     log.write_text(
@@ -81,10 +77,7 @@ def test_not_connected_sets_tomorrow_11_am_and_a_number_that_is_no_lead_keeps_th
     status, lead = server.api("POST", "/leads", token, {"name": "Mohan Pillai", "phones": [NUMBER]})
     assert status == 201, lead
     home = tmp_path / "phone"
-    assert run_agent(home, "pair", f"{server.url}/p/{code}").returncode == 0
-    started = int(time.time()) - 300
-    punched = dt.datetime.fromtimestamp(started - 600, dt.UTC).isoformat(timespec="seconds")
-    assert run_agent(home, "punch-in", "--at", punched).returncode == 0
+    started = on_shift(home, f"{server.url}/p/{code}")
     log = tmp_path / "calls.json"
     rows = []
     for i, number in enumerate([NUMBER, "+919812399999"]):  # the lead's number, then no lead's

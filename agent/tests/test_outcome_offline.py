@@ -3,9 +3,8 @@ next sync, once; pressed again after that, still one outcome on the call."""
 
 import datetime as dt
 import json
-import time
 
-from support import IST, FaultProxy, run_agent
+from support import IST, FaultProxy, on_shift, run_agent
 
 
 def test_an_outcome_pressed_offline_is_sent_by_the_next_sync(server, tmp_path):
@@ -13,10 +12,7 @@ def test_an_outcome_pressed_offline_is_sent_by_the_next_sync(server, tmp_path):
     proxy = FaultProxy(server.port)
     home = tmp_path / "phone"
     try:
-        assert run_agent(home, "pair", f"{proxy.url}/p/{server.pairing_code(slug)}").returncode == 0
-        started = int(time.time()) - 300
-        punched = dt.datetime.fromtimestamp(started - 600, dt.UTC).isoformat(timespec="seconds")
-        assert run_agent(home, "punch-in", "--at", punched).returncode == 0
+        started = on_shift(home, f"{proxy.url}/p/{server.pairing_code(slug)}")
         log = tmp_path / "calls.json"
         when = dt.datetime.fromtimestamp(started, IST).strftime("%Y-%m-%d %H:%M:%S")
         log.write_text(
