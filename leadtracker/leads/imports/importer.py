@@ -9,7 +9,7 @@ import datetime as dt
 import itertools
 import json
 import logging
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from django.conf import settings
@@ -112,15 +112,9 @@ class Counts:
     errors: int = 0
     warnings: int = 0
 
-    def as_dict(self):
-        return {
-            "rows": self.rows,
-            "created": self.created,
-            "updated": self.updated,
-            "duplicates": self.duplicates,
-            "errors": self.errors,
-            "warnings": self.warnings,
-        }
+    def as_dict(self) -> dict:
+        # The job's summary() has these keys in this order: a job's counts resume as Counts.
+        return asdict(self)
 
 
 @dataclass
