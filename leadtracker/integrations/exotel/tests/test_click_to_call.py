@@ -5,28 +5,11 @@ server: another organisation's lead is a 404, a person with no phone number is t
 
 import base64
 
-import pytest
 from django.contrib.messages import get_messages
 
 from leadtracker.accounts.models import AuditEvent
+from leadtracker.integrations.exotel.tests.conftest import EXOPHONE
 from leadtracker.integrations.selectors import hook_url
-from leadtracker.integrations.telephony.tests.fake_lines import FakeLine
-from leadtracker.integrations.tests.util import connector
-
-EXOPHONE = "08047091234"
-
-
-@pytest.fixture
-def exotel(settings):
-    with FakeLine("exotel", account="acme1", user="key1", password="token1") as fake:
-        settings.EXOTEL_API_URL = fake.url
-        yield fake
-
-
-@pytest.fixture
-def line(acme):
-    made, _ = connector(acme, "exotel", sid="acme1", api_key="key1", api_token="token1", caller_id=EXOPHONE)
-    return made
 
 
 def _said(response) -> list[str]:

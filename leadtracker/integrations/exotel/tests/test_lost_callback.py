@@ -6,29 +6,14 @@ about; one still going is asked again at the next minute."""
 
 import datetime as dt
 
-import pytest
 import time_machine
 from django.utils import timezone
 
 from leadtracker.calls.models import Call, CallStatus, CallVia
 from leadtracker.integrations import registry
-from leadtracker.integrations.exotel.tests.test_status_callback import EXOPHONE, _ist, callback
+from leadtracker.integrations.exotel.tests.test_status_callback import _ist, callback
 from leadtracker.integrations.models import Connector, Payload
-from leadtracker.integrations.telephony.tests.fake_lines import FakeLine
-from leadtracker.integrations.tests.util import connector, post_json, work_off
-
-
-@pytest.fixture
-def exotel(settings):
-    with FakeLine("exotel", account="acme1", user="key1", password="token1") as fake:
-        settings.EXOTEL_API_URL = fake.url
-        yield fake
-
-
-@pytest.fixture
-def line(acme):
-    made, _ = connector(acme, "exotel", sid="acme1", api_key="key1", api_token="token1", caller_id=EXOPHONE)
-    return made
+from leadtracker.integrations.tests.util import post_json, work_off
 
 
 def click(client, lead) -> None:

@@ -7,20 +7,12 @@ through it), so the call-back has someone to go to and the caller is not lost.""
 
 import datetime as dt
 
-import pytest
 from django.utils import timezone
 
 from leadtracker.calls.models import Call, CallBack, CallStatus, CallType, CallVia
-from leadtracker.integrations.tests.util import connector, hook_path, work_off
+from leadtracker.integrations.exotel.tests.conftest import EXOPHONE
+from leadtracker.integrations.tests.util import hook_path, work_off
 from leadtracker.leads.models import Lead
-
-EXOPHONE = "08047091234"
-
-
-@pytest.fixture
-def line(acme):
-    made, _ = connector(acme, "exotel", sid="acme1", api_key="key1", api_token="token1", caller_id=EXOPHONE)
-    return made
 
 
 def passthru(caller: str, *, status="no-answer", rang="", seconds=0, sid="in0001") -> dict:

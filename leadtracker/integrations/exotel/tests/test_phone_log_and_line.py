@@ -3,20 +3,10 @@ then has that leg too. When the phone syncs it, it is not stored a second time â
 the call â€” so talk time and calls are counted once; it counts with the duplicates (the sync's
 received = stored + duplicates + outside_shift + rejected holds). Other calls sync as before."""
 
-import pytest
-
 from leadtracker.calls.models import Call, CallVia
 from leadtracker.integrations.exotel.tests.test_status_callback import callback
-from leadtracker.integrations.tests.util import connector, post_json, work_off
+from leadtracker.integrations.tests.util import post_json, work_off
 from leadtracker.testing import call, open_shift, paired_client, send
-
-EXOPHONE = "08047091234"
-
-
-@pytest.fixture
-def line(acme):
-    made, _ = connector(acme, "exotel", sid="acme1", api_key="key1", api_token="token1", caller_id=EXOPHONE)
-    return made
 
 
 def test_the_lines_leg_on_the_agents_phone_is_not_a_second_call(acme, line, client, new_lead):

@@ -3,7 +3,6 @@ moment Exotel reports it, opening that call's outcome sheet; and when the agent 
 from the queue while still talking (the sheet then logs the call itself), Exotel's report is
 that same call: it takes the sheet's outcome and the logged one goes, so the call counts once."""
 
-import pytest
 from django_tasks_db.models import DBTaskResult
 
 from leadtracker.accounts.audit import Actor
@@ -11,15 +10,9 @@ from leadtracker.accounts.push import actions as push
 from leadtracker.accounts.tests.push_service import Browser, PushService
 from leadtracker.calls.models import Call, CallVia, Outcome
 from leadtracker.calls.tasks import send_call_prompt
-from leadtracker.integrations.exotel.tests.test_status_callback import EXOPHONE, ago, callback
-from leadtracker.integrations.tests.util import connector, post_json, work_off
+from leadtracker.integrations.exotel.tests.test_status_callback import ago, callback
+from leadtracker.integrations.tests.util import post_json, work_off
 from leadtracker.testing import open_shift
-
-
-@pytest.fixture
-def line(acme):
-    made, _ = connector(acme, "exotel", sid="acme1", api_key="key1", api_token="token1", caller_id=EXOPHONE)
-    return made
 
 
 def test_exotels_report_prompts_for_the_calls_outcome(

@@ -7,22 +7,13 @@ A wrong token is a 404 and stores nothing."""
 import datetime as dt
 import json
 
-import pytest
 from django.utils import timezone
 
 from leadtracker.attendance.models import Shift
 from leadtracker.calls.models import Call, CallBack, CallStatus, CallVia
 from leadtracker.integrations.models import Payload
-from leadtracker.integrations.tests.util import connector, hook_path, post_json, work_off
+from leadtracker.integrations.tests.util import hook_path, post_json, work_off
 from leadtracker.reports.models import UserDay
-
-EXOPHONE = "08047091234"
-
-
-@pytest.fixture
-def line(acme):
-    made, _ = connector(acme, "exotel", sid="acme1", api_key="key1", api_token="token1", caller_id=EXOPHONE)
-    return made
 
 
 def ago(minutes: int) -> dt.datetime:
