@@ -21,6 +21,7 @@ from leadtracker.privacy.tests.erasure_util import (
     needles,
     scan_database,
     snapshot,
+    sqlite_file,
 )
 
 
@@ -67,11 +68,7 @@ def test_an_erased_lead_leaves_no_trace_in_any_table_or_file(acme, ledger_file):
     assert not any(s.casefold() in ledger_text.casefold() for s in strings)
 
     if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            cursor.execute("VACUUM")
-            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        data = Path(connection.settings_dict["NAME"]).read_bytes()
+        data = sqlite_file()
         for s in strings:
             for variant in {s, s.lower(), s.upper()}:
                 assert variant.encode() not in data, s
