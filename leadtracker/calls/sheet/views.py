@@ -65,6 +65,20 @@ def _saved_message(request, form: SheetForm) -> None:
     messages.success(request, _("Saved: %(outcome)s.") % {"outcome": name})
 
 
+def _saved(request, form: SheetForm, fallback: str, **target):
+    """On a valid post, the sheet saved for its ``target`` (lead= or call=) and the redirect back
+    (to ``fallback`` without a safe back); else None: the page is shown, with why when refused."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        save_sheet(request.membership, data=_data(form), actor=Actor.from_request(request), **target)
+    except ActionError as exc:
+        show_action_error(form, exc)
+        return None
+    _saved_message(request, form)
+    return redirect(safe_back(request, fallback))
+
+
 def _page(request, context: dict, form: SheetForm):
     return render(request, "calls/sheet.html", context, status=422 if form.is_bound and form.errors else 200)
 
@@ -75,14 +89,8 @@ def outcome_sheet(request, lead_id):
     lead = get_lead(member, lead_id)
     form = sheet_form(request, request.POST if request.method == "POST" else None)
     back = request.POST.get("back") or request.GET.get("back", "")
-    if request.method == "POST" and form.is_valid():
-        try:
-            save_sheet(member, data=_data(form), actor=Actor.from_request(request), lead=lead)
-        except ActionError as exc:
-            show_action_error(form, exc)
-        else:
-            _saved_message(request, form)
-            return redirect(safe_back(request, reverse("lead_detail", args=[lead.pk])))
+    if saved := _saved(request, form, reverse("lead_detail", args=[lead.pk]), lead=lead):
+        return saved
     context = {"lead": lead, "call": None} | sheet_context(
         request, form, reverse("outcome_sheet", args=[lead.pk]), back=back
     )
@@ -100,14 +108,8 @@ def call_outcome_sheet(request, call_id):
         request, request.POST if request.method == "POST" else None, outcome=call.outcome_id, note=call.note
     )
     back = request.POST.get("back") or request.GET.get("back", "")
-    if request.method == "POST" and form.is_valid():
-        try:
-            save_sheet(member, data=_data(form), actor=Actor.from_request(request), call=call)
-        except ActionError as exc:
-            show_action_error(form, exc)
-        else:
-            _saved_message(request, form)
-            return redirect(safe_back(request, reverse("recent_calls")))
+    if saved := _saved(request, form, reverse("recent_calls"), call=call):
+        return saved
     # A follow-up is planned on a lead: one the person may open, or one made from the call here.
     can_plan = bool(call.lead_id and call.lead_visible) or call.can_make_lead
     context = {"lead": call.lead if call.lead_visible else None, "call": call} | sheet_context(
