@@ -6,16 +6,13 @@ nothing listens and against a SQLite file whose directory disappears while it se
 """
 
 import json
-import os
-import secrets
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
-from leadtracker.accounts.tests.test_serve import free_port, get
+from leadtracker.accounts.tests.test_serve import answers, free_port, get, production_env
 
 PROXIED = {"X-Forwarded-Proto": "https"}  # as the TLS proxy on this host sends it
 
@@ -26,15 +23,7 @@ def start_server(tmp_path):
 
     def start(database_url):
         port = free_port()
-        env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DEBUG")}
-        env.update(
-            DEBUG="False",
-            SECRET_KEY=secrets.token_urlsafe(50),
-            ALLOWED_HOSTS="127.0.0.1",
-            SITE_URL="https://127.0.0.1",
-            LEADTRACKER_VAR_DIR=str(tmp_path / "var"),
-            DATABASE_URL=database_url,
-        )
+        env = production_env(tmp_path / "var", DATABASE_URL=database_url)
         gunicorn = Path(sys.executable).parent / "gunicorn"
         process = subprocess.Popen(
             [str(gunicorn), "leadtracker.wsgi:application", f"--bind=127.0.0.1:{port}", "--workers=1"],
@@ -45,14 +34,8 @@ def start_server(tmp_path):
         )
         started.append(process)
         base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline:
-            try:
-                get(f"{base}/healthz", PROXIED)  # answers without the database
-                return process, base
-            except OSError:
-                assert process.poll() is None, process.communicate()
-                time.sleep(0.3)
+        if answers(process, base, PROXIED):  # answers without the database
+            return process, base
         pytest.fail("gunicorn did not answer within 90 s")
 
     yield start

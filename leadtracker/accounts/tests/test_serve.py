@@ -44,17 +44,39 @@ def get(url, headers=None):
         return error.code, dict(error.headers), error.read()
 
 
-@pytest.fixture
-def production_server(tmp_path):
-    port = free_port()
+def production_env(var_dir, **more) -> dict:
+    """This process's environment with production settings for a server on 127.0.0.1 (no
+    DATABASE_URL or DEBUG of the test run's), its var/ at ``var_dir``."""
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DEBUG")}
     env.update(
         DEBUG="False",
         SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS="127.0.0.1",
         SITE_URL="https://127.0.0.1",
-        LEADTRACKER_VAR_DIR=str(tmp_path),  # an empty SQLite database: nothing migrated
+        LEADTRACKER_VAR_DIR=str(var_dir),
+        **more,
     )
+    return env
+
+
+def answers(process, base, headers=None) -> bool:
+    """Whether the server started as ``process`` answers /healthz at ``base`` within 90 s (an
+    answer with any status); fails at once if the process ends."""
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        try:
+            get(f"{base}/healthz", headers)
+            return True
+        except OSError:
+            assert process.poll() is None, process.communicate()
+            time.sleep(0.3)
+    return False
+
+
+@pytest.fixture
+def production_server(tmp_path):
+    port = free_port()
+    env = production_env(tmp_path)  # an empty SQLite database: nothing migrated
     bin_dir = Path(sys.executable).parent
     # One worker: --workers is still seen to be obeyed (the default is never 1: twice the cores
     # plus one), and each gunicorn worker loads the whole application anew (no preload).
@@ -66,15 +88,7 @@ def production_server(tmp_path):
         text=True,
     )
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        try:
-            get(f"{base}/healthz")
-            break
-        except OSError:
-            assert process.poll() is None, process.communicate()
-            time.sleep(0.3)
-    else:
+    if not answers(process, base):
         process.kill()
         pytest.fail("leadtracker serve did not answer within 90 s: " + str(process.communicate()))
     yield process, base, tmp_path
