@@ -9,12 +9,12 @@ process's (time_machine moves it with the test's). A test may also script the ne
 """
 
 import datetime as dt
-import json
 import threading
 import urllib.parse
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 
 from leadtracker.integrations.indiamart.window import IST, parse_api_time, parse_query_time
+from leadtracker.integrations.tests.fake_http import JSONHandler
 
 
 def enquiry(n: int, *, at: dt.datetime, mobile: str | None = None, **extra) -> dict:
@@ -62,19 +62,11 @@ class FakeIndiaMART:
         self._blocked_until: dt.datetime | None = None
         fake = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(JSONHandler):
             def do_GET(self):
                 code, body = fake.answer(urllib.parse.urlsplit(self.path))
                 fake.answers.append(code)
-                raw = json.dumps(body).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(raw)))
-                self.end_headers()
-                self.wfile.write(raw)
-
-            def log_message(self, *args):
-                pass
+                self.send_json(200, body)
 
         self.server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_port}"

@@ -2,10 +2,11 @@
 ``GET /{form_id}?fields=name`` with the form's name, checks the access token, and can be told
 to fail as Graph does (an expired token is error code 190, HTTP 400)."""
 
-import json
 import threading
 import urllib.parse
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
+
+from leadtracker.integrations.tests.fake_http import JSONHandler
 
 
 class FakeGraph:
@@ -16,21 +17,13 @@ class FakeGraph:
         self.requests: list[dict] = []
         graph = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(JSONHandler):
             def do_GET(self):
                 url = urllib.parse.urlsplit(self.path)
                 query = dict(urllib.parse.parse_qsl(url.query))
                 graph.requests.append({"path": url.path, **query})
                 status, body = graph.answer(url.path.strip("/"), query)
-                raw = json.dumps(body).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(raw)))
-                self.end_headers()
-                self.wfile.write(raw)
-
-            def log_message(self, *args):
-                pass
+                self.send_json(status, body)
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_port}/v21.0"

@@ -3,10 +3,11 @@ checks first (the account in the path, basic auth with the connector's credentia
 every form it was sent, and answers as the provider does — a call id, or its error shape."""
 
 import base64
-import json
 import threading
 import urllib.parse
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
+
+from leadtracker.integrations.tests.fake_http import JSONHandler
 
 
 class FakeLine:
@@ -23,33 +24,20 @@ class FakeLine:
         self.count = 0
         line = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(JSONHandler):
             def do_POST(self):
                 length = int(self.headers.get("Content-Length") or 0)
                 form = urllib.parse.parse_qs(self.rfile.read(length).decode(), keep_blank_values=True)
                 auth = self.headers.get("Authorization")
                 line.calls.append({"path": self.path, "auth": auth, "form": form})
                 status, body = line.answer(self.path, auth)
-                raw = json.dumps(body).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(raw)))
-                self.end_headers()
-                self.wfile.write(raw)
+                self.send_json(status, body)
 
             def do_GET(self):
                 auth = self.headers.get("Authorization")
                 line.asked.append(self.path)
                 status, body = line.details_of(self.path, auth)
-                raw = json.dumps(body).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(raw)))
-                self.end_headers()
-                self.wfile.write(raw)
-
-            def log_message(self, *args):
-                pass
+                self.send_json(status, body)
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_port}"
