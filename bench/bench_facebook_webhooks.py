@@ -26,7 +26,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from bench.harness import summary, write
+from bench.harness import stop_server, summary, wait_healthy, write
 
 NAME = "facebook_webhooks"
 ROOT = Path(__file__).resolve().parent.parent
@@ -78,30 +78,6 @@ def start(argv: list[str], env: dict, log) -> subprocess.Popen:
         stdout=log,
         stderr=subprocess.STDOUT,
     )
-
-
-def wait_healthy(server, port: int) -> None:
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"leadtracker serve exited with {server.returncode}")
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            conn.request("GET", "/healthz")
-            if conn.getresponse().status == 200:
-                return
-        except OSError:
-            time.sleep(0.3)
-    raise RuntimeError("leadtracker serve did not answer /healthz within 90 s")
-
-
-def stop(process) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
 
 
 def delivery(leadgen_id: str) -> bytes:
@@ -208,7 +184,7 @@ def run(n: int, seconds: float, workers: int) -> dict:
     )
     worker = start(["worker", "--interval=0.2"], env, log)
     try:
-        wait_healthy(server, port)
+        wait_healthy(server, port, 90, "leadtracker serve")
         path = f"/integrations/hook/{connector.url_token}"
         # The machine is shared: its load is written beside every figure.
         load_before = os.getloadavg()[0]
@@ -218,8 +194,8 @@ def run(n: int, seconds: float, workers: int) -> dict:
         load_after = os.getloadavg()[0]
         finished = wait_for_leads(org, unique, max(first_answered.values()))
     finally:
-        stop(server)
-        stop(worker)
+        stop_server(server)
+        stop_server(worker)
         graph.close()
     from leadtracker.integrations.models import Payload
     from leadtracker.leads.models import Lead

@@ -21,7 +21,7 @@ import os
 import random
 import time
 
-from bench.db import fresh_database
+from bench.db import bulk_insert, fresh_database
 from bench.harness import summary, timed, write
 
 N_LEADS = int(os.environ.get("BENCH_LEADS", "1000000"))
@@ -76,20 +76,10 @@ def load(org, status_id, agent_ids, now):
 
     started = time.perf_counter()
     with connection.cursor() as cur:
-
-        def bulk(table, cols, rows):
-            if connection.vendor == "postgresql":
-                with cur.copy(f"COPY {table} ({', '.join(cols)}) FROM STDIN") as copy:
-                    for row in rows:
-                        copy.write_row(row)
-            else:
-                marks = ", ".join(["%s"] * len(cols))
-                cur.executemany(f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({marks})", rows)
-
-        bulk("leads_lead", lead_cols, lead_rows())
+        bulk_insert(cur, "leads_lead", lead_cols, lead_rows())
         cur.execute("SELECT min(id) FROM leads_lead")
         first = cur.fetchone()[0]
-        bulk("leads_activity", activity_cols, activity_rows(first))
+        bulk_insert(cur, "leads_activity", activity_cols, activity_rows(first))
         cur.execute("ANALYZE")
     return time.perf_counter() - started
 

@@ -33,7 +33,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.harness import RESULTS, summary, write
+from bench.harness import RESULTS, stop_server, summary, wait_healthy, write
 
 NAME = "sync"
 ROOT = Path(__file__).resolve().parent.parent
@@ -326,29 +326,8 @@ def start_server(port: int, workers: int, log):
         "warning",
     ]
     server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"gunicorn exited with {server.returncode}")
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            conn.request("GET", "/healthz")
-            if conn.getresponse().status == 200:
-                conn.close()
-                return server
-        except OSError:
-            time.sleep(0.2)
-    server.terminate()
-    raise RuntimeError("gunicorn did not answer /healthz within 60 s")
-
-
-def stop_server(server) -> None:
-    server.terminate()
-    try:
-        server.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        server.kill()
-        server.wait()
+    wait_healthy(server, port, 60, "gunicorn")
+    return server
 
 
 def post_batches(port: int, token: str, bodies: list[bytes], batch_sizes: list[int]):

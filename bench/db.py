@@ -26,6 +26,20 @@ def fresh_database():
     call_command("migrate", verbosity=0, interactive=False)
 
 
+def bulk_insert(cur, table: str, cols, rows) -> None:
+    """Rows into a table the fastest plain way each database has: COPY on PostgreSQL, one
+    executemany of an INSERT on SQLite."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with cur.copy(f"COPY {table} ({', '.join(cols)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+    else:
+        marks = ", ".join(["%s"] * len(cols))
+        cur.executemany(f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({marks})", rows)  # noqa: S608
+
+
 def migrated_database():
     """The database DATABASE_URL names, as it is, brought up to the latest migrations."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "leadtracker.settings")

@@ -1,9 +1,11 @@
 """A small benchmark harness: each benchmark runs on SQLite and on PostgreSQL (when reachable)
 in a database of its own, and writes its figures as JSON and as a Markdown table."""
 
+import http.client
 import json
 import os
 import statistics
+import subprocess
 import time
 from pathlib import Path
 
@@ -37,3 +39,32 @@ def write(name: str, rows: list[dict], notes: str = "") -> None:
     lines += ["| " + " | ".join(str(r[c]) for c in columns) + " |" for r in rows]
     (RESULTS / f"{name}.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
+
+
+def wait_healthy(server: subprocess.Popen, port: int, seconds: float, what: str) -> None:
+    """Return once the server started as ``server`` answers /healthz on ``port`` with 200; stop
+    it and raise if it exits first or ``seconds`` pass (``what`` names it in the error)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"{what} exited with {server.returncode}")
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            conn.request("GET", "/healthz")
+            if conn.getresponse().status == 200:
+                conn.close()
+                return
+        except OSError:
+            time.sleep(0.2)
+    server.terminate()
+    raise RuntimeError(f"{what} did not answer /healthz within {seconds:g} s")
+
+
+def stop_server(process: subprocess.Popen) -> None:
+    """Stop a server (or worker) started by a benchmark: asked first, killed after 30 s."""
+    process.terminate()
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
