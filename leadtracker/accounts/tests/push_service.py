@@ -14,6 +14,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import http_ece
+import pytest
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
@@ -106,3 +107,12 @@ class PushService:
     def __exit__(self, *exc):
         self.server.shutdown()
         self.server.server_close()
+
+
+@pytest.fixture
+def service(settings):
+    """A push service on loopback, which the server may then send to. The tests' folders take it
+    through their conftest.py (accounts, calls, leads)."""
+    settings.PUSH_ALLOW_LOOPBACK = True
+    with PushService() as running:
+        yield running

@@ -4,7 +4,6 @@ browser only (accounts/push/tasks.py, sender.BACKOFF)."""
 
 import datetime as dt
 
-import pytest
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
@@ -13,15 +12,8 @@ from leadtracker.accounts.models import PushSubscription
 from leadtracker.accounts.notifications import notify
 from leadtracker.accounts.push import actions
 from leadtracker.accounts.push.tasks import send_push
-from leadtracker.accounts.tests.push_service import Browser, PushService
+from leadtracker.accounts.tests.push_service import Browser
 from leadtracker.testing import open_shift
-
-
-@pytest.fixture
-def service(settings):
-    settings.PUSH_ALLOW_LOOPBACK = True
-    with PushService() as running:
-        yield running
 
 
 def test_a_failing_push_service_is_tried_later_and_later_then_given_up(acme, service):

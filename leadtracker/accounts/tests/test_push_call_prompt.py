@@ -2,22 +2,14 @@
 ended, its person's browsers get "Call with Asha Sharma ended · 2m 10s — how did it go?",
 opening that call's outcome sheet; delivered to a push service on loopback and decrypted."""
 
-import pytest
 from django_tasks_db.models import DBTaskResult
 
 from leadtracker.accounts.audit import Actor
 from leadtracker.accounts.push import actions
-from leadtracker.accounts.tests.push_service import Browser, PushService, check_vapid
+from leadtracker.accounts.tests.push_service import Browser, check_vapid
 from leadtracker.calls.models import Call
 from leadtracker.calls.tasks import send_call_prompt
 from leadtracker.testing import call, open_shift, paired_client, send, start_test_clock
-
-
-@pytest.fixture
-def service(settings):
-    settings.PUSH_ALLOW_LOOPBACK = True
-    with PushService() as running:
-        yield running
 
 
 def test_a_call_just_ended_prompts_for_its_outcome(

@@ -4,7 +4,6 @@ back off shift, for kinds turned off and for leads erased or in the trash."""
 
 import datetime as dt
 
-import pytest
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
@@ -13,18 +12,11 @@ from leadtracker.accounts.models import AuditEvent, PushSubscription
 from leadtracker.accounts.notifications import notify
 from leadtracker.accounts.push import actions, keys
 from leadtracker.accounts.push.tasks import send_push
-from leadtracker.accounts.tests.push_service import Browser, PushService, check_vapid
+from leadtracker.accounts.tests.push_service import Browser, check_vapid
 from leadtracker.leads.models import Lead
 from leadtracker.leads.trash.actions import trash_leads
 from leadtracker.privacy.erasure.actions import erase_lead
 from leadtracker.testing import open_shift
-
-
-@pytest.fixture
-def service(settings):
-    settings.PUSH_ALLOW_LOOPBACK = True
-    with PushService() as running:
-        yield running
 
 
 def _subscribe(member, service, name="sub1"):

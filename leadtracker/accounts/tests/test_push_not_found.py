@@ -1,22 +1,13 @@
 """A push service that no longer knows a subscription may answer 404 as well as 410 (RFC 8030
 §7.3 and what push services do): that browser's subscription is removed, the others kept."""
 
-import pytest
-
 from leadtracker.accounts.audit import Actor
 from leadtracker.accounts.models import AuditEvent, PushSubscription
 from leadtracker.accounts.notifications import notify
 from leadtracker.accounts.push import actions
 from leadtracker.accounts.push.tasks import send_push
-from leadtracker.accounts.tests.push_service import Browser, PushService
+from leadtracker.accounts.tests.push_service import Browser
 from leadtracker.testing import open_shift
-
-
-@pytest.fixture
-def service(settings):
-    settings.PUSH_ALLOW_LOOPBACK = True
-    with PushService() as running:
-        yield running
 
 
 def test_a_subscription_the_push_service_does_not_know_is_removed(acme, service):

@@ -3,6 +3,7 @@ leadtracker/testing.py, shared with the other apps' tests."""
 
 import pytest
 
+from leadtracker.accounts.tests.push_service import service  # noqa: F401 - a push service on loopback
 from leadtracker.testing import open_shift, paired_client, start_test_clock
 
 

@@ -6,17 +6,10 @@ from django.utils import translation
 
 from leadtracker.accounts.audit import Actor
 from leadtracker.accounts.push import actions
-from leadtracker.accounts.tests.push_service import Browser, PushService
+from leadtracker.accounts.tests.push_service import Browser
 from leadtracker.calls.models import Call
 from leadtracker.calls.tasks import send_call_prompt
 from leadtracker.testing import call, make_lead, open_shift, paired_client, send, start_test_clock
-
-
-@pytest.fixture
-def service(settings):
-    settings.PUSH_ALLOW_LOOPBACK = True
-    with PushService() as running:
-        yield running
 
 
 @pytest.mark.django_db

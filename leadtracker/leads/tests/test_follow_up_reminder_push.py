@@ -4,24 +4,16 @@ browser's keys decrypt, of kind follow_up, opening the lead. Before the reminder
 
 import datetime as dt
 
-import pytest
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from leadtracker.accounts.audit import Actor
 from leadtracker.accounts.push import actions
 from leadtracker.accounts.push.tasks import send_push
-from leadtracker.accounts.tests.push_service import Browser, PushService, check_vapid
+from leadtracker.accounts.tests.push_service import Browser, check_vapid
 from leadtracker.leads.actions.follow_ups import schedule_follow_up
 from leadtracker.leads.reminders import send_due_reminders
 from leadtracker.testing import clocks, open_shift
-
-
-@pytest.fixture
-def service(settings):
-    settings.PUSH_ALLOW_LOOPBACK = True
-    with PushService() as running:
-        yield running
 
 
 @clocks()
