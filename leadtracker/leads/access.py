@@ -6,15 +6,16 @@ rewrite the log. An event names only a lead the person may open: the log answers
 this lead?", and an id that is nobody's, or another organisation's, was not a look at one.
 """
 
-from leadtracker.accounts.audit import number_fingerprint, record_access
+from leadtracker.accounts.audit import access_sent, number_fingerprint, record_access
 from leadtracker.leads.selectors import leads_for, phone_query
 from leadtracker.lib.phones import to_ascii_digits
 
 
-def lead_viewed(request, lead_id: int, *, via: str, part: str = "") -> None:
-    """Called after the lead was loaded through visibility (the page and API answer 404 before)."""
+def lead_viewed(request, lead_id: int, *, via: str, part: str = ""):
+    """Called after the lead was loaded through visibility (the page and API answer 404 before).
+    The event is sent, not awaited: call what this returns before answering (access_sent)."""
     changes = {"via": via, "part": part} if part else {"via": via}
-    record_access(request, "lead.view", object_type="lead", object_id=lead_id, changes=changes)
+    return access_sent(request, "lead.view", object_type="lead", object_id=lead_id, changes=changes)
 
 
 def lead_calls_listed(request, lead_id: int, *, via: str) -> None:

@@ -155,43 +155,44 @@ def _page_response(rows: list[dict], next_cursor: str | None, org_id: int, viewe
     tags: dict[int, list[str]] = {}
     for is_tag, lead_id, text in selectors.numbers_and_tags(ids):
         (tags if is_tag else phones).setdefault(lead_id, []).append(text)
-    items = []
     link = consent.link_maker()
-    for r in rows:
-        items.append(
-            {
-                "id": r["id"],
-                "name": r["name"],
-                "company": r["company"],
-                "email": r["email"],
-                "phone": r["phone"],
-                "phones": phones.get(r["id"], []),
-                "city": r["city"],
-                "address": r["address"],
-                "source": r["source_name"],
-                "source_id": r["source_id"],
-                "status": r["status_name"],
-                "status_id": r["status_id"],
-                "status_kind": r["status_kind"],
-                "owner_id": r["owner_id"],
-                "value": r["value"],
-                "tags": tags.get(r["id"], []),
-                "created_at": r["created_at"],
-                "updated_at": r["updated_at"],
-                "last_contacted_at": r["last_contacted_at"],
-                "next_follow_up_at": r["next_follow_up_at"],
-                "do_not_call": r["do_not_call"],
-                "marketing_consent": r["marketing_consent"],
-                "lost_reason": r["lost_reason"],
-                "extra": r["extra"],
-                "fields": r["custom_fields"],
-                "unsubscribe_url": link(org_id, r["id"]),
-            }
-        )
+    items = [_item(r, phones.get(r["id"], []), tags.get(r["id"], []), link(org_id, r["id"])) for r in rows]
     masking.mask_lead_items(viewer, items)
     field_selectors.strip_hidden(viewer, items)
     body = json.dumps({"items": items, "next_cursor": next_cursor}, cls=NinjaJSONEncoder)
     return HttpResponse(body, content_type="application/json; charset=utf-8")
+
+
+def _item(r: dict, phones: list[str], tags: list[str], unsubscribe_url: str) -> dict:
+    """A lead as LeadOut writes it, from its row (LIST_FIELDS and LIST_RELATED)."""
+    return {
+        "id": r["id"],
+        "name": r["name"],
+        "company": r["company"],
+        "email": r["email"],
+        "phone": r["phone"],
+        "phones": phones,
+        "city": r["city"],
+        "address": r["address"],
+        "source": r["source_name"],
+        "source_id": r["source_id"],
+        "status": r["status_name"],
+        "status_id": r["status_id"],
+        "status_kind": r["status_kind"],
+        "owner_id": r["owner_id"],
+        "value": r["value"],
+        "tags": tags,
+        "created_at": r["created_at"],
+        "updated_at": r["updated_at"],
+        "last_contacted_at": r["last_contacted_at"],
+        "next_follow_up_at": r["next_follow_up_at"],
+        "do_not_call": r["do_not_call"],
+        "marketing_consent": r["marketing_consent"],
+        "lost_reason": r["lost_reason"],
+        "extra": r["extra"],
+        "fields": r["custom_fields"],
+        "unsubscribe_url": unsubscribe_url,
+    }
 
 
 @router.post("/leads", response={201: LeadOut}, summary="Create a lead (409 if its number or e-mail exists)")
@@ -304,11 +305,23 @@ def get_lead(request, lead_id: int):
     phones, tags = [], []
     for is_tag, _lead_id, text in selectors.numbers_and_tags([lead.pk]):
         (tags if is_tag else phones).append(text)
-    out = LeadOut.of(lead, phones=phones, tags=tags)
-    if request.method == "GET":  # the writes answer through this too; they are audited as writes
-        access.lead_viewed(request, lead_id, via="api")
-    field_selectors.strip_hidden(request.membership, [out])
-    return masking.mask_lead_items(request.membership, [out])[0]
+    hidden = field_selectors.hidden_keys(request.membership)  # read before the audit is sent
+    # The writes answer through this too; they are audited as writes. The access event is sent
+    # before the answer is written and awaited before it is given (accounts/audit.access_sent).
+    settled = access.lead_viewed(request, lead_id, via="api") if request.method == "GET" else None
+    row = {name: getattr(lead, name) for name in LIST_FIELDS}
+    row.update(
+        source_name=lead.source.name if lead.source_id else None,
+        status_name=lead.status.name,
+        status_kind=lead.status.kind,
+    )
+    item = _item(row, phones, tags, consent.unsubscribe_url(lead))
+    item["fields"] = field_selectors.readable(item["fields"], hidden)
+    masking.mask_lead_items(request.membership, [item])
+    body = json.dumps(item, cls=NinjaJSONEncoder)
+    if settled is not None:
+        settled()
+    return HttpResponse(body, content_type="application/json; charset=utf-8")
 
 
 @router.patch("/leads/{lead_id}", response=LeadOut)
@@ -376,8 +389,10 @@ def set_tags(request, lead_id: int, payload: TagsIn):
 @router.get("/leads/{lead_id}/timeline", response=list[ActivityOut], summary="Newest first")
 def timeline(request, lead_id: int):
     lead = lead_of(request, lead_id)
-    access.lead_viewed(request, lead.pk, via="api", part="timeline")
-    return page_reads.timeline(lead)
+    settled = access.lead_viewed(request, lead.pk, via="api", part="timeline")
+    entries = page_reads.timeline(lead)  # (its read waits for the audit's commit first)
+    settled()
+    return entries
 
 
 @router.post("/leads/{lead_id}/notes", response={201: ActivityOut})

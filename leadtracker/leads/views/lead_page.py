@@ -72,7 +72,6 @@ def lead_detail(request, lead_id):
         lead = selectors.get_lead(request.membership, lead_id)
     except Http404:
         return _in_the_trash(request, lead_id)
-    access.lead_viewed(request, lead.pk, via="web")
     statuses, message_templates = page_reads.statuses_and_templates(lead.organisation_id)
     # Only the choices the page shows; the statuses were read with the message templates.
     choices = {"status_choices": statuses, **selectors.choices(request.membership, ("owner_choices",))}
@@ -99,4 +98,9 @@ def lead_detail(request, lead_id):
         },
         choices,
     )
-    return render(request, "leads/detail.html", context)
+    # Recorded once the page's reads are done, and awaited once it is rendered: its commit's
+    # flush overlaps the rendering (accounts/audit.access_sent). A read in the template waits.
+    settled = access.lead_viewed(request, lead.pk, via="web")
+    response = render(request, "leads/detail.html", context)
+    settled()
+    return response
