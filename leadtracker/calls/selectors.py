@@ -14,6 +14,7 @@ from leadtracker.accounts.visibility import visible, visible_memberships, visibl
 from leadtracker.attendance.models import Shift
 from leadtracker.attendance.selectors import users_on_shift
 from leadtracker.calls.models import Call, CallBack, Device, Outcome, UsageDay
+from leadtracker.leads import masking
 from leadtracker.leads.selectors import leads_for
 from leadtracker.lib.phones import InvalidPhone, normalise
 from leadtracker.lib.timeutil import ANY_FUTURE, ANY_PAST, check_within
@@ -198,3 +199,14 @@ def mark_visible_leads(viewer: Membership, calls) -> list:
     for c in calls:
         c.lead_visible = c.lead_id in seen
     return calls
+
+
+def call_shown(viewer: Membership, call_id: int, region: str) -> Call:
+    """One call as its pages show it (404 unless the viewer sees it): whether its lead is the
+    viewer's to see, its number masked as the viewer's role asks, and whether a lead can be made
+    of it."""
+    call = get_call(viewer, call_id)
+    mark_visible_leads(viewer, [call])
+    masking.mark_calls(viewer, [call])
+    mark_lead_makers([call], region)
+    return call

@@ -281,10 +281,7 @@ def _form_page(request, template: str, context: dict, form):
 @member_required()
 def call_detail(request, call_id):
     member = request.membership
-    call = selectors.get_call(member, call_id)
-    selectors.mark_visible_leads(member, [call])
-    masking.mark_calls(member, [call])
-    selectors.mark_lead_makers([call], request.org.phone_region)
+    call = selectors.call_shown(member, call_id, request.org.phone_region)
     choices = list(selectors.outcomes(member.organisation_id))
     initial = {"outcome": call.outcome_id, "note": call.note}
     # A follow-up is planned on a lead: a call with none (or a colleague's) has no such fields.

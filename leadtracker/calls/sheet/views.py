@@ -15,7 +15,6 @@ from leadtracker.calls.actions import NextFollowUp
 from leadtracker.calls.sheet.actions import SheetData, save_sheet
 from leadtracker.calls.sheet.forms import PICK, SheetForm
 from leadtracker.calls.sheet.times import quick_chips
-from leadtracker.leads import masking
 from leadtracker.leads.selectors import get_lead
 from leadtracker.lib.errors import ActionError
 from leadtracker.lib.web import safe_back, show_action_error
@@ -100,10 +99,7 @@ def outcome_sheet(request, lead_id):
 @member_required()
 def call_outcome_sheet(request, call_id):
     member = request.membership
-    call = selectors.get_call(member, call_id)
-    selectors.mark_visible_leads(member, [call])
-    masking.mark_calls(member, [call])
-    selectors.mark_lead_makers([call], request.org.phone_region)
+    call = selectors.call_shown(member, call_id, request.org.phone_region)
     form = sheet_form(
         request, request.POST if request.method == "POST" else None, outcome=call.outcome_id, note=call.note
     )
