@@ -3,7 +3,7 @@ entry on its timeline and its owner a notification."""
 
 from leadtracker.accounts.models import Notification
 from leadtracker.integrations.actions import receive_payload
-from leadtracker.integrations.tests.util import connector, work_off
+from leadtracker.integrations.tests.util import CAME_BACK_BODY, connector, work_off
 from leadtracker.leads.models import Activity, Lead
 from leadtracker.testing import make_lead
 
@@ -11,16 +11,7 @@ from leadtracker.testing import make_lead
 def test_an_existing_lead_comes_back_instead_of_a_duplicate(acme):
     known = make_lead(acme, name="Kavita Nair", phone="98765 11122", owner=acme.alice)
     hook, _ = connector(acme, "google-ads")
-    body = {
-        "lead_id": "g-2",
-        "form_id": 4,
-        "user_column_data": [
-            {"column_id": "FULL_NAME", "string_value": "Kavita N"},
-            {"column_id": "PHONE_NUMBER", "string_value": "+919876511122"},
-            {"column_id": "q1", "column_name": "Budget", "string_value": "50 lakh"},
-        ],
-    }
-    receive_payload(hook, "g-2", body)
+    receive_payload(hook, "g-2", CAME_BACK_BODY)
     [payload] = work_off()
     assert payload.status == "duplicate" and payload.lead_id == known.pk
     assert Lead.objects.filter(organisation=acme.org).count() == 1

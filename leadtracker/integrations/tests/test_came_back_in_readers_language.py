@@ -6,20 +6,10 @@ from html import unescape
 
 from leadtracker.accounts.audit import Actor
 from leadtracker.integrations.actions import receive_payload
-from leadtracker.integrations.tests.util import connector, work_off
+from leadtracker.integrations.tests.util import CAME_BACK_BODY, connector, work_off
 from leadtracker.leads.models import Activity, ActivityKind
 from leadtracker.privacy.erasure.actions import erase_lead
 from leadtracker.testing import hindi_client, login_client, make_lead
-
-BODY = {
-    "lead_id": "g-2",
-    "form_id": 4,
-    "user_column_data": [
-        {"column_id": "FULL_NAME", "string_value": "Kavita N"},
-        {"column_id": "PHONE_NUMBER", "string_value": "+919876511122"},
-        {"column_id": "q1", "column_name": "Budget", "string_value": "50 lakh"},
-    ],
-}
 
 
 def _text(client, lead) -> str:
@@ -29,7 +19,7 @@ def _text(client, lead) -> str:
 def test_came_back_reads_in_the_readers_language(acme):
     known = make_lead(acme, name="Kavita Nair", phone="98765 11122", owner=acme.alice)
     hook, _ = connector(acme, "google-ads")
-    receive_payload(hook, "g-2", BODY)
+    receive_payload(hook, "g-2", CAME_BACK_BODY)
     work_off()
     note = Activity.objects.get(lead=known, data__came_back=hook.pk)
     assert note.body.startswith("Came back through Google Ads: form 4.\n")  # the record, in English
@@ -58,7 +48,7 @@ def test_erasure_leaves_no_sentence_to_render(acme, settings, tmp_path):
     settings.ERASURE_LEDGER_PATH = tmp_path / "ledger.jsonl"
     known = make_lead(acme, name="Kavita Nair", phone="98765 11122", owner=acme.alice)
     hook, _ = connector(acme, "google-ads")
-    receive_payload(hook, "g-2", BODY)
+    receive_payload(hook, "g-2", CAME_BACK_BODY)
     work_off()
     erase_lead(known, actor=Actor.for_user(acme.olga.user))
     note = Activity.objects.get(lead=known, data__came_back=hook.pk)

@@ -8,6 +8,18 @@ from leadtracker.accounts.audit import Actor
 from leadtracker.integrations.actions import add_connector, process_payload
 from leadtracker.integrations.models import Payload, PayloadStatus
 
+# A Google Ads lead form's payload (lead_id "g-2", form 4) from Kavita N on +91 98765 11122, with a
+# question answered: the "came back" tests' enquiry from a number a lead already has.
+CAME_BACK_BODY = {
+    "lead_id": "g-2",
+    "form_id": 4,
+    "user_column_data": [
+        {"column_id": "FULL_NAME", "string_value": "Kavita N"},
+        {"column_id": "PHONE_NUMBER", "string_value": "+919876511122"},
+        {"column_id": "q1", "column_name": "Budget", "string_value": "50 lakh"},
+    ],
+}
+
 
 def connector(people, kind: str, **options):
     admin = Actor.for_user(people.adam.user)
