@@ -7,7 +7,6 @@ import json
 
 import jsonschema
 import pytest
-from openapi_spec_validator import validate
 
 from leadtracker.api import api
 
@@ -45,6 +44,10 @@ def references(node, where="#"):
 
 
 def test_the_document_is_valid_openapi(document):
+    # costly (0.27 CPU-s), and only this test needs it: every pytest-xdist worker of make test
+    # imports this module to collect it, and one of the three runs it
+    from openapi_spec_validator import validate
+
     validate(document)  # raises, naming the fault
 
 
