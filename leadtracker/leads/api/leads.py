@@ -299,9 +299,7 @@ def bulk(request, payload: BulkIn):
 @router.get("/leads/{lead_id}", response=LeadOut)
 def get_lead(request, lead_id: int):
     # The lead if the caller may see it (else 404, as lead_of), then its numbers and tags in one.
-    lead = get_object_or_404(
-        selectors.leads_for(request.membership).select_related("status", "source"), pk=lead_id
-    )
+    lead = selectors.visible_lead(request.membership, lead_id)
     phones, tags = [], []
     for is_tag, _lead_id, text in selectors.numbers_and_tags([lead.pk]):
         (tags if is_tag else phones).append(text)
