@@ -9,6 +9,7 @@ import json
 import pytest
 from django.db import IntegrityError, connection, transaction
 from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 from ninja.responses import NinjaJSONEncoder
 
 from leadtracker.accounts.audit import access_sent
@@ -72,3 +73,16 @@ def test_inside_a_transaction_it_is_written_at_once(acme):
         assert not in_flight()
         settled()
     assert AuditEvent.objects.filter(action="lead.view", object_id="8").count() == 1
+
+
+def test_the_lead_page_reads_nothing_after_the_event_is_sent(acme, new_lead, as_member):
+    """So that the page renders while the event's commit is flushed, waiting for nothing: its
+    reads, the click-to-call line its template draws among them, come first."""
+    lead = new_lead(acme, name="Raj", phones=["98765 43210"], by=acme.olga)
+    client = as_member(acme.olga)
+    client.get(f"/leads/{lead.pk}/")
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(f"/leads/{lead.pk}/").status_code == 200
+    statements = [q["sql"] for q in ctx.captured_queries]
+    assert any("integrations_connector" in s for s in statements)
+    assert statements[-1].startswith(f'INSERT INTO "{AuditEvent._meta.db_table}"'), statements[-1]

@@ -17,6 +17,12 @@ from leadtracker.leads.trash.actions import may_restore
 from leadtracker.leads.views import blank_forms, cached
 from leadtracker.lib.web import merge_context
 
+# Reads that higher apps' template tags on this page would make while it renders (the
+# click-to-call line: integrations), made before the access event is sent, so that the page
+# renders while PostgreSQL commits it and waits for nothing until it is done: each is called
+# as f(request, lead, links). Registered in their AppConfig.ready(), as leads/timeline.BRANCHES.
+BEFORE_RENDER: list = []
+
 
 def _links(lead, request, message_templates):
     """tel:, and per message template a WhatsApp and an sms: link with the text filled in —
@@ -99,7 +105,10 @@ def lead_detail(request, lead_id):
         choices,
     )
     # Recorded once the page's reads are done, and awaited once it is rendered: its commit's
-    # flush overlaps the rendering (accounts/audit.access_sent). A read in the template waits.
+    # flush overlaps the rendering (accounts/audit.access_sent; a read in the template would
+    # wait for it, so the tags' reads are made first).
+    for read in BEFORE_RENDER:
+        read(request, lead, context["links"])
     settled = access.lead_viewed(request, lead.pk, via="web")
     response = render(request, "leads/detail.html", context)
     settled()
