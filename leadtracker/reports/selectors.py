@@ -219,20 +219,54 @@ def _organisation_summary(org, rng: Range, extra: tuple) -> dict:
     return out
 
 
+def _scope(org, rng: Range, user_ids: list[int] | None) -> tuple[str, list]:
+    """The WHERE of a hand-written read of roll-up rows: the organisation's, in the range, and
+    (``user_ids`` not None) these people's."""
+    ops = connection.ops
+    params = [org.pk, ops.adapt_datefield_value(rng.start), ops.adapt_datefield_value(rng.end)]
+    where = "organisation_id = %s AND day >= %s AND day <= %s"
+    if user_ids is not None:
+        where += f" AND user_id IN ({', '.join(['%s'] * len(user_ids))})"
+        params += user_ids
+    return where, params
+
+
+def _sum_sql(names) -> str:
+    # bigint: PostgreSQL sums a bigint column as numeric; the ORM gave ints.
+    return ", ".join(f"CAST(COALESCE(SUM({name}), 0) AS bigint)" for name in names)
+
+
+def _summed_by(key: str, model, org, rng: Range, user_ids: list[int] | None, names) -> dict:
+    """{key's value: {key, each name's sum}} of the rows in scope, in one hand-written statement:
+    building and compiling the ORM's queryset cost more CPU than the read (an organisation's
+    month on PostgreSQL, client CPU: by_hour 3.8 -> 0.6 ms, daily 4.8 -> 0.7)."""
+    if user_ids is not None and not user_ids:
+        return {}
+    where, params = _scope(org, rng, user_ids)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {key}, {_sum_sql(names)} FROM {model._meta.db_table} WHERE {where} GROUP BY {key}",  # noqa: S608 — names only
+            params,
+        )
+        fetched = cursor.fetchall()
+    return {row[0]: dict(zip((key, *names), row, strict=True)) for row in fetched}
+
+
 def by_hour(org, rng: Range, user_ids: list[int] | None) -> list[dict]:
     # The whole organisation reads its own hours (24 a day), not every person's.
     model = UserHour if user_ids is not None else OrganisationHour
-    found = {r["hour"]: r for r in _rows(model, org, rng, user_ids).values("hour").annotate(**_sums())}
+    found = _summed_by("hour", model, org, rng, user_ids, COUNTS)
     return [_with_talked(found.get(h) or {"hour": h, **dict.fromkeys(COUNTS, 0)}) for h in range(24)]
 
 
 def daily(org, rng: Range, user_ids: list[int] | None) -> list[dict]:
     extra = ("missed_returned", "missed_not_returned", "shift_seconds")
     model = UserDay if user_ids is not None else OrganisationDay
-    found = {
-        r["day"]: r
-        for r in _rows(model, org, rng, user_ids).values("day").annotate(**_sums(extra)).order_by("day")
-    }
+    found = {}
+    for row in _summed_by("day", model, org, rng, user_ids, (*COUNTS, *extra)).values():
+        # SQLite gives the day as its text; the ORM's converter made it a date.
+        row["day"] = row["day"] if isinstance(row["day"], dt.date) else dt.date.fromisoformat(row["day"])
+        found[row["day"]] = row
     out = []
     for day in rng.dates():
         row = found.get(day) or {"day": day, **dict.fromkeys((*COUNTS, *extra), 0)}
@@ -258,19 +292,12 @@ def per_agent(org, rng: Range, user_ids: list[int] | None) -> list[dict]:
     # and no queryset built and compiled on every page. Organisation's month, PostgreSQL, CPU
     # client + server: 7.3 + 8.1 -> 1.8 + 3.8 ms.
     days, users = UserDay._meta.db_table, UserDay._meta.get_field("user").related_model._meta.db_table
-    sums = ", ".join(f"CAST(COALESCE(SUM({name}), 0) AS bigint)" for name in _AGENT_SUMS)
-    ops = connection.ops
-    params = [org.pk, ops.adapt_datefield_value(rng.start), ops.adapt_datefield_value(rng.end)]
-    mine = ""
-    if user_ids is not None:
-        mine = f" AND user_id IN ({', '.join(['%s'] * len(user_ids))})"
-        params += user_ids
+    where, params = _scope(org, rng, user_ids)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT a.*, u.full_name, u.email FROM (SELECT user_id, {sums}, "  # noqa: S608 — names only
+            f"SELECT a.*, u.full_name, u.email FROM (SELECT user_id, {_sum_sql(_AGENT_SUMS)}, "  # noqa: S608 — names only
             f"CAST(COALESCE(MAX(max_same_number), 0) AS bigint) FROM {days} "
-            f"WHERE organisation_id = %s AND day >= %s AND day <= %s{mine} GROUP BY user_id) a "
-            f"JOIN {users} u ON u.id = a.user_id ORDER BY a.user_id",
+            f"WHERE {where} GROUP BY user_id) a JOIN {users} u ON u.id = a.user_id ORDER BY a.user_id",
             params,
         )
         fetched = cursor.fetchall()
