@@ -21,15 +21,13 @@ import contextlib
 import datetime as dt
 import os
 import random
-import subprocess
 import sys
 import time
 from pathlib import Path
 
-from bench.harness import summary, timed, write
+from bench.harness import each_database, summary, timed, write
 
 NAME = "dashboard"
-ROOT = Path(__file__).resolve().parent.parent
 N_AGENTS, TEAM_SIZE = 200, 20
 DAYS = 365
 PG_DEFAULT = "postgres://postgres@127.0.0.1:5432/leadtracker_bench"
@@ -566,17 +564,12 @@ def main() -> int:
     if args.db != "both":
         run(args)
         return 0
-    failed = 0
-    for label in ("sqlite", "postgresql"):
-        command = [sys.executable, "-m", "bench.bench_dashboard", "--db", label]
-        command += ["--calls", str(args.calls), "--leads", str(args.leads), "--repeat", str(args.repeat)]
-        command += ["--load-minutes", str(args.load_minutes), "--suffix", args.suffix]
-        command += ["--keep"] if args.keep else []
-        command += ["--reuse"] if args.reuse else []
-        command += ["--load-only"] if args.load_only else []
-        print(f"== bench_dashboard on {label}", flush=True)
-        failed |= subprocess.call(command, cwd=ROOT)
-    return failed
+    arguments = ["--calls", str(args.calls), "--leads", str(args.leads), "--repeat", str(args.repeat)]
+    arguments += ["--load-minutes", str(args.load_minutes), "--suffix", args.suffix]
+    arguments += ["--keep"] if args.keep else []
+    arguments += ["--reuse"] if args.reuse else []
+    arguments += ["--load-only"] if args.load_only else []
+    return each_database("bench_dashboard", arguments)
 
 
 if __name__ == "__main__":

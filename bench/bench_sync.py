@@ -33,7 +33,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.harness import RESULTS, stop_server, summary, wait_healthy, write
+from bench.harness import RESULTS, each_database, stop_server, summary, wait_healthy, write
 
 NAME = "sync"
 ROOT = Path(__file__).resolve().parent.parent
@@ -744,18 +744,14 @@ def main() -> int:
     if args.db != "both":
         run(args)
         return 0
-    failed = 0
-    for label in ("sqlite", "postgresql"):
-        if label == "postgresql" and not pg_reachable(database_url(label)):
-            print("!!! PostgreSQL is not reachable: PostgreSQL figures NOT measured", file=sys.stderr)
-            failed = 1
-            continue
-        command = [sys.executable, "-m", "bench.bench_sync", "--db", label]
-        command += ["--leads", str(args.leads), "--calls", str(args.calls), "--workers", str(args.workers)]
-        command += ["--reuse"] if args.reuse else []
-        print(f"== bench_sync on {label}", flush=True)
-        failed |= subprocess.call(command, cwd=ROOT)
-    return failed
+    arguments = ["--leads", str(args.leads), "--calls", str(args.calls), "--workers", str(args.workers)]
+    arguments += ["--reuse"] if args.reuse else []
+
+    def skip(label):
+        unreachable = label == "postgresql" and not pg_reachable(database_url(label))
+        return "PostgreSQL is not reachable" if unreachable else None
+
+    return each_database("bench_sync", arguments, skip)
 
 
 if __name__ == "__main__":

@@ -6,10 +6,12 @@ import json
 import os
 import statistics
 import subprocess
+import sys
 import time
 from pathlib import Path
 
 RESULTS = Path(__file__).parent / "results"
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def timed(fn, repeat: int) -> list[float]:
@@ -68,3 +70,20 @@ def stop_server(process: subprocess.Popen) -> None:
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
+
+
+def each_database(module: str, arguments: list[str], skip=None) -> int:
+    """Run ``bench.<module>`` once per database (``--db sqlite``, then ``--db postgresql``), each in
+    a process of its own with ``arguments``; the exit status is 1 if any run failed. ``skip(label)``
+    may name a reason to leave a database out (said loudly, and counted as a failure)."""
+    failed = 0
+    for label in ("sqlite", "postgresql"):
+        reason = skip(label) if skip else None
+        if reason:
+            print(f"!!! {reason}: {label} figures NOT measured", file=sys.stderr)
+            failed = 1
+            continue
+        print(f"== {module} on {label}", flush=True)
+        command = [sys.executable, "-m", f"bench.{module}", "--db", label, *arguments]
+        failed |= subprocess.call(command, cwd=ROOT)
+    return failed
