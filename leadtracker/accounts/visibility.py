@@ -66,9 +66,16 @@ def visible(
     if user_ids is None:
         return qs
     condition = Q(**{f"{owner_field}_id__in": user_ids})
-    if unowned_to_managers and viewer.role == Role.MANAGER:
+    if unowned_to_managers and sees_unowned(viewer):
         condition |= Q(**{f"{owner_field}_id__isnull": True})
     return qs.filter(condition)
+
+
+def sees_unowned(viewer: Membership) -> bool:
+    """Whether rows nobody owns yet, where a kind of row lets managers hand them out
+    (``visible(..., unowned_to_managers=True)``), are among what the viewer sees besides their
+    people's: a manager's (the whole organisation's viewers see them anyway)."""
+    return viewer.role == Role.MANAGER
 
 
 def visible_memberships(viewer: Membership) -> QuerySet:

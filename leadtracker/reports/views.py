@@ -21,11 +21,11 @@ from django.utils.translation import gettext_lazy
 
 from leadtracker.accounts.decorators import member_required
 from leadtracker.accounts.models import Membership, Role
-from leadtracker.accounts.visibility import teams_for
+from leadtracker.accounts.visibility import sees_unowned, teams_for
 from leadtracker.attendance.actions import open_shift
 from leadtracker.attendance.selectors import users_on_shift
 from leadtracker.calls.models import CallStatus
-from leadtracker.calls.selectors import health_counts, missed_to_return, waiting_call_backs
+from leadtracker.calls.selectors import health_counts, missed_to_return
 from leadtracker.leads import colours
 from leadtracker.leads.selectors import agenda, overdue_follow_ups
 from leadtracker.lib import formats, spreadsheet
@@ -99,9 +99,11 @@ def live_figures(viewer: Membership, scope: Scope) -> dict:
         # (counting them live read ~175,000 and ~155,000 index entries at ten million calls).
         counts = selectors.organisation_live_counts(viewer.organisation_id)
     else:
-        call_backs = waiting_call_backs(viewer, ids if scope.team is not None else None)
+        # A team's call-backs are its people's; a manager's own scope adds those nobody has,
+        # which managers hand out (calls.selectors.waiting_call_backs, the list behind the tile).
+        nobody = scope.team is None and sees_unowned(viewer)
         counts = {
-            "missed_waiting": call_backs.count(),
+            "missed_waiting": selectors.open_call_backs_of(viewer.organisation_id, ids, nobody=nobody),
             "overdue_follow_ups": overdue_follow_ups(viewer, team=scope.team.pk if scope.team else None),
         }
     devices = health_counts(viewer, ids)

@@ -84,5 +84,8 @@ def test_pages_read_a_fixed_number_of_queries(acme):
     # organisation's rows: two more than a team's path (the first and last call's person-days;
     # conversion's kept counts beside the leads at the range's two ends). The pages' unread badge
     # is read with the membership (issue 21; one more each before). The owner's overdue
-    # follow-ups and missed calls waiting are one statement over the kept counts (reports 0005).
-    assert before == [18, 21, 21, 12, 9, 9, 21]
+    # follow-ups and missed calls waiting are one statement over the kept counts (reports 0005);
+    # a manager's missed calls waiting are a sum of the kept counts of her people's ids, which
+    # the page has already (one statement less than the live count, which read them again; her
+    # home page is her dashboard).
+    assert before == [18, 21, 20, 12, 9, 9, 20]

@@ -148,6 +148,15 @@ def assert_tiles_match(people) -> None:
     assert selectors.organisation_live_counts(people.org.pk)["overdue_follow_ups"] == overdue_follow_ups(
         owner
     )
+    # A manager's own people and those nobody has, and a team's people, as the dashboard's
+    # tile sums them, against the list behind it.
+    for manager in (people.maya, people.mark):
+        ids = selectors.scope_user_ids(manager)
+        kept = selectors.open_call_backs_of(people.org.pk, ids, nobody=True)
+        assert kept == waiting_call_backs(manager).count(), manager
+        team = selectors.scope_user_ids(owner, manager)
+        kept = selectors.open_call_backs_of(people.org.pk, team, nobody=False)
+        assert kept == waiting_call_backs(owner, team).count(), manager
 
 
 @pytest.mark.slow(reason="ninety random writes through the actions and the sync API, each step counted")
