@@ -69,6 +69,12 @@ def record(
     return event
 
 
+def unsaved(action: str, *, organisation, actor: Actor, obj, changes: dict | None = None) -> AuditEvent:
+    """The event record() writes about ``obj``, not saved yet: for an action that writes it in
+    one statement with its other rows (leads/actions/create_rows.py)."""
+    return _event(action, organisation, actor, changes, obj._meta.model_name, str(obj.pk))
+
+
 def _event(action, organisation, actor: Actor, changes, object_type, object_id) -> AuditEvent:
     if actor.extra.get("rule_id"):
         # An automation rule acting: every event it causes names the rule (automation/engine.py).

@@ -10,13 +10,14 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from leadtracker.accounts.audit import Actor, record
+from leadtracker.accounts.audit import Actor, record, unsaved
 from leadtracker.accounts.idempotency import made_marks, made_now
 from leadtracker.accounts.models import Membership, Role
+from leadtracker.leads.actions import create_rows
 from leadtracker.leads.actions.assignment import assign_by_rules
 from leadtracker.leads.actions.permissions import _check_can_edit, _may_change, check_owner
 from leadtracker.leads.actions.tags import add_tags
@@ -31,9 +32,7 @@ from leadtracker.leads.models import (
     LeadPhone,
     LeadSource,
     LeadStatus,
-    LeadTag,
     StatusKind,
-    Tag,
 )
 from leadtracker.leads.signals import lead_changed, lead_numbers_added
 from leadtracker.leads.trash.actions import trash_leads
@@ -329,41 +328,38 @@ def _insert(org, clean: CleanLead, *, actor: Actor, context: CreateContext) -> L
         fields["status"] = context.status or default_status(org.pk)  # none open: it says so
     now = made_now()  # a lead made offline was created when it was made
     lead = Lead(organisation=org, created_at=now, updated_at=now, **fields)
+    activity_data = {"source": lead.source.name if lead.source else "", **made_marks()}
     try:
         lead.save()
-        phones = LeadPhone.objects.bulk_create(
-            [
-                LeadPhone(
-                    organisation=org,
-                    lead=lead,
-                    e164=p,
-                    raw=r,
-                    position=i,
-                    digits_reversed=p.lstrip("+")[::-1],
-                )
-                for i, (p, r) in enumerate(clean.phones)
-            ]
+        numbers = [
+            LeadPhone(
+                organisation=org, lead=lead, e164=p, raw=r, position=i, digits_reversed=p.lstrip("+")[::-1]
+            )
+            for i, (p, r) in enumerate(clean.phones)
+        ]
+        # Its numbers, tags, timeline entry and audit event: one statement on PostgreSQL.
+        phones, tags = create_rows.write(
+            lead,
+            numbers,
+            clean.tags,
+            Activity(
+                organisation=org,
+                lead=lead,
+                kind=ActivityKind.CREATED,
+                actor=actor.user,
+                at=now,
+                data=activity_data,
+            ),
+            unsaved("lead.create", organisation=org, actor=actor, obj=lead),
         )
     except IntegrityError as exc:
         # Someone else took the number or e-mail: create_lead says whose after the rollback.
         raise _Taken(clean) from exc
-    tags = _tags_named(org.pk, clean.tags)
-    if tags:
-        LeadTag.objects.bulk_create([LeadTag(organisation=org, lead=lead, tag=t) for t in tags])
     # What the caller shows next (the API's answer) is what was just written: no read back.
     lead._prefetched_objects_cache = {
         "phones": _fetched(lead.phones, phones),
         "tags": _fetched(lead.tags, tags),
     }
-    Activity.objects.create(
-        organisation=org,
-        lead=lead,
-        kind=ActivityKind.CREATED,
-        actor=actor.user,
-        at=now,
-        data={"source": lead.source.name if lead.source else "", **made_marks()},
-    )
-    record("lead.create", organisation=org, actor=actor, obj=lead)
     if clean.phones:
         lead_numbers_added.send(sender=Lead, lead=lead, numbers=[p for p, _ in clean.phones], actor=actor)
     if lead.marketing_consent:
@@ -374,24 +370,6 @@ def _insert(org, clean: CleanLead, *, actor: Actor, context: CreateContext) -> L
         sender=Lead, lead=lead, event="created", key="created", actor=actor, known=context.known
     )
     return lead
-
-
-def _tags_named(org_id: int, names: list[str]) -> list[Tag]:
-    """The organisation's tags of these names, sorted, those missing made: one statement."""
-    if not names:
-        return []
-    q = connection.ops.quote_name
-    table, org, name = q(Tag._meta.db_table), q("organisation_id"), q("name")
-    rows = ", ".join(["(%s, %s)"] * len(names))
-    with connection.cursor() as cursor:
-        # DO UPDATE, not DO NOTHING: only then are the tags that exist returned too.
-        cursor.execute(
-            f"INSERT INTO {table} ({org}, {name}) VALUES {rows} "  # noqa: S608
-            f"ON CONFLICT ({org}, {name}) DO UPDATE SET {name} = EXCLUDED.{name} RETURNING id, {name}",
-            [value for tag in names for value in (org_id, tag)],
-        )
-        found = cursor.fetchall()
-    return sorted((Tag(pk=pk, organisation_id=org_id, name=n) for pk, n in found), key=lambda t: t.name)
 
 
 def _fetched(manager, rows: list):

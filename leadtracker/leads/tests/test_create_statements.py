@@ -24,7 +24,15 @@ from leadtracker.leads.models import Lead
 # waits for a lead (calls/actions.py: link_calls_to_lead, one look; the two UPDATEs only when one
 # does). No savepoint around the insert: a number or e-mail taken is looked up after the create's
 # rollback (actions/leads.py: _Taken). 12 here is 9 for `leadtracker serve` (issue 21's target:
-# at most 10).
+# at most 10). On PostgreSQL the number, the tags, their links, the timeline entry and the audit
+# event are one statement (actions/create_rows.py): 8 here, 5 served.
+ROWS_IN_ONE = 4  # the statements PostgreSQL saves: five INSERTs as one
+
+
+def pinned(statements: int) -> int:
+    return statements - ROWS_IN_ONE if connection.vendor == "postgresql" else statements
+
+
 STATEMENTS = 12
 
 
@@ -40,11 +48,11 @@ def test_a_create_runs_a_fixed_number_of_statements(acme, api_as, new_lead):
     client = api_as(acme.olga)
     client.get("/api/v1/me")  # the token's last use is written once; measure the steady state
     first, statements = create(client, "+919812345678", ["hot", "pune"])
-    assert len(statements) == STATEMENTS, "\n".join(statements)
+    assert len(statements) == pinned(STATEMENTS), "\n".join(statements)
     for i in range(30):  # an organisation with more leads, tags and numbers
         new_lead(acme, name=f"Other {i}", phones=[f"+9198100{i:05d}"], tags=[f"t{i}", "hot"])
     _second, statements = create(client, "+919812345679", ["hot", "new"])
-    assert len(statements) == STATEMENTS, "\n".join(statements)
+    assert len(statements) == pinned(STATEMENTS), "\n".join(statements)
 
 
 def test_the_answer_is_the_lead_as_read_back(acme, api_as):
@@ -113,7 +121,7 @@ def test_a_create_with_consent_assignment_and_a_webhook(acme, api_as, settings):
     assert response.status_code == 201, response.content
     assert response.json()["owner_id"] == acme.alice.user_id
     statements = [q["sql"] for q in ctx.captured_queries]
-    assert len(statements) == STATEMENTS_WITH_EVERYTHING, "\n".join(s[:160] for s in statements)
+    assert len(statements) == pinned(STATEMENTS_WITH_EVERYTHING), "\n".join(s[:160] for s in statements)
 
 
 # The web form's POST: the session, the person with their memberships (one query:
@@ -135,7 +143,7 @@ def test_a_create_through_the_web_form(acme, as_member, new_lead):
             )
         assert response.status_code == 302, response.content.decode()[:2000]
         statements = [q["sql"] for q in ctx.captured_queries]
-        assert len(statements) == WEB_FORM_STATEMENTS, "\n".join(s[:160] for s in statements)
+        assert len(statements) == pinned(WEB_FORM_STATEMENTS), "\n".join(s[:160] for s in statements)
         new_lead(acme, name=f"Other {i}", phones=[f"+9198100{i:05d}"], tags=["hot"])
     lead = Lead.objects.get(organisation=acme.org, phone="+919876543211")
     assert sorted(lead.tags.values_list("name", flat=True)) == ["hot", "pune"]
@@ -152,4 +160,4 @@ def test_a_create_asks_nothing_after_its_commit(acme, api_as, django_capture_on_
             response = client.post("/api/v1/leads", body, content_type="application/json")
     assert response.status_code == 201, response.content
     assert callbacks  # the automation's callback ran, and asked nothing
-    assert len(ctx.captured_queries) == STATEMENTS, "\n".join(q["sql"] for q in ctx.captured_queries)
+    assert len(ctx.captured_queries) == pinned(STATEMENTS), "\n".join(q["sql"] for q in ctx.captured_queries)
