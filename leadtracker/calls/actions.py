@@ -248,10 +248,12 @@ def record_outcome(
     call.disposed_at = made_now()  # an outcome recorded offline: when it was recorded
     call.disposed_by = actor.user
     call.save(update_fields=["outcome", "note", "disposed_at", "disposed_by"])
-    # Whether there is a note, never the note: it is about the person called.
+    # Whether there is a note, never the note: it is about the person called. The organisation
+    # is the recorder's (read with their token or session), not read again through the call.
+    same = by.organisation_id == call.organisation_id and Membership.organisation.is_cached(by)
     record(
         "call.outcome",
-        organisation=call.organisation,
+        organisation=by.organisation if same else call.organisation,
         actor=actor,
         obj=call,
         changes={"outcome": outcome.pk if outcome else None, "note": bool(note)},
