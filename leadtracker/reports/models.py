@@ -228,3 +228,52 @@ class OpenCallBackCount(models.Model):
 
     def __str__(self):
         return f"{self.n} open call-backs of assignee {self.assignee_id}"
+
+
+# The width of a WaitBucketCount's bucket, in seconds (a wait w is in bucket w // WAIT_BUCKET_S).
+WAIT_BUCKET_S = 300
+
+
+class WaitCount(models.Model):
+    """How many of a whole organisation's missed calls of a day were returned after exactly
+    ``seconds``: the histogram of the person-days' ``UserDay.return_seconds``, so the
+    organisation's median wait to call back reads the few rows around the middle instead of
+    decoding and sorting every wait of the range (~90,000 a month at ten million calls).
+
+    Kept by database triggers on ``reports_userday`` (migration 0006), like ``OrganisationDay``:
+    every path that writes a person-day's waits keeps it. Rows may be left at 0.
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    seconds = models.BigIntegerField()
+    n = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "day", "seconds"], name="wait_count_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.n} waits of {self.seconds} s on {self.day}"
+
+
+class WaitBucketCount(models.Model):
+    """The same waits counted by bucket of ``WAIT_BUCKET_S`` seconds (``bucket`` = seconds //
+    WAIT_BUCKET_S): the median's bucket is found from these (~70 rows a day), then only that
+    bucket's ``WaitCount`` rows are read. Kept by the same triggers (migration 0006)."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    bucket = models.BigIntegerField()
+    n = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "day", "bucket"], name="wait_bucket_count_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.n} waits in bucket {self.bucket} on {self.day}"

@@ -1,8 +1,9 @@
 """The summary's median wait to call back is the median of every wait in the range's person-days
 for the people in scope, as statistics.median gives it, rounded: the middle wait, or the mean of
-the middle two with a half rounded to even — whichever database takes it (PostgreSQL computes it
-in SQL, SQLite in Python). The person-days are written directly: this is about the reading; the
-upkeep that fills the lists has tests of its own."""
+the middle two with a half rounded to even — on either database, for people (their person-days'
+lists) and for the whole organisation (the counts reports 0006 keeps from those lists). The
+person-days are written directly: this is about the reading; the upkeep that fills the lists
+has tests of its own."""
 
 import datetime as dt
 import random
@@ -65,3 +66,19 @@ def test_the_median_of_random_lists_over_random_ranges_and_people(acme):
         every = [w for (user, day), ws in waits.items() if user in ids and first <= day <= last for w in ws]
         expected = round(statistics.median(every)) if every else None
         assert median_wait(acme, first, last, members) == expected, (first, last, ids)
+
+
+def test_the_organisation_median_follows_person_days_changed_and_deleted(acme):
+    # The whole organisation's median is read from counts kept by triggers (reports 0006): a
+    # person-day's waits rewritten, moved to another day, or the row deleted, move them too.
+    put(acme, acme.alice, DAY, [10, 400, 900])
+    put(acme, acme.bob, DAY, [299, 300, 301])
+    assert median_wait(acme, DAY, DAY) == 300  # 10, 299, 300, 301, 400, 900: 300.5, to even
+    UserDay.objects.filter(user=acme.alice.user).update(return_seconds=[5000, 6000, 7000])
+    assert median_wait(acme, DAY, DAY) == 2650  # 299, 300, 301, 5000, 6000, 7000: 2650.5
+    UserDay.objects.filter(user=acme.bob.user).update(day=DAY + dt.timedelta(days=1))
+    assert median_wait(acme, DAY, DAY) == 6000
+    assert median_wait(acme, DAY, DAY + dt.timedelta(days=1)) == 2650
+    UserDay.objects.filter(user=acme.alice.user).delete()
+    assert median_wait(acme, DAY, DAY + dt.timedelta(days=1)) == 300
+    assert median_wait(acme, DAY, DAY) is None

@@ -21,7 +21,8 @@ EXPECTED = {
     # The whole organisation: the leads at the range's two ends, then the kept counts of the
     # whole days between.
     "conversion_by_source": 2,
-    # The whole organisation's day rows, the first and last call from the edge days, the waits.
+    # The whole organisation's day rows, the first and last call from the edge days, the waits
+    # (the kept counts of the middle ones: reports 0006).
     "summary_everyone": 3,
     "by_hour_everyone": 1,
     "daily_everyone": 1,
