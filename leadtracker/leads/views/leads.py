@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from leadtracker.accounts.audit import Actor
 from leadtracker.accounts.decorators import member_required
 from leadtracker.accounts.models import Role
-from leadtracker.leads import access, selectors
+from leadtracker.leads import access, kept_counts, selectors
 from leadtracker.leads import confirm as lead_confirm
 from leadtracker.leads.actions.assignment import assign_lead, bulk_assign
 from leadtracker.leads.actions.follow_ups import schedule_follow_up
@@ -103,6 +103,16 @@ def _count(qs) -> int:
     return qs.order_by()[: COUNT_CAP + 1].count()
 
 
+def _total(request, matching, filters: dict, custom) -> int:
+    """_count(matching), or the count the database keeps when the list is one it answers (no
+    search, no filter but a status and an owner: leads/kept_counts.py)."""
+    others = any(value for name, value in filters.items() if name not in ("status", "owner"))
+    if others or request.GET.get("q", "").strip() or field_filters.form_specs(request.GET, custom):
+        return _count(matching)
+    kept = kept_counts.leads_counted(request.membership, status=filters["status"], owner=filters["owner"])
+    return _count(matching) if kept is None else kept
+
+
 def _list_settings(request) -> dict:
     """The saved views the viewer may pick (their own and their managers' shared ones), the one
     picked (?view=), and the desktop table's columns: the picked view's, else the person's own."""
@@ -182,7 +192,7 @@ def lead_list(request):
                 _("%(label)s: not a day within 50 years of today (YYYY-MM-DD); left out.") % {"label": label},
             )
     query.pop("view", None)
-    total = _count(matching)
+    total = _total(request, matching, filters, custom)
     context |= {
         "total": min(total, COUNT_CAP),
         "total_capped": total > COUNT_CAP,
