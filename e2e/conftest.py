@@ -18,6 +18,14 @@ from leadtracker.testing import PASSWORD, make_org
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+# Chromium's headless shell (Debian's chromium-headless-shell, the same version as chromium: the
+# same Blink, V8 and layout, without the whole browser around them — no browser window, no
+# browser UI, no profile services). The browser tests took half the CPU in it: 339.9 -> 164.2
+# CPU-s for the browser stream (both started in the same second, load 10-21, 7 Dec). It lacks
+# what only the whole browser has — Background Sync, notifications, the push service — so the
+# tests of those (marked service_worker or full_chromium) get CHROMIUM. scripts/test.sh installs it;
+# where it is not installed every test gets CHROMIUM.
+CHROMIUM_SHELL = os.environ.get("CHROMIUM_SHELL", "/usr/bin/chromium-headless-shell")
 # Deadlines, not waits: every Playwright wait ends as soon as its condition holds, so a generous
 # deadline costs a passing test nothing, and on a loaded machine (two cores shared by the test
 # streams) a page or an htmx swap can take seconds.
@@ -46,17 +54,38 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture(scope="session")
-def browser():
+def _browsers():
+    """Launches each Chromium (the whole browser, the headless shell) the first time a test
+    asks for it, and keeps it for the session."""
     from playwright.sync_api import expect, sync_playwright
 
     expect.set_options(timeout=DEADLINE_MS)
-
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium not found at {CHROMIUM}: `make test` installs Debian's chromium")
+    launched = {}
     with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+
+        def launch(path: str):
+            if path not in launched:
+                if not Path(path).exists():
+                    pytest.fail(f"Chromium not found at {path}: `make test` installs Debian's chromium")
+                launched[path] = pw.chromium.launch(executable_path=path, headless=True, args=CHROMIUM_ARGS)
+            return launched[path]
+
+        yield launch
+        for chromium in launched.values():
+            chromium.close()
+
+
+def chromium_for(node) -> str:
+    """The whole browser for the tests of what only it has (marked service_worker or
+    full_chromium), the headless shell for the rest when it is installed."""
+    if node.get_closest_marker("service_worker") or node.get_closest_marker("full_chromium"):
+        return CHROMIUM
+    return CHROMIUM_SHELL if Path(CHROMIUM_SHELL).exists() else CHROMIUM
+
+
+@pytest.fixture
+def browser(_browsers, request):
+    return _browsers(chromium_for(request.node))
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -76,7 +105,12 @@ def pytest_runtest_makereport(item, call):
 def pytest_configure(config):
     config.addinivalue_line(
         "markers",
-        "service_worker: our service worker is installed in the test's page and phone",
+        "service_worker: our service worker is installed in the test's page and phone, which are"
+        " the whole Chromium's",
+    )
+    config.addinivalue_line(
+        "markers",
+        "full_chromium(reason): the test's browser is the whole Chromium, not its headless shell",
     )
 
 

@@ -13,6 +13,8 @@ from e2e.conftest import DEADLINE_MS, SW_READY
 from leadtracker.leads.models import Activity, ActivityKind
 from leadtracker.testing import make_lead, wait_until
 
+pytestmark = pytest.mark.full_chromium(reason="Background Sync: the headless shell has it disabled")
+
 TAGS = SW_READY + ".then(r => r.sync.getTags())"
 # The worker's own handler, given a sync event as the browser gives it, says how its pass ended:
 # a failed sync is what makes the browser fire it again.

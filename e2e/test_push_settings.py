@@ -12,6 +12,8 @@ from e2e.conftest import SW_READY
 from e2e.gates import Gate
 from leadtracker.accounts.models import PushPreference, PushSubscription
 
+pytestmark = pytest.mark.full_chromium(reason="push and notifications, as the whole browser offers them")
+
 
 @pytest.mark.slow(
     reason="a browser signs in, gates the profile page, saves the choices and tries to subscribe"

@@ -15,6 +15,8 @@ import pytest
 from e2e.conftest import DEADLINE_MS, SW_READY
 from leadtracker.testing import make_lead
 
+pytestmark = pytest.mark.full_chromium(reason="push and notifications: the headless shell has neither")
+
 RECORD = """() => {
   self.tapped = [];
   WindowClient.prototype.focus = function () {

@@ -117,17 +117,23 @@ postgres_pass() {
 }
 
 CHROMIUM="${CHROMIUM:-/usr/bin/chromium}"
+# Chromium's headless shell (the same version's Blink and V8 without the whole browser): the
+# browser tests but those of the service worker, push and Background Sync run in it, for half
+# the CPU (e2e/conftest.py). Without it they run in the whole Chromium, which is said loudly.
+CHROMIUM_SHELL="${CHROMIUM_SHELL:-/usr/bin/chromium-headless-shell}"
 # Chromium, and a Devanagari font: without one the Hindi pages are drawn as empty boxes, whose
 # widths say nothing of whether Hindi text overflows a 360-px screen.
 DEVANAGARI_FONT=/usr/share/fonts/truetype/lohit-devanagari/Lohit-Devanagari.ttf
-if [[ ! -x "$CHROMIUM" || ! -e "$DEVANAGARI_FONT" ]]; then
+if [[ ! -x "$CHROMIUM" || ! -x "$CHROMIUM_SHELL" || ! -e "$DEVANAGARI_FONT" ]]; then
+  BROWSER_PACKAGES=(chromium chromium-headless-shell fonts-lohit-deva)
   if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
-    echo "Installing Debian's chromium and fonts-lohit-deva"
-    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-lohit-deva >/dev/null) || true
+    echo "Installing Debian's ${BROWSER_PACKAGES[*]}"
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${BROWSER_PACKAGES[@]}" >/dev/null) || true
   elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then
-    (sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-lohit-deva >/dev/null) || true
+    (sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${BROWSER_PACKAGES[@]}" >/dev/null) || true
   fi
 fi
+[[ -x "$CHROMIUM_SHELL" ]] || loud "Chromium's headless shell is not installed at $CHROMIUM_SHELL: every browser test runs in the whole Chromium (about twice the CPU)"
 GATES=e2e/test_gates.py
 browser_pass() {  # $1: the part (browser: every browser test but the gates; gates: the gates)
   echo "== browser tests (Chromium): $1"
@@ -136,7 +142,7 @@ browser_pass() {  # $1: the part (browser: every browser test but the gates; gat
   # 43 tests (6 Dec); not yet understood, so the browser tests run as one stream of their own.
   local which=(e2e --ignore="$GATES")
   [[ "$1" == gates ]] && which=("$GATES")
-  pass_env "$1" env -u DATABASE_URL CHROMIUM="$CHROMIUM" $BIN/pytest -q --junitxml="$RESULTS/$1.xml" "${which[@]}"
+  pass_env "$1" env -u DATABASE_URL CHROMIUM="$CHROMIUM" CHROMIUM_SHELL="$CHROMIUM_SHELL" $BIN/pytest -q --junitxml="$RESULTS/$1.xml" "${which[@]}"
   local status=$?
   # e2e/test_gates.py photographs every page as each role at each width; CI keeps var/test-results.
   [[ "$1" == gates ]] && echo "Screenshots: $RESULTS/screenshots/<role>/<width>/<page>.jpg, in Hindi $RESULTS/screenshots/hi/<role>/360/<page>.jpg ($(find "$RESULTS/screenshots" -name '*.jpg' 2>/dev/null | wc -l) files)"
