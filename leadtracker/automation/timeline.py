@@ -110,6 +110,8 @@ def team_names(org_id: int, rules) -> dict:
 
 
 def _entries(lead, runs) -> list[Activity]:
+    if not runs:  # most leads: no names to look up (the lead page's every request)
+        return []
     users, statuses = names_for(runs)
     teams = team_names(lead.organisation_id, {r.rule for r in runs})
     return [
