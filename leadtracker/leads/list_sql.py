@@ -17,7 +17,7 @@ import functools
 from django.db import connection
 from django.db.models import F
 
-from leadtracker.accounts.models import Membership, Role
+from leadtracker.accounts.models import Membership, Role, User
 from leadtracker.accounts.visibility import sees_unowned, visible_user_ids
 from leadtracker.leads.models import Lead, LeadSource, LeadStatus
 from leadtracker.lib import rows
@@ -73,10 +73,22 @@ _SORTABLE = {"next_follow_up_at", "created_at", "updated_at", "name"}
 _BIGINT = (-(2**63), 2**63)
 
 
-def page(viewer: Membership, filters, *, field: str, descending: bool, cursor: str | None, limit: int, parse):
+def page(
+    viewer: Membership,
+    filters,
+    *,
+    field: str,
+    descending: bool,
+    cursor: str | None,
+    limit: int,
+    parse,
+    models: bool = False,
+):
     """keyset_sorted(filtered(...).values(*columns, **related), ...) for a shape ``covers``
     accepts: the same rows (dicts of the same keys and values) and the same next cursor; None
-    for an id no column can hold (the ORM answers those by reading nothing, or less)."""
+    for an id no column can hold (the ORM answers those by reading nothing, or less).
+    ``models``: the leads as keyset_sorted(....select_related("status", "source", "owner"))
+    gives them (the leads page)."""
     limit = max(1, min(limit, MAX_LIMIT))
     after = read_cursor(cursor, parse)
     if not all(
@@ -110,11 +122,31 @@ def page(viewer: Membership, filters, *, field: str, descending: bool, cursor: s
         descending,
         None if after is None else after[0] is None,
         limit + 1,
+        models,
     )
     with rows.cursor(connection) as cur:
         cur.execute(_sql(*shape), params)
         found = cur.fetchall()
-    return page_of(_dicts(found), field, limit)
+    return page_of(_leads(found) if models else _dicts(found), field, limit)
+
+
+_RELATED = ((LeadStatus, "s", "status"), (LeadSource, "c", "source"), (User, "u", "owner"))
+
+
+def _leads(found: list[tuple]) -> list[Lead]:
+    """Leads with their status, source and owner, as select_related makes them (a source or an
+    owner that is not there is None)."""
+    made = []
+    for row in found:
+        lead, at = rows.build(Lead, row, 0)
+        for model, _alias, name in _RELATED:
+            related, at = rows.build(model, row, at)
+            if name == "status" or getattr(lead, f"{name}_id") is not None:
+                setattr(lead, name, related)
+            else:
+                setattr(lead, name, None)
+        made.append(lead)
+    return made
 
 
 @functools.cache
@@ -152,12 +184,18 @@ def _dicts(found: list[tuple]) -> list[dict]:
 
 
 @functools.cache
-def _sql(vendor, scope, team_size, with_unowned, status, owner, field, descending, after_null, n) -> str:
+def _sql(
+    vendor, scope, team_size, with_unowned, status, owner, field, descending, after_null, n, models
+) -> str:
     """The statement of one shape: the ORM's for it, word for word where it matters (the
     conditions in its order, NULLS LAST, the id as the tie-break, the LIMIT)."""
     quote = connection.ops.quote_name
     lead, status_table, source_table = (quote(m._meta.db_table) for m in (Lead, LeadStatus, LeadSource))
-    _keys, columns, _converters = _columns(vendor)
+    if models:
+        tables = [(Lead, "l"), *((model, alias) for model, alias, _name in _RELATED)]
+        columns = [rows.select_list(model, alias, connection) for model, alias in tables]
+    else:
+        columns = _columns(vendor)[1]
     where = ["l.organisation_id = %s"]
     if scope == "mine":
         where.append("l.owner_id = %s")
@@ -180,5 +218,6 @@ def _sql(vendor, scope, team_size, with_unowned, status, owner, field, descendin
         f"SELECT {', '.join(columns)} FROM {lead} l "  # noqa: S608 - names from the models, values bound
         f"INNER JOIN {status_table} s ON l.status_id = s.id "
         f"LEFT OUTER JOIN {source_table} c ON l.source_id = c.id "
-        f"WHERE {' AND '.join(where)} ORDER BY {column} {way}{nulls}, l.id {way} LIMIT {int(n)}"
+        + (f"LEFT OUTER JOIN {quote(User._meta.db_table)} u ON l.owner_id = u.id " if models else "")
+        + f"WHERE {' AND '.join(where)} ORDER BY {column} {way}{nulls}, l.id {way} LIMIT {int(n)}"
     )

@@ -170,3 +170,52 @@ def test_the_api_reads_it_in_the_pinned_statements(acme, many, api_as, who):
     assert response.status_code == 200
     lists = [q["sql"] for q in ctx.captured_queries if "leads_lead" in q["sql"] and "LIMIT 6" in q["sql"]]
     assert len(lists) == 1 and " l.organisation_id = " in lists[0], lists
+
+
+def columns(obj) -> dict | None:
+    return None if obj is None else {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields}
+
+
+def as_models(found):
+    leads, cursor = found
+    return [
+        (columns(lead), *(columns(getattr(lead, name)) for name in ("status", "source", "owner")))
+        for lead in leads
+    ], cursor
+
+
+def test_the_leads_page_gets_the_leads_select_related_gives(acme, many):
+    """models=True (the leads page): the leads, their status, source and owner (None where
+    there is none), page after page, as keyset_sorted over select_related gives them."""
+    rng = many.rng
+    sorts = [(field, descending) for field in SORT_FIELDS.values() for descending in (False, True)]
+    for who in ("olga", "maya", "alice"):
+        viewer = getattr(acme, who)
+        status = rng.choice(many.statuses).pk
+        for f in (filters(), filters(status=status), filters(owner=viewer.user_id)):
+            for field, descending in rng.sample(sorts, 3):
+                cursor, parse = None, _parse_sort_value(field)
+                while True:
+                    qs = selectors.filter_leads(
+                        selectors.leads_for(viewer), viewer, status=f.status, owner=f.owner
+                    ).select_related("status", "source", "owner")
+                    expected = as_models(
+                        keyset_sorted(
+                            qs, field=field, descending=descending, cursor=cursor, limit=9, parse=parse
+                        )
+                    )
+                    found = list_sql.page(
+                        viewer,
+                        f,
+                        field=field,
+                        descending=descending,
+                        cursor=cursor,
+                        limit=9,
+                        parse=parse,
+                        models=True,
+                    )
+                    assert as_models(found) == expected, (who, f, field, descending, cursor)
+                    assert all(not lead._state.adding for lead in found[0])
+                    cursor = expected[1]
+                    if cursor is None:
+                        break

@@ -2,6 +2,7 @@
 editing, duplicates and merging, bulk changes, export."""
 
 import datetime as dt
+from types import SimpleNamespace
 
 from django.contrib import messages
 from django.db import transaction
@@ -15,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from leadtracker.accounts.audit import Actor
 from leadtracker.accounts.decorators import member_required
 from leadtracker.accounts.models import Role
-from leadtracker.leads import access, kept_counts, selectors
+from leadtracker.leads import access, kept_counts, list_sql, selectors
 from leadtracker.leads import confirm as lead_confirm
 from leadtracker.leads.actions.assignment import assign_lead, bulk_assign
 from leadtracker.leads.actions.follow_ups import schedule_follow_up
@@ -103,14 +104,52 @@ def _count(qs) -> int:
     return qs.order_by()[: COUNT_CAP + 1].count()
 
 
-def _total(request, matching, filters: dict, custom) -> int:
-    """_count(matching), or the count the database keeps when the list is one it answers (no
-    search, no filter but a status and an owner: leads/kept_counts.py)."""
+def _page(request, sort, field, descending, parse, filters, custom):
+    """The page's leads with their status, source and owner, the next page's cursor, and the
+    filtered queryset when it was made. The common lists — no search, no filter but a status and
+    an owner, a column's sort — by a statement written once per shape (leads/list_sql.py, as the
+    API's list), not a queryset built and compiled on every visit; the others by the ORM."""
+    cursor = request.GET.get("cursor")
+    key = sort.lstrip("-")[7:] if sort.lstrip("-").startswith("fields.") else None
+    by_custom = key is not None and key in {f.key for f in custom}
+    if not by_custom and _only_status_and_owner(request, filters, custom):
+        asked = SimpleNamespace(status=filters["status"], owner=filters["owner"])
+        found = list_sql.page(
+            request.membership,
+            asked,
+            field=field,
+            descending=descending,
+            cursor=cursor,
+            limit=PAGE,
+            parse=parse,
+            models=True,
+        )
+        if found is not None:
+            return *found, None
+    matching = filtered_leads(request)
+    qs = matching.select_related("status", "source", "owner")
+    if by_custom:  # A custom field's value (fields/filters.py): highest first for money and numbers.
+        qs = field_filters.sorted_by(qs, key, custom)
+        field, parse = field_filters.SORT_NAME, (lambda v: v)
+    found = keyset_sorted(qs, field=field, descending=descending, cursor=cursor, limit=PAGE, parse=parse)
+    return *found, matching
+
+
+def _only_status_and_owner(request, filters: dict, custom) -> bool:
+    """Whether the list asked has no search and no filter but a status and an owner."""
     others = any(value for name, value in filters.items() if name not in ("status", "owner"))
-    if others or request.GET.get("q", "").strip() or field_filters.form_specs(request.GET, custom):
-        return _count(matching)
-    kept = kept_counts.leads_counted(request.membership, status=filters["status"], owner=filters["owner"])
-    return _count(matching) if kept is None else kept
+    return not (others or request.GET.get("q", "").strip() or field_filters.form_specs(request.GET, custom))
+
+
+def _total(request, matching, filters: dict, custom) -> int:
+    """_count(matching) (a queryset, or a function that makes it), or the count the database
+    keeps when the list is one it answers (leads/kept_counts.py)."""
+    kept = None
+    if _only_status_and_owner(request, filters, custom):
+        kept = kept_counts.leads_counted(request.membership, status=filters["status"], owner=filters["owner"])
+    if kept is None:
+        return _count(matching() if callable(matching) else matching)
+    return kept
 
 
 def _list_settings(request) -> dict:
@@ -142,17 +181,10 @@ def lead_list(request):
     field, _label = SORTS.get(sort, SORTS["next_follow_up"])
     descending = sort.startswith("-")
     parse = (lambda v: v) if field == "name" else dt.datetime.fromisoformat
-    matching = filtered_leads(request)
-    qs = matching.select_related("status", "source", "owner")
     custom = cached.custom_fields(request)
-    if sort.lstrip("-").startswith("fields.") and sort.lstrip("-")[7:] in {f.key for f in custom}:
-        # A custom field's value (fields/filters.py): highest first for money and numbers.
-        qs = field_filters.sorted_by(qs, sort.lstrip("-")[7:], custom)
-        field, parse = field_filters.SORT_NAME, (lambda v: v)
+    filters = _filters(request.GET)
     try:
-        rows, next_cursor = keyset_sorted(
-            qs, field=field, descending=descending, cursor=request.GET.get("cursor"), limit=PAGE, parse=parse
-        )
+        rows, next_cursor, matching = _page(request, sort, field, descending, parse, filters, custom)
     except ActionError:  # a cursor that was not ours: start at the top
         query = request.GET.copy()
         query.pop("cursor", None)
@@ -160,7 +192,6 @@ def lead_list(request):
     access.number_searched(request, request.GET.get("q", ""), via="web", cursor=request.GET.get("cursor"))
     query = request.GET.copy()
     query.pop("cursor", None)
-    filters = _filters(request.GET)
     context = {
         "leads": list_rows.ready(request.membership, rows),
         "next_cursor": next_cursor,
@@ -192,7 +223,9 @@ def lead_list(request):
                 _("%(label)s: not a day within 50 years of today (YYYY-MM-DD); left out.") % {"label": label},
             )
     query.pop("view", None)
-    total = _total(request, matching, filters, custom)
+    total = _total(
+        request, (lambda: filtered_leads(request)) if matching is None else matching, filters, custom
+    )
     context |= {
         "total": min(total, COUNT_CAP),
         "total_capped": total > COUNT_CAP,
