@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 
 from leadtracker.accounts.audit import Actor
 from leadtracker.calls.models import Call, CallBack
+from leadtracker.leads.imports import importer
 from leadtracker.leads.imports.importer import import_file
 from leadtracker.leads.models import Lead
 from leadtracker.testing import call, send
@@ -40,7 +41,8 @@ def test_an_imported_lead_takes_the_calls_of_its_number(acme, phone, tmp_path):
     assert Call.objects.get(number="+919811100009").lead_id is None  # not in the sheet
 
 
-def test_an_import_with_no_waiting_calls_costs_one_query_a_batch(acme, tmp_path):
+def test_an_import_with_no_waiting_calls_costs_one_query_a_batch(acme, tmp_path, monkeypatch):
+    monkeypatch.setattr(importer, "BATCH", 1000)  # 2,500 rows: three batches
     sheet = tmp_path / "leads.csv"
     sheet.write_text("Name,Mobile\n" + "\n".join(f"Lead {i},98{i:08d}" for i in range(2500)) + "\n")
     with CaptureQueriesContext(connection) as queries:

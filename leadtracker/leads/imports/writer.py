@@ -1,4 +1,4 @@
-"""Writing a batch of new leads with bulk statements: a thousand leads, their numbers, tags and
+"""Writing a batch of new leads with bulk statements: the batch's leads, their numbers, tags and
 timeline rows in a handful of multi-row INSERTs, instead of a model object and a save each."""
 
 import contextlib

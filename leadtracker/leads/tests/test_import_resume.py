@@ -26,10 +26,21 @@ from leadtracker.leads.imports.jobs import (
 )
 from leadtracker.leads.models import ImportJob, Lead
 
-ROWS = 6000  # six batches of importer.BATCH
+ROWS = 6000  # six batches of TEST_BATCH
+# The in-process tests' batches: what they check is what happens at a batch's boundary (kill
+# at the fourth, take over at the second), not the batch's size, so they keep a thousand rows
+# a batch whatever importer.BATCH is, and the file stays small. The real worker's test below
+# runs with importer.BATCH (its worker, another process, could not be given another; and the
+# order of a report's lines, each batch's errors before its warnings, follows the batches).
+TEST_BATCH = 1000
 # The workers' lease in the kill test: short, so that the test need not wait two minutes, and
 # long enough that a batch on a loaded machine does not outlast it.
 LEASE = 5
+
+
+@pytest.fixture
+def thousand_row_batches(monkeypatch):
+    monkeypatch.setattr(importer, "BATCH", TEST_BATCH)
 
 
 def sheet(path, rows=ROWS):
@@ -99,6 +110,7 @@ def kill_at_batch(monkeypatch, number):
     monkeypatch.setattr(importer.Importer, "_store", store)
 
 
+@pytest.mark.usefixtures("thousand_row_batches")
 def test_a_resumed_import_ends_as_an_uninterrupted_one(acme, globex, tmp_path, monkeypatch):
     path = sheet(tmp_path / "leads.csv")
     whole = queue(globex, path)
@@ -112,6 +124,7 @@ def test_a_resumed_import_ends_as_an_uninterrupted_one(acme, globex, tmp_path, m
     with pytest.raises(Killed):
         run_import_job(job.pk)
     monkeypatch.undo()
+    monkeypatch.setattr(importer, "BATCH", TEST_BATCH)  # undone with the kill
     job.refresh_from_db()
     # What the job says it consumed is what the database holds: three batches, not four.
     # (and the broken record, which is counted but joins no batch)
@@ -138,6 +151,7 @@ def test_a_resumed_import_ends_as_an_uninterrupted_one(acme, globex, tmp_path, m
     assert AuditEvent.objects.filter(action="lead.import", object_id=str(job.pk)).count() == 1
 
 
+@pytest.mark.usefixtures("thousand_row_batches")
 def test_a_worker_whose_job_was_taken_over_commits_nothing_more(acme, tmp_path, monkeypatch):
     job = queue(acme, sheet(tmp_path / "leads.csv", rows=3000))
     real, seen = importer.Importer._clean, []
@@ -156,6 +170,7 @@ def test_a_worker_whose_job_was_taken_over_commits_nothing_more(acme, tmp_path, 
     assert Lead.objects.filter(organisation=acme.org).count() == job.created  # batch two rolled back
 
 
+@pytest.mark.usefixtures("thousand_row_batches")
 def test_a_job_that_keeps_killing_its_worker_is_failed(acme, tmp_path, monkeypatch):
     job = queue(acme, sheet(tmp_path / "leads.csv", rows=3000))
     kill_at_batch(monkeypatch, 2)
