@@ -172,13 +172,17 @@ def _columns(vendor: str) -> tuple[list[str], list[str], list[tuple]]:
 
 def _dicts(found: list[tuple]) -> list[dict]:
     keys, _columns_, converters = _columns(connection.vendor)
+    # Only the columns with converters are touched (on SQLite the times and JSON, on PostgreSQL
+    # the JSON): a loop over every column of every row was a quarter of the list's CPU.
+    converted = [(i, col, found_) for i, (col, found_) in enumerate(converters) if found_]
     made = []
     for row in found:
-        values = []
-        for value, (col, convert_all) in zip(row, converters, strict=True):
+        values = list(row)
+        for i, col, convert_all in converted:
+            value = values[i]
             for convert in convert_all:
                 value = convert(value, col, connection)
-            values.append(value)
+            values[i] = value
         made.append(dict(zip(keys, values, strict=True)))
     return made
 
