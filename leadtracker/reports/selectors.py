@@ -51,7 +51,7 @@ import statistics
 from typing import NamedTuple
 
 from django.db import connection
-from django.db.models import Aggregate, Max, Min, OuterRef, Q, Subquery, Sum, TextField
+from django.db.models import Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -140,21 +140,6 @@ def scope_user_ids(viewer: Membership, team: Membership | None = None) -> list[i
     return sorted(team_users if visible is None else team_users & visible)
 
 
-def _rows(model, org, rng: Range, user_ids):
-    return _rows_of(model, org, user_ids).filter(day__gte=rng.start, day__lte=rng.end)
-
-
-def _rows_of(model, org, user_ids, user_field="user_id"):
-    qs = model.objects.filter(organisation_id=org.pk)
-    if user_ids is not None:
-        qs = qs.filter(**{f"{user_field}__in": user_ids})
-    return qs
-
-
-def _sums(extra=()) -> dict:
-    return {name: Coalesce(Sum(name), 0) for name in (*COUNTS, *extra)}
-
-
 def _with_talked(row: dict) -> dict:
     row["talked"] = sum(row[s] for s in TALKED_STATUSES)
     return row
@@ -164,43 +149,50 @@ def median(values: list[int]) -> int | None:
     return round(statistics.median(values)) if values else None
 
 
-class _JoinedLists(Aggregate):
-    """JSON lists of numbers as one text: each without its brackets, empty ones left out, joined
-    by commas ("[1, 2]", "[]", "[5]" -> "1, 2,5"), for one json.loads of "[" + text + "]"."""
-
-    function = "STRING_AGG"
-    template = "%(function)s(NULLIF(TRIM(BOTH '[]' FROM CAST(%(expressions)s AS text)), ''), ',')"
-    output_field = TextField()
-
-    def as_sqlite(self, compiler, connection, **extra_context):
-        return self.as_sql(
-            compiler,
-            connection,
-            function="GROUP_CONCAT",
-            template="%(function)s(NULLIF(TRIM(%(expressions)s, '[]'), ''), ',')",
-            **extra_context,
-        )
-
-
 def summary(org, rng: Range, user_ids: list[int] | None) -> dict:
-    rows = _rows(UserDay, org, rng, user_ids)
     extra = ("unique_leads", "missed_returned", "missed_not_returned", "shift_seconds")
     if user_ids is None:
         out = _organisation_summary(org, rng, extra)
+        wait = _organisation_median_wait(org, rng)
     else:
-        out = rows.aggregate(
-            **_sums(extra), first_call_at=Min("first_call_at"), last_call_at=Max("last_call_at")
-        )
+        out, wait = _people_summary(org, rng, user_ids, extra)
     _with_talked(out)
     out["connected_rate"] = out["talked"] / out["calls"] if out["calls"] else None
-    if user_ids is None:
-        out["median_seconds_to_return"] = _organisation_median_wait(org, rng)
-    else:
-        # The person-days' waits joined by the database into one text, decoded once as one list
-        # (Django's JSON decode of each row, then fetching them as rows of text, cost more).
-        joined = rows.filter(missed_returned__gt=0).aggregate(waits=_JoinedLists("return_seconds"))["waits"]
-        out["median_seconds_to_return"] = median(json.loads("[" + (joined or "") + "]"))
+    out["median_seconds_to_return"] = wait
     return out
+
+
+def _people_summary(org, rng: Range, user_ids: list[int], extra: tuple) -> tuple[dict, int | None]:
+    """These people's sums, first and last call, and median wait, from their person-days in one
+    hand-written statement: the waits joined by the database into one text, decoded once as one
+    list (Django's JSON decode of each row, then fetching them as rows of text, cost more; and
+    the ORM's two statements cost more CPU to build than the database to answer)."""
+    names = (*COUNTS, *extra)
+    if not user_ids:
+        return {**dict.fromkeys(names, 0), "first_call_at": None, "last_call_at": None}, None
+    # Each list without its brackets, empty ones left out, joined by commas ("[1, 2]", "[]",
+    # "[5]" -> "1, 2,5"), for one json.loads of "[" + text + "]".
+    if connection.vendor == "postgresql":
+        waits = "STRING_AGG(CASE WHEN missed_returned > 0 THEN "
+        waits += "NULLIF(TRIM(BOTH '[]' FROM CAST(return_seconds AS text)), '') END, ',')"
+    else:
+        waits = (
+            "GROUP_CONCAT(CASE WHEN missed_returned > 0 THEN NULLIF(TRIM(return_seconds, '[]'), '') END, ',')"
+        )
+    where, params = _scope(org, rng, user_ids)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {_sum_sql(names)}, MIN(first_call_at), MAX(last_call_at), {waits} "  # noqa: S608 — names only
+            f"FROM {UserDay._meta.db_table} WHERE {where}",
+            params,
+        )
+        *sums, first, last, joined = cursor.fetchone()
+    out = {
+        **dict(zip(names, sums, strict=True)),
+        "first_call_at": _aware(first),
+        "last_call_at": _aware(last),
+    }
+    return out, median(json.loads("[" + (joined or "") + "]"))
 
 
 def _organisation_median_wait(org, rng: Range) -> int | None:
@@ -243,24 +235,33 @@ def _organisation_median_wait(org, rng: Range) -> int | None:
 
 def _organisation_summary(org, rng: Range, extra: tuple) -> dict:
     """The whole organisation's sums from its day rows (one a day, kept by triggers); the first
-    and last call from the person-days of the first and the last day that has calls only."""
+    and last call from the person-days of the first and the last day that has calls only. One
+    hand-written statement (the ORM's two cost more CPU to build than the database to answer)."""
     names = (*COUNTS, *extra)
-    out = dict.fromkeys(names, 0)
-    called = []
-    for row in (
-        _rows_of(OrganisationDay, org, None)
-        .filter(day__gte=rng.start, day__lte=rng.end)
-        .values("day", *names)
-    ):
-        for name in names:
-            out[name] += row[name]
-        if row["calls"]:
-            called.append(row["day"])
-    out["first_call_at"] = out["last_call_at"] = None
-    if called:
-        edges = _rows_of(UserDay, org, None).filter(day__in={min(called), max(called)})
-        out.update(edges.aggregate(first_call_at=Min("first_call_at"), last_call_at=Max("last_call_at")))
+    days, people = OrganisationDay._meta.db_table, UserDay._meta.db_table
+    where, params = _scope(org, rng, None)
+    edge = (
+        f"FROM {people} WHERE organisation_id = %s "  # noqa: S608 — names only
+        f"AND day = (SELECT {{}}(day) FROM {days} WHERE {where} AND calls > 0)"
+    )
+    sql = (
+        f"SELECT {_sum_sql(names)}, "  # noqa: S608 — names only
+        f"(SELECT MIN(first_call_at) {edge.format('MIN')}), (SELECT MAX(last_call_at) {edge.format('MAX')}) "
+        f"FROM {days} WHERE {where}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [org.pk, *params, org.pk, *params, *params])
+        *sums, first, last = cursor.fetchone()
+    out = dict(zip(names, sums, strict=True))
+    out["first_call_at"], out["last_call_at"] = _aware(first), _aware(last)
     return out
+
+
+def _aware(value) -> dt.datetime | None:
+    # SQLite gives a time as its naive UTC text; the ORM's converter made it an aware datetime.
+    if isinstance(value, str):
+        return dt.datetime.fromisoformat(value).replace(tzinfo=dt.UTC)
+    return value
 
 
 def _scope(org, rng: Range, user_ids: list[int] | None) -> tuple[str, list]:
@@ -378,13 +379,34 @@ def _flag(rows: list[dict]) -> None:
 
 def funnel(org, user_ids: list[int] | None) -> list[dict]:
     # The counts the database keeps per owner and status (models.LeadCount): a few hundred
-    # rows for a whole organisation instead of a count over its leads.
-    counts = _rows_of(LeadCount, org, user_ids, "owner_id")
-    counts = dict(counts.values_list("status_id").annotate(n=Sum("n")).order_by())
+    # rows for a whole organisation instead of a count over its leads; summed by status and
+    # joined to the statuses in one hand-written statement (the ORM's two cost more CPU to
+    # build than to answer).
+    counts, statuses = LeadCount._meta.db_table, LeadStatus._meta.db_table
+    params = [org.pk]
+    owners = ""
+    if user_ids is not None:
+        owners = f" AND owner_id IN ({', '.join(['%s'] * len(user_ids))})" if user_ids else " AND FALSE"
+        params += user_ids
+    sql = (
+        f"SELECT s.id, s.name, s.kind, s.position, s.colour, s.is_active, CAST(COALESCE(c.n, 0) AS bigint) "  # noqa: S608 — names only
+        f"FROM {statuses} s LEFT JOIN (SELECT status_id, SUM(n) AS n FROM {counts} "
+        f"WHERE organisation_id = %s{owners} GROUP BY status_id) c ON c.status_id = s.id "
+        "WHERE s.organisation_id = %s ORDER BY s.position, s.id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, org.pk])
+        rows = cursor.fetchall()
     return [
-        {"status_id": s.pk, "name": s.name, "kind": s.kind, "colour": s.chip, "leads": counts.get(s.pk, 0)}
-        for s in LeadStatus.objects.filter(organisation_id=org.pk)
-        if s.is_active or counts.get(s.pk)
+        {
+            "status_id": pk,
+            "name": name,
+            "kind": kind,
+            "colour": colour or colours.status_default(kind, position),  # LeadStatus.chip
+            "leads": n,
+        }
+        for pk, name, kind, position, colour, is_active, n in rows
+        if is_active or n
     ]
 
 
@@ -412,67 +434,54 @@ def conversion_by_source(org, rng: Range, user_ids: list[int] | None) -> list[di
     return sorted(out, key=lambda r: (-r["leads"], r["name"], r["source_id"] or 0))
 
 
-def _created(org, spans, owner_ids=None) -> dict:
+def _created(org, spans, owner_ids=None, kept_days=None) -> dict:
     """{source id or None: [name, colour, leads, won]} of the leads created in any of ``spans``
-    (of ``owner_ids``' leads, when given), counted from the leads. One hand-written statement,
-    a UNION ALL of one range of the lead_created index per span (it holds every column read but
-    the names): the ORM's OR of the two spans made PostgreSQL OR two bitmaps and read each lead's
-    heap page (2,400 pages, 13 of its 16 ms for an organisation's month at a million leads)."""
+    (of ``owner_ids``' leads, when given), counted from the leads, and (``kept_days``: the UTC
+    days [first, last)) from the counts the triggers keep (models.CreatedCount). One hand-written
+    statement: a UNION ALL of one range of the lead_created index per span (it holds every
+    column read but the names) and the kept counts' days. The ORM's OR of the two spans made
+    PostgreSQL OR two bitmaps and read each lead's heap page (2,400 pages, 13 of its 16 ms for an
+    organisation's month at a million leads), and the kept counts were a statement of their own."""
     ops = connection.ops
     lead, source, status = (m._meta.db_table for m in (Lead, LeadSource, LeadStatus))
     owners = "" if owner_ids is None else f" AND owner_id IN ({', '.join(['%s'] * len(owner_ids))})"
-    span = (
-        f"SELECT source_id, status_id FROM {lead} "  # noqa: S608 — names only
+    parts = [
+        f"SELECT source_id, status_id, 1 AS n FROM {lead} "  # noqa: S608 — names only
         f"WHERE organisation_id = %s AND created_at >= %s AND created_at < %s{owners}"
-    )
+    ] * len(spans)
     params = [StatusKind.WON.value]
     for lo, hi in spans:
-        params += [
-            org.pk,
-            ops.adapt_datetimefield_value(lo),
-            ops.adapt_datetimefield_value(hi),
-            *(owner_ids or ()),
-        ]
+        params += [org.pk, ops.adapt_datetimefield_value(lo), ops.adapt_datetimefield_value(hi)]
+        params += owner_ids or []
+    if kept_days is not None:
+        # source_id 0 is no source there (a key, not a foreign key).
+        parts.append(
+            f"SELECT NULLIF(source_id, 0), status_id, n FROM {CreatedCount._meta.db_table} "  # noqa: S608
+            "WHERE organisation_id = %s AND day >= %s AND day < %s"
+        )
+        params += [org.pk, *(ops.adapt_datefield_value(d) for d in kept_days)]
     sql = (
-        "SELECT l.source_id, s.name, s.colour, COUNT(*), SUM(CASE WHEN st.kind = %s THEN 1 ELSE 0 END) "  # noqa: S608
-        f"FROM ({' UNION ALL '.join([span] * len(spans))}) l "
-        f"LEFT JOIN {source} s ON s.id = l.source_id JOIN {status} st ON st.id = l.status_id "
+        "SELECT l.source_id, s.name, s.colour, SUM(l.n), SUM(CASE WHEN st.kind = %s THEN l.n ELSE 0 END) "  # noqa: S608
+        f"FROM ({' UNION ALL '.join(parts)}) l "
+        f"LEFT JOIN {source} s ON s.id = l.source_id LEFT JOIN {status} st ON st.id = l.status_id "
         "GROUP BY l.source_id, s.name, s.colour"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    return {source_id: [name, colour, n, int(won)] for source_id, name, colour, n, won in rows}
+    return {source_id: [name, colour, int(n), int(won)] for source_id, name, colour, n, won in rows}
 
 
 def _created_in_organisation(org, start: dt.datetime, end: dt.datetime) -> dict:
     """The same for a whole organisation: the whole UTC days inside [start, end) from the
     counts the triggers keep (models.CreatedCount), the parts of a day at either end from the
-    leads. Two statements, whatever the range."""
+    leads. One statement, whatever the range."""
     first = start.date() if start.time() == dt.time(0) else start.date() + dt.timedelta(days=1)
     last = end.date()  # the days before this one, from first on, are whole
     if first >= last:
         return _created(org, [(start, end)])
     midnight = dt.datetime.combine(first, dt.time(0), dt.UTC), dt.datetime.combine(last, dt.time(0), dt.UTC)
-    found = _created(org, [(start, midnight[0]), (midnight[1], end)])
-    won = LeadStatus.objects.filter(organisation_id=org.pk, kind=StatusKind.WON).values("pk")
-    source = LeadSource.objects.filter(pk=OuterRef("source_id"))
-    kept = (
-        CreatedCount.objects.filter(organisation_id=org.pk, day__gte=first, day__lt=last)
-        .values_list("source_id")
-        .annotate(
-            name=Subquery(source.values("name")[:1]),
-            colour=Subquery(source.values("colour")[:1]),
-            leads=Sum("n"),
-            won=Coalesce(Sum("n", filter=Q(status_id__in=won)), 0),
-        )
-        .order_by()
-    )
-    for source_id, name, colour, n, n_won in kept:
-        row = found.setdefault(source_id or None, [name, colour, 0, 0])
-        row[2] += n
-        row[3] += n_won
-    return found
+    return _created(org, [(start, midnight[0]), (midnight[1], end)], kept_days=(first, last))
 
 
 def _source_colour(source_id: int | None, picked: str | None) -> str:
