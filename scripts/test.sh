@@ -125,12 +125,16 @@ CHROMIUM_SHELL="${CHROMIUM_SHELL:-/usr/bin/chromium-headless-shell}"
 # widths say nothing of whether Hindi text overflows a 360-px screen.
 DEVANAGARI_FONT=/usr/share/fonts/truetype/lohit-devanagari/Lohit-Devanagari.ttf
 if [[ ! -x "$CHROMIUM" || ! -x "$CHROMIUM_SHELL" || ! -e "$DEVANAGARI_FONT" ]]; then
-  BROWSER_PACKAGES=(chromium chromium-headless-shell fonts-lohit-deva)
-  if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
-    echo "Installing Debian's ${BROWSER_PACKAGES[*]}"
-    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${BROWSER_PACKAGES[@]}" >/dev/null) || true
-  elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then
-    (sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${BROWSER_PACKAGES[@]}" >/dev/null) || true
+  # The headless shell on its own: a Debian without the package still gets chromium and the font.
+  as_root=()
+  [[ $(id -u) -eq 0 ]] || { command -v sudo >/dev/null && sudo -n true 2>/dev/null && as_root=(sudo); }
+  if command -v apt-get >/dev/null && [[ $(id -u) -eq 0 || ${#as_root[@]} -gt 0 ]]; then
+    echo "Installing Debian's chromium, chromium-headless-shell and fonts-lohit-deva"
+    "${as_root[@]}" apt-get update -qq || true
+    for packages in "chromium fonts-lohit-deva" chromium-headless-shell; do
+      # shellcheck disable=SC2086  # two package names in one word
+      "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $packages >/dev/null || true
+    done
   fi
 fi
 [[ -x "$CHROMIUM_SHELL" ]] || loud "Chromium's headless shell is not installed at $CHROMIUM_SHELL: every browser test runs in the whole Chromium (about twice the CPU)"
