@@ -30,6 +30,10 @@ CHROMIUM_SHELL = os.environ.get("CHROMIUM_SHELL", "/usr/bin/chromium-headless-sh
 # deadline costs a passing test nothing, and on a loaded machine (two cores shared by the test
 # streams) a page or an htmx swap can take seconds.
 DEADLINE_MS = 30_000
+# A job a test hands to a `leadtracker worker` it has just started: the worker's start (Python,
+# Django, the registry) and its first poll come first, and at load 13-15 (six test streams on two
+# cores) that took more than 30 s, so an import or an export still read "Queued" (7 Dec).
+JOB_DEADLINE_MS = 90_000
 SCREENSHOTS = Path(__file__).parent / "screenshots"
 # The page's service worker once active, or an error after 30 s: Playwright's evaluate has no
 # timeout of its own, so a worker that never activates would hang the test instead of failing it.

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from playwright.sync_api import expect
 
+from e2e.conftest import JOB_DEADLINE_MS
 from leadtracker.leads.models import Lead
 
 FIXTURE = Path(__file__).resolve().parents[1].parent / "shared" / "fixtures" / "lead-imports"
@@ -33,7 +34,8 @@ def test_a_sheet_from_another_crm_imports_every_lead_on_a_phone(
     phone.get_by_role("button", name="Import", exact=True).click()
 
     start_worker()  # the page polls by itself
-    expect(phone.locator(".import-state")).to_have_text("Done — 2 errors, 9 warnings", timeout=30_000)
+    done = "Done — 2 errors, 9 warnings"
+    expect(phone.locator(".import-state")).to_have_text(done, timeout=JOB_DEADLINE_MS)
     issues = phone.locator("#import-issues li")
     expect(issues).to_have_count(11)
     expect(issues.first).to_contain_text("Row 2 · Assigned To")

@@ -6,6 +6,8 @@ import datetime as dt
 import pytest
 from playwright.sync_api import expect
 
+from e2e.conftest import JOB_DEADLINE_MS
+
 
 def test_create_find_follow_up_and_move(page, live_server, people, login):
     from leadtracker.accounts.audit import Actor
@@ -89,7 +91,7 @@ def test_import_a_csv_and_watch_it_finish(page, live_server, people, login, work
     page.select_option("select[name=owner]", label="Alice Acme")
     page.click("button:has-text('Import')")
     expect(page.locator("progress")).to_be_visible()
-    expect(page.locator(".import-state")).to_have_text("Done — 1 error", timeout=30_000)
+    expect(page.locator(".import-state")).to_have_text("Done — 1 error", timeout=JOB_DEADLINE_MS)
     expect(page.locator("#progress")).to_contain_text("300 created")
     issue = page.locator("#import-issues li")
     expect(issue).to_have_count(1)

@@ -7,6 +7,7 @@ import zipfile
 import pytest
 from playwright.sync_api import expect
 
+from e2e.conftest import JOB_DEADLINE_MS
 from leadtracker.privacy.models import AccessExport
 from leadtracker.privacy.tests.export_util import lead_with_history
 from leadtracker.privacy.tests.requests_util import make_request
@@ -61,7 +62,7 @@ def test_admin_prepares_and_downloads_an_access_export_on_a_phone(phone, live_se
     assert phone.evaluate(NO_SIDEWAYS_SCROLL)
 
     worker()  # the page polls by itself; no reload
-    expect(phone.locator(".export-status")).to_have_text("Ready", timeout=30_000)
+    expect(phone.locator(".export-status")).to_have_text("Ready", timeout=JOB_DEADLINE_MS)
     expect(phone.locator("progress")).to_have_count(0)
     assert phone.evaluate(NO_SIDEWAYS_SCROLL)
 
