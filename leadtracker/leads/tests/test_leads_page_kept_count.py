@@ -14,6 +14,7 @@ from leadtracker.accounts.audit import Actor
 from leadtracker.leads import kept_counts, selectors
 from leadtracker.leads.actions.leads import change_status, delete_leads
 from leadtracker.leads.models import Lead, LeadStatus
+from leadtracker.leads.tests.test_lead_reads_statements import statements
 from leadtracker.leads.views import leads as views
 
 PEOPLE = ("olga", "adam", "maya", "alice", "carl")
@@ -86,3 +87,11 @@ def test_the_cap_and_no_counter(acme, leads, as_member, monkeypatch):
     assert shown(client) == (everyone, False)
     monkeypatch.setattr(kept_counts, "COUNTERS", [])  # no counter: counted live, the same
     assert shown(client) == (everyone, False)
+
+
+def test_a_managers_leads_page_reads_its_team_once(acme, leads, as_member):
+    """A manager's list stays on the ORM's path, which reads the team's people once: reading
+    its rows by list_sql and counting them live read them twice (12 statements)."""
+    client = as_member(acme.maya)
+    assert statements(client, "/leads/") == 11
+    assert statements(client, f"/leads/?status={leads[0].pk}") == 11

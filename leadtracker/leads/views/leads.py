@@ -106,13 +106,17 @@ def _count(qs) -> int:
 
 def _page(request, sort, field, descending, parse, filters, custom):
     """The page's leads with their status, source and owner, the next page's cursor, and the
-    filtered queryset when it was made. The common lists — no search, no filter but a status and
-    an owner, a column's sort — by a statement written once per shape (leads/list_sql.py, as the
-    API's list), not a queryset built and compiled on every visit; the others by the ORM."""
+    filtered queryset when it was made. The common lists — the whole organisation's or an
+    agent's, no search, no filter but a status and an owner, a column's sort — by a statement
+    written once per shape (leads/list_sql.py, as the API's list), not a queryset built and
+    compiled on every visit; the others by the ORM."""
     cursor = request.GET.get("cursor")
     key = sort.lstrip("-")[7:] if sort.lstrip("-").startswith("fields.") else None
     by_custom = key is not None and key in {f.key for f in custom}
-    if not by_custom and _only_status_and_owner(request, filters, custom):
+    # A manager's team is left to the ORM: its count, made live, would read the team's people
+    # a second time (visibility.visible_user_ids), one statement more than the ORM's path.
+    manager = request.membership.role == Role.MANAGER
+    if not (by_custom or manager) and _only_status_and_owner(request, filters, custom):
         asked = SimpleNamespace(status=filters["status"], owner=filters["owner"])
         found = list_sql.page(
             request.membership,
