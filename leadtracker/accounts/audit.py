@@ -72,7 +72,7 @@ def record(
 
 def unsaved(action: str, *, organisation, actor: Actor, obj, changes: dict | None = None) -> AuditEvent:
     """The event record() writes about ``obj``, not saved yet: for an action that writes it in
-    one statement with its other rows (leads/actions/create_rows.py)."""
+    one statement with its other rows (leads/create_rows.py)."""
     return _event(action, organisation, actor, changes, obj._meta.model_name, str(obj.pk))
 
 

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from leadtracker.accounts.audit import Actor, record, unsaved
 from leadtracker.accounts.idempotency import made_marks, made_now
 from leadtracker.accounts.models import Membership, Role
-from leadtracker.leads.actions import create_rows
+from leadtracker.leads import create_rows
 from leadtracker.leads.actions.assignment import assign_by_rules
 from leadtracker.leads.actions.permissions import _check_can_edit, _may_change, check_owner
 from leadtracker.leads.actions.tags import add_tags

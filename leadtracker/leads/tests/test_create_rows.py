@@ -1,5 +1,5 @@
 """A new lead's numbers, tags, links, timeline entry and audit event (on PostgreSQL written in one
-statement: leads/actions/create_rows.py) are the rows the ORM's saves wrote, the objects handed
+statement: leads/create_rows.py) are the rows the ORM's saves wrote, the objects handed
 back carry their ids, and the audit event's post_save is sent as its save() sends it."""
 
 import pytest
@@ -76,7 +76,7 @@ def test_a_number_taken_meanwhile_is_refused_with_nothing_written(acme, new_lead
     before = (AuditEvent.objects.count(), Activity.objects.count(), Tag.objects.count())
     with pytest.raises(IntegrityError):
         with transaction.atomic():
-            from leadtracker.leads.actions import create_rows
+            from leadtracker.leads import create_rows
             from leadtracker.leads.models import Lead
 
             lead = Lead.objects.create(

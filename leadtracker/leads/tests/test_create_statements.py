@@ -25,7 +25,7 @@ from leadtracker.leads.models import Lead
 # does). No savepoint around the insert: a number or e-mail taken is looked up after the create's
 # rollback (actions/leads.py: _Taken). 12 here is 9 for `leadtracker serve` (issue 21's target:
 # at most 10). On PostgreSQL the number, the tags, their links, the timeline entry and the audit
-# event are one statement (actions/create_rows.py): 8 here, 5 served.
+# event are one statement (leads/create_rows.py): 8 here, 5 served.
 ROWS_IN_ONE = 4  # the statements PostgreSQL saves: five INSERTs as one
 
 

@@ -9,7 +9,10 @@ tags' ids from the tags' RETURNING); the final SELECT returns the ids of what wa
 the objects are as Django's own saves leave them. The foreign keys are checked at COMMIT as
 before (deferred), a number or e-mail already taken still raises IntegrityError from the
 statement. The objects' post_save is sent as their save() would (reports listens to audit
-events). SQLite (no INSERT in WITH) writes them one by one, as before."""
+events). SQLite (no INSERT in WITH) writes them one by one, as before.
+
+Not an action of its own (hence beside, not inside, leads/actions/): create_lead calls it inside
+its transaction with the audit event it made, and the audit walk goes through create_lead."""
 
 from django.db import connection
 from django.db.models.signals import post_save
