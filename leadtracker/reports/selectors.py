@@ -61,7 +61,6 @@ from leadtracker.calls.models import CallStatus
 from leadtracker.leads import colours
 from leadtracker.leads.models import Lead, LeadSource, LeadStatus, StatusKind
 from leadtracker.reports.models import (
-    WAIT_BUCKET_S,
     CreatedCount,
     FollowUpDueCount,
     LeadCount,
@@ -70,8 +69,6 @@ from leadtracker.reports.models import (
     OrganisationHour,
     UserDay,
     UserHour,
-    WaitBucketCount,
-    WaitCount,
 )
 from leadtracker.reports.rollups import COUNTS, day_bounds
 
@@ -170,15 +167,7 @@ def _people_summary(org, rng: Range, user_ids: list[int], extra: tuple) -> tuple
     names = (*COUNTS, *extra)
     if not user_ids:
         return {**dict.fromkeys(names, 0), "first_call_at": None, "last_call_at": None}, None
-    # Each list without its brackets, empty ones left out, joined by commas ("[1, 2]", "[]",
-    # "[5]" -> "1, 2,5"), for one json.loads of "[" + text + "]".
-    if connection.vendor == "postgresql":
-        waits = "STRING_AGG(CASE WHEN missed_returned > 0 THEN "
-        waits += "NULLIF(TRIM(BOTH '[]' FROM CAST(return_seconds AS text)), '') END, ',')"
-    else:
-        waits = (
-            "GROUP_CONCAT(CASE WHEN missed_returned > 0 THEN NULLIF(TRIM(return_seconds, '[]'), '') END, ',')"
-        )
+    waits = _joined_waits()
     where, params = _scope(org, rng, user_ids)
     with connection.cursor() as cursor:
         cursor.execute(
@@ -195,42 +184,29 @@ def _people_summary(org, rng: Range, user_ids: list[int], extra: tuple) -> tuple
     return out, median(json.loads("[" + (joined or "") + "]"))
 
 
+def _joined_waits() -> str:
+    """SQL of the person-days' wait lists, each without its brackets, empty ones left out, joined
+    by commas ("[1, 2]", "[]", "[5]" -> "1, 2,5"), for one json.loads of "[" + text + "]"."""
+    if connection.vendor == "postgresql":
+        return (
+            "STRING_AGG(CASE WHEN missed_returned > 0 THEN "
+            "NULLIF(TRIM(BOTH '[]' FROM CAST(return_seconds AS text)), '') END, ',')"
+        )
+    return "GROUP_CONCAT(CASE WHEN missed_returned > 0 THEN NULLIF(TRIM(return_seconds, '[]'), '') END, ',')"
+
+
 def _organisation_median_wait(org, rng: Range) -> int | None:
-    """The median of the organisation's waits in the range, as ``median`` gives it, from the
-    histograms the triggers keep (models.WaitBucketCount, WaitCount), in one statement: the
-    buckets' counts find the bucket(s) of the middle one or two waits, then only those buckets'
-    seconds are read. Was every wait of the range decoded and sorted (~90,000 at ten million
-    calls: most of the summary)."""
+    """The median of the whole organisation's waits in the range, from its person-days' lists
+    joined by the database, as for a team (``_people_summary``). Counts of the waits kept by
+    triggers on the person-days were tried (7 Dec) and taken out: a sync batch rewrites its
+    person-day's sorted list, so the triggers read the whole list twice on every batch, and a
+    batch late in an auto-dialler's day cost more than an early one
+    (test_call_back_figures_added)."""
     where, params = _scope(org, rng, None)
-    days = rng.dates()
-    ops = connection.ops
-    params += [org.pk, *(ops.adapt_datefield_value(d) for d in days)]
-    sql = (
-        f"WITH b AS (SELECT bucket, CAST(SUM(n) AS bigint) AS n FROM {WaitBucketCount._meta.db_table} "  # noqa: S608 — names only
-        f"WHERE {where} GROUP BY bucket HAVING SUM(n) > 0), "
-        "c AS (SELECT bucket, n, CAST(SUM(n) OVER (ORDER BY bucket) AS bigint) - n AS below, "
-        "CAST(SUM(n) OVER () AS bigint) AS total FROM b), "
-        # The bucket(s) holding rank (total - 1) / 2 and rank total / 2, counted from 0.
-        "m AS (SELECT MIN(bucket) AS lo, MAX(bucket) AS hi, MIN(below) AS below, MIN(total) AS total "
-        "FROM c WHERE below + n > (total - 1) / 2 AND below <= total / 2) "
-        "SELECT m.below, m.total, w.seconds, CAST(SUM(w.n) AS bigint) "
-        f"FROM m JOIN {WaitCount._meta.db_table} w "
-        f"ON w.organisation_id = %s AND w.day IN ({', '.join(['%s'] * len(days))}) "
-        f"AND w.seconds >= m.lo * {WAIT_BUCKET_S} AND w.seconds < (m.hi + 1) * {WAIT_BUCKET_S} "
-        "GROUP BY m.below, m.total, w.seconds HAVING SUM(w.n) > 0 ORDER BY w.seconds"
-    )
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        counted = cursor.fetchall()
-    if not counted:
-        return None
-    seen, total = counted[0][0], counted[0][1]
-    ranks = ((total - 1) // 2, total // 2)  # the middle one, twice, or the middle two
-    middle = []
-    for _below, _total, seconds, n in counted:
-        middle += [seconds for rank in ranks if seen <= rank < seen + n]
-        seen += n
-    return round((middle[0] + middle[1]) / 2)
+        cursor.execute(f"SELECT {_joined_waits()} FROM {UserDay._meta.db_table} WHERE {where}", params)  # noqa: S608 — names only
+        (joined,) = cursor.fetchone()
+    return median(json.loads("[" + (joined or "") + "]"))
 
 
 def _organisation_summary(org, rng: Range, extra: tuple) -> dict:

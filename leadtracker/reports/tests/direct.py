@@ -11,15 +11,12 @@ from leadtracker.attendance.models import Shift
 from leadtracker.calls.models import Call, CallBack, CallStatus
 from leadtracker.leads.models import Lead
 from leadtracker.reports.models import (
-    WAIT_BUCKET_S,
     FollowUpDueCount,
     OpenCallBackCount,
     OrganisationDay,
     OrganisationHour,
     UserDay,
     UserHour,
-    WaitBucketCount,
-    WaitCount,
 )
 
 TALKED = ["answered", "connected", "answered_elsewhere"]
@@ -192,20 +189,3 @@ def assert_organisation_rollups_match(org, days: dict, hours: dict) -> None:
     hour_figures = [f.name for f in OrganisationHour._meta.concrete_fields if f.name not in key]
     assert _organisation_rows(OrganisationDay, org, 1, day_figures) == _summed(days, 1, day_figures)
     assert _organisation_rows(OrganisationHour, org, 2, hour_figures) == _summed(hours, 2, hour_figures)
-    assert_wait_counts_match(org, days)
-
-
-def assert_wait_counts_match(org, days: dict) -> None:
-    """The organisation's waits counted by day and second, and by day and bucket (kept by
-    triggers, reports 0006), equal a count of the waits in ``days`` (person-day figures keyed
-    (user, day), each with its ``return_seconds``)."""
-    by_second: dict = defaultdict(int)
-    by_bucket: dict = defaultdict(int)
-    for (_user, day), row in days.items():
-        for wait in row["return_seconds"] or []:
-            by_second[(day, wait)] += 1
-            by_bucket[(day, wait // WAIT_BUCKET_S)] += 1
-    kept = WaitCount.objects.filter(organisation=org).exclude(n=0)
-    assert {(r.day, r.seconds): r.n for r in kept} == dict(by_second)
-    kept_buckets = WaitBucketCount.objects.filter(organisation=org).exclude(n=0)
-    assert {(r.day, r.bucket): r.n for r in kept_buckets} == dict(by_bucket)

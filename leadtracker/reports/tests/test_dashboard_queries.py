@@ -83,7 +83,7 @@ def test_pages_read_a_fixed_number_of_queries(acme):
     # owner's dashboard reads the getting-started checklist (one query), and reads the whole
     # organisation's rows: its sums with the first and last call's person-days in one statement,
     # conversion's kept counts with the leads at the range's two ends in one, the median wait
-    # from kept counts (reports 0006). Every dashboard reads the funnel's counts and statuses in
+    # from its person-days' joined lists. Every dashboard reads the funnel's counts and statuses in
     # one statement, and a team's summary its sums and waits in one (issue 21, session 16: the
     # owner's page 18 -> 15, a team's 21 -> 19 and 20 -> 18). The pages' unread badge
     # is read with the membership (issue 21; one more each before). The owner's overdue

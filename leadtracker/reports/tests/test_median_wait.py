@@ -1,7 +1,7 @@
 """The summary's median wait to call back is the median of every wait in the range's person-days
 for the people in scope, as statistics.median gives it, rounded: the middle wait, or the mean of
 the middle two with a half rounded to even — on either database, for people (their person-days'
-lists) and for the whole organisation (the counts reports 0006 keeps from those lists). The
+lists) and for the whole organisation (all its person-days' lists). The
 person-days are written directly: this is about the reading; the upkeep that fills the lists
 has tests of its own."""
 
@@ -69,8 +69,8 @@ def test_the_median_of_random_lists_over_random_ranges_and_people(acme):
 
 
 def test_the_organisation_median_follows_person_days_changed_and_deleted(acme):
-    # The whole organisation's median is read from counts kept by triggers (reports 0006): a
-    # person-day's waits rewritten, moved to another day, or the row deleted, move them too.
+    # The whole organisation's median follows a person-day's waits rewritten, moved to another
+    # day, or the row deleted.
     put(acme, acme.alice, DAY, [10, 400, 900])
     put(acme, acme.bob, DAY, [299, 300, 301])
     assert median_wait(acme, DAY, DAY) == 300  # 10, 299, 300, 301, 400, 900: 300.5, to even

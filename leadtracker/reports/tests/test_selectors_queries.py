@@ -22,7 +22,7 @@ EXPECTED = {
     # days between, in one statement.
     "conversion_by_source": 1,
     # The whole organisation's day rows with the first and last call from the edge days; the
-    # waits (the kept counts of the middle ones: reports 0006).
+    # person-days' waits joined into one text.
     "summary_everyone": 2,
     "by_hour_everyone": 1,
     "daily_everyone": 1,
