@@ -12,8 +12,8 @@ one, or for any other shape (a manager's team, a search, any other filter), the 
 
 from collections.abc import Callable
 
-from leadtracker.accounts.models import Membership, Role
-from leadtracker.accounts.visibility import sees_whole_organisation
+from leadtracker.accounts.models import Membership
+from leadtracker.accounts.visibility import sees_unowned, sees_whole_organisation, visible_user_ids
 
 # (organisation id, owner id or None for anyone, status id or None) -> how many leads.
 COUNTERS: list[Callable[[int, int | None, int | None], int]] = []
@@ -25,8 +25,11 @@ def leads_counted(viewer: Membership, *, status: int | None, owner: int | None) 
     if not COUNTERS:
         return None
     if not sees_whole_organisation(viewer):
-        if viewer.role != Role.AGENT:
-            return None  # a manager's team: their people's and nobody's, counted live
+        # Only someone who sees their own leads alone (accounts/visibility) is counted here; a
+        # manager's team, their people's and nobody's, is counted live (asked first: reading a
+        # manager's people is a statement).
+        if sees_unowned(viewer) or visible_user_ids(viewer) != {viewer.user_id}:
+            return None
         if owner and owner != viewer.user_id:
             return 0  # an agent sees no one else's
         owner = viewer.user_id

@@ -17,7 +17,7 @@ import functools
 from django.db import connection
 from django.db.models import F
 
-from leadtracker.accounts.models import Membership, Role, User
+from leadtracker.accounts.models import Membership, User
 from leadtracker.accounts.visibility import sees_unowned, visible_user_ids
 from leadtracker.leads.models import Lead, LeadSource, LeadStatus
 from leadtracker.lib import rows
@@ -95,8 +95,11 @@ def page(
         _BIGINT[0] <= v < _BIGINT[1] for v in (filters.status, filters.owner, after and after[1]) if v
     ):
         return None
-    mine = viewer.role == Role.AGENT
-    team = None if mine else visible_user_ids(viewer)  # None: the whole organisation
+    # Who the viewer sees, as accounts/visibility says: the whole organisation (None), their own
+    # leads only (an agent), or their people's and nobody's (a manager).
+    team = visible_user_ids(viewer)
+    mine = team == {viewer.user_id} and not sees_unowned(viewer)
+    team = None if mine else team
     params: list = [viewer.organisation_id]
     if mine:
         params.append(viewer.user_id)
