@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from leadtracker.calls.models import Call, CallBack
 from leadtracker.leads.models import Lead
-from leadtracker.testing import call, make_lead, open_shift, paired_client, send, wait_until
+from leadtracker.testing import call, clocks, make_lead, open_shift, paired_client, send, wait_until
 
 
 @contextlib.contextmanager
@@ -98,7 +98,10 @@ def test_the_call_backs_a_batch_changes_are_updated_in_one_statement(acme, phone
         assert cb.closed_at == cb.closing_call.started_at
 
 
-def test_a_colleagues_day_is_not_recounted_when_only_its_call_backs_changed(acme):
+# Bob's two calls, 60 and 50 minutes ago, must fall on one day of his: on the real clock they
+# did not between 00:50 and 01:00 IST (the clean-clone CI of 7 Dec found him two person-days).
+@clocks("sunday", "monday-00:05")
+def test_a_colleagues_day_is_not_recounted_when_only_its_call_backs_changed(frozen_at, acme):
     """Alice's phone returns a call Bob missed: Bob's person-day gets its call-back figures
     anew, in place; his calls (a busy day holds thousands) are not read again inside Alice's
     transaction, nor his day and hour rows deleted and written again."""
