@@ -207,7 +207,15 @@ def calls_list(request):
     return render(
         request,
         "calls/list.html",
-        {"form": f, "rows": rows, "next_cursor": next_cursor, "query": query.urlencode()},
+        {
+            "form": f,
+            "rows": rows,
+            "next_cursor": next_cursor,
+            "query": query.urlencode(),
+            # Whose call it was, only to someone who sees more than their own: on a phone an
+            # agent's own name on every row pushed the outcome out of sight.
+            "show_agent": len(people) > 1,
+        },
     )
 
 

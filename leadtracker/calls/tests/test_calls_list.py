@@ -116,3 +116,16 @@ def test_the_csv_hides_a_colleagues_lead_and_is_audited(acme, as_member):
         "utf-8-sig"
     )
     assert "Secret Alice Lead" in admin_text
+
+
+def test_an_agent_is_not_shown_her_own_name_on_every_row(acme, as_member):
+    """On a 360 px phone the Agent column pushed Outcome out of sight; for someone who sees only
+    her own calls it said her name on every row, so it goes. A manager still gets it."""
+    _fill(acme)
+    mine = as_member(acme.alice).get("/calls/").content.decode()
+    assert "<th>Agent</th>" not in mine and "<th>Outcome</th>" in mine
+    assert 'colspan="3"' not in mine  # rows found: no empty-state row
+    team = as_member(acme.maya).get("/calls/").content.decode()
+    assert "<th>Agent</th>" in team
+    empty = as_member(acme.carl).get("/calls/?status=missed").content.decode()
+    assert 'colspan="3"' in empty
