@@ -261,6 +261,18 @@ def leaderboard_rows(agents: list[dict], org, scope: Scope) -> str:
     calls_url = reverse("calls")
     start, end = formats.ymd(scope.start), formats.ymd(scope.end)
     num, hm = formats.num, formats.hm
+    # Each figure's column name, which a phone shows beside it (app.css, table.stack).
+    said = {
+        key: html.escape(str(label), quote=True)
+        for key, label in (
+            ("calls", _("Calls")),
+            ("talked", _("Conversations")),
+            ("talk", _("Talk time")),
+            ("short", _("Under 10 s")),
+            ("same", _("Most to one number")),
+            ("flags", _("Flags")),
+        )
+    }
     rows = []
     for a in agents:
         # html.escape is what django.utils.html.escape applies (without its lazy-string wrapper).
@@ -272,14 +284,15 @@ def leaderboard_rows(agents: list[dict], org, scope: Scope) -> str:
         rows.append(
             f'<tr><td><a href="{calls_url}?user={a["user_id"]}&amp;start={start}&amp;end={end}">'
             f"{html.escape(str(a['name']))}</a></td>"
-            f"<td>{html.escape(num(a['calls'], org))}</td><td>{html.escape(num(a['talked'], org))}</td>"
-            f"<td>{html.escape(hm(a['talk_seconds'], org))}</td>"
-            f"<td>{html.escape(num(a['short_calls'], org))}</td>"
-            f"<td>{html.escape(num(a['max_same_number'], org))}</td>"
-            f"<td>{flags or NO_FLAGS}</td></tr>"
+            f'<td data-label="{said["calls"]}">{html.escape(num(a["calls"], org))}</td>'
+            f'<td data-label="{said["talked"]}">{html.escape(num(a["talked"], org))}</td>'
+            f'<td data-label="{said["talk"]}">{html.escape(hm(a["talk_seconds"], org))}</td>'
+            f'<td data-label="{said["short"]}">{html.escape(num(a["short_calls"], org))}</td>'
+            f'<td data-label="{said["same"]}">{html.escape(num(a["max_same_number"], org))}</td>'
+            f'<td data-label="{said["flags"]}">{flags or NO_FLAGS}</td></tr>'
         )
     # Safe: the URL is our own route, the ids and dates are numbers and ISO dates, and every
-    # other value (names, figures, the flags' words) went through html.escape above.
+    # other value (names, figures, the column names, the flags' words) went through html.escape above.
     return mark_safe("\n".join(rows))  # noqa: S308  # nosec B308 B703
 
 

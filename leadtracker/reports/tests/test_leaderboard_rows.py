@@ -1,6 +1,7 @@
 """The leaderboard's rows, written by reports.views.leaderboard_rows instead of a template loop,
 are the markup the loop wrote (whitespace aside): names and flags' words escaped, figures
-grouped as the organisation reads them, in English and in Hindi, flags or the dash."""
+grouped as the organisation reads them, in English and in Hindi, flags or the dash, and each
+figure's column name (data-label, which a phone shows beside it)."""
 
 import datetime as dt
 import re
@@ -19,12 +20,12 @@ LOOP = """{% load i18n %}{% url 'calls' as calls_url %}
     <td>
       <a href="{{ calls_url }}?user={{ a.user_id }}&amp;start={{ start }}&amp;end={{ end }}">{{ a.name }}</a>
     </td>
-    <td>{{ a.calls|num:org }}</td>
-    <td>{{ a.talked|num:org }}</td>
-    <td>{{ a.talk_seconds|hm:org }}</td>
-    <td>{{ a.short_calls|num:org }}</td>
-    <td>{{ a.max_same_number|num:org }}</td>
-    <td>{% for f in a.flag_list %}"""
+    <td data-label="{% translate "Calls" %}">{{ a.calls|num:org }}</td>
+    <td data-label="{% translate "Conversations" %}">{{ a.talked|num:org }}</td>
+    <td data-label="{% translate "Talk time" %}">{{ a.talk_seconds|hm:org }}</td>
+    <td data-label="{% translate "Under 10 s" %}">{{ a.short_calls|num:org }}</td>
+    <td data-label="{% translate "Most to one number" %}">{{ a.max_same_number|num:org }}</td>
+    <td data-label="{% translate "Flags" %}">{% for f in a.flag_list %}"""
 LOOP += """<span class="badge off" title="{{ f.help }}">{{ f.label }}</span> {% empty %}"""
 LOOP += """<span class="muted">–</span>{% endfor %}
     </td>
@@ -63,3 +64,4 @@ def test_the_rows_are_the_loops_markup(acme, language, region):
         written = views.leaderboard_rows(board, org, scope)
     assert squeeze(written) == squeeze(expected)
     assert "&lt;b&gt;&quot;&amp;&#x27; Rao" in written and 'class="badge off"' in written
+    assert written.count("data-label=") == 3 * 6
