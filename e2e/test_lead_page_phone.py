@@ -64,3 +64,42 @@ def test_actions_first_then_follow_up_timeline_details(browser, live_server, peo
     expect(phone.locator("#ownership-history")).not_to_have_attribute("open", "")
     assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     context.close()
+
+
+def test_edit_is_apart_from_call_and_an_overdue_follow_up_clear_of_its_red_bar(phone, live_server, people):
+    """Edit sat on the Call button's top edge (0 px apart): a thumb aimed at one could hit the
+    other. An overdue follow-up's text, Done and "Change or cancel" sat on its 4 px red bar."""
+    from django.utils import timezone
+
+    from leadtracker.accounts.audit import Actor
+    from leadtracker.leads.actions.follow_ups import schedule_follow_up
+    from leadtracker.leads.actions.leads import LeadData, create_lead
+
+    lead, _ = create_lead(
+        people.org,
+        LeadData(
+            name="Ananya Mehta",
+            phones=["98765 43210"],
+            company="Sai Infra Developers Pvt Ltd",
+            value="2500000",
+            owner_id=people.alice.user_id,
+        ),
+        actor=Actor.system(),
+        by=people.maya,
+    )
+    schedule_follow_up(
+        lead, due_at=timezone.now() - dt.timedelta(hours=3), actor=Actor.system(), by=people.alice
+    )
+    log_in(phone, live_server.url, "alice@acme.test", home=False)
+    phone.goto(f"{live_server.url}/leads/{lead.pk}/")
+
+    edit = phone.locator(".lead-head a", has_text="Edit").bounding_box()
+    call = phone.locator("#lead-actions a", has_text="Call").bounding_box()
+    assert call["y"] - (edit["y"] + edit["height"]) >= 8, (edit, call)
+
+    overdue = phone.locator(".follow-up.overdue").first
+    bar_right = overdue.evaluate(
+        "(el) => el.getBoundingClientRect().left + parseFloat(getComputedStyle(el).borderLeftWidth)"
+    )
+    for part in (overdue.locator("strong").first, overdue.get_by_role("button", name="Done")):
+        assert part.bounding_box()["x"] - bar_right >= 8, part
