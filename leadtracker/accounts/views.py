@@ -43,6 +43,7 @@ from leadtracker.lib.errors import ActionError
 from leadtracker.lib.formats import when
 from leadtracker.lib.http import client_ip
 from leadtracker.lib.pagination import keyset_page
+from leadtracker.lib.phones import display as phone_display
 from leadtracker.lib.web import show_action_error
 
 BACKEND = "leadtracker.accounts.auth.EmailBackend"
@@ -594,7 +595,14 @@ def help_page(request):
             return redirect("help")
     mine = selectors.own_support_requests(request.membership)[:50]
     status = 400 if form.errors else 200
-    return render(request, "accounts/help.html", {"form": form, "mine": mine}, status=status)
+    # The number as people read it ("+91 11 4000 0000"), however it was stored.
+    support_phone = phone_display(request.org.support_phone) if request.org.support_phone else ""
+    return render(
+        request,
+        "accounts/help.html",
+        {"form": form, "mine": mine, "support_phone": support_phone},
+        status=status,
+    )
 
 
 @member_required()

@@ -23,6 +23,14 @@ def test_help_page_shows_the_support_contact_and_privacy_notice(acme, as_member)
     assert 'href="/help/"' in page  # the Help link in the navigation
 
 
+def test_help_page_shows_a_stored_support_number_grouped_as_people_read_it(acme, as_member):
+    """The demo (and the API) keep "+911140000000": the page said it in one block of 13 digits."""
+    acme.org.support_phone = "+911140000000"
+    acme.org.save()
+    page = as_member(acme.alice).get("/help/").content.decode()
+    assert '<a href="tel:+911140000000">+91 11 4000 0000</a>' in page
+
+
 def test_help_page_says_plainly_when_no_contact_is_set(acme, as_member):
     page = as_member(acme.alice).get("/help/").content.decode()
     assert "has not set a support e-mail or phone" in page
