@@ -96,5 +96,5 @@ def test_import_a_csv_and_watch_it_finish(page, live_server, people, login, work
     issue = page.locator("#import-issues li")
     expect(issue).to_have_count(1)
     expect(issue).to_contain_text("Row 302 · Mobile No")
-    expect(issue).to_contain_text("Error — not imported: '12' is not a valid number for region IN")
+    expect(issue).to_contain_text("Error — not imported: '12' is too short to be a phone number")
     expect(page.locator("a:has-text('Download every error and warning')")).to_be_visible()

@@ -9,7 +9,7 @@ import re
 import phonenumbers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
-from phonenumbers import NumberParseException, PhoneNumberFormat
+from phonenumbers import NumberParseException, PhoneNumberFormat, ValidationResult
 
 # Indian phones set to some languages write digits in their own script.
 _DIGIT_TABLE = {}
@@ -99,9 +99,23 @@ def normalise(raw: str, region: str = "IN") -> str:
     except NumberParseException as exc:
         raise InvalidPhone(_("not a phone number (%(why)s)") % {"why": _(exc._msg)}) from None
     if not phonenumbers.is_valid_number(number):
-        where = phonenumbers.region_code_for_number(number) or region
-        raise InvalidPhone(_("not a valid number for region %(region)s") % {"region": where})
+        raise InvalidPhone(_why_not_valid(number))
     return phonenumbers.format_number(number, PhoneNumberFormat.E164)
+
+
+def _why_not_valid(number) -> str:
+    """Why a parsed number is refused, in words a sales team reads in an import's result or
+    under a lead's phone field: too short or too long first (a digit missing is the common
+    slip), then not an Indian number; a number of another country says which."""
+    possible = phonenumbers.is_possible_number_with_reason(number)
+    if possible == ValidationResult.TOO_SHORT:
+        return _("too short to be a phone number")
+    if possible == ValidationResult.TOO_LONG:
+        return _("too long to be a phone number")
+    where = phonenumbers.region_code_for_country_code(number.country_code)
+    if where == "IN":
+        return _("not a valid Indian phone number")
+    return _("not a valid number for region %(region)s") % {"region": where}
 
 
 def display(e164: str) -> str:

@@ -68,4 +68,4 @@ def test_a_validators_own_words_and_a_bad_phone_number_are_in_hindi(acme, api_as
     assert email.json()["errors"] == [{"field": "support_email", "message": "सही ई-मेल पता नहीं है"}]
     lead = client.post("/api/v1/leads", {"name": "Ramesh", "phones": ["12"]}, content_type="application/json")
     assert lead.status_code in (400, 422)
-    assert "IN देश के लिए सही नंबर नहीं" in lead.json()["detail"]
+    assert "फ़ोन नंबर के लिए बहुत छोटा है" in lead.json()["detail"]

@@ -76,7 +76,7 @@ def test_choices_from_the_page_apply_and_automatic_ones_warn(acme, as_member):
     items = [text for tag, _classes, text in issues.elements if tag == "li"]
     assert items == [  # in the order of the rows
         "Row 3 · Stage Hot⚠ Warning — imported: not a status here; imported as Interested (a common word)",
-        "Row 5 · Mobile 12Error — not imported: '12' is not a valid number for region IN",
+        "Row 5 · Mobile 12Error — not imported: '12' is too short to be a phone number",
     ]
 
 

@@ -163,7 +163,7 @@ def test_the_command_line_report_has_the_files_headings(acme, tmp_path):
     lines = report.read_text(encoding="utf-8-sig").splitlines()
     assert lines == [
         "kind,row,column,value,reason,Name,Mobile,Budget",
-        "error,3,Mobile,12,'12' is not a valid number for region IN,B,12,",
+        "error,3,Mobile,12,'12' is too short to be a phone number,B,12,",
         "warning,2,Budget,lots,not an amount; value left empty,A,9876500001,lots",
     ]
 

@@ -26,6 +26,24 @@ def test_invalid_numbers_say_why(raw):
         normalise(raw, "IN")
 
 
+@pytest.mark.parametrize(
+    "raw, region, said",
+    [
+        ("12345", "IN", "too short to be a phone number"),
+        ("+91 12345", "IN", "too short to be a phone number"),
+        ("98765 43210 1234", "IN", "too long to be a phone number"),
+        ("55555 55555", "IN", "not a valid Indian phone number"),
+        ("+1 555 555 5555", "IN", "not a valid number for region US"),
+    ],
+)
+def test_a_refusal_is_in_a_sales_teams_words(raw, region, said):
+    """An import's result and a lead's form show this to a manager: "too short", not
+    libphonenumber's "not a valid number for region IN"."""
+    with pytest.raises(InvalidPhone) as refused:
+        normalise(raw, region)
+    assert str(refused.value) == said
+
+
 def test_display_is_international():
     assert display("+919876543210") == "+91 98765 43210"
     assert display("+14155552671") == "+1 415-555-2671"
