@@ -41,7 +41,12 @@ def devices(request):
             if target is None:
                 raise ActionError(_("no such member"), field="member", status_code=404)
             code, raw = actions.create_pairing_code(target, actor=Actor.from_request(request), by=member)
-            new_code = {"code": raw, "expires_at": code.expires_at, "for": target.user}
+            new_code = {
+                "code": raw,
+                "expires_at": code.expires_at,
+                "for": target.user,
+                "mine": target == member,
+            }
         except ActionError as exc:
             refused = True
             # The page's one choice is the member the code is for: the reason says enough.
