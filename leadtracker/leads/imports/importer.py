@@ -43,6 +43,7 @@ from leadtracker.leads.imports.mapping import (
     normalise,
     owner_resolver,
     source_key,
+    source_said,
 )
 from leadtracker.leads.imports.reader import BrokenLine, open_table
 from leadtracker.leads.imports.writer import (
@@ -347,9 +348,10 @@ class Importer:
         # repeats a handful of spellings: each is looked at once.
         source = self.source_of.get(name)
         if source is None:
-            key = source_key(name)
+            said = source_said(name)  # "fb" -> "Facebook"
+            key = source_key(said)
             if key not in self.sources:
-                self.sources[key] = source_named(self.org, name)
+                self.sources[key] = source_named(self.org, said)
             source = self.source_of[name] = self.sources[key]
         return source
 

@@ -464,6 +464,16 @@ def source_key(name: str) -> str:
     return "".join(ch for ch in normalise(name) if ch.isalnum())
 
 
+# Platforms that ad exports write as a code (Facebook Lead Ads' "platform" column: fb, ig):
+# the source a manager reads in the lead list, its filter and the dashboard is the name.
+SOURCE_CODES = {"fb": "Facebook", "ig": "Instagram", "msg": "Messenger", "wa": "WhatsApp"}
+
+
+def source_said(name: str) -> str:
+    """ "fb" -> "Facebook"; any other source as the sheet writes it."""
+    return SOURCE_CODES.get(normalise(name), name)
+
+
 def owner_candidates(org, by: Membership | None):
     """Whom rows may name as owner: the members the importer could give a lead to by hand
     (a manager: their team); the command line (by=None): every active member."""

@@ -66,6 +66,15 @@ def test_facebook_fixture_strips_prefixes_and_keeps_ad_fields(acme):
     assert lead.created_at.isoformat().startswith("2026-11-09T18:45")  # 00:15 IST in UTC
 
 
+def test_facebook_platform_codes_become_the_sources_a_manager_reads(acme):
+    """Facebook's export writes its platform as "fb" or "ig": the leads' sources (in the lead
+    list, its filter and the dashboard's sources chart) say Facebook and Instagram."""
+    run_command(FIXTURES / "facebook-lead-ads.csv")
+    leads = Lead.objects.filter(organisation=acme.org)
+    assert set(leads.values_list("source__name", flat=True)) == {"Facebook", "Instagram"}
+    assert leads.get(email="sneha@example.com").source.name == "Instagram"  # "ig" in the file
+
+
 def test_second_import_counts_everything_as_duplicates(acme):
     run_command(FIXTURES / "leads-generic.csv")
     summary, _ = run_command(FIXTURES / "leads-generic.csv")
