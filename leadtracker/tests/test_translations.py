@@ -111,6 +111,7 @@ TRANSLATED = [
             "leadtracker/accounts/decorators.py",
             "leadtracker/accounts/idempotency.py",
             "leadtracker/accounts/audit.py",
+            "leadtracker/accounts/audit_words.py",
         ),
     ),
     Area(
