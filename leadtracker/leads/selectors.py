@@ -7,6 +7,7 @@ from collections import Counter
 from difflib import SequenceMatcher
 from itertools import permutations
 
+import phonenumbers
 from django.db import connection
 from django.db.models import Count, F, Max, Q, QuerySet, Sum, Window
 from django.db.models.functions import RowNumber
@@ -293,8 +294,8 @@ def can_assign_to(viewer: Membership, user_id: int | None) -> bool:
 
 
 def phone_query(text: str, org_id: int, region: str) -> Q | None:
-    """A number typed in any format, or its last digits, as a condition on leads; None when
-    the text is not a number."""
+    """A number typed in any format, or its first or last digits, as a condition on leads; None
+    when the text is not a number."""
     digits = "".join(ch for ch in to_ascii_digits(text) if ch.isdigit())
     stripped = (
         to_ascii_digits(text).strip().replace(" ", "").replace("-", "").replace("(", "").replace(")", "")
@@ -307,14 +308,29 @@ def phone_query(text: str, org_id: int, region: str) -> Q | None:
         e164 = None
     if e164:
         return Q(pk__in=LeadPhone.objects.filter(organisation_id=org_id, e164=e164).values("lead_id"))
-    # The last digits: a range on the reversed digits uses the index on both databases.
+    # The last digits: a range on the reversed digits uses the index on both databases; the
+    # first digits, a range on the number. One subquery, so a lead is still a semi-join on it.
     suffix = digits[::-1]
     upper = suffix[:-1] + chr(ord(suffix[-1]) + 1)
+    ends = Q(digits_reversed__gte=suffix, digits_reversed__lt=upper)
+    starts = _first_digits(stripped, digits, region)
     return Q(
         pk__in=LeadPhone.objects.filter(
-            organisation_id=org_id, digits_reversed__gte=suffix, digits_reversed__lt=upper
+            Q(organisation_id=org_id) & (ends if starts is None else ends | starts)
         ).values("lead_id")
     )
+
+
+def _first_digits(stripped: str, digits: str, region: str) -> Q | None:
+    """The first digits of a number in the organisation's region, as a telecaller remembers
+    "the one starting 98765": a range on the number, on the (organisation, e164) index. Only
+    for four digits or more that start a national number (not "+…", not a trunk "0")."""
+    code = phonenumbers.country_code_for_region(region)
+    if len(digits) < 4 or stripped.startswith("+") or digits[0] == "0" or not code or set(digits) == {"9"}:
+        return None
+    # The next prefix by arithmetic ("98769" -> "98770"), digits only: a bound such as "9876:"
+    # would sort by the database's collation, where punctuation may not count.
+    return Q(e164__gte=f"+{code}{digits}", e164__lt=f"+{code}{int(digits) + 1:0{len(digits)}d}")
 
 
 def search(qs: QuerySet, text: str, org_id: int, region: str) -> QuerySet:

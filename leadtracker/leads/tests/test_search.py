@@ -1,4 +1,4 @@
-"""Finding leads: by name, company, e-mail, or a number in any format or its last digits."""
+"""Finding leads: by name, company, e-mail, or a number in any format, its first or its last digits."""
 
 import pytest
 
@@ -32,6 +32,12 @@ def leads(acme, new_lead):
         ("realty", {"priya"}),
         ("प्रिया", {"priya"}),
         ("00000", set()),
+        # Its first digits, as a telecaller remembers "the one starting 98765" (region IN).
+        ("98765", {"raj"}),
+        ("98765 4", {"raj"}),
+        ("9988", {"priya"}),
+        ("91234 5", {"anita"}),
+        ("98766", set()),
     ],
 )
 def test_search(acme, leads, query, expected):
