@@ -24,7 +24,7 @@ from leadtracker.accounts.models import Membership, Role
 from leadtracker.accounts.visibility import sees_unowned, teams_for
 from leadtracker.attendance.actions import open_shift
 from leadtracker.attendance.selectors import users_on_shift
-from leadtracker.calls.models import CallStatus
+from leadtracker.calls.models import CallStatus, Device
 from leadtracker.calls.selectors import health_counts, missed_to_return
 from leadtracker.leads import colours
 from leadtracker.leads.selectors import agenda, overdue_follow_ups
@@ -443,6 +443,10 @@ def my_day(request):
         "missed": missed,
         "numbers": my_numbers(org, viewer, now.astimezone(tz).date()),
         "now": now,
+        # Her first day: until the phone she calls from is paired, none of her calls reaches a lead.
+        "has_phone": Device.objects.filter(
+            organisation=org, user_id=viewer.user_id, revoked_at__isnull=True
+        ).exists(),
     }
     return render(request, "reports/my_day.html", context)
 
