@@ -148,3 +148,19 @@ def test_one_grouped_query_for_the_figures_and_one_per_column_with_cards(
         sql for sql in large if "ORDER BY" in sql.upper() and '"leads_lead"."next_follow_up_at"' in sql
     ]
     assert len(card_queries) == 2, card_queries  # New and Won; the empty columns ask nothing
+
+
+def test_a_card_says_what_its_day_is_and_an_agent_is_not_told_her_own_name(acme, new_lead, as_member):
+    """A card read "Alice Acme · 6 Dec · ₹15 L": for an agent, whose board holds only her own
+    leads, her name on every card, and a day that did not say it was the next follow-up."""
+    from leadtracker.lib.formats import day
+
+    lead = new_lead(acme, name="Card lead", phones=["98000 00001"], by=acme.alice, value="1500000")
+    due = timezone.now() + dt.timedelta(days=3)
+    schedule_follow_up(lead, due_at=due, actor=Actor.system(), by=acme.alice)
+    card = column_html(as_member(acme.alice).get("/leads/board/").content.decode(), status(acme, "New"))
+    line = card.split('<div class="muted">')[1].split("</div>")[0]
+    assert f"follow-up {day(due)}" in line and "₹15 L" in line
+    assert "Alice" not in line
+    team = column_html(as_member(acme.maya).get("/leads/board/").content.decode(), status(acme, "New"))
+    assert "Alice Acme" in team.split('<div class="muted">')[1].split("</div>")[0]
