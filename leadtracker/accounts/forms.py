@@ -7,6 +7,7 @@ from babel.numbers import get_currency_name, get_territory_currencies
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import PasswordResetForm
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -31,9 +32,15 @@ class SignupForm(forms.Form):
         max_length=150,
         widget=forms.TextInput(attrs={"autocomplete": "organization"}),
     )
-    slug = forms.SlugField(
+    # A first-time owner types "Olga Pune" here, or nothing: clean() makes the link's word of it.
+    slug = forms.CharField(
         label=_("Short name (used in links)"),
         max_length=50,
+        required=False,
+        help_text=_(
+            "For your organisation's links, such as its public privacy page. "
+            "Leave it empty to make one from the name."
+        ),
         widget=forms.TextInput(
             attrs={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"}
         ),
@@ -44,8 +51,25 @@ class SignupForm(forms.Form):
     email = forms.EmailField(label=_("Your e-mail"), widget=forms.EmailInput(attrs={"autocomplete": "email"}))
     password = forms.CharField(
         label=pgettext_lazy("a form field", "Password"),
+        help_text=_("At least 10 characters, not a common password."),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
+
+    def clean(self):
+        data = super().clean()
+        slug = slugify(data.get("slug") or data.get("org_name") or "")[:50].strip("-")
+        if not slug:
+            if "org_name" in data:
+                self.add_error("slug", _("Use letters or numbers in the short name."))
+            return data
+        if Organisation.objects.filter(slug=slug).exists():
+            self.add_error(
+                "slug",
+                _("Another organisation already uses “%(slug)s”: choose another short name.")
+                % {"slug": slug},
+            )
+        data["slug"] = slug
+        return data
 
 
 class AcceptInvitationForm(forms.Form):

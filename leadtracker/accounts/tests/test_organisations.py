@@ -87,7 +87,9 @@ def test_sign_up_reports_taken_slug_on_the_field(acme):
         },
     )
     assert response.status_code == 200
-    assert response.context["form"].errors["slug"] == ["an organisation with slug 'acme' exists"]
+    assert response.context["form"].errors["slug"] == [
+        "Another organisation already uses “acme”: choose another short name."
+    ]
 
 
 @override_settings(SIGNUP_ENABLED=False)
