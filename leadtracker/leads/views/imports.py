@@ -29,7 +29,8 @@ def import_upload(request):
             form.add_error("file", exc.message)
         else:
             return redirect("import_detail", import_id=job.pk)
-    recent = ImportJob.objects.filter(organisation=request.org).order_by("-id")[:10]
+    recent = ImportJob.objects.filter(organisation=request.org).select_related("created_by")
+    recent = recent.order_by("-id")[:10]
     return render(request, "leads/import_upload.html", {"form": form, "recent": recent})
 
 
