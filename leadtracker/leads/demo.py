@@ -11,7 +11,7 @@ from leadtracker.leads.actions.follow_ups import schedule_follow_up
 from leadtracker.leads.actions.leads import DuplicateLead, LeadData, add_note, change_status, create_lead
 from leadtracker.leads.actions.saved_views import save_view
 from leadtracker.leads.actions.settings import source_named
-from leadtracker.leads.models import Lead, LeadStatus
+from leadtracker.leads.models import Activity, ActivityKind, Lead, LeadStatus
 
 FIRST = [
     "Aarav",
@@ -177,7 +177,17 @@ def add_demo_leads(org, members, count: int = 300) -> None:
                 actor=actor,
                 by=None,
             )
+        _back_date_timeline(lead, created, now)
     _demo_views(members, statuses)
+
+
+def _back_date_timeline(lead, created, now) -> None:
+    """The lead is back-dated, and so its timeline: "Lead created" on the day it was made, its
+    first status, note and follow-up within the hour — not "Today", above calls of weeks ago."""
+    Activity.objects.filter(lead=lead, kind=ActivityKind.CREATED).update(at=created)
+    Activity.objects.filter(lead=lead).exclude(kind=ActivityKind.CREATED).update(
+        at=min(created + dt.timedelta(hours=1), now)
+    )
 
 
 def _demo_views(members, statuses) -> None:

@@ -65,6 +65,25 @@ def a_fresh_demo_is_alive(out):
     a_notice_everyone_accepted(org)
     calls_look_like_a_working_fortnight(org)
     dashboard_is_alive(org)
+    timelines_start_when_their_leads_were_made(org)
+
+
+def timelines_start_when_their_leads_were_made(org):
+    """A lead made 22 Oct had a timeline saying "Lead created · Today", its notes and status
+    changes today too, under calls of 24 Nov: the demo back-dates its leads, and so their entries."""
+    from django.db.models import F
+
+    from leadtracker.leads.models import Activity
+
+    activities = Activity.objects.filter(organisation=org).exclude(kind="call")
+    assert activities.filter(kind="created").exclude(at=F("lead__created_at")).count() == 0
+    assert activities.filter(at__lt=F("lead__created_at")).count() == 0
+    assert (
+        activities.exclude(kind="created")
+        .filter(at__gt=F("lead__created_at") + dt.timedelta(hours=3))
+        .count()
+        == 0
+    )
 
 
 def two_teams_with_working_logins(org, out):
