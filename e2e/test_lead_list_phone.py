@@ -155,3 +155,27 @@ def test_select_all_matching_asks_then_changes_them_all(browser, live_server, pe
     expect(phone.locator(".flash")).to_contain_text("24 leads changed")
     assert Lead.objects.filter(status__name="Won").count() == 24
     context.close()
+
+
+# The width of an input's placeholder in the input's own font, and the room inside the input.
+PLACEHOLDER_FIT = """(input) => {
+  const style = getComputedStyle(input);
+  const context = document.createElement("canvas").getContext("2d");
+  context.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+  const room = input.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+  return [context.measureText(input.placeholder).width, room];
+}"""
+
+
+@pytest.mark.parametrize("language", ["en-in", "hi"])
+def test_the_search_boxs_hint_is_not_cut_off(browser, live_server, people, leads, language):
+    """The list's search box has no visible label: its hint is the label. At 360 px it read
+    "Name, company, e-mail or nu" — the word that matters to a telecaller cut off."""
+    people.alice.user.language = language
+    people.alice.user.save(update_fields=["language"])
+    context, phone = _open(browser, live_server, "alice@acme.test", 360, 800)
+    phone.goto(f"{live_server.url}/leads/")
+    box = phone.locator("#q")
+    width, room = box.evaluate(PLACEHOLDER_FIT)
+    assert width <= room, (box.get_attribute("placeholder"), width, room)
+    context.close()
