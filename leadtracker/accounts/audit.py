@@ -14,7 +14,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from leadtracker.accounts.audit_words import action_said
+from leadtracker.accounts.audit_words import action_said, object_said
 from leadtracker.accounts.models import ActorKind, AuditEvent, Membership
 from leadtracker.lib.http import client_ip, user_agent
 from leadtracker.lib.phones import InvalidPhone, normalise, to_ascii_digits
@@ -279,6 +279,7 @@ def with_local_times(events, org) -> list:
         e.at_local = local_time(e.at, org)
         e.at_zone = e.at.astimezone(org.tzinfo).strftime("%Z")  # IST, EST: which clock it is
         e.action_said = action_said(e.action)  # "Signed in" beside user.login
+        e.object_said = object_said(e.object_type)  # "Import" for importjob
     return events
 
 

@@ -3,6 +3,7 @@ code the Action filter and the CSV use (user.login, lead.import). An action not 
 shows its code alone, as before."""
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 ACTIONS = {
     "user.login": _("Signed in"),
@@ -52,3 +53,32 @@ ACTIONS = {
 def action_said(code: str):
     """The action in words, or None for one not named here."""
     return ACTIONS.get(code)
+
+
+# What an event was done to, in words ("Import 5", not "importjob 5"); the code stays in the
+# cell's title and in the CSV, for the Object type filter.
+OBJECTS = {
+    "lead": pgettext_lazy("audit object", "Lead"),
+    "lead_list": pgettext_lazy("audit object", "The lead list"),
+    "importjob": pgettext_lazy("audit object", "Import"),
+    "leadsource": pgettext_lazy("audit object", "Lead source"),
+    "leadstatus": pgettext_lazy("audit object", "Status"),
+    "user": pgettext_lazy("audit object", "Person"),
+    "membership": pgettext_lazy("audit object", "Member"),
+    "invitation": pgettext_lazy("audit object", "Invitation"),
+    "call": pgettext_lazy("audit object", "Call"),
+    "assignmentrule": pgettext_lazy("audit object", "Assignment rule"),
+    "device": pgettext_lazy("audit object", "Phone"),
+    "apitoken": pgettext_lazy("audit object", "API token"),
+    "organisation": pgettext_lazy("audit object", "Organisation"),
+    "privacynotice": pgettext_lazy("audit object", "Privacy notice"),
+    "noticeacceptance": pgettext_lazy("audit object", "Privacy notice accepted"),
+    "savedview": pgettext_lazy("audit object", "Saved view"),
+    "talkscript": pgettext_lazy("audit object", "Talk script"),
+    "audit_log": pgettext_lazy("audit object", "Audit log"),
+}
+
+
+def object_said(code: str):
+    """The kind of object in words, or None for one not named here."""
+    return OBJECTS.get(code)

@@ -1,6 +1,6 @@
 """The audit log names each action in words an owner reads ("Signed in", "Imported leads"),
-its code (what the Action filter and the CSV take) kept small beside it; an action without
-words shows its code alone. In Hindi too."""
+its code (what the Action filter and the CSV take) kept small beside it, and what it was done
+to ("Import 7", not "importjob 7"); an action without words shows its code alone. In Hindi too."""
 
 from leadtracker.accounts import actions
 from leadtracker.accounts.audit import Actor, record
@@ -21,7 +21,8 @@ def test_actions_are_said_in_words_beside_their_code(acme, as_member):
     owner = as_member(acme.olga)
     said = rows(owner)
     assert any("Signed in" in r and "user.login" in r for r in said)
-    assert any("Imported leads" in r and "lead.import" in r for r in said)
+    assert any("Imported leads" in r and "lead.import" in r and "Import 7" in r for r in said)
+    assert any("Person " in r for r in said)  # the login's object, once "user 3"
     assert any("something.new" in r for r in said)  # no words for it: the code alone
 
     User.objects.filter(pk=acme.olga.user_id).update(language="hi")
