@@ -5,6 +5,7 @@ Template builtins (settings.TEMPLATES), so no template needs a ``{% load %}``:
 
     {{ dt|when }}      Today, 4:10 pm / Yesterday, 9:05 am / Tomorrow, 11:00 am / 6 Dec, 11:53 am
                        (6 Dec 2025, 11:53 am outside this year)
+    {{ dt|when:"mid" }}  today, 4:10 pm: inside a sentence ("missed yesterday, 6:17 pm")
     {{ d|day }}        6 Dec (6 Dec 2025 outside this year); a datetime gives its day in the zone
     {{ d|weekday }}    Sun, 6 Dec (Sat, 6 Dec 2025): where the day of the week matters (timesheets)
     {{ dt|clock }}     4:10 pm
@@ -107,8 +108,12 @@ def _clock_at(hour: int, minute: int) -> str:
 
 
 @register.filter(is_safe=False)
-def when(value) -> str:
-    """A moment at a glance: "Today, 4:10 pm", "Yesterday, 9:05 am", "6 Dec, 11:53 am"."""
+def when(value, place: str = "") -> str:
+    """A moment at a glance: "Today, 4:10 pm", "Yesterday, 9:05 am", "6 Dec, 11:53 am".
+
+    ``place="mid"`` is for a moment inside a sentence: the day's name in lower case, "missed
+    yesterday, 6:17 pm" (Hindi has no case, so it reads the same)."""
+    assert place in ("", "mid"), f"|when: no such place {place!r}"
     if _blank(value):
         return EMPTY
     if not isinstance(value, dt.datetime):
@@ -125,6 +130,8 @@ def when(value) -> str:
         name = _("Tomorrow")
     else:
         name = _day_text(local.date(), today)
+    if place == "mid" and -1 <= offset <= 1:
+        name = name.lower()
     return f"{name}, {_clock_text(local)}"
 
 

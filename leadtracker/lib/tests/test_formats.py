@@ -175,3 +175,15 @@ def test_call_length_and_machine_readable_times():
     assert formats.duration(3723) == "1:02:03"
     assert formats.iso(at("2026-12-06T10:40:00.5+00:00")) == "2026-12-06T16:10:00+05:30"
     assert formats.ymd(dt.date(2026, 12, 6)) == "2026-12-06"
+
+
+@clocks("sunday")
+def test_inside_a_sentence_the_day_s_name_is_lower_case(frozen_at):
+    start_test_clock()  # Sunday 6 Dec 2026, 2:16 pm IST
+    sentence = "missed {{ t|when:'mid' }}"
+    assert render(sentence, t=at("2026-12-05T18:17:00+05:30")) == "missed yesterday, 6:17 pm"
+    assert render(sentence, t=at("2026-12-06T09:05:00+05:30")) == "missed today, 9:05 am"
+    assert render(sentence, t=at("2026-12-07T11:00:00+05:30")) == "missed tomorrow, 11:00 am"
+    assert render(sentence, t=at("2026-12-01T11:53:00+05:30")) == "missed 1 Dec, 11:53 am"
+    # At the start of a cell or a line it keeps its capital.
+    assert render("{{ t|when }}", t=at("2026-12-05T18:17:00+05:30")) == "Yesterday, 6:17 pm"

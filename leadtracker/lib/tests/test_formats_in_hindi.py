@@ -63,3 +63,10 @@ def test_how_long_ago_reads_in_hindi(frozen_at):
     assert text.replace("\xa0", " ") == "3 दिन, 2 घंटे"
     one = Template("{{ then|timesince }}").render(Context({"then": timezone.now() - dt.timedelta(minutes=1)}))
     assert one.replace("\xa0", " ") == "1 मिनट"
+
+
+@clocks("sunday")
+def test_inside_a_sentence_hindi_reads_the_same(frozen_at):
+    start_test_clock()  # Sunday 6 Dec 2026, 2:16 pm IST
+    yesterday = at("2026-12-05T18:17:00+05:30")
+    assert formats.when(yesterday, "mid") == formats.when(yesterday) == "बीता कल, 6:17 pm"
