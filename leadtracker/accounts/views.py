@@ -260,7 +260,10 @@ def notifications(request):
 @member_required()
 def profile(request):
     user = request.user
-    initial = {"full_name": user.full_name, "phone": user.phone, "language": user.language}
+    # Her number as people read it ("+91 98123 00005"), as the help page's support number (aa7294f);
+    # saved back, the action stores it as before.
+    phone = phone_display(user.phone) if user.phone else ""
+    initial = {"full_name": user.full_name, "phone": phone, "language": user.language}
     form = ProfileForm(request.POST or None, initial=initial, org_language=request.org.language)
     if request.method == "POST" and form.is_valid():
         try:

@@ -16,6 +16,20 @@ def test_profile_saves_name_and_normalised_phone(acme, as_member):
     assert event.changes == {"fields": ["full_name", "phone"]}
 
 
+def test_her_phone_is_shown_grouped_and_saved_back_unchanged(acme, as_member):
+    """The input said "+919812300005", one block of digits (review tc #16)."""
+    User.objects.filter(pk=acme.alice.user_id).update(phone="+919812300005")
+    client = as_member(acme.alice)
+    page = client.get("/profile/").content.decode()
+    assert 'value="+91 98123 00005"' in page and "+919812300005" not in page
+    # Saved as shown, the number is stored as before and nothing is recorded as changed.
+    form = client.get("/profile/").context["form"]
+    response = client.post("/profile/", {name: form[name].value() or "" for name in form.fields})
+    assert response.status_code == 302
+    assert User.objects.get(pk=acme.alice.user_id).phone == "+919812300005"
+    assert not AuditEvent.objects.filter(action="user.update_profile").exists()
+
+
 def test_bad_phone_is_refused_on_the_field(acme, as_member):
     response = as_member(acme.alice).post("/profile/", {"full_name": "Alice", "phone": "12345"})
     assert response.status_code == 200
