@@ -164,6 +164,11 @@ class OrganisationForm(forms.ModelForm):
         }
 
 
+# What "Reports to" decides, said beside it: a manager sees only the leads and calls of the people
+# under them, so an agent left with nobody is on no manager's team (review mg #16).
+REPORTS_TO_HELP = _("Their manager sees their leads and calls. With nobody, only owners and admins see them.")
+
+
 class InviteForm(forms.Form):
     # Someone else's address and name: the browser must not offer the inviter's own.
     email = forms.EmailField(label=_("E-mail"), widget=forms.EmailInput(attrs={"autocomplete": "off"}))
@@ -174,7 +179,9 @@ class InviteForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     role = forms.ChoiceField(choices=Role.choices, initial=Role.AGENT, label=_("Role"))
-    reports_to = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, label=_("Reports to"))
+    reports_to = forms.TypedChoiceField(
+        coerce=int, required=False, empty_value=None, label=_("Reports to"), help_text=REPORTS_TO_HELP
+    )
 
     def __init__(self, *args, managers=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -183,7 +190,9 @@ class InviteForm(forms.Form):
 
 class MemberForm(forms.Form):
     role = forms.ChoiceField(choices=Role.choices, label=_("Role"))
-    reports_to = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, label=_("Reports to"))
+    reports_to = forms.TypedChoiceField(
+        coerce=int, required=False, empty_value=None, label=_("Reports to"), help_text=REPORTS_TO_HELP
+    )
 
     def __init__(self, *args, managers=(), **kwargs):
         super().__init__(*args, **kwargs)
