@@ -220,6 +220,8 @@ def calls_list(request):
             # Whose call it was, only to someone who sees more than their own: on a phone an
             # agent's own name on every row pushed the outcome out of sight.
             "show_agent": len(people) > 1,
+            # An empty page with no filter set says how calls arrive; with one, that none match.
+            "filtered": any(query.values()),
         },
     )
 
