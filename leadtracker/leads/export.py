@@ -10,26 +10,31 @@ from leadtracker.leads.fields import selectors as field_selectors
 from leadtracker.lib import spreadsheet
 from leadtracker.lib.timeutil import to_local
 
+# The header of each column: words a manager reads in Excel, not field codes (other_phones,
+# do_not_call). Still what the importer maps back by itself: it compares headers lower-cased,
+# "_" and "-" as spaces (mapping.normalise_header), so "Do not call" is do_not_call's synonym and
+# "E-mail" an e-mail column. English in every language: that comparison knows Latin letters only,
+# so a Hindi header would import back unmapped (test_export_reads_in_words).
 COLUMNS = [
-    "id",
-    "name",
-    "company",
-    "phone",
-    "other_phones",
-    "email",
-    "city",
-    "address",
-    "source",
-    "status",
-    "owner",
-    "value",
-    "tags",
-    "created_at",
-    "last_contacted_at",
-    "next_follow_up_at",
-    "do_not_call",
-    "marketing_consent",
-    "lost_reason",
+    "ID",
+    "Name",
+    "Company",
+    "Phone",
+    "Other phones",
+    "E-mail",
+    "City",
+    "Address",
+    "Source",
+    "Status",
+    "Owner",
+    "Value",
+    "Tags",
+    "Created at",
+    "Last contacted at",
+    "Next follow-up at",
+    "Do not call",
+    "Marketing consent",
+    "Lost reason",
 ]
 
 

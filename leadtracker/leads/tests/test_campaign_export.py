@@ -42,7 +42,7 @@ def test_web_csv_keeps_only_reachable_leads_with_their_link(acme, as_member, mix
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith('attachment; filename="campaign-acme-')
     rows = csv_rows(response)
-    assert [r["name"] for r in rows] == ["Asha Yes"]
+    assert [r["Name"] for r in rows] == ["Asha Yes"]
     assert rows[0]["unsubscribe_url"] == unsubscribe_url(mix)
     assert (response["X-Left-Out"], response["X-Left-Out-Do-Not-Call"]) == ("4", "2")
     assert (response["X-Left-Out-No-Consent"], response["X-Left-Out-Erased"]) == ("1", "1")
@@ -67,7 +67,7 @@ def test_web_xlsx(acme, as_member, mix):
 def test_api_campaign_mode(acme, api_as, mix):
     response = api_as(acme.olga).get("/api/v1/leads/export?campaign=true")
     assert response.status_code == 200 and response["X-Left-Out"] == "4"
-    assert [r["name"] for r in csv_rows(response)] == ["Asha Yes"]
+    assert [r["Name"] for r in csv_rows(response)] == ["Asha Yes"]
     plain = api_as(acme.olga).get("/api/v1/leads/export")
     rows = csv_rows(plain)
     assert len(rows) == 5 and "unsubscribe_url" not in rows[0] and "X-Left-Out" not in plain

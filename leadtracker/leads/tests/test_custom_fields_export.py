@@ -41,7 +41,7 @@ def test_custom_columns_in_csv_and_xlsx(acme, api_as, new_lead):
     header, *data = list(csv.reader(io.StringIO(content(response).decode("utf-8-sig"))))
     assert header[-4:] == ["budget", "amenities", "loan", "remark"] and len(data) == 1
     row = dict(zip(header, data[0], strict=True))
-    assert (row["name"], row["budget"], row["amenities"], row["loan"]) == (
+    assert (row["Name"], row["budget"], row["amenities"], row["loan"]) == (
         "Ravi",
         "4500000",
         "Gym, Pool",

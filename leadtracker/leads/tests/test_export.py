@@ -22,8 +22,8 @@ def test_csv_export_of_the_filtered_list(acme, api_as, new_lead):
     assert len(data) == 0  # "Pune" is not a name, company or e-mail: search does not cover city
     response = api_as(acme.maya).get(f"/api/v1/leads/export?owner={acme.alice.user_id}&format=csv")
     header, *data = list(csv.reader(io.StringIO(content(response).decode("utf-8-sig"))))
-    assert len(data) == 1 and data[0][header.index("name")] == "राज"
-    assert data[0][header.index("other_phones")] == "+919123456789"
+    assert len(data) == 1 and data[0][header.index("Name")] == "राज"
+    assert data[0][header.index("Other phones")] == "+919123456789"
     event = AuditEvent.objects.filter(action="lead.export").latest("pk")
     assert event.changes == {"rows": 1, "format": "csv"}
 
@@ -48,6 +48,6 @@ def test_cells_that_would_run_as_formulas_are_written_as_text(acme, api_as, new_
     )
     response = api_as(acme.olga).get("/api/v1/leads/export?format=csv")
     header, row = list(csv.reader(io.StringIO(content(response).decode("utf-8-sig"))))
-    assert row[header.index("name")].startswith("'=HYPERLINK")
-    assert row[header.index("company")].startswith("'+cmd")
-    assert row[header.index("phone")] == "+919876543210"  # our own normalised number stays as it is
+    assert row[header.index("Name")].startswith("'=HYPERLINK")
+    assert row[header.index("Company")].startswith("'+cmd")
+    assert row[header.index("Phone")] == "+919876543210"  # our own normalised number stays as it is

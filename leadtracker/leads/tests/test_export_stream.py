@@ -54,7 +54,7 @@ def test_export_of_a_few_hundred_leads_has_every_row(acme, api_as):
     assert int(response["Content-Length"]) > 0
     sheet = read(response)["Leads"]
     header, *rows = list(sheet.iter_rows(values_only=True))
-    assert header[:4] == ("id", "name", "company", "phone")
+    assert header[:4] == ("ID", "Name", "Company", "Phone")
     assert [row[0] for row in rows] == ids
     assert rows[1][1] == "राज 1" and rows[2][1] == "Lead 2" and rows[2][3] == "+919876500002"
     assert AuditEvent.objects.get(action="lead.export").changes == {"rows": 300, "format": "xlsx"}
