@@ -10,6 +10,7 @@ from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -373,12 +374,12 @@ def lead_new(request):
                 add_note(lead, form.cleaned_data["note"], actor=Actor.from_request(request), by=None)
         except DuplicateLead as exc:
             if selectors.leads_for(request.membership).filter(pk=exc.existing.pk).exists():
-                link = reverse("lead_detail", args=[exc.existing.pk])
-                form.add_error(
-                    None,
-                    _("This %(what)s belongs to an existing lead: %(lead)s (%(link)s)")
-                    % {"what": _matched(exc), "lead": exc.existing, "link": link},
+                # a link to that lead, its name escaped (the API's message stays plain words)
+                link = format_html(
+                    '<a href="{}">{}</a>', reverse("lead_detail", args=[exc.existing.pk]), exc.existing
                 )
+                message = _("This {what} belongs to an existing lead: {lead}")
+                form.add_error(None, format_html(message, what=_matched(exc), lead=link))
             else:
                 form.add_error(
                     None, _("A lead with this %(what)s exists; ask your manager.") % {"what": _matched(exc)}
