@@ -19,7 +19,6 @@ from leadtracker.leads.models import Lead
 from leadtracker.privacy.erasure.actions import erase_lead
 from leadtracker.testing import make_lead
 
-RESTORE_DB = "leadtracker_eraser_restore"
 LEADTRACKER = str(Path(sys.executable).with_name("leadtracker"))
 
 
@@ -39,17 +38,20 @@ def target(tmp_path):
 
     db = connection.settings_dict
     server = f"postgresql://{db['USER']}@{db['HOST']}:{db['PORT']}"
+    # Named after this run's test database: a fixed name was dropped under a restore of another
+    # run on the same server (a clean-clone CI beside helpers' PostgreSQL runs, 7 Dec 2026).
+    restore_db = f"{db['NAME']}_restore"
     with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
-        admin.execute(f"DROP DATABASE IF EXISTS {RESTORE_DB}")
-        admin.execute(f"CREATE DATABASE {RESTORE_DB}")
+        admin.execute(f"DROP DATABASE IF EXISTS {restore_db}")
+        admin.execute(f"CREATE DATABASE {restore_db}")
 
     def query(sql):
-        with psycopg.connect(f"{server}/{RESTORE_DB}") as conn:
+        with psycopg.connect(f"{server}/{restore_db}") as conn:
             return conn.execute(sql).fetchall()
 
-    yield f"{server}/{RESTORE_DB}", query
+    yield f"{server}/{restore_db}", query
     with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
-        admin.execute(f"DROP DATABASE IF EXISTS {RESTORE_DB} WITH (FORCE)")
+        admin.execute(f"DROP DATABASE IF EXISTS {restore_db} WITH (FORCE)")
 
 
 def run_restore(url, backup_file, ledger_file, settings):
