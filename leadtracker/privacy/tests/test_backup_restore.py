@@ -42,8 +42,8 @@ def target(tmp_path):
     # run on the same server (a clean-clone CI beside helpers' PostgreSQL runs, 7 Dec 2026).
     restore_db = f"{db['NAME']}_restore"
     with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
-        admin.execute(f"DROP DATABASE IF EXISTS {restore_db}")
-        admin.execute(f"CREATE DATABASE {restore_db}")
+        admin.execute(f'DROP DATABASE IF EXISTS "{restore_db}"')
+        admin.execute(f'CREATE DATABASE "{restore_db}"')
 
     def query(sql):
         with psycopg.connect(f"{server}/{restore_db}") as conn:
@@ -51,7 +51,7 @@ def target(tmp_path):
 
     yield f"{server}/{restore_db}", query
     with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
-        admin.execute(f"DROP DATABASE IF EXISTS {restore_db} WITH (FORCE)")
+        admin.execute(f'DROP DATABASE IF EXISTS "{restore_db}" WITH (FORCE)')
 
 
 def run_restore(url, backup_file, ledger_file, settings):
