@@ -55,12 +55,13 @@ def send_due_reminders(now=None) -> int:
                 translation.override(language_of(fu.assignee, fu.organisation)),
                 timezone.override(fu.organisation.tzinfo),
             ):
-                # The day in the words the app uses ("due today, 1:39 am"), as of when it is
-                # sent: it said "at 8 Dec, 1:39 am" on 8 Dec (review tc #15).
+                # The day by its date, never "today": the text is kept (the bell, the API) and
+                # read later, when "today" would be another day; the bell shows beside it when
+                # it came.
                 text = _("%(kind)s with %(lead)s, due %(when)s") % {
                     "kind": fu.get_kind_display(),
                     "lead": fu.lead,
-                    "when": formats.when(fu.due_at, "mid"),
+                    "when": f"{formats.day(fu.due_at)}, {formats.clock(fu.due_at)}",
                 }
                 subject = _("Reminder: %s") % text
                 body = _("Reminder: %(text)s.\n\n%(note)s\n\nOpen the lead: %(link)s\n") % {

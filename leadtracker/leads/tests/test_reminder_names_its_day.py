@@ -1,5 +1,7 @@
-"""A follow-up's reminder names its day as the rest of the app does: "Call with Lakshmi Mehta,
-due today, 1:39 am", not "at 8 Dec, 1:39 am" on 8 Dec (review tc #15); a later day keeps its date."""
+"""A follow-up's reminder names the day it is due by its date — "Call with Lakshmi Mehta, due 7
+Dec, 1:39 am" — never "today" or "tomorrow": its text is kept (the bell, the API) and read later,
+when "today" would name another day. (1fa07f5 wrote "due today"; read the next morning it was
+wrong.)"""
 
 import datetime as dt
 
@@ -20,16 +22,18 @@ def _reminded(acme, new_lead, due, name="Lakshmi Mehta"):
 
 
 @clocks("monday-00:05")
-def test_a_reminder_says_today_and_tomorrow_in_words(frozen_at, acme, new_lead):
-    start_test_clock()  # Monday 7 Dec 00:05 IST (UTC: still Sunday)
+def test_a_reminder_names_its_day_by_the_date_in_india(frozen_at, acme, new_lead):
+    start_test_clock()  # Monday 7 Dec 00:05 IST (UTC: still Sunday the 6th)
     soon = timezone.now() + dt.timedelta(hours=1, minutes=34)
-    assert _reminded(acme, new_lead, soon) == "Call with Lakshmi Mehta, due today, 1:39 am"
+    assert _reminded(acme, new_lead, soon) == "Call with Lakshmi Mehta, due 7 Dec, 1:39 am"
 
 
 @clocks("23:55")
-def test_just_before_midnight_a_reminder_for_after_it_says_tomorrow(frozen_at, acme, new_lead):
+def test_just_before_midnight_a_reminder_for_after_it_names_the_next_date(frozen_at, acme, new_lead):
     start_test_clock()  # Wednesday 9 Dec 23:55 IST
     due = timezone.now() + dt.timedelta(minutes=10)
-    assert _reminded(acme, new_lead, due, "Raj") == "Call with Raj, due tomorrow, 12:05 am"
+    assert _reminded(acme, new_lead, due, "Raj") == "Call with Raj, due 10 Dec, 12:05 am"
     User.objects.filter(pk=acme.alice.user_id).update(language="hi")
-    assert _reminded(acme, new_lead, due, "Asha") == "Asha के साथ कॉल, आने वाला कल, 12:05 am"
+    hindi = _reminded(acme, new_lead, due, "Asha")
+    assert hindi.startswith("Asha के साथ कॉल, ") and "10" in hindi and "12:05 am" in hindi, hindi
+    assert "कल" not in hindi, hindi  # neither "tomorrow" nor "yesterday"
