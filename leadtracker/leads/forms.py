@@ -171,7 +171,7 @@ class PipelineForm(forms.Form):
 
 
 class NameForm(forms.Form):
-    """A new source or tag, or a tag's new name."""
+    """A new source or tag, or a source's or tag's new name."""
 
     # The labels name a field in a refusal (lib/web.labelled); the page writes its own inputs.
     name = forms.CharField(required=False, strip=False, label=_("Name"))

@@ -10,6 +10,7 @@ settings_urls = [
     path("pipeline/", settings.pipeline_save, name="settings_pipeline"),
     path("sources/", settings.source_add, name="settings_source_add"),
     path("colours/", settings.colours_save, name="settings_colours"),
+    path("sources/<int:source_id>/", settings.source_rename, name="settings_source_rename"),
     path("sources/<int:source_id>/key/", settings.capture_key_new, name="settings_capture_key"),
     path("sources/<int:source_id>/key/off/", settings.capture_off, name="settings_capture_off"),
     path("rules/", settings.rule_add, name="settings_rule_add"),

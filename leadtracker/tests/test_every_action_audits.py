@@ -532,6 +532,9 @@ SCENARIOS = {
     "leads.actions.assignment.delete_assignment_rule": _with(_rule, lambda fn, w, rule: fn(rule, actor=w.a)),
     "leads.actions.settings.rotate_capture_key": _with(_source, lambda fn, w, source: fn(source, actor=w.a)),
     "leads.actions.settings.disable_capture": _with(_source, lambda fn, w, source: fn(source, actor=w.a)),
+    "leads.actions.settings.rename_source": _with(
+        _source, lambda fn, w, source: fn(source, "Newspaper", actor=w.a)
+    ),
     "leads.actions.settings.save_message_template": _plain(
         lambda fn, w: fn(w.org, name="Hello", body="Namaste {name}", actor=w.a)
     ),

@@ -4,7 +4,7 @@ templates."""
 import secrets
 from urllib.parse import urlsplit
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from leadtracker.accounts.audit import Actor, record
@@ -140,6 +140,36 @@ def create_source(org, name: str, *, actor: Actor) -> LeadSource:
         raise Conflict(_("a source with this name exists"), field="name")
     source = LeadSource.objects.create(organisation=org, name=name[:80])
     record("source.create", organisation=org, actor=actor, obj=source)
+    return source
+
+
+@transaction.atomic
+def rename_source(source: LeadSource, name: str, *, actor: Actor) -> LeadSource:
+    """Rename a source everywhere at once (the list's filter, the charts, reports): leads point
+    at the source, not at its name. Another source's name, in any case, is refused as
+    ``create_source`` refuses it; changing only the case of its own name is not."""
+    name = (name or "").strip()
+    if not name:
+        raise ActionError(_("give the source a name"), field="name")
+    name = name[:80]
+    if name == source.name:
+        return source
+    clash = LeadSource.objects.filter(organisation_id=source.organisation_id, name__iexact=name)
+    if clash.exclude(pk=source.pk).exists():
+        raise Conflict(_("a source with this name exists"), field="name")
+    try:
+        with transaction.atomic():
+            LeadSource.objects.filter(pk=source.pk).update(name=name)
+    except IntegrityError:  # the same name taken between our look and our write
+        raise Conflict(_("a source with this name exists"), field="name") from None
+    source.name = name
+    record(
+        "source.rename",
+        organisation=source.organisation,
+        actor=actor,
+        obj=source,
+        changes={"fields": ["name"]},
+    )
     return source
 
 

@@ -86,6 +86,13 @@ def create_source(request, payload: SourceIn):
     return Status(201, settings_actions.create_source(request.org, payload.name, actor=actor_of(request)))
 
 
+@router.patch("/sources/{source_id}", response=SourceOut, tags=["settings"], summary="Rename a source")
+def rename_source(request, source_id: int, payload: SourceIn):
+    source = source_of(request, source_id)
+    require_role(request, Role.ADMIN)
+    return settings_actions.rename_source(source, payload.name, actor=actor_of(request))
+
+
 @router.post(
     "/sources/{source_id}/capture-key",
     response=SourceOut,

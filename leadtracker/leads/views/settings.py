@@ -22,6 +22,7 @@ from leadtracker.leads.actions.settings import (
     delete_message_template,
     delete_webhook,
     disable_capture,
+    rename_source,
     rotate_capture_key,
     rotate_webhook_secret,
     save_message_template,
@@ -158,6 +159,12 @@ def colours_save(request, actor):
 @card_form(NameForm)
 def source_add(request, actor):
     create_source(request.org, _valid(NameForm, request).cleaned_data["name"], actor=actor)
+
+
+@card_form(NameForm)
+def source_rename(request, actor, source_id):
+    source = _setting(LeadSource, request, source_id)
+    rename_source(source, _valid(NameForm, request).cleaned_data["name"], actor=actor)
 
 
 @card_form()
