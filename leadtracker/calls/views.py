@@ -20,7 +20,6 @@ from leadtracker.accounts.models import Membership, Role
 from leadtracker.accounts.visibility import subtree_membership_ids, teams_for, visible_memberships
 from leadtracker.calls import actions, forms, selectors
 from leadtracker.calls.models import Call, CallStatus, Outcome
-from leadtracker.calls.sheet import views as sheet_views
 from leadtracker.leads import masking
 from leadtracker.leads.selectors import assignable_members, get_lead, leads_for
 from leadtracker.leads.selectors import statuses as lead_statuses
@@ -322,16 +321,10 @@ def call_detail(request, call_id):
         else:
             messages.success(request, _("Outcome saved."))
             return redirect(safe_back(request, reverse("recent_calls")))
+    asks = [d.pk for d in choices if d.asks_follow_up]
     # Where to go after saving, kept through a refused form too.
     back = request.POST.get("back") or request.GET.get("back", "")
-    context = {"call": call, "form": form, "back": back}
-    if not form.is_bound:
-        # The page offers the one-tap sheet the queue and Recent calls give, saved by the call's
-        # sheet page (the same action and key). The form above still takes a post sent before.
-        can_plan = bool(call.lead_id and call.lead_visible) or call.can_make_lead
-        sheet = sheet_views.sheet_form(request, outcome=call.outcome_id, note=call.note)
-        action = reverse("call_outcome_sheet", args=[call.pk])
-        context |= sheet_views.sheet_context(request, sheet, action, can_plan=can_plan, back=back)
+    context = {"call": call, "form": form, "asks_follow_up": asks, "back": back}
     return _form_page(request, "calls/detail.html", context, form)
 
 

@@ -221,30 +221,3 @@ def test_an_outcome_moves_a_lead_forward_never_back(acme, as_member):
     assert sheet_post(client, lead, outcome=outcome(acme, "Not interested").pk, key="f2").status_code == 302
     lead.refresh_from_db()
     assert lead.status.name == "Lost" and lead.lost_reason == "Not interested"
-
-
-@clocks("sunday")
-@pytest.mark.django_db
-def test_the_call_page_gives_the_one_tap_sheet_of_that_call(frozen_at, acme, phone, as_member):
-    """The calls list's time opens /calls/<id>/: its "How did it go?" is the sheet Recent calls
-    and the queue give (chips, saved by the call's sheet page, once per key), not a second form."""
-    from leadtracker.accounts.models import AuditEvent
-
-    lead = make_lead(acme, owner=acme.alice)
-    send(phone, [call(1, duration_s=80, minutes_ago=20)])
-    synced = Call.objects.get()
-    client = as_member(acme.alice)
-    page = client.get(f"/calls/{synced.pk}/?back=/calls/").content.decode()
-    busy = outcome(acme, "Call back later")
-    assert f'action="/calls/{synced.pk}/sheet/"' in page and f'for="outcome-{busy.pk}"' in page
-    assert 'class="chip when"' in page and 'value="tomorrow"' in page
-    assert 'name="follow_up_at"' not in page.split('id="outcome-sheet"')[0]  # no old form first
-    key = re.search(r'name="key" value="([^"]+)"', page).group(1)
-    tap = {"outcome": busy.pk, "when": "tomorrow", "key": key, "back": "/calls/"}
-    for _ in range(2):  # a double tap saves once
-        answer = client.post(f"/calls/{synced.pk}/sheet/", tap)
-        assert answer.status_code == 302 and answer.url == "/calls/"
-    synced.refresh_from_db()
-    assert synced.outcome == busy and synced.outcome_key == key and Call.objects.count() == 1
-    assert [f.due_at for f in FollowUp.objects.open().filter(lead=lead)] == [TOMORROW_11]
-    assert AuditEvent.objects.filter(action="call.outcome").count() == 1

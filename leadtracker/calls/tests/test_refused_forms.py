@@ -45,8 +45,8 @@ def refused(response, *named):
 def test_an_outcome_on_a_call_from_a_number_that_is_no_lead_is_saved(acme, as_member, no_lead_call):
     client = as_member(acme.alice)
     page = client.get(f"/calls/{no_lead_call.pk}/").content.decode()
-    # The page's sheet plans a follow-up only with the lead it makes (test_outcome_sheet.py).
-    assert 'id="outcome-sheet"' in page and "Create a lead for this number" in page
+    assert 'name="follow_up_at"' not in page and 'name="follow_up_kind"' not in page
+    assert "A next follow-up needs a lead" in page
     wrong = outcome(acme.org, "Wrong number")
     response = client.post(
         f"/calls/{no_lead_call.pk}/",
